@@ -1,0 +1,248 @@
+/**
+ * The config file of CONTRACTS.md, as a zod schema. Every object is strict (unknown keys
+ * are errors) and every leaf says what it expects, because the message a user sees is
+ * built from these descriptions.
+ */
+import { z } from "zod";
+import { CHECK_IDS } from "../checks/ids.js";
+import { SEVERITIES } from "../findings/model.js";
+
+const AWS_REGION = /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/;
+const ACCOUNT_ID = /^\d{12}$/;
+const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
+const SECRET_ARN = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[\w/+=.@-]+$/;
+const SECRET_NAME = /^[\w/+=.@-]{1,512}$/;
+const SECURITY_GROUP_ID = /^sg-[0-9a-f]{8}([0-9a-f]{9})?$/;
+const VPC_ID = /^vpc-[0-9a-f]{8}([0-9a-f]{9})?$/;
+const SUBNET_ID = /^subnet-[0-9a-f]{8}([0-9a-f]{9})?$/;
+/** RDS identifiers, ElastiCache ids and serverless cache names: letters, digits, hyphens. */
+const RESOURCE_ID = /^[A-Za-z][A-Za-z0-9-]{0,254}$/;
+/** A PostgreSQL identifier as the catalog spells it: unquoted form, or any text without '.' and '"'. */
+const PG_IDENT = /^[^."\s][^."]{0,62}$/;
+const PG_ROLE = /^[^"\s][^"]{0,62}$/;
+const HOSTNAME = /^(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$|^\d{1,3}(\.\d{1,3}){3}$|^\[?[0-9a-fA-F:]+\]?$/;
+const ENV_VAR = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const SCHEDULE = /^(rate\(\d+ (minute|minutes|hour|hours|day|days)\)|cron\(.+\))$/;
+
+const checkId = z.enum(CHECK_IDS, { error: "expected a check id of CHECKS.md, such as sg-unapproved-cidr" });
+
+const str = (pattern: RegExp, expected: string) =>
+  z.string({ error: `expected ${expected}` }).regex(pattern, { error: `expected ${expected}` });
+
+export const TABLE_PRIVILEGES = [
+  "SELECT",
+  "INSERT",
+  "UPDATE",
+  "DELETE",
+  "TRUNCATE",
+  "REFERENCES",
+  "TRIGGER",
+  "MAINTAIN",
+] as const;
+export type TablePrivilege = (typeof TABLE_PRIVILEGES)[number];
+
+const secretRef = z.union([str(SECRET_ARN, "a Secrets Manager secret ARN"), str(SECRET_NAME, "a secret name")]);
+
+const LITERAL_PASSWORD =
+  "expected { env: VAR }, { secret: NAME_OR_ARN } or { iam: true }; a literal password is not allowed in the config file";
+
+/** Where a password comes from. A string here is a literal password, which is refused. */
+const passwordSource = z.union(
+  [
+    z.strictObject({ env: str(ENV_VAR, "an environment variable name") }),
+    z.strictObject({ secret: secretRef }),
+    z.strictObject({ iam: z.literal(true, { error: "expected true" }) }),
+  ],
+  { error: LITERAL_PASSWORD },
+);
+export type PasswordSource = z.infer<typeof passwordSource>;
+
+/** Redis credentials cannot use IAM tokens in this tool (yet): env or secret only. */
+const redisPasswordSource = z.union(
+  [
+    z.strictObject({ env: str(ENV_VAR, "an environment variable name") }),
+    z.strictObject({ secret: secretRef }),
+  ],
+  {
+    error:
+      "expected { env: VAR } or { secret: NAME_OR_ARN }; a literal password is not allowed in the config file",
+  },
+);
+
+const port = z
+  .number({ error: "expected a port number (1-65535)" })
+  .int({ error: "expected a port number (1-65535)" })
+  .min(1, { error: "expected a port number (1-65535)" })
+  .max(65535, { error: "expected a port number (1-65535)" });
+
+const isoDate = z.iso.date({ error: "expected a date as YYYY-MM-DD" });
+
+const cidr = z.union([z.cidrv4(), z.cidrv6()], {
+  error: "expected a CIDR block such as 10.20.0.0/16 or 2001:db8::/32",
+});
+
+const severity = z.enum(SEVERITIES, { error: `expected one of ${SEVERITIES.join(", ")}` });
+
+const privilegeList = z
+  .array(z.enum(TABLE_PRIVILEGES, { error: `expected one of ${TABLE_PRIVILEGES.join(", ")}` }), {
+    error: "expected a list of privileges",
+  })
+  .refine((list) => new Set(list).size === list.length, { error: "expected each privilege once" });
+
+const unique = <T extends z.ZodType<string>>(item: T, what: string) =>
+  z.array(item, { error: `expected a list of ${what}` }).refine((l) => new Set(l).size === l.length, {
+    error: `expected each of the ${what} once`,
+  });
+
+const postgresTarget = z.strictObject({
+  name: str(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/, "a target name (letters, digits, '-', '_', '.')"),
+  connection: z.strictObject({
+    host: str(HOSTNAME, "a host name or IP address"),
+    port: port.default(5432),
+    database: str(/^[^\s]{1,63}$/, "a database name"),
+    user: str(PG_ROLE, "a role name"),
+    password: passwordSource,
+    tls: z
+      .enum(["verify-full", "require", "disable"], { error: "expected verify-full, require or disable" })
+      .default("verify-full"),
+    /** A PEM bundle to trust instead of the bundled RDS CA bundle. */
+    caFile: z.string({ error: "expected a file path" }).min(1).optional(),
+    connectTimeoutSeconds: z.number({ error: "expected seconds" }).positive().max(300).default(10),
+    statementTimeoutSeconds: z.number({ error: "expected seconds" }).positive().max(3600).default(30),
+  }),
+  tables: z
+    .array(
+      str(
+        new RegExp(`^${PG_IDENT.source.slice(1, -1)}\\.${PG_IDENT.source.slice(1, -1)}$`),
+        "a schema-qualified table name such as public.delayed_jobs",
+      ),
+      { error: "expected a list of schema-qualified table names" },
+    )
+    .min(1, { error: "expected at least one table" }),
+  owner: str(PG_ROLE, "the role that should own the tables"),
+  admins: unique(str(PG_ROLE, "a role name"), "admin roles").default([]),
+  principals: z.record(str(PG_ROLE, "a role name"), privilegeList, {
+    error: "expected a map of role name to privileges",
+  }),
+});
+export type PostgresTarget = z.infer<typeof postgresTarget>;
+
+const redisTarget = z.strictObject({
+  name: str(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/, "a target name (letters, digits, '-', '_', '.')"),
+  endpoint: z.strictObject({ host: str(HOSTNAME, "a host name or IP address"), port: port.default(6379) }),
+  tls: z.enum(["required", "optional"], { error: "expected required or optional" }).default("required"),
+  auth: z.enum(["required", "optional"], { error: "expected required or optional" }).default("required"),
+  /** A PEM file of CAs to trust instead of the system trust store. */
+  caFile: z.string({ error: "expected a file path" }).min(1).optional(),
+  /** Port of a second, plaintext listener to try when `tls: required` (default: the endpoint port). */
+  plaintextPort: port.optional(),
+  timeoutSeconds: z.number({ error: "expected seconds" }).positive().max(120).default(5),
+  credentials: z
+    .strictObject({
+      username: str(/^[^\s]{1,128}$/, "a Redis ACL user name").default("default"),
+      password: redisPasswordSource,
+    })
+    .optional(),
+});
+export type RedisTarget = z.infer<typeof redisTarget>;
+
+const mute = z.strictObject({
+  check: checkId,
+  resource: z.string({ error: "expected a resource id" }).min(1, { error: "expected a resource id" }),
+  subject: z.string({ error: "expected a subject" }).min(1).optional(),
+  reason: z.string({ error: "expected the reason for the mute" }).min(3, { error: "expected the reason for the mute" }),
+  expires: isoDate,
+});
+export type Mute = z.infer<typeof mute>;
+
+const accountId = z.string({ error: "expected a 12-digit AWS account id as a quoted string" }).regex(ACCOUNT_ID, {
+  error: "expected a 12-digit AWS account id as a quoted string",
+});
+
+export const configSchema = z.strictObject({
+  version: z.literal(1, { error: "expected 1" }),
+  aws: z
+    .strictObject({
+      regions: unique(str(AWS_REGION, "an AWS region such as eu-west-1"), "regions").optional(),
+      accounts: z
+        .array(
+          z.strictObject({
+            id: accountId,
+            roleArn: str(ROLE_ARN, "an IAM role ARN such as arn:aws:iam::111122223333:role/QueueAuditorReadOnly").optional(),
+            externalId: z.string({ error: "expected an external id" }).min(2).max(1224).optional(),
+          }),
+          { error: "expected a list of accounts" },
+        )
+        .optional(),
+    })
+    .default({}),
+  targets: z
+    .strictObject({
+      rds: unique(str(RESOURCE_ID, "a DB instance or cluster identifier"), "RDS identifiers").default([]),
+      elasticache: unique(str(RESOURCE_ID, "a replication group, cache cluster or serverless cache id"), "ElastiCache ids").default([]),
+      tag: z
+        .strictObject({
+          key: z.string({ error: "expected a tag key" }).min(1).max(128),
+          value: z.string({ error: "expected a tag value" }).max(256),
+        })
+        .optional(),
+    })
+    .default({ rds: [], elasticache: [] }),
+  network: z
+    .strictObject({
+      allowedCidrs: z.array(cidr, { error: "expected a list of CIDR blocks" }).default([]),
+      allowedSecurityGroups: unique(str(SECURITY_GROUP_ID, "a security group id such as sg-0a1b2c3d4e5f60001"), "security group ids").default([]),
+    })
+    .default({ allowedCidrs: [], allowedSecurityGroups: [] }),
+  credentials: z
+    .strictObject({
+      maxAgeDays: z.number({ error: "expected a number of days" }).int().positive().max(3650).default(90),
+      secrets: unique(secretRef, "secret names or ARNs").default([]),
+    })
+    .default({ maxAgeDays: 90, secrets: [] }),
+  postgres: z.array(postgresTarget, { error: "expected a list of databases" }).default([]),
+  redis: z.array(redisTarget, { error: "expected a list of Redis endpoints" }).default([]),
+  notifications: z
+    .strictObject({
+      minSeverity: severity.default("high"),
+      remindAfterHours: z.number({ error: "expected a number of hours" }).positive().default(24),
+      notifyResolved: z.boolean({ error: "expected true or false" }).default(true),
+    })
+    .default({ minSeverity: "high", remindAfterHours: 24, notifyResolved: true }),
+  schedule: str(SCHEDULE, "rate(N minutes|hours|days) or cron(...)").default("rate(1 hour)"),
+  retentionDays: z.number({ error: "expected a number of days" }).int().min(1).max(3650).default(400),
+  deploy: z
+    .strictObject({
+      vpc: z
+        .strictObject({
+          id: str(VPC_ID, "a VPC id such as vpc-0a1b2c3d4e5f60001"),
+          subnetIds: unique(str(SUBNET_ID, "a subnet id such as subnet-0a1b2c3d4e5f60001"), "subnet ids").min(1, {
+            error: "expected at least one subnet id",
+          }),
+        })
+        .optional(),
+      probeSecurityGroupIds: unique(str(SECURITY_GROUP_ID, "a security group id"), "security group ids").default([]),
+      vpcEndpoints: z.enum(["create", "existing", "none"], { error: "expected create, existing or none" }).default("none"),
+      alerts: z
+        .strictObject({
+          emails: z.array(z.email({ error: "expected an email address" }), { error: "expected a list of email addresses" }).default([]),
+          slackWebhookSecret: str(
+            SECRET_NAME,
+            "the name of the Secrets Manager secret holding the webhook URL (not the URL itself)",
+          ).optional(),
+        })
+        .default({ emails: [] }),
+    })
+    .optional(),
+  checks: z
+    .strictObject({
+      disabled: z.array(checkId, { error: "expected a list of check ids" }).default([]),
+      severity: z.partialRecord(checkId, severity, { error: "expected a map of check id to severity" }).default({}),
+    })
+    .default({ disabled: [], severity: {} }),
+  mutes: z.array(mute, { error: "expected a list of mutes" }).default([]),
+});
+
+export type Config = z.infer<typeof configSchema>;
+/** The config as a user writes it, before defaults are applied. */
+export type ConfigInput = z.input<typeof configSchema>;

@@ -1,0 +1,147 @@
+/**
+ * The inventory: what the AWS collectors (live) or the offline reader (AWS CLI JSON
+ * exports) observed, one partition per account × region. Values are the AWS SDK v3
+ * shapes as they appear in JSON (timestamps are ISO strings), so a live collection, a
+ * snapshot on disk and an AWS CLI export are the same data.
+ */
+import type { ManagedPrefixList, PrefixListEntry, SecurityGroup } from "@aws-sdk/client-ec2";
+import type {
+  CacheCluster,
+  ReplicationGroup,
+  ServerlessCache,
+  Tag as CacheTag,
+  User,
+  UserGroup,
+} from "@aws-sdk/client-elasticache";
+import type { DBCluster, DBInstance, Parameter } from "@aws-sdk/client-rds";
+import type { DescribeSecretResponse } from "@aws-sdk/client-secrets-manager";
+import type { ObservationError } from "../findings/model.js";
+
+/** An SDK shape as JSON carries it: Dates become ISO strings, metadata is dropped. */
+export type Wire<T> = T extends Date
+  ? string
+  : T extends readonly (infer U)[]
+    ? Wire<U>[]
+    : T extends object
+      ? { [K in keyof T as K extends "$metadata" ? never : K]: Wire<T[K]> }
+      : T;
+
+/** Either the observed value, or why it could not be observed. Never a silent gap. */
+export type Observed<T> = { ok: true; value: T } | { ok: false; error: ObservationError };
+
+export type WireSecurityGroup = Wire<SecurityGroup>;
+export type WirePrefixListEntry = Wire<PrefixListEntry>;
+export type WireManagedPrefixList = Wire<ManagedPrefixList>;
+export type WireDBInstance = Wire<DBInstance>;
+export type WireDBCluster = Wire<DBCluster>;
+export type WireParameter = Wire<Parameter>;
+export type WireReplicationGroup = Wire<ReplicationGroup>;
+export type WireCacheCluster = Wire<CacheCluster>;
+export type WireServerlessCache = Wire<ServerlessCache>;
+export type WireUserGroup = Wire<UserGroup>;
+export type WireUser = Wire<User>;
+export type WireCacheTag = Wire<CacheTag>;
+export type WireSecret = Wire<DescribeSecretResponse>;
+
+export type InventoryOrigin = { kind: "offline"; dir: string } | { kind: "live" };
+
+export interface InventoryPartition {
+  account: string;
+  region: string;
+  origin: InventoryOrigin;
+  /** When the data was captured (meta.json `capturedAt`, or the live collection time). */
+  capturedAt?: string;
+  securityGroups: Observed<WireSecurityGroup[]>;
+  /** Prefix-list id -> entries. A missing key means the list was not captured. */
+  prefixListEntries: Record<string, Observed<WirePrefixListEntry[]>>;
+  dbInstances: Observed<WireDBInstance[]>;
+  dbClusters: Observed<WireDBCluster[]>;
+  /** DB parameter group name -> parameters. */
+  dbParameters: Record<string, Observed<WireParameter[]>>;
+  /** DB cluster parameter group name -> parameters. */
+  dbClusterParameters: Record<string, Observed<WireParameter[]>>;
+  replicationGroups: Observed<WireReplicationGroup[]>;
+  cacheClusters: Observed<WireCacheCluster[]>;
+  serverlessCaches: Observed<WireServerlessCache[]>;
+  userGroups: Observed<WireUserGroup[]>;
+  users: Observed<WireUser[]>;
+  /** Replication group / cache cluster / serverless cache id -> its tags. */
+  cacheTags: Record<string, Observed<WireCacheTag[]>>;
+  /** Secret name -> DescribeSecret response. */
+  secrets: Record<string, Observed<WireSecret>>;
+}
+
+export interface Inventory {
+  partitions: InventoryPartition[];
+}
+
+/** Where each piece of a partition comes from, for error messages (offline file names). */
+export const INVENTORY_FILES = {
+  meta: "meta.json",
+  securityGroups: "ec2-describe-security-groups.json",
+  prefixListEntries: "ec2-get-managed-prefix-list-entries",
+  dbInstances: "rds-describe-db-instances.json",
+  dbClusters: "rds-describe-db-clusters.json",
+  dbParameters: "rds-describe-db-parameters",
+  dbClusterParameters: "rds-describe-db-cluster-parameters",
+  replicationGroups: "elasticache-describe-replication-groups.json",
+  cacheClusters: "elasticache-describe-cache-clusters.json",
+  serverlessCaches: "elasticache-describe-serverless-caches.json",
+  userGroups: "elasticache-describe-user-groups.json",
+  users: "elasticache-describe-users.json",
+  cacheTags: "elasticache-list-tags-for-resource",
+  secrets: "secretsmanager-describe-secret",
+} as const;
+
+/** File name of a secret's DescribeSecret export: '/' in the name becomes '__'. */
+export function secretFileName(name: string): string {
+  return `${name.replaceAll("/", "__")}.json`;
+}
+
+export type PartitionField = Exclude<keyof typeof INVENTORY_FILES, "meta">;
+
+/** The AWS API call behind each part of a partition (IAM action names). */
+export const INVENTORY_CALLS: Record<PartitionField, string> = {
+  securityGroups: "ec2:DescribeSecurityGroups",
+  prefixListEntries: "ec2:GetManagedPrefixListEntries",
+  dbInstances: "rds:DescribeDBInstances",
+  dbClusters: "rds:DescribeDBClusters",
+  dbParameters: "rds:DescribeDBParameters",
+  dbClusterParameters: "rds:DescribeDBClusterParameters",
+  replicationGroups: "elasticache:DescribeReplicationGroups",
+  cacheClusters: "elasticache:DescribeCacheClusters",
+  serverlessCaches: "elasticache:DescribeServerlessCaches",
+  userGroups: "elasticache:DescribeUserGroups",
+  users: "elasticache:DescribeUsers",
+  cacheTags: "elasticache:ListTagsForResource",
+  secrets: "secretsmanager:DescribeSecret",
+};
+
+/** Names what a part of a partition came from: the offline file, or the API call. */
+export function sourceOf(partition: Pick<InventoryPartition, "origin">, field: PartitionField, key?: string): string {
+  if (partition.origin.kind === "live") return key === undefined ? INVENTORY_CALLS[field] : `${INVENTORY_CALLS[field]} ${key}`;
+  const name = INVENTORY_FILES[field];
+  if (key === undefined) return `${partition.origin.dir}/${name}`;
+  const file = field === "secrets" ? secretFileName(key) : `${key}.json`;
+  return `${partition.origin.dir}/${name}/${file}`;
+}
+
+/** A keyed part of a partition (parameters, prefix lists, tags, secrets); a missing key was not captured. */
+export function observedEntry<F extends "prefixListEntries" | "dbParameters" | "dbClusterParameters" | "cacheTags" | "secrets">(
+  partition: InventoryPartition,
+  field: F,
+  key: string,
+): InventoryPartition[F][string] {
+  const entry = partition[field][key];
+  if (entry) return entry as InventoryPartition[F][string];
+  return {
+    ok: false,
+    error: {
+      source: sourceOf(partition, field, key),
+      reason: partition.origin.kind === "offline" ? "the file is missing from the inventory" : "it was not collected",
+      code: "NotCaptured",
+      account: partition.account,
+      region: partition.region,
+    },
+  } as InventoryPartition[F][string];
+}
