@@ -1,3 +1,7 @@
 import type { Check } from "../types.js";
+import { sgAllTraffic } from "./sg-all-traffic.js";
+import { sgUnapprovedCidr } from "./sg-unapproved-cidr.js";
+import { sgUnapprovedSourceGroup } from "./sg-unapproved-source-group.js";
+import { sgWorldIngress } from "./sg-world-ingress.js";
 
-export const networkChecks: Check[] = [];
+export const networkChecks: Check[] = [sgWorldIngress, sgUnapprovedCidr, sgUnapprovedSourceGroup, sgAllTraffic];

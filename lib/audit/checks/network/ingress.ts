@@ -1,0 +1,180 @@
+/**
+ * What a security group admits to the backends it guards: every source (CIDR, prefix-list
+ * CIDR, security group) of every rule that reaches a backend port. Computed once per group
+ * and shared by the four network checks.
+ */
+import type { ObservationError } from "../../findings/model.js";
+import type { Backend, ScopedSecurityGroup } from "../../inventory/scope.js";
+import { observedEntry, type WireSecurityGroup } from "../../inventory/types.js";
+
+type Permission = NonNullable<WireSecurityGroup["IpPermissions"]>[number];
+
+export interface RuleSummary {
+  IpProtocol: string;
+  FromPort?: number;
+  ToPort?: number;
+}
+
+export type SourceKind = "cidr" | "group";
+
+export interface Source {
+  kind: SourceKind;
+  /** The CIDR, or the source group id. */
+  value: string;
+  /** For group sources: the account that owns the source group, when AWS says. */
+  ownerId?: string;
+  /** The managed prefix list the CIDR came from. */
+  prefixListId?: string;
+  description?: string;
+  rule: RuleSummary;
+  /** "tcp" for tcp/6, "all" for -1. */
+  protocol: "tcp" | "all";
+}
+
+export interface ReachingSource extends Source {
+  port: number;
+  backends: string[];
+}
+
+export interface IngressAnalysis {
+  group?: WireSecurityGroup;
+  /** The group itself could not be observed: every network check is an ERROR. */
+  unobserved?: ObservationError;
+  /** Sources that reach at least one guarded backend port, one entry per (source, port). */
+  reaching: ReachingSource[];
+  /** Sources of all-protocol (-1) rules, whatever the port. */
+  allTraffic: Source[];
+  /** Prefix lists whose entries were not observed: what they admit is unknown. */
+  unknownPrefixLists: { prefixListId: string; error: ObservationError; rule: RuleSummary; reachesPort: boolean }[];
+  /** Backends whose endpoint port is not known: reachability cannot be judged for them. */
+  portUnknown: Backend[];
+  ports: number[];
+}
+
+const cache = new WeakMap<ScopedSecurityGroup, IngressAnalysis>();
+
+function protocolOf(permission: Permission): "tcp" | "all" | undefined {
+  const protocol = String(permission.IpProtocol ?? "").toLowerCase();
+  if (protocol === "-1" || protocol === "all") return "all";
+  if (protocol === "tcp" || protocol === "6") return "tcp";
+  return undefined; // udp, icmp, icmpv6, others: never reach a TCP backend
+}
+
+/** Whether a rule of `protocol` covers TCP `port`. A TCP rule without a range is taken as all ports. */
+export function coversPort(protocol: "tcp" | "all", permission: RuleSummary, port: number): boolean {
+  if (protocol === "all") return true;
+  const from = permission.FromPort;
+  const to = permission.ToPort;
+  if (from === undefined || to === undefined || from === -1) return true;
+  return from <= port && port <= to;
+}
+
+function ruleSummary(permission: Permission): RuleSummary {
+  const rule: RuleSummary = { IpProtocol: String(permission.IpProtocol) };
+  if (permission.FromPort !== undefined) rule.FromPort = permission.FromPort;
+  if (permission.ToPort !== undefined) rule.ToPort = permission.ToPort;
+  return rule;
+}
+
+function sourcesOf(sg: ScopedSecurityGroup, permission: Permission, protocol: "tcp" | "all", analysis: IngressAnalysis, reachesPort: boolean): Source[] {
+  const rule = ruleSummary(permission);
+  const out: Source[] = [];
+  const base = { rule, protocol };
+  for (const range of permission.IpRanges ?? []) {
+    if (range.CidrIp) out.push({ ...base, kind: "cidr", value: range.CidrIp, ...(range.Description ? { description: range.Description } : {}) });
+  }
+  for (const range of permission.Ipv6Ranges ?? []) {
+    if (range.CidrIpv6) out.push({ ...base, kind: "cidr", value: range.CidrIpv6, ...(range.Description ? { description: range.Description } : {}) });
+  }
+  for (const pair of permission.UserIdGroupPairs ?? []) {
+    if (!pair.GroupId) continue;
+    out.push({
+      ...base,
+      kind: "group",
+      value: pair.GroupId,
+      ...(pair.UserId ? { ownerId: pair.UserId } : {}),
+      ...(pair.Description ? { description: pair.Description } : {}),
+    });
+  }
+  for (const list of permission.PrefixListIds ?? []) {
+    if (!list.PrefixListId) continue;
+    const entries = observedEntry(sg.partition, "prefixListEntries", list.PrefixListId);
+    if (!entries.ok) {
+      analysis.unknownPrefixLists.push({ prefixListId: list.PrefixListId, error: entries.error, rule, reachesPort });
+      continue;
+    }
+    for (const entry of entries.value) {
+      if (entry.Cidr) {
+        out.push({
+          ...base,
+          kind: "cidr",
+          value: entry.Cidr,
+          prefixListId: list.PrefixListId,
+          ...(entry.Description ? { description: entry.Description } : {}),
+        });
+      }
+    }
+  }
+  return out;
+}
+
+/** True for a source that is the group itself (same account): members of the group may talk to each other. */
+export function isSelfReference(source: Source, group: WireSecurityGroup | undefined, groupId: string): boolean {
+  if (source.kind !== "group" || source.value !== groupId) return false;
+  return source.ownerId === undefined || group?.OwnerId === undefined || source.ownerId === group.OwnerId;
+}
+
+export function analyseIngress(sg: ScopedSecurityGroup): IngressAnalysis {
+  const cached = cache.get(sg);
+  if (cached) return cached;
+  const ports = [...new Set(sg.guards.flatMap((g) => g.ports))].sort((a, b) => a - b);
+  const analysis: IngressAnalysis = {
+    reaching: [],
+    allTraffic: [],
+    unknownPrefixLists: [],
+    portUnknown: sg.guards.filter((g) => g.ports.length === 0).map((g) => g.backend),
+    ports,
+  };
+  cache.set(sg, analysis);
+  if (!sg.group.ok) {
+    analysis.unobserved = sg.group.error;
+    return analysis;
+  }
+  const group = sg.group.value;
+  analysis.group = group;
+  const byKey = new Map<string, ReachingSource>();
+  for (const permission of group.IpPermissions ?? []) {
+    const protocol = protocolOf(permission);
+    if (!protocol) continue;
+    const rule = ruleSummary(permission);
+    const reachedPorts = ports.filter((port) => coversPort(protocol, rule, port));
+    const sources = sourcesOf(sg, permission, protocol, analysis, reachedPorts.length > 0 || analysis.portUnknown.length > 0);
+    if (protocol === "all") analysis.allTraffic.push(...sources);
+    for (const port of reachedPorts) {
+      const backends = sg.guards.filter((g) => g.ports.includes(port)).map((g) => g.backend.resource.id);
+      for (const source of sources) {
+        const key = `${source.kind}|${source.value}|${source.ownerId ?? ""}|${source.protocol}|${port}`;
+        const existing = byKey.get(key);
+        if (existing) continue; // the same source admitted twice (e.g. two rules) is one fault
+        byKey.set(key, { ...source, port, backends });
+      }
+    }
+  }
+  analysis.reaching = [...byKey.values()];
+  return analysis;
+}
+
+/** "0.0.0.0/0 tcp 5432", "sg-0abc tcp 6379", "111122223333/sg-0abc all 6379". */
+export function subjectOf(source: Source & { port?: number }, group: WireSecurityGroup | undefined): string {
+  const who =
+    source.kind === "group" && source.ownerId && group?.OwnerId && source.ownerId !== group.OwnerId
+      ? `${source.ownerId}/${source.value}`
+      : source.value;
+  return source.port === undefined ? `${who} ${source.protocol}` : `${who} ${source.protocol} ${source.port}`;
+}
+
+export function describeRule(rule: RuleSummary): string {
+  if (rule.IpProtocol === "-1") return "all protocols and ports";
+  if (rule.FromPort === undefined || rule.FromPort === -1) return `${rule.IpProtocol} all ports`;
+  return rule.FromPort === rule.ToPort ? `${rule.IpProtocol} ${rule.FromPort}` : `${rule.IpProtocol} ${rule.FromPort}-${rule.ToPort}`;
+}

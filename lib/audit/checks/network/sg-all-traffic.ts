@@ -1,0 +1,45 @@
+import type { Check } from "../types.js";
+import { fail } from "../results.js";
+import { isSelfReference, subjectOf } from "./ingress.js";
+import { evaluatePerGroup } from "./per-group.js";
+
+export const sgAllTraffic: Check = {
+  meta: {
+    id: "sg-all-traffic",
+    title: "All-traffic rule on a backend's security group",
+    severity: "medium",
+    resourceType: "AWS::EC2::SecurityGroup",
+    rationale:
+      "An all-protocols, all-ports rule on a group that guards the queue backend admits far more than the backend's port; it is usually a leftover from debugging and widens what a compromised source can reach.",
+    remediation:
+      "Replace the `-1` rule with a TCP rule for the backend's port only, e.g. `aws ec2 revoke-security-group-ingress --group-id sg-… --ip-permissions IpProtocol=-1,UserIdGroupPairs=[{GroupId=sg-…}]` then authorize `IpProtocol=tcp,FromPort=5432,ToPort=5432`.",
+    references: ["AWS Security Hub EC2.18", "AWS Security Hub EC2.2"],
+  },
+  evaluate(ctx) {
+    return evaluatePerGroup(
+      "sg-all-traffic",
+      ctx,
+      (sg, analysis) => {
+        const seen = new Set<string>();
+        const failures = [];
+        for (const s of analysis.allTraffic) {
+          if (isSelfReference(s, analysis.group, sg.groupId)) continue;
+          const subject = subjectOf(s, analysis.group);
+          if (seen.has(subject)) continue;
+          seen.add(subject);
+          failures.push(
+            fail(
+              "sg-all-traffic",
+              sg.resource,
+              subject,
+              `${sg.groupId} allows all protocols and ports from ${s.value}${s.prefixListId ? ` (prefix list ${s.prefixListId})` : ""}: narrow it to the backend's TCP port.`,
+              { source: s.value, sourceKind: s.kind, rule: s.rule, ...(s.prefixListId ? { prefixListId: s.prefixListId } : {}), ...(s.ownerId ? { sourceAccount: s.ownerId } : {}) },
+            ),
+          );
+        }
+        return { failures, needsPorts: false };
+      },
+      (sg) => `${sg.groupId} has no all-traffic rule from a source other than itself.`,
+    );
+  },
+};
