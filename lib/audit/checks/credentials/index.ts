@@ -1,3 +1,4 @@
 import type { Check } from "../types.js";
+import { secretRotationDisabled } from "./secret-rotation-disabled.js";
 
-export const credentialChecks: Check[] = [];
+export const credentialChecks: Check[] = [secretRotationDisabled];

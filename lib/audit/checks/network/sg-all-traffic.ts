@@ -13,7 +13,7 @@ export const sgAllTraffic: Check = {
       "An all-protocols, all-ports rule on a group that guards the queue backend admits far more than the backend's port; it is usually a leftover from debugging and widens what a compromised source can reach.",
     remediation:
       "Replace the `-1` rule with a TCP rule for the backend's port only, e.g. `aws ec2 revoke-security-group-ingress --group-id sg-… --ip-permissions IpProtocol=-1,UserIdGroupPairs=[{GroupId=sg-…}]` then authorize `IpProtocol=tcp,FromPort=5432,ToPort=5432`.",
-    references: ["AWS Security Hub EC2.18", "AWS Security Hub EC2.2"],
+    references: ["AWS Security Hub EC2.18"],
   },
   evaluate(ctx) {
     return evaluatePerGroup(

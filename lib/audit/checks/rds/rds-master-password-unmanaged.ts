@@ -1,0 +1,24 @@
+import { fail, pass } from "../results.js";
+import type { Check } from "../types.js";
+import { settingsHolders, settingsOf } from "./subjects.js";
+
+export const rdsMasterPasswordUnmanaged: Check = {
+  meta: {
+    id: "rds-master-password-unmanaged",
+    title: "Master password not managed by Secrets Manager",
+    severity: "medium",
+    resourceType: ["AWS::RDS::DBInstance", "AWS::RDS::DBCluster"],
+    rationale:
+      "A master password set by hand lives in someone's notes or a pipeline variable and is never rotated; RDS-managed secrets are stored in Secrets Manager and rotated automatically.",
+    remediation: "`aws rds modify-db-instance --db-instance-identifier queue-db --manage-master-user-password --apply-immediately`.",
+    references: ["Amazon RDS User Guide: Password management with Amazon RDS and AWS Secrets Manager"],
+  },
+  evaluate(ctx) {
+    return settingsHolders(ctx).map((b) => {
+      const secret = settingsOf(b).MasterUserSecret;
+      return secret?.SecretArn
+        ? pass("rds-master-password-unmanaged", b.resource, `${b.resource.id}'s master password is managed by Secrets Manager.`, { MasterUserSecret: { SecretArn: secret.SecretArn, SecretStatus: secret.SecretStatus } })
+        : fail("rds-master-password-unmanaged", b.resource, undefined, `${b.resource.id}'s master password is not managed by Secrets Manager: turn on --manage-master-user-password.`, { MasterUserSecret: null });
+    });
+  },
+};

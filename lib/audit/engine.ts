@@ -1,0 +1,64 @@
+/**
+ * The engine: evaluate every enabled check over inventory and observations, then turn
+ * the verdicts into findings. Pure given its inputs and a clock value.
+ */
+import { randomBytes } from "node:crypto";
+import { CHECKS } from "./checks/registry.js";
+import type { AuditContext, Check, CheckMeta, Observations } from "./checks/types.js";
+import type { Config } from "./config/schema.js";
+import { countByStatus, deriveAuditErrors, finalizeFindings } from "./findings/finalize.js";
+import { type AuditResult, type CheckResult, type Finding, outcomeOf } from "./findings/model.js";
+import { resolveScope } from "./inventory/scope.js";
+import type { Inventory } from "./inventory/types.js";
+
+export interface EvaluateInput {
+  config: Config;
+  inventory: Inventory;
+  observations?: Partial<Observations>;
+  now: Date;
+  checks?: readonly Check[];
+}
+
+const METAS = new Map<string, CheckMeta>(CHECKS.map((c) => [c.meta.id, c.meta]));
+
+export function enabledChecks(config: Config, checks: readonly Check[] = CHECKS): Check[] {
+  const disabled = new Set<string>(config.checks.disabled);
+  // audit-error cannot be disabled: a gap in the evidence must always show.
+  return checks.filter((c) => c.meta.id === "audit-error" || !disabled.has(c.meta.id));
+}
+
+/** Every check's verdicts, before ids, mutes and severities. */
+export function evaluateChecks(input: EvaluateInput): CheckResult[] {
+  const ctx: AuditContext = {
+    config: input.config,
+    inventory: input.inventory,
+    scope: resolveScope(input.config, input.inventory),
+    observations: { postgres: input.observations?.postgres ?? [], redis: input.observations?.redis ?? [] },
+    now: input.now,
+  };
+  return enabledChecks(input.config, input.checks).flatMap((check) => check.evaluate(ctx));
+}
+
+export function evaluate(input: EvaluateInput): Finding[] {
+  const metas = input.checks ? new Map(input.checks.map((c) => [c.meta.id, c.meta])) : METAS;
+  return finalizeFindings(deriveAuditErrors(evaluateChecks(input)), metas, input.config, input.now);
+}
+
+/** Sortable, unique run ids: the start time, then randomness. */
+export function newRunId(startedAt: Date): string {
+  return `${startedAt.toISOString().replace(/[-:]/g, "").replace(/\.\d+/, "")}-${randomBytes(4).toString("hex")}`;
+}
+
+export function auditResult(findings: Finding[], startedAt: Date, finishedAt: Date, runId = newRunId(startedAt)): AuditResult {
+  return {
+    schemaVersion: 1,
+    run: {
+      id: runId,
+      startedAt: startedAt.toISOString(),
+      finishedAt: finishedAt.toISOString(),
+      outcome: outcomeOf(findings),
+      counts: countByStatus(findings),
+    },
+    findings,
+  };
+}

@@ -1,0 +1,126 @@
+/**
+ * From CheckResults to Findings: stable ids, severities (with overrides), mutes, the
+ * metadata users act on, and one `audit-error` per thing that could not be observed.
+ */
+import type { CheckMeta } from "../checks/types.js";
+import type { Config } from "../config/schema.js";
+import { findingId } from "./ids.js";
+import { type CheckResult, type Finding, type ObservationError, severityRank, STATUSES } from "./model.js";
+import { findMute } from "./mutes.js";
+
+const MAX_LISTED = 5;
+
+function causeKey(cause: ObservationError): string {
+  return [cause.account ?? "", cause.region ?? "", cause.source].join("\u0000");
+}
+
+/**
+ * Replaces scope resolution's audit-error results and adds one per distinct cause of the
+ * other ERROR verdicts, naming what was not observed and which checks it blocked.
+ */
+export function deriveAuditErrors(results: readonly CheckResult[]): CheckResult[] {
+  const byCause = new Map<string, { cause: ObservationError; messages: string[]; blocked: Set<string>; resource?: CheckResult["resource"] }>();
+  for (const r of results) {
+    if (r.status !== "ERROR") continue;
+    const cause = r.cause ?? { source: r.resource.id, reason: r.message, account: r.resource.account, region: r.resource.region };
+    const key = causeKey(cause);
+    let entry = byCause.get(key);
+    if (!entry) {
+      entry = { cause, messages: [], blocked: new Set() };
+      byCause.set(key, entry);
+    }
+    if (r.checkId === "audit-error") {
+      if (!entry.messages.includes(r.message)) entry.messages.push(r.message);
+      entry.resource ??= r.resource;
+    } else {
+      entry.blocked.add(`${r.checkId} on ${r.resource.id}`);
+    }
+  }
+  const derived: CheckResult[] = [];
+  for (const { cause, messages, blocked } of byCause.values()) {
+    const blockedList = [...blocked].sort();
+    const said = messages.length > 0 ? messages.slice(0, MAX_LISTED).join(" ") : `${cause.source} could not be observed: ${cause.reason}.`;
+    const consequence =
+      blockedList.length > 0
+        ? ` Not evaluated: ${blockedList.slice(0, MAX_LISTED).join(", ")}${blockedList.length > MAX_LISTED ? ` and ${blockedList.length - MAX_LISTED} more` : ""}.`
+        : "";
+    const resource = { type: "QueueAuditor::Source" as const, id: cause.source };
+    derived.push({
+      checkId: "audit-error",
+      status: "ERROR",
+      resource: { ...resource, ...(cause.account ? { account: cause.account } : {}), ...(cause.region ? { region: cause.region } : {}) },
+      subject: cause.code ?? "error",
+      message: `${said}${consequence}`,
+      evidence: { source: cause.source, reason: cause.reason, ...(cause.code ? { code: cause.code } : {}), blocked: blockedList },
+      cause,
+    });
+  }
+  return [...results.filter((r) => r.checkId !== "audit-error"), ...derived];
+}
+
+export function finalizeFindings(
+  results: readonly CheckResult[],
+  metaById: ReadonlyMap<string, CheckMeta>,
+  config: Pick<Config, "checks" | "mutes">,
+  now: Date,
+): Finding[] {
+  const findings = results.map((r): Finding => {
+    const meta = metaById.get(r.checkId);
+    if (!meta) throw new Error(`result of unregistered check ${r.checkId}`);
+    const finding: Finding = {
+      id: findingId(r.checkId, r.resource, r.subject),
+      checkId: r.checkId,
+      status: r.status,
+      severity: config.checks.severity[meta.id] ?? meta.severity,
+      resource: r.resource,
+      message: r.message,
+      evidence: r.evidence,
+      remediation: meta.remediation,
+      references: [...meta.references],
+    };
+    if (r.subject !== undefined) finding.subject = r.subject;
+    if (r.status === "FAIL") {
+      const match = findMute(config.mutes, r, now);
+      if (match?.active) {
+        finding.status = "MUTED";
+        finding.evidence = { ...r.evidence, mute: { reason: match.mute.reason, expires: match.mute.expires } };
+        finding.message = `${r.message} Muted until ${match.mute.expires}: ${match.mute.reason}`;
+      } else if (match) {
+        finding.evidence = { ...r.evidence, muteExpired: { reason: match.mute.reason, expires: match.mute.expires } };
+        finding.message = `${r.message} (A mute for this expired on ${match.mute.expires}.)`;
+      }
+    }
+    return finding;
+  });
+  return sortFindings(dedupeById(findings));
+}
+
+/** Two verdicts with one id (a check judging the same subject twice) keep the worst. */
+function dedupeById(findings: Finding[]): Finding[] {
+  const worst = (s: Finding["status"]) => ["FAIL", "ERROR", "MUTED", "PASS"].indexOf(s);
+  const byId = new Map<string, Finding>();
+  for (const f of findings) {
+    const existing = byId.get(f.id);
+    if (!existing || worst(f.status) < worst(existing.status)) byId.set(f.id, f);
+  }
+  return [...byId.values()];
+}
+
+const STATUS_ORDER: Record<Finding["status"], number> = { FAIL: 0, ERROR: 1, MUTED: 2, PASS: 3 };
+
+export function sortFindings(findings: Finding[]): Finding[] {
+  return findings.sort(
+    (a, b) =>
+      STATUS_ORDER[a.status] - STATUS_ORDER[b.status] ||
+      severityRank(a.severity) - severityRank(b.severity) ||
+      a.checkId.localeCompare(b.checkId) ||
+      a.resource.id.localeCompare(b.resource.id) ||
+      (a.subject ?? "").localeCompare(b.subject ?? ""),
+  );
+}
+
+export function countByStatus(findings: readonly Pick<Finding, "status">[]): Record<Finding["status"], number> {
+  const counts = Object.fromEntries(STATUSES.map((s) => [s, 0])) as Record<Finding["status"], number>;
+  for (const f of findings) counts[f.status]++;
+  return counts;
+}
