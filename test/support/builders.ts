@@ -1,0 +1,112 @@
+/** In-memory inventories and configs for check tests, shaped like AWS API responses. */
+import { parseConfig } from "../../lib/audit/config/load.js";
+import type { Config, ConfigInput } from "../../lib/audit/config/schema.js";
+import { evaluate, evaluateChecks } from "../../lib/audit/engine.js";
+import type { CheckResult, Finding } from "../../lib/audit/findings/model.js";
+import type { Inventory, InventoryPartition, Observed } from "../../lib/audit/inventory/types.js";
+
+export const ACCOUNT = "111122223333";
+export const REGION = "eu-west-1";
+
+export function ok<T>(value: T): Observed<T> {
+  return { ok: true, value };
+}
+
+export function missing(source: string): Observed<never> {
+  return { ok: false, error: { source, reason: "the file is missing from the inventory", code: "NotCaptured", account: ACCOUNT, region: REGION } };
+}
+
+export function partition(parts: Partial<InventoryPartition> = {}): InventoryPartition {
+  return {
+    account: ACCOUNT,
+    region: REGION,
+    origin: { kind: "offline", dir: "inv" },
+    capturedAt: "2026-11-01T00:00:00.000Z",
+    securityGroups: ok([]),
+    prefixListEntries: {},
+    dbInstances: ok([]),
+    dbClusters: ok([]),
+    dbParameters: {},
+    dbClusterParameters: {},
+    replicationGroups: ok([]),
+    cacheClusters: ok([]),
+    serverlessCaches: ok([]),
+    userGroups: ok([]),
+    users: ok([]),
+    cacheTags: {},
+    secrets: {},
+    ...parts,
+  };
+}
+
+export function inventory(...partitions: InventoryPartition[]): Inventory {
+  return { partitions };
+}
+
+export function config(input: Partial<ConfigInput> = {}): Config {
+  return parseConfig({ version: 1, ...input }, "test.yaml");
+}
+
+export const NOW = new Date("2026-11-25T12:00:00Z");
+
+export function run(cfg: Config, inv: Inventory, now = NOW): Finding[] {
+  return evaluate({ config: cfg, inventory: inv, now });
+}
+
+/** The verdicts of one check, before finalization. */
+export function verdicts(checkId: string, cfg: Config, inv: Inventory, now = NOW): CheckResult[] {
+  return evaluateChecks({ config: cfg, inventory: inv, now }).filter((r) => r.checkId === checkId);
+}
+
+/** A PostgreSQL RDS instance as DescribeDBInstances returns it. */
+export function dbInstance(id: string, overrides: Record<string, unknown> = {}) {
+  return {
+    DBInstanceIdentifier: id,
+    DBInstanceArn: `arn:aws:rds:${REGION}:${ACCOUNT}:db:${id}`,
+    DBInstanceClass: "db.t4g.medium",
+    Engine: "postgres",
+    EngineVersion: "16.4",
+    DBInstanceStatus: "available",
+    Endpoint: { Address: `${id}.c9akciq32.${REGION}.rds.amazonaws.com`, Port: 5432, HostedZoneId: "Z29XKXDKYMONMX" },
+    DbInstancePort: 0,
+    PubliclyAccessible: false,
+    StorageEncrypted: true,
+    IAMDatabaseAuthenticationEnabled: true,
+    EnabledCloudwatchLogsExports: ["postgresql"],
+    MasterUserSecret: { SecretArn: `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:rds!db-1-AbCdEf`, SecretStatus: "active", KmsKeyId: "alias/aws/secretsmanager" },
+    VpcSecurityGroups: [{ VpcSecurityGroupId: "sg-0000000000000db01", Status: "active" }],
+    DBParameterGroups: [{ DBParameterGroupName: "queue-pg16", ParameterApplyStatus: "in-sync" }],
+    TagList: [],
+    ...overrides,
+  };
+}
+
+/** A security group as DescribeSecurityGroups returns it. */
+export function securityGroup(id: string, permissions: unknown[], overrides: Record<string, unknown> = {}) {
+  return {
+    GroupId: id,
+    GroupName: `group-${id}`,
+    Description: "test group",
+    OwnerId: ACCOUNT,
+    VpcId: "vpc-0a1b2c3d4e5f60001",
+    IpPermissions: permissions,
+    IpPermissionsEgress: [{ IpProtocol: "-1", IpRanges: [{ CidrIp: "0.0.0.0/0" }], Ipv6Ranges: [], PrefixListIds: [], UserIdGroupPairs: [] }],
+    ...overrides,
+  };
+}
+
+export function tcp(port: number | [number, number], sources: { cidrs?: string[]; cidrs6?: string[]; groups?: (string | { GroupId: string; UserId: string })[]; prefixLists?: string[] }) {
+  const [from, to] = Array.isArray(port) ? port : [port, port];
+  return rule("tcp", from, to, sources);
+}
+
+export function rule(protocol: string, from: number | undefined, to: number | undefined, sources: { cidrs?: string[]; cidrs6?: string[]; groups?: (string | { GroupId: string; UserId: string })[]; prefixLists?: string[] }) {
+  return {
+    IpProtocol: protocol,
+    ...(from === undefined ? {} : { FromPort: from, ToPort: to }),
+    IpRanges: (sources.cidrs ?? []).map((CidrIp) => ({ CidrIp })),
+    Ipv6Ranges: (sources.cidrs6 ?? []).map((CidrIpv6) => ({ CidrIpv6 })),
+    PrefixListIds: (sources.prefixLists ?? []).map((PrefixListId) => ({ PrefixListId })),
+    UserIdGroupPairs: (sources.groups ?? []).map((g) => (typeof g === "string" ? { GroupId: g, UserId: ACCOUNT } : g)),
+  };
+}
