@@ -39,17 +39,21 @@ export function needsAwsInventory(config: Config): boolean {
   );
 }
 
-export async function runAudit(options: RunAuditOptions): Promise<{ result: AuditResult; inventory: Inventory; observations: Observations }> {
+export async function runAudit(
+  options: RunAuditOptions,
+): Promise<{ result: AuditResult; inventory: Inventory; observations: Observations }> {
   const { config, sources } = options;
   const say = options.onProgress ?? (() => {});
   const startedAt = new Date();
   const now = options.now ?? startedAt;
   const wantInventory = options.inventoryRequired === true || needsAwsInventory(config);
   if (wantInventory) say("reading the AWS inventory");
+  if (config.postgres.length > 0) say(`probing ${config.postgres.length} PostgreSQL database(s)`);
+  if (config.redis.length > 0) say(`probing ${config.redis.length} Redis endpoint(s)`);
   const [inventory, postgres, redis] = await Promise.all([
     wantInventory ? sources.inventory() : Promise.resolve<Inventory>({ partitions: [] }),
-    config.postgres.length > 0 ? (say(`probing ${config.postgres.length} PostgreSQL database(s)`), sources.postgres(config.postgres)) : Promise.resolve([]),
-    config.redis.length > 0 ? (say(`probing ${config.redis.length} Redis endpoint(s)`), sources.redis(config.redis)) : Promise.resolve([]),
+    config.postgres.length > 0 ? sources.postgres(config.postgres) : Promise.resolve([]),
+    config.redis.length > 0 ? sources.redis(config.redis) : Promise.resolve([]),
   ]);
   const observations: Observations = { postgres, redis };
   say("evaluating checks");

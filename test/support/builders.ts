@@ -13,7 +13,10 @@ export function ok<T>(value: T): Observed<T> {
 }
 
 export function missing(source: string): Observed<never> {
-  return { ok: false, error: { source, reason: "the file is missing from the inventory", code: "NotCaptured", account: ACCOUNT, region: REGION } };
+  return {
+    ok: false,
+    error: { source, reason: "the file is missing from the inventory", code: "NotCaptured", account: ACCOUNT, region: REGION },
+  };
 }
 
 export function partition(parts: Partial<InventoryPartition> = {}): InventoryPartition {
@@ -73,7 +76,11 @@ export function dbInstance(id: string, overrides: Record<string, unknown> = {}) 
     StorageEncrypted: true,
     IAMDatabaseAuthenticationEnabled: true,
     EnabledCloudwatchLogsExports: ["postgresql"],
-    MasterUserSecret: { SecretArn: `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:rds!db-1-AbCdEf`, SecretStatus: "active", KmsKeyId: "alias/aws/secretsmanager" },
+    MasterUserSecret: {
+      SecretArn: `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:rds!db-1-AbCdEf`,
+      SecretStatus: "active",
+      KmsKeyId: "alias/aws/secretsmanager",
+    },
     VpcSecurityGroups: [{ VpcSecurityGroupId: "sg-0000000000000db01", Status: "active" }],
     DBParameterGroups: [{ DBParameterGroupName: "queue-pg16", ParameterApplyStatus: "in-sync" }],
     TagList: [],
@@ -90,17 +97,27 @@ export function securityGroup(id: string, permissions: unknown[], overrides: Rec
     OwnerId: ACCOUNT,
     VpcId: "vpc-0a1b2c3d4e5f60001",
     IpPermissions: permissions,
-    IpPermissionsEgress: [{ IpProtocol: "-1", IpRanges: [{ CidrIp: "0.0.0.0/0" }], Ipv6Ranges: [], PrefixListIds: [], UserIdGroupPairs: [] }],
+    IpPermissionsEgress: [
+      { IpProtocol: "-1", IpRanges: [{ CidrIp: "0.0.0.0/0" }], Ipv6Ranges: [], PrefixListIds: [], UserIdGroupPairs: [] },
+    ],
     ...overrides,
   };
 }
 
-export function tcp(port: number | [number, number], sources: { cidrs?: string[]; cidrs6?: string[]; groups?: (string | { GroupId: string; UserId: string })[]; prefixLists?: string[] }) {
+export function tcp(
+  port: number | [number, number],
+  sources: { cidrs?: string[]; cidrs6?: string[]; groups?: (string | { GroupId: string; UserId: string })[]; prefixLists?: string[] },
+) {
   const [from, to] = Array.isArray(port) ? port : [port, port];
   return rule("tcp", from, to, sources);
 }
 
-export function rule(protocol: string, from: number | undefined, to: number | undefined, sources: { cidrs?: string[]; cidrs6?: string[]; groups?: (string | { GroupId: string; UserId: string })[]; prefixLists?: string[] }) {
+export function rule(
+  protocol: string,
+  from: number | undefined,
+  to: number | undefined,
+  sources: { cidrs?: string[]; cidrs6?: string[]; groups?: (string | { GroupId: string; UserId: string })[]; prefixLists?: string[] },
+) {
   return {
     IpProtocol: protocol,
     ...(from === undefined ? {} : { FromPort: from, ToPort: to }),

@@ -22,13 +22,7 @@ export function fail(
 }
 
 /** An ERROR verdict: the check could not be evaluated because `cause` was not observed. */
-export function unobserved(
-  checkId: CheckId,
-  resource: ResourceRef,
-  cause: ObservationError,
-  what: string,
-  subject?: string,
-): CheckResult {
+export function unobserved(checkId: CheckId, resource: ResourceRef, cause: ObservationError, what: string, subject?: string): CheckResult {
   const result: CheckResult = {
     checkId,
     status: "ERROR",

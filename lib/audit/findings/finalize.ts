@@ -5,7 +5,7 @@
 import type { CheckMeta } from "../checks/types.js";
 import type { Config } from "../config/schema.js";
 import { findingId } from "./ids.js";
-import { type CheckResult, type Finding, type ObservationError, severityRank, STATUSES } from "./model.js";
+import { type CheckResult, type Finding, type ObservationError, STATUSES, severityRank } from "./model.js";
 import { findMute } from "./mutes.js";
 
 const MAX_LISTED = 5;
@@ -19,7 +19,10 @@ function causeKey(cause: ObservationError): string {
  * other ERROR verdicts, naming what was not observed and which checks it blocked.
  */
 export function deriveAuditErrors(results: readonly CheckResult[]): CheckResult[] {
-  const byCause = new Map<string, { cause: ObservationError; messages: string[]; blocked: Set<string>; resource?: CheckResult["resource"] }>();
+  const byCause = new Map<
+    string,
+    { cause: ObservationError; messages: string[]; blocked: Set<string>; resource?: CheckResult["resource"] }
+  >();
   for (const r of results) {
     if (r.status !== "ERROR") continue;
     const cause = r.cause ?? { source: r.resource.id, reason: r.message, account: r.resource.account, region: r.resource.region };

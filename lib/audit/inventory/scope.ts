@@ -89,8 +89,7 @@ function scopeError(resource: ResourceRef, subject: string, message: string, cau
 }
 
 const uniq = <T>(values: Iterable<T>): T[] => [...new Set(values)];
-const positivePorts = (ports: (number | undefined)[]): number[] =>
-  uniq(ports.filter((p): p is number => typeof p === "number" && p > 0));
+const positivePorts = (ports: (number | undefined)[]): number[] => uniq(ports.filter((p): p is number => typeof p === "number" && p > 0));
 
 function hasTag(tags: { Key?: string; Value?: string }[] | undefined, key: string, value: string): boolean {
   return (tags ?? []).some((t) => t.Key === key && t.Value === value);
@@ -122,7 +121,10 @@ function rdsInstanceBackend(partition: InventoryPartition, instance: WireDBInsta
     resource: ref("rds-instance", id, partition, instance.DBInstanceArn),
     partition,
     ports: positivePorts([instance.Endpoint?.Port, instance.DbInstancePort]).slice(0, 1),
-    securityGroupIds: { ok: true, value: uniq((instance.VpcSecurityGroups ?? []).flatMap((g) => (g.VpcSecurityGroupId ? [g.VpcSecurityGroupId] : []))) },
+    securityGroupIds: {
+      ok: true,
+      value: uniq((instance.VpcSecurityGroups ?? []).flatMap((g) => (g.VpcSecurityGroupId ? [g.VpcSecurityGroupId] : []))),
+    },
     selectedBy: [],
   };
 }
@@ -135,7 +137,10 @@ function rdsClusterBackend(partition: InventoryPartition, cluster: WireDBCluster
     resource: ref("rds-cluster", id, partition, cluster.DBClusterArn),
     partition,
     ports: positivePorts([cluster.Port]),
-    securityGroupIds: { ok: true, value: uniq((cluster.VpcSecurityGroups ?? []).flatMap((g) => (g.VpcSecurityGroupId ? [g.VpcSecurityGroupId] : []))) },
+    securityGroupIds: {
+      ok: true,
+      value: uniq((cluster.VpcSecurityGroups ?? []).flatMap((g) => (g.VpcSecurityGroupId ? [g.VpcSecurityGroupId] : []))),
+    },
     selectedBy: [],
   };
 }
@@ -161,9 +166,7 @@ function replicationGroupBackend(
     ...(group.NodeGroups ?? []).flatMap((ng) => [ng.PrimaryEndpoint?.Port, ng.ReaderEndpoint?.Port]),
     ...members.flatMap(cacheClusterPorts),
   ]);
-  const securityGroupIds: Observed<string[]> = clusters.ok
-    ? { ok: true, value: uniq(members.flatMap(cacheClusterGroups)) }
-    : clusters;
+  const securityGroupIds: Observed<string[]> = clusters.ok ? { ok: true, value: uniq(members.flatMap(cacheClusterGroups)) } : clusters;
   return {
     kind: "replication-group",
     replicationGroup: group,
@@ -210,13 +213,7 @@ interface PartitionResolution {
   unknown: Map<string, ObservationError>;
 }
 
-function resolveRds(
-  config: Config,
-  partition: InventoryPartition,
-  out: BackendSet,
-  errors: CheckResult[],
-  res: PartitionResolution,
-): void {
+function resolveRds(config: Config, partition: InventoryPartition, out: BackendSet, errors: CheckResult[], res: PartitionResolution): void {
   const wanted = new Set(config.targets.rds);
   const tag = config.targets.tag;
   if (wanted.size === 0 && !tag) return;
@@ -227,7 +224,12 @@ function resolveRds(
     for (const id of wanted) if (!res.unknown.has(`rds:${id}`)) res.unknown.set(`rds:${id}`, observed.error);
     if (tag) {
       errors.push(
-        scopeError(sourceResource(partition), observed.error.source, `Cannot tell which RDS resources carry tag ${tag.key}=${tag.value}: ${observed.error.reason}.`, observed.error),
+        scopeError(
+          sourceResource(partition),
+          observed.error.source,
+          `Cannot tell which RDS resources carry tag ${tag.key}=${tag.value}: ${observed.error.reason}.`,
+          observed.error,
+        ),
       );
     }
   }
@@ -299,7 +301,12 @@ function resolveElastiCache(
     for (const id of wanted) if (!res.unknown.has(`cache:${id}`)) res.unknown.set(`cache:${id}`, observed.error);
     if (tag) {
       errors.push(
-        scopeError(sourceResource(partition), observed.error.source, `Cannot tell which ElastiCache resources carry tag ${tag.key}=${tag.value}: ${observed.error.reason}.`, observed.error),
+        scopeError(
+          sourceResource(partition),
+          observed.error.source,
+          `Cannot tell which ElastiCache resources carry tag ${tag.key}=${tag.value}: ${observed.error.reason}.`,
+          observed.error,
+        ),
       );
     }
   }
@@ -310,7 +317,12 @@ function resolveElastiCache(
     const tags = observedEntry(partition, "cacheTags", id);
     if (!tags.ok) {
       errors.push(
-        scopeError(resource, tags.error.source, `Cannot tell whether ${id} carries tag ${tag.key}=${tag.value}: ${tags.error.reason}.`, tags.error),
+        scopeError(
+          resource,
+          tags.error.source,
+          `Cannot tell whether ${id} carries tag ${tag.key}=${tag.value}: ${tags.error.reason}.`,
+          tags.error,
+        ),
       );
       return false;
     }
@@ -392,9 +404,7 @@ function attachSecurityGroups(backends: Backend[], errors: CheckResult[]): Scope
   const indexOf = (partition: InventoryPartition) => {
     let index = indexes.get(partition);
     if (!index) {
-      index = new Map(
-        (partition.securityGroups.ok ? partition.securityGroups.value : []).map((g) => [g.GroupId ?? "", g]),
-      );
+      index = new Map((partition.securityGroups.ok ? partition.securityGroups.value : []).map((g) => [g.GroupId ?? "", g]));
       indexes.set(partition, index);
     }
     return index;
@@ -404,7 +414,12 @@ function attachSecurityGroups(backends: Backend[], errors: CheckResult[]): Scope
     if (!backend.securityGroupIds.ok) {
       const cause = backend.securityGroupIds.error;
       errors.push(
-        scopeError(backend.resource, cause.source, `The security groups of ${backend.resource.id} could not be determined: ${cause.reason}.`, cause),
+        scopeError(
+          backend.resource,
+          cause.source,
+          `The security groups of ${backend.resource.id} could not be determined: ${cause.reason}.`,
+          cause,
+        ),
       );
       continue;
     }
@@ -459,7 +474,11 @@ export function resolveScope(config: Config, inventory: Inventory): Scope {
   }
   const notFound = [
     ...config.targets.rds.map((id) => ({ key: `rds:${id}`, id, kind: "RDS instance or cluster" })),
-    ...config.targets.elasticache.map((id) => ({ key: `cache:${id}`, id, kind: "ElastiCache replication group, cache cluster or serverless cache" })),
+    ...config.targets.elasticache.map((id) => ({
+      key: `cache:${id}`,
+      id,
+      kind: "ElastiCache replication group, cache cluster or serverless cache",
+    })),
   ].filter((t) => !res.found.has(t.key));
   for (const target of notFound) {
     const cause = res.unknown.get(target.key);

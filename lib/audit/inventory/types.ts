@@ -5,14 +5,7 @@
  * snapshot on disk and an AWS CLI export are the same data.
  */
 import type { ManagedPrefixList, PrefixListEntry, SecurityGroup } from "@aws-sdk/client-ec2";
-import type {
-  CacheCluster,
-  ReplicationGroup,
-  ServerlessCache,
-  Tag as CacheTag,
-  User,
-  UserGroup,
-} from "@aws-sdk/client-elasticache";
+import type { CacheCluster, Tag as CacheTag, ReplicationGroup, ServerlessCache, User, UserGroup } from "@aws-sdk/client-elasticache";
 import type { DBCluster, DBInstance, Parameter } from "@aws-sdk/client-rds";
 import type { DescribeSecretResponse } from "@aws-sdk/client-secrets-manager";
 import type { ObservationError } from "../findings/model.js";

@@ -62,11 +62,7 @@ function defaultSecretsManager(region: string | undefined): SecretsManagerClient
   return client;
 }
 
-export async function resolvePassword(
-  source: PasswordSource,
-  context: ResolveContext,
-  deps: CredentialDeps = {},
-): Promise<string> {
+export async function resolvePassword(source: PasswordSource, context: ResolveContext, deps: CredentialDeps = {}): Promise<string> {
   if ("env" in source) {
     const value = (deps.env ?? process.env)[source.env];
     if (value === undefined || value === "") {

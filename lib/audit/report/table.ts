@@ -27,6 +27,9 @@ export function renderTable(result: AuditResult): string {
   if (failing.length === 0 && errors.length === 0) out.push("", "No violations.");
   const c = run.counts;
   const checks = new Set(findings.map((f) => f.checkId)).size;
-  out.push("", `${findings.length} findings from ${checks} checks: ${c.FAIL} FAIL, ${c.ERROR} ERROR, ${c.MUTED} MUTED, ${c.PASS} PASS. Outcome: ${run.outcome}.`);
+  out.push(
+    "",
+    `${findings.length} findings from ${checks} checks: ${c.FAIL} FAIL, ${c.ERROR} ERROR, ${c.MUTED} MUTED, ${c.PASS} PASS. Outcome: ${run.outcome}.`,
+  );
   return `${out.join("\n")}\n`;
 }

@@ -15,12 +15,15 @@ function secret(name: string, overrides: Record<string, unknown> = {}) {
 }
 
 const cfg = config({ credentials: { maxAgeDays: 90, secrets: ["queue-db/app"] } });
-const status = (inv: ReturnType<typeof inventory>, c = cfg) => verdicts("secret-rotation-disabled", c, inv).map((r) => `${r.status} ${r.resource.id}`);
+const status = (inv: ReturnType<typeof inventory>, c = cfg) =>
+  verdicts("secret-rotation-disabled", c, inv).map((r) => `${r.status} ${r.resource.id}`);
 
 describe("secret-rotation-disabled", () => {
   it("passes a rotated secret and fails one without rotation", () => {
     expect(status(inventory(partition({ secrets: { "queue-db/app": secret("queue-db/app") } })))).toEqual(["PASS queue-db/app"]);
-    expect(status(inventory(partition({ secrets: { "queue-db/app": secret("queue-db/app", { RotationEnabled: false }) } })))).toEqual(["FAIL queue-db/app"]);
+    expect(status(inventory(partition({ secrets: { "queue-db/app": secret("queue-db/app", { RotationEnabled: false }) } })))).toEqual([
+      "FAIL queue-db/app",
+    ]);
   });
 
   it("fails a secret last rotated longer ago than maxAgeDays, as of the capture time", () => {
@@ -51,11 +54,17 @@ describe("secret-rotation-disabled", () => {
         },
       ],
     });
-    expect(status(inventory(partition({ secrets: { "queue-db/auditor": secret("queue-db/auditor") } })), c)).toEqual(["PASS queue-db/auditor"]);
+    expect(status(inventory(partition({ secrets: { "queue-db/auditor": secret("queue-db/auditor") } })), c)).toEqual([
+      "PASS queue-db/auditor",
+    ]);
   });
 
   it("reads names, accounts and regions out of secret ARNs", () => {
-    expect(parseSecretRef("arn:aws:secretsmanager:eu-west-1:111122223333:secret:queue-db/app-AbCdEf")).toEqual({ name: "queue-db/app", account: "111122223333", region: "eu-west-1" });
+    expect(parseSecretRef("arn:aws:secretsmanager:eu-west-1:111122223333:secret:queue-db/app-AbCdEf")).toEqual({
+      name: "queue-db/app",
+      account: "111122223333",
+      region: "eu-west-1",
+    });
     expect(parseSecretRef("queue-db/app")).toEqual({ name: "queue-db/app" });
   });
 });

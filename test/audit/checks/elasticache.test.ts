@@ -10,7 +10,14 @@ function replicationGroup(overrides: Record<string, unknown> = {}) {
     Description: "delayed_job redis",
     Status: "available",
     MemberClusters: ["jobs-redis-001", "jobs-redis-002"],
-    NodeGroups: [{ NodeGroupId: "0001", Status: "available", PrimaryEndpoint: { Address: "master.jobs-redis.abc123.euw1.cache.amazonaws.com", Port: 6379 }, ReaderEndpoint: { Address: "replica.jobs-redis.abc123.euw1.cache.amazonaws.com", Port: 6379 } }],
+    NodeGroups: [
+      {
+        NodeGroupId: "0001",
+        Status: "available",
+        PrimaryEndpoint: { Address: "master.jobs-redis.abc123.euw1.cache.amazonaws.com", Port: 6379 },
+        ReaderEndpoint: { Address: "replica.jobs-redis.abc123.euw1.cache.amazonaws.com", Port: 6379 },
+      },
+    ],
     ClusterEnabled: false,
     AuthTokenEnabled: true,
     AuthTokenLastModifiedDate: "2026-10-01T08:00:00.000Z",
@@ -32,18 +39,29 @@ function member(id: string) {
     Engine: "redis",
     EngineVersion: "7.1.0",
     CacheClusterStatus: "available",
-    CacheNodes: [{ CacheNodeId: "0001", CacheNodeStatus: "available", Endpoint: { Address: `${id}.abc123.0001.euw1.cache.amazonaws.com`, Port: 6379 } }],
+    CacheNodes: [
+      {
+        CacheNodeId: "0001",
+        CacheNodeStatus: "available",
+        Endpoint: { Address: `${id}.abc123.0001.euw1.cache.amazonaws.com`, Port: 6379 },
+      },
+    ],
     SecurityGroups: [{ SecurityGroupId: "sg-00000000000000c01", Status: "active" }],
   };
 }
 
 function estate(group: Record<string, unknown>, parts: Parameters<typeof partition>[0] = {}) {
   return inventory(
-    partition({ replicationGroups: ok([replicationGroup(group)]), cacheClusters: ok([member("jobs-redis-001"), member("jobs-redis-002")]), ...parts }),
+    partition({
+      replicationGroups: ok([replicationGroup(group)]),
+      cacheClusters: ok([member("jobs-redis-001"), member("jobs-redis-002")]),
+      ...parts,
+    }),
   );
 }
 
-const status = (checkId: string, inv: ReturnType<typeof estate>) => verdicts(checkId, cfg, inv).map((r) => `${r.status}${r.subject ? ` ${r.subject}` : ""}`);
+const status = (checkId: string, inv: ReturnType<typeof estate>) =>
+  verdicts(checkId, cfg, inv).map((r) => `${r.status}${r.subject ? ` ${r.subject}` : ""}`);
 
 describe("cache-auth-disabled", () => {
   it("fails without AUTH token and user group, passes with either", () => {
@@ -56,23 +74,51 @@ describe("cache-auth-disabled", () => {
 describe("cache-default-user-open", () => {
   const users = (defaultUser: Record<string, unknown>) =>
     ok([
-      { UserId: "queue-default", UserName: "default", Status: "active", Engine: "redis", AccessString: "on ~* +@all", UserGroupIds: ["queue-users"], Authentication: { Type: "no-password" }, ...defaultUser },
-      { UserId: "worker", UserName: "worker", Status: "active", Engine: "redis", AccessString: "on ~jobs:* +@all", UserGroupIds: ["queue-users"], Authentication: { Type: "password", PasswordCount: 1 } },
+      {
+        UserId: "queue-default",
+        UserName: "default",
+        Status: "active",
+        Engine: "redis",
+        AccessString: "on ~* +@all",
+        UserGroupIds: ["queue-users"],
+        Authentication: { Type: "no-password" },
+        ...defaultUser,
+      },
+      {
+        UserId: "worker",
+        UserName: "worker",
+        Status: "active",
+        Engine: "redis",
+        AccessString: "on ~jobs:* +@all",
+        UserGroupIds: ["queue-users"],
+        Authentication: { Type: "password", PasswordCount: 1 },
+      },
     ]);
   const groups = ok([{ UserGroupId: "queue-users", Status: "active", Engine: "redis", UserIds: ["queue-default", "worker"] }]);
   const rbac = { AuthTokenEnabled: false, UserGroupIds: ["queue-users"] };
 
   it("fails a default user that is on with no password", () => {
-    expect(status("cache-default-user-open", estate(rbac, { userGroups: groups, users: users({}) }))).toEqual(["FAIL queue-users/queue-default"]);
+    expect(status("cache-default-user-open", estate(rbac, { userGroups: groups, users: users({}) }))).toEqual([
+      "FAIL queue-users/queue-default",
+    ]);
   });
 
   it("passes a default user that is off, or that needs a password", () => {
-    expect(status("cache-default-user-open", estate(rbac, { userGroups: groups, users: users({ AccessString: "off -@all" }) }))).toEqual(["PASS"]);
-    expect(status("cache-default-user-open", estate(rbac, { userGroups: groups, users: users({ Authentication: { Type: "password", PasswordCount: 1 } }) }))).toEqual(["PASS"]);
+    expect(status("cache-default-user-open", estate(rbac, { userGroups: groups, users: users({ AccessString: "off -@all" }) }))).toEqual([
+      "PASS",
+    ]);
+    expect(
+      status(
+        "cache-default-user-open",
+        estate(rbac, { userGroups: groups, users: users({ Authentication: { Type: "password", PasswordCount: 1 } }) }),
+      ),
+    ).toEqual(["PASS"]);
   });
 
   it("is an ERROR when the users were not exported", () => {
-    expect(status("cache-default-user-open", estate(rbac, { userGroups: groups, users: missing("inv/elasticache-describe-users.json") }))).toEqual(["ERROR"]);
+    expect(
+      status("cache-default-user-open", estate(rbac, { userGroups: groups, users: missing("inv/elasticache-describe-users.json") })),
+    ).toEqual(["ERROR"]);
   });
 
   it("says nothing for a cache without RBAC (cache-auth-disabled covers it)", () => {
@@ -91,7 +137,9 @@ describe("cache-default-user-open", () => {
 
 describe("cache-transit-encryption", () => {
   it("fails when disabled and when the mode is preferred", () => {
-    expect(status("cache-transit-encryption", estate({ TransitEncryptionEnabled: false, TransitEncryptionMode: undefined }))).toEqual(["FAIL TransitEncryptionEnabled"]);
+    expect(status("cache-transit-encryption", estate({ TransitEncryptionEnabled: false, TransitEncryptionMode: undefined }))).toEqual([
+      "FAIL TransitEncryptionEnabled",
+    ]);
     expect(status("cache-transit-encryption", estate({ TransitEncryptionMode: "preferred" }))).toEqual(["FAIL TransitEncryptionMode"]);
     expect(status("cache-transit-encryption", estate({}))).toEqual(["PASS"]);
   });
@@ -101,8 +149,12 @@ describe("cache-at-rest-unencrypted and cache-logs-not-delivered", () => {
   it("follow the group's settings", () => {
     expect(status("cache-at-rest-unencrypted", estate({ AtRestEncryptionEnabled: false }))).toEqual(["FAIL"]);
     expect(status("cache-at-rest-unencrypted", estate({}))).toEqual(["PASS"]);
-    expect(status("cache-logs-not-delivered", estate({ LogDeliveryConfigurations: [{ LogType: "slow-log", Status: "active" }] }))).toEqual(["FAIL engine-log"]);
-    expect(status("cache-logs-not-delivered", estate({ LogDeliveryConfigurations: [{ LogType: "engine-log", Status: "disabling" }] }))).toEqual(["FAIL engine-log"]);
+    expect(status("cache-logs-not-delivered", estate({ LogDeliveryConfigurations: [{ LogType: "slow-log", Status: "active" }] }))).toEqual([
+      "FAIL engine-log",
+    ]);
+    expect(
+      status("cache-logs-not-delivered", estate({ LogDeliveryConfigurations: [{ LogType: "engine-log", Status: "disabling" }] })),
+    ).toEqual(["FAIL engine-log"]);
     expect(status("cache-logs-not-delivered", estate({}))).toEqual(["PASS"]);
   });
 });

@@ -82,7 +82,9 @@ describe("sg-world-ingress", () => {
   });
 
   it("is an ERROR when the security groups file is missing", () => {
-    const inv = inventory(partition({ dbInstances: ok([dbInstance("queue-db")]), securityGroups: missing("inv/ec2-describe-security-groups.json") }));
+    const inv = inventory(
+      partition({ dbInstances: ok([dbInstance("queue-db")]), securityGroups: missing("inv/ec2-describe-security-groups.json") }),
+    );
     expect(verdicts("sg-world-ingress", cfg, inv).map((r) => r.status)).toEqual(["ERROR"]);
   });
 
@@ -114,12 +116,16 @@ describe("sg-unapproved-cidr", () => {
 
   it("checks CIDRs that come from a prefix list", () => {
     expect(
-      statuses("sg-unapproved-cidr", [tcp(5432, { prefixLists: ["pl-0123456789abcdef0"] })], { prefixLists: { "pl-0123456789abcdef0": ["198.51.100.0/24"] } }),
+      statuses("sg-unapproved-cidr", [tcp(5432, { prefixLists: ["pl-0123456789abcdef0"] })], {
+        prefixLists: { "pl-0123456789abcdef0": ["198.51.100.0/24"] },
+      }),
     ).toEqual(["FAIL 198.51.100.0/24 tcp 5432"]);
   });
 
   it("ignores CIDRs on rules that do not reach the port", () => {
-    expect(statuses("sg-unapproved-cidr", [tcp(22, { cidrs: ["198.51.100.0/24"] }), rule("udp", 5432, 5432, { cidrs: ["198.51.100.0/24"] })])).toEqual(["PASS"]);
+    expect(
+      statuses("sg-unapproved-cidr", [tcp(22, { cidrs: ["198.51.100.0/24"] }), rule("udp", 5432, 5432, { cidrs: ["198.51.100.0/24"] })]),
+    ).toEqual(["PASS"]);
   });
 });
 
@@ -129,24 +135,36 @@ describe("sg-unapproved-source-group", () => {
   });
 
   it("fails an unapproved group", () => {
-    expect(statuses("sg-unapproved-source-group", [tcp(5432, { groups: ["sg-00000000000000b02"] })])).toEqual(["FAIL sg-00000000000000b02 tcp 5432"]);
+    expect(statuses("sg-unapproved-source-group", [tcp(5432, { groups: ["sg-00000000000000b02"] })])).toEqual([
+      "FAIL sg-00000000000000b02 tcp 5432",
+    ]);
   });
 
   it("fails another account's group and names the account", () => {
-    const results = verdicts("sg-unapproved-source-group", cfg, estate([tcp(5432, { groups: [{ GroupId: "sg-00000000000000c03", UserId: "999988887777" }] })]));
+    const results = verdicts(
+      "sg-unapproved-source-group",
+      cfg,
+      estate([tcp(5432, { groups: [{ GroupId: "sg-00000000000000c03", UserId: "999988887777" }] })]),
+    );
     expect(results.map((r) => [r.status, r.subject])).toEqual([["FAIL", "999988887777/sg-00000000000000c03 tcp 5432"]]);
     expect(results[0]?.evidence.otherAccount).toBe(true);
   });
 
   it("does not take another account's group with the same id as a self-reference", () => {
-    const results = verdicts("sg-unapproved-source-group", cfg, estate([tcp(5432, { groups: [{ GroupId: DB_SG, UserId: "999988887777" }] })]));
+    const results = verdicts(
+      "sg-unapproved-source-group",
+      cfg,
+      estate([tcp(5432, { groups: [{ GroupId: DB_SG, UserId: "999988887777" }] })]),
+    );
     expect(results.map((r) => r.status)).toEqual(["FAIL"]);
   });
 });
 
 describe("sg-all-traffic", () => {
   it("fails an all-traffic rule from another source, whatever the port", () => {
-    expect(statuses("sg-all-traffic", [rule("-1", undefined, undefined, { groups: [WORKERS] })], { port: 6379 })).toEqual([`FAIL ${WORKERS} all`]);
+    expect(statuses("sg-all-traffic", [rule("-1", undefined, undefined, { groups: [WORKERS] })], { port: 6379 })).toEqual([
+      `FAIL ${WORKERS} all`,
+    ]);
   });
 
   it("allows an all-traffic self-reference", () => {
@@ -167,7 +185,11 @@ describe("scope", () => {
           dbInstance("queue-db", { VpcSecurityGroups: [{ VpcSecurityGroupId: DB_SG }, { VpcSecurityGroupId: "sg-0000000000000db02" }] }),
           dbInstance("other-db", { VpcSecurityGroups: [{ VpcSecurityGroupId: "sg-0000000000000db03" }] }),
         ]),
-        securityGroups: ok([securityGroup(DB_SG, []), second, securityGroup("sg-0000000000000db03", [tcp(5432, { cidrs: ["0.0.0.0/0"] })])]),
+        securityGroups: ok([
+          securityGroup(DB_SG, []),
+          second,
+          securityGroup("sg-0000000000000db03", [tcp(5432, { cidrs: ["0.0.0.0/0"] })]),
+        ]),
       }),
     );
     const results = verdicts("sg-world-ingress", cfg, inv);

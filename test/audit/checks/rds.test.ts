@@ -58,8 +58,15 @@ describe("rds instance settings", () => {
 
   it("rds-logs-not-exported wants postgresql for PostgreSQL and error for MySQL", () => {
     expect(statusOf("rds-logs-not-exported", single({ EnabledCloudwatchLogsExports: ["upgrade"] }))).toContain("FAIL queue-db");
-    expect(statusOf("rds-logs-not-exported", single({ Engine: "mysql", EngineVersion: "8.0.39", EnabledCloudwatchLogsExports: ["postgresql"] }))).toContain("FAIL queue-db");
-    expect(statusOf("rds-logs-not-exported", single({ Engine: "mariadb", EngineVersion: "10.11.9", EnabledCloudwatchLogsExports: ["error", "audit"] }))).toContain("PASS queue-db");
+    expect(
+      statusOf("rds-logs-not-exported", single({ Engine: "mysql", EngineVersion: "8.0.39", EnabledCloudwatchLogsExports: ["postgresql"] })),
+    ).toContain("FAIL queue-db");
+    expect(
+      statusOf(
+        "rds-logs-not-exported",
+        single({ Engine: "mariadb", EngineVersion: "10.11.9", EnabledCloudwatchLogsExports: ["error", "audit"] }),
+      ),
+    ).toContain("PASS queue-db");
   });
 });
 
@@ -78,8 +85,15 @@ describe("rds-tls-not-enforced", () => {
   });
 
   it("reads require_secure_transport for MySQL and MariaDB", () => {
-    expect(statusOf("rds-tls-not-enforced", single({ Engine: "mysql", EngineVersion: "8.0.39" }, params(["require_secure_transport", "ON"])))).toEqual(["PASS queue-db"]);
-    expect(statusOf("rds-tls-not-enforced", single({ Engine: "mariadb", EngineVersion: "10.11.9" }, params(["require_secure_transport", undefined])))).toEqual(["FAIL queue-db"]);
+    expect(
+      statusOf("rds-tls-not-enforced", single({ Engine: "mysql", EngineVersion: "8.0.39" }, params(["require_secure_transport", "ON"]))),
+    ).toEqual(["PASS queue-db"]);
+    expect(
+      statusOf(
+        "rds-tls-not-enforced",
+        single({ Engine: "mariadb", EngineVersion: "10.11.9" }, params(["require_secure_transport", undefined])),
+      ),
+    ).toEqual(["FAIL queue-db"]);
   });
 
   it("is an ERROR when the parameter group was not exported", () => {
@@ -93,7 +107,14 @@ describe("rds-tls-not-enforced", () => {
     const inv = inventory(
       partition({
         dbClusters: ok([auroraCluster]),
-        dbInstances: ok([dbInstance("jobs-aurora-1", { Engine: "aurora-postgresql", DBClusterIdentifier: "jobs-aurora", DBParameterGroups: [{ DBParameterGroupName: "default.aurora-postgresql16" }] }), dbInstance("queue-db")]),
+        dbInstances: ok([
+          dbInstance("jobs-aurora-1", {
+            Engine: "aurora-postgresql",
+            DBClusterIdentifier: "jobs-aurora",
+            DBParameterGroups: [{ DBParameterGroupName: "default.aurora-postgresql16" }],
+          }),
+          dbInstance("queue-db"),
+        ]),
         dbClusterParameters: { "aurora-pg16": params(["rds.force_ssl", undefined], ["log_connections", "0"]) },
         dbParameters: { "queue-pg16": params(["rds.force_ssl", "1"]) },
       }),
@@ -110,7 +131,9 @@ describe("rds-connection-logging-off", () => {
   it("fails when log_connections is off or unset and passes when on", () => {
     expect(statusOf("rds-connection-logging-off", single({}, params(["log_connections", undefined])))).toEqual(["FAIL queue-db"]);
     expect(statusOf("rds-connection-logging-off", single({}, params(["log_connections", "1"])))).toEqual(["PASS queue-db"]);
-    expect(statusOf("rds-connection-logging-off", single({}, params(["log_connections", "receipt,authentication,authorization"])))).toEqual(["PASS queue-db"]);
+    expect(statusOf("rds-connection-logging-off", single({}, params(["log_connections", "receipt,authentication,authorization"])))).toEqual(
+      ["PASS queue-db"],
+    );
   });
 
   it("does not apply to MySQL", () => {

@@ -10,7 +10,12 @@ const openEstate = inventory(
   partition({
     dbInstances: ok([dbInstance("queue-db")]),
     securityGroups: ok([securityGroup(SG, [tcp(5432, { cidrs: ["198.51.100.0/24"] })])]),
-    dbParameters: { "queue-pg16": ok([{ ParameterName: "rds.force_ssl", ParameterValue: "1" }, { ParameterName: "log_connections", ParameterValue: "1" }]) },
+    dbParameters: {
+      "queue-pg16": ok([
+        { ParameterName: "rds.force_ssl", ParameterValue: "1" },
+        { ParameterName: "log_connections", ParameterValue: "1" },
+      ]),
+    },
   }),
 );
 const base = { targets: { rds: ["queue-db"] }, network: { allowedCidrs: ["10.20.0.0/16"] } };
@@ -18,8 +23,12 @@ const base = { targets: { rds: ["queue-db"] }, network: { allowedCidrs: ["10.20.
 describe("finding ids", () => {
   it("are the same for the same check, resource and subject, and differ otherwise", () => {
     const resource = { id: SG, account: "111122223333", region: "eu-west-1" };
-    expect(findingId("sg-unapproved-cidr", resource, "198.51.100.0/24 tcp 5432")).toBe(findingId("sg-unapproved-cidr", { ...resource }, "198.51.100.0/24 tcp 5432"));
-    expect(findingId("sg-unapproved-cidr", resource, "198.51.100.0/24 tcp 5432")).not.toBe(findingId("sg-unapproved-cidr", resource, "198.51.100.0/24 tcp 6379"));
+    expect(findingId("sg-unapproved-cidr", resource, "198.51.100.0/24 tcp 5432")).toBe(
+      findingId("sg-unapproved-cidr", { ...resource }, "198.51.100.0/24 tcp 5432"),
+    );
+    expect(findingId("sg-unapproved-cidr", resource, "198.51.100.0/24 tcp 5432")).not.toBe(
+      findingId("sg-unapproved-cidr", resource, "198.51.100.0/24 tcp 6379"),
+    );
     expect(findingId("sg-unapproved-cidr", resource, undefined)).toMatch(/^[0-9a-f]{32}$/);
   });
 
@@ -38,7 +47,8 @@ describe("mutes", () => {
     reason: "VPN egress range, approved in CHG-1234",
     expires,
   });
-  const cidrFinding = (mutes: ReturnType<typeof mute>[]) => run(config({ ...base, mutes }), openEstate).find((f) => f.checkId === "sg-unapproved-cidr");
+  const cidrFinding = (mutes: ReturnType<typeof mute>[]) =>
+    run(config({ ...base, mutes }), openEstate).find((f) => f.checkId === "sg-unapproved-cidr");
 
   it("turns a matching FAIL into MUTED with the reason and expiry", () => {
     const f = cidrFinding([mute("2027-03-31", "198.51.100.0/24 tcp 5432")]);
@@ -69,13 +79,18 @@ describe("mutes", () => {
 
 describe("config overrides", () => {
   it("applies severity overrides and skips disabled checks", () => {
-    const findings = run(config({ ...base, checks: { disabled: ["rds-iam-auth-disabled"], severity: { "sg-unapproved-cidr": "critical" } } }), openEstate);
+    const findings = run(
+      config({ ...base, checks: { disabled: ["rds-iam-auth-disabled"], severity: { "sg-unapproved-cidr": "critical" } } }),
+      openEstate,
+    );
     expect(findings.find((f) => f.checkId === "sg-unapproved-cidr")?.severity).toBe("critical");
     expect(findings.some((f) => f.checkId === "rds-iam-auth-disabled")).toBe(false);
   });
 
   it("cannot disable audit-error", () => {
-    const inv = inventory(partition({ dbInstances: ok([dbInstance("queue-db")]), securityGroups: missing("inv/ec2-describe-security-groups.json") }));
+    const inv = inventory(
+      partition({ dbInstances: ok([dbInstance("queue-db")]), securityGroups: missing("inv/ec2-describe-security-groups.json") }),
+    );
     const findings = run(config({ ...base, checks: { disabled: ["audit-error"] } }), inv);
     expect(findings.some((f) => f.checkId === "audit-error")).toBe(true);
   });
@@ -83,7 +98,9 @@ describe("config overrides", () => {
 
 describe("audit-error", () => {
   it("names what was not observed and every check it blocked, once per source", () => {
-    const inv = inventory(partition({ dbInstances: ok([dbInstance("queue-db")]), securityGroups: missing("inv/ec2-describe-security-groups.json") }));
+    const inv = inventory(
+      partition({ dbInstances: ok([dbInstance("queue-db")]), securityGroups: missing("inv/ec2-describe-security-groups.json") }),
+    );
     const findings = run(config(base), inv);
     const errors = findings.filter((f) => f.checkId === "audit-error");
     expect(errors).toHaveLength(2); // the security groups file, and the parameter group file

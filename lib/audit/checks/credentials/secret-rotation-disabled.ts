@@ -65,7 +65,11 @@ export const secretRotationDisabled: Check = {
         const first = partitions[0];
         const cause = first
           ? (observedEntry(first, "secrets", secret.name) as { ok: false; error: import("../../findings/model.js").ObservationError }).error
-          : { source: `secretsmanager:DescribeSecret ${secret.name}`, reason: `no AWS inventory covers ${secret.account ?? "the secret's account"}${secret.region ? `/${secret.region}` : ""}`, code: "NotCaptured" };
+          : {
+              source: `secretsmanager:DescribeSecret ${secret.name}`,
+              reason: `no AWS inventory covers ${secret.account ?? "the secret's account"}${secret.region ? `/${secret.region}` : ""}`,
+              code: "NotCaptured",
+            };
         const resource: ResourceRef = { type: "AWS::SecretsManager::Secret", id: secret.name };
         if (secret.account) resource.account = secret.account;
         if (secret.region) resource.region = secret.region;
@@ -75,7 +79,12 @@ export const secretRotationDisabled: Check = {
       for (const { p, entry } of found) {
         if (!entry.ok) continue;
         const s = entry.value;
-        const resource: ResourceRef = { type: "AWS::SecretsManager::Secret", id: s.Name ?? secret.name, account: p.account, region: p.region };
+        const resource: ResourceRef = {
+          type: "AWS::SecretsManager::Secret",
+          id: s.Name ?? secret.name,
+          account: p.account,
+          region: p.region,
+        };
         if (s.ARN) resource.arn = s.ARN;
         const at = asOf(p, ctx.now);
         const since = s.LastRotatedDate ?? s.CreatedDate;
@@ -91,15 +100,42 @@ export const secretRotationDisabled: Check = {
         };
         const problems: string[] = [];
         if (s.RotationEnabled !== true) problems.push("rotation is not enabled");
-        if (age !== undefined && age > maxAge) problems.push(`it was last ${s.LastRotatedDate ? "rotated" : "set"} ${age} days ago (limit ${maxAge})`);
+        if (age !== undefined && age > maxAge)
+          problems.push(`it was last ${s.LastRotatedDate ? "rotated" : "set"} ${age} days ago (limit ${maxAge})`);
         if (problems.length > 0) {
-          out.push(fail("secret-rotation-disabled", resource, undefined, `Secret ${resource.id}: ${problems.join(" and ")}; turn on automatic rotation.`, evidence));
+          out.push(
+            fail(
+              "secret-rotation-disabled",
+              resource,
+              undefined,
+              `Secret ${resource.id}: ${problems.join(" and ")}; turn on automatic rotation.`,
+              evidence,
+            ),
+          );
         } else if (age === undefined) {
           out.push(
-            unobserved("secret-rotation-disabled", resource, { source: resource.id, reason: "neither LastRotatedDate nor CreatedDate is in the DescribeSecret output", code: "NotCaptured", account: p.account, region: p.region }, `the age of secret ${resource.id}`),
+            unobserved(
+              "secret-rotation-disabled",
+              resource,
+              {
+                source: resource.id,
+                reason: "neither LastRotatedDate nor CreatedDate is in the DescribeSecret output",
+                code: "NotCaptured",
+                account: p.account,
+                region: p.region,
+              },
+              `the age of secret ${resource.id}`,
+            ),
           );
         } else {
-          out.push(pass("secret-rotation-disabled", resource, `Secret ${resource.id} rotates automatically; last rotated ${age} days ago.`, evidence));
+          out.push(
+            pass(
+              "secret-rotation-disabled",
+              resource,
+              `Secret ${resource.id} rotates automatically; last rotated ${age} days ago.`,
+              evidence,
+            ),
+          );
         }
       }
     }

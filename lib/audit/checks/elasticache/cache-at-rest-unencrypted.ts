@@ -16,12 +16,23 @@ export const cacheAtRestUnencrypted: Check = {
   evaluate(ctx) {
     return cacheBackends(ctx).map((b) => {
       if (b.kind === "serverless-cache") {
-        return pass("cache-at-rest-unencrypted", b.resource, `${b.resource.id} is serverless, and serverless caches always encrypt data at rest.`, { serverless: true, KmsKeyId: b.serverlessCache.KmsKeyId ?? null });
+        return pass(
+          "cache-at-rest-unencrypted",
+          b.resource,
+          `${b.resource.id} is serverless, and serverless caches always encrypt data at rest.`,
+          { serverless: true, KmsKeyId: b.serverlessCache.KmsKeyId ?? null },
+        );
       }
       const s = b.kind === "replication-group" ? b.replicationGroup : b.cacheCluster;
       return s.AtRestEncryptionEnabled === true
         ? pass("cache-at-rest-unencrypted", b.resource, `${b.resource.id} encrypts its data at rest.`, { AtRestEncryptionEnabled: true })
-        : fail("cache-at-rest-unencrypted", b.resource, undefined, `${b.resource.id} does not encrypt its data at rest: recreate it with at-rest encryption.`, { AtRestEncryptionEnabled: false });
+        : fail(
+            "cache-at-rest-unencrypted",
+            b.resource,
+            undefined,
+            `${b.resource.id} does not encrypt its data at rest: recreate it with at-rest encryption.`,
+            { AtRestEncryptionEnabled: false },
+          );
     });
   },
 };

@@ -17,12 +17,26 @@ export const cacheAuthDisabled: Check = {
   evaluate(ctx) {
     return cacheBackends(ctx).map((b) => {
       const groups = userGroupIds(b);
-      const authToken = b.kind === "serverless-cache" ? false : (b.kind === "replication-group" ? b.replicationGroup.AuthTokenEnabled : b.cacheCluster.AuthTokenEnabled) === true;
+      const authToken =
+        b.kind === "serverless-cache"
+          ? false
+          : (b.kind === "replication-group" ? b.replicationGroup.AuthTokenEnabled : b.cacheCluster.AuthTokenEnabled) === true;
       const evidence = { AuthTokenEnabled: authToken, userGroupIds: groups };
       if (authToken || groups.length > 0) {
-        return pass("cache-auth-disabled", b.resource, `${b.resource.id} requires authentication (${groups.length > 0 ? `RBAC user group ${groups.join(", ")}` : "AUTH token"}).`, evidence);
+        return pass(
+          "cache-auth-disabled",
+          b.resource,
+          `${b.resource.id} requires authentication (${groups.length > 0 ? `RBAC user group ${groups.join(", ")}` : "AUTH token"}).`,
+          evidence,
+        );
       }
-      return fail("cache-auth-disabled", b.resource, undefined, `${b.resource.id} accepts clients without credentials: attach an RBAC user group or set an AUTH token.`, evidence);
+      return fail(
+        "cache-auth-disabled",
+        b.resource,
+        undefined,
+        `${b.resource.id} accepts clients without credentials: attach an RBAC user group or set an AUTH token.`,
+        evidence,
+      );
     });
   },
 };

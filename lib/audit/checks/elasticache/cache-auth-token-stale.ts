@@ -26,14 +26,36 @@ export const cacheAuthTokenStale: Check = {
       const age = ageInDays(since, at);
       if (age === undefined) {
         out.push(
-          unobserved("cache-auth-token-stale", b.resource, { source: b.resource.id, reason: "neither AuthTokenLastModifiedDate nor a creation time is in the inventory", code: "NotCaptured", account: b.partition.account, region: b.partition.region }, "the AUTH token's age"),
+          unobserved(
+            "cache-auth-token-stale",
+            b.resource,
+            {
+              source: b.resource.id,
+              reason: "neither AuthTokenLastModifiedDate nor a creation time is in the inventory",
+              code: "NotCaptured",
+              account: b.partition.account,
+              region: b.partition.region,
+            },
+            "the AUTH token's age",
+          ),
         );
         continue;
       }
-      const evidence = { AuthTokenLastModifiedDate: s.AuthTokenLastModifiedDate ?? null, ageDays: age, maxAgeDays: maxAge, asOf: at.toISOString() };
+      const evidence = {
+        AuthTokenLastModifiedDate: s.AuthTokenLastModifiedDate ?? null,
+        ageDays: age,
+        maxAgeDays: maxAge,
+        asOf: at.toISOString(),
+      };
       out.push(
         age > maxAge
-          ? fail("cache-auth-token-stale", b.resource, undefined, `${b.resource.id}'s AUTH token is ${age} days old (limit ${maxAge}): rotate it.`, evidence)
+          ? fail(
+              "cache-auth-token-stale",
+              b.resource,
+              undefined,
+              `${b.resource.id}'s AUTH token is ${age} days old (limit ${maxAge}): rotate it.`,
+              evidence,
+            )
           : pass("cache-auth-token-stale", b.resource, `${b.resource.id}'s AUTH token is ${age} days old (limit ${maxAge}).`, evidence),
       );
     }

@@ -49,7 +49,19 @@ export const cacheDefaultUserOpen: Check = {
         if (!group) {
           missing = true;
           out.push(
-            unobserved("cache-default-user-open", b.resource, { source: groupId, reason: `user group ${groupId} is not in the described user groups`, code: "NotCaptured", account: b.partition.account, region: b.partition.region }, `user group ${groupId}`, groupId),
+            unobserved(
+              "cache-default-user-open",
+              b.resource,
+              {
+                source: groupId,
+                reason: `user group ${groupId} is not in the described user groups`,
+                code: "NotCaptured",
+                account: b.partition.account,
+                region: b.partition.region,
+              },
+              `user group ${groupId}`,
+              groupId,
+            ),
           );
           continue;
         }
@@ -58,26 +70,48 @@ export const cacheDefaultUserOpen: Check = {
           if (!user) {
             missing = true;
             out.push(
-              unobserved("cache-default-user-open", b.resource, { source: userId, reason: `user ${userId} of ${groupId} is not in the described users`, code: "NotCaptured", account: b.partition.account, region: b.partition.region }, `user ${userId}`, `${groupId}/${userId}`),
+              unobserved(
+                "cache-default-user-open",
+                b.resource,
+                {
+                  source: userId,
+                  reason: `user ${userId} of ${groupId} is not in the described users`,
+                  code: "NotCaptured",
+                  account: b.partition.account,
+                  region: b.partition.region,
+                },
+                `user ${userId}`,
+                `${groupId}/${userId}`,
+              ),
             );
             continue;
           }
           if (isOpenDefault(user)) {
             failed = true;
             out.push(
-              fail("cache-default-user-open", b.resource, `${groupId}/${userId}`, `User group ${groupId} of ${b.resource.id} lets anyone in as \`default\` (user ${userId}, no password, access "${user.AccessString}"): replace it with a default user that is off.`, {
-                userGroupId: groupId,
-                userId,
-                userName: user.UserName,
-                authenticationType: user.Authentication?.Type,
-                accessString: user.AccessString,
-              }),
+              fail(
+                "cache-default-user-open",
+                b.resource,
+                `${groupId}/${userId}`,
+                `User group ${groupId} of ${b.resource.id} lets anyone in as \`default\` (user ${userId}, no password, access "${user.AccessString}"): replace it with a default user that is off.`,
+                {
+                  userGroupId: groupId,
+                  userId,
+                  userName: user.UserName,
+                  authenticationType: user.Authentication?.Type,
+                  accessString: user.AccessString,
+                },
+              ),
             );
           }
         }
       }
       if (!failed && !missing) {
-        out.push(pass("cache-default-user-open", b.resource, `The default user of ${groups.join(", ")} is off or needs a password.`, { userGroupIds: groups }));
+        out.push(
+          pass("cache-default-user-open", b.resource, `The default user of ${groups.join(", ")} is off or needs a password.`, {
+            userGroupIds: groups,
+          }),
+        );
       }
     }
     return out;

@@ -17,15 +17,35 @@ export const cacheTransitEncryption: Check = {
   evaluate(ctx) {
     return cacheBackends(ctx).map((b) => {
       if (b.kind === "serverless-cache") {
-        return pass("cache-transit-encryption", b.resource, `${b.resource.id} is serverless, and serverless caches accept TLS connections only.`, { serverless: true });
+        return pass(
+          "cache-transit-encryption",
+          b.resource,
+          `${b.resource.id} is serverless, and serverless caches accept TLS connections only.`,
+          { serverless: true },
+        );
       }
       const s = b.kind === "replication-group" ? b.replicationGroup : b.cacheCluster;
-      const evidence = { TransitEncryptionEnabled: s.TransitEncryptionEnabled ?? false, TransitEncryptionMode: s.TransitEncryptionMode ?? null };
+      const evidence = {
+        TransitEncryptionEnabled: s.TransitEncryptionEnabled ?? false,
+        TransitEncryptionMode: s.TransitEncryptionMode ?? null,
+      };
       if (s.TransitEncryptionEnabled !== true) {
-        return fail("cache-transit-encryption", b.resource, "TransitEncryptionEnabled", `${b.resource.id} does not encrypt connections: enable in-transit encryption in required mode.`, evidence);
+        return fail(
+          "cache-transit-encryption",
+          b.resource,
+          "TransitEncryptionEnabled",
+          `${b.resource.id} does not encrypt connections: enable in-transit encryption in required mode.`,
+          evidence,
+        );
       }
       if (s.TransitEncryptionMode === "preferred") {
-        return fail("cache-transit-encryption", b.resource, "TransitEncryptionMode", `${b.resource.id} still accepts plaintext connections (TransitEncryptionMode preferred): switch to required.`, evidence);
+        return fail(
+          "cache-transit-encryption",
+          b.resource,
+          "TransitEncryptionMode",
+          `${b.resource.id} still accepts plaintext connections (TransitEncryptionMode preferred): switch to required.`,
+          evidence,
+        );
       }
       return pass("cache-transit-encryption", b.resource, `${b.resource.id} accepts encrypted connections only.`, evidence);
     });

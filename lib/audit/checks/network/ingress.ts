@@ -76,15 +76,23 @@ function ruleSummary(permission: Permission): RuleSummary {
   return rule;
 }
 
-function sourcesOf(sg: ScopedSecurityGroup, permission: Permission, protocol: "tcp" | "all", analysis: IngressAnalysis, reachesPort: boolean): Source[] {
+function sourcesOf(
+  sg: ScopedSecurityGroup,
+  permission: Permission,
+  protocol: "tcp" | "all",
+  analysis: IngressAnalysis,
+  reachesPort: boolean,
+): Source[] {
   const rule = ruleSummary(permission);
   const out: Source[] = [];
   const base = { rule, protocol };
   for (const range of permission.IpRanges ?? []) {
-    if (range.CidrIp) out.push({ ...base, kind: "cidr", value: range.CidrIp, ...(range.Description ? { description: range.Description } : {}) });
+    if (range.CidrIp)
+      out.push({ ...base, kind: "cidr", value: range.CidrIp, ...(range.Description ? { description: range.Description } : {}) });
   }
   for (const range of permission.Ipv6Ranges ?? []) {
-    if (range.CidrIpv6) out.push({ ...base, kind: "cidr", value: range.CidrIpv6, ...(range.Description ? { description: range.Description } : {}) });
+    if (range.CidrIpv6)
+      out.push({ ...base, kind: "cidr", value: range.CidrIpv6, ...(range.Description ? { description: range.Description } : {}) });
   }
   for (const pair of permission.UserIdGroupPairs ?? []) {
     if (!pair.GroupId) continue;

@@ -35,7 +35,13 @@ export function evaluatePerGroup(
       // Port checks care about lists on rules that reach a port; the all-traffic check about `-1` rules.
       if (needsPorts ? !list.reachesPort : list.rule.IpProtocol !== "-1") continue;
       errors.push(
-        unobserved(checkId, sg.resource, list.error, `what prefix list ${list.prefixListId} admits (${describeRule(list.rule)})`, list.prefixListId),
+        unobserved(
+          checkId,
+          sg.resource,
+          list.error,
+          `what prefix list ${list.prefixListId} admits (${describeRule(list.rule)})`,
+          list.prefixListId,
+        ),
       );
     }
     if (needsPorts) {

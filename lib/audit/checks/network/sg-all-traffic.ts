@@ -1,5 +1,5 @@
-import type { Check } from "../types.js";
 import { fail } from "../results.js";
+import type { Check } from "../types.js";
 import { isSelfReference, subjectOf } from "./ingress.js";
 import { evaluatePerGroup } from "./per-group.js";
 
@@ -33,7 +33,13 @@ export const sgAllTraffic: Check = {
               sg.resource,
               subject,
               `${sg.groupId} allows all protocols and ports from ${s.value}${s.prefixListId ? ` (prefix list ${s.prefixListId})` : ""}: narrow it to the backend's TCP port.`,
-              { source: s.value, sourceKind: s.kind, rule: s.rule, ...(s.prefixListId ? { prefixListId: s.prefixListId } : {}), ...(s.ownerId ? { sourceAccount: s.ownerId } : {}) },
+              {
+                source: s.value,
+                sourceKind: s.kind,
+                rule: s.rule,
+                ...(s.prefixListId ? { prefixListId: s.prefixListId } : {}),
+                ...(s.ownerId ? { sourceAccount: s.ownerId } : {}),
+              },
             ),
           );
         }

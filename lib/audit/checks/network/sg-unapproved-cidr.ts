@@ -1,5 +1,5 @@
-import type { Check } from "../types.js";
 import { fail } from "../results.js";
+import type { Check } from "../types.js";
 import { cidrAllowList, isWorld } from "./cidr.js";
 import { describeRule, subjectOf } from "./ingress.js";
 import { evaluatePerGroup, guardedList } from "./per-group.js";
@@ -31,7 +31,16 @@ export const sgUnapprovedCidr: Check = {
               sg.resource,
               subjectOf(s, analysis.group),
               `${sg.groupId} admits ${s.value}${s.prefixListId ? ` (through prefix list ${s.prefixListId})` : ""}, which is outside the approved networks, to port ${s.port} of ${s.backends.join(", ")}.`,
-              { source: s.value, port: s.port, rule: s.rule, ruleText: describeRule(s.rule), backends: s.backends, allowedCidrs: ctx.config.network.allowedCidrs, ...(s.prefixListId ? { prefixListId: s.prefixListId } : {}), ...(s.description ? { description: s.description } : {}) },
+              {
+                source: s.value,
+                port: s.port,
+                rule: s.rule,
+                ruleText: describeRule(s.rule),
+                backends: s.backends,
+                allowedCidrs: ctx.config.network.allowedCidrs,
+                ...(s.prefixListId ? { prefixListId: s.prefixListId } : {}),
+                ...(s.description ? { description: s.description } : {}),
+              },
             ),
           ),
       }),

@@ -1,5 +1,5 @@
-import type { Check } from "../types.js";
 import { fail } from "../results.js";
+import type { Check } from "../types.js";
 import { describeRule, isSelfReference, subjectOf } from "./ingress.js";
 import { evaluatePerGroup, guardedList } from "./per-group.js";
 
@@ -31,7 +31,16 @@ export const sgUnapprovedSourceGroup: Check = {
               sg.resource,
               subjectOf(s, analysis.group),
               `${sg.groupId} admits members of ${s.value}${otherAccount ? ` in account ${s.ownerId}` : ""}, which is not an approved group, to port ${s.port} of ${s.backends.join(", ")}.`,
-              { sourceGroup: s.value, ...(s.ownerId ? { sourceAccount: s.ownerId } : {}), otherAccount, port: s.port, rule: s.rule, ruleText: describeRule(s.rule), backends: s.backends, ...(s.description ? { description: s.description } : {}) },
+              {
+                sourceGroup: s.value,
+                ...(s.ownerId ? { sourceAccount: s.ownerId } : {}),
+                otherAccount,
+                port: s.port,
+                rule: s.rule,
+                ruleText: describeRule(s.rule),
+                backends: s.backends,
+                ...(s.description ? { description: s.description } : {}),
+              },
             );
           }),
       }),

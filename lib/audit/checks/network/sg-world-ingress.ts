@@ -1,5 +1,5 @@
-import type { Check } from "../types.js";
 import { fail } from "../results.js";
+import type { Check } from "../types.js";
 import { isWorld } from "./cidr.js";
 import { describeRule, subjectOf } from "./ingress.js";
 import { evaluatePerGroup, guardedList } from "./per-group.js";
@@ -14,7 +14,12 @@ export const sgWorldIngress: Check = {
       "A rule that admits 0.0.0.0/0 or ::/0 to the queue backend's port lets anyone on the internet (or anyone in the VPC, for private backends) try credentials, exploit the engine, or read an unauthenticated Redis.",
     remediation:
       "Remove the world-open rule and admit only the workers' security groups or approved CIDRs, e.g. `aws ec2 revoke-security-group-ingress --group-id sg-… --ip-permissions IpProtocol=tcp,FromPort=5432,ToPort=5432,IpRanges=[{CidrIp=0.0.0.0/0}]`. If the rule comes from a managed prefix list, remove 0.0.0.0/0 or ::/0 from the list.",
-    references: ["AWS Security Hub EC2.19", "AWS Security Hub EC2.18", "CIS AWS Foundations Benchmark 5.2", "CIS AWS Foundations Benchmark 5.3"],
+    references: [
+      "AWS Security Hub EC2.19",
+      "AWS Security Hub EC2.18",
+      "CIS AWS Foundations Benchmark 5.2",
+      "CIS AWS Foundations Benchmark 5.3",
+    ],
   },
   evaluate(ctx) {
     return evaluatePerGroup(
@@ -30,7 +35,15 @@ export const sgWorldIngress: Check = {
               sg.resource,
               subjectOf(s, analysis.group),
               `${sg.groupId} admits ${s.value}${s.prefixListId ? ` (through prefix list ${s.prefixListId})` : ""} to port ${s.port} of ${s.backends.join(", ")}: remove the rule.`,
-              { source: s.value, port: s.port, rule: s.rule, ruleText: describeRule(s.rule), backends: s.backends, ...(s.prefixListId ? { prefixListId: s.prefixListId } : {}), ...(s.description ? { description: s.description } : {}) },
+              {
+                source: s.value,
+                port: s.port,
+                rule: s.rule,
+                ruleText: describeRule(s.rule),
+                backends: s.backends,
+                ...(s.prefixListId ? { prefixListId: s.prefixListId } : {}),
+                ...(s.description ? { description: s.description } : {}),
+              },
             ),
           ),
       }),

@@ -11,7 +11,8 @@ export const rdsConnectionLoggingOff: Check = {
     resourceType: ["AWS::RDS::DBInstance", "AWS::RDS::DBCluster"],
     rationale:
       "With log_connections off, the log does not show who connected to the queue database, from where and as which role; an unexpected login leaves no trace to investigate.",
-    remediation: "Set `log_connections = 1` in the instance's parameter group (cluster parameter group for Aurora), and export the postgresql log.",
+    remediation:
+      "Set `log_connections = 1` in the instance's parameter group (cluster parameter group for Aurora), and export the postgresql log.",
     references: ["CIS PostgreSQL Benchmark: Ensure 'log_connections' is enabled"],
   },
   evaluate(ctx) {
@@ -21,10 +22,20 @@ export const rdsConnectionLoggingOff: Check = {
         const lookup = effectiveParameter(b, "log_connections");
         if (!lookup.ok) return unobserved("rds-connection-logging-off", b.resource, lookup.error, `log_connections of ${b.resource.id}`);
         const { value, group, groupKind } = lookup.parameter;
-        const evidence = { parameter: "log_connections", value: value ?? null, origin: value === undefined ? "engine default (off)" : `${groupKind} ${group}` };
+        const evidence = {
+          parameter: "log_connections",
+          value: value ?? null,
+          origin: value === undefined ? "engine default (off)" : `${groupKind} ${group}`,
+        };
         return isOn(value)
           ? pass("rds-connection-logging-off", b.resource, `${b.resource.id} logs connections (log_connections = ${value}).`, evidence)
-          : fail("rds-connection-logging-off", b.resource, "log_connections", `${b.resource.id} does not log connections: set log_connections to 1 in ${groupKind} ${group}.`, evidence);
+          : fail(
+              "rds-connection-logging-off",
+              b.resource,
+              "log_connections",
+              `${b.resource.id} does not log connections: set log_connections to 1 in ${groupKind} ${group}.`,
+              evidence,
+            );
       });
   },
 };

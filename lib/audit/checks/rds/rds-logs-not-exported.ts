@@ -13,7 +13,7 @@ export const rdsLogsNotExported: Check = {
     rationale:
       "The engine's main log records failed logins and permission errors; kept only on the instance it rotates away within days and is lost with the instance, so there is no evidence of who tried to reach the queue.",
     remediation:
-      "`aws rds modify-db-instance --db-instance-identifier queue-db --cloudwatch-logs-export-configuration '{\"EnableLogTypes\":[\"postgresql\"]}'` (`error` for MySQL/MariaDB).",
+      '`aws rds modify-db-instance --db-instance-identifier queue-db --cloudwatch-logs-export-configuration \'{"EnableLogTypes":["postgresql"]}\'` (`error` for MySQL/MariaDB).',
     references: ["AWS Security Hub RDS.9", "AWS Security Hub RDS.36"],
   },
   evaluate(ctx) {
@@ -21,13 +21,32 @@ export const rdsLogsNotExported: Check = {
       const s = settingsOf(b);
       const family = engineFamily(s.Engine);
       if (family === "other") {
-        return unobserved("rds-logs-not-exported", b.resource, { source: b.resource.id, reason: `engine ${s.Engine} is not covered by this check`, code: "UnsupportedEngine", account: b.partition.account, region: b.partition.region }, "the exported logs");
+        return unobserved(
+          "rds-logs-not-exported",
+          b.resource,
+          {
+            source: b.resource.id,
+            reason: `engine ${s.Engine} is not covered by this check`,
+            code: "UnsupportedEngine",
+            account: b.partition.account,
+            region: b.partition.region,
+          },
+          "the exported logs",
+        );
       }
       const log = MAIN_LOG[family];
       const exported = s.EnabledCloudwatchLogsExports ?? [];
       return exported.includes(log)
-        ? pass("rds-logs-not-exported", b.resource, `${b.resource.id} exports its ${log} log to CloudWatch Logs.`, { EnabledCloudwatchLogsExports: exported })
-        : fail("rds-logs-not-exported", b.resource, log, `${b.resource.id} does not export its ${log} log to CloudWatch Logs: enable the export.`, { EnabledCloudwatchLogsExports: exported, expected: log });
+        ? pass("rds-logs-not-exported", b.resource, `${b.resource.id} exports its ${log} log to CloudWatch Logs.`, {
+            EnabledCloudwatchLogsExports: exported,
+          })
+        : fail(
+            "rds-logs-not-exported",
+            b.resource,
+            log,
+            `${b.resource.id} does not export its ${log} log to CloudWatch Logs: enable the export.`,
+            { EnabledCloudwatchLogsExports: exported, expected: log },
+          );
     });
   },
 };

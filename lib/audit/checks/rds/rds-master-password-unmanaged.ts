@@ -17,8 +17,16 @@ export const rdsMasterPasswordUnmanaged: Check = {
     return settingsHolders(ctx).map((b) => {
       const secret = settingsOf(b).MasterUserSecret;
       return secret?.SecretArn
-        ? pass("rds-master-password-unmanaged", b.resource, `${b.resource.id}'s master password is managed by Secrets Manager.`, { MasterUserSecret: { SecretArn: secret.SecretArn, SecretStatus: secret.SecretStatus } })
-        : fail("rds-master-password-unmanaged", b.resource, undefined, `${b.resource.id}'s master password is not managed by Secrets Manager: turn on --manage-master-user-password.`, { MasterUserSecret: null });
+        ? pass("rds-master-password-unmanaged", b.resource, `${b.resource.id}'s master password is managed by Secrets Manager.`, {
+            MasterUserSecret: { SecretArn: secret.SecretArn, SecretStatus: secret.SecretStatus },
+          })
+        : fail(
+            "rds-master-password-unmanaged",
+            b.resource,
+            undefined,
+            `${b.resource.id}'s master password is not managed by Secrets Manager: turn on --manage-master-user-password.`,
+            { MasterUserSecret: null },
+          );
     });
   },
 };

@@ -18,8 +18,17 @@ export const rdsStorageUnencrypted: Check = {
     return settingsHolders(ctx).map((b) => {
       const s = settingsOf(b);
       return s.StorageEncrypted === true
-        ? pass("rds-storage-unencrypted", b.resource, `${b.resource.id} encrypts its storage.`, { StorageEncrypted: true, KmsKeyId: s.KmsKeyId })
-        : fail("rds-storage-unencrypted", b.resource, undefined, `${b.resource.id} does not encrypt its storage: restore it from an encrypted snapshot copy.`, { StorageEncrypted: s.StorageEncrypted ?? false });
+        ? pass("rds-storage-unencrypted", b.resource, `${b.resource.id} encrypts its storage.`, {
+            StorageEncrypted: true,
+            KmsKeyId: s.KmsKeyId,
+          })
+        : fail(
+            "rds-storage-unencrypted",
+            b.resource,
+            undefined,
+            `${b.resource.id} does not encrypt its storage: restore it from an encrypted snapshot copy.`,
+            { StorageEncrypted: s.StorageEncrypted ?? false },
+          );
     });
   },
 };

@@ -13,14 +13,28 @@ export const rdsTlsNotEnforced: Check = {
       "Unless the server refuses plaintext, a misconfigured worker sends its password and every job in clear text across the VPC, where anyone who can capture traffic reads or alters them.",
     remediation:
       "Set `rds.force_ssl = 1` (PostgreSQL) or `require_secure_transport = ON` (MySQL/MariaDB) in a custom (cluster) parameter group: `aws rds modify-db-parameter-group --db-parameter-group-name queue-db-params --parameters ParameterName=rds.force_ssl,ParameterValue=1,ApplyMethod=immediate`.",
-    references: ["Amazon RDS User Guide: Requiring an SSL/TLS connection to a PostgreSQL DB instance (rds.force_ssl)", "CIS PostgreSQL Benchmark: Ensure the server requires TLS for all connections"],
+    references: [
+      "Amazon RDS User Guide: Requiring an SSL/TLS connection to a PostgreSQL DB instance (rds.force_ssl)",
+      "CIS PostgreSQL Benchmark: Ensure the server requires TLS for all connections",
+    ],
   },
   evaluate(ctx) {
     return settingsHolders(ctx).map((b): CheckResult => {
       const s = settingsOf(b);
       const family = engineFamily(s.Engine);
       if (family === "other") {
-        return unobserved("rds-tls-not-enforced", b.resource, { source: b.resource.id, reason: `engine ${s.Engine} is not covered by this check`, code: "UnsupportedEngine", account: b.partition.account, region: b.partition.region }, "TLS enforcement");
+        return unobserved(
+          "rds-tls-not-enforced",
+          b.resource,
+          {
+            source: b.resource.id,
+            reason: `engine ${s.Engine} is not covered by this check`,
+            code: "UnsupportedEngine",
+            account: b.partition.account,
+            region: b.partition.region,
+          },
+          "TLS enforcement",
+        );
       }
       const name = family === "postgres" ? "rds.force_ssl" : "require_secure_transport";
       const lookup = effectiveParameter(b, name);
@@ -32,15 +46,37 @@ export const rdsTlsNotEnforced: Check = {
       if (value === undefined) {
         // No value in the group: the engine default applies. PostgreSQL 15 made rds.force_ssl default to 1.
         if (family === "postgres" && major === undefined) {
-          return unobserved("rds-tls-not-enforced", b.resource, { source: b.resource.id, reason: `engine version ${s.EngineVersion} cannot be read`, code: "UnknownVersion", account: b.partition.account, region: b.partition.region }, `the default of ${name}`);
+          return unobserved(
+            "rds-tls-not-enforced",
+            b.resource,
+            {
+              source: b.resource.id,
+              reason: `engine version ${s.EngineVersion} cannot be read`,
+              code: "UnknownVersion",
+              account: b.partition.account,
+              region: b.partition.region,
+            },
+            `the default of ${name}`,
+          );
         }
         value = family === "postgres" && (major ?? 0) >= 15 ? "1" : "0";
         origin = `engine default for ${s.Engine} ${s.EngineVersion}`;
       }
       const evidence = { parameter: name, value, origin, engine: s.Engine, engineVersion: s.EngineVersion };
       return isOn(value)
-        ? pass("rds-tls-not-enforced", b.resource, `${b.resource.id} refuses unencrypted connections (${name} = ${value}, ${origin}).`, evidence)
-        : fail("rds-tls-not-enforced", b.resource, name, `${b.resource.id} accepts unencrypted connections: ${name} is ${value} (${origin}); set it to ${family === "postgres" ? "1" : "ON"}.`, evidence);
+        ? pass(
+            "rds-tls-not-enforced",
+            b.resource,
+            `${b.resource.id} refuses unencrypted connections (${name} = ${value}, ${origin}).`,
+            evidence,
+          )
+        : fail(
+            "rds-tls-not-enforced",
+            b.resource,
+            name,
+            `${b.resource.id} accepts unencrypted connections: ${name} is ${value} (${origin}); set it to ${family === "postgres" ? "1" : "ON"}.`,
+            evidence,
+          );
     });
   },
 };
