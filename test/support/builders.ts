@@ -3,7 +3,7 @@ import { parseConfig } from "../../lib/audit/config/load.js";
 import type { Config, ConfigInput } from "../../lib/audit/config/schema.js";
 import { evaluate, evaluateChecks } from "../../lib/audit/engine.js";
 import type { CheckResult, Finding } from "../../lib/audit/findings/model.js";
-import type { Inventory, InventoryPartition, Observed } from "../../lib/audit/inventory/types.js";
+import type { Inventory, InventoryPartition, Observed, WireSecurityGroup } from "../../lib/audit/inventory/types.js";
 
 export const ACCOUNT = "111122223333";
 export const REGION = "eu-west-1";
@@ -89,14 +89,14 @@ export function dbInstance(id: string, overrides: Record<string, unknown> = {}) 
 }
 
 /** A security group as DescribeSecurityGroups returns it. */
-export function securityGroup(id: string, permissions: unknown[], overrides: Record<string, unknown> = {}) {
+export function securityGroup(id: string, permissions: unknown[], overrides: Record<string, unknown> = {}): WireSecurityGroup {
   return {
     GroupId: id,
     GroupName: `group-${id}`,
     Description: "test group",
     OwnerId: ACCOUNT,
     VpcId: "vpc-0a1b2c3d4e5f60001",
-    IpPermissions: permissions,
+    IpPermissions: permissions as WireSecurityGroup["IpPermissions"],
     IpPermissionsEgress: [
       { IpProtocol: "-1", IpRanges: [{ CidrIp: "0.0.0.0/0" }], Ipv6Ranges: [], PrefixListIds: [], UserIdGroupPairs: [] },
     ],

@@ -24,19 +24,19 @@ export const sgUnapprovedCidr: Check = {
       (sg, analysis) => ({
         needsPorts: true,
         failures: analysis.reaching
-          .filter((s) => s.kind === "cidr" && !isWorld(s.value) && allowedBy(s.value) === undefined)
-          .map((s) =>
+          .filter(({ source: s }) => s.kind === "cidr" && !isWorld(s.value) && allowedBy(s.value) === undefined)
+          .map(({ source: s, port, backends }) =>
             fail(
               "sg-unapproved-cidr",
               sg.resource,
-              subjectOf(s, analysis.group),
-              `${sg.groupId} admits ${s.value}${s.prefixListId ? ` (through prefix list ${s.prefixListId})` : ""}, which is outside the approved networks, to port ${s.port} of ${s.backends.join(", ")}.`,
+              subjectOf(s, analysis.group, port),
+              `${sg.groupId} admits ${s.value}${s.prefixListId ? ` (through prefix list ${s.prefixListId})` : ""}, which is outside the approved networks, to port ${port} of ${backends.join(", ")}.`,
               {
                 source: s.value,
-                port: s.port,
+                port,
                 rule: s.rule,
                 ruleText: describeRule(s.rule),
-                backends: s.backends,
+                backends,
                 allowedCidrs: ctx.config.network.allowedCidrs,
                 ...(s.prefixListId ? { prefixListId: s.prefixListId } : {}),
                 ...(s.description ? { description: s.description } : {}),

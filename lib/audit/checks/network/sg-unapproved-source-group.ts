@@ -23,22 +23,22 @@ export const sgUnapprovedSourceGroup: Check = {
       (sg, analysis) => ({
         needsPorts: true,
         failures: analysis.reaching
-          .filter((s) => s.kind === "group" && !allowed.has(s.value) && !isSelfReference(s, analysis.group, sg.groupId))
-          .map((s) => {
+          .filter(({ source: s }) => s.kind === "group" && !allowed.has(s.value) && !isSelfReference(s, analysis.group, sg.groupId))
+          .map(({ source: s, port, backends }) => {
             const otherAccount = s.ownerId !== undefined && analysis.group?.OwnerId !== undefined && s.ownerId !== analysis.group.OwnerId;
             return fail(
               "sg-unapproved-source-group",
               sg.resource,
-              subjectOf(s, analysis.group),
-              `${sg.groupId} admits members of ${s.value}${otherAccount ? ` in account ${s.ownerId}` : ""}, which is not an approved group, to port ${s.port} of ${s.backends.join(", ")}.`,
+              subjectOf(s, analysis.group, port),
+              `${sg.groupId} admits members of ${s.value}${otherAccount ? ` in account ${s.ownerId}` : ""}, which is not an approved group, to port ${port} of ${backends.join(", ")}.`,
               {
                 sourceGroup: s.value,
                 ...(s.ownerId ? { sourceAccount: s.ownerId } : {}),
                 otherAccount,
-                port: s.port,
+                port,
                 rule: s.rule,
                 ruleText: describeRule(s.rule),
-                backends: s.backends,
+                backends,
                 ...(s.description ? { description: s.description } : {}),
               },
             );

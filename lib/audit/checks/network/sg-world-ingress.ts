@@ -28,19 +28,19 @@ export const sgWorldIngress: Check = {
       (sg, analysis) => ({
         needsPorts: true,
         failures: analysis.reaching
-          .filter((s) => s.kind === "cidr" && isWorld(s.value))
-          .map((s) =>
+          .filter(({ source: s }) => s.kind === "cidr" && isWorld(s.value))
+          .map(({ source: s, port, backends }) =>
             fail(
               "sg-world-ingress",
               sg.resource,
-              subjectOf(s, analysis.group),
-              `${sg.groupId} admits ${s.value}${s.prefixListId ? ` (through prefix list ${s.prefixListId})` : ""} to port ${s.port} of ${s.backends.join(", ")}: remove the rule.`,
+              subjectOf(s, analysis.group, port),
+              `${sg.groupId} admits ${s.value}${s.prefixListId ? ` (through prefix list ${s.prefixListId})` : ""} to port ${port} of ${backends.join(", ")}: remove the rule.`,
               {
                 source: s.value,
-                port: s.port,
+                port,
                 rule: s.rule,
                 ruleText: describeRule(s.rule),
-                backends: s.backends,
+                backends,
                 ...(s.prefixListId ? { prefixListId: s.prefixListId } : {}),
                 ...(s.description ? { description: s.description } : {}),
               },
