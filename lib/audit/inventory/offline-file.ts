@@ -1,0 +1,69 @@
+/** Reading one AWS CLI JSON export: missing is a value, malformed is an InventoryError. */
+import { readFile } from "node:fs/promises";
+import { parseDocument } from "yaml";
+import type { z } from "zod";
+import { describeIssue, formatPath, InventoryError, lineAndColumn } from "./offline-errors.js";
+
+export type FileRead<T> = { ok: true; value: T } | { ok: false; missing: true };
+
+/** Where JSON.parse gave up. V8 names the position for some errors only; YAML (a JSON superset) locates the rest. */
+function locate(text: string, err: Error): string {
+  const lineCol = /\(line (\d+) column (\d+)\)/.exec(err.message);
+  if (lineCol) return `line ${lineCol[1]}, column ${lineCol[2]}`;
+  const position = /at position (\d+)/.exec(err.message);
+  if (position) return lineAndColumn(text, Number(position[1]));
+  if (text.trim() === "") return "(top level)";
+  const pos = parseDocument(text, { prettyErrors: true }).errors[0]?.linePos?.[0];
+  return pos ? `line ${pos.line}, column ${pos.col}` : "(top level)";
+}
+
+/** V8's message without the quoted excerpt of the file (which spans lines and says nothing new). */
+function jsonReason(err: Error): string {
+  return err.message
+    .replace(/,\s*".*" is not valid JSON$/s, "")
+    .replace(/\s*\(line \d+ column \d+\)$/, "")
+    .replace(/\s+/g, " ")
+    .trim();
+}
+
+export async function readJsonFile<S extends z.ZodType>(
+  file: string,
+  schema: S,
+  describeWhat: string,
+): Promise<FileRead<z.output<S>>> {
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") return { ok: false, missing: true };
+    throw new InventoryError(`${file}: cannot read the file (${code ?? String(err)})`);
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (err) {
+    throw new InventoryError(`${file}: ${locate(text, err as Error)}: expected valid JSON (${jsonReason(err as Error)})`);
+  }
+  const result = schema.safeParse(data);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    if (!issue) throw new InventoryError(`${file}: (top level): expected ${describeWhat}`);
+    throw new InventoryError(`${file}: ${formatPath(issue.path)}: ${describeProblem(issue, data, describeWhat)}`);
+  }
+  return { ok: true, value: result.data };
+}
+
+/** A wrong top level usually means the wrong command's output in the file: say which command belongs there. */
+function describeProblem(issue: z.core.$ZodIssue, data: unknown, describeWhat: string): string {
+  const topLevel = issue.path.length <= 1;
+  const missing = issue.code === "invalid_type" && issue.input === undefined;
+  if (issue.path.length === 0) return `${describeIssue(issue)} (${describeWhat})`;
+  if (topLevel && missing) {
+    const keys = data && typeof data === "object" ? Object.keys(data) : [];
+    const found = keys.length > 0 ? `; found ${keys.slice(0, 3).join(", ")}` : "";
+    return `missing: ${describeIssue(issue)} (${describeWhat})${found}`;
+  }
+  if (missing) return `missing: ${describeIssue(issue)}`;
+  return describeIssue(issue);
+}
