@@ -1,3 +1,23 @@
 import type { Check } from "../types.js";
+import { pgAuditorOverprivileged } from "./pg-auditor-overprivileged.js";
+import { pgDefaultPrivileges } from "./pg-default-privileges.js";
+import { pgExcessPrivilege } from "./pg-excess-privilege.js";
+import { pgMissingPrivilege } from "./pg-missing-privilege.js";
+import { pgPublicPrivilege } from "./pg-public-privilege.js";
+import { pgPublicSchemaCreate } from "./pg-public-schema-create.js";
+import { pgRuntimeRoleOwnsTable } from "./pg-runtime-role-owns-table.js";
+import { pgSuperuserRoles } from "./pg-superuser-roles.js";
+import { pgUnexpectedPrincipal } from "./pg-unexpected-principal.js";
 
-export const postgresChecks: Check[] = [];
+/** In CHECKS.md order. */
+export const postgresChecks: Check[] = [
+  pgPublicPrivilege,
+  pgUnexpectedPrincipal,
+  pgExcessPrivilege,
+  pgMissingPrivilege,
+  pgRuntimeRoleOwnsTable,
+  pgDefaultPrivileges,
+  pgPublicSchemaCreate,
+  pgSuperuserRoles,
+  pgAuditorOverprivileged,
+];
