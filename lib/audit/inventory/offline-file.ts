@@ -22,6 +22,7 @@ function jsonReason(err: Error): string {
   return err.message
     .replace(/,\s*".*" is not valid JSON$/s, "")
     .replace(/\s*\(line \d+ column \d+\)$/, "")
+    .replace(/ in JSON at position \d+$/, "")
     .replace(/\s+/g, " ")
     .trim();
 }
@@ -57,7 +58,7 @@ export async function readJsonFile<S extends z.ZodType>(
 /** A wrong top level usually means the wrong command's output in the file: say which command belongs there. */
 function describeProblem(issue: z.core.$ZodIssue, data: unknown, describeWhat: string): string {
   const topLevel = issue.path.length <= 1;
-  const missing = issue.code === "invalid_type" && issue.input === undefined;
+  const missing = issue.code === "invalid_type" && !present(data, issue.path);
   if (issue.path.length === 0) return `${describeIssue(issue)} (${describeWhat})`;
   if (topLevel && missing) {
     const keys = data && typeof data === "object" ? Object.keys(data) : [];
@@ -66,4 +67,14 @@ function describeProblem(issue: z.core.$ZodIssue, data: unknown, describeWhat: s
   }
   if (missing) return `missing: ${describeIssue(issue)}`;
   return describeIssue(issue);
+}
+
+/** Whether the key at `path` is in the data at all (zod's issues do not carry the input by default). */
+function present(data: unknown, keys: readonly PropertyKey[]): boolean {
+  let node: unknown = data;
+  for (const key of keys) {
+    if (node === null || typeof node !== "object" || !Object.hasOwn(node, key)) return false;
+    node = (node as Record<PropertyKey, unknown>)[key];
+  }
+  return true;
 }
