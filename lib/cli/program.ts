@@ -1,0 +1,40 @@
+import { Command, CommanderError } from "commander";
+import { ConfigError } from "../audit/config/load.js";
+import { registerAudit } from "./audit.js";
+import { registerConfigCheck } from "./config-check.js";
+import { EXIT, UsageError } from "./errors.js";
+
+export function buildProgram(): Command {
+  const program = new Command("queue-auditor")
+    .description("Proves that only the approved workers and admins can reach a job queue's backend.")
+    .version("0.1.0")
+    .showHelpAfterError()
+    .exitOverride();
+  registerAudit(program);
+  registerConfigCheck(program);
+  return program;
+}
+
+/** Errors a user can fix from the message alone: printed as one line, exit 2. */
+function isUsageError(err: unknown): err is Error {
+  return err instanceof UsageError || err instanceof ConfigError || (err instanceof Error && err.name === "InventoryError");
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+    return typeof process.exitCode === "number" ? process.exitCode : EXIT.ok;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // Help and version exit 0; every other parse error is bad usage.
+      return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    }
+    if (isUsageError(err)) {
+      process.stderr.write(`queue-auditor: ${err.message}\n`);
+      return EXIT.usage;
+    }
+    process.stderr.write(`queue-auditor: unexpected error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    return EXIT.incomplete;
+  }
+}

@@ -1,0 +1,21 @@
+/** Where the CLI's audit gets its data: the offline directory or live AWS, and the live probes. */
+import type { Config } from "../audit/config/schema.js";
+import { collectInventory } from "../audit/inventory/aws/index.js";
+import { readOfflineInventory } from "../audit/inventory/offline.js";
+import type { AuditSources } from "../audit/run.js";
+import { progress } from "./output.js";
+
+export function defaultSources(_config: Config, options: { inventory?: string }): AuditSources {
+  return {
+    inventory: () =>
+      options.inventory !== undefined ? readOfflineInventory(options.inventory, { onWarning: progress }) : collectInventory(_config),
+    postgres: async (targets) => {
+      const { probePostgres } = await import("../audit/probes/postgres/index.js");
+      return probePostgres(targets);
+    },
+    redis: async (targets) => {
+      const { probeRedis } = await import("../audit/probes/redis/index.js");
+      return probeRedis(targets);
+    },
+  };
+}
