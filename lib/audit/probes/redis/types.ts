@@ -1,8 +1,106 @@
 import type { ObservationError } from "../../findings/model.js";
 
-/** What the Redis probe observed of one `redis[]` target. (Filled in by the probe work.) */
+/**
+ * What the Redis probe observed of one `redis[]` target. Plain JSON-able data: it travels
+ * from the probe Lambda to the evaluating one unchanged. Nothing in here is ever a
+ * credential: replies are recorded with any credential text redacted, and ACL rules with
+ * their password hashes removed.
+ */
 export interface RedisObservation {
   /** The config target's `name`. */
   target: string;
+  host: string;
+  port: number;
+  /**
+   * Set when the endpoint itself (host:port) could not be reached at all, so none of the
+   * parts below say anything. A positive observation elsewhere (a plaintext port that
+   * answered) still stands beside it.
+   */
+  error?: ObservationError;
+  tls: RedisTlsObservation;
+  /** A PING on a connection that sent no credentials. */
+  unauthenticated: RedisUnauthenticatedObservation;
+  /** Only where the target says `tls: required`: a PING over plaintext. */
+  plaintext?: RedisPlaintextObservation;
+  /** Only where the target has `credentials`: AUTH, then the `default` user's ACL. */
+  acl?: RedisAclObservation;
+}
+
+export interface RedisTlsObservation {
+  /** Whether a TLS handshake was tried on the endpoint port (always, today). */
+  attempted: boolean;
+  /** The endpoint completed a TLS handshake. */
+  spoken: boolean;
+  /** Negotiated protocol, e.g. `TLSv1.3`. */
+  protocol?: string;
+  cipher?: string;
+  /** The certificate chain and host name verified against the trust anchors below. */
+  verified: boolean;
+  /** OpenSSL/Node's reason when it did not, e.g. `SELF_SIGNED_CERT_IN_CHAIN`. */
+  verifyError?: string;
+  /** `system` (Node's bundled and system roots) or the configured `caFile` path. */
+  trust: "system" | { caFile: string };
+  /** Why no handshake happened: the endpoint is not TLS, or did not answer. */
+  error?: ObservationError;
+}
+
+export type RedisTransport = "tls" | "plaintext";
+
+export interface RedisUnauthenticatedObservation {
+  /**
+   * - `accepted`: `+PONG`, the connection runs as `default` without credentials;
+   * - `noperm`: `-NOPERM`, the connection runs as `default` without credentials, but that
+   *   user may not PING (other commands may still be allowed);
+   * - `noauth` / `wrongpass`: the server demands credentials;
+   * - `error`: no usable answer (see `error`).
+   */
+  outcome: "accepted" | "noperm" | "noauth" | "wrongpass" | "error";
+  /** Which transport carried the PING (TLS when the endpoint speaks it). */
+  transport?: RedisTransport;
+  /** The reply line as received, e.g. `+PONG` or `-NOAUTH Authentication required.` */
+  reply?: string;
+  error?: ObservationError;
+}
+
+export interface RedisPlaintextObservation {
+  /** The port tried: `plaintextPort` when set, else the endpoint port. */
+  port: number;
+  /**
+   * - `accepted`: the server answered RESP over plaintext (`+PONG`, `-NOAUTH`, … alike);
+   * - `rejected`: refused, closed or answered with something that is not RESP;
+   * - `error`: could not tell (timeout, unreachable host).
+   */
+  outcome: "accepted" | "rejected" | "error";
+  /** One phrase: what happened (`answered +PONG`, `connection refused`, …). */
+  detail: string;
+  reply?: string;
+  error?: ObservationError;
+}
+
+export interface RedisDefaultUser {
+  on: boolean;
+  nopass: boolean;
+  /** The user's rules with password material removed, e.g. `on nopass ~* &* +@all`. */
+  raw: string;
+}
+
+export interface RedisAclObservation {
+  /** The user the probe authenticated as (never the password). */
+  username: string;
+  transport?: RedisTransport;
+  /**
+   * - `read`: the `default` user's ACL was read (`defaultUser` absent: no such user);
+   * - `forbidden`: the auditor may not run ACL GETUSER / ACL LIST (NOPERM, unknown or
+   *   renamed command, as ElastiCache does for some commands);
+   * - `auth-failed`: the server refused the credentials;
+   * - `error`: anything else, including credentials that could not be resolved or that
+   *   were withheld (see `error`).
+   */
+  outcome: "read" | "forbidden" | "auth-failed" | "error";
+  /** Which command answered (`ACL GETUSER default` or `ACL LIST`). */
+  command?: string;
+  defaultUser?: RedisDefaultUser;
+  /** The refusing reply for `forbidden` and `auth-failed`. */
+  reply?: string;
   error?: ObservationError;
 }

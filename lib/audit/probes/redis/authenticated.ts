@@ -1,0 +1,99 @@
+/**
+ * What an operator with audit credentials learns: AUTH, then the `default` user's ACL
+ * (`ACL GETUSER default`, else `ACL LIST`). Read-only: no other command is sent.
+ */
+import type { RedisTarget } from "../../config/schema.js";
+import { type CredentialDeps, CredentialError, resolvePassword } from "../credentials.js";
+import { AclReplyError, defaultUserFromAclList, defaultUserFromGetUser } from "./acl.js";
+import { type ConnectOptions, RespConnection } from "./connection.js";
+import { errorCode, type RespReply, replyLine } from "./resp.js";
+import type { RedisAclObservation, RedisTransport } from "./types.js";
+import { endpointSource, observationError } from "./unauthenticated.js";
+
+type Credentials = NonNullable<RedisTarget["credentials"]>;
+
+function sourceOf(password: Credentials["password"]): string {
+  return "env" in password ? `env:${password.env}` : `secret:${password.secret}`;
+}
+
+/** Replaces every occurrence of the secret; a server should never echo it, but evidence must not depend on that. */
+export function redact(text: string, secret: string): string {
+  return secret.length > 0 ? text.split(secret).join("<redacted>") : text;
+}
+
+/** NOPERM, or a command the server does not offer (ElastiCache renames or removes some). */
+function isForbidden(reply: RespReply): boolean {
+  if (reply.kind !== "error") return false;
+  return errorCode(reply) === "NOPERM" || /unknown (sub)?command|unknown command/i.test(reply.value);
+}
+
+export interface AclReadOptions {
+  host: string;
+  port: number;
+  timeoutMs: number;
+  transport: RedisTransport;
+  tls?: ConnectOptions["tls"];
+  /**
+   * Called with the TLS handshake of the authenticated connection before AUTH is sent; a
+   * returned reason withholds the credentials.
+   */
+  withhold?: (handshake: RespConnection["handshake"]) => string | undefined;
+  credentials: Credentials;
+  credentialDeps?: CredentialDeps;
+}
+
+export async function readDefaultUserAcl(options: AclReadOptions): Promise<RedisAclObservation> {
+  const { host, port, credentials, transport } = options;
+  const username = credentials.username;
+  const base: Pick<RedisAclObservation, "username" | "transport"> = { username, transport };
+
+  let password: string;
+  try {
+    password = await resolvePassword(credentials.password, { host, port, user: username }, options.credentialDeps ?? {});
+  } catch (err) {
+    const reason = err instanceof CredentialError ? err.message : "the password could not be resolved";
+    const code = err instanceof CredentialError ? err.code : "CredentialError";
+    return { ...base, outcome: "error", error: { source: sourceOf(credentials.password), reason, code } };
+  }
+
+  let conn: RespConnection | undefined;
+  try {
+    conn = await RespConnection.open({ host, port, timeoutMs: options.timeoutMs, ...(options.tls ? { tls: options.tls } : {}) });
+    const withheld = options.withhold?.(conn.handshake);
+    if (withheld) {
+      return { ...base, outcome: "error", error: { source: endpointSource(host, port, "AUTH"), reason: withheld, code: "CredentialsWithheld" } };
+    }
+    // One-argument AUTH for `default` also works on Redis 5 and ElastiCache AUTH-token clusters.
+    const auth = await conn.command(username === "default" ? ["AUTH", password] : ["AUTH", username, password]);
+    if (auth.kind === "error") return { ...base, outcome: "auth-failed", reply: redact(replyLine(auth), password) };
+
+    const forbidden: string[] = [];
+    for (const command of [["ACL", "GETUSER", "default"], ["ACL", "LIST"]] as const) {
+      const name = command.join(" ");
+      const reply = await conn.command(command);
+      if (isForbidden(reply)) {
+        forbidden.push(`${name}: ${redact(replyLine(reply), password)}`);
+        continue;
+      }
+      if (reply.kind === "error") {
+        return {
+          ...base,
+          outcome: "error",
+          command: name,
+          reply: redact(replyLine(reply), password),
+          error: { source: endpointSource(host, port, name), reason: `${name} failed: ${redact(replyLine(reply), password)}`, code: errorCode(reply) ?? "ERR" },
+        };
+      }
+      const defaultUser = command[1] === "GETUSER" ? defaultUserFromGetUser(reply) : defaultUserFromAclList(reply);
+      return { ...base, outcome: "read", command: name, ...(defaultUser ? { defaultUser } : {}) };
+    }
+    return { ...base, outcome: "forbidden", reply: forbidden.join("; ") };
+  } catch (err) {
+    const source = endpointSource(host, port, err instanceof AclReplyError ? "ACL" : "AUTH/ACL");
+    const error = observationError(source, err);
+    error.reason = redact(error.reason, password);
+    return { ...base, outcome: "error", error };
+  } finally {
+    conn?.close();
+  }
+}
