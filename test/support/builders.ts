@@ -19,7 +19,11 @@ export function missing(source: string): Observed<never> {
   };
 }
 
-export function partition(parts: Partial<InventoryPartition> = {}): InventoryPartition {
+/**
+ * A partition with every part observed and empty, overridden by `parts`. Loosely typed so
+ * tests can write AWS responses as literals (the SDK's enum types would reject plain strings).
+ */
+export function partition(parts: { [K in keyof InventoryPartition]?: unknown } = {}): InventoryPartition {
   return {
     account: ACCOUNT,
     region: REGION,
@@ -39,7 +43,7 @@ export function partition(parts: Partial<InventoryPartition> = {}): InventoryPar
     cacheTags: {},
     secrets: {},
     ...parts,
-  };
+  } as InventoryPartition;
 }
 
 export function inventory(...partitions: InventoryPartition[]): Inventory {
