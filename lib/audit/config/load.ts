@@ -18,12 +18,28 @@ export function formatKeyPath(path: readonly PropertyKey[]): string {
   return out === "" ? "(top level)" : out;
 }
 
-function describeIssue(issue: z.core.$ZodIssue): string {
+/** Maps whose keys are ids rather than config keys: an unknown key there is a bad id. */
+const ID_KEYED_MAPS: Record<string, string> = {
+  "checks.severity": "expected a check id of CHECKS.md, such as sg-unapproved-cidr",
+};
+
+/** Whether `path` leads to a value in `data` (zod 4 issues do not carry their input unless asked). */
+function present(data: unknown, path: readonly PropertyKey[]): boolean {
+  let node = data;
+  for (const key of path) {
+    if (node === null || typeof node !== "object" || !Object.hasOwn(node, key)) return false;
+    node = (node as Record<PropertyKey, unknown>)[key];
+  }
+  return true;
+}
+
+function describeIssue(issue: z.core.$ZodIssue, data: unknown): string {
   if (issue.code === "unrecognized_keys") {
     const keys = issue.keys.join(", ");
-    return `unknown key${issue.keys.length > 1 ? "s" : ""} ${keys}: not part of the config format`;
+    const expected = ID_KEYED_MAPS[formatKeyPath(issue.path)] ?? "not part of the config format";
+    return `unknown key${issue.keys.length > 1 ? "s" : ""} ${keys}: ${expected}`;
   }
-  if (issue.code === "invalid_type" && issue.input === undefined) {
+  if (issue.code === "invalid_type" && !present(data, issue.path)) {
     return `missing: ${issue.message}`;
   }
   return issue.message;
@@ -36,7 +52,7 @@ export function parseConfig(data: unknown, file: string): Config {
     const issue = result.error.issues[0];
     if (!issue) throw new ConfigError(`${file}: invalid config`);
     const path = issue.code === "unrecognized_keys" ? [...issue.path] : issue.path;
-    throw new ConfigError(`${file}: ${formatKeyPath(path)}: ${describeIssue(issue)}`);
+    throw new ConfigError(`${file}: ${formatKeyPath(path)}: ${describeIssue(issue, data)}`);
   }
   const config = result.data;
   checkCrossReferences(config, file);
@@ -82,12 +98,14 @@ export function loadConfig(file: string): Config {
     const code = (err as NodeJS.ErrnoException).code;
     throw new ConfigError(`${file}: cannot read the config file (${code === "ENOENT" ? "no such file" : code ?? String(err)})`);
   }
-  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
+  // prettyErrors is what makes the parser fill in linePos; its excerpt is cut off below.
+  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   const yamlError = doc.errors[0];
   if (yamlError) {
     const line = yamlError.linePos?.[0];
     const where = line ? `line ${line.line}, column ${line.col}` : "(top level)";
-    throw new ConfigError(`${file}: ${where}: expected valid YAML or JSON (${yamlError.message.split("\n")[0]})`);
+    const reason = (yamlError.message.split("\n")[0] ?? "").replace(/ at line \d+, column \d+:?$/, "");
+    throw new ConfigError(`${file}: ${where}: expected valid YAML or JSON (${reason})`);
   }
   return parseConfig(doc.toJS({ maxAliasCount: 100 }) ?? {}, file);
 }
