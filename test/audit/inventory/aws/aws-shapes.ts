@@ -10,7 +10,7 @@ import type { DescribeSecretResponse } from "@aws-sdk/client-secrets-manager";
 export const ACCOUNT = "111122223333";
 export const OTHER_ACCOUNT = "444455556666";
 
-export function securityGroup(groupId: string, opts: { account?: string; vpcId?: string; port?: number; cidr?: string; prefixListIds?: string[]; sourceGroup?: string } = {}): SecurityGroup {
+export function securityGroup(groupId: string, opts: { account?: string; region?: string; vpcId?: string; port?: number; cidr?: string; prefixListIds?: string[]; sourceGroup?: string } = {}): SecurityGroup {
   const port = opts.port ?? 5432;
   return {
     GroupId: groupId,
@@ -18,7 +18,7 @@ export function securityGroup(groupId: string, opts: { account?: string; vpcId?:
     Description: "queue backend",
     OwnerId: opts.account ?? ACCOUNT,
     VpcId: opts.vpcId ?? "vpc-0a1b2c3d4e5f60001",
-    SecurityGroupArn: `arn:aws:ec2:eu-west-1:${opts.account ?? ACCOUNT}:security-group/${groupId}`,
+    SecurityGroupArn: `arn:aws:ec2:${opts.region ?? "eu-west-1"}:${opts.account ?? ACCOUNT}:security-group/${groupId}`,
     IpPermissions: [
       {
         IpProtocol: "tcp",

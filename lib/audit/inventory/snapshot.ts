@@ -1,0 +1,152 @@
+/**
+ * Writes an inventory as the offline layout of CONTRACTS.md (the AWS CLI's JSON shapes),
+ * so `audit --inventory DIR` on a snapshot sees the data the live audit saw.
+ *
+ * What is written, and why:
+ * - every part that was collected, including empty lists;
+ * - not the parts that failed: the offline reader then reports them missing, an ERROR for
+ *   the checks that need them, as the live audit did (the failures are returned to report);
+ * - not the parts deliberately left out because this config needs nothing from them
+ *   (code NotCollected): writing an empty list there would claim that nothing exists;
+ * - meta.json always, so a partition whose account could not be reached is still there
+ *   (and an offline audit of it refuses to run rather than silently auditing less).
+ * One partition is written flat; several go under ACCOUNT/REGION/.
+ * The directory appears complete or not at all: files go to a temporary directory beside
+ * the target, which is renamed into place at the end.
+ */
+import { mkdir, mkdtemp, readdir, rename, rm, stat, writeFile } from "node:fs/promises";
+import path from "node:path";
+import type { ObservationError } from "../findings/model.js";
+import { INVENTORY_FILES, type Inventory, type InventoryPartition, type Observed, type PartitionField, secretFileName } from "./types.js";
+
+export class SnapshotTargetError extends Error {
+  override name = "SnapshotTargetError";
+}
+
+/** The top-level key of each list export, as the AWS CLI prints it. */
+const LIST_KEYS = {
+  securityGroups: "SecurityGroups",
+  dbInstances: "DBInstances",
+  dbClusters: "DBClusters",
+  replicationGroups: "ReplicationGroups",
+  cacheClusters: "CacheClusters",
+  serverlessCaches: "ServerlessCaches",
+  userGroups: "UserGroups",
+  users: "Users",
+} as const satisfies Partial<Record<PartitionField, string>>;
+
+/** Keyed exports: one file per key, its top-level key (undefined: the whole response, DescribeSecret). */
+const KEYED_KEYS = {
+  prefixListEntries: "Entries",
+  dbParameters: "Parameters",
+  dbClusterParameters: "Parameters",
+  cacheTags: "TagList",
+  secrets: undefined,
+} as const satisfies Partial<Record<PartitionField, string | undefined>>;
+
+export interface SnapshotFile {
+  /** Relative to the snapshot directory, with '/' separators. */
+  path: string;
+  data: unknown;
+}
+
+export interface SnapshotPlan {
+  files: SnapshotFile[];
+  /** Parts that could not be collected (not written), deduplicated. */
+  errors: ObservationError[];
+}
+
+const isDeliberateGap = (error: ObservationError) => error.code === "NotCollected";
+
+/** Which files a snapshot of `inventory` holds, and which parts failed. Pure. */
+export function planSnapshot(inventory: Inventory): SnapshotPlan {
+  const nested = inventory.partitions.length > 1;
+  const files: SnapshotFile[] = [];
+  const errors = new Map<string, ObservationError>();
+  // A secret named without an ARN is looked for in every region; where it is found once, the
+  // credentials check has its answer and the misses elsewhere are no gap (nor an exit code 3).
+  const secretsFound = new Set(inventory.partitions.flatMap((p) => Object.entries(p.secrets).filter(([, s]) => s.ok).map(([name]) => name)));
+  const failed = (error: ObservationError, secretName?: string) => {
+    if (isDeliberateGap(error) || (secretName !== undefined && secretsFound.has(secretName))) return;
+    errors.set(JSON.stringify([error.source, error.account, error.region, error.code]), error);
+  };
+  for (const p of inventory.partitions) {
+    const prefix = nested ? `${p.account}/${p.region}/` : "";
+    files.push({ path: `${prefix}${INVENTORY_FILES.meta}`, data: meta(p) });
+    for (const [field, key] of Object.entries(LIST_KEYS) as [keyof typeof LIST_KEYS, string][]) {
+      const part = p[field] as Observed<unknown[]>;
+      if (part.ok) files.push({ path: `${prefix}${INVENTORY_FILES[field]}`, data: { [key]: part.value } });
+      else failed(part.error);
+    }
+    for (const [field, key] of Object.entries(KEYED_KEYS) as [keyof typeof KEYED_KEYS, string | undefined][]) {
+      const entries = p[field] as Record<string, Observed<unknown>>;
+      for (const name of Object.keys(entries).sort()) {
+        const part = entries[name] as Observed<unknown>;
+        if (!part.ok) {
+          failed(part.error, field === "secrets" ? name : undefined);
+          continue;
+        }
+        const file = field === "secrets" ? secretFileName(name) : `${name}.json`;
+        files.push({ path: `${prefix}${INVENTORY_FILES[field]}/${file}`, data: key === undefined ? part.value : { [key]: part.value } });
+      }
+    }
+  }
+  return { files, errors: [...errors.values()] };
+}
+
+function meta(p: InventoryPartition) {
+  return { ...(p.capturedAt ? { capturedAt: p.capturedAt } : {}), account: p.account, region: p.region };
+}
+
+async function isEmptyDir(dir: string): Promise<boolean | "missing"> {
+  try {
+    const info = await stat(dir);
+    if (!info.isDirectory()) throw new SnapshotTargetError(`${dir}: exists and is not a directory`);
+    return (await readdir(dir)).length === 0;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "ENOENT") return "missing";
+    throw err;
+  }
+}
+
+export interface WriteSnapshotOptions {
+  /** Replace a non-empty directory. */
+  force?: boolean;
+}
+
+/** Writes the snapshot atomically; returns the plan (files written, parts that failed). */
+export async function writeSnapshot(inventory: Inventory, outDir: string, options: WriteSnapshotOptions = {}): Promise<SnapshotPlan> {
+  const target = path.resolve(outDir);
+  const state = await isEmptyDir(target);
+  if (state === false && !options.force) {
+    throw new SnapshotTargetError(`${outDir}: the directory is not empty; choose another --out or pass --force to replace it`);
+  }
+  const plan = planSnapshot(inventory);
+  const parent = path.dirname(target);
+  await mkdir(parent, { recursive: true });
+  const temp = await mkdtemp(path.join(parent, `.${path.basename(target)}.partial-`));
+  let old: string | undefined;
+  try {
+    const dirs = new Set(plan.files.map((f) => path.dirname(path.join(temp, f.path))));
+    for (const dir of [...dirs].sort()) await mkdir(dir, { recursive: true });
+    // Bounded so 10,000 parameter files do not open 10,000 descriptors at once.
+    const queue = [...plan.files];
+    const writer = async () => {
+      for (let f = queue.shift(); f; f = queue.shift()) await writeFile(path.join(temp, f.path), `${JSON.stringify(f.data, null, 4)}\n`, { mode: 0o644 });
+    };
+    await Promise.all(Array.from({ length: 16 }, writer));
+    if (state === true) await rm(target, { recursive: true });
+    else if (state === false) {
+      old = await mkdtemp(path.join(parent, `.${path.basename(target)}.replaced-`));
+      await rename(target, path.join(old, "dir"));
+    }
+    await rename(temp, target);
+  } catch (err) {
+    await rm(temp, { recursive: true, force: true });
+    if (old) await rename(path.join(old, "dir"), target).catch(() => {});
+    throw err;
+  } finally {
+    if (old) await rm(old, { recursive: true, force: true });
+  }
+  return plan;
+}

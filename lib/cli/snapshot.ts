@@ -1,0 +1,56 @@
+import type { Command } from "commander";
+import { loadConfig } from "../audit/config/load.js";
+import type { Config } from "../audit/config/schema.js";
+import { collectInventory, NoRegionError } from "../audit/inventory/aws/index.js";
+import { SnapshotTargetError, writeSnapshot } from "../audit/inventory/snapshot.js";
+import type { Inventory } from "../audit/inventory/types.js";
+import { EXIT, UsageError } from "./errors.js";
+import { progress } from "./output.js";
+
+export interface SnapshotOptions {
+  config: string;
+  out: string;
+  force?: boolean;
+}
+
+export interface SnapshotCommandDeps {
+  collect?: (config: Config) => Promise<Inventory>;
+}
+
+/** 0 when every needed part was captured, 3 when some could not be (they are named on stderr). */
+export async function snapshotCommand(options: SnapshotOptions, deps: SnapshotCommandDeps = {}): Promise<number> {
+  const config = loadConfig(options.config);
+  progress("collecting the AWS inventory");
+  let inventory: Inventory;
+  try {
+    inventory = await (deps.collect ?? collectInventory)(config);
+  } catch (err) {
+    if (err instanceof NoRegionError) throw new UsageError(err.message);
+    throw err;
+  }
+  let plan: Awaited<ReturnType<typeof writeSnapshot>>;
+  try {
+    plan = await writeSnapshot(inventory, options.out, { force: options.force === true });
+  } catch (err) {
+    if (err instanceof SnapshotTargetError) throw new UsageError(err.message);
+    throw err;
+  }
+  for (const e of plan.errors) {
+    progress(`not captured: ${e.source} in ${e.account ?? "?"}/${e.region ?? "?"}: ${e.reason}`);
+  }
+  const where = inventory.partitions.map((p) => `${p.account}/${p.region}`).join(", ");
+  progress(`wrote ${plan.files.length} file(s) for ${where} to ${options.out}${plan.errors.length > 0 ? ` (${plan.errors.length} part(s) not captured)` : ""}`);
+  return plan.errors.length > 0 ? EXIT.incomplete : EXIT.ok;
+}
+
+export function registerSnapshot(program: Command, deps: SnapshotCommandDeps = {}): void {
+  program
+    .command("snapshot")
+    .description("capture the live AWS inventory the config needs into DIR (the offline layout); exit 0 complete, 2 bad input, 3 incomplete")
+    .requiredOption("--config <file>", "config file (YAML or JSON)")
+    .requiredOption("--out <dir>", "directory to write; must be empty or absent")
+    .option("--force", "replace a non-empty --out directory")
+    .action(async (opts: SnapshotOptions) => {
+      process.exitCode = await snapshotCommand(opts, deps);
+    });
+}
