@@ -47,21 +47,21 @@ export async function readDefaultUserAcl(options: AclReadOptions): Promise<Redis
   const username = credentials.username;
   const base: Pick<RedisAclObservation, "username" | "transport"> = { username, transport };
 
-  let password: string;
-  try {
-    password = await resolvePassword(credentials.password, { host, port, user: username }, options.credentialDeps ?? {});
-  } catch (err) {
-    const reason = err instanceof CredentialError ? err.message : "the password could not be resolved";
-    const code = err instanceof CredentialError ? err.code : "CredentialError";
-    return { ...base, outcome: "error", error: { source: sourceOf(credentials.password), reason, code } };
-  }
-
   let conn: RespConnection | undefined;
+  let password = "";
   try {
     conn = await RespConnection.open({ host, port, timeoutMs: options.timeoutMs, ...(options.tls ? { tls: options.tls } : {}) });
     const withheld = options.withhold?.(conn.handshake);
     if (withheld) {
       return { ...base, outcome: "error", error: { source: endpointSource(host, port, "AUTH"), reason: withheld, code: "CredentialsWithheld" } };
+    }
+    // Resolved only now: a secret the probe will not send is not fetched either.
+    try {
+      password = await resolvePassword(credentials.password, { host, port, user: username }, options.credentialDeps ?? {});
+    } catch (err) {
+      const reason = err instanceof CredentialError ? err.message : "the password could not be resolved";
+      const code = err instanceof CredentialError ? err.code : "CredentialError";
+      return { ...base, outcome: "error", error: { source: sourceOf(credentials.password), reason, code } };
     }
     // One-argument AUTH for `default` also works on Redis 5 and ElastiCache AUTH-token clusters.
     const auth = await conn.command(username === "default" ? ["AUTH", password] : ["AUTH", username, password]);
