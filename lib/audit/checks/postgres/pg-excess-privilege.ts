@@ -1,5 +1,5 @@
-import { privilegesBesidesPublic, type ObjectAccess } from "../../probes/postgres/access.js";
 import type { CheckResult } from "../../findings/model.js";
+import { type ObjectAccess, privilegesBesidesPublic } from "../../probes/postgres/access.js";
 import { fail, pass } from "../results.js";
 import type { Check } from "../types.js";
 import { allowedEverything, eachTable, listing } from "./targets.js";
@@ -11,7 +11,9 @@ export function allowedOnSequences(tablePrivileges: ReadonlySet<string>): Set<st
 
 function heldBy(object: ObjectAccess, role: string) {
   const p = object.principals.find((x) => x.role === role);
-  return p ? { privileges: privilegesBesidesPublic(p), paths: p.paths.filter((x) => x.source !== "PUBLIC") } : { privileges: [], paths: [] };
+  return p
+    ? { privileges: privilegesBesidesPublic(p), paths: p.paths.filter((x) => x.source !== "PUBLIC") }
+    : { privileges: [], paths: [] };
 }
 
 export const pgExcessPrivilege: Check = {
@@ -43,7 +45,11 @@ export const pgExcessPrivilege: Check = {
           const over = held.privileges.filter((p) => !seqAllowed.has(p));
           if (over.length === 0) continue;
           sequences[`${s.schema}.${s.name}`] = over;
-          paths.push(...held.paths.filter((x) => x.privileges.some((p) => over.includes(p))).map((x) => `${x.text} (sequence ${s.schema}.${s.name})`));
+          paths.push(
+            ...held.paths
+              .filter((x) => x.privileges.some((p) => over.includes(p)))
+              .map((x) => `${x.text} (sequence ${s.schema}.${s.name})`),
+          );
         }
         if (excess.length === 0 && Object.keys(sequences).length === 0) continue;
         const parts = [
@@ -51,16 +57,24 @@ export const pgExcessPrivilege: Check = {
           ...Object.entries(sequences).map(([s, p]) => `${listing(p)} on sequence ${s}`),
         ];
         out.push(
-          fail("pg-excess-privilege", resource, role, `Role ${role} holds ${parts.join(" and ")} beyond its allowed ${listing([...allowed]) || "nothing"}: revoke the excess.`, {
-            allowed: [...allowed],
-            excess,
-            sequences,
-            paths,
-          }),
+          fail(
+            "pg-excess-privilege",
+            resource,
+            role,
+            `Role ${role} holds ${parts.join(" and ")} beyond its allowed ${listing([...allowed]) || "nothing"}: revoke the excess.`,
+            {
+              allowed: [...allowed],
+              excess,
+              sequences,
+              paths,
+            },
+          ),
         );
       }
       if (out.length > 0) return out;
-      return [pass("pg-excess-privilege", resource, `No policy principal holds more than it is allowed on ${qualified}.`, { principals: judged })];
+      return [
+        pass("pg-excess-privilege", resource, `No policy principal holds more than it is allowed on ${qualified}.`, { principals: judged }),
+      ];
     });
   },
 };

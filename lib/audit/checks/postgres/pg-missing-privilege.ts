@@ -1,5 +1,5 @@
-import { tablePrivileges } from "../../probes/postgres/access.js";
 import type { CheckResult } from "../../findings/model.js";
+import { tablePrivileges } from "../../probes/postgres/access.js";
 import { fail, pass } from "../results.js";
 import type { Check } from "../types.js";
 import { eachTable, listing } from "./targets.js";
@@ -22,18 +22,38 @@ export const pgMissingPrivilege: Check = {
       const known = new Set(tablePrivileges(view.catalog.serverVersionNum));
       for (const [role, allowed] of view.policy.principals) {
         if (!view.graph.byName.has(role)) {
-          out.push(fail("pg-missing-privilege", resource, role, `Role ${role} of the policy does not exist in ${view.catalog.database}: create it or correct the policy.`, { exists: false, allowed: [...allowed] }));
+          out.push(
+            fail(
+              "pg-missing-privilege",
+              resource,
+              role,
+              `Role ${role} of the policy does not exist in ${view.catalog.database}: create it or correct the policy.`,
+              { exists: false, allowed: [...allowed] },
+            ),
+          );
           continue;
         }
         const held = new Set(access.table.principals.find((p) => p.role === role)?.privileges ?? []);
         // A privilege this server version does not have (MAINTAIN before 17) cannot be missing.
         const missing = [...allowed].filter((p) => known.has(p) && !held.has(p));
         if (missing.length > 0) {
-          out.push(fail("pg-missing-privilege", resource, role, `Role ${role} lacks ${listing(missing)} on ${qualified}, which the policy gives it: grant it or correct the policy.`, { allowed: [...allowed], held: [...held], missing }));
+          out.push(
+            fail(
+              "pg-missing-privilege",
+              resource,
+              role,
+              `Role ${role} lacks ${listing(missing)} on ${qualified}, which the policy gives it: grant it or correct the policy.`,
+              { allowed: [...allowed], held: [...held], missing },
+            ),
+          );
         }
       }
       if (out.length > 0) return out;
-      return [pass("pg-missing-privilege", resource, `Every policy principal holds what the policy gives it on ${qualified}.`, { principals: [...view.policy.principals.keys()] })];
+      return [
+        pass("pg-missing-privilege", resource, `Every policy principal holds what the policy gives it on ${qualified}.`, {
+          principals: [...view.policy.principals.keys()],
+        }),
+      ];
     });
   },
 };

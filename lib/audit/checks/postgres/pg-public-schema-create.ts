@@ -18,7 +18,11 @@ export const pgPublicSchemaCreate: Check = {
     return eachSchema(ctx, "pg-public-schema-create", "schema privileges", (_view, schema, resource) => {
       const open = schema.acl.some((a) => a.grantee === PUBLIC_OID && a.privilege === "CREATE");
       return open
-        ? [fail("pg-public-schema-create", resource, "PUBLIC", `PUBLIC has CREATE on schema ${schema.name}: revoke it.`, { privileges: schema.acl.filter((a) => a.grantee === PUBLIC_OID).map((a) => a.privilege) })]
+        ? [
+            fail("pg-public-schema-create", resource, "PUBLIC", `PUBLIC has CREATE on schema ${schema.name}: revoke it.`, {
+              privileges: schema.acl.filter((a) => a.grantee === PUBLIC_OID).map((a) => a.privilege),
+            }),
+          ]
         : [pass("pg-public-schema-create", resource, `PUBLIC cannot create objects in schema ${schema.name}.`)];
     });
   },

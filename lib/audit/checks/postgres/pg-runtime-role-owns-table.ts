@@ -16,12 +16,19 @@ export const pgRuntimeRoleOwnsTable: Check = {
   evaluate(ctx) {
     return eachTable(ctx, "pg-runtime-role-owns-table", "the owner", ({ view, access, qualified, resource }) => {
       const owner = access.table.owner;
-      if (owner === view.policy.owner) return [pass("pg-runtime-role-owns-table", resource, `${qualified} is owned by ${owner}, as the policy says.`, { owner })];
+      if (owner === view.policy.owner)
+        return [pass("pg-runtime-role-owns-table", resource, `${qualified} is owned by ${owner}, as the policy says.`, { owner })];
       return [
-        fail("pg-runtime-role-owns-table", resource, owner, `${qualified} is owned by ${owner}, not by ${view.policy.owner}: transfer ownership to ${view.policy.owner}.`, {
+        fail(
+          "pg-runtime-role-owns-table",
+          resource,
           owner,
-          expected: view.policy.owner,
-        }),
+          `${qualified} is owned by ${owner}, not by ${view.policy.owner}: transfer ownership to ${view.policy.owner}.`,
+          {
+            owner,
+            expected: view.policy.owner,
+          },
+        ),
       ];
     });
   },

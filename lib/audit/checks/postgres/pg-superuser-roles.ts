@@ -14,7 +14,10 @@ export const pgSuperuserRoles: Check = {
       "A superuser (or, on RDS, an rds_superuser member) bypasses every grant: it reads and rewrites the queue whatever the table's ACL says. Only the named admins should have it.",
     remediation:
       "`ALTER ROLE hq_root NOSUPERUSER;` (on RDS: `REVOKE rds_superuser FROM hq_root;`), or add the role to the policy's `admins` if it is one.",
-    references: ["CIS PostgreSQL Benchmark 4.2 (excessive administrative privileges)", "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/Appendix.PostgreSQL.CommonDBATasks.Roles.html"],
+    references: [
+      "CIS PostgreSQL Benchmark 4.2 (excessive administrative privileges)",
+      "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/Appendix.PostgreSQL.CommonDBATasks.Roles.html",
+    ],
   },
   evaluate(ctx) {
     return eachDatabase(ctx, "pg-superuser-roles", "superusers", (view, resource) => {
@@ -30,7 +33,15 @@ export const pgSuperuserRoles: Check = {
         }
         // The auditor's own superuser powers are pg-auditor-overprivileged's to report.
         if (role.name === view.catalog.currentUser) continue;
-        out.push(fail("pg-superuser-roles", resource, role.name, `Role ${role.name} has superuser powers (${path.text}) but is not an admin of the policy: remove them.`, { how: path.how, path: path.text }));
+        out.push(
+          fail(
+            "pg-superuser-roles",
+            resource,
+            role.name,
+            `Role ${role.name} has superuser powers (${path.text}) but is not an admin of the policy: remove them.`,
+            { how: path.how, path: path.text },
+          ),
+        );
       }
       if (out.length > 0) return out;
       return [pass("pg-superuser-roles", resource, `Only the policy's admins have superuser powers in ${view.target.name}.`, { admins })];

@@ -51,13 +51,24 @@ export const pgUnexpectedPrincipal: Check = {
           allowed.push(role);
           continue;
         }
-        const what = e.table.length > 0 ? `${listing(e.table)} on ${qualified}` : `${Object.entries(e.sequences).map(([s, p]) => `${listing(p)} on sequence ${s}`).join(", ")}`;
+        const what =
+          e.table.length > 0
+            ? `${listing(e.table)} on ${qualified}`
+            : `${Object.entries(e.sequences)
+                .map(([s, p]) => `${listing(p)} on sequence ${s}`)
+                .join(", ")}`;
         failures.push(
-          fail("pg-unexpected-principal", resource, role, `Role ${role} is not in the policy but holds ${what} (${e.paths[0]}): revoke that path or add the role to the policy.`, {
-            privileges: e.table,
-            sequences: e.sequences,
-            paths: e.paths,
-          }),
+          fail(
+            "pg-unexpected-principal",
+            resource,
+            role,
+            `Role ${role} is not in the policy but holds ${what} (${e.paths[0]}): revoke that path or add the role to the policy.`,
+            {
+              privileges: e.table,
+              sequences: e.sequences,
+              paths: e.paths,
+            },
+          ),
         );
       }
       if (failures.length > 0) return failures;

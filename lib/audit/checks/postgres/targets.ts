@@ -25,7 +25,9 @@ export interface ObservedTarget {
   access: Map<string, TableAccess>;
 }
 
-export type TargetView = { ok: true; target: PostgresTarget; view: ObservedTarget } | { ok: false; target: PostgresTarget; error: ObservationError };
+export type TargetView =
+  | { ok: true; target: PostgresTarget; view: ObservedTarget }
+  | { ok: false; target: PostgresTarget; error: ObservationError };
 
 export const databaseRef = (target: string): ResourceRef => ({ type: "PostgreSQL::Database", id: target });
 export const schemaRef = (target: string, schema: string): ResourceRef => ({ type: "PostgreSQL::Schema", id: `${target}:${schema}` });
@@ -109,12 +111,7 @@ export interface TableUnderAudit {
 }
 
 /** Calls `judge` for each configured table that was observed; ERROR results for the rest. */
-export function eachTable(
-  ctx: AuditContext,
-  checkId: CheckId,
-  what: string,
-  judge: (t: TableUnderAudit) => CheckResult[],
-): CheckResult[] {
+export function eachTable(ctx: AuditContext, checkId: CheckId, what: string, judge: (t: TableUnderAudit) => CheckResult[]): CheckResult[] {
   const out: CheckResult[] = [];
   for (const v of targetViews(ctx)) {
     for (const qualified of v.target.tables) {

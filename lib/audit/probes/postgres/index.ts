@@ -25,7 +25,9 @@ function scrub(text: string, secret: string | undefined): string {
 
 export function observationError(target: PostgresTarget, err: unknown, secret?: string): ObservationError {
   const e = err as { message?: string; code?: string; name?: string };
-  const message = scrub(String(e.message ?? err), secret).replace(/\s+/g, " ").trim();
+  const message = scrub(String(e.message ?? err), secret)
+    .replace(/\s+/g, " ")
+    .trim();
   const c = target.connection;
   const result: ObservationError = {
     source: `postgres:${target.name}`,
@@ -58,10 +60,7 @@ export async function observeTarget(target: PostgresTarget, deps: PostgresProbeD
   }
 }
 
-export async function probePostgres(
-  targets: readonly PostgresTarget[],
-  deps: PostgresProbeDeps = {},
-): Promise<PostgresObservation[]> {
+export async function probePostgres(targets: readonly PostgresTarget[], deps: PostgresProbeDeps = {}): Promise<PostgresObservation[]> {
   const results: PostgresObservation[] = new Array(targets.length);
   let next = 0;
   const worker = async () => {

@@ -2,16 +2,9 @@
  * Reads a PgCatalog through an open connection, inside one read-only transaction so every
  * list describes the same moment. The number of queries is fixed.
  */
+
+import { DEFAULT_ACLS_SQL, MEMBERSHIPS_SQL_16, MEMBERSHIPS_SQL_LEGACY, ROLES_SQL, SCHEMAS_SQL, SERVER_SQL, TABLES_SQL } from "./queries.js";
 import type { PgAclItem, PgCatalog, PgDefaultAcl, PgMembership, PgRole, PgSchema, PgSequence, PgTable } from "./types.js";
-import {
-  DEFAULT_ACLS_SQL,
-  MEMBERSHIPS_SQL_16,
-  MEMBERSHIPS_SQL_LEGACY,
-  ROLES_SQL,
-  SCHEMAS_SQL,
-  SERVER_SQL,
-  TABLES_SQL,
-} from "./queries.js";
 
 /** The part of pg.Client the observation uses, so tests and benchmarks can count queries. */
 export interface Queryable {
@@ -56,18 +49,16 @@ export async function readCatalog(db: Queryable, tables: readonly string[]): Pro
       inherit: r.inherit === true,
       bypassrls: r.bypassrls === true,
     }));
-    const memberships: PgMembership[] = (
-      await db.query(serverVersionNum >= 160000 ? MEMBERSHIPS_SQL_16 : MEMBERSHIPS_SQL_LEGACY)
-    ).rows.map((m) => ({
-      member: num(m.member),
-      role: num(m.role),
-      admin: m.admin === true,
-      inherit: m.inherit === true,
-      set: m.set === true,
-    }));
-    const tableRows = (
-      await db.query(TABLES_SQL, [requested.map((t) => t.schema), requested.map((t) => t.name)])
-    ).rows;
+    const memberships: PgMembership[] = (await db.query(serverVersionNum >= 160000 ? MEMBERSHIPS_SQL_16 : MEMBERSHIPS_SQL_LEGACY)).rows.map(
+      (m) => ({
+        member: num(m.member),
+        role: num(m.role),
+        admin: m.admin === true,
+        inherit: m.inherit === true,
+        set: m.set === true,
+      }),
+    );
+    const tableRows = (await db.query(TABLES_SQL, [requested.map((t) => t.schema), requested.map((t) => t.name)])).rows;
     const observedTables: PgTable[] = tableRows.map((r) => {
       const found = r.oid !== null && r.oid !== undefined;
       const table: PgTable = {

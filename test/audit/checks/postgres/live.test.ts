@@ -7,8 +7,8 @@ import { postgresChecks } from "../../../../lib/audit/checks/postgres/index.js";
 import type { AuditContext } from "../../../../lib/audit/checks/types.js";
 import type { Config, PostgresTarget } from "../../../../lib/audit/config/schema.js";
 import type { CheckResult } from "../../../../lib/audit/findings/model.js";
-import type { Inventory } from "../../../../lib/audit/inventory/types.js";
 import type { Scope } from "../../../../lib/audit/inventory/scope.js";
+import type { Inventory } from "../../../../lib/audit/inventory/types.js";
 import { probePostgres } from "../../../../lib/audit/probes/postgres/index.js";
 import { adminEnvName, createPgFixture, type PgFixture } from "../../../support/pgFixture.js";
 import {
@@ -75,7 +75,11 @@ for (const s of servers) {
 
     it("reports PUBLIC's USAGE on the queue's sequence, and passes the table without PUBLIC grants", () => {
       const [f] = on("pg-public-privilege", jobs());
-      expect(f).toMatchObject({ status: "FAIL", subject: "PUBLIC", evidence: { table: [], sequences: { "public.jobs_id_seq": ["USAGE"] } } });
+      expect(f).toMatchObject({
+        status: "FAIL",
+        subject: "PUBLIC",
+        evidence: { table: [], sequences: { "public.jobs_id_seq": ["USAGE"] } },
+      });
       expect(statusOf("pg-public-privilege", other())).toEqual(["PASS"]);
     });
 
@@ -136,7 +140,9 @@ for (const s of servers) {
     it("reports default privileges to PUBLIC in the table's schema only", () => {
       const [pub] = on("pg-default-privileges", `${main.name}:public`);
       expect(pub).toMatchObject({ status: "FAIL", subject: "PUBLIC" });
-      expect(pub?.evidence.entries).toEqual([{ forRole: fx.roles.migrator, objects: "tables", privileges: ["SELECT"], scope: "schema public" }]);
+      expect(pub?.evidence.entries).toEqual([
+        { forRole: fx.roles.migrator, objects: "tables", privileges: ["SELECT"], scope: "schema public" },
+      ]);
       expect(statusOf("pg-default-privileges", `${main.name}:qa_other`)).toEqual(["PASS"]);
     });
 
@@ -161,7 +167,13 @@ for (const s of servers) {
     it("gives ERROR, never PASS, for a table that does not exist", () => {
       const missing = results.filter((r) => r.resource.id === `${main.name}-missing:public.missing_jobs`);
       expect(missing.map((r) => r.checkId).sort()).toEqual(
-        ["pg-excess-privilege", "pg-missing-privilege", "pg-public-privilege", "pg-runtime-role-owns-table", "pg-unexpected-principal"].sort(),
+        [
+          "pg-excess-privilege",
+          "pg-missing-privilege",
+          "pg-public-privilege",
+          "pg-runtime-role-owns-table",
+          "pg-unexpected-principal",
+        ].sort(),
       );
       for (const r of missing) {
         expect(r.status).toBe("ERROR");

@@ -12,7 +12,14 @@ function role(name: string, attrs: Partial<PgRole> = {}): PgRole {
 const oid = (name: string) => (name === "PUBLIC" ? 0 : (ids.get(name) as number));
 const grant = (grantee: string, ...privileges: string[]): PgAclItem[] =>
   privileges.map((privilege) => ({ grantee: oid(grantee), grantor: oid("owner"), privilege, grantable: false }));
-const member = (m: string, r: string, opts: Partial<PgMembership> = {}): PgMembership => ({ member: oid(m), role: oid(r), admin: false, inherit: true, set: true, ...opts });
+const member = (m: string, r: string, opts: Partial<PgMembership> = {}): PgMembership => ({
+  member: oid(m),
+  role: oid(r),
+  admin: false,
+  inherit: true,
+  set: true,
+  ...opts,
+});
 
 function catalog(roles: PgRole[], memberships: PgMembership[], table: Partial<PgTable>, version = 160000): PgCatalog {
   return {
@@ -21,14 +28,29 @@ function catalog(roles: PgRole[], memberships: PgMembership[], table: Partial<Pg
     currentUser: "auditor",
     roles,
     memberships,
-    tables: [{ schema: "public", name: "jobs", found: true, oid: 1, owner: oid("owner"), relkind: "r", acl: [], columnAcls: [], sequences: [], ...table }],
+    tables: [
+      {
+        schema: "public",
+        name: "jobs",
+        found: true,
+        oid: 1,
+        owner: oid("owner"),
+        relkind: "r",
+        acl: [],
+        columnAcls: [],
+        sequences: [],
+        ...table,
+      },
+    ],
     schemas: [],
     defaultAcls: [],
   };
 }
 
 function accessOf(cat: PgCatalog, who: string) {
-  return computeAccess(cat).get("public.jobs")?.table.principals.find((p) => p.role === who);
+  return computeAccess(cat)
+    .get("public.jobs")
+    ?.table.principals.find((p) => p.role === who);
 }
 
 describe("effective access", () => {
@@ -45,7 +67,11 @@ describe("effective access", () => {
     const roles = [role("owner", { login: false }), role("grp", { login: false })];
     const cat = catalog(roles, [], { acl: grant("grp", "SELECT") });
     expect(computeAccess(cat).get("public.jobs")?.table.principals).toEqual([]);
-    expect(computeAccess(cat, { include: ["grp"] }).get("public.jobs")?.table.principals.map((p) => p.role)).toEqual(["grp"]);
+    expect(
+      computeAccess(cat, { include: ["grp"] })
+        .get("public.jobs")
+        ?.table.principals.map((p) => p.role),
+    ).toEqual(["grp"]);
   });
 
   it("before 16, a NOINHERIT member reaches the group only through SET ROLE", () => {
@@ -69,7 +95,9 @@ describe("effective access", () => {
   it("on 16+, SET ROLE does not pass through a grant without SET", () => {
     const roles = [role("owner"), role("a", { login: false }), role("b", { login: false }), role("carl")];
     // carl inherits a (no SET), a may SET ROLE b: carl can neither inherit b nor SET ROLE to it.
-    const cat = catalog(roles, [member("carl", "a", { inherit: true, set: false }), member("a", "b", { inherit: false, set: true })], { acl: grant("b", "SELECT") });
+    const cat = catalog(roles, [member("carl", "a", { inherit: true, set: false }), member("a", "b", { inherit: false, set: true })], {
+      acl: grant("b", "SELECT"),
+    });
     expect(accessOf(cat, "carl")).toBeUndefined();
   });
 
@@ -84,7 +112,12 @@ describe("effective access", () => {
 
   it("gives superusers everything, also roles that can SET ROLE to one, but not by inheritance alone on 16+", () => {
     const roles = [role("owner"), role("su", { superuser: true }), role("setter"), role("inheritor")];
-    const cat = catalog(roles, [member("setter", "su", { inherit: false, set: true }), member("inheritor", "su", { inherit: true, set: false })], {}, 160000);
+    const cat = catalog(
+      roles,
+      [member("setter", "su", { inherit: false, set: true }), member("inheritor", "su", { inherit: true, set: false })],
+      {},
+      160000,
+    );
     expect(accessOf(cat, "su")?.paths.map((p) => p.source)).toEqual(["superuser"]);
     expect(accessOf(cat, "setter")?.paths[0]?.text).toBe("setter -> SET ROLE su: superuser (all privileges)");
     expect(accessOf(cat, "inheritor")).toBeUndefined();
@@ -95,14 +128,27 @@ describe("effective access", () => {
   it("treats rds_superuser members as all-powerful", () => {
     const roles = [role("owner"), role("rds_superuser", { login: false }), role("master")];
     const cat = catalog(roles, [member("master", "rds_superuser")], {});
-    expect(accessOf(cat, "master")?.paths[0]).toMatchObject({ source: "rds_superuser", text: "master -> rds_superuser: rds_superuser member (all privileges)" });
+    expect(accessOf(cat, "master")?.paths[0]).toMatchObject({
+      source: "rds_superuser",
+      text: "master -> rds_superuser: rds_superuser member (all privileges)",
+    });
   });
 
   it("counts column grants and names the columns", () => {
     const roles = [role("owner"), role("carol")];
-    const cat = catalog(roles, [], { columnAcls: [{ column: "run_at", acl: grant("carol", "UPDATE") }, { column: "attempts", acl: grant("carol", "UPDATE") }] });
+    const cat = catalog(roles, [], {
+      columnAcls: [
+        { column: "run_at", acl: grant("carol", "UPDATE") },
+        { column: "attempts", acl: grant("carol", "UPDATE") },
+      ],
+    });
     expect(accessOf(cat, "carol")?.paths).toEqual([
-      expect.objectContaining({ source: "column grant", privileges: ["UPDATE"], columns: ["run_at", "attempts"], text: "carol: UPDATE (columns: run_at, attempts)" }),
+      expect.objectContaining({
+        source: "column grant",
+        privileges: ["UPDATE"],
+        columns: ["run_at", "attempts"],
+        text: "carol: UPDATE (columns: run_at, attempts)",
+      }),
     ]);
   });
 
@@ -115,16 +161,30 @@ describe("effective access", () => {
   });
 
   it("gives pg_read_all_data, pg_write_all_data and pg_maintain members their privileges (MAINTAIN from 17)", () => {
-    const roles = [role("owner"), role("pg_read_all_data", { login: false }), role("pg_write_all_data", { login: false }), role("pg_maintain", { login: false }), role("ops")];
+    const roles = [
+      role("owner"),
+      role("pg_read_all_data", { login: false }),
+      role("pg_write_all_data", { login: false }),
+      role("pg_maintain", { login: false }),
+      role("ops"),
+    ];
     const memberships = [member("ops", "pg_read_all_data"), member("ops", "pg_write_all_data"), member("ops", "pg_maintain")];
-    expect(accessOf(catalog(roles, memberships, {}, 170000), "ops")?.privileges).toEqual(["SELECT", "INSERT", "UPDATE", "DELETE", "MAINTAIN"]);
+    expect(accessOf(catalog(roles, memberships, {}, 170000), "ops")?.privileges).toEqual([
+      "SELECT",
+      "INSERT",
+      "UPDATE",
+      "DELETE",
+      "MAINTAIN",
+    ]);
     expect(accessOf(catalog(roles, memberships, {}, 160000), "ops")?.privileges).toEqual(["SELECT", "INSERT", "UPDATE", "DELETE"]);
   });
 
   it("computes owned sequences with sequence privileges", () => {
     const roles = [role("owner"), role("worker")];
     const cat = catalog(roles, [], {
-      sequences: [{ oid: 2, schema: "public", name: "jobs_id_seq", owner: oid("owner"), column: "id", acl: grant("worker", "USAGE", "SELECT") }],
+      sequences: [
+        { oid: 2, schema: "public", name: "jobs_id_seq", owner: oid("owner"), column: "id", acl: grant("worker", "USAGE", "SELECT") },
+      ],
     });
     const seq = computeAccess(cat).get("public.jobs")?.sequences[0];
     expect(seq?.principals.find((p) => p.role === "worker")?.privileges).toEqual(["USAGE", "SELECT"]);

@@ -2,14 +2,30 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { clientConfig } from "../../../../lib/audit/probes/postgres/connect.js";
 import { probePostgres } from "../../../../lib/audit/probes/postgres/index.js";
 import { adminEnvName, createPgFixture, type PgFixture } from "../../../support/pgFixture.js";
-import { adminClient, embeddedUnavailable, localPgServer, localPgUnavailable, type PgServer, startEmbeddedPg } from "../../../support/pgServers.js";
+import {
+  adminClient,
+  embeddedUnavailable,
+  localPgServer,
+  localPgUnavailable,
+  type PgServer,
+  startEmbeddedPg,
+} from "../../../support/pgServers.js";
 import { skipWithout } from "../../../support/services.js";
 
 describe("connection settings", () => {
   it("identifies the auditor and applies the configured timeouts and TLS mode", () => {
     const target = {
       name: "db",
-      connection: { host: "db.example.com", port: 5432, database: "app", user: "auditor", password: { env: "X" }, tls: "require" as const, connectTimeoutSeconds: 3, statementTimeoutSeconds: 7 },
+      connection: {
+        host: "db.example.com",
+        port: 5432,
+        database: "app",
+        user: "auditor",
+        password: { env: "X" },
+        tls: "require" as const,
+        connectTimeoutSeconds: 3,
+        statementTimeoutSeconds: 7,
+      },
       tables: ["public.delayed_jobs"],
       owner: "o",
       admins: [],
@@ -21,7 +37,9 @@ describe("connection settings", () => {
       statement_timeout: 7000,
       ssl: { rejectUnauthorized: false },
     });
-    expect(clientConfig({ ...target, connection: { ...target.connection, tls: "verify-full" } }, "pw").ssl).toMatchObject({ rejectUnauthorized: true });
+    expect(clientConfig({ ...target, connection: { ...target.connection, tls: "verify-full" } }, "pw").ssl).toMatchObject({
+      rejectUnauthorized: true,
+    });
     expect(clientConfig({ ...target, connection: { ...target.connection, tls: "disable" } }, "pw").ssl).toBe(false);
   });
 });
@@ -60,7 +78,10 @@ describe.skipIf(skipWithout("PostgreSQL (the service on 5432)", await localPgUna
   });
 
   it("leaves the audit role unable to write the queue, even after lifting its read-only default", async () => {
-    const c = adminClient({ host: fx.server.host, port: fx.server.port, adminUser: fx.roles.auditor, adminPassword: fx.auditorPassword }, fx.database);
+    const c = adminClient(
+      { host: fx.server.host, port: fx.server.port, adminUser: fx.roles.auditor, adminPassword: fx.auditorPassword },
+      fx.database,
+    );
     await c.connect();
     try {
       await c.query("SET default_transaction_read_only = off");
@@ -88,7 +109,9 @@ describe.skipIf(skipWithout("PostgreSQL (the service on 5432)", await localPgUna
   });
 
   it("reports an unreadable CA bundle instead of trusting something else", async () => {
-    const [o] = await probePostgres([fx.target({ connection: { tls: "verify-full", caFile: "/nonexistent/rds-ca.pem" } })], { credentials: { env: fx.env } });
+    const [o] = await probePostgres([fx.target({ connection: { tls: "verify-full", caFile: "/nonexistent/rds-ca.pem" } })], {
+      credentials: { env: fx.env },
+    });
     expect(o?.error).toMatchObject({ code: "TlsConfig", source: `postgres:${fx.target().name}` });
     expect(o?.error?.reason).toContain("/nonexistent/rds-ca.pem");
   });
