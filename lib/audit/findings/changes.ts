@@ -1,0 +1,128 @@
+/**
+ * Change classification: a run's findings against the stored state of each finding id.
+ * Pure and deterministic; the store loads the prior state and saves the next one.
+ *
+ * Decisions where the design is silent (see docs/store.md, "Change tracking"):
+ * - A finding id seen for the first time is `new`, whatever its status; only a FAIL one
+ *   can alert.
+ * - PASS after an open FAIL is `resolved`. FAIL after a resolution is `regressed`; FAIL of
+ *   an id that never failed before (or was muted) is `new`.
+ * - ERROR never resolves anything: we did not see, so the episode stays as it was.
+ * - MUTED closes an open episode without resolving it (the risk was accepted, not fixed);
+ *   when the mute expires and it fails again, it is `new`.
+ * - An open finding id absent from a complete, full-scope run was not produced because
+ *   its resource is gone or left the audit's scope: its state is closed as resolved by
+ *   absence (`resolvedBy: "absent"`). Incomplete or partial runs (a targeted re-audit)
+ *   never close absent findings: not seeing something is not evidence it was fixed.
+ */
+import type { Change, Finding, Outcome, ResourceRef, Severity, Status } from "./model.js";
+
+/** What has been told about a finding id. `incomplete` alerts are about the run, not a finding. */
+export type NotifiedChange = "new" | "regressed" | "reminder" | "resolved";
+
+/** The stored state of one finding id, as of the last run that recorded it. */
+export interface FindingState {
+  findingId: string;
+  checkId: string;
+  severity: Severity;
+  resource: ResourceRef;
+  subject?: string;
+  message: string;
+  /** The last status observed. */
+  status: Status;
+  /** A FAIL episode is open (violation not yet resolved). */
+  open: boolean;
+  firstSeen: string;
+  lastSeen: string;
+  lastRunId: string;
+  /** Start of the current FAIL episode, or of the last one when closed. */
+  openSince?: string;
+  /** How the current (or last) episode started. */
+  openedAs?: "new" | "regressed";
+  resolvedAt?: string;
+  resolvedBy?: "pass" | "absent";
+  lastNotifiedAt?: string;
+  lastNotifiedChange?: NotifiedChange;
+  /** `openSince` of the episode that the last new/regressed/reminder alert was about. */
+  notifiedEpisode?: string;
+}
+
+export interface ClassifyInput {
+  runId: string;
+  /** When the run observed (its startedAt); stamps episodes. */
+  at: string;
+  outcome: Outcome;
+  /** `partial` for targeted re-audits: absent findings are left alone. Default `full`. */
+  scope?: "full" | "partial";
+}
+
+export interface ChangeSet {
+  /** The run's findings, each with `change` set. */
+  findings: Finding[];
+  /** Next state of every finding id this run touched (seen or closed by absence). */
+  states: FindingState[];
+  /** States closed because their finding id was absent from a complete run. */
+  departed: FindingState[];
+}
+
+export function classifyRun(
+  findings: readonly Finding[],
+  prior: ReadonlyMap<string, FindingState>,
+  input: ClassifyInput,
+): ChangeSet {
+  const out: Finding[] = [];
+  const states: FindingState[] = [];
+  const seen = new Set<string>();
+  for (const finding of findings) {
+    seen.add(finding.id);
+    const { change, state } = next(finding, prior.get(finding.id), input);
+    out.push({ ...finding, change });
+    states.push(state);
+  }
+  const departed: FindingState[] = [];
+  if (input.outcome !== "incomplete" && (input.scope ?? "full") === "full") {
+    for (const state of prior.values()) {
+      if (seen.has(state.findingId) || !state.open) continue;
+      const closed: FindingState = { ...state, open: false, resolvedAt: input.at, resolvedBy: "absent" };
+      departed.push(closed);
+      states.push(closed);
+    }
+  }
+  return { findings: out, states, departed };
+}
+
+function next(finding: Finding, p: FindingState | undefined, input: ClassifyInput): { change: Change; state: FindingState } {
+  const base: FindingState = {
+    ...(p ?? { firstSeen: input.at, open: false }),
+    findingId: finding.id,
+    checkId: finding.checkId,
+    severity: finding.severity,
+    resource: finding.resource,
+    subject: finding.subject,
+    message: finding.message,
+    status: finding.status,
+    lastSeen: input.at,
+    lastRunId: input.runId,
+  };
+  if (base.subject === undefined) delete base.subject;
+  switch (finding.status) {
+    case "FAIL": {
+      if (p?.open) return { change: "persisting", state: base };
+      const change = p?.resolvedAt ? "regressed" : "new";
+      return { change, state: { ...base, open: true, openSince: input.at, openedAs: change } };
+    }
+    case "PASS": {
+      if (p?.open) return { change: "resolved", state: { ...base, open: false, resolvedAt: input.at, resolvedBy: "pass" } };
+      return { change: p ? "persisting" : "new", state: base };
+    }
+    case "MUTED":
+      return { change: p ? "persisting" : "new", state: { ...base, open: false } };
+    case "ERROR":
+      return { change: p ? "persisting" : "new", state: base };
+  }
+}
+
+/** Findings open now, longest open first. */
+export function openStates(states: Iterable<FindingState>): FindingState[] {
+  return [...states].filter((s) => s.open).sort((a, b) => (a.openSince ?? "").localeCompare(b.openSince ?? ""));
+}

@@ -1,0 +1,420 @@
+/**
+ * The DynamoDB store: the same code against a real table and against the embedded
+ * dynalite. Readers only reach findings through run records, and the run record is
+ * written after its findings, so a run is seen completely or not at all.
+ */
+import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
+import {
+  DynamoDBDocumentClient,
+  PutCommand,
+  QueryCommand,
+  type QueryCommandInput,
+  UpdateCommand,
+} from "@aws-sdk/lib-dynamodb";
+import { type FindingState, openStates } from "../findings/changes.js";
+import type { Finding } from "../findings/model.js";
+import { type BatchOptions, batchPut } from "./batch.js";
+import { GENESIS_HASH, plain, runHash } from "./canonical.js";
+import { ChainConflictError, RunNotFoundError } from "./errors.js";
+import {
+  CHAIN_PK,
+  checkKey,
+  findingSk,
+  findingsPk,
+  GSI_CHECK,
+  GSI_RUN_RESOURCE,
+  GSI_RUNS_OPEN,
+  HEAD_SK,
+  OPEN_GSI_PK,
+  RUN_SK_PREFIX,
+  RUNS_GSI_PK,
+  resourceKey,
+  runIdKey,
+  runSk,
+  STATE_SHARDS,
+  stateShard,
+  statePk,
+  timeKey,
+  TTL_ATTRIBUTE,
+} from "./keys.js";
+import type {
+  AppendRunInput,
+  ChainHead,
+  HistoryRow,
+  NotifiedMark,
+  Store,
+  StoredRun,
+  TimeRange,
+  WriteStats,
+} from "./types.js";
+
+type Item = Record<string, unknown>;
+
+const KEY_ATTRIBUTES = ["pk", "sk", "gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk", "gsi3pk", "gsi3sk", "type", TTL_ATTRIBUTE];
+
+export interface DynamoStoreOptions {
+  description: string;
+  batch?: BatchOptions;
+  onClose?: () => Promise<void>;
+}
+
+export function documentClient(client: DynamoDBClient): DynamoDBDocumentClient {
+  return DynamoDBDocumentClient.from(client, {
+    marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
+  });
+}
+
+export class DynamoStore implements Store {
+  readonly persistent = true;
+  readonly description: string;
+  private readonly doc: DynamoDBDocumentClient;
+
+  constructor(
+    private readonly client: DynamoDBClient,
+    readonly tableName: string,
+    private readonly opts: DynamoStoreOptions,
+  ) {
+    this.description = opts.description;
+    this.doc = documentClient(client);
+  }
+
+  async close(): Promise<void> {
+    this.client.destroy();
+    await this.opts.onClose?.();
+  }
+
+  // ---- writes
+
+  async appendRun(input: AppendRunInput): Promise<StoredRun & { stats: WriteStats }> {
+    const stats: WriteStats = { requests: 0 };
+    const latest = await this.latestRun(stats);
+    const seq = (latest?.seq ?? 0) + 1;
+    const prevHash = latest?.hash ?? GENESIS_HASH;
+    const run = plain(input.run);
+    const findings = plain(input.findings);
+    const hash = runHash({ seq, prevHash, run, findings });
+    const expiresAt = Math.floor(input.now.getTime() / 1000) + input.retentionDays * 86_400;
+    const at = timeKey(run.startedAt);
+
+    const findingItems = findings.map((finding) => findingItem(run.id, at, finding, expiresAt));
+    stats.requests += (await batchPut(this.doc, this.tableName, findingItems, this.opts.batch)).requests;
+
+    const stored: StoredRun = {
+      seq,
+      run,
+      hash,
+      prevHash,
+      findingCount: findings.length,
+      scope: input.scope ?? "full",
+      recordedAt: input.now.toISOString(),
+      expiresAt,
+    };
+    try {
+      stats.requests++;
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: runItem(stored),
+          // The chain position is claimed by this one conditional write: two writers that
+          // read the same latest run cannot both append after it.
+          ConditionExpression: "attribute_not_exists(pk)",
+        }),
+      );
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException) {
+        throw new ChainConflictError(`another run was recorded as run #${seq} first; run ${run.id} was not recorded`);
+      }
+      throw err;
+    }
+    stats.requests++;
+    await this.advanceHead({ seq, runId: run.id, hash });
+
+    const stateItems = input.states.map((s) => stateItem(plain(s), expiresAt));
+    stats.requests += (await batchPut(this.doc, this.tableName, stateItems, this.opts.batch)).requests;
+    return { ...stored, stats };
+  }
+
+  /** The head only moves forward; it lets verify notice runs removed from the end of the chain. */
+  private async advanceHead(head: ChainHead): Promise<void> {
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { pk: CHAIN_PK, sk: HEAD_SK, type: "head", ...head },
+          ConditionExpression: "attribute_not_exists(pk) OR seq < :seq",
+          ExpressionAttributeValues: { ":seq": head.seq },
+        }),
+      );
+    } catch (err) {
+      if (!(err instanceof ConditionalCheckFailedException)) throw err;
+    }
+  }
+
+  async markNotified(marks: readonly NotifiedMark[]): Promise<void> {
+    let next = 0;
+    const worker = async () => {
+      while (next < marks.length) {
+        const mark = marks[next++];
+        if (mark) await this.markOne(mark);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(8, marks.length) }, worker));
+  }
+
+  private async markOne(mark: NotifiedMark): Promise<void> {
+    const values: Item = { ":at": mark.lastNotifiedAt, ":change": mark.lastNotifiedChange };
+    let update = "SET lastNotifiedAt = :at, lastNotifiedChange = :change";
+    if (mark.notifiedEpisode !== undefined) {
+      update += ", notifiedEpisode = :episode";
+      values[":episode"] = mark.notifiedEpisode;
+    }
+    let condition = "attribute_exists(pk)";
+    if (mark.openSince !== undefined) {
+      condition += " AND openSince = :since";
+      values[":since"] = mark.openSince;
+    }
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: statePk(stateShard(mark.findingId)), sk: findingSk(mark.findingId) },
+          UpdateExpression: update,
+          ConditionExpression: condition,
+          ExpressionAttributeValues: values,
+        }),
+      );
+    } catch (err) {
+      // The finding started a new episode meanwhile: that one has not been told yet.
+      if (!(err instanceof ConditionalCheckFailedException)) throw err;
+    }
+  }
+
+  // ---- reads
+
+  async loadStates(): Promise<Map<string, FindingState>> {
+    const shards = await Promise.all(
+      Array.from({ length: STATE_SHARDS }, (_, shard) =>
+        this.queryAll({
+          KeyConditionExpression: "pk = :pk",
+          ExpressionAttributeValues: { ":pk": statePk(shard) },
+          ConsistentRead: true,
+        }),
+      ),
+    );
+    const out = new Map<string, FindingState>();
+    for (const item of shards.flat()) {
+      const state = strip(item) as unknown as FindingState;
+      out.set(state.findingId, state);
+    }
+    return out;
+  }
+
+  async listRuns(range: TimeRange & { limit?: number } = {}): Promise<StoredRun[]> {
+    const items = await this.queryAll(
+      {
+        IndexName: GSI_RUNS_OPEN,
+        KeyConditionExpression: "gsi1pk = :pk AND gsi1sk BETWEEN :from AND :to",
+        ExpressionAttributeValues: { ":pk": RUNS_GSI_PK, ...bounds(range) },
+        ScanIndexForward: false,
+      },
+      range.limit,
+    );
+    return items.map(toStoredRun);
+  }
+
+  async getRun(runId: string): Promise<StoredRun | undefined> {
+    const items = await this.queryAll({
+      IndexName: GSI_RUN_RESOURCE,
+      KeyConditionExpression: "gsi2pk = :pk",
+      ExpressionAttributeValues: { ":pk": runIdKey(runId) },
+    });
+    return items[0] ? toStoredRun(items[0]) : undefined;
+  }
+
+  async runFindings(runId: string): Promise<Finding[]> {
+    const run = await this.getRun(runId);
+    if (!run) throw new RunNotFoundError(`no recorded run ${runId}`);
+    return this.findingsOf(runId);
+  }
+
+  private async findingsOf(runId: string): Promise<Finding[]> {
+    const items = await this.queryAll({
+      KeyConditionExpression: "pk = :pk AND begins_with(sk, :f)",
+      ExpressionAttributeValues: { ":pk": findingsPk(runId), ":f": "F#" },
+      ConsistentRead: true,
+    });
+    return items.map((i) => i.finding as Finding);
+  }
+
+  resourceHistory(resourceId: string, range: TimeRange = {}): Promise<HistoryRow[]> {
+    return this.history(GSI_RUN_RESOURCE, "gsi2", resourceKey(resourceId), range);
+  }
+
+  checkHistory(checkId: string, range: TimeRange = {}): Promise<HistoryRow[]> {
+    return this.history(GSI_CHECK, "gsi3", checkKey(checkId), range);
+  }
+
+  private async history(index: string, prefix: string, key: string, range: TimeRange): Promise<HistoryRow[]> {
+    const [items, runs] = await Promise.all([
+      this.queryAll({
+        IndexName: index,
+        KeyConditionExpression: `${prefix}pk = :pk AND ${prefix}sk BETWEEN :from AND :to`,
+        ExpressionAttributeValues: { ":pk": key, ...bounds(range) },
+        ScanIndexForward: false,
+      }),
+      this.listRuns(range),
+    ]);
+    // Findings of a run whose record is missing belong to a half-written run: invisible.
+    const recorded = new Set(runs.map((r) => r.run.id));
+    return items
+      .filter((i) => recorded.has(i.runId as string))
+      .map((i) => ({ runId: i.runId as string, at: i.at as string, finding: i.finding as Finding }));
+  }
+
+  async openFindings(): Promise<FindingState[]> {
+    const items = await this.queryAll({
+      IndexName: GSI_RUNS_OPEN,
+      KeyConditionExpression: "gsi1pk = :pk",
+      ExpressionAttributeValues: { ":pk": OPEN_GSI_PK },
+    });
+    return openStates(items.map((i) => strip(i) as unknown as FindingState));
+  }
+
+  async *chainRuns(): AsyncIterable<StoredRun> {
+    let start: Item | undefined;
+    do {
+      const out = await this.doc.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: "pk = :pk AND begins_with(sk, :run)",
+          ExpressionAttributeValues: { ":pk": CHAIN_PK, ":run": RUN_SK_PREFIX },
+          ConsistentRead: true,
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const item of out.Items ?? []) yield toStoredRun(item);
+      start = out.LastEvaluatedKey;
+    } while (start);
+  }
+
+  /** Findings of a run, for verification (no visibility check: the run record was just read). */
+  chainFindings(runId: string): Promise<Finding[]> {
+    return this.findingsOf(runId);
+  }
+
+  async chainHead(): Promise<ChainHead | undefined> {
+    const items = await this.queryAll({
+      KeyConditionExpression: "pk = :pk AND sk = :sk",
+      ExpressionAttributeValues: { ":pk": CHAIN_PK, ":sk": HEAD_SK },
+      ConsistentRead: true,
+    });
+    const item = items[0];
+    return item ? { seq: item.seq as number, runId: item.runId as string, hash: item.hash as string } : undefined;
+  }
+
+  private async latestRun(stats: WriteStats): Promise<StoredRun | undefined> {
+    stats.requests++;
+    const out = await this.doc.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: "pk = :pk AND begins_with(sk, :run)",
+        ExpressionAttributeValues: { ":pk": CHAIN_PK, ":run": RUN_SK_PREFIX },
+        ScanIndexForward: false,
+        Limit: 1,
+        ConsistentRead: true,
+      }),
+    );
+    const item = out.Items?.[0];
+    return item ? toStoredRun(item) : undefined;
+  }
+
+  /** Every page of a Query (DynamoDB returns at most 1 MB per page). */
+  private async queryAll(input: Omit<QueryCommandInput, "TableName">, limit?: number): Promise<Item[]> {
+    const out: Item[] = [];
+    let start: Item | undefined;
+    do {
+      const page = await this.doc.send(
+        new QueryCommand({
+          ...input,
+          TableName: this.tableName,
+          ExclusiveStartKey: start,
+          ...(limit !== undefined ? { Limit: limit - out.length } : {}),
+        }),
+      );
+      out.push(...(page.Items ?? []));
+      start = page.LastEvaluatedKey;
+    } while (start && (limit === undefined || out.length < limit));
+    return out;
+  }
+}
+
+function bounds(range: TimeRange): Item {
+  return {
+    ":from": range.since ? timeKey(range.since) : "0",
+    ":to": `${range.until ? timeKey(range.until) : "9999"}#\uffff`,
+  };
+}
+
+function runItem(stored: StoredRun): Item {
+  return {
+    pk: CHAIN_PK,
+    sk: runSk(stored.seq),
+    type: "run",
+    gsi1pk: RUNS_GSI_PK,
+    gsi1sk: `${timeKey(stored.run.startedAt)}#${stored.run.id}`,
+    gsi2pk: runIdKey(stored.run.id),
+    gsi2sk: "RUN",
+    ...stored,
+  };
+}
+
+function toStoredRun(item: Item): StoredRun {
+  const run = strip(item) as unknown as StoredRun;
+  if (typeof item[TTL_ATTRIBUTE] === "number") run.expiresAt = item[TTL_ATTRIBUTE];
+  return run;
+}
+
+function findingItem(runId: string, at: string, finding: Finding, expiresAt: number): Item {
+  const tail = `${at}#${runId}#${finding.id}`;
+  return {
+    pk: findingsPk(runId),
+    sk: findingSk(finding.id),
+    type: "finding",
+    gsi2pk: resourceKey(finding.resource.id),
+    gsi2sk: tail,
+    gsi3pk: checkKey(finding.checkId),
+    gsi3sk: tail,
+    runId,
+    at,
+    status: finding.status,
+    finding,
+    [TTL_ATTRIBUTE]: expiresAt,
+  };
+}
+
+function stateItem(state: FindingState, expiresAt: number): Item {
+  const item: Item = {
+    pk: statePk(stateShard(state.findingId)),
+    sk: findingSk(state.findingId),
+    type: "state",
+    ...state,
+    [TTL_ATTRIBUTE]: expiresAt,
+  };
+  if (state.open) {
+    item.gsi1pk = OPEN_GSI_PK;
+    item.gsi1sk = `${state.openSince ?? ""}#${state.findingId}`;
+  }
+  return item;
+}
+
+function strip(item: Item): Item {
+  const out: Item = {};
+  for (const [key, value] of Object.entries(item)) {
+    if (!KEY_ATTRIBUTES.includes(key)) out[key] = value;
+  }
+  return out;
+}
+
+/** Item builders, for tests that need to write what a crashed writer would leave behind. */
+export const items = { findingItem, runItem, stateItem };

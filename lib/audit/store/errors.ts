@@ -1,0 +1,23 @@
+/** A `--store` value that cannot be understood. A usage error (exit 2). */
+export class StoreSpecError extends Error {
+  override name = "StoreSpecError";
+}
+
+/** The store could not be opened or answered with an error that retries did not cure. */
+export class StoreError extends Error {
+  override name = "StoreError";
+}
+
+/** Another writer appended a run at the same chain position first; this run was not recorded. */
+export class ChainConflictError extends Error {
+  override name = "ChainConflictError";
+}
+
+export class RunNotFoundError extends Error {
+  override name = "RunNotFoundError";
+}
+
+/** The operation needs a store but `--store none` was given. */
+export class NoStoreError extends Error {
+  override name = "NoStoreError";
+}

@@ -1,0 +1,58 @@
+/**
+ * `--store none`: nothing is remembered, so every finding is `new` and every FAIL at the
+ * threshold alerts. Reads fail with NoStoreError.
+ */
+import type { FindingState } from "../findings/changes.js";
+import type { Finding } from "../findings/model.js";
+import { GENESIS_HASH, plain, runHash } from "./canonical.js";
+import { NoStoreError } from "./errors.js";
+import type { AppendRunInput, ChainHead, HistoryRow, Store, StoredRun, WriteStats } from "./types.js";
+
+const NONE = "history needs a store; --store none keeps nothing (use --store local or dynamodb:TABLE)";
+
+export class NoStore implements Store {
+  readonly description = "none";
+  readonly persistent = false;
+  async loadStates(): Promise<Map<string, FindingState>> {
+    return new Map();
+  }
+  async appendRun(input: AppendRunInput): Promise<StoredRun & { stats: WriteStats }> {
+    const run = plain(input.run);
+    return {
+      seq: 1,
+      run,
+      prevHash: GENESIS_HASH,
+      hash: runHash({ seq: 1, prevHash: GENESIS_HASH, run, findings: plain(input.findings) }),
+      findingCount: input.findings.length,
+      scope: input.scope ?? "full",
+      recordedAt: input.now.toISOString(),
+      stats: { requests: 0 },
+    };
+  }
+  async markNotified(): Promise<void> {}
+  listRuns(): Promise<StoredRun[]> {
+    return Promise.reject(new NoStoreError(NONE));
+  }
+  getRun(): Promise<StoredRun | undefined> {
+    return Promise.reject(new NoStoreError(NONE));
+  }
+  runFindings(): Promise<Finding[]> {
+    return Promise.reject(new NoStoreError(NONE));
+  }
+  resourceHistory(): Promise<HistoryRow[]> {
+    return Promise.reject(new NoStoreError(NONE));
+  }
+  checkHistory(): Promise<HistoryRow[]> {
+    return Promise.reject(new NoStoreError(NONE));
+  }
+  openFindings(): Promise<FindingState[]> {
+    return Promise.reject(new NoStoreError(NONE));
+  }
+  chainRuns(): AsyncIterable<StoredRun> {
+    throw new NoStoreError(NONE);
+  }
+  chainHead(): Promise<ChainHead | undefined> {
+    return Promise.reject(new NoStoreError(NONE));
+  }
+  async close(): Promise<void> {}
+}
