@@ -27,11 +27,7 @@ function jsonReason(err: Error): string {
     .trim();
 }
 
-export async function readJsonFile<S extends z.ZodType>(
-  file: string,
-  schema: S,
-  describeWhat: string,
-): Promise<FileRead<z.output<S>>> {
+export async function readJsonFile<S extends z.ZodType>(file: string, schema: S, describeWhat: string): Promise<FileRead<z.output<S>>> {
   let text: string;
   try {
     text = await readFile(file, "utf8");

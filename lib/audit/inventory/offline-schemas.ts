@@ -10,10 +10,13 @@ import { z } from "zod";
  * `cli_timestamp_format = none`) prints JSON-protocol services' timestamps as epoch
  * seconds. Both are accepted; the inventory always carries the ISO string.
  */
-const timestamp = z.union([
-  z.string().refine((s) => !Number.isNaN(Date.parse(s)), { error: "expected an ISO 8601 timestamp" }),
-  z.number().transform((seconds) => new Date(seconds * 1000).toISOString()),
-], { error: "expected an ISO 8601 timestamp" });
+const timestamp = z.union(
+  [
+    z.string().refine((s) => !Number.isNaN(Date.parse(s)), { error: "expected an ISO 8601 timestamp" }),
+    z.number().transform((seconds) => new Date(seconds * 1000).toISOString()),
+  ],
+  { error: "expected an ISO 8601 timestamp" },
+);
 
 const str = z.string().optional();
 const num = z.number().optional();
@@ -195,21 +198,47 @@ const listOutput = <K extends string, T extends z.ZodType>(key: K, item: T) =>
 
 export const metaSchema = z.looseObject({
   capturedAt: z.iso.datetime({ offset: true, error: "expected an ISO 8601 date-time such as 2024-05-01T10:00:00Z" }).optional(),
-  account: z.string().regex(/^\d{12}$/, { error: "expected a 12-digit AWS account id as a string" }).optional(),
-  region: z.string().regex(/^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/, { error: "expected an AWS region such as eu-west-1" }).optional(),
+  account: z
+    .string()
+    .regex(/^\d{12}$/, { error: "expected a 12-digit AWS account id as a string" })
+    .optional(),
+  region: z
+    .string()
+    .regex(/^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/, { error: "expected an AWS region such as eu-west-1" })
+    .optional(),
 });
 
 /** One entry per export: the zod schema, the key holding the data, the CLI command that makes it. */
 export const EXPORTS = {
-  securityGroups: { schema: listOutput("SecurityGroups", securityGroup), key: "SecurityGroups", command: "aws ec2 describe-security-groups" },
+  securityGroups: {
+    schema: listOutput("SecurityGroups", securityGroup),
+    key: "SecurityGroups",
+    command: "aws ec2 describe-security-groups",
+  },
   prefixListEntries: { schema: listOutput("Entries", prefixListEntry), key: "Entries", command: "aws ec2 get-managed-prefix-list-entries" },
   dbInstances: { schema: listOutput("DBInstances", dbInstance), key: "DBInstances", command: "aws rds describe-db-instances" },
   dbClusters: { schema: listOutput("DBClusters", dbCluster), key: "DBClusters", command: "aws rds describe-db-clusters" },
   dbParameters: { schema: listOutput("Parameters", parameter), key: "Parameters", command: "aws rds describe-db-parameters" },
-  dbClusterParameters: { schema: listOutput("Parameters", parameter), key: "Parameters", command: "aws rds describe-db-cluster-parameters" },
-  replicationGroups: { schema: listOutput("ReplicationGroups", replicationGroup), key: "ReplicationGroups", command: "aws elasticache describe-replication-groups" },
-  cacheClusters: { schema: listOutput("CacheClusters", cacheCluster), key: "CacheClusters", command: "aws elasticache describe-cache-clusters --show-cache-node-info" },
-  serverlessCaches: { schema: listOutput("ServerlessCaches", serverlessCache), key: "ServerlessCaches", command: "aws elasticache describe-serverless-caches" },
+  dbClusterParameters: {
+    schema: listOutput("Parameters", parameter),
+    key: "Parameters",
+    command: "aws rds describe-db-cluster-parameters",
+  },
+  replicationGroups: {
+    schema: listOutput("ReplicationGroups", replicationGroup),
+    key: "ReplicationGroups",
+    command: "aws elasticache describe-replication-groups",
+  },
+  cacheClusters: {
+    schema: listOutput("CacheClusters", cacheCluster),
+    key: "CacheClusters",
+    command: "aws elasticache describe-cache-clusters --show-cache-node-info",
+  },
+  serverlessCaches: {
+    schema: listOutput("ServerlessCaches", serverlessCache),
+    key: "ServerlessCaches",
+    command: "aws elasticache describe-serverless-caches",
+  },
   userGroups: { schema: listOutput("UserGroups", userGroup), key: "UserGroups", command: "aws elasticache describe-user-groups" },
   users: { schema: listOutput("Users", user), key: "Users", command: "aws elasticache describe-users" },
   cacheTags: { schema: listOutput("TagList", tag), key: "TagList", command: "aws elasticache list-tags-for-resource" },

@@ -10,7 +10,7 @@ import path from "node:path";
 import { InventoryError } from "./offline-errors.js";
 import { readJsonFile } from "./offline-file.js";
 import { type ArnSighting, arnSightings } from "./offline-identity.js";
-import { EXPORTS, type ExportName, metaSchema } from "./offline-schemas.js";
+import { EXPORTS, metaSchema } from "./offline-schemas.js";
 import {
   INVENTORY_FILES,
   type Inventory,
@@ -111,7 +111,9 @@ export async function readOfflineInventory(dir: string, options: ReadOfflineOpti
       if (!regions.includes(e)) warn(`${path.join(accountDir, e.name)}: not a REGION/ directory (such as eu-west-1); ignored`);
     }
     if (regions.length === 0) {
-      throw new InventoryError(`${accountDir}: expected REGION/ directories such as eu-west-1 holding the exports of account ${account.name}`);
+      throw new InventoryError(
+        `${accountDir}: expected REGION/ directories such as eu-west-1 holding the exports of account ${account.name}`,
+      );
     }
     for (const region of [...regions].sort((a, b) => a.name.localeCompare(b.name))) {
       const partitionDir = path.join(accountDir, region.name);
@@ -119,7 +121,8 @@ export async function readOfflineInventory(dir: string, options: ReadOfflineOpti
         (async () => {
           const inside = await entriesOf(partitionDir);
           if (!inside.some((e) => DATA_NAMES.has(e.name))) throw notInventory(partitionDir, "no AWS CLI export in it");
-          for (const e of inside) if (!KNOWN_NAMES.has(e.name)) warn(`${path.join(partitionDir, e.name)}: not part of the inventory layout; ignored`);
+          for (const e of inside)
+            if (!KNOWN_NAMES.has(e.name)) warn(`${path.join(partitionDir, e.name)}: not part of the inventory layout; ignored`);
           return readPartition(partitionDir, { account: account.name, region: region.name }, warn);
         })(),
       );
@@ -154,14 +157,22 @@ async function readPartition(dir: string, fromDirs: Declared | undefined, warn: 
       ? { ok: true, value: read.value as T }
       : {
           ok: false,
-          error: { source: sourceOf(partition, field), reason: "the file is missing from the inventory", code: "NotCaptured", account, region },
+          error: {
+            source: sourceOf(partition, field),
+            reason: "the file is missing from the inventory",
+            code: "NotCaptured",
+            account,
+            region,
+          },
         };
 
   const [securityGroups, dbInstances, dbClusters, replicationGroups, cacheClusters, serverlessCaches, userGroups, users] = lists;
   const [prefixListEntries, dbParameters, dbClusterParameters, cacheTags, secrets] = keyed;
 
   if (cacheClusters?.ok && cacheClusters.value.some((c) => (c as { CacheNodes?: unknown }).CacheNodes === undefined)) {
-    warn(`${sourceOf(partition, "cacheClusters")}: cache clusters without CacheNodes; capture it with --show-cache-node-info so their ports are known`);
+    warn(
+      `${sourceOf(partition, "cacheClusters")}: cache clusters without CacheNodes; capture it with --show-cache-node-info so their ports are known`,
+    );
   }
 
   const out: InventoryPartition = {
@@ -218,7 +229,8 @@ async function readKeyed(
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === "ENOENT") return {};
-    if (code === "ENOTDIR") throw new InventoryError(`${keyedDir}: expected a directory of ${field === "secrets" ? "NAME" : "ID"}.json files, found a file`);
+    if (code === "ENOTDIR")
+      throw new InventoryError(`${keyedDir}: expected a directory of ${field === "secrets" ? "NAME" : "ID"}.json files, found a file`);
     throw new InventoryError(`${keyedDir}: cannot read the directory (${code ?? String(err)})`);
   }
   names.sort();
@@ -269,7 +281,11 @@ function identify(
   const account = fromDirs?.account ?? meta?.account ?? first?.account ?? owner ?? UNKNOWN;
   const region = fromDirs?.region ?? meta?.region ?? first?.region ?? UNKNOWN;
   const basis = (key: "account" | "region") =>
-    fromDirs ? "the directory's name" : meta?.[key] !== undefined ? `${path.join(dir, INVENTORY_FILES.meta)}` : `${first?.file} ${first?.path}`;
+    fromDirs
+      ? "the directory's name"
+      : meta?.[key] !== undefined
+        ? `${path.join(dir, INVENTORY_FILES.meta)}`
+        : `${first?.file} ${first?.path}`;
   for (const s of sightings) {
     if (s.account !== account) {
       throw new InventoryError(
@@ -284,4 +300,3 @@ function identify(
   }
   return { account, region };
 }
-

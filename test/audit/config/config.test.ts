@@ -21,8 +21,11 @@ async function configFile(name: string, text: string): Promise<string> {
   return file;
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: the cases reach into the config data freely to break one thing each.
+type Data = any;
+
 /** A config that uses every section, valid as it stands; each case breaks one thing. */
-function validConfig(): Record<string, any> {
+function validConfig(): Data {
   return {
     version: 1,
     aws: { regions: ["eu-west-1"], accounts: [{ id: "111122223333", roleArn: "arn:aws:iam::111122223333:role/QueueAuditorReadOnly" }] },
@@ -32,7 +35,12 @@ function validConfig(): Record<string, any> {
     postgres: [
       {
         name: "queue-db",
-        connection: { host: "queue-db.example.eu-west-1.rds.amazonaws.com", database: "app_production", user: "queue_auditor", password: { env: "QUEUE_AUDITOR_PG_PASSWORD" } },
+        connection: {
+          host: "queue-db.example.eu-west-1.rds.amazonaws.com",
+          database: "app_production",
+          user: "queue_auditor",
+          password: { env: "QUEUE_AUDITOR_PG_PASSWORD" },
+        },
         tables: ["public.delayed_jobs"],
         owner: "app_migrator",
         principals: { app_worker: ["SELECT", "INSERT", "UPDATE", "DELETE"] },
@@ -61,7 +69,7 @@ function errorOf(fn: () => unknown): string {
   throw new Error("expected a ConfigError, but the config was accepted");
 }
 
-const rejects = (change: (c: Record<string, any>) => void) => {
+const rejects = (change: (c: Data) => void) => {
   const config = validConfig();
   change(config);
   return errorOf(() => parseConfig(config, FILE));
@@ -77,7 +85,11 @@ describe("a valid config", () => {
 
     expect(config.aws.accounts).toEqual([{ id: "111122223333", roleArn: "arn:aws:iam::111122223333:role/QueueAuditorReadOnly" }]);
     expect(config.targets.tag).toEqual({ key: "queue-backend", value: "delayed_job" });
-    expect(config.postgres[0]?.connection).toMatchObject({ port: 5432, tls: "verify-full", password: { env: "QUEUE_AUDITOR_PG_PASSWORD" } });
+    expect(config.postgres[0]?.connection).toMatchObject({
+      port: 5432,
+      tls: "verify-full",
+      password: { env: "QUEUE_AUDITOR_PG_PASSWORD" },
+    });
     expect(config.postgres[0]?.principals).toEqual({ app_worker: ["SELECT", "INSERT", "UPDATE", "DELETE"], app_web: ["SELECT", "INSERT"] });
     expect(config.redis[0]?.credentials).toEqual({ username: "auditor", password: { secret: "jobs-redis/auditor" } });
     expect(config.deploy?.vpcEndpoints).toBe("create");
@@ -114,7 +126,12 @@ describe("a valid config", () => {
   it("gets connection defaults for a database and a Redis endpoint", () => {
     const config = parseConfig(validConfig(), FILE);
 
-    expect(config.postgres[0]?.connection).toMatchObject({ port: 5432, tls: "verify-full", connectTimeoutSeconds: 10, statementTimeoutSeconds: 30 });
+    expect(config.postgres[0]?.connection).toMatchObject({
+      port: 5432,
+      tls: "verify-full",
+      connectTimeoutSeconds: 10,
+      statementTimeoutSeconds: 30,
+    });
     expect(config.postgres[0]?.admins).toEqual([]);
     expect(config.redis[0]).toMatchObject({ endpoint: { port: 6379 }, tls: "required", auth: "required", timeoutSeconds: 5 });
   });
@@ -127,11 +144,23 @@ describe("a valid config", () => {
 
 describe("an unknown key", () => {
   it.each([
-    ["at the top level", (c: any) => (c.target = {}), "(top level): unknown key target: not part of the config format"],
-    ["in a section", (c: any) => (c.network.allowedCidr = ["10.0.0.0/8"]), "network: unknown key allowedCidr: not part of the config format"],
-    ["in a list item", (c: any) => (c.postgres[0].connection.sslmode = "require"), "postgres[0].connection: unknown key sslmode: not part of the config format"],
-    ["three deep in deploy", (c: any) => (c.deploy.alerts.slackWebhookUrl = "x"), "deploy.alerts: unknown key slackWebhookUrl: not part of the config format"],
-    ["in a mute", (c: any) => (c.mutes[0].until = "2027-01-01"), "mutes[0]: unknown key until: not part of the config format"],
+    ["at the top level", (c: Data) => (c.target = {}), "(top level): unknown key target: not part of the config format"],
+    [
+      "in a section",
+      (c: Data) => (c.network.allowedCidr = ["10.0.0.0/8"]),
+      "network: unknown key allowedCidr: not part of the config format",
+    ],
+    [
+      "in a list item",
+      (c: Data) => (c.postgres[0].connection.sslmode = "require"),
+      "postgres[0].connection: unknown key sslmode: not part of the config format",
+    ],
+    [
+      "three deep in deploy",
+      (c: Data) => (c.deploy.alerts.slackWebhookUrl = "x"),
+      "deploy.alerts: unknown key slackWebhookUrl: not part of the config format",
+    ],
+    ["in a mute", (c: Data) => (c.mutes[0].until = "2027-01-01"), "mutes[0]: unknown key until: not part of the config format"],
   ])("%s is an error naming the key", (_, change, expected) => {
     expect(rejects(change)).toBe(`${FILE}: ${expected}`);
   });
@@ -161,38 +190,88 @@ describe("a literal password", () => {
   });
 
   it("is not needed for Redis via IAM, which this tool does not support there", () => {
-    expect(rejects((c) => (c.redis[0].credentials.password = { iam: true }))).toMatch(/^queue-auditor\.yaml: redis\[0\]\.credentials\.password: expected \{ env: VAR \} or \{ secret: NAME_OR_ARN \}/);
+    expect(rejects((c) => (c.redis[0].credentials.password = { iam: true }))).toMatch(
+      /^queue-auditor\.yaml: redis\[0\]\.credentials\.password: expected \{ env: VAR \} or \{ secret: NAME_OR_ARN \}/,
+    );
   });
 });
 
 describe("a malformed value", () => {
   it.each([
-    ["a CIDR with a bad prefix", (c: any) => c.network.allowedCidrs.push("10.20.0.0/33"), "network.allowedCidrs[1]: expected a CIDR block such as 10.20.0.0/16 or 2001:db8::/32"],
-    ["a bare address for a CIDR", (c: any) => (c.network.allowedCidrs = ["10.20.0.1"]), "network.allowedCidrs[0]: expected a CIDR block such as 10.20.0.0/16 or 2001:db8::/32"],
-    ["an account id written as a number", (c: any) => (c.aws.accounts[0].id = 111122223333), "aws.accounts[0].id: expected a 12-digit AWS account id as a quoted string"],
-    ["an account id of 11 digits", (c: any) => (c.aws.accounts[0].id = "11112222333"), "aws.accounts[0].id: expected a 12-digit AWS account id as a quoted string"],
+    [
+      "a CIDR with a bad prefix",
+      (c: Data) => c.network.allowedCidrs.push("10.20.0.0/33"),
+      "network.allowedCidrs[1]: expected a CIDR block such as 10.20.0.0/16 or 2001:db8::/32",
+    ],
+    [
+      "a bare address for a CIDR",
+      (c: Data) => (c.network.allowedCidrs = ["10.20.0.1"]),
+      "network.allowedCidrs[0]: expected a CIDR block such as 10.20.0.0/16 or 2001:db8::/32",
+    ],
+    [
+      "an account id written as a number",
+      (c: Data) => (c.aws.accounts[0].id = 111122223333),
+      "aws.accounts[0].id: expected a 12-digit AWS account id as a quoted string",
+    ],
+    [
+      "an account id of 11 digits",
+      (c: Data) => (c.aws.accounts[0].id = "11112222333"),
+      "aws.accounts[0].id: expected a 12-digit AWS account id as a quoted string",
+    ],
     [
       "a user ARN for a role",
-      (c: any) => (c.aws.accounts[0].roleArn = "arn:aws:iam::111122223333:user/auditor"),
+      (c: Data) => (c.aws.accounts[0].roleArn = "arn:aws:iam::111122223333:user/auditor"),
       "aws.accounts[0].roleArn: expected an IAM role ARN such as arn:aws:iam::111122223333:role/QueueAuditorReadOnly",
     ],
     [
       "a role of another account",
-      (c: any) => (c.aws.accounts[0].roleArn = "arn:aws:iam::444455556666:role/QueueAuditorReadOnly"),
+      (c: Data) => (c.aws.accounts[0].roleArn = "arn:aws:iam::444455556666:role/QueueAuditorReadOnly"),
       "aws.accounts[0].roleArn: expected a role in account 111122223333",
     ],
-    ["a mute date that does not exist", (c: any) => (c.mutes[0].expires = "2027-02-30"), "mutes[0].expires: expected a date as YYYY-MM-DD"],
-    ["a mute date in another format", (c: any) => (c.mutes[0].expires = "31/03/2027"), "mutes[0].expires: expected a date as YYYY-MM-DD"],
-    ["a mute without an expiry", (c: any) => delete c.mutes[0].expires, "mutes[0].expires: missing: expected a date as YYYY-MM-DD"],
-    ["an unknown check id in a mute", (c: any) => (c.mutes[0].check = "sg-open-world"), "mutes[0].check: expected a check id of CHECKS.md, such as sg-unapproved-cidr"],
-    ["an unknown check id in disabled", (c: any) => (c.checks.disabled = ["rds-iam-auth"]), "checks.disabled[0]: expected a check id of CHECKS.md, such as sg-unapproved-cidr"],
-    ["an unknown check id in severity", (c: any) => (c.checks.severity = { "rds-logs": "low" }), "checks.severity: unknown key rds-logs: expected a check id of CHECKS.md, such as sg-unapproved-cidr"],
-    ["an unknown severity", (c: any) => (c.checks.severity = { "rds-logs-not-exported": "urgent" }), "checks.severity.rds-logs-not-exported: expected one of critical, high, medium, low, info"],
-    ["a table without its schema", (c: any) => (c.postgres[0].tables = ["delayed_jobs"]), "postgres[0].tables[0]: expected a schema-qualified table name such as public.delayed_jobs"],
-    ["a security group id with a typo", (c: any) => (c.network.allowedSecurityGroups = ["sg-0a1b2c3d4e5f6000g"]), "network.allowedSecurityGroups[0]: expected a security group id such as sg-0a1b2c3d4e5f60001"],
-    ["a region that is not one", (c: any) => (c.aws.regions = ["eu-west"]), "aws.regions[0]: expected an AWS region such as eu-west-1"],
-    ["an unknown privilege", (c: any) => (c.postgres[0].principals.app_worker = ["SELECT", "WRITE"]), "postgres[0].principals.app_worker[1]: expected one of SELECT, INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER, MAINTAIN"],
-    ["the version missing", (c: any) => delete c.version, "version: expected 1"],
+    [
+      "a mute date that does not exist",
+      (c: Data) => (c.mutes[0].expires = "2027-02-30"),
+      "mutes[0].expires: expected a date as YYYY-MM-DD",
+    ],
+    ["a mute date in another format", (c: Data) => (c.mutes[0].expires = "31/03/2027"), "mutes[0].expires: expected a date as YYYY-MM-DD"],
+    ["a mute without an expiry", (c: Data) => delete c.mutes[0].expires, "mutes[0].expires: missing: expected a date as YYYY-MM-DD"],
+    [
+      "an unknown check id in a mute",
+      (c: Data) => (c.mutes[0].check = "sg-open-world"),
+      "mutes[0].check: expected a check id of CHECKS.md, such as sg-unapproved-cidr",
+    ],
+    [
+      "an unknown check id in disabled",
+      (c: Data) => (c.checks.disabled = ["rds-iam-auth"]),
+      "checks.disabled[0]: expected a check id of CHECKS.md, such as sg-unapproved-cidr",
+    ],
+    [
+      "an unknown check id in severity",
+      (c: Data) => (c.checks.severity = { "rds-logs": "low" }),
+      "checks.severity: unknown key rds-logs: expected a check id of CHECKS.md, such as sg-unapproved-cidr",
+    ],
+    [
+      "an unknown severity",
+      (c: Data) => (c.checks.severity = { "rds-logs-not-exported": "urgent" }),
+      "checks.severity.rds-logs-not-exported: expected one of critical, high, medium, low, info",
+    ],
+    [
+      "a table without its schema",
+      (c: Data) => (c.postgres[0].tables = ["delayed_jobs"]),
+      "postgres[0].tables[0]: expected a schema-qualified table name such as public.delayed_jobs",
+    ],
+    [
+      "a security group id with a typo",
+      (c: Data) => (c.network.allowedSecurityGroups = ["sg-0a1b2c3d4e5f6000g"]),
+      "network.allowedSecurityGroups[0]: expected a security group id such as sg-0a1b2c3d4e5f60001",
+    ],
+    ["a region that is not one", (c: Data) => (c.aws.regions = ["eu-west"]), "aws.regions[0]: expected an AWS region such as eu-west-1"],
+    [
+      "an unknown privilege",
+      (c: Data) => (c.postgres[0].principals.app_worker = ["SELECT", "WRITE"]),
+      "postgres[0].principals.app_worker[1]: expected one of SELECT, INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER, MAINTAIN",
+    ],
+    ["the version missing", (c: Data) => delete c.version, "version: expected 1"],
   ])("%s names the key path and what was expected", (_, change, expected) => {
     expect(rejects(change)).toBe(`${FILE}: ${expected}`);
   });
@@ -215,11 +294,15 @@ describe("duplicates", () => {
   });
 
   it("two Redis endpoints with one name are refused", () => {
-    expect(rejects((c) => c.redis.push(structuredClone(c.redis[0])))).toBe(`${FILE}: redis[1].name: expected a unique name; "jobs-redis" is used twice`);
+    expect(rejects((c) => c.redis.push(structuredClone(c.redis[0])))).toBe(
+      `${FILE}: redis[1].name: expected a unique name; "jobs-redis" is used twice`,
+    );
   });
 
   it("an RDS target listed twice is refused", () => {
-    expect(rejects((c) => (c.targets.rds = ["queue-db", "queue-db"]))).toBe(`${FILE}: targets.rds: expected each of the RDS identifiers once`);
+    expect(rejects((c) => (c.targets.rds = ["queue-db", "queue-db"]))).toBe(
+      `${FILE}: targets.rds: expected each of the RDS identifiers once`,
+    );
   });
 
   it("a table listed twice is refused", () => {
@@ -237,17 +320,24 @@ describe("the file itself", () => {
 
   it("with a YAML syntax error names the line", async () => {
     const file = await configFile("broken.yaml", "version: 1\ntargets:\n  rds: [queue-db\n  elasticache: [jobs-redis]\n");
-    expect(errorOf(() => loadConfig(file))).toMatch(new RegExp(`^${escape(file)}: line \\d+, column \\d+: expected valid YAML or JSON \\(.+\\)$`));
+    expect(errorOf(() => loadConfig(file))).toMatch(
+      new RegExp(`^${escapeRegExp(file)}: line \\d+, column \\d+: expected valid YAML or JSON \\(.+\\)$`),
+    );
   });
 
   it("with a key given twice names the line of the second", async () => {
-    const file = await configFile("twice.yaml", "version: 1\nnetwork:\n  allowedCidrs: [10.0.0.0/8]\nnetwork:\n  allowedCidrs: [0.0.0.0/0]\n");
+    const file = await configFile(
+      "twice.yaml",
+      "version: 1\nnetwork:\n  allowedCidrs: [10.0.0.0/8]\nnetwork:\n  allowedCidrs: [0.0.0.0/0]\n",
+    );
     expect(errorOf(() => loadConfig(file))).toBe(`${file}: line 4, column 1: expected valid YAML or JSON (Map keys must be unique)`);
   });
 
   it("names itself and the key path for a schema error", async () => {
     const file = await configFile("bad-cidr.yaml", "version: 1\nnetwork:\n  allowedCidrs: [10.20.0.0/16, 10.20.0.0/40]\n");
-    expect(errorOf(() => loadConfig(file))).toBe(`${file}: network.allowedCidrs[1]: expected a CIDR block such as 10.20.0.0/16 or 2001:db8::/32`);
+    expect(errorOf(() => loadConfig(file))).toBe(
+      `${file}: network.allowedCidrs[1]: expected a CIDR block such as 10.20.0.0/16 or 2001:db8::/32`,
+    );
   });
 
   it("empty is a config without its version", async () => {
@@ -256,6 +346,6 @@ describe("the file itself", () => {
   });
 });
 
-function escape(s: string): string {
+function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }

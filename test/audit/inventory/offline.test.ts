@@ -64,13 +64,21 @@ describe("flat layout", () => {
     expect(p).toMatchObject({ account: "111122223333", region: "eu-west-1", capturedAt: "2025-06-01T12:00:00Z" });
     expect(p.origin).toEqual({ kind: "offline", dir });
     expect(p.securityGroups.ok && p.securityGroups.value.map((g) => g.GroupId)).toContain("sg-0a1b2c3d4e5f60014");
-    expect(p.dbInstances.ok && p.dbInstances.value.map((i) => i.DBInstanceIdentifier)).toEqual(["queue-db", "jobs-aurora-instance-1", "analytics-db"]);
+    expect(p.dbInstances.ok && p.dbInstances.value.map((i) => i.DBInstanceIdentifier)).toEqual([
+      "queue-db",
+      "jobs-aurora-instance-1",
+      "analytics-db",
+    ]);
     expect(p.dbClusters.ok && p.dbClusters.value[0]?.DBClusterParameterGroup).toBe("jobs-aurora-pg16");
     expect(Object.keys(p.prefixListEntries)).toEqual(["pl-0a1b2c3d4e5f60001"]);
     expect(Object.keys(p.dbParameters)).toEqual(["queue-db-pg14"]);
     expect(Object.keys(p.dbClusterParameters)).toEqual(["jobs-aurora-pg16"]);
     expect(Object.keys(p.cacheTags).sort()).toEqual(["cache-rails", "jobs-cache", "jobs-locks", "jobs-redis", "jobs-valkey"]);
-    expect(p.replicationGroups.ok && p.replicationGroups.value.map((g) => g.ReplicationGroupId)).toEqual(["jobs-redis", "jobs-valkey", "cache-rails"]);
+    expect(p.replicationGroups.ok && p.replicationGroups.value.map((g) => g.ReplicationGroupId)).toEqual([
+      "jobs-redis",
+      "jobs-valkey",
+      "cache-rails",
+    ]);
     expect(p.cacheClusters.ok && p.cacheClusters.value).toHaveLength(5);
     expect(p.serverlessCaches.ok && p.serverlessCaches.value[0]?.SecurityGroupIds).toEqual(["sg-0a1b2c3d4e5f60042"]);
     expect(p.userGroups.ok && p.userGroups.value[0]?.UserIds).toEqual(["default", "jobs-worker"]);
@@ -104,7 +112,9 @@ describe("flat layout", () => {
   it("labels a partition without meta.json by its resources' ARNs", async () => {
     const dir = await inventoryDir({
       "ec2-describe-security-groups.json": { SecurityGroups: [sg()] },
-      "rds-describe-db-instances.json": { DBInstances: [{ DBInstanceIdentifier: "queue-db", DBInstanceArn: "arn:aws:rds:ap-southeast-2:123456789012:db:queue-db" }] },
+      "rds-describe-db-instances.json": {
+        DBInstances: [{ DBInstanceIdentifier: "queue-db", DBInstanceArn: "arn:aws:rds:ap-southeast-2:123456789012:db:queue-db" }],
+      },
     });
     const p = only(await readOfflineInventory(dir));
     expect(p).toMatchObject({ account: "123456789012", region: "ap-southeast-2" });
@@ -176,7 +186,7 @@ describe("nested ACCOUNT/REGION layout", () => {
       "111122223333/us-east-1/notes.txt": "nothing here",
     });
     expect(await readError(dir)).toMatch(
-      new RegExp(`^${escape(path.join(dir, "111122223333/us-east-1"))}: not an inventory directory \\(no AWS CLI export in it;`),
+      new RegExp(`^${escapeRegExp(path.join(dir, "111122223333/us-east-1"))}: not an inventory directory \\(no AWS CLI export in it;`),
     );
   });
 
@@ -276,7 +286,9 @@ describe("a malformed file", () => {
 
   it("that is not JSON names the file and the line", async () => {
     const dir = await inventoryDir({ [SG_FILE]: '{\n    "SecurityGroups": [\n        {"GroupId": "sg-1",}\n    ]\n}\n' });
-    expect(await readError(dir)).toMatch(new RegExp(`^${escape(path.join(dir, SG_FILE))}: line 3, column \\d+: expected valid JSON \\([^\\n]+\\)$`));
+    expect(await readError(dir)).toMatch(
+      new RegExp(`^${escapeRegExp(path.join(dir, SG_FILE))}: line 3, column \\d+: expected valid JSON \\([^\\n]+\\)$`),
+    );
   });
 
   it("that is empty says so", async () => {
@@ -314,14 +326,42 @@ describe("a malformed file", () => {
   });
 
   it.each([
-    ["rds-describe-db-instances.json", { DBInstances: [{ DBInstanceIdentifier: "queue-db", PubliclyAccessible: "false" }] }, "DBInstances[0].PubliclyAccessible: expected true or false"],
-    ["rds-describe-db-parameters/queue-db-pg14.json", { Parameters: [{ ParameterName: "rds.force_ssl", ParameterValue: 1 }] }, "Parameters[0].ParameterValue: expected a string"],
-    ["elasticache-describe-cache-clusters.json", { CacheClusters: [{ CacheClusterId: "c", CacheNodes: [{ Endpoint: { Port: "6379" } }] }] }, "CacheClusters[0].CacheNodes[0].Endpoint.Port: expected a number"],
-    ["elasticache-describe-replication-groups.json", { ReplicationGroups: [{ ReplicationGroupId: "r", UserGroupIds: "ug" }] }, "ReplicationGroups[0].UserGroupIds: expected an array"],
-    ["elasticache-describe-users.json", { Users: [{ UserId: "default", Authentication: "no-password" }] }, "Users[0].Authentication: expected an object"],
-    ["elasticache-list-tags-for-resource/jobs-redis.json", { Tags: [] }, "TagList: missing: expected an array (the output of `aws elasticache list-tags-for-resource --output json`); found Tags"],
+    [
+      "rds-describe-db-instances.json",
+      { DBInstances: [{ DBInstanceIdentifier: "queue-db", PubliclyAccessible: "false" }] },
+      "DBInstances[0].PubliclyAccessible: expected true or false",
+    ],
+    [
+      "rds-describe-db-parameters/queue-db-pg14.json",
+      { Parameters: [{ ParameterName: "rds.force_ssl", ParameterValue: 1 }] },
+      "Parameters[0].ParameterValue: expected a string",
+    ],
+    [
+      "elasticache-describe-cache-clusters.json",
+      { CacheClusters: [{ CacheClusterId: "c", CacheNodes: [{ Endpoint: { Port: "6379" } }] }] },
+      "CacheClusters[0].CacheNodes[0].Endpoint.Port: expected a number",
+    ],
+    [
+      "elasticache-describe-replication-groups.json",
+      { ReplicationGroups: [{ ReplicationGroupId: "r", UserGroupIds: "ug" }] },
+      "ReplicationGroups[0].UserGroupIds: expected an array",
+    ],
+    [
+      "elasticache-describe-users.json",
+      { Users: [{ UserId: "default", Authentication: "no-password" }] },
+      "Users[0].Authentication: expected an object",
+    ],
+    [
+      "elasticache-list-tags-for-resource/jobs-redis.json",
+      { Tags: [] },
+      "TagList: missing: expected an array (the output of `aws elasticache list-tags-for-resource --output json`); found Tags",
+    ],
     ["ec2-get-managed-prefix-list-entries/pl-1.json", { Entries: [{ Cidr: ["0.0.0.0/0"] }] }, "Entries[0].Cidr: expected a string"],
-    ["secretsmanager-describe-secret/queue-db__app.json", { Name: "queue-db/app", LastRotatedDate: "last tuesday" }, "LastRotatedDate: expected an ISO 8601 timestamp"],
+    [
+      "secretsmanager-describe-secret/queue-db__app.json",
+      { Name: "queue-db/app", LastRotatedDate: "last tuesday" },
+      "LastRotatedDate: expected an ISO 8601 timestamp",
+    ],
     ["meta.json", { capturedAt: "2025-06-01" }, "capturedAt: expected an ISO 8601 date-time such as 2024-05-01T10:00:00Z"],
     ["meta.json", { account: 111122223333 }, "account: expected a string"],
   ])("%s: %s is refused", async (file, content, expected) => {
@@ -383,6 +423,6 @@ describe("files outside the layout", () => {
   });
 });
 
-function escape(s: string): string {
+function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
