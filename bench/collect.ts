@@ -12,8 +12,12 @@ const TAG = { Key: "queue-backend", Value: "delayed_job" };
 const sgId = (i: number) => `sg-${i.toString(16).padStart(17, "0")}`;
 
 export async function benchCollect(): Promise<{ calls: Record<string, number>; total: number; ms: number }> {
-  const instances = Array.from({ length: 2_000 }, (_, i) => dbInstance(`queue-db-${i}`, { groups: [sgId(i)], parameterGroup: `pg14-queue-${i % 5}`, tags: [TAG] }));
-  const clusters = Array.from({ length: 2_000 }, (_, i) => dbCluster(`queue-aurora-${i}`, { groups: [sgId(2_000 + i)], parameterGroup: `aurora-pg15-queue-${i % 4}`, tags: [TAG] }));
+  const instances = Array.from({ length: 2_000 }, (_, i) =>
+    dbInstance(`queue-db-${i}`, { groups: [sgId(i)], parameterGroup: `pg14-queue-${i % 5}`, tags: [TAG] }),
+  );
+  const clusters = Array.from({ length: 2_000 }, (_, i) =>
+    dbCluster(`queue-aurora-${i}`, { groups: [sgId(2_000 + i)], parameterGroup: `aurora-pg15-queue-${i % 4}`, tags: [TAG] }),
+  );
   const params = parameters(Object.fromEntries(Array.from({ length: 350 }, (_, i) => [`param_${i}`, "1"])));
   resetFakeAws();
   installFakeAws({
@@ -23,7 +27,9 @@ export async function benchCollect(): Promise<{ calls: Record<string, number>; t
         dbClusters: clusters,
         dbParameters: Object.fromEntries(Array.from({ length: 5 }, (_, i) => [`pg14-queue-${i}`, params])),
         dbClusterParameters: Object.fromEntries(Array.from({ length: 4 }, (_, i) => [`aurora-pg15-queue-${i}`, params])),
-        securityGroups: Array.from({ length: 10_000 }, (_, i) => securityGroup(sgId(i), { cidr: "10.20.0.0/16", prefixListIds: ["pl-0a1b2c3d4e5f60001"] })),
+        securityGroups: Array.from({ length: 10_000 }, (_, i) =>
+          securityGroup(sgId(i), { cidr: "10.20.0.0/16", prefixListIds: ["pl-0a1b2c3d4e5f60001"] }),
+        ),
         prefixLists: { "pl-0a1b2c3d4e5f60001": [{ Cidr: "10.30.0.0/16" }] },
         replicationGroups: [],
         cacheClusters: [],
@@ -31,7 +37,10 @@ export async function benchCollect(): Promise<{ calls: Record<string, number>; t
       },
     },
   });
-  const config = parseConfig({ version: 1, aws: { regions: ["eu-west-1"] }, targets: { tag: { key: TAG.Key, value: TAG.Value } } }, "bench.yaml");
+  const config = parseConfig(
+    { version: 1, aws: { regions: ["eu-west-1"] }, targets: { tag: { key: TAG.Key, value: TAG.Value } } },
+    "bench.yaml",
+  );
   const started = performance.now();
   try {
     await collectInventory(config, { credentials: BASE_CREDENTIALS });

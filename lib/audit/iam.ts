@@ -38,7 +38,10 @@ export const PROBE_IAM_AUTH_ACTIONS = ["rds-db:connect"] as const;
 export const AUDITOR_SESSION_NAME = "queue-auditor";
 
 /** An IAM policy document granting the collection actions (they do not support resource-level scoping). */
-export function collectPolicyDocument(): { Version: "2012-10-17"; Statement: { Sid: string; Effect: "Allow"; Action: string[]; Resource: "*" }[] } {
+export function collectPolicyDocument(): {
+  Version: "2012-10-17";
+  Statement: { Sid: string; Effect: "Allow"; Action: string[]; Resource: "*" }[];
+} {
   return {
     Version: "2012-10-17",
     Statement: [{ Sid: "QueueAuditorReadOnly", Effect: "Allow", Action: [...COLLECT_ACTIONS], Resource: "*" }],

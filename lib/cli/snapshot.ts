@@ -39,14 +39,18 @@ export async function snapshotCommand(options: SnapshotOptions, deps: SnapshotCo
     progress(`not captured: ${e.source} in ${e.account ?? "?"}/${e.region ?? "?"}: ${e.reason}`);
   }
   const where = inventory.partitions.map((p) => `${p.account}/${p.region}`).join(", ");
-  progress(`wrote ${plan.files.length} file(s) for ${where} to ${options.out}${plan.errors.length > 0 ? ` (${plan.errors.length} part(s) not captured)` : ""}`);
+  progress(
+    `wrote ${plan.files.length} file(s) for ${where} to ${options.out}${plan.errors.length > 0 ? ` (${plan.errors.length} part(s) not captured)` : ""}`,
+  );
   return plan.errors.length > 0 ? EXIT.incomplete : EXIT.ok;
 }
 
 export function registerSnapshot(program: Command, deps: SnapshotCommandDeps = {}): void {
   program
     .command("snapshot")
-    .description("capture the live AWS inventory the config needs into DIR (the offline layout); exit 0 complete, 2 bad input, 3 incomplete")
+    .description(
+      "capture the live AWS inventory the config needs into DIR (the offline layout); exit 0 complete, 2 bad input, 3 incomplete",
+    )
     .requiredOption("--config <file>", "config file (YAML or JSON)")
     .requiredOption("--out <dir>", "directory to write; must be empty or absent")
     .option("--force", "replace a non-empty --out directory")

@@ -65,7 +65,13 @@ export function planSnapshot(inventory: Inventory): SnapshotPlan {
   const errors = new Map<string, ObservationError>();
   // A secret named without an ARN is looked for in every region; where it is found once, the
   // credentials check has its answer and the misses elsewhere are no gap (nor an exit code 3).
-  const secretsFound = new Set(inventory.partitions.flatMap((p) => Object.entries(p.secrets).filter(([, s]) => s.ok).map(([name]) => name)));
+  const secretsFound = new Set(
+    inventory.partitions.flatMap((p) =>
+      Object.entries(p.secrets)
+        .filter(([, s]) => s.ok)
+        .map(([name]) => name),
+    ),
+  );
   const failed = (error: ObservationError, secretName?: string) => {
     if (isDeliberateGap(error) || (secretName !== undefined && secretsFound.has(secretName))) return;
     errors.set(JSON.stringify([error.source, error.account, error.region, error.code]), error);
@@ -132,7 +138,8 @@ export async function writeSnapshot(inventory: Inventory, outDir: string, option
     // Bounded so 10,000 parameter files do not open 10,000 descriptors at once.
     const queue = [...plan.files];
     const writer = async () => {
-      for (let f = queue.shift(); f; f = queue.shift()) await writeFile(path.join(temp, f.path), `${JSON.stringify(f.data, null, 4)}\n`, { mode: 0o644 });
+      for (let f = queue.shift(); f; f = queue.shift())
+        await writeFile(path.join(temp, f.path), `${JSON.stringify(f.data, null, 4)}\n`, { mode: 0o644 });
     };
     await Promise.all(Array.from({ length: 16 }, writer));
     if (state === true) await rm(target, { recursive: true });

@@ -14,7 +14,18 @@ import { collectInventory } from "../../../lib/audit/inventory/aws/index.js";
 import { readOfflineInventory } from "../../../lib/audit/inventory/offline.js";
 import { writeSnapshot } from "../../../lib/audit/inventory/snapshot.js";
 import type { Inventory, Observed } from "../../../lib/audit/inventory/types.js";
-import { ACCOUNT, cacheCluster, dbCluster, dbInstance, parameters, replicationGroup, secret, securityGroup, user, userGroup } from "./aws/aws-shapes.js";
+import {
+  ACCOUNT,
+  cacheCluster,
+  dbCluster,
+  dbInstance,
+  parameters,
+  replicationGroup,
+  secret,
+  securityGroup,
+  user,
+  userGroup,
+} from "./aws/aws-shapes.js";
 import { awsError, BASE_CREDENTIALS, type FakeAws, installFakeAws, resetFakeAws } from "./aws/fake-aws.js";
 
 const NOW = new Date("2025-06-01T10:00:00.000Z");
@@ -34,9 +45,19 @@ const config = parseConfig(
 const world: FakeAws = {
   regions: {
     [`${ACCOUNT}/eu-west-1`]: {
-      dbInstances: [dbInstance("queue-db", { groups: ["sg-0a1b2c3d4e5f60001"] }), dbInstance("queue-aurora-1", { clusterId: "queue-aurora", parameterGroup: "default.aurora-postgresql15", groups: ["sg-0a1b2c3d4e5f60002"] })],
+      dbInstances: [
+        dbInstance("queue-db", { groups: ["sg-0a1b2c3d4e5f60001"] }),
+        dbInstance("queue-aurora-1", {
+          clusterId: "queue-aurora",
+          parameterGroup: "default.aurora-postgresql15",
+          groups: ["sg-0a1b2c3d4e5f60002"],
+        }),
+      ],
       dbClusters: [dbCluster("queue-aurora", { members: ["queue-aurora-1"] })],
-      dbParameters: { "default.postgres14": parameters({ "rds.force_ssl": "0", log_connections: "1" }), "default.aurora-postgresql15": parameters({}) },
+      dbParameters: {
+        "default.postgres14": parameters({ "rds.force_ssl": "0", log_connections: "1" }),
+        "default.aurora-postgresql15": parameters({}),
+      },
       dbClusterParameters: { "default.aurora-postgresql15": parameters({ "rds.force_ssl": undefined, log_connections: undefined }) },
       securityGroups: [
         securityGroup("sg-0a1b2c3d4e5f60001", { cidr: "0.0.0.0/0", prefixListIds: ["pl-0a1b2c3d4e5f60001"] }),
@@ -66,7 +87,12 @@ const world: FakeAws = {
 /** The data, without where it came from: failed parts only say that they failed. */
 function comparable(inventory: Inventory) {
   const list = (o: Observed<unknown>) => (o.ok ? o.value : "not observed");
-  const keyed = (r: Record<string, Observed<unknown>>) => Object.fromEntries(Object.entries(r).filter(([, v]) => v.ok).map(([k, v]) => [k, list(v)]));
+  const keyed = (r: Record<string, Observed<unknown>>) =>
+    Object.fromEntries(
+      Object.entries(r)
+        .filter(([, v]) => v.ok)
+        .map(([k, v]) => [k, list(v)]),
+    );
   return inventory.partitions.map((p) => ({
     account: p.account,
     region: p.region,
@@ -127,7 +153,13 @@ describe("snapshot, then offline audit", () => {
   it("keeps a failed part failed: the offline audit reports the same checks as not evaluated", async () => {
     installFakeAws({
       ...world,
-      failures: { [`${ACCOUNT}/us-east-1/ec2:DescribeSecurityGroups`]: awsError("UnauthorizedOperation", "You are not authorized to perform this operation.", 403) },
+      failures: {
+        [`${ACCOUNT}/us-east-1/ec2:DescribeSecurityGroups`]: awsError(
+          "UnauthorizedOperation",
+          "You are not authorized to perform this operation.",
+          403,
+        ),
+      },
     });
     const live = await collectInventory(config, deps);
     const dir = path.join(root, "incomplete");
@@ -135,14 +167,19 @@ describe("snapshot, then offline audit", () => {
     const plan = await writeSnapshot(live, dir);
     const offline = await readOfflineInventory(dir);
 
-    expect(plan.errors).toEqual([expect.objectContaining({ source: "ec2:DescribeSecurityGroups", region: "us-east-1", code: "UnauthorizedOperation" })]);
+    expect(plan.errors).toEqual([
+      expect.objectContaining({ source: "ec2:DescribeSecurityGroups", region: "us-east-1", code: "UnauthorizedOperation" }),
+    ]);
     const liveFindings = evaluate({ config, inventory: live, now: NOW });
     const offlineFindings = evaluate({ config, inventory: offline, now: NOW });
     expect(verdicts(offlineFindings)).toEqual(verdicts(liveFindings));
     expect(verdicts(liveFindings).filter((v) => v.endsWith("ERROR")).length).toBeGreaterThan(0);
     // The auditor's own error names the call live and the missing file offline, in the same account and region.
-    const auditErrors = (fs: Finding[]) => fs.filter((f) => f.checkId === "audit-error").map((f) => [f.resource.account, f.resource.region, f.resource.id]);
+    const auditErrors = (fs: Finding[]) =>
+      fs.filter((f) => f.checkId === "audit-error").map((f) => [f.resource.account, f.resource.region, f.resource.id]);
     expect(auditErrors(liveFindings)).toEqual([[ACCOUNT, "us-east-1", "ec2:DescribeSecurityGroups"]]);
-    expect(auditErrors(offlineFindings)).toEqual([[ACCOUNT, "us-east-1", path.join(dir, ACCOUNT, "us-east-1", "ec2-describe-security-groups.json")]]);
+    expect(auditErrors(offlineFindings)).toEqual([
+      [ACCOUNT, "us-east-1", path.join(dir, ACCOUNT, "us-east-1", "ec2-describe-security-groups.json")],
+    ]);
   });
 });

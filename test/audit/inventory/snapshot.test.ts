@@ -7,7 +7,10 @@ import { SnapshotTargetError, writeSnapshot } from "../../../lib/audit/inventory
 import type { Inventory, InventoryPartition } from "../../../lib/audit/inventory/types.js";
 import { registerSnapshot } from "../../../lib/cli/snapshot.js";
 
-const failed = (source: string, code: string, region = "eu-west-1") => ({ ok: false as const, error: { source, reason: `${code}: denied`, code, account: "111122223333", region } });
+const failed = (source: string, code: string, region = "eu-west-1") => ({
+  ok: false as const,
+  error: { source, reason: `${code}: denied`, code, account: "111122223333", region },
+});
 
 function partition(region: string, over: Partial<InventoryPartition> = {}): InventoryPartition {
   return {
@@ -35,7 +38,8 @@ function partition(region: string, over: Partial<InventoryPartition> = {}): Inve
 const json = async (file: string) => JSON.parse(await readFile(file, "utf8"));
 async function tree(dir: string): Promise<string[]> {
   const out: string[] = [];
-  for (const e of await readdir(dir, { withFileTypes: true, recursive: true })) if (e.isFile()) out.push(path.relative(dir, path.join(e.parentPath, e.name)));
+  for (const e of await readdir(dir, { withFileTypes: true, recursive: true }))
+    if (e.isFile()) out.push(path.relative(dir, path.join(e.parentPath, e.name)));
   return out.sort();
 }
 
@@ -63,11 +67,24 @@ describe("writeSnapshot", () => {
       "rds-describe-db-parameters/default.postgres14.json",
       "secretsmanager-describe-secret/queue-db__app.json",
     ]);
-    expect(await json(path.join(dir, "meta.json"))).toEqual({ capturedAt: "2025-06-01T10:00:00.000Z", account: "111122223333", region: "eu-west-1" });
-    expect(await json(path.join(dir, "rds-describe-db-instances.json"))).toEqual({ DBInstances: [{ DBInstanceIdentifier: "queue-db", InstanceCreateTime: "2024-03-01T09:30:00.123Z" }] });
-    expect(await json(path.join(dir, "ec2-get-managed-prefix-list-entries/pl-0a1b2c3d4e5f60001.json"))).toEqual({ Entries: [{ Cidr: "10.30.0.0/16" }] });
-    expect(await json(path.join(dir, "rds-describe-db-parameters/default.postgres14.json"))).toEqual({ Parameters: [{ ParameterName: "rds.force_ssl", ParameterValue: "1" }] });
-    expect(await json(path.join(dir, "secretsmanager-describe-secret/queue-db__app.json"))).toEqual({ Name: "queue-db/app", RotationEnabled: true });
+    expect(await json(path.join(dir, "meta.json"))).toEqual({
+      capturedAt: "2025-06-01T10:00:00.000Z",
+      account: "111122223333",
+      region: "eu-west-1",
+    });
+    expect(await json(path.join(dir, "rds-describe-db-instances.json"))).toEqual({
+      DBInstances: [{ DBInstanceIdentifier: "queue-db", InstanceCreateTime: "2024-03-01T09:30:00.123Z" }],
+    });
+    expect(await json(path.join(dir, "ec2-get-managed-prefix-list-entries/pl-0a1b2c3d4e5f60001.json"))).toEqual({
+      Entries: [{ Cidr: "10.30.0.0/16" }],
+    });
+    expect(await json(path.join(dir, "rds-describe-db-parameters/default.postgres14.json"))).toEqual({
+      Parameters: [{ ParameterName: "rds.force_ssl", ParameterValue: "1" }],
+    });
+    expect(await json(path.join(dir, "secretsmanager-describe-secret/queue-db__app.json"))).toEqual({
+      Name: "queue-db/app",
+      RotationEnabled: true,
+    });
     // Parts left out because nothing needed them are neither written nor errors.
     expect(plan.errors).toEqual([]);
   });
@@ -75,7 +92,10 @@ describe("writeSnapshot", () => {
   it("nests several partitions under ACCOUNT/REGION/ and leaves failed parts out, returning why", async () => {
     const dir = path.join(root, "nested");
     const inventory: Inventory = {
-      partitions: [partition("eu-west-1"), partition("us-east-1", { securityGroups: failed("ec2:DescribeSecurityGroups", "UnauthorizedOperation", "us-east-1") })],
+      partitions: [
+        partition("eu-west-1"),
+        partition("us-east-1", { securityGroups: failed("ec2:DescribeSecurityGroups", "UnauthorizedOperation", "us-east-1") }),
+      ],
     };
 
     const plan = await writeSnapshot(inventory, dir);
@@ -84,7 +104,9 @@ describe("writeSnapshot", () => {
     expect(files).toContain("111122223333/eu-west-1/ec2-describe-security-groups.json");
     expect(files).toContain("111122223333/us-east-1/meta.json");
     expect(files).not.toContain("111122223333/us-east-1/ec2-describe-security-groups.json");
-    expect(plan.errors).toEqual([expect.objectContaining({ source: "ec2:DescribeSecurityGroups", code: "UnauthorizedOperation", region: "us-east-1" })]);
+    expect(plan.errors).toEqual([
+      expect.objectContaining({ source: "ec2:DescribeSecurityGroups", code: "UnauthorizedOperation", region: "us-east-1" }),
+    ]);
   });
 
   it("refuses a non-empty directory and leaves it as it was, unless forced", async () => {
@@ -126,7 +148,9 @@ describe("queue-auditor snapshot", () => {
     try {
       await program.parseAsync(["node", "queue-auditor", "snapshot", "--config", config, "--out", out]);
       expect(process.exitCode).toBe(3);
-      expect(stderr.mock.calls.map((c) => String(c[0])).join("")).toContain("not captured: rds:DescribeDBClusters in 111122223333/eu-west-1: AccessDenied: denied");
+      expect(stderr.mock.calls.map((c) => String(c[0])).join("")).toContain(
+        "not captured: rds:DescribeDBClusters in 111122223333/eu-west-1: AccessDenied: denied",
+      );
       expect(await tree(out)).toContain("rds-describe-db-instances.json");
     } finally {
       stderr.mockRestore();

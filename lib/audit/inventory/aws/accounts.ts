@@ -41,7 +41,8 @@ async function assume(sts: STSClient, roleArn: string, externalId: string | unde
     }),
   );
   const c = out.Credentials;
-  if (!c?.AccessKeyId || !c.SecretAccessKey) throw Object.assign(new Error("AssumeRole returned no credentials"), { name: "NoCredentials" });
+  if (!c?.AccessKeyId || !c.SecretAccessKey)
+    throw Object.assign(new Error("AssumeRole returned no credentials"), { name: "NoCredentials" });
   return {
     accessKeyId: c.AccessKeyId,
     secretAccessKey: c.SecretAccessKey,
@@ -57,7 +58,12 @@ export async function resolveAccounts(config: Config, sts: STSClient): Promise<A
       const me = await sts.send(new GetCallerIdentityCommand({}));
       return [{ account: me.Account ?? "unknown" }];
     } catch (err) {
-      return [{ account: "unknown", error: stsError(err, "sts:GetCallerIdentity", undefined, "unknown", "the credentials' own account could not be identified") }];
+      return [
+        {
+          account: "unknown",
+          error: stsError(err, "sts:GetCallerIdentity", undefined, "unknown", "the credentials' own account could not be identified"),
+        },
+      ];
     }
   }
   return Promise.all(
@@ -67,7 +73,8 @@ export async function resolveAccounts(config: Config, sts: STSClient): Promise<A
         try {
           let current = await assume(sts, roleArn, a.externalId);
           const provider = async () => {
-            if (current.expiration && current.expiration.getTime() - Date.now() < RENEW_BEFORE_MS) current = await assume(sts, roleArn, a.externalId);
+            if (current.expiration && current.expiration.getTime() - Date.now() < RENEW_BEFORE_MS)
+              current = await assume(sts, roleArn, a.externalId);
             return current;
           };
           return { account: a.id, credentials: provider };
@@ -81,10 +88,18 @@ export async function resolveAccounts(config: Config, sts: STSClient): Promise<A
         if (me.Account === a.id) return { account: a.id };
         return {
           account: a.id,
-          error: { source: "sts:GetCallerIdentity", reason: `the credentials belong to account ${me.Account}, not ${a.id}; give the account a roleArn`, code: "AccountMismatch", account: a.id },
+          error: {
+            source: "sts:GetCallerIdentity",
+            reason: `the credentials belong to account ${me.Account}, not ${a.id}; give the account a roleArn`,
+            code: "AccountMismatch",
+            account: a.id,
+          },
         };
       } catch (err) {
-        return { account: a.id, error: stsError(err, "sts:GetCallerIdentity", undefined, a.id, "the credentials' account could not be identified") };
+        return {
+          account: a.id,
+          error: stsError(err, "sts:GetCallerIdentity", undefined, a.id, "the credentials' account could not be identified"),
+        };
       }
     }),
   );

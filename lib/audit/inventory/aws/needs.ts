@@ -37,7 +37,9 @@ export function needsOf(config: Config, partition: InventoryPartition): Partitio
 
 /** Prefix lists that in-scope groups' ingress rules reference (the network checks expand only these). */
 export function prefixListIdsOf(groups: readonly WireSecurityGroup[]): string[] {
-  return uniqSorted(groups.flatMap((g) => (g.IpPermissions ?? []).flatMap((p) => (p.PrefixListIds ?? []).map((l) => l.PrefixListId ?? ""))));
+  return uniqSorted(
+    groups.flatMap((g) => (g.IpPermissions ?? []).flatMap((p) => (p.PrefixListIds ?? []).map((l) => l.PrefixListId ?? ""))),
+  );
 }
 
 export interface SecretToDescribe {

@@ -90,14 +90,21 @@ export async function collectPartition(job: PartitionJob): Promise<InventoryPart
     try {
       return { ok: true, value: await fn() };
     } catch (err) {
-      return { ok: false, error: toObservationError(err, { action: INVENTORY_CALLS[field], ...(key === undefined ? {} : { key }), account, region }) };
+      return {
+        ok: false,
+        error: toObservationError(err, { action: INVENTORY_CALLS[field], ...(key === undefined ? {} : { key }), account, region }),
+      };
     }
   }
   const notCollected = (field: PartitionField, why: string): Observed<never> => ({
     ok: false,
     error: { source: sourceOf({ origin: LIVE }, field), reason: `not collected: ${why}`, code: "NotCollected", account, region },
   });
-  async function keyed<T>(field: PartitionField, keys: readonly string[], fn: (key: string) => Promise<T>): Promise<Record<string, Observed<T>>> {
+  async function keyed<T>(
+    field: PartitionField,
+    keys: readonly string[],
+    fn: (key: string) => Promise<T>,
+  ): Promise<Record<string, Observed<T>>> {
     const entries = await Promise.all(keys.map(async (key) => [key, await attempt(field, key, () => fn(key))] as const));
     return Object.fromEntries(entries);
   }
@@ -112,19 +119,26 @@ export async function collectPartition(job: PartitionJob): Promise<InventoryPart
   const [dbInstances, dbClusters, replicationGroups, cacheClusters, serverlessCaches, secretsById] = await Promise.all([
     rdsWanted
       ? attempt("dbInstances", undefined, async () =>
-          (await allPages(limit, paginateDescribeDBInstances({ client: rds, pageSize: PAGE_SIZE.rds, withCommand: freshInput }, {}))).flatMap((p) => toWire(p.DBInstances ?? [])),
+          (
+            await allPages(limit, paginateDescribeDBInstances({ client: rds, pageSize: PAGE_SIZE.rds, withCommand: freshInput }, {}))
+          ).flatMap((p) => toWire(p.DBInstances ?? [])),
         )
       : notCollected("dbInstances", noRds),
     rdsWanted
       ? attempt("dbClusters", undefined, async () =>
-          (await allPages(limit, paginateDescribeDBClusters({ client: rds, pageSize: PAGE_SIZE.rds, withCommand: freshInput }, {}))).flatMap((p) => toWire(p.DBClusters ?? [])),
+          (
+            await allPages(limit, paginateDescribeDBClusters({ client: rds, pageSize: PAGE_SIZE.rds, withCommand: freshInput }, {}))
+          ).flatMap((p) => toWire(p.DBClusters ?? [])),
         )
       : notCollected("dbClusters", noRds),
     cacheWanted
       ? attempt("replicationGroups", undefined, async () =>
-          (await allPages(limit, paginateDescribeReplicationGroups({ client: elasticache, pageSize: PAGE_SIZE.elasticache, withCommand: freshInput }, {}))).flatMap((p) =>
-            toWire(p.ReplicationGroups ?? []),
-          ),
+          (
+            await allPages(
+              limit,
+              paginateDescribeReplicationGroups({ client: elasticache, pageSize: PAGE_SIZE.elasticache, withCommand: freshInput }, {}),
+            )
+          ).flatMap((p) => toWire(p.ReplicationGroups ?? [])),
         )
       : notCollected("replicationGroups", noCache),
     cacheWanted
@@ -133,16 +147,22 @@ export async function collectPartition(job: PartitionJob): Promise<InventoryPart
             await allPages(
               limit,
               // Node endpoints (ports) and member clusters' security groups come only with ShowCacheNodeInfo.
-              paginateDescribeCacheClusters({ client: elasticache, pageSize: PAGE_SIZE.elasticache, withCommand: freshInput }, { ShowCacheNodeInfo: true }),
+              paginateDescribeCacheClusters(
+                { client: elasticache, pageSize: PAGE_SIZE.elasticache, withCommand: freshInput },
+                { ShowCacheNodeInfo: true },
+              ),
             )
           ).flatMap((p) => toWire(p.CacheClusters ?? [])),
         )
       : notCollected("cacheClusters", noCache),
     cacheWanted
       ? attempt("serverlessCaches", undefined, async () =>
-          (await allPages(limit, paginateDescribeServerlessCaches({ client: elasticache, pageSize: PAGE_SIZE.serverlessCaches, withCommand: freshInput }, {}))).flatMap((p) =>
-            toWire(p.ServerlessCaches ?? []),
-          ),
+          (
+            await allPages(
+              limit,
+              paginateDescribeServerlessCaches({ client: elasticache, pageSize: PAGE_SIZE.serverlessCaches, withCommand: freshInput }, {}),
+            )
+          ).flatMap((p) => toWire(p.ServerlessCaches ?? [])),
         )
       : notCollected("serverlessCaches", noCache),
     describeSecrets(secretsFor(config, account, region)),
@@ -150,7 +170,15 @@ export async function collectPartition(job: PartitionJob): Promise<InventoryPart
 
   async function describeSecrets(list: SecretToDescribe[]): Promise<Record<string, Observed<WireSecret>>> {
     const entries = await Promise.all(
-      list.map(async (s) => [s.name, await attempt("secrets", s.name, () => limit(async () => toWire(await secrets.send(new DescribeSecretCommand({ SecretId: s.secretId })))))] as const),
+      list.map(
+        async (s) =>
+          [
+            s.name,
+            await attempt("secrets", s.name, () =>
+              limit(async () => toWire(await secrets.send(new DescribeSecretCommand({ SecretId: s.secretId })))),
+            ),
+          ] as const,
+      ),
     );
     return Object.fromEntries(entries);
   }
@@ -159,11 +187,14 @@ export async function collectPartition(job: PartitionJob): Promise<InventoryPart
   const redisLike = (engine: string | undefined) => engine === undefined || /^(redis|valkey)$/i.test(engine);
   const tagCandidates: { id: string; arn: string }[] = [];
   if (tag) {
-    for (const g of replicationGroups.ok ? replicationGroups.value : []) if (g.ReplicationGroupId && g.ARN) tagCandidates.push({ id: g.ReplicationGroupId, arn: g.ARN });
+    for (const g of replicationGroups.ok ? replicationGroups.value : [])
+      if (g.ReplicationGroupId && g.ARN) tagCandidates.push({ id: g.ReplicationGroupId, arn: g.ARN });
     for (const c of cacheClusters.ok ? cacheClusters.value : []) {
-      if (c.CacheClusterId && c.ARN && !c.ReplicationGroupId && redisLike(c.Engine)) tagCandidates.push({ id: c.CacheClusterId, arn: c.ARN });
+      if (c.CacheClusterId && c.ARN && !c.ReplicationGroupId && redisLike(c.Engine))
+        tagCandidates.push({ id: c.CacheClusterId, arn: c.ARN });
     }
-    for (const s of serverlessCaches.ok ? serverlessCaches.value : []) if (s.ServerlessCacheName && s.ARN && redisLike(s.Engine)) tagCandidates.push({ id: s.ServerlessCacheName, arn: s.ARN });
+    for (const s of serverlessCaches.ok ? serverlessCaches.value : [])
+      if (s.ServerlessCacheName && s.ARN && redisLike(s.Engine)) tagCandidates.push({ id: s.ServerlessCacheName, arn: s.ARN });
   }
   const arnOf = new Map(tagCandidates.map((c) => [c.id, c.arn]));
   const cacheTags = await keyed<WireCacheTag[]>("cacheTags", [...arnOf.keys()], (id) =>
@@ -202,12 +233,23 @@ export async function collectPartition(job: PartitionJob): Promise<InventoryPart
       // GroupIds cannot be combined with MaxResults; the group-id filter can.
       const pages = await Promise.all(
         chunk(ids, EC2_FILTER_VALUES_MAX).map((values) =>
-          allPages(limit, paginateDescribeSecurityGroups({ client: ec2, pageSize: PAGE_SIZE.securityGroups, withCommand: freshInput }, { Filters: [{ Name: "group-id", Values: values }] })),
+          allPages(
+            limit,
+            paginateDescribeSecurityGroups(
+              { client: ec2, pageSize: PAGE_SIZE.securityGroups, withCommand: freshInput },
+              { Filters: [{ Name: "group-id", Values: values }] },
+            ),
+          ),
         ),
       );
       groups = pages.flat().flatMap((p) => p.SecurityGroups ?? []);
     } else {
-      groups = (await allPages(limit, paginateDescribeSecurityGroups({ client: ec2, pageSize: PAGE_SIZE.securityGroups, withCommand: freshInput }, {}))).flatMap((p) => p.SecurityGroups ?? []);
+      groups = (
+        await allPages(
+          limit,
+          paginateDescribeSecurityGroups({ client: ec2, pageSize: PAGE_SIZE.securityGroups, withCommand: freshInput }, {}),
+        )
+      ).flatMap((p) => p.SecurityGroups ?? []);
     }
     return toWire(groups.filter((g) => wanted.has(g.GroupId ?? "")));
   };
@@ -218,15 +260,26 @@ export async function collectPartition(job: PartitionJob): Promise<InventoryPart
     const wanted = new Set(needs.userGroupIds);
     const [groups, allUsers] = await Promise.all([
       attempt("userGroups", undefined, async () =>
-        (await allPages(limit, paginateDescribeUserGroups({ client: elasticache, pageSize: PAGE_SIZE.elasticache, withCommand: freshInput }, {})))
+        (
+          await allPages(
+            limit,
+            paginateDescribeUserGroups({ client: elasticache, pageSize: PAGE_SIZE.elasticache, withCommand: freshInput }, {}),
+          )
+        )
           .flatMap((p) => toWire(p.UserGroups ?? []))
           .filter((g) => wanted.has(g.UserGroupId ?? "")),
       ),
       attempt("users", undefined, async () =>
-        (await allPages(limit, paginateDescribeUsers({ client: elasticache, pageSize: PAGE_SIZE.elasticache, withCommand: freshInput }, {}))).flatMap((p) => toWire(p.Users ?? [])),
+        (
+          await allPages(
+            limit,
+            paginateDescribeUsers({ client: elasticache, pageSize: PAGE_SIZE.elasticache, withCommand: freshInput }, {}),
+          )
+        ).flatMap((p) => toWire(p.Users ?? [])),
       ),
     ]);
-    if (!groups.ok) return { userGroups: groups, users: allUsers.ok ? notCollected("users", "the user groups could not be described") : allUsers };
+    if (!groups.ok)
+      return { userGroups: groups, users: allUsers.ok ? notCollected("users", "the user groups could not be described") : allUsers };
     if (!allUsers.ok) return { userGroups: groups, users: allUsers };
     const members = new Set(groups.value.flatMap((g) => g.UserIds ?? []));
     return { userGroups: groups, users: { ok: true, value: allUsers.value.filter((u) => members.has(u.UserId ?? "")) } };
@@ -235,15 +288,24 @@ export async function collectPartition(job: PartitionJob): Promise<InventoryPart
   const [securityGroups, dbParameters, dbClusterParameters, rbac] = await Promise.all([
     attempt("securityGroups", undefined, describeGroups),
     keyed<WireParameter[]>("dbParameters", needs.dbParameterGroups, async (name) =>
-      (await allPages(limit, paginateDescribeDBParameters({ client: rds, pageSize: PAGE_SIZE.dbParameters, withCommand: freshInput }, { DBParameterGroupName: name }))).flatMap((p) =>
-        toWire(p.Parameters ?? []),
-      ),
+      (
+        await allPages(
+          limit,
+          paginateDescribeDBParameters(
+            { client: rds, pageSize: PAGE_SIZE.dbParameters, withCommand: freshInput },
+            { DBParameterGroupName: name },
+          ),
+        )
+      ).flatMap((p) => toWire(p.Parameters ?? [])),
     ),
     keyed<WireParameter[]>("dbClusterParameters", needs.dbClusterParameterGroups, async (name) =>
       (
         await allPages(
           limit,
-          paginateDescribeDBClusterParameters({ client: rds, pageSize: PAGE_SIZE.dbParameters, withCommand: freshInput }, { DBClusterParameterGroupName: name }),
+          paginateDescribeDBClusterParameters(
+            { client: rds, pageSize: PAGE_SIZE.dbParameters, withCommand: freshInput },
+            { DBClusterParameterGroupName: name },
+          ),
         )
       ).flatMap((p) => toWire(p.Parameters ?? [])),
     ),
@@ -251,17 +313,32 @@ export async function collectPartition(job: PartitionJob): Promise<InventoryPart
   ]);
 
   // 5. Prefix lists the in-scope groups' ingress rules reference, once each.
-  const prefixListEntries = await keyed<WirePrefixListEntry[]>("prefixListEntries", securityGroups.ok ? prefixListIdsOf(securityGroups.value) : [], async (id) =>
-    (await allPages(limit, paginateGetManagedPrefixListEntries({ client: ec2, pageSize: PAGE_SIZE.prefixListEntries, withCommand: freshInput }, { PrefixListId: id }))).flatMap((p) =>
-      toWire(p.Entries ?? []),
-    ),
+  const prefixListEntries = await keyed<WirePrefixListEntry[]>(
+    "prefixListEntries",
+    securityGroups.ok ? prefixListIdsOf(securityGroups.value) : [],
+    async (id) =>
+      (
+        await allPages(
+          limit,
+          paginateGetManagedPrefixListEntries(
+            { client: ec2, pageSize: PAGE_SIZE.prefixListEntries, withCommand: freshInput },
+            { PrefixListId: id },
+          ),
+        )
+      ).flatMap((p) => toWire(p.Entries ?? [])),
   );
 
   return { ...partition, securityGroups, dbParameters, dbClusterParameters, prefixListEntries, ...rbac };
 }
 
 /** A partition of an account that could not be reached at all: every part says why. */
-export function unreachablePartition(config: Config, account: string, region: string, capturedAt: string, cause: Omit<ObservationError, "region">): InventoryPartition {
+export function unreachablePartition(
+  config: Config,
+  account: string,
+  region: string,
+  capturedAt: string,
+  cause: Omit<ObservationError, "region">,
+): InventoryPartition {
   const error: ObservationError = { ...cause, region };
   const failed = { ok: false as const, error };
   return {

@@ -8,7 +8,17 @@ import { parseConfig } from "../../../../lib/audit/config/load.js";
 import type { ConfigInput } from "../../../../lib/audit/config/schema.js";
 import { collectInventory } from "../../../../lib/audit/inventory/aws/index.js";
 import { ACCOUNT, dbInstance, OTHER_ACCOUNT, parameters, secret, securityGroup } from "./aws-shapes.js";
-import { assumedKeyOf, awsError, BASE_CREDENTIALS, ec2Mock, installFakeAws, rdsMock, resetFakeAws, secretsMock, stsMock } from "./fake-aws.js";
+import {
+  assumedKeyOf,
+  awsError,
+  BASE_CREDENTIALS,
+  ec2Mock,
+  installFakeAws,
+  rdsMock,
+  resetFakeAws,
+  secretsMock,
+  stsMock,
+} from "./fake-aws.js";
 
 const config = (input: Partial<ConfigInput>) => parseConfig({ version: 1, ...input }, "test.yaml");
 const deps = { credentials: BASE_CREDENTIALS, now: () => new Date("2025-06-01T10:00:00Z") };
@@ -27,7 +37,11 @@ describe("collectInventory: regions", () => {
     installFakeAws({
       regions: { [`${ACCOUNT}/eu-west-1`]: region(ACCOUNT, "eu-west-1"), [`${ACCOUNT}/us-east-1`]: region(ACCOUNT, "us-east-1") },
       failures: {
-        [`${ACCOUNT}/us-east-1/ec2:DescribeSecurityGroups`]: awsError("UnauthorizedOperation", "You are not authorized to perform this operation.", 403),
+        [`${ACCOUNT}/us-east-1/ec2:DescribeSecurityGroups`]: awsError(
+          "UnauthorizedOperation",
+          "You are not authorized to perform this operation.",
+          403,
+        ),
       },
     });
     const cfg = config({ aws: { regions: ["eu-west-1", "us-east-1"] }, targets: { rds: ["queue-db"] } });
@@ -54,7 +68,13 @@ describe("collectInventory: regions", () => {
   it("names the parameter group in the source of a failed DescribeDBParameters", async () => {
     installFakeAws({
       regions: { [`${ACCOUNT}/eu-west-1`]: region(ACCOUNT, "eu-west-1") },
-      failures: { [`${ACCOUNT}/eu-west-1/rds:DescribeDBParameters`]: awsError("AccessDenied", "User is not authorized to perform: rds:DescribeDBParameters", 403) },
+      failures: {
+        [`${ACCOUNT}/eu-west-1/rds:DescribeDBParameters`]: awsError(
+          "AccessDenied",
+          "User is not authorized to perform: rds:DescribeDBParameters",
+          403,
+        ),
+      },
     });
     const { partitions } = await collectInventory(config({ aws: { regions: ["eu-west-1"] }, targets: { rds: ["queue-db"] } }), deps);
     expect(partitions[0]?.dbParameters["default.postgres14"]).toEqual({
@@ -73,7 +93,10 @@ describe("collectInventory: regions", () => {
     expect(secretsMock).toHaveReceivedCommandTimes(DescribeSecretCommand, 3);
     expect(eu?.secrets["queue-db/app"]?.ok).toBe(true);
     expect(Object.keys(us?.secrets ?? {})).toEqual(["jobs-redis/auditor"]);
-    expect(us?.secrets["jobs-redis/auditor"]).toEqual({ ok: false, error: expect.objectContaining({ code: "ResourceNotFoundException", source: "secretsmanager:DescribeSecret jobs-redis/auditor" }) });
+    expect(us?.secrets["jobs-redis/auditor"]).toEqual({
+      ok: false,
+      error: expect.objectContaining({ code: "ResourceNotFoundException", source: "secretsmanager:DescribeSecret jobs-redis/auditor" }),
+    });
   });
 });
 
@@ -83,17 +106,30 @@ describe("collectInventory: accounts", () => {
 
   it("assumes each account's role as queue-auditor and collects that account with the role's credentials", async () => {
     installFakeAws({
-      regions: { [`${ACCOUNT}/eu-west-1`]: region(ACCOUNT, "eu-west-1"), [`${OTHER_ACCOUNT}/eu-west-1`]: region(OTHER_ACCOUNT, "eu-west-1") },
+      regions: {
+        [`${ACCOUNT}/eu-west-1`]: region(ACCOUNT, "eu-west-1"),
+        [`${OTHER_ACCOUNT}/eu-west-1`]: region(OTHER_ACCOUNT, "eu-west-1"),
+      },
       roles: { [roleA]: ACCOUNT, [roleB]: OTHER_ACCOUNT },
     });
     const cfg = config({
-      aws: { regions: ["eu-west-1"], accounts: [{ id: ACCOUNT, roleArn: roleA }, { id: OTHER_ACCOUNT, roleArn: roleB, externalId: "queue-audit-7f3e" }] },
+      aws: {
+        regions: ["eu-west-1"],
+        accounts: [
+          { id: ACCOUNT, roleArn: roleA },
+          { id: OTHER_ACCOUNT, roleArn: roleB, externalId: "queue-audit-7f3e" },
+        ],
+      },
       targets: { rds: ["queue-db"] },
     });
 
     const { partitions } = await collectInventory(cfg, deps);
 
-    expect(stsMock).toHaveReceivedCommandWith(AssumeRoleCommand, { RoleArn: roleA, RoleSessionName: "queue-auditor", DurationSeconds: 900 });
+    expect(stsMock).toHaveReceivedCommandWith(AssumeRoleCommand, {
+      RoleArn: roleA,
+      RoleSessionName: "queue-auditor",
+      DurationSeconds: 900,
+    });
     expect(stsMock.commandCalls(AssumeRoleCommand).map((c) => c.args[0].input)).toContainEqual({
       RoleArn: roleB,
       RoleSessionName: "queue-auditor",
@@ -106,7 +142,14 @@ describe("collectInventory: accounts", () => {
     ]);
     // Every RDS and EC2 call carried the assumed role's keys of the account it was for.
     const keysUsed = async (calls: { thisValue: unknown }[]) =>
-      Promise.all(calls.map(async (c) => (await (c.thisValue as { config: { credentials: () => Promise<{ accessKeyId: string; sessionToken?: string }> } }).config.credentials())));
+      Promise.all(
+        calls.map(
+          async (c) =>
+            await (
+              c.thisValue as { config: { credentials: () => Promise<{ accessKeyId: string; sessionToken?: string }> } }
+            ).config.credentials(),
+        ),
+      );
     const rdsKeys = await keysUsed(rdsMock.commandCalls(DescribeDBInstancesCommand));
     expect(rdsKeys.map((k) => [k.accessKeyId, k.sessionToken]).sort()).toEqual([
       [assumedKeyOf(ACCOUNT), `token-${ACCOUNT}`],
@@ -118,11 +161,20 @@ describe("collectInventory: accounts", () => {
 
   it("turns a role that cannot be assumed into ERROR parts for that account only", async () => {
     installFakeAws({
-      regions: { [`${ACCOUNT}/eu-west-1`]: region(ACCOUNT, "eu-west-1"), [`${OTHER_ACCOUNT}/eu-west-1`]: region(OTHER_ACCOUNT, "eu-west-1") },
+      regions: {
+        [`${ACCOUNT}/eu-west-1`]: region(ACCOUNT, "eu-west-1"),
+        [`${OTHER_ACCOUNT}/eu-west-1`]: region(OTHER_ACCOUNT, "eu-west-1"),
+      },
       roles: { [roleA]: ACCOUNT },
     });
     const cfg = config({
-      aws: { regions: ["eu-west-1"], accounts: [{ id: ACCOUNT, roleArn: roleA }, { id: OTHER_ACCOUNT, roleArn: roleB }] },
+      aws: {
+        regions: ["eu-west-1"],
+        accounts: [
+          { id: ACCOUNT, roleArn: roleA },
+          { id: OTHER_ACCOUNT, roleArn: roleB },
+        ],
+      },
       targets: { rds: ["queue-db"] },
       credentials: { secrets: ["queue-db/app"] },
     });
@@ -137,7 +189,14 @@ describe("collectInventory: accounts", () => {
       region: "eu-west-1",
       reason: expect.stringContaining(`role ${roleB} could not be assumed: access denied`),
     };
-    for (const part of [b?.dbInstances, b?.dbClusters, b?.securityGroups, b?.replicationGroups, b?.userGroups, b?.secrets["queue-db/app"]]) {
+    for (const part of [
+      b?.dbInstances,
+      b?.dbClusters,
+      b?.securityGroups,
+      b?.replicationGroups,
+      b?.userGroups,
+      b?.secrets["queue-db/app"],
+    ]) {
       expect(part).toEqual({ ok: false, error });
     }
     expect(rdsMock.commandCalls(DescribeDBInstancesCommand)).toHaveLength(1);
@@ -145,8 +204,14 @@ describe("collectInventory: accounts", () => {
 
   it("refuses to audit an account without a role when the credentials belong to another account", async () => {
     installFakeAws({ regions: {} });
-    const { partitions } = await collectInventory(config({ aws: { regions: ["eu-west-1"], accounts: [{ id: OTHER_ACCOUNT }] }, targets: { rds: ["queue-db"] } }), deps);
-    expect(partitions[0]?.dbInstances).toEqual({ ok: false, error: expect.objectContaining({ code: "AccountMismatch", account: OTHER_ACCOUNT }) });
+    const { partitions } = await collectInventory(
+      config({ aws: { regions: ["eu-west-1"], accounts: [{ id: OTHER_ACCOUNT }] }, targets: { rds: ["queue-db"] } }),
+      deps,
+    );
+    expect(partitions[0]?.dbInstances).toEqual({
+      ok: false,
+      error: expect.objectContaining({ code: "AccountMismatch", account: OTHER_ACCOUNT }),
+    });
     expect(rdsMock.calls()).toHaveLength(0);
   });
 });

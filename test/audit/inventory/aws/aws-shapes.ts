@@ -10,7 +10,18 @@ import type { DescribeSecretResponse } from "@aws-sdk/client-secrets-manager";
 export const ACCOUNT = "111122223333";
 export const OTHER_ACCOUNT = "444455556666";
 
-export function securityGroup(groupId: string, opts: { account?: string; region?: string; vpcId?: string; port?: number; cidr?: string; prefixListIds?: string[]; sourceGroup?: string } = {}): SecurityGroup {
+export function securityGroup(
+  groupId: string,
+  opts: {
+    account?: string;
+    region?: string;
+    vpcId?: string;
+    port?: number;
+    cidr?: string;
+    prefixListIds?: string[];
+    sourceGroup?: string;
+  } = {},
+): SecurityGroup {
   const port = opts.port ?? 5432;
   return {
     GroupId: groupId,
@@ -30,12 +41,26 @@ export function securityGroup(groupId: string, opts: { account?: string; region?
         UserIdGroupPairs: opts.sourceGroup ? [{ GroupId: opts.sourceGroup, UserId: opts.account ?? ACCOUNT }] : [],
       },
     ],
-    IpPermissionsEgress: [{ IpProtocol: "-1", IpRanges: [{ CidrIp: "0.0.0.0/0" }], Ipv6Ranges: [], PrefixListIds: [], UserIdGroupPairs: [] }],
+    IpPermissionsEgress: [
+      { IpProtocol: "-1", IpRanges: [{ CidrIp: "0.0.0.0/0" }], Ipv6Ranges: [], PrefixListIds: [], UserIdGroupPairs: [] },
+    ],
     Tags: [],
   };
 }
 
-export function dbInstance(id: string, opts: { account?: string; region?: string; groups?: string[]; parameterGroup?: string; clusterId?: string; engine?: string; version?: string; tags?: { Key: string; Value: string }[] } = {}): DBInstance {
+export function dbInstance(
+  id: string,
+  opts: {
+    account?: string;
+    region?: string;
+    groups?: string[];
+    parameterGroup?: string;
+    clusterId?: string;
+    engine?: string;
+    version?: string;
+    tags?: { Key: string; Value: string }[];
+  } = {},
+): DBInstance {
   const region = opts.region ?? "eu-west-1";
   const account = opts.account ?? ACCOUNT;
   return {
@@ -60,7 +85,17 @@ export function dbInstance(id: string, opts: { account?: string; region?: string
   };
 }
 
-export function dbCluster(id: string, opts: { account?: string; region?: string; groups?: string[]; parameterGroup?: string; members?: string[]; tags?: { Key: string; Value: string }[] } = {}): DBCluster {
+export function dbCluster(
+  id: string,
+  opts: {
+    account?: string;
+    region?: string;
+    groups?: string[];
+    parameterGroup?: string;
+    members?: string[];
+    tags?: { Key: string; Value: string }[];
+  } = {},
+): DBCluster {
   const region = opts.region ?? "eu-west-1";
   return {
     DBClusterIdentifier: id,
@@ -72,7 +107,12 @@ export function dbCluster(id: string, opts: { account?: string; region?: string;
     ClusterCreateTime: new Date("2023-11-20T14:00:00Z"),
     DBClusterParameterGroup: opts.parameterGroup ?? "default.aurora-postgresql15",
     VpcSecurityGroups: (opts.groups ?? ["sg-0a1b2c3d4e5f60002"]).map((VpcSecurityGroupId) => ({ VpcSecurityGroupId, Status: "active" })),
-    DBClusterMembers: (opts.members ?? []).map((DBInstanceIdentifier, i) => ({ DBInstanceIdentifier, IsClusterWriter: i === 0, DBClusterParameterGroupStatus: "in-sync", PromotionTier: 1 })),
+    DBClusterMembers: (opts.members ?? []).map((DBInstanceIdentifier, i) => ({
+      DBInstanceIdentifier,
+      IsClusterWriter: i === 0,
+      DBClusterParameterGroupStatus: "in-sync",
+      PromotionTier: 1,
+    })),
     StorageEncrypted: true,
     IAMDatabaseAuthenticationEnabled: true,
     EnabledCloudwatchLogsExports: ["postgresql"],
@@ -94,7 +134,10 @@ export function parameters(values: Record<string, string | undefined>): Paramete
   }));
 }
 
-export function replicationGroup(id: string, opts: { account?: string; region?: string; members?: string[]; userGroupIds?: string[] } = {}): ReplicationGroup {
+export function replicationGroup(
+  id: string,
+  opts: { account?: string; region?: string; members?: string[]; userGroupIds?: string[] } = {},
+): ReplicationGroup {
   const region = opts.region ?? "eu-west-1";
   const members = opts.members ?? [`${id}-001`];
   return {
@@ -102,7 +145,13 @@ export function replicationGroup(id: string, opts: { account?: string; region?: 
     Description: "job queue",
     Status: "available",
     MemberClusters: members,
-    NodeGroups: [{ NodeGroupId: "0001", Status: "available", PrimaryEndpoint: { Address: `master.${id}.abcdef.euw1.cache.amazonaws.com`, Port: 6379 } }],
+    NodeGroups: [
+      {
+        NodeGroupId: "0001",
+        Status: "available",
+        PrimaryEndpoint: { Address: `master.${id}.abcdef.euw1.cache.amazonaws.com`, Port: 6379 },
+      },
+    ],
     AutomaticFailover: "enabled",
     ClusterEnabled: false,
     CacheNodeType: "cache.t4g.small",
@@ -119,7 +168,10 @@ export function replicationGroup(id: string, opts: { account?: string; region?: 
   };
 }
 
-export function cacheCluster(id: string, opts: { account?: string; region?: string; replicationGroupId?: string; engine?: string; groups?: string[] } = {}): CacheCluster {
+export function cacheCluster(
+  id: string,
+  opts: { account?: string; region?: string; replicationGroupId?: string; engine?: string; groups?: string[] } = {},
+): CacheCluster {
   const region = opts.region ?? "eu-west-1";
   const port = opts.engine === "memcached" ? 11211 : 6379;
   return {
@@ -130,7 +182,13 @@ export function cacheCluster(id: string, opts: { account?: string; region?: stri
     CacheClusterStatus: "available",
     NumCacheNodes: 1,
     CacheClusterCreateTime: new Date("2023-06-01T12:00:00Z"),
-    CacheNodes: [{ CacheNodeId: "0001", CacheNodeStatus: "available", Endpoint: { Address: `${id}.abcdef.0001.euw1.cache.amazonaws.com`, Port: port } }],
+    CacheNodes: [
+      {
+        CacheNodeId: "0001",
+        CacheNodeStatus: "available",
+        Endpoint: { Address: `${id}.abcdef.0001.euw1.cache.amazonaws.com`, Port: port },
+      },
+    ],
     SecurityGroups: (opts.groups ?? ["sg-0a1b2c3d4e5f60003"]).map((SecurityGroupId) => ({ SecurityGroupId, Status: "active" })),
     ARN: `arn:aws:elasticache:${region}:${opts.account ?? ACCOUNT}:cluster:${id}`,
     TransitEncryptionEnabled: true,
@@ -140,7 +198,10 @@ export function cacheCluster(id: string, opts: { account?: string; region?: stri
   };
 }
 
-export function serverlessCache(name: string, opts: { account?: string; region?: string; engine?: string; userGroupId?: string } = {}): ServerlessCache {
+export function serverlessCache(
+  name: string,
+  opts: { account?: string; region?: string; engine?: string; userGroupId?: string } = {},
+): ServerlessCache {
   const region = opts.region ?? "eu-west-1";
   return {
     ServerlessCacheName: name,
@@ -156,7 +217,14 @@ export function serverlessCache(name: string, opts: { account?: string; region?:
 }
 
 export function userGroup(id: string, userIds: string[]): UserGroup {
-  return { UserGroupId: id, Status: "active", Engine: "redis", UserIds: userIds, ReplicationGroups: [], ARN: `arn:aws:elasticache:eu-west-1:${ACCOUNT}:usergroup:${id}` };
+  return {
+    UserGroupId: id,
+    Status: "active",
+    Engine: "redis",
+    UserIds: userIds,
+    ReplicationGroups: [],
+    ARN: `arn:aws:elasticache:eu-west-1:${ACCOUNT}:usergroup:${id}`,
+  };
 }
 
 export function user(id: string, name: string, type: "password" | "no-password" | "iam", accessString: string): User {

@@ -5,7 +5,16 @@ import { DescribeDBClusterParametersCommand, DescribeDBParametersCommand } from 
 import { afterEach, describe, expect, it } from "vitest";
 import { parseConfig } from "../../../../lib/audit/config/load.js";
 import { collectInventory } from "../../../../lib/audit/inventory/aws/index.js";
-import { ACCOUNT, cacheCluster, dbCluster, dbInstance, parameters, replicationGroup, securityGroup, serverlessCache } from "./aws-shapes.js";
+import {
+  ACCOUNT,
+  cacheCluster,
+  dbCluster,
+  dbInstance,
+  parameters,
+  replicationGroup,
+  securityGroup,
+  serverlessCache,
+} from "./aws-shapes.js";
 import { BASE_CREDENTIALS, cacheMock, ec2Mock, installFakeAws, rdsMock, resetFakeAws } from "./fake-aws.js";
 
 const deps = { credentials: BASE_CREDENTIALS };
@@ -26,7 +35,10 @@ describe("collectInventory: call counts (no N+1)", () => {
         },
       },
     });
-    const cfg = parseConfig({ version: 1, aws: { regions: ["eu-west-1"] }, targets: { tag: { key: TAG.Key, value: TAG.Value } } }, "test.yaml");
+    const cfg = parseConfig(
+      { version: 1, aws: { regions: ["eu-west-1"] }, targets: { tag: { key: TAG.Key, value: TAG.Value } } },
+      "test.yaml",
+    );
 
     const { partitions } = await collectInventory(cfg, deps);
 
@@ -50,25 +62,43 @@ describe("collectInventory: call counts (no N+1)", () => {
             dbInstance("c", { parameterGroup: "default.postgres14", groups: [groups[2] as string] }),
             dbInstance("aurora-1", { clusterId: "aurora", parameterGroup: "default.aurora-postgresql15", groups: [groups[0] as string] }),
           ],
-          dbClusters: [dbCluster("aurora", { members: ["aurora-1"], groups: [groups[0] as string] }), dbCluster("aurora-2", { groups: [groups[1] as string] })],
-          dbParameters: { "pg14-queue": parameters({}), "default.postgres14": parameters({}), "default.aurora-postgresql15": parameters({}) },
+          dbClusters: [
+            dbCluster("aurora", { members: ["aurora-1"], groups: [groups[0] as string] }),
+            dbCluster("aurora-2", { groups: [groups[1] as string] }),
+          ],
+          dbParameters: {
+            "pg14-queue": parameters({}),
+            "default.postgres14": parameters({}),
+            "default.aurora-postgresql15": parameters({}),
+          },
           dbClusterParameters: { "default.aurora-postgresql15": parameters({ "rds.force_ssl": "1" }) },
           securityGroups: groups.map((g) => securityGroup(g, { prefixListIds: ["pl-0a1b2c3d4e5f60001", "pl-0a1b2c3d4e5f60002"] })),
           prefixLists: { "pl-0a1b2c3d4e5f60001": [{ Cidr: "10.1.0.0/16" }], "pl-0a1b2c3d4e5f60002": [{ Cidr: "10.2.0.0/16" }] },
         },
       },
     });
-    const cfg = parseConfig({ version: 1, aws: { regions: ["eu-west-1"] }, targets: { rds: ["a", "b", "c", "aurora", "aurora-2"] } }, "test.yaml");
+    const cfg = parseConfig(
+      { version: 1, aws: { regions: ["eu-west-1"] }, targets: { rds: ["a", "b", "c", "aurora", "aurora-2"] } },
+      "test.yaml",
+    );
 
     await collectInventory(cfg, deps);
 
-    const names = rdsMock.commandCalls(DescribeDBParametersCommand).map((c) => c.args[0].input.DBParameterGroupName).sort();
+    const names = rdsMock
+      .commandCalls(DescribeDBParametersCommand)
+      .map((c) => c.args[0].input.DBParameterGroupName)
+      .sort();
     expect(names).toEqual(["default.aurora-postgresql15", "default.postgres14", "pg14-queue"]);
-    expect(rdsMock).toHaveReceivedCommandExactlyOnceWith(DescribeDBClusterParametersCommand, { DBClusterParameterGroupName: "default.aurora-postgresql15", MaxRecords: 100 });
-    expect(ec2Mock.commandCalls(GetManagedPrefixListEntriesCommand).map((c) => c.args[0].input.PrefixListId).sort()).toEqual([
-      "pl-0a1b2c3d4e5f60001",
-      "pl-0a1b2c3d4e5f60002",
-    ]);
+    expect(rdsMock).toHaveReceivedCommandExactlyOnceWith(DescribeDBClusterParametersCommand, {
+      DBClusterParameterGroupName: "default.aurora-postgresql15",
+      MaxRecords: 100,
+    });
+    expect(
+      ec2Mock
+        .commandCalls(GetManagedPrefixListEntriesCommand)
+        .map((c) => c.args[0].input.PrefixListId)
+        .sort(),
+    ).toEqual(["pl-0a1b2c3d4e5f60001", "pl-0a1b2c3d4e5f60002"]);
   });
 
   it("lists tags only for tag selection, and only of Redis/Valkey caches", async () => {
@@ -86,16 +116,27 @@ describe("collectInventory: call counts (no N+1)", () => {
         },
       },
     });
-    const byTag = parseConfig({ version: 1, aws: { regions: ["eu-west-1"] }, targets: { tag: { key: TAG.Key, value: TAG.Value } } }, "test.yaml");
+    const byTag = parseConfig(
+      { version: 1, aws: { regions: ["eu-west-1"] }, targets: { tag: { key: TAG.Key, value: TAG.Value } } },
+      "test.yaml",
+    );
 
     const { partitions } = await collectInventory(byTag, deps);
 
-    expect(cacheMock.commandCalls(ListTagsForResourceCommand).map((c) => c.args[0].input)).toEqual([{ ResourceName: redis.ARN }, { ResourceName: valkey.ARN }]);
+    expect(cacheMock.commandCalls(ListTagsForResourceCommand).map((c) => c.args[0].input)).toEqual([
+      { ResourceName: redis.ARN },
+      { ResourceName: valkey.ARN },
+    ]);
     expect(Object.keys(partitions[0]?.cacheTags ?? {})).toEqual(["jobs-redis", "jobs-valkey"]);
 
     resetFakeAws();
-    installFakeAws({ regions: { [`${ACCOUNT}/eu-west-1`]: { replicationGroups: [redis], cacheClusters: [], serverlessCaches: [valkey] } } });
-    await collectInventory(parseConfig({ version: 1, aws: { regions: ["eu-west-1"] }, targets: { elasticache: ["jobs-redis"] } }, "test.yaml"), deps);
+    installFakeAws({
+      regions: { [`${ACCOUNT}/eu-west-1`]: { replicationGroups: [redis], cacheClusters: [], serverlessCaches: [valkey] } },
+    });
+    await collectInventory(
+      parseConfig({ version: 1, aws: { regions: ["eu-west-1"] }, targets: { elasticache: ["jobs-redis"] } }, "test.yaml"),
+      deps,
+    );
     expect(cacheMock).toHaveReceivedCommandTimes(ListTagsForResourceCommand, 0);
   });
 });

@@ -116,18 +116,23 @@ export function installFakeAws(world: FakeAws): void {
     };
 
   ec2Mock.on(DescribeSecurityGroupsCommand).callsFake(
-    serve("ec2:DescribeSecurityGroups", (input: { GroupIds?: string[]; Filters?: { Name: string; Values: string[] }[]; MaxResults?: number; NextToken?: string }, s) => {
-      if (input.GroupIds && input.MaxResults !== undefined) throw awsError("InvalidParameterCombination", "The parameter groupIds cannot be used with the parameter maxResults");
-      const size = checkSize(input.MaxResults, 5, 1000, "MaxResults");
-      let groups = s.securityGroups ?? [];
-      for (const f of input.Filters ?? []) {
-        if (f.Values.length > 200) throw awsError("FilterLimitExceeded", "The maximum number of filter values specified on a single call is 200");
-        if (f.Name === "group-id") groups = groups.filter((g) => f.Values.includes(g.GroupId ?? ""));
-      }
-      if (input.GroupIds) groups = groups.filter((g) => input.GroupIds?.includes(g.GroupId ?? ""));
-      const p = page(groups, size, input.NextToken);
-      return { SecurityGroups: p.items, ...(p.next ? { NextToken: p.next } : {}), $metadata: {} };
-    }),
+    serve(
+      "ec2:DescribeSecurityGroups",
+      (input: { GroupIds?: string[]; Filters?: { Name: string; Values: string[] }[]; MaxResults?: number; NextToken?: string }, s) => {
+        if (input.GroupIds && input.MaxResults !== undefined)
+          throw awsError("InvalidParameterCombination", "The parameter groupIds cannot be used with the parameter maxResults");
+        const size = checkSize(input.MaxResults, 5, 1000, "MaxResults");
+        let groups = s.securityGroups ?? [];
+        for (const f of input.Filters ?? []) {
+          if (f.Values.length > 200)
+            throw awsError("FilterLimitExceeded", "The maximum number of filter values specified on a single call is 200");
+          if (f.Name === "group-id") groups = groups.filter((g) => f.Values.includes(g.GroupId ?? ""));
+        }
+        if (input.GroupIds) groups = groups.filter((g) => input.GroupIds?.includes(g.GroupId ?? ""));
+        const p = page(groups, size, input.NextToken);
+        return { SecurityGroups: p.items, ...(p.next ? { NextToken: p.next } : {}), $metadata: {} };
+      },
+    ),
   );
   ec2Mock.on(GetManagedPrefixListEntriesCommand).callsFake(
     serve("ec2:GetManagedPrefixListEntries", (input: { PrefixListId: string; MaxResults?: number; NextToken?: string }, s) => {
@@ -156,13 +161,16 @@ export function installFakeAws(world: FakeAws): void {
   rdsMock.on(DescribeDBClusterParametersCommand).callsFake(
     serve("rds:DescribeDBClusterParameters", (input: { DBClusterParameterGroupName: string; MaxRecords?: number; Marker?: string }, s) => {
       const params = s.dbClusterParameters?.[input.DBClusterParameterGroupName];
-      if (!params) throw awsError("DBParameterGroupNotFound", `DBClusterParameterGroup not found: ${input.DBClusterParameterGroupName}`, 404);
+      if (!params)
+        throw awsError("DBParameterGroupNotFound", `DBClusterParameterGroup not found: ${input.DBClusterParameterGroupName}`, 404);
       const p = page(params, checkSize(input.MaxRecords, 20, 100, "MaxRecords"), input.Marker);
       return { Parameters: p.items, ...(p.next ? { Marker: p.next } : {}), $metadata: {} };
     }),
   );
 
-  cacheMock.on(DescribeReplicationGroupsCommand).callsFake(rdsList("elasticache:DescribeReplicationGroups", "ReplicationGroups", (s) => s.replicationGroups ?? []));
+  cacheMock
+    .on(DescribeReplicationGroupsCommand)
+    .callsFake(rdsList("elasticache:DescribeReplicationGroups", "ReplicationGroups", (s) => s.replicationGroups ?? []));
   cacheMock.on(DescribeCacheClustersCommand).callsFake(
     serve("elasticache:DescribeCacheClusters", (input: { MaxRecords?: number; Marker?: string; ShowCacheNodeInfo?: boolean }, s) => {
       const clusters = (s.cacheClusters ?? []).map((c) => {
@@ -183,27 +191,50 @@ export function installFakeAws(world: FakeAws): void {
   cacheMock.on(DescribeUserGroupsCommand).callsFake(rdsList("elasticache:DescribeUserGroups", "UserGroups", (s) => s.userGroups ?? []));
   cacheMock.on(DescribeUsersCommand).callsFake(rdsList("elasticache:DescribeUsers", "Users", (s) => s.users ?? []));
   cacheMock.on(ListTagsForResourceCommand).callsFake(
-    serve("elasticache:ListTagsForResource", (input: { ResourceName: string }, s) => ({ TagList: s.tags?.[input.ResourceName] ?? [], $metadata: {} })),
+    serve("elasticache:ListTagsForResource", (input: { ResourceName: string }, s) => ({
+      TagList: s.tags?.[input.ResourceName] ?? [],
+      $metadata: {},
+    })),
   );
 
   secretsMock.on(DescribeSecretCommand).callsFake(
     serve("secretsmanager:DescribeSecret", (input: { SecretId: string }, s) => {
-      const found = Object.values(s.secrets ?? {}).find((x) => x.Name === input.SecretId || x.ARN === input.SecretId || input.SecretId.startsWith(`${x.ARN?.slice(0, -7)}`));
+      const found = Object.values(s.secrets ?? {}).find(
+        (x) => x.Name === input.SecretId || x.ARN === input.SecretId || input.SecretId.startsWith(`${x.ARN?.slice(0, -7)}`),
+      );
       if (!found) throw awsError("ResourceNotFoundException", "Secrets Manager can't find the specified secret.");
       return { ...found, $metadata: {} };
     }),
   );
 
   stsMock.on(GetCallerIdentityCommand).callsFake(
-    serve("sts:GetCallerIdentity", (_input, _s, w) => ({ Account: w.account, Arn: `arn:aws:iam::${w.account}:user/auditor`, UserId: "AIDAEXAMPLE", $metadata: {} })),
+    serve("sts:GetCallerIdentity", (_input, _s, w) => ({
+      Account: w.account,
+      Arn: `arn:aws:iam::${w.account}:user/auditor`,
+      UserId: "AIDAEXAMPLE",
+      $metadata: {},
+    })),
   );
   stsMock.on(AssumeRoleCommand).callsFake(
     serve("sts:AssumeRole", (input: { RoleArn: string }) => {
       const account = world.roles?.[input.RoleArn];
-      if (!account) throw awsError("AccessDenied", `User: arn:aws:iam::${ACCOUNT}:user/auditor is not authorized to perform: sts:AssumeRole on resource: ${input.RoleArn}`, 403);
+      if (!account)
+        throw awsError(
+          "AccessDenied",
+          `User: arn:aws:iam::${ACCOUNT}:user/auditor is not authorized to perform: sts:AssumeRole on resource: ${input.RoleArn}`,
+          403,
+        );
       return {
-        Credentials: { AccessKeyId: assumedKeyOf(account), SecretAccessKey: `secret-${account}`, SessionToken: `token-${account}`, Expiration: new Date(Date.now() + 900_000) },
-        AssumedRoleUser: { AssumedRoleId: "AROAEXAMPLE:queue-auditor", Arn: `${input.RoleArn.replace(":role/", ":assumed-role/")}/queue-auditor` },
+        Credentials: {
+          AccessKeyId: assumedKeyOf(account),
+          SecretAccessKey: `secret-${account}`,
+          SessionToken: `token-${account}`,
+          Expiration: new Date(Date.now() + 900_000),
+        },
+        AssumedRoleUser: {
+          AssumedRoleId: "AROAEXAMPLE:queue-auditor",
+          Arn: `${input.RoleArn.replace(":role/", ":assumed-role/")}/queue-auditor`,
+        },
         $metadata: {},
       };
     }),

@@ -8,6 +8,7 @@ import { describe, expect, it } from "vitest";
 import { parseConfig } from "../../../../lib/audit/config/load.js";
 import { collectInventory } from "../../../../lib/audit/inventory/aws/index.js";
 import { ACCOUNT } from "./aws-shapes.js";
+
 // Not from fake-aws.ts: importing it would install the send() mocks this file must avoid.
 const BASE_CREDENTIALS = { accessKeyId: "AKIAIOSFODNN7EXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY" };
 
