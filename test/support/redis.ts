@@ -39,7 +39,23 @@ export function makeTlsFiles(dir: string, name = "test"): TlsFiles {
   ossl("ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", f("server.key"));
   ossl("req", "-new", "-key", f("server.key"), "-subj", "/CN=localhost", "-out", f("server.csr"));
   writeFileSync(f("ext.cnf"), "subjectAltName=DNS:localhost,IP:127.0.0.1\n");
-  ossl("x509", "-req", "-in", f("server.csr"), "-CA", f("ca.crt"), "-CAkey", f("ca.key"), "-CAcreateserial", "-days", "2", "-extfile", f("ext.cnf"), "-out", f("server.crt"));
+  ossl(
+    "x509",
+    "-req",
+    "-in",
+    f("server.csr"),
+    "-CA",
+    f("ca.crt"),
+    "-CAkey",
+    f("ca.key"),
+    "-CAcreateserial",
+    "-days",
+    "2",
+    "-extfile",
+    f("ext.cnf"),
+    "-out",
+    f("server.crt"),
+  );
   return { caCert: f("ca.crt"), cert: f("server.crt"), key: f("server.key") };
 }
 
@@ -99,7 +115,13 @@ export async function startRedis(dir: string, name: string, options: RedisServer
       "bind 127.0.0.1",
       `port ${port ?? 0}`,
       ...(options.tls && tlsPort
-        ? [`tls-port ${tlsPort}`, `tls-cert-file ${options.tls.cert}`, `tls-key-file ${options.tls.key}`, `tls-ca-cert-file ${options.tls.caCert}`, "tls-auth-clients no"]
+        ? [
+            `tls-port ${tlsPort}`,
+            `tls-cert-file ${options.tls.cert}`,
+            `tls-key-file ${options.tls.key}`,
+            `tls-ca-cert-file ${options.tls.caCert}`,
+            "tls-auth-clients no",
+          ]
         : []),
       'save ""',
       "appendonly no",

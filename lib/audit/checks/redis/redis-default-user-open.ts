@@ -14,7 +14,11 @@ function aclCause(acl: RedisAclObservation, at: string): ObservationError {
         code: "Forbidden",
       };
     case "auth-failed":
-      return { source: `redis://${at} AUTH`, reason: `the server refused the credentials of user ${acl.username} (${acl.reply ?? "refused"})`, code: "AuthFailed" };
+      return {
+        source: `redis://${at} AUTH`,
+        reason: `the server refused the credentials of user ${acl.username} (${acl.reply ?? "refused"})`,
+        code: "AuthFailed",
+      };
     default:
       return acl.error ?? { source: `redis://${at} ACL`, reason: "the ACL of the default user was not read", code: "UNKNOWN" };
   }
@@ -45,8 +49,10 @@ export const redisDefaultUserOpen: Check = {
         continue;
       }
       const acl = o.acl;
-      if (!acl || acl.outcome !== "read") {
-        const cause = acl ? aclCause(acl, where(target)) : { source: `redis://${where(target)} ACL`, reason: "the ACL was not read", code: "NotProbed" };
+      if (acl?.outcome !== "read") {
+        const cause = acl
+          ? aclCause(acl, where(target))
+          : { source: `redis://${where(target)} ACL`, reason: "the ACL was not read", code: "NotProbed" };
         out.push(unobserved("redis-default-user-open", resource, cause, `the default user of ${target.name}`));
         continue;
       }
@@ -54,7 +60,13 @@ export const redisDefaultUserOpen: Check = {
       const evidence = { command: acl.command, auditUser: acl.username, ...(user ? { defaultUser: user } : { defaultUser: null }) };
       if (user?.on && user.nopass) {
         out.push(
-          fail("redis-default-user-open", resource, "default", `The default user of ${target.name} (${where(target)}) is on with nopass ("${user.raw}"): anyone who connects gets its access; turn it off.`, evidence),
+          fail(
+            "redis-default-user-open",
+            resource,
+            "default",
+            `The default user of ${target.name} (${where(target)}) is on with nopass ("${user.raw}"): anyone who connects gets its access; turn it off.`,
+            evidence,
+          ),
         );
         continue;
       }

@@ -40,10 +40,20 @@ export const redisPlaintext: Check = {
         continue;
       }
       const p = o.plaintext;
-      const evidence = { host: o.host, tls: tlsEvidence(o), ...(p ? { plaintext: { port: p.port, outcome: p.outcome, detail: p.detail, ...(p.reply ? { reply: p.reply } : {}) } } : {}) };
+      const evidence = {
+        host: o.host,
+        tls: tlsEvidence(o),
+        ...(p ? { plaintext: { port: p.port, outcome: p.outcome, detail: p.detail, ...(p.reply ? { reply: p.reply } : {}) } } : {}),
+      };
       if (p?.outcome === "accepted") {
         out.push(
-          fail("redis-plaintext", resource, undefined, `${target.name} answers plaintext RESP on ${o.host}:${p.port} (${p.reply}) although TLS is required; ${tlsPhrase(o)}. Close the plaintext listener.`, evidence),
+          fail(
+            "redis-plaintext",
+            resource,
+            undefined,
+            `${target.name} answers plaintext RESP on ${o.host}:${p.port} (${p.reply}) although TLS is required; ${tlsPhrase(o)}. Close the plaintext listener.`,
+            evidence,
+          ),
         );
         continue;
       }
@@ -56,7 +66,14 @@ export const redisPlaintext: Check = {
         out.push(unobserved("redis-plaintext", resource, cause, `whether ${target.name} accepts plaintext`));
         continue;
       }
-      out.push(pass("redis-plaintext", resource, `${target.name} refuses plaintext on ${o.host}:${p.port} (${p.detail}); ${tlsPhrase(o)}.`, evidence));
+      out.push(
+        pass(
+          "redis-plaintext",
+          resource,
+          `${target.name} refuses plaintext on ${o.host}:${p.port} (${p.detail}); ${tlsPhrase(o)}.`,
+          evidence,
+        ),
+      );
     }
     return out;
   },

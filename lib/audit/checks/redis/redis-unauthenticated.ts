@@ -30,7 +30,7 @@ export const redisUnauthenticated: Check = {
     rationale:
       "A Redis that serves a connection which sent no credentials lets anyone who reaches the port read, change or delete the job queue: enqueue arbitrary jobs for the workers to run, drop pending ones, or read their payloads.",
     remediation:
-      "Require authentication. Self-managed: turn the default user off and give each client its own user (`user default off` and `user app_worker on >PASSWORD ~queue:* +@all -@dangerous` in the ACL file, or at least `requirepass`). ElastiCache: attach an RBAC user group whose `default` user is off (`aws elasticache modify-replication-group --replication-group-id jobs-redis --user-group-ids-to-add queue-users --apply-immediately`), or set an AUTH token (`--auth-token \"$TOKEN\" --auth-token-update-strategy ROTATE`, with in-transit encryption on).",
+      'Require authentication. Self-managed: turn the default user off and give each client its own user (`user default off` and `user app_worker on >PASSWORD ~queue:* +@all -@dangerous` in the ACL file, or at least `requirepass`). ElastiCache: attach an RBAC user group whose `default` user is off (`aws elasticache modify-replication-group --replication-group-id jobs-redis --user-group-ids-to-add queue-users --apply-immediately`), or set an AUTH token (`--auth-token "$TOKEN" --auth-token-update-strategy ROTATE`, with in-transit encryption on).',
     references: [
       "AWS Security Hub ElastiCache.6",
       "Redis security: https://redis.io/docs/latest/operate/oss_and_stack/management/security/",
@@ -53,10 +53,16 @@ export const redisUnauthenticated: Check = {
           ? "logs connections without credentials in as `default` (PING was refused by its ACL, other commands may not be)"
           : `answers PING without credentials (${first.reply})`;
         out.push(
-          fail("redis-unauthenticated", resource, undefined, `${target.name} (${where(target)}) ${served}: turn the default user off or require AUTH.`, {
-            ...evidence,
-            unauthenticated: doors,
-          }),
+          fail(
+            "redis-unauthenticated",
+            resource,
+            undefined,
+            `${target.name} (${where(target)}) ${served}: turn the default user off or require AUTH.`,
+            {
+              ...evidence,
+              unauthenticated: doors,
+            },
+          ),
         );
         continue;
       }
@@ -75,7 +81,11 @@ export const redisUnauthenticated: Check = {
         );
         continue;
       }
-      const cause = u.error ?? { source: `redis://${where(target)} PING`, reason: `no usable reply to PING without credentials${u.reply ? ` (${u.reply})` : ""}`, code: "UNEXPECTED" };
+      const cause = u.error ?? {
+        source: `redis://${where(target)} PING`,
+        reason: `no usable reply to PING without credentials${u.reply ? ` (${u.reply})` : ""}`,
+        code: "UNEXPECTED",
+      };
       out.push(unobserved("redis-unauthenticated", resource, cause, `whether ${target.name} demands credentials`));
     }
     return out;

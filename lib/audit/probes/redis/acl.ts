@@ -20,7 +20,7 @@ function text(reply: RespReply | undefined): string | undefined {
 }
 
 function list(reply: RespReply | undefined): string[] {
-  if (!reply || reply.kind !== "array" || reply.value === null) return [];
+  if (reply?.kind !== "array" || reply.value === null) return [];
   return reply.value.map((r) => text(r)).filter((s): s is string => s !== undefined);
 }
 
@@ -44,7 +44,7 @@ export function defaultUserFromGetUser(reply: RespReply): RedisDefaultUser | und
     if (name !== undefined && value !== undefined) fields.set(name, value);
   }
   const flagsReply = fields.get("flags");
-  if (!flagsReply || flagsReply.kind !== "array") throw new AclReplyError("ACL GETUSER reply has no flags");
+  if (flagsReply?.kind !== "array") throw new AclReplyError("ACL GETUSER reply has no flags");
   const flags = list(flagsReply);
   const passwords = list(fields.get("passwords"));
   const patterns = (name: string, prefix: string): string[] => {
@@ -55,7 +55,13 @@ export function defaultUserFromGetUser(reply: RespReply): RedisDefaultUser | und
     return list(value).map((p) => (p.startsWith(prefix) ? p : `${prefix}${p}`));
   };
   const commands = text(fields.get("commands"));
-  const raw = [...flags, ...passwords.map(() => REDACTED), ...patterns("keys", "~"), ...patterns("channels", "&"), ...(commands ? [commands] : [])]
+  const raw = [
+    ...flags,
+    ...passwords.map(() => REDACTED),
+    ...patterns("keys", "~"),
+    ...patterns("channels", "&"),
+    ...(commands ? [commands] : []),
+  ]
     .filter((t) => t !== "")
     .join(" ");
   return { on: flags.includes("on"), nopass: flags.includes("nopass"), raw };

@@ -53,7 +53,11 @@ export async function readDefaultUserAcl(options: AclReadOptions): Promise<Redis
     conn = await RespConnection.open({ host, port, timeoutMs: options.timeoutMs, ...(options.tls ? { tls: options.tls } : {}) });
     const withheld = options.withhold?.(conn.handshake);
     if (withheld) {
-      return { ...base, outcome: "error", error: { source: endpointSource(host, port, "AUTH"), reason: withheld, code: "CredentialsWithheld" } };
+      return {
+        ...base,
+        outcome: "error",
+        error: { source: endpointSource(host, port, "AUTH"), reason: withheld, code: "CredentialsWithheld" },
+      };
     }
     // Resolved only now: a secret the probe will not send is not fetched either.
     try {
@@ -68,7 +72,10 @@ export async function readDefaultUserAcl(options: AclReadOptions): Promise<Redis
     if (auth.kind === "error") return { ...base, outcome: "auth-failed", reply: redact(replyLine(auth), password) };
 
     const forbidden: string[] = [];
-    for (const command of [["ACL", "GETUSER", "default"], ["ACL", "LIST"]] as const) {
+    for (const command of [
+      ["ACL", "GETUSER", "default"],
+      ["ACL", "LIST"],
+    ] as const) {
       const name = command.join(" ");
       const reply = await conn.command(command);
       if (isForbidden(reply)) {
@@ -81,7 +88,11 @@ export async function readDefaultUserAcl(options: AclReadOptions): Promise<Redis
           outcome: "error",
           command: name,
           reply: redact(replyLine(reply), password),
-          error: { source: endpointSource(host, port, name), reason: `${name} failed: ${redact(replyLine(reply), password)}`, code: errorCode(reply) ?? "ERR" },
+          error: {
+            source: endpointSource(host, port, name),
+            reason: `${name} failed: ${redact(replyLine(reply), password)}`,
+            code: errorCode(reply) ?? "ERR",
+          },
         };
       }
       const defaultUser = command[1] === "GETUSER" ? defaultUserFromGetUser(reply) : defaultUserFromAclList(reply);

@@ -63,7 +63,12 @@ async function connect(host: string, port: number, timeoutMs: number, ca?: Buffe
   }
 }
 
-async function pingOn(connected: Connected, transport: RedisTransport, host: string, port: number): Promise<RedisUnauthenticatedObservation> {
+async function pingOn(
+  connected: Connected,
+  transport: RedisTransport,
+  host: string,
+  port: number,
+): Promise<RedisUnauthenticatedObservation> {
   if ("error" in connected) return { outcome: "error", transport, error: observationError(endpointSource(host, port), connected.error) };
   try {
     return await unauthenticatedPing(connected.conn, transport, host, port);
@@ -75,7 +80,12 @@ async function pingOn(connected: Connected, transport: RedisTransport, host: str
 async function probeTarget(target: RedisTarget, deps: RedisProbeDeps): Promise<RedisObservation> {
   const { host, port } = target.endpoint;
   const timeoutMs = target.timeoutSeconds * 1000;
-  const tlsObs: RedisTlsObservation = { attempted: true, spoken: false, verified: false, trust: target.caFile ? { caFile: target.caFile } : "system" };
+  const tlsObs: RedisTlsObservation = {
+    attempted: true,
+    spoken: false,
+    verified: false,
+    trust: target.caFile ? { caFile: target.caFile } : "system",
+  };
 
   let ca: Buffer | "default" = "default";
   let caProblem: string | undefined;

@@ -64,7 +64,8 @@ export function decodeReply(buf: Buffer, offset = 0): { reply: RespReply; next: 
       if (length === -1) return { reply: { kind: "bulk", value: null }, next: after };
       if (length < 0 || length > MAX_BULK_BYTES) throw new RespProtocolError(`bad bulk length ${line}`);
       if (buf.length < after + length + 2) return undefined;
-      if (buf[after + length] !== 0x0d || buf[after + length + 1] !== 0x0a) throw new RespProtocolError("bulk string not terminated by CRLF");
+      if (buf[after + length] !== 0x0d || buf[after + length + 1] !== 0x0a)
+        throw new RespProtocolError("bulk string not terminated by CRLF");
       return { reply: { kind: "bulk", value: buf.toString("utf8", after, after + length) }, next: after + length + 2 };
     }
     default: {
