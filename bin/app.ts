@@ -1,0 +1,39 @@
+/**
+ * The CDK app: `npx cdk synth` / `npx cdk deploy [-c config=FILE]`. The config is the same
+ * file the CLI reads (default examples/queue-auditor.yaml); a bad one stops the synth with
+ * the CLI's one-line error. `-c memberRoleFor=ACCOUNT_ID` adds the member-account role stack.
+ */
+import { App, Validations } from "aws-cdk-lib";
+import { AwsSolutionsChecks } from "cdk-nag";
+import { ConfigError, configFromContext } from "../lib/infra/config.js";
+import { QueueAuditorMemberRoleStack } from "../lib/infra/member-role-stack.js";
+import { QueueAuditorStack } from "../lib/infra/stack.js";
+
+const app = new App();
+let loaded: ReturnType<typeof configFromContext>;
+try {
+  loaded = configFromContext(app.node);
+} catch (err) {
+  if (!(err instanceof ConfigError)) throw err;
+  console.error(err.message);
+  process.exit(2);
+}
+
+// Without CDK_DEFAULT_* (offline synth) the stacks are environment-agnostic: nothing is looked up.
+const env =
+  process.env.CDK_DEFAULT_ACCOUNT && process.env.CDK_DEFAULT_REGION
+    ? { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION }
+    : undefined;
+
+new QueueAuditorStack(app, "QueueAuditor", {
+  config: loaded.config,
+  description: `queue-auditor: scheduled and change-driven audit of job queue backends (config ${loaded.file})`,
+  ...(env ? { env } : {}),
+});
+
+const auditorAccount = app.node.tryGetContext("memberRoleFor");
+if (typeof auditorAccount === "string") {
+  new QueueAuditorMemberRoleStack(app, "QueueAuditorMemberRole", { auditorAccount });
+}
+
+Validations.of(app).addPlugins(new AwsSolutionsChecks(app));

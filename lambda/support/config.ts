@@ -1,0 +1,39 @@
+/**
+ * The deployed config. esbuild's `define` replaces `process.env.QUEUE_AUDITOR_CONFIG` with
+ * the config validated at synth (base64 JSON), so every function audits exactly what was
+ * deployed. It is validated again here with the same schema: a bundle built from a config
+ * that no longer parses fails loudly instead of auditing something else.
+ */
+import { parseConfig } from "../../lib/audit/config/load.js";
+import type { Config } from "../../lib/audit/config/schema.js";
+import type { CollectItem } from "./contract.js";
+
+export class DeployedConfigError extends Error {
+  override name = "DeployedConfigError";
+}
+
+let cached: { encoded: string; config: Config } | undefined;
+
+export function deployedConfig(): Config {
+  // Spelled out in full: esbuild's define matches this exact expression.
+  const encoded = process.env.QUEUE_AUDITOR_CONFIG;
+  if (!encoded) throw new DeployedConfigError("QUEUE_AUDITOR_CONFIG is not set: the function was not bundled by the stack");
+  if (cached?.encoded === encoded) return cached.config;
+  let data: unknown;
+  try {
+    data = JSON.parse(Buffer.from(encoded, "base64").toString("utf8"));
+  } catch {
+    throw new DeployedConfigError("QUEUE_AUDITOR_CONFIG: expected base64 of the config's JSON");
+  }
+  const config = parseConfig(data, "deployed config");
+  cached = { encoded, config };
+  return config;
+}
+
+/** The config of one collect item: that account (when the config lists accounts) and that region only. */
+export function narrowConfig(config: Config, item: Pick<CollectItem, "account" | "region" | "accountListed">): Config {
+  const aws: Config["aws"] = { ...config.aws, regions: [item.region] };
+  if (item.accountListed) aws.accounts = (config.aws.accounts ?? []).filter((a) => a.id === item.account);
+  else delete aws.accounts;
+  return { ...config, aws };
+}

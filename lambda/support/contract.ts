@@ -1,0 +1,95 @@
+/**
+ * What the stack and the handlers agree on: environment variable names and the shapes
+ * Step Functions passes between states. Plain types and constants only, so lib/infra can
+ * import it without pulling handler code into the CDK app, and the handlers without
+ * pulling aws-cdk-lib into a bundle.
+ */
+
+/** Environment variables the stack sets on the functions. */
+export const ENV = {
+  /** The validated config, base64 JSON; replaced at bundle time by esbuild `define`. */
+  config: "QUEUE_AUDITOR_CONFIG",
+  /** DynamoDB table of collected partitions between collect and evaluate (chunked, short TTL). */
+  artifactsTable: "QUEUE_AUDITOR_ARTIFACTS_TABLE",
+  /** DynamoDB table of runs, findings and finding state (the store). */
+  storeTable: "QUEUE_AUDITOR_TABLE",
+  topicArn: "QUEUE_AUDITOR_TOPIC_ARN",
+  /** Secrets Manager name of the Slack incoming-webhook URL. */
+  slackWebhookSecret: "QUEUE_AUDITOR_SLACK_WEBHOOK_SECRET",
+} as const;
+
+/** Powertools names shared by the handlers (metrics) and the stack (alarms, dashboard). */
+export const TELEMETRY = {
+  service: "queue-auditor",
+  namespace: "QueueAuditor",
+  metrics: {
+    /** One per evaluated and recorded run; the missing-run alarm watches it. */
+    runsCompleted: "RunsCompleted",
+    /** FAIL findings of the run (open violations), the dashboard's "violations over time". */
+    violationsOpen: "ViolationsOpen",
+    /** FAIL findings per severity (dimension `severity`). */
+    failingFindings: "FailingFindings",
+    /** ERROR findings of the run: what could not be observed. */
+    auditErrors: "AuditErrors",
+  },
+} as const;
+
+/** One Map item of the collect step: an account × region of the config. */
+export interface CollectItem {
+  /** The account id (for the credentials' own account, the stack's account). */
+  account: string;
+  region: string;
+  /** False when the config lists no accounts: collect the credentials' own account. */
+  accountListed: boolean;
+  /** The execution name, so artifacts of one run share a prefix. */
+  runId: string;
+}
+
+/** The result of a successful collect branch: where the partition is stored. */
+export interface CollectedPartition {
+  account: string;
+  region: string;
+  key: string;
+}
+
+/** One Map item of the probe step. */
+export interface ProbeItem {
+  kind: "postgres" | "redis";
+  /** The config target's name. */
+  name: string;
+}
+
+/** The result of a successful probe branch: the observation, inline (they are small). */
+export interface ProbedTarget extends ProbeItem {
+  observation: unknown;
+}
+
+/** What a failed branch becomes (the state machine's Catch): evaluate turns it into ERROR findings. */
+export interface BranchFailure {
+  failed: true;
+  /** Step Functions' error name, e.g. `Lambda.TooManyRequestsException` or `States.Timeout`. */
+  error: string;
+  cause: string;
+}
+
+export type CollectOutcome = CollectedPartition | (Omit<CollectItem, "runId"> & BranchFailure);
+export type ProbeOutcome = ProbedTarget | (ProbeItem & BranchFailure);
+
+/** The evaluate step's input. */
+export interface EvaluateEvent {
+  partitions: CollectOutcome[];
+  probes: ProbeOutcome[];
+  /** The execution's name and start time (`$$.Execution`). */
+  execution: { id: string; name: string; startTime: string };
+}
+
+export interface EvaluateOutput {
+  runId: string;
+  outcome: string;
+  counts: Record<string, number>;
+  notified: number;
+}
+
+export function isBranchFailure(value: unknown): value is BranchFailure {
+  return typeof value === "object" && value !== null && (value as { failed?: unknown }).failed === true;
+}

@@ -1,0 +1,142 @@
+/**
+ * Change-driven re-audit, debounced. An EventBridge rule matches CloudTrail management
+ * events that can change who reaches a queue backend and sends a small summary of each to
+ * an SQS queue. An EventBridge Pipe reads the queue with a batching window and starts the
+ * state machine once per batch (Pipes hands a Step Functions target the whole batch as one
+ * input), so a burst of changes within the window starts one run, not one per change.
+ */
+import { Duration } from "aws-cdk-lib";
+import { EventField, Rule, RuleTargetInput } from "aws-cdk-lib/aws-events";
+import { SqsQueue } from "aws-cdk-lib/aws-events-targets";
+import { PolicyStatement, Role, ServicePrincipal } from "aws-cdk-lib/aws-iam";
+import { CfnPipe } from "aws-cdk-lib/aws-pipes";
+import { Queue, QueueEncryption } from "aws-cdk-lib/aws-sqs";
+import type { IStateMachine } from "aws-cdk-lib/aws-stepfunctions";
+import { Construct } from "constructs";
+
+/** The API calls that re-trigger an audit, by CloudTrail event source. */
+export const CHANGE_EVENTS = {
+  "ec2.amazonaws.com": [
+    "AuthorizeSecurityGroupIngress",
+    "RevokeSecurityGroupIngress",
+    "ModifySecurityGroupRules",
+    "ModifyManagedPrefixList",
+    "ModifyNetworkInterfaceAttribute",
+  ],
+  "rds.amazonaws.com": [
+    "ModifyDBInstance",
+    "ModifyDBCluster",
+    "ModifyDBParameterGroup",
+    "ModifyDBClusterParameterGroup",
+    "ResetDBParameterGroup",
+    "ResetDBClusterParameterGroup",
+  ],
+  "elasticache.amazonaws.com": [
+    "ModifyReplicationGroup",
+    "ModifyCacheCluster",
+    "ModifyServerlessCache",
+    "ModifyUser",
+    "ModifyUserGroup",
+    "CreateUser",
+    "DeleteUser",
+    "CreateUserGroup",
+    "DeleteUserGroup",
+  ],
+  "secretsmanager.amazonaws.com": ["RotateSecret", "CancelRotateSecret", "UpdateSecret", "PutSecretValue"],
+} as const;
+
+export interface ChangeTriggerProps {
+  readonly stateMachine: IStateMachine;
+  /**
+   * How long the pipe gathers changes before starting one run (at most 5 minutes, the
+   * Pipes maximum).
+   * @default Duration.minutes(5)
+   */
+  readonly debounce?: Duration;
+  /**
+   * Most changes in one batch. Each is a ~1 KB SQS record inside the execution input,
+   * which Step Functions limits to 256 KB.
+   * @default 100
+   */
+  readonly maxBatch?: number;
+}
+
+/** Props that cannot work; the message says which prop and what to change. */
+export class ChangeTriggerPropsError extends Error {
+  override name = "ChangeTriggerPropsError";
+}
+
+export class ChangeTrigger extends Construct {
+  readonly rule: Rule;
+  readonly queue: Queue;
+  readonly pipe: CfnPipe;
+
+  constructor(scope: Construct, id: string, props: ChangeTriggerProps) {
+    super(scope, id);
+    const debounce = props.debounce ?? Duration.minutes(5);
+    if (debounce.toSeconds() < 1 || debounce.toSeconds() > 300) {
+      throw new ChangeTriggerPropsError(`debounce: expected 1 second to 5 minutes (the Pipes batching window), got ${debounce.toHumanString()}`);
+    }
+    const maxBatch = props.maxBatch ?? 100;
+    if (!Number.isInteger(maxBatch) || maxBatch < 1 || maxBatch > 200) {
+      throw new ChangeTriggerPropsError(`maxBatch: expected 1 to 200 so a batch fits the 256 KB execution input, got ${maxBatch}`);
+    }
+
+    const dlq = new Queue(this, "DeadLetters", {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    this.queue = new Queue(this, "Changes", {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      // Longer than the batching window, so a batch being gathered is not redelivered.
+      visibilityTimeout: Duration.seconds(debounce.toSeconds() + 60),
+      retentionPeriod: Duration.days(1),
+      deadLetterQueue: { queue: dlq, maxReceiveCount: 5 },
+    });
+
+    const sources = Object.keys(CHANGE_EVENTS);
+    this.rule = new Rule(this, "Rule", {
+      description: "Re-audit the job queue backends after a change to who can reach them",
+      eventPattern: {
+        source: sources.map((s) => `aws.${s.split(".")[0]}`),
+        detailType: ["AWS API Call via CloudTrail"],
+        detail: { eventSource: sources, eventName: Object.values(CHANGE_EVENTS).flat() },
+      },
+    });
+    // Only a summary travels on: the batch must fit the state machine's input.
+    this.rule.addTarget(
+      new SqsQueue(this.queue, {
+        message: RuleTargetInput.fromObject({
+          eventSource: EventField.fromPath("$.detail.eventSource"),
+          eventName: EventField.fromPath("$.detail.eventName"),
+          account: EventField.account,
+          region: EventField.region,
+          time: EventField.time,
+        }),
+      }),
+    );
+
+    const role = new Role(this, "PipeRole", { assumedBy: new ServicePrincipal("pipes.amazonaws.com") });
+    role.addToPolicy(
+      new PolicyStatement({
+        actions: ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"],
+        resources: [this.queue.queueArn],
+      }),
+    );
+    role.addToPolicy(new PolicyStatement({ actions: ["states:StartExecution"], resources: [props.stateMachine.stateMachineArn] }));
+
+    this.pipe = new CfnPipe(this, "Pipe", {
+      description: "Starts one audit per batch of changes",
+      roleArn: role.roleArn,
+      source: this.queue.queueArn,
+      sourceParameters: {
+        sqsQueueParameters: { batchSize: maxBatch, maximumBatchingWindowInSeconds: debounce.toSeconds() },
+      },
+      target: props.stateMachine.stateMachineArn,
+      targetParameters: { stepFunctionStateMachineParameters: { invocationType: "FIRE_AND_FORGET" } },
+    });
+    this.pipe.node.addDependency(role);
+  }
+}

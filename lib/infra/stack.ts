@@ -1,0 +1,210 @@
+/**
+ * QueueAuditorStack: the deployed auditor, driven by the same config file as the CLI.
+ * A schedule and CloudTrail change events start the audit state machine; its functions
+ * collect, probe, evaluate and record; alarms and a dashboard watch it.
+ */
+import { Annotations, Aws, Duration, Fn, Stack, type StackProps } from "aws-cdk-lib";
+import { CfnVPCEndpoint, type ISecurityGroup, type ISubnet, SecurityGroup, Subnet, Vpc, Port, Peer } from "aws-cdk-lib/aws-ec2";
+import { PolicyStatement } from "aws-cdk-lib/aws-iam";
+import { Schedule, ScheduleExpression, ScheduleTargetInput } from "aws-cdk-lib/aws-scheduler";
+import { StepFunctionsStartExecution } from "aws-cdk-lib/aws-scheduler-targets";
+import { LambdaSubscription } from "aws-cdk-lib/aws-sns-subscriptions";
+import type { Construct } from "constructs";
+import { ENV } from "../../lambda/support/contract.js";
+import type { Config } from "../audit/config/schema.js";
+import { ASSUME_ROLE_ACTIONS, COLLECT_ACTIONS, PROBE_IAM_AUTH_ACTIONS, PROBE_SECRET_ACTIONS } from "../audit/iam.js";
+import { AuditorFunction } from "./auditor-function.js";
+import { ChangeTrigger } from "./change-trigger.js";
+import { schedulePeriod } from "./config.js";
+import { AuditorData } from "./data.js";
+import { Monitoring } from "./monitoring.js";
+import { acknowledgeStackFindings } from "./nag.js";
+import { assumedRoleArns, collectItems, envPasswordTargets, probeItems, probeSecrets, rdsDbUserArns, secretArn, type StackPlace } from "./plan.js";
+import { AuditWorkflow } from "./workflow.js";
+
+/** Interface endpoints the probe needs inside the VPC (RDS IAM tokens are signed locally: no endpoint). */
+export const PROBE_ENDPOINT_SERVICES = ["secretsmanager", "sts"] as const;
+
+export interface QueueAuditorStackProps extends StackProps {
+  /** The validated config (see `configFromContext`). */
+  readonly config: Config;
+  /**
+   * How often a `cron(…)` schedule is expected to run, for the missing-run alarm.
+   * @default Duration.days(1)
+   */
+  readonly cronPeriod?: Duration;
+  /**
+   * Bundle the AWS SDK v3 into the functions.
+   * @default true
+   */
+  readonly bundleAwsSdk?: boolean;
+}
+
+export class QueueAuditorStack extends Stack {
+  readonly data: AuditorData;
+  readonly functions: { collect: AuditorFunction; probe?: AuditorFunction; evaluate: AuditorFunction; slack?: AuditorFunction };
+  readonly workflow: AuditWorkflow;
+  readonly changes: ChangeTrigger;
+  readonly monitoring: Monitoring;
+
+  constructor(scope: Construct, id: string, props: QueueAuditorStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+    const place: StackPlace = { account: Aws.ACCOUNT_ID, region: Aws.REGION, partition: Aws.PARTITION };
+    const bundleAwsSdk = props.bundleAwsSdk ?? true;
+
+    this.data = new AuditorData(this, "Data", { emails: config.deploy?.alerts.emails ?? [] });
+    const { table, artifacts, topic } = this.data;
+
+    const collect = new AuditorFunction(this, "Collect", {
+      handlerName: "collect",
+      config,
+      bundleAwsSdk,
+      description: "queue-auditor: collect one account x region inventory",
+      memorySize: 1024,
+      timeout: Duration.minutes(10),
+      environment: { [ENV.artifactsTable]: artifacts.tableName },
+    });
+    collect.addToRolePolicy(new PolicyStatement({ sid: "ReadOnlyInventory", actions: [...COLLECT_ACTIONS], resources: ["*"] }));
+    const roles = assumedRoleArns(config);
+    if (roles.length > 0) collect.addToRolePolicy(new PolicyStatement({ sid: "AssumeMemberRoles", actions: [...ASSUME_ROLE_ACTIONS], resources: roles }));
+    artifacts.grant(collect, "dynamodb:BatchWriteItem", "dynamodb:PutItem");
+
+    const targets = probeItems(config);
+    let probe: AuditorFunction | undefined;
+    if (targets.length > 0) probe = this.probeFunction(config, place, bundleAwsSdk);
+
+    const evaluate = new AuditorFunction(this, "Evaluate", {
+      handlerName: "evaluate",
+      config,
+      bundleAwsSdk,
+      description: "queue-auditor: evaluate, record evidence, notify",
+      memorySize: 1536,
+      timeout: Duration.minutes(10),
+      environment: { [ENV.artifactsTable]: artifacts.tableName, [ENV.storeTable]: table.tableName, [ENV.topicArn]: topic.topicArn },
+    });
+    artifacts.grant(evaluate, "dynamodb:Query");
+    table.grantReadWriteData(evaluate);
+    topic.grantPublish(evaluate);
+
+    let slack: AuditorFunction | undefined;
+    const webhookSecret = config.deploy?.alerts.slackWebhookSecret;
+    if (webhookSecret) {
+      slack = new AuditorFunction(this, "Slack", {
+        handlerName: "slack",
+        bundleAwsSdk,
+        description: "queue-auditor: post alerts to Slack",
+        memorySize: 256,
+        timeout: Duration.seconds(30),
+        environment: { [ENV.slackWebhookSecret]: webhookSecret },
+      });
+      slack.addToRolePolicy(
+        new PolicyStatement({ sid: "SlackWebhookSecret", actions: [...PROBE_SECRET_ACTIONS], resources: [secretArn(webhookSecret, place)] }),
+      );
+      topic.addSubscription(new LambdaSubscription(slack));
+    }
+    this.functions = { collect, evaluate, ...(probe ? { probe } : {}), ...(slack ? { slack } : {}) };
+
+    this.workflow = new AuditWorkflow(this, "Workflow", {
+      collect,
+      ...(probe ? { probe } : {}),
+      evaluate,
+      collectItems: collectItems(config, place),
+      probeItems: targets,
+    });
+    const stateMachine = this.workflow.stateMachine;
+
+    new Schedule(this, "Schedule", {
+      description: "queue-auditor: the periodic audit",
+      schedule: ScheduleExpression.expression(config.schedule),
+      target: new StepFunctionsStartExecution(stateMachine, {
+        input: ScheduleTargetInput.fromObject({ trigger: "schedule" }),
+        retryAttempts: 3,
+        maxEventAge: Duration.hours(1),
+      }),
+    });
+    this.changes = new ChangeTrigger(this, "Changes", { stateMachine });
+
+    this.monitoring = new Monitoring(this, "Monitoring", {
+      stateMachine,
+      topic,
+      functions: this.functions,
+      runPeriod: schedulePeriod(config.schedule, props.cronPeriod),
+    });
+
+    const envTargets = envPasswordTargets(config);
+    if (envTargets.length > 0) {
+      Annotations.of(this).addWarningV2(
+        "queue-auditor:env-password",
+        `${envTargets.join(", ")}: password { env: … } is not set in the deployed probe; use { secret: … } or { iam: true }, or the target's findings are ERROR`,
+      );
+    }
+    acknowledgeStackFindings({
+      stack: this,
+      functions: this.functions,
+      collectRole: collect.role,
+      evaluateRole: evaluate.role,
+      probeRole: probe?.role,
+      stateMachineRole: stateMachine.role,
+      table,
+      vpc: this.node.tryFindChild("Vpc"),
+      subnets: this.node.children.filter((c) => c.node.id.startsWith("Subnet")),
+      iamAuthArns: rdsDbUserArns(config, { account: "<AWS::AccountId>", region: "<AWS::Region>", partition: "<AWS::Partition>" }),
+    });
+  }
+
+  /** The probe runs in the VPC and security groups of `deploy`, reaching AWS APIs through endpoints or NAT. */
+  private probeFunction(config: Config, place: StackPlace, bundleAwsSdk: boolean): AuditorFunction {
+    const deploy = config.deploy;
+    let network: { vpc: ReturnType<typeof Vpc.fromVpcAttributes>; subnets: ISubnet[]; groups: ISecurityGroup[] } | undefined;
+    if (deploy?.vpc) {
+      // Attributes only: `cdk synth` makes no lookups, so it works offline.
+      const vpc = Vpc.fromVpcAttributes(this, "Vpc", { vpcId: deploy.vpc.id, availabilityZones: Fn.getAzs() });
+      const subnets = deploy.vpc.subnetIds.map((s, i) => Subnet.fromSubnetId(this, `Subnet${i}`, s));
+      const groups = deploy.probeSecurityGroupIds.map((g, i) => SecurityGroup.fromSecurityGroupId(this, `ProbeGroup${i}`, g, { mutable: false }));
+      network = { vpc, subnets, groups };
+    } else {
+      Annotations.of(this).addWarningV2(
+        "queue-auditor:probe-outside-vpc",
+        "deploy.vpc is not set: the probe runs outside any VPC and reaches only publicly resolvable, publicly reachable endpoints",
+      );
+    }
+    const probe = new AuditorFunction(this, "Probe", {
+      handlerName: "probe",
+      config,
+      bundleAwsSdk,
+      description: "queue-auditor: probe one PostgreSQL database or Redis endpoint",
+      memorySize: 512,
+      timeout: Duration.minutes(3),
+      ...(network
+        ? { vpc: network.vpc, vpcSubnets: { subnets: network.subnets }, ...(network.groups.length > 0 ? { securityGroups: network.groups } : {}) }
+        : {}),
+    });
+    const secrets = probeSecrets(config).map((ref) => secretArn(ref, place));
+    if (secrets.length > 0) probe.addToRolePolicy(new PolicyStatement({ sid: "ProbeSecrets", actions: [...PROBE_SECRET_ACTIONS], resources: secrets }));
+    const dbUsers = rdsDbUserArns(config, place);
+    if (dbUsers.length > 0) probe.addToRolePolicy(new PolicyStatement({ sid: "ProbeIamAuth", actions: [...PROBE_IAM_AUTH_ACTIONS], resources: dbUsers }));
+
+    if (network && deploy?.vpcEndpoints === "create") {
+      const endpointGroup = new SecurityGroup(this, "EndpointGroup", {
+        vpc: network.vpc,
+        description: "queue-auditor: interface endpoints, HTTPS from the probe only",
+        allowAllOutbound: false,
+      });
+      for (const [i, g] of (deploy.probeSecurityGroupIds ?? []).entries()) {
+        endpointGroup.addIngressRule(Peer.securityGroupId(g), Port.tcp(443), `HTTPS from probe group ${i}`);
+      }
+      for (const service of PROBE_ENDPOINT_SERVICES) {
+        new CfnVPCEndpoint(this, `Endpoint-${service}`, {
+          vpcId: deploy.vpc?.id as string,
+          serviceName: `com.amazonaws.${place.region}.${service}`,
+          vpcEndpointType: "Interface",
+          privateDnsEnabled: true,
+          subnetIds: deploy.vpc?.subnetIds ?? [],
+          securityGroupIds: [endpointGroup.securityGroupId],
+        });
+      }
+    }
+    return probe;
+  }
+}
