@@ -28,7 +28,8 @@ const WRONG_PW = secret();
 const ALL_SECRETS = [AUDITOR_PW, REQUIREPASS, BLIND_PW, WRONG_PW];
 const env = { QA_AUDITOR_PW: AUDITOR_PW, QA_REQUIREPASS: REQUIREPASS, QA_BLIND_PW: BLIND_PW, QA_WRONG_PW: WRONG_PW };
 
-const AUDITOR = `user auditor on >${AUDITOR_PW} +ping +acl|getuser +acl|list`;
+// The least-privilege audit user of docs/redis.md.
+const AUDITOR = `user auditor on >${AUDITOR_PW} resetchannels -@all +acl|getuser +acl|list`;
 
 interface Audit {
   observations: RedisObservation[];
