@@ -1,0 +1,140 @@
+/**
+ * Slack Block Kit from a digest. Shared by the CLI (`--notify slack:…`) and the Lambda
+ * subscribed to the SNS topic, which parses the JSON message with `parseDigestMessage`.
+ */
+import { z } from "zod";
+import type { AlertItem } from "../findings/alerts.js";
+import { SEVERITIES, STATUSES } from "../findings/model.js";
+import { ALERT_KINDS, type Digest, kindLabel, resourceLine } from "./digest.js";
+
+export class DigestParseError extends Error {
+  override name = "DigestParseError";
+}
+
+export interface SlackMessage {
+  text: string;
+  blocks: Record<string, unknown>[];
+}
+
+/** Slack allows 50 blocks per message; keep room for header, summary, divider and footer. */
+const MAX_ITEM_BLOCKS = 40;
+const SECTION_LIMIT = 3000;
+
+const SEVERITY_MARK: Record<string, string> = {
+  critical: ":red_circle:",
+  high: ":large_orange_circle:",
+  medium: ":large_yellow_circle:",
+  low: ":white_circle:",
+  info: ":information_source:",
+};
+
+/** Slack mrkdwn needs only these three escaped. */
+export function escapeMrkdwn(text: string): string {
+  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+}
+
+const clip = (text: string, max: number) => (text.length <= max ? text : `${text.slice(0, max - 1)}…`);
+
+function itemSection(i: AlertItem): Record<string, unknown> {
+  const lines = [
+    `${SEVERITY_MARK[i.severity] ?? ""} *${i.severity.toUpperCase()}* · *${kindLabel(i.kind)}* · \`${escapeMrkdwn(i.checkId)}\``,
+    `*Resource:* ${escapeMrkdwn(resourceLine(i))}`,
+  ];
+  if (i.subject) lines.push(`*Subject:* \`${escapeMrkdwn(i.subject)}\``);
+  lines.push(escapeMrkdwn(i.message));
+  if (i.kind === "resolved") {
+    lines.push(i.resolvedBy === "absent" ? "_No longer in the audit's scope (deleted or untargeted)._" : `_Resolved at ${escapeMrkdwn(i.resolvedAt ?? "")}._`);
+  } else {
+    if (i.openSince) lines.push(`*Open since:* ${escapeMrkdwn(i.openSince)}`);
+    if (i.remediation) lines.push(`*What to do:* ${escapeMrkdwn(clip(i.remediation, 1200))}`);
+  }
+  return { type: "section", text: { type: "mrkdwn", text: clip(lines.join("\n"), SECTION_LIMIT) } };
+}
+
+export function slackMessageFromDigest(digest: Digest): SlackMessage {
+  const shown = digest.items.slice(0, MAX_ITEM_BLOCKS);
+  const notShown = digest.omitted + digest.items.length - shown.length;
+  const c = digest.run.counts;
+  const told = ALERT_KINDS.filter((k) => digest.totals[k] > 0)
+    .map((k) => `${digest.totals[k]} ${kindLabel(k).toLowerCase()}`)
+    .join(" · ");
+  const blocks: Record<string, unknown>[] = [
+    { type: "header", text: { type: "plain_text", text: clip(digest.subject, 150), emoji: true } },
+    {
+      type: "section",
+      text: {
+        type: "mrkdwn",
+        text: [
+          `*Outcome:* ${digest.run.outcome} · *FAIL* ${c.FAIL} · *ERROR* ${c.ERROR} · *PASS* ${c.PASS} · *MUTED* ${c.MUTED}`,
+          told ? `*In this alert:* ${told}` : "",
+        ]
+          .filter(Boolean)
+          .join("\n"),
+      },
+    },
+    { type: "divider" },
+    ...shown.map(itemSection),
+  ];
+  const footer = [`Run \`${escapeMrkdwn(digest.run.id)}\` started ${escapeMrkdwn(digest.run.startedAt)}`];
+  if (notShown > 0) footer.push(`${notShown} more not shown: run \`queue-auditor history --open\``);
+  blocks.push({ type: "context", elements: [{ type: "mrkdwn", text: footer.join(" · ") }] });
+  return { text: digest.subject, blocks };
+}
+
+const resource = z.object({
+  type: z.string(),
+  id: z.string(),
+  arn: z.string().optional(),
+  account: z.string().optional(),
+  region: z.string().optional(),
+});
+const item = z.object({
+  kind: z.enum(ALERT_KINDS as [string, ...string[]]),
+  findingId: z.string(),
+  checkId: z.string(),
+  severity: z.enum(SEVERITIES),
+  resource,
+  subject: z.string().optional(),
+  message: z.string(),
+  remediation: z.string().optional(),
+  openSince: z.string().optional(),
+  resolvedAt: z.string().optional(),
+  resolvedBy: z.enum(["pass", "absent"]).optional(),
+});
+const digestSchema = z.object({
+  version: z.literal(1),
+  subject: z.string(),
+  run: z.object({
+    id: z.string(),
+    startedAt: z.string(),
+    finishedAt: z.string(),
+    outcome: z.enum(["compliant", "violations", "incomplete"]),
+    counts: z.object(Object.fromEntries(STATUSES.map((s) => [s, z.number()])) as Record<(typeof STATUSES)[number], z.ZodNumber>),
+  }),
+  accounts: z.array(z.string()),
+  highestSeverity: z.enum([...SEVERITIES, "none"]),
+  totals: z.object(Object.fromEntries(ALERT_KINDS.map((k) => [k, z.number()])) as Record<string, z.ZodNumber>),
+  items: z.array(item),
+  omitted: z.number(),
+});
+
+/** The digest from an SNS message body as a `lambda`/`sqs`/`https` subscriber receives it. */
+export function parseDigestMessage(message: string): Digest {
+  let data: unknown;
+  try {
+    data = JSON.parse(message);
+  } catch {
+    throw new DigestParseError("the SNS message is not JSON (is the subscription using the JSON protocol message?)");
+  }
+  const parsed = digestSchema.safeParse(data);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new DigestParseError(`the SNS message is not a queue-auditor digest (${issue?.path.join(".") || "(top)"}: ${issue?.message})`);
+  }
+  return parsed.data as unknown as Digest;
+}
+
+/** Digests from a Lambda SNS event (`Records[].Sns.Message`). */
+export function digestsFromSnsEvent(event: { Records: { Sns: { Message: string } }[] }): Digest[] {
+  return event.Records.map((r) => parseDigestMessage(r.Sns.Message));
+}

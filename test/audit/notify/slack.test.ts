@@ -1,0 +1,41 @@
+import { describe, expect, it } from "vitest";
+import { digestFromNotification } from "../../../lib/audit/notify/digest.js";
+import { DigestParseError, digestsFromSnsEvent, parseDigestMessage, slackMessageFromDigest } from "../../../lib/audit/notify/slack.js";
+import { snsPublishInput } from "../../../lib/audit/notify/sns.js";
+import { item, notification } from "./fixtures.js";
+
+type Section = { type: string; text?: { text: string }; elements?: { text: string }[] };
+
+describe("Slack formatter", () => {
+  it("shows severity, resource, subject, what to do and a count summary", () => {
+    const digest = digestFromNotification(notification([item({ findingId: "a", subject: "<!channel> & co" })]));
+    const msg = slackMessageFromDigest(digest);
+    const blocks = msg.blocks as Section[];
+
+    expect(msg.text).toBe(digest.subject);
+    expect(blocks[0]).toEqual({ type: "header", text: { type: "plain_text", text: digest.subject, emoji: true } });
+    expect(blocks[1]?.text?.text).toContain("*FAIL* 2 · *ERROR* 0 · *PASS* 40 · *MUTED* 1");
+    const finding = blocks[3]?.text?.text ?? "";
+    expect(finding).toContain("*CRITICAL* · *NEW* · `sg-world-ingress`");
+    expect(finding).toContain("*Resource:* AWS::EC2::SecurityGroup sg-0a1b2c3d4e5f60001 (111122223333/eu-west-1)");
+    expect(finding).toContain("*Subject:* `&lt;!channel&gt; &amp; co`");
+    expect(finding).toContain("*What to do:* Remove the rule");
+  });
+
+  it("stays within Slack's 50 blocks and counts what it left out", () => {
+    const many = Array.from({ length: 120 }, (_, i) => item({ findingId: `f${i}` }));
+    const msg = slackMessageFromDigest(digestFromNotification(notification(many)));
+    expect(msg.blocks.length).toBeLessThanOrEqual(50);
+    const footer = msg.blocks.at(-1) as Section;
+    expect(footer.elements?.[0]?.text).toContain("80 more not shown");
+  });
+
+  it("reads the digest back from the SNS message a Lambda subscriber receives", () => {
+    const digest = digestFromNotification(notification([item({ findingId: "a" })]));
+    const lambdaBody = (JSON.parse(snsPublishInput("arn:aws:sns:eu-west-1:111122223333:t", digest).Message ?? "{}") as { lambda: string })
+      .lambda;
+    expect(digestsFromSnsEvent({ Records: [{ Sns: { Message: lambdaBody } }] })).toEqual([digest]);
+    expect(() => parseDigestMessage("queue-auditor: 2 new critical violations")).toThrow(DigestParseError);
+    expect(() => parseDigestMessage(JSON.stringify({ version: 2 }))).toThrow(/not a queue-auditor digest/);
+  });
+});
