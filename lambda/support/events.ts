@@ -1,5 +1,5 @@
 /** Validation of the payloads Step Functions sends; a malformed one is a bug, named as such. */
-import type { CollectItem, ProbeItem } from "./contract.js";
+import type { CollectItem, EvaluateEvent, ProbeItem } from "./contract.js";
 
 export class BadEventError extends Error {
   override name = "BadEventError";
@@ -30,4 +30,24 @@ export function parseProbeItem(event: unknown): ProbeItem {
   const kind = field(event, "kind");
   if (kind !== "postgres" && kind !== "redis") throw new BadEventError(`kind: expected postgres or redis, got ${JSON.stringify(kind)}`);
   return { kind, name: text(event, "name", "a target name") };
+}
+
+export function parseEvaluateEvent(event: unknown): EvaluateEvent {
+  const partitions = field(event, "partitions");
+  const probes = field(event, "probes");
+  const execution = field(event, "execution");
+  if (!Array.isArray(partitions)) throw new BadEventError(`partitions: expected the collect results, got ${JSON.stringify(partitions)}`);
+  if (!Array.isArray(probes)) throw new BadEventError(`probes: expected the probe results, got ${JSON.stringify(probes)}`);
+  const startTime = text(execution, "startTime", "the execution start time");
+  if (Number.isNaN(Date.parse(startTime))) throw new BadEventError(`execution.startTime: expected an ISO 8601 time, got ${JSON.stringify(startTime)}`);
+  for (const [i, p] of partitions.entries()) {
+    if (field(p, "failed") !== true && typeof field(p, "key") !== "string") {
+      throw new BadEventError(`partitions[${i}]: expected an artifact key or a failure marker`);
+    }
+  }
+  return {
+    partitions: partitions as EvaluateEvent["partitions"],
+    probes: probes as EvaluateEvent["probes"],
+    execution: { id: text(execution, "id", "the execution ARN"), name: text(execution, "name", "the execution name"), startTime },
+  };
 }

@@ -1,0 +1,100 @@
+/**
+ * Evaluate-and-record step: read the collected partitions, turn failure markers into
+ * observations with errors, evaluate, record the run in DynamoDB (changes classified
+ * against the stored state), publish the alert, and emit the run's metrics.
+ */
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { SNSClient } from "@aws-sdk/client-sns";
+import { Logger } from "@aws-lambda-powertools/logger";
+import { MetricUnit, Metrics } from "@aws-lambda-powertools/metrics";
+import type { Observations } from "../lib/audit/checks/types.js";
+import { auditResult, evaluate } from "../lib/audit/engine.js";
+import { type AuditResult, SEVERITIES } from "../lib/audit/findings/model.js";
+import { digestFromNotification } from "../lib/audit/notify/digest.js";
+import { publishDigest } from "../lib/audit/notify/sns.js";
+import { DynamoStore } from "../lib/audit/store/dynamo-store.js";
+import { markNotified, recordRun } from "../lib/audit/store/record.js";
+import { getPartition } from "./support/artifacts.js";
+import { deployedConfig } from "./support/config.js";
+import { ENV, type EvaluateOutput, isBranchFailure, TELEMETRY } from "./support/contract.js";
+import { parseEvaluateEvent } from "./support/events.js";
+import { failedPartition, failedPostgres, failedRedis } from "./support/failures.js";
+
+const logger = new Logger();
+const metrics = new Metrics();
+const dynamodb = new DynamoDBClient({});
+const sns = new SNSClient({});
+
+export class MissingEnvironmentError extends Error {
+  override name = "MissingEnvironmentError";
+}
+
+function env(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new MissingEnvironmentError(`${name} is not set: the function was not deployed by the stack`);
+  return value;
+}
+
+export async function handler(event: unknown): Promise<EvaluateOutput> {
+  const input = parseEvaluateEvent(event);
+  const config = deployedConfig();
+  const artifacts = env(ENV.artifactsTable);
+  const table = env(ENV.storeTable);
+  const topicArn = env(ENV.topicArn);
+  const startedAt = new Date(input.execution.startTime);
+
+  const partitions = await Promise.all(
+    input.partitions.map((p) => (isBranchFailure(p) ? failedPartition(config, p, startedAt.toISOString()) : getPartition(dynamodb, artifacts, p.key))),
+  );
+  const observations: Observations = { postgres: [], redis: [] };
+  for (const probe of input.probes) {
+    if (isBranchFailure(probe)) {
+      if (probe.kind === "postgres") observations.postgres.push(failedPostgres(probe));
+      else {
+        const failed = failedRedis(config, probe);
+        if (failed) observations.redis.push(failed);
+      }
+    } else if (probe.kind === "postgres") observations.postgres.push(probe.observation as Observations["postgres"][number]);
+    else observations.redis.push(probe.observation as Observations["redis"][number]);
+  }
+
+  const findings = evaluate({ config, inventory: { partitions }, observations, now: startedAt });
+  const result = auditResult(findings, startedAt, new Date());
+  const store = new DynamoStore(dynamodb, table, { description: `dynamodb:${table}` });
+  const recorded = await recordRun(store, result, config, new Date());
+
+  let notified = 0;
+  if (recorded.notification) {
+    await publishDigest(sns, topicArn, digestFromNotification(recorded.notification));
+    // Only after a successful publish: a failed one is retried by the next run.
+    await markNotified(store, recorded.notification, new Date());
+    notified = recorded.notification.items.length;
+  }
+
+  emitMetrics(recorded.result);
+  const { run } = recorded.result;
+  logger.info("run recorded", {
+    runId: run.id,
+    execution: input.execution.name,
+    outcome: run.outcome,
+    counts: run.counts,
+    failedBranches: input.partitions.filter(isBranchFailure).length + input.probes.filter(isBranchFailure).length,
+    notified,
+    seq: recorded.stored.seq,
+  });
+  return { runId: run.id, outcome: run.outcome, counts: run.counts, notified };
+}
+
+function emitMetrics(result: AuditResult): void {
+  const failing = result.findings.filter((f) => f.status === "FAIL");
+  for (const severity of SEVERITIES) {
+    const single = metrics.singleMetric();
+    single.addDimension("severity", severity);
+    single.addMetric(TELEMETRY.metrics.failingFindings, MetricUnit.Count, failing.filter((f) => f.severity === severity).length);
+  }
+  metrics.addMetric(TELEMETRY.metrics.violationsOpen, MetricUnit.Count, failing.length);
+  metrics.addMetric(TELEMETRY.metrics.auditErrors, MetricUnit.Count, result.run.counts.ERROR);
+  // Last: the missing-run alarm must only see runs whose evidence was recorded.
+  metrics.addMetric(TELEMETRY.metrics.runsCompleted, MetricUnit.Count, 1);
+  metrics.publishStoredMetrics();
+}
