@@ -3,6 +3,7 @@ import { ConfigError } from "../audit/config/load.js";
 import { registerAudit } from "./audit.js";
 import { registerConfigCheck } from "./config-check.js";
 import { EXIT, UsageError } from "./errors.js";
+import { registerSnapshot } from "./snapshot.js";
 
 export function buildProgram(): Command {
   const program = new Command("queue-auditor")
@@ -11,13 +12,18 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .exitOverride();
   registerAudit(program);
+  registerSnapshot(program);
   registerConfigCheck(program);
   return program;
 }
 
 /** Errors a user can fix from the message alone: printed as one line, exit 2. */
 function isUsageError(err: unknown): err is Error {
-  return err instanceof UsageError || err instanceof ConfigError || (err instanceof Error && err.name === "InventoryError");
+  return (
+    err instanceof UsageError ||
+    err instanceof ConfigError ||
+    (err instanceof Error && ["InventoryError", "NoRegionError", "SnapshotTargetError"].includes(err.name))
+  );
 }
 
 export async function main(argv: string[]): Promise<number> {

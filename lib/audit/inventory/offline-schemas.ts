@@ -206,6 +206,18 @@ export const metaSchema = z.looseObject({
     .string()
     .regex(/^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/, { error: "expected an AWS region such as eu-west-1" })
     .optional(),
+  /** Written by `snapshot`: parts that failed to collect, with the original cause. */
+  notCaptured: z
+    .array(
+      z.looseObject({
+        file: z.string({ error: "expected the file's path inside the partition" }),
+        source: z.string({ error: "expected what was not observed" }),
+        reason: z.string({ error: "expected why" }),
+        code: z.string().optional(),
+      }),
+      { error: "expected a list of parts that were not captured" },
+    )
+    .optional(),
 });
 
 /** One entry per export: the zod schema, the key holding the data, the CLI command that makes it. */

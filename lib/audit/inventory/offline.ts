@@ -93,7 +93,9 @@ export async function readOfflineInventory(dir: string, options: ReadOfflineOpti
       `${root}: expected either the exports themselves or ACCOUNT/REGION/ directories, not both (found ${data[0]?.name} and ${accounts[0]?.name}/)`,
     );
   }
-  if (data.length > 0) {
+  // meta.json alone is a partition too: a snapshot of an account that could not be reached.
+  const hasMeta = entries.some((e) => e.name === INVENTORY_FILES.meta);
+  if (data.length > 0 || (hasMeta && accounts.length === 0)) {
     for (const e of entries) if (!KNOWN_NAMES.has(e.name)) warn(`${path.join(root, e.name)}: not part of the inventory layout; ignored`);
     return { partitions: [await readPartition(root, undefined, warn)] };
   }
@@ -120,7 +122,7 @@ export async function readOfflineInventory(dir: string, options: ReadOfflineOpti
       partitions.push(
         (async () => {
           const inside = await entriesOf(partitionDir);
-          if (!inside.some((e) => DATA_NAMES.has(e.name))) throw notInventory(partitionDir, "no AWS CLI export in it");
+          if (!inside.some((e) => KNOWN_NAMES.has(e.name))) throw notInventory(partitionDir, "no AWS CLI export or meta.json in it");
           for (const e of inside)
             if (!KNOWN_NAMES.has(e.name)) warn(`${path.join(partitionDir, e.name)}: not part of the inventory layout; ignored`);
           return readPartition(partitionDir, { account: account.name, region: region.name }, warn);
@@ -152,19 +154,24 @@ async function readPartition(dir: string, fromDirs: Declared | undefined, warn: 
 
   const { account, region } = identify(dir, fromDirs, meta.ok ? meta.value : undefined, sightings, lists[0]);
   const partition: Pick<InventoryPartition, "origin"> = { origin };
+  // Parts the snapshot could not capture keep their original cause; other missing files are plain gaps.
+  const recorded = new Map((meta.ok ? (meta.value.notCaptured ?? []) : []).map((n) => [n.file, n]));
+  const missingError = (file: string, source: string) => {
+    const cause = recorded.get(file);
+    return cause
+      ? { source: cause.source, reason: cause.reason, ...(cause.code ? { code: cause.code } : {}), account, region }
+      : { source, reason: "the file is missing from the inventory", code: "NotCaptured", account, region };
+  };
   const observed = <T>(field: ListField, read: ListRead): Observed<T> =>
-    read.ok
-      ? { ok: true, value: read.value as T }
-      : {
-          ok: false,
-          error: {
-            source: sourceOf(partition, field),
-            reason: "the file is missing from the inventory",
-            code: "NotCaptured",
-            account,
-            region,
-          },
-        };
+    read.ok ? { ok: true, value: read.value as T } : { ok: false, error: missingError(INVENTORY_FILES[field], sourceOf(partition, field)) };
+  for (const [file] of recorded) {
+    const [dirName, fileName] = file.split("/");
+    const field = KEYED_FIELDS.find((f) => INVENTORY_FILES[f] === dirName);
+    if (!field || !fileName?.endsWith(".json")) continue;
+    const key = field === "secrets" ? fileName.slice(0, -5).replaceAll("__", "/") : fileName.slice(0, -5);
+    const entries = keyed[KEYED_FIELDS.indexOf(field)] as Record<string, Observed<unknown>>;
+    if (!entries[key]) entries[key] = { ok: false, error: missingError(file, sourceOf(partition, field, key)) };
+  }
 
   const [securityGroups, dbInstances, dbClusters, replicationGroups, cacheClusters, serverlessCaches, userGroups, users] = lists;
   const [prefixListEntries, dbParameters, dbClusterParameters, cacheTags, secrets] = keyed;

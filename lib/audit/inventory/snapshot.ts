@@ -8,8 +8,9 @@
  *   the checks that need them, as the live audit did (the failures are returned to report);
  * - not the parts deliberately left out because this config needs nothing from them
  *   (code NotCollected): writing an empty list there would claim that nothing exists;
- * - meta.json always, so a partition whose account could not be reached is still there
- *   (and an offline audit of it refuses to run rather than silently auditing less).
+ * - meta.json always, with `notCaptured` naming each part that failed and why, so an offline
+ *   audit of the snapshot reports the same ERRORs (and causes) as the live audit did, even for
+ *   an account that could not be reached at all.
  * One partition is written flat; several go under ACCOUNT/REGION/.
  * The directory appears complete or not at all: files go to a temporary directory beside
  * the target, which is renamed into place at the end.
@@ -78,30 +79,51 @@ export function planSnapshot(inventory: Inventory): SnapshotPlan {
   };
   for (const p of inventory.partitions) {
     const prefix = nested ? `${p.account}/${p.region}/` : "";
-    files.push({ path: `${prefix}${INVENTORY_FILES.meta}`, data: meta(p) });
+    // What failed is recorded in meta.json, so an offline audit reports the same cause as the live one.
+    const notCaptured: NotCapturedEntry[] = [];
+    const record = (file: string, error: ObservationError, secretName?: string) => {
+      if (isDeliberateGap(error) || (secretName !== undefined && secretsFound.has(secretName))) return;
+      failed(error, secretName);
+      notCaptured.push({ file, source: error.source, reason: error.reason, ...(error.code ? { code: error.code } : {}) });
+    };
     for (const [field, key] of Object.entries(LIST_KEYS) as [keyof typeof LIST_KEYS, string][]) {
       const part = p[field] as Observed<unknown[]>;
       if (part.ok) files.push({ path: `${prefix}${INVENTORY_FILES[field]}`, data: { [key]: part.value } });
-      else failed(part.error);
+      else record(INVENTORY_FILES[field], part.error);
     }
     for (const [field, key] of Object.entries(KEYED_KEYS) as [keyof typeof KEYED_KEYS, string | undefined][]) {
       const entries = p[field] as Record<string, Observed<unknown>>;
       for (const name of Object.keys(entries).sort()) {
         const part = entries[name] as Observed<unknown>;
+        const file = field === "secrets" ? secretFileName(name) : `${name}.json`;
         if (!part.ok) {
-          failed(part.error, field === "secrets" ? name : undefined);
+          record(`${INVENTORY_FILES[field]}/${file}`, part.error, field === "secrets" ? name : undefined);
           continue;
         }
-        const file = field === "secrets" ? secretFileName(name) : `${name}.json`;
         files.push({ path: `${prefix}${INVENTORY_FILES[field]}/${file}`, data: key === undefined ? part.value : { [key]: part.value } });
       }
     }
+    files.push({ path: `${prefix}${INVENTORY_FILES.meta}`, data: meta(p, notCaptured) });
   }
   return { files, errors: [...errors.values()] };
 }
 
-function meta(p: InventoryPartition) {
-  return { ...(p.capturedAt ? { capturedAt: p.capturedAt } : {}), account: p.account, region: p.region };
+/** A part that could not be captured, as meta.json records it (an extension of CONTRACTS.md's meta.json). */
+export interface NotCapturedEntry {
+  /** The file's path inside the partition directory. */
+  file: string;
+  source: string;
+  reason: string;
+  code?: string;
+}
+
+function meta(p: InventoryPartition, notCaptured: NotCapturedEntry[]) {
+  return {
+    ...(p.capturedAt ? { capturedAt: p.capturedAt } : {}),
+    account: p.account,
+    region: p.region,
+    ...(notCaptured.length > 0 ? { notCaptured } : {}),
+  };
 }
 
 async function isEmptyDir(dir: string): Promise<boolean | "missing"> {

@@ -186,7 +186,9 @@ describe("nested ACCOUNT/REGION layout", () => {
       "111122223333/us-east-1/notes.txt": "nothing here",
     });
     expect(await readError(dir)).toMatch(
-      new RegExp(`^${escapeRegExp(path.join(dir, "111122223333/us-east-1"))}: not an inventory directory \\(no AWS CLI export in it;`),
+      new RegExp(
+        `^${escapeRegExp(path.join(dir, "111122223333/us-east-1"))}: not an inventory directory \\(no AWS CLI export or meta.json in it;`,
+      ),
     );
   });
 
@@ -378,13 +380,52 @@ describe("a directory that is not an inventory", () => {
     );
   });
 
+  it("reads meta.json alone as a partition where nothing was observed (an unreachable account's snapshot)", async () => {
+    const dir = await inventoryDir({
+      "111122223333/eu-west-1/ec2-describe-security-groups.json": { SecurityGroups: [] },
+      "444455556666/eu-west-1/meta.json": {
+        capturedAt: "2025-06-01T12:00:00Z",
+        account: "444455556666",
+        region: "eu-west-1",
+        notCaptured: [
+          {
+            file: "ec2-describe-security-groups.json",
+            source: "sts:AssumeRole",
+            reason: "role could not be assumed",
+            code: "AccessDenied",
+          },
+          {
+            file: "secretsmanager-describe-secret/queue-db__app.json",
+            source: "sts:AssumeRole",
+            reason: "role could not be assumed",
+            code: "AccessDenied",
+          },
+        ],
+      },
+    });
+    const inventory = await readOfflineInventory(dir);
+    const unreachable = inventory.partitions.find((p) => p.account === "444455556666");
+    expect(unreachable?.securityGroups).toEqual({
+      ok: false,
+      error: {
+        source: "sts:AssumeRole",
+        reason: "role could not be assumed",
+        code: "AccessDenied",
+        account: "444455556666",
+        region: "eu-west-1",
+      },
+    });
+    expect(unreachable?.secrets["queue-db/app"]).toMatchObject({ ok: false, error: { source: "sts:AssumeRole", code: "AccessDenied" } });
+    expect(unreachable?.dbInstances).toMatchObject({ ok: false, error: { code: "NotCaptured" } });
+  });
+
   it("because it is empty", async () => {
     const dir = await inventoryDir({});
     expect(await readError(dir)).toMatch(/: not an inventory directory \(it is empty;/);
   });
 
-  it("because nothing in it is an export (meta.json alone is not an inventory)", async () => {
-    const dir = await inventoryDir({ "meta.json": { capturedAt: "2025-06-01T12:00:00Z" }, "README.md": "exports go here" });
+  it("because nothing in it is an export", async () => {
+    const dir = await inventoryDir({ "README.md": "exports go here" });
     expect(await readError(dir)).toMatch(/: not an inventory directory \(no AWS CLI export in it;/);
   });
 
