@@ -58,7 +58,7 @@ describe("HTML report: escaping", () => {
 
   it("escapes config values in the policy and mutes", () => {
     const config = sampleConfig();
-    config.mutes[0] = { ...config.mutes[0]!, reason: "<b>approved</b>" };
+    config.mutes = config.mutes.map((m) => ({ ...m, reason: "<b>approved</b>" }));
     const html = renderHtmlReport({ ...sampleReportInput(), config });
     expect(html).toContain("&lt;b&gt;approved&lt;/b&gt;");
     expect(html).not.toContain("<b>approved</b>");

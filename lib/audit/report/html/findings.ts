@@ -72,7 +72,7 @@ ${select("f-severity", "severity", "Severity", "All severities", severities)}
 ${select("f-check", "check", "Check", "All checks", checks)}
 ${select("f-status", "status", "Status", "All statuses", statuses)}
 <div class="field grow"><label for="f-text">Search</label><input id="f-text" name="text" type="search" autocomplete="off" placeholder="Role, CIDR, resource id…"></div>
-<div class="field"><button type="reset">Clear filters</button></div>
+<div class="field"><button type="button" id="f-clear">Clear filters</button></div>
 </form>
 <p id="finding-count" class="count" role="status" aria-live="polite">${sorted.length} of ${findings.length} findings shown</p>
 <div class="table-wrap">

@@ -29,7 +29,8 @@ export const SCRIPT = `(function () {
   }
   form.addEventListener("input", apply);
   form.addEventListener("change", apply);
-  form.addEventListener("reset", function () { setTimeout(apply, 0); });
+  // The reset event fires before the fields are reset, so the button resets and then filters.
+  document.getElementById("f-clear").addEventListener("click", function () { form.reset(); apply(); });
   form.addEventListener("submit", function (e) { e.preventDefault(); });
   form.hidden = false;
   apply();

@@ -100,8 +100,11 @@ table.findings td:nth-child(3) { min-width: 11rem; }
 table.findings td:nth-child(4) { min-width: 12rem; max-width: 18rem; }
 table.findings td:last-child { min-width: 24rem; }
 table.findings p { margin: 0 0 .3rem; }
+table.findings td:last-child, table.findings td:nth-child(4) { overflow-wrap: anywhere; }
 .subject code { overflow-wrap: anywhere; }
 .refs { color: var(--muted); font-size: .85rem; }
+table.mutes td:nth-child(5) { white-space: nowrap; }
+table.mutes td:nth-child(2) { min-width: 11rem; }
 .chain-label { font-weight: 700; font-size: 1.1rem; }
 .chain { border-left: 6px solid; padding: .4rem .8rem; border-radius: 4px; }
 .chain-intact { background: #f0fdf4; border-color: #15803d; }
@@ -120,7 +123,11 @@ footer { border-top: 1px solid var(--line); color: var(--muted); font-size: .85r
   details::details-content { content-visibility: visible !important; display: block !important; }
   tr { break-inside: avoid; }
   .table-wrap { overflow: visible; }
-  pre { white-space: pre-wrap; }
+  pre { white-space: pre-wrap; font-size: 7.5pt; padding: .3rem; }
+  table.findings td { min-width: 0 !important; max-width: none !important; }
+  table.findings td:nth-child(3) { width: 17%; }
+  table.findings td:nth-child(4) { width: 20%; }
+  table.findings td:last-child { width: 48%; }
   a { color: #000; }
 }
 `;
