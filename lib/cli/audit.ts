@@ -50,7 +50,7 @@ export async function auditCommand(options: AuditOptions, deps: AuditCommandDeps
     inventoryRequired: options.inventory !== undefined,
     onProgress: progress,
   });
-  writeOutput(renderResult(result, options.format), options.out);
+  writeOutput(renderResult(result, options.format, { config, ...(now ? { now } : {}) }), options.out);
   const c = result.run.counts;
   progress(`${c.FAIL} FAIL, ${c.ERROR} ERROR, ${c.MUTED} MUTED, ${c.PASS} PASS: ${result.run.outcome}`);
   return exitCodeFor(result, options.failOn);

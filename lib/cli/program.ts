@@ -1,3 +1,4 @@
+import { createRequire } from "node:module";
 import { Command, CommanderError } from "commander";
 import { ConfigError } from "../audit/config/load.js";
 import { registerAudit } from "./audit.js";
@@ -5,10 +6,12 @@ import { registerConfigCheck } from "./config-check.js";
 import { EXIT, UsageError } from "./errors.js";
 import { registerSnapshot } from "./snapshot.js";
 
+const { version } = createRequire(import.meta.url)("../../package.json") as { version: string };
+
 export function buildProgram(): Command {
   const program = new Command("queue-auditor")
     .description("Proves that only the approved workers and admins can reach a job queue's backend.")
-    .version("0.1.0")
+    .version(version)
     .showHelpAfterError()
     .exitOverride();
   registerAudit(program);
