@@ -19,7 +19,10 @@ function findings(n: number): Finding[] {
       resource: { type: "AWS::EC2::SecurityGroup", id, account: "111122223333", region: "eu-west-1" },
       subject: "10.20.0.0/16 tcp 5432",
       message: `Security group ${id} admits 10.20.0.0/16 on port 5432.`,
-      evidence: { groupId: id, ipPermissions: [{ IpProtocol: "tcp", FromPort: 5432, ToPort: 5432, IpRanges: [{ CidrIp: "10.20.0.0/16" }] }] },
+      evidence: {
+        groupId: id,
+        ipPermissions: [{ IpProtocol: "tcp", FromPort: 5432, ToPort: 5432, IpRanges: [{ CidrIp: "10.20.0.0/16" }] }],
+      },
       remediation: "Remove the rule or add the range to network.allowedCidrs.",
       references: ["AWS Security Hub EC2.18"],
     } satisfies Finding;
@@ -33,7 +36,11 @@ export async function benchStoreWrite(n: number): Promise<{ ms: number; requests
     const counts = emptyCounts();
     for (const f of list) counts[f.status]++;
     const at = "2025-06-01T10:00:00.000Z";
-    const result = { schemaVersion: 1 as const, run: { id: "bench", startedAt: at, finishedAt: at, outcome: outcomeOf(list), counts }, findings: list };
+    const result = {
+      schemaVersion: 1 as const,
+      run: { id: "bench", startedAt: at, finishedAt: at, outcome: outcomeOf(list), counts },
+      findings: list,
+    };
     const started = performance.now();
     const { stored } = await recordRun(
       store,

@@ -157,11 +157,19 @@ const clip = (s: string, n: number) => (s.length <= n ? s : `${s.slice(0, n - 1)
 export function renderTable(data: HistoryData): string {
   const { header, rows } = tabular(data);
   if (rows.length === 0) {
-    return data.kind === "open" ? "Nothing is open.\n" : data.kind === "runs" ? "No recorded runs in this range.\n" : "No findings match.\n";
+    return data.kind === "open"
+      ? "Nothing is open.\n"
+      : data.kind === "runs"
+        ? "No recorded runs in this range.\n"
+        : "No findings match.\n";
   }
   const cells = [header, ...rows.map((r) => r.map((c) => clip(c, 60)))];
   const widths = header.map((_, i) => Math.max(...cells.map((r) => (r[i] ?? "").length)));
-  const line = (r: string[]) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i] ?? 0))).join("  ").trimEnd();
+  const line = (r: string[]) =>
+    r
+      .map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i] ?? 0)))
+      .join("  ")
+      .trimEnd();
   return `${[line(header), line(widths.map((w) => "-".repeat(w))), ...cells.slice(1).map(line)].join("\n")}\n`;
 }
 
@@ -184,7 +192,10 @@ export function renderJson(data: HistoryData): string {
         ? { findings: data.rows.map((r) => ({ runId: r.runId, at: r.at, ...r.finding })) }
         : {
             asOf: data.asOf,
-            open: data.open.map((s) => ({ ...s, openForSeconds: s.openSince ? Math.floor((Date.parse(data.asOf) - Date.parse(s.openSince)) / 1000) : null })),
+            open: data.open.map((s) => ({
+              ...s,
+              openForSeconds: s.openSince ? Math.floor((Date.parse(data.asOf) - Date.parse(s.openSince)) / 1000) : null,
+            })),
           };
   return `${JSON.stringify({ schemaVersion: 1, kind: data.kind, ...("range" in data ? { range: data.range } : {}), ...body }, null, 2)}\n`;
 }
@@ -200,7 +211,8 @@ export async function openForCommand(spec: string, open: (spec: string) => Promi
 }
 
 export async function historyCommand(opts: HistoryOptions, deps: HistoryDeps = {}): Promise<number> {
-  if (opts.format === "html" && !deps.renderHtml) throw new UsageError("--format html is not available in this build; use table, json or csv");
+  if (opts.format === "html" && !deps.renderHtml)
+    throw new UsageError("--format html is not available in this build; use table, json or csv");
   const store = await openForCommand(opts.store, deps.openStore ?? ((s) => openStore(s)));
   try {
     const data = await queryHistory(store, opts, (deps.now ?? (() => new Date()))());

@@ -65,11 +65,7 @@ export interface ChangeSet {
   departed: FindingState[];
 }
 
-export function classifyRun(
-  findings: readonly Finding[],
-  prior: ReadonlyMap<string, FindingState>,
-  input: ClassifyInput,
-): ChangeSet {
+export function classifyRun(findings: readonly Finding[], prior: ReadonlyMap<string, FindingState>, input: ClassifyInput): ChangeSet {
   const out: Finding[] = [];
   const states: FindingState[] = [];
   const seen = new Set<string>();

@@ -4,7 +4,7 @@
  * it carries everything the formatters need and nothing secret.
  */
 import type { AlertItem, AlertKind, Notification } from "../findings/alerts.js";
-import { type Outcome, type Severity, SEVERITIES, type Status, severityRank } from "../findings/model.js";
+import { type Outcome, SEVERITIES, type Severity, type Status, severityRank } from "../findings/model.js";
 
 export interface Digest {
   version: 1;
@@ -80,14 +80,19 @@ export function subjectLine(d: Pick<Digest, "items" | "totals" | "accounts" | "r
   if (d.totals.regressed > 0) parts.push(`${plural(d.totals.regressed, "regressed violation")}`);
   if (d.totals.reminder > 0) parts.push(`${d.totals.reminder} still open`);
   if (d.totals.resolved > 0) parts.push(`${d.totals.resolved} resolved`);
-  if (d.run.outcome === "incomplete") parts.push(d.totals.error > 0 ? `audit incomplete (${plural(d.totals.error, "error")})` : "audit incomplete");
+  if (d.run.outcome === "incomplete")
+    parts.push(d.totals.error > 0 ? `audit incomplete (${plural(d.totals.error, "error")})` : "audit incomplete");
   if (parts.length === 0) parts.push("audit result");
   const where = d.accounts.length === 1 ? ` in ${d.accounts[0]}` : d.accounts.length > 1 ? ` in ${d.accounts.length} accounts` : "";
   return asciiLine(`queue-auditor: ${parts.join(", ")}${where}`, 100);
 }
 
 export function asciiLine(text: string, max: number): string {
-  const clean = text.replace(/[\r\n\t]+/g, " ").replace(/[^\x20-\x7e]/g, "?").replace(/ {2,}/g, " ").trim();
+  const clean = text
+    .replace(/[\r\n\t]+/g, " ")
+    .replace(/[^\x20-\x7e]/g, "?")
+    .replace(/ {2,}/g, " ")
+    .trim();
   return clean.length <= max ? clean : `${clean.slice(0, max - 3)}...`;
 }
 
@@ -122,7 +127,9 @@ export function digestText(d: Digest): string {
       if (i.subject) lines.push(`  Subject: ${i.subject}`);
       lines.push(`  ${i.message}`);
       if (i.kind === "resolved") {
-        lines.push(`  ${i.resolvedBy === "absent" ? "No longer in the audit's scope (deleted or untargeted)" : "Resolved"} at ${i.resolvedAt}; open since ${i.openSince}`);
+        lines.push(
+          `  ${i.resolvedBy === "absent" ? "No longer in the audit's scope (deleted or untargeted)" : "Resolved"} at ${i.resolvedAt}; open since ${i.openSince}`,
+        );
       } else {
         if (i.openSince) lines.push(`  Open since ${i.openSince}`);
         if (i.remediation) lines.push(`  What to do: ${i.remediation}`);

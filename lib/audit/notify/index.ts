@@ -1,7 +1,7 @@
-export { deliverNotification, type Delivery } from "./deliver.js";
+export { type Delivery, deliverNotification } from "./deliver.js";
 export { type Digest, digestFromNotification, digestText, subjectLine } from "./digest.js";
 export { type Notifier, NotifySpecError, notifierFromSpec } from "./notifier.js";
-export { postToSlack, redactUrl, SlackDeliveryError } from "./slack-send.js";
 export { DigestParseError, digestsFromSnsEvent, parseDigestMessage, type SlackMessage, slackMessageFromDigest } from "./slack.js";
+export { postToSlack, redactUrl, SlackDeliveryError } from "./slack-send.js";
 export { MAX_MESSAGE_BYTES, publishDigest, snsPublishInput } from "./sns.js";
 export { resolveWebhookUrl, WebhookUrlError } from "./webhook-url.js";

@@ -4,8 +4,8 @@
 import type { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import type { SNSClient } from "@aws-sdk/client-sns";
 import type { Digest } from "./digest.js";
-import { postToSlack, type SlackSendOptions } from "./slack-send.js";
 import { slackMessageFromDigest } from "./slack.js";
+import { postToSlack, type SlackSendOptions } from "./slack-send.js";
 import { isTopicArn, publishDigest, snsClientFor } from "./sns.js";
 import { printDigest } from "./stdout.js";
 import { parseWebhookSource, resolveWebhookUrl } from "./webhook-url.js";
@@ -58,7 +58,12 @@ export function notifierFromSpec(spec: string, deps: NotifierDeps = {}): Notifie
     } catch (err) {
       throw new NotifySpecError(`--notify slack:…: ${(err as Error).message}`);
     }
-    const description = "url" in source ? "slack (webhook URL from the command line)" : "env" in source ? `slack (env ${source.env})` : `slack (secret ${source.secret})`;
+    const description =
+      "url" in source
+        ? "slack (webhook URL from the command line)"
+        : "env" in source
+          ? `slack (env ${source.env})`
+          : `slack (secret ${source.secret})`;
     return {
       description,
       delivers: true,
@@ -68,5 +73,7 @@ export function notifierFromSpec(spec: string, deps: NotifierDeps = {}): Notifie
       },
     };
   }
-  throw new NotifySpecError(`--notify ${spec.startsWith("slack") ? "slack…" : spec}: expected stdout, sns:TOPIC_ARN, slack:WEBHOOK_URL (or slack:env:VAR, slack:secret:NAME) or none`);
+  throw new NotifySpecError(
+    `--notify ${spec.startsWith("slack") ? "slack…" : spec}: expected stdout, sns:TOPIC_ARN, slack:WEBHOOK_URL (or slack:env:VAR, slack:secret:NAME) or none`,
+  );
 }

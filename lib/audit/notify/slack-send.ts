@@ -56,7 +56,9 @@ export async function postToSlack(url: string, message: SlackMessage, opts: Slac
     } catch (err) {
       const e = err as Error;
       const timedOut = e.name === "TimeoutError" || e.name === "AbortError";
-      last = new SlackDeliveryError(`Slack webhook ${where} ${timedOut ? `timed out after ${timeoutMs} ms` : `failed (${scrub(causeOf(e), url)})`}`);
+      last = new SlackDeliveryError(
+        `Slack webhook ${where} ${timedOut ? `timed out after ${timeoutMs} ms` : `failed (${scrub(causeOf(e), url)})`}`,
+      );
     }
     if (res) {
       const body = (await res.text().catch(() => "")).slice(0, 200);

@@ -43,7 +43,11 @@ function itemSection(i: AlertItem): Record<string, unknown> {
   if (i.subject) lines.push(`*Subject:* \`${escapeMrkdwn(i.subject)}\``);
   lines.push(escapeMrkdwn(i.message));
   if (i.kind === "resolved") {
-    lines.push(i.resolvedBy === "absent" ? "_No longer in the audit's scope (deleted or untargeted)._" : `_Resolved at ${escapeMrkdwn(i.resolvedAt ?? "")}._`);
+    lines.push(
+      i.resolvedBy === "absent"
+        ? "_No longer in the audit's scope (deleted or untargeted)._"
+        : `_Resolved at ${escapeMrkdwn(i.resolvedAt ?? "")}._`,
+    );
   } else {
     if (i.openSince) lines.push(`*Open since:* ${escapeMrkdwn(i.openSince)}`);
     if (i.remediation) lines.push(`*What to do:* ${escapeMrkdwn(clip(i.remediation, 1200))}`);

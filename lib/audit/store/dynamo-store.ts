@@ -5,13 +5,7 @@
  */
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
-import {
-  DynamoDBDocumentClient,
-  PutCommand,
-  QueryCommand,
-  type QueryCommandInput,
-  UpdateCommand,
-} from "@aws-sdk/lib-dynamodb";
+import { DynamoDBDocumentClient, PutCommand, QueryCommand, type QueryCommandInput, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { type FindingState, openStates } from "../findings/changes.js";
 import type { Finding } from "../findings/model.js";
 import { type BatchOptions, batchPut } from "./batch.js";
@@ -33,21 +27,12 @@ import {
   runIdKey,
   runSk,
   STATE_SHARDS,
-  stateShard,
   statePk,
-  timeKey,
+  stateShard,
   TTL_ATTRIBUTE,
+  timeKey,
 } from "./keys.js";
-import type {
-  AppendRunInput,
-  ChainHead,
-  HistoryRow,
-  NotifiedMark,
-  Store,
-  StoredRun,
-  TimeRange,
-  WriteStats,
-} from "./types.js";
+import type { AppendRunInput, ChainHead, HistoryRow, NotifiedMark, Store, StoredRun, TimeRange, WriteStats } from "./types.js";
 
 type Item = Record<string, unknown>;
 

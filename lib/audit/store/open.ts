@@ -1,6 +1,8 @@
 /**
  * `--store local[:DIR] | dynamodb:TABLE | none` to a Store.
  */
+
+import { resolve } from "node:path";
 import {
   CreateTableCommand,
   DescribeTableCommand,
@@ -8,7 +10,6 @@ import {
   ResourceInUseException,
   UpdateTimeToLiveCommand,
 } from "@aws-sdk/client-dynamodb";
-import { resolve } from "node:path";
 import type { BatchOptions } from "./batch.js";
 import { DynamoStore } from "./dynamo-store.js";
 import { StoreError, StoreSpecError } from "./errors.js";
@@ -21,10 +22,7 @@ export const DEFAULT_LOCAL_DIR = "./.queue-auditor/";
 export const LOCAL_TABLE = "queue-auditor";
 const TABLE_NAME = /^[A-Za-z0-9_.-]{3,255}$/;
 
-export type StoreSpec =
-  | { kind: "local"; dir: string | undefined }
-  | { kind: "dynamodb"; table: string }
-  | { kind: "none" };
+export type StoreSpec = { kind: "local"; dir: string | undefined } | { kind: "dynamodb"; table: string } | { kind: "none" };
 
 export function parseStoreSpec(spec: string): StoreSpec {
   if (spec === "none") return { kind: "none" };

@@ -5,8 +5,8 @@
  * successful send, so a failed publish is retried by the next run.
  */
 import type { Config } from "../config/schema.js";
-import { type FindingState, classifyRun } from "../findings/changes.js";
 import { type Notification, notifiedUpdate, planAlerts } from "../findings/alerts.js";
+import { classifyRun, type FindingState } from "../findings/changes.js";
 import type { AuditResult } from "../findings/model.js";
 import type { NotifiedMark, Store, StoredRun, WriteStats } from "./types.js";
 

@@ -67,9 +67,10 @@ describe("alert policy", () => {
       ["resolved:a"],
       ["regressed:a"],
     ]);
-    expect(
-      simulate([{ findings: [f("a", "FAIL")] }, { findings: [f("a", "PASS")] }], { ...POLICY, notifyResolved: false }),
-    ).toEqual([["new:a"], undefined]);
+    expect(simulate([{ findings: [f("a", "FAIL")] }, { findings: [f("a", "PASS")] }], { ...POLICY, notifyResolved: false })).toEqual([
+      ["new:a"],
+      undefined,
+    ]);
   });
 
   it("does not tell the resolution of a violation that was never told", () => {

@@ -35,9 +35,7 @@ describe("digest", () => {
 
   it("renders a plain-text body grouped by severity, with what to do", () => {
     const text = digestText(
-      digestFromNotification(
-        notification([item({ findingId: "b", severity: "high", subject: "app_web" }), item({ findingId: "a" })]),
-      ),
+      digestFromNotification(notification([item({ findingId: "b", severity: "high", subject: "app_web" }), item({ findingId: "a" })])),
     );
     expect(text.indexOf("CRITICAL")).toBeLessThan(text.indexOf("HIGH"));
     expect(text).toContain("* [NEW] sg-world-ingress: AWS::EC2::SecurityGroup sg-0a1b2c3d4e5f60001 (111122223333/eu-west-1)");

@@ -1,9 +1,9 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { digestFromNotification } from "../../../lib/audit/notify/digest.js";
 import { notifierFromSpec } from "../../../lib/audit/notify/notifier.js";
 import { postToSlack, SlackDeliveryError } from "../../../lib/audit/notify/slack-send.js";
-import { digestFromNotification } from "../../../lib/audit/notify/digest.js";
 import { item, notification } from "./fixtures.js";
 
 /** A stand-in for hooks.slack.com on loopback; each test queues the answers it wants. */
@@ -37,10 +37,12 @@ beforeEach(() => {
 const URL_PATH = "/services/T000/B000/s3cr3tT0k3n";
 const msg = { text: "hello", blocks: [] };
 const fast = { baseDelayMs: 1, sleep: async () => {} };
-const status = (code: number, body = "", headers: Record<string, string> = {}) => (res: ServerResponse) => {
-  res.writeHead(code, headers);
-  res.end(body);
-};
+const status =
+  (code: number, body = "", headers: Record<string, string> = {}) =>
+  (res: ServerResponse) => {
+    res.writeHead(code, headers);
+    res.end(body);
+  };
 
 describe("Slack webhook delivery", () => {
   it("posts the Block Kit message as JSON", async () => {

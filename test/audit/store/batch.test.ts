@@ -28,7 +28,12 @@ describe("batchPut", () => {
     const { doc, calls } = fakeDoc(2, 2);
     const sleeps: number[] = [];
     const items = Array.from({ length: 30 }, (_, n) => ({ n }));
-    const stats = await batchPut(doc, "t", items, { concurrency: 1, sleep: async (ms) => void sleeps.push(ms), random: () => 0.5, baseDelayMs: 100 });
+    const stats = await batchPut(doc, "t", items, {
+      concurrency: 1,
+      sleep: async (ms) => void sleeps.push(ms),
+      random: () => 0.5,
+      baseDelayMs: 100,
+    });
 
     expect(calls).toEqual([Array.from({ length: 25 }, (_, n) => n), [23, 24], [23, 24], Array.from({ length: 5 }, (_, n) => 25 + n)]);
     expect(sleeps).toEqual([50, 100]);

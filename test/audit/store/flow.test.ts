@@ -12,9 +12,9 @@ import { deliverNotification } from "../../../lib/audit/notify/deliver.js";
 import { notifierFromSpec } from "../../../lib/audit/notify/notifier.js";
 import { openStore } from "../../../lib/audit/store/open.js";
 import { recordRun } from "../../../lib/audit/store/record.js";
+import { UsageError } from "../../../lib/cli/errors.js";
 import { historyCommand, registerHistory } from "../../../lib/cli/history.js";
 import { verifyCommand } from "../../../lib/cli/verify.js";
-import { UsageError } from "../../../lib/cli/errors.js";
 import { finding, POLICY, result } from "./helpers.js";
 
 const dir = mkdtempSync(join(tmpdir(), "qa-flow-"));
@@ -37,7 +37,12 @@ async function audit(runId: string, at: string, findings: ReturnType<typeof find
   const printed: string[] = [];
   try {
     const recorded = await recordRun(store, result(runId, at, findings), POLICY, new Date(at));
-    const delivery = await deliverNotification(store, notifierFromSpec("stdout", { write: (t) => void printed.push(t) }), recorded.notification, () => new Date(at));
+    const delivery = await deliverNotification(
+      store,
+      notifierFromSpec("stdout", { write: (t) => void printed.push(t) }),
+      recorded.notification,
+      () => new Date(at),
+    );
     return { recorded, delivery, printed: printed.join("") };
   } finally {
     await store.close();
@@ -45,15 +50,21 @@ async function audit(runId: string, at: string, findings: ReturnType<typeof find
 }
 
 async function history(args: Record<string, unknown>, now = "2025-06-02T12:00:00Z") {
-  let out = "";
-  const code = await historyCommand({ store: spec, format: "table", ...args }, { now: () => new Date(now), write: (t) => void (out += t) });
-  return { code, out };
+  const out: string[] = [];
+  const code = await historyCommand(
+    { store: spec, format: "table", ...args },
+    { now: () => new Date(now), write: (t) => void out.push(t) },
+  );
+  return { code, out: out.join("") };
 }
 
 describe("two audits with a change in between", () => {
   it("classifies, alerts only on changes, and answers history and verify from the store", async () => {
     const first = await audit("run-1", "2025-06-01T10:00:00Z", [sgOpen, tls]);
-    expect(first.recorded.result.findings.map((f) => [f.id, f.change])).toEqual([["sg-open", "new"], ["tls", "new"]]);
+    expect(first.recorded.result.findings.map((f) => [f.id, f.change])).toEqual([
+      ["sg-open", "new"],
+      ["tls", "new"],
+    ]);
     expect(first.printed).toContain("queue-auditor: 1 new critical violation in 111122223333");
 
     // Between the runs: the security group is fixed, a grant appears.
@@ -70,18 +81,24 @@ describe("two audits with a change in between", () => {
     expect(third.printed).toBe("");
 
     const runs = await history({});
-    expect(runs.out.split("\n").slice(2, 5).map((l) => l.split(/\s+/)[1])).toEqual(["run-3", "run-2", "run-1"]);
+    expect(
+      runs.out
+        .split("\n")
+        .slice(2, 5)
+        .map((l) => l.split(/\s+/)[1]),
+    ).toEqual(["run-3", "run-2", "run-1"]);
 
     const open = await history({ open: true });
     expect(open.out).toMatch(/high\s+pg-unapproved-privilege\s+queue-db:public.delayed_jobs\s+app_web\s+2025-06-01T11:00:00Z\s+1d 1h/);
     expect(open.out).not.toContain("sg-00000001");
 
     const resource = await history({ resource: "sg-00000001", format: "csv" });
-    expect(resource.out.split("\r\n").slice(1, 4).map((l) => l.split(",").slice(1, 3).join(" "))).toEqual([
-      "run-3 PASS",
-      "run-2 PASS",
-      "run-1 FAIL",
-    ]);
+    expect(
+      resource.out
+        .split("\r\n")
+        .slice(1, 4)
+        .map((l) => l.split(",").slice(1, 3).join(" ")),
+    ).toEqual(["run-3 PASS", "run-2 PASS", "run-1 FAIL"]);
 
     const json = JSON.parse((await history({ check: "pg-unapproved-privilege", format: "json" })).out);
     expect(json.findings.map((f: { runId: string; change: string }) => [f.runId, f.change])).toEqual([
@@ -89,9 +106,10 @@ describe("two audits with a change in between", () => {
       ["run-2", "new"],
     ]);
 
-    let verified = "";
-    expect(await verifyCommand({ store: spec }, { now: () => new Date("2025-06-02T12:00:00Z"), write: (t) => void (verified += t) })).toBe(0);
-    expect(verified).toMatch(/^chain intact: 3 run\(s\) verified/);
+    const verified: string[] = [];
+    const now = () => new Date("2025-06-02T12:00:00Z");
+    expect(await verifyCommand({ store: spec }, { now, write: (t) => void verified.push(t) })).toBe(0);
+    expect(verified.join("")).toMatch(/^chain intact: 3 run\(s\) verified/);
   });
 
   it("turns bad flags into usage errors", async () => {
@@ -105,6 +123,8 @@ describe("two audits with a change in between", () => {
     const program = new Command();
     registerHistory(program);
     const flags = program.commands[0]?.options.map((o) => o.long);
-    expect(flags).toEqual(expect.arrayContaining(["--store", "--since", "--until", "--resource", "--check", "--status", "--open", "--format", "--out"]));
+    expect(flags).toEqual(
+      expect.arrayContaining(["--store", "--since", "--until", "--resource", "--check", "--status", "--open", "--format", "--out"]),
+    );
   });
 });

@@ -1,8 +1,8 @@
-import { ensureTable } from "../../../lib/audit/store/open.js";
-import { DynamoStore, documentClient } from "../../../lib/audit/store/dynamo-store.js";
-import { startLocalDynamo } from "../../../lib/audit/store/local.js";
 import type { AuditResult, Finding, Status } from "../../../lib/audit/findings/model.js";
 import { emptyCounts, outcomeOf } from "../../../lib/audit/findings/model.js";
+import { DynamoStore, documentClient } from "../../../lib/audit/store/dynamo-store.js";
+import { startLocalDynamo } from "../../../lib/audit/store/local.js";
+import { ensureTable } from "../../../lib/audit/store/open.js";
 
 export const TABLE = "queue-auditor-test";
 

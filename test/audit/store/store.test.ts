@@ -1,14 +1,14 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { afterEach, describe, expect, it } from "vitest";
+import { verifyChain } from "../../../lib/audit/store/chain.js";
 import { DynamoStore, items } from "../../../lib/audit/store/dynamo-store.js";
 import { ChainConflictError, RunNotFoundError, StoreSpecError } from "../../../lib/audit/store/errors.js";
 import { findingSk, findingsPk, runSk, statePk, stateShard } from "../../../lib/audit/store/keys.js";
 import { openStore, parseStoreSpec } from "../../../lib/audit/store/open.js";
-import { verifyChain } from "../../../lib/audit/store/chain.js";
 import { recordRun } from "../../../lib/audit/store/record.js";
 import type { Store } from "../../../lib/audit/store/types.js";
 import { finding, memoryStore, POLICY, result, TABLE } from "./helpers.js";
@@ -134,8 +134,7 @@ describe("DynamoDB store on dynalite", () => {
     await recordRun(store, res, { ...POLICY, retentionDays: 10 }, NOW);
     const expected = Math.floor(NOW.getTime() / 1000) + 10 * 86_400;
 
-    const get = async (pk: string, sk: string) =>
-      (await doc.send(new GetCommand({ TableName: TABLE, Key: { pk, sk } }))).Item?.expiresAt;
+    const get = async (pk: string, sk: string) => (await doc.send(new GetCommand({ TableName: TABLE, Key: { pk, sk } }))).Item?.expiresAt;
     expect(await get("CHAIN", runSk(1))).toBe(expected);
     expect(await get(findingsPk("r1"), findingSk("t1"))).toBe(expected);
     expect(await get(statePk(stateShard("t1")), findingSk("t1"))).toBe(expected);
@@ -236,7 +235,11 @@ describe("hash chain", () => {
 
     const { store: other, doc: otherDoc } = await threeRuns();
     await otherDoc.send(new DeleteCommand({ TableName: TABLE, Key: { pk: "CHAIN", sk: runSk(2) } }));
-    expect((await verifyChain(other, later)).broken).toMatchObject({ seq: 3, runId: "r3", reason: expect.stringMatching(/#2 to #2 missing/) });
+    expect((await verifyChain(other, later)).broken).toMatchObject({
+      seq: 3,
+      runId: "r3",
+      reason: expect.stringMatching(/#2 to #2 missing/),
+    });
   });
 
   it("skips runs past their TTL instead of calling expiry tampering", async () => {
