@@ -2,8 +2,9 @@
  * Collect step: the inventory of one account × region of the deployed config, stored as
  * an artifact; returns its key (the partition is too large for a state payload).
  */
-import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+
 import { Logger } from "@aws-lambda-powertools/logger";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { collectInventory } from "../lib/audit/inventory/aws/index.js";
 import { artifactKey, putPartition } from "./support/artifacts.js";
 import { deployedConfig, narrowConfig } from "./support/config.js";

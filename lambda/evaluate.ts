@@ -3,10 +3,11 @@
  * observations with errors, evaluate, record the run in DynamoDB (changes classified
  * against the stored state), publish the alert, and emit the run's metrics.
  */
+
+import { Logger } from "@aws-lambda-powertools/logger";
+import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { SNSClient } from "@aws-sdk/client-sns";
-import { Logger } from "@aws-lambda-powertools/logger";
-import { MetricUnit, Metrics } from "@aws-lambda-powertools/metrics";
 import type { Observations } from "../lib/audit/checks/types.js";
 import { auditResult, evaluate } from "../lib/audit/engine.js";
 import { type AuditResult, SEVERITIES } from "../lib/audit/findings/model.js";
@@ -44,7 +45,9 @@ export async function handler(event: unknown): Promise<EvaluateOutput> {
   const startedAt = new Date(input.execution.startTime);
 
   const partitions = await Promise.all(
-    input.partitions.map((p) => (isBranchFailure(p) ? failedPartition(config, p, startedAt.toISOString()) : getPartition(dynamodb, artifacts, p.key))),
+    input.partitions.map((p) =>
+      isBranchFailure(p) ? failedPartition(config, p, startedAt.toISOString()) : getPartition(dynamodb, artifacts, p.key),
+    ),
   );
   const observations: Observations = { postgres: [], redis: [] };
   for (const probe of input.probes) {

@@ -6,8 +6,8 @@
  */
 import { Logger } from "@aws-lambda-powertools/logger";
 import type { SNSEvent } from "aws-lambda";
-import { postToSlack } from "../lib/audit/notify/slack-send.js";
 import { digestsFromSnsEvent, slackMessageFromDigest } from "../lib/audit/notify/slack.js";
+import { postToSlack } from "../lib/audit/notify/slack-send.js";
 import { resolveWebhookUrl } from "../lib/audit/notify/webhook-url.js";
 import { ENV } from "./support/contract.js";
 

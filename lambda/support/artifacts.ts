@@ -30,7 +30,13 @@ export interface PutStats {
   bytes: number;
 }
 
-export async function putPartition(client: DynamoDBClient, table: string, key: string, partition: InventoryPartition, now = new Date()): Promise<PutStats> {
+export async function putPartition(
+  client: DynamoDBClient,
+  table: string,
+  key: string,
+  partition: InventoryPartition,
+  now = new Date(),
+): Promise<PutStats> {
   const body = await gzipAsync(Buffer.from(JSON.stringify(partition), "utf8"));
   const expiresAt = Math.floor(now.getTime() / 1000) + ARTIFACT_TTL_SECONDS;
   const count = Math.max(1, Math.ceil(body.length / CHUNK_BYTES));

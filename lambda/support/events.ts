@@ -17,7 +17,8 @@ function text(event: unknown, name: string, what: string): string {
 
 export function parseCollectItem(event: unknown): CollectItem {
   const accountListed = field(event, "accountListed");
-  if (typeof accountListed !== "boolean") throw new BadEventError(`accountListed: expected true or false, got ${JSON.stringify(accountListed)}`);
+  if (typeof accountListed !== "boolean")
+    throw new BadEventError(`accountListed: expected true or false, got ${JSON.stringify(accountListed)}`);
   return {
     account: text(event, "account", "an account id"),
     region: text(event, "region", "a region"),
@@ -39,7 +40,8 @@ export function parseEvaluateEvent(event: unknown): EvaluateEvent {
   if (!Array.isArray(partitions)) throw new BadEventError(`partitions: expected the collect results, got ${JSON.stringify(partitions)}`);
   if (!Array.isArray(probes)) throw new BadEventError(`probes: expected the probe results, got ${JSON.stringify(probes)}`);
   const startTime = text(execution, "startTime", "the execution start time");
-  if (Number.isNaN(Date.parse(startTime))) throw new BadEventError(`execution.startTime: expected an ISO 8601 time, got ${JSON.stringify(startTime)}`);
+  if (Number.isNaN(Date.parse(startTime)))
+    throw new BadEventError(`execution.startTime: expected an ISO 8601 time, got ${JSON.stringify(startTime)}`);
   for (const [i, p] of partitions.entries()) {
     if (field(p, "failed") !== true && typeof field(p, "key") !== "string") {
       throw new BadEventError(`partitions[${i}]: expected an artifact key or a failure marker`);

@@ -33,7 +33,11 @@ function reason(step: string, failure: BranchFailure): string {
   return `the ${step} step failed after its retries: ${failure.error}${message ? `: ${message}` : ""}`;
 }
 
-export function failedPartition(config: Config, failure: Omit<CollectItem, "runId"> & BranchFailure, capturedAt: string): InventoryPartition {
+export function failedPartition(
+  config: Config,
+  failure: Omit<CollectItem, "runId"> & BranchFailure,
+  capturedAt: string,
+): InventoryPartition {
   const cause: Omit<ObservationError, "region"> = {
     source: `collect ${failure.account}/${failure.region}`,
     reason: reason("collect", failure),

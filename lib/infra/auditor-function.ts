@@ -77,7 +77,9 @@ export class AuditorFunction extends NodejsFunction {
       throw new AuditorFunctionPropsError(`handlerName "${props.handlerName}": expected a handler file at lambda/${props.handlerName}.ts`);
     }
     if (props.handlerName !== "slack" && props.config === undefined) {
-      throw new AuditorFunctionPropsError(`config: the ${props.handlerName} function audits the deployed config; pass the validated config`);
+      throw new AuditorFunctionPropsError(
+        `config: the ${props.handlerName} function audits the deployed config; pass the validated config`,
+      );
     }
     if (props.timeout && props.timeout.toSeconds() > 900) {
       throw new AuditorFunctionPropsError("timeout: expected at most 15 minutes (the Lambda maximum)");
@@ -100,6 +102,8 @@ export class AuditorFunction extends NodejsFunction {
         POWERTOOLS_SERVICE_NAME: TELEMETRY.service,
         POWERTOOLS_METRICS_NAMESPACE: TELEMETRY.namespace,
         POWERTOOLS_LOG_LEVEL: "INFO",
+        // Stack traces point into lambda/ and lib/ rather than the minified bundle.
+        NODE_OPTIONS: "--enable-source-maps",
         ...environment,
       },
     });

@@ -75,7 +75,9 @@ export class ChangeTrigger extends Construct {
     super(scope, id);
     const debounce = props.debounce ?? Duration.minutes(5);
     if (debounce.toSeconds() < 1 || debounce.toSeconds() > 300) {
-      throw new ChangeTriggerPropsError(`debounce: expected 1 second to 5 minutes (the Pipes batching window), got ${debounce.toHumanString()}`);
+      throw new ChangeTriggerPropsError(
+        `debounce: expected 1 second to 5 minutes (the Pipes batching window), got ${debounce.toHumanString()}`,
+      );
     }
     const maxBatch = props.maxBatch ?? 100;
     if (!Number.isInteger(maxBatch) || maxBatch < 1 || maxBatch > 200) {

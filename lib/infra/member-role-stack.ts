@@ -52,7 +52,8 @@ export class QueueAuditorMemberRoleStack extends Stack {
     });
     Validations.of(this.role).acknowledge({
       id: "AwsSolutions-IAM5[Resource::*]",
-      reason: "The Describe/List/Get collection actions of lib/audit/iam.ts do not support resource-level permissions; every one is read-only.",
+      reason:
+        "The Describe/List/Get collection actions of lib/audit/iam.ts do not support resource-level permissions; every one is read-only.",
     });
   }
 }

@@ -4,15 +4,7 @@
  * completed within two schedule periods, and missing data counts as breaching.
  */
 import { Duration } from "aws-cdk-lib";
-import {
-  Alarm,
-  ComparisonOperator,
-  Dashboard,
-  GraphWidget,
-  Metric,
-  SingleValueWidget,
-  TreatMissingData,
-} from "aws-cdk-lib/aws-cloudwatch";
+import { Alarm, ComparisonOperator, Dashboard, GraphWidget, Metric, SingleValueWidget, TreatMissingData } from "aws-cdk-lib/aws-cloudwatch";
 import { SnsAction } from "aws-cdk-lib/aws-cloudwatch-actions";
 import type { IFunction } from "aws-cdk-lib/aws-lambda";
 import type { ITopic } from "aws-cdk-lib/aws-sns";
@@ -111,7 +103,9 @@ export class Monitoring extends Construct {
     );
 
     const hour = Duration.hours(1);
-    const bySeverity = SEVERITIES.map((s) => auditorMetric(TELEMETRY.metrics.failingFindings, "Maximum", hour, { severity: s }).with({ label: s }));
+    const bySeverity = SEVERITIES.map((s) =>
+      auditorMetric(TELEMETRY.metrics.failingFindings, "Maximum", hour, { severity: s }).with({ label: s }),
+    );
     this.dashboard = new Dashboard(this, "Dashboard", { defaultInterval: Duration.days(30) });
     this.dashboard.addWidgets(
       new GraphWidget({

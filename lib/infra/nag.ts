@@ -35,9 +35,17 @@ function ack(scope: IConstruct | undefined, id: string, reason: string): void {
 
 export function acknowledgeStackFindings(s: NagSubjects): void {
   for (const fn of Object.values(s.functions)) {
-    ack(fn.role, `${RULES}-IAM4[${BASIC_EXECUTION}]`, "AWS's minimal Lambda logging policy (CreateLogStream/PutLogEvents); the function writes only to its own log group.");
+    ack(
+      fn.role,
+      `${RULES}-IAM4[${BASIC_EXECUTION}]`,
+      "AWS's minimal Lambda logging policy (CreateLogStream/PutLogEvents); the function writes only to its own log group.",
+    );
     if (fn.isBoundToVpc) {
-      ack(fn.role, `${RULES}-IAM4[${VPC_EXECUTION}]`, "AWS's minimal policy for a function's network interfaces in the VPC; Lambda requires it and EC2 ENI actions do not scope to resources.");
+      ack(
+        fn.role,
+        `${RULES}-IAM4[${VPC_EXECUTION}]`,
+        "AWS's minimal policy for a function's network interfaces in the VPC; Lambda requires it and EC2 ENI actions do not scope to resources.",
+      );
     }
   }
   ack(
@@ -46,10 +54,11 @@ export function acknowledgeStackFindings(s: NagSubjects): void {
     "The read-only Describe/List/Get actions of lib/audit/iam.ts do not support resource-level permissions; no write action is granted on *.",
   );
   const tableRef = ref(s.stack, s.table);
-  ack(s.evaluateRole, `${RULES}-IAM5[Resource::<${tableRef}.Arn>/index/*]`, "History queries use the evidence table's own global secondary indexes (CONTRACTS.md: Query, never Scan).");
-  for (const action of ["kms:GenerateDataKey*", "kms:ReEncrypt*"]) {
-    ack(s.evaluateRole, `${RULES}-IAM5[Action::${action}]`, "CDK's grant for writing a KMS-encrypted table and topic; limited to the stack's own key.");
-  }
+  ack(
+    s.evaluateRole,
+    `${RULES}-IAM5[Resource::<${tableRef}.Arn>/index/*]`,
+    "History queries use the evidence table's own global secondary indexes (CONTRACTS.md: Query, never Scan).",
+  );
   for (const arn of s.iamAuthArns) {
     ack(
       s.probeRole,
@@ -57,7 +66,11 @@ export function acknowledgeStackFindings(s: NagSubjects): void {
       "rds-db:connect names the DB resource id, which the config does not know; the grant is limited to the auditor's own database user name.",
     );
   }
-  ack(s.stateMachineRole, `${RULES}-IAM5[Resource::*]`, "X-Ray trace segments and CloudWatch Logs delivery for the state machine do not support resource-level permissions.");
+  ack(
+    s.stateMachineRole,
+    `${RULES}-IAM5[Resource::*]`,
+    "X-Ray trace segments and CloudWatch Logs delivery for the state machine do not support resource-level permissions.",
+  );
   for (const fn of Object.values(s.functions)) {
     ack(
       s.stateMachineRole,
@@ -65,8 +78,16 @@ export function acknowledgeStackFindings(s: NagSubjects): void {
       "lambda:InvokeFunction on the function's versions and aliases, as CDK grants for a Lambda task; no other function.",
     );
   }
-  ack(s.vpc, "Annotation::@aws-cdk/aws-ec2:vpcAttributeIsListTokenavailabilityZones", "Only the subnets named in deploy.vpc are used; no construct reads the VPC's zones.");
+  ack(
+    s.vpc,
+    "Annotation::@aws-cdk/aws-ec2:vpcAttributeIsListTokenavailabilityZones",
+    "Only the subnets named in deploy.vpc are used; no construct reads the VPC's zones.",
+  );
   for (const subnet of s.subnets) {
-    ack(subnet, "Annotation::@aws-cdk/aws-ec2:noSubnetRouteTableId", "The stack places a function in the subnet and never reads its route table.");
+    ack(
+      subnet,
+      "Annotation::@aws-cdk/aws-ec2:noSubnetRouteTableId",
+      "The stack places a function in the subnet and never reads its route table.",
+    );
   }
 }

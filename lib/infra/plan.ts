@@ -2,8 +2,9 @@
  * What the config means for the deployed stack, decided at synth: the Map items of each
  * run and the exact resources each function may touch. Pure functions of the config.
  */
-import type { Config } from "../audit/config/schema.js";
+
 import type { CollectItem, ProbeItem } from "../../lambda/support/contract.js";
+import type { Config } from "../audit/config/schema.js";
 
 /** Where the stack runs: tokens (`Aws.ACCOUNT_ID`, …) or literal values. */
 export interface StackPlace {

@@ -4,7 +4,7 @@
  * collect, probe, evaluate and record; alarms and a dashboard watch it.
  */
 import { Annotations, Aws, Duration, Fn, Stack, type StackProps } from "aws-cdk-lib";
-import { CfnVPCEndpoint, type ISecurityGroup, type ISubnet, SecurityGroup, Subnet, Vpc, Port, Peer } from "aws-cdk-lib/aws-ec2";
+import { CfnVPCEndpoint, type ISecurityGroup, type ISubnet, Peer, Port, SecurityGroup, Subnet, Vpc } from "aws-cdk-lib/aws-ec2";
 import { PolicyStatement } from "aws-cdk-lib/aws-iam";
 import { Schedule, ScheduleExpression, ScheduleTargetInput } from "aws-cdk-lib/aws-scheduler";
 import { StepFunctionsStartExecution } from "aws-cdk-lib/aws-scheduler-targets";
@@ -19,11 +19,26 @@ import { schedulePeriod } from "./config.js";
 import { AuditorData } from "./data.js";
 import { Monitoring } from "./monitoring.js";
 import { acknowledgeStackFindings } from "./nag.js";
-import { assumedRoleArns, collectItems, envPasswordTargets, probeItems, probeSecrets, rdsDbUserArns, secretArn, type StackPlace } from "./plan.js";
+import {
+  assumedRoleArns,
+  collectItems,
+  envPasswordTargets,
+  probeItems,
+  probeSecrets,
+  rdsDbUserArns,
+  type StackPlace,
+  secretArn,
+} from "./plan.js";
 import { AuditWorkflow } from "./workflow.js";
 
 /** Interface endpoints the probe needs inside the VPC (RDS IAM tokens are signed locally: no endpoint). */
 export const PROBE_ENDPOINT_SERVICES = ["secretsmanager", "sts"] as const;
+
+/** The DynamoDB calls of lib/audit/store's DynamoStore (its reads are Queries; its writes puts, batches and updates). */
+export const STORE_ACTIONS = ["dynamodb:Query", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:BatchWriteItem"] as const;
+
+/** What a caller of the KMS-encrypted tables and topic needs on the stack's key (named, no wildcards). */
+export const KEY_ACTIONS = ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:DescribeKey"] as const;
 
 export interface QueueAuditorStackProps extends StackProps {
   /** The validated config (see `configFromContext`). */
@@ -67,8 +82,10 @@ export class QueueAuditorStack extends Stack {
     });
     collect.addToRolePolicy(new PolicyStatement({ sid: "ReadOnlyInventory", actions: [...COLLECT_ACTIONS], resources: ["*"] }));
     const roles = assumedRoleArns(config);
-    if (roles.length > 0) collect.addToRolePolicy(new PolicyStatement({ sid: "AssumeMemberRoles", actions: [...ASSUME_ROLE_ACTIONS], resources: roles }));
-    artifacts.grant(collect, "dynamodb:BatchWriteItem", "dynamodb:PutItem");
+    if (roles.length > 0)
+      collect.addToRolePolicy(new PolicyStatement({ sid: "AssumeMemberRoles", actions: [...ASSUME_ROLE_ACTIONS], resources: roles }));
+    artifacts.grant(collect, "dynamodb:BatchWriteItem");
+    this.data.key.grant(collect, ...KEY_ACTIONS);
 
     const targets = probeItems(config);
     let probe: AuditorFunction | undefined;
@@ -83,9 +100,11 @@ export class QueueAuditorStack extends Stack {
       timeout: Duration.minutes(10),
       environment: { [ENV.artifactsTable]: artifacts.tableName, [ENV.storeTable]: table.tableName, [ENV.topicArn]: topic.topicArn },
     });
+    // Exactly the calls the store and artifacts reader make, no CDK grant bundles with wildcard actions.
     artifacts.grant(evaluate, "dynamodb:Query");
-    table.grantReadWriteData(evaluate);
-    topic.grantPublish(evaluate);
+    table.grant(evaluate, ...STORE_ACTIONS);
+    evaluate.addToRolePolicy(new PolicyStatement({ sid: "PublishAlerts", actions: ["sns:Publish"], resources: [topic.topicArn] }));
+    this.data.key.grant(evaluate, ...KEY_ACTIONS);
 
     let slack: AuditorFunction | undefined;
     const webhookSecret = config.deploy?.alerts.slackWebhookSecret;
@@ -99,7 +118,11 @@ export class QueueAuditorStack extends Stack {
         environment: { [ENV.slackWebhookSecret]: webhookSecret },
       });
       slack.addToRolePolicy(
-        new PolicyStatement({ sid: "SlackWebhookSecret", actions: [...PROBE_SECRET_ACTIONS], resources: [secretArn(webhookSecret, place)] }),
+        new PolicyStatement({
+          sid: "SlackWebhookSecret",
+          actions: [...PROBE_SECRET_ACTIONS],
+          resources: [secretArn(webhookSecret, place)],
+        }),
       );
       topic.addSubscription(new LambdaSubscription(slack));
     }
@@ -161,7 +184,9 @@ export class QueueAuditorStack extends Stack {
       // Attributes only: `cdk synth` makes no lookups, so it works offline.
       const vpc = Vpc.fromVpcAttributes(this, "Vpc", { vpcId: deploy.vpc.id, availabilityZones: Fn.getAzs() });
       const subnets = deploy.vpc.subnetIds.map((s, i) => Subnet.fromSubnetId(this, `Subnet${i}`, s));
-      const groups = deploy.probeSecurityGroupIds.map((g, i) => SecurityGroup.fromSecurityGroupId(this, `ProbeGroup${i}`, g, { mutable: false }));
+      const groups = deploy.probeSecurityGroupIds.map((g, i) =>
+        SecurityGroup.fromSecurityGroupId(this, `ProbeGroup${i}`, g, { mutable: false }),
+      );
       network = { vpc, subnets, groups };
     } else {
       Annotations.of(this).addWarningV2(
@@ -177,13 +202,19 @@ export class QueueAuditorStack extends Stack {
       memorySize: 512,
       timeout: Duration.minutes(3),
       ...(network
-        ? { vpc: network.vpc, vpcSubnets: { subnets: network.subnets }, ...(network.groups.length > 0 ? { securityGroups: network.groups } : {}) }
+        ? {
+            vpc: network.vpc,
+            vpcSubnets: { subnets: network.subnets },
+            ...(network.groups.length > 0 ? { securityGroups: network.groups } : {}),
+          }
         : {}),
     });
     const secrets = probeSecrets(config).map((ref) => secretArn(ref, place));
-    if (secrets.length > 0) probe.addToRolePolicy(new PolicyStatement({ sid: "ProbeSecrets", actions: [...PROBE_SECRET_ACTIONS], resources: secrets }));
+    if (secrets.length > 0)
+      probe.addToRolePolicy(new PolicyStatement({ sid: "ProbeSecrets", actions: [...PROBE_SECRET_ACTIONS], resources: secrets }));
     const dbUsers = rdsDbUserArns(config, place);
-    if (dbUsers.length > 0) probe.addToRolePolicy(new PolicyStatement({ sid: "ProbeIamAuth", actions: [...PROBE_IAM_AUTH_ACTIONS], resources: dbUsers }));
+    if (dbUsers.length > 0)
+      probe.addToRolePolicy(new PolicyStatement({ sid: "ProbeIamAuth", actions: [...PROBE_IAM_AUTH_ACTIONS], resources: dbUsers }));
 
     if (network && deploy?.vpcEndpoints === "create") {
       const endpointGroup = new SecurityGroup(this, "EndpointGroup", {

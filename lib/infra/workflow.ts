@@ -75,7 +75,8 @@ export class AuditWorkflow extends Construct {
 
   constructor(scope: Construct, id: string, props: AuditWorkflowProps) {
     super(scope, id);
-    if (props.probeItems.length > 0 && !props.probe) throw new AuditWorkflowPropsError("probe: expected the probe function, the config names probe targets");
+    if (props.probeItems.length > 0 && !props.probe)
+      throw new AuditWorkflowPropsError("probe: expected the probe function, the config names probe targets");
     const collectConcurrency = bounded("collectConcurrency", props.collectConcurrency, 4);
     const probeConcurrency = bounded("probeConcurrency", props.probeConcurrency, 8);
 
@@ -108,8 +109,7 @@ export class AuditWorkflow extends Construct {
     collectMap.itemProcessor(this.invoke("CollectPartition", props.collect, JsonPath.entirePayload, collectFailed));
 
     const branches: Parallel = new Parallel(this, "CollectAndProbe", {
-      resultSelector:
-        props.probeItems.length > 0 ? { "partitions.$": "$[0]", "probes.$": "$[1]" } : { "partitions.$": "$[0]", probes: [] },
+      resultSelector: props.probeItems.length > 0 ? { "partitions.$": "$[0]", "probes.$": "$[1]" } : { "partitions.$": "$[0]", probes: [] },
     });
     branches.branch(collectMap);
     if (props.probe && props.probeItems.length > 0) {

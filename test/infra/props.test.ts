@@ -1,0 +1,94 @@
+import { App, Duration, Stack } from "aws-cdk-lib";
+import { Template } from "aws-cdk-lib/assertions";
+import { InlineCode, Function as LambdaFunction, Runtime } from "aws-cdk-lib/aws-lambda";
+import { DefinitionBody, Pass, StateMachine } from "aws-cdk-lib/aws-stepfunctions";
+import { describe, expect, it } from "vitest";
+import { COLLECT_ACTIONS } from "../../lib/audit/iam.js";
+import { AuditorFunction, AuditorFunctionPropsError } from "../../lib/infra/auditor-function.js";
+import { ChangeTrigger, ChangeTriggerPropsError } from "../../lib/infra/change-trigger.js";
+import { MemberRolePropsError, QueueAuditorMemberRoleStack } from "../../lib/infra/member-role-stack.js";
+import { AuditWorkflow, AuditWorkflowPropsError } from "../../lib/infra/workflow.js";
+import { exampleConfig } from "./support.js";
+
+const stack = () => new Stack(new App({ context: { "aws:cdk:bundling-stacks": [] } }), "S");
+
+describe("construct props are validated with an error that says what to change", () => {
+  it("AuditorFunction: a handler that does not exist", () => {
+    expect(() => new AuditorFunction(stack(), "F", { handlerName: "nope" as "collect", config: exampleConfig() })).toThrow(
+      new AuditorFunctionPropsError('handlerName "nope": expected a handler file at lambda/nope.ts'),
+    );
+  });
+
+  it("AuditorFunction: an auditing function without the config to bake in", () => {
+    expect(() => new AuditorFunction(stack(), "F", { handlerName: "collect" })).toThrow(
+      /config: the collect function audits the deployed config/,
+    );
+  });
+
+  it("AuditorFunction: a timeout beyond Lambda's maximum", () => {
+    expect(() => new AuditorFunction(stack(), "F", { handlerName: "slack", timeout: Duration.minutes(16) })).toThrow(
+      /timeout: expected at most 15 minutes/,
+    );
+  });
+
+  it("AuditWorkflow: unbounded concurrency, and probe targets without a probe function", () => {
+    const s = stack();
+    const fn = new LambdaFunction(s, "Fn", {
+      runtime: Runtime.NODEJS_24_X,
+      handler: "index.handler",
+      code: new InlineCode("exports.handler=()=>{}"),
+    });
+    const base = { collect: fn, evaluate: fn, collectItems: [], probeItems: [] };
+    expect(() => new AuditWorkflow(s, "W1", { ...base, collectConcurrency: 0 })).toThrow(
+      new AuditWorkflowPropsError("collectConcurrency: expected a whole number from 1 to 40, got 0"),
+    );
+    expect(() => new AuditWorkflow(s, "W2", { ...base, probeItems: [{ kind: "redis", name: "r" }] })).toThrow(
+      /probe: expected the probe function/,
+    );
+  });
+
+  it("ChangeTrigger: a debounce longer than the Pipes batching window, a batch too large for the execution input", () => {
+    const s = stack();
+    const sm = new StateMachine(s, "M", { definitionBody: DefinitionBody.fromChainable(new Pass(s, "P")) });
+    expect(() => new ChangeTrigger(s, "C1", { stateMachine: sm, debounce: Duration.minutes(10) })).toThrow(ChangeTriggerPropsError);
+    expect(() => new ChangeTrigger(s, "C2", { stateMachine: sm, maxBatch: 1000 })).toThrow(/maxBatch: expected 1 to 200/);
+  });
+
+  it("QueueAuditorMemberRoleStack: an auditor account that is not an account id", () => {
+    expect(() => new QueueAuditorMemberRoleStack(new App(), "M", { auditorAccount: "12345" })).toThrow(
+      new MemberRolePropsError('auditorAccount: expected the 12-digit id of the auditor account, got "12345"'),
+    );
+  });
+});
+
+describe("QueueAuditorMemberRoleStack", () => {
+  it("creates the read-only role with exactly the collection actions, assumable only from the auditor account's stack roles", () => {
+    const template = Template.fromStack(
+      new QueueAuditorMemberRoleStack(new App(), "M", { auditorAccount: "111122223333", externalId: "queue-auditor-x" }),
+    );
+    template.hasResourceProperties("AWS::IAM::Role", {
+      RoleName: "QueueAuditorReadOnly",
+      AssumeRolePolicyDocument: {
+        Statement: [
+          {
+            Action: "sts:AssumeRole",
+            Effect: "Allow",
+            Principal: { AWS: { "Fn::Join": ["", ["arn:", { Ref: "AWS::Partition" }, ":iam::111122223333:root"]] } },
+            Condition: {
+              ArnLike: {
+                "aws:PrincipalArn": { "Fn::Join": ["", ["arn:", { Ref: "AWS::Partition" }, ":iam::111122223333:role/QueueAuditor*"]] },
+              },
+              StringEquals: { "sts:RoleSessionName": "queue-auditor", "sts:ExternalId": "queue-auditor-x" },
+            },
+          },
+        ],
+      },
+      Policies: [
+        {
+          PolicyName: "ReadOnlyInventory",
+          PolicyDocument: { Statement: [{ Action: [...COLLECT_ACTIONS], Effect: "Allow", Resource: "*" }] },
+        },
+      ],
+    });
+  });
+});

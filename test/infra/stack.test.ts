@@ -1,0 +1,312 @@
+import { App, Validations } from "aws-cdk-lib";
+import { Capture, Match, type Template } from "aws-cdk-lib/assertions";
+import { PolicyStatement } from "aws-cdk-lib/aws-iam";
+import { AwsSolutionsChecks } from "cdk-nag";
+import { beforeAll, describe, expect, it } from "vitest";
+import { COLLECT_ACTIONS } from "../../lib/audit/iam.js";
+import { createTableInput } from "../../lib/audit/store/keys.js";
+import { CHANGE_EVENTS } from "../../lib/infra/change-trigger.js";
+import { QueueAuditorStack } from "../../lib/infra/stack.js";
+import { TRANSIENT_ERRORS } from "../../lib/infra/workflow.js";
+import { configWith, definitionOf, exampleConfig, iamStatements, synthStack } from "./support.js";
+
+type State = Record<string, unknown> & { Type: string };
+type Machine = { StartAt: string; States: Record<string, State> };
+
+describe("QueueAuditorStack with the example config", () => {
+  let template: Template;
+  beforeAll(() => {
+    template = synthStack().template;
+  });
+
+  it("deploys every function on Node.js 24, arm64, with source maps and its own log group with retention", () => {
+    const functions = template.findResources("AWS::Lambda::Function", { Properties: { Runtime: "nodejs24.x" } });
+    expect(Object.keys(functions)).toHaveLength(4);
+    for (const fn of Object.values(functions)) {
+      expect(fn.Properties.Architectures).toEqual(["arm64"]);
+      expect(fn.Properties.Environment.Variables.NODE_OPTIONS).toBe("--enable-source-maps");
+      expect(fn.Properties.Environment.Variables.POWERTOOLS_SERVICE_NAME).toBe("queue-auditor");
+      expect(fn.Properties.LoggingConfig.LogGroup).toEqual({ Ref: expect.stringMatching(/Logs/) });
+    }
+    template.resourcePropertiesCountIs("AWS::Logs::LogGroup", { RetentionInDays: 90 }, 5);
+  });
+
+  it("runs the probe in the configured subnets and security groups, the others outside any VPC", () => {
+    template.hasResourceProperties("AWS::Lambda::Function", {
+      Description: Match.stringLikeRegexp("probe"),
+      VpcConfig: { SubnetIds: ["subnet-0a1b2c3d4e5f60001", "subnet-0a1b2c3d4e5f60002"], SecurityGroupIds: ["sg-0a1b2c3d4e5f60009"] },
+    });
+    const inVpc = template.findResources("AWS::Lambda::Function", { Properties: { VpcConfig: Match.anyValue() } });
+    expect(Object.keys(inVpc)).toHaveLength(1);
+  });
+
+  it("creates Secrets Manager and STS interface endpoints admitting HTTPS from the probe's group only", () => {
+    for (const service of ["secretsmanager", "sts"]) {
+      template.hasResourceProperties("AWS::EC2::VPCEndpoint", {
+        VpcEndpointType: "Interface",
+        VpcId: "vpc-0a1b2c3d4e5f60001",
+        PrivateDnsEnabled: true,
+        ServiceName: { "Fn::Join": ["", ["com.amazonaws.", { Ref: "AWS::Region" }, `.${service}`]] },
+      });
+    }
+    template.resourceCountIs("AWS::EC2::VPCEndpoint", 2);
+    template.hasResourceProperties("AWS::EC2::SecurityGroup", {
+      SecurityGroupIngress: [{ IpProtocol: "tcp", FromPort: 443, ToPort: 443, SourceSecurityGroupId: "sg-0a1b2c3d4e5f60009" }],
+    });
+  });
+
+  it("starts the state machine on the config's schedule", () => {
+    const target = new Capture();
+    template.hasResourceProperties("AWS::Scheduler::Schedule", {
+      ScheduleExpression: "rate(1 hour)",
+      State: "ENABLED",
+      Target: { Arn: { Ref: Match.stringLikeRegexp("WorkflowStateMachine") }, Input: target, RetryPolicy: { MaximumRetryAttempts: 3 } },
+    });
+    expect(JSON.parse(target.asString())).toEqual({ trigger: "schedule" });
+  });
+
+  it("plans, then collects each account x region and probes each target in bounded Maps, then evaluates", () => {
+    const def = definitionOf(template) as Machine;
+    expect(def.StartAt).toBe("Plan");
+    const plan = def.States.Plan as State & { Result: { collect: unknown[]; probes: unknown[] }; Next: string };
+    expect(plan.Result.collect).toEqual([
+      { account: "111122223333", region: "eu-west-1", accountListed: true },
+      { account: "444455556666", region: "eu-west-1", accountListed: true },
+    ]);
+    expect(plan.Result.probes).toEqual([
+      { kind: "postgres", name: "queue-db" },
+      { kind: "redis", name: "jobs-redis" },
+    ]);
+    const parallel = def.States[plan.Next] as State & { Branches: Machine[]; Next: string };
+    expect(parallel.Type).toBe("Parallel");
+    const [collect, probe] = parallel.Branches.map(
+      (b) => b.States[b.StartAt] as State & { MaxConcurrency: number; ItemProcessor: Machine },
+    );
+    expect(collect).toMatchObject({ Type: "Map", ItemsPath: "$.collect", MaxConcurrency: 4 });
+    expect(probe).toMatchObject({ Type: "Map", ItemsPath: "$.probes", MaxConcurrency: 8 });
+    for (const [map, task, failed] of [
+      [collect, "CollectPartition", "CollectFailed"],
+      [probe, "ProbeTarget", "ProbeFailed"],
+    ] as const) {
+      const state = map.ItemProcessor.States[task] as State & { Retry: Record<string, unknown>[]; Catch: Record<string, unknown>[] };
+      expect(state.Retry).toEqual([
+        expect.objectContaining({
+          ErrorEquals: [...TRANSIENT_ERRORS],
+          BackoffRate: 2,
+          MaxAttempts: 5,
+          JitterStrategy: "FULL",
+          MaxDelaySeconds: 60,
+        }),
+      ]);
+      expect(state.Retry[0]?.ErrorEquals).toContain("Lambda.TooManyRequestsException");
+      expect(state.Catch).toEqual([{ ErrorEquals: ["States.ALL"], ResultPath: "$.error", Next: failed }]);
+      expect(map.ItemProcessor.States[failed]).toMatchObject({
+        Type: "Pass",
+        Parameters: expect.objectContaining({ failed: true, "error.$": "$.error.Error" }),
+      });
+    }
+    const evaluate = def.States[parallel.Next] as State & { Parameters: Record<string, unknown>; End: boolean };
+    expect(evaluate).toMatchObject({ Type: "Task", End: true });
+    expect(evaluate.Parameters).toMatchObject({ "partitions.$": "$.partitions", "probes.$": "$.probes" });
+  });
+
+  it("logs and traces executions and bounds their duration", () => {
+    template.hasResourceProperties("AWS::StepFunctions::StateMachine", {
+      TracingConfiguration: { Enabled: true },
+      LoggingConfiguration: Match.objectLike({ Level: "ALL", IncludeExecutionData: false }),
+    });
+    expect((definitionOf(template) as { TimeoutSeconds?: number }).TimeoutSeconds).toBe(3600);
+  });
+
+  it("keeps evidence in a table mirroring the store's createTableInput, on demand, with PITR, its own rotated KMS key, TTL and deletion protection", () => {
+    const input = createTableInput("x");
+    const tables = template.findResources("AWS::DynamoDB::Table", { Properties: { DeletionProtectionEnabled: true } });
+    expect(Object.keys(tables)).toHaveLength(1);
+    const [id, table] = Object.entries(tables)[0] as [
+      string,
+      { Properties: Record<string, unknown>; DeletionPolicy: string; UpdateReplacePolicy: string },
+    ];
+    expect(table.DeletionPolicy).toBe("Retain");
+    expect(table.UpdateReplacePolicy).toBe("Retain");
+    expect(table.Properties).toMatchObject({
+      BillingMode: "PAY_PER_REQUEST",
+      KeySchema: input.KeySchema,
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      SSESpecification: { SSEEnabled: true, SSEType: "KMS", KMSMasterKeyId: { "Fn::GetAtt": [expect.stringMatching(/DataKey/), "Arn"] } },
+      TimeToLiveSpecification: { AttributeName: "expiresAt", Enabled: true },
+    });
+    const gsis = (table.Properties.GlobalSecondaryIndexes as { IndexName: string; KeySchema: unknown }[]).map((g) => ({
+      IndexName: g.IndexName,
+      KeySchema: g.KeySchema,
+    }));
+    expect(gsis).toEqual(input.GlobalSecondaryIndexes?.map((g) => ({ IndexName: g.IndexName, KeySchema: g.KeySchema })));
+    expect(id).toMatch(/Evidence/);
+    template.hasResourceProperties("AWS::KMS::Key", { EnableKeyRotation: true });
+  });
+
+  it("keeps collected partitions in a short-lived encrypted artifacts table", () => {
+    template.hasResourceProperties("AWS::DynamoDB::Table", {
+      KeySchema: [
+        { AttributeName: "pk", KeyType: "HASH" },
+        { AttributeName: "sk", KeyType: "RANGE" },
+      ],
+      TimeToLiveSpecification: { AttributeName: "expiresAt", Enabled: true },
+      SSESpecification: { SSEEnabled: true, SSEType: "KMS" },
+      DeletionProtectionEnabled: Match.absent(),
+    });
+  });
+
+  it("alerts through a KMS-encrypted, TLS-only topic with the config's emails and the Slack function", () => {
+    template.hasResourceProperties("AWS::SNS::Topic", { KmsMasterKeyId: { "Fn::GetAtt": [Match.stringLikeRegexp("DataKey"), "Arn"] } });
+    template.hasResourceProperties("AWS::SNS::TopicPolicy", {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: "Deny", Action: "sns:Publish", Condition: { Bool: { "aws:SecureTransport": "false" } } }),
+        ]),
+      },
+    });
+    template.hasResourceProperties("AWS::SNS::Subscription", { Protocol: "email", Endpoint: "oncall@example.com" });
+    template.hasResourceProperties("AWS::SNS::Subscription", {
+      Protocol: "lambda",
+      Endpoint: { "Fn::GetAtt": [Match.stringLikeRegexp("Slack"), "Arn"] },
+    });
+  });
+
+  it("re-audits on CloudTrail changes through a queue and a batching pipe (one run per burst)", () => {
+    const pattern = new Capture();
+    template.hasResourceProperties("AWS::Events::Rule", {
+      EventPattern: pattern,
+      Targets: [Match.objectLike({ InputTransformer: Match.anyValue() })],
+    });
+    const p = pattern.asObject() as { source: string[]; "detail-type": string[]; detail: { eventSource: string[]; eventName: string[] } };
+    expect(p["detail-type"]).toEqual(["AWS API Call via CloudTrail"]);
+    expect(p.source).toEqual(["aws.ec2", "aws.rds", "aws.elasticache", "aws.secretsmanager"]);
+    expect(p.detail.eventName).toEqual(
+      expect.arrayContaining(["AuthorizeSecurityGroupIngress", "ModifyDBParameterGroup", "ModifyUserGroup", "RotateSecret"]),
+    );
+    expect(p.detail.eventName).toHaveLength(Object.values(CHANGE_EVENTS).flat().length);
+    template.hasResourceProperties("AWS::Pipes::Pipe", {
+      SourceParameters: { SqsQueueParameters: { BatchSize: 100, MaximumBatchingWindowInSeconds: 300 } },
+      Target: { Ref: Match.stringLikeRegexp("WorkflowStateMachine") },
+      TargetParameters: { StepFunctionStateMachineParameters: { InvocationType: "FIRE_AND_FORGET" } },
+    });
+    template.hasResourceProperties("AWS::SQS::Queue", {
+      SqsManagedSseEnabled: true,
+      RedrivePolicy: Match.objectLike({ maxReceiveCount: 5 }),
+    });
+  });
+
+  it("alarms to the topic on failed and timed-out runs, on each function's errors, and on a missing run (missing data breaching)", () => {
+    const alarms = template.findResources("AWS::CloudWatch::Alarm");
+    for (const alarm of Object.values(alarms))
+      expect(alarm.Properties.AlarmActions).toEqual([{ Ref: expect.stringMatching(/DataAlerts/) }]);
+    template.hasResourceProperties("AWS::CloudWatch::Alarm", { Namespace: "AWS/States", MetricName: "ExecutionsFailed", Threshold: 1 });
+    template.hasResourceProperties("AWS::CloudWatch::Alarm", { Namespace: "AWS/States", MetricName: "ExecutionsTimedOut" });
+    template.resourcePropertiesCountIs("AWS::CloudWatch::Alarm", { Namespace: "AWS/Lambda", MetricName: "Errors" }, 4);
+    template.hasResourceProperties("AWS::CloudWatch::Alarm", {
+      Namespace: "QueueAuditor",
+      MetricName: "RunsCompleted",
+      Dimensions: [{ Name: "service", Value: "queue-auditor" }],
+      Statistic: "Sum",
+      Period: 7200,
+      EvaluationPeriods: 1,
+      Threshold: 1,
+      ComparisonOperator: "LessThanThreshold",
+      TreatMissingData: "breaching",
+    });
+  });
+
+  it("has a dashboard of violations over time", () => {
+    const body = new Capture();
+    template.hasResourceProperties("AWS::CloudWatch::Dashboard", { DashboardBody: body });
+    expect(JSON.stringify(body.asObject())).toMatch(/ViolationsOpen.*FailingFindings/);
+  });
+
+  it("grants no wildcard action, and writes only to its own tables, topic and key", () => {
+    const statements = iamStatements(template).filter((s) => s.Effect === "Allow");
+    for (const s of statements) for (const action of s.Action) expect(action, `${s.policy}`).not.toContain("*");
+    const write =
+      /^(dynamodb:(Put|Update|Delete|BatchWrite)|sns:Publish|kms:(Encrypt|GenerateDataKey)|sqs:(Send|Delete)|states:StartExecution)/;
+    const ownResource = /DataEvidence|DataArtifacts|DataAlerts|DataKey|"Changes[0-9A-F]{8}"|WorkflowStateMachine/;
+    for (const s of statements.filter((x) => x.Action.some((a) => write.test(a)))) {
+      for (const r of s.Resource) expect(JSON.stringify(r), `${s.policy} ${s.Action}`).toMatch(ownResource);
+    }
+    const readOnly = statements.find((s) => s.Action.includes("ec2:DescribeSecurityGroups"));
+    expect(readOnly?.Action.sort()).toEqual([...COLLECT_ACTIONS].sort());
+  });
+
+  it("reads only the named secrets, connects only as the IAM auth user, and assumes only configured roles", () => {
+    const statements = iamStatements(template);
+    const byAction = (a: string) => statements.filter((s) => s.Action.includes(a));
+    expect(byAction("secretsmanager:GetSecretValue").flatMap((s) => s.Resource.map((r) => JSON.stringify(r)))).toEqual([
+      expect.stringContaining(":secret:jobs-redis/auditor-??????"),
+      expect.stringContaining(":secret:queue-auditor/slack-webhook-??????"),
+    ]);
+    expect(JSON.stringify(byAction("rds-db:connect")[0]?.Resource)).toContain("rds-db:eu-west-1:");
+    expect(JSON.stringify(byAction("rds-db:connect")[0]?.Resource)).toContain(":dbuser:*/queue_auditor");
+    expect(byAction("sts:AssumeRole").flatMap((s) => s.Resource)).toEqual(["arn:aws:iam::444455556666:role/QueueAuditorReadOnly"]);
+  });
+});
+
+describe("cdk-nag AwsSolutions", () => {
+  it("reports no unacknowledged finding on the stack", () => {
+    const { app } = synthStack(exampleConfig(), {}, true);
+    expect(() => app.synth()).not.toThrow();
+  });
+
+  it("still catches a wildcard nobody acknowledged (the check is live)", () => {
+    const app = new App({ context: { "aws:cdk:bundling-stacks": [] } });
+    Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+    const stack = new QueueAuditorStack(app, "QueueAuditor", { config: exampleConfig() });
+    stack.functions.evaluate.addToRolePolicy(new PolicyStatement({ actions: ["s3:*"], resources: ["*"] }));
+    expect(() => app.synth()).toThrow(/AwsSolutions-IAM5\[Action::s3:\*\]/);
+  });
+});
+
+describe("QueueAuditorStack with other configs", () => {
+  it("collects the stack's own account in each region when the config lists no accounts, and assumes no role", () => {
+    const { template } = synthStack(configWith({ aws: { regions: ["eu-west-1", "us-east-1"] } }));
+    const plan = (definitionOf(template) as Machine).States.Plan as State & { Result: { collect: { account: string; region: string }[] } };
+    expect(plan.Result.collect.map((c) => [c.region, c.account])).toEqual([
+      ["eu-west-1", "<{'Ref':'AWS::AccountId'}>"],
+      ["us-east-1", "<{'Ref':'AWS::AccountId'}>"],
+    ]);
+    expect(iamStatements(template).some((s) => s.Action.includes("sts:AssumeRole"))).toBe(false);
+  });
+
+  it("alarms after two days without a run for a daily schedule, and uses a cron expression as given", () => {
+    const daily = synthStack(configWith({ schedule: "rate(1 day)" })).template;
+    daily.hasResourceProperties("AWS::CloudWatch::Alarm", {
+      MetricName: "RunsCompleted",
+      Period: 86400,
+      EvaluationPeriods: 2,
+      DatapointsToAlarm: 2,
+    });
+    const cron = synthStack(configWith({ schedule: "cron(0 6 * * ? *)" })).template;
+    cron.hasResourceProperties("AWS::Scheduler::Schedule", { ScheduleExpression: "cron(0 6 * * ? *)" });
+  });
+
+  it("has no probe step, probe function or endpoints when the config names no database or Redis endpoint", () => {
+    const { template } = synthStack(configWith({ postgres: [], redis: [] }));
+    expect(JSON.stringify(definitionOf(template))).not.toContain("ProbeEachTarget");
+    template.resourceCountIs("AWS::EC2::VPCEndpoint", 0);
+    template.resourceCountIs("AWS::Lambda::Function", 3);
+  });
+
+  it("uses the VPC's NAT (no endpoints) when deploy.vpcEndpoints is none", () => {
+    const config = exampleConfig();
+    const { template } = synthStack({
+      ...config,
+      deploy: { ...(config.deploy as NonNullable<typeof config.deploy>), vpcEndpoints: "none" },
+    });
+    template.resourceCountIs("AWS::EC2::VPCEndpoint", 0);
+  });
+
+  it("warns at synth about passwords from environment variables, which the deployed probe does not have", () => {
+    const config = exampleConfig();
+    const pg = config.postgres[0] as (typeof config.postgres)[number];
+    const { stack } = synthStack({ ...config, postgres: [{ ...pg, connection: { ...pg.connection, password: { env: "PGPASSWORD" } } }] });
+    const warnings = stack.node.metadata.filter((m) => m.type === "aws:cdk:warning").map((m) => String(m.data));
+    expect(warnings.join("\n")).toMatch(/postgres queue-db: password \{ env: … \} is not set in the deployed probe/);
+  });
+});
