@@ -84,10 +84,11 @@ describe("QueueAuditorStack with the example config", () => {
     );
     expect(collect).toMatchObject({ Type: "Map", ItemsPath: "$.collect", MaxConcurrency: 4 });
     expect(probe).toMatchObject({ Type: "Map", ItemsPath: "$.probes", MaxConcurrency: 8 });
-    for (const [map, task, failed] of [
+    const steps: [MapState, string, string][] = [
       [collect, "CollectPartition", "CollectFailed"],
       [probe, "ProbeTarget", "ProbeFailed"],
-    ] as const) {
+    ];
+    for (const [map, task, failed] of steps) {
       const state = map.ItemProcessor.States[task] as State & { Retry: Record<string, unknown>[]; Catch: Record<string, unknown>[] };
       expect(state.Retry).toEqual([
         expect.objectContaining({
