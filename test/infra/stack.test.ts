@@ -79,9 +79,8 @@ describe("QueueAuditorStack with the example config", () => {
     ]);
     const parallel = def.States[plan.Next] as State & { Branches: Machine[]; Next: string };
     expect(parallel.Type).toBe("Parallel");
-    const [collect, probe] = parallel.Branches.map(
-      (b) => b.States[b.StartAt] as State & { MaxConcurrency: number; ItemProcessor: Machine },
-    );
+    type MapState = State & { MaxConcurrency: number; ItemProcessor: Machine };
+    const [collect, probe] = parallel.Branches.map((b) => b.States[b.StartAt] as MapState) as [MapState, MapState];
     expect(collect).toMatchObject({ Type: "Map", ItemsPath: "$.collect", MaxConcurrency: 4 });
     expect(probe).toMatchObject({ Type: "Map", ItemsPath: "$.probes", MaxConcurrency: 8 });
     const steps: [MapState, string, string][] = [
