@@ -7,7 +7,7 @@ import { CHECKS } from "./checks/registry.js";
 import type { AuditContext, Check, CheckMeta, Observations } from "./checks/types.js";
 import type { Config } from "./config/schema.js";
 import { countByStatus, deriveAuditErrors, finalizeFindings } from "./findings/finalize.js";
-import { type AuditResult, type CheckResult, type Finding, outcomeOf } from "./findings/model.js";
+import { type AuditResult, type CheckResult, type Finding, outcomeOf, type Severity } from "./findings/model.js";
 import { resolveScope } from "./inventory/scope.js";
 import type { Inventory } from "./inventory/types.js";
 
@@ -50,6 +50,8 @@ export function newRunId(startedAt: Date): string {
 }
 
 export function auditResult(findings: Finding[], startedAt: Date, finishedAt: Date, runId = newRunId(startedAt)): AuditResult {
+  const violationsBySeverity: Partial<Record<Severity, number>> = {};
+  for (const f of findings) if (f.status === "FAIL") violationsBySeverity[f.severity] = (violationsBySeverity[f.severity] ?? 0) + 1;
   return {
     schemaVersion: 1,
     run: {
@@ -58,6 +60,7 @@ export function auditResult(findings: Finding[], startedAt: Date, finishedAt: Da
       finishedAt: finishedAt.toISOString(),
       outcome: outcomeOf(findings),
       counts: countByStatus(findings),
+      violationsBySeverity,
     },
     findings,
   };

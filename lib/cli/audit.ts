@@ -2,9 +2,12 @@ import { type Command, Option } from "commander";
 import { loadConfig } from "../audit/config/load.js";
 import type { Config } from "../audit/config/schema.js";
 import { type AuditResult, atLeast, SEVERITIES, type Severity } from "../audit/findings/model.js";
-import { AUDIT_FORMATS, type AuditFormat, renderResult } from "../audit/report/index.js";
+import { deliverNotification, type Notifier, NotifySpecError, notifierFromSpec } from "../audit/notify/index.js";
+import { AUDIT_FORMATS, type AuditFormat, type RenderContext, renderResult } from "../audit/report/index.js";
 import { type AuditSources, runAudit } from "../audit/run.js";
+import { openStore, recordRun, type Store, verifyChain } from "../audit/store/index.js";
 import { EXIT, UsageError } from "./errors.js";
+import { openForCommand } from "./history.js";
 import { progress, writeOutput } from "./output.js";
 import { defaultSources } from "./sources.js";
 
@@ -37,23 +40,74 @@ export function exitCodeFor(result: AuditResult, failOn: Severity): number {
 
 export interface AuditCommandDeps {
   sources?: (config: Config, options: AuditOptions) => AuditSources;
+  openStore?: (spec: string) => Promise<Store>;
+  notifier?: (spec: string, write: (text: string) => void) => Notifier;
+}
+
+/** Alerts printed by `--notify stdout` must not corrupt a machine-readable result on stdout. */
+function alertWriter(options: AuditOptions): (text: string) => void {
+  const resultOnStdout = !options.out || options.out === "-";
+  return resultOnStdout && options.format !== "table"
+    ? (text) => void process.stderr.write(text)
+    : (text) => void process.stdout.write(text);
+}
+
+/** The chart and chain status of the HTML report, from the store's history. */
+async function historyContext(store: Store, now: Date): Promise<Pick<RenderContext, "history" | "chain">> {
+  if (!store.persistent) return {};
+  const runs = await store.listRuns({ limit: 200 });
+  const report = await verifyChain(store, { now });
+  return {
+    history: { runs: runs.map((r) => ({ ...r.run })).reverse() },
+    chain: report.ok
+      ? { status: "intact", checkedRuns: report.verified }
+      : { status: "broken", checkedRuns: report.verified, ...(report.broken ? { firstBadRunId: report.broken.runId } : {}) },
+  };
 }
 
 export async function auditCommand(options: AuditOptions, deps: AuditCommandDeps = {}): Promise<number> {
   const now = parseNow(options.now);
   const config = loadConfig(options.config);
-  const sources = (deps.sources ?? defaultSources)(config, options);
-  const { result } = await runAudit({
-    config,
-    sources,
-    ...(now ? { now } : {}),
-    inventoryRequired: options.inventory !== undefined,
-    onProgress: progress,
-  });
-  writeOutput(renderResult(result, options.format, { config, ...(now ? { now } : {}) }), options.out);
-  const c = result.run.counts;
-  progress(`${c.FAIL} FAIL, ${c.ERROR} ERROR, ${c.MUTED} MUTED, ${c.PASS} PASS: ${result.run.outcome}`);
-  return exitCodeFor(result, options.failOn);
+  let notifier: Notifier;
+  try {
+    notifier = (deps.notifier ?? ((spec, write) => notifierFromSpec(spec, { write })))(options.notify, alertWriter(options));
+  } catch (err) {
+    if (err instanceof NotifySpecError) throw new UsageError(err.message);
+    throw err;
+  }
+  const store = await openForCommand(options.store, deps.openStore ?? ((spec) => openStore(spec)));
+  try {
+    const sources = (deps.sources ?? defaultSources)(config, options);
+    const { result } = await runAudit({
+      config,
+      sources,
+      ...(now ? { now } : {}),
+      inventoryRequired: options.inventory !== undefined,
+      onProgress: progress,
+    });
+    const clock = now ?? new Date();
+    const recorded = await recordRun(store, result, config, clock);
+    if (store.persistent) progress(`recorded run ${recorded.result.run.id} in ${store.description}`);
+    const context: RenderContext = {
+      config,
+      now: clock,
+      ...(options.format === "html" ? await historyContext(store, clock) : {}),
+    };
+    writeOutput(renderResult(recorded.result, options.format, context), options.out);
+    const delivery = await deliverNotification(store, notifier, recorded.notification);
+    if (delivery?.error) {
+      progress(`the alert to ${notifier.description} was not delivered (${delivery.error.message}); the next run retries it`);
+    } else if (delivery?.delivered) {
+      progress(`alerted ${notifier.description}: ${delivery.digest.subject}`);
+    } else if (delivery) {
+      progress(`an alert is due (${delivery.digest.subject}); pass --notify to send it`);
+    }
+    const c = recorded.result.run.counts;
+    progress(`${c.FAIL} FAIL, ${c.ERROR} ERROR, ${c.MUTED} MUTED, ${c.PASS} PASS: ${recorded.result.run.outcome}`);
+    return exitCodeFor(recorded.result, options.failOn);
+  } finally {
+    await store.close();
+  }
 }
 
 export function registerAudit(program: Command, deps: AuditCommandDeps = {}): void {

@@ -4,7 +4,10 @@ import { ConfigError } from "../audit/config/load.js";
 import { registerAudit } from "./audit.js";
 import { registerConfigCheck } from "./config-check.js";
 import { EXIT, UsageError } from "./errors.js";
+import { registerHistory } from "./history.js";
+import { renderHistoryHtml } from "./history-html.js";
 import { registerSnapshot } from "./snapshot.js";
+import { registerVerify } from "./verify.js";
 
 const { version } = createRequire(import.meta.url)("../../package.json") as { version: string };
 
@@ -16,6 +19,8 @@ export function buildProgram(): Command {
     .exitOverride();
   registerAudit(program);
   registerSnapshot(program);
+  registerHistory(program, { renderHtml: (data) => renderHistoryHtml(data) });
+  registerVerify(program);
   registerConfigCheck(program);
   return program;
 }
@@ -25,7 +30,8 @@ function isUsageError(err: unknown): err is Error {
   return (
     err instanceof UsageError ||
     err instanceof ConfigError ||
-    (err instanceof Error && ["InventoryError", "NoRegionError", "SnapshotTargetError"].includes(err.name))
+    (err instanceof Error &&
+      ["InventoryError", "NoRegionError", "SnapshotTargetError", "StoreSpecError", "NotifySpecError"].includes(err.name))
   );
 }
 

@@ -90,6 +90,8 @@ export interface RunSummary {
   finishedAt: string;
   outcome: Outcome;
   counts: Record<Status, number>;
+  /** FAIL findings per severity (an extension of the contract: lets history chart violations without reading findings). */
+  violationsBySeverity?: Partial<Record<Severity, number>>;
 }
 
 export interface AuditResult {

@@ -7,7 +7,9 @@
 import type { Config } from "../config/schema.js";
 import { type Notification, notifiedUpdate, planAlerts } from "../findings/alerts.js";
 import { classifyRun, type FindingState } from "../findings/changes.js";
+import { countByStatus, sortFindings } from "../findings/finalize.js";
 import type { AuditResult } from "../findings/model.js";
+import { resolvedFinding } from "../findings/resolved.js";
 import type { NotifiedMark, Store, StoredRun, WriteStats } from "./types.js";
 
 export interface RecordOptions {
@@ -48,10 +50,11 @@ export async function recordRun(
     policy: config.notifications,
     now,
   });
-  const recorded: AuditResult = { ...result, findings: changes.findings };
+  const findings = sortFindings([...changes.findings, ...changes.departed.map(resolvedFinding)]);
+  const recorded: AuditResult = { ...result, run: { ...result.run, counts: countByStatus(findings) }, findings };
   const stored = await store.appendRun({
-    run: result.run,
-    findings: changes.findings,
+    run: recorded.run,
+    findings,
     states: changes.states,
     retentionDays: config.retentionDays,
     now,

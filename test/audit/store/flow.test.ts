@@ -69,11 +69,14 @@ describe("two audits with a change in between", () => {
 
     // Between the runs: the security group is fixed, a grant appears.
     const second = await audit("run-2", "2025-06-01T11:00:00Z", [{ ...sgOpen, status: "PASS" }, pgGrant, tls]);
-    expect(second.recorded.result.findings.map((f) => [f.id, f.change])).toEqual([
-      ["sg-open", "resolved"],
-      ["pg-grant", "new"],
-      ["tls", "persisting"],
-    ]);
+    // Recorded runs list violations first, so compare by id.
+    expect(new Map(second.recorded.result.findings.map((f) => [f.id, f.change]))).toEqual(
+      new Map([
+        ["sg-open", "resolved"],
+        ["pg-grant", "new"],
+        ["tls", "persisting"],
+      ]),
+    );
     expect(second.delivery?.digest.items.map((i) => `${i.kind}:${i.findingId}`)).toEqual(["resolved:sg-open", "new:pg-grant"]);
 
     const third = await audit("run-3", "2025-06-01T12:00:00Z", [{ ...sgOpen, status: "PASS" }, pgGrant, tls]);

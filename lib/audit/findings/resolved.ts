@@ -1,0 +1,27 @@
+import type { CheckId } from "../checks/ids.js";
+import { checkMeta } from "../checks/registry.js";
+import type { FindingState } from "./changes.js";
+import type { Finding } from "./model.js";
+
+/**
+ * A violation that a complete run no longer found (the rule was removed, the grant revoked,
+ * the resource left scope) is reported in that run as a PASS under its own finding id, with
+ * `change: resolved`: its subject has no PASS finding of its own, so without this the
+ * resolution would show only as a missing line.
+ */
+export function resolvedFinding(state: FindingState): Finding {
+  const meta = checkMeta(state.checkId as CheckId);
+  return {
+    id: state.findingId,
+    checkId: state.checkId,
+    status: "PASS",
+    severity: state.severity,
+    resource: state.resource,
+    ...(state.subject !== undefined ? { subject: state.subject } : {}),
+    message: `No longer found: ${state.message}`,
+    evidence: { resolvedBy: "absent", openSince: state.openSince ?? null, lastSeenFailing: state.lastSeen, lastRunId: state.lastRunId },
+    remediation: meta.remediation,
+    references: [...meta.references],
+    change: "resolved",
+  };
+}

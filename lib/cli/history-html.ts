@@ -1,0 +1,41 @@
+/** `history --format html`: the evidence report over what the history query returned. */
+
+import type { CheckId } from "../audit/checks/ids.js";
+import { checkMeta } from "../audit/checks/registry.js";
+import type { Finding } from "../audit/findings/model.js";
+import { renderHtmlReport } from "../audit/report/html.js";
+import type { HistoryData } from "./history.js";
+
+/** An open violation as a finding, so the report's table can show it with its remediation. */
+function openAsFinding(state: Extract<HistoryData, { kind: "open" }>["open"][number]): Finding {
+  const meta = checkMeta(state.checkId as CheckId);
+  return {
+    id: state.findingId,
+    checkId: state.checkId,
+    status: state.status,
+    severity: state.severity,
+    resource: state.resource,
+    ...(state.subject !== undefined ? { subject: state.subject } : {}),
+    message: state.message,
+    evidence: { openSince: state.openSince ?? null, lastSeen: state.lastSeen, lastRunId: state.lastRunId },
+    remediation: meta.remediation,
+    references: [...meta.references],
+  };
+}
+
+export function renderHistoryHtml(data: HistoryData, now = new Date()): string {
+  const generatedAt = now.toISOString();
+  switch (data.kind) {
+    case "runs":
+      return renderHtmlReport({
+        title: "queue-auditor history",
+        history: { runs: data.runs.map((r) => r.run).reverse() },
+        findings: [],
+        generatedAt,
+      });
+    case "findings":
+      return renderHtmlReport({ title: "queue-auditor history: findings", findings: data.rows.map((r) => r.finding), generatedAt });
+    case "open":
+      return renderHtmlReport({ title: "queue-auditor: open violations", findings: data.open.map(openAsFinding), generatedAt });
+  }
+}
