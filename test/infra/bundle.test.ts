@@ -14,7 +14,7 @@ describe("the real bundle (one function, bundled as the stack does)", () => {
     const config = exampleConfig();
     const fn = new AuditorFunction(stack, "Probe", { handlerName: "probe", config });
     const assembly = app.synth();
-    const code = (stack.resolve((fn.node.defaultChild as { code: unknown }).code) as { s3Key: string }).s3Key;
+    const code = (stack.resolve((fn.node.defaultChild as unknown as { code: unknown }).code) as { s3Key: string }).s3Key;
     const dir = join(assembly.directory, `asset.${code.replace(/\.zip$/, "")}`);
     expect(existsSync(join(dir, "index.js.map"))).toBe(true);
     const text = readFileSync(join(dir, "index.js"), "utf8");
