@@ -3,6 +3,7 @@ import { Command, CommanderError } from "commander";
 import { ConfigError } from "../audit/config/load.js";
 import { registerAudit } from "./audit.js";
 import { registerConfigCheck } from "./config-check.js";
+import { registerDemo } from "./demo.js";
 import { EXIT, UsageError } from "./errors.js";
 import { registerHistory } from "./history.js";
 import { renderHistoryHtml } from "./history-html.js";
@@ -22,6 +23,7 @@ export function buildProgram(): Command {
   registerHistory(program, { renderHtml: (data) => renderHistoryHtml(data) });
   registerVerify(program);
   registerConfigCheck(program);
+  registerDemo(program);
   return program;
 }
 

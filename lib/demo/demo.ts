@@ -1,0 +1,223 @@
+/**
+ * `queue-auditor demo`: the whole product on a laptop with nothing to set up. An embedded
+ * PostgreSQL with a misconfigured delayed_jobs database, a bundled offline AWS inventory
+ * with open security groups and weak ElastiCache settings, a local Redis without a
+ * password when `redis-server` is installed, the embedded store; two audits with fixes in
+ * between, the alerts each would send, and an HTML evidence report.
+ */
+import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseConfig } from "../audit/config/load.js";
+import type { Config } from "../audit/config/schema.js";
+import type { AuditResult } from "../audit/findings/model.js";
+import { readOfflineInventory } from "../audit/inventory/offline.js";
+import { type Digest, deliverNotification, digestText, type Notifier } from "../audit/notify/index.js";
+import { probePostgres } from "../audit/probes/postgres/index.js";
+import { probeRedis } from "../audit/probes/redis/index.js";
+import { renderHtmlReport } from "../audit/report/html.js";
+import { renderTable } from "../audit/report/table.js";
+import { runAudit } from "../audit/run.js";
+import { openStore, recordRun, type Store, verifyChain } from "../audit/store/index.js";
+import { startEmbeddedPg } from "./embedded-postgres.js";
+import { applyDatabaseFixes, DEMO_DATABASE, DEMO_PASSWORD_ENV, FIXES, MISTAKES, seedQueueDatabase } from "./queue-database.js";
+import { redisServerAvailable, startDemoRedis } from "./redis.js";
+
+/** The bundled estate: AWS CLI exports of a delayed_job setup with the usual mistakes (see test/fixtures/README.md). */
+export const DEMO_INVENTORY = fileURLToPath(new URL("../../test/fixtures/inventory/violations", import.meta.url));
+const WORLD_OPEN_GROUP = "sg-0a1b2c3d4e5f60010";
+
+export interface DemoOptions {
+  /** Where the HTML report goes. */
+  reportPath: string;
+  out: (text: string) => void;
+  progress: (text: string) => void;
+  /** Registers cleanup that must run even on Ctrl-C. */
+  onCleanup: (fn: () => Promise<void>) => void;
+}
+
+export interface DemoOutcome {
+  first: AuditResult;
+  second: AuditResult;
+  alerts: Digest[];
+  reportPath: string;
+  redis: boolean;
+}
+
+function demoConfig(pgPort: number, redisPort: number | undefined): Config {
+  return parseConfig(
+    {
+      version: 1,
+      aws: { regions: ["eu-west-1"] },
+      targets: { rds: ["queue-db", "jobs-aurora"], elasticache: ["jobs-redis"], tag: { key: "queue-backend", value: "delayed_job" } },
+      network: { allowedCidrs: ["10.20.0.0/16"], allowedSecurityGroups: ["sg-0a1b2c3d4e5f60001"] },
+      credentials: { maxAgeDays: 90, secrets: ["queue-db/app", "jobs-redis/auditor"] },
+      postgres: [
+        {
+          name: "queue-db",
+          connection: {
+            host: "127.0.0.1",
+            port: pgPort,
+            database: DEMO_DATABASE,
+            user: "queue_auditor",
+            password: { env: DEMO_PASSWORD_ENV },
+            // The embedded server has no certificate; against RDS keep the default, verify-full.
+            tls: "disable",
+          },
+          tables: ["public.delayed_jobs"],
+          owner: "app_migrator",
+          admins: ["postgres"],
+          principals: { app_worker: ["SELECT", "INSERT", "UPDATE", "DELETE"], app_web: ["SELECT", "INSERT"] },
+        },
+      ],
+      redis:
+        redisPort === undefined
+          ? []
+          : [{ name: "jobs-redis-local", endpoint: { host: "127.0.0.1", port: redisPort }, tls: "optional", auth: "required", timeoutSeconds: 3 }],
+      notifications: { minSeverity: "high", remindAfterHours: 24, notifyResolved: true },
+      mutes: [
+        {
+          check: "sg-unapproved-cidr",
+          resource: "sg-0a1b2c3d4e5f60011",
+          subject: "198.51.100.0/24 tcp 5432",
+          reason: "Office VPN egress range, approved in CHG-1234",
+          expires: "2099-03-31",
+        },
+      ],
+    },
+    "demo config",
+  );
+}
+
+/** The fix an operator makes in the console: the 0.0.0.0/0 rule on the database's port goes. */
+async function closeWorldRule(inventoryDir: string): Promise<string> {
+  const file = path.join(inventoryDir, "ec2-describe-security-groups.json");
+  const data = JSON.parse(await readFile(file, "utf8")) as {
+    SecurityGroups: { GroupId: string; IpPermissions: { IpRanges?: { CidrIp?: string }[] }[] }[];
+  };
+  for (const group of data.SecurityGroups) {
+    if (group.GroupId !== WORLD_OPEN_GROUP) continue;
+    group.IpPermissions = group.IpPermissions.filter((p) => !(p.IpRanges ?? []).some((r) => r.CidrIp === "0.0.0.0/0"));
+  }
+  await writeFile(file, JSON.stringify(data, null, 4));
+  return `removed the 0.0.0.0/0 rule on port 5432 from ${WORLD_OPEN_GROUP}`;
+}
+
+/** A notifier that shows what would be sent, and counts as delivered so the next run alerts only on changes. */
+function showingNotifier(out: (text: string) => void, sent: Digest[]): Notifier {
+  return {
+    description: "the demo's screen",
+    delivers: true,
+    send: async (digest) => {
+      sent.push(digest);
+      out(`${digestText(digest)}\n`);
+    },
+  };
+}
+
+function heading(text: string): string {
+  return `\n${"=".repeat(text.length)}\n${text}\n${"=".repeat(text.length)}\n`;
+}
+
+async function auditOnce(config: Config, inventoryDir: string, store: Store, notifier: Notifier, options: DemoOptions) {
+  const { result } = await runAudit({
+    config,
+    sources: {
+      inventory: () => readOfflineInventory(inventoryDir),
+      postgres: (targets) => probePostgres(targets),
+      redis: (targets) => probeRedis(targets),
+    },
+    onProgress: options.progress,
+  });
+  const recorded = await recordRun(store, result, config, new Date());
+  options.out(renderTable(recorded.result));
+  options.out(heading("Alerts this run would send (SNS email / Slack)"));
+  const delivery = await deliverNotification(store, notifier, recorded.notification);
+  if (!delivery) options.out("Nothing to alert: no new, returning or resolved violation at or above high severity.\n");
+  return recorded.result;
+}
+
+export async function runDemo(options: DemoOptions): Promise<DemoOutcome> {
+  const { out, progress } = options;
+  const work = await mkdtemp(path.join(tmpdir(), "queue-auditor-demo-"));
+  options.onCleanup(() => rm(work, { recursive: true, force: true }));
+
+  progress("starting an embedded PostgreSQL 18 (first start unpacks it; a few seconds)");
+  const pg = await startEmbeddedPg("queue-auditor-demo-pg");
+  options.onCleanup(() => pg.stop());
+  const { auditorPassword } = await seedQueueDatabase(pg);
+  // The probe reads the audit role's password from the environment, as the config says.
+  process.env[DEMO_PASSWORD_ENV] = auditorPassword;
+
+  let redis: Awaited<ReturnType<typeof startDemoRedis>> | undefined;
+  if (redisServerAvailable()) {
+    progress("starting a local redis-server without a password");
+    redis = await startDemoRedis();
+    options.onCleanup(() => redis?.stop() ?? Promise.resolve());
+  } else {
+    progress("redis-server is not installed: the live Redis probe is left out of the demo");
+  }
+
+  const inventoryDir = path.join(work, "inventory");
+  await cp(DEMO_INVENTORY, inventoryDir, { recursive: true });
+  const store = await openStore(`local:${path.join(work, "store")}`);
+  options.onCleanup(() => store.close());
+  const config = demoConfig(pg.port, redis?.port);
+  const alerts: Digest[] = [];
+  const notifier = showingNotifier(out, alerts);
+
+  out(heading("The estate"));
+  out(
+    [
+      `PostgreSQL 18 on 127.0.0.1:${pg.port}, database ${DEMO_DATABASE}, with these grant mistakes:`,
+      ...MISTAKES.filter((m) => m.what).map((m) => `  - ${m.what}`),
+      "  - ops_admin is a superuser nobody listed as an admin (pg-superuser-roles)",
+      `AWS (offline AWS CLI exports, ${path.relative(process.cwd(), DEMO_INVENTORY) || DEMO_INVENTORY}): RDS queue-db public and without TLS enforcement,`,
+      "  security groups open to the world and to another account, ElastiCache without AUTH and with TLS 'preferred',",
+      "  an RBAC default user with no password, stale secrets.",
+      redis ? `Redis on 127.0.0.1:${redis.port} accepting clients without a password.` : "Redis: not started (redis-server missing).",
+      "",
+    ].join("\n"),
+  );
+
+  out(heading("Run 1"));
+  const first = await auditOnce(config, inventoryDir, store, notifier, options);
+
+  out(heading("Fixing some of it"));
+  const fixed = [...(await applyDatabaseFixes(pg)), await closeWorldRule(inventoryDir)];
+  if (redis) {
+    await redis.requirePassword();
+    fixed.push("turned on requirepass on the local Redis");
+  }
+  out(`${fixed.map((f) => `  - ${f}`).join("\n")}\n`);
+
+  out(heading("Run 2"));
+  const second = await auditOnce(config, inventoryDir, store, notifier, options);
+
+  out(heading("What changed between the runs"));
+  const changed = (change: string) => second.findings.filter((f) => f.change === change);
+  for (const f of changed("resolved")) out(`  resolved    ${f.checkId} ${f.resource.id}${f.subject ? ` [${f.subject}]` : ""}\n`);
+  for (const f of changed("regressed")) out(`  regressed   ${f.checkId} ${f.resource.id}${f.subject ? ` [${f.subject}]` : ""}\n`);
+  const stillOpen = second.findings.filter((f) => f.status === "FAIL").length;
+  out(`  ${changed("resolved").length} resolved, ${stillOpen} violations still open (persisting), ${alerts.length} alert(s) sent in all.\n`);
+
+  const runs = await store.listRuns({});
+  const chain = await verifyChain(store);
+  const html = renderHtmlReport({
+    result: second,
+    history: { runs: runs.map((r) => r.run).reverse() },
+    chain: chain.ok ? { status: "intact", checkedRuns: chain.verified } : { status: "broken", checkedRuns: chain.verified },
+    config,
+    generatedAt: new Date().toISOString(),
+    title: "queue-auditor demo: evidence report",
+  });
+  await mkdir(path.dirname(options.reportPath), { recursive: true });
+  await writeFile(options.reportPath, html);
+  out(heading("Evidence"));
+  out(`HTML evidence report: ${options.reportPath}\nHash chain: ${chain.ok ? "intact" : "BROKEN"} over ${chain.verified} run(s).\n`);
+  out(
+    `Fixes applied in the demo: ${FIXES.length} grants revoked, 1 security-group rule removed${redis ? ", Redis AUTH on" : ""}. Everything it started is stopped and removed on exit.\n`,
+  );
+  return { first, second, alerts, reportPath: options.reportPath, redis: redis !== undefined };
+}

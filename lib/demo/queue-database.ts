@@ -1,0 +1,118 @@
+/**
+ * The demo's delayed_job database: the table Rails' delayed_job migration creates, the
+ * roles a typical app has, and the grant mistakes CHECKS.md is about. Then the fix.
+ */
+import { randomBytes } from "node:crypto";
+import pg from "pg";
+import type { EmbeddedPg } from "./embedded-postgres.js";
+
+export const DEMO_DATABASE = "delayed_jobs_production";
+export const DEMO_PASSWORD_ENV = "QUEUE_AUDITOR_DEMO_PG_PASSWORD";
+
+/** The migration of delayed_job's generator (`rails generate delayed_job:active_record`). */
+const DELAYED_JOBS_TABLE = `
+  CREATE TABLE public.delayed_jobs (
+    id bigserial PRIMARY KEY,
+    priority integer NOT NULL DEFAULT 0,
+    attempts integer NOT NULL DEFAULT 0,
+    handler text NOT NULL,
+    last_error text,
+    run_at timestamp,
+    locked_at timestamp,
+    failed_at timestamp,
+    locked_by varchar,
+    queue varchar,
+    created_at timestamp(6) NOT NULL,
+    updated_at timestamp(6) NOT NULL
+  );
+  CREATE INDEX delayed_jobs_priority ON public.delayed_jobs (priority, run_at);
+  ALTER TABLE public.delayed_jobs OWNER TO app_migrator;
+  ALTER SEQUENCE public.delayed_jobs_id_seq OWNER TO app_migrator;`;
+
+/** Each statement with the mistake it plants, so the demo can say what it seeded. */
+export const MISTAKES: { sql: string; what: string }[] = [
+  { sql: "GRANT SELECT ON public.delayed_jobs TO PUBLIC", what: "PUBLIC can read every job (pg-public-privilege)" },
+  { sql: "GRANT UPDATE ON public.delayed_jobs TO reporting", what: "a reporting group can change jobs; hq_bob reaches it through ops_mid (pg-unexpected-principal)" },
+  { sql: "GRANT SELECT, INSERT, DELETE ON public.delayed_jobs TO app_web", what: "the web app can delete jobs (pg-excess-privilege)" },
+  { sql: "GRANT USAGE, SELECT, UPDATE ON SEQUENCE public.delayed_jobs_id_seq TO app_web", what: "the web app can reset the id sequence (pg-excess-privilege)" },
+  { sql: "GRANT SELECT, INSERT, UPDATE ON public.delayed_jobs TO app_worker", what: "workers cannot delete finished jobs (pg-missing-privilege)" },
+  { sql: "GRANT USAGE, SELECT ON SEQUENCE public.delayed_jobs_id_seq TO app_worker", what: "" },
+  {
+    sql: "ALTER DEFAULT PRIVILEGES FOR ROLE app_migrator IN SCHEMA public GRANT SELECT ON TABLES TO PUBLIC",
+    what: "every future table in public is readable by PUBLIC (pg-default-privileges)",
+  },
+];
+
+/** What the demo fixes between its two runs. */
+export const FIXES: { sql: string; what: string }[] = [
+  { sql: "REVOKE SELECT ON public.delayed_jobs FROM PUBLIC", what: "revoked PUBLIC's SELECT on delayed_jobs" },
+  { sql: "REVOKE UPDATE ON public.delayed_jobs FROM reporting", what: "revoked the reporting group's UPDATE" },
+];
+
+const ROLES = [
+  "CREATE ROLE app_migrator LOGIN",
+  "CREATE ROLE app_worker LOGIN",
+  "CREATE ROLE app_web LOGIN",
+  "CREATE ROLE reporting NOLOGIN",
+  "CREATE ROLE ops_mid NOLOGIN IN ROLE reporting",
+  "CREATE ROLE hq_bob LOGIN IN ROLE ops_mid",
+  "CREATE ROLE ops_admin LOGIN SUPERUSER",
+];
+
+function adminClient(server: EmbeddedPg, database: string): pg.Client {
+  const client = new pg.Client({
+    host: server.host,
+    port: server.port,
+    user: server.adminUser,
+    password: server.adminPassword,
+    database,
+    connectionTimeoutMillis: 10_000,
+  });
+  client.on("error", () => undefined);
+  return client;
+}
+
+async function withClient<T>(server: EmbeddedPg, database: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = adminClient(server, database);
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+export interface SeededDatabase {
+  auditorPassword: string;
+}
+
+/** Creates the database, the roles (the audit role of docs/postgres.md included) and the mistakes. */
+export async function seedQueueDatabase(server: EmbeddedPg): Promise<SeededDatabase> {
+  const auditorPassword = randomBytes(16).toString("hex");
+  await withClient(server, "postgres", async (client) => {
+    await client.query(`CREATE DATABASE ${DEMO_DATABASE}`);
+    for (const sql of ROLES) await client.query(sql);
+    // The audit role of docs/postgres.md; the password is bound, never spliced.
+    const literal = (await client.query<{ q: string }>("SELECT quote_literal($1) AS q", [auditorPassword])).rows[0]?.q;
+    await client.query(
+      `CREATE ROLE queue_auditor LOGIN PASSWORD ${literal} NOSUPERUSER NOCREATEDB NOCREATEROLE NOINHERIT NOREPLICATION NOBYPASSRLS CONNECTION LIMIT 5`,
+    );
+    await client.query("ALTER ROLE queue_auditor SET default_transaction_read_only = on");
+    await client.query(`GRANT CONNECT ON DATABASE ${DEMO_DATABASE} TO queue_auditor`);
+  });
+  await withClient(server, DEMO_DATABASE, async (client) => {
+    await client.query(DELAYED_JOBS_TABLE);
+    for (const { sql } of MISTAKES) await client.query(sql);
+    await client.query(
+      "INSERT INTO public.delayed_jobs (handler, queue, run_at, created_at, updated_at) SELECT '--- !ruby/object:Delayed::PerformableMailer {}', 'mailers', now(), now(), now() FROM generate_series(1, 25)",
+    );
+  });
+  return { auditorPassword };
+}
+
+export async function applyDatabaseFixes(server: EmbeddedPg): Promise<string[]> {
+  return withClient(server, DEMO_DATABASE, async (client) => {
+    for (const { sql } of FIXES) await client.query(sql);
+    return FIXES.map((f) => f.what);
+  });
+}
