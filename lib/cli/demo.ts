@@ -50,7 +50,9 @@ export async function demoCommand(opts: { report: string }): Promise<number> {
 export function registerDemo(program: Command): void {
   program
     .command("demo")
-    .description("a self-contained first run: embedded PostgreSQL, a bundled AWS inventory, two audits with fixes in between, an HTML report")
+    .description(
+      "a self-contained first run: embedded PostgreSQL, a bundled AWS inventory, two audits with fixes in between, an HTML report",
+    )
     .option("--report <file>", "where to write the HTML evidence report", DEFAULT_DEMO_REPORT)
     .action(async (opts: { report: string }) => {
       process.exitCode = await demoCommand(opts);

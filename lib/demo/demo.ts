@@ -74,7 +74,15 @@ function demoConfig(pgPort: number, redisPort: number | undefined): Config {
       redis:
         redisPort === undefined
           ? []
-          : [{ name: "jobs-redis-local", endpoint: { host: "127.0.0.1", port: redisPort }, tls: "optional", auth: "required", timeoutSeconds: 3 }],
+          : [
+              {
+                name: "jobs-redis-local",
+                endpoint: { host: "127.0.0.1", port: redisPort },
+                tls: "optional",
+                auth: "required",
+                timeoutSeconds: 3,
+              },
+            ],
       notifications: { minSeverity: "high", remindAfterHours: 24, notifyResolved: true },
       mutes: [
         {
@@ -200,7 +208,9 @@ export async function runDemo(options: DemoOptions): Promise<DemoOutcome> {
   for (const f of changed("resolved")) out(`  resolved    ${f.checkId} ${f.resource.id}${f.subject ? ` [${f.subject}]` : ""}\n`);
   for (const f of changed("regressed")) out(`  regressed   ${f.checkId} ${f.resource.id}${f.subject ? ` [${f.subject}]` : ""}\n`);
   const stillOpen = second.findings.filter((f) => f.status === "FAIL").length;
-  out(`  ${changed("resolved").length} resolved, ${stillOpen} violations still open (persisting), ${alerts.length} alert(s) sent in all.\n`);
+  out(
+    `  ${changed("resolved").length} resolved, ${stillOpen} violations still open (persisting), ${alerts.length} alert(s) sent in all.\n`,
+  );
 
   const runs = await store.listRuns({});
   const chain = await verifyChain(store);

@@ -32,10 +32,19 @@ const DELAYED_JOBS_TABLE = `
 /** Each statement with the mistake it plants, so the demo can say what it seeded. */
 export const MISTAKES: { sql: string; what: string }[] = [
   { sql: "GRANT SELECT ON public.delayed_jobs TO PUBLIC", what: "PUBLIC can read every job (pg-public-privilege)" },
-  { sql: "GRANT UPDATE ON public.delayed_jobs TO reporting", what: "a reporting group can change jobs; hq_bob reaches it through ops_mid (pg-unexpected-principal)" },
+  {
+    sql: "GRANT UPDATE ON public.delayed_jobs TO reporting",
+    what: "a reporting group can change jobs; hq_bob reaches it through ops_mid (pg-unexpected-principal)",
+  },
   { sql: "GRANT SELECT, INSERT, DELETE ON public.delayed_jobs TO app_web", what: "the web app can delete jobs (pg-excess-privilege)" },
-  { sql: "GRANT USAGE, SELECT, UPDATE ON SEQUENCE public.delayed_jobs_id_seq TO app_web", what: "the web app can reset the id sequence (pg-excess-privilege)" },
-  { sql: "GRANT SELECT, INSERT, UPDATE ON public.delayed_jobs TO app_worker", what: "workers cannot delete finished jobs (pg-missing-privilege)" },
+  {
+    sql: "GRANT USAGE, SELECT, UPDATE ON SEQUENCE public.delayed_jobs_id_seq TO app_web",
+    what: "the web app can reset the id sequence (pg-excess-privilege)",
+  },
+  {
+    sql: "GRANT SELECT, INSERT, UPDATE ON public.delayed_jobs TO app_worker",
+    what: "workers cannot delete finished jobs (pg-missing-privilege)",
+  },
   { sql: "GRANT USAGE, SELECT ON SEQUENCE public.delayed_jobs_id_seq TO app_worker", what: "" },
   {
     sql: "ALTER DEFAULT PRIVILEGES FOR ROLE app_migrator IN SCHEMA public GRANT SELECT ON TABLES TO PUBLIC",

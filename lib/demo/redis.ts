@@ -23,7 +23,10 @@ export function redisServerAvailable(): boolean {
 function waitReady(proc: ChildProcess, timeoutMs: number): Promise<void> {
   return new Promise((resolve, reject) => {
     let output = "";
-    const timer = setTimeout(() => reject(new Error(`redis-server did not start within ${timeoutMs} ms: ${output.slice(-500)}`)), timeoutMs);
+    const timer = setTimeout(
+      () => reject(new Error(`redis-server did not start within ${timeoutMs} ms: ${output.slice(-500)}`)),
+      timeoutMs,
+    );
     proc.stdout?.on("data", (chunk: Buffer) => {
       output += chunk.toString();
       if (output.includes("Ready to accept connections")) {
@@ -56,9 +59,13 @@ function command(port: number, args: string[]): Promise<string> {
 
 export async function startDemoRedis(): Promise<DemoRedis> {
   const port = await freePort();
-  const proc = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--protected-mode", "no"], {
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const proc = spawn(
+    "redis-server",
+    ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--protected-mode", "no"],
+    {
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
   const stop = async () => {
     if (proc.exitCode !== null) return;
     const exited = new Promise((resolve) => proc.once("exit", resolve));

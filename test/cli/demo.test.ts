@@ -1,0 +1,108 @@
+/**
+ * `queue-auditor demo` end to end, as a newcomer runs it: real embedded PostgreSQL, real
+ * redis-server when installed, the embedded store. Then the report it wrote, opened in
+ * headless Chromium, filtered, and saved as a screenshot (test-artifacts/demo-report.png).
+ */
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { chromium } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { embeddedPgUnavailable } from "../../lib/demo/embedded-postgres.js";
+import { type CliRun, cli } from "../support/cli.js";
+import { commandUnavailable, skipWithout } from "../support/services.js";
+
+const ARTIFACTS = fileURLToPath(new URL("../../test-artifacts/", import.meta.url));
+const work = mkdtempSync(path.join(tmpdir(), "qa-demo-test-"));
+const report = path.join(ARTIFACTS, "demo-report.html");
+
+const demoTemps = () => readdirSync(tmpdir()).filter((n) => n.startsWith("queue-auditor-demo"));
+const processes = (pattern: string) => {
+  try {
+    return execFileSync("pgrep", ["-f", pattern], { encoding: "utf8" }).trim().split("\n").filter(Boolean);
+  } catch {
+    return [];
+  }
+};
+
+describe.skipIf(skipWithout("embedded PostgreSQL", embeddedPgUnavailable()))("queue-auditor demo", () => {
+  let run: CliRun;
+  const tempsBefore = demoTemps();
+
+  beforeAll(() => {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    rmSync(report, { force: true });
+    run = cli(["demo", "--report", report], {}, work);
+  });
+
+  afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+  it("completes and prints both runs, the alerts and the changes", () => {
+    expect(run.stderr).not.toMatch(/unexpected error/);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain("Run 1");
+    expect(run.stdout).toContain("Run 2");
+    expect(run.stdout).toMatch(/queue-auditor: \d+ new violations in 111122223333/);
+    expect(run.stdout).toContain("[RESOLVED] pg-public-privilege");
+    expect(run.stdout).toContain("[RESOLVED] sg-world-ingress");
+    expect(run.stdout).toMatch(/resolved {4}pg-unexpected-principal queue-db:public\.delayed_jobs \[hq_bob\]/);
+    expect(run.stdout).toContain(`HTML evidence report: ${report}`);
+  });
+
+  it("finds the planted grant mistakes in the live database", () => {
+    for (const line of [
+      "pg-public-privilege            queue-db:public.delayed_jobs  [PUBLIC]",
+      "pg-unexpected-principal        queue-db:public.delayed_jobs  [hq_bob]",
+      "pg-excess-privilege            queue-db:public.delayed_jobs  [app_web]",
+      "pg-missing-privilege           queue-db:public.delayed_jobs  [app_worker]",
+      "pg-default-privileges          queue-db:public  [PUBLIC]",
+      "pg-superuser-roles             queue-db  [ops_admin]",
+    ]) {
+      expect(run.stdout).toContain(line);
+    }
+  });
+
+  it("leaves no process or temporary directory behind", () => {
+    expect(demoTemps()).toEqual(tempsBefore);
+    expect(processes("queue-auditor-demo-pg")).toEqual([]);
+    expect(existsSync(report)).toBe(true);
+  });
+
+  describe.skipIf(skipWithout("chromium", commandUnavailable("chromium")))("its report in headless Chromium", () => {
+    it("shows the findings and filters them by severity", async () => {
+      const browser = await chromium.launch({
+        executablePath: "/usr/bin/chromium",
+        args: [
+          "--headless",
+          "--no-sandbox",
+          "--disable-gpu",
+          "--disable-quic",
+          "--no-first-run",
+          "--disable-background-networking",
+          "--disable-component-update",
+          "--disable-sync",
+        ],
+      });
+      try {
+        const page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
+        const requests: string[] = [];
+        page.on("request", (r) => requests.push(r.url()));
+        await page.goto(pathToFileURL(report).href, { waitUntil: "load" });
+        expect(requests).toEqual([pathToFileURL(report).href]);
+        const rows = page.locator("#findings-table tbody tr:visible");
+        const total = await rows.count();
+        expect(total).toBeGreaterThan(50);
+        await page.selectOption("#f-severity", "critical");
+        const critical = await rows.count();
+        expect(critical).toBeGreaterThan(0);
+        expect(critical).toBeLessThan(total);
+        expect(await page.locator("#finding-count").textContent()).toBe(`${critical} of ${total} findings shown`);
+        await page.screenshot({ path: path.join(ARTIFACTS, "demo-report.png"), fullPage: false });
+      } finally {
+        await browser.close();
+      }
+    });
+  });
+});
