@@ -3,6 +3,7 @@ import { readFile } from "node:fs/promises";
 import { parseDocument } from "yaml";
 import type { z } from "zod";
 import { describeIssue, formatPath, InventoryError, lineAndColumn } from "./offline-errors.js";
+import { conversions } from "./offline-schemas.js";
 
 export type FileRead<T> = { ok: true; value: T } | { ok: false; missing: true };
 
@@ -27,7 +28,22 @@ function jsonReason(err: Error): string {
     .trim();
 }
 
-export async function readJsonFile<S extends z.ZodType>(file: string, schema: S, describeWhat: string): Promise<FileRead<z.output<S>>> {
+/**
+ * A list export (`{"SecurityGroups": [...]}`) is validated one item at a time, and the
+ * original item is kept unless validation converted a timestamp: the file's objects then
+ * exist once, not twice, which keeps the reader's memory near that of JSON.parse alone.
+ */
+export interface ListShape {
+  key: string;
+  item: z.ZodType;
+}
+
+export async function readJsonFile<S extends z.ZodType>(
+  file: string,
+  schema: S,
+  describeWhat: string,
+  list?: ListShape,
+): Promise<FileRead<z.output<S>>> {
   let text: string;
   try {
     text = await readFile(file, "utf8");
@@ -42,6 +58,39 @@ export async function readJsonFile<S extends z.ZodType>(file: string, schema: S,
   } catch (err) {
     throw new InventoryError(`${file}: ${locate(text, err as Error)}: expected valid JSON (${jsonReason(err as Error)})`);
   }
+  if (list) return validateList(file, data, schema, describeWhat, list) as FileRead<z.output<S>>;
+  const result = schema.safeParse(data);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    if (!issue) throw new InventoryError(`${file}: (top level): expected ${describeWhat}`);
+    throw new InventoryError(`${file}: ${formatPath(issue.path)}: ${describeProblem(issue, data, describeWhat)}`);
+  }
+  return { ok: true, value: result.data };
+}
+
+function validateList(file: string, data: unknown, schema: z.ZodType, describeWhat: string, list: ListShape): FileRead<unknown> {
+  const items = data && typeof data === "object" && !Array.isArray(data) ? (data as Record<string, unknown>)[list.key] : undefined;
+  // The top level (wrong command's output, not a list) is judged by the whole-file schema, for its messages.
+  if (!Array.isArray(items)) return checkWhole(file, data, schema, describeWhat);
+  let before = conversions.count;
+  for (let i = 0; i < items.length; i++) {
+    const result = list.item.safeParse(items[i]);
+    if (!result.success) {
+      const issue = result.error.issues[0];
+      if (!issue) throw new InventoryError(`${file}: ${formatPath([list.key, i])}: expected ${describeWhat}`);
+      const located = { ...issue, path: [list.key, i, ...issue.path] } as z.core.$ZodIssue;
+      throw new InventoryError(`${file}: ${formatPath(located.path)}: ${describeProblem(located, data, describeWhat)}`);
+    }
+    // zod returns a copy; keep the original (already in the old generation) unless a timestamp was converted.
+    if (conversions.count !== before) {
+      items[i] = result.data;
+      before = conversions.count;
+    }
+  }
+  return { ok: true, value: data };
+}
+
+function checkWhole(file: string, data: unknown, schema: z.ZodType, describeWhat: string): FileRead<unknown> {
   const result = schema.safeParse(data);
   if (!result.success) {
     const issue = result.error.issues[0];

@@ -10,10 +10,16 @@ import { z } from "zod";
  * `cli_timestamp_format = none`) prints JSON-protocol services' timestamps as epoch
  * seconds. Both are accepted; the inventory always carries the ISO string.
  */
+/** Counts epoch conversions, so a reader can keep the original object when nothing was converted. */
+export const conversions = { count: 0 };
+
 const timestamp = z.union(
   [
     z.string().refine((s) => !Number.isNaN(Date.parse(s)), { error: "expected an ISO 8601 timestamp" }),
-    z.number().transform((seconds) => new Date(seconds * 1000).toISOString()),
+    z.number().transform((seconds) => {
+      conversions.count++;
+      return new Date(seconds * 1000).toISOString();
+    }),
   ],
   { error: "expected an ISO 8601 timestamp" },
 );
@@ -224,37 +230,62 @@ export const metaSchema = z.looseObject({
 export const EXPORTS = {
   securityGroups: {
     schema: listOutput("SecurityGroups", securityGroup),
+    item: securityGroup,
     key: "SecurityGroups",
     command: "aws ec2 describe-security-groups",
   },
-  prefixListEntries: { schema: listOutput("Entries", prefixListEntry), key: "Entries", command: "aws ec2 get-managed-prefix-list-entries" },
-  dbInstances: { schema: listOutput("DBInstances", dbInstance), key: "DBInstances", command: "aws rds describe-db-instances" },
-  dbClusters: { schema: listOutput("DBClusters", dbCluster), key: "DBClusters", command: "aws rds describe-db-clusters" },
-  dbParameters: { schema: listOutput("Parameters", parameter), key: "Parameters", command: "aws rds describe-db-parameters" },
+  prefixListEntries: {
+    schema: listOutput("Entries", prefixListEntry),
+    item: prefixListEntry,
+    key: "Entries",
+    command: "aws ec2 get-managed-prefix-list-entries",
+  },
+  dbInstances: {
+    schema: listOutput("DBInstances", dbInstance),
+    item: dbInstance,
+    key: "DBInstances",
+    command: "aws rds describe-db-instances",
+  },
+  dbClusters: { schema: listOutput("DBClusters", dbCluster), item: dbCluster, key: "DBClusters", command: "aws rds describe-db-clusters" },
+  dbParameters: {
+    schema: listOutput("Parameters", parameter),
+    item: parameter,
+    key: "Parameters",
+    command: "aws rds describe-db-parameters",
+  },
   dbClusterParameters: {
     schema: listOutput("Parameters", parameter),
+    item: parameter,
     key: "Parameters",
     command: "aws rds describe-db-cluster-parameters",
   },
   replicationGroups: {
     schema: listOutput("ReplicationGroups", replicationGroup),
+    item: replicationGroup,
     key: "ReplicationGroups",
     command: "aws elasticache describe-replication-groups",
   },
   cacheClusters: {
     schema: listOutput("CacheClusters", cacheCluster),
+    item: cacheCluster,
     key: "CacheClusters",
     command: "aws elasticache describe-cache-clusters --show-cache-node-info",
   },
   serverlessCaches: {
     schema: listOutput("ServerlessCaches", serverlessCache),
+    item: serverlessCache,
     key: "ServerlessCaches",
     command: "aws elasticache describe-serverless-caches",
   },
-  userGroups: { schema: listOutput("UserGroups", userGroup), key: "UserGroups", command: "aws elasticache describe-user-groups" },
-  users: { schema: listOutput("Users", user), key: "Users", command: "aws elasticache describe-users" },
-  cacheTags: { schema: listOutput("TagList", tag), key: "TagList", command: "aws elasticache list-tags-for-resource" },
-  secrets: { schema: secret, key: undefined, command: "aws secretsmanager describe-secret" },
+  userGroups: {
+    schema: listOutput("UserGroups", userGroup),
+    item: userGroup,
+    key: "UserGroups",
+    command: "aws elasticache describe-user-groups",
+  },
+  users: { schema: listOutput("Users", user), item: user, key: "Users", command: "aws elasticache describe-users" },
+  cacheTags: { schema: listOutput("TagList", tag), item: tag, key: "TagList", command: "aws elasticache list-tags-for-resource" },
+  secrets: { schema: secret, item: undefined, key: undefined, command: "aws secretsmanager describe-secret" },
 } as const;
 
 export type ExportName = keyof typeof EXPORTS;

@@ -209,7 +209,7 @@ type ListRead = { ok: true; value: unknown[] } | { ok: false };
 async function readList(dir: string, field: ListField, sightings: ArnSighting[]): Promise<ListRead> {
   const spec = EXPORTS[field];
   const file = path.join(dir, INVENTORY_FILES[field]);
-  const read = await readJsonFile(file, spec.schema, `the output of \`${spec.command} --output json\``);
+  const read = await readJsonFile(file, spec.schema, `the output of \`${spec.command} --output json\``, { key: spec.key, item: spec.item });
   if (!read.ok) return { ok: false };
   const data = read.value as Record<string, unknown>;
   sightings.push(...arnSightings(file, data, spec.key));
@@ -242,7 +242,8 @@ async function readKeyed(
   }
   names.sort();
   const what = `the output of \`${spec.command} --output json\``;
-  const reads = await Promise.all(names.map((name) => readJsonFile(path.join(keyedDir, name), spec.schema, what)));
+  const shape = spec.key !== undefined && spec.item !== undefined ? { key: spec.key, item: spec.item } : undefined;
+  const reads = await Promise.all(names.map((name) => readJsonFile(path.join(keyedDir, name), spec.schema, what, shape)));
   const out: Record<string, Observed<unknown>> = {};
   const fileOf = new Map<string, string>();
   reads.forEach((read, i) => {

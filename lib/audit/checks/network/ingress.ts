@@ -51,6 +51,8 @@ export interface IngressAnalysis {
   /** Backends whose endpoint port is not known: reachability cannot be judged for them. */
   portUnknown: Backend[];
   ports: number[];
+  /** Ids of the backends the group guards (shared by every PASS verdict's evidence). */
+  guardIds: string[];
 }
 
 const cache = new WeakMap<ScopedSecurityGroup, IngressAnalysis>();
@@ -138,6 +140,7 @@ export function analyseIngress(sg: ScopedSecurityGroup): IngressAnalysis {
     unknownPrefixLists: [],
     portUnknown: sg.guards.filter((g) => g.ports.length === 0).map((g) => g.backend),
     ports,
+    guardIds: sg.guards.map((g) => g.backend.resource.id),
   };
   cache.set(sg, analysis);
   if (!sg.group.ok) {
@@ -146,7 +149,10 @@ export function analyseIngress(sg: ScopedSecurityGroup): IngressAnalysis {
   }
   const group = sg.group.value;
   analysis.group = group;
-  const byKey = new Map<string, ReachingSource>();
+  // Seen (port, protocol, kind, owner, value) combinations, without building a key string per
+  // source: the same source admitted twice (two rules, or tcp and -1) is one fault.
+  const seen = new Map<string, Set<string>>();
+  const reaching: ReachingSource[] = [];
   const backendsByPort = new Map(
     ports.map((port) => [port, sg.guards.filter((g) => g.ports.includes(port)).map((g) => g.backend.resource.id)]),
   );
@@ -154,18 +160,27 @@ export function analyseIngress(sg: ScopedSecurityGroup): IngressAnalysis {
     const protocol = protocolOf(permission);
     if (!protocol) continue;
     const reachedPorts = ports.filter((port) => coversPort(protocol, permission as RuleSummary, port));
-    const sources = sourcesOf(sg, permission, protocol, analysis, reachedPorts.length > 0 || analysis.portUnknown.length > 0);
+    const reaches = reachedPorts.length > 0 || analysis.portUnknown.length > 0;
+    // A TCP rule that reaches no guarded port admits nothing any check is about.
+    if (!reaches && protocol !== "all") continue;
+    const sources = sourcesOf(sg, permission, protocol, analysis, reaches);
     if (protocol === "all") analysis.allTraffic.push(...sources);
     for (const port of reachedPorts) {
       const backends = backendsByPort.get(port) ?? [];
       for (const source of sources) {
-        // The same source admitted twice (two rules, or tcp and -1) is one fault.
-        const key = `${source.kind}|${source.value}|${source.ownerId ?? ""}|${source.protocol}|${port}`;
-        if (!byKey.has(key)) byKey.set(key, { source, port, backends });
+        const bucket = `${port}${protocol}${source.kind}${source.ownerId ?? ""}`;
+        let values = seen.get(bucket);
+        if (!values) {
+          values = new Set();
+          seen.set(bucket, values);
+        }
+        if (values.has(source.value)) continue;
+        values.add(source.value);
+        reaching.push({ source, port, backends });
       }
     }
   }
-  analysis.reaching = [...byKey.values()];
+  analysis.reaching = reaching;
   return analysis;
 }
 

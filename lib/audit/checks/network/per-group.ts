@@ -68,7 +68,7 @@ export function evaluatePerGroup(
       out.push(
         pass(checkId, sg.resource, passMessage(sg, analysis), {
           ports: analysis.ports,
-          guards: sg.guards.map((g) => g.backend.resource.id),
+          guards: analysis.guardIds,
           sourcesReachingPorts: analysis.reaching.length,
         }),
       );

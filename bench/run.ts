@@ -1,0 +1,117 @@
+/**
+ * `npm run bench`: what users pay for — audit time and memory as estates grow, calls made
+ * to AWS, Lambda cold start, store throughput. Prints a table and writes
+ * bench/results.json: [{ name, value, unit, target, ok }]. Targets are the minimum bar.
+ */
+import { writeFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { benchCollect } from "./collect.js";
+import { measureEngine, scalingExponent } from "./engine.js";
+import { benchLambdas } from "./lambda.js";
+import { benchPgRoles500 } from "./pg-roles500.js";
+import { benchStoreWrite } from "./store.js";
+
+interface Figure {
+  name: string;
+  value: number;
+  unit: string;
+  /** Human form of the bar, e.g. "< 1000". */
+  target: string;
+  ok: boolean;
+}
+
+const figures: Figure[] = [];
+const below = (name: string, value: number, unit: string, limit: number) =>
+  figures.push({ name, value: round(value), unit, target: `< ${limit}`, ok: value < limit });
+const atMost = (name: string, value: number, unit: string, limit: number) =>
+  figures.push({ name, value: round(value), unit, target: `<= ${limit}`, ok: value <= limit });
+const round = (n: number) => Math.round(n * 100) / 100;
+const step = (what: string) => process.stderr.write(`bench: ${what}\n`);
+
+async function engine() {
+  step("engine: 1k, 10k and 50k security groups (10 rules each, groups/5 databases and caches)");
+  const sizes = [1_000, 10_000, 50_000];
+  const runs = [];
+  for (const size of sizes) runs.push({ size, ...(await measureEngine(size)) });
+  const tenK = runs[1];
+  if (!tenK) throw new Error("no 10k run");
+  below("engine.sg10k.ms", tenK.evaluateMs, "ms", 1_000);
+  below("engine.sg10k.rssMB", tenK.rssMB, "MB", 300);
+  below("engine.vsParse.ratio", tenK.evaluateMs / tenK.parseMs, "x", 3);
+  atMost("engine.scaling.exponent", scalingExponent(runs.map((r) => ({ size: r.size, ms: r.evaluateMs }))), "", 1.1);
+  for (const r of runs)
+    step(
+      `  ${r.size} groups: evaluate ${Math.round(r.evaluateMs)} ms, JSON.parse ${Math.round(r.parseMs)} ms, ${r.findings} findings, ${Math.round(r.rssMB)} MB`,
+    );
+}
+
+async function postgres() {
+  step("postgres: 500 roles in chains 5 deep, 200 tables, on 127.0.0.1:5432");
+  try {
+    const { ms, queries } = await benchPgRoles500();
+    below("pg.roles500.ms", ms, "ms", 500);
+    // The probe sends the same 8 statements for one role and one table.
+    atMost("pg.roles500.queries", queries, "queries", 8);
+  } catch (err) {
+    step(`  skipped: PostgreSQL on 127.0.0.1:5432 is not usable (${(err as Error).message})`);
+  }
+}
+
+async function collect() {
+  step("collect: 10,000 groups, 2,000 DB instances, 2,000 DB clusters through mocked clients");
+  const { calls, total } = await benchCollect();
+  // The page-size minimum: ceil(items / largest page) per call series.
+  const minimum =
+    Math.ceil(10_000 / 1_000) + // DescribeSecurityGroups, 1,000 per page
+    Math.ceil(2_000 / 100) + // DescribeDBInstances, 100 per page
+    Math.ceil(2_000 / 100) + // DescribeDBClusters
+    5 * Math.ceil(350 / 100) + // DescribeDBParameters: 5 distinct groups of 350 parameters
+    4 * Math.ceil(350 / 100) + // DescribeDBClusterParameters: 4 distinct groups
+    1 + // GetManagedPrefixListEntries: one list
+    3 + // DescribeReplicationGroups, DescribeCacheClusters, DescribeServerlessCaches (empty)
+    1; // GetCallerIdentity
+  atMost("collect.sg10k.calls", total, "calls", minimum);
+  step(
+    `  ${Object.entries(calls)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(", ")}`,
+  );
+}
+
+async function lambdas() {
+  step("lambda: bundle each handler as the stack does, load it in fresh processes");
+  for (const r of await benchLambdas()) {
+    const name = r.name.replace(/ \(SDK (bundled|external)\)$/, "");
+    const variant = r.name.includes("external") ? ".sdkExternal" : "";
+    below(`lambda.${name}${variant}.bundleKB`, r.bundleKB, "KB", 1_500);
+    below(`lambda.${name}${variant}.initMs`, r.initMs, "ms", 300);
+  }
+}
+
+async function store() {
+  step("store: one run of 10,000 findings into the embedded store");
+  const n = 10_000;
+  const { ms, requests } = await benchStoreWrite(n);
+  below("store.findings10k.ms", ms, "ms", 5_000);
+  // BatchWriteItem takes 25 items: n findings and n finding states, plus the run record,
+  // the chain link and the chain head written one by one.
+  atMost("store.findings10k.requests", requests, "requests", Math.ceil((2 * n) / 25) + 3);
+}
+
+const started = Date.now();
+await engine();
+await postgres();
+await collect();
+await lambdas();
+await store();
+
+const width = Math.max(...figures.map((f) => f.name.length));
+process.stdout.write(`${"figure".padEnd(width)}  ${"value".padStart(10)}  unit      target      ok\n`);
+for (const f of figures) {
+  process.stdout.write(
+    `${f.name.padEnd(width)}  ${String(f.value).padStart(10)}  ${f.unit.padEnd(8)}  ${f.target.padEnd(10)}  ${f.ok ? "yes" : "NO"}\n`,
+  );
+}
+const failing = figures.filter((f) => !f.ok);
+process.stdout.write(`\n${figures.length} figures, ${failing.length} below target, in ${Math.round((Date.now() - started) / 1000)} s\n`);
+writeFileSync(fileURLToPath(new URL("./results.json", import.meta.url)), `${JSON.stringify(figures, null, 2)}\n`);
