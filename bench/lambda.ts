@@ -61,6 +61,7 @@ export async function benchLambdas(): Promise<LambdaBench[]> {
         minify: options.minify,
         sourcemap: options.sourceMap,
         define: options.define,
+        ...(options.mainFields ? { mainFields: options.mainFields } : {}),
         external: bundled ? [] : ["@aws-sdk/*", "@smithy/*"],
         outfile,
         logLevel: "error",

@@ -39,6 +39,8 @@ export function auditorBundling(config: Config | undefined, bundleAwsSdk = true)
     target: BUNDLE_TARGET,
     format: OutputFormat.CJS,
     bundleAwsSDK: bundleAwsSdk,
+    // The SDK's ES modules let esbuild drop the hundreds of commands a client has and we never send.
+    mainFields: ["module", "main"],
     ...(bundleAwsSdk ? { externalModules: [] } : {}),
     ...(config ? { define: { [`process.env.${ENV.config}`]: JSON.stringify(encodeConfig(config)) } } : {}),
   };
