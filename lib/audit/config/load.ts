@@ -85,7 +85,8 @@ function checkCrossReferences(config: Config, file: string): void {
     if (account.roleArn && !account.roleArn.includes(`::${account.id}:`)) {
       fail(`aws.accounts[${i}].roleArn`, `expected a role in account ${account.id}`);
     }
-    if (accounts.findIndex((a) => a.id === account.id) !== i) fail(`aws.accounts[${i}].id`, `expected each account once; ${account.id} is listed twice`);
+    if (accounts.findIndex((a) => a.id === account.id) !== i)
+      fail(`aws.accounts[${i}].id`, `expected each account once; ${account.id} is listed twice`);
   });
 }
 
@@ -96,7 +97,7 @@ export function loadConfig(file: string): Config {
     text = readFileSync(file, "utf8");
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new ConfigError(`${file}: cannot read the config file (${code === "ENOENT" ? "no such file" : code ?? String(err)})`);
+    throw new ConfigError(`${file}: cannot read the config file (${code === "ENOENT" ? "no such file" : (code ?? String(err))})`);
   }
   // prettyErrors is what makes the parser fill in linePos; its excerpt is cut off below.
   const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });

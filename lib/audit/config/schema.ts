@@ -20,7 +20,8 @@ const RESOURCE_ID = /^[A-Za-z][A-Za-z0-9-]{0,254}$/;
 /** A PostgreSQL identifier as the catalog spells it: unquoted form, or any text without '.' and '"'. */
 const PG_IDENT = /^[^."\s][^."]{0,62}$/;
 const PG_ROLE = /^[^"\s][^"]{0,62}$/;
-const HOSTNAME = /^(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$|^\d{1,3}(\.\d{1,3}){3}$|^\[?[0-9a-fA-F:]+\]?$/;
+const HOSTNAME =
+  /^(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$|^\d{1,3}(\.\d{1,3}){3}$|^\[?[0-9a-fA-F:]+\]?$/;
 const ENV_VAR = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const SCHEDULE = /^(rate\(\d+ (minute|minutes|hour|hours|day|days)\)|cron\(.+\))$/;
 
@@ -29,16 +30,7 @@ const checkId = z.enum(CHECK_IDS, { error: "expected a check id of CHECKS.md, su
 const str = (pattern: RegExp, expected: string) =>
   z.string({ error: `expected ${expected}` }).regex(pattern, { error: `expected ${expected}` });
 
-export const TABLE_PRIVILEGES = [
-  "SELECT",
-  "INSERT",
-  "UPDATE",
-  "DELETE",
-  "TRUNCATE",
-  "REFERENCES",
-  "TRIGGER",
-  "MAINTAIN",
-] as const;
+export const TABLE_PRIVILEGES = ["SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE", "REFERENCES", "TRIGGER", "MAINTAIN"] as const;
 export type TablePrivilege = (typeof TABLE_PRIVILEGES)[number];
 
 const secretRef = z.union([str(SECRET_ARN, "a Secrets Manager secret ARN"), str(SECRET_NAME, "a secret name")]);
@@ -59,13 +51,9 @@ export type PasswordSource = z.infer<typeof passwordSource>;
 
 /** Redis credentials cannot use IAM tokens in this tool (yet): env or secret only. */
 const redisPasswordSource = z.union(
-  [
-    z.strictObject({ env: str(ENV_VAR, "an environment variable name") }),
-    z.strictObject({ secret: secretRef }),
-  ],
+  [z.strictObject({ env: str(ENV_VAR, "an environment variable name") }), z.strictObject({ secret: secretRef })],
   {
-    error:
-      "expected { env: VAR } or { secret: NAME_OR_ARN }; a literal password is not allowed in the config file",
+    error: "expected { env: VAR } or { secret: NAME_OR_ARN }; a literal password is not allowed in the config file",
   },
 );
 
@@ -102,9 +90,7 @@ const postgresTarget = z.strictObject({
     database: str(/^[^\s]{1,63}$/, "a database name"),
     user: str(PG_ROLE, "a role name"),
     password: passwordSource,
-    tls: z
-      .enum(["verify-full", "require", "disable"], { error: "expected verify-full, require or disable" })
-      .default("verify-full"),
+    tls: z.enum(["verify-full", "require", "disable"], { error: "expected verify-full, require or disable" }).default("verify-full"),
     /** A PEM bundle to trust instead of the bundled RDS CA bundle. */
     caFile: z.string({ error: "expected a file path" }).min(1).optional(),
     connectTimeoutSeconds: z.number({ error: "expected seconds" }).positive().max(300).default(10),
@@ -191,7 +177,10 @@ export const configSchema = z.strictObject({
   network: z
     .strictObject({
       allowedCidrs: z.array(cidr, { error: "expected a list of CIDR blocks" }).default([]),
-      allowedSecurityGroups: unique(str(SECURITY_GROUP_ID, "a security group id such as sg-0a1b2c3d4e5f60001"), "security group ids").default([]),
+      allowedSecurityGroups: unique(
+        str(SECURITY_GROUP_ID, "a security group id such as sg-0a1b2c3d4e5f60001"),
+        "security group ids",
+      ).default([]),
     })
     .default({ allowedCidrs: [], allowedSecurityGroups: [] }),
   credentials: z
