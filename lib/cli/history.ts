@@ -6,6 +6,7 @@
 import { type Command, Option } from "commander";
 import type { FindingState } from "../audit/findings/changes.js";
 import { STATUSES, type Status } from "../audit/findings/model.js";
+import { csvCell } from "../audit/report/csv.js";
 import { NoStoreError, StoreSpecError } from "../audit/store/errors.js";
 import { openStore } from "../audit/store/open.js";
 import type { HistoryRow, Store, StoredRun, TimeRange } from "../audit/store/types.js";
@@ -171,12 +172,6 @@ export function renderTable(data: HistoryData): string {
       .join("  ")
       .trimEnd();
   return `${[line(header), line(widths.map((w) => "-".repeat(w))), ...cells.slice(1).map(line)].join("\n")}\n`;
-}
-
-/** RFC 4180; a cell starting with = + - @ is prefixed with ' so a spreadsheet shows it, not runs it. */
-export function csvCell(value: string): string {
-  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
 export function renderCsv(data: HistoryData): string {

@@ -20,7 +20,8 @@ export function redisServerAvailable(): boolean {
   }
 }
 
-function waitReady(proc: ChildProcess, timeoutMs: number): Promise<void> {
+/** Resolves when a starting redis-server says it accepts connections; rejects if it exits or is late. */
+export function waitReady(proc: ChildProcess, timeoutMs: number): Promise<void> {
   return new Promise((resolve, reject) => {
     let output = "";
     const timer = setTimeout(

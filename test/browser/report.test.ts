@@ -6,27 +6,17 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { renderHtmlReport } from "../../lib/audit/report/html.js";
 import { sampleFindings, sampleReportInput } from "../audit/report/fixtures.js";
-import { commandUnavailable, skipWithout } from "../support/services.js";
+import { chromiumUnavailable, launchChromium } from "../support/chromium.js";
+import { skipWithout } from "../support/services.js";
 
 const ARTIFACTS = fileURLToPath(new URL("../../test-artifacts/", import.meta.url));
 const REPORT = path.join(ARTIFACTS, "report.html");
-const CHROMIUM = "/usr/bin/chromium";
-const ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
 
-describe.skipIf(skipWithout("chromium", commandUnavailable("chromium")))("HTML report in headless Chromium", () => {
+describe.skipIf(skipWithout("chromium", chromiumUnavailable()))("HTML report in headless Chromium", () => {
   let browser: Browser;
   let page: Page;
   const requests: string[] = [];
@@ -38,7 +28,7 @@ describe.skipIf(skipWithout("chromium", commandUnavailable("chromium")))("HTML r
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     writeFileSync(REPORT, renderHtmlReport(sampleReportInput()));
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
     page.on("request", (r) => requests.push(r.url()));
     page.on("console", (m) => {

@@ -8,11 +8,11 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { embeddedPgUnavailable } from "../../lib/demo/embedded-postgres.js";
+import { chromiumUnavailable, launchChromium } from "../support/chromium.js";
 import { type CliRun, cli } from "../support/cli.js";
-import { commandUnavailable, skipWithout } from "../support/services.js";
+import { skipWithout } from "../support/services.js";
 
 const ARTIFACTS = fileURLToPath(new URL("../../test-artifacts/", import.meta.url));
 const work = mkdtempSync(path.join(tmpdir(), "qa-demo-test-"));
@@ -70,21 +70,9 @@ describe.skipIf(skipWithout("embedded PostgreSQL", embeddedPgUnavailable()))("qu
     expect(existsSync(report)).toBe(true);
   });
 
-  describe.skipIf(skipWithout("chromium", commandUnavailable("chromium")))("its report in headless Chromium", () => {
+  describe.skipIf(skipWithout("chromium", chromiumUnavailable()))("its report in headless Chromium", () => {
     it("shows the findings and filters them by severity", async () => {
-      const browser = await chromium.launch({
-        executablePath: "/usr/bin/chromium",
-        args: [
-          "--headless",
-          "--no-sandbox",
-          "--disable-gpu",
-          "--disable-quic",
-          "--no-first-run",
-          "--disable-background-networking",
-          "--disable-component-update",
-          "--disable-sync",
-        ],
-      });
+      const browser = await launchChromium();
       try {
         const page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
         const requests: string[] = [];

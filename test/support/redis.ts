@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { waitReady } from "../../lib/demo/redis.js";
 
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -73,24 +74,6 @@ export interface RedisServer {
   port: number | undefined;
   tlsPort: number | undefined;
   stop(): Promise<void>;
-}
-
-function waitReady(proc: ChildProcess, timeoutMs: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    let output = "";
-    const timer = setTimeout(() => reject(new Error(`redis-server not ready within ${timeoutMs}ms:\n${output}`)), timeoutMs);
-    proc.stdout?.on("data", (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes("Ready to accept connections")) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-    proc.once("exit", (code) => {
-      clearTimeout(timer);
-      reject(new Error(`redis-server exited (${code}):\n${output}`));
-    });
-  });
 }
 
 function stopProcess(proc: ChildProcess): Promise<void> {

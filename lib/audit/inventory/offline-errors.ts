@@ -9,15 +9,8 @@ export class InventoryError extends Error {
   override name = "InventoryError";
 }
 
-/** `SecurityGroups[3].IpPermissions` from zod's path array. */
-export function formatPath(path: readonly PropertyKey[]): string {
-  let out = "";
-  for (const key of path) {
-    if (typeof key === "number") out += `[${key}]`;
-    else out += out === "" ? String(key) : `.${String(key)}`;
-  }
-  return out === "" ? "(top level)" : out;
-}
+/** `SecurityGroups[3].IpPermissions` from zod's path array: the same notation as config errors. */
+export { formatKeyPath as formatPath } from "../config/load.js";
 
 const NOUN: Record<string, string> = {
   array: "an array",

@@ -59,13 +59,7 @@ export async function readJsonFile<S extends z.ZodType>(
     throw new InventoryError(`${file}: ${locate(text, err as Error)}: expected valid JSON (${jsonReason(err as Error)})`);
   }
   if (list) return validateList(file, data, schema, describeWhat, list) as FileRead<z.output<S>>;
-  const result = schema.safeParse(data);
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    if (!issue) throw new InventoryError(`${file}: (top level): expected ${describeWhat}`);
-    throw new InventoryError(`${file}: ${formatPath(issue.path)}: ${describeProblem(issue, data, describeWhat)}`);
-  }
-  return { ok: true, value: result.data };
+  return checkWhole(file, data, schema, describeWhat) as FileRead<z.output<S>>;
 }
 
 function validateList(file: string, data: unknown, schema: z.ZodType, describeWhat: string, list: ListShape): FileRead<unknown> {

@@ -16,7 +16,7 @@ export const pgAuditorOverprivileged: Check = {
       "The auditor needs only to read the catalogs. A credential that can also write the queue (or is superuser) turns the auditor itself into an attack path, and the evidence it produces is no better than the role's integrity.",
     remediation:
       "Use the least-privilege role of docs/postgres.md: `CREATE ROLE queue_auditor LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOINHERIT; GRANT CONNECT ON DATABASE app_production TO queue_auditor;` and revoke anything else (`REVOKE ALL ON public.delayed_jobs FROM queue_auditor;`).",
-    references: ["CIS PostgreSQL Benchmark 4.2 (excessive administrative privileges)"],
+    references: ["CIS PostgreSQL Benchmark: Ensure excessive administrative privileges are revoked"],
   },
   evaluate(ctx) {
     return eachDatabase(ctx, "pg-auditor-overprivileged", "the auditor's privileges", (view, resource) => {

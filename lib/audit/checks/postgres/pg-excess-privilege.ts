@@ -26,7 +26,10 @@ export const pgExcessPrivilege: Check = {
       "A worker or web role that can TRUNCATE, ALTER or own the queue turns a bug or a stolen credential into lost or forged jobs; least privilege keeps the damage to what the role needs.",
     remediation:
       "Revoke what exceeds the policy, e.g. `REVOKE TRUNCATE, DELETE ON public.delayed_jobs FROM app_web;`, `REVOKE UPDATE ON SEQUENCE public.delayed_jobs_id_seq FROM app_worker;` or break the membership shown in the evidence (`REVOKE app_migrator FROM app_worker;`).",
-    references: ["CIS PostgreSQL Benchmark 4.4 (excessive DML privileges)", "https://www.postgresql.org/docs/current/ddl-priv.html"],
+    references: [
+      "CIS PostgreSQL Benchmark: Ensure excessive DML privileges are revoked",
+      "https://www.postgresql.org/docs/current/ddl-priv.html",
+    ],
   },
   evaluate(ctx) {
     return eachTable(ctx, "pg-excess-privilege", "the policy principals' privileges", ({ view, access, qualified, resource }) => {

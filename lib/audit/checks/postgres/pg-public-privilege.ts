@@ -12,7 +12,10 @@ export const pgPublicPrivilege: Check = {
       "A privilege granted to PUBLIC belongs to every role that exists now or is created later: any application, report user or leaked credential on the server can read or change the jobs (and a job row is code the workers will run).",
     remediation:
       "Revoke it and grant the named roles instead: `REVOKE ALL ON public.delayed_jobs FROM PUBLIC; REVOKE ALL ON SEQUENCE public.delayed_jobs_id_seq FROM PUBLIC;` (for column grants: `REVOKE UPDATE (run_at) ON public.delayed_jobs FROM PUBLIC;`).",
-    references: ["CIS PostgreSQL Benchmark 4.4 (excessive DML privileges)", "https://www.postgresql.org/docs/current/ddl-priv.html"],
+    references: [
+      "CIS PostgreSQL Benchmark: Ensure excessive DML privileges are revoked",
+      "https://www.postgresql.org/docs/current/ddl-priv.html",
+    ],
   },
   evaluate(ctx) {
     return eachTable(ctx, "pg-public-privilege", "PUBLIC's privileges", ({ access, qualified, resource }) => {

@@ -15,7 +15,7 @@ export const pgSuperuserRoles: Check = {
     remediation:
       "`ALTER ROLE hq_root NOSUPERUSER;` (on RDS: `REVOKE rds_superuser FROM hq_root;`), or add the role to the policy's `admins` if it is one.",
     references: [
-      "CIS PostgreSQL Benchmark 4.2 (excessive administrative privileges)",
+      "CIS PostgreSQL Benchmark: Ensure excessive administrative privileges are revoked",
       "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/Appendix.PostgreSQL.CommonDBATasks.Roles.html",
     ],
   },

@@ -13,7 +13,10 @@ export const pgUnexpectedPrincipal: Check = {
       "Every role that can read the queue sees job arguments (often personal data and tokens); every role that can write it can enqueue code the workers will run. Access arrives quietly through group memberships, SET ROLE, ownership or predefined roles, so grants on the table alone do not tell who can use it.",
     remediation:
       "Remove the path shown in the evidence: `REVOKE ops_group FROM hq_bob;`, `REVOKE UPDATE ON public.delayed_jobs FROM ops_group;`, `REVOKE pg_read_all_data FROM reporting;` — or, if the access is intended, add the role to the policy's `principals` with its privileges.",
-    references: ["CIS PostgreSQL Benchmark 4.4 (excessive DML privileges)", "https://www.postgresql.org/docs/current/role-membership.html"],
+    references: [
+      "CIS PostgreSQL Benchmark: Ensure excessive DML privileges are revoked",
+      "https://www.postgresql.org/docs/current/role-membership.html",
+    ],
   },
   evaluate(ctx) {
     return eachTable(ctx, "pg-unexpected-principal", "who can use", ({ view, access, qualified, resource }) => {

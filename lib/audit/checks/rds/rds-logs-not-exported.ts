@@ -1,6 +1,6 @@
-import { fail, pass, unobserved } from "../results.js";
+import { fail, pass } from "../results.js";
 import type { Check } from "../types.js";
-import { engineFamily, settingsHolders, settingsOf } from "./subjects.js";
+import { engineFamily, settingsHolders, settingsOf, unsupportedEngine } from "./subjects.js";
 
 const MAIN_LOG = { postgres: "postgresql", mysql: "error" } as const;
 
@@ -21,18 +21,7 @@ export const rdsLogsNotExported: Check = {
       const s = settingsOf(b);
       const family = engineFamily(s.Engine);
       if (family === "other") {
-        return unobserved(
-          "rds-logs-not-exported",
-          b.resource,
-          {
-            source: b.resource.id,
-            reason: `engine ${s.Engine} is not covered by this check`,
-            code: "UnsupportedEngine",
-            account: b.partition.account,
-            region: b.partition.region,
-          },
-          "the exported logs",
-        );
+        return unsupportedEngine("rds-logs-not-exported", b, "the exported logs");
       }
       const log = MAIN_LOG[family];
       const exported = s.EnabledCloudwatchLogsExports ?? [];

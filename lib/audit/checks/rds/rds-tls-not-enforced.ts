@@ -1,7 +1,7 @@
 import type { CheckResult } from "../../findings/model.js";
 import { fail, pass, unobserved } from "../results.js";
 import type { Check } from "../types.js";
-import { effectiveParameter, engineFamily, isOn, majorVersion, settingsHolders, settingsOf } from "./subjects.js";
+import { effectiveParameter, engineFamily, isOn, majorVersion, settingsHolders, settingsOf, unsupportedEngine } from "./subjects.js";
 
 export const rdsTlsNotEnforced: Check = {
   meta: {
@@ -23,18 +23,7 @@ export const rdsTlsNotEnforced: Check = {
       const s = settingsOf(b);
       const family = engineFamily(s.Engine);
       if (family === "other") {
-        return unobserved(
-          "rds-tls-not-enforced",
-          b.resource,
-          {
-            source: b.resource.id,
-            reason: `engine ${s.Engine} is not covered by this check`,
-            code: "UnsupportedEngine",
-            account: b.partition.account,
-            region: b.partition.region,
-          },
-          "TLS enforcement",
-        );
+        return unsupportedEngine("rds-tls-not-enforced", b, "TLS enforcement");
       }
       const name = family === "postgres" ? "rds.force_ssl" : "require_secure_transport";
       const lookup = effectiveParameter(b, name);

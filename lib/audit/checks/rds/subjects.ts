@@ -1,7 +1,9 @@
 /** Which RDS resources each RDS check looks at, and their effective parameters. */
-import type { ObservationError } from "../../findings/model.js";
+import type { CheckResult, ObservationError } from "../../findings/model.js";
 import type { Backend } from "../../inventory/scope.js";
 import { observedEntry, type WireDBCluster, type WireDBInstance } from "../../inventory/types.js";
+import type { CheckId } from "../ids.js";
+import { unobserved } from "../results.js";
 import type { AuditContext } from "../types.js";
 
 export type RdsInstanceBackend = Extract<Backend, { kind: "rds-instance" }>;
@@ -84,4 +86,21 @@ const OFF = new Set(["0", "off", "false", "no", ""]);
 /** PostgreSQL/MySQL boolean settings: on, 1, true, yes (and, for log_connections on 18, a list of aspects). */
 export function isOn(value: string | undefined): boolean {
   return value !== undefined && !OFF.has(value.trim().toLowerCase());
+}
+
+/** The ERROR of a check that does not cover the backend's engine (say, Oracle): it was not judged. */
+export function unsupportedEngine(checkId: CheckId, b: RdsBackend, what: string): CheckResult {
+  const engine = settingsOf(b).Engine;
+  return unobserved(
+    checkId,
+    b.resource,
+    {
+      source: b.resource.id,
+      reason: `engine ${engine} is not covered by this check`,
+      code: "UnsupportedEngine",
+      account: b.partition.account,
+      region: b.partition.region,
+    },
+    what,
+  );
 }
