@@ -9,12 +9,28 @@ export const DEFAULT_DEMO_REPORT = path.join(".queue-auditor", "demo-report.html
 /** Runs cleanups newest first, each once, whatever the others do. */
 export function cleanupStack() {
   const tasks: (() => Promise<void>)[] = [];
+  const lastResorts: (() => void)[] = [];
   let running: Promise<void> | undefined;
+  // If another exit hook ends the process mid-cleanup, the synchronous fallbacks still run.
+  const onExit = () => {
+    for (const fn of lastResorts.reverse()) {
+      try {
+        fn();
+      } catch {
+        // best effort while the process ends
+      }
+    }
+  };
+  process.once("exit", onExit);
   return {
-    add: (fn: () => Promise<void>) => void tasks.push(fn),
+    add: (fn: () => Promise<void>, lastResort?: () => void) => {
+      tasks.push(fn);
+      if (lastResort) lastResorts.push(lastResort);
+    },
     run: () => {
       running ??= (async () => {
         for (const task of tasks.reverse()) await task().catch(() => undefined);
+        process.off("exit", onExit);
       })();
       return running;
     },

