@@ -5,9 +5,10 @@ import { type AuditResult, atLeast, SEVERITIES, type Severity } from "../audit/f
 import { deliverNotification, type Notifier, NotifySpecError, notifierFromSpec } from "../audit/notify/index.js";
 import { AUDIT_FORMATS, type AuditFormat, type RenderContext, renderResult } from "../audit/report/index.js";
 import { type AuditSources, runAudit } from "../audit/run.js";
-import { openStore, recordRun, type Store, verifyChain } from "../audit/store/index.js";
+import { openStore, recordRun, type Store } from "../audit/store/index.js";
 import { EXIT, UsageError } from "./errors.js";
 import { openForCommand } from "./history.js";
+import { chainStatus } from "./history-html.js";
 import { progress, writeOutput } from "./output.js";
 import { defaultSources } from "./sources.js";
 
@@ -56,13 +57,7 @@ function alertWriter(options: AuditOptions): (text: string) => void {
 async function historyContext(store: Store, now: Date): Promise<Pick<RenderContext, "history" | "chain">> {
   if (!store.persistent) return {};
   const runs = await store.listRuns({ limit: 200 });
-  const report = await verifyChain(store, { now });
-  return {
-    history: { runs: runs.map((r) => ({ ...r.run })).reverse() },
-    chain: report.ok
-      ? { status: "intact", checkedRuns: report.verified }
-      : { status: "broken", checkedRuns: report.verified, ...(report.broken ? { firstBadRunId: report.broken.runId } : {}) },
-  };
+  return { history: { runs: runs.map((r) => ({ ...r.run })).reverse() }, chain: await chainStatus(store, now) };
 }
 
 export async function auditCommand(options: AuditOptions, deps: AuditCommandDeps = {}): Promise<number> {

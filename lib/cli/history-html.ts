@@ -4,6 +4,7 @@ import type { CheckId } from "../audit/checks/ids.js";
 import { checkMeta } from "../audit/checks/registry.js";
 import type { Finding } from "../audit/findings/model.js";
 import { renderHtmlReport } from "../audit/report/html.js";
+import { type Store, verifyChain } from "../audit/store/index.js";
 import type { HistoryData } from "./history.js";
 
 /** An open violation as a finding, so the report's table can show it with its remediation. */
@@ -23,16 +24,31 @@ function openAsFinding(state: Extract<HistoryData, { kind: "open" }>["open"][num
   };
 }
 
-export function renderHistoryHtml(data: HistoryData, now = new Date()): string {
+/** The chain's state for the report, as `verify` computes it. */
+export async function chainStatus(store: Store, now: Date) {
+  const report = await verifyChain(store, { now });
+  return report.ok
+    ? { status: "intact" as const, checkedRuns: report.verified }
+    : { status: "broken" as const, checkedRuns: report.verified, ...(report.broken ? { firstBadRunId: report.broken.runId } : {}) };
+}
+
+/**
+ * Runs: the chart over the period, the findings of its latest run (the state the period
+ * ended in) and the chain status. Findings and open violations: those rows.
+ */
+export async function renderHistoryHtml(data: HistoryData, store: Store, now = new Date()): Promise<string> {
   const generatedAt = now.toISOString();
   switch (data.kind) {
-    case "runs":
+    case "runs": {
+      const latest = data.runs[0];
       return renderHtmlReport({
         title: "queue-auditor history",
         history: { runs: data.runs.map((r) => r.run).reverse() },
-        findings: [],
+        findings: latest ? await store.runFindings(latest.run.id) : [],
+        chain: await chainStatus(store, now),
         generatedAt,
       });
+    }
     case "findings":
       return renderHtmlReport({ title: "queue-auditor history: findings", findings: data.rows.map((r) => r.finding), generatedAt });
     case "open":

@@ -38,7 +38,8 @@ export type HistoryData =
 export interface HistoryDeps {
   openStore?: (spec: string) => Promise<Store>;
   now?: () => Date;
-  renderHtml?: (data: HistoryData) => string;
+  /** The evidence report; it may read more from the store (the latest run's findings, the chain). */
+  renderHtml?: (data: HistoryData, store: Store) => string | Promise<string>;
   write?: (text: string, out: string | undefined) => void;
 }
 
@@ -217,7 +218,7 @@ export async function historyCommand(opts: HistoryOptions, deps: HistoryDeps = {
         : opts.format === "csv"
           ? renderCsv(data)
           : opts.format === "html" && deps.renderHtml
-            ? deps.renderHtml(data)
+            ? await deps.renderHtml(data, store)
             : renderTable(data);
     (deps.write ?? writeOutput)(text, opts.out);
     return 0;

@@ -20,7 +20,7 @@ export function buildProgram(): Command {
     .exitOverride();
   registerAudit(program);
   registerSnapshot(program);
-  registerHistory(program, { renderHtml: (data) => renderHistoryHtml(data) });
+  registerHistory(program, { renderHtml: (data, store) => renderHistoryHtml(data, store) });
   registerVerify(program);
   registerConfigCheck(program);
   registerDemo(program);

@@ -104,6 +104,13 @@ describe("two audits against the local store, with a fix in between", () => {
     expect(statuses).toContainEqual([first.run.id, "FAIL"]);
     expect(statuses).toContainEqual([second.run.id, "PASS"]);
 
+    const report = join(work, "history.html");
+    expect(cli(["history", "--store", store, "--format", "html", "--out", report]).code).toBe(0);
+    const html = readFileSync(report, "utf8");
+    expect(html).toContain("Violations per run by severity");
+    expect(html).toMatch(/chain-intact/);
+    expect(html).toContain("sg-world-ingress"); // the latest run's findings are listed
+
     const verify = cli(["verify", "--store", store]);
     expect(verify.code).toBe(0);
     expect(verify.stdout).toMatch(/chain intact: 3 run\(s\) verified/);
