@@ -34,6 +34,9 @@ export function clientConfig(target: PostgresTarget, password: string, deps: Con
     password,
     ssl: sslOption(c, deps.tls),
     application_name: APPLICATION_NAME,
+    // Startup options outrank ALTER DATABASE/ROLE … SET: types, operators and functions
+    // resolve in pg_catalog, whatever search_path the audited database's owner chose.
+    options: "-c search_path=pg_catalog,pg_temp",
     connectionTimeoutMillis: Math.round(c.connectTimeoutSeconds * 1000),
     statement_timeout: Math.round(c.statementTimeoutSeconds * 1000),
     // The server enforces statement_timeout; query_timeout also covers a server that stops answering.

@@ -66,6 +66,24 @@ describe.skipIf(skipWithout("PostgreSQL (the service on 5432)", await localPgUna
     ]);
   });
 
+  it("cannot be fooled by a schema owner shadowing the catalog through search_path", async () => {
+    // The owner of a schema creates public.pg_roles without the superuser and puts public
+    // ahead of pg_catalog for the database: unqualified catalog reads would miss the superuser.
+    const admin = adminClient(fx.server, fx.database);
+    await admin.connect();
+    try {
+      await admin.query(`CREATE VIEW public.pg_roles AS SELECT * FROM pg_catalog.pg_roles WHERE rolname <> '${fx.roles.root}'`);
+      await admin.query(`ALTER DATABASE "${fx.database}" SET search_path = public, pg_catalog`);
+      const [observed] = await probePostgres([fx.target()], { credentials: { env: fx.env } });
+      expect(observed?.error).toBeUndefined();
+      expect(observed?.catalog?.roles.some((r) => r.name === fx.roles.root && r.superuser)).toBe(true);
+    } finally {
+      await admin.query(`ALTER DATABASE "${fx.database}" RESET search_path`);
+      await admin.query("DROP VIEW IF EXISTS public.pg_roles");
+      await admin.end();
+    }
+  });
+
   it("uses the same number of queries whatever the number of tables", async () => {
     const count = async (tables: string[]) => {
       let n = 0;
