@@ -4,9 +4,9 @@
  * short-lived artifacts table for collected partitions, and the alert topic. One
  * customer-managed KMS key, rotated, encrypts all three.
  */
-import { RemovalPolicy } from "aws-cdk-lib";
+import { Aws, RemovalPolicy } from "aws-cdk-lib";
 import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from "aws-cdk-lib/aws-dynamodb";
-import { ServicePrincipal } from "aws-cdk-lib/aws-iam";
+import { PolicyStatement, ServicePrincipal } from "aws-cdk-lib/aws-iam";
 import { Key } from "aws-cdk-lib/aws-kms";
 import { Topic } from "aws-cdk-lib/aws-sns";
 import { EmailSubscription } from "aws-cdk-lib/aws-sns-subscriptions";
@@ -54,8 +54,21 @@ export class AuditorData extends Construct {
       enableKeyRotation: true,
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    // CloudWatch alarms publish to the encrypted topic as the cloudwatch service.
-    this.key.grant(new ServicePrincipal("cloudwatch.amazonaws.com"), "kms:Decrypt", "kms:GenerateDataKey");
+    // CloudWatch alarms publish to the encrypted topic as the cloudwatch service. Only this
+    // account's alarms: without the source conditions any account's alarm could use the key
+    // through the service (confused deputy).
+    this.key.addToResourcePolicy(
+      new PolicyStatement({
+        sid: "CloudWatchAlarmsOfThisAccount",
+        principals: [new ServicePrincipal("cloudwatch.amazonaws.com")],
+        actions: ["kms:Decrypt", "kms:GenerateDataKey"],
+        resources: ["*"],
+        conditions: {
+          StringEquals: { "aws:SourceAccount": Aws.ACCOUNT_ID },
+          ArnLike: { "aws:SourceArn": `arn:${Aws.PARTITION}:cloudwatch:${Aws.REGION}:${Aws.ACCOUNT_ID}:alarm:*` },
+        },
+      }),
+    );
 
     // The table name is CloudFormation's; the function gets it from the environment.
     const input = createTableInput("unused");

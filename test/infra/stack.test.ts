@@ -235,6 +235,35 @@ describe("QueueAuditorStack with the example config", () => {
     expect(readOnly?.Action.sort()).toEqual([...COLLECT_ACTIONS].sort());
   });
 
+  it("lets the CloudWatch service use the key only for this account's alarms (no confused deputy)", () => {
+    const [key] = Object.values(template.findResources("AWS::KMS::Key")) as {
+      Properties: { KeyPolicy: { Statement: Record<string, unknown>[] } };
+    }[];
+    const forCloudWatch = key?.Properties.KeyPolicy.Statement.filter((s) =>
+      JSON.stringify(s.Principal).includes("cloudwatch.amazonaws.com"),
+    );
+    expect(forCloudWatch).toEqual([
+      {
+        Sid: "CloudWatchAlarmsOfThisAccount",
+        Effect: "Allow",
+        Principal: { Service: "cloudwatch.amazonaws.com" },
+        Action: ["kms:Decrypt", "kms:GenerateDataKey"],
+        Resource: "*",
+        Condition: {
+          StringEquals: { "aws:SourceAccount": { Ref: "AWS::AccountId" } },
+          ArnLike: {
+            "aws:SourceArn": {
+              "Fn::Join": [
+                "",
+                ["arn:", { Ref: "AWS::Partition" }, ":cloudwatch:", { Ref: "AWS::Region" }, ":", { Ref: "AWS::AccountId" }, ":alarm:*"],
+              ],
+            },
+          },
+        },
+      },
+    ]);
+  });
+
   it("reads only the named secrets, connects only as the IAM auth user, and assumes only configured roles", () => {
     const statements = iamStatements(template);
     const byAction = (a: string) => statements.filter((s) => s.Action.includes(a));
