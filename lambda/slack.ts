@@ -1,12 +1,14 @@
 /**
- * Slack notifier, subscribed to the alert topic: each SNS record carries one run's digest
- * (the topic's JSON message for `lambda` subscribers); it is posted to the incoming
- * webhook whose URL is kept in Secrets Manager. The URL is a credential: it is read once
- * per container, never logged.
+ * Slack notifier, subscribed to the alert topic: an SNS record carries one run's digest
+ * (the topic's JSON message for `lambda` subscribers) or one of the stack's CloudWatch
+ * alarms; either is posted to the incoming webhook whose URL is kept in Secrets Manager.
+ * Anything else is logged and skipped: throwing would only raise this function's error
+ * alarm, which lands on the same topic. The URL is a credential: read once per
+ * container, never logged.
  */
 import { Logger } from "@aws-lambda-powertools/logger";
 import type { SNSEvent } from "aws-lambda";
-import { digestsFromSnsEvent, slackMessageFromDigest } from "../lib/audit/notify/slack.js";
+import { readSnsMessage, slackMessageFromAlarm, slackMessageFromDigest } from "../lib/audit/notify/slack.js";
 import { postToSlack } from "../lib/audit/notify/slack-send.js";
 import { resolveWebhookUrl } from "../lib/audit/notify/webhook-url.js";
 import { ENV } from "./support/contract.js";
@@ -30,11 +32,27 @@ function webhook(): Promise<string> {
 }
 
 export async function handler(event: SNSEvent): Promise<void> {
-  const digests = digestsFromSnsEvent(event);
-  const url = await webhook();
-  for (const digest of digests) {
-    await postToSlack(url, slackMessageFromDigest(digest));
-    logger.info("posted to Slack", { runId: digest.run.id, items: digest.items.length, omitted: digest.omitted });
+  for (const record of event.Records) {
+    const notice = readSnsMessage(record.Sns.Message);
+    if (notice.kind === "unrecognised") {
+      // Ids and the reason only: the body is not ours to copy into logs.
+      logger.warn("skipped an SNS message that is neither a digest nor a CloudWatch alarm", {
+        messageId: record.Sns.MessageId,
+        topicArn: record.Sns.TopicArn,
+        bytes: record.Sns.Message.length,
+        reason: notice.reason,
+      });
+      continue;
+    }
+    const url = await webhook();
+    if (notice.kind === "alarm") {
+      await postToSlack(url, slackMessageFromAlarm(notice.alarm));
+      logger.info("posted an alarm to Slack", { alarm: notice.alarm.AlarmName, state: notice.alarm.NewStateValue });
+    } else {
+      const { digest } = notice;
+      await postToSlack(url, slackMessageFromDigest(digest));
+      logger.info("posted to Slack", { runId: digest.run.id, items: digest.items.length, omitted: digest.omitted });
+    }
   }
 }
 

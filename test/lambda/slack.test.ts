@@ -8,6 +8,7 @@ import { ENV } from "../../lambda/support/contract.js";
 import type { Notification } from "../../lib/audit/findings/alerts.js";
 import { digestFromNotification } from "../../lib/audit/notify/digest.js";
 import { snsPublishInput } from "../../lib/audit/notify/sns.js";
+import { cloudWatchAlarmMessage } from "../audit/notify/fixtures.js";
 
 const secrets = mockClient(SecretsManagerClient);
 const TOPIC = "arn:aws:sns:eu-west-1:111122223333:queue-auditor-alerts";
@@ -36,7 +37,17 @@ const notification: Notification = {
 /** The SNS event a Lambda subscriber of the topic receives for one published digest. */
 function snsEvent(): SNSEvent {
   const input = snsPublishInput(TOPIC, digestFromNotification(notification));
-  const message = JSON.parse(input.Message as string).lambda as string;
+  return eventOf(JSON.parse(input.Message as string).lambda as string, input.Subject as string, {
+    severity: { Type: "String", Value: "critical" },
+  });
+}
+
+/** What the subscriber receives when one of the stack's alarms publishes to the topic (no message attributes). */
+function alarmEvent(): SNSEvent {
+  return eventOf(cloudWatchAlarmMessage(), 'ALARM: "QueueAuditor-MonitoringRunMissing6A1C2F4B-Q7XkM2pLr9Zt" in EU (Ireland)', {});
+}
+
+function eventOf(message: string, subject: string | null, attributes: SNSEvent["Records"][number]["Sns"]["MessageAttributes"]): SNSEvent {
   return {
     Records: [
       {
@@ -47,14 +58,14 @@ function snsEvent(): SNSEvent {
           Type: "Notification",
           MessageId: "95df01b4-ee98-5cb9-9903-4c221d41eb5e",
           TopicArn: TOPIC,
-          Subject: input.Subject as string,
+          Subject: subject as string,
           Message: message,
           Timestamp: "2026-03-01T10:01:01.000Z",
           SignatureVersion: "1",
           Signature: "EXAMPLE",
           SigningCertUrl: "https://sns.eu-west-1.amazonaws.com/SimpleNotificationService-0000000000000000000000.pem",
           UnsubscribeUrl: "https://sns.eu-west-1.amazonaws.com/?Action=Unsubscribe",
-          MessageAttributes: { severity: { Type: "String", Value: "critical" } },
+          MessageAttributes: attributes,
         },
       },
     ],
@@ -84,6 +95,7 @@ describe("Slack notifier handler", () => {
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/services/T000/B000/secret-part`;
     process.env.AWS_REGION = "eu-west-1";
     process.env[ENV.slackWebhookSecret] = "queue-auditor/slack-webhook";
+    process.env.POWERTOOLS_LOG_LEVEL = "ERROR";
     ({ handler, resetWebhookCache } = await import("../../lambda/slack.js"));
   });
   afterEach(() => {
@@ -120,5 +132,28 @@ describe("Slack notifier handler", () => {
     const err = await handler(snsEvent()).catch((e: Error) => e);
     expect(err).toBeInstanceOf(Error);
     expect(String((err as Error).message)).not.toContain("secret-part");
+  });
+
+  it("posts a CloudWatch alarm from the topic as a readable Slack message instead of failing", async () => {
+    secrets.on(GetSecretValueCommand).resolves({ SecretString: url });
+
+    await handler(alarmEvent());
+
+    expect(received).toHaveLength(1);
+    const body = received[0]?.body as { text: string; blocks: { text?: { text: string } }[] };
+    expect(body.text).toBe("queue-auditor alarm: RunMissing is ALARM — no audit run completed within two schedule periods");
+    expect(JSON.stringify(body.blocks)).toContain("Threshold Crossed");
+  });
+
+  it("skips a message it does not recognise (no throw, no post, no secret read) and still posts the others", async () => {
+    secrets.on(GetSecretValueCommand).resolves({ SecretString: url });
+    const stray = eventOf("a test message typed in the SNS console", null, {});
+
+    await expect(handler(stray)).resolves.toBeUndefined();
+    expect(received).toHaveLength(0);
+    expect(secrets.commandCalls(GetSecretValueCommand)).toHaveLength(0);
+
+    await handler({ Records: [...stray.Records, ...alarmEvent().Records, ...snsEvent().Records] });
+    expect(received).toHaveLength(2);
   });
 });

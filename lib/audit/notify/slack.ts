@@ -1,6 +1,7 @@
 /**
  * Slack Block Kit from a digest. Shared by the CLI (`--notify slack:…`) and the Lambda
- * subscribed to the SNS topic, which parses the JSON message with `parseDigestMessage`.
+ * subscribed to the SNS topic, which reads each message with `readSnsMessage`: the topic
+ * carries the auditor's digests and also its own CloudWatch alarms.
  */
 import { z } from "zod";
 import type { AlertItem } from "../findings/alerts.js";
@@ -141,4 +142,96 @@ export function parseDigestMessage(message: string): Digest {
 /** Digests from a Lambda SNS event (`Records[].Sns.Message`). */
 export function digestsFromSnsEvent(event: { Records: { Sns: { Message: string } }[] }): Digest[] {
   return event.Records.map((r) => parseDigestMessage(r.Sns.Message));
+}
+
+/** The fields of the JSON message CloudWatch publishes to SNS when an alarm changes state. */
+export interface CloudWatchAlarmMessage {
+  AlarmName: string;
+  AlarmDescription?: string | null | undefined;
+  AWSAccountId: string;
+  NewStateValue: string;
+  NewStateReason: string;
+  StateChangeTime: string;
+  Region: string;
+  OldStateValue?: string | undefined;
+  AlarmArn?: string | undefined;
+}
+
+const alarmSchema = z.object({
+  AlarmName: z.string(),
+  AlarmDescription: z.string().nullish(),
+  AWSAccountId: z.string(),
+  NewStateValue: z.string(),
+  NewStateReason: z.string(),
+  StateChangeTime: z.string(),
+  Region: z.string(),
+  OldStateValue: z.string().optional(),
+  AlarmArn: z.string().optional(),
+});
+
+/** What one SNS message on the alert topic is. `unrecognised` carries a reason fit for a log (no message content). */
+export type SnsNotice =
+  | { kind: "digest"; digest: Digest }
+  | { kind: "alarm"; alarm: CloudWatchAlarmMessage }
+  | { kind: "unrecognised"; reason: string };
+
+export function readSnsMessage(message: string): SnsNotice {
+  let data: unknown;
+  try {
+    data = JSON.parse(message);
+  } catch {
+    return { kind: "unrecognised", reason: "not JSON" };
+  }
+  if (typeof data === "object" && data !== null && "AlarmName" in data && "NewStateValue" in data) {
+    const alarm = alarmSchema.safeParse(data);
+    if (alarm.success) return { kind: "alarm", alarm: alarm.data };
+    const issue = alarm.error.issues[0];
+    return { kind: "unrecognised", reason: `a CloudWatch alarm message without ${issue?.path.join(".") || "(top)"}: ${issue?.message}` };
+  }
+  try {
+    return { kind: "digest", digest: parseDigestMessage(message) };
+  } catch (err) {
+    return { kind: "unrecognised", reason: err instanceof DigestParseError ? err.message : "unreadable" };
+  }
+}
+
+/**
+ * The alarm's construct id out of a CloudFormation-generated name
+ * (`QueueAuditor-MonitoringRunMissing1A2B3C4D-AbCdEf123456` → `RunMissing`); other names as they are.
+ */
+export function alarmLabel(name: string): string {
+  return /Monitoring([A-Za-z0-9]+?)[0-9A-F]{8}-[A-Za-z0-9]+$/.exec(name)?.[1] ?? name;
+}
+
+const STATE_MARK: Record<string, string> = { ALARM: ":rotating_light:", OK: ":white_check_mark:", INSUFFICIENT_DATA: ":grey_question:" };
+
+/** One sentence of what an alarm means, from its description (first sentence), for the header. */
+function gist(description: string | null | undefined): string {
+  const first = description
+    ?.split(/(?<=\.)\s/)[0]
+    ?.replace(/\.$/, "")
+    .trim();
+  return first ? ` — ${first.charAt(0).toLowerCase()}${first.slice(1)}` : "";
+}
+
+export function slackMessageFromAlarm(alarm: CloudWatchAlarmMessage): SlackMessage {
+  const label = alarmLabel(alarm.AlarmName);
+  const title = `queue-auditor alarm: ${label} is ${alarm.NewStateValue}`;
+  const text = `${title}${gist(alarm.AlarmDescription)}`;
+  const lines = [`${STATE_MARK[alarm.NewStateValue] ?? ""} *${escapeMrkdwn(label)}* is *${escapeMrkdwn(alarm.NewStateValue)}*`];
+  if (alarm.AlarmDescription) lines.push(escapeMrkdwn(alarm.AlarmDescription));
+  lines.push(`*Reason:* ${escapeMrkdwn(alarm.NewStateReason)}`);
+  const footer = [
+    `Alarm \`${escapeMrkdwn(alarm.AlarmName)}\``,
+    `${escapeMrkdwn(alarm.AWSAccountId)}/${escapeMrkdwn(alarm.Region)}`,
+    `changed ${escapeMrkdwn(alarm.StateChangeTime)}${alarm.OldStateValue ? ` from ${escapeMrkdwn(alarm.OldStateValue)}` : ""}`,
+  ];
+  return {
+    text,
+    blocks: [
+      { type: "header", text: { type: "plain_text", text: clip(text, 150), emoji: true } },
+      { type: "section", text: { type: "mrkdwn", text: clip(lines.join("\n"), SECTION_LIMIT) } },
+      { type: "context", elements: [{ type: "mrkdwn", text: footer.join(" · ") }] },
+    ],
+  };
 }

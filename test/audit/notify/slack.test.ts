@@ -1,8 +1,16 @@
 import { describe, expect, it } from "vitest";
 import { digestFromNotification } from "../../../lib/audit/notify/digest.js";
-import { DigestParseError, digestsFromSnsEvent, parseDigestMessage, slackMessageFromDigest } from "../../../lib/audit/notify/slack.js";
+import {
+  alarmLabel,
+  DigestParseError,
+  digestsFromSnsEvent,
+  parseDigestMessage,
+  readSnsMessage,
+  slackMessageFromAlarm,
+  slackMessageFromDigest,
+} from "../../../lib/audit/notify/slack.js";
 import { snsPublishInput } from "../../../lib/audit/notify/sns.js";
-import { item, notification } from "./fixtures.js";
+import { ALARM_NAME, cloudWatchAlarmMessage, item, notification } from "./fixtures.js";
 
 type Section = { type: string; text?: { text: string }; elements?: { text: string }[] };
 
@@ -37,5 +45,42 @@ describe("Slack formatter", () => {
     expect(digestsFromSnsEvent({ Records: [{ Sns: { Message: lambdaBody } }] })).toEqual([digest]);
     expect(() => parseDigestMessage("queue-auditor: 2 new critical violations")).toThrow(DigestParseError);
     expect(() => parseDigestMessage(JSON.stringify({ version: 2 }))).toThrow(/not a queue-auditor digest/);
+  });
+
+  it("tells a digest, a CloudWatch alarm and anything else on the topic apart, without throwing", () => {
+    const digest = digestFromNotification(notification([item({ findingId: "a" })]));
+    const lambdaBody = (JSON.parse(snsPublishInput("arn:aws:sns:eu-west-1:111122223333:t", digest).Message ?? "{}") as { lambda: string })
+      .lambda;
+    expect(readSnsMessage(lambdaBody)).toEqual({ kind: "digest", digest });
+    const alarm = readSnsMessage(cloudWatchAlarmMessage());
+    expect(alarm.kind).toBe("alarm");
+    expect(alarm.kind === "alarm" && alarm.alarm.NewStateValue).toBe("ALARM");
+    expect(readSnsMessage("hello from the console")).toEqual({ kind: "unrecognised", reason: "not JSON" });
+    expect(readSnsMessage(JSON.stringify({ version: 2 }))).toMatchObject({ kind: "unrecognised", reason: /not a queue-auditor digest/ });
+    expect(readSnsMessage(cloudWatchAlarmMessage({ NewStateReason: undefined }))).toMatchObject({
+      kind: "unrecognised",
+      reason: /CloudWatch alarm message without NewStateReason/,
+    });
+  });
+
+  it("posts a CloudWatch alarm as what it means: which alarm, its state, why", () => {
+    const notice = readSnsMessage(cloudWatchAlarmMessage());
+    if (notice.kind !== "alarm") throw new Error("expected an alarm");
+    const msg = slackMessageFromAlarm(notice.alarm);
+    const blocks = msg.blocks as Section[];
+    expect(msg.text).toBe("queue-auditor alarm: RunMissing is ALARM — no audit run completed within two schedule periods");
+    expect(blocks[0]).toEqual({ type: "header", text: { type: "plain_text", text: msg.text, emoji: true } });
+    expect(blocks[1]?.text?.text).toContain("*RunMissing* is *ALARM*");
+    expect(blocks[1]?.text?.text).toContain("its silence is not a clean audit");
+    expect(blocks[1]?.text?.text).toContain("*Reason:* Threshold Crossed: no datapoints were received");
+    expect(blocks[2]?.elements?.[0]?.text).toBe(
+      `Alarm \`${ALARM_NAME}\` · 111122223333/EU (Ireland) · changed 2026-03-01T12:00:31.228+0000 from OK`,
+    );
+  });
+
+  it("names an alarm by its construct id when CloudFormation generated the name, else as given", () => {
+    expect(alarmLabel(ALARM_NAME)).toBe("RunMissing");
+    expect(alarmLabel("QueueAuditor-MonitoringevaluateErrors0F3D2C1B-1AbCdEfGhIjK")).toBe("evaluateErrors");
+    expect(alarmLabel("my-own-alarm")).toBe("my-own-alarm");
   });
 });
