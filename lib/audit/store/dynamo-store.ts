@@ -78,8 +78,11 @@ export class DynamoStore implements Store {
     const prevHash = latest?.hash ?? GENESIS_HASH;
     const run = plain(input.run);
     const findings = plain(input.findings);
-    const hash = runHash({ seq, prevHash, run, findings });
+    const scope = input.scope ?? "full";
+    const recordedAt = input.now.toISOString();
     const expiresAt = Math.floor(input.now.getTime() / 1000) + input.retentionDays * 86_400;
+    const prevExpiresAt = latest?.expiresAt;
+    const hash = runHash({ seq, prevHash, run, findings, scope, recordedAt, expiresAt, prevExpiresAt });
     const at = timeKey(run.startedAt);
 
     const findingItems = findings.map((finding) => findingItem(run.id, at, finding, expiresAt));
@@ -91,9 +94,10 @@ export class DynamoStore implements Store {
       hash,
       prevHash,
       findingCount: findings.length,
-      scope: input.scope ?? "full",
-      recordedAt: input.now.toISOString(),
+      scope,
+      recordedAt,
       expiresAt,
+      ...(prevExpiresAt !== undefined ? { prevExpiresAt } : {}),
     };
     try {
       stats.requests++;
@@ -113,7 +117,7 @@ export class DynamoStore implements Store {
       throw err;
     }
     stats.requests++;
-    await this.advanceHead({ seq, runId: run.id, hash });
+    await this.advanceHead({ seq, runId: run.id, hash, expiresAt });
 
     const stateItems = input.states.map((s) => stateItem(plain(s), expiresAt));
     stats.requests += (await batchPut(this.doc, this.tableName, stateItems, this.opts.batch)).requests;
@@ -126,7 +130,8 @@ export class DynamoStore implements Store {
       await this.doc.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: { pk: CHAIN_PK, sk: HEAD_SK, type: "head", ...head },
+          // Not under the TTL attribute's name: the head must outlive the runs it points to.
+          Item: { pk: CHAIN_PK, sk: HEAD_SK, type: "head", seq: head.seq, runId: head.runId, hash: head.hash, headExpiresAt: head.expiresAt },
           ConditionExpression: "attribute_not_exists(pk) OR seq < :seq",
           ExpressionAttributeValues: { ":seq": head.seq },
         }),
@@ -295,7 +300,11 @@ export class DynamoStore implements Store {
       ConsistentRead: true,
     });
     const item = items[0];
-    return item ? { seq: item.seq as number, runId: item.runId as string, hash: item.hash as string } : undefined;
+    if (!item) return undefined;
+    const head: ChainHead = { seq: item.seq as number, runId: item.runId as string, hash: item.hash as string };
+    // The head item has no TTL of its own: `expiresAt` here is the head run's, kept as data.
+    if (typeof item.headExpiresAt === "number") head.expiresAt = item.headExpiresAt;
+    return head;
   }
 
   private async latestRun(stats: WriteStats): Promise<StoredRun | undefined> {

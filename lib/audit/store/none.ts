@@ -18,14 +18,16 @@ export class NoStore implements Store {
   }
   async appendRun(input: AppendRunInput): Promise<StoredRun & { stats: WriteStats }> {
     const run = plain(input.run);
+    const scope = input.scope ?? "full";
+    const recordedAt = input.now.toISOString();
     return {
       seq: 1,
       run,
       prevHash: GENESIS_HASH,
-      hash: runHash({ seq: 1, prevHash: GENESIS_HASH, run, findings: plain(input.findings) }),
+      hash: runHash({ seq: 1, prevHash: GENESIS_HASH, run, findings: plain(input.findings), scope, recordedAt }),
       findingCount: input.findings.length,
-      scope: input.scope ?? "full",
-      recordedAt: input.now.toISOString(),
+      scope,
+      recordedAt,
       stats: { requests: 0 },
     };
   }

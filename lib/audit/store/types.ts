@@ -13,12 +13,16 @@ export interface StoredRun {
   recordedAt: string;
   /** TTL, epoch seconds. */
   expiresAt?: number;
+  /** The previous run's `expiresAt` when this run was appended (hashed); absent for run #1. */
+  prevExpiresAt?: number;
 }
 
 export interface ChainHead {
   seq: number;
   runId: string;
   hash: string;
+  /** The head run's `expiresAt`: lets verify tell a chain that expired from one backdated. */
+  expiresAt?: number;
 }
 
 /** One finding of one recorded run, as history returns it. */

@@ -247,16 +247,88 @@ describe("hash chain", () => {
     // As DynamoDB's TTL sweeper might leave it: r1's record still there, one finding gone.
     await doc.send(new DeleteCommand({ TableName: TABLE, Key: { pk: findingsPk("r1"), sk: findingSk("a") } }));
     const r1Expiry = (await store.getRun("r1"))?.expiresAt ?? 0;
+    const afterR1Expired = { now: new Date((r1Expiry + 60) * 1000) };
+    expect(await verifyChain(store, afterR1Expired)).toMatchObject({ ok: true, expired: 1, verified: 2 });
+
+    // And once the sweeper has removed r1's record too.
+    await doc.send(new DeleteCommand({ TableName: TABLE, Key: { pk: "CHAIN", sk: runSk(1) } }));
+    expect(await verifyChain(store, afterR1Expired)).toMatchObject({ ok: true, expired: 0, verified: 2 });
+  });
+
+  it("accepts a chain whose every run expired, with or without the records", async () => {
+    const { store, doc } = await threeRuns();
+    const r3Expiry = (await store.getRun("r3"))?.expiresAt ?? 0;
+    const allExpired = { now: new Date((r3Expiry + 60) * 1000) };
+    expect(await verifyChain(store, allExpired)).toMatchObject({ ok: true, expired: 3, verified: 0 });
+    await doc.send(new DeleteCommand({ TableName: TABLE, Key: { pk: "CHAIN", sk: runSk(3) } }));
+    expect(await verifyChain(store, allExpired)).toMatchObject({ ok: true, expired: 2, verified: 0 });
+  });
+
+  async function setExpiry(doc: Awaited<ReturnType<typeof fresh>>["doc"], seq: number, expiresAt: number) {
     await doc.send(
       new UpdateCommand({
         TableName: TABLE,
-        Key: { pk: "CHAIN", sk: runSk(2) },
+        Key: { pk: "CHAIN", sk: runSk(seq) },
         UpdateExpression: "SET expiresAt = :e",
-        ExpressionAttributeValues: { ":e": r1Expiry + 3600 },
+        ExpressionAttributeValues: { ":e": expiresAt },
       }),
     );
-    const afterR1Expired = { now: new Date((r1Expiry + 60) * 1000) };
-    expect(await verifyChain(store, afterR1Expired)).toMatchObject({ ok: true, expired: 1, verified: 2 });
+  }
+
+  it("does not let a backdated expiry hide an edited run in the middle", async () => {
+    const { store, doc } = await threeRuns();
+    await doc.send(
+      new UpdateCommand({
+        TableName: TABLE,
+        Key: { pk: findingsPk("r2"), sk: findingSk("b") },
+        UpdateExpression: "SET finding.#s = :pass",
+        ExpressionAttributeNames: { "#s": "status" },
+        ExpressionAttributeValues: { ":pass": "PASS" },
+      }),
+    );
+    expect((await verifyChain(store, later)).ok).toBe(false);
+    await setExpiry(doc, 2, 1);
+    expect(await verifyChain(store, later)).toMatchObject({
+      ok: false,
+      broken: { seq: 2, runId: "r2", reason: expect.stringMatching(/marked expired but run #1 before it is not/) },
+    });
+  });
+
+  it("does not let backdated expiry hide edited runs at the start or the end of the chain", async () => {
+    const { store, doc } = await threeRuns();
+    await setExpiry(doc, 1, 1);
+    expect(await verifyChain(store, later)).toMatchObject({
+      ok: false,
+      broken: { seq: 2, runId: "r2", reason: expect.stringMatching(/#1 before it is missing or marked expired, but was recorded to expire/) },
+    });
+
+    const { store: other, doc: otherDoc } = await threeRuns();
+    await otherDoc.send(new DeleteCommand({ TableName: TABLE, Key: { pk: "CHAIN", sk: runSk(1) } }));
+    expect((await verifyChain(other, later)).broken).toMatchObject({ seq: 2, reason: expect.stringMatching(/#1 before it is missing/) });
+
+    const { store: third, doc: thirdDoc } = await threeRuns();
+    for (const seq of [1, 2, 3]) await setExpiry(thirdDoc, seq, 1);
+    expect((await verifyChain(third, later)).broken).toMatchObject({ seq: 3, reason: expect.stringMatching(/chain head records it expires/) });
+  });
+
+  it("hashes the expiry and the scope of a run", async () => {
+    const { store, doc } = await threeRuns();
+    const r3 = await store.getRun("r3");
+    // Later, not earlier: an extended TTL must break the hash too.
+    await setExpiry(doc, 3, (r3?.expiresAt ?? 0) + 86_400);
+    expect((await verifyChain(store, later)).broken).toMatchObject({ seq: 3, reason: expect.stringMatching(/does not match its hash/) });
+
+    const { store: other, doc: otherDoc } = await threeRuns();
+    await otherDoc.send(
+      new UpdateCommand({
+        TableName: TABLE,
+        Key: { pk: "CHAIN", sk: runSk(2) },
+        UpdateExpression: "SET #s = :p",
+        ExpressionAttributeNames: { "#s": "scope" },
+        ExpressionAttributeValues: { ":p": "partial" },
+      }),
+    );
+    expect((await verifyChain(other, later)).broken).toMatchObject({ seq: 2, reason: expect.stringMatching(/does not match its hash/) });
   });
 
   it("lets only one of two concurrent writers take a chain position", async () => {
