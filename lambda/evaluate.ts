@@ -1,7 +1,8 @@
 /**
- * Evaluate-and-record step: read the collected partitions, turn failure markers into
- * observations with errors, evaluate, record the run in DynamoDB (changes classified
- * against the stored state), publish the alert, and emit the run's metrics.
+ * Evaluate-and-record step: read the collected partitions and probe observations, turn
+ * failure markers into observations with errors, evaluate, record the run in DynamoDB
+ * (changes classified against the stored state), publish the alert, and emit the run's
+ * metrics.
  */
 
 import { Logger } from "@aws-lambda-powertools/logger";
@@ -15,7 +16,7 @@ import { digestFromNotification } from "../lib/audit/notify/digest.js";
 import { publishDigest } from "../lib/audit/notify/sns.js";
 import { DynamoStore } from "../lib/audit/store/dynamo-store.js";
 import { markNotified, recordRun } from "../lib/audit/store/record.js";
-import { getPartition } from "./support/artifacts.js";
+import { getArtifact, getPartition } from "./support/artifacts.js";
 import { deployedConfig } from "./support/config.js";
 import { ENV, type EvaluateOutput, isBranchFailure, TELEMETRY } from "./support/contract.js";
 import { parseEvaluateEvent } from "./support/events.js";
@@ -49,16 +50,17 @@ export async function handler(event: unknown): Promise<EvaluateOutput> {
       isBranchFailure(p) ? failedPartition(config, p, startedAt.toISOString()) : getPartition(dynamodb, artifacts, p.key),
     ),
   );
+  const stored = await Promise.all(input.probes.map((p) => (isBranchFailure(p) ? undefined : getArtifact(dynamodb, artifacts, p.key))));
   const observations: Observations = { postgres: [], redis: [] };
-  for (const probe of input.probes) {
+  for (const [i, probe] of input.probes.entries()) {
     if (isBranchFailure(probe)) {
       if (probe.kind === "postgres") observations.postgres.push(failedPostgres(probe));
       else {
         const failed = failedRedis(config, probe);
         if (failed) observations.redis.push(failed);
       }
-    } else if (probe.kind === "postgres") observations.postgres.push(probe.observation as Observations["postgres"][number]);
-    else observations.redis.push(probe.observation as Observations["redis"][number]);
+    } else if (probe.kind === "postgres") observations.postgres.push(stored[i] as Observations["postgres"][number]);
+    else observations.redis.push(stored[i] as Observations["redis"][number]);
   }
 
   const findings = evaluate({ config, inventory: { partitions }, observations, now: startedAt });

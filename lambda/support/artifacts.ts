@@ -1,8 +1,9 @@
 /**
- * Collected partitions between the collect and evaluate steps. A partition can be far
- * larger than a Step Functions payload (256 KB) — 10,000 security groups are megabytes of
- * JSON — so collect stores it and passes a key. It is stored gzipped, in chunks under
- * DynamoDB's 400 KB item limit, with a TTL of two days: a run's scratch data, not evidence.
+ * Collected partitions and probe observations between their steps and evaluate. Either can
+ * be far larger than a Step Functions payload (256 KB) — 10,000 security groups are
+ * megabytes of JSON, a database with 5,000 roles half a megabyte — so the step stores it
+ * and passes a key. It is stored gzipped, in chunks under DynamoDB's 400 KB item limit,
+ * with a TTL of two days: a run's scratch data, not evidence.
  */
 import { promisify } from "node:util";
 import { gunzip, gzip } from "node:zlib";
@@ -25,19 +26,33 @@ export function artifactKey(runId: string, account: string, region: string): str
   return `${runId}/${account}/${region}`;
 }
 
+/** Under the run's prefix, apart from partitions (whose second segment is a 12-digit account). */
+export function probeArtifactKey(runId: string, kind: "postgres" | "redis", name: string): string {
+  return `${runId}/probe/${kind}/${name}`;
+}
+
 export interface PutStats {
   chunks: number;
   bytes: number;
 }
 
-export async function putPartition(
+export function putPartition(
   client: DynamoDBClient,
   table: string,
   key: string,
   partition: InventoryPartition,
   now = new Date(),
 ): Promise<PutStats> {
-  const body = await gzipAsync(Buffer.from(JSON.stringify(partition), "utf8"));
+  return putArtifact(client, table, key, partition, now);
+}
+
+export function getPartition(client: DynamoDBClient, table: string, key: string): Promise<InventoryPartition> {
+  return getArtifact(client, table, key) as Promise<InventoryPartition>;
+}
+
+/** Any JSON value under `key`, replacing nothing: keys are unique per run and step. */
+export async function putArtifact(client: DynamoDBClient, table: string, key: string, value: unknown, now = new Date()): Promise<PutStats> {
+  const body = await gzipAsync(Buffer.from(JSON.stringify(value), "utf8"));
   const expiresAt = Math.floor(now.getTime() / 1000) + ARTIFACT_TTL_SECONDS;
   const count = Math.max(1, Math.ceil(body.length / CHUNK_BYTES));
   const requests: WriteRequest[] = [];
@@ -69,7 +84,7 @@ async function writeAll(client: DynamoDBClient, table: string, batch: WriteReque
   }
 }
 
-export async function getPartition(client: DynamoDBClient, table: string, key: string): Promise<InventoryPartition> {
+export async function getArtifact(client: DynamoDBClient, table: string, key: string): Promise<unknown> {
   const chunks: Uint8Array[] = [];
   let expected: number | undefined;
   const pages = paginateQuery(
@@ -86,5 +101,5 @@ export async function getPartition(client: DynamoDBClient, table: string, key: s
   }
   if (chunks.length === 0) throw new ArtifactError(`artifact ${key}: not found (expired, or never written)`);
   if (chunks.length !== expected) throw new ArtifactError(`artifact ${key}: ${chunks.length} of ${expected} chunks`);
-  return JSON.parse((await gunzipAsync(Buffer.concat(chunks))).toString("utf8")) as InventoryPartition;
+  return JSON.parse((await gunzipAsync(Buffer.concat(chunks))).toString("utf8")) as unknown;
 }

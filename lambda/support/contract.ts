@@ -52,16 +52,26 @@ export interface CollectedPartition {
   key: string;
 }
 
-/** One Map item of the probe step. */
+/** One target of the plan. */
 export interface ProbeItem {
   kind: "postgres" | "redis";
   /** The config target's name. */
   name: string;
 }
 
-/** The result of a successful probe branch: the observation, inline (they are small). */
+/** One Map item of the probe step: a target of the plan and the execution name. */
+export interface ProbeRequest extends ProbeItem {
+  /** The execution name, so artifacts of one run share a prefix. */
+  runId: string;
+}
+
+/**
+ * The result of a successful probe branch: where the observation is stored. Never the
+ * observation itself: a database with thousands of roles is hundreds of KB, and a state
+ * payload over 256 KB fails the run with States.DataLimitExceeded, which no Catch handles.
+ */
 export interface ProbedTarget extends ProbeItem {
-  observation: unknown;
+  key: string;
 }
 
 /** What a failed branch becomes (the state machine's Catch): evaluate turns it into ERROR findings. */

@@ -1,5 +1,5 @@
 /** Validation of the payloads Step Functions sends; a malformed one is a bug, named as such. */
-import type { CollectItem, EvaluateEvent, ProbeItem } from "./contract.js";
+import type { CollectItem, EvaluateEvent, ProbeRequest } from "./contract.js";
 
 export class BadEventError extends Error {
   override name = "BadEventError";
@@ -27,10 +27,10 @@ export function parseCollectItem(event: unknown): CollectItem {
   };
 }
 
-export function parseProbeItem(event: unknown): ProbeItem {
+export function parseProbeItem(event: unknown): ProbeRequest {
   const kind = field(event, "kind");
   if (kind !== "postgres" && kind !== "redis") throw new BadEventError(`kind: expected postgres or redis, got ${JSON.stringify(kind)}`);
-  return { kind, name: text(event, "name", "a target name") };
+  return { kind, name: text(event, "name", "a target name"), runId: text(event, "runId", "the execution name") };
 }
 
 export function parseEvaluateEvent(event: unknown): EvaluateEvent {
@@ -45,6 +45,11 @@ export function parseEvaluateEvent(event: unknown): EvaluateEvent {
   for (const [i, p] of partitions.entries()) {
     if (field(p, "failed") !== true && typeof field(p, "key") !== "string") {
       throw new BadEventError(`partitions[${i}]: expected an artifact key or a failure marker`);
+    }
+  }
+  for (const [i, p] of probes.entries()) {
+    if (field(p, "failed") !== true && typeof field(p, "key") !== "string") {
+      throw new BadEventError(`probes[${i}]: expected an artifact key or a failure marker`);
     }
   }
   return {

@@ -4,6 +4,7 @@
  * collect, probe, evaluate and record; alarms and a dashboard watch it.
  */
 import { Annotations, Aws, Duration, Fn, Stack, type StackProps } from "aws-cdk-lib";
+import type { Table } from "aws-cdk-lib/aws-dynamodb";
 import { CfnVPCEndpoint, type ISecurityGroup, type ISubnet, Peer, Port, SecurityGroup, Subnet, Vpc } from "aws-cdk-lib/aws-ec2";
 import { PolicyStatement } from "aws-cdk-lib/aws-iam";
 import { Schedule, ScheduleExpression, ScheduleTargetInput } from "aws-cdk-lib/aws-scheduler";
@@ -33,6 +34,9 @@ import { AuditWorkflow } from "./workflow.js";
 
 /** Interface endpoints the probe needs inside the VPC (RDS IAM tokens are signed locally: no endpoint). */
 export const PROBE_ENDPOINT_SERVICES = ["secretsmanager", "sts"] as const;
+
+/** The SDK's own endpoint override: the probe reaches DynamoDB through the endpoint's DNS name, not private DNS. */
+export const DYNAMODB_ENDPOINT_ENV = "AWS_ENDPOINT_URL_DYNAMODB";
 
 /** The DynamoDB calls of lib/audit/store's DynamoStore (its reads are Queries; its writes puts, batches and updates). */
 export const STORE_ACTIONS = ["dynamodb:Query", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:BatchWriteItem"] as const;
@@ -89,7 +93,12 @@ export class QueueAuditorStack extends Stack {
 
     const targets = probeItems(config);
     let probe: AuditorFunction | undefined;
-    if (targets.length > 0) probe = this.probeFunction(config, place, bundleAwsSdk);
+    if (targets.length > 0) {
+      probe = this.probeFunction(config, place, bundleAwsSdk, artifacts);
+      // The observation goes to the artifacts table (a catalog can exceed a state payload).
+      artifacts.grant(probe, "dynamodb:BatchWriteItem");
+      this.data.key.grant(probe, ...KEY_ACTIONS);
+    }
 
     const evaluate = new AuditorFunction(this, "Evaluate", {
       handlerName: "evaluate",
@@ -177,7 +186,7 @@ export class QueueAuditorStack extends Stack {
   }
 
   /** The probe runs in the VPC and security groups of `deploy`, reaching AWS APIs through endpoints or NAT. */
-  private probeFunction(config: Config, place: StackPlace, bundleAwsSdk: boolean): AuditorFunction {
+  private probeFunction(config: Config, place: StackPlace, bundleAwsSdk: boolean, artifacts: Table): AuditorFunction {
     const deploy = config.deploy;
     let network: { vpc: ReturnType<typeof Vpc.fromVpcAttributes>; subnets: ISubnet[]; groups: ISecurityGroup[] } | undefined;
     if (deploy?.vpc) {
@@ -201,6 +210,7 @@ export class QueueAuditorStack extends Stack {
       description: "queue-auditor: probe one PostgreSQL database or Redis endpoint",
       memorySize: 512,
       timeout: Duration.minutes(3),
+      environment: { [ENV.artifactsTable]: artifacts.tableName },
       ...(network
         ? {
             vpc: network.vpc,
@@ -235,6 +245,21 @@ export class QueueAuditorStack extends Stack {
           securityGroupIds: [endpointGroup.securityGroupId],
         });
       }
+      // DynamoDB for the probe's artifact. A gateway endpoint would be free but needs the
+      // subnets' route tables, which the config does not name; an interface endpoint needs
+      // only the subnets. Its private DNS would capture every DynamoDB call in the VPC, so
+      // it stays off and the probe alone is pointed at the endpoint's own DNS name.
+      const dynamodb = new CfnVPCEndpoint(this, "Endpoint-dynamodb", {
+        vpcId: deploy.vpc?.id as string,
+        serviceName: `com.amazonaws.${place.region}.dynamodb`,
+        vpcEndpointType: "Interface",
+        privateDnsEnabled: false,
+        subnetIds: deploy.vpc?.subnetIds ?? [],
+        securityGroupIds: [endpointGroup.securityGroupId],
+      });
+      // DnsEntries are "hostedZoneId:dnsName"; the first is the regional name.
+      const regionalName = Fn.select(1, Fn.split(":", Fn.select(0, dynamodb.attrDnsEntries)));
+      probe.addEnvironment(DYNAMODB_ENDPOINT_ENV, `https://${regionalName}`);
     }
     return probe;
   }

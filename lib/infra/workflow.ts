@@ -116,7 +116,7 @@ export class AuditWorkflow extends Construct {
       const probeMap = new MapState(this, "ProbeEachTarget", {
         itemsPath: "$.probes",
         maxConcurrency: probeConcurrency,
-        itemSelector: { "kind.$": "$$.Map.Item.Value.kind", "name.$": "$$.Map.Item.Value.name" },
+        itemSelector: { "kind.$": "$$.Map.Item.Value.kind", "name.$": "$$.Map.Item.Value.name", "runId.$": "$$.Execution.Name" },
       });
       const probeFailed = new Pass(this, "ProbeFailed", {
         comment: "Becomes ERROR findings for this target",

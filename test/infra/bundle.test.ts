@@ -29,7 +29,8 @@ describe("the real bundle (one function, bundled as the stack does)", () => {
     delete process.env.QUEUE_AUDITOR_CONFIG;
     process.env.POWERTOOLS_LOG_LEVEL = "ERROR";
     const { handler } = createRequire(import.meta.url)(join(dir, "index.js")) as { handler: (e: unknown) => Promise<unknown> };
-    await expect(handler({ kind: "redis", name: "not-configured" })).rejects.toThrow(
+    process.env.QUEUE_AUDITOR_ARTIFACTS_TABLE = "artifacts";
+    await expect(handler({ kind: "redis", name: "not-configured", runId: "exec-1" })).rejects.toThrow(
       'redis target "not-configured" is not in the deployed config',
     );
   });

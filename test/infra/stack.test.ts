@@ -49,10 +49,37 @@ describe("QueueAuditorStack with the example config", () => {
         ServiceName: { "Fn::Join": ["", ["com.amazonaws.", { Ref: "AWS::Region" }, `.${service}`]] },
       });
     }
-    template.resourceCountIs("AWS::EC2::VPCEndpoint", 2);
+    template.resourceCountIs("AWS::EC2::VPCEndpoint", 3);
     template.hasResourceProperties("AWS::EC2::SecurityGroup", {
       SecurityGroupIngress: [{ IpProtocol: "tcp", FromPort: 443, ToPort: 443, SourceSecurityGroupId: "sg-0a1b2c3d4e5f60009" }],
     });
+  });
+
+  it("lets the probe store its observation in the artifacts table, reaching DynamoDB through its own endpoint in the VPC", () => {
+    template.hasResourceProperties("AWS::EC2::VPCEndpoint", {
+      VpcEndpointType: "Interface",
+      VpcId: "vpc-0a1b2c3d4e5f60001",
+      // Private DNS would redirect every DynamoDB client in the VPC, not just the probe.
+      PrivateDnsEnabled: false,
+      ServiceName: { "Fn::Join": ["", ["com.amazonaws.", { Ref: "AWS::Region" }, ".dynamodb"]] },
+    });
+    const [probe] = Object.values(
+      template.findResources("AWS::Lambda::Function", { Properties: { Description: Match.stringLikeRegexp("probe") } }),
+    ) as { Properties: { Environment: { Variables: Record<string, unknown> } } }[];
+    const vars = probe?.Properties.Environment.Variables ?? {};
+    expect(vars.QUEUE_AUDITOR_ARTIFACTS_TABLE).toEqual({ Ref: expect.stringMatching(/DataArtifacts/) });
+    // The endpoint's regional name: the second field of its first "hostedZoneId:dnsName" entry.
+    expect(vars.AWS_ENDPOINT_URL_DYNAMODB).toEqual({
+      "Fn::Join": [
+        "",
+        [
+          "https://",
+          { "Fn::Select": [1, { "Fn::Split": [":", { "Fn::Select": [0, { "Fn::GetAtt": ["Endpointdynamodb", "DnsEntries"] }] }] }] },
+        ],
+      ],
+    });
+    const writes = iamStatements(template).filter((s) => s.policy.includes("Probe") && s.Action.includes("dynamodb:BatchWriteItem"));
+    expect(writes.flatMap((s) => s.Resource.map((r) => JSON.stringify(r)))).toEqual([expect.stringMatching(/DataArtifacts/)]);
   });
 
   it("starts the state machine on the config's schedule", () => {
@@ -79,10 +106,16 @@ describe("QueueAuditorStack with the example config", () => {
     ]);
     const parallel = def.States[plan.Next] as State & { Branches: Machine[]; Next: string };
     expect(parallel.Type).toBe("Parallel");
-    type MapState = State & { MaxConcurrency: number; ItemProcessor: Machine };
+    type MapState = State & { MaxConcurrency: number; ItemProcessor: Machine; ItemSelector: Record<string, string> };
     const [collect, probe] = parallel.Branches.map((b) => b.States[b.StartAt] as MapState) as [MapState, MapState];
     expect(collect).toMatchObject({ Type: "Map", ItemsPath: "$.collect", MaxConcurrency: 4 });
     expect(probe).toMatchObject({ Type: "Map", ItemsPath: "$.probes", MaxConcurrency: 8 });
+    // The run id names the probe's artifact, as it names the collect step's.
+    expect(probe.ItemSelector).toEqual({
+      "kind.$": "$$.Map.Item.Value.kind",
+      "name.$": "$$.Map.Item.Value.name",
+      "runId.$": "$$.Execution.Name",
+    });
     const steps: [MapState, string, string][] = [
       [collect, "CollectPartition", "CollectFailed"],
       [probe, "ProbeTarget", "ProbeFailed"],

@@ -1,13 +1,13 @@
 import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { artifactKey, putPartition } from "../../lambda/support/artifacts.js";
+import { artifactKey, probeArtifactKey, putArtifact, putPartition } from "../../lambda/support/artifacts.js";
 import type { EvaluateEvent } from "../../lambda/support/contract.js";
 import { configSchema } from "../../lib/audit/config/schema.js";
 import { readOfflineInventory } from "../../lib/audit/inventory/offline.js";
 import type { InventoryPartition } from "../../lib/audit/inventory/types.js";
 import { DynamoStore } from "../../lib/audit/store/dynamo-store.js";
-import { fixtureConfig, type LambdaEnv, startLambdaEnv } from "./support.js";
+import { fixtureConfig, type LambdaEnv, largePostgresObservation, startLambdaEnv } from "./support.js";
 
 const sns = mockClient(SNSClient);
 const TOPIC = "arn:aws:sns:eu-west-1:111122223333:queue-auditor-alerts";
@@ -119,10 +119,33 @@ describe("evaluate-and-record handler", () => {
     expect(emf.filter((m) => "FailingFindings" in m).map((m) => m.severity)).toEqual(["critical", "high", "medium", "low", "info"]);
   });
 
+  it("reads a probe's observation back from its artifact, however large (5,000 roles)", async () => {
+    sns.on(PublishCommand).resolves({ MessageId: "m-4" });
+    const key = probeArtifactKey("exec-4", "postgres", "queue-db");
+    await putArtifact(env.dynamo.client, env.artifactsTable, key, largePostgresObservation("queue-db", 5_000));
+
+    const out = await handler({
+      ...event,
+      probes: [{ kind: "postgres", name: "queue-db", key }],
+      execution: { ...event.execution, name: "exec-4", startTime: "2026-03-01T13:00:00.000Z" },
+    });
+
+    const findings = await new DynamoStore(env.dynamo.client, env.storeTable, { description: "test" }).runFindings(out.runId);
+    const db = findings.filter((f) => JSON.stringify(f.resource).includes("queue-db"));
+    // The superuser is the last of the 5,000 roles: found only if the whole catalog came back.
+    expect(db.some((f) => f.status === "FAIL" && f.checkId === "pg-superuser-roles" && JSON.stringify(f).includes("role_04996"))).toBe(
+      true,
+    );
+    expect(db.some((f) => f.checkId === "audit-error")).toBe(false);
+  });
+
   it("rejects a payload that is not the state machine's", async () => {
     await expect(handler({ partitions: "x", probes: [], execution: {} })).rejects.toThrow(/partitions: expected the collect results/);
     await expect(handler({ ...event, partitions: [{ account: "1" }] })).rejects.toThrow(
       /partitions\[0\]: expected an artifact key or a failure marker/,
+    );
+    await expect(handler({ ...event, probes: [{ kind: "postgres", name: "queue-db", observation: {} }] })).rejects.toThrow(
+      /probes\[0\]: expected an artifact key or a failure marker/,
     );
   });
 });

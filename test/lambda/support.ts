@@ -7,6 +7,7 @@ import { CreateTableCommand } from "@aws-sdk/client-dynamodb";
 import { ENV } from "../../lambda/support/contract.js";
 import { loadConfig } from "../../lib/audit/config/load.js";
 import type { Config } from "../../lib/audit/config/schema.js";
+import type { PostgresObservation } from "../../lib/audit/probes/postgres/types.js";
 import { type LocalDynamo, startLocalDynamo } from "../../lib/audit/store/local.js";
 import { ensureTable } from "../../lib/audit/store/open.js";
 import { encodeConfig } from "../../lib/infra/config.js";
@@ -65,3 +66,42 @@ export async function startLambdaEnv(config: Config): Promise<LambdaEnv> {
 }
 
 export const fixtureConfig = (name: "clean" | "violations") => loadConfig(`test/fixtures/config/${name}.yaml`);
+
+/**
+ * A reachable database's observation with `roles` roles (about 100 bytes of JSON each), the
+ * last a LOGIN superuser nobody configured: evaluate can only report it if it read the
+ * whole observation back.
+ */
+export function largePostgresObservation(target: string, roles: number): PostgresObservation {
+  const role = (oid: number, name: string, superuser = false) => ({ oid, name, login: true, superuser, inherit: true, bypassrls: false });
+  return {
+    target,
+    catalog: {
+      serverVersionNum: 160004,
+      database: "app",
+      currentUser: "queue_auditor",
+      roles: [
+        role(14, "app_migrator"),
+        role(15, "app_worker"),
+        role(16, "queue_auditor"),
+        ...Array.from({ length: roles - 3 }, (_, i) => role(100 + i, `role_${String(i).padStart(5, "0")}`, i === roles - 4)),
+      ],
+      memberships: [],
+      tables: [
+        {
+          schema: "public",
+          name: "delayed_jobs",
+          found: true,
+          oid: 500,
+          owner: 14,
+          relkind: "r",
+          acl: ["SELECT", "INSERT", "UPDATE", "DELETE"].map((privilege) => ({ grantee: 15, grantor: 14, privilege, grantable: false })),
+          columnAcls: [],
+          sequences: [],
+        },
+      ],
+      schemas: [{ name: "public", found: true, oid: 2200, owner: 14, acl: [] }],
+      defaultAcls: [],
+    },
+  };
+}
