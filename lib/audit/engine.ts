@@ -36,7 +36,27 @@ export function evaluateChecks(input: EvaluateInput): CheckResult[] {
     observations: { postgres: input.observations?.postgres ?? [], redis: input.observations?.redis ?? [] },
     now: input.now,
   };
-  return enabledChecks(input.config, input.checks).flatMap((check) => check.evaluate(ctx));
+  const results = enabledChecks(input.config, input.checks).flatMap((check) => check.evaluate(ctx));
+  // An audit that judged nothing proves nothing: it must not read as compliant.
+  if (results.length === 0) results.push(nothingAudited());
+  return results;
+}
+
+function nothingAudited(): CheckResult {
+  const cause = {
+    source: "targets",
+    reason: "the config's targets matched no resource, and it names no PostgreSQL database or Redis endpoint",
+    code: "NothingInScope",
+  };
+  return {
+    checkId: "audit-error",
+    status: "ERROR",
+    resource: { type: "QueueAuditor::Source", id: "targets" },
+    subject: cause.code,
+    message: "Nothing was audited: no resource matched the targets (check the ids, the tag and the accounts and regions).",
+    evidence: {},
+    cause,
+  };
 }
 
 export function evaluate(input: EvaluateInput): Finding[] {

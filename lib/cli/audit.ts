@@ -32,9 +32,13 @@ export function parseNow(value: string | undefined): Date | undefined {
   return date;
 }
 
-/** 1 when a FAIL is at or above the threshold, else 3 when something was not observed, else 0. */
+/**
+ * 1 when a FAIL is at or above the threshold, else 3 when something was not observed, else 0.
+ * `low`, the lowest threshold, means any FAIL: an override to `info` does not make a violation pass.
+ */
 export function exitCodeFor(result: AuditResult, failOn: Severity): number {
-  if (result.findings.some((f) => f.status === "FAIL" && atLeast(f.severity, failOn))) return EXIT.violations;
+  const threshold: Severity = failOn === "low" ? "info" : failOn;
+  if (result.findings.some((f) => f.status === "FAIL" && atLeast(f.severity, threshold))) return EXIT.violations;
   if (result.findings.some((f) => f.status === "ERROR")) return EXIT.incomplete;
   return EXIT.ok;
 }

@@ -67,6 +67,31 @@ describe("queue-auditor audit (offline)", () => {
     expect(run.code).toBe(0);
   });
 
+  it("exits 1 for a FAIL overridden to severity info under the default threshold (any FAIL)", () => {
+    const withInfo = join(tmp, "info.yaml");
+    writeFileSync(
+      withInfo,
+      readFileSync("test/fixtures/config/clean.yaml", "utf8").replace(
+        "severity: { cache-logs-not-delivered: medium }",
+        "severity: { cache-logs-not-delivered: medium, rds-iam-auth-disabled: info }",
+      ),
+    );
+    const inv = join(tmp, "info-inv");
+    cpSync("test/fixtures/inventory/clean", inv, { recursive: true });
+    const file = join(inv, "rds-describe-db-instances.json");
+    writeFileSync(
+      file,
+      readFileSync(file, "utf8").replace(/"IAMDatabaseAuthenticationEnabled": true/g, '"IAMDatabaseAuthenticationEnabled": false'),
+    );
+    const run = cli(["audit", "--config", withInfo, "--inventory", inv, "--store", "none", "--format", "json"]);
+    const result = JSON.parse(run.stdout) as AuditResult;
+    expect(result.findings.filter((f) => f.status === "FAIL").map((f) => [f.checkId, f.severity])).toContainEqual([
+      "rds-iam-auth-disabled",
+      "info",
+    ]);
+    expect(run.code).toBe(1);
+  });
+
   it("lets --fail-on raise the threshold", () => {
     expect(cli(["audit", ...VIOLATIONS, "--fail-on", "critical"]).code).toBe(1);
   });
@@ -90,7 +115,9 @@ describe("queue-auditor audit (offline)", () => {
     const result = JSON.parse(run.stdout) as AuditResult;
     expect(result.run.outcome).toBe("incomplete");
     const error = result.findings.find((f) => f.checkId === "audit-error");
-    expect(error?.resource.id).toBe(join(inv, "ec2-describe-security-groups.json"));
+    // Named stably (as a path inside the inventory), so the finding id does not depend on where the directory is.
+    expect(error?.resource.id).toBe("ec2-describe-security-groups.json");
+    expect(error?.message).toContain(join(inv, "ec2-describe-security-groups.json"));
     expect(result.findings.filter((f) => f.checkId.startsWith("sg-")).every((f) => f.status === "ERROR")).toBe(true);
   });
 

@@ -45,11 +45,25 @@ function describeIssue(issue: z.core.$ZodIssue, data: unknown): string {
   return issue.message;
 }
 
+/**
+ * For a union where the input clearly chose a branch (an object with `secret`, say), the
+ * issue inside that branch says more than "expected one of …": `password.secret: expected …`.
+ */
+function innermost(issue: z.core.$ZodIssue): z.core.$ZodIssue {
+  if (issue.code !== "invalid_union") return issue;
+  const chosen = issue.errors.find(
+    (branch) => branch.length > 0 && branch.every((i) => i.code !== "unrecognized_keys" && i.path.length > 0),
+  );
+  const inner = chosen?.[0];
+  return inner ? innermost({ ...inner, path: [...issue.path, ...inner.path] } as z.core.$ZodIssue) : issue;
+}
+
 /** Validates already-parsed config data; `file` names the source in errors. */
 export function parseConfig(data: unknown, file: string): Config {
   const result = configSchema.safeParse(data);
   if (!result.success) {
-    const issue = result.error.issues[0];
+    const first = result.error.issues[0];
+    const issue = first ? innermost(first) : undefined;
     if (!issue) throw new ConfigError(`${file}: invalid config`);
     const path = issue.code === "unrecognized_keys" ? [...issue.path] : issue.path;
     throw new ConfigError(`${file}: ${formatKeyPath(path)}: ${describeIssue(issue, data)}`);

@@ -33,7 +33,9 @@ const str = (pattern: RegExp, expected: string) =>
 export const TABLE_PRIVILEGES = ["SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE", "REFERENCES", "TRIGGER", "MAINTAIN"] as const;
 export type TablePrivilege = (typeof TABLE_PRIVILEGES)[number];
 
-const secretRef = z.union([str(SECRET_ARN, "a Secrets Manager secret ARN"), str(SECRET_NAME, "a secret name")]);
+const secretRef = z.union([str(SECRET_ARN, "a Secrets Manager secret ARN"), str(SECRET_NAME, "a secret name")], {
+  error: "expected a Secrets Manager secret name (letters, digits and /_+=.@-) or ARN",
+});
 
 const LITERAL_PASSWORD =
   "expected { env: VAR }, { secret: NAME_OR_ARN } or { iam: true }; a literal password is not allowed in the config file";

@@ -11,7 +11,7 @@ import { findMute } from "./mutes.js";
 const MAX_LISTED = 5;
 
 function causeKey(cause: ObservationError): string {
-  return [cause.account ?? "", cause.region ?? "", cause.source].join("\u0000");
+  return [cause.account ?? "", cause.region ?? "", cause.ref ?? cause.source].join("\u0000");
 }
 
 /**
@@ -47,7 +47,8 @@ export function deriveAuditErrors(results: readonly CheckResult[]): CheckResult[
       blockedList.length > 0
         ? ` Not evaluated: ${blockedList.slice(0, MAX_LISTED).join(", ")}${blockedList.length > MAX_LISTED ? ` and ${blockedList.length - MAX_LISTED} more` : ""}.`
         : "";
-    const resource = { type: "QueueAuditor::Source" as const, id: cause.source };
+    // The stable name, so the same missing file is the same finding however the directory was spelled.
+    const resource = { type: "QueueAuditor::Source" as const, id: cause.ref ?? cause.source };
     derived.push({
       checkId: "audit-error",
       status: "ERROR",

@@ -49,6 +49,11 @@ export interface ObservationError {
   reason: string;
   /** AWS error code, errno or SQLSTATE where there is one. */
   code?: string;
+  /**
+   * A stable name for `source` where the source is a path that depends on how the inventory
+   * directory was spelled (the file's path inside its partition); finding ids use it.
+   */
+  ref?: string;
   account?: string;
   region?: string;
 }

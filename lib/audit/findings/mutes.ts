@@ -9,6 +9,16 @@ export function muteIsActive(mute: Pick<Mute, "expires">, now: Date): boolean {
 }
 
 /**
+ * A network subject is `SOURCE PROTOCOL PORT` ("198.51.100.0/24 tcp 5432"); a mute may name
+ * just the source, as CONTRACTS.md's example does, to cover every port and protocol of it.
+ * Other subjects (role names, which may contain spaces) must match exactly.
+ */
+function subjectMatches(muted: string, result: Pick<CheckResult, "checkId" | "subject">): boolean {
+  const subject = result.subject ?? "";
+  return subject === muted || (result.checkId.startsWith("sg-") && subject.startsWith(`${muted} `));
+}
+
+/**
  * The mute that matches a result (same check and resource, and subject when the mute
  * names one). An active mute wins over an expired one.
  */
@@ -16,7 +26,7 @@ export function findMute(mutes: readonly Mute[], result: Pick<CheckResult, "chec
   let expired: MuteMatch;
   for (const mute of mutes) {
     if (mute.check !== result.checkId || mute.resource !== result.resource.id) continue;
-    if (mute.subject !== undefined && mute.subject !== result.subject) continue;
+    if (mute.subject !== undefined && !subjectMatches(mute.subject, result)) continue;
     if (muteIsActive(mute, now)) return { mute, active: true };
     expired ??= { mute, active: false };
   }

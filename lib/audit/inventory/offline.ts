@@ -160,7 +160,7 @@ async function readPartition(dir: string, fromDirs: Declared | undefined, warn: 
     const cause = recorded.get(file);
     return cause
       ? { source: cause.source, reason: cause.reason, ...(cause.code ? { code: cause.code } : {}), account, region }
-      : { source, reason: "the file is missing from the inventory", code: "NotCaptured", account, region };
+      : { source, reason: "the file is missing from the inventory", code: "NotCaptured", account, region, ref: file };
   };
   const observed = <T>(field: ListField, read: ListRead): Observed<T> =>
     read.ok ? { ok: true, value: read.value as T } : { ok: false, error: missingError(INVENTORY_FILES[field], sourceOf(partition, field)) };

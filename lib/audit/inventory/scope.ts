@@ -10,6 +10,7 @@ import {
   type InventoryPartition,
   type Observed,
   observedEntry,
+  refOf,
   sourceOf,
   type WireCacheCluster,
   type WireDBCluster,
@@ -166,7 +167,26 @@ function replicationGroupBackend(
     ...(group.NodeGroups ?? []).flatMap((ng) => [ng.PrimaryEndpoint?.Port, ng.ReaderEndpoint?.Port]),
     ...members.flatMap(cacheClusterPorts),
   ]);
-  const securityGroupIds: Observed<string[]> = clusters.ok ? { ok: true, value: uniq(members.flatMap(cacheClusterGroups)) } : clusters;
+  // A member the export does not hold guards the group too: its security groups are unknown, not absent.
+  const missingMembers = [...memberIds].filter((m) => !members.some((c) => c.CacheClusterId === m));
+  let securityGroupIds: Observed<string[]>;
+  if (!clusters.ok) securityGroupIds = clusters;
+  else if (missingMembers.length > 0 || members.length === 0) {
+    securityGroupIds = {
+      ok: false,
+      error: {
+        source: sourceOf(partition, "cacheClusters"),
+        ...(refOf(partition, "cacheClusters") ? { ref: refOf(partition, "cacheClusters") } : {}),
+        reason:
+          members.length === 0
+            ? `no member cluster of ${id} is in the cache clusters export`
+            : `member cluster${missingMembers.length > 1 ? "s" : ""} ${missingMembers.join(", ")} of ${id} ${missingMembers.length > 1 ? "are" : "is"} not in the cache clusters export`,
+        code: "NotCaptured",
+        account: partition.account,
+        region: partition.region,
+      },
+    };
+  } else securityGroupIds = { ok: true, value: uniq(members.flatMap(cacheClusterGroups)) };
   return {
     kind: "replication-group",
     replicationGroup: group,
@@ -241,11 +261,35 @@ function resolveRds(config: Config, partition: InventoryPartition, out: BackendS
   const addCluster = (cluster: WireDBCluster, reason: string) => {
     out.add(rdsClusterBackend(partition, cluster), reason);
     // An Aurora cluster's public access is decided per member instance, so members come along.
-    const memberIds = new Set((cluster.DBClusterMembers ?? []).map((m) => m.DBInstanceIdentifier));
+    const memberIds = new Set((cluster.DBClusterMembers ?? []).flatMap((m) => (m.DBInstanceIdentifier ? [m.DBInstanceIdentifier] : [])));
+    const found = new Set<string>();
     for (const instance of instanceList) {
-      if (memberIds.has(instance.DBInstanceIdentifier) || instance.DBClusterIdentifier === cluster.DBClusterIdentifier) {
+      if (memberIds.has(instance.DBInstanceIdentifier ?? "") || instance.DBClusterIdentifier === cluster.DBClusterIdentifier) {
         out.add(rdsInstanceBackend(partition, instance), `member of cluster ${cluster.DBClusterIdentifier}`);
+        found.add(instance.DBInstanceIdentifier ?? "");
       }
+    }
+    // A member that could not be observed may be the public one: never a silent gap.
+    for (const memberId of memberIds) {
+      if (found.has(memberId)) continue;
+      const cause: ObservationError = instances.ok
+        ? {
+            source: sourceOf(partition, "dbInstances"),
+            ...(refOf(partition, "dbInstances") ? { ref: refOf(partition, "dbInstances") } : {}),
+            reason: `member instance ${memberId} of cluster ${cluster.DBClusterIdentifier} is not in the DB instances export`,
+            code: "NotCaptured",
+            account: partition.account,
+            region: partition.region,
+          }
+        : instances.error;
+      errors.push(
+        scopeError(
+          ref("rds-instance", memberId, partition, undefined),
+          cause.source,
+          `Member instance ${memberId} of cluster ${cluster.DBClusterIdentifier} was not observed, so its public access is unknown: ${cause.reason}.`,
+          cause,
+        ),
+      );
     }
   };
 
@@ -360,9 +404,30 @@ function resolveElastiCache(
     if (cluster.ReplicationGroupId) {
       // A member node is audited through its replication group, which holds its settings.
       if (wanted.has(id)) {
-        res.found.add(`cache:${id}`);
-        if (parent) out.add(replicationGroupBackend(partition, parent, cacheClusters), `group of member ${id}`);
-        else if (!replicationGroups.ok) res.unknown.set(`cache:${id}`, replicationGroups.error);
+        if (parent) {
+          res.found.add(`cache:${id}`);
+          out.add(replicationGroupBackend(partition, parent, cacheClusters), `group of member ${id}`);
+        } else if (!replicationGroups.ok) {
+          res.unknown.set(`cache:${id}`, replicationGroups.error);
+        } else {
+          res.found.add(`cache:${id}`);
+          const cause: ObservationError = {
+            source: sourceOf(partition, "replicationGroups"),
+            ...(refOf(partition, "replicationGroups") ? { ref: refOf(partition, "replicationGroups") } : {}),
+            reason: `replication group ${cluster.ReplicationGroupId} of cache cluster ${id} is not in the replication groups export`,
+            code: "ParentNotFound",
+            account: partition.account,
+            region: partition.region,
+          };
+          errors.push(
+            scopeError(
+              ref("cache-cluster", id, partition, cluster.ARN),
+              cause.source,
+              `${id} is a member of ${cluster.ReplicationGroupId}, whose settings were not observed.`,
+              cause,
+            ),
+          );
+        }
       }
       continue;
     }
@@ -436,6 +501,7 @@ function attachSecurityGroups(backends: Backend[], errors: CheckResult[]): Scope
             ok: false,
             error: {
               source: sourceOf(partition, "securityGroups"),
+              ...(refOf(partition, "securityGroups") ? { ref: refOf(partition, "securityGroups") } : {}),
               reason: `security group ${groupId} is attached to ${backend.resource.id} but was not described`,
               code: "NotCaptured",
               account: partition.account,
@@ -451,7 +517,7 @@ function attachSecurityGroups(backends: Backend[], errors: CheckResult[]): Scope
             id: groupId,
             account: partition.account,
             region: partition.region,
-            arn: `arn:aws:ec2:${partition.region}:${described?.OwnerId ?? partition.account}:security-group/${groupId}`,
+            ...(described?.SecurityGroupArn ? { arn: described.SecurityGroupArn } : {}),
           },
           group,
           guards: [],

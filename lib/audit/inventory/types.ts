@@ -119,6 +119,14 @@ export function sourceOf(partition: Pick<InventoryPartition, "origin">, field: P
   return `${partition.origin.dir}/${name}/${file}`;
 }
 
+/** The stable name of an offline file (its path inside the partition), or undefined for live API calls. */
+export function refOf(partition: Pick<InventoryPartition, "origin">, field: PartitionField, key?: string): string | undefined {
+  if (partition.origin.kind === "live") return undefined;
+  const name = INVENTORY_FILES[field];
+  if (key === undefined) return name;
+  return `${name}/${field === "secrets" ? secretFileName(key) : `${key}.json`}`;
+}
+
 /** A keyed part of a partition (parameters, prefix lists, tags, secrets); a missing key was not captured. */
 export function observedEntry<F extends "prefixListEntries" | "dbParameters" | "dbClusterParameters" | "cacheTags" | "secrets">(
   partition: InventoryPartition,
@@ -131,6 +139,7 @@ export function observedEntry<F extends "prefixListEntries" | "dbParameters" | "
     ok: false,
     error: {
       source: sourceOf(partition, field, key),
+      ...(partition.origin.kind === "offline" ? { ref: refOf(partition, field, key) } : {}),
       reason: partition.origin.kind === "offline" ? "the file is missing from the inventory" : "it was not collected",
       code: "NotCaptured",
       account: partition.account,

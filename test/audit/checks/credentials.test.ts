@@ -59,9 +59,17 @@ describe("secret-rotation-disabled", () => {
     ]);
   });
 
+  it("finds a secret named by a partial ARN whose name ends like a random suffix", () => {
+    const c = config({ credentials: { secrets: ["arn:aws:secretsmanager:eu-west-1:111122223333:secret:queue/app-worker"] } });
+    expect(status(inventory(partition({ secrets: { "queue/app-worker": secret("queue/app-worker") } })), c)).toEqual([
+      "PASS queue/app-worker",
+    ]);
+  });
+
   it("reads names, accounts and regions out of secret ARNs", () => {
     expect(parseSecretRef("arn:aws:secretsmanager:eu-west-1:111122223333:secret:queue-db/app-AbCdEf")).toEqual({
       name: "queue-db/app",
+      alsoNamed: "queue-db/app-AbCdEf",
       account: "111122223333",
       region: "eu-west-1",
     });

@@ -181,6 +181,22 @@ describe("cache scope", () => {
     expect(sg[0]?.status).toBe("ERROR"); // the group itself is not in the (empty) security groups export
   });
 
+  it("does not take a missing member cluster's security groups as none", () => {
+    const onlyOne = inventory(partition({ replicationGroups: ok([replicationGroup()]), cacheClusters: ok([member("jobs-redis-001")]) }));
+    const sg = verdicts("audit-error", cfg, onlyOne);
+    expect(sg.map((r) => r.message)).toEqual([
+      expect.stringContaining("member cluster jobs-redis-002 of jobs-redis is not in the cache clusters export"),
+    ]);
+    const none = inventory(partition({ replicationGroups: ok([replicationGroup()]), cacheClusters: ok([]) }));
+    expect(verdicts("audit-error", cfg, none).map((r) => r.status)).toEqual(["ERROR"]);
+  });
+
+  it("reports a member-cluster target whose replication group was not exported", () => {
+    const c = config({ targets: { elasticache: ["jobs-redis-001"] } });
+    const inv = inventory(partition({ replicationGroups: ok([]), cacheClusters: ok([member("jobs-redis-001")]) }));
+    expect(verdicts("audit-error", c, inv).map((r) => [r.status, r.cause?.code])).toEqual([["ERROR", "ParentNotFound"]]);
+  });
+
   it("treats serverless caches as TLS-only and encrypted, and needs a user group for auth", () => {
     const serverless = {
       ServerlessCacheName: "jobs-serverless",

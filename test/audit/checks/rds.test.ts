@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { config, dbInstance, inventory, missing, ok, partition, verdicts } from "../../support/builders.js";
+import { config, dbInstance, inventory, missing, ok, partition, run, verdicts } from "../../support/builders.js";
 
 const cfg = config({ targets: { rds: ["queue-db", "jobs-aurora"] } });
 
@@ -151,7 +151,26 @@ describe("rds scope", () => {
   it("cannot tell whether a target exists when the instances file is missing", () => {
     const inv = inventory(partition({ dbInstances: missing("inv/rds-describe-db-instances.json"), dbClusters: ok([auroraCluster]) }));
     const messages = verdicts("audit-error", cfg, inv).map((r) => r.message);
-    expect(messages).toEqual([expect.stringContaining("Target queue-db could not be looked up")]);
+    expect(messages).toEqual(
+      expect.arrayContaining([
+        expect.stringContaining("Target queue-db could not be looked up"),
+        expect.stringContaining("Member instance jobs-aurora-1 of cluster jobs-aurora was not observed"),
+      ]),
+    );
+  });
+
+  it("never drops an Aurora member it could not observe: the run is incomplete, not compliant", () => {
+    const clusterOnly = config({ targets: { rds: ["jobs-aurora"] } });
+    const inv = inventory(
+      partition({
+        dbInstances: ok([]),
+        dbClusters: ok([auroraCluster]),
+        dbClusterParameters: { "aurora-pg16": params(["rds.force_ssl", "1"]) },
+      }),
+    );
+    const errors = verdicts("audit-error", clusterOnly, inv);
+    expect(errors.map((r) => [r.status, r.resource.id])).toEqual([["ERROR", "jobs-aurora-1"]]);
+    expect(run(clusterOnly, inv).some((f) => f.status === "ERROR")).toBe(true);
   });
 
   it("selects instances by tag", () => {

@@ -197,6 +197,15 @@ describe("a literal password", () => {
 });
 
 describe("a malformed value", () => {
+  it("names the secret that is malformed, not the whole password source", () => {
+    expect(rejects((c) => (c.postgres[0].connection.password = { secret: "a b" }))).toBe(
+      `${FILE}: postgres[0].connection.password.secret: expected a Secrets Manager secret name (letters, digits and /_+=.@-) or ARN`,
+    );
+    expect(rejects((c) => (c.credentials.secrets = ["bad name"]))).toBe(
+      `${FILE}: credentials.secrets[0]: expected a Secrets Manager secret name (letters, digits and /_+=.@-) or ARN`,
+    );
+  });
+
   it.each([
     [
       "a CIDR with a bad prefix",

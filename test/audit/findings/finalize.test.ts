@@ -60,6 +60,11 @@ describe("mutes", () => {
     expect(cidrFinding([mute("2027-03-31")])?.status).toBe("MUTED");
   });
 
+  it("may name just the source of a network subject, as the contract's example does", () => {
+    expect(cidrFinding([mute("2027-03-31", "198.51.100.0/24")])?.status).toBe("MUTED");
+    expect(cidrFinding([mute("2027-03-31", "198.51.100.0/2")])?.status).toBe("FAIL");
+  });
+
   it("does not match another subject", () => {
     expect(cidrFinding([mute("2027-03-31", "203.0.113.0/24 tcp 5432")])?.status).toBe("FAIL");
   });
@@ -113,6 +118,29 @@ describe("audit-error", () => {
       `sg-world-ingress on ${SG}`,
     ]);
     expect(findings.filter((f) => f.checkId.startsWith("sg-")).every((f) => f.status === "ERROR")).toBe(true);
+  });
+
+  it("is raised when nothing at all was audited, so an empty run is never compliant", () => {
+    const findings = run(config({ targets: { rds: [] } }), inventory(partition()));
+    expect(findings.map((f) => [f.checkId, f.status, f.resource.id])).toEqual([["audit-error", "ERROR", "targets"]]);
+    expect(outcomeOf(findings)).toBe("incomplete");
+  });
+
+  it("names a missing file stably, whatever the inventory directory is called", () => {
+    const at = (dir: string) =>
+      run(
+        config(base),
+        inventory(
+          partition({
+            origin: { kind: "offline", dir },
+            dbInstances: ok([dbInstance("queue-db")]),
+            securityGroups: ok([securityGroup(SG, [])]),
+          }),
+        ),
+      )
+        .filter((f) => f.checkId === "audit-error")
+        .map((f) => f.id);
+    expect(at("./inv")).toEqual(at("/tmp/elsewhere/inv"));
   });
 
   it("makes the run incomplete, never compliant", () => {

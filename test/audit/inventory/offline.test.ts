@@ -219,6 +219,7 @@ describe("a missing file", () => {
         code: "NotCaptured",
         account: "111122223333",
         region: "eu-west-1",
+        ref: "rds-describe-db-clusters.json",
       },
     });
     expect(p.securityGroups.ok).toBe(false);

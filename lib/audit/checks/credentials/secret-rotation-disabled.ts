@@ -6,6 +6,8 @@ import type { AuditContext, Check } from "../types.js";
 interface SecretRef {
   /** The secret's name (for an ARN, the name inside it without the random suffix). */
   name: string;
+  /** For a partial ARN whose name merely ends like a suffix ("queue/app-worker"): the name as written. */
+  alsoNamed?: string;
   account?: string;
   region?: string;
   usedBy: string[];
@@ -17,8 +19,11 @@ export function parseSecretRef(ref: string): Omit<SecretRef, "usedBy"> {
   if (!match) return { name: ref };
   const [, region, account, full = ""] = match;
   // Secrets Manager appends '-' and six random characters to the name in ARNs.
-  const name = /-[A-Za-z0-9]{6}$/.test(full) ? full.slice(0, -7) : full;
-  return { name, account, region } as Omit<SecretRef, "usedBy">;
+  // A partial ARN (no suffix) is indistinguishable when the name ends in '-' and six characters,
+  // so the name as written is tried too.
+  const suffixed = /-[A-Za-z0-9]{6}$/.test(full);
+  const name = suffixed ? full.slice(0, -7) : full;
+  return { name, account, region, ...(suffixed ? { alsoNamed: full } : {}) } as Omit<SecretRef, "usedBy">;
 }
 
 /** credentials.secrets plus every secret a probe reads its password from. */
@@ -60,7 +65,13 @@ export const secretRotationDisabled: Check = {
       const partitions = ctx.inventory.partitions.filter(
         (p) => (!secret.account || p.account === secret.account) && (!secret.region || p.region === secret.region),
       );
-      const found = partitions.map((p) => ({ p, entry: observedEntry(p, "secrets", secret.name) })).filter((x) => x.entry.ok);
+      const entryIn = (p: (typeof partitions)[number]) => {
+        const entry = observedEntry(p, "secrets", secret.name);
+        if (entry.ok || secret.alsoNamed === undefined) return entry;
+        const asWritten = observedEntry(p, "secrets", secret.alsoNamed);
+        return asWritten.ok ? asWritten : entry;
+      };
+      const found = partitions.map((p) => ({ p, entry: entryIn(p) })).filter((x) => x.entry.ok);
       if (found.length === 0) {
         const first = partitions[0];
         const cause = first
