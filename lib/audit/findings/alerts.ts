@@ -10,7 +10,7 @@
  * - Every ERROR finding when the run is `incomplete`, which always alerts.
  * Nothing else: an open violation that was told and is not yet due a reminder is silent.
  */
-import type { FindingState, NotifiedChange } from "./changes.js";
+import { type FindingState, type NotifiedChange, resolvedEpisode } from "./changes.js";
 import { atLeast, type Finding, type ResourceRef, type RunSummary, type Severity, severityRank } from "./model.js";
 
 export type AlertKind = NotifiedChange | "error";
@@ -126,8 +126,9 @@ function reminderDue(state: FindingState, policy: AlertPolicy, now: Date): boole
 function resolutionPending(state: FindingState): boolean {
   return (
     !state.open &&
-    state.resolvedAt !== undefined &&
     state.openSince !== undefined &&
+    // A resolution older than the episode belongs to the one before (a muted episode has none).
+    resolvedEpisode(state) &&
     state.notifiedEpisode === state.openSince &&
     state.lastNotifiedChange !== "resolved"
   );

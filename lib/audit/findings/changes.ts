@@ -8,12 +8,16 @@
  * - PASS after an open FAIL is `resolved`. FAIL after a resolution is `regressed`; FAIL of
  *   an id that never failed before (or was muted) is `new`.
  * - ERROR never resolves anything: we did not see, so the episode stays as it was.
- * - MUTED closes an open episode without resolving it (the risk was accepted, not fixed);
- *   when the mute expires and it fails again, it is `new`.
+ * - MUTED closes an open episode without resolving it (the risk was accepted, not fixed):
+ *   an earlier episode's resolution is forgotten, so no `resolved` alert follows and when
+ *   the mute expires and it fails again, it is `new`. A resolution older than the episode
+ *   it would close (states stored before this rule) counts as none.
  * - An open finding id absent from a complete, full-scope run was not produced because
  *   its resource is gone or left the audit's scope: its state is closed as resolved by
  *   absence (`resolvedBy: "absent"`). Incomplete or partial runs (a targeted re-audit)
- *   never close absent findings: not seeing something is not evidence it was fixed.
+ *   never close absent findings: not seeing something is not evidence it was fixed. Nor
+ *   does any run close the finding of a check it did not evaluate (`evaluated`, e.g. a
+ *   check disabled in config): the resource may be as bad as ever.
  */
 import type { Change, Finding, Outcome, ResourceRef, Severity, Status } from "./model.js";
 
@@ -54,6 +58,11 @@ export interface ClassifyInput {
   outcome: Outcome;
   /** `partial` for targeted re-audits: absent findings are left alone. Default `full`. */
   scope?: "full" | "partial";
+  /**
+   * Check ids this run evaluated. When given, an absent open finding of any other check
+   * stays open. Undefined: every check was evaluated.
+   */
+  evaluated?: ReadonlySet<string>;
 }
 
 export interface ChangeSet {
@@ -79,6 +88,7 @@ export function classifyRun(findings: readonly Finding[], prior: ReadonlyMap<str
   if (input.outcome !== "incomplete" && (input.scope ?? "full") === "full") {
     for (const state of prior.values()) {
       if (seen.has(state.findingId) || !state.open) continue;
+      if (input.evaluated && !input.evaluated.has(state.checkId)) continue;
       const closed: FindingState = { ...state, open: false, resolvedAt: input.at, resolvedBy: "absent" };
       departed.push(closed);
       states.push(closed);
@@ -104,18 +114,29 @@ function next(finding: Finding, p: FindingState | undefined, input: ClassifyInpu
   switch (finding.status) {
     case "FAIL": {
       if (p?.open) return { change: "persisting", state: base };
-      const change = p?.resolvedAt ? "regressed" : "new";
+      const change = p && resolvedEpisode(p) ? "regressed" : "new";
       return { change, state: { ...base, open: true, openSince: input.at, openedAs: change } };
     }
     case "PASS": {
       if (p?.open) return { change: "resolved", state: { ...base, open: false, resolvedAt: input.at, resolvedBy: "pass" } };
       return { change: p ? "persisting" : "new", state: base };
     }
-    case "MUTED":
-      return { change: p ? "persisting" : "new", state: { ...base, open: false } };
+    case "MUTED": {
+      if (!p?.open) return { change: p ? "persisting" : "new", state: base };
+      const closed: FindingState = { ...base, open: false };
+      delete closed.resolvedAt;
+      delete closed.resolvedBy;
+      return { change: "persisting", state: closed };
+    }
     case "ERROR":
       return { change: p ? "persisting" : "new", state: base };
   }
+}
+
+/** The last episode of a closed state ended in a resolution (not in a mute). */
+export function resolvedEpisode(state: FindingState): boolean {
+  if (state.resolvedAt === undefined) return false;
+  return state.openSince === undefined || Date.parse(state.resolvedAt) >= Date.parse(state.openSince);
 }
 
 /** Findings open now, longest open first. */

@@ -22,15 +22,46 @@ export interface BatchStats {
 
 const BATCH = 25;
 
-export async function batchPut(
+type WriteRequest = { PutRequest: { Item: Record<string, unknown> } } | { DeleteRequest: { Key: Record<string, unknown> } };
+
+export function batchPut(
   doc: DynamoDBDocumentClient,
   table: string,
   items: readonly Record<string, unknown>[],
   opts: BatchOptions = {},
 ): Promise<BatchStats> {
+  return batchWrite(
+    doc,
+    table,
+    items.map((Item) => ({ PutRequest: { Item } })),
+    opts,
+  );
+}
+
+/** Deletes the items with these primary keys, with the same chunking and retries as batchPut. */
+export function batchDelete(
+  doc: DynamoDBDocumentClient,
+  table: string,
+  keys: readonly Record<string, unknown>[],
+  opts: BatchOptions = {},
+): Promise<BatchStats> {
+  return batchWrite(
+    doc,
+    table,
+    keys.map((Key) => ({ DeleteRequest: { Key } })),
+    opts,
+  );
+}
+
+async function batchWrite(
+  doc: DynamoDBDocumentClient,
+  table: string,
+  writes: readonly WriteRequest[],
+  opts: BatchOptions,
+): Promise<BatchStats> {
   const stats: BatchStats = { requests: 0 };
-  const chunks: Record<string, unknown>[][] = [];
-  for (let i = 0; i < items.length; i += BATCH) chunks.push(items.slice(i, i + BATCH));
+  const chunks: WriteRequest[][] = [];
+  for (let i = 0; i < writes.length; i += BATCH) chunks.push(writes.slice(i, i + BATCH));
   let next = 0;
   const worker = async () => {
     while (next < chunks.length) {
@@ -45,7 +76,7 @@ export async function batchPut(
 async function writeChunk(
   doc: DynamoDBDocumentClient,
   table: string,
-  chunk: Record<string, unknown>[],
+  chunk: WriteRequest[],
   opts: BatchOptions,
   stats: BatchStats,
 ): Promise<void> {
@@ -54,7 +85,7 @@ async function writeChunk(
   const cap = opts.maxDelayMs ?? 5_000;
   const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const random = opts.random ?? Math.random;
-  let requests = chunk.map((Item) => ({ PutRequest: { Item } }));
+  let requests = chunk;
   for (let attempt = 0; ; attempt++) {
     stats.requests++;
     const out = await doc.send(new BatchWriteCommand({ RequestItems: { [table]: requests } }));

@@ -8,7 +8,7 @@ import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient, PutCommand, QueryCommand, type QueryCommandInput, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { type FindingState, openStates } from "../findings/changes.js";
 import type { Finding } from "../findings/model.js";
-import { type BatchOptions, batchPut } from "./batch.js";
+import { type BatchOptions, batchDelete, batchPut } from "./batch.js";
 import { GENESIS_HASH, plain, runHash } from "./canonical.js";
 import { ChainConflictError, RunNotFoundError } from "./errors.js";
 import {
@@ -112,6 +112,14 @@ export class DynamoStore implements Store {
       );
     } catch (err) {
       if (err instanceof ConditionalCheckFailedException) {
+        // A retry of this run writes under the same RUN#<runId> key, maybe with fewer
+        // findings (another writer's run changed the states): leftovers would join it.
+        await batchDelete(
+          this.doc,
+          this.tableName,
+          findingItems.map((i) => ({ pk: i.pk, sk: i.sk })),
+          this.opts.batch,
+        ).catch(() => undefined);
         throw new ChainConflictError(`another run was recorded as run #${seq} first; run ${run.id} was not recorded`);
       }
       throw err;
@@ -131,7 +139,15 @@ export class DynamoStore implements Store {
         new PutCommand({
           TableName: this.tableName,
           // Not under the TTL attribute's name: the head must outlive the runs it points to.
-          Item: { pk: CHAIN_PK, sk: HEAD_SK, type: "head", seq: head.seq, runId: head.runId, hash: head.hash, headExpiresAt: head.expiresAt },
+          Item: {
+            pk: CHAIN_PK,
+            sk: HEAD_SK,
+            type: "head",
+            seq: head.seq,
+            runId: head.runId,
+            hash: head.hash,
+            headExpiresAt: head.expiresAt,
+          },
           ConditionExpression: "attribute_not_exists(pk) OR seq < :seq",
           ExpressionAttributeValues: { ":seq": head.seq },
         }),

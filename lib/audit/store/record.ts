@@ -3,6 +3,11 @@
  * classify changes against the stored state, plan the alert, and record the run.
  * Delivery is the caller's: send `notification`, then `markNotified` — only after a
  * successful send, so a failed publish is retried by the next run.
+ *
+ * When another writer takes the chain position first (ChainConflictError), the states
+ * are reloaded and the run classified and appended again after the winner, a few times:
+ * two overlapping runs must both keep their evidence, and the loser's changes are only
+ * right against the winner's states.
  */
 import type { Config } from "../config/schema.js";
 import { type Notification, notifiedUpdate, planAlerts } from "../findings/alerts.js";
@@ -10,12 +15,25 @@ import { classifyRun, type FindingState } from "../findings/changes.js";
 import { countByStatus, sortFindings } from "../findings/finalize.js";
 import type { AuditResult } from "../findings/model.js";
 import { resolvedFinding } from "../findings/resolved.js";
+import { ChainConflictError } from "./errors.js";
 import type { NotifiedMark, Store, StoredRun, WriteStats } from "./types.js";
 
 export interface RecordOptions {
   /** `partial` for a targeted re-audit of some resources: absent findings are not closed. */
   scope?: "full" | "partial";
+  /**
+   * Check ids this run evaluated (the enabled checks). An open finding of a check not in
+   * the set is not closed by its absence. Undefined: every check was evaluated.
+   */
+  evaluatedChecks?: ReadonlySet<string>;
+  /** Appends tried in all when other writers keep winning the chain position. Default 3. */
+  conflictAttempts?: number;
+  /** Waits between conflicting attempts (tests pass a no-op). */
+  sleep?: (ms: number) => Promise<void>;
 }
+
+const CONFLICT_ATTEMPTS = 3;
+const CONFLICT_BACKOFF_MS = 100;
 
 export interface RecordedRun {
   /** The result with `change` set on every finding. */
@@ -34,12 +52,33 @@ export async function recordRun(
   now: Date,
   opts: RecordOptions = {},
 ): Promise<RecordedRun> {
+  const attempts = Math.max(1, opts.conflictAttempts ?? CONFLICT_ATTEMPTS);
+  const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((ok) => setTimeout(ok, ms)));
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await recordOnce(store, result, config, now, opts);
+    } catch (err) {
+      if (!(err instanceof ChainConflictError) || attempt >= attempts) throw err;
+      // Full jitter: writers that collided once should not collide again in lockstep.
+      await sleep(Math.random() * CONFLICT_BACKOFF_MS * 2 ** (attempt - 1));
+    }
+  }
+}
+
+async function recordOnce(
+  store: Store,
+  result: AuditResult,
+  config: Pick<Config, "notifications" | "retentionDays">,
+  now: Date,
+  opts: RecordOptions,
+): Promise<RecordedRun> {
   const prior = await store.loadStates();
   const changes = classifyRun(result.findings, prior, {
     runId: result.run.id,
     at: result.run.startedAt,
     outcome: result.run.outcome,
     scope: opts.scope,
+    ...(opts.evaluatedChecks ? { evaluated: opts.evaluatedChecks } : {}),
   });
   const next = new Map(prior);
   for (const state of changes.states) next.set(state.findingId, state);

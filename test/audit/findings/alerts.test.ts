@@ -23,7 +23,10 @@ function f(id: string, status: Status, severity: Severity = "critical"): Finding
  * Runs hourly audits through classification and the alert policy, delivering (and so
  * marking) each notification unless the run says the publish failed.
  */
-function simulate(runs: { findings: Finding[]; hoursLater?: number; publishFails?: boolean; scope?: "partial" }[], policy = POLICY) {
+function simulate(
+  runs: { findings: Finding[]; hoursLater?: number; publishFails?: boolean; scope?: "partial"; evaluated?: string[] }[],
+  policy = POLICY,
+) {
   let state = new Map<string, FindingState>();
   let clock = Date.parse("2025-05-01T00:00:00Z");
   const sent: (Notification | undefined)[] = [];
@@ -32,7 +35,13 @@ function simulate(runs: { findings: Finding[]; hoursLater?: number; publishFails
     const at = new Date(clock).toISOString();
     const outcome = outcomeOf(r.findings);
     const run = { id: `r${i + 1}`, startedAt: at, finishedAt: at, outcome, counts: emptyCounts() };
-    const cs = classifyRun(r.findings, state, { runId: run.id, at, outcome, scope: r.scope });
+    const cs = classifyRun(r.findings, state, {
+      runId: run.id,
+      at,
+      outcome,
+      scope: r.scope,
+      ...(r.evaluated ? { evaluated: new Set(r.evaluated) } : {}),
+    });
     state = new Map(state);
     for (const s of cs.states) state.set(s.findingId, s);
     const n = planAlerts({ run, findings: cs.findings, states: state, policy, now: new Date(clock) });
@@ -112,6 +121,59 @@ describe("alert policy", () => {
   it("tells a violation whose resource left scope as resolved", () => {
     const sent = simulate([{ findings: [f("a", "FAIL"), f("b", "PASS")] }, { findings: [f("b", "PASS")] }]);
     expect(sent).toEqual([["new:a"], ["resolved:a"]]);
+  });
+
+  it("sends no resolved alert when a regressed violation is muted, and tells it as new when it fails after the mute", () => {
+    const sent = simulate([
+      { findings: [f("a", "FAIL")] },
+      { findings: [f("a", "PASS")] },
+      { findings: [f("a", "FAIL")] },
+      { findings: [f("a", "MUTED")] },
+      { findings: [f("a", "MUTED")] },
+      { findings: [f("a", "FAIL")] },
+    ]);
+    expect(sent).toEqual([["new:a"], ["resolved:a"], ["regressed:a"], undefined, undefined, ["new:a"]]);
+  });
+
+  it("does not tell a resolution that ended before the episode it would close", () => {
+    const state: FindingState = {
+      findingId: "a",
+      checkId: "sg-world-ingress",
+      severity: "critical",
+      resource: { type: "AWS::EC2::SecurityGroup", id: "sg-a" },
+      message: "finding a",
+      status: "MUTED",
+      open: false,
+      firstSeen: "2025-05-01T00:00:00Z",
+      lastSeen: "2025-05-04T00:00:00Z",
+      lastRunId: "r4",
+      // As a state muted before the fix was stored: the resolution belongs to the episode before.
+      openSince: "2025-05-03T00:00:00Z",
+      resolvedAt: "2025-05-02T00:00:00Z",
+      resolvedBy: "pass",
+      notifiedEpisode: "2025-05-03T00:00:00Z",
+      lastNotifiedChange: "regressed",
+    };
+    const run = {
+      id: "r5",
+      startedAt: "2025-05-05T00:00:00Z",
+      finishedAt: "2025-05-05T00:00:00Z",
+      outcome: "compliant" as const,
+      counts: emptyCounts(),
+    };
+    expect(
+      planAlerts({ run, findings: [], states: new Map([["a", state]]), policy: POLICY, now: new Date(run.startedAt) }),
+    ).toBeUndefined();
+  });
+
+  it("sends no resolved alert for a violation of a check that the run did not evaluate", () => {
+    const rds = { ...f("b", "FAIL"), checkId: "rds-publicly-accessible" };
+    const sent = simulate([
+      { findings: [f("a", "FAIL"), rds] },
+      { findings: [{ ...rds, status: "PASS" }], evaluated: ["rds-publicly-accessible"] },
+      { findings: [f("a", "FAIL"), { ...rds, status: "PASS" }] },
+    ]);
+    expect(sent).toEqual([["new:b", "new:a"], ["resolved:b"], undefined]);
   });
 
   it("orders items by severity, then kind", () => {

@@ -114,6 +114,18 @@ describe("DynamoDB store on dynalite", () => {
     expect(states.get("y")).toMatchObject({ open: false, resolvedAt: "2025-05-02T00:00:00Z", resolvedBy: "pass" });
   });
 
+  it("keeps open the findings of checks the run did not evaluate", async () => {
+    const { store } = await fresh();
+    await append(store, "r1", "2025-05-01T00:00:00Z", [finding({ id: "x" })]);
+    const run = result("r2", "2025-05-02T00:00:00Z", [finding({ id: "p", checkId: "rds-publicly-accessible", status: "PASS" })]);
+    const recorded = await recordRun(store, run, POLICY, new Date("2025-05-02T00:00:00Z"), {
+      evaluatedChecks: new Set(["rds-publicly-accessible"]),
+    });
+
+    expect(recorded.departed).toEqual([]);
+    expect((await store.openFindings()).map((s) => s.findingId)).toEqual(["x"]);
+  });
+
   it("pages through a run larger than one 1 MB query page", async () => {
     const { store } = await fresh();
     const pad = "x".repeat(800);
@@ -299,7 +311,11 @@ describe("hash chain", () => {
     await setExpiry(doc, 1, 1);
     expect(await verifyChain(store, later)).toMatchObject({
       ok: false,
-      broken: { seq: 2, runId: "r2", reason: expect.stringMatching(/#1 before it is missing or marked expired, but was recorded to expire/) },
+      broken: {
+        seq: 2,
+        runId: "r2",
+        reason: expect.stringMatching(/#1 before it is missing or marked expired, but was recorded to expire/),
+      },
     });
 
     const { store: other, doc: otherDoc } = await threeRuns();
@@ -308,7 +324,10 @@ describe("hash chain", () => {
 
     const { store: third, doc: thirdDoc } = await threeRuns();
     for (const seq of [1, 2, 3]) await setExpiry(thirdDoc, seq, 1);
-    expect((await verifyChain(third, later)).broken).toMatchObject({ seq: 3, reason: expect.stringMatching(/chain head records it expires/) });
+    expect((await verifyChain(third, later)).broken).toMatchObject({
+      seq: 3,
+      reason: expect.stringMatching(/chain head records it expires/),
+    });
   });
 
   it("hashes the expiry and the scope of a run", async () => {
@@ -331,27 +350,98 @@ describe("hash chain", () => {
     expect((await verifyChain(other, later)).broken).toMatchObject({ seq: 2, reason: expect.stringMatching(/does not match its hash/) });
   });
 
-  it("lets only one of two concurrent writers take a chain position", async () => {
-    const { store: b, endpoint } = await fresh();
-    await append(b, "r1", "2025-05-01T00:00:00Z");
-    const clientA = new DynamoDBClient({ endpoint, region: "local", credentials: { accessKeyId: "x", secretAccessKey: "x" } });
-    const a = new DynamoStore(clientA, TABLE, { description: "writer A" });
-    open.push(a);
+  /** A second store on the same table whose first BatchWrite lets `racer` run first. */
+  async function racingWriter(endpoint: string, racer: () => Promise<unknown>) {
+    const client = new DynamoDBClient({ endpoint, region: "local", credentials: { accessKeyId: "x", secretAccessKey: "x" } });
+    const store = new DynamoStore(client, TABLE, { description: "writer A" });
+    open.push(store);
     let raced = false;
-    // Writer B appends while A is between reading the chain head and claiming its position.
-    clientA.middlewareStack.add(
+    // The racer appends while this writer is between reading the chain head and claiming its position.
+    client.middlewareStack.add(
       (next, context) => async (args) => {
         if (!raced && String(context.commandName).includes("BatchWrite")) {
           raced = true;
-          await append(b, "rB", "2025-05-02T00:00:00Z");
+          await racer();
         }
         return next(args);
       },
       { step: "initialize" },
     );
+    return store;
+  }
 
-    await expect(append(a, "rA", "2025-05-02T00:00:01Z")).rejects.toThrow(ChainConflictError);
+  it("lets only one of two concurrent writers take a chain position", async () => {
+    const { store: b, endpoint } = await fresh();
+    await append(b, "r1", "2025-05-01T00:00:00Z");
+    const a = await racingWriter(endpoint, () => append(b, "rB", "2025-05-02T00:00:00Z"));
+
+    const once = { conflictAttempts: 1 };
+    await expect(recordRun(a, result("rA", "2025-05-02T00:00:01Z", [finding({ id: "f-rA" })]), POLICY, new Date(), once)).rejects.toThrow(
+      ChainConflictError,
+    );
     expect((await b.listRuns()).map((r) => r.run.id)).toEqual(["rB", "r1"]);
     expect(await verifyChain(b, later)).toMatchObject({ ok: true, verified: 2 });
+    await expect(b.runFindings("rA")).rejects.toThrow(RunNotFoundError);
+  });
+
+  it("records the slower of two concurrent runs after the faster one, classified against its states", async () => {
+    const { store: b, endpoint } = await fresh();
+    await append(b, "r1", "2025-05-01T00:00:00Z", [finding({ id: "x" }), finding({ id: "y" })]);
+    // Both later runs no longer see x; the faster one closes it by absence.
+    const a = await racingWriter(endpoint, () => append(b, "rB", "2025-05-02T00:00:00Z", [finding({ id: "y" })]));
+    const waits: number[] = [];
+    const sleep = async (ms: number) => {
+      waits.push(ms);
+    };
+
+    const recorded = await recordRun(
+      a,
+      result("rA", "2025-05-02T00:00:01Z", [finding({ id: "y" })]),
+      POLICY,
+      new Date("2025-05-02T00:00:01Z"),
+      {
+        sleep,
+      },
+    );
+
+    expect(waits).toHaveLength(1);
+    expect(recorded.stored.seq).toBe(3);
+    expect((await b.listRuns()).map((r) => r.run.id)).toEqual(["rA", "rB", "r1"]);
+    // x was resolved by rB; rA, classified again after rB, does not resolve it a second time.
+    expect(recorded.departed).toEqual([]);
+    expect(recorded.notification?.items.map((i) => i.findingId)).not.toContain("x");
+    expect((await b.runFindings("rA")).map((f) => f.id)).toEqual(["y"]);
+    expect(await verifyChain(b, later)).toMatchObject({ ok: true, verified: 3 });
+  });
+
+  it("gives up after the configured number of conflicting attempts", async () => {
+    const { store: b, endpoint } = await fresh();
+    await append(b, "r1", "2025-05-01T00:00:00Z");
+    let n = 0;
+    const client = new DynamoDBClient({ endpoint, region: "local", credentials: { accessKeyId: "x", secretAccessKey: "x" } });
+    const a = new DynamoStore(client, TABLE, { description: "writer A" });
+    open.push(a);
+    // Another writer wins before every attempt.
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (
+          String(context.commandName).includes("BatchWrite") &&
+          (args.input as { RequestItems: Record<string, { PutRequest?: unknown }[]> }).RequestItems[TABLE]?.[0]?.PutRequest
+        ) {
+          if (n < 3) await append(b, `rB${++n}`, `2025-05-0${n + 1}T00:00:00Z`);
+        }
+        return next(args);
+      },
+      { step: "initialize" },
+    );
+    const once = async () => {};
+    await expect(
+      recordRun(a, result("rA", "2025-05-09T00:00:00Z", [finding({ id: "f-rA" })]), POLICY, new Date(), {
+        conflictAttempts: 3,
+        sleep: once,
+      }),
+    ).rejects.toThrow(ChainConflictError);
+    expect(n).toBe(3);
+    expect(await verifyChain(b, { now: new Date("2025-05-10T00:00:00Z") })).toMatchObject({ ok: true, verified: 4 });
   });
 });
