@@ -4,6 +4,10 @@
  * bench/results.json: [{ name, value, unit, target, ok }]. Targets are the minimum bar.
  */
 import { writeFileSync } from "node:fs";
+
+// Child processes inherit this: the SDK's Node.js 22 notice is said once, in the README.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+
 import { fileURLToPath } from "node:url";
 import { benchCollect } from "./collect.js";
 import { measureEngine, scalingExponent } from "./engine.js";

@@ -10,7 +10,7 @@ import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { SNSClient } from "@aws-sdk/client-sns";
 import type { Observations } from "../lib/audit/checks/types.js";
-import { auditResult, evaluate } from "../lib/audit/engine.js";
+import { auditResult, evaluate, evaluatedCheckIds } from "../lib/audit/engine.js";
 import { type AuditResult, SEVERITIES } from "../lib/audit/findings/model.js";
 import { digestFromNotification } from "../lib/audit/notify/digest.js";
 import { publishDigest } from "../lib/audit/notify/sns.js";
@@ -66,7 +66,7 @@ export async function handler(event: unknown): Promise<EvaluateOutput> {
   const findings = evaluate({ config, inventory: { partitions }, observations, now: startedAt });
   const result = auditResult(findings, startedAt, new Date());
   const store = new DynamoStore(dynamodb, table, { description: `dynamodb:${table}` });
-  const recorded = await recordRun(store, result, config, new Date());
+  const recorded = await recordRun(store, result, config, new Date(), { evaluatedChecks: evaluatedCheckIds(config) });
 
   let notified = 0;
   if (recorded.notification) {

@@ -27,6 +27,11 @@ export function enabledChecks(config: Config, checks: readonly Check[] = CHECKS)
   return checks.filter((c) => c.meta.id === "audit-error" || !disabled.has(c.meta.id));
 }
 
+/** The ids of the checks a run with this config evaluates (for change tracking: others' findings stay as they were). */
+export function evaluatedCheckIds(config: Config): ReadonlySet<string> {
+  return new Set(enabledChecks(config).map((c) => c.meta.id));
+}
+
 /** Every check's verdicts, before ids, mutes and severities. */
 export function evaluateChecks(input: EvaluateInput): CheckResult[] {
   const ctx: AuditContext = {

@@ -1,6 +1,7 @@
 import { type Command, Option } from "commander";
 import { loadConfig } from "../audit/config/load.js";
 import type { Config } from "../audit/config/schema.js";
+import { evaluatedCheckIds } from "../audit/engine.js";
 import { type AuditResult, atLeast, SEVERITIES, type Severity } from "../audit/findings/model.js";
 import { deliverNotification, type Notifier, NotifySpecError, notifierFromSpec } from "../audit/notify/index.js";
 import { AUDIT_FORMATS, type AuditFormat, type RenderContext, renderResult } from "../audit/report/index.js";
@@ -85,7 +86,7 @@ export async function auditCommand(options: AuditOptions, deps: AuditCommandDeps
       onProgress: progress,
     });
     const clock = now ?? new Date();
-    const recorded = await recordRun(store, result, config, clock);
+    const recorded = await recordRun(store, result, config, clock, { evaluatedChecks: evaluatedCheckIds(config) });
     if (store.persistent) progress(`recorded run ${recorded.result.run.id} in ${store.description}`);
     const context: RenderContext = {
       config,

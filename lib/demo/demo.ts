@@ -12,6 +12,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseConfig } from "../audit/config/load.js";
 import type { Config } from "../audit/config/schema.js";
+import { evaluatedCheckIds } from "../audit/engine.js";
 import type { AuditResult } from "../audit/findings/model.js";
 import { readOfflineInventory } from "../audit/inventory/offline.js";
 import { type Digest, deliverNotification, digestText, type Notifier } from "../audit/notify/index.js";
@@ -142,7 +143,7 @@ async function auditOnce(config: Config, inventoryDir: string, store: Store, not
     },
     onProgress: options.progress,
   });
-  const recorded = await recordRun(store, result, config, new Date());
+  const recorded = await recordRun(store, result, config, new Date(), { evaluatedChecks: evaluatedCheckIds(config) });
   options.out(renderTable(recorded.result));
   options.out(heading("Alerts this run would send (SNS email / Slack)"));
   const delivery = await deliverNotification(store, notifier, recorded.notification);
