@@ -30,6 +30,11 @@ export const CHANGE_EVENTS = {
     "ModifyDBClusterParameterGroup",
     "ResetDBParameterGroup",
     "ResetDBClusterParameterGroup",
+    // Tag selection: a resource tagged (or created) now may be a backend in scope.
+    "AddTagsToResource",
+    "RemoveTagsFromResource",
+    "CreateDBInstance",
+    "CreateDBCluster",
   ],
   "elasticache.amazonaws.com": [
     "ModifyReplicationGroup",
@@ -41,6 +46,11 @@ export const CHANGE_EVENTS = {
     "DeleteUser",
     "CreateUserGroup",
     "DeleteUserGroup",
+    "AddTagsToResource",
+    "RemoveTagsFromResource",
+    "CreateReplicationGroup",
+    "CreateCacheCluster",
+    "CreateServerlessCache",
   ],
   "secretsmanager.amazonaws.com": ["RotateSecret", "CancelRotateSecret", "UpdateSecret", "PutSecretValue"],
 } as const;
@@ -104,7 +114,7 @@ export class ChangeTrigger extends Construct {
       eventPattern: {
         source: sources.map((s) => `aws.${s.split(".")[0]}`),
         detailType: ["AWS API Call via CloudTrail"],
-        detail: { eventSource: sources, eventName: Object.values(CHANGE_EVENTS).flat() },
+        detail: { eventSource: sources, eventName: [...new Set(Object.values(CHANGE_EVENTS).flat())] },
       },
     });
     // Only a summary travels on: the batch must fit the state machine's input.
