@@ -3,6 +3,8 @@
  * once at synth, validated, and baked into every function bundle, so each function audits
  * exactly the deployed config.
  */
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import { Duration } from "aws-cdk-lib";
 import type { Node } from "constructs";
 import { ConfigError, loadConfig } from "../audit/config/load.js";
@@ -20,7 +22,25 @@ export function configFromContext(node: Node): { file: string; config: Config } 
     throw new ConfigError(`-c config: expected a config file path, got ${JSON.stringify(value)}`);
   }
   const file = value ?? DEFAULT_CONFIG_FILE;
-  return { file, config: loadConfig(file) };
+  const config = loadConfig(file);
+  const bundle = config.deploy?.postgresCaBundle;
+  if (bundle !== undefined) {
+    // Relative to the config file, like any path a user writes in it; checked now so a typo fails the synth.
+    const resolved = path.resolve(path.dirname(file), bundle);
+    let text: string;
+    try {
+      text = readFileSync(resolved, "utf8");
+    } catch (err) {
+      throw new ConfigError(
+        `${file}: deploy.postgresCaBundle: expected a readable PEM file (${resolved}: ${(err as NodeJS.ErrnoException).code ?? err})`,
+      );
+    }
+    if (!text.includes("-----BEGIN CERTIFICATE-----")) {
+      throw new ConfigError(`${file}: deploy.postgresCaBundle: expected PEM certificates (-----BEGIN CERTIFICATE-----) in ${resolved}`);
+    }
+    if (config.deploy) config.deploy.postgresCaBundle = resolved;
+  }
+  return { file, config };
 }
 
 /**

@@ -3,10 +3,15 @@
  * A schedule and CloudTrail change events start the audit state machine; its functions
  * collect, probe, evaluate and record; alarms and a dashboard watch it.
  */
+
+import { copyFileSync, mkdirSync, mkdtempSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { Annotations, Aws, Duration, Fn, Stack, type StackProps } from "aws-cdk-lib";
 import type { Table } from "aws-cdk-lib/aws-dynamodb";
 import { CfnVPCEndpoint, type ISecurityGroup, type ISubnet, Peer, Port, SecurityGroup, Subnet, Vpc } from "aws-cdk-lib/aws-ec2";
 import { PolicyStatement } from "aws-cdk-lib/aws-iam";
+import { Architecture, Code, LayerVersion } from "aws-cdk-lib/aws-lambda";
 import { Schedule, ScheduleExpression, ScheduleTargetInput } from "aws-cdk-lib/aws-scheduler";
 import { StepFunctionsStartExecution } from "aws-cdk-lib/aws-scheduler-targets";
 import { LambdaSubscription } from "aws-cdk-lib/aws-sns-subscriptions";
@@ -185,6 +190,33 @@ export class QueueAuditorStack extends Stack {
     });
   }
 
+  /**
+   * RDS certificates are signed by Amazon RDS CAs, which are not in Node's trust store: without
+   * the bundle, `verify-full` fails closed (ERROR findings). A layer puts the file where the probe
+   * looks by default (/opt/queue-auditor/rds-global-bundle.pem).
+   */
+  private postgresCaLayer(config: Config): LayerVersion | undefined {
+    const bundle = config.deploy?.postgresCaBundle;
+    if (!bundle) {
+      const verifying = config.postgres.filter((t) => t.connection.tls === "verify-full" && !t.connection.caFile);
+      if (verifying.length > 0) {
+        Annotations.of(this).addWarningV2(
+          "queue-auditor:no-postgres-ca-bundle",
+          `${verifying.map((t) => t.name).join(", ")} verify TLS (verify-full) but deploy.postgresCaBundle is not set: RDS certificates will not verify and those checks will be ERROR. Download the RDS global bundle and name it there.`,
+        );
+      }
+      return undefined;
+    }
+    const staging = mkdtempSync(path.join(os.tmpdir(), "queue-auditor-ca-layer-"));
+    mkdirSync(path.join(staging, "queue-auditor"));
+    copyFileSync(bundle, path.join(staging, "queue-auditor", "rds-global-bundle.pem"));
+    return new LayerVersion(this, "PostgresCaBundle", {
+      description: "queue-auditor: CA certificates for verify-full TLS to PostgreSQL",
+      code: Code.fromAsset(staging),
+      compatibleArchitectures: [Architecture.ARM_64],
+    });
+  }
+
   /** The probe runs in the VPC and security groups of `deploy`, reaching AWS APIs through endpoints or NAT. */
   private probeFunction(config: Config, place: StackPlace, bundleAwsSdk: boolean, artifacts: Table): AuditorFunction {
     const deploy = config.deploy;
@@ -219,6 +251,8 @@ export class QueueAuditorStack extends Stack {
           }
         : {}),
     });
+    const caLayer = this.postgresCaLayer(config);
+    if (caLayer) probe.addLayers(caLayer);
     const secrets = probeSecrets(config).map((ref) => secretArn(ref, place));
     if (secrets.length > 0)
       probe.addToRolePolicy(new PolicyStatement({ sid: "ProbeSecrets", actions: [...PROBE_SECRET_ACTIONS], resources: secrets }));

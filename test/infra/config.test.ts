@@ -4,9 +4,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { App, Duration } from "aws-cdk-lib";
+import { Annotations, Match } from "aws-cdk-lib/assertions";
 import { afterAll, describe, expect, it } from "vitest";
 import { ConfigError, configFromContext, DEFAULT_CONFIG_FILE, schedulePeriod } from "../../lib/infra/config.js";
 import { missingRunWindow } from "../../lib/infra/monitoring.js";
+import { synthStack } from "./support.js";
 
 const run = promisify(execFile);
 const dir = mkdtempSync(join(tmpdir(), "qa-infra-config-"));
@@ -67,5 +69,40 @@ describe("schedule periods and the missing-run window", () => {
     expect(missingRunWindow(Duration.hours(1))).toEqual({ period: Duration.seconds(7200), evaluationPeriods: 1 });
     expect(missingRunWindow(Duration.days(1))).toEqual({ period: Duration.days(1), evaluationPeriods: 2 });
     expect(missingRunWindow(Duration.days(7))).toEqual({ period: Duration.days(1), evaluationPeriods: 7 });
+  });
+});
+
+describe("the PostgreSQL CA bundle for verify-full", () => {
+  const PEM = "-----BEGIN CERTIFICATE-----\nMIIBtest\n-----END CERTIFICATE-----\n";
+
+  it("resolves deploy.postgresCaBundle next to the config file and ships it to the probe as a layer", () => {
+    writeFileSync(join(dir, "rds-global-bundle.pem"), PEM);
+    const file = join(dir, "with-ca.yaml");
+    writeFileSync(
+      file,
+      "version: 1\npostgres:\n  - name: db\n    connection: { host: db.example.com, database: app, user: a, password: { iam: true } }\n    tables: [public.delayed_jobs]\n    owner: o\n    principals: {}\ndeploy:\n  postgresCaBundle: rds-global-bundle.pem\n",
+    );
+    const { config } = configFromContext(new App({ context: { config: file } }).node);
+    expect(config.deploy?.postgresCaBundle).toBe(join(dir, "rds-global-bundle.pem"));
+    const { template } = synthStack(config);
+    template.resourceCountIs("AWS::Lambda::LayerVersion", 1);
+    template.hasResourceProperties("AWS::Lambda::Function", {
+      Description: Match.stringLikeRegexp("probe"),
+      Layers: Match.arrayWith([Match.objectLike({ Ref: Match.stringLikeRegexp("PostgresCaBundle") })]),
+    });
+  });
+
+  it("fails the synth naming the key when the bundle is not a readable PEM file", () => {
+    const file = join(dir, "bad-ca.yaml");
+    writeFileSync(file, "version: 1\ndeploy:\n  postgresCaBundle: nowhere.pem\n");
+    expect(() => configFromContext(new App({ context: { config: file } }).node)).toThrow(
+      new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}: deploy\\.postgresCaBundle: expected a readable PEM file`),
+    );
+  });
+
+  it("warns at synth when a database verifies TLS and no bundle is named", () => {
+    const { stack } = synthStack();
+    const warnings = Annotations.fromStack(stack).findWarning("*", Match.stringLikeRegexp("deploy.postgresCaBundle is not set"));
+    expect(warnings.length).toBe(1);
   });
 });

@@ -214,6 +214,14 @@ export const configSchema = z.strictObject({
         .optional(),
       probeSecurityGroupIds: unique(str(SECURITY_GROUP_ID, "a security group id"), "security group ids").default([]),
       vpcEndpoints: z.enum(["create", "existing", "none"], { error: "expected create, existing or none" }).default("none"),
+      /**
+       * A PEM file (path relative to the config file) with the CA certificates that sign your
+       * databases' TLS certificates, e.g. the RDS global bundle; shipped to the probe as a layer.
+       */
+      postgresCaBundle: z
+        .string({ error: "expected the path of a PEM file" })
+        .min(1, { error: "expected the path of a PEM file" })
+        .optional(),
       alerts: z
         .strictObject({
           emails: z.array(z.email({ error: "expected an email address" }), { error: "expected a list of email addresses" }).default([]),
