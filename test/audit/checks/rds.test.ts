@@ -96,6 +96,20 @@ describe("rds-tls-not-enforced", () => {
     ).toEqual(["FAIL queue-db"]);
   });
 
+  it("says when the parameter group has changes pending a reboot", () => {
+    const [result] = verdicts(
+      "rds-tls-not-enforced",
+      cfg,
+      single(
+        { DBParameterGroups: [{ DBParameterGroupName: "queue-pg16", ParameterApplyStatus: "pending-reboot" }] },
+        params(["rds.force_ssl", "1"]),
+      ),
+    );
+    expect(result?.status).toBe("PASS");
+    expect(result?.evidence.parameterApplyStatus).toBe("pending-reboot");
+    expect(result?.message).toContain("pending a reboot");
+  });
+
   it("is an ERROR when the parameter group was not exported", () => {
     const inv = inventory(partition({ dbInstances: ok([dbInstance("queue-db")]) }));
     const [result] = verdicts("rds-tls-not-enforced", cfg, inv);

@@ -1,7 +1,7 @@
 import type { CheckResult } from "../../findings/model.js";
 import { fail, pass, unobserved } from "../results.js";
 import type { Check } from "../types.js";
-import { effectiveParameter, engineFamily, isOn, settingsHolders, settingsOf } from "./subjects.js";
+import { effectiveParameter, engineFamily, isOn, pendingNote, settingsHolders, settingsOf } from "./subjects.js";
 
 export const rdsConnectionLoggingOff: Check = {
   meta: {
@@ -21,14 +21,20 @@ export const rdsConnectionLoggingOff: Check = {
       .map((b): CheckResult => {
         const lookup = effectiveParameter(b, "log_connections");
         if (!lookup.ok) return unobserved("rds-connection-logging-off", b.resource, lookup.error, `log_connections of ${b.resource.id}`);
-        const { value, group, groupKind } = lookup.parameter;
+        const { value, group, groupKind, applyStatus } = lookup.parameter;
         const evidence = {
           parameter: "log_connections",
           value: value ?? null,
           origin: value === undefined ? "engine default (off)" : `${groupKind} ${group}`,
+          ...(applyStatus ? { parameterApplyStatus: applyStatus } : {}),
         };
         return isOn(value)
-          ? pass("rds-connection-logging-off", b.resource, `${b.resource.id} logs connections (log_connections = ${value}).`, evidence)
+          ? pass(
+              "rds-connection-logging-off",
+              b.resource,
+              `${b.resource.id} logs connections (log_connections = ${value}).${pendingNote(lookup.parameter)}`,
+              evidence,
+            )
           : fail(
               "rds-connection-logging-off",
               b.resource,

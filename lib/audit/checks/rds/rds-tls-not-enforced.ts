@@ -1,7 +1,16 @@
 import type { CheckResult } from "../../findings/model.js";
 import { fail, pass, unobserved } from "../results.js";
 import type { Check } from "../types.js";
-import { effectiveParameter, engineFamily, isOn, majorVersion, settingsHolders, settingsOf, unsupportedEngine } from "./subjects.js";
+import {
+  effectiveParameter,
+  engineFamily,
+  isOn,
+  majorVersion,
+  pendingNote,
+  settingsHolders,
+  settingsOf,
+  unsupportedEngine,
+} from "./subjects.js";
 
 export const rdsTlsNotEnforced: Check = {
   meta: {
@@ -51,12 +60,19 @@ export const rdsTlsNotEnforced: Check = {
         value = family === "postgres" && (major ?? 0) >= 15 ? "1" : "0";
         origin = `engine default for ${s.Engine} ${s.EngineVersion}`;
       }
-      const evidence = { parameter: name, value, origin, engine: s.Engine, engineVersion: s.EngineVersion };
+      const evidence = {
+        parameter: name,
+        value,
+        origin,
+        engine: s.Engine,
+        engineVersion: s.EngineVersion,
+        ...(parameter.applyStatus ? { parameterApplyStatus: parameter.applyStatus } : {}),
+      };
       return isOn(value)
         ? pass(
             "rds-tls-not-enforced",
             b.resource,
-            `${b.resource.id} refuses unencrypted connections (${name} = ${value}, ${origin}).`,
+            `${b.resource.id} refuses unencrypted connections (${name} = ${value}, ${origin}).${pendingNote(parameter)}`,
             evidence,
           )
         : fail(

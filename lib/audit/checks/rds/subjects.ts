@@ -51,6 +51,8 @@ export interface EffectiveParameter {
   value: string | undefined;
   group: string;
   groupKind: "DB parameter group" | "DB cluster parameter group";
+  /** `pending-reboot` when the group holds changes the running database has not applied yet. */
+  applyStatus?: string;
 }
 
 export type ParameterLookup = { ok: true; parameter: EffectiveParameter } | { ok: false; error: ObservationError };
@@ -78,7 +80,11 @@ export function effectiveParameter(backend: RdsBackend, name: string): Parameter
   const params = observedEntry(partition, backend.kind === "rds-cluster" ? "dbClusterParameters" : "dbParameters", group);
   if (!params.ok) return { ok: false, error: params.error };
   const found = params.value.find((p) => p.ParameterName === name);
-  return { ok: true, parameter: { name, value: found?.ParameterValue, group, groupKind } };
+  const applyStatus =
+    backend.kind === "rds-instance"
+      ? backend.instance.DBParameterGroups?.[0]?.ParameterApplyStatus
+      : backend.cluster.DBClusterMembers?.find((m) => m.DBClusterParameterGroupStatus === "pending-reboot")?.DBClusterParameterGroupStatus;
+  return { ok: true, parameter: { name, value: found?.ParameterValue, group, groupKind, ...(applyStatus ? { applyStatus } : {}) } };
 }
 
 const OFF = new Set(["0", "off", "false", "no", ""]);
@@ -103,4 +109,11 @@ export function unsupportedEngine(checkId: CheckId, b: RdsBackend, what: string)
     },
     what,
   );
+}
+
+/** Said of a passing value the database may not be running yet (a static change awaiting a reboot). */
+export function pendingNote(parameter: EffectiveParameter): string {
+  return parameter.applyStatus === "pending-reboot"
+    ? ` The ${parameter.groupKind} has changes pending a reboot: until then the running value may differ.`
+    : "";
 }
