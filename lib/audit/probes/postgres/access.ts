@@ -11,6 +11,10 @@
  * - owners hold every privilege; a superuser (or a role that can SET ROLE to one) too;
  *   members of RDS's rds_superuser are treated the same, because they can grant
  *   themselves membership in any owner role;
+ * - a role may grant itself any role it holds ADMIN OPTION on (itself, or through a role whose
+ *   privileges it uses), and before 16 any non-superuser role when it is, or can SET ROLE
+ *   to, a CREATEROLE role; it then holds that role's access (roles with the SUPERUSER
+ *   attribute can only be granted by a superuser);
  * - PUBLIC's privileges belong to everyone; column grants give the privilege on those columns;
  * - pg_read_all_data / pg_write_all_data (14+) and pg_maintain (17+) act on every table.
  */
@@ -25,7 +29,7 @@ export function tablePrivileges(serverVersionNum: number): string[] {
 }
 
 /** How a role reaches the role that holds the privilege. */
-export type Reach = "self" | "inherit" | "set role" | "public";
+export type Reach = "self" | "inherit" | "set role" | "self-grant" | "public";
 
 /** What gives the privilege. */
 export type AccessSource =
@@ -83,15 +87,19 @@ export interface AccessOptions {
 
 interface Edge {
   role: number;
+  admin: boolean;
   inherit: boolean;
   set: boolean;
 }
 
+/** inherit/set: an existing membership; admin/createrole: a membership the principal can grant itself. */
+type Hop = "inherit" | "set" | "admin" | "createrole";
+
 interface Reached {
   /** Role oids from the principal to the holder. */
   chain: number[];
-  /** Per hop: SET ROLE or inheritance. */
-  hops: ("inherit" | "set")[];
+  /** Per hop: how the next role of the chain is reached. */
+  hops: Hop[];
   reach: Exclude<Reach, "public">;
 }
 
@@ -105,6 +113,13 @@ const PREDEFINED_SEQUENCE: Record<string, readonly string[]> = {
   pg_write_all_data: ["UPDATE"],
 };
 
+const HOP_TEXT: Record<Hop, string> = {
+  inherit: " -> ",
+  set: " -> SET ROLE ",
+  admin: " -(ADMIN OPTION)-> ",
+  createrole: " -(CREATEROLE, PostgreSQL ≤15)-> ",
+};
+
 /** The membership graph with memoized closures; build once per catalog. */
 export class RoleGraph {
   readonly byOid = new Map<number, PgRole>();
@@ -113,15 +128,19 @@ export class RoleGraph {
   private readonly inheritMemo = new Map<number, Map<number, Reached>>();
   private readonly reachMemo = new Map<number, Map<number, Reached>>();
   private readonly setMemo = new Map<number, Map<number, Reached>>();
+  private readonly escalationMemo = new Map<number, { reach: Map<number, Reached>; set: Map<number, Reached> }>();
+  /** Before 16, CREATEROLE alone allows granting any non-superuser role. */
+  private readonly createroleGrantsAny: boolean;
 
-  constructor(catalog: Pick<PgCatalog, "roles" | "memberships">) {
+  constructor(catalog: Pick<PgCatalog, "roles" | "memberships" | "serverVersionNum">) {
+    this.createroleGrantsAny = catalog.serverVersionNum < 160000;
     for (const r of catalog.roles) {
       this.byOid.set(r.oid, r);
       this.byName.set(r.name, r);
     }
     for (const m of catalog.memberships) {
       const list = this.edges.get(m.member) ?? [];
-      list.push({ role: m.role, inherit: m.inherit, set: m.set });
+      list.push({ role: m.role, admin: m.admin, inherit: m.inherit, set: m.set });
       this.edges.set(m.member, list);
     }
   }
@@ -168,19 +187,78 @@ export class RoleGraph {
     return m;
   }
 
-  /** A superuser role `oid` is or can SET ROLE to (the attribute is never inherited). */
+  /** A superuser role `oid` is or can SET ROLE to, after granting itself what it may (the attribute is never inherited). */
   superuser(oid: number): Reached | undefined {
-    for (const r of this.settable(oid).values()) {
+    for (const r of this.escalated(oid).set.values()) {
       if (this.byOid.get(r.chain[r.chain.length - 1] as number)?.superuser) return r;
     }
     return undefined;
   }
 
   /**
-   * Every role whose privileges `oid` can use: inherited ones, and those of each role it
-   * can SET ROLE to (with what that role inherits). Inheritance is preferred as evidence.
+   * Every role whose privileges `oid` can use, including through memberships it can grant
+   * itself. Existing memberships are preferred as evidence, inheritance over SET ROLE.
    */
   reachable(oid: number): Map<number, Reached> {
+    return this.escalated(oid).reach;
+  }
+
+  /**
+   * Roles `oid` can use (`reach`) and SET ROLE to (`set`) once it has granted itself every
+   * role it may: breadth-first over the roles it is or can make itself a member of, because
+   * each new membership may carry further ADMIN OPTIONs or lead to a CREATEROLE role.
+   */
+  private escalated(oid: number): { reach: Map<number, Reached>; set: Map<number, Reached> } {
+    const memo = this.escalationMemo.get(oid);
+    if (memo) return memo;
+    const reach = new Map<number, Reached>();
+    const set = new Map<number, Reached>();
+    const joined = new Set<number>([oid]);
+    const queue: Reached[] = [{ chain: [oid], hops: [], reach: "self" }];
+    const join = (via: Reached, r: Reached): Reached =>
+      via.chain.length === 1 ? r : { chain: [...via.chain, ...r.chain.slice(1)], hops: [...via.hops, ...r.hops], reach: "self-grant" };
+    const grant = (from: Reached, role: number, hop: "admin" | "createrole") => {
+      if (joined.has(role) || this.byOid.get(role)?.superuser) return;
+      joined.add(role);
+      queue.push({ chain: [...from.chain, role], hops: [...from.hops, hop], reach: "self-grant" });
+    };
+    let createroleUsed = false;
+    for (let i = 0; i < queue.length; i++) {
+      const via = queue[i] as Reached;
+      const target = via.chain[via.chain.length - 1] as number;
+      const newHolders: [number, Reached][] = [];
+      for (const [holder, r] of this.direct(target)) {
+        if (reach.has(holder)) continue;
+        const path = join(via, r);
+        reach.set(holder, path);
+        newHolders.push([holder, path]);
+      }
+      const newSettable: Reached[] = [];
+      for (const [role, r] of this.settable(target)) {
+        if (set.has(role)) continue;
+        const path = join(via, r);
+        set.set(role, path);
+        newSettable.push(path);
+      }
+      for (const [holder, path] of newHolders) {
+        for (const e of this.edges.get(holder) ?? []) if (e.admin) grant(path, e.role, "admin");
+      }
+      if (this.createroleGrantsAny && !createroleUsed) {
+        // The attribute is not inherited: the principal must be, or SET ROLE to, the CREATEROLE role.
+        const creator = newSettable.find((r) => this.byOid.get(r.chain[r.chain.length - 1] as number)?.createrole);
+        if (creator) {
+          createroleUsed = true;
+          for (const role of this.byOid.keys()) grant(creator, role, "createrole");
+        }
+      }
+    }
+    const result = { reach, set };
+    this.escalationMemo.set(oid, result);
+    return result;
+  }
+
+  /** Roles whose privileges `oid` uses through memberships it already has: inherited, or by SET ROLE. */
+  private direct(oid: number): Map<number, Reached> {
     const memo = this.reachMemo.get(oid);
     if (memo) return memo;
     const result = new Map(this.inherited(oid));
@@ -202,7 +280,7 @@ export class RoleGraph {
   chainText(r: Reached): string {
     let text = this.name(r.chain[0] as number);
     r.hops.forEach((hop, i) => {
-      text += hop === "set" ? ` -> SET ROLE ${this.name(r.chain[i + 1] as number)}` : ` -> ${this.name(r.chain[i + 1] as number)}`;
+      text += `${HOP_TEXT[hop]}${this.name(r.chain[i + 1] as number)}`;
     });
     return text;
   }

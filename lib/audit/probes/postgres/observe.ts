@@ -48,6 +48,7 @@ export async function readCatalog(db: Queryable, tables: readonly string[]): Pro
       superuser: r.superuser === true,
       inherit: r.inherit === true,
       bypassrls: r.bypassrls === true,
+      createrole: r.createrole === true,
     }));
     const memberships: PgMembership[] = (await db.query(serverVersionNum >= 160000 ? MEMBERSHIPS_SQL_16 : MEMBERSHIPS_SQL_LEGACY)).rows.map(
       (m) => ({

@@ -18,7 +18,7 @@ export const SERVER_SQL = `SELECT pg_catalog.current_setting('server_version_num
   current_user::text AS current_user, pg_catalog.current_database()::text AS database`;
 
 export const ROLES_SQL = `SELECT oid::int8 AS oid, rolname::text AS name, rolcanlogin AS login, rolsuper AS superuser,
-  rolinherit AS inherit, rolbypassrls AS bypassrls
+  rolinherit AS inherit, rolbypassrls AS bypassrls, rolcreaterole AS createrole
 FROM pg_catalog.pg_roles ORDER BY oid`;
 
 /** 16+: each grant carries its own INHERIT and SET options; several grantors are merged. */

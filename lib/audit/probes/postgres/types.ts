@@ -31,6 +31,11 @@ export interface PgRole {
   /** The INHERIT attribute. Before 16 it decides inheritance; from 16 only the default of new grants. */
   inherit: boolean;
   bypassrls: boolean;
+  /**
+   * The CREATEROLE attribute. Before 16 it lets the role grant itself any non-superuser
+   * role; from 16 it needs ADMIN OPTION on the role. Absent in hand-built catalogs means false.
+   */
+  createrole?: boolean;
 }
 
 /**
@@ -41,6 +46,7 @@ export interface PgRole {
 export interface PgMembership {
   member: number;
   role: number;
+  /** WITH ADMIN OPTION: the member may grant `role` to anyone, itself included. */
   admin: boolean;
   inherit: boolean;
   set: boolean;

@@ -197,3 +197,121 @@ describe("effective access", () => {
     expect(accessOf(cat, "a")?.privileges).toEqual(["SELECT"]);
   });
 });
+
+describe("privilege escalation through role administration", () => {
+  const textsOf = (cat: PgCatalog, who: string) => accessOf(cat, who)?.paths.map((p) => p.text);
+
+  for (const version of [150000, 160000]) {
+    it(`on ${version / 10000}, a role with ADMIN OPTION on a group reaches the group's access, itself or through a role it inherits`, () => {
+      const roles = [role("owner"), role("app_worker", { login: false }), role("team", { login: false }), role("mallory"), role("trudy")];
+      // On 16+ an admin grant need carry neither INHERIT nor SET: the holder can grant itself a new membership.
+      const adminOnly = version >= 160000 ? { admin: true, inherit: false, set: false } : { admin: true, inherit: false, set: true };
+      const cat = catalog(
+        roles,
+        [member("mallory", "app_worker", adminOnly), member("team", "app_worker", adminOnly), member("trudy", "team")],
+        { acl: grant("app_worker", "DELETE") },
+        version,
+      );
+      if (version >= 160000) {
+        expect(accessOf(cat, "mallory")?.paths).toEqual([
+          expect.objectContaining({
+            source: "grant",
+            reach: "self-grant",
+            chain: ["mallory", "app_worker"],
+            text: "mallory -(ADMIN OPTION)-> app_worker: DELETE",
+          }),
+        ]);
+        expect(textsOf(cat, "trudy")).toEqual(["trudy -> team -(ADMIN OPTION)-> app_worker: DELETE"]);
+      } else {
+        // Before 16 an admin holder is a member, and any membership allows SET ROLE: the existing path is the evidence.
+        expect(textsOf(cat, "mallory")).toEqual(["mallory -> SET ROLE app_worker: DELETE"]);
+        expect(textsOf(cat, "trudy")).toEqual(["trudy -> SET ROLE team -> SET ROLE app_worker: DELETE"]);
+      }
+    });
+  }
+
+  it("follows escalations that open further ones, and what the granted role inherits", () => {
+    const roles = [role("owner"), role("a", { login: false }), role("b", { login: false }), role("c", { login: false }), role("mallory")];
+    const cat = catalog(
+      roles,
+      [
+        member("mallory", "a", { admin: true, inherit: false, set: false }),
+        member("a", "b", { admin: true, inherit: false, set: false }),
+        member("b", "c"),
+      ],
+      { acl: grant("c", "SELECT") },
+    );
+    expect(textsOf(cat, "mallory")).toEqual(["mallory -(ADMIN OPTION)-> a -(ADMIN OPTION)-> b -> c: SELECT"]);
+  });
+
+  it("does not escalate to a superuser role (only a superuser may grant it), nor through ADMIN OPTION held by a role not inherited", () => {
+    const roles = [
+      role("owner"),
+      role("su", { superuser: true, login: false }),
+      role("grp", { login: false }),
+      role("team", { login: false }),
+    ];
+    roles.push(role("mallory"), role("eve"));
+    const cat = catalog(
+      roles,
+      [
+        member("mallory", "su", { admin: true, inherit: false, set: false }),
+        member("team", "grp", { admin: true, inherit: false, set: false }),
+        member("eve", "team", { inherit: false, set: false }),
+      ],
+      { acl: grant("grp", "UPDATE") },
+    );
+    expect(accessOf(cat, "mallory")).toBeUndefined();
+    expect(accessOf(cat, "eve")).toBeUndefined();
+  });
+
+  it("before 16, CREATEROLE reaches every non-superuser role, also through SET ROLE to the CREATEROLE role", () => {
+    const roles = [
+      role("owner", { login: false }),
+      role("app_worker", { login: false }),
+      role("creator", { login: false, createrole: true }),
+    ];
+    roles.push(
+      role("ops", { createrole: true }),
+      role("dan"),
+      role("su", { superuser: true, login: false }),
+      role("bridge", { login: false }),
+    );
+    const memberships = [member("dan", "creator", { inherit: false, set: true }), member("bridge", "su")];
+    const cat = catalog(roles, memberships, { acl: grant("app_worker", "DELETE") }, 150000);
+    const ops = accessOf(cat, "ops");
+    expect(ops?.paths[0]).toMatchObject({
+      source: "superuser",
+      reach: "self-grant",
+      text: "ops -(CREATEROLE, PostgreSQL ≤15)-> bridge -> SET ROLE su: superuser (all privileges)",
+    });
+    expect(ops?.paths.map((p) => p.text)).toEqual(
+      expect.arrayContaining([
+        "ops -(CREATEROLE, PostgreSQL ≤15)-> owner: owner (all privileges)",
+        "ops -(CREATEROLE, PostgreSQL ≤15)-> app_worker: DELETE",
+      ]),
+    );
+    expect(textsOf(cat, "dan")).toEqual(
+      expect.arrayContaining(["dan -> SET ROLE creator -(CREATEROLE, PostgreSQL ≤15)-> app_worker: DELETE"]),
+    );
+    expect(superuserPath(new RoleGraph(cat), roles[3] as PgRole)?.text).toBe(
+      "ops -(CREATEROLE, PostgreSQL ≤15)-> bridge -> SET ROLE su: superuser",
+    );
+  });
+
+  it("on 16+, CREATEROLE alone reaches nothing; the ADMIN OPTION on roles it created does", () => {
+    const roles = [
+      role("owner", { login: false }),
+      role("app_worker", { login: false }),
+      role("made", { login: false }),
+      role("ops", { createrole: true }),
+    ];
+    const cat = catalog(
+      roles,
+      [member("ops", "made", { admin: true, inherit: false, set: false })],
+      { acl: [...grant("app_worker", "DELETE"), ...grant("made", "SELECT")] },
+      160000,
+    );
+    expect(textsOf(cat, "ops")).toEqual(["ops -(ADMIN OPTION)-> made: SELECT"]);
+  });
+});
