@@ -38,7 +38,3 @@ export const CHECK_IDS = [
 ] as const;
 
 export type CheckId = (typeof CHECK_IDS)[number];
-
-export function isCheckId(id: string): id is CheckId {
-  return (CHECK_IDS as readonly string[]).includes(id);
-}
