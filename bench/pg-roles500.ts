@@ -10,9 +10,9 @@ import pg from "pg";
 import { postgresChecks } from "../lib/audit/checks/postgres/index.js";
 import type { AuditContext } from "../lib/audit/checks/types.js";
 import type { Config, PostgresTarget } from "../lib/audit/config/schema.js";
-import type { Scope } from "../lib/audit/inventory/scope.js";
 import type { Inventory } from "../lib/audit/inventory/types.js";
 import { probePostgres } from "../lib/audit/probes/postgres/index.js";
+import type { Scope } from "../lib/audit/scope/index.js";
 
 const HOST = "127.0.0.1";
 const PORT = 5432;

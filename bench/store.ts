@@ -5,8 +5,8 @@
  */
 import type { Finding } from "../lib/audit/findings/model.js";
 import { emptyCounts, outcomeOf } from "../lib/audit/findings/model.js";
+import { recordRun } from "../lib/audit/record.js";
 import { openStore } from "../lib/audit/store/open.js";
-import { recordRun } from "../lib/audit/store/record.js";
 
 function findings(n: number): Finding[] {
   return Array.from({ length: n }, (_, i) => {

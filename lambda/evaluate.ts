@@ -14,8 +14,8 @@ import { auditResult, evaluate, evaluatedCheckIds } from "../lib/audit/engine.js
 import { type AuditResult, SEVERITIES } from "../lib/audit/findings/model.js";
 import { digestFromNotification } from "../lib/audit/notify/digest.js";
 import { publishDigest } from "../lib/audit/notify/sns.js";
+import { markNotified, recordRun } from "../lib/audit/record.js";
 import { DynamoStore } from "../lib/audit/store/dynamo-store.js";
-import { markNotified, recordRun } from "../lib/audit/store/record.js";
 import { getArtifact, getPartition } from "./support/artifacts.js";
 import { deployedConfig } from "./support/config.js";
 import { ENV, type EvaluateOutput, isBranchFailure, TELEMETRY } from "./support/contract.js";

@@ -8,8 +8,8 @@ import type { AuditContext, Check, CheckMeta, Observations } from "./checks/type
 import type { Config } from "./config/schema.js";
 import { countByStatus, deriveAuditErrors, finalizeFindings } from "./findings/finalize.js";
 import { type AuditResult, type CheckResult, type Finding, outcomeOf, type Severity } from "./findings/model.js";
-import { resolveScope } from "./inventory/scope.js";
 import type { Inventory } from "./inventory/types.js";
+import { resolveScope } from "./scope/index.js";
 
 export interface EvaluateInput {
   config: Config;

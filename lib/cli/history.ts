@@ -4,7 +4,7 @@
  * lists findings; with --open it lists what is open now and for how long.
  */
 import { type Command, Option } from "commander";
-import type { FindingState } from "../audit/findings/changes.js";
+import type { FindingState } from "../audit/compare/changes.js";
 import { STATUSES, type Status } from "../audit/findings/model.js";
 import { csvCell } from "../audit/report/csv.js";
 import { NoStoreError, StoreSpecError } from "../audit/store/errors.js";

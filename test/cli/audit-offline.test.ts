@@ -2,7 +2,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:f
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { CHECK_IDS } from "../../lib/audit/checks/ids.js";
+import { CHECK_IDS } from "../../lib/audit/checks/registry.js";
 import type { AuditResult } from "../../lib/audit/findings/model.js";
 import { cli } from "../support/cli.js";
 

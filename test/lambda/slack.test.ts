@@ -5,7 +5,7 @@ import type { SNSEvent } from "aws-lambda";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { ENV } from "../../lambda/support/contract.js";
-import type { Notification } from "../../lib/audit/findings/alerts.js";
+import type { Notification } from "../../lib/audit/compare/alerts.js";
 import { digestFromNotification } from "../../lib/audit/notify/digest.js";
 import { snsPublishInput } from "../../lib/audit/notify/sns.js";
 import { cloudWatchAlarmMessage } from "../audit/notify/fixtures.js";

@@ -19,6 +19,9 @@ export const CHECKS: readonly Check[] = [
   ...auditorChecks,
 ];
 
+/** Every registered check id, in catalog order. */
+export const CHECK_IDS: readonly CheckId[] = CHECKS.map((c) => c.meta.id);
+
 const byId = new Map<string, Check>(CHECKS.map((c) => [c.meta.id, c]));
 
 export function checkMeta(id: CheckId): CheckMeta {

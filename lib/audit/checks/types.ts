@@ -1,9 +1,9 @@
 import type { Config } from "../config/schema.js";
 import type { CheckResult, ResourceType, Severity } from "../findings/model.js";
-import type { Scope } from "../inventory/scope.js";
 import type { Inventory } from "../inventory/types.js";
 import type { PostgresObservation } from "../probes/postgres/types.js";
 import type { RedisObservation } from "../probes/redis/types.js";
+import type { Scope } from "../scope/index.js";
 import type { CheckId } from "./ids.js";
 
 export interface CheckMeta {

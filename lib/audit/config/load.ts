@@ -20,7 +20,7 @@ export function formatKeyPath(path: readonly PropertyKey[]): string {
 
 /** Maps whose keys are ids rather than config keys: an unknown key there is a bad id. */
 const ID_KEYED_MAPS: Record<string, string> = {
-  "checks.severity": "expected a check id of CHECKS.md, such as sg-unapproved-cidr",
+  "checks.severity": "expected a check id of docs/checks.md, such as sg-unapproved-cidr",
 };
 
 /** Whether `path` leads to a value in `data` (zod 4 issues do not carry their input unless asked). */

@@ -4,7 +4,7 @@
  * built from these descriptions.
  */
 import { z } from "zod";
-import { CHECK_IDS } from "../checks/ids.js";
+import { CHECK_IDS } from "../checks/registry.js";
 import { SEVERITIES } from "../findings/model.js";
 
 const AWS_REGION = /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/;
@@ -25,7 +25,8 @@ const HOSTNAME =
 const ENV_VAR = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const SCHEDULE = /^(rate\(\d+ (minute|minutes|hour|hours|day|days)\)|cron\(.+\))$/;
 
-const checkId = z.enum(CHECK_IDS, { error: "expected a check id of CHECKS.md, such as sg-unapproved-cidr" });
+const CHECK_ID_EXPECTED = "expected a check id of docs/checks.md, such as sg-unapproved-cidr";
+const checkId = z.enum(CHECK_IDS as [string, ...string[]], { error: CHECK_ID_EXPECTED });
 
 const str = (pattern: RegExp, expected: string) =>
   z.string({ error: `expected ${expected}` }).regex(pattern, { error: `expected ${expected}` });

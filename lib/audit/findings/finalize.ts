@@ -84,6 +84,7 @@ export function finalizeFindings(
       references: meta.references as string[],
     };
     if (r.subject !== undefined) finding.subject = r.subject;
+    if (r.fix !== undefined && r.status !== "PASS") finding.fix = r.fix;
     if (r.status === "FAIL") {
       const match = findMute(config.mutes, r, now);
       if (match?.active) {

@@ -27,6 +27,13 @@ export const RESOURCE_TYPES = [
   "PostgreSQL::Schema",
   "PostgreSQL::Database",
   "Redis::Endpoint",
+  "Redis::User",
+  "MySQL::Table",
+  "MySQL::Server",
+  "AWS::EC2::Subnet",
+  "AWS::EC2::NetworkAcl",
+  "AWS::EC2::RouteTable",
+  "AWS::Logs::LogGroup",
   /** What an `audit-error` is about: an account/region inventory or a config target. */
   "QueueAuditor::Source",
 ] as const;
@@ -58,6 +65,20 @@ export interface ObservationError {
   region?: string;
 }
 
+export const FIX_KINDS = ["sql", "aws-cli", "redis-acl", "manual"] as const;
+export type FixKind = (typeof FIX_KINDS)[number];
+
+/**
+ * The fix for one finding (CONTRACTS extension), built from that finding's own values: its
+ * resource, subject, port, role path. `remediation` stays the check's general advice.
+ */
+export interface Fix {
+  text: string;
+  /** Commands to run in order; empty when the fix is manual. */
+  commands: string[];
+  kind: FixKind;
+}
+
 /** What a check's evaluate function returns: a verdict on one resource (and subject). */
 export interface CheckResult {
   checkId: string;
@@ -68,6 +89,8 @@ export interface CheckResult {
   evidence: Record<string, unknown>;
   /** For ERROR results: what could not be observed. */
   cause?: ObservationError;
+  /** For FAIL (and ERROR) results: the fix for this finding. */
+  fix?: Fix;
 }
 
 export interface MuteApplied {
@@ -86,6 +109,8 @@ export interface Finding {
   evidence: Record<string, unknown>;
   remediation: string;
   references: string[];
+  /** The fix for this finding (FAIL, ERROR, MUTED); absent on PASS. */
+  fix?: Fix;
   change?: Change;
 }
 

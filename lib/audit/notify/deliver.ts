@@ -3,8 +3,8 @@
  * it is not sent again. A failed send is returned, not thrown: the run is already
  * recorded, and the next run retries the alert.
  */
-import type { Notification } from "../findings/alerts.js";
-import { markNotified } from "../store/record.js";
+import type { Notification } from "../compare/alerts.js";
+import { markNotified } from "../record.js";
 import type { Store } from "../store/types.js";
 import { type Digest, digestFromNotification } from "./digest.js";
 import type { Notifier } from "./notifier.js";

@@ -3,7 +3,7 @@
  * email text, SNS JSON, Slack). It travels through SNS as JSON to the Slack Lambda, so
  * it carries everything the formatters need and nothing secret.
  */
-import type { AlertItem, AlertKind, Notification } from "../findings/alerts.js";
+import type { AlertItem, AlertKind, Notification } from "../compare/alerts.js";
 import { type Outcome, SEVERITIES, type Severity, type Status, severityRank } from "../findings/model.js";
 
 export interface Digest {

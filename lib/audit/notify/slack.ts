@@ -4,7 +4,7 @@
  * carries the auditor's digests and also its own CloudWatch alarms.
  */
 import { z } from "zod";
-import type { AlertItem } from "../findings/alerts.js";
+import type { AlertItem } from "../compare/alerts.js";
 import { SEVERITIES, STATUSES } from "../findings/model.js";
 import { ALERT_KINDS, type Digest, kindLabel, resourceLine } from "./digest.js";
 

@@ -6,7 +6,7 @@
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient, PutCommand, QueryCommand, type QueryCommandInput, UpdateCommand } from "@aws-sdk/lib-dynamodb";
-import { type FindingState, openStates } from "../findings/changes.js";
+import { type FindingState, openStates } from "../compare/changes.js";
 import type { Finding } from "../findings/model.js";
 import { type BatchOptions, batchDelete, batchPut } from "./batch.js";
 import { GENESIS_HASH, plain, runHash } from "./canonical.js";

@@ -1,7 +1,7 @@
+export { markNotified, type RecordedRun, type RecordOptions, recordRun } from "../record.js";
 export { canonicalJson, GENESIS_HASH, runHash } from "./canonical.js";
 export { type BrokenLink, type ChainReport, verifyChain } from "./chain.js";
 export { ChainConflictError, NoStoreError, RunNotFoundError, StoreError, StoreSpecError } from "./errors.js";
 export { createTableInput, TTL_ATTRIBUTE } from "./keys.js";
 export { DEFAULT_LOCAL_DIR, ensureTable, type OpenStoreOptions, openStore, parseStoreSpec } from "./open.js";
-export { markNotified, type RecordedRun, type RecordOptions, recordRun } from "./record.js";
 export type { ChainHead, HistoryRow, NotifiedMark, Store, StoredRun, TimeRange } from "./types.js";

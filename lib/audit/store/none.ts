@@ -2,7 +2,7 @@
  * `--store none`: nothing is remembered, so every finding is `new` and every FAIL at the
  * threshold alerts. Reads fail with NoStoreError.
  */
-import type { FindingState } from "../findings/changes.js";
+import type { FindingState } from "../compare/changes.js";
 import type { Finding } from "../findings/model.js";
 import { GENESIS_HASH, plain, runHash } from "./canonical.js";
 import { NoStoreError } from "./errors.js";

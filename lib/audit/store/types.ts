@@ -1,4 +1,4 @@
-import type { FindingState, NotifiedChange } from "../findings/changes.js";
+import type { FindingState, NotifiedChange } from "../compare/changes.js";
 import type { Finding, RunSummary } from "../findings/model.js";
 
 /** A run as recorded: its summary plus its place in the hash chain. */

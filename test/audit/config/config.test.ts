@@ -247,17 +247,17 @@ describe("a malformed value", () => {
     [
       "an unknown check id in a mute",
       (c: Data) => (c.mutes[0].check = "sg-open-world"),
-      "mutes[0].check: expected a check id of CHECKS.md, such as sg-unapproved-cidr",
+      "mutes[0].check: expected a check id of docs/checks.md, such as sg-unapproved-cidr",
     ],
     [
       "an unknown check id in disabled",
       (c: Data) => (c.checks.disabled = ["rds-iam-auth"]),
-      "checks.disabled[0]: expected a check id of CHECKS.md, such as sg-unapproved-cidr",
+      "checks.disabled[0]: expected a check id of docs/checks.md, such as sg-unapproved-cidr",
     ],
     [
       "an unknown check id in severity",
       (c: Data) => (c.checks.severity = { "rds-logs": "low" }),
-      "checks.severity: unknown key rds-logs: expected a check id of CHECKS.md, such as sg-unapproved-cidr",
+      "checks.severity: unknown key rds-logs: expected a check id of docs/checks.md, such as sg-unapproved-cidr",
     ],
     [
       "an unknown severity",

@@ -1,4 +1,4 @@
-import type { AlertItem, Notification } from "../../../lib/audit/findings/alerts.js";
+import type { AlertItem, Notification } from "../../../lib/audit/compare/alerts.js";
 
 export function item(over: Partial<AlertItem> & { findingId: string }): AlertItem {
   return {

@@ -4,12 +4,12 @@ import { join } from "node:path";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { afterEach, describe, expect, it } from "vitest";
+import { recordRun } from "../../../lib/audit/record.js";
 import { verifyChain } from "../../../lib/audit/store/chain.js";
 import { DynamoStore, items } from "../../../lib/audit/store/dynamo-store.js";
 import { ChainConflictError, RunNotFoundError, StoreSpecError } from "../../../lib/audit/store/errors.js";
 import { findingSk, findingsPk, runSk, statePk, stateShard } from "../../../lib/audit/store/keys.js";
 import { openStore, parseStoreSpec } from "../../../lib/audit/store/open.js";
-import { recordRun } from "../../../lib/audit/store/record.js";
 import type { Store } from "../../../lib/audit/store/types.js";
 import { finding, memoryStore, POLICY, result, TABLE } from "./helpers.js";
 

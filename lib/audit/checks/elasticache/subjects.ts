@@ -1,5 +1,5 @@
 /** The cache backends the ElastiCache checks look at, and the settings they share. */
-import type { Backend } from "../../inventory/scope.js";
+import type { Backend } from "../../scope/index.js";
 import type { AuditContext } from "../types.js";
 
 export type CacheBackend = Extract<Backend, { kind: "replication-group" | "cache-cluster" | "serverless-cache" }>;

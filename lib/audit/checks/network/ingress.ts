@@ -4,8 +4,8 @@
  * and shared by the four network checks.
  */
 import type { ObservationError } from "../../findings/model.js";
-import type { Backend, ScopedSecurityGroup } from "../../inventory/scope.js";
 import { observedEntry, type WireSecurityGroup } from "../../inventory/types.js";
+import type { Backend, ScopedSecurityGroup } from "../../scope/index.js";
 
 type Permission = NonNullable<WireSecurityGroup["IpPermissions"]>[number];
 

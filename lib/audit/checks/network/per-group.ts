@@ -1,5 +1,5 @@
 import type { CheckResult } from "../../findings/model.js";
-import type { ScopedSecurityGroup } from "../../inventory/scope.js";
+import type { ScopedSecurityGroup } from "../../scope/index.js";
 import type { CheckId } from "../ids.js";
 import { pass, unobserved } from "../results.js";
 import type { AuditContext } from "../types.js";

@@ -1,6 +1,6 @@
-import { privilegesBesidesPublic, superuserPath } from "../../probes/postgres/access.js";
 import { fail, pass, unobserved } from "../results.js";
 import type { Check } from "../types.js";
+import { privilegesBesidesPublic, superuserPath } from "./access/role-graph.js";
 import { eachDatabase, tableMissing } from "./targets.js";
 
 const TABLE_WRITES = new Set(["INSERT", "UPDATE", "DELETE", "TRUNCATE", "TRIGGER", "MAINTAIN"]);

@@ -1,7 +1,7 @@
 import type { CheckResult } from "../../findings/model.js";
-import { type ObjectAccess, privilegesBesidesPublic } from "../../probes/postgres/access.js";
 import { fail, pass } from "../results.js";
 import type { Check } from "../types.js";
+import { type ObjectAccess, privilegesBesidesPublic } from "./access/role-graph.js";
 import { allowedEverything, eachTable, listing } from "./targets.js";
 
 /** CHECKS.md's sequence rule: INSERT on the table allows USAGE and SELECT on its sequences. */

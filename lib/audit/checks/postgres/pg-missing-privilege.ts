@@ -1,7 +1,7 @@
 import type { CheckResult } from "../../findings/model.js";
-import { tablePrivileges } from "../../probes/postgres/access.js";
 import { fail, pass } from "../results.js";
 import type { Check } from "../types.js";
+import { tablePrivileges } from "./access/role-graph.js";
 import { eachTable, listing } from "./targets.js";
 
 export const pgMissingPrivilege: Check = {

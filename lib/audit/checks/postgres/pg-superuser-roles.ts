@@ -1,7 +1,7 @@
 import type { CheckResult } from "../../findings/model.js";
-import { superuserPath } from "../../probes/postgres/access.js";
 import { fail, pass } from "../results.js";
 import type { Check } from "../types.js";
+import { superuserPath } from "./access/role-graph.js";
 import { eachDatabase, isPlatformRole } from "./targets.js";
 
 export const pgSuperuserRoles: Check = {

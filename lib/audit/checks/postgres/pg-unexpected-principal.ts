@@ -1,6 +1,6 @@
-import { privilegesBesidesPublic } from "../../probes/postgres/access.js";
 import { fail, pass } from "../results.js";
 import type { Check } from "../types.js";
+import { privilegesBesidesPublic } from "./access/role-graph.js";
 import { eachTable, inPolicy, isPlatformRole, listing } from "./targets.js";
 
 export const pgUnexpectedPrincipal: Check = {

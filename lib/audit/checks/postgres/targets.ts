@@ -5,11 +5,11 @@
  */
 import type { PostgresTarget } from "../../config/schema.js";
 import type { CheckResult, ObservationError, ResourceRef } from "../../findings/model.js";
-import { computeAccess, RoleGraph, type TableAccess } from "../../probes/postgres/access.js";
 import type { PgCatalog, PgRole, PgSchema, PgTable } from "../../probes/postgres/types.js";
 import type { CheckId } from "../ids.js";
 import { unobserved } from "../results.js";
 import type { AuditContext } from "../types.js";
+import { computeAccess, RoleGraph, type TableAccess } from "./access/role-graph.js";
 
 export interface Policy {
   owner: string;

@@ -1,7 +1,7 @@
 /** Which RDS resources each RDS check looks at, and their effective parameters. */
 import type { CheckResult, ObservationError } from "../../findings/model.js";
-import type { Backend } from "../../inventory/scope.js";
 import { observedEntry, type WireDBCluster, type WireDBInstance } from "../../inventory/types.js";
+import type { Backend } from "../../scope/index.js";
 import type { CheckId } from "../ids.js";
 import { unobserved } from "../results.js";
 import type { AuditContext } from "../types.js";

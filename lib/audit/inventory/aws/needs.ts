@@ -4,7 +4,7 @@
  * secrets the config names. Collecting only these keeps calls proportional to the scope.
  */
 import type { Config } from "../../config/schema.js";
-import { resolveScope } from "../scope.js";
+import { resolveScope } from "../../scope/index.js";
 import type { InventoryPartition, WireSecurityGroup } from "../types.js";
 
 export interface PartitionNeeds {

@@ -2,9 +2,9 @@ import { describe, expect, it } from "vitest";
 import { postgresChecks } from "../../../../lib/audit/checks/postgres/index.js";
 import type { AuditContext } from "../../../../lib/audit/checks/types.js";
 import type { Config, PostgresTarget } from "../../../../lib/audit/config/schema.js";
-import type { Scope } from "../../../../lib/audit/inventory/scope.js";
 import type { Inventory } from "../../../../lib/audit/inventory/types.js";
 import type { PgCatalog, PgRole, PostgresObservation } from "../../../../lib/audit/probes/postgres/types.js";
+import type { Scope } from "../../../../lib/audit/scope/index.js";
 
 const target: PostgresTarget = {
   name: "queue-db",

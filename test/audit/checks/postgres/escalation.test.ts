@@ -9,9 +9,9 @@ import { pgUnexpectedPrincipal } from "../../../../lib/audit/checks/postgres/pg-
 import type { AuditContext } from "../../../../lib/audit/checks/types.js";
 import type { Config } from "../../../../lib/audit/config/schema.js";
 import type { CheckResult } from "../../../../lib/audit/findings/model.js";
-import type { Scope } from "../../../../lib/audit/inventory/scope.js";
 import type { Inventory } from "../../../../lib/audit/inventory/types.js";
 import { probePostgres } from "../../../../lib/audit/probes/postgres/index.js";
+import type { Scope } from "../../../../lib/audit/scope/index.js";
 import { createPgFixture, type PgFixture } from "../../../support/pgFixture.js";
 import {
   adminClient,

@@ -4,8 +4,8 @@ import { redisChecks } from "../../../../lib/audit/checks/redis/index.js";
 import type { AuditContext } from "../../../../lib/audit/checks/types.js";
 import { type ConfigInput, configSchema } from "../../../../lib/audit/config/schema.js";
 import type { CheckResult } from "../../../../lib/audit/findings/model.js";
-import type { Scope } from "../../../../lib/audit/inventory/scope.js";
 import type { RedisObservation } from "../../../../lib/audit/probes/redis/types.js";
+import type { Scope } from "../../../../lib/audit/scope/index.js";
 
 type TargetInput = NonNullable<ConfigInput["redis"]>[number];
 

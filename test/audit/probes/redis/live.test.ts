@@ -12,9 +12,9 @@ import { redisChecks } from "../../../../lib/audit/checks/redis/index.js";
 import type { AuditContext } from "../../../../lib/audit/checks/types.js";
 import { type ConfigInput, configSchema } from "../../../../lib/audit/config/schema.js";
 import type { CheckResult } from "../../../../lib/audit/findings/model.js";
-import type { Scope } from "../../../../lib/audit/inventory/scope.js";
 import { probeRedis } from "../../../../lib/audit/probes/redis/index.js";
 import type { RedisObservation } from "../../../../lib/audit/probes/redis/types.js";
+import type { Scope } from "../../../../lib/audit/scope/index.js";
 import { freePort, makeTlsFiles, type RedisServer, removeDir, startRedis, type TlsFiles, tempDir } from "../../../support/redis.js";
 import { commandUnavailable, skipWithout } from "../../../support/services.js";
 

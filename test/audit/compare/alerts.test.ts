@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { type AlertPolicy, type Notification, notifiedUpdate, planAlerts } from "../../../lib/audit/findings/alerts.js";
-import { classifyRun, type FindingState } from "../../../lib/audit/findings/changes.js";
+import { type AlertPolicy, type Notification, notifiedUpdate, planAlerts } from "../../../lib/audit/compare/alerts.js";
+import { classifyRun, type FindingState } from "../../../lib/audit/compare/changes.js";
 import { emptyCounts, type Finding, outcomeOf, type Severity, type Status } from "../../../lib/audit/findings/model.js";
 
 const POLICY: AlertPolicy = { minSeverity: "high", remindAfterHours: 24, notifyResolved: true };

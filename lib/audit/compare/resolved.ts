@@ -1,7 +1,7 @@
 import type { CheckId } from "../checks/ids.js";
 import { checkMeta } from "../checks/registry.js";
+import type { Finding } from "../findings/model.js";
 import type { FindingState } from "./changes.js";
-import type { Finding } from "./model.js";
 
 /**
  * A violation that a complete run no longer found (the rule was removed, the grant revoked,

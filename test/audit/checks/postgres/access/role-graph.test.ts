@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { computeAccess, RoleGraph, superuserPath } from "../../../../lib/audit/probes/postgres/access.js";
-import type { PgAclItem, PgCatalog, PgMembership, PgRole, PgTable } from "../../../../lib/audit/probes/postgres/types.js";
+import { computeAccess, RoleGraph, superuserPath } from "../../../../../lib/audit/checks/postgres/access/role-graph.js";
+import type { PgAclItem, PgCatalog, PgMembership, PgRole, PgTable } from "../../../../../lib/audit/probes/postgres/types.js";
 
 let nextOid = 20000;
 const ids = new Map<string, number>();

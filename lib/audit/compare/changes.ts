@@ -19,7 +19,7 @@
  *   does any run close the finding of a check it did not evaluate (`evaluated`, e.g. a
  *   check disabled in config): the resource may be as bad as ever.
  */
-import type { Change, Finding, Outcome, ResourceRef, Severity, Status } from "./model.js";
+import type { Change, Finding, Outcome, ResourceRef, Severity, Status } from "../findings/model.js";
 
 /** What has been told about a finding id. `incomplete` alerts are about the run, not a finding. */
 export type NotifiedChange = "new" | "regressed" | "reminder" | "resolved";

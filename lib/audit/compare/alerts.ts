@@ -10,8 +10,9 @@
  * - Every ERROR finding when the run is `incomplete`, which always alerts.
  * Nothing else: an open violation that was told and is not yet due a reminder is silent.
  */
+
+import { atLeast, type Finding, type ResourceRef, type RunSummary, type Severity, severityRank } from "../findings/model.js";
 import { type FindingState, type NotifiedChange, resolvedEpisode } from "./changes.js";
-import { atLeast, type Finding, type ResourceRef, type RunSummary, type Severity, severityRank } from "./model.js";
 
 export type AlertKind = NotifiedChange | "error";
 

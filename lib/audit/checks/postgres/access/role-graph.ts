@@ -18,8 +18,8 @@
  * - PUBLIC's privileges belong to everyone; column grants give the privilege on those columns;
  * - pg_read_all_data / pg_write_all_data (14+) and pg_maintain (17+) act on every table.
  */
-import type { PgAclItem, PgCatalog, PgRole, PgSequence, PgTable } from "./types.js";
-import { PUBLIC_OID } from "./types.js";
+import type { PgAclItem, PgCatalog, PgRole, PgSequence, PgTable } from "../../../probes/postgres/types.js";
+import { PUBLIC_OID } from "../../../probes/postgres/types.js";
 
 export const TABLE_PRIVILEGES_BEFORE_17 = ["SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE", "REFERENCES", "TRIGGER"] as const;
 export const SEQUENCE_PRIVILEGES = ["USAGE", "SELECT", "UPDATE"] as const;

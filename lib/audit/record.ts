@@ -9,14 +9,15 @@
  * two overlapping runs must both keep their evidence, and the loser's changes are only
  * right against the winner's states.
  */
-import type { Config } from "../config/schema.js";
-import { type Notification, notifiedUpdate, planAlerts } from "../findings/alerts.js";
-import { classifyRun, type FindingState } from "../findings/changes.js";
-import { countByStatus, sortFindings } from "../findings/finalize.js";
-import type { AuditResult } from "../findings/model.js";
-import { resolvedFinding } from "../findings/resolved.js";
-import { ChainConflictError } from "./errors.js";
-import type { NotifiedMark, Store, StoredRun, WriteStats } from "./types.js";
+
+import { type Notification, notifiedUpdate, planAlerts } from "./compare/alerts.js";
+import { classifyRun, type FindingState } from "./compare/changes.js";
+import { resolvedFinding } from "./compare/resolved.js";
+import type { Config } from "./config/schema.js";
+import { countByStatus, sortFindings } from "./findings/finalize.js";
+import type { AuditResult } from "./findings/model.js";
+import { ChainConflictError } from "./store/errors.js";
+import type { NotifiedMark, Store, StoredRun, WriteStats } from "./store/types.js";
 
 export interface RecordOptions {
   /** `partial` for a targeted re-audit of some resources: absent findings are not closed. */

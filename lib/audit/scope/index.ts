@@ -18,7 +18,7 @@ import {
   type WireReplicationGroup,
   type WireSecurityGroup,
   type WireServerlessCache,
-} from "./types.js";
+} from "../inventory/types.js";
 
 export type BackendKind = "rds-instance" | "rds-cluster" | "replication-group" | "cache-cluster" | "serverless-cache";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { classifyRun, type FindingState } from "../../../lib/audit/findings/changes.js";
+import { classifyRun, type FindingState } from "../../../lib/audit/compare/changes.js";
 import type { Finding, Outcome, Status } from "../../../lib/audit/findings/model.js";
 
 function f(id: string, status: Status, over: Partial<Finding> = {}): Finding {
