@@ -2,7 +2,11 @@
  * Evaluate-and-record step: read the collected partitions and probe observations, turn
  * failure markers into observations with errors, evaluate, record the run in DynamoDB
  * (changes classified against the stored state), publish the alert, and emit the run's
- * metrics.
+ * metrics. Recording and delivery are `recordRun`'s, shared with the CLI: a publish that
+ * fails does not fail the function (the run is recorded; throwing would read as "no
+ * evidence" and a retry would record the run twice). It is logged as an error and counted
+ * in the AlertsUndelivered metric, which an alarm watches; the alert stays due, so the next
+ * run sends it.
  */
 
 import { Logger } from "@aws-lambda-powertools/logger";
@@ -12,9 +16,8 @@ import { SNSClient } from "@aws-sdk/client-sns";
 import type { Observations } from "../lib/audit/checks/types.js";
 import { auditResult, evaluate, evaluatedCheckIds } from "../lib/audit/engine.js";
 import { type AuditResult, SEVERITIES } from "../lib/audit/findings/model.js";
-import { digestFromNotification } from "../lib/audit/notify/digest.js";
-import { publishDigest } from "../lib/audit/notify/sns.js";
-import { markNotified, recordRun } from "../lib/audit/record.js";
+import { notifierFromSpec } from "../lib/audit/notify/notifier.js";
+import { type Delivery, recordRun } from "../lib/audit/record.js";
 import { DynamoStore } from "../lib/audit/store/dynamo-store.js";
 import { getArtifact, getPartition } from "./support/artifacts.js";
 import { deployedConfig } from "./support/config.js";
@@ -66,17 +69,15 @@ export async function handler(event: unknown): Promise<EvaluateOutput> {
   const findings = evaluate({ config, inventory: { partitions }, observations, now: startedAt });
   const result = auditResult(findings, startedAt, new Date());
   const store = new DynamoStore(dynamodb, table, { description: `dynamodb:${table}` });
-  const recorded = await recordRun(store, result, config, new Date(), { evaluatedChecks: evaluatedCheckIds(config) });
-
-  let notified = 0;
-  if (recorded.notification) {
-    await publishDigest(sns, topicArn, digestFromNotification(recorded.notification));
-    // Only after a successful publish: a failed one is retried by the next run.
-    await markNotified(store, recorded.notification, new Date());
-    notified = recorded.notification.items.length;
+  const notifier = notifierFromSpec(`sns:${topicArn}`, { sns });
+  const recorded = await recordRun(store, result, config, new Date(), { evaluatedChecks: evaluatedCheckIds(config), notifier });
+  const { delivery } = recorded;
+  const notified = delivery?.delivered ? delivery.digest.items.length : 0;
+  if (delivery?.error) {
+    logger.error("alert not delivered; the next run retries it", { runId: recorded.result.run.id, topicArn, error: delivery.error });
   }
 
-  emitMetrics(recorded.result);
+  emitMetrics(recorded.result, delivery);
   const { run } = recorded.result;
   logger.info("run recorded", {
     runId: run.id,
@@ -87,10 +88,15 @@ export async function handler(event: unknown): Promise<EvaluateOutput> {
     notified,
     seq: recorded.stored.seq,
   });
-  return { runId: run.id, outcome: run.outcome, counts: run.counts, notified };
+  return { runId: run.id, outcome: run.outcome, counts: run.counts, notified, delivery: deliveryOutcome(delivery) };
 }
 
-function emitMetrics(result: AuditResult): void {
+function deliveryOutcome(delivery: Delivery | undefined): EvaluateOutput["delivery"] {
+  if (!delivery) return "nothing-to-send";
+  return delivery.delivered ? "sent" : "failed";
+}
+
+function emitMetrics(result: AuditResult, delivery: Delivery | undefined): void {
   const failing = result.findings.filter((f) => f.status === "FAIL");
   for (const severity of SEVERITIES) {
     const single = metrics.singleMetric();
@@ -99,6 +105,7 @@ function emitMetrics(result: AuditResult): void {
   }
   metrics.addMetric(TELEMETRY.metrics.violationsOpen, MetricUnit.Count, failing.length);
   metrics.addMetric(TELEMETRY.metrics.auditErrors, MetricUnit.Count, result.run.counts.ERROR);
+  metrics.addMetric(TELEMETRY.metrics.alertsUndelivered, MetricUnit.Count, delivery && !delivery.delivered ? 1 : 0);
   // Last: the missing-run alarm must only see runs whose evidence was recorded.
   metrics.addMetric(TELEMETRY.metrics.runsCompleted, MetricUnit.Count, 1);
   metrics.publishStoredMetrics();

@@ -31,6 +31,8 @@ export const TELEMETRY = {
     failingFindings: "FailingFindings",
     /** ERROR findings of the run: what could not be observed. */
     auditErrors: "AuditErrors",
+    /** 1 when the run's alert could not be sent (it stays due: the next run retries it); an alarm watches it. */
+    alertsUndelivered: "AlertsUndelivered",
   },
 } as const;
 
@@ -97,7 +99,10 @@ export interface EvaluateOutput {
   runId: string;
   outcome: string;
   counts: Record<string, number>;
+  /** Alert items delivered by this run; 0 when there was nothing to tell or the send failed. */
   notified: number;
+  /** What became of the run's alert: `failed` means recorded but not sent (retried by the next run). */
+  delivery: "sent" | "failed" | "nothing-to-send";
 }
 
 export function isBranchFailure(value: unknown): value is BranchFailure {

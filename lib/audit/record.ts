@@ -1,8 +1,13 @@
 /**
- * What the audit command (and the evaluate-and-record Lambda) calls after evaluation:
- * classify changes against the stored state, plan the alert, and record the run.
- * Delivery is the caller's: send `notification`, then `markNotified` — only after a
- * successful send, so a failed publish is retried by the next run.
+ * What every caller runs after evaluation — the audit command, the demo and the
+ * evaluate-and-record Lambda alike: classify changes against the stored state, plan the
+ * alert, record the run, then deliver the alert through the caller's notifier and mark it
+ * notified — only after a successful send, so a failed send is retried by the next run.
+ *
+ * A failed delivery does not throw: the evidence is already recorded, and throwing would
+ * make the run look unrecorded (or be retried into a second run). It comes back in
+ * `delivery.error`; the CLI prints it, the Lambda logs it and counts it in a metric that
+ * an alarm watches.
  *
  * When another writer takes the chain position first (ChainConflictError), the states
  * are reloaded and the run classified and appended again after the winner, a few times:
@@ -16,6 +21,8 @@ import { resolvedFinding } from "./compare/resolved.js";
 import type { Config } from "./config/schema.js";
 import { countByStatus, sortFindings } from "./findings/finalize.js";
 import type { AuditResult } from "./findings/model.js";
+import { type Digest, digestFromNotification } from "./notify/digest.js";
+import type { Notifier } from "./notify/notifier.js";
 import { ChainConflictError } from "./store/errors.js";
 import type { NotifiedMark, Store, StoredRun, WriteStats } from "./store/types.js";
 
@@ -31,6 +38,26 @@ export interface RecordOptions {
   conflictAttempts?: number;
   /** Waits between conflicting attempts (tests pass a no-op). */
   sleep?: (ms: number) => Promise<void>;
+  /**
+   * Where the alert goes. Without one nothing is sent and nothing marked: the alert stays
+   * due (the `none` notifier says the same explicitly).
+   */
+  notifier?: Notifier;
+  /**
+   * Called once the run is recorded and before the alert is sent: the CLI writes its
+   * result here, so the evidence is out even when a send hangs or fails.
+   */
+  onRecorded?: (recorded: RecordedRun) => void | Promise<void>;
+  /** The delivery time written to the finding states; default: the clock at the send. */
+  deliveredAt?: () => Date;
+}
+
+export interface Delivery {
+  digest: Digest;
+  /** True only when the notifier sent it and the findings were marked notified. */
+  delivered: boolean;
+  /** Why the send failed (already free of webhook URLs); the next run retries the alert. */
+  error?: Error;
 }
 
 const CONFLICT_ATTEMPTS = 3;
@@ -46,12 +73,32 @@ export interface RecordedRun {
   stored: StoredRun & { stats: WriteStats };
 }
 
+export interface RecordedAndDelivered extends RecordedRun {
+  /** Undefined when the run had nothing to tell; else what became of the alert. */
+  delivery: Delivery | undefined;
+}
+
 export async function recordRun(
   store: Store,
   result: AuditResult,
   config: Pick<Config, "notifications" | "retentionDays">,
   now: Date,
   opts: RecordOptions = {},
+): Promise<RecordedAndDelivered> {
+  const recorded = await recordWithRetries(store, result, config, now, opts);
+  await opts.onRecorded?.(recorded);
+  const delivery = opts.notifier
+    ? await deliverNotification(store, opts.notifier, recorded.notification, opts.deliveredAt)
+    : recorded.notification && { digest: digestFromNotification(recorded.notification), delivered: false };
+  return { ...recorded, delivery };
+}
+
+async function recordWithRetries(
+  store: Store,
+  result: AuditResult,
+  config: Pick<Config, "notifications" | "retentionDays">,
+  now: Date,
+  opts: RecordOptions,
 ): Promise<RecordedRun> {
   const attempts = Math.max(1, opts.conflictAttempts ?? CONFLICT_ATTEMPTS);
   const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((ok) => setTimeout(ok, ms)));
@@ -101,6 +148,28 @@ async function recordOnce(
     scope: opts.scope,
   });
   return { result: recorded, notification, departed: changes.departed, stored };
+}
+
+/**
+ * Sends a run's notification and, only once it was delivered, marks it in the store so it
+ * is not sent again. A failed send is returned, not thrown.
+ */
+export async function deliverNotification(
+  store: Store,
+  notifier: Notifier,
+  notification: Notification | undefined,
+  clock: () => Date = () => new Date(),
+): Promise<Delivery | undefined> {
+  if (!notification) return undefined;
+  const digest = digestFromNotification(notification);
+  if (!notifier.delivers) return { digest, delivered: false };
+  try {
+    await notifier.send(digest);
+  } catch (err) {
+    return { digest, delivered: false, error: err instanceof Error ? err : new Error(String(err)) };
+  }
+  await markNotified(store, notification, clock());
+  return { digest, delivered: true };
 }
 
 /** Records that `notification` was delivered at `deliveredAt`, so it is not sent again. */

@@ -3,10 +3,11 @@ import { loadConfig } from "../audit/config/load.js";
 import type { Config } from "../audit/config/schema.js";
 import { evaluatedCheckIds } from "../audit/engine.js";
 import { type AuditResult, atLeast, SEVERITIES, type Severity } from "../audit/findings/model.js";
-import { deliverNotification, type Notifier, NotifySpecError, notifierFromSpec } from "../audit/notify/index.js";
+import { type Notifier, NotifySpecError, notifierFromSpec } from "../audit/notify/index.js";
+import { recordRun } from "../audit/record.js";
 import { AUDIT_FORMATS, type AuditFormat, type RenderContext, renderResult } from "../audit/report/index.js";
 import { type AuditSources, runAudit } from "../audit/run.js";
-import { openStore, recordRun, type Store } from "../audit/store/index.js";
+import { openStore, type Store } from "../audit/store/index.js";
 import { EXIT, UsageError } from "./errors.js";
 import { openForCommand } from "./history.js";
 import { chainStatus } from "./history-html.js";
@@ -86,15 +87,21 @@ export async function auditCommand(options: AuditOptions, deps: AuditCommandDeps
       onProgress: progress,
     });
     const clock = now ?? new Date();
-    const recorded = await recordRun(store, result, config, clock, { evaluatedChecks: evaluatedCheckIds(config) });
-    if (store.persistent) progress(`recorded run ${recorded.result.run.id} in ${store.description}`);
-    const context: RenderContext = {
-      config,
-      now: clock,
-      ...(options.format === "html" ? await historyContext(store, clock) : {}),
-    };
-    writeOutput(renderResult(recorded.result, options.format, context), options.out);
-    const delivery = await deliverNotification(store, notifier, recorded.notification);
+    const recorded = await recordRun(store, result, config, clock, {
+      evaluatedChecks: evaluatedCheckIds(config),
+      notifier,
+      // The result is written before the alert is sent: a send that hangs or fails must not hold back the evidence.
+      onRecorded: async (run) => {
+        if (store.persistent) progress(`recorded run ${run.result.run.id} in ${store.description}`);
+        const context: RenderContext = {
+          config,
+          now: clock,
+          ...(options.format === "html" ? await historyContext(store, clock) : {}),
+        };
+        writeOutput(renderResult(run.result, options.format, context), options.out);
+      },
+    });
+    const { delivery } = recorded;
     if (delivery?.error) {
       progress(`the alert to ${notifier.description} was not delivered (${delivery.error.message}); the next run retries it`);
     } else if (delivery?.delivered) {

@@ -15,13 +15,14 @@ import type { Config } from "../audit/config/schema.js";
 import { evaluatedCheckIds } from "../audit/engine.js";
 import type { AuditResult } from "../audit/findings/model.js";
 import { readOfflineInventory } from "../audit/inventory/offline.js";
-import { type Digest, deliverNotification, digestText, type Notifier } from "../audit/notify/index.js";
+import { type Digest, digestText, type Notifier } from "../audit/notify/index.js";
 import { probePostgres } from "../audit/probes/postgres/index.js";
 import { probeRedis } from "../audit/probes/redis/index.js";
+import { recordRun } from "../audit/record.js";
 import { renderHtmlReport } from "../audit/report/html.js";
 import { renderTable } from "../audit/report/table.js";
 import { runAudit } from "../audit/run.js";
-import { openStore, recordRun, type Store, verifyChain } from "../audit/store/index.js";
+import { openStore, type Store, verifyChain } from "../audit/store/index.js";
 import { startEmbeddedPg } from "./embedded-postgres.js";
 import { applyDatabaseFixes, DEMO_DATABASE, DEMO_PASSWORD_ENV, FIXES, MISTAKES, seedQueueDatabase } from "./queue-database.js";
 import { redisServerAvailable, startDemoRedis } from "./redis.js";
@@ -143,11 +144,15 @@ async function auditOnce(config: Config, inventoryDir: string, store: Store, not
     },
     onProgress: options.progress,
   });
-  const recorded = await recordRun(store, result, config, new Date(), { evaluatedChecks: evaluatedCheckIds(config) });
-  options.out(renderTable(recorded.result));
-  options.out(heading("Alerts this run would send (SNS email / Slack)"));
-  const delivery = await deliverNotification(store, notifier, recorded.notification);
-  if (!delivery) options.out("Nothing to alert: no new, returning or resolved violation at or above high severity.\n");
+  const recorded = await recordRun(store, result, config, new Date(), {
+    evaluatedChecks: evaluatedCheckIds(config),
+    notifier,
+    onRecorded: (run) => {
+      options.out(renderTable(run.result));
+      options.out(heading("Alerts this run would send (SNS email / Slack)"));
+    },
+  });
+  if (!recorded.delivery) options.out("Nothing to alert: no new, returning or resolved violation at or above high severity.\n");
   return recorded.result;
 }
 

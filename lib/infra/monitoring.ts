@@ -88,6 +88,17 @@ export class Monitoring extends Construct {
         }),
       );
     }
+    add(
+      new Alarm(this, "AlertUndelivered", {
+        alarmDescription:
+          "A run was recorded but its alert could not be published (see the evaluate function's log). The next run retries it.",
+        metric: auditorMetric(TELEMETRY.metrics.alertsUndelivered, "Sum", Duration.minutes(5)),
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      }),
+    );
     const window = missingRunWindow(props.runPeriod);
     add(
       new Alarm(this, "RunMissing", {

@@ -1,4 +1,3 @@
-export { type Delivery, deliverNotification } from "./deliver.js";
 export { type Digest, digestFromNotification, digestText, subjectLine } from "./digest.js";
 export { type Notifier, NotifySpecError, notifierFromSpec } from "./notifier.js";
 export { DigestParseError, digestsFromSnsEvent, parseDigestMessage, type SlackMessage, slackMessageFromDigest } from "./slack.js";

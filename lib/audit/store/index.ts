@@ -1,4 +1,3 @@
-export { markNotified, type RecordedRun, type RecordOptions, recordRun } from "../record.js";
 export { canonicalJson, GENESIS_HASH, runHash } from "./canonical.js";
 export { type BrokenLink, type ChainReport, verifyChain } from "./chain.js";
 export { ChainConflictError, NoStoreError, RunNotFoundError, StoreError, StoreSpecError } from "./errors.js";

@@ -8,7 +8,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Command } from "commander";
 import { afterAll, describe, expect, it } from "vitest";
-import { deliverNotification } from "../../../lib/audit/notify/deliver.js";
 import { notifierFromSpec } from "../../../lib/audit/notify/notifier.js";
 import { recordRun } from "../../../lib/audit/record.js";
 import { openStore } from "../../../lib/audit/store/open.js";
@@ -36,14 +35,11 @@ async function audit(runId: string, at: string, findings: ReturnType<typeof find
   const store = await openStore(spec);
   const printed: string[] = [];
   try {
-    const recorded = await recordRun(store, result(runId, at, findings), POLICY, new Date(at));
-    const delivery = await deliverNotification(
-      store,
-      notifierFromSpec("stdout", { write: (t) => void printed.push(t) }),
-      recorded.notification,
-      () => new Date(at),
-    );
-    return { recorded, delivery, printed: printed.join("") };
+    const recorded = await recordRun(store, result(runId, at, findings), POLICY, new Date(at), {
+      notifier: notifierFromSpec("stdout", { write: (t) => void printed.push(t) }),
+      deliveredAt: () => new Date(at),
+    });
+    return { recorded, delivery: recorded.delivery, printed: printed.join("") };
   } finally {
     await store.close();
   }
