@@ -3,16 +3,16 @@ import { loadConfig } from "../audit/config/load.js";
 import type { Config } from "../audit/config/schema.js";
 import { evaluatedCheckIds } from "../audit/engine.js";
 import { type AuditResult, atLeast, SEVERITIES, type Severity } from "../audit/findings/model.js";
-import { type Notifier, NotifySpecError, notifierFromSpec } from "../audit/notify/index.js";
+import { type Notifier, notifierFromSpec } from "../audit/notify/index.js";
 import { recordRun } from "../audit/record.js";
 import { AUDIT_FORMATS, type AuditFormat, type RenderContext, renderResult } from "../audit/report/index.js";
 import { type AuditSources, runAudit } from "../audit/run.js";
-import { openStore, type Store } from "../audit/store/index.js";
+import type { Store } from "../audit/store/index.js";
 import { EXIT, UsageError } from "./errors.js";
-import { openForCommand } from "./history.js";
 import { chainStatus } from "./history-html.js";
 import { progress, writeOutput } from "./output.js";
 import { defaultSources } from "./sources.js";
+import { type StoreOpener, withStore } from "./store.js";
 
 export interface AuditOptions {
   config: string;
@@ -47,7 +47,7 @@ export function exitCodeFor(result: AuditResult, failOn: Severity): number {
 
 export interface AuditCommandDeps {
   sources?: (config: Config, options: AuditOptions) => AuditSources;
-  openStore?: (spec: string) => Promise<Store>;
+  openStore?: StoreOpener;
   notifier?: (spec: string, write: (text: string) => void) => Notifier;
 }
 
@@ -69,15 +69,8 @@ async function historyContext(store: Store, now: Date): Promise<Pick<RenderConte
 export async function auditCommand(options: AuditOptions, deps: AuditCommandDeps = {}): Promise<number> {
   const now = parseNow(options.now);
   const config = loadConfig(options.config);
-  let notifier: Notifier;
-  try {
-    notifier = (deps.notifier ?? ((spec, write) => notifierFromSpec(spec, { write })))(options.notify, alertWriter(options));
-  } catch (err) {
-    if (err instanceof NotifySpecError) throw new UsageError(err.message);
-    throw err;
-  }
-  const store = await openForCommand(options.store, deps.openStore ?? ((spec) => openStore(spec)));
-  try {
+  const notifier = (deps.notifier ?? ((spec, write) => notifierFromSpec(spec, { write })))(options.notify, alertWriter(options));
+  return withStore(options.store, deps.openStore, async (store) => {
     const sources = (deps.sources ?? defaultSources)(config, options);
     const { result } = await runAudit({
       config,
@@ -112,9 +105,7 @@ export async function auditCommand(options: AuditOptions, deps: AuditCommandDeps
     const c = recorded.result.run.counts;
     progress(`${c.FAIL} FAIL, ${c.ERROR} ERROR, ${c.MUTED} MUTED, ${c.PASS} PASS: ${recorded.result.run.outcome}`);
     return exitCodeFor(recorded.result, options.failOn);
-  } finally {
-    await store.close();
-  }
+  });
 }
 
 export function registerAudit(program: Command, deps: AuditCommandDeps = {}): void {

@@ -1,7 +1,9 @@
-/** Exit codes of CONTRACTS.md. */
+import { UserError } from "../audit/model/user-error.js";
+
+/** Exit codes of the CLI (README, "Exit codes"). */
 export const EXIT = { ok: 0, violations: 1, usage: 2, incomplete: 3 } as const;
 
-/** Bad usage, config or inventory: the CLI prints the one-line message and exits 2. */
-export class UsageError extends Error {
+/** Bad usage of a command (a flag value, a combination of flags): printed as one line, exit 2. */
+export class UsageError extends UserError {
   override name = "UsageError";
 }

@@ -7,11 +7,10 @@ import { type Command, Option } from "commander";
 import type { FindingState } from "../audit/compare/changes.js";
 import { STATUSES, type Status } from "../audit/findings/model.js";
 import { csvCell } from "../audit/report/csv.js";
-import { NoStoreError, StoreSpecError } from "../audit/store/errors.js";
-import { openStore } from "../audit/store/open.js";
 import type { HistoryRow, Store, StoredRun, TimeRange } from "../audit/store/types.js";
 import { UsageError } from "./errors.js";
 import { writeOutput } from "./output.js";
+import { type StoreOpener, withStore } from "./store.js";
 
 export const HISTORY_FORMATS = ["table", "json", "csv", "html"] as const;
 export type HistoryFormat = (typeof HISTORY_FORMATS)[number];
@@ -36,7 +35,7 @@ export type HistoryData =
   | { kind: "open"; asOf: string; open: FindingState[] };
 
 export interface HistoryDeps {
-  openStore?: (spec: string) => Promise<Store>;
+  openStore?: StoreOpener;
   now?: () => Date;
   /** The evidence report; it may read more from the store (the latest run's findings, the chain). */
   renderHtml?: (data: HistoryData, store: Store) => string | Promise<string>;
@@ -196,21 +195,10 @@ export function renderJson(data: HistoryData): string {
   return `${JSON.stringify({ schemaVersion: 1, kind: data.kind, ...("range" in data ? { range: data.range } : {}), ...body }, null, 2)}\n`;
 }
 
-/** Opens the store, turning a bad --store into a usage error (exit 2). */
-export async function openForCommand(spec: string, open: (spec: string) => Promise<Store>): Promise<Store> {
-  try {
-    return await open(spec);
-  } catch (err) {
-    if (err instanceof StoreSpecError) throw new UsageError(err.message);
-    throw err;
-  }
-}
-
 export async function historyCommand(opts: HistoryOptions, deps: HistoryDeps = {}): Promise<number> {
   if (opts.format === "html" && !deps.renderHtml)
     throw new UsageError("--format html is not available in this build; use table, json or csv");
-  const store = await openForCommand(opts.store, deps.openStore ?? ((s) => openStore(s)));
-  try {
+  return withStore(opts.store, deps.openStore, async (store) => {
     const data = await queryHistory(store, opts, (deps.now ?? (() => new Date()))());
     const text =
       opts.format === "json"
@@ -222,12 +210,7 @@ export async function historyCommand(opts: HistoryOptions, deps: HistoryDeps = {
             : renderTable(data);
     (deps.write ?? writeOutput)(text, opts.out);
     return 0;
-  } catch (err) {
-    if (err instanceof NoStoreError) throw new UsageError(err.message);
-    throw err;
-  } finally {
-    await store.close();
-  }
+  });
 }
 
 export function registerHistory(program: Command, deps: HistoryDeps = {}): void {

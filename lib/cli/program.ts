@@ -1,10 +1,10 @@
 import { createRequire } from "node:module";
 import { Command, CommanderError } from "commander";
-import { ConfigError } from "../audit/config/load.js";
+import { UserError } from "../audit/model/user-error.js";
 import { registerAudit } from "./audit.js";
 import { registerConfigCheck } from "./config-check.js";
 import { registerDemo } from "./demo.js";
-import { EXIT, UsageError } from "./errors.js";
+import { EXIT } from "./errors.js";
 import { registerHistory } from "./history.js";
 import { renderHistoryHtml } from "./history-html.js";
 import { registerSnapshot } from "./snapshot.js";
@@ -27,16 +27,6 @@ export function buildProgram(): Command {
   return program;
 }
 
-/** Errors a user can fix from the message alone: printed as one line, exit 2. */
-function isUsageError(err: unknown): err is Error {
-  return (
-    err instanceof UsageError ||
-    err instanceof ConfigError ||
-    (err instanceof Error &&
-      ["InventoryError", "NoRegionError", "SnapshotTargetError", "StoreSpecError", "NotifySpecError"].includes(err.name))
-  );
-}
-
 export async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
   try {
@@ -47,7 +37,8 @@ export async function main(argv: string[]): Promise<number> {
       // Help and version exit 0; every other parse error is bad usage.
       return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
-    if (isUsageError(err)) {
+    // Errors a user can fix from the message alone (usage, config, inventory): one line, exit 2.
+    if (err instanceof UserError) {
       process.stderr.write(`queue-auditor: ${err.message}\n`);
       return EXIT.usage;
     }

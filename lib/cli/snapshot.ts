@@ -1,10 +1,10 @@
 import type { Command } from "commander";
 import { loadConfig } from "../audit/config/load.js";
 import type { Config } from "../audit/config/schema.js";
-import { collectInventory, NoRegionError } from "../audit/inventory/aws/index.js";
-import { SnapshotTargetError, writeSnapshot } from "../audit/inventory/snapshot.js";
+import { collectInventory } from "../audit/inventory/aws/index.js";
+import { writeSnapshot } from "../audit/inventory/snapshot.js";
 import type { Inventory } from "../audit/inventory/types.js";
-import { EXIT, UsageError } from "./errors.js";
+import { EXIT } from "./errors.js";
 import { progress } from "./output.js";
 
 export interface SnapshotOptions {
@@ -21,20 +21,9 @@ export interface SnapshotCommandDeps {
 export async function snapshotCommand(options: SnapshotOptions, deps: SnapshotCommandDeps = {}): Promise<number> {
   const config = loadConfig(options.config);
   progress("collecting the AWS inventory");
-  let inventory: Inventory;
-  try {
-    inventory = await (deps.collect ?? collectInventory)(config);
-  } catch (err) {
-    if (err instanceof NoRegionError) throw new UsageError(err.message);
-    throw err;
-  }
-  let plan: Awaited<ReturnType<typeof writeSnapshot>>;
-  try {
-    plan = await writeSnapshot(inventory, options.out, { force: options.force === true });
-  } catch (err) {
-    if (err instanceof SnapshotTargetError) throw new UsageError(err.message);
-    throw err;
-  }
+  // A missing region (NoRegionError) or an unusable --out (SnapshotTargetError) is a UserError: exit 2.
+  const inventory = await (deps.collect ?? collectInventory)(config);
+  const plan = await writeSnapshot(inventory, options.out, { force: options.force === true });
   for (const e of plan.errors) {
     progress(`not captured: ${e.source} in ${e.account ?? "?"}/${e.region ?? "?"}: ${e.reason}`);
   }

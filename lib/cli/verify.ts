@@ -5,13 +5,11 @@
 import type { Command } from "commander";
 import { type ChainReport, verifyChain } from "../audit/store/chain.js";
 import { NoStoreError } from "../audit/store/errors.js";
-import { openStore } from "../audit/store/open.js";
-import type { Store } from "../audit/store/types.js";
 import { UsageError } from "./errors.js";
-import { openForCommand } from "./history.js";
+import { type StoreOpener, withStore } from "./store.js";
 
 export interface VerifyDeps {
-  openStore?: (spec: string) => Promise<Store>;
+  openStore?: StoreOpener;
   now?: () => Date;
   write?: (text: string) => void;
 }
@@ -27,17 +25,16 @@ export function describeReport(report: ChainReport, store: string): string {
 }
 
 export async function verifyCommand(opts: { store: string }, deps: VerifyDeps = {}): Promise<number> {
-  const store = await openForCommand(opts.store, deps.openStore ?? ((s) => openStore(s)));
-  try {
-    const report = await verifyChain(store, { now: (deps.now ?? (() => new Date()))() });
-    (deps.write ?? ((t: string) => void process.stdout.write(t)))(describeReport(report, store.description));
-    return report.ok ? 0 : 1;
-  } catch (err) {
-    if (err instanceof NoStoreError) throw new UsageError("verify needs a store; --store none keeps nothing");
-    throw err;
-  } finally {
-    await store.close();
-  }
+  return withStore(opts.store, deps.openStore, async (store) => {
+    try {
+      const report = await verifyChain(store, { now: (deps.now ?? (() => new Date()))() });
+      (deps.write ?? ((t: string) => void process.stdout.write(t)))(describeReport(report, store.description));
+      return report.ok ? 0 : 1;
+    } catch (err) {
+      if (err instanceof NoStoreError) throw new UsageError("verify needs a store; --store none keeps nothing");
+      throw err;
+    }
+  });
 }
 
 export function registerVerify(program: Command, deps: VerifyDeps = {}): void {

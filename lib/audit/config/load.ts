@@ -1,10 +1,11 @@
 import { readFileSync } from "node:fs";
 import { parseDocument } from "yaml";
 import type { z } from "zod";
+import { UserError } from "../model/user-error.js";
 import { type Config, configSchema } from "./schema.js";
 
 /** A config file that cannot be used. The message is one line: file, key path, what was expected. */
-export class ConfigError extends Error {
+export class ConfigError extends UserError {
   override name = "ConfigError";
 }
 

@@ -1,11 +1,12 @@
 import type { z } from "zod";
+import { UserError } from "../model/user-error.js";
 
 /**
  * An offline inventory that cannot be read as one: not an inventory directory, a file that
  * is not JSON, or JSON of the wrong shape. One line: the file, the key path inside it, and
  * what was expected. (A *missing* file is not an error: it becomes an ERROR finding.)
  */
-export class InventoryError extends Error {
+export class InventoryError extends UserError {
   override name = "InventoryError";
 }
 

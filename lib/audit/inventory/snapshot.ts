@@ -18,9 +18,10 @@
 import { mkdir, mkdtemp, readdir, rename, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { ObservationError } from "../findings/model.js";
+import { UserError } from "../model/user-error.js";
 import { INVENTORY_FILES, type Inventory, type InventoryPartition, type Observed, type PartitionField, secretFileName } from "./types.js";
 
-export class SnapshotTargetError extends Error {
+export class SnapshotTargetError extends UserError {
   override name = "SnapshotTargetError";
 }
 

@@ -3,6 +3,7 @@
  */
 import type { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import type { SNSClient } from "@aws-sdk/client-sns";
+import { UserError } from "../model/user-error.js";
 import type { Digest } from "./digest.js";
 import { slackMessageFromDigest } from "./slack.js";
 import { postToSlack, type SlackSendOptions } from "./slack-send.js";
@@ -10,7 +11,7 @@ import { isTopicArn, publishDigest, snsClientFor } from "./sns.js";
 import { printDigest } from "./stdout.js";
 import { parseWebhookSource, resolveWebhookUrl } from "./webhook-url.js";
 
-export class NotifySpecError extends Error {
+export class NotifySpecError extends UserError {
   override name = "NotifySpecError";
 }
 

@@ -1,5 +1,7 @@
+import { UserError } from "../model/user-error.js";
+
 /** A `--store` value that cannot be understood. A usage error (exit 2). */
-export class StoreSpecError extends Error {
+export class StoreSpecError extends UserError {
   override name = "StoreSpecError";
 }
 
@@ -18,6 +20,6 @@ export class RunNotFoundError extends Error {
 }
 
 /** The operation needs a store but `--store none` was given. */
-export class NoStoreError extends Error {
+export class NoStoreError extends UserError {
   override name = "NoStoreError";
 }

@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Command } from "commander";
 import { afterAll, describe, expect, it } from "vitest";
+import { UserError } from "../../../lib/audit/model/user-error.js";
 import { notifierFromSpec } from "../../../lib/audit/notify/notifier.js";
 import { recordRun } from "../../../lib/audit/record.js";
 import { openStore } from "../../../lib/audit/store/open.js";
@@ -114,7 +115,7 @@ describe("two audits with a change in between", () => {
   it("turns bad flags into usage errors", async () => {
     await expect(history({ since: "last tuesday" })).rejects.toThrow(UsageError);
     await expect(history({ open: true, status: "FAIL" })).rejects.toThrow(/--open lists what is open now/);
-    await expect(historyCommand({ store: "s3:x", format: "table" })).rejects.toThrow(UsageError);
+    await expect(historyCommand({ store: "s3:x", format: "table" })).rejects.toThrow(UserError);
     await expect(historyCommand({ store: "none", format: "table" })).rejects.toThrow(/history needs a store/);
   });
 

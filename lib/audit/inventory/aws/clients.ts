@@ -8,6 +8,7 @@ import { RDSClient } from "@aws-sdk/client-rds";
 import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { STSClient } from "@aws-sdk/client-sts";
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@smithy/types";
+import { UserError } from "../../model/user-error.js";
 
 export type Credentials = AwsCredentialIdentity | AwsCredentialIdentityProvider;
 
@@ -72,7 +73,7 @@ export function stsClient(region: string, credentials: Credentials | undefined, 
   return new STSClient(clientConfig(region, credentials, deps));
 }
 
-export class NoRegionError extends Error {
+export class NoRegionError extends UserError {
   override name = "NoRegionError";
 }
 
