@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import { CHECK_IDS } from "../checks/registry.js";
-import { SEVERITIES } from "../findings/model.js";
+import { SEVERITIES } from "../model/severity.js";
 
 const AWS_REGION = /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/;
 const ACCOUNT_ID = /^\d{12}$/;

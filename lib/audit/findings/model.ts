@@ -1,69 +1,25 @@
 /**
- * The finding model of CONTRACTS.md ("JSON result"). Plain data only: these values
- * travel between Lambdas, into DynamoDB and into reports unchanged.
+ * The finding model of the JSON result: what checks return (CheckResult) and what a run
+ * records (Finding, AuditResult). Plain data only: these values travel between Lambdas,
+ * into DynamoDB and into reports unchanged. The vocabulary it shares with the lower
+ * stages (resources, observation errors, severities) lives in ../model/ and is
+ * re-exported here.
  */
+import type { ObservationError } from "../model/observation.js";
+import type { ResourceRef } from "../model/resource.js";
+import type { Severity } from "../model/severity.js";
+
+export type { ObservationError } from "../model/observation.js";
+export { RESOURCE_TYPES, type ResourceRef, type ResourceType } from "../model/resource.js";
+export { atLeast, SEVERITIES, type Severity, severityRank } from "../model/severity.js";
 
 export const STATUSES = ["PASS", "FAIL", "ERROR", "MUTED"] as const;
 export type Status = (typeof STATUSES)[number];
-
-/** Ordered from most to least severe; the order is used for thresholds (`--fail-on`). */
-export const SEVERITIES = ["critical", "high", "medium", "low", "info"] as const;
-export type Severity = (typeof SEVERITIES)[number];
 
 export const CHANGES = ["new", "persisting", "resolved", "regressed"] as const;
 export type Change = (typeof CHANGES)[number];
 
 export type Outcome = "compliant" | "violations" | "incomplete";
-
-export const RESOURCE_TYPES = [
-  "AWS::EC2::SecurityGroup",
-  "AWS::RDS::DBInstance",
-  "AWS::RDS::DBCluster",
-  "AWS::ElastiCache::ReplicationGroup",
-  "AWS::ElastiCache::CacheCluster",
-  "AWS::ElastiCache::ServerlessCache",
-  "AWS::SecretsManager::Secret",
-  "PostgreSQL::Table",
-  "PostgreSQL::Schema",
-  "PostgreSQL::Database",
-  "Redis::Endpoint",
-  "Redis::User",
-  "MySQL::Table",
-  "MySQL::Server",
-  "AWS::EC2::Subnet",
-  "AWS::EC2::NetworkAcl",
-  "AWS::EC2::RouteTable",
-  "AWS::Logs::LogGroup",
-  /** What an `audit-error` is about: an account/region inventory or a config target. */
-  "QueueAuditor::Source",
-] as const;
-export type ResourceType = (typeof RESOURCE_TYPES)[number];
-
-export interface ResourceRef {
-  type: ResourceType;
-  /** The AWS identifier (GroupId, DBInstanceIdentifier, …) or TARGET[:SCHEMA[.TABLE]]. */
-  id: string;
-  arn?: string;
-  account?: string;
-  region?: string;
-}
-
-/** Why something could not be observed. Carried by ERROR results; becomes an `audit-error`. */
-export interface ObservationError {
-  /** What was not observed: an offline file path or an API call such as `rds:DescribeDBParameters`. */
-  source: string;
-  /** One sentence: what went wrong. */
-  reason: string;
-  /** AWS error code, errno or SQLSTATE where there is one. */
-  code?: string;
-  /**
-   * A stable name for `source` where the source is a path that depends on how the inventory
-   * directory was spelled (the file's path inside its partition); finding ids use it.
-   */
-  ref?: string;
-  account?: string;
-  region?: string;
-}
 
 export const FIX_KINDS = ["sql", "aws-cli", "redis-acl", "manual"] as const;
 export type FixKind = (typeof FIX_KINDS)[number];
@@ -128,15 +84,6 @@ export interface AuditResult {
   schemaVersion: 1;
   run: RunSummary;
   findings: Finding[];
-}
-
-export function severityRank(severity: Severity): number {
-  return SEVERITIES.indexOf(severity);
-}
-
-/** True when `severity` is as severe as `threshold` or more. */
-export function atLeast(severity: Severity, threshold: Severity): boolean {
-  return severityRank(severity) <= severityRank(threshold);
 }
 
 export function emptyCounts(): Record<Status, number> {

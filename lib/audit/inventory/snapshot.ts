@@ -17,7 +17,7 @@
  */
 import { mkdir, mkdtemp, readdir, rename, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
-import type { ObservationError } from "../findings/model.js";
+import type { ObservationError } from "../model/observation.js";
 import { UserError } from "../model/user-error.js";
 import { INVENTORY_FILES, type Inventory, type InventoryPartition, type Observed, type PartitionField, secretFileName } from "./types.js";
 

@@ -8,7 +8,7 @@ import type { ManagedPrefixList, PrefixListEntry, SecurityGroup } from "@aws-sdk
 import type { CacheCluster, Tag as CacheTag, ReplicationGroup, ServerlessCache, User, UserGroup } from "@aws-sdk/client-elasticache";
 import type { DBCluster, DBInstance, Parameter } from "@aws-sdk/client-rds";
 import type { DescribeSecretResponse } from "@aws-sdk/client-secrets-manager";
-import type { ObservationError } from "../findings/model.js";
+import type { ObservationError } from "../model/observation.js";
 
 /** An SDK shape as JSON carries it: Dates become ISO strings, metadata is dropped. */
 export type Wire<T> = T extends Date

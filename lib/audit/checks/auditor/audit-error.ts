@@ -1,8 +1,11 @@
+import type { CheckResult } from "../../findings/model.js";
+import type { ScopeGap } from "../../scope/types.js";
 import type { Check } from "../types.js";
 
 /**
- * The auditor's own failures. Its findings are made by the engine from the causes of every
- * ERROR verdict (one per thing not observed), so evaluate only returns scope resolution's.
+ * The auditor's own failures. Most of its findings are made by the engine from the causes
+ * of every ERROR verdict (one per thing not observed); evaluate reports what scope
+ * resolution could not resolve, from the gaps it returned.
  */
 export const auditError: Check = {
   meta: {
@@ -17,6 +20,18 @@ export const auditError: Check = {
     references: [],
   },
   evaluate(ctx) {
-    return ctx.scope.errors;
+    return ctx.scope.gaps.map(gapResult);
   },
 };
+
+export function gapResult(gap: ScopeGap): CheckResult {
+  return {
+    checkId: "audit-error",
+    status: "ERROR",
+    resource: gap.resource,
+    subject: gap.subject,
+    message: gap.message,
+    evidence: {},
+    cause: gap.cause,
+  };
+}

@@ -6,8 +6,8 @@
 import { AssumeRoleCommand, GetCallerIdentityCommand, type STSClient } from "@aws-sdk/client-sts";
 import type { AwsCredentialIdentity } from "@smithy/types";
 import type { Config } from "../../config/schema.js";
-import type { ObservationError } from "../../findings/model.js";
 import { AUDITOR_SESSION_NAME } from "../../iam.js";
+import type { ObservationError } from "../../model/observation.js";
 import type { Credentials } from "./clients.js";
 import { errorCode, isAccessDenied } from "./errors.js";
 

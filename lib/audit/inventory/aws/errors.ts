@@ -3,7 +3,7 @@
  * code, and for access denied the IAM action to grant. Messages never carry request
  * parameters beyond resource names (no credentials, no secret values).
  */
-import type { ObservationError } from "../../findings/model.js";
+import type { ObservationError } from "../../model/observation.js";
 
 const ACCESS_DENIED = /^(AccessDenied|AccessDeniedException|UnauthorizedOperation|UnauthorizedAccess|AuthorizationError|AuthFailure)$/;
 const THROTTLED = /^(Throttling|ThrottlingException|RequestLimitExceeded|TooManyRequestsException|RequestThrottled|SlowDown)$/;

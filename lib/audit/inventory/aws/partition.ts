@@ -22,7 +22,7 @@ import {
 } from "@aws-sdk/client-rds";
 import { DescribeSecretCommand } from "@aws-sdk/client-secrets-manager";
 import type { Config } from "../../config/schema.js";
-import type { ObservationError } from "../../findings/model.js";
+import type { ObservationError } from "../../model/observation.js";
 import {
   INVENTORY_CALLS,
   type InventoryPartition,

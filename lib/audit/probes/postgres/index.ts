@@ -4,7 +4,7 @@
  * observation with `error`, which the checks turn into ERROR results.
  */
 import type { PostgresTarget } from "../../config/schema.js";
-import type { ObservationError } from "../../findings/model.js";
+import type { ObservationError } from "../../model/observation.js";
 import { type ConnectDeps, clientConfig, openClient, resolveSecret } from "./connect.js";
 import { type Queryable, readCatalog } from "./observe.js";
 import type { PostgresObservation } from "./types.js";

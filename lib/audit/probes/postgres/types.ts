@@ -1,4 +1,4 @@
-import type { ObservationError } from "../../findings/model.js";
+import type { ObservationError } from "../../model/observation.js";
 
 /**
  * What the PostgreSQL probe observed of one `postgres[]` target: plain data read from the

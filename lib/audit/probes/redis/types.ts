@@ -1,4 +1,4 @@
-import type { ObservationError } from "../../findings/model.js";
+import type { ObservationError } from "../../model/observation.js";
 
 /**
  * What the Redis probe observed of one `redis[]` target. Plain JSON-able data: it travels

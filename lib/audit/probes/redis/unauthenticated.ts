@@ -2,7 +2,7 @@
  * What a stranger on the network learns: a PING with no credentials, and whether a
  * plaintext connection is answered in RESP at all.
  */
-import type { ObservationError } from "../../findings/model.js";
+import type { ObservationError } from "../../model/observation.js";
 import { RedisConnectionError, type RespConnection } from "./connection.js";
 import { errorCode, RespProtocolError, replyLine } from "./resp.js";
 import type { RedisPlaintextObservation, RedisTransport, RedisUnauthenticatedObservation } from "./types.js";

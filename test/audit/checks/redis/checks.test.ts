@@ -38,7 +38,7 @@ function run(targets: TargetInput[], observations: RedisObservation[]): CheckRes
   const ctx: AuditContext = {
     config: configSchema.parse({ version: 1, redis: targets }),
     inventory: { partitions: [] },
-    scope: { backends: [], securityGroups: [], errors: [] } as Scope,
+    scope: { backends: [], securityGroups: [], gaps: [] } as Scope,
     observations: { postgres: [], redis: observations },
     now: new Date("2026-01-01T00:00:00Z"),
   };

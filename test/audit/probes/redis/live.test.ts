@@ -42,7 +42,7 @@ async function audit(targets: TargetInput[]): Promise<Audit> {
   const ctx: AuditContext = {
     config,
     inventory: { partitions: [] },
-    scope: { backends: [], securityGroups: [], errors: [] } as Scope,
+    scope: { backends: [], securityGroups: [], gaps: [] } as Scope,
     observations: { postgres: [], redis: observations },
     now: new Date(),
   };
