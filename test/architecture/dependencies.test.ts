@@ -15,7 +15,7 @@ const ROOT = fileURLToPath(new URL("../..", import.meta.url));
  * data shapes, so it sits below the collectors, which run it on their discovery lists to
  * decide what else to fetch.)
  */
-export const STAGES: readonly { stage: string; paths: readonly string[] }[] = [
+const STAGES: readonly { stage: string; paths: readonly string[] }[] = [
   { stage: "vocabulary", paths: ["lib/audit/model/", "lib/audit/iam.ts"] },
   { stage: "config", paths: ["lib/audit/config/"] },
   {
@@ -84,9 +84,7 @@ describe("dependency direction", () => {
   it("never imports from a higher stage inside lib/audit", () => {
     const upward = engineEdges.filter(
       (e) =>
-        e.to.startsWith("lib/audit/") &&
-        stageOf(e.to) > stageOf(e.from) &&
-        !ALLOWED_UPWARD.some((a) => a.from === e.from && a.to === e.to),
+        e.to.startsWith("lib/audit/") && stageOf(e.to) > stageOf(e.from) && !ALLOWED_UPWARD.some((a) => a.from === e.from && a.to === e.to),
     );
     expect(upward.map((e) => `${show(e)} (${STAGES[stageOf(e.from)]?.stage} → ${STAGES[stageOf(e.to)]?.stage})`)).toEqual([]);
   });
