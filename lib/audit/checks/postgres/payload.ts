@@ -26,13 +26,18 @@ export function payloadColumns(table: Pick<PgTable, "name" | "columns">): string
 }
 
 const PAYLOAD_WRITES = new Set(["INSERT", "UPDATE", "DROP"]);
+/**
+ * Routes whose columns are not known: a view may not expose the payload column, a body may
+ * write other columns. They are reported as writes, without the code-execution claim.
+ */
+const COLUMNS_UNKNOWN = new Set<AccessPath["source"]>(["view", "rule", "definer function", "definer trigger"]);
 
 /** The payload columns the paths let a role write (INSERT, UPDATE, or control of the table). */
 export function writablePayload(payload: readonly string[], paths: readonly AccessPath[]): string[] {
   if (payload.length === 0) return [];
   const out = new Set<string>();
   for (const p of paths) {
-    if (!p.privileges.some((x) => PAYLOAD_WRITES.has(x))) continue;
+    if (COLUMNS_UNKNOWN.has(p.source) || !p.privileges.some((x) => PAYLOAD_WRITES.has(x))) continue;
     for (const c of p.columns ? payload.filter((x) => p.columns?.includes(x)) : payload) out.add(c);
   }
   return payload.filter((c) => out.has(c));

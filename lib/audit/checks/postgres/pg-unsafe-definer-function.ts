@@ -3,7 +3,7 @@ import { type PgFunction, PUBLIC_OID } from "../../probes/postgres/types.js";
 import { fail, pass } from "../results.js";
 import type { Check } from "../types.js";
 import { functionName } from "./access/object-access.js";
-import { grantPaths, kindOf, superuserPath, throughPublic } from "./access/role-graph.js";
+import { grantPaths, kindOf, superuserPath } from "./access/role-graph.js";
 import { quoteIdent } from "./sql.js";
 import { eachDatabase, type ObservedTarget } from "./targets.js";
 
@@ -65,7 +65,8 @@ export const pgUnsafeDefinerFunction: Check = {
         for (const role of view.catalog.roles) {
           if (!role.login || role.oid === fn.owner || view.graph.reachable(role.oid).has(fn.owner)) continue;
           const paths = grantPaths(view.graph, { owner: fn.owner, acl: fn.acl, columnAcls: [] }, role, executeKind);
-          if (paths.some((p) => !throughPublic(p) && p.source !== "superuser")) callers.push(role.name);
+          // Superusers and their equivalents hold everything already: only a grant makes a new caller.
+          if (paths.some((p) => p.source === "grant")) callers.push(role.name);
         }
         if (!publicExecute && callers.length === 0) continue;
         const who = publicExecute ? "every role (EXECUTE is granted to PUBLIC)" : callers.join(", ");

@@ -39,6 +39,7 @@ import { unsafeSearchPath } from "./search-path.js";
 /** Not a grantable privilege: the power to drop the table or put another in its place. */
 export const CONTROL = "DROP";
 const WRITES = ["INSERT", "UPDATE", "DELETE"] as const;
+const NO_GRANTS: Grantable = { owner: -1, acl: [], columnAcls: [] };
 
 type WayIn =
   | { kind: "relation"; relation: number; privilege: string }
@@ -281,7 +282,14 @@ export class ObjectRoutes {
       // The route adds nothing for the owner it runs as (or a role that is it).
       if (this.graph.reachable(role.oid).has(route.runsAs)) return [];
       const owner = { oid: route.runsAs, name: this.graph.name(route.runsAs) };
-      const ownerHolds = new Set(this.held(owner, target).flatMap((p) => p.privileges));
+      // The route's statement names the target itself, so the owner's own privileges on it
+      // count (a view over a view composes through the way in instead). Code run as the
+      // owner through an unsafe search_path can do all the owner can, routes included.
+      const ownerPaths =
+        route.privileges === "all"
+          ? this.held(owner, target)
+          : grantPaths(this.graph, this.relations.get(target)?.grantable ?? NO_GRANTS, owner, this.tableKind);
+      const ownerHolds = new Set(ownerPaths.flatMap((p) => p.privileges));
       privileges = route.privileges === "all" ? [...ownerHolds] : route.privileges.filter((p) => ownerHolds.has(p));
       privileges = this.tableKind.all.filter((p) => privileges.includes(p));
     }

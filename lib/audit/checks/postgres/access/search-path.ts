@@ -34,11 +34,15 @@ export function pinnedSearchPath(fn: Pick<PgFunction, "config">): string[] | und
   return entry === undefined ? undefined : parseSearchPath(entry.slice("search_path=".length));
 }
 
-/** Roles other than `owner` that can create objects in the schema (its owner, CREATE grantees, PUBLIC). */
-function creatorsBesides(schema: PgSchema, owner: number, graph: RoleGraph): string[] {
+/**
+ * Roles other than `owner` that can create objects in the schema (its owner, CREATE
+ * grantees, PUBLIC). A schema owned by pg_database_owner is the database owner's.
+ */
+function creatorsBesides(schema: PgSchema, owner: number, graph: RoleGraph, databaseOwner: number | undefined): string[] {
   const creators = new Set<string>();
-  if (schema.owner !== undefined && schema.owner !== owner && !graph.byOid.get(schema.owner)?.superuser) {
-    creators.add(graph.name(schema.owner));
+  const schemaOwner = schema.owner !== undefined && graph.name(schema.owner) === "pg_database_owner" ? databaseOwner : schema.owner;
+  if (schemaOwner !== undefined && schemaOwner !== owner && !graph.byOid.get(schemaOwner)?.superuser) {
+    creators.add(graph.name(schemaOwner));
   }
   for (const item of schema.acl) {
     if (item.privilege !== "CREATE" || item.grantee === owner) continue;
@@ -52,7 +56,11 @@ function creatorsBesides(schema: PgSchema, owner: number, graph: RoleGraph): str
  * Why the function's search_path lets others put objects in its way, or undefined when it
  * is pinned safely. Only meaningful for SECURITY DEFINER functions.
  */
-export function unsafeSearchPath(fn: PgFunction, catalog: Pick<PgCatalog, "namespaces">, graph: RoleGraph): string | undefined {
+export function unsafeSearchPath(
+  fn: PgFunction,
+  catalog: Pick<PgCatalog, "namespaces" | "databaseOwner">,
+  graph: RoleGraph,
+): string | undefined {
   const path = pinnedSearchPath(fn);
   if (!path) return "search_path not pinned (no SET search_path): it is the caller's";
   const ownerName = graph.name(fn.owner);
@@ -65,7 +73,7 @@ export function unsafeSearchPath(fn: PgFunction, catalog: Pick<PgCatalog, "names
     if (name === "pg_temp" || name === "pg_catalog") continue;
     const schema = catalog.namespaces?.find((s) => s.name === name);
     if (!schema) continue;
-    const creators = creatorsBesides(schema, fn.owner, graph);
+    const creators = creatorsBesides(schema, fn.owner, graph, catalog.databaseOwner);
     if (creators.length > 0)
       return `search_path ${path.join(", ")} includes schema ${name}, where ${creators.join(", ")} can create objects`;
   }
