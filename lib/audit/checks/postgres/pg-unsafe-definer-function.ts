@@ -43,7 +43,8 @@ export const pgUnsafeDefinerFunction: Check = {
       const safe: string[] = [];
       const executeKind = kindOf("function", view.catalog.serverVersionNum);
       for (const fn of view.catalog.functions ?? []) {
-        if (!fn.securityDefiner) continue;
+        // A trigger function cannot be called, so a caller cannot choose its search_path.
+        if (!fn.securityDefiner || fn.trigger) continue;
         const why = view.routes.unsafeReason(fn);
         if (!why) {
           safe.push(functionName(fn));

@@ -202,6 +202,7 @@ export async function readCatalog(db: Queryable, tables: readonly string[]): Pro
       kind: String(f.kind),
       owner: num(f.owner),
       securityDefiner: f.security_definer === true,
+      trigger: f.trigger === true,
       acl: acl(f.acl),
       config: texts(f.config),
       language: String(f.language),

@@ -142,6 +142,7 @@ fns AS (
 SELECT p.oid::int8 AS oid, n.nspname::text AS schema, p.proname::text AS name,
   pg_catalog.pg_get_function_identity_arguments(p.oid) AS args, p.prokind::text AS kind, p.proowner::int8 AS owner,
   p.prosecdef AS security_definer,
+  p.prorettype IN ('pg_catalog.trigger'::pg_catalog.regtype, 'pg_catalog.event_trigger'::pg_catalog.regtype) AS trigger,
   ${aclJson("coalesce(p.proacl, pg_catalog.acldefault('f', p.proowner))")} AS acl,
   coalesce(p.proconfig, '{}'::text[]) AS config, l.lanname::text AS language,
   CASE WHEN ${sqlStandard} THEN pg_catalog.pg_get_functiondef(p.oid) ELSE p.prosrc END AS body,

@@ -162,6 +162,8 @@ export interface PgFunction {
   args: string;
   /** f function, p procedure. */
   kind: string;
+  /** Returns `trigger` or `event_trigger`: it cannot be called directly, only fired. Absent means false. */
+  trigger?: boolean;
   owner: number;
   securityDefiner: boolean;
   /** The effective ACL (`acldefault('f', owner)` grants EXECUTE to PUBLIC). */

@@ -182,7 +182,8 @@ export class ObjectRoutes {
       });
     }
     for (const fn of this.functions.values()) {
-      if (!fn.securityDefiner) continue;
+      // Trigger functions cannot be called directly: only the trigger route reaches them.
+      if (!fn.securityDefiner || fn.trigger) continue;
       const why = this.unsafe.get(fn.oid);
       const touched = touchesVia(fn, target);
       if (why) {
