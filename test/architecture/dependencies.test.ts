@@ -84,9 +84,7 @@ describe("dependency direction", () => {
   it("never imports from a higher stage inside lib/audit", () => {
     const upward = engineEdges.filter(
       (e) =>
-        e.to.startsWith("lib/audit/") &&
-        stageOf(e.to) > stageOf(e.from) &&
-        !ALLOWED_UPWARD.some((a) => a.from === e.from && a.to === e.to),
+        e.to.startsWith("lib/audit/") && stageOf(e.to) > stageOf(e.from) && !ALLOWED_UPWARD.some((a) => a.from === e.from && a.to === e.to),
     );
     expect(upward.map((e) => `${show(e)} (${STAGES[stageOf(e.from)]?.stage} → ${STAGES[stageOf(e.to)]?.stage})`)).toEqual([]);
   });

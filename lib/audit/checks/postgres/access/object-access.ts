@@ -88,6 +88,8 @@ export class ObjectRoutes {
   private readonly tableKind: PrivilegeKind;
   private readonly functionKind: PrivilegeKind;
   private readonly unsafe = new Map<number, string>();
+  private readonly configured = new Set<number>();
+  private readonly executeMemo = new Map<string, AccessPath[]>();
 
   constructor(
     private readonly catalog: PgCatalog,
@@ -108,6 +110,7 @@ export class ObjectRoutes {
     // The configured tables' own ACLs carry their column grants.
     for (const t of catalog.tables) {
       if (t.found && t.oid !== undefined && t.owner !== undefined) {
+        this.configured.add(t.oid);
         this.relations.set(t.oid, {
           oid: t.oid,
           schema: t.schema,
@@ -186,7 +189,9 @@ export class ObjectRoutes {
       if (!fn.securityDefiner || fn.trigger) continue;
       const why = this.unsafe.get(fn.oid);
       const touched = touchesVia(fn, target);
-      if (why) {
+      // Code run as the owner can do all the owner can: one route into each configured
+      // table is enough (views and other relations add nothing beyond it).
+      if (why && this.configured.has(target.oid)) {
         routes.push({
           source: "unsafe definer function",
           wayIn: { kind: "function", fn, privilege: "EXECUTE" },
@@ -194,7 +199,7 @@ export class ObjectRoutes {
           privileges: "all",
           object: `${functionName(fn)} [SECURITY DEFINER, ${this.describeOwner(fn.owner)}; ${why}: escalation to its owner]`,
         });
-      } else if (touched) {
+      } else if (!why && touched) {
         routes.push({
           source: "definer function",
           wayIn: { kind: "function", fn, privilege: "EXECUTE" },
@@ -325,10 +330,7 @@ export class ObjectRoutes {
         public: false,
       };
     }
-    const paths =
-      wayIn.kind === "function"
-        ? grantPaths(this.graph, { owner: wayIn.fn.owner, acl: wayIn.fn.acl, columnAcls: [] }, role, this.functionKind)
-        : this.held(role, wayIn.relation);
+    const paths = wayIn.kind === "function" ? this.executePaths(role, wayIn.fn) : this.held(role, wayIn.relation);
     const giving = paths.filter((p) => p.privileges.includes(wayIn.privilege));
     const best = giving.find((p) => !throughPublic(p)) ?? giving[0];
     if (!best) return undefined;
@@ -339,6 +341,17 @@ export class ObjectRoutes {
       chain: best.chain,
       public: throughPublic(best),
     };
+  }
+
+  /** How `role` holds EXECUTE on the function (memoized: every table asks again). */
+  private executePaths(role: Pick<PgRole, "oid" | "name">, fn: PgFunction): AccessPath[] {
+    const key = `${role.oid}:${fn.oid}`;
+    let paths = this.executeMemo.get(key);
+    if (!paths) {
+      paths = grantPaths(this.graph, { owner: fn.owner, acl: fn.acl, columnAcls: [] }, role, this.functionKind);
+      this.executeMemo.set(key, paths);
+    }
+    return paths;
   }
 
   /** Paths of every route `role` can take to the configured table, owner routes included. */
