@@ -1,8 +1,12 @@
 /**
- * Observation + evaluation of a database with 500 roles (100 membership chains, 5 deep)
- * and 200 tables with owned sequences, on the PostgreSQL service at 127.0.0.1:5432
- * (trust auth, user postgres). Builds the database and roles with unique names, drops them
- * afterwards. Reports the wall time of probe + pg-* checks and the number of queries sent.
+ * Observation + evaluation of a database with 500 roles (100 membership chains, 5 deep),
+ * 200 tables with owned sequences, 200 views over them (granted to chain roles) and 1,000
+ * functions (800 SECURITY INVOKER, 190 SECURITY DEFINER with a pinned search_path that
+ * write a table, 10 SECURITY DEFINER without one), on the PostgreSQL service at
+ * 127.0.0.1:5432 (trust auth, user postgres). Builds the database and roles with unique
+ * names, drops them afterwards. Reports the wall time of probe + pg-* checks and the
+ * number of queries sent, and the number sent for a one-table audit of the same server
+ * (the count must not grow with the catalog).
  */
 import { randomBytes } from "node:crypto";
 import { pathToFileURL } from "node:url";
@@ -19,6 +23,10 @@ const PORT = 5432;
 const CHAINS = 100;
 const DEPTH = 5;
 const TABLES = 200;
+const VIEWS = 200;
+const INVOKER_FUNCTIONS = 800;
+const PINNED_DEFINERS = 190;
+const UNPINNED_DEFINERS = 10;
 
 async function admin(database = "postgres"): Promise<pg.Client> {
   const c = new pg.Client({ host: HOST, port: PORT, user: "postgres", database, connectionTimeoutMillis: 5000 });
@@ -26,7 +34,17 @@ async function admin(database = "postgres"): Promise<pg.Client> {
   return c;
 }
 
-export async function benchPgRoles500(): Promise<{ ms: number; queries: number }> {
+export interface PgBenchResult {
+  ms: number;
+  queries: number;
+  /** Queries for the same server audited with one table: equal to `queries` when the count is constant. */
+  queriesOneTable: number;
+  functions: number;
+  views: number;
+  findings: number;
+}
+
+export async function benchPgRoles500(): Promise<PgBenchResult> {
   const sfx = randomBytes(4).toString("hex");
   const db = `qab${sfx}`;
   const role = (chain: number, level: number) => `qab${sfx}_c${chain}_l${level}`;
@@ -49,6 +67,30 @@ export async function benchPgRoles500(): Promise<{ ms: number; queries: number }
       `ALTER TABLE public.jobs_${t} OWNER TO ${owner};`,
       `GRANT SELECT, UPDATE ON public.jobs_${t} TO ${role(t % CHAINS, DEPTH - 1)};`,
       `GRANT UPDATE (run_at) ON public.jobs_${t} TO ${role((t + 1) % CHAINS, DEPTH - 2)};`,
+    );
+  }
+  for (let v = 0; v < VIEWS; v++) {
+    inDb.push(
+      `CREATE VIEW public.jobs_report_${v} AS SELECT id, run_at FROM public.jobs_${v % TABLES};`,
+      `ALTER VIEW public.jobs_report_${v} OWNER TO ${owner};`,
+      `GRANT SELECT ON public.jobs_report_${v} TO ${role((v + 2) % CHAINS, DEPTH - 1)};`,
+    );
+  }
+  for (let f = 0; f < INVOKER_FUNCTIONS; f++) {
+    inDb.push(`CREATE FUNCTION public.helper_${f}(x int) RETURNS int LANGUAGE sql IMMUTABLE AS $$ SELECT x + ${f} $$;`);
+  }
+  for (let f = 0; f < PINNED_DEFINERS; f++) {
+    inDb.push(
+      `CREATE FUNCTION public.requeue_${f}(job bigint) RETURNS void LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$ BEGIN UPDATE public.jobs_${f % TABLES} SET run_at = now() WHERE id = job; END $$;`,
+      `ALTER FUNCTION public.requeue_${f}(bigint) OWNER TO ${owner};`,
+      `REVOKE EXECUTE ON FUNCTION public.requeue_${f}(bigint) FROM PUBLIC;`,
+      `GRANT EXECUTE ON FUNCTION public.requeue_${f}(bigint) TO ${role((f + 3) % CHAINS, DEPTH - 1)};`,
+    );
+  }
+  for (let f = 0; f < UNPINNED_DEFINERS; f++) {
+    inDb.push(
+      `CREATE FUNCTION public.stats_${f}() RETURNS bigint LANGUAGE sql SECURITY DEFINER AS $$ SELECT count(*) FROM public.jobs_${f} $$;`,
+      `ALTER FUNCTION public.stats_${f}() OWNER TO ${owner};`,
     );
   }
   const a = await admin();
@@ -78,6 +120,11 @@ export async function benchPgRoles500(): Promise<{ ms: number; queries: number }
       admins: ["postgres"],
       principals: { [role(1, 0)]: ["SELECT"] },
     };
+    let queriesOneTable = 0;
+    await probePostgres([{ ...target, tables: ["public.jobs_0"] }], {
+      credentials: { env: { QA_BENCH_PW: "trust" } },
+      onQuery: () => queriesOneTable++,
+    });
     let queries = 0;
     const started = performance.now();
     const observations = await probePostgres([target], { credentials: { env: { QA_BENCH_PW: "trust" } }, onQuery: () => queries++ });
@@ -92,7 +139,14 @@ export async function benchPgRoles500(): Promise<{ ms: number; queries: number }
     const results = postgresChecks.flatMap((c) => c.evaluate(ctx));
     const ms = performance.now() - started;
     if (results.length === 0) throw new Error("bench produced no results");
-    return { ms: Math.round(ms), queries };
+    const functions = observations[0]?.catalog?.functions?.length ?? 0;
+    const views = observations[0]?.catalog?.relations?.filter((r) => r.relkind === "v").length ?? 0;
+    // The routes must have been seen, or the figures measure nothing.
+    if (views < VIEWS || functions < PINNED_DEFINERS + UNPINNED_DEFINERS) {
+      const expected = PINNED_DEFINERS + UNPINNED_DEFINERS;
+      throw new Error(`bench observed ${views} views and ${functions} definer functions, expected ${VIEWS} and ${expected}`);
+    }
+    return { ms: Math.round(ms), queries, queriesOneTable, functions, views, findings: results.length };
   } finally {
     await a.query(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`).catch(() => undefined);
     // Members before their groups is not required (DROP ROLE removes memberships), one statement keeps it quick.

@@ -46,6 +46,16 @@ export const MISTAKES: { sql: string; what: string }[] = [
     what: "workers cannot delete finished jobs (pg-missing-privilege)",
   },
   { sql: "GRANT USAGE, SELECT ON SEQUENCE public.delayed_jobs_id_seq TO app_worker", what: "" },
+  // A route through an object: no grant on delayed_jobs, yet the view reads it with its owner's rights.
+  {
+    sql: "CREATE VIEW public.delayed_jobs_report AS SELECT id, queue, handler, last_error, run_at, failed_at FROM public.delayed_jobs",
+    what: "",
+  },
+  { sql: "ALTER VIEW public.delayed_jobs_report OWNER TO app_migrator", what: "" },
+  {
+    sql: "GRANT SELECT ON public.delayed_jobs_report TO hq_analyst",
+    what: "an analyst reads every job, handler included, through a reporting view owned by the migrator (pg-unexpected-principal)",
+  },
   {
     sql: "ALTER DEFAULT PRIVILEGES FOR ROLE app_migrator IN SCHEMA public GRANT SELECT ON TABLES TO PUBLIC",
     what: "every future table in public is readable by PUBLIC (pg-default-privileges)",
@@ -65,6 +75,7 @@ const ROLES = [
   "CREATE ROLE reporting NOLOGIN",
   "CREATE ROLE ops_mid NOLOGIN IN ROLE reporting",
   "CREATE ROLE hq_bob LOGIN IN ROLE ops_mid",
+  "CREATE ROLE hq_analyst LOGIN",
   "CREATE ROLE ops_admin LOGIN SUPERUSER",
 ];
 

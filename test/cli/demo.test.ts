@@ -55,6 +55,7 @@ describe.skipIf(skipWithout("embedded PostgreSQL", embeddedPgUnavailable()))("qu
     for (const line of [
       "pg-public-privilege            queue-db:public.delayed_jobs  [PUBLIC]",
       "pg-unexpected-principal        queue-db:public.delayed_jobs  [hq_bob]",
+      "pg-unexpected-principal        queue-db:public.delayed_jobs  [hq_analyst]",
       "pg-excess-privilege            queue-db:public.delayed_jobs  [app_web]",
       "pg-missing-privilege           queue-db:public.delayed_jobs  [app_worker]",
       "pg-default-privileges          queue-db:public  [PUBLIC]",

@@ -187,6 +187,8 @@ const CHECK_PROFILES: Readonly<Record<string, { profiles: readonly Profile[]; ex
     ],
   },
   "pg-auditor-overprivileged": { profiles: ["auditor-integrity", "least-privilege"] },
+  // An unpinned SECURITY DEFINER function lets any caller act as its owner: privilege escalation and hardening.
+  "pg-unsafe-definer-function": { profiles: ["privileged-access", "configuration-hardening"] },
   "redis-unauthenticated": { profiles: ["authentication"] },
   "redis-plaintext": { profiles: ["encryption-in-transit"] },
   "redis-default-user-open": { profiles: ["authentication", "least-privilege"] },

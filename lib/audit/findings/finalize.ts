@@ -75,7 +75,7 @@ export function finalizeFindings(
       id: findingId(r.checkId, r.resource, r.subject),
       checkId: r.checkId,
       status: r.status,
-      severity: config.checks.severity[meta.id] ?? meta.severity,
+      severity: config.checks.severity[meta.id] ?? r.severity ?? meta.severity,
       resource: r.resource,
       message: r.message,
       evidence: r.evidence,

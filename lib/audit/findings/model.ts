@@ -47,6 +47,12 @@ export interface CheckResult {
   cause?: ObservationError;
   /** For FAIL (and ERROR) results: the fix for this finding. */
   fix?: Fix;
+  /**
+   * Raises this result above the check's severity when the finding is worse than the
+   * check's usual case (write access to a job payload column is code execution on the
+   * workers). A `checks.severity` override in the config still wins.
+   */
+  severity?: Severity;
 }
 
 export interface MuteApplied {

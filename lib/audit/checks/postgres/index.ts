@@ -8,6 +8,7 @@ import { pgPublicSchemaCreate } from "./pg-public-schema-create.js";
 import { pgRuntimeRoleOwnsTable } from "./pg-runtime-role-owns-table.js";
 import { pgSuperuserRoles } from "./pg-superuser-roles.js";
 import { pgUnexpectedPrincipal } from "./pg-unexpected-principal.js";
+import { pgUnsafeDefinerFunction } from "./pg-unsafe-definer-function.js";
 
 /** In CHECKS.md order. */
 export const postgresChecks: Check[] = [
@@ -20,4 +21,5 @@ export const postgresChecks: Check[] = [
   pgPublicSchemaCreate,
   pgSuperuserRoles,
   pgAuditorOverprivileged,
+  pgUnsafeDefinerFunction,
 ];

@@ -1,9 +1,9 @@
 import { fail, pass, unobserved } from "../results.js";
 import type { Check } from "../types.js";
-import { privilegesBesidesPublic, superuserPath } from "./access/role-graph.js";
+import { superuserPath } from "./access/role-graph.js";
 import { eachDatabase, tableMissing } from "./targets.js";
 
-const TABLE_WRITES = new Set(["INSERT", "UPDATE", "DELETE", "TRUNCATE", "TRIGGER", "MAINTAIN"]);
+const TABLE_WRITES = new Set(["INSERT", "UPDATE", "DELETE", "TRUNCATE", "TRIGGER", "MAINTAIN", "DROP"]);
 const SEQUENCE_WRITES = new Set(["UPDATE", "USAGE"]);
 
 export const pgAuditorOverprivileged: Check = {
@@ -42,10 +42,13 @@ export const pgAuditorOverprivileged: Check = {
           const p = object.principals.find((x) => x.role === name);
           if (!p) continue;
           const kinds = object.kind === "table" ? TABLE_WRITES : SEQUENCE_WRITES;
-          const held = privilegesBesidesPublic(p).filter((x) => kinds.has(x));
+          // Routes PUBLIC opens (a PUBLIC definer function that deletes jobs) are the auditor's too;
+          // only PUBLIC's own grants are left to pg-public-privilege.
+          const own = p.paths.filter((x) => x.source !== "PUBLIC" && x.privileges.some((y) => kinds.has(y)));
+          const held = [...new Set(own.flatMap((x) => x.privileges.filter((y) => kinds.has(y))))];
           if (held.length === 0) continue;
           writes[`${object.schema}.${object.name}`] = held;
-          paths.push(...p.paths.filter((x) => x.source !== "PUBLIC" && x.privileges.some((y) => kinds.has(y))).map((x) => x.text));
+          paths.push(...own.map((x) => x.text));
         }
       }
       if (Object.keys(writes).length > 0) {

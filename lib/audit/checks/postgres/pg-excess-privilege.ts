@@ -1,7 +1,8 @@
 import type { CheckResult } from "../../findings/model.js";
 import { fail, pass } from "../results.js";
 import type { Check } from "../types.js";
-import { type ObjectAccess, privilegesBesidesPublic } from "./access/role-graph.js";
+import { type ObjectAccess, privilegesBesidesPublic, throughPublic } from "./access/role-graph.js";
+import { payloadColumns, payloadSentence, writablePayload } from "./payload.js";
 import { allowedEverything, eachTable, listing } from "./targets.js";
 
 /** CHECKS.md's sequence rule: INSERT on the table allows USAGE and SELECT on its sequences. */
@@ -11,9 +12,7 @@ export function allowedOnSequences(tablePrivileges: ReadonlySet<string>): Set<st
 
 function heldBy(object: ObjectAccess, role: string) {
   const p = object.principals.find((x) => x.role === role);
-  return p
-    ? { privileges: privilegesBesidesPublic(p), paths: p.paths.filter((x) => x.source !== "PUBLIC") }
-    : { privileges: [], paths: [] };
+  return p ? { privileges: privilegesBesidesPublic(p), paths: p.paths.filter((x) => !throughPublic(x)) } : { privileges: [], paths: [] };
 }
 
 export const pgExcessPrivilege: Check = {
@@ -32,52 +31,67 @@ export const pgExcessPrivilege: Check = {
     ],
   },
   evaluate(ctx) {
-    return eachTable(ctx, "pg-excess-privilege", "the policy principals' privileges", ({ view, access, qualified, resource }) => {
-      const out: CheckResult[] = [];
-      const judged: string[] = [];
-      for (const [role, allowed] of view.policy.principals) {
-        if (allowedEverything(view.policy, role) || !view.graph.byName.has(role)) continue;
-        judged.push(role);
-        const table = heldBy(access.table, role);
-        const excess = table.privileges.filter((p) => !allowed.has(p));
-        const seqAllowed = allowedOnSequences(allowed);
-        const sequences: Record<string, string[]> = {};
-        const paths = excess.length > 0 ? table.paths.filter((x) => x.privileges.some((p) => excess.includes(p))).map((x) => x.text) : [];
-        for (const s of access.sequences) {
-          const held = heldBy(s, role);
-          const over = held.privileges.filter((p) => !seqAllowed.has(p));
-          if (over.length === 0) continue;
-          sequences[`${s.schema}.${s.name}`] = over;
-          paths.push(
-            ...held.paths
-              .filter((x) => x.privileges.some((p) => over.includes(p)))
-              .map((x) => `${x.text} (sequence ${s.schema}.${s.name})`),
+    return eachTable(
+      ctx,
+      "pg-excess-privilege",
+      "the policy principals' privileges",
+      ({ view, access, qualified, resource, table: observed }) => {
+        const out: CheckResult[] = [];
+        const payload = payloadColumns(observed);
+        const judged: string[] = [];
+        for (const [role, allowed] of view.policy.principals) {
+          if (allowedEverything(view.policy, role) || !view.graph.byName.has(role)) continue;
+          judged.push(role);
+          const table = heldBy(access.table, role);
+          const excess = table.privileges.filter((p) => !allowed.has(p));
+          const seqAllowed = allowedOnSequences(allowed);
+          const sequences: Record<string, string[]> = {};
+          const paths = excess.length > 0 ? table.paths.filter((x) => x.privileges.some((p) => excess.includes(p))).map((x) => x.text) : [];
+          for (const s of access.sequences) {
+            const held = heldBy(s, role);
+            const over = held.privileges.filter((p) => !seqAllowed.has(p));
+            if (over.length === 0) continue;
+            sequences[`${s.schema}.${s.name}`] = over;
+            paths.push(
+              ...held.paths
+                .filter((x) => x.privileges.some((p) => over.includes(p)))
+                .map((x) => `${x.text} (sequence ${s.schema}.${s.name})`),
+            );
+          }
+          if (excess.length === 0 && Object.keys(sequences).length === 0) continue;
+          const parts = [
+            ...(excess.length > 0 ? [`${listing(excess)} on ${qualified}`] : []),
+            ...Object.entries(sequences).map(([s, p]) => `${listing(p)} on sequence ${s}`),
+          ];
+          // Payload writes the policy does not allow: excess paths that INSERT, UPDATE or control the table.
+          const excessPaths = table.paths.filter((x) => x.privileges.some((p) => excess.includes(p)));
+          const payloadWrites = writablePayload(
+            payload,
+            excessPaths.map((x) => ({ ...x, privileges: x.privileges.filter((p) => excess.includes(p)) })),
           );
-        }
-        if (excess.length === 0 && Object.keys(sequences).length === 0) continue;
-        const parts = [
-          ...(excess.length > 0 ? [`${listing(excess)} on ${qualified}`] : []),
-          ...Object.entries(sequences).map(([s, p]) => `${listing(p)} on sequence ${s}`),
-        ];
-        out.push(
-          fail(
+          const result = fail(
             "pg-excess-privilege",
             resource,
             role,
-            `Role ${role} holds ${parts.join(" and ")} beyond its allowed ${listing([...allowed]) || "nothing"}: revoke the excess.`,
+            `Role ${role} holds ${parts.join(" and ")} beyond its allowed ${listing([...allowed]) || "nothing"}: revoke the excess.${payloadWrites.length > 0 ? payloadSentence(payloadWrites) : ""}`,
             {
               allowed: [...allowed],
               excess,
               sequences,
               paths,
+              ...(payloadWrites.length > 0 ? { payloadColumns: payloadWrites } : {}),
             },
-          ),
-        );
-      }
-      if (out.length > 0) return out;
-      return [
-        pass("pg-excess-privilege", resource, `No policy principal holds more than it is allowed on ${qualified}.`, { principals: judged }),
-      ];
-    });
+          );
+          if (payloadWrites.length > 0) result.severity = "critical";
+          out.push(result);
+        }
+        if (out.length > 0) return out;
+        return [
+          pass("pg-excess-privilege", resource, `No policy principal holds more than it is allowed on ${qualified}.`, {
+            principals: judged,
+          }),
+        ];
+      },
+    );
   },
 };

@@ -21,7 +21,8 @@ export const pgPublicPrivilege: Check = {
     return eachTable(ctx, "pg-public-privilege", "PUBLIC's privileges", ({ access, qualified, resource }) => {
       const sequences = access.sequences.filter((s) => s.publicPrivileges.length > 0);
       const table = access.table.publicPrivileges;
-      if (table.length === 0 && sequences.length === 0) {
+      const routes = access.table.publicRoutes ?? [];
+      if (table.length === 0 && sequences.length === 0 && routes.length === 0) {
         return [
           pass("pg-public-privilege", resource, `PUBLIC holds no privilege on ${qualified} or its sequences.`, {
             sequences: access.sequences.map((s) => `${s.schema}.${s.name}`),
@@ -31,6 +32,7 @@ export const pgPublicPrivilege: Check = {
       const parts = [
         ...(table.length > 0 ? [`${listing(table)} on ${qualified}`] : []),
         ...sequences.map((s) => `${listing(s.publicPrivileges)} on sequence ${s.schema}.${s.name}`),
+        ...routes.map((r) => `${listing(r.privileges)} on ${qualified} through ${r.via}`),
       ];
       const columns = [
         ...new Set(access.table.principals.flatMap((p) => p.paths.filter((x) => x.source === "PUBLIC").flatMap((x) => x.columns ?? []))),
@@ -40,11 +42,12 @@ export const pgPublicPrivilege: Check = {
           "pg-public-privilege",
           resource,
           "PUBLIC",
-          `PUBLIC holds ${parts.join(" and ")}: every role on the server has it; revoke it from PUBLIC.`,
+          `PUBLIC holds ${parts.join(" and ")}: every role on the server has it; revoke it from PUBLIC.${routes.length > 0 ? " (Through an object: revoke PUBLIC's privilege on that object, e.g. REVOKE EXECUTE ON FUNCTION … FROM PUBLIC.)" : ""}`,
           {
             table: table,
             ...(columns.length > 0 ? { columns } : {}),
             sequences: Object.fromEntries(sequences.map((s) => [`${s.schema}.${s.name}`, s.publicPrivileges])),
+            ...(routes.length > 0 ? { routes: routes.map((r) => r.text.replace(/^.*? -> PUBLIC/, "PUBLIC")) } : {}),
           },
         ),
       ];

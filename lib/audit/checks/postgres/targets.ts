@@ -9,7 +9,8 @@ import type { PgCatalog, PgRole, PgSchema, PgTable } from "../../probes/postgres
 import type { CheckId } from "../ids.js";
 import { unobserved } from "../results.js";
 import type { AuditContext } from "../types.js";
-import { computeAccess, RoleGraph, type TableAccess } from "./access/role-graph.js";
+import { computeEffectiveAccess, ObjectRoutes } from "./access/object-access.js";
+import { RoleGraph, type TableAccess } from "./access/role-graph.js";
 
 export interface Policy {
   owner: string;
@@ -22,6 +23,8 @@ export interface ObservedTarget {
   policy: Policy;
   catalog: PgCatalog;
   graph: RoleGraph;
+  /** Routes through objects and owners (views, definer functions, rules, triggers, schema owners). */
+  routes: ObjectRoutes;
   access: Map<string, TableAccess>;
 }
 
@@ -60,7 +63,7 @@ export function isPlatformRole(catalog: PgCatalog, role: PgRole | string): boole
   return name === "rdsadmin" && catalog.roles.some((r) => r.name === "rds_superuser");
 }
 
-const accessMemo = new WeakMap<PgCatalog, { graph: RoleGraph; access: Map<string, TableAccess> }>();
+const accessMemo = new WeakMap<PgCatalog, { graph: RoleGraph; routes: ObjectRoutes; access: Map<string, TableAccess> }>();
 
 function analysed(catalog: PgCatalog, policy: Policy) {
   let memo = accessMemo.get(catalog);
@@ -68,7 +71,8 @@ function analysed(catalog: PgCatalog, policy: Policy) {
     const graph = new RoleGraph(catalog);
     // Policy principals may be group roles; they are judged even when they cannot log in.
     const include = [...policy.principals.keys(), policy.owner, ...policy.admins];
-    memo = { graph, access: computeAccess(catalog, { include }) };
+    const routes = new ObjectRoutes(catalog, graph);
+    memo = { graph, routes, access: computeEffectiveAccess(catalog, { include }, graph, routes) };
     accessMemo.set(catalog, memo);
   }
   return memo;
@@ -88,8 +92,8 @@ export function targetViews(ctx: AuditContext): TargetView[] {
       };
     }
     const policy = policyOf(target);
-    const { graph, access } = analysed(observation.catalog, policy);
-    return { ok: true, target, view: { target, policy, catalog: observation.catalog, graph, access } };
+    const { graph, routes, access } = analysed(observation.catalog, policy);
+    return { ok: true, target, view: { target, policy, catalog: observation.catalog, graph, routes, access } };
   });
 }
 

@@ -3,8 +3,32 @@
  * list describes the same moment. The number of queries is fixed.
  */
 
-import { DEFAULT_ACLS_SQL, MEMBERSHIPS_SQL_16, MEMBERSHIPS_SQL_LEGACY, ROLES_SQL, SCHEMAS_SQL, SERVER_SQL, TABLES_SQL } from "./queries.js";
-import type { PgAclItem, PgCatalog, PgDefaultAcl, PgMembership, PgRole, PgSchema, PgSequence, PgTable } from "./types.js";
+import {
+  DEFAULT_ACLS_SQL,
+  functionsSql,
+  MEMBERSHIPS_SQL_16,
+  MEMBERSHIPS_SQL_LEGACY,
+  RELATIONS_SQL,
+  ROLES_SQL,
+  SCHEMAS_SQL,
+  SERVER_SQL,
+  TABLES_SQL,
+  TRIGGERS_SQL,
+} from "./queries.js";
+import type {
+  PgAclItem,
+  PgCatalog,
+  PgDefaultAcl,
+  PgFunction,
+  PgMembership,
+  PgRelation,
+  PgRole,
+  PgRule,
+  PgSchema,
+  PgSequence,
+  PgTable,
+  PgTrigger,
+} from "./types.js";
 
 /** The part of pg.Client the observation uses, so tests and benchmarks can count queries. */
 export interface Queryable {
@@ -24,6 +48,41 @@ export function splitTableName(qualified: string): QualifiedName {
 
 const num = (v: unknown): number => Number(v);
 const numOrUndef = (v: unknown): number | undefined => (v === null || v === undefined ? undefined : Number(v));
+
+const nums = (v: unknown): number[] => ((v as unknown[] | null) ?? []).map(num);
+const texts = (v: unknown): string[] => ((v as unknown[] | null) ?? []).map(String);
+
+/** `pg_relation_is_updatable`'s bitmask: 1 << CmdType (UPDATE 2, INSERT 3, DELETE 4). */
+function updatableEvents(mask: number): string[] {
+  return [...(mask & (1 << 3) ? ["INSERT"] : []), ...(mask & (1 << 2) ? ["UPDATE"] : []), ...(mask & (1 << 4) ? ["DELETE"] : [])];
+}
+
+/** A boolean reloption as PostgreSQL parses it (parse_bool: on, true, yes, 1 and their prefixes). */
+function reloptionOn(options: readonly string[], name: string): boolean {
+  const entry = options.find((o) => o.toLowerCase().startsWith(`${name}=`));
+  const value = entry?.slice(name.length + 1).toLowerCase() ?? "";
+  return ["on", "true", "yes", "1", "t", "y", "tr", "tru", "ye"].includes(value);
+}
+
+const RULE_EVENTS: Record<string, string> = { "2": "UPDATE", "3": "INSERT", "4": "DELETE" };
+
+/** tgtype bits (trigger.h): BEFORE 2, INSERT 4, DELETE 8, UPDATE 16, TRUNCATE 32, INSTEAD 64. */
+function trigger(r: Record<string, unknown>): PgTrigger {
+  const type = num(r.type);
+  return {
+    name: String(r.name),
+    relation: num(r.relation),
+    function: num(r.function),
+    events: [
+      ...(type & 4 ? ["INSERT"] : []),
+      ...(type & 16 ? ["UPDATE"] : []),
+      ...(type & 8 ? ["DELETE"] : []),
+      ...(type & 32 ? ["TRUNCATE"] : []),
+    ],
+    timing: type & 64 ? "INSTEAD OF" : type & 2 ? "BEFORE" : "AFTER",
+    enabled: String(r.enabled) !== "D",
+  };
+}
 
 function acl(value: unknown): PgAclItem[] {
   return ((value as Record<string, unknown>[] | null) ?? []).map((a) => ({
@@ -49,6 +108,7 @@ export async function readCatalog(db: Queryable, tables: readonly string[]): Pro
       inherit: r.inherit === true,
       bypassrls: r.bypassrls === true,
       createrole: r.createrole === true,
+      replication: r.replication === true,
     }));
     const memberships: PgMembership[] = (await db.query(serverVersionNum >= 160000 ? MEMBERSHIPS_SQL_16 : MEMBERSHIPS_SQL_LEGACY)).rows.map(
       (m) => ({
@@ -71,6 +131,8 @@ export async function readCatalog(db: Queryable, tables: readonly string[]): Pro
           column: String(c.column),
           acl: acl(c.acl),
         })),
+        columns: texts(r.columns),
+        rowSecurity: r.row_security === true,
         sequences: ((r.sequences as Record<string, unknown>[] | null) ?? []).map(
           (s): PgSequence => ({
             oid: num(s.oid),
@@ -89,18 +151,66 @@ export async function readCatalog(db: Queryable, tables: readonly string[]): Pro
       }
       return table;
     });
-    const schemaRows = (await db.query(SCHEMAS_SQL, [schemaNames])).rows;
-    const schemas: PgSchema[] = schemaNames.map((name) => {
-      const row = schemaRows.find((s) => s.name === name);
-      if (!row) return { name, found: false, acl: [] };
-      return { name, found: true, oid: num(row.oid), owner: num(row.owner), acl: acl(row.acl) };
-    });
+    const namespaces: PgSchema[] = (await db.query(SCHEMAS_SQL, [schemaNames])).rows.map((row) => ({
+      name: String(row.name),
+      found: true,
+      oid: num(row.oid),
+      owner: num(row.owner),
+      acl: acl(row.acl),
+    }));
+    const schemas: PgSchema[] = schemaNames.map((name) => namespaces.find((s) => s.name === name) ?? { name, found: false, acl: [] });
     const defaultAcls: PgDefaultAcl[] = (await db.query(DEFAULT_ACLS_SQL, [schemaNames])).rows.map((d) => ({
       role: num(d.role),
       schema: d.schema === null || d.schema === undefined ? null : String(d.schema),
       objectType: String(d.object_type),
       acl: acl(d.acl),
     }));
+    const tableParams = [requested.map((t) => t.schema), requested.map((t) => t.name)];
+    const relations: PgRelation[] = [];
+    const rules: PgRule[] = [];
+    for (const r of (await db.query(RELATIONS_SQL, tableParams)).rows) {
+      const oid = num(r.oid);
+      const options = texts(r.options);
+      relations.push({
+        oid,
+        schema: String(r.schema),
+        name: String(r.name),
+        relkind: String(r.relkind),
+        owner: num(r.owner),
+        acl: acl(r.acl),
+        securityInvoker: reloptionOn(options, "security_invoker"),
+        updatable: updatableEvents(num(r.updatable)),
+        reads: nums(r.reads),
+      });
+      for (const rule of (r.rules as Record<string, unknown>[] | null) ?? []) {
+        rules.push({
+          oid: num(rule.oid),
+          name: String(rule.name),
+          relation: oid,
+          event: RULE_EVENTS[String(rule.event)] ?? String(rule.event),
+          instead: rule.instead === true,
+          references: nums(rule.references),
+          definition: String(rule.definition ?? ""),
+        });
+      }
+    }
+    const functions: PgFunction[] = (await db.query(functionsSql(serverVersionNum), tableParams)).rows.map((f) => ({
+      oid: num(f.oid),
+      schema: String(f.schema),
+      name: String(f.name),
+      args: String(f.args ?? ""),
+      kind: String(f.kind),
+      owner: num(f.owner),
+      securityDefiner: f.security_definer === true,
+      trigger: f.trigger === true,
+      acl: acl(f.acl),
+      config: texts(f.config),
+      language: String(f.language),
+      body: String(f.body ?? ""),
+      sqlStandardBody: f.sql_standard === true,
+      references: nums(f.references),
+    }));
+    const triggers = (await db.query(TRIGGERS_SQL, tableParams)).rows.map(trigger);
     return {
       serverVersionNum,
       database: String(server.database),
@@ -110,6 +220,12 @@ export async function readCatalog(db: Queryable, tables: readonly string[]): Pro
       tables: observedTables,
       schemas,
       defaultAcls,
+      ...(server.database_owner === null || server.database_owner === undefined ? {} : { databaseOwner: num(server.database_owner) }),
+      namespaces,
+      relations,
+      rules,
+      functions,
+      triggers,
     };
   } finally {
     // Read-only: nothing to keep, and ROLLBACK also ends a transaction a failed query aborted.

@@ -15,10 +15,11 @@ const aclJson = (acl: string) => `(SELECT coalesce(pg_catalog.json_agg(pg_catalo
   FROM pg_catalog.aclexplode(${acl}) a)`;
 
 export const SERVER_SQL = `SELECT pg_catalog.current_setting('server_version_num')::int AS version_num,
-  current_user::text AS current_user, pg_catalog.current_database()::text AS database`;
+  current_user::text AS current_user, pg_catalog.current_database()::text AS database,
+  (SELECT d.datdba::int8 FROM pg_catalog.pg_database d WHERE d.datname = pg_catalog.current_database()) AS database_owner`;
 
 export const ROLES_SQL = `SELECT oid::int8 AS oid, rolname::text AS name, rolcanlogin AS login, rolsuper AS superuser,
-  rolinherit AS inherit, rolbypassrls AS bypassrls, rolcreaterole AS createrole
+  rolinherit AS inherit, rolbypassrls AS bypassrls, rolcreaterole AS createrole, rolreplication AS replication
 FROM pg_catalog.pg_roles ORDER BY oid`;
 
 /** 16+: each grant carries its own INHERIT and SET options; several grantors are merged. */
@@ -50,16 +51,22 @@ SELECT req.schema_name, req.table_name, c.oid::int8 AS oid, c.relowner::int8 AS 
      JOIN pg_catalog.pg_namespace sn ON sn.oid = s.relnamespace
      LEFT JOIN pg_catalog.pg_attribute sa ON sa.attrelid = d.refobjid AND sa.attnum = d.refobjsubid
      WHERE d.classid = 'pg_catalog.pg_class'::regclass AND d.refclassid = 'pg_catalog.pg_class'::regclass
-       AND d.refobjid = c.oid AND d.deptype IN ('a', 'i')) AS sequences
+       AND d.refobjid = c.oid AND d.deptype IN ('a', 'i')) AS sequences,
+  (SELECT coalesce(pg_catalog.json_agg(att.attname::text ORDER BY att.attnum), '[]'::json)
+     FROM pg_catalog.pg_attribute att WHERE att.attrelid = c.oid AND att.attnum > 0 AND NOT att.attisdropped) AS columns,
+  c.relrowsecurity AS row_security
 FROM req
 LEFT JOIN pg_catalog.pg_namespace n ON n.nspname = req.schema_name
 LEFT JOIN pg_catalog.pg_class c ON c.relnamespace = n.oid AND c.relname = req.table_name AND c.relkind IN ('r', 'p', 'v', 'm', 'f')
 ORDER BY req.ord`;
 
-/** $1 schema names. */
+/** $1 schema names: those, and every other schema but the system and temporary ones (search_path judgement). */
 export const SCHEMAS_SQL = `SELECT n.nspname::text AS name, n.oid::int8 AS oid, n.nspowner::int8 AS owner,
   ${aclJson("coalesce(n.nspacl, pg_catalog.acldefault('n', n.nspowner))")} AS acl
-FROM pg_catalog.pg_namespace n WHERE n.nspname = ANY($1::text[])`;
+FROM pg_catalog.pg_namespace n
+WHERE n.nspname = ANY($1::text[])
+   OR (n.nspname NOT LIKE 'pg\\_%' AND n.nspname <> 'information_schema')
+ORDER BY n.oid`;
 
 /** $1 schema names; database-wide entries (namespace 0) too. */
 export const DEFAULT_ACLS_SQL = `SELECT d.defaclrole::int8 AS role, n.nspname::text AS schema, d.defaclobjtype::text AS object_type,
@@ -67,3 +74,92 @@ export const DEFAULT_ACLS_SQL = `SELECT d.defaclrole::int8 AS role, n.nspname::t
 FROM pg_catalog.pg_default_acl d LEFT JOIN pg_catalog.pg_namespace n ON n.oid = d.defaclnamespace
 WHERE d.defaclnamespace = 0 OR n.nspname = ANY($1::text[])
 ORDER BY d.oid`;
+
+/** The configured tables' oids, from $1 schemas and $2 names. */
+const REQUESTED_OIDS = `SELECT c.oid
+  FROM unnest($1::text[], $2::text[]) AS r(schema_name, table_name)
+  JOIN pg_catalog.pg_namespace n ON n.nspname = r.schema_name
+  JOIN pg_catalog.pg_class c ON c.relnamespace = n.oid AND c.relname = r.table_name`;
+
+/**
+ * $1 schemas, $2 table names. Every relation whose rewrite rules reach a configured table,
+ * at any depth (views, views over views, tables with INSERT/UPDATE/DELETE rules), the
+ * configured tables themselves (their own rules), and tables with a SECURITY DEFINER
+ * trigger function (what it touches is judged from its body). One row each, with its
+ * non-SELECT rules. pg_relation_is_updatable is PostgreSQL's own judgement of
+ * auto-updatable views and INSTEAD rules (information_schema.views uses it).
+ */
+export const RELATIONS_SQL = `WITH RECURSIVE req AS (${REQUESTED_OIDS}),
+reach(oid) AS (
+  SELECT oid FROM req
+  UNION
+  SELECT rw.ev_class FROM reach
+  JOIN pg_catalog.pg_depend d ON d.refclassid = 'pg_catalog.pg_class'::regclass AND d.refobjid = reach.oid
+    AND d.classid = 'pg_catalog.pg_rewrite'::regclass
+  JOIN pg_catalog.pg_rewrite rw ON rw.oid = d.objid
+  WHERE rw.ev_class <> reach.oid
+),
+entry AS (
+  SELECT oid FROM reach
+  UNION
+  SELECT t.tgrelid FROM pg_catalog.pg_trigger t JOIN pg_catalog.pg_proc p ON p.oid = t.tgfoid
+  WHERE NOT t.tgisinternal AND p.prosecdef
+)
+SELECT c.oid::int8 AS oid, n.nspname::text AS schema, c.relname::text AS name, c.relkind::text AS relkind, c.relowner::int8 AS owner,
+  ${aclJson("coalesce(c.relacl, pg_catalog.acldefault('r', c.relowner))")} AS acl,
+  coalesce(c.reloptions, '{}'::text[])::text[] AS options,
+  CASE WHEN c.relkind = 'v' THEN pg_catalog.pg_relation_is_updatable(c.oid, false) ELSE 0 END AS updatable,
+  (SELECT coalesce(pg_catalog.array_agg(DISTINCT d.refobjid::int8), '{}'::int8[])
+     FROM pg_catalog.pg_rewrite rw
+     JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_rewrite'::regclass AND d.objid = rw.oid
+       AND d.refclassid = 'pg_catalog.pg_class'::regclass AND d.refobjid <> c.oid
+     WHERE rw.ev_class = c.oid AND rw.ev_type = '1') AS reads,
+  (SELECT coalesce(pg_catalog.json_agg(pg_catalog.json_build_object(
+       'oid', rw.oid::int8, 'name', rw.rulename::text, 'event', rw.ev_type::text, 'instead', rw.is_instead,
+       'definition', pg_catalog.pg_get_ruledef(rw.oid),
+       'references', (SELECT coalesce(pg_catalog.array_agg(DISTINCT d.refobjid::int8), '{}'::int8[])
+          FROM pg_catalog.pg_depend d WHERE d.classid = 'pg_catalog.pg_rewrite'::regclass AND d.objid = rw.oid
+            AND d.refclassid = 'pg_catalog.pg_class'::regclass AND d.refobjid <> c.oid)) ORDER BY rw.oid), '[]'::json)
+     FROM pg_catalog.pg_rewrite rw WHERE rw.ev_class = c.oid AND rw.ev_type <> '1' AND rw.ev_enabled <> 'D') AS rules
+FROM entry JOIN pg_catalog.pg_class c ON c.oid = entry.oid JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+ORDER BY c.oid`;
+
+/**
+ * $1 schemas, $2 table names. Every SECURITY DEFINER function or procedure outside the
+ * system schemas, and every function a trigger on a configured table calls. The body is
+ * prosrc, or for a SQL-standard body (14+, prosqlbody) its text from pg_get_functiondef,
+ * whose relations PostgreSQL also records in pg_depend.
+ */
+export function functionsSql(serverVersionNum: number): string {
+  const sqlStandard = serverVersionNum >= 140000 ? "p.prosqlbody IS NOT NULL" : "false";
+  return `WITH req AS (${REQUESTED_OIDS}),
+fns AS (
+  SELECT p.oid FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
+  WHERE p.prosecdef AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+  UNION
+  SELECT t.tgfoid FROM pg_catalog.pg_trigger t WHERE NOT t.tgisinternal AND t.tgrelid IN (SELECT oid FROM req)
+)
+SELECT p.oid::int8 AS oid, n.nspname::text AS schema, p.proname::text AS name,
+  pg_catalog.pg_get_function_identity_arguments(p.oid) AS args, p.prokind::text AS kind, p.proowner::int8 AS owner,
+  p.prosecdef AS security_definer,
+  p.prorettype IN ('pg_catalog.trigger'::pg_catalog.regtype, 'pg_catalog.event_trigger'::pg_catalog.regtype) AS trigger,
+  ${aclJson("coalesce(p.proacl, pg_catalog.acldefault('f', p.proowner))")} AS acl,
+  coalesce(p.proconfig, '{}'::text[]) AS config, l.lanname::text AS language,
+  CASE WHEN ${sqlStandard} THEN pg_catalog.pg_get_functiondef(p.oid) ELSE p.prosrc END AS body,
+  (${sqlStandard}) AS sql_standard,
+  (SELECT coalesce(pg_catalog.array_agg(DISTINCT d.refobjid::int8), '{}'::int8[])
+     FROM pg_catalog.pg_depend d WHERE d.classid = 'pg_catalog.pg_proc'::regclass AND d.objid = p.oid
+       AND d.refclassid = 'pg_catalog.pg_class'::regclass) AS references
+FROM fns JOIN pg_catalog.pg_proc p ON p.oid = fns.oid
+JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
+JOIN pg_catalog.pg_language l ON l.oid = p.prolang
+ORDER BY p.oid`;
+}
+
+/** $1 schemas, $2 table names. User triggers on a configured table or calling a SECURITY DEFINER function. */
+export const TRIGGERS_SQL = `WITH req AS (${REQUESTED_OIDS})
+SELECT t.tgname::text AS name, t.tgrelid::int8 AS relation, t.tgfoid::int8 AS function, t.tgtype::int AS type,
+  t.tgenabled::text AS enabled
+FROM pg_catalog.pg_trigger t JOIN pg_catalog.pg_proc p ON p.oid = t.tgfoid
+WHERE NOT t.tgisinternal AND (p.prosecdef OR t.tgrelid IN (SELECT oid FROM req))
+ORDER BY t.oid`;

@@ -36,6 +36,8 @@ export interface PgRole {
    * role; from 16 it needs ADMIN OPTION on the role. Absent in hand-built catalogs means false.
    */
   createrole?: boolean;
+  /** The REPLICATION attribute: streams or decodes every row of every table. Absent means false. */
+  replication?: boolean;
 }
 
 /**
@@ -82,6 +84,10 @@ export interface PgTable {
   acl: PgAclItem[];
   columnAcls: PgColumnAcl[];
   sequences: PgSequence[];
+  /** Column names in attnum order (payload columns are judged by name). Absent in hand-built catalogs. */
+  columns?: string[];
+  /** `relrowsecurity`: row-level security policies narrow which rows a grant reaches. */
+  rowSecurity?: boolean;
 }
 
 export interface PgSchema {
@@ -103,6 +109,89 @@ export interface PgDefaultAcl {
   acl: PgAclItem[];
 }
 
+/**
+ * A relation other than a configured table through which a configured table can be reached:
+ * a view (or a view over such a view), or a table whose rules or triggers touch one.
+ */
+export interface PgRelation {
+  oid: number;
+  schema: string;
+  name: string;
+  /** `pg_class.relkind`: v view, m materialized view, r/p table, f foreign table. */
+  relkind: string;
+  owner: number;
+  /** The effective ACL: `acldefault()` when the catalog holds NULL. */
+  acl: PgAclItem[];
+  /** The view option security_invoker (15+): the caller's rights apply to what it reads. */
+  securityInvoker: boolean;
+  /**
+   * For views: the statements PostgreSQL itself says the view accepts without INSTEAD OF
+   * triggers (`pg_relation_is_updatable(oid, false)`): automatic updates and INSTEAD rules.
+   */
+  updatable: string[];
+  /** Relations the view's query reads (its `_RETURN` rule's dependencies); empty for tables. */
+  reads: number[];
+}
+
+/** A non-SELECT rewrite rule (`CREATE RULE … ON INSERT|UPDATE|DELETE`) on any relation. */
+export interface PgRule {
+  oid: number;
+  name: string;
+  /** The relation the rule is on. */
+  relation: number;
+  /** INSERT, UPDATE or DELETE. */
+  event: string;
+  /** DO INSTEAD (replaces the statement) rather than DO ALSO. */
+  instead: boolean;
+  /** Relations the rule's actions and condition use (`pg_depend`). */
+  references: number[];
+  /** `pg_get_ruledef()`: what each action does to them is read from it. */
+  definition: string;
+}
+
+/**
+ * A function that may run with rights other than its caller's: every SECURITY DEFINER
+ * function or procedure outside the system schemas, and every function a trigger on a
+ * configured table calls.
+ */
+export interface PgFunction {
+  oid: number;
+  schema: string;
+  name: string;
+  /** `pg_get_function_identity_arguments()`, e.g. `integer, text`. */
+  args: string;
+  /** f function, p procedure. */
+  kind: string;
+  /** Returns `trigger` or `event_trigger`: it cannot be called directly, only fired. Absent means false. */
+  trigger?: boolean;
+  owner: number;
+  securityDefiner: boolean;
+  /** The effective ACL (`acldefault('f', owner)` grants EXECUTE to PUBLIC). */
+  acl: PgAclItem[];
+  /** `proconfig`: `name=value` settings applied while it runs (SET search_path=…), or empty. */
+  config: string[];
+  language: string;
+  /** The body: `prosrc`, or `pg_get_functiondef()` for a SQL-standard (BEGIN ATOMIC / RETURN) body. */
+  body: string;
+  /** True when the body is SQL-standard: PostgreSQL records the relations it uses in pg_depend. */
+  sqlStandardBody: boolean;
+  /** Relations the function depends on in `pg_depend` (only SQL-standard bodies have them). */
+  references: number[];
+}
+
+/** A user trigger (`pg_trigger`, not internal). */
+export interface PgTrigger {
+  name: string;
+  relation: number;
+  function: number;
+  /** INSERT, UPDATE, DELETE, TRUNCATE. */
+  events: string[];
+  /** BEFORE, AFTER or INSTEAD OF. */
+  timing: string;
+  /** `tgenabled`: D means disabled. */
+  enabled: boolean;
+}
+
 export interface PgCatalog {
   /** `server_version_num`, e.g. 150020 or 180004. */
   serverVersionNum: number;
@@ -117,6 +206,15 @@ export interface PgCatalog {
   schemas: PgSchema[];
   /** Default ACLs in those schemas, and database-wide ones. */
   defaultAcls: PgDefaultAcl[];
+  /** `pg_database.datdba`: from 15 it is implicitly pg_database_owner, which owns `public`. */
+  databaseOwner?: number;
+  /** Every schema of the database except the system and temporary ones (search_path judgement). */
+  namespaces?: PgSchema[];
+  /** Views reaching a configured table, and tables whose rules or triggers touch one. */
+  relations?: PgRelation[];
+  rules?: PgRule[];
+  functions?: PgFunction[];
+  triggers?: PgTrigger[];
 }
 
 export const PUBLIC_OID = 0;

@@ -100,6 +100,7 @@ describe("pg-* checks on an in-memory catalog", () => {
       ["pg-public-schema-create", "medium"],
       ["pg-superuser-roles", "high"],
       ["pg-auditor-overprivileged", "medium"],
+      ["pg-unsafe-definer-function", "high"],
     ]);
   });
 

@@ -39,20 +39,39 @@ export type AccessSource =
   | "owner"
   | "superuser"
   | "rds_superuser"
+  | "pg_execute_server_program"
+  | "pg_write_server_files"
+  | "pg_read_server_files"
   | "pg_read_all_data"
   | "pg_write_all_data"
-  | "pg_maintain";
+  | "pg_maintain"
+  | "replication"
+  | "rds_replication"
+  // Routes through objects and owners (object-access.ts).
+  | "view"
+  | "rule"
+  | "definer function"
+  | "unsafe definer function"
+  | "definer trigger"
+  | "trigger function owner"
+  | "schema owner";
 
 export interface AccessPath {
   source: AccessSource;
   reach: Reach;
-  /** Role names from the principal to the role that holds the privilege. */
+  /** Role names from the principal to the role that holds the privilege (for routes: that holds the way in). */
   chain: string[];
   privileges: string[];
   /** For column grants: the columns. */
   columns?: string[];
   /** e.g. `hq_bob -> ops_mid -> ops_group: UPDATE`. */
   text: string;
+  /** A route whose way in (EXECUTE, SELECT on a view…) is held through PUBLIC: every role has it. */
+  public?: boolean;
+  /** For routes: the object it goes through, e.g. `public.purge_jobs() [SECURITY DEFINER, owner app_migrator]`. */
+  via?: string;
+  /** The text up to the holder (or, for routes, up to the object), to which a further route appends. */
+  chainText?: string;
 }
 
 export interface PrincipalAccess {
@@ -73,6 +92,8 @@ export interface ObjectAccess {
   publicPrivileges: string[];
   /** Roles with any access, by name. */
   principals: PrincipalAccess[];
+  /** Routes through objects whose way in PUBLIC holds (a definer function PUBLIC may execute…), one per object. */
+  publicRoutes?: AccessPath[];
 }
 
 export interface TableAccess {
@@ -103,17 +124,31 @@ interface Reached {
   reach: Exclude<Reach, "public">;
 }
 
+/**
+ * Predefined roles acting on every table. pg_read_server_files reads the server's files,
+ * the table's data files among them; rds_replication (RDS) may create logical replication
+ * slots and decode every row.
+ */
 const PREDEFINED_TABLE: Record<string, readonly string[]> = {
   pg_read_all_data: ["SELECT"],
   pg_write_all_data: ["INSERT", "UPDATE", "DELETE"],
   pg_maintain: ["MAINTAIN"],
+  pg_read_server_files: ["SELECT"],
+  rds_replication: ["SELECT"],
 };
+/**
+ * Predefined roles that PostgreSQL's documentation says "could be used to gain
+ * superuser-level access": COPY … PROGRAM runs any command as the server's OS user, and
+ * writing the server's files rewrites its configuration. Treated as superuser.
+ */
+export const SUPERUSER_EQUIVALENT = ["pg_execute_server_program", "pg_write_server_files"] as const;
 const PREDEFINED_SEQUENCE: Record<string, readonly string[]> = {
   pg_read_all_data: ["SELECT"],
   pg_write_all_data: ["UPDATE"],
 };
 
-const HOP_TEXT: Record<Hop, string> = {
+const HOP_TEXT: Record<Hop | "owns database", string> = {
+  "owns database": " -(owns database)-> ",
   inherit: " -> ",
   set: " -> SET ROLE ",
   admin: " -(ADMIN OPTION)-> ",
@@ -131,8 +166,10 @@ export class RoleGraph {
   private readonly escalationMemo = new Map<number, { reach: Map<number, Reached>; set: Map<number, Reached> }>();
   /** Before 16, CREATEROLE alone allows granting any non-superuser role. */
   private readonly createroleGrantsAny: boolean;
+  /** The implicit membership of the database owner in pg_database_owner (14+), as `member:role`. */
+  private readonly ownsDatabase?: string;
 
-  constructor(catalog: Pick<PgCatalog, "roles" | "memberships" | "serverVersionNum">) {
+  constructor(catalog: Pick<PgCatalog, "roles" | "memberships" | "serverVersionNum" | "databaseOwner">) {
     this.createroleGrantsAny = catalog.serverVersionNum < 160000;
     for (const r of catalog.roles) {
       this.byOid.set(r.oid, r);
@@ -142,6 +179,14 @@ export class RoleGraph {
       const list = this.edges.get(m.member) ?? [];
       list.push({ role: m.role, admin: m.admin, inherit: m.inherit, set: m.set });
       this.edges.set(m.member, list);
+    }
+    // pg_database_owner has no pg_auth_members row: its one member is whoever owns the database.
+    const pdo = this.byName.get("pg_database_owner");
+    if (pdo && catalog.databaseOwner !== undefined && catalog.databaseOwner !== pdo.oid) {
+      const list = this.edges.get(catalog.databaseOwner) ?? [];
+      list.push({ role: pdo.oid, admin: false, inherit: true, set: true });
+      this.edges.set(catalog.databaseOwner, list);
+      this.ownsDatabase = `${catalog.databaseOwner}:${pdo.oid}`;
     }
   }
 
@@ -189,8 +234,18 @@ export class RoleGraph {
 
   /** A superuser role `oid` is or can SET ROLE to, after granting itself what it may (the attribute is never inherited). */
   superuser(oid: number): Reached | undefined {
+    return this.withAttribute(oid, (r) => r.superuser);
+  }
+
+  /**
+   * A role with the attribute that `oid` is or can SET ROLE to. Attributes are not
+   * inherited, but SET ROLE makes them the current user's (replication functions check
+   * the current user).
+   */
+  withAttribute(oid: number, has: (role: PgRole) => boolean | undefined): Reached | undefined {
     for (const r of this.escalated(oid).set.values()) {
-      if (this.byOid.get(r.chain[r.chain.length - 1] as number)?.superuser) return r;
+      const role = this.byOid.get(r.chain[r.chain.length - 1] as number);
+      if (role && has(role)) return r;
     }
     return undefined;
   }
@@ -280,7 +335,8 @@ export class RoleGraph {
   chainText(r: Reached): string {
     let text = this.name(r.chain[0] as number);
     r.hops.forEach((hop, i) => {
-      text += `${HOP_TEXT[hop]}${this.name(r.chain[i + 1] as number)}`;
+      const owns = this.ownsDatabase === `${r.chain[i]}:${r.chain[i + 1]}`;
+      text += `${HOP_TEXT[owns ? "owns database" : hop]}${this.name(r.chain[i + 1] as number)}`;
     });
     return text;
   }
@@ -301,24 +357,34 @@ function byGrantee(acl: readonly PgAclItem[]): Map<number, Set<string>> {
   return map;
 }
 
-interface AccessibleObject {
-  kind: "table" | "sequence";
-  schema: string;
-  name: string;
+/** What holds privileges by ACL: a table, sequence, view or function. */
+export interface Grantable {
   owner: number;
   acl: readonly PgAclItem[];
   columnAcls: readonly { column: string; acl: readonly PgAclItem[] }[];
 }
 
-/** Effective access to one object for each principal. */
-export function objectAccess(
-  graph: RoleGraph,
-  object: AccessibleObject,
-  principals: readonly PgRole[],
-  serverVersionNum: number,
-): ObjectAccess {
-  const all = object.kind === "table" ? tablePrivileges(serverVersionNum) : [...SEQUENCE_PRIVILEGES];
-  const grants = byGrantee(object.acl);
+interface AccessibleObject extends Grantable {
+  kind: "table" | "sequence";
+  schema: string;
+  name: string;
+}
+
+/** The privileges of one kind of object, and the predefined roles acting on all of them. */
+export interface PrivilegeKind {
+  all: readonly string[];
+  predefined: Readonly<Record<string, readonly string[]>>;
+  /** Tables only: the REPLICATION attribute reads every row. */
+  replication: boolean;
+}
+
+export function kindOf(kind: "table" | "sequence" | "function", serverVersionNum: number): PrivilegeKind {
+  if (kind === "table") return { all: tablePrivileges(serverVersionNum), predefined: PREDEFINED_TABLE, replication: true };
+  if (kind === "sequence") return { all: SEQUENCE_PRIVILEGES, predefined: PREDEFINED_SEQUENCE, replication: false };
+  return { all: ["EXECUTE"], predefined: {}, replication: false };
+}
+
+function columnGrantsOf(object: Grantable): Map<number, Map<string, string[]>> {
   // grantee -> privilege -> columns
   const columnGrants = new Map<number, Map<string, string[]>>();
   for (const { column, acl } of object.columnAcls) {
@@ -330,94 +396,136 @@ export function objectAccess(
       columnGrants.set(item.grantee, perPrivilege);
     }
   }
-  const predefinedMap = object.kind === "table" ? PREDEFINED_TABLE : PREDEFINED_SEQUENCE;
-  const predefined: [number, AccessSource, string[]][] = [];
-  for (const [name, privileges] of Object.entries(predefinedMap)) {
+  return columnGrants;
+}
+
+/** Every way `principal` holds privileges on `object` by the object's ACL and the role graph. */
+export function grantPaths(
+  graph: RoleGraph,
+  object: Grantable,
+  principal: Pick<PgRole, "oid" | "name">,
+  kind: PrivilegeKind,
+): AccessPath[] {
+  const all = kind.all;
+  const grants = byGrantee(object.acl);
+  const columnGrants = columnGrantsOf(object);
+  const reach = graph.reachable(principal.oid);
+  const paths: AccessPath[] = [];
+  const add = (r: Reached, source: AccessSource, privileges: readonly string[], suffix: string, columns?: string[]) => {
+    const path: AccessPath = {
+      source,
+      reach: r.reach,
+      chain: r.chain.map((o) => graph.name(o)),
+      privileges: ordered(privileges, all),
+      text: `${graph.chainText(r)}: ${suffix}`,
+      chainText: graph.chainText(r),
+    };
+    if (columns) path.columns = columns;
+    paths.push(path);
+  };
+  const superuser = graph.superuser(principal.oid);
+  if (superuser) add(superuser, "superuser", all, "superuser (all privileges)");
+  for (const name of ["rds_superuser", ...SUPERUSER_EQUIVALENT] as const) {
+    const role = graph.byName.get(name);
+    const r = role ? reach.get(role.oid) : undefined;
+    if (r)
+      add(
+        r,
+        name,
+        all,
+        name === "rds_superuser" ? "rds_superuser member (all privileges)" : `${name} (superuser-equivalent: all privileges)`,
+      );
+  }
+  const owner = reach.get(object.owner);
+  if (owner) add(owner, "owner", all, "owner (all privileges)");
+  for (const [grantee, privileges] of grants) {
+    if (grantee === PUBLIC_OID || grantee === object.owner) continue;
+    const r = reach.get(grantee);
+    if (r) {
+      const list = ordered(privileges, all);
+      add(r, "grant", list, list.join(", "));
+    }
+  }
+  for (const [grantee, perPrivilege] of columnGrants) {
+    if (grantee === PUBLIC_OID) continue;
+    const r = reach.get(grantee);
+    if (!r) continue;
+    for (const [privilege, columns] of perPrivilege) {
+      add(r, "column grant", [privilege], `${privilege} (columns: ${columns.join(", ")})`, columns);
+    }
+  }
+  for (const [name, privileges] of Object.entries(kind.predefined)) {
     const role = graph.byName.get(name);
     const held = privileges.filter((p) => all.includes(p));
-    if (role && held.length > 0) predefined.push([role.oid, name as AccessSource, held]);
+    const r = role && held.length > 0 ? reach.get(role.oid) : undefined;
+    if (r) add(r, name as AccessSource, held, held.join(", "));
   }
-  const rdsSuperuser = graph.byName.get("rds_superuser");
-  const publicPrivileges = new Set<string>(grants.get(PUBLIC_OID) ?? []);
-  for (const p of columnGrants.get(PUBLIC_OID)?.keys() ?? []) publicPrivileges.add(p);
+  if (kind.replication) {
+    const r = graph.withAttribute(principal.oid, (role) => role.replication);
+    if (r) add(r, "replication", ["SELECT"], "REPLICATION (reads every row by streaming or logical decoding)");
+  }
+  const publicPrivileges = publicPrivilegesOf(object, all);
+  if (publicPrivileges.length > 0) {
+    const columns = [...new Set([...(columnGrants.get(PUBLIC_OID)?.values() ?? [])].flat())];
+    paths.push({
+      source: "PUBLIC",
+      reach: "public",
+      chain: [principal.name, "PUBLIC"],
+      privileges: publicPrivileges,
+      ...(columns.length > 0 ? { columns } : {}),
+      text: `${principal.name} -> PUBLIC: ${publicPrivileges.join(", ")}`,
+      chainText: `${principal.name} -> PUBLIC`,
+    });
+  }
+  return paths;
+}
 
+function publicPrivilegesOf(object: Grantable, all: readonly string[]): string[] {
+  const set = new Set<string>(byGrantee(object.acl).get(PUBLIC_OID) ?? []);
+  for (const p of columnGrantsOf(object).get(PUBLIC_OID)?.keys() ?? []) set.add(p);
+  return ordered(set, all);
+}
+
+/** The privileges the paths give, in canonical order. */
+export function privilegesOf(paths: readonly AccessPath[], all: readonly string[]): string[] {
+  return ordered(
+    paths.flatMap((p) => p.privileges),
+    all,
+  );
+}
+
+/** Effective access to one object for each principal (by ACL and role graph; object-access.ts adds routes). */
+export function objectAccess(
+  graph: RoleGraph,
+  object: AccessibleObject,
+  principals: readonly PgRole[],
+  serverVersionNum: number,
+): ObjectAccess {
+  const kind = kindOf(object.kind, serverVersionNum);
   const result: PrincipalAccess[] = [];
   for (const principal of principals) {
-    const reach = graph.reachable(principal.oid);
-    const paths: AccessPath[] = [];
-    const add = (r: Reached, source: AccessSource, privileges: readonly string[], suffix: string, columns?: string[]) => {
-      const path: AccessPath = {
-        source,
-        reach: r.reach,
-        chain: r.chain.map((o) => graph.name(o)),
-        privileges: ordered(privileges, all),
-        text: `${graph.chainText(r)}: ${suffix}`,
-      };
-      if (columns) path.columns = columns;
-      paths.push(path);
-    };
-    const superuser = graph.superuser(principal.oid);
-    if (superuser) add(superuser, "superuser", all, "superuser (all privileges)");
-    const rds = rdsSuperuser ? reach.get(rdsSuperuser.oid) : undefined;
-    if (rds) add(rds, "rds_superuser", all, "rds_superuser member (all privileges)");
-    const owner = reach.get(object.owner);
-    if (owner) add(owner, "owner", all, "owner (all privileges)");
-    for (const [grantee, privileges] of grants) {
-      if (grantee === PUBLIC_OID || grantee === object.owner) continue;
-      const r = reach.get(grantee);
-      if (r) {
-        const list = ordered(privileges, all);
-        add(r, "grant", list, list.join(", "));
-      }
-    }
-    for (const [grantee, perPrivilege] of columnGrants) {
-      if (grantee === PUBLIC_OID) continue;
-      const r = reach.get(grantee);
-      if (!r) continue;
-      for (const [privilege, columns] of perPrivilege) {
-        add(r, "column grant", [privilege], `${privilege} (columns: ${columns.join(", ")})`, columns);
-      }
-    }
-    for (const [oid, source, privileges] of predefined) {
-      const r = reach.get(oid);
-      if (r) add(r, source, privileges, privileges.join(", "));
-    }
-    if (publicPrivileges.size > 0) {
-      const list = ordered(publicPrivileges, all);
-      const columns = [...new Set([...(columnGrants.get(PUBLIC_OID)?.values() ?? [])].flat())];
-      paths.push({
-        source: "PUBLIC",
-        reach: "public",
-        chain: [principal.name, "PUBLIC"],
-        privileges: list,
-        ...(columns.length > 0 ? { columns } : {}),
-        text: `${principal.name} -> PUBLIC: ${list.join(", ")}`,
-      });
-    }
+    const paths = grantPaths(graph, object, principal, kind);
     if (paths.length === 0) continue;
-    result.push({
-      role: principal.name,
-      login: principal.login,
-      privileges: ordered(
-        paths.flatMap((p) => p.privileges),
-        all,
-      ),
-      paths,
-    });
+    result.push({ role: principal.name, login: principal.login, privileges: privilegesOf(paths, kind.all), paths });
   }
   return {
     kind: object.kind,
     schema: object.schema,
     name: object.name,
     owner: graph.name(object.owner),
-    publicPrivileges: ordered(publicPrivileges, all),
+    publicPrivileges: publicPrivilegesOf(object, kind.all),
     principals: result,
   };
 }
 
+/** Whether a path is PUBLIC's: a PUBLIC grant, or a route whose way in PUBLIC holds. */
+export function throughPublic(path: AccessPath): boolean {
+  return path.source === "PUBLIC" || path.public === true;
+}
+
 /** Privileges a principal holds other than through PUBLIC (PUBLIC is reported on its own). */
 export function privilegesBesidesPublic(access: PrincipalAccess): string[] {
-  const seen = new Set(access.paths.filter((p) => p.source !== "PUBLIC").flatMap((p) => p.privileges));
+  const seen = new Set(access.paths.filter((p) => !throughPublic(p)).flatMap((p) => p.privileges));
   return access.privileges.filter((p) => seen.has(p));
 }
 
@@ -463,11 +571,19 @@ export function computeAccess(catalog: PgCatalog, options: AccessOptions = {}): 
 }
 
 /** Whether the role is a superuser, can SET ROLE to one, or is an rds_superuser member; with the chain. */
-export function superuserPath(graph: RoleGraph, role: PgRole): { how: "superuser" | "rds_superuser"; text: string } | undefined {
+export function superuserPath(
+  graph: RoleGraph,
+  role: PgRole,
+): { how: "superuser" | "rds_superuser" | (typeof SUPERUSER_EQUIVALENT)[number]; text: string } | undefined {
   const su = graph.superuser(role.oid);
   if (su) return { how: "superuser", text: `${graph.chainText(su)}: superuser` };
-  const rds = graph.byName.get("rds_superuser");
-  const viaRds = rds ? graph.reachable(role.oid).get(rds.oid) : undefined;
-  if (viaRds) return { how: "rds_superuser", text: `${graph.chainText(viaRds)}: rds_superuser member` };
+  for (const name of ["rds_superuser", ...SUPERUSER_EQUIVALENT] as const) {
+    const holder = graph.byName.get(name);
+    const via = holder ? graph.reachable(role.oid).get(holder.oid) : undefined;
+    if (via) {
+      const what = name === "rds_superuser" ? "rds_superuser member" : `${name} (superuser-equivalent)`;
+      return { how: name, text: `${graph.chainText(via)}: ${what}` };
+    }
+  }
   return undefined;
 }

@@ -1,0 +1,442 @@
+/**
+ * Routes to a queue table through objects and owners, computed in memory from a PgCatalog
+ * on top of the role graph: what a role can do to the table without holding the privilege
+ * on it. Each route has a way in (a privilege on an object, or being a role) and runs with
+ * someone else's rights (the object's owner), so a route gives the caller what it does
+ * AND what that owner may do. PostgreSQL's rules, as docs/postgres.md cites them:
+ * - a view reads (and, when auto-updatable, writes) its base relations with its owner's
+ *   rights, unless it is `security_invoker` (15+); views over views compose;
+ * - a rule's actions run with the rights of the owner of the relation it is on;
+ * - a SECURITY DEFINER function (or trigger function) runs with its owner's rights;
+ *   EXECUTE belongs to PUBLIC by default; one whose search_path others can put objects
+ *   on runs their code as its owner, so it gives its owner's whole access;
+ * - the owner of a trigger function on the table decides what every writer's statement
+ *   does (the trigger runs as the writer);
+ * - the owner of the table's schema can drop it (and put another in its place); the
+ *   database owner is implicitly pg_database_owner, which owns `public` from 15.
+ * SECURITY INVOKER functions (the default) and INSTEAD OF triggers with them use the
+ * caller's rights and give nothing.
+ */
+import type { PgCatalog, PgFunction, PgRelation, PgRole, PgTable } from "../../../probes/postgres/types.js";
+import { commandsOn } from "./body-references.js";
+import {
+  type AccessOptions,
+  type AccessPath,
+  type AccessSource,
+  type Grantable,
+  grantPaths,
+  kindOf,
+  objectAccess,
+  type PrincipalAccess,
+  type PrivilegeKind,
+  privilegesOf,
+  RoleGraph,
+  type TableAccess,
+  throughPublic,
+} from "./role-graph.js";
+import { unsafeSearchPath } from "./search-path.js";
+
+/** Not a grantable privilege: the power to drop the table or put another in its place. */
+export const CONTROL = "DROP";
+const WRITES = ["INSERT", "UPDATE", "DELETE"] as const;
+const NO_GRANTS: Grantable = { owner: -1, acl: [], columnAcls: [] };
+
+type WayIn =
+  | { kind: "relation"; relation: number; privilege: string }
+  | { kind: "function"; fn: PgFunction; privilege: "EXECUTE" }
+  | { kind: "role"; role: number; verb: string };
+
+interface Route {
+  source: AccessSource;
+  wayIn: WayIn;
+  /** Whose rights the route's statements run with; undefined when the way in gives `privileges` outright. */
+  runsAs?: number;
+  /** What the route does to the target; `all` = whatever `runsAs` may do. */
+  privileges: readonly string[] | "all";
+  /** The object, e.g. `public.purge_jobs() [SECURITY DEFINER, owner app_migrator; prosrc text]`. */
+  object: string;
+}
+
+interface Relation {
+  oid: number;
+  schema: string;
+  name: string;
+  owner: number;
+  grantable: Grantable;
+}
+
+export function functionName(fn: Pick<PgFunction, "schema" | "name" | "args">): string {
+  return `${fn.schema}.${fn.name}(${fn.args})`;
+}
+
+/** How a function's effect on the table was concluded, for the evidence. */
+function touchesVia(fn: PgFunction, relation: Relation): { commands: string[]; how: string } | undefined {
+  const commands = commandsOn(fn.body, relation.schema, relation.name);
+  if (fn.sqlStandardBody && fn.references.includes(relation.oid)) {
+    return { commands: commands ?? ["SELECT"], how: "pg_depend (SQL-standard body)" };
+  }
+  return commands ? { commands, how: "body text names the table" } : undefined;
+}
+
+export class ObjectRoutes {
+  private readonly relations = new Map<number, Relation>();
+  private readonly views = new Map<number, PgRelation>();
+  private readonly functions = new Map<number, PgFunction>();
+  private readonly routesMemo = new Map<number, Route[]>();
+  private readonly heldMemo = new Map<string, AccessPath[]>();
+  private readonly inProgress = new Set<string>();
+  private readonly tableKind: PrivilegeKind;
+  private readonly functionKind: PrivilegeKind;
+  private readonly unsafe = new Map<number, string>();
+  private readonly configured = new Set<number>();
+  private readonly executeMemo = new Map<string, AccessPath[]>();
+
+  constructor(
+    private readonly catalog: PgCatalog,
+    private readonly graph: RoleGraph,
+  ) {
+    this.tableKind = kindOf("table", catalog.serverVersionNum);
+    this.functionKind = kindOf("function", catalog.serverVersionNum);
+    for (const r of catalog.relations ?? []) {
+      this.relations.set(r.oid, {
+        oid: r.oid,
+        schema: r.schema,
+        name: r.name,
+        owner: r.owner,
+        grantable: { owner: r.owner, acl: r.acl, columnAcls: [] },
+      });
+      if (r.relkind === "v" || r.relkind === "m") this.views.set(r.oid, r);
+    }
+    // The configured tables' own ACLs carry their column grants.
+    for (const t of catalog.tables) {
+      if (t.found && t.oid !== undefined && t.owner !== undefined) {
+        this.configured.add(t.oid);
+        this.relations.set(t.oid, {
+          oid: t.oid,
+          schema: t.schema,
+          name: t.name,
+          owner: t.owner,
+          grantable: { owner: t.owner, acl: t.acl, columnAcls: t.columnAcls },
+        });
+      }
+    }
+    for (const f of catalog.functions ?? []) {
+      this.functions.set(f.oid, f);
+      if (f.securityDefiner) {
+        const why = unsafeSearchPath(f, catalog, graph);
+        if (why) this.unsafe.set(f.oid, why);
+      }
+    }
+  }
+
+  /** Why a SECURITY DEFINER function's search_path is unsafe, or undefined. */
+  unsafeReason(fn: PgFunction): string | undefined {
+    return this.unsafe.get(fn.oid);
+  }
+
+  private describeOwner(owner: number): string {
+    return `owner ${this.graph.name(owner)}`;
+  }
+
+  /** Every route into the relation, independent of who takes it. */
+  private routesInto(target: Relation): Route[] {
+    const memo = this.routesMemo.get(target.oid);
+    if (memo) return memo;
+    const routes: Route[] = [];
+    const insteadRules = (view: number) =>
+      new Set((this.catalog.rules ?? []).filter((r) => r.relation === view && r.instead).map((r) => r.event));
+    for (const view of this.views.values()) {
+      if (view.oid === target.oid || !view.reads.includes(target.oid)) continue;
+      // security_invoker: the caller's own rights apply to the base relations.
+      if (view.relkind === "v" && view.securityInvoker) continue;
+      const what = view.relkind === "m" ? "materialized view" : "view";
+      const object = `${view.schema}.${view.name} [${what}, ${this.describeOwner(view.owner)}]`;
+      routes.push({
+        source: "view",
+        wayIn: { kind: "relation", relation: view.oid, privilege: "SELECT" },
+        runsAs: view.owner,
+        privileges: ["SELECT"],
+        object,
+      });
+      if (view.relkind !== "v" || view.reads.length !== 1) continue;
+      // Automatic updates go to the one base relation; events an INSTEAD rule takes are the rule's.
+      const ruled = insteadRules(view.oid);
+      for (const event of view.updatable.filter((e) => !ruled.has(e))) {
+        routes.push({
+          source: "view",
+          wayIn: { kind: "relation", relation: view.oid, privilege: event },
+          runsAs: view.owner,
+          privileges: [event],
+          object: `${object} (auto-updatable)`,
+        });
+      }
+    }
+    for (const rule of this.catalog.rules ?? []) {
+      if (rule.relation === target.oid || !rule.references.includes(target.oid)) continue;
+      const on = this.relations.get(rule.relation);
+      if (!on) continue;
+      const commands = commandsOn(rule.definition, target.schema, target.name) ?? ["SELECT"];
+      routes.push({
+        source: "rule",
+        wayIn: { kind: "relation", relation: on.oid, privilege: rule.event },
+        runsAs: on.owner,
+        privileges: commands,
+        object: `rule ${rule.name} ON ${rule.event} TO ${on.schema}.${on.name} [${rule.instead ? "DO INSTEAD" : "DO ALSO"}, ${this.describeOwner(on.owner)}]`,
+      });
+    }
+    for (const fn of this.functions.values()) {
+      // Trigger functions cannot be called directly: only the trigger route reaches them.
+      if (!fn.securityDefiner || fn.trigger) continue;
+      const why = this.unsafe.get(fn.oid);
+      const touched = touchesVia(fn, target);
+      // Code run as the owner can do all the owner can: one route into each configured
+      // table is enough (views and other relations add nothing beyond it).
+      if (why && this.configured.has(target.oid)) {
+        routes.push({
+          source: "unsafe definer function",
+          wayIn: { kind: "function", fn, privilege: "EXECUTE" },
+          runsAs: fn.owner,
+          privileges: "all",
+          object: `${functionName(fn)} [SECURITY DEFINER, ${this.describeOwner(fn.owner)}; ${why}: escalation to its owner]`,
+        });
+      } else if (!why && touched) {
+        routes.push({
+          source: "definer function",
+          wayIn: { kind: "function", fn, privilege: "EXECUTE" },
+          runsAs: fn.owner,
+          privileges: touched.commands,
+          object: `${functionName(fn)} [SECURITY DEFINER, ${this.describeOwner(fn.owner)}; ${touched.how}]`,
+        });
+      }
+    }
+    for (const trigger of this.catalog.triggers ?? []) {
+      if (!trigger.enabled || trigger.relation === target.oid) continue;
+      const fn = this.functions.get(trigger.function);
+      const on = this.relations.get(trigger.relation);
+      if (!fn?.securityDefiner || !on) continue;
+      const touched = touchesVia(fn, target);
+      if (!touched) continue;
+      for (const event of trigger.events) {
+        routes.push({
+          source: "definer trigger",
+          wayIn: { kind: "relation", relation: on.oid, privilege: event },
+          runsAs: fn.owner,
+          privileges: touched.commands,
+          object: `trigger ${trigger.name} ON ${on.schema}.${on.name} -> ${functionName(fn)} [SECURITY DEFINER, ${this.describeOwner(fn.owner)}; ${touched.how}]`,
+        });
+      }
+    }
+    this.routesMemo.set(target.oid, routes);
+    return routes;
+  }
+
+  /** Routes only a configured table has: the owners of its trigger functions and of its schema. */
+  private ownerRoutes(table: PgTable, target: Relation): Route[] {
+    const routes: Route[] = [];
+    for (const trigger of this.catalog.triggers ?? []) {
+      if (!trigger.enabled || trigger.relation !== target.oid) continue;
+      const fn = this.functions.get(trigger.function);
+      // The table's owner and superusers already hold everything.
+      if (!fn || fn.owner === target.owner || this.graph.byOid.get(fn.owner)?.superuser) continue;
+      routes.push({
+        source: "trigger function owner",
+        wayIn: { kind: "role", role: fn.owner, verb: "owns function" },
+        privileges: WRITES,
+        object: `${functionName(fn)} [trigger ${trigger.name} ${trigger.timing} ${trigger.events.join(" OR ")} ON ${table.schema}.${table.name}: runs in every such statement]`,
+      });
+    }
+    const schema =
+      this.catalog.namespaces?.find((s) => s.name === table.schema) ?? this.catalog.schemas.find((s) => s.name === table.schema);
+    if (schema?.owner !== undefined && !this.graph.byOid.get(schema.owner)?.superuser) {
+      routes.push({
+        source: "schema owner",
+        wayIn: { kind: "role", role: schema.owner, verb: "owns" },
+        privileges: [CONTROL],
+        object: `schema ${schema.name}`,
+      });
+    }
+    return routes;
+  }
+
+  /** Every path by which `role` holds privileges on the relation: its ACL and the routes into it. */
+  held(role: Pick<PgRole, "oid" | "name">, relationOid: number): AccessPath[] {
+    const key = `${role.oid}:${relationOid}`;
+    const memo = this.heldMemo.get(key);
+    if (memo) return memo;
+    const relation = this.relations.get(relationOid);
+    if (!relation) return [];
+    const paths = grantPaths(this.graph, relation.grantable, role, this.tableKind);
+    // A route back into a relation already being evaluated adds nothing new: stop there.
+    if (this.inProgress.has(key)) return paths;
+    this.inProgress.add(key);
+    try {
+      for (const route of this.routesInto(relation)) paths.push(...this.take(role, route, relationOid));
+    } finally {
+      this.inProgress.delete(key);
+    }
+    this.heldMemo.set(key, paths);
+    return paths;
+  }
+
+  /** The paths (at most one) by which `role` takes the route. */
+  private take(role: Pick<PgRole, "oid" | "name">, route: Route, target: number): AccessPath[] {
+    const entry = this.wayIn(role, route.wayIn);
+    if (!entry) return [];
+    let privileges: string[];
+    if (route.runsAs === undefined) privileges = [...(route.privileges as readonly string[])];
+    else {
+      // The route adds nothing for the owner it runs as (or a role that is it).
+      if (this.graph.reachable(role.oid).has(route.runsAs)) return [];
+      const owner = { oid: route.runsAs, name: this.graph.name(route.runsAs) };
+      // The route's statement names the target itself, so the owner's own privileges on it
+      // count (a view over a view composes through the way in instead). Code run as the
+      // owner through an unsafe search_path can do all the owner can, routes included.
+      const ownerPaths =
+        route.privileges === "all"
+          ? this.held(owner, target)
+          : grantPaths(this.graph, this.relations.get(target)?.grantable ?? NO_GRANTS, owner, this.tableKind);
+      const ownerHolds = new Set(ownerPaths.flatMap((p) => p.privileges));
+      privileges = route.privileges === "all" ? [...ownerHolds] : route.privileges.filter((p) => ownerHolds.has(p));
+      privileges = this.tableKind.all.filter((p) => privileges.includes(p));
+    }
+    if (privileges.length === 0) return [];
+    const via = `${entry.text}${entry.arrow}${route.object}`;
+    const path: AccessPath = {
+      source: route.source,
+      reach: entry.reach,
+      chain: entry.chain,
+      privileges,
+      text: `${via} -> ${privileges.join(", ")}`,
+      via: route.object,
+      chainText: via,
+    };
+    if (entry.public) path.public = true;
+    return [path];
+  }
+
+  /** How `role` holds the way in, preferring paths of its own over PUBLIC's. */
+  private wayIn(
+    role: Pick<PgRole, "oid" | "name">,
+    wayIn: WayIn,
+  ): { text: string; arrow: string; reach: AccessPath["reach"]; chain: string[]; public: boolean } | undefined {
+    if (wayIn.kind === "role") {
+      const r = this.graph.reachable(role.oid).get(wayIn.role);
+      if (!r) return undefined;
+      return {
+        text: this.graph.chainText(r),
+        arrow: ` -(${wayIn.verb})-> `,
+        reach: r.reach,
+        chain: r.chain.map((o) => this.graph.name(o)),
+        public: false,
+      };
+    }
+    const paths = wayIn.kind === "function" ? this.executePaths(role, wayIn.fn) : this.held(role, wayIn.relation);
+    const giving = paths.filter((p) => p.privileges.includes(wayIn.privilege));
+    const best = giving.find((p) => !throughPublic(p)) ?? giving[0];
+    if (!best) return undefined;
+    return {
+      text: best.chainText ?? best.text,
+      arrow: ` -(${wayIn.privilege})-> `,
+      reach: best.reach,
+      chain: best.chain,
+      public: throughPublic(best),
+    };
+  }
+
+  /** How `role` holds EXECUTE on the function (memoized: every table asks again). */
+  private executePaths(role: Pick<PgRole, "oid" | "name">, fn: PgFunction): AccessPath[] {
+    const key = `${role.oid}:${fn.oid}`;
+    let paths = this.executeMemo.get(key);
+    if (!paths) {
+      paths = grantPaths(this.graph, { owner: fn.owner, acl: fn.acl, columnAcls: [] }, role, this.functionKind);
+      this.executeMemo.set(key, paths);
+    }
+    return paths;
+  }
+
+  /** Paths of every route `role` can take to the configured table, owner routes included. */
+  routes(role: PgRole, table: PgTable): AccessPath[] {
+    if (table.oid === undefined) return [];
+    const relation = this.relations.get(table.oid);
+    if (!relation) return [];
+    const out: AccessPath[] = [];
+    for (const route of this.routesInto(relation)) out.push(...this.take(role, route, table.oid));
+    for (const route of this.ownerRoutes(table, relation)) out.push(...this.take(role, route, table.oid));
+    return out;
+  }
+}
+
+function principalsOf(catalog: PgCatalog, options: AccessOptions): PgRole[] {
+  const include = new Set(options.include ?? []);
+  return catalog.roles.filter((r) => r.login || include.has(r.name));
+}
+
+const RLS_NOTE = " (row-level security is on: policies may narrow the rows, the access stays)";
+const RLS_EXEMPT = new Set<AccessSource>([
+  "owner",
+  "superuser",
+  "rds_superuser",
+  "pg_execute_server_program",
+  "pg_write_server_files",
+  "replication",
+  "pg_read_server_files",
+  "rds_replication",
+  "schema owner",
+  "trigger function owner",
+]);
+
+/** Effective access to one found table: grants and role chains (role-graph.ts) plus routes through objects and owners. */
+export function effectiveTableAccess(
+  catalog: PgCatalog,
+  table: PgTable,
+  graph: RoleGraph,
+  routes: ObjectRoutes,
+  options: AccessOptions = {},
+): TableAccess {
+  if (!table.found || table.owner === undefined) {
+    throw new Error(`table ${table.schema}.${table.name} was not found; its access cannot be computed`);
+  }
+  const principals = principalsOf(catalog, options);
+  const access = objectAccess(
+    graph,
+    { kind: "table", schema: table.schema, name: table.name, owner: table.owner, acl: table.acl, columnAcls: table.columnAcls },
+    principals,
+    catalog.serverVersionNum,
+  );
+  const all = [...kindOf("table", catalog.serverVersionNum).all, CONTROL];
+  const byRole = new Map(access.principals.map((p) => [p.role, p]));
+  const merged: PrincipalAccess[] = [];
+  const publicRoutes = new Map<string, AccessPath>();
+  for (const principal of principals) {
+    const extra = routes.routes(principal, table);
+    const existing = byRole.get(principal.name);
+    if (extra.length === 0 && !existing) continue;
+    const paths = [...(existing?.paths ?? []), ...extra];
+    if (table.rowSecurity) for (const p of paths) if (!RLS_EXEMPT.has(p.source) && !p.text.endsWith(RLS_NOTE)) p.text += RLS_NOTE;
+    for (const p of extra) if (p.public && p.via && !publicRoutes.has(p.via)) publicRoutes.set(p.via, p);
+    merged.push({ role: principal.name, login: principal.login, privileges: privilegesOf(paths, all), paths });
+  }
+  const sequences = table.sequences.map((s) =>
+    objectAccess(
+      graph,
+      { kind: "sequence", schema: s.schema, name: s.name, owner: s.owner, acl: s.acl, columnAcls: [] },
+      principals,
+      catalog.serverVersionNum,
+    ),
+  );
+  return { table: { ...access, principals: merged, publicRoutes: [...publicRoutes.values()] }, sequences };
+}
+
+/** Effective access to every found table of the catalog, keyed by `schema.table`. */
+export function computeEffectiveAccess(
+  catalog: PgCatalog,
+  options: AccessOptions = {},
+  graph: RoleGraph = new RoleGraph(catalog),
+  routes: ObjectRoutes = new ObjectRoutes(catalog, graph),
+): Map<string, TableAccess> {
+  const out = new Map<string, TableAccess>();
+  for (const t of catalog.tables) {
+    if (t.found) out.set(`${t.schema}.${t.name}`, effectiveTableAccess(catalog, t, graph, routes, options));
+  }
+  return out;
+}

@@ -1,0 +1,109 @@
+import type { CheckResult, Fix } from "../../findings/model.js";
+import { type PgFunction, PUBLIC_OID } from "../../probes/postgres/types.js";
+import { fail, pass } from "../results.js";
+import type { Check } from "../types.js";
+import { functionName } from "./access/object-access.js";
+import { grantPaths, kindOf, superuserPath } from "./access/role-graph.js";
+import { quoteIdent } from "./sql.js";
+import { eachDatabase, type ObservedTarget } from "./targets.js";
+
+/** The fix: pin search_path (the function's own schema when nobody else can create in it) and close PUBLIC's EXECUTE. */
+function fixFor(view: ObservedTarget, fn: PgFunction, publicExecute: boolean): Fix {
+  const ownSchema = view.catalog.namespaces?.find((s) => s.name === fn.schema);
+  const ownSchemaSafe =
+    ownSchema !== undefined &&
+    ownSchema.owner === fn.owner &&
+    !ownSchema.acl.some((a) => a.privilege === "CREATE" && a.grantee !== fn.owner);
+  const path = ownSchemaSafe ? `pg_catalog, ${quoteIdent(fn.schema)}, pg_temp` : "pg_catalog, pg_temp";
+  const object = `${fn.kind === "p" ? "PROCEDURE" : "FUNCTION"} ${quoteIdent(fn.schema)}.${quoteIdent(fn.name)}(${fn.args})`;
+  const commands = [`ALTER ${object} SET search_path = ${path};`];
+  if (publicExecute) commands.push(`REVOKE EXECUTE ON ${object} FROM PUBLIC;`);
+  return {
+    text: `Pin the search_path of ${functionName(fn)} so that only trusted schemas are searched and pg_temp comes last${ownSchemaSafe ? "" : " (schema-qualify every name its body uses)"}${publicExecute ? ", and grant EXECUTE only to the roles that need it" : ""}.`,
+    commands,
+    kind: "sql",
+  };
+}
+
+export const pgUnsafeDefinerFunction: Check = {
+  meta: {
+    id: "pg-unsafe-definer-function",
+    title: "SECURITY DEFINER function with an unpinned search_path",
+    severity: "high",
+    resourceType: "PostgreSQL::Database",
+    rationale:
+      "A SECURITY DEFINER function runs as its owner. When its search_path is the caller's (not set), lists a schema others can create objects in, or does not put pg_temp last, a caller can plant a function, operator or table the body resolves by name and so run their own code as the owner: whatever the owner may do to the queue, they may do. EXECUTE belongs to PUBLIC unless revoked.",
+    remediation:
+      "`ALTER FUNCTION public.purge_jobs() SET search_path = pg_catalog, public, pg_temp;` (only schemas nobody untrusted can create in; schema-qualify names in the body) and `REVOKE EXECUTE ON FUNCTION public.purge_jobs() FROM PUBLIC;` then grant it to the roles that need it.",
+    references: ["https://www.postgresql.org/docs/current/sql-createfunction.html#SQL-CREATEFUNCTION-SECURITY", "CVE-2018-1058"],
+  },
+  evaluate(ctx) {
+    return eachDatabase(ctx, "pg-unsafe-definer-function", "SECURITY DEFINER functions", (view, resource) => {
+      const out: CheckResult[] = [];
+      const safe: string[] = [];
+      const executeKind = kindOf("function", view.catalog.serverVersionNum);
+      for (const fn of view.catalog.functions ?? []) {
+        // A trigger function cannot be called, so a caller cannot choose its search_path.
+        if (!fn.securityDefiner || fn.trigger) continue;
+        const why = view.routes.unsafeReason(fn);
+        if (!why) {
+          safe.push(functionName(fn));
+          continue;
+        }
+        // What the owner could be made to do: its access to the audited tables, or everything.
+        const owner = view.graph.byOid.get(fn.owner);
+        const ownerName = view.graph.name(fn.owner);
+        const su = owner ? superuserPath(view.graph, owner) : undefined;
+        const reaches: Record<string, string[]> = {};
+        for (const t of view.catalog.tables) {
+          if (!t.found || t.oid === undefined) continue;
+          const held = [...new Set(view.routes.held({ oid: fn.owner, name: ownerName }, t.oid).flatMap((p) => p.privileges))];
+          if (held.length > 0) reaches[`${t.schema}.${t.name}`] = held;
+        }
+        if (!su && Object.keys(reaches).length === 0) continue;
+        const publicExecute = fn.acl.some((a) => a.grantee === PUBLIC_OID && a.privilege === "EXECUTE");
+        const callers: string[] = [];
+        for (const role of view.catalog.roles) {
+          if (!role.login || role.oid === fn.owner || view.graph.reachable(role.oid).has(fn.owner)) continue;
+          const paths = grantPaths(view.graph, { owner: fn.owner, acl: fn.acl, columnAcls: [] }, role, executeKind);
+          // Superusers and their equivalents hold everything already: only a grant makes a new caller.
+          if (paths.some((p) => p.source === "grant")) callers.push(role.name);
+        }
+        if (!publicExecute && callers.length === 0) continue;
+        const who = publicExecute ? "every role (EXECUTE is granted to PUBLIC)" : callers.join(", ");
+        const what = su
+          ? `${ownerName} has superuser powers (${su.text})`
+          : `${ownerName} holds ${Object.entries(reaches)
+              .map(([t, p]) => `${p.join(", ")} on ${t}`)
+              .join(" and ")}`;
+        const result = fail(
+          "pg-unsafe-definer-function",
+          resource,
+          functionName(fn),
+          `SECURITY DEFINER ${fn.kind === "p" ? "procedure" : "function"} ${functionName(fn)} runs as ${ownerName} with an unsafe search_path (${why}): ${who} can run their own code as ${ownerName}, and ${what}. Pin its search_path.`,
+          {
+            function: functionName(fn),
+            owner: ownerName,
+            reason: why,
+            config: fn.config,
+            executableBy: publicExecute ? ["PUBLIC", ...callers] : callers,
+            ownerAccess: reaches,
+            ...(su ? { ownerSuperuser: su.text } : {}),
+          },
+        );
+        result.fix = fixFor(view, fn, publicExecute);
+        if (su) result.severity = "critical";
+        out.push(result);
+      }
+      if (out.length > 0) return out;
+      return [
+        pass(
+          "pg-unsafe-definer-function",
+          resource,
+          `No SECURITY DEFINER function others may execute lets them run code as a role with access to the queue in ${view.target.name}.`,
+          { pinned: safe },
+        ),
+      ];
+    });
+  },
+};

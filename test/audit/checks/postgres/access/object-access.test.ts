@@ -1,0 +1,396 @@
+import { describe, expect, it } from "vitest";
+import { commandsOn } from "../../../../../lib/audit/checks/postgres/access/body-references.js";
+import { computeEffectiveAccess } from "../../../../../lib/audit/checks/postgres/access/object-access.js";
+import { parseSearchPath } from "../../../../../lib/audit/checks/postgres/access/search-path.js";
+import { pgUnsafeDefinerFunction } from "../../../../../lib/audit/checks/postgres/pg-unsafe-definer-function.js";
+import { quoteIdent } from "../../../../../lib/audit/checks/postgres/sql.js";
+import type { AuditContext } from "../../../../../lib/audit/checks/types.js";
+import type { Config } from "../../../../../lib/audit/config/schema.js";
+import type { Inventory } from "../../../../../lib/audit/inventory/types.js";
+import type {
+  PgAclItem,
+  PgCatalog,
+  PgFunction,
+  PgRelation,
+  PgRole,
+  PgRule,
+  PgSchema,
+  PgTrigger,
+} from "../../../../../lib/audit/probes/postgres/types.js";
+import type { Scope } from "../../../../../lib/audit/scope/index.js";
+
+const JOBS = 1;
+const ROLES: Record<string, number> = {
+  owner: 10,
+  pg_database_owner: 6171,
+  app: 100,
+  analyst: 101,
+  intern: 102,
+  clerk: 103,
+  hooker: 104,
+  repl: 105,
+  reporter: 106,
+  nobody: 107,
+  bypass: 108,
+  rdsrepl: 109,
+  rds_replication: 110,
+  pg_read_server_files: 111,
+  filer: 112,
+  group: 113,
+};
+const oid = (name: string) => (name === "PUBLIC" ? 0 : (ROLES[name] as number));
+const grant = (grantee: string, ...privileges: string[]): PgAclItem[] =>
+  privileges.map((privilege) => ({ grantee: oid(grantee), grantor: 10, privilege, grantable: false }));
+const role = (name: string, attrs: Partial<PgRole> = {}): PgRole => ({
+  oid: oid(name),
+  name,
+  login: true,
+  superuser: false,
+  inherit: true,
+  bypassrls: false,
+  ...attrs,
+});
+
+function catalog(parts: Partial<PgCatalog> = {}): PgCatalog {
+  const roles = [
+    role("owner"),
+    role("pg_database_owner", { login: false }),
+    ...["app", "analyst", "intern", "clerk", "hooker", "filer", "rdsrepl"].map((n) => role(n)),
+    role("repl", { replication: true }),
+    role("bypass", { bypassrls: true }),
+    role("reporter", { login: false }),
+    role("nobody", { login: false }),
+    role("group", { login: false }),
+    role("rds_replication", { login: false }),
+    role("pg_read_server_files", { login: false }),
+  ];
+  const publicSchema: PgSchema = { name: "public", found: true, oid: 2200, owner: oid("pg_database_owner"), acl: grant("PUBLIC", "USAGE") };
+  return {
+    serverVersionNum: 160000,
+    database: "app",
+    currentUser: "auditor",
+    roles,
+    memberships: [],
+    tables: [
+      {
+        schema: "public",
+        name: "delayed_jobs",
+        found: true,
+        oid: JOBS,
+        owner: oid("owner"),
+        relkind: "r",
+        acl: grant("owner", "SELECT", "INSERT", "UPDATE", "DELETE"),
+        columnAcls: [],
+        sequences: [],
+        columns: ["id", "handler", "run_at"],
+      },
+    ],
+    schemas: [publicSchema],
+    namespaces: [publicSchema],
+    defaultAcls: [],
+    databaseOwner: oid("owner"),
+    relations: [],
+    rules: [],
+    functions: [],
+    triggers: [],
+    ...parts,
+  };
+}
+
+const view = (o: number, name: string, owner: string, reads: number[], extra: Partial<PgRelation> = {}): PgRelation => ({
+  oid: o,
+  schema: "public",
+  name,
+  relkind: "v",
+  owner: oid(owner),
+  acl: [],
+  securityInvoker: false,
+  updatable: [],
+  reads,
+  ...extra,
+});
+const fn = (o: number, name: string, owner: string, body: string, extra: Partial<PgFunction> = {}): PgFunction => ({
+  oid: o,
+  schema: "public",
+  name,
+  args: "",
+  kind: "f",
+  owner: oid(owner),
+  securityDefiner: true,
+  acl: [...grant("PUBLIC", "EXECUTE"), ...grant(owner, "EXECUTE")],
+  config: ["search_path=pg_catalog, pg_temp"],
+  language: "plpgsql",
+  body,
+  sqlStandardBody: false,
+  references: [],
+  ...extra,
+});
+
+function accessOf(cat: PgCatalog, who: string) {
+  return computeEffectiveAccess(cat)
+    .get("public.delayed_jobs")
+    ?.table.principals.find((p) => p.role === who);
+}
+const texts = (cat: PgCatalog, who: string) => accessOf(cat, who)?.paths.map((p) => p.text) ?? [];
+
+describe("routes through views", () => {
+  it("a view reads with its owner's rights, and views over views compose", () => {
+    const cat = catalog({
+      relations: [
+        view(2, "jobs_report", "owner", [JOBS], { acl: [...grant("analyst", "SELECT"), ...grant("reporter", "SELECT")] }),
+        view(3, "jobs_summary", "reporter", [2], { acl: grant("app", "SELECT") }),
+      ],
+    });
+    expect(texts(cat, "analyst")).toEqual(["analyst -(SELECT)-> public.jobs_report [view, owner owner] -> SELECT"]);
+    expect(texts(cat, "app")).toEqual([
+      "app -(SELECT)-> public.jobs_summary [view, owner reporter] -(SELECT)-> public.jobs_report [view, owner owner] -> SELECT",
+    ]);
+  });
+
+  it("an auto-updatable view writes as its owner; an INSTEAD rule takes its event", () => {
+    const cat = catalog({
+      relations: [
+        view(2, "jobs_edit", "owner", [JOBS], { acl: grant("analyst", "UPDATE", "DELETE"), updatable: ["INSERT", "UPDATE", "DELETE"] }),
+      ],
+      rules: [
+        {
+          oid: 90,
+          name: "no_delete",
+          relation: 2,
+          event: "DELETE",
+          instead: true,
+          references: [],
+          definition: "CREATE RULE no_delete AS ON DELETE TO public.jobs_edit DO INSTEAD NOTHING",
+        },
+      ],
+    });
+    expect(accessOf(cat, "analyst")?.privileges).toEqual(["UPDATE"]);
+  });
+
+  it("stays silent for a security_invoker view, a view owned by a role without access, and a view nobody was granted", () => {
+    const cat = catalog({
+      relations: [
+        view(2, "jobs_invoker", "owner", [JOBS], { securityInvoker: true, acl: grant("analyst", "SELECT") }),
+        view(3, "jobs_nobody", "nobody", [JOBS], { acl: grant("intern", "SELECT") }),
+        view(4, "jobs_private", "owner", [JOBS]),
+      ],
+    });
+    expect(accessOf(cat, "analyst")).toBeUndefined();
+    expect(accessOf(cat, "intern")).toBeUndefined();
+    expect(accessOf(cat, "app")).toBeUndefined();
+  });
+
+  it("a NOLOGIN role granted a view is not a principal unless a login role reaches it", () => {
+    const cat = catalog({ relations: [view(2, "jobs_report", "owner", [JOBS], { acl: grant("group", "SELECT") })] });
+    expect(accessOf(cat, "group")).toBeUndefined();
+    const reached = { ...cat, memberships: [{ member: oid("app"), role: oid("group"), admin: false, inherit: true, set: true }] };
+    expect(texts(reached, "app")).toEqual(["app -> group -(SELECT)-> public.jobs_report [view, owner owner] -> SELECT"]);
+  });
+});
+
+describe("routes through SECURITY DEFINER functions", () => {
+  it("a granted definer function acts with its owner's privileges on what its body names", () => {
+    const requeue = fn(5, "requeue_job", "owner", 'BEGIN UPDATE "public"."delayed_jobs" SET run_at = now(); END', {
+      acl: grant("intern", "EXECUTE"),
+      args: "job bigint",
+    });
+    expect(texts(catalog({ functions: [requeue] }), "intern")).toEqual([
+      "intern -(EXECUTE)-> public.requeue_job(job bigint) [SECURITY DEFINER, owner owner; body text names the table] -> UPDATE",
+    ]);
+  });
+
+  it("a SQL-standard body is known from pg_depend", () => {
+    const purge = fn(5, "purge", "owner", "CREATE FUNCTION public.purge() BEGIN ATOMIC DELETE FROM public.delayed_jobs; END", {
+      sqlStandardBody: true,
+      references: [JOBS],
+      acl: grant("intern", "EXECUTE"),
+    });
+    expect(texts(catalog({ functions: [purge] }), "intern")).toEqual([
+      "intern -(EXECUTE)-> public.purge() [SECURITY DEFINER, owner owner; pg_depend (SQL-standard body)] -> DELETE",
+    ]);
+  });
+
+  it("EXECUTE through PUBLIC is a PUBLIC route: reported once, not per role", () => {
+    const cat = catalog({ functions: [fn(5, "purge", "owner", "DELETE FROM delayed_jobs")] });
+    const access = computeEffectiveAccess(cat).get("public.delayed_jobs");
+    expect(access?.table.publicRoutes?.map((p) => p.text)).toEqual([
+      expect.stringMatching(
+        / -> PUBLIC -\(EXECUTE\)-> public\.purge\(\) \[SECURITY DEFINER, owner owner; body text names the table\] -> DELETE$/,
+      ),
+    ]);
+    expect(accessOf(cat, "intern")?.paths.every((p) => p.public)).toBe(true);
+  });
+
+  it("stays silent for SECURITY INVOKER functions and definer functions whose owner has no access", () => {
+    const cat = catalog({
+      functions: [
+        fn(5, "invoker_purge", "owner", "DELETE FROM delayed_jobs", { securityDefiner: false, acl: grant("intern", "EXECUTE") }),
+        fn(6, "nobody_purge", "nobody", "DELETE FROM delayed_jobs", { acl: grant("intern", "EXECUTE") }),
+      ],
+    });
+    expect(accessOf(cat, "intern")).toBeUndefined();
+  });
+
+  it("a definer function with an unpinned search_path gives its owner's whole access, whatever it touches", () => {
+    const count = fn(5, "stats", "owner", "SELECT 1", { config: [], acl: grant("intern", "EXECUTE") });
+    expect(accessOf(catalog({ functions: [count] }), "intern")?.privileges).toEqual([
+      "SELECT",
+      "INSERT",
+      "UPDATE",
+      "DELETE",
+      "TRUNCATE",
+      "REFERENCES",
+      "TRIGGER",
+    ]);
+    expect(texts(catalog({ functions: [count] }), "intern")[0]).toContain(
+      "search_path not pinned (no SET search_path): it is the caller's: escalation to its owner",
+    );
+  });
+});
+
+describe("routes through rules and triggers", () => {
+  const cancellations: PgRelation = { ...view(7, "job_cancellations", "owner", []), relkind: "r", acl: grant("clerk", "INSERT") };
+
+  it("a rule on another table writes the queue as that table's owner", () => {
+    const rule: PgRule = {
+      oid: 91,
+      name: "cancel",
+      relation: 7,
+      event: "INSERT",
+      instead: false,
+      references: [JOBS],
+      definition:
+        "CREATE RULE cancel AS ON INSERT TO public.job_cancellations DO  DELETE FROM public.delayed_jobs WHERE (delayed_jobs.id = new.job_id);",
+    };
+    expect(texts(catalog({ relations: [cancellations], rules: [rule] }), "clerk")).toEqual([
+      "clerk -(INSERT)-> rule cancel ON INSERT TO public.job_cancellations [DO ALSO, owner owner] -> SELECT, DELETE",
+    ]);
+  });
+
+  it("a SECURITY DEFINER trigger function on another table writes the queue; an invoker one does not", () => {
+    const trigger: PgTrigger = { name: "enqueue", relation: 7, function: 8, events: ["INSERT"], timing: "AFTER", enabled: true };
+    const definer = fn(8, "enqueue", "owner", "INSERT INTO public.delayed_jobs (handler) VALUES ('x')", { trigger: true });
+    expect(texts(catalog({ relations: [cancellations], functions: [definer], triggers: [trigger] }), "clerk")).toContain(
+      "clerk -(INSERT)-> trigger enqueue ON public.job_cancellations -> public.enqueue() [SECURITY DEFINER, owner owner; body text names the table] -> INSERT",
+    );
+    const invoker = { ...definer, securityDefiner: false };
+    expect(accessOf(catalog({ relations: [cancellations], functions: [invoker], triggers: [trigger] }), "clerk")).toBeUndefined();
+    const disabled = { ...trigger, enabled: false };
+    expect(accessOf(catalog({ relations: [cancellations], functions: [definer], triggers: [disabled] }), "clerk")).toBeUndefined();
+  });
+
+  it("the owner of a trigger function on the queue table can change every writer's statement", () => {
+    const touch = fn(9, "touch", "hooker", "NEW.run_at := now();", { securityDefiner: false });
+    const trigger: PgTrigger = {
+      name: "touch",
+      relation: JOBS,
+      function: 9,
+      events: ["INSERT", "UPDATE"],
+      timing: "BEFORE",
+      enabled: true,
+    };
+    const access = accessOf(catalog({ functions: [touch], triggers: [trigger] }), "hooker");
+    expect(access?.privileges).toEqual(["INSERT", "UPDATE", "DELETE"]);
+    expect(access?.paths[0]?.text).toBe(
+      "hooker -(owns function)-> public.touch() [trigger touch BEFORE INSERT OR UPDATE ON public.delayed_jobs: runs in every such statement] -> INSERT, UPDATE, DELETE",
+    );
+  });
+});
+
+describe("routes through owners and server roles", () => {
+  it("the database owner owns public through pg_database_owner and can drop the table", () => {
+    const cat = catalog({ databaseOwner: oid("app") });
+    expect(texts(cat, "app")).toEqual(["app -(owns database)-> pg_database_owner -(owns)-> schema public -> DROP"]);
+    // A superuser database owner adds nothing (it holds everything already).
+    expect(accessOf(catalog(), "app")).toBeUndefined();
+  });
+
+  it("REPLICATION, rds_replication and pg_read_server_files read every row; BYPASSRLS alone does not", () => {
+    const cat = catalog({
+      memberships: [
+        { member: oid("rdsrepl"), role: oid("rds_replication"), admin: false, inherit: true, set: true },
+        { member: oid("filer"), role: oid("pg_read_server_files"), admin: false, inherit: true, set: true },
+      ],
+    });
+    expect(texts(cat, "repl")).toEqual(["repl: REPLICATION (reads every row by streaming or logical decoding)"]);
+    expect(texts(cat, "rdsrepl")).toEqual(["rdsrepl -> rds_replication: SELECT"]);
+    expect(texts(cat, "filer")).toEqual(["filer -> pg_read_server_files: SELECT"]);
+    expect(accessOf(cat, "bypass")).toBeUndefined();
+  });
+
+  it("says that row-level security narrows a grant without removing the access", () => {
+    const cat = catalog();
+    const table = cat.tables[0];
+    if (!table) throw new Error("fixture");
+    table.rowSecurity = true;
+    table.acl.push(...grant("analyst", "SELECT"));
+    expect(texts(cat, "analyst")).toEqual(["analyst: SELECT (row-level security is on: policies may narrow the rows, the access stays)"]);
+  });
+});
+
+describe("what a body does to a table", () => {
+  it("recognises every spelling of the name and the statement before it", () => {
+    expect(commandsOn("delete from DELAYED_JOBS", "public", "delayed_jobs")).toEqual(["DELETE"]);
+    expect(commandsOn('INSERT INTO "public"."delayed_jobs" VALUES (1)', "public", "delayed_jobs")).toEqual(["INSERT"]);
+    expect(commandsOn("UPDATE ONLY public . delayed_jobs SET x = 1", "public", "delayed_jobs")).toEqual(["UPDATE"]);
+    expect(commandsOn("TRUNCATE a, delayed_jobs", "public", "delayed_jobs")).toEqual(["TRUNCATE"]);
+    expect(commandsOn("SELECT count(*) FROM delayed_jobs", "public", "delayed_jobs")).toEqual(["SELECT"]);
+  });
+
+  it("does not confuse other names: another schema's table, a longer name, a different quoted case", () => {
+    expect(commandsOn("DELETE FROM other.delayed_jobs", "public", "delayed_jobs")).toBeUndefined();
+    expect(commandsOn("DELETE FROM delayed_jobs_archive", "public", "delayed_jobs")).toBeUndefined();
+    expect(commandsOn('DELETE FROM "Delayed_jobs"', "public", "delayed_jobs")).toBeUndefined();
+  });
+});
+
+describe("pg-unsafe-definer-function", () => {
+  const ctx = (cat: PgCatalog): AuditContext => ({
+    config: {
+      postgres: [{ name: "queue-db", tables: ["public.delayed_jobs"], owner: "owner", admins: [], principals: {}, connection: {} }],
+    } as unknown as Config,
+    inventory: {} as Inventory,
+    scope: {} as Scope,
+    observations: { postgres: [{ target: "queue-db", catalog: cat }], redis: [] },
+    now: new Date(),
+  });
+
+  it("fails for an executable definer function without a pinned search_path, with a quoted fix", () => {
+    const f = fn(5, "Job Stats", "owner", "SELECT 1", { config: [] });
+    const [result] = pgUnsafeDefinerFunction.evaluate(ctx(catalog({ functions: [f] })));
+    expect(result).toMatchObject({ status: "FAIL", subject: "public.Job Stats()", evidence: { executableBy: ["PUBLIC"] } });
+    expect(result?.fix?.commands).toEqual([
+      'ALTER FUNCTION public."Job Stats"() SET search_path = pg_catalog, pg_temp;',
+      'REVOKE EXECUTE ON FUNCTION public."Job Stats"() FROM PUBLIC;',
+    ]);
+  });
+
+  it("fails when pg_temp is not last or a schema others can create in is listed", () => {
+    const tempFirst = fn(5, "a", "owner", "SELECT 1", { config: ["search_path=pg_temp, public"] });
+    const writable: PgSchema = { name: "shared", found: true, oid: 3000, owner: oid("owner"), acl: grant("PUBLIC", "USAGE", "CREATE") };
+    const open = fn(6, "b", "owner", "SELECT 1", { config: ['search_path="shared", pg_temp'] });
+    const results = pgUnsafeDefinerFunction.evaluate(ctx(catalog({ functions: [tempFirst, open], namespaces: [writable] })));
+    expect(results.map((r) => [r.subject, r.evidence.reason])).toEqual([
+      ["public.a()", "search_path pg_temp, public puts pg_temp before public"],
+      ["public.b()", "search_path shared, pg_temp includes schema shared, where PUBLIC can create objects"],
+    ]);
+  });
+
+  it("passes pinned functions, functions nobody else may execute, and owners without access", () => {
+    const pinned = fn(5, "a", "owner", "SELECT 1");
+    const closed = fn(6, "b", "owner", "SELECT 1", { config: [], acl: grant("owner", "EXECUTE") });
+    const harmless = fn(7, "c", "nobody", "SELECT 1", { config: [] });
+    expect(pgUnsafeDefinerFunction.evaluate(ctx(catalog({ functions: [pinned, closed, harmless] }))).map((r) => r.status)).toEqual([
+      "PASS",
+    ]);
+  });
+});
+
+describe("SQL quoting for fixes", () => {
+  it("follows quote_ident: bare when plain lower case and not reserved", () => {
+    expect(quoteIdent("delayed_jobs")).toBe("delayed_jobs");
+    expect(quoteIdent("user")).toBe('"user"');
+    expect(quoteIdent('We"ird')).toBe('"We""ird"');
+    expect(parseSearchPath('"$user", public, "My Schema"')).toEqual(["$user", "public", "My Schema"]);
+  });
+});

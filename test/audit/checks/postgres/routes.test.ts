@@ -1,0 +1,429 @@
+/**
+ * Routes to the queue through objects and owners, built in a real database on the 5432
+ * service (15) and an embedded PostgreSQL 18. Each route is proven the way an attacker
+ * would take it (log in as the role and do it) and then asserted as a finding; each
+ * control is proven harmless (the attempt is refused) and asserted silent. The audit runs
+ * as the documented CONNECT-only audit role.
+ */
+import { randomBytes } from "node:crypto";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { postgresChecks } from "../../../../lib/audit/checks/postgres/index.js";
+import type { AuditContext } from "../../../../lib/audit/checks/types.js";
+import type { Config, PostgresTarget } from "../../../../lib/audit/config/schema.js";
+import type { CheckResult } from "../../../../lib/audit/findings/model.js";
+import type { Inventory } from "../../../../lib/audit/inventory/types.js";
+import { probePostgres } from "../../../../lib/audit/probes/postgres/index.js";
+import type { Scope } from "../../../../lib/audit/scope/index.js";
+import { auditRoleSql } from "../../../support/pgFixture.js";
+import {
+  adminClient,
+  embeddedUnavailable,
+  localPgServer,
+  localPgUnavailable,
+  type PgServer,
+  startEmbeddedPg,
+} from "../../../support/pgServers.js";
+import { skipWithout } from "../../../support/services.js";
+
+const servers = [
+  { name: "the PostgreSQL service on 5432", unavailable: await localPgUnavailable(), start: async () => localPgServer() },
+  { name: "embedded PostgreSQL 18", unavailable: embeddedUnavailable(), start: startEmbeddedPg },
+];
+
+const q = (ident: string) => `"${ident.replace(/"/g, '""')}"`;
+const NAMES = [
+  "migrator",
+  "worker",
+  "web",
+  "analyst",
+  "reporter",
+  "viewer",
+  "writer",
+  "intern",
+  "clerk",
+  "signup",
+  "hooker",
+  "repl",
+  "progr",
+  "sneaky",
+  "caller",
+  "noaccess",
+  "bypass",
+  "group",
+  "auditor",
+] as const;
+type Name = (typeof NAMES)[number];
+
+for (const s of servers) {
+  describe.skipIf(skipWithout(`PostgreSQL (${s.name})`, s.unavailable))(`routes through objects and owners on ${s.name}`, () => {
+    const sfx = randomBytes(4).toString("hex");
+    const role = Object.fromEntries(NAMES.map((n) => [n, `qr${sfx}_${n}`])) as Record<Name, string>;
+    const database = `qr${sfx}_queue`;
+    const password = randomBytes(12).toString("hex");
+    const envName = `QR_PG_PW_${sfx.toUpperCase()}`;
+    let server: PgServer;
+    let version = 0;
+    let results: CheckResult[] = [];
+    let target: PostgresTarget;
+
+    async function asAdmin<T>(fn: (c: pg.Client) => Promise<T>, db = database): Promise<T> {
+      const c = adminClient(server, db);
+      await c.connect();
+      try {
+        return await fn(c);
+      } finally {
+        await c.end();
+      }
+    }
+    /** Logs in as `who` and runs `fn`; the attacker's own session. */
+    async function as<T>(who: Name, fn: (c: pg.Client) => Promise<T>): Promise<T> {
+      const c = new pg.Client({ host: server.host, port: server.port, user: role[who], password, database, connectionTimeoutMillis: 5000 });
+      c.on("error", () => undefined);
+      await c.connect();
+      try {
+        return await fn(c);
+      } finally {
+        await c.end();
+      }
+    }
+    const refused = async (who: Name, sql: string) => {
+      const err = await as(who, (c) => c.query(sql)).then(
+        () => undefined,
+        (e: { code?: string }) => e,
+      );
+      return err?.code;
+    };
+    const count = () => asAdmin(async (c) => Number((await c.query("SELECT count(*) AS n FROM public.delayed_jobs")).rows[0].n));
+
+    beforeAll(async () => {
+      server = await s.start();
+      const literal = (await asAdmin((c) => c.query<{ q: string }>("SELECT quote_literal($1) AS q", [password]), "postgres")).rows[0]?.q;
+      await asAdmin(async (c) => {
+        version = Number((await c.query("SELECT current_setting('server_version_num') AS v")).rows[0].v);
+        await c.query(`CREATE DATABASE ${q(database)}`);
+        for (const n of NAMES) {
+          if (n === "auditor") continue;
+          const attrs =
+            n === "reporter" || n === "group"
+              ? "NOLOGIN"
+              : n === "repl"
+                ? "LOGIN REPLICATION"
+                : n === "bypass"
+                  ? "LOGIN BYPASSRLS"
+                  : "LOGIN";
+          await c.query(`CREATE ROLE ${q(role[n])} ${attrs} PASSWORD ${literal}`);
+        }
+        for (const sql of auditRoleSql(role.auditor, password, database)) await c.query(sql);
+        await c.query(`GRANT pg_execute_server_program TO ${q(role.progr)}`);
+        // A Rails habit: the app role owns the database (from 15, pg_database_owner owns public).
+        await c.query(`ALTER DATABASE ${q(database)} OWNER TO ${q(role.web)}`);
+      }, "postgres");
+      const m = q(role.migrator);
+      await asAdmin(async (c) => {
+        for (const sql of [
+          "CREATE TABLE public.delayed_jobs (id bigserial PRIMARY KEY, handler text NOT NULL, run_at timestamptz)",
+          `ALTER TABLE public.delayed_jobs OWNER TO ${m}`,
+          `ALTER SEQUENCE public.delayed_jobs_id_seq OWNER TO ${m}`,
+          `GRANT SELECT, INSERT, UPDATE, DELETE ON public.delayed_jobs TO ${q(role.worker)}`,
+          `GRANT USAGE, SELECT ON SEQUENCE public.delayed_jobs_id_seq TO ${q(role.worker)}`,
+          `GRANT SELECT, INSERT ON public.delayed_jobs TO ${q(role.web)}`,
+          `GRANT USAGE, SELECT ON SEQUENCE public.delayed_jobs_id_seq TO ${q(role.web)}`,
+          "INSERT INTO public.delayed_jobs (handler) SELECT '--- !ruby/object:Job {}' FROM generate_series(1, 3)",
+          // A reporting view granted to an analyst, and a view over it owned by another role.
+          "CREATE VIEW public.jobs_report AS SELECT id, run_at, handler FROM public.delayed_jobs",
+          `ALTER VIEW public.jobs_report OWNER TO ${m}`,
+          `GRANT SELECT ON public.jobs_report TO ${q(role.analyst)}, ${q(role.reporter)}, ${q(role.group)}`,
+          "CREATE VIEW public.jobs_summary AS SELECT id, run_at FROM public.jobs_report",
+          `ALTER VIEW public.jobs_summary OWNER TO ${q(role.reporter)}`,
+          `GRANT SELECT ON public.jobs_summary TO ${q(role.viewer)}`,
+          // An auto-updatable view: UPDATE on it is UPDATE on the table, as its owner.
+          "CREATE VIEW public.jobs_edit AS SELECT id, handler, run_at FROM public.delayed_jobs",
+          `ALTER VIEW public.jobs_edit OWNER TO ${m}`,
+          `GRANT SELECT, UPDATE ON public.jobs_edit TO ${q(role.writer)}`,
+          // SECURITY DEFINER functions: one PUBLIC may execute (the default), one granted to the intern.
+          `CREATE FUNCTION public.purge_jobs() RETURNS bigint LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+             AS $$ WITH d AS (DELETE FROM public.delayed_jobs RETURNING 1) SELECT count(*) FROM d $$`,
+          `ALTER FUNCTION public.purge_jobs() OWNER TO ${m}`,
+          `CREATE FUNCTION public.requeue_job(job bigint) RETURNS void LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+             AS $$ BEGIN UPDATE "public"."delayed_jobs" SET run_at = now() WHERE id = job; END $$`,
+          `ALTER FUNCTION public.requeue_job(bigint) OWNER TO ${m}`,
+          "REVOKE EXECUTE ON FUNCTION public.requeue_job(bigint) FROM PUBLIC",
+          `GRANT EXECUTE ON FUNCTION public.requeue_job(bigint) TO ${q(role.intern)}`,
+          // A rule on another table that writes the queue, as that table's owner.
+          "CREATE TABLE public.job_cancellations (job_id bigint)",
+          `ALTER TABLE public.job_cancellations OWNER TO ${m}`,
+          `GRANT INSERT ON public.job_cancellations TO ${q(role.clerk)}`,
+          "CREATE RULE cancel AS ON INSERT TO public.job_cancellations DO ALSO DELETE FROM public.delayed_jobs WHERE id = NEW.job_id",
+          // A SECURITY DEFINER trigger function on another table that inserts jobs.
+          "CREATE TABLE public.signups (email text)",
+          `ALTER TABLE public.signups OWNER TO ${m}`,
+          `GRANT INSERT ON public.signups TO ${q(role.signup)}`,
+          `CREATE FUNCTION public.signup_mailer() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+             AS $$ BEGIN INSERT INTO public.delayed_jobs (handler) VALUES ('mail ' || NEW.email); RETURN NEW; END $$`,
+          `ALTER FUNCTION public.signup_mailer() OWNER TO ${m}`,
+          "CREATE TRIGGER signup_mail AFTER INSERT ON public.signups FOR EACH ROW EXECUTE FUNCTION public.signup_mailer()",
+          // A trigger on the queue table whose (invoker) function another role owns, in its own schema.
+          `CREATE SCHEMA hooks AUTHORIZATION ${q(role.hooker)}`,
+          "CREATE FUNCTION hooks.jobs_touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW.run_at := coalesce(NEW.run_at, now()); RETURN NEW; END $$",
+          `ALTER FUNCTION hooks.jobs_touch() OWNER TO ${q(role.hooker)}`,
+          "CREATE TRIGGER jobs_touch BEFORE INSERT OR UPDATE ON public.delayed_jobs FOR EACH ROW EXECUTE FUNCTION hooks.jobs_touch()",
+          // An unsafe definer function: no SET search_path, granted to one role with a schema of its own.
+          `CREATE SCHEMA sneaky AUTHORIZATION ${q(role.sneaky)}`,
+          `CREATE FUNCTION public.job_count() RETURNS bigint LANGUAGE plpgsql SECURITY DEFINER
+             AS $$ BEGIN RETURN (SELECT count(*) FROM public.delayed_jobs WHERE lower(handler) LIKE '%job%'); END $$`,
+          `ALTER FUNCTION public.job_count() OWNER TO ${m}`,
+          "REVOKE EXECUTE ON FUNCTION public.job_count() FROM PUBLIC",
+          `GRANT EXECUTE ON FUNCTION public.job_count() TO ${q(role.sneaky)}`,
+          // Controls: a SECURITY INVOKER function, a definer function and a view owned by a role with no access.
+          "CREATE FUNCTION public.invoker_purge() RETURNS void LANGUAGE sql AS $$ DELETE FROM public.delayed_jobs $$",
+          `CREATE FUNCTION public.noaccess_purge() RETURNS void LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+             AS $$ DELETE FROM public.delayed_jobs $$`,
+          `ALTER FUNCTION public.noaccess_purge() OWNER TO ${q(role.noaccess)}`,
+          "CREATE VIEW public.noaccess_view AS SELECT id FROM public.delayed_jobs",
+          `ALTER VIEW public.noaccess_view OWNER TO ${q(role.noaccess)}`,
+          `GRANT SELECT ON public.noaccess_view TO ${q(role.caller)}`,
+          ...(version >= 150000
+            ? [
+                "CREATE VIEW public.jobs_invoker WITH (security_invoker = true) AS SELECT id, handler FROM public.delayed_jobs",
+                `ALTER VIEW public.jobs_invoker OWNER TO ${m}`,
+                `GRANT SELECT, UPDATE ON public.jobs_invoker TO ${q(role.caller)}`,
+              ]
+            : []),
+        ]) {
+          await c.query(sql);
+        }
+      });
+      target = {
+        name: `routes-${sfx}`,
+        connection: {
+          host: server.host,
+          port: server.port,
+          database,
+          user: role.auditor,
+          password: { env: envName },
+          tls: "disable",
+          connectTimeoutSeconds: 5,
+          statementTimeoutSeconds: 10,
+        },
+        tables: ["public.delayed_jobs"],
+        owner: role.migrator,
+        admins: [server.adminUser],
+        principals: { [role.worker]: ["SELECT", "INSERT", "UPDATE", "DELETE"], [role.web]: ["SELECT", "INSERT"] },
+      };
+      const observations = await probePostgres([target], { credentials: { env: { [envName]: password } } });
+      const ctx: AuditContext = {
+        config: { postgres: [target] } as unknown as Config,
+        inventory: {} as Inventory,
+        scope: {} as Scope,
+        observations: { postgres: observations, redis: [] },
+        now: new Date(),
+      };
+      results = postgresChecks.flatMap((c) => c.evaluate(ctx));
+    });
+
+    afterAll(async () => {
+      if (!server) return;
+      await asAdmin(async (c) => {
+        await c.query(`DROP DATABASE IF EXISTS ${q(database)} WITH (FORCE)`);
+        for (const n of NAMES) await c.query(`DROP ROLE IF EXISTS ${q(role[n])}`);
+      }, "postgres");
+      await server.stop();
+    });
+
+    const finding = (checkId: string, who: Name) =>
+      results.find((r) => r.checkId === checkId && r.status === "FAIL" && r.subject === role[who]);
+    const unexpected = (who: Name) => finding("pg-unexpected-principal", who);
+    const paths = (r: CheckResult | undefined) => (r?.evidence.paths as string[] | undefined) ?? [];
+
+    it("observes everything as the CONNECT-only audit role, with no ERROR", () => {
+      expect(results.filter((r) => r.status === "ERROR")).toEqual([]);
+    });
+
+    it("a reporting view: the analyst reads the jobs with the view owner's rights", async () => {
+      expect(await as("analyst", async (c) => (await c.query("SELECT handler FROM public.jobs_report")).rowCount)).toBe(3);
+      expect(await refused("analyst", "SELECT handler FROM public.delayed_jobs")).toBe("42501");
+      expect(unexpected("analyst")?.evidence.privileges).toEqual(["SELECT"]);
+      expect(paths(unexpected("analyst"))).toContain(
+        `${role.analyst} -(SELECT)-> public.jobs_report [view, owner ${role.migrator}] -> SELECT`,
+      );
+    });
+
+    it("a view over a view: each owner's rights compose", async () => {
+      expect(await as("viewer", async (c) => (await c.query("SELECT id FROM public.jobs_summary")).rowCount)).toBe(3);
+      expect(paths(unexpected("viewer"))).toContain(
+        `${role.viewer} -(SELECT)-> public.jobs_summary [view, owner ${role.reporter}] -(SELECT)-> public.jobs_report [view, owner ${role.migrator}] -> SELECT`,
+      );
+    });
+
+    it("an auto-updatable view: UPDATE on the view rewrites jobs, payload included", async () => {
+      const updated = await as("writer", async (c) => {
+        await c.query("BEGIN");
+        const r = await c.query("UPDATE public.jobs_edit SET handler = '--- !ruby/object:Evil {}'");
+        await c.query("ROLLBACK");
+        return r.rowCount;
+      });
+      expect(updated).toBe(3);
+      expect(unexpected("writer")?.evidence.privileges).toEqual(["SELECT", "UPDATE"]);
+      expect(paths(unexpected("writer"))).toContain(
+        `${role.writer} -(UPDATE)-> public.jobs_edit [view, owner ${role.migrator}] (auto-updatable) -> UPDATE`,
+      );
+    });
+
+    it("a SECURITY DEFINER function granted to the intern updates jobs as its owner", async () => {
+      await as("intern", (c) => c.query("SELECT public.requeue_job(1)"));
+      expect(await refused("intern", "UPDATE public.delayed_jobs SET run_at = now()")).toBe("42501");
+      expect(paths(unexpected("intern"))).toContain(
+        `${role.intern} -(EXECUTE)-> public.requeue_job(job bigint) [SECURITY DEFINER, owner ${role.migrator}; body text names the table] -> UPDATE`,
+      );
+    });
+
+    it("a definer function PUBLIC may execute: every role can delete jobs, reported once as PUBLIC's, and the auditor's too", async () => {
+      const deleted = await as("auditor", async (c) => {
+        await c.query("BEGIN READ WRITE");
+        const n = Number((await c.query("SELECT public.purge_jobs() AS n")).rows[0].n);
+        await c.query("ROLLBACK");
+        return n;
+      });
+      expect(deleted).toBe(3);
+      const pub = results.find((r) => r.checkId === "pg-public-privilege" && r.status === "FAIL");
+      expect(pub?.evidence.routes).toEqual(
+        expect.arrayContaining([
+          expect.stringMatching(
+            /^PUBLIC -\(EXECUTE\)-> public\.purge_jobs\(\) \[SECURITY DEFINER, owner \S+; body text names the table\] -> DELETE$/,
+          ),
+        ]),
+      );
+      const auditor = results.find((r) => r.checkId === "pg-auditor-overprivileged");
+      expect(auditor?.status).toBe("FAIL");
+      expect(auditor?.evidence.writes).toMatchObject({ "public.delayed_jobs": expect.arrayContaining(["DELETE"]) });
+      // Not repeated for every role on the server.
+      expect(unexpected("caller")).toBeUndefined();
+    });
+
+    it("a rule on another table deletes jobs as that table's owner", async () => {
+      const before = await count();
+      await as("clerk", (c) => c.query("INSERT INTO public.job_cancellations SELECT min(id) FROM generate_series(1, 1) AS g(id)"));
+      expect(await count()).toBe(before - 1);
+      await asAdmin((c) => c.query("INSERT INTO public.delayed_jobs (handler) VALUES ('--- !ruby/object:Job {}')"));
+      expect(paths(unexpected("clerk"))).toContain(
+        `${role.clerk} -(INSERT)-> rule cancel ON INSERT TO public.job_cancellations [DO ALSO, owner ${role.migrator}] -> SELECT, DELETE`,
+      );
+      // The clerk cannot delete a job by itself.
+      expect(await refused("clerk", "DELETE FROM public.delayed_jobs")).toBe("42501");
+    });
+
+    it("a SECURITY DEFINER trigger function on another table inserts jobs", async () => {
+      const before = await count();
+      await as("signup", (c) => c.query("INSERT INTO public.signups VALUES ('a@example.com')"));
+      expect(await count()).toBe(before + 1);
+      await asAdmin((c) => c.query("DELETE FROM public.delayed_jobs WHERE handler LIKE 'mail %'"));
+      expect(paths(unexpected("signup"))).toContain(
+        `${role.signup} -(INSERT)-> trigger signup_mail ON public.signups -> public.signup_mailer() [SECURITY DEFINER, owner ${role.migrator}; body text names the table] -> INSERT`,
+      );
+    });
+
+    it("the owner of a trigger function on the queue rewrites every worker's job", async () => {
+      await as("hooker", (c) =>
+        c.query(
+          "CREATE OR REPLACE FUNCTION hooks.jobs_touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW.handler := '--- !ruby/object:Hooked {}'; RETURN NEW; END $$",
+        ),
+      );
+      await as("worker", (c) => c.query("INSERT INTO public.delayed_jobs (handler) VALUES ('--- !ruby/object:Job {}')"));
+      const hooked = await asAdmin(async (c) => (await c.query("DELETE FROM public.delayed_jobs WHERE handler LIKE '%Hooked%'")).rowCount);
+      expect(hooked).toBe(1);
+      await asAdmin((c) =>
+        c.query(
+          "CREATE OR REPLACE FUNCTION hooks.jobs_touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW.run_at := coalesce(NEW.run_at, now()); RETURN NEW; END $$",
+        ),
+      );
+      const f = unexpected("hooker");
+      expect(f?.evidence.privileges).toEqual(["INSERT", "UPDATE", "DELETE"]);
+      expect(paths(f)[0]).toMatch(
+        new RegExp(
+          `^${role.hooker} -\\(owns function\\)-> hooks\\.jobs_touch\\(\\) \\[trigger jobs_touch BEFORE INSERT OR UPDATE ON public\\.delayed_jobs`,
+        ),
+      );
+      expect(f?.evidence.payloadColumns).toEqual(["handler"]);
+      expect(f?.severity).toBe("critical");
+      expect(f?.message).toContain("code execution on the workers");
+    });
+
+    it("the database owner controls public through pg_database_owner (15+) and can drop the queue", async () => {
+      const dropped = await as("web", async (c) => {
+        await c.query("BEGIN");
+        await c.query("DROP TABLE public.delayed_jobs CASCADE");
+        await c.query("ROLLBACK");
+        return true;
+      });
+      expect(dropped).toBe(true);
+      const f = finding("pg-excess-privilege", "web");
+      expect(f?.evidence.excess).toEqual(["DROP"]);
+      expect(f?.evidence.paths).toContain(`${role.web} -(owns database)-> pg_database_owner -(owns)-> schema public -> DROP`);
+      expect(f?.severity).toBe("critical");
+    });
+
+    it("an unsafe definer function: the caller plants lower() and runs it as the owner", async () => {
+      await as("sneaky", async (c) => {
+        await c.query(
+          "CREATE FUNCTION sneaky.lower(text) RETURNS text LANGUAGE plpgsql AS $$ BEGIN UPDATE public.delayed_jobs SET handler = '--- !ruby/object:Sneaky {}'; RETURN $1; END $$",
+        );
+        // The body runs as the owner, who must be able to look into the planted schema.
+        await c.query("GRANT USAGE ON SCHEMA sneaky TO PUBLIC");
+        await c.query("SET search_path = sneaky, pg_catalog, public");
+        await c.query("SELECT public.job_count()");
+      });
+      const hijacked = await asAdmin(
+        async (c) => (await c.query("SELECT count(*) AS n FROM public.delayed_jobs WHERE handler LIKE '%Sneaky%'")).rows[0].n,
+      );
+      expect(Number(hijacked)).toBeGreaterThan(0);
+      await asAdmin((c) => c.query("UPDATE public.delayed_jobs SET handler = '--- !ruby/object:Job {}'"));
+      const unsafe = results.find((r) => r.checkId === "pg-unsafe-definer-function" && r.status === "FAIL");
+      expect(unsafe).toMatchObject({
+        subject: "public.job_count()",
+        evidence: {
+          owner: role.migrator,
+          executableBy: [role.sneaky],
+          reason: "search_path not pinned (no SET search_path): it is the caller's",
+        },
+        fix: { kind: "sql", commands: [`ALTER FUNCTION public.job_count() SET search_path = pg_catalog, pg_temp;`] },
+      });
+      const f = unexpected("sneaky");
+      expect(f?.evidence.privileges).toEqual(expect.arrayContaining(["SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE"]));
+      expect(f?.severity).toBe("critical");
+    });
+
+    it("pg_execute_server_program runs programs as the server's OS user: superuser-equivalent", async () => {
+      const out = await as("progr", async (c) => {
+        await c.query("CREATE TEMP TABLE out (line text)");
+        await c.query("COPY out FROM PROGRAM 'echo queue-auditor-proof'");
+        return (await c.query("SELECT line FROM out")).rows[0]?.line;
+      });
+      expect(out).toBe("queue-auditor-proof");
+      const su = finding("pg-superuser-roles", "progr");
+      expect(su?.evidence).toMatchObject({ how: "pg_execute_server_program" });
+      expect(unexpected("progr")?.evidence.privileges).toEqual(expect.arrayContaining(["SELECT", "INSERT", "UPDATE", "DELETE"]));
+    });
+
+    it("a REPLICATION role is reported as reading every row", () => {
+      expect(paths(unexpected("repl"))).toContain(`${role.repl}: REPLICATION (reads every row by streaming or logical decoding)`);
+    });
+
+    it("controls stay silent: invoker functions, security_invoker views, objects owned by a role with no access", async () => {
+      expect(await refused("caller", "SELECT public.invoker_purge()")).toBe("42501");
+      expect(await refused("caller", "SELECT public.noaccess_purge()")).toBe("42501");
+      expect(await refused("caller", "SELECT * FROM public.noaccess_view")).toBe("42501");
+      if (version >= 150000) expect(await refused("caller", "SELECT * FROM public.jobs_invoker")).toBe("42501");
+      expect(unexpected("caller")).toBeUndefined();
+      expect(unexpected("noaccess")).toBeUndefined();
+      const pub = results.find((r) => r.checkId === "pg-public-privilege" && r.status === "FAIL");
+      expect(((pub?.evidence.routes as string[] | undefined) ?? []).join("\n")).not.toMatch(/invoker_purge|noaccess_purge/);
+    });
+
+    it("controls stay silent: BYPASSRLS without a grant, a NOLOGIN role nobody logs in through", async () => {
+      expect(await refused("bypass", "SELECT * FROM public.delayed_jobs")).toBe("42501");
+      expect(unexpected("bypass")).toBeUndefined();
+      expect(results.some((r) => r.subject === role.group)).toBe(false);
+    });
+  });
+}
