@@ -144,7 +144,6 @@ export class DynamoStore implements Store {
       ...(priorExpiresAt !== undefined ? { priorExpiresAt } : {}),
     };
     const hash = runHash(content);
-    stats.requests++;
     const mac = await seal.sign(runSealMessage({ seq, runId: run.id, hash }));
     const at = timeKey(run.startedAt);
 
@@ -178,7 +177,7 @@ export class DynamoStore implements Store {
       throw err;
     }
     const headExpiresAt = latestExpiry(priorExpiresAt, expiresAt) ?? expiresAt;
-    stats.requests += 2;
+    stats.requests++;
     await this.advanceHead(seal, { seq, runId: run.id, hash, expiresAt: headExpiresAt });
 
     const stateItems = input.states.map((s) => stateItem(plain(s), expiresAt));
@@ -191,7 +190,6 @@ export class DynamoStore implements Store {
     stats.requests++;
     const head = await this.chainHead();
     if (!head?.mac) return undefined;
-    stats.requests++;
     return (await seal.verify(headSealMessage(head), head.mac)) ? head : undefined;
   }
 
