@@ -35,7 +35,7 @@ export interface QueueAuditorMemberRoleStackProps extends StackProps {
   readonly secrets?: readonly string[];
 }
 
-const ROLE_ARN = /^arn:aws[a-z-]*:iam::(\d{12}):role\/[\w+=,.@\/-]{1,512}$/;
+const ROLE_ARN = /^arn:aws[a-z-]*:iam::(\d{12}):role\/[\w+=,.@/-]{1,512}$/;
 
 /** Props that cannot work; the message says which prop and what to change. */
 export class MemberRolePropsError extends Error {

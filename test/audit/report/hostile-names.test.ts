@@ -24,7 +24,6 @@ const ROLE = "app_worker\nNo violations.\r\u001b[2K\u001b[1A";
 const REDIS_USER = "evil\u001b]0;pwned\u0007\u009b31m";
 const TAG = "delayed_job\u2028\u202eexe.txt";
 const DESCRIPTION = "office VPN\r\n  PASS   sg-world-ingress  everything is fine\u0000";
-const HOSTILE = [ROLE, REDIS_USER, TAG, DESCRIPTION];
 
 const findings = [
   finding({
@@ -92,7 +91,8 @@ describe("hostile names in every output", () => {
 
   it("the email body, the SNS default and the stdout alert are escaped the same way", async () => {
     const { notification } = await recorded();
-    const digest = digestFromNotification(notification ?? { run: findings as never, items: [] });
+    if (!notification) throw new Error("three new violations must alert");
+    const digest = digestFromNotification(notification);
     expectSafeText(digestText(digest));
     const sns = JSON.parse(snsPublishInput("arn:aws:sns:eu-west-1:111122223333:alerts", digest).Message ?? "{}") as Record<string, string>;
     for (const body of Object.values(sns)) {
@@ -147,8 +147,10 @@ describe("hostile names in every output", () => {
     // HTML escapes markup; a browser shows a control character inertly, so the text stays exact.
     expect(html).toMatch(/Rule (&quot;|&#34;)office VPN/);
     expect(html).not.toContain('Rule "office VPN');
-    const slack = JSON.stringify(slackMessageFromDigest(digestFromNotification(notification ?? { run: result.run, items: [] })));
+    if (!notification) throw new Error("three new violations must alert");
+    const slack = JSON.stringify(slackMessageFromDigest(digestFromNotification(notification)));
     expect(slack).not.toMatch(/[\u0000-\u001f]/);
-    for (const name of HOSTILE) expect(slack).toContain(JSON.stringify(name).slice(1, -1).replace(/^"|"$/g, "").slice(0, 8));
+    // Slack's JSON carries each name, its controls as JSON escapes.
+    for (const name of [ROLE, REDIS_USER]) expect(slack).toContain(JSON.stringify(name).slice(1, -1));
   });
 });
