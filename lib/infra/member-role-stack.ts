@@ -9,6 +9,7 @@ import { Aws, Stack, type StackProps, Validations } from "aws-cdk-lib";
 import { AccountPrincipal, PolicyDocument, PolicyStatement, Role } from "aws-cdk-lib/aws-iam";
 import type { Construct } from "constructs";
 import { AUDITOR_SESSION_NAME, collectStatements, secretPattern } from "../audit/iam.js";
+import { COLLECT_RESOURCE_PATTERNS } from "./nag.js";
 
 export const MEMBER_ROLE_NAME = "QueueAuditorReadOnly";
 
@@ -89,12 +90,7 @@ export class QueueAuditorMemberRoleStack extends Stack {
         "Only sts:GetCallerIdentity and the ec2/rds/elasticache Describe* calls, which have no resource-level permissions, are on *; the rest is scoped by resource type.",
     });
     for (const pattern of [
-      "arn:<AWS::Partition>:rds:*:<AWS::AccountId>:pg:*",
-      "arn:<AWS::Partition>:rds:*:<AWS::AccountId>:cluster-pg:*",
-      "arn:<AWS::Partition>:elasticache:*:<AWS::AccountId>:replicationgroup:*",
-      "arn:<AWS::Partition>:elasticache:*:<AWS::AccountId>:cluster:*",
-      "arn:<AWS::Partition>:elasticache:*:<AWS::AccountId>:serverlesscache:*",
-      "arn:<AWS::Partition>:ec2:*:*:prefix-list/*",
+      ...COLLECT_RESOURCE_PATTERNS,
       ...(props.secrets ?? [])
         .filter((ref) => !ref.startsWith("arn:"))
         .map((name) => `arn:<AWS::Partition>:secretsmanager:*:<AWS::AccountId>:secret:${name}-??????`),

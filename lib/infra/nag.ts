@@ -9,8 +9,8 @@ import type { AuditorFunction } from "./auditor-function.js";
 
 const RULES = "AwsSolutions::AwsSolutions";
 
-/** The collect role's resource-type scopes as cdk-nag spells them (lib/audit/iam.ts collectStatements). */
-const COLLECT_RESOURCE_PATTERNS = [
+/** The collection grant's resource-type scopes as cdk-nag spells them (lib/audit/iam.ts collectStatements). */
+export const COLLECT_RESOURCE_PATTERNS = [
   "arn:<AWS::Partition>:rds:*:<AWS::AccountId>:pg:*",
   "arn:<AWS::Partition>:rds:*:<AWS::AccountId>:cluster-pg:*",
   "arn:<AWS::Partition>:elasticache:*:<AWS::AccountId>:replicationgroup:*",
