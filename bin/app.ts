@@ -43,7 +43,13 @@ if (typeof auditorAccount === "string") {
   try {
     new QueueAuditorMemberRoleStack(app, "QueueAuditorMemberRole", {
       auditorAccount,
-      trustedRoleArns: typeof trusts === "string" ? trusts.split(",").map((a) => a.trim()).filter(Boolean) : [],
+      trustedRoleArns:
+        typeof trusts === "string"
+          ? trusts
+              .split(",")
+              .map((a) => a.trim())
+              .filter(Boolean)
+          : [],
       // The external id the collector sends for this account is the one the role requires.
       ...(typeof externalId === "string" && externalId
         ? { externalId }

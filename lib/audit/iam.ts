@@ -114,8 +114,9 @@ export function secretPattern(ref: string, partition: string, account: string, r
 }
 
 /** An IAM policy document for a member account's role (docs/live-aws.md prints it). */
-export function collectPolicyDocument(
-  scope: CollectScope = { partition: "aws", account: "*", secrets: [] },
-): { Version: "2012-10-17"; Statement: CollectStatement[] } {
+export function collectPolicyDocument(scope: CollectScope = { partition: "aws", account: "*", secrets: [] }): {
+  Version: "2012-10-17";
+  Statement: CollectStatement[];
+} {
   return { Version: "2012-10-17", Statement: collectStatements(scope) };
 }

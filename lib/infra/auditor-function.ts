@@ -97,13 +97,15 @@ export class AuditorFunction extends NodejsFunction {
       inlinePolicies: {
         OwnLogGroup: new PolicyDocument({
           statements: [
-            new PolicyStatement({ sid: "OwnLogGroup", actions: ["logs:CreateLogStream", "logs:PutLogEvents"], resources: [logGroup.logGroupArn] }),
+            new PolicyStatement({
+              sid: "OwnLogGroup",
+              actions: ["logs:CreateLogStream", "logs:PutLogEvents"],
+              resources: [logGroup.logGroupArn],
+            }),
           ],
         }),
       },
-      ...(props.vpc
-        ? { managedPolicies: [ManagedPolicy.fromAwsManagedPolicyName("service-role/AWSLambdaVPCAccessExecutionRole")] }
-        : {}),
+      ...(props.vpc ? { managedPolicies: [ManagedPolicy.fromAwsManagedPolicyName("service-role/AWSLambdaVPCAccessExecutionRole")] } : {}),
     });
     super(scope, id, {
       role,

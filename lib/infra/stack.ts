@@ -146,7 +146,11 @@ export class QueueAuditorStack extends Stack {
     // The chain seal: only this function may make MACs (it verifies the head it appends after);
     // readers of the evidence get kms:VerifyMac alone (see docs/store.md).
     evaluate.addToRolePolicy(
-      new PolicyStatement({ sid: "SealChain", actions: [...CHAIN_SEAL_ACTIONS, ...CHAIN_VERIFY_ACTIONS], resources: [this.data.chainKey.keyArn] }),
+      new PolicyStatement({
+        sid: "SealChain",
+        actions: [...CHAIN_SEAL_ACTIONS, ...CHAIN_VERIFY_ACTIONS],
+        resources: [this.data.chainKey.keyArn],
+      }),
     );
     // Exactly the calls the store and artifacts reader make, no CDK grant bundles with wildcard actions.
     artifacts.grant(evaluate, "dynamodb:Query");

@@ -70,7 +70,11 @@ describe("construct props are validated with an error that says what to change",
         }),
     ).toThrow(/expected role ARNs in the auditor account 111122223333/);
     expect(
-      () => new QueueAuditorMemberRoleStack(new App(), "M4", { auditorAccount: "111122223333", trustedRoleArns: ["arn:aws:iam::111122223333:role/QueueAuditor*"] }),
+      () =>
+        new QueueAuditorMemberRoleStack(new App(), "M4", {
+          auditorAccount: "111122223333",
+          trustedRoleArns: ["arn:aws:iam::111122223333:role/QueueAuditor*"],
+        }),
     ).toThrow(/expected role ARNs in the auditor account/);
   });
 });
@@ -110,7 +114,10 @@ describe("QueueAuditorMemberRoleStack", () => {
                 Sid: "SecretMetadata",
                 Action: "secretsmanager:DescribeSecret",
                 Resource: {
-                  "Fn::Join": ["", ["arn:", { Ref: "AWS::Partition" }, ":secretsmanager:*:", { Ref: "AWS::AccountId" }, ":secret:queue-db/app-??????"]],
+                  "Fn::Join": [
+                    "",
+                    ["arn:", { Ref: "AWS::Partition" }, ":secretsmanager:*:", { Ref: "AWS::AccountId" }, ":secret:queue-db/app-??????"],
+                  ],
                 },
               }),
             ]),

@@ -273,7 +273,9 @@ describe("QueueAuditorStack with the example config", () => {
     const statements = iamStatements(template).filter((s) => s.Effect === "Allow");
     const resourcesOf = (action: string) =>
       statements.filter((s) => s.Action.includes(action)).flatMap((s) => s.Resource.map((r) => JSON.stringify(r)));
-    expect(resourcesOf("secretsmanager:DescribeSecret")).toEqual([expect.stringMatching(/:secretsmanager:\*:.*:secret:queue-db\/app-\?{6}/)]);
+    expect(resourcesOf("secretsmanager:DescribeSecret")).toEqual([
+      expect.stringMatching(/:secretsmanager:\*:.*:secret:queue-db\/app-\?{6}/),
+    ]);
     expect(resourcesOf("rds:DescribeDBParameters")).toEqual([
       expect.stringMatching(/:rds:\*:.*AccountId.*:pg:\*/),
       expect.stringMatching(/:rds:\*:.*AccountId.*:cluster-pg:\*/),
@@ -286,7 +288,9 @@ describe("QueueAuditorStack with the example config", () => {
     expect(resourcesOf("ec2:GetManagedPrefixListEntries")).toEqual([expect.stringMatching(/:ec2:\*:\*:prefix-list\/\*/)]);
     for (const s of statements.filter((x) => x.Resource.includes("*"))) {
       for (const action of s.Action) {
-        expect(action, s.policy).toMatch(/^(sts:GetCallerIdentity|ec2:Describe|rds:Describe|elasticache:Describe|xray:|logs:(CreateLogDelivery|GetLogDelivery|UpdateLogDelivery|DeleteLogDelivery|ListLogDeliveries|PutResourcePolicy|DescribeResourcePolicies|DescribeLogGroups)|kms:(Decrypt|GenerateDataKey)$)/);
+        expect(action, s.policy).toMatch(
+          /^(sts:GetCallerIdentity|ec2:Describe|rds:Describe|elasticache:Describe|xray:|logs:(CreateLogDelivery|GetLogDelivery|UpdateLogDelivery|DeleteLogDelivery|ListLogDeliveries|PutResourcePolicy|DescribeResourcePolicies|DescribeLogGroups)|kms:(Decrypt|GenerateDataKey)$)/,
+        );
       }
     }
   });
@@ -305,7 +309,8 @@ describe("QueueAuditorStack with the example config", () => {
     expect(generate[0]?.policy).toMatch(/^Evaluate/);
     expect(generate[0]?.Resource).toEqual([{ "Fn::GetAtt": [expect.stringMatching(/DataChainKey/), "Arn"] }]);
     const evaluate = template.findResources("AWS::Lambda::Function", { Properties: { Description: Match.stringLikeRegexp("evaluate") } });
-    const env = (Object.values(evaluate)[0] as { Properties: { Environment: { Variables: Record<string, unknown> } } }).Properties.Environment.Variables;
+    const env = (Object.values(evaluate)[0] as { Properties: { Environment: { Variables: Record<string, unknown> } } }).Properties
+      .Environment.Variables;
     expect(env.QUEUE_AUDITOR_CHAIN_KEY).toEqual({ "Fn::GetAtt": [expect.stringMatching(/DataChainKey/), "Arn"] });
     template.hasOutput("ChainKeyArn", {});
     template.hasOutput("CollectRoleArn", {});
@@ -315,10 +320,15 @@ describe("QueueAuditorStack with the example config", () => {
     const policies = template.findResources("AWS::IAM::Policy");
     const probeWrites = Object.entries(policies)
       .filter(([id]) => id.startsWith("Probe"))
-      .flatMap(([, p]) => (p as { Properties: { PolicyDocument: { Statement: Record<string, unknown>[] } } }).Properties.PolicyDocument.Statement)
+      .flatMap(
+        ([, p]) => (p as { Properties: { PolicyDocument: { Statement: Record<string, unknown>[] } } }).Properties.PolicyDocument.Statement,
+      )
       .filter((st) => [st.Action].flat().includes("dynamodb:BatchWriteItem"));
     expect(probeWrites).toEqual([
-      expect.objectContaining({ Sid: "ProbeArtifactsOnly", Condition: { "ForAllValues:StringLike": { "dynamodb:LeadingKeys": ["*/probe/*"] } } }),
+      expect.objectContaining({
+        Sid: "ProbeArtifactsOnly",
+        Condition: { "ForAllValues:StringLike": { "dynamodb:LeadingKeys": ["*/probe/*"] } },
+      }),
     ]);
   });
 
