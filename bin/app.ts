@@ -1,12 +1,14 @@
 /**
  * The CDK app: `npx cdk synth` / `npx cdk deploy [-c config=FILE]`. The config is the same
  * file the CLI reads (default examples/queue-auditor.yaml); a bad one stops the synth with
- * the CLI's one-line error. `-c memberRoleFor=ACCOUNT_ID` adds the member-account role stack.
+ * the CLI's one-line error. `-c memberRoleFor=ACCOUNT_ID -c memberRoleTrusts=ROLE_ARN[,ROLE_ARN]`
+ * adds the member-account role stack, trusting exactly those role ARNs (the auditor stack's
+ * output CollectRoleArn).
  */
 import { App, Validations } from "aws-cdk-lib";
 import { AwsSolutionsChecks } from "cdk-nag";
 import { ConfigError, configFromContext } from "../lib/infra/config.js";
-import { QueueAuditorMemberRoleStack } from "../lib/infra/member-role-stack.js";
+import { MemberRolePropsError, QueueAuditorMemberRoleStack } from "../lib/infra/member-role-stack.js";
 import { QueueAuditorStack } from "../lib/infra/stack.js";
 
 const app = new App();
@@ -31,9 +33,36 @@ new QueueAuditorStack(app, "QueueAuditor", {
   ...(env ? { env } : {}),
 });
 
+const configuredExternalId = (account: string | undefined) =>
+  account ? loaded.config.aws.accounts?.find((a) => a.id === account)?.externalId : undefined;
+
 const auditorAccount = app.node.tryGetContext("memberRoleFor");
 if (typeof auditorAccount === "string") {
-  new QueueAuditorMemberRoleStack(app, "QueueAuditorMemberRole", { auditorAccount });
+  const trusts = app.node.tryGetContext("memberRoleTrusts");
+  const externalId = app.node.tryGetContext("memberRoleExternalId");
+  try {
+    new QueueAuditorMemberRoleStack(app, "QueueAuditorMemberRole", {
+      auditorAccount,
+      trustedRoleArns:
+        typeof trusts === "string"
+          ? trusts
+              .split(",")
+              .map((a) => a.trim())
+              .filter(Boolean)
+          : [],
+      // The external id the collector sends for this account is the one the role requires.
+      ...(typeof externalId === "string" && externalId
+        ? { externalId }
+        : configuredExternalId(env?.account)
+          ? { externalId: configuredExternalId(env?.account) as string }
+          : {}),
+      secrets: loaded.config.credentials.secrets,
+    });
+  } catch (err) {
+    if (!(err instanceof MemberRolePropsError)) throw err;
+    console.error(err.message);
+    process.exit(2);
+  }
 }
 
 Validations.of(app).addPlugins(new AwsSolutionsChecks(app));

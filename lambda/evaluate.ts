@@ -12,6 +12,7 @@
 import { Logger } from "@aws-lambda-powertools/logger";
 import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { KMSClient } from "@aws-sdk/client-kms";
 import { SNSClient } from "@aws-sdk/client-sns";
 import type { Observations } from "../lib/audit/checks/types.js";
 import { auditResult, evaluate, evaluatedCheckIds } from "../lib/audit/engine.js";
@@ -19,6 +20,7 @@ import { type AuditResult, SEVERITIES } from "../lib/audit/findings/model.js";
 import { notifierFromSpec } from "../lib/audit/notify/notifier.js";
 import { type Delivery, recordRun } from "../lib/audit/record.js";
 import { DynamoStore } from "../lib/audit/store/dynamo-store.js";
+import { KmsSeal } from "../lib/audit/store/seal-kms.js";
 import { getArtifact, getPartition } from "./support/artifacts.js";
 import { deployedConfig } from "./support/config.js";
 import { ENV, type EvaluateOutput, isBranchFailure, TELEMETRY } from "./support/contract.js";
@@ -29,6 +31,7 @@ const logger = new Logger();
 const metrics = new Metrics();
 const dynamodb = new DynamoDBClient({});
 const sns = new SNSClient({});
+const kms = new KMSClient({});
 
 export class MissingEnvironmentError extends Error {
   override name = "MissingEnvironmentError";
@@ -46,6 +49,7 @@ export async function handler(event: unknown): Promise<EvaluateOutput> {
   const artifacts = env(ENV.artifactsTable);
   const table = env(ENV.storeTable);
   const topicArn = env(ENV.topicArn);
+  const chainKey = env(ENV.chainKey);
   const startedAt = new Date(input.execution.startTime);
 
   const partitions = await Promise.all(
@@ -68,7 +72,7 @@ export async function handler(event: unknown): Promise<EvaluateOutput> {
 
   const findings = evaluate({ config, inventory: { partitions }, observations, now: startedAt });
   const result = auditResult(findings, startedAt, new Date());
-  const store = new DynamoStore(dynamodb, table, { description: `dynamodb:${table}` });
+  const store = new DynamoStore(dynamodb, table, { description: `dynamodb:${table}`, seal: new KmsSeal(kms, chainKey) });
   const notifier = notifierFromSpec(`sns:${topicArn}`, { sns });
   const recorded = await recordRun(store, result, config, new Date(), { evaluatedChecks: evaluatedCheckIds(config), notifier });
   const { delivery } = recorded;

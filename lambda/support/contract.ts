@@ -14,6 +14,8 @@ export const ENV = {
   /** DynamoDB table of runs, findings and finding state (the store). */
   storeTable: "QUEUE_AUDITOR_TABLE",
   topicArn: "QUEUE_AUDITOR_TOPIC_ARN",
+  /** The KMS HMAC key that seals the run chain (GenerateMac for evaluate, VerifyMac for readers). */
+  chainKey: "QUEUE_AUDITOR_CHAIN_KEY",
   /** Secrets Manager name of the Slack incoming-webhook URL. */
   slackWebhookSecret: "QUEUE_AUDITOR_SLACK_WEBHOOK_SECRET",
 } as const;

@@ -34,16 +34,89 @@ export const PROBE_SECRET_ACTIONS = ["secretsmanager:GetSecretValue"] as const;
  */
 export const PROBE_IAM_AUTH_ACTIONS = ["rds-db:connect"] as const;
 
+/** The chain seal (docs/store.md): only the evaluate function makes MACs with the stack's HMAC key. */
+export const CHAIN_SEAL_ACTIONS = ["kms:GenerateMac"] as const;
+
+/** Whoever verifies the evidence chain (the evaluate function for the head, `verify`, auditors). */
+export const CHAIN_VERIFY_ACTIONS = ["kms:VerifyMac"] as const;
+
 /** The session name of assumed roles, so CloudTrail shows who made the calls. */
 export const AUDITOR_SESSION_NAME = "queue-auditor";
 
-/** An IAM policy document granting the collection actions (they do not support resource-level scoping). */
-export function collectPolicyDocument(): {
+/**
+ * The collection actions that support resource-level permissions (Service Authorization
+ * Reference: `pg`, `cluster-pg`, ElastiCache `replicationgroup`/`cluster`/`serverlesscache`,
+ * EC2 `prefix-list`, Secrets Manager `Secret`), each with the resource types it is scoped
+ * to. The rest (Describe* on whole services, sts:GetCallerIdentity) have none and are `*`.
+ */
+export const SCOPED_COLLECT_ACTIONS = [
+  "ec2:GetManagedPrefixListEntries",
+  "rds:DescribeDBParameters",
+  "rds:DescribeDBClusterParameters",
+  "elasticache:ListTagsForResource",
+  "secretsmanager:DescribeSecret",
+] as const satisfies readonly CollectAction[];
+
+/** The collection actions without resource-level permissions. */
+export const UNSCOPED_COLLECT_ACTIONS = COLLECT_ACTIONS.filter(
+  (a) => !(SCOPED_COLLECT_ACTIONS as readonly string[]).includes(a),
+) as readonly CollectAction[];
+
+export interface CollectStatement {
+  Sid: string;
+  Effect: "Allow";
+  Action: string[];
+  Resource: string[];
+}
+
+export interface CollectScope {
+  /** `aws`, `aws-cn`, `aws-us-gov`, or a token. */
+  partition: string;
+  /** The account whose resources are read (the role's own account). */
+  account: string;
+  /** Secret ARNs (or `arn:…:secret:NAME-??????` patterns) the config names; none: no DescribeSecret. */
+  secrets: readonly string[];
+}
+
+/** The collection grant as IAM statements, scoped wherever the action allows it. */
+export function collectStatements(scope: CollectScope): CollectStatement[] {
+  const { partition: p, account: a } = scope;
+  const statements: CollectStatement[] = [
+    { Sid: "ReadOnlyInventory", Effect: "Allow", Action: [...UNSCOPED_COLLECT_ACTIONS], Resource: ["*"] },
+    {
+      Sid: "ParameterGroups",
+      Effect: "Allow",
+      Action: ["rds:DescribeDBParameters", "rds:DescribeDBClusterParameters"],
+      Resource: [`arn:${p}:rds:*:${a}:pg:*`, `arn:${p}:rds:*:${a}:cluster-pg:*`],
+    },
+    {
+      Sid: "CacheTags",
+      Effect: "Allow",
+      Action: ["elasticache:ListTagsForResource"],
+      Resource: [
+        `arn:${p}:elasticache:*:${a}:replicationgroup:*`,
+        `arn:${p}:elasticache:*:${a}:cluster:*`,
+        `arn:${p}:elasticache:*:${a}:serverlesscache:*`,
+      ],
+    },
+    // AWS-managed prefix lists (S3, DynamoDB, CloudFront) belong to AWS, not to the account.
+    { Sid: "PrefixLists", Effect: "Allow", Action: ["ec2:GetManagedPrefixListEntries"], Resource: [`arn:${p}:ec2:*:*:prefix-list/*`] },
+  ];
+  if (scope.secrets.length > 0) {
+    statements.push({ Sid: "SecretMetadata", Effect: "Allow", Action: ["secretsmanager:DescribeSecret"], Resource: [...scope.secrets] });
+  }
+  return statements;
+}
+
+/** `arn:…:secret:NAME-??????` for a configured secret name in any region of `account`; an ARN as given. */
+export function secretPattern(ref: string, partition: string, account: string, region = "*"): string {
+  return ref.startsWith("arn:") ? ref : `arn:${partition}:secretsmanager:${region}:${account}:secret:${ref}-??????`;
+}
+
+/** An IAM policy document for a member account's role (docs/live-aws.md prints it). */
+export function collectPolicyDocument(scope: CollectScope = { partition: "aws", account: "*", secrets: [] }): {
   Version: "2012-10-17";
-  Statement: { Sid: string; Effect: "Allow"; Action: string[]; Resource: "*" }[];
+  Statement: CollectStatement[];
 } {
-  return {
-    Version: "2012-10-17",
-    Statement: [{ Sid: "QueueAuditorReadOnly", Effect: "Allow", Action: [...COLLECT_ACTIONS], Resource: "*" }],
-  };
+  return { Version: "2012-10-17", Statement: collectStatements(scope) };
 }

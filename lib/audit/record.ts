@@ -23,7 +23,7 @@ import { countByStatus, sortFindings } from "./findings/finalize.js";
 import type { AuditResult } from "./findings/model.js";
 import { type Digest, digestFromNotification } from "./notify/digest.js";
 import type { Notifier } from "./notify/notifier.js";
-import { ChainConflictError } from "./store/errors.js";
+import { ChainConflictError, noChainKeyError } from "./store/errors.js";
 import type { NotifiedMark, Store, StoredRun, WriteStats } from "./store/types.js";
 
 export interface RecordOptions {
@@ -82,6 +82,11 @@ export async function recordRun(
   store: Store,
   result: AuditResult,
   config: Pick<Config, "notifications" | "retentionDays">,
+  /**
+   * The wall clock: stamps `recordedAt`/`expiresAt` and judges reminders. Never an audit's
+   * `--now`, which judges checks and mutes only: a past `--now` would otherwise record a
+   * run that expires at once and break the chain.
+   */
   now: Date,
   opts: RecordOptions = {},
 ): Promise<RecordedAndDelivered> {
@@ -100,6 +105,8 @@ async function recordWithRetries(
   now: Date,
   opts: RecordOptions,
 ): Promise<RecordedRun> {
+  // Before any read: a store that cannot seal must fail for that reason, not a later one.
+  if (store.persistent && !store.seal) throw noChainKeyError(store.description);
   const attempts = Math.max(1, opts.conflictAttempts ?? CONFLICT_ATTEMPTS);
   const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((ok) => setTimeout(ok, ms)));
   for (let attempt = 1; ; attempt++) {
@@ -144,7 +151,7 @@ async function recordOnce(
     findings,
     states: changes.states,
     retentionDays: config.retentionDays,
-    now,
+    recordedAt: now,
     scope: opts.scope,
   });
   return { result: recorded, notification, departed: changes.departed, stored };
@@ -181,6 +188,7 @@ export async function markNotified(store: Store, notification: Notification, del
     if (!update?.lastNotifiedAt || !update.lastNotifiedChange) continue;
     marks.push({
       findingId: item.findingId,
+      runId: notification.run.id,
       ...(item.openSince !== undefined ? { openSince: item.openSince } : {}),
       lastNotifiedAt: update.lastNotifiedAt,
       lastNotifiedChange: update.lastNotifiedChange,

@@ -3,16 +3,19 @@ import { loadConfig } from "../audit/config/load.js";
 import type { Config } from "../audit/config/schema.js";
 import { evaluatedCheckIds } from "../audit/engine.js";
 import { type AuditResult, atLeast, SEVERITIES, type Severity } from "../audit/findings/model.js";
+import { UserError } from "../audit/model/user-error.js";
 import { type Notifier, notifierFromSpec } from "../audit/notify/index.js";
-import { recordRun } from "../audit/record.js";
+import { type RecordedAndDelivered, type RecordedRun, recordRun } from "../audit/record.js";
+import { escapeControls } from "../audit/report/escape.js";
 import { AUDIT_FORMATS, type AuditFormat, type RenderContext, renderResult } from "../audit/report/index.js";
 import { type AuditSources, runAudit } from "../audit/run.js";
 import type { Store } from "../audit/store/index.js";
+import { openStore } from "../audit/store/open.js";
 import { EXIT, UsageError } from "./errors.js";
 import { chainStatus } from "./history-html.js";
 import { progress, writeOutput } from "./output.js";
 import { defaultSources } from "./sources.js";
-import { type StoreOpener, withStore } from "./store.js";
+import type { StoreOpener } from "./store.js";
 
 export interface AuditOptions {
   config: string;
@@ -66,11 +69,28 @@ async function historyContext(store: Store, now: Date): Promise<Pick<RenderConte
   return { history: { runs: runs.map((r) => ({ ...r.run })).reverse() }, chain: await chainStatus(store, now) };
 }
 
+/** One line for a store that could not be opened or written: no stack, no secret, no control character. */
+function storeFailure(spec: string, err: unknown): string {
+  const e = err as { name?: string; message?: string; code?: string };
+  const what = e.code && !e.message?.includes(e.code) ? `${e.message ?? e.name} (${e.code})` : (e.message ?? e.name ?? String(err));
+  return escapeControls(`the run was not recorded in ${spec}: ${e.name && e.name !== "Error" ? `${e.name}: ` : ""}${what.split("\n")[0]}`);
+}
+
 export async function auditCommand(options: AuditOptions, deps: AuditCommandDeps = {}): Promise<number> {
   const now = parseNow(options.now);
   const config = loadConfig(options.config);
   const notifier = (deps.notifier ?? ((spec, write) => notifierFromSpec(spec, { write })))(options.notify, alertWriter(options));
-  return withStore(options.store, deps.openStore, async (store) => {
+  // A store that cannot be reached must not cost the audit itself: the result is still
+  // printed, and the exit code (4) says that no evidence was kept. A bad spec stays exit 2.
+  let store: Store | undefined;
+  let notRecorded: string | undefined;
+  try {
+    store = await (deps.openStore ?? ((spec: string) => openStore(spec)))(options.store);
+  } catch (err) {
+    if (err instanceof UserError) throw err;
+    notRecorded = storeFailure(options.store, err);
+  }
+  try {
     const sources = (deps.sources ?? defaultSources)(config, options);
     const { result } = await runAudit({
       config,
@@ -79,22 +99,39 @@ export async function auditCommand(options: AuditOptions, deps: AuditCommandDeps
       inventoryRequired: options.inventory !== undefined,
       onProgress: progress,
     });
-    const clock = now ?? new Date();
-    const recorded = await recordRun(store, result, config, clock, {
-      evaluatedChecks: evaluatedCheckIds(config),
-      notifier,
-      // The result is written before the alert is sent: a send that hangs or fails must not hold back the evidence.
-      onRecorded: async (run) => {
-        if (store.persistent) progress(`recorded run ${run.result.run.id} in ${store.description}`);
-        const context: RenderContext = {
-          config,
-          now: clock,
-          ...(options.format === "html" ? await historyContext(store, clock) : {}),
-        };
-        writeOutput(renderResult(run.result, options.format, context), options.out);
-      },
-    });
-    const { delivery } = recorded;
+    // Recording and reminders use the wall clock; --now only judges checks and mutes.
+    const recordedAt = new Date();
+    const judgedAt = now ?? recordedAt;
+    let written = false;
+    const write = async (shown: RecordedRun["result"], history?: Store) => {
+      const context: RenderContext = {
+        config,
+        now: judgedAt,
+        ...(options.format === "html" && history ? await historyContext(history, recordedAt) : {}),
+      };
+      writeOutput(renderResult(shown, options.format, context), options.out);
+      written = true;
+    };
+    let recorded: RecordedAndDelivered | undefined;
+    if (store && !notRecorded) {
+      const opened = store;
+      try {
+        recorded = await recordRun(opened, result, config, recordedAt, {
+          evaluatedChecks: evaluatedCheckIds(config),
+          notifier,
+          // The result is written before the alert is sent: a send that hangs or fails must not hold back the evidence.
+          onRecorded: async (run) => {
+            if (opened.persistent) progress(`recorded run ${run.result.run.id} in ${opened.description}`);
+            await write(run.result, opened);
+          },
+        });
+      } catch (err) {
+        notRecorded = storeFailure(opened.description, err);
+      }
+    }
+    const shown = recorded?.result ?? result;
+    if (!written) await write(shown);
+    const delivery = recorded?.delivery;
     if (delivery?.error) {
       progress(`the alert to ${notifier.description} was not delivered (${delivery.error.message}); the next run retries it`);
     } else if (delivery?.delivered) {
@@ -102,16 +139,24 @@ export async function auditCommand(options: AuditOptions, deps: AuditCommandDeps
     } else if (delivery) {
       progress(`an alert is due (${delivery.digest.subject}); pass --notify to send it`);
     }
-    const c = recorded.result.run.counts;
-    progress(`${c.FAIL} FAIL, ${c.ERROR} ERROR, ${c.MUTED} MUTED, ${c.PASS} PASS: ${recorded.result.run.outcome}`);
-    return exitCodeFor(recorded.result, options.failOn);
-  });
+    const c = shown.run.counts;
+    progress(`${c.FAIL} FAIL, ${c.ERROR} ERROR, ${c.MUTED} MUTED, ${c.PASS} PASS: ${shown.run.outcome}`);
+    if (notRecorded) {
+      process.stderr.write(`queue-auditor: ${notRecorded}; no alert was sent (alerts need the stored state)\n`);
+      return EXIT.notRecorded;
+    }
+    return exitCodeFor(shown, options.failOn);
+  } finally {
+    await store?.close();
+  }
 }
 
 export function registerAudit(program: Command, deps: AuditCommandDeps = {}): void {
   program
     .command("audit")
-    .description("audit the job queue backends the config names; exit 0 clean, 1 violations, 2 bad input, 3 incomplete")
+    .description(
+      "audit the job queue backends the config names; exit 0 clean, 1 violations, 2 bad input, 3 incomplete, 4 not recorded (store failed)",
+    )
     .requiredOption("--config <file>", "config file (YAML or JSON)")
     .option("--inventory <dir>", "audit an offline inventory (AWS CLI JSON exports) instead of live AWS")
     .addOption(new Option("--format <format>", "output format").choices([...AUDIT_FORMATS]).default("table"))

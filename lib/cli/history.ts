@@ -7,6 +7,7 @@ import { type Command, Option } from "commander";
 import type { FindingState } from "../audit/compare/changes.js";
 import { STATUSES, type Status } from "../audit/findings/model.js";
 import { csvCell } from "../audit/report/csv.js";
+import { escapeControls } from "../audit/report/escape.js";
 import type { HistoryRow, Store, StoredRun, TimeRange } from "../audit/store/types.js";
 import { UsageError } from "./errors.js";
 import { writeOutput } from "./output.js";
@@ -164,7 +165,8 @@ export function renderTable(data: HistoryData): string {
         ? "No recorded runs in this range.\n"
         : "No findings match.\n";
   }
-  const cells = [header, ...rows.map((r) => r.map((c) => clip(c, 60)))];
+  // Escaped before measuring, so a name with a newline or an escape sequence neither breaks a row nor its alignment.
+  const cells = [header, ...rows.map((r) => r.map((c) => clip(escapeControls(c), 60)))];
   const widths = header.map((_, i) => Math.max(...cells.map((r) => (r[i] ?? "").length)));
   const line = (r: string[]) =>
     r

@@ -1,5 +1,6 @@
 import { renameSync, rmSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
+import { escapeControls } from "../audit/report/escape.js";
 
 /** Writes a result where asked: stdout, or a file written whole (temp file, then rename). */
 export function writeOutput(text: string, out: string | undefined): void {
@@ -17,7 +18,7 @@ export function writeOutput(text: string, out: string | undefined): void {
   }
 }
 
-/** Progress for humans goes to stderr, so stdout stays machine-readable. */
+/** Progress for humans goes to stderr, so stdout stays machine-readable; one line each, whatever names it quotes. */
 export function progress(message: string): void {
-  if (process.env.QUEUE_AUDITOR_QUIET !== "1") process.stderr.write(`queue-auditor: ${message}\n`);
+  if (process.env.QUEUE_AUDITOR_QUIET !== "1") process.stderr.write(`queue-auditor: ${escapeControls(message)}\n`);
 }

@@ -1,6 +1,7 @@
 import { createRequire } from "node:module";
 import { Command, CommanderError } from "commander";
 import { UserError } from "../audit/model/user-error.js";
+import { escapeControls } from "../audit/report/escape.js";
 import { registerAudit } from "./audit.js";
 import { registerConfigCheck } from "./config-check.js";
 import { registerDemo } from "./demo.js";
@@ -39,7 +40,7 @@ export async function main(argv: string[]): Promise<number> {
     }
     // Errors a user can fix from the message alone (usage, config, inventory): one line, exit 2.
     if (err instanceof UserError) {
-      process.stderr.write(`queue-auditor: ${err.message}\n`);
+      process.stderr.write(`queue-auditor: ${escapeControls(err.message)}\n`);
       return EXIT.usage;
     }
     process.stderr.write(`queue-auditor: unexpected error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);

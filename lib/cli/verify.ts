@@ -1,8 +1,10 @@
 /**
- * `queue-auditor verify`: recompute the run hash chain. Exit 0 intact, 1 broken (naming
- * the first run that does not match).
+ * `queue-auditor verify`: recompute the run hash chain and check it against its seals and
+ * the finding states. Exit 0 intact; 1 broken (naming the first run that does not match),
+ * tampered state, or nothing verified (saying what is missing).
  */
 import type { Command } from "commander";
+import { escapeControls } from "../audit/report/escape.js";
 import { type ChainReport, verifyChain } from "../audit/store/chain.js";
 import { NoStoreError } from "../audit/store/errors.js";
 import { UsageError } from "./errors.js";
@@ -15,13 +17,28 @@ export interface VerifyDeps {
 }
 
 export function describeReport(report: ChainReport, store: string): string {
-  const expired = report.expired > 0 ? ` (${report.expired} older run(s) past retention skipped)` : "";
-  if (report.ok) {
-    if (report.verified === 0) return `chain intact: no runs recorded in ${store}${expired}\n`;
-    return `chain intact: ${report.verified} run(s) verified in ${store}, last #${report.lastSeq} ${report.lastHash}${expired}\n`;
+  const past = [
+    report.expired > 0 ? `${report.expired} run(s) past retention with findings swept` : "",
+    report.gone > 0 ? `${report.gone} run(s) gone with retention` : "",
+  ].filter(Boolean);
+  const skipped = past.length ? ` (${past.join(", ")})` : "";
+  const lines: string[] = [];
+  if (report.problem) {
+    lines.push(`chain NOT VERIFIED in ${store}: ${report.problem}`);
+  } else if (report.broken) {
+    const b = report.broken;
+    lines.push(`chain BROKEN at run #${b.seq} ${b.runId}${b.startedAt ? ` (started ${b.startedAt})` : ""}: ${b.reason}`);
+    lines.push(`${report.verified} run(s) before it verified${skipped}`);
+  } else {
+    lines.push(`chain intact: ${report.verified} run(s) verified in ${store}, last #${report.lastSeq} ${report.lastHash}${skipped}`);
   }
-  const b = report.broken;
-  return `chain BROKEN at run #${b?.seq} ${b?.runId}${b?.startedAt ? ` (started ${b.startedAt})` : ""}: ${b?.reason}\n${report.verified} run(s) before it verified${expired}\n`;
+  if (report.stateIssueCount > 0) {
+    lines.push(`finding state TAMPERED: ${report.stateIssueCount} state(s) disagree with the verified runs`);
+    for (const issue of report.stateIssues) lines.push(`  ${issue.findingId}: ${issue.reason}`);
+    if (report.stateIssueCount > report.stateIssues.length)
+      lines.push(`  … and ${report.stateIssueCount - report.stateIssues.length} more`);
+  }
+  return `${lines.map(escapeControls).join("\n")}\n`;
 }
 
 export async function verifyCommand(opts: { store: string }, deps: VerifyDeps = {}): Promise<number> {

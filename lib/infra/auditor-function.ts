@@ -6,6 +6,7 @@
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Duration } from "aws-cdk-lib";
+import { ManagedPolicy, PolicyDocument, PolicyStatement, Role, ServicePrincipal } from "aws-cdk-lib/aws-iam";
 import { Architecture, Runtime } from "aws-cdk-lib/aws-lambda";
 import { type BundlingOptions, NodejsFunction, type NodejsFunctionProps, OutputFormat } from "aws-cdk-lib/aws-lambda-nodejs";
 import { LogGroup, RetentionDays } from "aws-cdk-lib/aws-logs";
@@ -88,7 +89,26 @@ export class AuditorFunction extends NodejsFunction {
     }
     const logGroup = new LogGroup(scope, `${id}Logs`, { retention: props.logRetention ?? RetentionDays.THREE_MONTHS });
     const { handlerName, config, logRetention: _retention, bundleAwsSdk, environment, ...rest } = props;
+    // Its own role instead of AWSLambdaBasicExecutionRole (logs on every log group of the
+    // account): this function may write to its own log group only.
+    const role = new Role(scope, `${id}Role`, {
+      assumedBy: new ServicePrincipal("lambda.amazonaws.com"),
+      description: `queue-auditor: the ${handlerName} function`,
+      inlinePolicies: {
+        OwnLogGroup: new PolicyDocument({
+          statements: [
+            new PolicyStatement({
+              sid: "OwnLogGroup",
+              actions: ["logs:CreateLogStream", "logs:PutLogEvents"],
+              resources: [logGroup.logGroupArn],
+            }),
+          ],
+        }),
+      },
+      ...(props.vpc ? { managedPolicies: [ManagedPolicy.fromAwsManagedPolicyName("service-role/AWSLambdaVPCAccessExecutionRole")] } : {}),
+    });
     super(scope, id, {
+      role,
       memorySize: 512,
       timeout: Duration.minutes(1),
       ...rest,

@@ -5,7 +5,7 @@
  * state machine once per batch (Pipes hands a Step Functions target the whole batch as one
  * input), so a burst of changes within the window starts one run, not one per change.
  */
-import { Duration } from "aws-cdk-lib";
+import { Aws, Duration, Stack } from "aws-cdk-lib";
 import { EventField, Rule, RuleTargetInput } from "aws-cdk-lib/aws-events";
 import { SqsQueue } from "aws-cdk-lib/aws-events-targets";
 import { PolicyStatement, Role, ServicePrincipal } from "aws-cdk-lib/aws-iam";
@@ -130,7 +130,14 @@ export class ChangeTrigger extends Construct {
       }),
     );
 
-    const role = new Role(this, "PipeRole", { assumedBy: new ServicePrincipal("pipes.amazonaws.com") });
+    const pipeName = `${Stack.of(this).stackName}-changes`.slice(0, 64);
+    // Pipes assumes the role only for this account's pipe of this name (no confused deputy).
+    const role = new Role(this, "PipeRole", {
+      assumedBy: new ServicePrincipal("pipes.amazonaws.com").withConditions({
+        StringEquals: { "aws:SourceAccount": Aws.ACCOUNT_ID },
+        ArnEquals: { "aws:SourceArn": `arn:${Aws.PARTITION}:pipes:${Aws.REGION}:${Aws.ACCOUNT_ID}:pipe/${pipeName}` },
+      }),
+    });
     role.addToPolicy(
       new PolicyStatement({
         actions: ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"],
@@ -140,6 +147,7 @@ export class ChangeTrigger extends Construct {
     role.addToPolicy(new PolicyStatement({ actions: ["states:StartExecution"], resources: [props.stateMachine.stateMachineArn] }));
 
     this.pipe = new CfnPipe(this, "Pipe", {
+      name: pipeName,
       description: "Starts one audit per batch of changes",
       roleArn: role.roleArn,
       source: this.queue.queueArn,

@@ -7,7 +7,7 @@
 import { Aws, RemovalPolicy } from "aws-cdk-lib";
 import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from "aws-cdk-lib/aws-dynamodb";
 import { PolicyStatement, ServicePrincipal } from "aws-cdk-lib/aws-iam";
-import { Key } from "aws-cdk-lib/aws-kms";
+import { Key, KeySpec, KeyUsage } from "aws-cdk-lib/aws-kms";
 import { Topic } from "aws-cdk-lib/aws-sns";
 import { EmailSubscription } from "aws-cdk-lib/aws-sns-subscriptions";
 import { Construct } from "constructs";
@@ -43,6 +43,8 @@ export interface AuditorDataProps {
 
 export class AuditorData extends Construct {
   readonly key: Key;
+  /** HMAC key that seals the run chain (GenerateMac for evaluate only, VerifyMac for readers). */
+  readonly chainKey: Key;
   readonly table: Table;
   readonly artifacts: Table;
   readonly topic: Topic;
@@ -52,6 +54,13 @@ export class AuditorData extends Construct {
     this.key = new Key(this, "Key", {
       description: "queue-auditor: evidence table, artifacts and alert topic",
       enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    // A key of its own, so that who may seal evidence is decided apart from who may read it.
+    this.chainKey = new Key(this, "ChainKey", {
+      description: "queue-auditor: seals the evidence hash chain (HMAC)",
+      keySpec: KeySpec.HMAC_256,
+      keyUsage: KeyUsage.GENERATE_VERIFY_MAC,
       removalPolicy: RemovalPolicy.RETAIN,
     });
     // CloudWatch alarms publish to the encrypted topic as the cloudwatch service. Only this

@@ -1,13 +1,15 @@
 /**
  * QueueAuditorMemberRoleStack: deploy once in each member account the config lists with a
- * `roleArn`. It creates the read-only role the collector assumes, trusting only the
- * auditor account's collect function role (by account, with a principal-ARN condition),
- * and granting exactly the collection actions of lib/audit/iam.ts.
+ * `roleArn`. It creates the read-only role the collector assumes, trusting exactly the
+ * auditor stack's collect role ARN (its output `CollectRoleArn`), with the session name and,
+ * when the config gives one, the external id; it grants the collection actions of
+ * lib/audit/iam.ts, scoped by resource type wherever IAM allows it.
  */
-import { Stack, type StackProps, Validations } from "aws-cdk-lib";
+import { Aws, Stack, type StackProps, Validations } from "aws-cdk-lib";
 import { AccountPrincipal, PolicyDocument, PolicyStatement, Role } from "aws-cdk-lib/aws-iam";
 import type { Construct } from "constructs";
-import { AUDITOR_SESSION_NAME, COLLECT_ACTIONS } from "../audit/iam.js";
+import { AUDITOR_SESSION_NAME, collectStatements, secretPattern } from "../audit/iam.js";
+import { COLLECT_RESOURCE_PATTERNS } from "./nag.js";
 
 export const MEMBER_ROLE_NAME = "QueueAuditorReadOnly";
 
@@ -19,9 +21,22 @@ export interface QueueAuditorMemberRoleStackProps extends StackProps {
    * @default "QueueAuditorReadOnly"
    */
   readonly roleName?: string;
+  /**
+   * The role ARNs allowed to assume this role: the auditor stack's output `CollectRoleArn`.
+   * Exact ARNs in the auditor account, never a wildcard.
+   */
+  readonly trustedRoleArns: readonly string[];
   /** Required as sts:ExternalId when set (the config's `aws.accounts[].externalId`). */
   readonly externalId?: string;
+  /**
+   * Secret names or ARNs in this account whose rotation is audited (the config's
+   * `credentials.secrets`): DescribeSecret is granted on these only.
+   * @default none
+   */
+  readonly secrets?: readonly string[];
 }
+
+const ROLE_ARN = /^arn:aws[a-z-]*:iam::(\d{12}):role\/[\w+=,.@/-]{1,512}$/;
 
 /** Props that cannot work; the message says which prop and what to change. */
 export class MemberRolePropsError extends Error {
@@ -36,9 +51,21 @@ export class QueueAuditorMemberRoleStack extends Stack {
     if (!/^\d{12}$/.test(props.auditorAccount)) {
       throw new MemberRolePropsError(`auditorAccount: expected the 12-digit id of the auditor account, got "${props.auditorAccount}"`);
     }
-    const conditions: Record<string, Record<string, string>> = {
-      // Only roles of the auditor stack (CDK names them QueueAuditor…Collect…), and only with our session name.
-      ArnLike: { "aws:PrincipalArn": `arn:${this.partition}:iam::${props.auditorAccount}:role/QueueAuditor*` },
+    if (props.trustedRoleArns.length === 0) {
+      throw new MemberRolePropsError("trustedRoleArns: expected the auditor stack's CollectRoleArn output (-c memberRoleTrusts=ARN)");
+    }
+    for (const arn of props.trustedRoleArns) {
+      const account = ROLE_ARN.exec(arn)?.[1];
+      if (account !== props.auditorAccount) {
+        throw new MemberRolePropsError(
+          `trustedRoleArns: expected role ARNs in the auditor account ${props.auditorAccount} (arn:aws:iam::${props.auditorAccount}:role/NAME), got "${arn}"`,
+        );
+      }
+    }
+    const conditions: Record<string, Record<string, string | string[]>> = {
+      // Exactly the auditor's collect role (by ARN, which survives the role being recreated),
+      // and only with the auditor's session name.
+      ArnEquals: { "aws:PrincipalArn": [...props.trustedRoleArns] },
       StringEquals: { "sts:RoleSessionName": AUDITOR_SESSION_NAME },
     };
     if (props.externalId) conditions.StringEquals = { ...conditions.StringEquals, "sts:ExternalId": props.externalId };
@@ -47,13 +74,31 @@ export class QueueAuditorMemberRoleStack extends Stack {
       description: "queue-auditor: read-only inventory of security groups, RDS, ElastiCache and secret metadata",
       assumedBy: new AccountPrincipal(props.auditorAccount).withConditions(conditions),
       inlinePolicies: {
-        ReadOnlyInventory: new PolicyDocument({ statements: [new PolicyStatement({ actions: [...COLLECT_ACTIONS], resources: ["*"] })] }),
+        ReadOnlyInventory: new PolicyDocument({
+          // Tokens, not literals: the same template (and acknowledgements) for every member account.
+          statements: collectStatements({
+            partition: Aws.PARTITION,
+            account: Aws.ACCOUNT_ID,
+            secrets: (props.secrets ?? []).map((ref) => secretPattern(ref, Aws.PARTITION, Aws.ACCOUNT_ID)),
+          }).map((st) => new PolicyStatement({ sid: st.Sid, actions: st.Action, resources: st.Resource })),
+        }),
       },
     });
     Validations.of(this.role).acknowledge({
       id: "AwsSolutions-IAM5[Resource::*]",
       reason:
-        "The Describe/List/Get collection actions of lib/audit/iam.ts do not support resource-level permissions; every one is read-only.",
+        "Only sts:GetCallerIdentity and the ec2/rds/elasticache Describe* calls, which have no resource-level permissions, are on *; the rest is scoped by resource type.",
     });
+    for (const pattern of [
+      ...COLLECT_RESOURCE_PATTERNS,
+      ...(props.secrets ?? [])
+        .filter((ref) => !ref.startsWith("arn:"))
+        .map((name) => `arn:<AWS::Partition>:secretsmanager:*:<AWS::AccountId>:secret:${name}-??????`),
+    ]) {
+      Validations.of(this.role).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::${pattern}]`,
+        reason: "A read-only call scoped to one resource type (or one named secret) of this account; the inventory finds the rest.",
+      });
+    }
   }
 }

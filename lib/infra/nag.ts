@@ -9,7 +9,16 @@ import type { AuditorFunction } from "./auditor-function.js";
 
 const RULES = "AwsSolutions::AwsSolutions";
 
-const BASIC_EXECUTION = "Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole";
+/** The collection grant's resource-type scopes as cdk-nag spells them (lib/audit/iam.ts collectStatements). */
+export const COLLECT_RESOURCE_PATTERNS = [
+  "arn:<AWS::Partition>:rds:*:<AWS::AccountId>:pg:*",
+  "arn:<AWS::Partition>:rds:*:<AWS::AccountId>:cluster-pg:*",
+  "arn:<AWS::Partition>:elasticache:*:<AWS::AccountId>:replicationgroup:*",
+  "arn:<AWS::Partition>:elasticache:*:<AWS::AccountId>:cluster:*",
+  "arn:<AWS::Partition>:elasticache:*:<AWS::AccountId>:serverlesscache:*",
+  "arn:<AWS::Partition>:ec2:*:*:prefix-list/*",
+];
+
 const VPC_EXECUTION = "Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole";
 
 export interface NagSubjects {
@@ -20,6 +29,9 @@ export interface NagSubjects {
   probeRole?: IConstruct | undefined;
   stateMachineRole: IConstruct;
   table: IConstruct;
+  chainKey?: IConstruct | undefined;
+  /** The configured secrets' names, for the collect role's DescribeSecret grant in every region. */
+  secretNames: string[];
   vpc?: IConstruct | undefined;
   subnets: IConstruct[];
   iamAuthArns: string[];
@@ -37,27 +49,46 @@ export function acknowledgeStackFindings(s: NagSubjects): void {
   for (const fn of Object.values(s.functions)) {
     ack(
       fn.role,
-      `${RULES}-IAM4[${BASIC_EXECUTION}]`,
-      "AWS's minimal Lambda logging policy (CreateLogStream/PutLogEvents); the function writes only to its own log group.",
+      `${RULES}-IAM5[Resource::<${ref(s.stack, fn.logs)}.Arn>]`,
+      "logs:CreateLogStream and logs:PutLogEvents on the function's own log group (its streams are under the group ARN's :* suffix).",
     );
     if (fn.isBoundToVpc) {
       ack(
         fn.role,
         `${RULES}-IAM4[${VPC_EXECUTION}]`,
-        "AWS's minimal policy for a function's network interfaces in the VPC; Lambda requires it and EC2 ENI actions do not scope to resources.",
+        "The function runs in the VPC: Lambda needs ec2:CreateNetworkInterface, DescribeNetworkInterfaces and DeleteNetworkInterface (and friends) to attach it, and the Describe calls have no resource-level permissions.",
       );
     }
   }
   ack(
     s.collectRole,
     `${RULES}-IAM5[Resource::*]`,
-    "The read-only Describe/List/Get actions of lib/audit/iam.ts do not support resource-level permissions; no write action is granted on *.",
+    "Only sts:GetCallerIdentity and the ec2/rds/elasticache Describe* calls, which have no resource-level permissions, are on *; the actions that have them are scoped by resource type (statements ParameterGroups, CacheTags, PrefixLists, SecretMetadata).",
+  );
+  for (const pattern of COLLECT_RESOURCE_PATTERNS) {
+    ack(
+      s.collectRole,
+      `${RULES}-IAM5[Resource::${pattern}]`,
+      "A read-only call scoped to one resource type of this account; the config does not name the parameter groups, caches or prefix lists the inventory finds.",
+    );
+  }
+  for (const name of s.secretNames) {
+    ack(
+      s.collectRole,
+      `${RULES}-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:*:<AWS::AccountId>:secret:${name}-??????]`,
+      "secretsmanager:DescribeSecret on one configured secret by name, in any audited region of this account; ?????? is the random suffix Secrets Manager appends.",
+    );
+  }
+  ack(
+    s.chainKey,
+    `${RULES}-KMS5`,
+    "An HMAC KMS key (HMAC_256, GENERATE_VERIFY_MAC): KMS does not support automatic rotation for HMAC keys.",
   );
   const tableRef = ref(s.stack, s.table);
   ack(
     s.evaluateRole,
     `${RULES}-IAM5[Resource::<${tableRef}.Arn>/index/*]`,
-    "History queries use the evidence table's own global secondary indexes (CONTRACTS.md: Query, never Scan).",
+    "The store's Query on the evidence table's own indexes (a run record by id on gsi2, e.g. for a delivery receipt's expiry); the table grant adds /index/* of this table only, and Scan is not granted.",
   );
   for (const arn of s.iamAuthArns) {
     ack(

@@ -7,7 +7,7 @@
 import { copyFileSync, mkdirSync, mkdtempSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { Annotations, Aws, Duration, Fn, Stack, type StackProps } from "aws-cdk-lib";
+import { Annotations, Aws, CfnOutput, Duration, Fn, Stack, type StackProps } from "aws-cdk-lib";
 import type { Table } from "aws-cdk-lib/aws-dynamodb";
 import { CfnVPCEndpoint, type ISecurityGroup, type ISubnet, Peer, Port, SecurityGroup, Subnet, Vpc } from "aws-cdk-lib/aws-ec2";
 import { PolicyStatement } from "aws-cdk-lib/aws-iam";
@@ -18,7 +18,15 @@ import { LambdaSubscription } from "aws-cdk-lib/aws-sns-subscriptions";
 import type { Construct } from "constructs";
 import { ENV } from "../../lambda/support/contract.js";
 import type { Config } from "../audit/config/schema.js";
-import { ASSUME_ROLE_ACTIONS, COLLECT_ACTIONS, PROBE_IAM_AUTH_ACTIONS, PROBE_SECRET_ACTIONS } from "../audit/iam.js";
+import {
+  ASSUME_ROLE_ACTIONS,
+  CHAIN_SEAL_ACTIONS,
+  CHAIN_VERIFY_ACTIONS,
+  collectStatements,
+  PROBE_IAM_AUTH_ACTIONS,
+  PROBE_SECRET_ACTIONS,
+  secretPattern,
+} from "../audit/iam.js";
 import { AuditorFunction } from "./auditor-function.js";
 import { ChangeTrigger } from "./change-trigger.js";
 import { schedulePeriod } from "./config.js";
@@ -89,7 +97,15 @@ export class QueueAuditorStack extends Stack {
       timeout: Duration.minutes(10),
       environment: { [ENV.artifactsTable]: artifacts.tableName },
     });
-    collect.addToRolePolicy(new PolicyStatement({ sid: "ReadOnlyInventory", actions: [...COLLECT_ACTIONS], resources: ["*"] }));
+    // Scoped wherever the Service Authorization Reference allows it; the rest has no resource-level permissions.
+    const collectScope = {
+      partition: Aws.PARTITION,
+      account: Aws.ACCOUNT_ID,
+      secrets: config.credentials.secrets.map((ref) => secretPattern(ref, Aws.PARTITION, Aws.ACCOUNT_ID)),
+    };
+    for (const st of collectStatements(collectScope)) {
+      collect.addToRolePolicy(new PolicyStatement({ sid: st.Sid, actions: st.Action, resources: st.Resource }));
+    }
     const roles = assumedRoleArns(config);
     if (roles.length > 0)
       collect.addToRolePolicy(new PolicyStatement({ sid: "AssumeMemberRoles", actions: [...ASSUME_ROLE_ACTIONS], resources: roles }));
@@ -100,8 +116,16 @@ export class QueueAuditorStack extends Stack {
     let probe: AuditorFunction | undefined;
     if (targets.length > 0) {
       probe = this.probeFunction(config, place, bundleAwsSdk, artifacts);
-      // The observation goes to the artifacts table (a catalog can exceed a state payload).
-      artifacts.grant(probe, "dynamodb:BatchWriteItem");
+      // The observation goes to the artifacts table (a catalog can exceed a state payload),
+      // under its own keys only: a compromised probe cannot overwrite a collected partition.
+      probe.addToRolePolicy(
+        new PolicyStatement({
+          sid: "ProbeArtifactsOnly",
+          actions: ["dynamodb:BatchWriteItem"],
+          resources: [artifacts.tableArn],
+          conditions: { "ForAllValues:StringLike": { "dynamodb:LeadingKeys": ["*/probe/*"] } },
+        }),
+      );
       this.data.key.grant(probe, ...KEY_ACTIONS);
     }
 
@@ -112,8 +136,22 @@ export class QueueAuditorStack extends Stack {
       description: "queue-auditor: evaluate, record evidence, notify",
       memorySize: 1536,
       timeout: Duration.minutes(10),
-      environment: { [ENV.artifactsTable]: artifacts.tableName, [ENV.storeTable]: table.tableName, [ENV.topicArn]: topic.topicArn },
+      environment: {
+        [ENV.artifactsTable]: artifacts.tableName,
+        [ENV.storeTable]: table.tableName,
+        [ENV.topicArn]: topic.topicArn,
+        [ENV.chainKey]: this.data.chainKey.keyArn,
+      },
     });
+    // The chain seal: only this function may make MACs (it verifies the head it appends after);
+    // readers of the evidence get kms:VerifyMac alone (see docs/store.md).
+    evaluate.addToRolePolicy(
+      new PolicyStatement({
+        sid: "SealChain",
+        actions: [...CHAIN_SEAL_ACTIONS, ...CHAIN_VERIFY_ACTIONS],
+        resources: [this.data.chainKey.keyArn],
+      }),
+    );
     // Exactly the calls the store and artifacts reader make, no CDK grant bundles with wildcard actions.
     artifacts.grant(evaluate, "dynamodb:Query");
     table.grant(evaluate, ...STORE_ACTIONS);
@@ -141,6 +179,14 @@ export class QueueAuditorStack extends Stack {
       topic.addSubscription(new LambdaSubscription(slack));
     }
     this.functions = { collect, evaluate, ...(probe ? { probe } : {}), ...(slack ? { slack } : {}) };
+    new CfnOutput(this, "ChainKeyArn", {
+      description: "KMS HMAC key sealing the evidence chain: set QUEUE_AUDITOR_CHAIN_KEY to it for verify (needs kms:VerifyMac)",
+      value: this.data.chainKey.keyArn,
+    });
+    new CfnOutput(this, "CollectRoleArn", {
+      description: "The collect function's role: the member-account role trusts exactly this ARN (-c memberRoleTrusts=…)",
+      value: collect.role?.roleArn ?? "",
+    });
 
     this.workflow = new AuditWorkflow(this, "Workflow", {
       collect,
@@ -184,6 +230,8 @@ export class QueueAuditorStack extends Stack {
       probeRole: probe?.role,
       stateMachineRole: stateMachine.role,
       table,
+      chainKey: this.data.chainKey,
+      secretNames: config.credentials.secrets.filter((ref) => !ref.startsWith("arn:")),
       vpc: this.node.tryFindChild("Vpc"),
       subnets: this.node.children.filter((c) => c.node.id.startsWith("Subnet")),
       iamAuthArns: rdsDbUserArns(config, { account: "<AWS::AccountId>", region: "<AWS::Region>", partition: "<AWS::Partition>" }),

@@ -1,15 +1,16 @@
 import { App, Duration, Stack } from "aws-cdk-lib";
-import { Template } from "aws-cdk-lib/assertions";
+import { Match, Template } from "aws-cdk-lib/assertions";
 import { InlineCode, Function as LambdaFunction, Runtime } from "aws-cdk-lib/aws-lambda";
 import { DefinitionBody, Pass, StateMachine } from "aws-cdk-lib/aws-stepfunctions";
 import { describe, expect, it } from "vitest";
-import { COLLECT_ACTIONS } from "../../lib/audit/iam.js";
+import { UNSCOPED_COLLECT_ACTIONS } from "../../lib/audit/iam.js";
 import { AuditorFunction, AuditorFunctionPropsError } from "../../lib/infra/auditor-function.js";
 import { ChangeTrigger, ChangeTriggerPropsError } from "../../lib/infra/change-trigger.js";
 import { MemberRolePropsError, QueueAuditorMemberRoleStack } from "../../lib/infra/member-role-stack.js";
 import { AuditWorkflow, AuditWorkflowPropsError } from "../../lib/infra/workflow.js";
 import { exampleConfig } from "./support.js";
 
+const COLLECT_ROLE = "arn:aws:iam::111122223333:role/QueueAuditor-CollectRole0A1B2C3D-4E5F6G7H8I9J";
 const stack = () => new Stack(new App({ context: { "aws:cdk:bundling-stacks": [] } }), "S");
 
 describe("construct props are validated with an error that says what to change", () => {
@@ -55,16 +56,38 @@ describe("construct props are validated with an error that says what to change",
   });
 
   it("QueueAuditorMemberRoleStack: an auditor account that is not an account id", () => {
-    expect(() => new QueueAuditorMemberRoleStack(new App(), "M", { auditorAccount: "12345" })).toThrow(
+    expect(() => new QueueAuditorMemberRoleStack(new App(), "M", { auditorAccount: "12345", trustedRoleArns: [COLLECT_ROLE] })).toThrow(
       new MemberRolePropsError('auditorAccount: expected the 12-digit id of the auditor account, got "12345"'),
     );
+    expect(() => new QueueAuditorMemberRoleStack(new App(), "M2", { auditorAccount: "111122223333", trustedRoleArns: [] })).toThrow(
+      /trustedRoleArns: expected the auditor stack's CollectRoleArn output/,
+    );
+    expect(
+      () =>
+        new QueueAuditorMemberRoleStack(new App(), "M3", {
+          auditorAccount: "111122223333",
+          trustedRoleArns: ["arn:aws:iam::999988887777:role/QueueAuditor-Collect"],
+        }),
+    ).toThrow(/expected role ARNs in the auditor account 111122223333/);
+    expect(
+      () =>
+        new QueueAuditorMemberRoleStack(new App(), "M4", {
+          auditorAccount: "111122223333",
+          trustedRoleArns: ["arn:aws:iam::111122223333:role/QueueAuditor*"],
+        }),
+    ).toThrow(/expected role ARNs in the auditor account/);
   });
 });
 
 describe("QueueAuditorMemberRoleStack", () => {
   it("creates the read-only role with exactly the collection actions, assumable only from the auditor account's stack roles", () => {
     const template = Template.fromStack(
-      new QueueAuditorMemberRoleStack(new App(), "M", { auditorAccount: "111122223333", externalId: "queue-auditor-x" }),
+      new QueueAuditorMemberRoleStack(new App(), "M", {
+        auditorAccount: "111122223333",
+        trustedRoleArns: [COLLECT_ROLE],
+        externalId: "queue-auditor-x",
+        secrets: ["queue-db/app"],
+      }),
     );
     template.hasResourceProperties("AWS::IAM::Role", {
       RoleName: "QueueAuditorReadOnly",
@@ -75,9 +98,7 @@ describe("QueueAuditorMemberRoleStack", () => {
             Effect: "Allow",
             Principal: { AWS: { "Fn::Join": ["", ["arn:", { Ref: "AWS::Partition" }, ":iam::111122223333:root"]] } },
             Condition: {
-              ArnLike: {
-                "aws:PrincipalArn": { "Fn::Join": ["", ["arn:", { Ref: "AWS::Partition" }, ":iam::111122223333:role/QueueAuditor*"]] },
-              },
+              ArnEquals: { "aws:PrincipalArn": [COLLECT_ROLE] },
               StringEquals: { "sts:RoleSessionName": "queue-auditor", "sts:ExternalId": "queue-auditor-x" },
             },
           },
@@ -86,7 +107,21 @@ describe("QueueAuditorMemberRoleStack", () => {
       Policies: [
         {
           PolicyName: "ReadOnlyInventory",
-          PolicyDocument: { Statement: [{ Action: [...COLLECT_ACTIONS], Effect: "Allow", Resource: "*" }] },
+          PolicyDocument: {
+            Statement: Match.arrayWith([
+              { Sid: "ReadOnlyInventory", Action: [...UNSCOPED_COLLECT_ACTIONS], Effect: "Allow", Resource: "*" },
+              Match.objectLike({
+                Sid: "SecretMetadata",
+                Action: "secretsmanager:DescribeSecret",
+                Resource: {
+                  "Fn::Join": [
+                    "",
+                    ["arn:", { Ref: "AWS::Partition" }, ":secretsmanager:*:", { Ref: "AWS::AccountId" }, ":secret:queue-db/app-??????"],
+                  ],
+                },
+              }),
+            ]),
+          },
         },
       ],
     });

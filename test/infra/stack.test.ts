@@ -3,7 +3,7 @@ import { Capture, Match, type Template } from "aws-cdk-lib/assertions";
 import { PolicyStatement } from "aws-cdk-lib/aws-iam";
 import { AwsSolutionsChecks } from "cdk-nag";
 import { beforeAll, describe, expect, it } from "vitest";
-import { COLLECT_ACTIONS } from "../../lib/audit/iam.js";
+import { UNSCOPED_COLLECT_ACTIONS } from "../../lib/audit/iam.js";
 import { createTableInput } from "../../lib/audit/store/keys.js";
 import { CHANGE_EVENTS } from "../../lib/infra/change-trigger.js";
 import { QueueAuditorStack } from "../../lib/infra/stack.js";
@@ -266,7 +266,87 @@ describe("QueueAuditorStack with the example config", () => {
       for (const r of s.Resource) expect(JSON.stringify(r), `${s.policy} ${s.Action}`).toMatch(ownResource);
     }
     const readOnly = statements.find((s) => s.Action.includes("ec2:DescribeSecurityGroups"));
-    expect(readOnly?.Action.sort()).toEqual([...COLLECT_ACTIONS].sort());
+    expect(readOnly?.Action.sort()).toEqual([...UNSCOPED_COLLECT_ACTIONS].sort());
+  });
+
+  it("scopes every collection action that has resource-level permissions, and nothing else is on *", () => {
+    const statements = iamStatements(template).filter((s) => s.Effect === "Allow");
+    const resourcesOf = (action: string) =>
+      statements.filter((s) => s.Action.includes(action)).flatMap((s) => s.Resource.map((r) => JSON.stringify(r)));
+    expect(resourcesOf("secretsmanager:DescribeSecret")).toEqual([
+      expect.stringMatching(/:secretsmanager:\*:.*:secret:queue-db\/app-\?{6}/),
+    ]);
+    expect(resourcesOf("rds:DescribeDBParameters")).toEqual([
+      expect.stringMatching(/:rds:\*:.*AccountId.*:pg:\*/),
+      expect.stringMatching(/:rds:\*:.*AccountId.*:cluster-pg:\*/),
+    ]);
+    expect(resourcesOf("elasticache:ListTagsForResource")).toEqual([
+      expect.stringMatching(/:replicationgroup:\*/),
+      expect.stringMatching(/:cluster:\*/),
+      expect.stringMatching(/:serverlesscache:\*/),
+    ]);
+    expect(resourcesOf("ec2:GetManagedPrefixListEntries")).toEqual([expect.stringMatching(/:ec2:\*:\*:prefix-list\/\*/)]);
+    for (const s of statements.filter((x) => x.Resource.includes("*"))) {
+      for (const action of s.Action) {
+        expect(action, s.policy).toMatch(
+          /^(sts:GetCallerIdentity|ec2:Describe|rds:Describe|elasticache:Describe|xray:|logs:(CreateLogDelivery|GetLogDelivery|UpdateLogDelivery|DeleteLogDelivery|ListLogDeliveries|PutResourcePolicy|DescribeResourcePolicies|DescribeLogGroups)|kms:(Decrypt|GenerateDataKey)$)/,
+        );
+      }
+    }
+  });
+
+  it("logs through a policy on each function's own log group, never AWSLambdaBasicExecutionRole", () => {
+    expect(JSON.stringify(template.findResources("AWS::IAM::Role"))).not.toContain("AWSLambdaBasicExecutionRole");
+    const logs = iamStatements(template).filter((s) => s.Action.includes("logs:PutLogEvents"));
+    expect(logs.length).toBe(4);
+    for (const s of logs) expect(s.Resource).toEqual([{ "Fn::GetAtt": [expect.stringMatching(/Logs/), "Arn"] }]);
+  });
+
+  it("seals the chain with its own HMAC key: GenerateMac for the evaluate function only", () => {
+    template.hasResourceProperties("AWS::KMS::Key", { KeySpec: "HMAC_256", KeyUsage: "GENERATE_VERIFY_MAC" });
+    const generate = iamStatements(template).filter((s) => s.Action.includes("kms:GenerateMac"));
+    expect(generate).toHaveLength(1);
+    expect(generate[0]?.policy).toMatch(/^Evaluate/);
+    expect(generate[0]?.Resource).toEqual([{ "Fn::GetAtt": [expect.stringMatching(/DataChainKey/), "Arn"] }]);
+    const evaluate = template.findResources("AWS::Lambda::Function", { Properties: { Description: Match.stringLikeRegexp("evaluate") } });
+    const env = (Object.values(evaluate)[0] as { Properties: { Environment: { Variables: Record<string, unknown> } } }).Properties
+      .Environment.Variables;
+    expect(env.QUEUE_AUDITOR_CHAIN_KEY).toEqual({ "Fn::GetAtt": [expect.stringMatching(/DataChainKey/), "Arn"] });
+    template.hasOutput("ChainKeyArn", {});
+    template.hasOutput("CollectRoleArn", {});
+  });
+
+  it("lets the probe write only its own artifact keys (dynamodb:LeadingKeys)", () => {
+    const policies = template.findResources("AWS::IAM::Policy");
+    const probeWrites = Object.entries(policies)
+      .filter(([id]) => id.startsWith("Probe"))
+      .flatMap(
+        ([, p]) => (p as { Properties: { PolicyDocument: { Statement: Record<string, unknown>[] } } }).Properties.PolicyDocument.Statement,
+      )
+      .filter((st) => [st.Action].flat().includes("dynamodb:BatchWriteItem"));
+    expect(probeWrites).toEqual([
+      expect.objectContaining({
+        Sid: "ProbeArtifactsOnly",
+        Condition: { "ForAllValues:StringLike": { "dynamodb:LeadingKeys": ["*/probe/*"] } },
+      }),
+    ]);
+  });
+
+  it("lets EventBridge Pipes assume its role only for this account's pipe", () => {
+    template.hasResourceProperties("AWS::IAM::Role", {
+      AssumeRolePolicyDocument: {
+        Statement: [
+          Match.objectLike({
+            Principal: { Service: "pipes.amazonaws.com" },
+            Condition: {
+              StringEquals: { "aws:SourceAccount": { Ref: "AWS::AccountId" } },
+              ArnEquals: { "aws:SourceArn": { "Fn::Join": ["", Match.arrayWith([":pipe/QueueAuditor-changes"])] } },
+            },
+          }),
+        ],
+      },
+    });
+    template.hasResourceProperties("AWS::Pipes::Pipe", { Name: "QueueAuditor-changes" });
   });
 
   it("lets the CloudWatch service use the key only for this account's alarms (no confused deputy)", () => {

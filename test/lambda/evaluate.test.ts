@@ -1,3 +1,5 @@
+import "aws-sdk-client-mock-vitest/extend";
+import { GenerateMacCommand, KMSClient } from "@aws-sdk/client-kms";
 import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
@@ -6,10 +8,16 @@ import type { EvaluateEvent } from "../../lambda/support/contract.js";
 import { configSchema } from "../../lib/audit/config/schema.js";
 import { readOfflineInventory } from "../../lib/audit/inventory/offline.js";
 import type { InventoryPartition } from "../../lib/audit/inventory/types.js";
+import { verifyChain } from "../../lib/audit/store/chain.js";
 import { DynamoStore } from "../../lib/audit/store/dynamo-store.js";
+import { KmsSeal } from "../../lib/audit/store/seal-kms.js";
+import { fakeHmacKey } from "../support/fake-kms.js";
 import { fixtureConfig, type LambdaEnv, largePostgresObservation, startLambdaEnv } from "./support.js";
 
 const sns = mockClient(SNSClient);
+const kms = mockClient(KMSClient);
+const CHAIN_KEY = "arn:aws:kms:eu-west-1:111122223333:key/0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0";
+fakeHmacKey(kms, CHAIN_KEY);
 const TOPIC = "arn:aws:sns:eu-west-1:111122223333:queue-auditor-alerts";
 
 const config = configSchema.parse({
@@ -33,6 +41,7 @@ describe("evaluate-and-record handler", () => {
 
   beforeAll(async () => {
     env = await startLambdaEnv(config);
+    process.env.QUEUE_AUDITOR_CHAIN_KEY = CHAIN_KEY;
     ({ handler } = await import("../../lambda/evaluate.js"));
     const [partition] = (await readOfflineInventory("test/fixtures/inventory/clean")).partitions as [InventoryPartition];
     const key = artifactKey("exec-1", "111122223333", "eu-west-1");
@@ -95,6 +104,13 @@ describe("evaluate-and-record handler", () => {
     expect(latest?.run.id).toBe(out.runId);
     expect(latest?.seq).toBe(2);
     expect(latest?.prevHash).toBe(first?.hash);
+    // Sealed with the stack's HMAC key: a reader holding only kms:VerifyMac verifies the chain.
+    expect(kms).toHaveReceivedCommandWith(GenerateMacCommand, { KeyId: CHAIN_KEY, MacAlgorithm: "HMAC_SHA_256" });
+    const reader = new DynamoStore(env.dynamo.client, env.storeTable, {
+      description: "reader",
+      seal: new KmsSeal(new KMSClient({}), CHAIN_KEY),
+    });
+    expect(await verifyChain(reader)).toMatchObject({ ok: true, verified: 2 });
   });
 
   it("emits the run's metrics: runs completed, violations open, audit errors, failing findings per severity", async () => {

@@ -47,6 +47,8 @@ export interface FindingState {
   resolvedBy?: "pass" | "absent";
   lastNotifiedAt?: string;
   lastNotifiedChange?: NotifiedChange;
+  /** The run whose delivered notification set `lastNotifiedAt` (its sealed receipt backs it). */
+  lastNotifiedRunId?: string;
   /** `openSince` of the episode that the last new/regressed/reminder alert was about. */
   notifiedEpisode?: string;
 }

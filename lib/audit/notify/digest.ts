@@ -5,6 +5,7 @@
  */
 import type { AlertItem, AlertKind, Notification } from "../compare/alerts.js";
 import { type Outcome, SEVERITIES, type Severity, type Status, severityRank } from "../findings/model.js";
+import { escapeControls } from "../report/escape.js";
 
 export interface Digest {
   version: 1;
@@ -139,5 +140,6 @@ export function digestText(d: Digest): string {
   if (d.omitted > 0) {
     lines.push("", `... and ${d.omitted} more not shown here. Run \`queue-auditor history --open\` for the full list.`);
   }
-  return `${lines.join("\n")}\n`;
+  // Each entry is one line; a newline or escape sequence in a name must not forge or erase one.
+  return `${lines.map(escapeControls).join("\n")}\n`;
 }

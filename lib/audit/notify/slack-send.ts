@@ -63,7 +63,8 @@ export async function postToSlack(url: string, message: SlackMessage, opts: Slac
     if (res) {
       const body = (await res.text().catch(() => "")).slice(0, 200);
       if (res.ok) return;
-      last = new SlackDeliveryError(`Slack webhook ${where} answered ${res.status}${body ? ` (${scrub(body, url)})` : ""}`, res.status);
+      const said = errorCode(body);
+      last = new SlackDeliveryError(`Slack webhook ${where} answered ${res.status}${said ? ` (${said})` : ""}`, res.status);
       if (res.status !== 429 && res.status < 500) throw last;
       const retryAfter = Number(res.headers.get("retry-after"));
       if (res.status === 429 && retryAfter > 0) wait = Math.min(cap, retryAfter * 1000);
@@ -78,6 +79,27 @@ function causeOf(err: Error): string {
   return cause?.code ?? cause?.message ?? err.message;
 }
 
+/**
+ * Only Slack's own error codes (`invalid_payload`, `no_service`, `channel_is_archived` …) are
+ * quoted from a response body. Anything else — an HTML error page, a proxy echoing the
+ * request path — may carry the token in the URL's path or query, and is withheld.
+ */
+function errorCode(body: string): string | undefined {
+  const text = body.trim();
+  if (text === "") return undefined;
+  return /^[a-z][a-z0-9_]{0,63}$/.test(text) ? text : "response body withheld";
+}
+
+/** A network error's text without the URL, its path or its query (each a credential here). */
 function scrub(text: string, url: string): string {
-  return text.split(url).join("(webhook URL)");
+  let out = text.split(url).join("(webhook URL)");
+  try {
+    const { pathname, search } = new URL(url);
+    for (const secret of [search, pathname, ...pathname.split("/").filter((p) => p.length >= 8)]) {
+      if (secret && secret !== "/") out = out.split(secret).join("***");
+    }
+  } catch {
+    // Not a URL: nothing more to take out.
+  }
+  return out;
 }

@@ -1,4 +1,5 @@
 import { type AuditResult, type Finding, SEVERITIES } from "../findings/model.js";
+import { escapeControls } from "./escape.js";
 
 function line(f: Finding, showNew: boolean): string {
   const where = [f.resource.account, f.resource.region].filter(Boolean).join("/");
@@ -35,5 +36,6 @@ export function renderTable(result: AuditResult): string {
     "",
     `${findings.length} findings from ${checks} checks: ${c.FAIL} FAIL, ${c.ERROR} ERROR, ${c.MUTED} MUTED, ${c.PASS} PASS. Outcome: ${run.outcome}.`,
   );
-  return `${out.join("\n")}\n`;
+  // Each entry is one line; anything that would break or rewrite it came from a name someone chose.
+  return `${out.map(escapeControls).join("\n")}\n`;
 }

@@ -1,13 +1,18 @@
 /**
- * Canonical JSON and the run hash. The hash covers everything a reader of a run sees, so
- * changing any stored field of the run or of one of its findings breaks the chain. That
- * includes `expiresAt` (verify skips expired runs, so an unhashed expiry would let anyone
- * hide an edited run by backdating it) and `prevExpiresAt`, the predecessor's expiry as
- * this run's writer saw it: it is what lets verify tell a predecessor that really expired
- * from one that was deleted or backdated.
+ * Canonical JSON and the run hash (chain format 3). The hash covers everything a reader of
+ * a run sees, so changing any stored field of the run or of one of its findings breaks
+ * the chain. The findings enter through `findingsHash`, which the run record also stores:
+ * the record alone can then be checked against its hash and seal even after DynamoDB's TTL
+ * has swept some of its findings, so a run that really expired is told from one whose
+ * expiry was backdated. `expiresAt` is `recordedAt` + `retentionDays` (both hashed), and
+ * `priorExpiresAt` is the latest expiry of any earlier run: what lets verify accept a
+ * missing run only when retention explains it.
  */
 import { createHash } from "node:crypto";
 import type { Finding, RunSummary } from "../findings/model.js";
+
+/** The chain format these functions write and verify; it is hashed, and stored as `v` on every run. */
+export const CHAIN_VERSION = 3;
 
 /** The `prevHash` of the first run. */
 export const GENESIS_HASH = "0".repeat(64);
@@ -34,29 +39,47 @@ export interface ChainedContent {
   seq: number;
   prevHash: string;
   run: RunSummary;
-  findings: readonly Finding[];
+  /** `findingsHash(findings)` of the run's findings. */
+  findingsHash: string;
+  findingCount: number;
   scope: "full" | "partial";
   recordedAt: string;
-  /** TTL, epoch seconds. */
-  expiresAt?: number;
-  /** The previous run's `expiresAt` when this run was appended; absent for the first run. */
-  prevExpiresAt?: number;
+  retentionDays: number;
+  /** TTL, epoch seconds: recordedAt + retentionDays. */
+  expiresAt: number;
+  /** The latest `expiresAt` of any earlier run; absent for the first run. */
+  priorExpiresAt?: number;
+}
+
+const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
+
+/** SHA-256 of the canonical JSON of the findings sorted by id, each as stored (with `change`). */
+export function findingsHash(findings: readonly Finding[]): string {
+  const sorted = [...findings].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return sha256(canonicalJson(sorted));
 }
 
 export function runHash(content: ChainedContent): string {
-  const findings = [...content.findings].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  const body = canonicalJson({
-    v: 2,
-    seq: content.seq,
-    prevHash: content.prevHash,
-    run: content.run,
-    findings,
-    scope: content.scope,
-    recordedAt: content.recordedAt,
-    expiresAt: content.expiresAt,
-    prevExpiresAt: content.prevExpiresAt,
-  });
-  return createHash("sha256").update(body).digest("hex");
+  return sha256(
+    canonicalJson({
+      v: CHAIN_VERSION,
+      seq: content.seq,
+      prevHash: content.prevHash,
+      run: content.run,
+      findingsHash: content.findingsHash,
+      findingCount: content.findingCount,
+      scope: content.scope,
+      recordedAt: content.recordedAt,
+      retentionDays: content.retentionDays,
+      expiresAt: content.expiresAt,
+      priorExpiresAt: content.priorExpiresAt,
+    }),
+  );
+}
+
+/** Epoch seconds at which a run recorded at `recordedAt` with `retentionDays` expires. */
+export function expiryOf(recordedAt: string, retentionDays: number): number {
+  return Math.floor(Date.parse(recordedAt) / 1000) + retentionDays * 86_400;
 }
 
 /** The JSON form of a value: what DynamoDB will hand back (no Dates, no undefined). */

@@ -9,8 +9,8 @@ import { DynamoDBDocumentClient, PutCommand, QueryCommand, type QueryCommandInpu
 import { type FindingState, openStates } from "../compare/changes.js";
 import type { Finding } from "../findings/model.js";
 import { type BatchOptions, batchDelete, batchPut } from "./batch.js";
-import { GENESIS_HASH, plain, runHash } from "./canonical.js";
-import { ChainConflictError, RunNotFoundError } from "./errors.js";
+import { CHAIN_VERSION, expiryOf, findingsHash, GENESIS_HASH, plain, runHash } from "./canonical.js";
+import { ChainConflictError, noChainKeyError, RunNotFoundError, StoreError } from "./errors.js";
 import {
   CHAIN_PK,
   checkKey,
@@ -32,7 +32,36 @@ import {
   TTL_ATTRIBUTE,
   timeKey,
 } from "./keys.js";
-import type { AppendRunInput, ChainHead, HistoryRow, NotifiedMark, Store, StoredRun, TimeRange, WriteStats } from "./types.js";
+import { type ChainSeal, headSealMessage, type ReceiptMark, receiptSealMessage, runSealMessage } from "./seal.js";
+import type {
+  AppendRunInput,
+  ChainHead,
+  HistoryRow,
+  NotifiedMark,
+  NotifiedReceipt,
+  Store,
+  StoredRun,
+  TimeRange,
+  WriteStats,
+} from "./types.js";
+
+export { CHAIN_KEY_ENV } from "./errors.js";
+
+const RECEIPT_SK = "NOTIFIED";
+
+function latestExpiry(...times: (number | undefined)[]): number | undefined {
+  const known = times.filter((t): t is number => t !== undefined);
+  return known.length ? Math.max(...known) : undefined;
+}
+
+function receiptMark(m: NotifiedMark): ReceiptMark {
+  return {
+    findingId: m.findingId,
+    lastNotifiedAt: m.lastNotifiedAt,
+    lastNotifiedChange: m.lastNotifiedChange,
+    ...(m.notifiedEpisode !== undefined ? { notifiedEpisode: m.notifiedEpisode } : {}),
+  };
+}
 
 type Item = Record<string, unknown>;
 
@@ -40,6 +69,8 @@ const KEY_ATTRIBUTES = ["pk", "sk", "gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk", "gsi
 
 export interface DynamoStoreOptions {
   description: string;
+  /** Seals runs, the head and receipts. Without it the store can be read but not written. */
+  seal?: ChainSeal;
   batch?: BatchOptions;
   onClose?: () => Promise<void>;
 }
@@ -53,14 +84,16 @@ export function documentClient(client: DynamoDBClient): DynamoDBDocumentClient {
 export class DynamoStore implements Store {
   readonly persistent = true;
   readonly description: string;
+  readonly seal: ChainSeal | undefined;
   private readonly doc: DynamoDBDocumentClient;
 
   constructor(
-    private readonly client: DynamoDBClient,
+    readonly client: DynamoDBClient,
     readonly tableName: string,
     private readonly opts: DynamoStoreOptions,
   ) {
     this.description = opts.description;
+    this.seal = opts.seal;
     this.doc = documentClient(client);
   }
 
@@ -71,34 +104,53 @@ export class DynamoStore implements Store {
 
   // ---- writes
 
+  /** The seal, or a StoreError saying how to give one: an unsealed run would be evidence anyone could rewrite. */
+  private requireSeal(): ChainSeal {
+    if (!this.seal) throw noChainKeyError(this.description);
+    return this.seal;
+  }
+
   async appendRun(input: AppendRunInput): Promise<StoredRun & { stats: WriteStats }> {
+    const seal = this.requireSeal();
     const stats: WriteStats = { requests: 0 };
-    const latest = await this.latestRun(stats);
-    const seq = (latest?.seq ?? 0) + 1;
-    const prevHash = latest?.hash ?? GENESIS_HASH;
+    const [latest, head] = await Promise.all([this.latestRun(stats), this.sealedHead(seal, stats)]);
+    if (latest && latest.v !== CHAIN_VERSION) {
+      throw new StoreError(
+        `${this.description} holds a chain of format ${latest.v ?? "2 or earlier"}; this version writes format ${CHAIN_VERSION}: start a new chain in a new table or local directory and keep this one as read-only evidence`,
+      );
+    }
+    // Runs removed from the end (the head names a later one) stay a visible gap: the next
+    // run takes the position after the head and links to the head's hash.
+    const after = head && head.seq > (latest?.seq ?? 0) ? { seq: head.seq, hash: head.hash } : latest;
+    const seq = (after?.seq ?? 0) + 1;
+    const prevHash = after?.hash ?? GENESIS_HASH;
     const run = plain(input.run);
     const findings = plain(input.findings);
     const scope = input.scope ?? "full";
-    const recordedAt = input.now.toISOString();
-    const expiresAt = Math.floor(input.now.getTime() / 1000) + input.retentionDays * 86_400;
-    const prevExpiresAt = latest?.expiresAt;
-    const hash = runHash({ seq, prevHash, run, findings, scope, recordedAt, expiresAt, prevExpiresAt });
+    const recordedAt = input.recordedAt.toISOString();
+    const retentionDays = input.retentionDays;
+    const expiresAt = expiryOf(recordedAt, retentionDays);
+    const priorExpiresAt = latestExpiry(latest?.priorExpiresAt, latest?.expiresAt, head?.expiresAt);
+    const content = {
+      seq,
+      prevHash,
+      run,
+      findingsHash: findingsHash(findings),
+      findingCount: findings.length,
+      scope,
+      recordedAt,
+      retentionDays,
+      expiresAt,
+      ...(priorExpiresAt !== undefined ? { priorExpiresAt } : {}),
+    };
+    const hash = runHash(content);
+    const mac = await seal.sign(runSealMessage({ seq, runId: run.id, hash }));
     const at = timeKey(run.startedAt);
 
     const findingItems = findings.map((finding) => findingItem(run.id, at, finding, expiresAt));
     stats.requests += (await batchPut(this.doc, this.tableName, findingItems, this.opts.batch)).requests;
 
-    const stored: StoredRun = {
-      seq,
-      run,
-      hash,
-      prevHash,
-      findingCount: findings.length,
-      scope,
-      recordedAt,
-      expiresAt,
-      ...(prevExpiresAt !== undefined ? { prevExpiresAt } : {}),
-    };
+    const stored: StoredRun = { v: CHAIN_VERSION, ...content, hash, mac };
     try {
       stats.requests++;
       await this.doc.send(
@@ -124,16 +176,26 @@ export class DynamoStore implements Store {
       }
       throw err;
     }
+    const headExpiresAt = latestExpiry(priorExpiresAt, expiresAt) ?? expiresAt;
     stats.requests++;
-    await this.advanceHead({ seq, runId: run.id, hash, expiresAt });
+    await this.advanceHead(seal, { seq, runId: run.id, hash, expiresAt: headExpiresAt });
 
     const stateItems = input.states.map((s) => stateItem(plain(s), expiresAt));
     stats.requests += (await batchPut(this.doc, this.tableName, stateItems, this.opts.batch)).requests;
     return { ...stored, stats };
   }
 
+  /** The head when its seal holds; a forged head is ignored here and reported by verify. */
+  private async sealedHead(seal: ChainSeal, stats: WriteStats): Promise<ChainHead | undefined> {
+    stats.requests++;
+    const head = await this.chainHead();
+    if (!head?.mac) return undefined;
+    return (await seal.verify(headSealMessage(head), head.mac)) ? head : undefined;
+  }
+
   /** The head only moves forward; it lets verify notice runs removed from the end of the chain. */
-  private async advanceHead(head: ChainHead): Promise<void> {
+  private async advanceHead(seal: ChainSeal, head: ChainHead): Promise<void> {
+    const mac = await seal.sign(headSealMessage(head));
     try {
       await this.doc.send(
         new PutCommand({
@@ -143,10 +205,12 @@ export class DynamoStore implements Store {
             pk: CHAIN_PK,
             sk: HEAD_SK,
             type: "head",
+            v: CHAIN_VERSION,
             seq: head.seq,
             runId: head.runId,
             hash: head.hash,
             headExpiresAt: head.expiresAt,
+            mac,
           },
           ConditionExpression: "attribute_not_exists(pk) OR seq < :seq",
           ExpressionAttributeValues: { ":seq": head.seq },
@@ -158,6 +222,33 @@ export class DynamoStore implements Store {
   }
 
   async markNotified(marks: readonly NotifiedMark[]): Promise<void> {
+    if (marks.length === 0) return;
+    const seal = this.requireSeal();
+    // The sealed receipt first: a state mark is never without the receipt that backs it.
+    const byRun = new Map<string, ReceiptMark[]>();
+    for (const m of marks) {
+      const list = byRun.get(m.runId) ?? [];
+      list.push(receiptMark(m));
+      byRun.set(m.runId, list);
+    }
+    for (const [runId, list] of byRun) {
+      const receipt = { runId, marks: list };
+      const mac = await seal.sign(receiptSealMessage(receipt));
+      const run = await this.getRun(runId);
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            pk: findingsPk(runId),
+            sk: RECEIPT_SK,
+            type: "receipt",
+            ...receipt,
+            mac,
+            ...(run?.expiresAt !== undefined ? { [TTL_ATTRIBUTE]: run.expiresAt } : {}),
+          },
+        }),
+      );
+    }
     let next = 0;
     const worker = async () => {
       while (next < marks.length) {
@@ -168,9 +259,20 @@ export class DynamoStore implements Store {
     await Promise.all(Array.from({ length: Math.min(8, marks.length) }, worker));
   }
 
+  async notifiedReceipt(runId: string): Promise<NotifiedReceipt | undefined> {
+    const items = await this.queryAll({
+      KeyConditionExpression: "pk = :pk AND sk = :sk",
+      ExpressionAttributeValues: { ":pk": findingsPk(runId), ":sk": RECEIPT_SK },
+      ConsistentRead: true,
+    });
+    const item = items[0];
+    if (!item) return undefined;
+    return { runId: item.runId as string, marks: item.marks as ReceiptMark[], ...(typeof item.mac === "string" ? { mac: item.mac } : {}) };
+  }
+
   private async markOne(mark: NotifiedMark): Promise<void> {
-    const values: Item = { ":at": mark.lastNotifiedAt, ":change": mark.lastNotifiedChange };
-    let update = "SET lastNotifiedAt = :at, lastNotifiedChange = :change";
+    const values: Item = { ":at": mark.lastNotifiedAt, ":change": mark.lastNotifiedChange, ":run": mark.runId };
+    let update = "SET lastNotifiedAt = :at, lastNotifiedChange = :change, lastNotifiedRunId = :run";
     if (mark.notifiedEpisode !== undefined) {
       update += ", notifiedEpisode = :episode";
       values[":episode"] = mark.notifiedEpisode;
@@ -318,8 +420,9 @@ export class DynamoStore implements Store {
     const item = items[0];
     if (!item) return undefined;
     const head: ChainHead = { seq: item.seq as number, runId: item.runId as string, hash: item.hash as string };
-    // The head item has no TTL of its own: `expiresAt` here is the head run's, kept as data.
+    // The head item has no TTL of its own: `expiresAt` here is the runs', kept as data.
     if (typeof item.headExpiresAt === "number") head.expiresAt = item.headExpiresAt;
+    if (typeof item.mac === "string") head.mac = item.mac;
     return head;
   }
 

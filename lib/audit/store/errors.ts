@@ -23,3 +23,13 @@ export class RunNotFoundError extends Error {
 export class NoStoreError extends UserError {
   override name = "NoStoreError";
 }
+
+/** The environment variable naming the KMS HMAC key for a `dynamodb:TABLE` store. */
+export const CHAIN_KEY_ENV = "QUEUE_AUDITOR_CHAIN_KEY";
+
+/** A persistent store without a chain key: an unsealed run would be evidence anyone could rewrite. */
+export function noChainKeyError(description: string): StoreError {
+  return new StoreError(
+    `${description} has no chain key: set ${CHAIN_KEY_ENV} to the KMS HMAC key (the stack output ChainKeyArn) so runs are sealed and can be verified`,
+  );
+}

@@ -2,7 +2,7 @@
  * `--store local[:DIR] | dynamodb:TABLE | none` to a Store.
  */
 
-import { resolve } from "node:path";
+import { join, resolve } from "node:path";
 import {
   CreateTableCommand,
   DescribeTableCommand,
@@ -10,12 +10,15 @@ import {
   ResourceInUseException,
   UpdateTimeToLiveCommand,
 } from "@aws-sdk/client-dynamodb";
+import { KMSClient } from "@aws-sdk/client-kms";
 import type { BatchOptions } from "./batch.js";
 import { DynamoStore } from "./dynamo-store.js";
-import { StoreError, StoreSpecError } from "./errors.js";
+import { CHAIN_KEY_ENV, StoreError, StoreSpecError } from "./errors.js";
 import { createTableInput } from "./keys.js";
 import { startLocalDynamo } from "./local.js";
 import { NoStore } from "./none.js";
+import { KmsSeal } from "./seal-kms.js";
+import { keyFileSeal, LOCAL_KEY_FILE, memorySeal } from "./seal-local.js";
 import type { Store } from "./types.js";
 
 export const DEFAULT_LOCAL_DIR = "./.queue-auditor/";
@@ -44,6 +47,14 @@ export function parseStoreSpec(spec: string): StoreSpec {
 }
 
 export interface OpenStoreOptions {
+  /**
+   * For dynamodb:TABLE: the KMS HMAC key (id, ARN or alias) that seals the chain.
+   * Default: the environment variable QUEUE_AUDITOR_CHAIN_KEY. Local stores use the key
+   * file DIR/chain.key (mode 0600, created on the first write).
+   */
+  chainKey?: string;
+  /** For dynamodb:TABLE: the KMS client for the chain key. */
+  kms?: KMSClient;
   /** Base for a relative local DIR. Default: the working directory. */
   cwd?: string;
   /** For dynamodb:TABLE; default: the SDK's configured region. */
@@ -58,7 +69,9 @@ export async function openStore(spec: string, opts: OpenStoreOptions = {}): Prom
   if (parsed.kind === "none") return new NoStore();
   if (parsed.kind === "dynamodb") {
     const client = opts.client ?? new DynamoDBClient(opts.region ? { region: opts.region } : {});
-    return new DynamoStore(client, parsed.table, { description: `dynamodb:${parsed.table}`, batch: opts.batch });
+    const keyId = opts.chainKey ?? process.env[CHAIN_KEY_ENV];
+    const seal = keyId ? new KmsSeal(opts.kms ?? new KMSClient(opts.region ? { region: opts.region } : {}), keyId) : undefined;
+    return new DynamoStore(client, parsed.table, { description: `dynamodb:${parsed.table}`, batch: opts.batch, ...(seal ? { seal } : {}) });
   }
   const dir = parsed.dir === undefined ? undefined : resolve(opts.cwd ?? process.cwd(), parsed.dir);
   const local = await startLocalDynamo(dir);
@@ -74,6 +87,7 @@ export async function openStore(spec: string, opts: OpenStoreOptions = {}): Prom
   }
   return new DynamoStore(local.client, LOCAL_TABLE, {
     description: dir ? `local:${dir}` : "local:memory",
+    seal: dir ? keyFileSeal(join(dir, LOCAL_KEY_FILE)) : memorySeal(),
     batch: opts.batch,
     onClose: local.close,
   });

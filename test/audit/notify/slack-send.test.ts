@@ -63,6 +63,17 @@ describe("Slack webhook delivery", () => {
     expect(received).toHaveLength(1);
   });
 
+  it("withholds a response body that echoes the webhook's path or query, so the token never reaches a log", async () => {
+    // What a proxy or an error page in front of the webhook may answer: the request line, echoed.
+    answers.push(status(404, `<html>Not Found: POST ${URL_PATH}?token=s3cr3tT0k3n</html>`));
+    answers.push(status(400, "no such webhook T000/B000/s3cr3tT0k3n"));
+    for (const code of [404, 400]) {
+      const err = (await postToSlack(`${base}${URL_PATH}`, msg, fast).catch((e: unknown) => e)) as Error;
+      expect(err.message).toBe(`Slack webhook ${base}/*** answered ${code} (response body withheld)`);
+      expect(String(err.stack)).not.toMatch(/s3cr3tT0k3n|T000\/B000|\/services\//);
+    }
+  });
+
   it("retries a 5xx and a 429 until it succeeds", async () => {
     answers.push(status(503), status(429, "rate_limited", { "retry-after": "1" }), status(200, "ok"));
     const waits: number[] = [];

@@ -3,15 +3,17 @@ import { emptyCounts, outcomeOf } from "../../../lib/audit/findings/model.js";
 import { DynamoStore, documentClient } from "../../../lib/audit/store/dynamo-store.js";
 import { startLocalDynamo } from "../../../lib/audit/store/local.js";
 import { ensureTable } from "../../../lib/audit/store/open.js";
+import type { ChainSeal } from "../../../lib/audit/store/seal.js";
+import { memorySeal } from "../../../lib/audit/store/seal-local.js";
 
 export const TABLE = "queue-auditor-test";
 
 /** A store on an in-memory dynalite, with the raw clients for tampering. */
-export async function memoryStore() {
+export async function memoryStore(seal: ChainSeal = memorySeal()) {
   const local = await startLocalDynamo(undefined);
   await ensureTable(local.client, TABLE);
-  const store = new DynamoStore(local.client, TABLE, { description: "test", onClose: local.close });
-  return { store, client: local.client, doc: documentClient(local.client), endpoint: local.endpoint };
+  const store = new DynamoStore(local.client, TABLE, { description: "test", onClose: local.close, seal });
+  return { store, client: local.client, doc: documentClient(local.client), endpoint: local.endpoint, seal };
 }
 
 export function finding(over: Partial<Finding> & { id: string }): Finding {

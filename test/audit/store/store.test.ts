@@ -10,6 +10,7 @@ import { DynamoStore, items } from "../../../lib/audit/store/dynamo-store.js";
 import { ChainConflictError, RunNotFoundError, StoreSpecError } from "../../../lib/audit/store/errors.js";
 import { findingSk, findingsPk, runSk, statePk, stateShard } from "../../../lib/audit/store/keys.js";
 import { openStore, parseStoreSpec } from "../../../lib/audit/store/open.js";
+import type { ChainSeal } from "../../../lib/audit/store/seal.js";
 import type { Store } from "../../../lib/audit/store/types.js";
 import { finding, memoryStore, POLICY, result, TABLE } from "./helpers.js";
 
@@ -51,7 +52,7 @@ describe("DynamoDB store on dynalite", () => {
       finding({ id: "b2", status: "PASS", subject: undefined }),
     ];
     const res = result("run-1", "2025-06-01T10:00:00.000Z", findings);
-    const stored = await store.appendRun({ run: res.run, findings, states: [], retentionDays: 30, now: NOW });
+    const stored = await store.appendRun({ run: res.run, findings, states: [], retentionDays: 30, recordedAt: NOW });
 
     expect(stored.seq).toBe(1);
     expect(await store.getRun("run-1")).toMatchObject({ seq: 1, run: res.run, hash: stored.hash, findingCount: 2 });
@@ -201,7 +202,16 @@ describe("hash chain", () => {
     expect(r1?.prevHash).toBe("0".repeat(64));
     expect(r2?.prevHash).toBe(r1?.hash);
     expect(r3?.prevHash).toBe(r2?.hash);
-    expect(await verifyChain(store, later)).toEqual({ ok: true, verified: 3, expired: 0, lastSeq: 3, lastHash: r3?.hash });
+    expect(await verifyChain(store, later)).toEqual({
+      ok: true,
+      verified: 3,
+      expired: 0,
+      gone: 0,
+      lastSeq: 3,
+      lastHash: r3?.hash,
+      stateIssues: [],
+      stateIssueCount: 0,
+    });
   });
 
   it("names the run whose finding was changed", async () => {
@@ -217,7 +227,7 @@ describe("hash chain", () => {
     );
     expect(await verifyChain(store, later)).toMatchObject({
       ok: false,
-      broken: { seq: 2, runId: "r2", reason: expect.stringMatching(/does not match its hash/) },
+      broken: { seq: 2, runId: "r2", reason: expect.stringMatching(/findings do not match its hash/) },
     });
   });
 
@@ -243,117 +253,24 @@ describe("hash chain", () => {
   it("notices runs removed from the middle and from the end", async () => {
     const { store, doc } = await threeRuns();
     await doc.send(new DeleteCommand({ TableName: TABLE, Key: { pk: "CHAIN", sk: runSk(3) } }));
-    expect((await verifyChain(store, later)).broken).toMatchObject({ seq: 3, reason: expect.stringMatching(/removed from the end/) });
+    expect((await verifyChain(store, later)).broken).toMatchObject({
+      seq: 3,
+      reason: expect.stringMatching(/missing from the end and retention does not explain it/),
+    });
 
     const { store: other, doc: otherDoc } = await threeRuns();
     await otherDoc.send(new DeleteCommand({ TableName: TABLE, Key: { pk: "CHAIN", sk: runSk(2) } }));
     expect((await verifyChain(other, later)).broken).toMatchObject({
       seq: 3,
       runId: "r3",
-      reason: expect.stringMatching(/#2 to #2 missing/),
+      reason: expect.stringMatching(/run #2 is missing before this run, and retention does not explain it/),
     });
-  });
-
-  it("skips runs past their TTL instead of calling expiry tampering", async () => {
-    const { store, doc } = await threeRuns();
-    // As DynamoDB's TTL sweeper might leave it: r1's record still there, one finding gone.
-    await doc.send(new DeleteCommand({ TableName: TABLE, Key: { pk: findingsPk("r1"), sk: findingSk("a") } }));
-    const r1Expiry = (await store.getRun("r1"))?.expiresAt ?? 0;
-    const afterR1Expired = { now: new Date((r1Expiry + 60) * 1000) };
-    expect(await verifyChain(store, afterR1Expired)).toMatchObject({ ok: true, expired: 1, verified: 2 });
-
-    // And once the sweeper has removed r1's record too.
-    await doc.send(new DeleteCommand({ TableName: TABLE, Key: { pk: "CHAIN", sk: runSk(1) } }));
-    expect(await verifyChain(store, afterR1Expired)).toMatchObject({ ok: true, expired: 0, verified: 2 });
-  });
-
-  it("accepts a chain whose every run expired, with or without the records", async () => {
-    const { store, doc } = await threeRuns();
-    const r3Expiry = (await store.getRun("r3"))?.expiresAt ?? 0;
-    const allExpired = { now: new Date((r3Expiry + 60) * 1000) };
-    expect(await verifyChain(store, allExpired)).toMatchObject({ ok: true, expired: 3, verified: 0 });
-    await doc.send(new DeleteCommand({ TableName: TABLE, Key: { pk: "CHAIN", sk: runSk(3) } }));
-    expect(await verifyChain(store, allExpired)).toMatchObject({ ok: true, expired: 2, verified: 0 });
-  });
-
-  async function setExpiry(doc: Awaited<ReturnType<typeof fresh>>["doc"], seq: number, expiresAt: number) {
-    await doc.send(
-      new UpdateCommand({
-        TableName: TABLE,
-        Key: { pk: "CHAIN", sk: runSk(seq) },
-        UpdateExpression: "SET expiresAt = :e",
-        ExpressionAttributeValues: { ":e": expiresAt },
-      }),
-    );
-  }
-
-  it("does not let a backdated expiry hide an edited run in the middle", async () => {
-    const { store, doc } = await threeRuns();
-    await doc.send(
-      new UpdateCommand({
-        TableName: TABLE,
-        Key: { pk: findingsPk("r2"), sk: findingSk("b") },
-        UpdateExpression: "SET finding.#s = :pass",
-        ExpressionAttributeNames: { "#s": "status" },
-        ExpressionAttributeValues: { ":pass": "PASS" },
-      }),
-    );
-    expect((await verifyChain(store, later)).ok).toBe(false);
-    await setExpiry(doc, 2, 1);
-    expect(await verifyChain(store, later)).toMatchObject({
-      ok: false,
-      broken: { seq: 2, runId: "r2", reason: expect.stringMatching(/marked expired but run #1 before it is not/) },
-    });
-  });
-
-  it("does not let backdated expiry hide edited runs at the start or the end of the chain", async () => {
-    const { store, doc } = await threeRuns();
-    await setExpiry(doc, 1, 1);
-    expect(await verifyChain(store, later)).toMatchObject({
-      ok: false,
-      broken: {
-        seq: 2,
-        runId: "r2",
-        reason: expect.stringMatching(/#1 before it is missing or marked expired, but was recorded to expire/),
-      },
-    });
-
-    const { store: other, doc: otherDoc } = await threeRuns();
-    await otherDoc.send(new DeleteCommand({ TableName: TABLE, Key: { pk: "CHAIN", sk: runSk(1) } }));
-    expect((await verifyChain(other, later)).broken).toMatchObject({ seq: 2, reason: expect.stringMatching(/#1 before it is missing/) });
-
-    const { store: third, doc: thirdDoc } = await threeRuns();
-    for (const seq of [1, 2, 3]) await setExpiry(thirdDoc, seq, 1);
-    expect((await verifyChain(third, later)).broken).toMatchObject({
-      seq: 3,
-      reason: expect.stringMatching(/chain head records it expires/),
-    });
-  });
-
-  it("hashes the expiry and the scope of a run", async () => {
-    const { store, doc } = await threeRuns();
-    const r3 = await store.getRun("r3");
-    // Later, not earlier: an extended TTL must break the hash too.
-    await setExpiry(doc, 3, (r3?.expiresAt ?? 0) + 86_400);
-    expect((await verifyChain(store, later)).broken).toMatchObject({ seq: 3, reason: expect.stringMatching(/does not match its hash/) });
-
-    const { store: other, doc: otherDoc } = await threeRuns();
-    await otherDoc.send(
-      new UpdateCommand({
-        TableName: TABLE,
-        Key: { pk: "CHAIN", sk: runSk(2) },
-        UpdateExpression: "SET #s = :p",
-        ExpressionAttributeNames: { "#s": "scope" },
-        ExpressionAttributeValues: { ":p": "partial" },
-      }),
-    );
-    expect((await verifyChain(other, later)).broken).toMatchObject({ seq: 2, reason: expect.stringMatching(/does not match its hash/) });
   });
 
   /** A second store on the same table whose first BatchWrite lets `racer` run first. */
-  async function racingWriter(endpoint: string, racer: () => Promise<unknown>) {
+  async function racingWriter(endpoint: string, seal: ChainSeal, racer: () => Promise<unknown>) {
     const client = new DynamoDBClient({ endpoint, region: "local", credentials: { accessKeyId: "x", secretAccessKey: "x" } });
-    const store = new DynamoStore(client, TABLE, { description: "writer A" });
+    const store = new DynamoStore(client, TABLE, { description: "writer A", seal });
     open.push(store);
     let raced = false;
     // The racer appends while this writer is between reading the chain head and claiming its position.
@@ -371,9 +288,9 @@ describe("hash chain", () => {
   }
 
   it("lets only one of two concurrent writers take a chain position", async () => {
-    const { store: b, endpoint } = await fresh();
+    const { store: b, endpoint, seal } = await fresh();
     await append(b, "r1", "2025-05-01T00:00:00Z");
-    const a = await racingWriter(endpoint, () => append(b, "rB", "2025-05-02T00:00:00Z"));
+    const a = await racingWriter(endpoint, seal, () => append(b, "rB", "2025-05-02T00:00:00Z"));
 
     const once = { conflictAttempts: 1 };
     await expect(recordRun(a, result("rA", "2025-05-02T00:00:01Z", [finding({ id: "f-rA" })]), POLICY, new Date(), once)).rejects.toThrow(
@@ -385,10 +302,10 @@ describe("hash chain", () => {
   });
 
   it("records the slower of two concurrent runs after the faster one, classified against its states", async () => {
-    const { store: b, endpoint } = await fresh();
+    const { store: b, endpoint, seal } = await fresh();
     await append(b, "r1", "2025-05-01T00:00:00Z", [finding({ id: "x" }), finding({ id: "y" })]);
     // Both later runs no longer see x; the faster one closes it by absence.
-    const a = await racingWriter(endpoint, () => append(b, "rB", "2025-05-02T00:00:00Z", [finding({ id: "y" })]));
+    const a = await racingWriter(endpoint, seal, () => append(b, "rB", "2025-05-02T00:00:00Z", [finding({ id: "y" })]));
     const waits: number[] = [];
     const sleep = async (ms: number) => {
       waits.push(ms);
@@ -415,11 +332,11 @@ describe("hash chain", () => {
   });
 
   it("gives up after the configured number of conflicting attempts", async () => {
-    const { store: b, endpoint } = await fresh();
+    const { store: b, endpoint, seal } = await fresh();
     await append(b, "r1", "2025-05-01T00:00:00Z");
     let n = 0;
     const client = new DynamoDBClient({ endpoint, region: "local", credentials: { accessKeyId: "x", secretAccessKey: "x" } });
-    const a = new DynamoStore(client, TABLE, { description: "writer A" });
+    const a = new DynamoStore(client, TABLE, { description: "writer A", seal });
     open.push(a);
     // Another writer wins before every attempt.
     client.middlewareStack.add(
