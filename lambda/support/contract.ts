@@ -56,7 +56,7 @@ export interface CollectedPartition {
 
 /** One target of the plan. */
 export interface ProbeItem {
-  kind: "postgres" | "redis";
+  kind: "postgres" | "redis" | "mysql";
   /** The config target's name. */
   name: string;
 }
