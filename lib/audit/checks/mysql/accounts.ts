@@ -11,16 +11,29 @@ export interface QueueReach {
 
 /** What `account` can do to the queue tables, or undefined when nothing. */
 export function queueReach(view: MysqlView, account: MysqlAccount): QueueReach | undefined {
-  const k = key(account);
-  const tables: Record<string, string[]> = {};
-  const paths: string[] = [];
+  return reachByAccount(view).get(key(account));
+}
+
+const memo = new WeakMap<MysqlView["access"], Map<string, QueueReach>>();
+
+/** Every account's reach over all queue tables, built once per observed catalog. */
+function reachByAccount(view: MysqlView): Map<string, QueueReach> {
+  let byAccount = memo.get(view.access);
+  if (byAccount) return byAccount;
+  byAccount = new Map();
   for (const access of view.access.values()) {
-    const p = access.principals.find((x) => x.account === k);
-    if (!p) continue;
-    tables[access.qualified] = p.privileges;
-    paths.push(...p.paths.map((x) => x.text));
+    for (const p of access.principals) {
+      let r = byAccount.get(p.account);
+      if (!r) {
+        r = { tables: {}, paths: [] };
+        byAccount.set(p.account, r);
+      }
+      r.tables[access.qualified] = p.privileges;
+      r.paths.push(...p.paths.map((x) => x.text));
+    }
   }
-  return Object.keys(tables).length > 0 ? { tables, paths } : undefined;
+  memo.set(view.access, byAccount);
+  return byAccount;
 }
 
 export function loginAccounts(view: MysqlView): MysqlAccount[] {

@@ -115,9 +115,26 @@ export class GrantIndex {
   private readonly roleOf = new Map<string, { role: MysqlAccountRef; admin: boolean }[]>();
   private readonly proxyOf = new Map<string, MysqlAccountRef[]>();
   private readonly reachMemo = new Map<string, Reached[]>();
+  /** Grant rows by holder (user@host, host lower-cased), so a lookup never scans every row. */
+  readonly dbGrantsOf = new Map<string, MysqlCatalog["dbGrants"]>();
+  readonly tableGrantsOf = new Map<string, MysqlCatalog["tableGrants"]>();
+  readonly columnGrantsOf = new Map<string, MysqlCatalog["columnGrants"]>();
+  readonly routineGrantsOf = new Map<string, MysqlCatalog["routineGrants"]>();
 
   constructor(readonly catalog: MysqlCatalog) {
     this.accounts = new Map(catalog.accounts.map((a) => [hostKey(a), a]));
+    const group = <T extends MysqlAccountRef>(rows: readonly T[], into: Map<string, T[]>) => {
+      for (const row of rows) {
+        const k = hostKey(row);
+        const list = into.get(k);
+        if (list) list.push(row);
+        else into.set(k, [row]);
+      }
+    };
+    group(catalog.dbGrants, this.dbGrantsOf);
+    group(catalog.tableGrants, this.tableGrantsOf);
+    group(catalog.columnGrants, this.columnGrantsOf);
+    group(catalog.routineGrants, this.routineGrantsOf);
     for (const e of catalog.roleEdges) {
       const k = hostKey(e.grantee);
       const list = this.roleOf.get(k) ?? [];
@@ -225,33 +242,33 @@ export function privilegeText(privileges: readonly string[]): string {
 }
 
 /** Grants held by one id (no roles) on db.table: global, database patterns, table, columns. */
-function directGrants(catalog: MysqlCatalog, index: GrantIndex, id: MysqlAccountRef, db: string, table: string): Grant[] {
-  const found: Grant[] = [];
-  // GRANT OPTION alone gives nothing on the table: it only lets the holder pass on what it has.
-  const out = { push: (g: Grant) => (g.privileges.some((p) => p !== "GRANT OPTION") ? found.push(g) : 0) };
+function directGrants(index: GrantIndex, id: MysqlAccountRef, db: string, table: string): Grant[] {
+  const out: Grant[] = [];
   const account = index.account(id);
   const global = (account?.global ?? []).filter((p) => TABLE_ACCESS_SET.has(p));
   if (global.length > 0) out.push({ scope: { kind: "global" }, privileges: global });
-  for (const g of catalog.dbGrants) {
-    if (!sameId(g, id) || !likeMatch(g.db, db)) continue;
+  const k = hostKey(id);
+  for (const g of index.dbGrantsOf.get(k) ?? []) {
+    if (!likeMatch(g.db, db)) continue;
     const privileges = g.privileges.filter((p) => TABLE_ACCESS_SET.has(p));
     if (privileges.length > 0) out.push({ scope: { kind: "database", db: g.db }, privileges });
   }
-  for (const g of catalog.tableGrants) {
-    if (!sameId(g, id) || g.db !== db || g.table !== table) continue;
+  for (const g of index.tableGrantsOf.get(k) ?? []) {
+    if (g.db !== db || g.table !== table) continue;
     const privileges = g.privileges.filter((p) => TABLE_ACCESS_SET.has(p));
     if (privileges.length > 0) out.push({ scope: { kind: "table", db, table }, privileges });
   }
   const columns: Record<string, string[]> = {};
-  for (const g of catalog.columnGrants) {
-    if (!sameId(g, id) || g.db !== db || g.table !== table) continue;
+  for (const g of index.columnGrantsOf.get(k) ?? []) {
+    if (g.db !== db || g.table !== table) continue;
     for (const p of g.privileges) columns[p] = [...(columns[p] ?? []), g.column];
   }
   if (Object.keys(columns).length > 0) {
     for (const cols of Object.values(columns)) cols.sort();
     out.push({ scope: { kind: "columns", db, table, columns }, privileges: Object.keys(columns), columns });
   }
-  return found;
+  // GRANT OPTION alone gives nothing on the table: it only lets the holder pass on what it has.
+  return out.filter((g) => g.privileges.some((p) => p !== "GRANT OPTION"));
 }
 
 /** What a definer object does to a table it names, from its text (null: it may do anything). */
@@ -277,39 +294,34 @@ export function objectEffect(object: MysqlDefinerObject, db: string, table: stri
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\/-]/g, "\\$&");
 
 /** Privileges of `id` (with the roles active when it runs as a definer) on db.table. */
-function definerPrivileges(catalog: MysqlCatalog, index: GrantIndex, id: MysqlAccountRef, db: string, table: string): Set<string> {
+function definerPrivileges(index: GrantIndex, id: MysqlAccountRef, db: string, table: string): Set<string> {
   const held = new Set<string>();
   for (const r of index.reach(id)) {
     if (!r.active || r.kind === "proxy") continue;
-    for (const g of directGrants(catalog, index, r.id, db, table)) if (!g.columns) for (const p of g.privileges) held.add(p);
+    for (const g of directGrants(index, r.id, db, table)) if (!g.columns) for (const p of g.privileges) held.add(p);
   }
   return held;
 }
 
 /** Whether `id` itself (no roles) may use the object: SELECT… on a view, EXECUTE on a routine. */
-function objectGrants(catalog: MysqlCatalog, index: GrantIndex, id: MysqlAccountRef, object: MysqlDefinerObject): string[] {
+function objectGrants(index: GrantIndex, id: MysqlAccountRef, object: MysqlDefinerObject): string[] {
   if (object.kind === "view") {
-    return [...new Set(directGrants(catalog, index, id, object.db, object.name).flatMap((g) => g.privileges))].filter((p) =>
+    return [...new Set(directGrants(index, id, object.db, object.name).flatMap((g) => g.privileges))].filter((p) =>
       ["SELECT", "INSERT", "UPDATE", "DELETE"].includes(p),
     );
   }
   const account = index.account(id);
   if (account?.global.includes("EXECUTE")) return ["EXECUTE"];
-  if (catalog.dbGrants.some((g) => sameId(g, id) && likeMatch(g.db, object.db) && g.privileges.includes("EXECUTE"))) return ["EXECUTE"];
-  const routine = catalog.routineGrants.some(
+  const k = hostKey(id);
+  if ((index.dbGrantsOf.get(k) ?? []).some((g) => likeMatch(g.db, object.db) && g.privileges.includes("EXECUTE"))) return ["EXECUTE"];
+  const routine = (index.routineGrantsOf.get(k) ?? []).some(
     (g) =>
-      sameId(g, id) &&
       g.db === object.db &&
       g.routine.toLowerCase() === object.name.toLowerCase() &&
       g.type.toLowerCase() === object.kind &&
       g.privileges.includes("EXECUTE"),
   );
   return routine ? ["EXECUTE"] : [];
-}
-
-export interface ComputeOptions {
-  /** Accounts to judge whether or not they can log in (the policy's, the auditor). */
-  include?: readonly string[];
 }
 
 export function computeMysqlAccess(
@@ -327,17 +339,28 @@ export function computeMysqlAccess(
       .map((o) => {
         const effect = objectEffect(o, db, table);
         if (effect.length === 0) return undefined;
-        const definerHeld = definerPrivileges(catalog, index, o.definer, db, table);
+        const definerHeld = definerPrivileges(index, o.definer, db, table);
         const lent = effect.filter((p) => definerHeld.has(p));
         return lent.length > 0 ? { object: o, lent } : undefined;
       })
       .filter((x) => x !== undefined);
     const principals: AccountAccess[] = [];
+    // Many accounts share a role: each holder's grants on this table are looked up once.
+    const grantsOf = new Map<string, Grant[]>();
+    const holderGrants = (id: MysqlAccountRef) => {
+      const k = hostKey(id);
+      let grants = grantsOf.get(k);
+      if (!grants) {
+        grants = directGrants(index, id, db, table);
+        grantsOf.set(k, grants);
+      }
+      return grants;
+    };
     for (const account of subjects) {
       const paths: AccessPath[] = [];
       const reached = index.reach(account);
       for (const r of reached) {
-        for (const g of directGrants(catalog, index, r.id, db, table)) {
+        for (const g of holderGrants(r.id)) {
           paths.push({
             text: `${key(account)} ${r.hops || "-> "}${privilegeText(g.privileges)} on ${scopeText(g.scope)}`,
             privileges: g.privileges,
@@ -349,7 +372,7 @@ export function computeMysqlAccess(
           });
         }
         for (const l of lenders) {
-          const uses = objectGrants(catalog, index, r.id, l.object);
+          const uses = objectGrants(index, r.id, l.object);
           if (uses.length === 0) continue;
           const lent = l.object.kind === "view" ? l.lent.filter((p) => uses.includes(p)) : l.lent;
           if (lent.length === 0) continue;

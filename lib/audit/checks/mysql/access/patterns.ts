@@ -6,6 +6,18 @@
 
 /** True when `name` matches the LIKE-style `pattern` (`%`, `_`, backslash escapes). */
 export function likeMatch(pattern: string, name: string, caseInsensitive = false): boolean {
+  const cacheKey = `${caseInsensitive ? "i" : "c"}${pattern}`;
+  let compiled = compiledPatterns.get(cacheKey);
+  if (!compiled) {
+    compiled = compile(pattern, caseInsensitive);
+    compiledPatterns.set(cacheKey, compiled);
+  }
+  return compiled.test(name);
+}
+
+const compiledPatterns = new Map<string, RegExp>();
+
+function compile(pattern: string, caseInsensitive: boolean): RegExp {
   let re = "^";
   for (let i = 0; i < pattern.length; i++) {
     const c = pattern[i] as string;
@@ -15,7 +27,7 @@ export function likeMatch(pattern: string, name: string, caseInsensitive = false
     else if (c === "_") re += "[\\s\\S]";
     else re += escapeRe(c);
   }
-  return new RegExp(`${re}$`, caseInsensitive ? "i" : "").test(name);
+  return new RegExp(`${re}$`, caseInsensitive ? "i" : "");
 }
 
 const escapeRe = (c: string) => c.replace(/[.*+?^${}()|[\]\\/-]/g, "\\$&");
