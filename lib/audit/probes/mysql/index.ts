@@ -5,7 +5,7 @@
  */
 import { mysqlQueueTables } from "../../config/mysql.js";
 import type { MysqlTarget } from "../../config/schema.js";
-import type { ObservationError } from "../../findings/model.js";
+import type { ObservationError } from "../../model/observation.js";
 import { connectionOptions, type MysqlConnectDeps, openMysql, resolveMysqlSecret } from "./connect.js";
 import { type MysqlQueryable, readMysqlCatalog } from "./observe.js";
 import type { MysqlObservation } from "./types.js";

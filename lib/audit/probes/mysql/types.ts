@@ -1,4 +1,4 @@
-import type { ObservationError } from "../../findings/model.js";
+import type { ObservationError } from "../../model/observation.js";
 
 /**
  * What the MySQL probe observed of one `mysql[]` target: the grant tables, the role graph and
