@@ -12,6 +12,7 @@ import { fileURLToPath } from "node:url";
 import { benchCollect } from "./collect.js";
 import { measureEngine, scalingExponent } from "./engine.js";
 import { benchLambdas } from "./lambda.js";
+import { benchMysqlAccounts500 } from "./mysql-accounts500.js";
 import { benchPgRoles500 } from "./pg-roles500.js";
 import { benchStoreWrite } from "./store.js";
 
@@ -63,6 +64,19 @@ async function postgres() {
   }
 }
 
+async function mysqlServer() {
+  step("mysql: 500 accounts (400 users, 100 roles in chains), 200 tables, on MariaDB 127.0.0.1:3306");
+  try {
+    const r = await benchMysqlAccounts500();
+    below("mysql.accounts500.ms", r.ms, "ms", 1000);
+    // The same statements as for one account and one table: the count never grows.
+    atMost("mysql.accounts500.statements", r.statements, "statements", r.statementsOneAccount);
+    step(`  ${r.statements} statements (${r.statementsOneAccount} for one account), ${r.findings} results, ${r.ms} ms`);
+  } catch (err) {
+    step(`  skipped: MariaDB on 127.0.0.1:3306 is not usable (${(err as Error).message})`);
+  }
+}
+
 async function collect() {
   step("collect: 10,000 groups, 2,000 DB instances, 2,000 DB clusters through mocked clients");
   const { calls, total } = await benchCollect();
@@ -111,6 +125,7 @@ async function store() {
 const started = Date.now();
 await engine();
 await postgres();
+await mysqlServer();
 await collect();
 await lambdas();
 await store();

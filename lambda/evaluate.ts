@@ -25,7 +25,7 @@ import { getArtifact, getPartition } from "./support/artifacts.js";
 import { deployedConfig } from "./support/config.js";
 import { ENV, type EvaluateOutput, isBranchFailure, TELEMETRY } from "./support/contract.js";
 import { parseEvaluateEvent } from "./support/events.js";
-import { failedPartition, failedPostgres, failedRedis } from "./support/failures.js";
+import { failedMysql, failedPartition, failedPostgres, failedRedis } from "./support/failures.js";
 
 const logger = new Logger();
 const metrics = new Metrics();
@@ -59,14 +59,18 @@ export async function handler(event: unknown): Promise<EvaluateOutput> {
   );
   const stored = await Promise.all(input.probes.map((p) => (isBranchFailure(p) ? undefined : getArtifact(dynamodb, artifacts, p.key))));
   const observations: Observations = { postgres: [], redis: [] };
+  const mysql: NonNullable<Observations["mysql"]> = [];
+  observations.mysql = mysql;
   for (const [i, probe] of input.probes.entries()) {
     if (isBranchFailure(probe)) {
       if (probe.kind === "postgres") observations.postgres.push(failedPostgres(probe));
+      else if (probe.kind === "mysql") mysql.push(failedMysql(probe));
       else {
         const failed = failedRedis(config, probe);
         if (failed) observations.redis.push(failed);
       }
     } else if (probe.kind === "postgres") observations.postgres.push(stored[i] as Observations["postgres"][number]);
+    else if (probe.kind === "mysql") mysql.push(stored[i] as (typeof mysql)[number]);
     else observations.redis.push(stored[i] as Observations["redis"][number]);
   }
 

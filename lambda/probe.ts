@@ -7,6 +7,7 @@
  */
 import { Logger } from "@aws-lambda-powertools/logger";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { probeMysql } from "../lib/audit/probes/mysql/index.js";
 import { probePostgres } from "../lib/audit/probes/postgres/index.js";
 import { probeRedis } from "../lib/audit/probes/redis/index.js";
 import { probeArtifactKey, putArtifact } from "./support/artifacts.js";
@@ -27,6 +28,10 @@ export async function handler(event: unknown): Promise<ProbedTarget> {
     const target = config.postgres.find((t) => t.name === item.name);
     if (!target) throw new BadEventError(`postgres target "${item.name}" is not in the deployed config`);
     [observation] = await probePostgres([target]);
+  } else if (item.kind === "mysql") {
+    const target = config.mysql.find((t) => t.name === item.name);
+    if (!target) throw new BadEventError(`mysql target "${item.name}" is not in the deployed config`);
+    [observation] = await probeMysql([target]);
   } else {
     const target = config.redis.find((t) => t.name === item.name);
     if (!target) throw new BadEventError(`redis target "${item.name}" is not in the deployed config`);

@@ -27,7 +27,7 @@ export function artifactKey(runId: string, account: string, region: string): str
 }
 
 /** Under the run's prefix, apart from partitions (whose second segment is a 12-digit account). */
-export function probeArtifactKey(runId: string, kind: "postgres" | "redis", name: string): string {
+export function probeArtifactKey(runId: string, kind: "postgres" | "redis" | "mysql", name: string): string {
   return `${runId}/probe/${kind}/${name}`;
 }
 

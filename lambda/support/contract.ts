@@ -58,7 +58,7 @@ export interface CollectedPartition {
 
 /** One target of the plan. */
 export interface ProbeItem {
-  kind: "postgres" | "redis";
+  kind: "postgres" | "redis" | "mysql";
   /** The config target's name. */
   name: string;
 }

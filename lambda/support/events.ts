@@ -29,7 +29,8 @@ export function parseCollectItem(event: unknown): CollectItem {
 
 export function parseProbeItem(event: unknown): ProbeRequest {
   const kind = field(event, "kind");
-  if (kind !== "postgres" && kind !== "redis") throw new BadEventError(`kind: expected postgres or redis, got ${JSON.stringify(kind)}`);
+  if (kind !== "postgres" && kind !== "redis" && kind !== "mysql")
+    throw new BadEventError(`kind: expected postgres, mysql or redis, got ${JSON.stringify(kind)}`);
   return { kind, name: text(event, "name", "a target name"), runId: text(event, "runId", "the execution name") };
 }
 

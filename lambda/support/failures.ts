@@ -8,6 +8,7 @@ import type { Config } from "../../lib/audit/config/schema.js";
 import type { ObservationError } from "../../lib/audit/findings/model.js";
 import { unreachablePartition } from "../../lib/audit/inventory/aws/partition.js";
 import type { InventoryPartition } from "../../lib/audit/inventory/types.js";
+import type { MysqlObservation } from "../../lib/audit/probes/mysql/types.js";
 import type { PostgresObservation } from "../../lib/audit/probes/postgres/types.js";
 import type { RedisObservation } from "../../lib/audit/probes/redis/types.js";
 import { endpointSource } from "../../lib/audit/probes/redis/unauthenticated.js";
@@ -49,6 +50,10 @@ export function failedPartition(
 
 export function failedPostgres(failure: ProbeItem & BranchFailure): PostgresObservation {
   return { target: failure.name, error: { source: `postgres:${failure.name}`, reason: reason("probe", failure), code: failure.error } };
+}
+
+export function failedMysql(failure: ProbeItem & BranchFailure): MysqlObservation {
+  return { target: failure.name, error: { source: `mysql:${failure.name}`, reason: reason("probe", failure), code: failure.error } };
 }
 
 /** undefined when the target is not in the config (the evaluate step then reports the config's targets as unobserved). */

@@ -38,7 +38,11 @@ export function evaluateChecks(input: EvaluateInput): CheckResult[] {
     config: input.config,
     inventory: input.inventory,
     scope: resolveScope(input.config, input.inventory),
-    observations: { postgres: input.observations?.postgres ?? [], redis: input.observations?.redis ?? [] },
+    observations: {
+      postgres: input.observations?.postgres ?? [],
+      redis: input.observations?.redis ?? [],
+      mysql: input.observations?.mysql ?? [],
+    },
     now: input.now,
   };
   const results = enabledChecks(input.config, input.checks).flatMap((check) => check.evaluate(ctx));
@@ -50,7 +54,7 @@ export function evaluateChecks(input: EvaluateInput): CheckResult[] {
 function nothingAudited(): CheckResult {
   const cause = {
     source: "targets",
-    reason: "the config's targets matched no resource, and it names no PostgreSQL database or Redis endpoint",
+    reason: "the config's targets matched no resource, and it names no PostgreSQL or MySQL database or Redis endpoint",
     code: "NothingInScope",
   };
   return {

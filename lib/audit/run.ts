@@ -7,6 +7,7 @@ import type { Config } from "./config/schema.js";
 import { auditResult, evaluate } from "./engine.js";
 import type { AuditResult } from "./findings/model.js";
 import type { Inventory } from "./inventory/types.js";
+import type { MysqlObservation } from "./probes/mysql/types.js";
 import type { PostgresObservation } from "./probes/postgres/types.js";
 import type { RedisObservation } from "./probes/redis/types.js";
 
@@ -15,6 +16,8 @@ export interface AuditSources {
   inventory: () => Promise<Inventory>;
   postgres: (targets: Config["postgres"]) => Promise<PostgresObservation[]>;
   redis: (targets: Config["redis"]) => Promise<RedisObservation[]>;
+  /** Optional so existing callers keep working; without it mysql targets are reported unobserved (ERROR). */
+  mysql?: (targets: Config["mysql"]) => Promise<MysqlObservation[]>;
 }
 
 export interface RunAuditOptions {
@@ -35,6 +38,7 @@ export function needsAwsInventory(config: Config): boolean {
     config.targets.tag !== undefined ||
     config.credentials.secrets.length > 0 ||
     config.postgres.some((t) => "secret" in t.connection.password) ||
+    config.mysql.some((t) => "secret" in t.connection.password) ||
     config.redis.some((t) => t.credentials !== undefined && "secret" in t.credentials.password)
   );
 }
@@ -50,12 +54,14 @@ export async function runAudit(
   if (wantInventory) say("reading the AWS inventory");
   if (config.postgres.length > 0) say(`probing ${config.postgres.length} PostgreSQL database(s)`);
   if (config.redis.length > 0) say(`probing ${config.redis.length} Redis endpoint(s)`);
-  const [inventory, postgres, redis] = await Promise.all([
+  if (config.mysql.length > 0) say(`probing ${config.mysql.length} MySQL/MariaDB server(s)`);
+  const [inventory, postgres, redis, mysql] = await Promise.all([
     wantInventory ? sources.inventory() : Promise.resolve<Inventory>({ partitions: [] }),
     config.postgres.length > 0 ? sources.postgres(config.postgres) : Promise.resolve([]),
     config.redis.length > 0 ? sources.redis(config.redis) : Promise.resolve([]),
+    config.mysql.length > 0 && sources.mysql ? sources.mysql(config.mysql) : Promise.resolve([]),
   ]);
-  const observations: Observations = { postgres, redis };
+  const observations: Observations = { postgres, redis, mysql };
   say("evaluating checks");
   const findings = evaluate({ config, inventory, observations, now });
   return { result: auditResult(findings, startedAt, new Date()), inventory, observations };

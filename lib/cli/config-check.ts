@@ -12,6 +12,7 @@ export function registerConfigCheck(program: Command): void {
       const parts = [
         `${loaded.targets.rds.length + loaded.targets.elasticache.length} AWS target(s)${loaded.targets.tag ? ` plus tag ${loaded.targets.tag.key}=${loaded.targets.tag.value}` : ""}`,
         `${loaded.postgres.length} PostgreSQL database(s)`,
+        `${loaded.mysql.length} MySQL/MariaDB server(s)`,
         `${loaded.redis.length} Redis endpoint(s)`,
         `${loaded.mutes.length} mute(s)`,
       ];

@@ -13,6 +13,10 @@ export function defaultSources(_config: Config, options: { inventory?: string })
       const { probePostgres } = await import("../audit/probes/postgres/index.js");
       return probePostgres(targets);
     },
+    mysql: async (targets) => {
+      const { probeMysql } = await import("../audit/probes/mysql/index.js");
+      return probeMysql(targets);
+    },
     redis: async (targets) => {
       const { probeRedis } = await import("../audit/probes/redis/index.js");
       return probeRedis(targets);

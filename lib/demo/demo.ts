@@ -201,6 +201,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoOutcome> {
       "  security groups open to the world and to another account, ElastiCache without AUTH and with TLS 'preferred',",
       "  an RBAC default user with no password, stale secrets.",
       redis ? `Redis on 127.0.0.1:${redis.port} accepting clients without a password.` : "Redis: not started (redis-server missing).",
+      "MySQL / MariaDB: not in this demo (no MariaDB server ships in node_modules the way PostgreSQL does); the mysql-* checks",
+      "  and a messy MariaDB whose every route is proven are in the test suite (docs/mysql.md).",
       "",
     ].join("\n"),
   );

@@ -24,6 +24,7 @@ export function collectItems(config: Config, place: StackPlace): Omit<CollectIte
 export function probeItems(config: Config): ProbeItem[] {
   return [
     ...config.postgres.map((t) => ({ kind: "postgres" as const, name: t.name })),
+    ...config.mysql.map((t) => ({ kind: "mysql" as const, name: t.name })),
     ...config.redis.map((t) => ({ kind: "redis" as const, name: t.name })),
   ];
 }
@@ -32,6 +33,7 @@ export function probeItems(config: Config): ProbeItem[] {
 export function probeSecrets(config: Config): string[] {
   const refs = new Set<string>();
   for (const t of config.postgres) if ("secret" in t.connection.password) refs.add(t.connection.password.secret);
+  for (const t of config.mysql) if ("secret" in t.connection.password) refs.add(t.connection.password.secret);
   for (const t of config.redis) if (t.credentials && "secret" in t.credentials.password) refs.add(t.credentials.password.secret);
   return [...refs];
 }
@@ -53,7 +55,7 @@ const RDS_HOST_REGION = /\.([a-z]{2}(?:-gov|-iso[a-z]*)?-[a-z]+-\d)\.rds\.amazon
  */
 export function rdsDbUserArns(config: Config, place: StackPlace): string[] {
   const arns = new Set<string>();
-  for (const t of config.postgres) {
+  for (const t of [...config.postgres, ...config.mysql]) {
     if (!("iam" in t.connection.password)) continue;
     const region = RDS_HOST_REGION.exec(t.connection.host)?.[1] ?? place.region;
     arns.add(`arn:${place.partition}:rds-db:${region}:${place.account}:dbuser:*/${t.connection.user}`);
@@ -70,6 +72,7 @@ export function assumedRoleArns(config: Config): string[] {
 export function envPasswordTargets(config: Config): string[] {
   return [
     ...config.postgres.filter((t) => "env" in t.connection.password).map((t) => `postgres ${t.name}`),
+    ...config.mysql.filter((t) => "env" in t.connection.password).map((t) => `mysql ${t.name}`),
     ...config.redis.filter((t) => t.credentials && "env" in t.credentials.password).map((t) => `redis ${t.name}`),
   ];
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { causeMessage, failedPartition, failedPostgres, failedRedis } from "../../lambda/support/failures.js";
+import { causeMessage, failedMysql, failedPartition, failedPostgres, failedRedis } from "../../lambda/support/failures.js";
 import { configSchema } from "../../lib/audit/config/schema.js";
 
 const config = configSchema.parse({
@@ -38,6 +38,10 @@ describe("failure markers as observations", () => {
 
   it("makes failed probe branches observations with an error", () => {
     expect(failedPostgres({ kind: "postgres", name: "queue-db", ...failure }).error?.source).toBe("postgres:queue-db");
+    expect(failedMysql({ kind: "mysql", name: "queue-mysql", ...failure }).error).toMatchObject({
+      source: "mysql:queue-mysql",
+      reason: expect.stringMatching(/^the probe step failed after its retries/),
+    });
     expect(failedRedis(config, { kind: "redis", name: "jobs-redis", ...failure })).toMatchObject({
       target: "jobs-redis",
       host: "jobs.example.com",

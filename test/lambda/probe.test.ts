@@ -72,7 +72,8 @@ describe("probe handler", () => {
     await expect(handler({ kind: "redis", name: "other", runId: "exec-1" })).rejects.toThrow(
       'redis target "other" is not in the deployed config',
     );
-    await expect(handler({ kind: "mysql", name: "x", runId: "exec-1" })).rejects.toThrow(/kind: expected postgres or redis/);
+    await expect(handler({ kind: "mysql", name: "x", runId: "exec-1" })).rejects.toThrow('mysql target "x" is not in the deployed config');
+    await expect(handler({ kind: "oracle", name: "x", runId: "exec-1" })).rejects.toThrow(/kind: expected postgres, mysql or redis/);
     await expect(handler({ kind: "redis", name: "jobs-redis" })).rejects.toThrow(/runId: expected the execution name/);
   });
 });

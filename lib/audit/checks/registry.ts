@@ -2,6 +2,7 @@ import { auditorChecks } from "./auditor/index.js";
 import { credentialChecks } from "./credentials/index.js";
 import { elasticacheChecks } from "./elasticache/index.js";
 import type { CheckId } from "./ids.js";
+import { mysqlChecks } from "./mysql/index.js";
 import { networkChecks } from "./network/index.js";
 import { postgresChecks } from "./postgres/index.js";
 import { rdsChecks } from "./rds/index.js";
@@ -15,6 +16,7 @@ export const CHECKS: readonly Check[] = [
   ...elasticacheChecks,
   ...credentialChecks,
   ...postgresChecks,
+  ...mysqlChecks,
   ...redisChecks,
   ...auditorChecks,
 ];

@@ -1,6 +1,7 @@
 import type { Config } from "../config/schema.js";
 import type { CheckResult, ResourceType, Severity } from "../findings/model.js";
 import type { Inventory } from "../inventory/types.js";
+import type { MysqlObservation } from "../probes/mysql/types.js";
 import type { PostgresObservation } from "../probes/postgres/types.js";
 import type { RedisObservation } from "../probes/redis/types.js";
 import type { Scope } from "../scope/index.js";
@@ -24,6 +25,8 @@ export interface CheckMeta {
 export interface Observations {
   postgres: PostgresObservation[];
   redis: RedisObservation[];
+  /** Optional so callers written before MySQL targets existed still type-check; absent = none probed. */
+  mysql?: MysqlObservation[];
 }
 
 /** Everything a check may look at. Plain data; checks never do I/O. */

@@ -90,6 +90,17 @@ function checkCrossReferences(config: Config, file: string): void {
       if (target.tables.indexOf(t) !== j) fail(`postgres[${i}].tables[${j}]`, `expected each table once; "${t}" is listed twice`);
     });
   });
+  const mysqlNames = new Set<string>();
+  config.mysql.forEach((target, i) => {
+    if (mysqlNames.has(target.name)) fail(`mysql[${i}].name`, `expected a unique name; "${target.name}" is used twice`);
+    mysqlNames.add(target.name);
+    target.admins.forEach((admin, j) => {
+      const name = typeof admin === "string" ? admin : admin.name;
+      if (name in target.principals) fail(`mysql[${i}].admins[${j}]`, `expected ${name} as an admin or a principal, not both`);
+      if (target.admins.findIndex((a) => (typeof a === "string" ? a : a.name) === name) !== j)
+        fail(`mysql[${i}].admins[${j}]`, `expected each admin once; "${name}" is listed twice`);
+    });
+  });
   const redisNames = new Set<string>();
   config.redis.forEach((target, i) => {
     if (redisNames.has(target.name)) fail(`redis[${i}].name`, `expected a unique name; "${target.name}" is used twice`);

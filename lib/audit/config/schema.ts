@@ -6,6 +6,7 @@
 import { z } from "zod";
 import { CHECK_IDS } from "../checks/registry.js";
 import { SEVERITIES } from "../model/severity.js";
+import { TABLE_QUEUES } from "./presets.js";
 
 const AWS_REGION = /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/;
 const ACCOUNT_ID = /^\d{12}$/;
@@ -116,6 +117,100 @@ const postgresTarget = z.strictObject({
 });
 export type PostgresTarget = z.infer<typeof postgresTarget>;
 
+// --- mysql: RDS for MySQL / MariaDB, Aurora MySQL (docs/mysql.md) ---------------------------
+
+/** A MySQL/MariaDB identifier (database or table name): 1-64 characters, no '.', '`' or whitespace. */
+const MYSQL_IDENT = "[^.`\\s]{1,64}";
+/**
+ * An account as `mysql.user` spells it: USER@HOST, split at the last '@' (host names hold no '@').
+ * The user may be empty (an anonymous account, `@%`); the host may be a pattern (`%`, `10.20.%`,
+ * `10.20.0.0/255.255.0.0`).
+ */
+const MYSQL_ACCOUNT = /^[^\s`'"]{0,128}@[^\s@`'"]{1,255}$/;
+const mysqlAccount = str(MYSQL_ACCOUNT, "an account as USER@HOST, exactly as mysql.user spells it, such as app_worker@10.20.%");
+
+export const MYSQL_PRIVILEGES = [
+  "SELECT",
+  "INSERT",
+  "UPDATE",
+  "DELETE",
+  "REFERENCES",
+  "INDEX",
+  "ALTER",
+  "DROP",
+  "TRIGGER",
+  "DELETE HISTORY",
+  "GRANT OPTION",
+] as const;
+export type MysqlPrivilege = (typeof MYSQL_PRIVILEGES)[number];
+
+const mysqlPrivilegeList = z
+  .array(z.enum(MYSQL_PRIVILEGES, { error: `expected one of ${MYSQL_PRIVILEGES.join(", ")}` }), {
+    error: "expected a list of privileges",
+  })
+  .refine((list) => new Set(list).size === list.length, { error: "expected each privilege once" });
+
+/** A principal's allowed privileges: a plain list, or the list with the reason and owner of the decision. */
+const mysqlAllowance = z.union(
+  [
+    mysqlPrivilegeList,
+    z.strictObject({
+      allow: mysqlPrivilegeList,
+      reason: z.string({ error: "expected the reason for this access" }).min(3).optional(),
+      owner: z.string({ error: "expected who owns this decision" }).min(1).optional(),
+    }),
+  ],
+  { error: "expected a list of privileges or { allow: [...], reason, owner }" },
+);
+
+const mysqlAdmin = z.union([mysqlAccount, z.strictObject({ name: mysqlAccount, reason: z.string().min(3).optional() })], {
+  error: "expected an account as USER@HOST or { name: USER@HOST, reason }",
+});
+
+const mysqlTarget = z
+  .strictObject({
+    name: str(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/, "a target name (letters, digits, '-', '_', '.')"),
+    connection: z.strictObject({
+      host: str(HOSTNAME, "a host name or IP address"),
+      port: port.default(3306),
+      user: str(/^[^\s@`'"]{1,80}$/, "the audit account's user name"),
+      password: passwordSource,
+      tls: z.enum(["verify-full", "require", "disable"], { error: "expected verify-full, require or disable" }).default("verify-full"),
+      /** A PEM bundle to trust instead of the RDS CA bundle. */
+      caFile: z.string({ error: "expected a file path" }).min(1).optional(),
+      connectTimeoutSeconds: z.number({ error: "expected seconds" }).positive().max(300).default(10),
+      statementTimeoutSeconds: z.number({ error: "expected seconds" }).positive().max(3600).default(30),
+    }),
+    /** A job library whose tables are audited, in `database`. */
+    queue: z.enum(TABLE_QUEUES, { error: `expected one of ${TABLE_QUEUES.join(", ")}` }).optional(),
+    /** The database holding the preset's tables; required with `queue`. */
+    database: str(new RegExp(`^${MYSQL_IDENT}$`), "a database name").optional(),
+    tables: unique(
+      str(new RegExp(`^${MYSQL_IDENT}\\.${MYSQL_IDENT}$`), "a table as DATABASE.TABLE such as app_production.delayed_jobs"),
+      "tables",
+    ).default([]),
+    admins: z.array(mysqlAdmin, { error: "expected a list of accounts as USER@HOST" }).default([]),
+    principals: z.record(mysqlAccount, mysqlAllowance, { error: "expected a map of USER@HOST to privileges" }).default({}),
+  })
+  .superRefine((t, ctx) => {
+    if (t.queue !== undefined && t.database === undefined) {
+      ctx.addIssue({ code: "custom", path: ["database"], message: `expected the database that holds the ${t.queue} tables` });
+    }
+    if (t.database !== undefined && t.queue === undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["queue"],
+        message: "expected a queue preset for `database` (or list DATABASE.TABLE in `tables`)",
+      });
+    }
+    if (t.queue === undefined && t.tables.length === 0) {
+      ctx.addIssue({ code: "custom", path: ["tables"], message: "expected at least one table, or a `queue` preset with its `database`" });
+    }
+  });
+export type MysqlTarget = z.infer<typeof mysqlTarget>;
+
+// --- end mysql ------------------------------------------------------------------------------
+
 const redisTarget = z.strictObject({
   name: str(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/, "a target name (letters, digits, '-', '_', '.')"),
   endpoint: z.strictObject({ host: str(HOSTNAME, "a host name or IP address"), port: port.default(6379) }),
@@ -194,6 +289,7 @@ export const configSchema = z.strictObject({
     .default({ maxAgeDays: 90, secrets: [] }),
   postgres: z.array(postgresTarget, { error: "expected a list of databases" }).default([]),
   redis: z.array(redisTarget, { error: "expected a list of Redis endpoints" }).default([]),
+  mysql: z.array(mysqlTarget, { error: "expected a list of MySQL or MariaDB servers" }).default([]),
   notifications: z
     .strictObject({
       minSeverity: severity.default("high"),

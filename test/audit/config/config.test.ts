@@ -115,6 +115,7 @@ describe("a valid config", () => {
       credentials: { maxAgeDays: 90, secrets: [] },
       postgres: [],
       redis: [],
+      mysql: [],
       notifications: { minSeverity: "high", remindAfterHours: 24, notifyResolved: true },
       schedule: "rate(1 hour)",
       retentionDays: 400,

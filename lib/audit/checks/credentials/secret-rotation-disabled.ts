@@ -40,6 +40,9 @@ export function secretsToCheck(ctx: AuditContext): SecretRef[] {
   for (const target of ctx.config.postgres) {
     if ("secret" in target.connection.password) add(target.connection.password.secret, `postgres ${target.name}`);
   }
+  for (const target of ctx.config.mysql) {
+    if ("secret" in target.connection.password) add(target.connection.password.secret, `mysql ${target.name}`);
+  }
   for (const target of ctx.config.redis) {
     if (target.credentials && "secret" in target.credentials.password) add(target.credentials.password.secret, `redis ${target.name}`);
   }

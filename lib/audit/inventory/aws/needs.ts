@@ -56,6 +56,7 @@ export function secretsOf(config: Config): SecretToDescribe[] {
   const refs = [
     ...config.credentials.secrets,
     ...config.postgres.flatMap((t) => ("secret" in t.connection.password ? [t.connection.password.secret] : [])),
+    ...config.mysql.flatMap((t) => ("secret" in t.connection.password ? [t.connection.password.secret] : [])),
     ...config.redis.flatMap((t) => (t.credentials && "secret" in t.credentials.password ? [t.credentials.password.secret] : [])),
   ];
   const byId = new Map<string, SecretToDescribe>();

@@ -1,0 +1,470 @@
+/**
+ * Effective access to MySQL/MariaDB queue tables, pure over a MysqlCatalog: who can really
+ * use each table, by which path. docs/mysql.md states each rule with the manual's section.
+ *
+ * An account acts as itself, as every role granted to it (to any depth; active by default
+ * or after SET ROLE, both count), as the mandatory roles (MySQL 8), as PUBLIC (MariaDB 10.11),
+ * and as every account it may PROXY. Each of those holds global (`*.*`), database (patterns
+ * included), table and column grants. DEFINER views and routines that touch a queue table
+ * lend their definer's privileges to whoever may SELECT the view or EXECUTE the routine.
+ */
+import type { MysqlAccount, MysqlAccountRef, MysqlCatalog, MysqlDefinerObject } from "../../../probes/mysql/types.js";
+import { likeMatch } from "./patterns.js";
+
+/** Privileges that use or damage an existing table (CREATE, CREATE VIEW, SHOW VIEW do not). */
+export const TABLE_ACCESS = [
+  "SELECT",
+  "INSERT",
+  "UPDATE",
+  "DELETE",
+  "REFERENCES",
+  "INDEX",
+  "ALTER",
+  "DROP",
+  "TRIGGER",
+  "DELETE HISTORY",
+  "GRANT OPTION",
+] as const;
+const TABLE_ACCESS_SET: ReadonlySet<string> = new Set(TABLE_ACCESS);
+export const WRITES: ReadonlySet<string> = new Set(["INSERT", "UPDATE", "DELETE", "DROP", "ALTER", "TRIGGER", "DELETE HISTORY", "INDEX"]);
+
+/** Platform accounts nobody can change: AWS's on RDS, the server's own locked system accounts. */
+export const PLATFORM_ACCOUNTS: ReadonlySet<string> = new Set([
+  "rdsadmin@localhost",
+  "mysql.sys@localhost",
+  "mysql.session@localhost",
+  "mysql.infoschema@localhost",
+  "mariadb.sys@localhost",
+]);
+
+const SYSTEM_SCHEMAS = new Set(["mysql", "sys", "information_schema", "performance_schema"]);
+
+export const key = (a: MysqlAccountRef): string => `${a.user}@${a.host}`;
+/** How a role is named in a path: MariaDB roles have no host, MySQL's default host is `%`. */
+const roleName = (r: MysqlAccountRef) => (r.host === "" || r.host === "%" ? r.user : key(r));
+const sameId = (a: MysqlAccountRef, b: MysqlAccountRef) => a.user === b.user && a.host.toLowerCase() === b.host.toLowerCase();
+const hostKey = (a: MysqlAccountRef) => `${a.user}@${a.host.toLowerCase()}`;
+
+export interface AccessPath {
+  /** `intern@% -(role queue_rw)-> ALL on app.*` */
+  text: string;
+  privileges: string[];
+  /** Set when the grant names columns: privilege -> columns. */
+  columns?: Record<string, string[]>;
+  kind: "direct" | "role" | "proxy" | "definer";
+  /** Who holds the grant at the end of the chain (the account itself, a role, a proxied account). */
+  holder: MysqlAccountRef;
+  /** The grant's object: `*.*`, a database pattern, a table, columns, or the definer object used. */
+  scope: GrantScope;
+  first?: FirstHop;
+}
+
+export type GrantScope =
+  | { kind: "global" }
+  | { kind: "database"; db: string }
+  | { kind: "table"; db: string; table: string }
+  | { kind: "columns"; db: string; table: string; columns: Record<string, string[]> }
+  | { kind: "routine"; db: string; name: string; type: "procedure" | "function" }
+  | { kind: "view"; db: string; name: string };
+
+export interface AccountAccess {
+  account: string;
+  user: string;
+  host: string;
+  /** Not a role and not locked: someone can log in as it. */
+  login: boolean;
+  privileges: string[];
+  /** Privileges held only on some columns: privilege -> columns. */
+  columnOnly: Record<string, string[]>;
+  paths: AccessPath[];
+}
+
+export interface MysqlTableAccess {
+  db: string;
+  table: string;
+  qualified: string;
+  principals: AccountAccess[];
+}
+
+interface Hop {
+  id: MysqlAccountRef;
+  /** The hop label, e.g. `-(role queue_rw)->`; '' for the account itself. */
+  label: string;
+  kind: AccessPath["kind"];
+  first: FirstHop["kind"];
+}
+
+/** One authorization id an account can act as, and the chain of hops to it. */
+interface Reached {
+  id: MysqlAccountRef;
+  hops: string;
+  kind: AccessPath["kind"];
+  /** Active at login (default or mandatory-and-activated roles), as definers run. */
+  active: boolean;
+  /** The account's own first step (the edge to revoke to cut this account off). */
+  first?: FirstHop;
+}
+
+export interface FirstHop {
+  kind: "role" | "proxy" | "mandatory" | "public";
+  id: MysqlAccountRef;
+}
+
+export class GrantIndex {
+  readonly accounts: Map<string, MysqlAccount>;
+  private readonly roleOf = new Map<string, { role: MysqlAccountRef; admin: boolean }[]>();
+  private readonly proxyOf = new Map<string, MysqlAccountRef[]>();
+  private readonly reachMemo = new Map<string, Reached[]>();
+  /** Grant rows by holder (user@host, host lower-cased), so a lookup never scans every row. */
+  readonly dbGrantsOf = new Map<string, MysqlCatalog["dbGrants"]>();
+  readonly tableGrantsOf = new Map<string, MysqlCatalog["tableGrants"]>();
+  readonly columnGrantsOf = new Map<string, MysqlCatalog["columnGrants"]>();
+  readonly routineGrantsOf = new Map<string, MysqlCatalog["routineGrants"]>();
+
+  constructor(readonly catalog: MysqlCatalog) {
+    this.accounts = new Map(catalog.accounts.map((a) => [hostKey(a), a]));
+    const group = <T extends MysqlAccountRef>(rows: readonly T[], into: Map<string, T[]>) => {
+      for (const row of rows) {
+        const k = hostKey(row);
+        const list = into.get(k);
+        if (list) list.push(row);
+        else into.set(k, [row]);
+      }
+    };
+    group(catalog.dbGrants, this.dbGrantsOf);
+    group(catalog.tableGrants, this.tableGrantsOf);
+    group(catalog.columnGrants, this.columnGrantsOf);
+    group(catalog.routineGrants, this.routineGrantsOf);
+    for (const e of catalog.roleEdges) {
+      const k = hostKey(e.grantee);
+      const list = this.roleOf.get(k) ?? [];
+      list.push({ role: e.role, admin: e.admin });
+      this.roleOf.set(k, list);
+    }
+    for (const p of catalog.proxies) {
+      // An empty proxied user is the "may grant PROXY for anyone" row, not a proxy to an account.
+      if (p.proxied.user === "") continue;
+      const k = hostKey(p);
+      const list = this.proxyOf.get(k) ?? [];
+      list.push(p.proxied);
+      this.proxyOf.set(k, list);
+    }
+  }
+
+  account(ref: MysqlAccountRef): MysqlAccount | undefined {
+    return this.accounts.get(hostKey(ref));
+  }
+
+  isRole(a: MysqlAccount): boolean {
+    return a.isRole || (this.catalog.flavor === "mysql" && a.locked && this.catalog.roleEdges.some((e) => sameId(e.role, a)));
+  }
+
+  login(a: MysqlAccount): boolean {
+    return !a.isRole && !a.locked;
+  }
+
+  /** Every id `start` can act as, breadth first, each once, with its shortest chain. */
+  reach(start: MysqlAccountRef): Reached[] {
+    const memoKey = hostKey(start);
+    const memo = this.reachMemo.get(memoKey);
+    if (memo) return memo;
+    const account = this.account(start);
+    const defaults = new Set((account?.defaultRoles ?? []).map(hostKey));
+    const all = this.catalog.activateAllRolesOnLogin;
+    const out: Reached[] = [{ id: start, hops: "", kind: "direct", active: true }];
+    const seen = new Set([hostKey(start)]);
+    const queue: Reached[] = [out[0] as Reached];
+    const visit = (from: Reached, hop: Hop, active: boolean) => {
+      const k = hostKey(hop.id);
+      if (seen.has(k)) return;
+      seen.add(k);
+      const next: Reached = {
+        id: hop.id,
+        hops: `${from.hops}${hop.label} `,
+        kind: from.kind === "proxy" || hop.kind === "proxy" ? "proxy" : "role",
+        active,
+        first: from.first ?? { kind: hop.first, id: hop.id },
+      };
+      out.push(next);
+      queue.push(next);
+    };
+    // Mandatory roles and PUBLIC are every account's (MySQL 8 ignores mandatory roles that do not exist).
+    for (const m of this.catalog.mandatoryRoles) {
+      if (this.account(m))
+        visit(out[0] as Reached, { id: m, label: `-(mandatory role ${roleName(m)})->`, kind: "role", first: "mandatory" }, all);
+    }
+    if (this.catalog.flavor === "mariadb" && this.account({ user: "PUBLIC", host: "" })) {
+      visit(out[0] as Reached, { id: { user: "PUBLIC", host: "" }, label: "-(PUBLIC)->", kind: "role", first: "public" }, true);
+    }
+    while (queue.length > 0) {
+      const cur = queue.shift() as Reached;
+      for (const r of this.roleOf.get(hostKey(cur.id)) ?? []) {
+        const own = cur.id === start;
+        const active = cur.active && (own ? all || defaults.has(hostKey(r.role)) : true);
+        // Only the account's own grant says SET ROLE: roles below an inactive one come with it.
+        const label = `-(role ${roleName(r.role)}${own && !active ? ", SET ROLE" : ""})->`;
+        visit(cur, { id: r.role, label, kind: "role", first: "role" }, active);
+      }
+      for (const p of this.proxyOf.get(hostKey(cur.id)) ?? []) {
+        visit(cur, { id: p, label: `-(PROXY ${key(p)})->`, kind: "proxy", first: "proxy" }, false);
+      }
+    }
+    this.reachMemo.set(memoKey, out);
+    return out;
+  }
+}
+
+interface Grant {
+  scope: GrantScope;
+  privileges: string[];
+  columns?: Record<string, string[]>;
+}
+
+export function scopeText(scope: GrantScope): string {
+  switch (scope.kind) {
+    case "global":
+      return "*.*";
+    case "database":
+      return `${scope.db}.*`;
+    case "table":
+      return `${scope.db}.${scope.table}`;
+    case "columns":
+      return `${scope.db}.${scope.table}(${[...new Set(Object.values(scope.columns).flat())].sort().join(", ")})`;
+    default:
+      return `${scope.db}.${scope.name}`;
+  }
+}
+
+const ALL_TABLE = TABLE_ACCESS.filter((p) => p !== "DELETE HISTORY" && p !== "GRANT OPTION");
+/** `ALL` when a grant holds every table privilege, else the list. */
+export function privilegeText(privileges: readonly string[]): string {
+  return ALL_TABLE.every((p) => privileges.includes(p)) ? "ALL" : privileges.join(", ");
+}
+
+/** Grants held by one id (no roles) on db.table: global, database patterns, table, columns. */
+function directGrants(index: GrantIndex, id: MysqlAccountRef, db: string, table: string): Grant[] {
+  const out: Grant[] = [];
+  const account = index.account(id);
+  const global = (account?.global ?? []).filter((p) => TABLE_ACCESS_SET.has(p));
+  if (global.length > 0) out.push({ scope: { kind: "global" }, privileges: global });
+  const k = hostKey(id);
+  for (const g of index.dbGrantsOf.get(k) ?? []) {
+    if (!likeMatch(g.db, db)) continue;
+    const privileges = g.privileges.filter((p) => TABLE_ACCESS_SET.has(p));
+    if (privileges.length > 0) out.push({ scope: { kind: "database", db: g.db }, privileges });
+  }
+  for (const g of index.tableGrantsOf.get(k) ?? []) {
+    if (g.db !== db || g.table !== table) continue;
+    const privileges = g.privileges.filter((p) => TABLE_ACCESS_SET.has(p));
+    if (privileges.length > 0) out.push({ scope: { kind: "table", db, table }, privileges });
+  }
+  const columns: Record<string, string[]> = {};
+  for (const g of index.columnGrantsOf.get(k) ?? []) {
+    if (g.db !== db || g.table !== table) continue;
+    for (const p of g.privileges) columns[p] = [...(columns[p] ?? []), g.column];
+  }
+  if (Object.keys(columns).length > 0) {
+    for (const cols of Object.values(columns)) cols.sort();
+    out.push({ scope: { kind: "columns", db, table, columns }, privileges: Object.keys(columns), columns });
+  }
+  // GRANT OPTION alone gives nothing on the table: it only lets the holder pass on what it has.
+  return out.filter((g) => g.privileges.some((p) => p !== "GRANT OPTION"));
+}
+
+/** What a definer object does to a table it names, from its text (null: it may do anything). */
+export function objectEffect(object: MysqlDefinerObject, db: string, table: string): string[] {
+  if (SYSTEM_SCHEMAS.has(object.db)) return [];
+  const all = ["SELECT", "INSERT", "UPDATE", "DELETE"];
+  const def = object.definition;
+  if (def === null) return all;
+  const t = escapeRe(table);
+  const qualifiedRe = new RegExp(`\`?${escapeRe(db)}\`?\\s*\\.\\s*\`?${t}\`?(?![\\w$])`, "i");
+  const bareRe = new RegExp(`(?<![\\w$.])\`?${t}\`?(?![\\w$])`, "i");
+  const names = qualifiedRe.test(def) || (object.db === db && bareRe.test(def));
+  if (!names) return [];
+  if (object.kind === "view") return all;
+  const effect = new Set<string>();
+  if (/\bselect\b/i.test(def)) effect.add("SELECT");
+  if (/\b(insert|replace)\b/i.test(def)) effect.add("INSERT");
+  if (/\bupdate\b/i.test(def)) effect.add("UPDATE");
+  if (/\bdelete\b/i.test(def)) effect.add("DELETE");
+  if (/\btruncate\b/i.test(def)) effect.add("DELETE");
+  return [...effect];
+}
+const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\/-]/g, "\\$&");
+
+/** Privileges of `id` (with the roles active when it runs as a definer) on db.table. */
+function definerPrivileges(index: GrantIndex, id: MysqlAccountRef, db: string, table: string): Set<string> {
+  const held = new Set<string>();
+  for (const r of index.reach(id)) {
+    if (!r.active || r.kind === "proxy") continue;
+    for (const g of directGrants(index, r.id, db, table)) if (!g.columns) for (const p of g.privileges) held.add(p);
+  }
+  return held;
+}
+
+/** Whether `id` itself (no roles) may use the object: SELECT… on a view, EXECUTE on a routine. */
+function objectGrants(index: GrantIndex, id: MysqlAccountRef, object: MysqlDefinerObject): string[] {
+  if (object.kind === "view") {
+    return [...new Set(directGrants(index, id, object.db, object.name).flatMap((g) => g.privileges))].filter((p) =>
+      ["SELECT", "INSERT", "UPDATE", "DELETE"].includes(p),
+    );
+  }
+  const account = index.account(id);
+  if (account?.global.includes("EXECUTE")) return ["EXECUTE"];
+  const k = hostKey(id);
+  if ((index.dbGrantsOf.get(k) ?? []).some((g) => likeMatch(g.db, object.db) && g.privileges.includes("EXECUTE"))) return ["EXECUTE"];
+  const routine = (index.routineGrantsOf.get(k) ?? []).some(
+    (g) =>
+      g.db === object.db &&
+      g.routine.toLowerCase() === object.name.toLowerCase() &&
+      g.type.toLowerCase() === object.kind &&
+      g.privileges.includes("EXECUTE"),
+  );
+  return routine ? ["EXECUTE"] : [];
+}
+
+export function computeMysqlAccess(
+  catalog: MysqlCatalog,
+  tables: readonly { db: string; table: string }[],
+  index = new GrantIndex(catalog),
+): Map<string, MysqlTableAccess> {
+  const result = new Map<string, MysqlTableAccess>();
+  const subjects = catalog.accounts.filter((a) => !a.isRole);
+  for (const { db, table } of tables) {
+    const qualified = `${db}.${table}`;
+    // Definer objects touching this table: what they lend, once per table.
+    const lenders = catalog.definerObjects
+      .filter((o) => o.securityType === "DEFINER")
+      .map((o) => {
+        const effect = objectEffect(o, db, table);
+        if (effect.length === 0) return undefined;
+        const definerHeld = definerPrivileges(index, o.definer, db, table);
+        const lent = effect.filter((p) => definerHeld.has(p));
+        return lent.length > 0 ? { object: o, lent } : undefined;
+      })
+      .filter((x) => x !== undefined);
+    const principals: AccountAccess[] = [];
+    // Many accounts share a role: each holder's grants on this table are looked up once.
+    const grantsOf = new Map<string, Grant[]>();
+    const holderGrants = (id: MysqlAccountRef) => {
+      const k = hostKey(id);
+      let grants = grantsOf.get(k);
+      if (!grants) {
+        grants = directGrants(index, id, db, table);
+        grantsOf.set(k, grants);
+      }
+      return grants;
+    };
+    for (const account of subjects) {
+      const paths: AccessPath[] = [];
+      const reached = index.reach(account);
+      for (const r of reached) {
+        for (const g of holderGrants(r.id)) {
+          paths.push({
+            text: `${key(account)} ${r.hops || "-> "}${privilegeText(g.privileges)} on ${scopeText(g.scope)}`,
+            privileges: g.privileges,
+            ...(g.columns ? { columns: g.columns } : {}),
+            kind: r.kind,
+            holder: r.id,
+            scope: g.scope,
+            ...(r.first ? { first: r.first } : {}),
+          });
+        }
+        for (const l of lenders) {
+          const uses = objectGrants(index, r.id, l.object);
+          if (uses.length === 0) continue;
+          const lent = l.object.kind === "view" ? l.lent.filter((p) => uses.includes(p)) : l.lent;
+          if (lent.length === 0) continue;
+          const what = l.object.kind === "view" ? `${uses.join(", ")} on view` : `EXECUTE ${l.object.kind}`;
+          const unseen = l.object.definition === null ? ", definition not visible: assumed to reach" : "";
+          paths.push({
+            text: `${key(account)} ${r.hops}-(${what} ${l.object.db}.${l.object.name}, definer ${key(l.object.definer)}${unseen})-> ${lent.join(", ")} on ${qualified}`,
+            privileges: lent,
+            kind: "definer",
+            holder: r.id,
+            scope:
+              l.object.kind === "view"
+                ? { kind: "view", db: l.object.db, name: l.object.name }
+                : { kind: "routine", db: l.object.db, name: l.object.name, type: l.object.kind },
+            ...(r.first ? { first: r.first } : {}),
+          });
+        }
+      }
+      if (paths.length === 0) continue;
+      const whole = new Set<string>();
+      const columnOnly: Record<string, Set<string>> = {};
+      for (const p of paths) {
+        for (const priv of p.privileges) {
+          const cols = p.columns?.[priv];
+          if (!cols) {
+            whole.add(priv);
+            continue;
+          }
+          const set = columnOnly[priv] ?? new Set<string>();
+          for (const c of cols) set.add(c);
+          columnOnly[priv] = set;
+        }
+      }
+      const privileges = TABLE_ACCESS.filter((p) => whole.has(p) || columnOnly[p] !== undefined);
+      principals.push({
+        account: key(account),
+        user: account.user,
+        host: account.host,
+        login: index.login(account),
+        privileges,
+        columnOnly: Object.fromEntries(
+          Object.entries(columnOnly)
+            .filter(([p]) => !whole.has(p))
+            .map(([p, c]) => [p, [...c].sort()]),
+        ),
+        paths,
+      });
+    }
+    result.set(qualified, { db, table, qualified, principals });
+  }
+  return result;
+}
+
+/** Global powers that reach beyond any grant (manual: "Privileges Provided by MySQL"). */
+const SUPER_LIKE = [
+  "SUPER",
+  "FILE",
+  "CREATE USER",
+  "GRANT OPTION",
+  "ROLE_ADMIN",
+  "SET_USER_ID",
+  "SET_ANY_DEFINER",
+  "SET USER",
+  "SYSTEM_USER",
+] as const;
+const GRANT_TABLE_WRITES = ["INSERT", "UPDATE", "DELETE", "DROP", "ALTER"];
+
+export interface SuperPath {
+  how: string[];
+  text: string;
+  holder: MysqlAccountRef;
+  first?: FirstHop;
+}
+
+/** The first path by which an account holds superuser-like powers, or undefined. */
+export function superuserPath(catalog: MysqlCatalog, index: GrantIndex, account: MysqlAccountRef): SuperPath | undefined {
+  for (const r of index.reach(account)) {
+    const a = index.account(r.id);
+    const how: string[] = [];
+    const global = new Set(a?.global ?? []);
+    for (const p of SUPER_LIKE) if (global.has(p)) how.push(p);
+    const grantWrites = GRANT_TABLE_WRITES.filter((p) => global.has(p));
+    if (grantWrites.length > 0 && !how.length) how.push(`${grantWrites.join(", ")} on *.* (the grant tables)`);
+    for (const g of catalog.dbGrants) {
+      if (!sameId(g, r.id) || !likeMatch(g.db, "mysql")) continue;
+      const w = g.privileges.filter((p) => GRANT_TABLE_WRITES.includes(p));
+      if (w.length > 0) how.push(`${w.join(", ")} on ${g.db}.* (the grant tables)`);
+    }
+    if (catalog.proxies.some((p) => sameId(p, r.id) && p.proxied.user === "" && p.withGrant)) how.push("PROXY on ''@'' WITH GRANT OPTION");
+    if (how.length > 0) {
+      return { how, text: `${key(account)} ${r.hops || "-> "}${how.join(", ")}`, ...(r.first ? { first: r.first } : {}), holder: r.id };
+    }
+  }
+  return undefined;
+}

@@ -1,0 +1,57 @@
+import type { CheckResult } from "../../findings/model.js";
+import { fail, pass } from "../results.js";
+import type { Check } from "../types.js";
+import { revokeGrant } from "./sql.js";
+import { eachMysqlTable, payloadNote, payloadWrites, sqlFix } from "./targets.js";
+
+export const mysqlExcessPrivilege: Check = {
+  meta: {
+    id: "mysql-excess-privilege",
+    title: "Queue account holds more than the policy allows",
+    severity: "high",
+    resourceType: "MySQL::Table",
+    rationale:
+      "A worker or web account that can DROP, ALTER or grant on the queue turns a bug or a stolen credential into lost or forged jobs; GRANT OPTION lets it hand its privileges to any account it controls.",
+    remediation:
+      "Revoke what exceeds the policy where it is granted (the evidence names the grant): `REVOKE DELETE, DROP ON `app_production`.`delayed_jobs` FROM 'app_web'@'10.20.%';` or, through a role, from the role.",
+    references: [
+      "https://dev.mysql.com/doc/refman/8.4/en/revoke.html",
+      "CIS Oracle MySQL Benchmark: Ensure database privileges are limited",
+    ],
+  },
+  evaluate(ctx) {
+    return eachMysqlTable(ctx, "mysql-excess-privilege", "the policy principals' privileges", ({ view, table, access, resource }) => {
+      const out: CheckResult[] = [];
+      const judged: string[] = [];
+      for (const [account, allowed] of view.policy.principals) {
+        if (view.policy.admins.has(account)) continue;
+        judged.push(account);
+        const p = access.principals.find((x) => x.account === account);
+        if (!p) continue;
+        const excess = p.privileges.filter((x) => !allowed.has(x as never));
+        if (excess.length === 0) continue;
+        const paths = p.paths.filter((x) => x.privileges.some((y) => excess.includes(y)));
+        const payload = payloadWrites(table, excess, p.columnOnly);
+        out.push({
+          ...fail(
+            "mysql-excess-privilege",
+            resource,
+            account,
+            `Account ${account} holds ${excess.join(", ")} on ${table.qualified} beyond its allowed ${[...allowed].join(", ") || "nothing"} (${paths[0]?.text}): revoke the excess.${payloadNote(table, payload)}`,
+            { allowed: [...allowed], excess, paths: paths.map((x) => x.text), ...(payload.length > 0 ? { payloadWrites: payload } : {}) },
+          ),
+          fix: sqlFix(
+            `Revoke ${excess.join(", ")} where ${account} gets it`,
+            paths.map((x) => revokeGrant(x, excess)),
+          ),
+        });
+      }
+      if (out.length > 0) return out;
+      return [
+        pass("mysql-excess-privilege", resource, `No policy principal holds more than it is allowed on ${table.qualified}.`, {
+          principals: judged,
+        }),
+      ];
+    });
+  },
+};

@@ -1,0 +1,72 @@
+/**
+ * Remediation SQL, quoted by MySQL's rules: accounts as string literals ('user'@'host', a
+ * quote doubled, a backslash escaped, so the text is right with or without
+ * NO_BACKSLASH_ESCAPES) and database, table and column names as backtick identifiers (a
+ * backtick doubled). Database patterns keep their wildcards: REVOKE must name the grant as stored.
+ */
+import type { MysqlAccountRef } from "../../probes/mysql/types.js";
+import type { AccessPath, FirstHop, GrantScope } from "./access/model.js";
+
+export function literal(text: string): string {
+  // A backslash is written as a pattern-free \\ only when the server reads escapes; doubling quotes always works.
+  return `'${text.replaceAll("\\", "\\\\").replaceAll("'", "''")}'`;
+}
+
+export function ident(name: string): string {
+  return `\`${name.replaceAll("`", "``")}\``;
+}
+
+/** 'user'@'host'; a MariaDB role (no host) is named alone; MariaDB's PUBLIC is the keyword. */
+export function accountSql(a: MysqlAccountRef): string {
+  if (a.user === "PUBLIC" && a.host === "") return "PUBLIC";
+  return a.host === "" ? literal(a.user) : `${literal(a.user)}@${literal(a.host)}`;
+}
+
+export function onSql(scope: GrantScope): string {
+  switch (scope.kind) {
+    case "global":
+      return "*.*";
+    case "database":
+      return `${ident(scope.db)}.*`;
+    case "table":
+    case "columns":
+      return `${ident(scope.db)}.${ident(scope.table)}`;
+    case "view":
+      return `${ident(scope.db)}.${ident(scope.name)}`;
+    case "routine":
+      return `${scope.type.toUpperCase()} ${ident(scope.db)}.${ident(scope.name)}`;
+  }
+}
+
+/** REVOKE of `privileges` held at the path's end (by its holder), columns included. */
+export function revokeGrant(path: AccessPath, privileges: readonly string[]): string | undefined {
+  const scope = path.scope;
+  if (scope.kind === "routine") return `REVOKE EXECUTE ON ${onSql(scope)} FROM ${accountSql(path.holder)};`;
+  if (scope.kind === "view") {
+    const onView = privileges.filter((p) => path.privileges.includes(p));
+    return onView.length > 0 ? `REVOKE ${onView.join(", ")} ON ${onSql(scope)} FROM ${accountSql(path.holder)};` : undefined;
+  }
+  const held = privileges.filter((p) => path.privileges.includes(p));
+  if (held.length === 0) return undefined;
+  const list =
+    scope.kind === "columns" ? held.map((p) => `${p} (${(scope.columns[p] ?? []).map(ident).join(", ")})`).join(", ") : held.join(", ");
+  return `REVOKE ${list} ON ${onSql(scope)} FROM ${accountSql(path.holder)};`;
+}
+
+/** The statement that cuts `account` off a path at its own first step, or undefined when only a manual change can. */
+export function revokeFirstHop(account: MysqlAccountRef, first: FirstHop): string | undefined {
+  switch (first.kind) {
+    case "role":
+      return `REVOKE ${accountSql(first.id)} FROM ${accountSql(account)};`;
+    case "proxy":
+      return `REVOKE PROXY ON ${accountSql(first.id)} FROM ${accountSql(account)};`;
+    default:
+      return undefined;
+  }
+}
+
+/** What removes one account's access by one path: its own edge where there is one, else the grant itself. */
+export function cutPath(account: MysqlAccountRef, path: AccessPath): string | undefined {
+  if (path.first && (path.first.kind === "role" || path.first.kind === "proxy")) return revokeFirstHop(account, path.first);
+  return revokeGrant(path, path.privileges);
+}

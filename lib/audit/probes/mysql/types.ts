@@ -1,0 +1,111 @@
+import type { ObservationError } from "../../model/observation.js";
+
+/**
+ * What the MySQL probe observed of one `mysql[]` target: the grant tables, the role graph and
+ * the definer objects, normalised to one shape for MySQL 8 and MariaDB, so the access model and
+ * the checks never need a connection. Names are as the server spells them.
+ */
+export interface MysqlObservation {
+  target: string;
+  error?: ObservationError;
+  catalog?: MysqlCatalog;
+}
+
+export type MysqlFlavor = "mysql" | "mariadb";
+
+export interface MysqlAccountRef {
+  user: string;
+  host: string;
+}
+
+export interface MysqlAccount extends MysqlAccountRef {
+  /** MariaDB `is_role`; on MySQL roles are accounts (CREATE ROLE makes them locked). */
+  isRole: boolean;
+  plugin: string;
+  /** True when a password (or another credential, e.g. an IAM plugin) is needed to log in. */
+  hasCredential: boolean;
+  locked: boolean;
+  passwordExpired: boolean;
+  /** `ssl_type`: '' (none), ANY (REQUIRE SSL), X509, SPECIFIED. */
+  sslType: string;
+  /** Global (`*.*`) privileges, upper case, `GRANT OPTION` included; MySQL dynamic ones too. */
+  global: string[];
+  /** MariaDB's `default_role` (one), or MySQL's `mysql.default_roles` rows. */
+  defaultRoles: MysqlAccountRef[];
+}
+
+/** A `mysql.db` row: `db` may be a pattern (`%`, `_`, `\_` escapes). */
+export interface MysqlDbGrant extends MysqlAccountRef {
+  db: string;
+  privileges: string[];
+}
+
+export interface MysqlTableGrant extends MysqlAccountRef {
+  db: string;
+  table: string;
+  privileges: string[];
+}
+
+export interface MysqlColumnGrant extends MysqlAccountRef {
+  db: string;
+  table: string;
+  column: string;
+  privileges: string[];
+}
+
+export interface MysqlRoutineGrant extends MysqlAccountRef {
+  db: string;
+  routine: string;
+  type: string;
+  privileges: string[];
+}
+
+/** `role` granted to `grantee` (MySQL `role_edges` FROM -> TO; MariaDB `roles_mapping`). */
+export interface MysqlRoleEdge {
+  role: MysqlAccountRef;
+  grantee: MysqlAccountRef;
+  admin: boolean;
+}
+
+/** `GRANT PROXY ON proxied TO account`. */
+export interface MysqlProxyGrant extends MysqlAccountRef {
+  proxied: MysqlAccountRef;
+  withGrant: boolean;
+}
+
+export interface MysqlDefinerObject {
+  kind: "view" | "procedure" | "function";
+  db: string;
+  name: string;
+  securityType: "DEFINER" | "INVOKER";
+  definer: MysqlAccountRef;
+  /** The view's SELECT or the routine's body; null when the server does not show it to the auditor. */
+  definition: string | null;
+}
+
+export interface MysqlQueueTableFact {
+  db: string;
+  table: string;
+  found: boolean;
+}
+
+export interface MysqlCatalog {
+  flavor: MysqlFlavor;
+  version: string;
+  /** The auditor's account as the server authenticated it (`CURRENT_USER()`). */
+  currentUser: MysqlAccountRef;
+  requireSecureTransport: boolean;
+  /** MySQL 8 `mandatory_roles` (empty on MariaDB). */
+  mandatoryRoles: MysqlAccountRef[];
+  activateAllRolesOnLogin: boolean;
+  accounts: MysqlAccount[];
+  dbGrants: MysqlDbGrant[];
+  tableGrants: MysqlTableGrant[];
+  columnGrants: MysqlColumnGrant[];
+  routineGrants: MysqlRoutineGrant[];
+  roleEdges: MysqlRoleEdge[];
+  proxies: MysqlProxyGrant[];
+  definerObjects: MysqlDefinerObject[];
+  /** Every table and view in the configured databases (what is not here does not exist). */
+  tables: MysqlQueueTableFact[];
+}

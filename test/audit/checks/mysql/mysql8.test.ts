@@ -1,0 +1,221 @@
+/**
+ * MySQL 8.0/8.4's role tables on catalog fixtures: rows shaped exactly as `mysql.user`,
+ * `mysql.global_grants`, `mysql.role_edges`, `mysql.default_roles` and the server variables
+ * come back from the server, read by the probe's own normaliser, then judged. Each rule cites
+ * docs/mysql.md's table (MySQL 8.4 manual §8.2.10 "Using Roles", §7.1.8 mandatory_roles).
+ */
+import { describe, expect, it } from "vitest";
+import { parseConfig } from "../../../../lib/audit/config/load.js";
+import { evaluateChecks } from "../../../../lib/audit/engine.js";
+import { type MysqlQueryable, parseRoleList, readMysqlCatalog } from "../../../../lib/audit/probes/mysql/observe.js";
+import * as Q from "../../../../lib/audit/probes/mysql/queries.js";
+
+type Row = Record<string, unknown>;
+
+/** A mysql.user row as MySQL 8 returns it for the probe's ACCOUNTS_SQL (enum 'Y'/'N', 0/1 comparisons). */
+function userRow(
+  user: string,
+  host: string,
+  opts: { privs?: string[]; locked?: boolean; noPassword?: boolean; ssl?: string; plugin?: string } = {},
+): Row {
+  const row: Row = {
+    user,
+    host,
+    plugin: opts.plugin ?? "caching_sha2_password",
+    empty_auth: opts.noPassword ? 1 : 0,
+    auth_alternatives: 0,
+    locked: opts.locked ? 1 : 0,
+    expired: 0,
+    is_role: 0,
+    ssl_type: opts.ssl ?? "",
+  };
+  for (const c of Q.MYSQL_USER_PRIV_COLUMNS) row[c] = opts.privs?.includes(c) ? "Y" : "N";
+  return row;
+}
+
+interface Server {
+  users: Row[];
+  globalGrants?: Row[];
+  db?: Row[];
+  tables?: Row[];
+  edges?: Row[];
+  defaults?: Row[];
+  mandatory?: string;
+  activateAll?: "ON" | "OFF";
+}
+
+function fakeMysql8(s: Server): { db: MysqlQueryable; sent: string[] } {
+  const sent: string[] = [];
+  const answers = new Map<string, Row[]>([
+    [Q.IDENTITY_SQL, [{ version: "8.4.3", current_user_name: "queue_auditor@10.20.%" }]],
+    [
+      Q.SERVER_SQL.mysql,
+      [{ require_secure_transport: "ON", mandatory_roles: s.mandatory ?? "", activate_all_roles_on_login: s.activateAll ?? "OFF" }],
+    ],
+    [Q.ACCOUNTS_SQL.mysql, s.users],
+    [Q.GLOBAL_GRANTS_SQL, s.globalGrants ?? []],
+    [Q.DB_GRANTS_SQL.mysql, s.db ?? []],
+    [Q.TABLE_GRANTS_SQL, s.tables ?? []],
+    [Q.COLUMN_GRANTS_SQL, []],
+    [Q.ROUTINE_GRANTS_SQL, []],
+    [Q.ROLE_EDGES_SQL.mysql, s.edges ?? []],
+    [Q.DEFAULT_ROLES_SQL, s.defaults ?? []],
+    [Q.PROXIES_SQL, []],
+    [Q.DEFINER_OBJECTS_SQL.mysql, []],
+    [Q.TABLES_SQL, [{ db: "app", table_name: "delayed_jobs" }]],
+  ]);
+  return {
+    sent,
+    db: {
+      async query(sql) {
+        sent.push(sql);
+        return answers.get(sql) ?? [];
+      },
+    },
+  };
+}
+
+const tablePriv = (user: string, host: string, priv: string): Row => ({
+  user,
+  host,
+  db: "app",
+  table_name: "delayed_jobs",
+  table_priv: priv,
+  column_priv: "",
+});
+const edge = (role: string, roleHost: string, user: string, host: string, admin = "N"): Row => ({
+  role_user: role,
+  role_host: roleHost,
+  grantee_user: user,
+  grantee_host: host,
+  admin: admin === "Y" ? 1 : 0,
+});
+
+const BASE = {
+  users: [userRow("queue_auditor", "10.20.%", { ssl: "ANY" }), userRow("app_worker", "10.20.%", { ssl: "ANY" })],
+  tables: [tablePriv("app_worker", "10.20.%", "Select,Insert,Update,Delete")],
+};
+
+async function judge(server: Server) {
+  const { db, sent } = fakeMysql8(server);
+  const catalog = await readMysqlCatalog(db, ["app"], 30);
+  const config = parseConfig(
+    {
+      version: 1,
+      mysql: [
+        {
+          name: "queue-mysql",
+          connection: { host: "db.example.com", user: "queue_auditor", password: { iam: true } },
+          queue: "delayed_job",
+          database: "app",
+          admins: ["admin@%"],
+          principals: { "app_worker@10.20.%": ["SELECT", "INSERT", "UPDATE", "DELETE"] },
+        },
+      ],
+    },
+    "t.yaml",
+  );
+  const results = evaluateChecks({
+    config,
+    inventory: { partitions: [] },
+    observations: { postgres: [], redis: [], mysql: [{ target: "queue-mysql", catalog }] },
+    now: new Date(),
+  });
+  const fails = (id: string) => results.filter((r) => r.checkId === id && r.status === "FAIL");
+  return { catalog, results, fails, sent };
+}
+
+describe("MySQL 8 catalogs", () => {
+  it("reads MySQL 8's tables with a fixed statement list, and the clean estate passes", async () => {
+    const { fails, sent, catalog } = await judge(BASE);
+    expect(sent).toHaveLength(17);
+    expect(catalog.flavor).toBe("mysql");
+    expect(fails("mysql-unexpected-principal")).toEqual([]);
+    expect(fails("mysql-tls-not-required")).toEqual([]);
+  });
+
+  it("a role granted but not default still gives access (SET ROLE), nested roles too", async () => {
+    const { fails } = await judge({
+      ...BASE,
+      users: [...BASE.users, userRow("intern", "%"), userRow("queue_rw", "%", { locked: true }), userRow("inner", "%", { locked: true })],
+      tables: [...BASE.tables, tablePriv("inner", "%", "Select,Update")],
+      edges: [edge("queue_rw", "%", "intern", "%"), edge("inner", "%", "queue_rw", "%")],
+    });
+    const f = fails("mysql-unexpected-principal");
+    expect(f.map((r) => r.subject)).toEqual(["intern@%"]);
+    expect(f[0]?.evidence.paths).toEqual(["intern@% -(role queue_rw, SET ROLE)-> -(role inner)-> SELECT, UPDATE on app.delayed_jobs"]);
+    expect(f[0]?.fix?.commands).toEqual(["REVOKE 'queue_rw'@'%' FROM 'intern'@'%';"]);
+  });
+
+  it("a default role (mysql.default_roles) is active at login: no SET ROLE in the path", async () => {
+    const { fails } = await judge({
+      ...BASE,
+      users: [...BASE.users, userRow("intern", "%"), userRow("queue_rw", "%", { locked: true })],
+      tables: [...BASE.tables, tablePriv("queue_rw", "%", "Select")],
+      edges: [edge("queue_rw", "%", "intern", "%")],
+      defaults: [{ user: "intern", host: "%", role_user: "queue_rw", role_host: "%" }],
+    });
+    expect(fails("mysql-unexpected-principal")[0]?.evidence.paths).toEqual(["intern@% -(role queue_rw)-> SELECT on app.delayed_jobs"]);
+  });
+
+  it("mandatory_roles reach every account, active or not; a fix cannot be one REVOKE", async () => {
+    const server: Server = {
+      ...BASE,
+      users: [...BASE.users, userRow("reporting", "10.30.%"), userRow("all_read", "%", { locked: true })],
+      tables: [...BASE.tables, tablePriv("all_read", "%", "Select")],
+      mandatory: "`all_read`@`%`,missing_role",
+    };
+    const off = await judge(server);
+    const reporting = off.fails("mysql-unexpected-principal").find((r) => r.subject === "reporting@10.30.%");
+    expect(reporting?.evidence.paths).toEqual(["reporting@10.30.% -(mandatory role all_read)-> SELECT on app.delayed_jobs"]);
+    expect(reporting?.fix?.kind).toBe("sql");
+    expect(reporting?.fix?.commands).toEqual(["REVOKE SELECT ON `app`.`delayed_jobs` FROM 'all_read'@'%';"]);
+    // The role that does not exist is ignored, as the server ignores it.
+    expect(off.catalog.mandatoryRoles).toEqual([
+      { user: "all_read", host: "%" },
+      { user: "missing_role", host: "%" },
+    ]);
+    const on = await judge({ ...server, activateAll: "ON" });
+    expect(on.fails("mysql-unexpected-principal").map((r) => r.subject)).toEqual(
+      off.fails("mysql-unexpected-principal").map((r) => r.subject),
+    );
+  });
+
+  it("dynamic privileges from mysql.global_grants: ROLE_ADMIN is superuser-like", async () => {
+    const { fails } = await judge({
+      ...BASE,
+      users: [...BASE.users, userRow("ops", "10.20.%", { privs: ["Select_priv"] })],
+      globalGrants: [{ user: "ops", host: "10.20.%", priv: "ROLE_ADMIN", with_grant: "N" }],
+    });
+    const f = fails("mysql-superuser-accounts");
+    expect(f.map((r) => r.subject)).toEqual(["ops@10.20.%"]);
+    expect(f[0]?.fix?.commands).toEqual(["REVOKE ROLE_ADMIN ON *.* FROM 'ops'@'10.20.%';"]);
+    // Global SELECT is access to every table: ops is also an unexpected principal.
+    expect(fails("mysql-unexpected-principal").map((r) => r.subject)).toEqual(["ops@10.20.%"]);
+  });
+
+  it("the auditor with global SELECT is overprivileged; a locked account is never a login", async () => {
+    const { fails } = await judge({
+      ...BASE,
+      users: [
+        userRow("queue_auditor", "10.20.%", { privs: ["Select_priv"], ssl: "ANY" }),
+        BASE.users[1] as Row,
+        userRow("old", "%", { locked: true, noPassword: true, privs: ["Super_priv"] }),
+      ],
+    });
+    expect(fails("mysql-auditor-overprivileged").map((r) => r.subject)).toEqual(["queue_auditor@10.20.%"]);
+    expect(fails("mysql-account-without-password")).toEqual([]);
+    expect(fails("mysql-superuser-accounts")).toEqual([]);
+  });
+});
+
+describe("mandatory_roles parsing", () => {
+  it("reads quoted and bare names, a missing host meaning %", () => {
+    expect(parseRoleList("`r1`@`%`, r2@localhost ,'we''ird'@'10.%',r3")).toEqual([
+      { user: "r1", host: "%" },
+      { user: "r2", host: "localhost" },
+      { user: "we'ird", host: "10.%" },
+      { user: "r3", host: "%" },
+    ]);
+  });
+});
