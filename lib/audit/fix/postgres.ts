@@ -40,8 +40,16 @@ function objectName(o: Pick<ObjectAccess, "kind" | "schema" | "name">): string {
   return `${o.kind === "sequence" ? "SEQUENCE" : "TABLE"} ${pgQualified(o.schema, o.name)}`;
 }
 
+/**
+ * Roles of the policy whose access could depend on a membership or grant: principals, the
+ * owner and admins that are not superusers (a superuser reaches every role, but needs none).
+ */
 function policyRoles(view: ObservedTarget): string[] {
-  return [...view.policy.principals.keys(), view.policy.owner, ...view.policy.admins];
+  const admins = [...view.policy.admins].filter((name) => {
+    const r = role(view, name);
+    return r !== undefined && !view.graph.superuser(r.oid);
+  });
+  return [...view.policy.principals.keys(), view.policy.owner, ...admins];
 }
 
 function role(view: ObservedTarget, name: string): PgRole | undefined {
