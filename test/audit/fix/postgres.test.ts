@@ -88,7 +88,7 @@ function results(c: PgCatalog) {
   const ctx: AuditContext = {
     config: { postgres: [target], redis: [], network: { allowedCidrs: [], allowedSecurityGroups: [] } } as unknown as Config,
     inventory: {} as Inventory,
-    scope: { backends: [], securityGroups: [], errors: [] } as Scope,
+    scope: { backends: [], securityGroups: [], gaps: [] } as Scope,
     observations: { postgres: [{ target: target.name, catalog: c }], redis: [] },
     now: new Date(),
   };

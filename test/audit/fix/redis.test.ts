@@ -18,7 +18,7 @@ function ctx(cfg: Config): AuditContext {
   return {
     config: cfg,
     inventory: { partitions: [] },
-    scope: { backends: [], securityGroups: [], errors: [] },
+    scope: { backends: [], securityGroups: [], gaps: [] },
     observations: { postgres: [], redis: [] },
     now: new Date(),
   };
