@@ -8,6 +8,7 @@ import type { AuditContext, Check, CheckMeta, Observations } from "./checks/type
 import type { Config } from "./config/schema.js";
 import { countByStatus, deriveAuditErrors, finalizeFindings } from "./findings/finalize.js";
 import { type AuditResult, type CheckResult, type Finding, outcomeOf, type Severity } from "./findings/model.js";
+import { withFixes } from "./fix/index.js";
 import type { Inventory } from "./inventory/types.js";
 import { resolveScope } from "./scope/index.js";
 
@@ -32,9 +33,8 @@ export function evaluatedCheckIds(config: Config): ReadonlySet<string> {
   return new Set(enabledChecks(config).map((c) => c.meta.id));
 }
 
-/** Every check's verdicts, before ids, mutes and severities. */
-export function evaluateChecks(input: EvaluateInput): CheckResult[] {
-  const ctx: AuditContext = {
+export function auditContext(input: EvaluateInput): AuditContext {
+  return {
     config: input.config,
     inventory: input.inventory,
     scope: resolveScope(input.config, input.inventory),
@@ -45,10 +45,14 @@ export function evaluateChecks(input: EvaluateInput): CheckResult[] {
     },
     now: input.now,
   };
+}
+
+/** Every check's verdicts with their fixes, before ids, mutes and severities. */
+export function evaluateChecks(input: EvaluateInput, ctx: AuditContext = auditContext(input)): CheckResult[] {
   const results = enabledChecks(input.config, input.checks).flatMap((check) => check.evaluate(ctx));
   // An audit that judged nothing proves nothing: it must not read as compliant.
   if (results.length === 0) results.push(nothingAudited());
-  return results;
+  return withFixes(results, ctx);
 }
 
 function nothingAudited(): CheckResult {
@@ -70,7 +74,9 @@ function nothingAudited(): CheckResult {
 
 export function evaluate(input: EvaluateInput): Finding[] {
   const metas = input.checks ? new Map(input.checks.map((c) => [c.meta.id, c.meta])) : METAS;
-  return finalizeFindings(deriveAuditErrors(evaluateChecks(input)), metas, input.config, input.now);
+  const ctx = auditContext(input);
+  // audit-error verdicts are derived after the checks ran: they get their (observation) fixes here.
+  return finalizeFindings(withFixes(deriveAuditErrors(evaluateChecks(input, ctx)), ctx), metas, input.config, input.now);
 }
 
 /** Sortable, unique run ids: the start time, then randomness. */

@@ -137,15 +137,16 @@ async function recordOnce(
   });
   const next = new Map(prior);
   for (const state of changes.states) next.set(state.findingId, state);
+  const findings = sortFindings([...changes.findings, ...changes.departed.map(resolvedFinding)]);
+  const recorded: AuditResult = { ...result, run: { ...result.run, counts: countByStatus(findings) }, findings };
+  // The alert counts what the run recorded (resolved subjects included as PASS): one PASS count everywhere.
   const notification = planAlerts({
-    run: result.run,
+    run: recorded.run,
     findings: changes.findings,
     states: next,
     policy: config.notifications,
     now,
   });
-  const findings = sortFindings([...changes.findings, ...changes.departed.map(resolvedFinding)]);
-  const recorded: AuditResult = { ...result, run: { ...result.run, counts: countByStatus(findings) }, findings };
   const stored = await store.appendRun({
     run: recorded.run,
     findings,

@@ -6,6 +6,7 @@ import { registerAudit } from "./audit.js";
 import { registerConfigCheck } from "./config-check.js";
 import { registerDemo } from "./demo.js";
 import { EXIT } from "./errors.js";
+import { registerFix } from "./fix.js";
 import { registerHistory } from "./history.js";
 import { renderHistoryHtml } from "./history-html.js";
 import { registerSnapshot } from "./snapshot.js";
@@ -21,6 +22,7 @@ export function buildProgram(): Command {
     .exitOverride();
   registerAudit(program);
   registerSnapshot(program);
+  registerFix(program);
   registerHistory(program, { renderHtml: (data, store) => renderHistoryHtml(data, store) });
   registerVerify(program);
   registerConfigCheck(program);

@@ -14,6 +14,7 @@ import { parseConfig } from "../audit/config/load.js";
 import type { Config } from "../audit/config/schema.js";
 import { evaluatedCheckIds } from "../audit/engine.js";
 import type { AuditResult } from "../audit/findings/model.js";
+import { buildPlan } from "../audit/fix/plan.js";
 import { readOfflineInventory } from "../audit/inventory/offline.js";
 import { type Digest, digestText, type Notifier } from "../audit/notify/index.js";
 import { probePostgres } from "../audit/probes/postgres/index.js";
@@ -24,7 +25,7 @@ import { renderTable } from "../audit/report/table.js";
 import { runAudit } from "../audit/run.js";
 import { openStore, type Store, verifyChain } from "../audit/store/index.js";
 import { startEmbeddedPg } from "./embedded-postgres.js";
-import { applyDatabaseFixes, DEMO_DATABASE, DEMO_PASSWORD_ENV, FIXES, MISTAKES, seedQueueDatabase } from "./queue-database.js";
+import { applySqlPlan, DEMO_DATABASE, DEMO_PASSWORD_ENV, MISTAKES, seedQueueDatabase } from "./queue-database.js";
 import { redisServerAvailable, startDemoRedis } from "./redis.js";
 
 /** The bundled estate: AWS CLI exports of a delayed_job setup with the usual mistakes (see test/fixtures/README.md). */
@@ -210,11 +211,23 @@ export async function runDemo(options: DemoOptions): Promise<DemoOutcome> {
   out(heading("Run 1"));
   const first = await auditOnce(config, inventoryDir, store, notifier, options);
 
+  out(heading("The fix plan (queue-auditor fix)"));
+  const plan = buildPlan(first.findings, config, { generatedAt: new Date(), runId: first.run.id });
+  for (const file of plan.files) out(`--- ${file.name}\n${file.content}\n`);
+  const sqlFile = plan.files.find((f) => f.name.endsWith(".sql"));
+  const statements = sqlFile ? sqlFile.content.split("\n").filter((l) => /^(GRANT|REVOKE|ALTER) /.test(l)).length : 0;
+
   out(heading("Fixing some of it"));
-  const fixed = [...(await applyDatabaseFixes(pg)), await closeWorldRule(inventoryDir)];
+  const fixed: string[] = [];
+  if (sqlFile) {
+    await applySqlPlan(pg, sqlFile.content);
+    fixed.push(`ran ${sqlFile.name} from the plan as the database owner (${statements} statements, one transaction)`);
+  }
+  // aws.sh needs real AWS; the demo makes its first change by hand in the offline export instead.
+  fixed.push(`${await closeWorldRule(inventoryDir)} (by hand in the offline export: aws.sh needs real AWS)`);
   if (redis) {
     await redis.requirePassword();
-    fixed.push("turned on requirepass on the local Redis");
+    fixed.push("turned on requirepass on the local Redis (the plan lists it as client-change-first: no ACL user exists yet)");
   }
   out(`${fixed.map((f) => `  - ${f}`).join("\n")}\n`);
 
@@ -245,7 +258,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoOutcome> {
   out(heading("Evidence"));
   out(`HTML evidence report: ${options.reportPath}\nHash chain: ${chain.ok ? "intact" : "BROKEN"} over ${chain.verified} run(s).\n`);
   out(
-    `Fixes applied in the demo: ${FIXES.length} grants revoked, 1 security-group rule removed${redis ? ", Redis AUTH on" : ""}. Everything it started is stopped and removed on exit.\n`,
+    `Fixes applied in the demo: the plan's ${statements} SQL statements, 1 security-group rule removed${redis ? ", Redis AUTH on" : ""}. Everything it started is stopped and removed on exit.\n`,
   );
   return { first, second, alerts, reportPath: options.reportPath, redis: redis !== undefined };
 }

@@ -1,6 +1,7 @@
 /**
  * The demo's delayed_job database: the table Rails' delayed_job migration creates, the
- * roles a typical app has, and the grant mistakes CHECKS.md is about. Then the fix.
+ * roles a typical app has, and the grant mistakes CHECKS.md is about. The fix comes from
+ * `queue-auditor fix`'s plan.
  */
 import { randomBytes } from "node:crypto";
 import pg from "pg";
@@ -60,12 +61,6 @@ export const MISTAKES: { sql: string; what: string }[] = [
     sql: "ALTER DEFAULT PRIVILEGES FOR ROLE app_migrator IN SCHEMA public GRANT SELECT ON TABLES TO PUBLIC",
     what: "every future table in public is readable by PUBLIC (pg-default-privileges)",
   },
-];
-
-/** What the demo fixes between its two runs. */
-export const FIXES: { sql: string; what: string }[] = [
-  { sql: "REVOKE SELECT ON public.delayed_jobs FROM PUBLIC", what: "revoked PUBLIC's SELECT on delayed_jobs" },
-  { sql: "REVOKE UPDATE ON public.delayed_jobs FROM reporting", what: "revoked the reporting group's UPDATE" },
 ];
 
 const ROLES = [
@@ -130,9 +125,9 @@ export async function seedQueueDatabase(server: EmbeddedPg): Promise<SeededDatab
   return { auditorPassword };
 }
 
-export async function applyDatabaseFixes(server: EmbeddedPg): Promise<string[]> {
-  return withClient(server, DEMO_DATABASE, async (client) => {
-    for (const { sql } of FIXES) await client.query(sql);
-    return FIXES.map((f) => f.what);
+/** Runs a fix plan's SQL file as the database owner, as its header tells a person to (one transaction). */
+export async function applySqlPlan(server: EmbeddedPg, sql: string): Promise<void> {
+  await withClient(server, DEMO_DATABASE, async (client) => {
+    await client.query(sql);
   });
 }

@@ -28,6 +28,7 @@ const STAGES: readonly { stage: string; paths: readonly string[] }[] = [
   { stage: "checks", paths: ["lib/audit/checks/"] },
   { stage: "control mappings", paths: ["lib/audit/controls/"] },
   { stage: "findings", paths: ["lib/audit/findings/"] },
+  { stage: "fixes", paths: ["lib/audit/fix/"] },
   { stage: "compare", paths: ["lib/audit/compare/"] },
   { stage: "store", paths: ["lib/audit/store/"] },
   { stage: "notify", paths: ["lib/audit/notify/"] },

@@ -102,7 +102,9 @@ describe("queue-auditor audit (offline)", () => {
     expect(run.code).toBe(1);
     expect(run.stdout).toBe("");
     const lines = readFileSync(out, "utf8").trim().split("\r\n");
-    expect(lines[0]).toBe("id,checkId,status,severity,resourceType,resourceId,account,region,subject,change,message,remediation");
+    expect(lines[0]).toBe(
+      "id,checkId,status,severity,resourceType,resourceId,account,region,subject,change,message,remediation,fixKind,fixText,fixCommands",
+    );
     expect(lines.length).toBeGreaterThan(10);
   });
 

@@ -11,8 +11,8 @@
  * Nothing else: an open violation that was told and is not yet due a reminder is silent.
  */
 
-import { atLeast, type Finding, type ResourceRef, type RunSummary, type Severity, severityRank } from "../findings/model.js";
-import { type FindingState, type NotifiedChange, resolvedEpisode } from "./changes.js";
+import { atLeast, type Finding, type Fix, type ResourceRef, type RunSummary, type Severity, severityRank } from "../findings/model.js";
+import { type FindingState, type NotifiedChange, type ResolvedBy, resolvedEpisode } from "./changes.js";
 
 export type AlertKind = NotifiedChange | "error";
 
@@ -34,8 +34,10 @@ export interface AlertItem {
   /** Start of the FAIL episode the alert is about. */
   openSince?: string;
   resolvedAt?: string;
-  /** For `resolved`: fixed (`pass`) or gone from the audit's scope (`absent`). */
-  resolvedBy?: "pass" | "absent";
+  /** For `resolved`: fixed (`pass`: its own PASS; `fixed`: the resource was observed without the fault) or gone from the audit's scope (`absent`). */
+  resolvedBy?: ResolvedBy;
+  /** The finding's own fix (new, regressed, reminder, error). */
+  fix?: Fix;
 }
 
 /** One run's alert: what the notifiers send, and what `markNotified` records once delivered. */
@@ -115,6 +117,7 @@ function itemOf(kind: AlertKind, f: Finding): AlertItem {
     ...(f.subject !== undefined ? { subject: f.subject } : {}),
     message: f.message,
     remediation: f.remediation,
+    ...(f.fix ? { fix: f.fix } : {}),
   };
 }
 

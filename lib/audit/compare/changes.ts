@@ -21,6 +21,13 @@
  */
 import type { Change, Finding, Outcome, ResourceRef, Severity, Status } from "../findings/model.js";
 
+export type ResolvedBy = "pass" | "fixed" | "absent";
+
+/** The key of a resource as one check observed it. */
+function observedKey(checkId: string, r: ResourceRef): string {
+  return [checkId, r.type, r.id, r.account ?? "", r.region ?? ""].join("\u0000");
+}
+
 /** What has been told about a finding id. `incomplete` alerts are about the run, not a finding. */
 export type NotifiedChange = "new" | "regressed" | "reminder" | "resolved";
 
@@ -44,7 +51,12 @@ export interface FindingState {
   /** How the current (or last) episode started. */
   openedAs?: "new" | "regressed";
   resolvedAt?: string;
-  resolvedBy?: "pass" | "absent";
+  /**
+   * `pass`: its own PASS finding; `fixed`: the subject is gone while the check still observed
+   * the resource (a revoked grant, a removed rule); `absent`: the resource itself left the
+   * audit (deleted or untargeted).
+   */
+  resolvedBy?: ResolvedBy;
   lastNotifiedAt?: string;
   lastNotifiedChange?: NotifiedChange;
   /** The run whose delivered notification set `lastNotifiedAt` (its sealed receipt backs it). */
@@ -88,10 +100,13 @@ export function classifyRun(findings: readonly Finding[], prior: ReadonlyMap<str
   }
   const departed: FindingState[] = [];
   if (input.outcome !== "incomplete" && (input.scope ?? "full") === "full") {
+    // Resources each check judged this run: a departed subject of one of them was fixed, not lost from view.
+    const observed = new Set(findings.filter((f) => f.status !== "ERROR").map((f) => observedKey(f.checkId, f.resource)));
     for (const state of prior.values()) {
       if (seen.has(state.findingId) || !state.open) continue;
       if (input.evaluated && !input.evaluated.has(state.checkId)) continue;
-      const closed: FindingState = { ...state, open: false, resolvedAt: input.at, resolvedBy: "absent" };
+      const resolvedBy: ResolvedBy = observed.has(observedKey(state.checkId, state.resource)) ? "fixed" : "absent";
+      const closed: FindingState = { ...state, open: false, resolvedAt: input.at, resolvedBy };
       departed.push(closed);
       states.push(closed);
     }

@@ -97,6 +97,25 @@ export function asciiLine(text: string, max: number): string {
   return clean.length <= max ? clean : `${clean.slice(0, max - 3)}...`;
 }
 
+/** How a resolution happened, in words: fixed (observed, fault gone) is not the same news as gone from scope. */
+export function resolutionText(item: AlertItem): string {
+  return item.resolvedBy === "absent"
+    ? "Gone: no longer in the audit's scope (deleted or untargeted), so not known to be fixed"
+    : "Fixed: the resource was observed and the fault is gone";
+}
+
+/** The exact line that says what a bounded message left out, and where to see it. */
+export function moreLine(omitted: number, runId: string): string {
+  return `and ${omitted} more, see \`queue-auditor history --open\` (run ${runId})`;
+}
+
+/** The finding's own fix as text lines (commands indented), for email and the terminal. */
+export function fixTextLines(item: AlertItem, indent: string): string[] {
+  if (!item.fix) return item.remediation ? [`${indent}What to do: ${item.remediation}`] : [];
+  const label = item.kind === "error" ? "To observe it" : item.fix.kind === "manual" ? "What to do (manual)" : "What to do";
+  return [`${indent}${label}: ${item.fix.text}`, ...item.fix.commands.map((c) => `${indent}  ${c}`)];
+}
+
 const KIND_LABEL: Record<AlertKind, string> = {
   error: "NOT OBSERVED",
   new: "NEW",
@@ -128,18 +147,14 @@ export function digestText(d: Digest): string {
       if (i.subject) lines.push(`  Subject: ${i.subject}`);
       lines.push(`  ${i.message}`);
       if (i.kind === "resolved") {
-        lines.push(
-          `  ${i.resolvedBy === "absent" ? "No longer in the audit's scope (deleted or untargeted)" : "Resolved"} at ${i.resolvedAt}; open since ${i.openSince}`,
-        );
+        lines.push(`  ${resolutionText(i)}, at ${i.resolvedAt}; open since ${i.openSince}`);
       } else {
         if (i.openSince) lines.push(`  Open since ${i.openSince}`);
-        if (i.remediation) lines.push(`  What to do: ${i.remediation}`);
+        lines.push(...fixTextLines(i, "  "));
       }
     }
   }
-  if (d.omitted > 0) {
-    lines.push("", `... and ${d.omitted} more not shown here. Run \`queue-auditor history --open\` for the full list.`);
-  }
+  if (d.omitted > 0) lines.push("", moreLine(d.omitted, d.run.id));
   // Each entry is one line; a newline or escape sequence in a name must not forge or erase one.
   return `${lines.map(escapeControls).join("\n")}\n`;
 }

@@ -5,8 +5,8 @@
  */
 import { z } from "zod";
 import type { AlertItem } from "../compare/alerts.js";
-import { SEVERITIES, STATUSES } from "../findings/model.js";
-import { ALERT_KINDS, type Digest, kindLabel, resourceLine } from "./digest.js";
+import { FIX_KINDS, SEVERITIES, STATUSES } from "../findings/model.js";
+import { ALERT_KINDS, type Digest, kindLabel, moreLine, resolutionText, resourceLine } from "./digest.js";
 
 export class DigestParseError extends Error {
   override name = "DigestParseError";
@@ -44,14 +44,14 @@ function itemSection(i: AlertItem): Record<string, unknown> {
   if (i.subject) lines.push(`*Subject:* \`${escapeMrkdwn(i.subject)}\``);
   lines.push(escapeMrkdwn(i.message));
   if (i.kind === "resolved") {
-    lines.push(
-      i.resolvedBy === "absent"
-        ? "_No longer in the audit's scope (deleted or untargeted)._"
-        : `_Resolved at ${escapeMrkdwn(i.resolvedAt ?? "")}._`,
-    );
+    lines.push(`_${escapeMrkdwn(resolutionText(i))}, at ${escapeMrkdwn(i.resolvedAt ?? "")}._`);
   } else {
     if (i.openSince) lines.push(`*Open since:* ${escapeMrkdwn(i.openSince)}`);
-    if (i.remediation) lines.push(`*What to do:* ${escapeMrkdwn(clip(i.remediation, 1200))}`);
+    if (i.fix) {
+      lines.push(`*${i.kind === "error" ? "To observe it" : "What to do"}:* ${escapeMrkdwn(clip(i.fix.text, 1000))}`);
+      // Commands in a code block; backticks cannot close it early.
+      if (i.fix.commands.length > 0) lines.push(`\`\`\`${clip(escapeMrkdwn(i.fix.commands.join("\n")).replace(/`/g, "'"), 1200)}\`\`\``);
+    } else if (i.remediation) lines.push(`*What to do:* ${escapeMrkdwn(clip(i.remediation, 1200))}`);
   }
   return { type: "section", text: { type: "mrkdwn", text: clip(lines.join("\n"), SECTION_LIMIT) } };
 }
@@ -81,7 +81,7 @@ export function slackMessageFromDigest(digest: Digest): SlackMessage {
     ...shown.map(itemSection),
   ];
   const footer = [`Run \`${escapeMrkdwn(digest.run.id)}\` started ${escapeMrkdwn(digest.run.startedAt)}`];
-  if (notShown > 0) footer.push(`${notShown} more not shown: run \`queue-auditor history --open\``);
+  if (notShown > 0) footer.push(escapeMrkdwn(moreLine(notShown, digest.run.id)));
   blocks.push({ type: "context", elements: [{ type: "mrkdwn", text: footer.join(" · ") }] });
   return { text: digest.subject, blocks };
 }
@@ -104,7 +104,8 @@ const item = z.object({
   remediation: z.string().optional(),
   openSince: z.string().optional(),
   resolvedAt: z.string().optional(),
-  resolvedBy: z.enum(["pass", "absent"]).optional(),
+  resolvedBy: z.enum(["pass", "fixed", "absent"]).optional(),
+  fix: z.object({ text: z.string(), commands: z.array(z.string()), kind: z.enum(FIX_KINDS) }).optional(),
 });
 const digestSchema = z.object({
   version: z.literal(1),

@@ -13,6 +13,9 @@ export const CSV_COLUMNS = [
   "change",
   "message",
   "remediation",
+  "fixKind",
+  "fixText",
+  "fixCommands",
 ] as const;
 
 /**
@@ -39,6 +42,10 @@ export function findingRow(f: Finding): string[] {
     f.change ?? "",
     f.message,
     f.remediation,
+    f.fix?.kind ?? "",
+    f.fix?.text ?? "",
+    // One command per line inside the quoted cell: pasteable as they are.
+    f.fix?.commands.join("\n") ?? "",
   ];
 }
 

@@ -118,6 +118,13 @@ export interface OcsfComplianceFinding {
   unmapped: Record<string, unknown>;
 }
 
+/** The finding's own fix first (what to run for exactly this resource), then the check's general advice. */
+function remediationDesc(f: Finding): string {
+  if (!f.fix || f.status === "PASS") return f.remediation;
+  const commands = f.fix.commands.length > 0 ? `\n${f.fix.commands.join("\n")}` : "";
+  return `${f.fix.text}${commands}\n\nGeneral advice: ${f.remediation}`;
+}
+
 /** Security Hub control ids and CIS items are requirements; guides and docs are only references. */
 function isRequirement(reference: string): boolean {
   return /^(AWS Security Hub|CIS )/.test(reference);
@@ -192,7 +199,7 @@ export function findingToOcsf(f: Finding, result: AuditResult, productVersion: s
       status: compliance.caption,
     },
     resources: [resourceOf(f)],
-    remediation: { desc: f.remediation, references: [...f.references] },
+    remediation: { desc: remediationDesc(f), references: [...f.references] },
     unmapped: {
       queue_auditor: {
         status: f.status,
@@ -202,6 +209,7 @@ export function findingToOcsf(f: Finding, result: AuditResult, productVersion: s
         ...(f.change !== undefined ? { change: f.change } : {}),
         run_id: result.run.id,
         evidence: f.evidence,
+        ...(f.fix && f.status !== "PASS" ? { fix: f.fix } : {}),
       },
     },
   };

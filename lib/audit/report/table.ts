@@ -6,7 +6,15 @@ function line(f: Finding, showNew: boolean): string {
   const subject = f.subject ? `  [${f.subject}]` : "";
   const change = f.change && f.change !== "persisting" && (showNew || f.change !== "new") ? `  (${f.change})` : "";
   // One line per finding, so it greps, sorts and diffs like any terminal report.
-  return `  ${f.status.padEnd(5)} ${f.checkId.padEnd(30)} ${f.resource.id}${where ? ` (${where})` : ""}${subject}${change}  ${f.message}`;
+  const head = `  ${f.status.padEnd(5)} ${f.checkId.padEnd(30)} ${f.resource.id}${where ? ` (${where})` : ""}${subject}${change}  ${f.message}`;
+  return f.fix && (f.status === "FAIL" || f.status === "ERROR") ? `${head}\n${fixLines(f)}` : head;
+}
+
+/** The finding's own fix under it, indented so `grep '^  FAIL'` still gives one line per finding. */
+function fixLines(f: Finding): string {
+  const fix = f.fix as NonNullable<Finding["fix"]>;
+  const label = f.status === "ERROR" ? "to observe" : fix.kind === "manual" ? "fix (manual)" : "fix";
+  return [`        ${label}: ${fix.text}`, ...fix.commands.map((c) => `          ${c}`)].join("\n");
 }
 
 /** A terminal report: violations by severity, then what could not be checked, then mutes, then a summary line. */

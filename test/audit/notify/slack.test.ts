@@ -35,7 +35,25 @@ describe("Slack formatter", () => {
     const msg = slackMessageFromDigest(digestFromNotification(notification(many)));
     expect(msg.blocks.length).toBeLessThanOrEqual(50);
     const footer = msg.blocks.at(-1) as Section;
-    expect(footer.elements?.[0]?.text).toContain("80 more not shown");
+    expect(footer.elements?.[0]?.text).toContain("and 80 more, see `queue-auditor history --open`");
+  });
+
+  it("stays within 50 blocks and 3,000 characters per section at 10,000 findings with long fixes, saying exactly how many it left out", () => {
+    const many = Array.from({ length: 10_000 }, (_, i) =>
+      item({
+        findingId: `f${i}`,
+        message: "m".repeat(2500),
+        fix: { kind: "aws-cli", text: "t".repeat(2000), commands: ["aws ec2 x".repeat(400)] },
+      }),
+    );
+    const digest = digestFromNotification(notification(many));
+    const msg = slackMessageFromDigest(digest);
+    expect(msg.blocks.length).toBeLessThanOrEqual(50);
+    for (const b of msg.blocks as Section[]) if (b.text?.text) expect(b.text.text.length).toBeLessThanOrEqual(3000);
+    const items = msg.blocks.filter((b) => (b as Section).text?.text?.includes("NEW")).length;
+    expect((msg.blocks.at(-1) as Section).elements?.[0]?.text).toContain(
+      `and ${10_000 - items} more, see \`queue-auditor history --open\` (run ${digest.run.id})`,
+    );
   });
 
   it("reads the digest back from the SNS message a Lambda subscriber receives", () => {

@@ -39,7 +39,16 @@ function findingCell(f: Finding): Markup {
   return html`<p class="message">${f.message}</p>
 ${f.subject !== undefined ? html`<p class="subject">Subject: <code>${f.subject}</code></p>` : ""}
 <details class="evidence"><summary>Evidence</summary><pre>${evidence}</pre></details>
-<details class="remediation"><summary>Remediation</summary><p>${withCode(f.remediation)}</p>${refs}</details>`;
+${fixBlock(f)}<details class="remediation"><summary>Remediation</summary><p>${withCode(f.remediation)}</p>${refs}</details>`;
+}
+
+/** The finding's own fix, open by default: what to run (or do) for exactly this finding. */
+function fixBlock(f: Finding): Markup | string {
+  if (!f.fix || f.status === "PASS") return "";
+  const label = f.status === "ERROR" ? "To observe it" : f.fix.kind === "manual" ? "Fix (manual)" : `Fix (${f.fix.kind})`;
+  const commands = f.fix.commands.length > 0 ? html`<pre class="fix-commands">${f.fix.commands.join("\n")}</pre>` : "";
+  return html`<details class="fix" open><summary>${label}</summary><p>${f.fix.text}</p>${commands}</details>
+`;
 }
 
 function row(f: Finding): Markup {

@@ -1,0 +1,139 @@
+/**
+ * Fixes for the security-group checks: revoke exactly the rule the finding names (its
+ * group, protocol, port range and source, with the source group's owner account), and for
+ * an all-traffic rule from an approved source, authorize the narrow TCP rule first so the
+ * backend stays reachable for it.
+ */
+import { cidrAllowList, isWorld } from "../checks/network/cidr.js";
+import type { RuleSummary } from "../checks/network/ingress.js";
+import type { AuditContext } from "../checks/types.js";
+import type { CheckResult, Fix } from "../findings/model.js";
+import { awsCommand, regionOption } from "./quote.js";
+
+interface RuleEvidence {
+  rule?: RuleSummary;
+  source?: string;
+  sourceGroup?: string;
+  sourceKind?: "cidr" | "group";
+  sourceAccount?: string;
+  prefixListId?: string;
+  port?: number;
+}
+
+/** The `--ip-permissions` JSON of one rule and one source, as EC2 matches it on revoke. */
+export function ipPermission(rule: RuleSummary, source: { kind: "cidr" | "group"; value: string; ownerId?: string }): string {
+  const permission: Record<string, unknown> = { IpProtocol: rule.IpProtocol };
+  if (rule.FromPort !== undefined) permission.FromPort = rule.FromPort;
+  if (rule.ToPort !== undefined) permission.ToPort = rule.ToPort;
+  if (source.kind === "group") {
+    permission.UserIdGroupPairs = [{ GroupId: source.value, ...(source.ownerId ? { UserId: source.ownerId } : {}) }];
+  } else if (source.value.includes(":")) {
+    permission.Ipv6Ranges = [{ CidrIpv6: source.value }];
+  } else {
+    permission.IpRanges = [{ CidrIp: source.value }];
+  }
+  return JSON.stringify([permission]);
+}
+
+function revoke(groupId: string, region: string | undefined, permissions: string): string {
+  return awsCommand("ec2", "revoke-security-group-ingress", [
+    ...regionOption(region),
+    ["--group-id", groupId],
+    ["--ip-permissions", permissions],
+  ]);
+}
+
+function authorize(groupId: string, region: string | undefined, permissions: string): string {
+  return awsCommand("ec2", "authorize-security-group-ingress", [
+    ...regionOption(region),
+    ["--group-id", groupId],
+    ["--ip-permissions", permissions],
+  ]);
+}
+
+function ruleText(rule: RuleSummary): string {
+  if (rule.IpProtocol === "-1") return "all protocols and ports";
+  if (rule.FromPort === undefined || rule.FromPort === -1) return `${rule.IpProtocol} on all ports`;
+  return rule.FromPort === rule.ToPort ? `${rule.IpProtocol} ${rule.FromPort}` : `${rule.IpProtocol} ${rule.FromPort}-${rule.ToPort}`;
+}
+
+/** A rule wider than the backend port: revoking it also closes the other ports it covers. */
+function widerNote(rule: RuleSummary, port: number | undefined): string {
+  if (port === undefined) return "";
+  if (rule.IpProtocol !== "-1" && rule.FromPort === port && rule.ToPort === port) return "";
+  return ` The rule covers more than port ${port} (${ruleText(rule)}): revoking it closes those ports to this source too; authorize any of them it still needs on its own.`;
+}
+
+function prefixListFix(groupId: string, prefixListId: string, cidr: string): Fix {
+  return {
+    kind: "manual",
+    text: `${cidr} reaches ${groupId} through managed prefix list ${prefixListId}, which other rules and groups may share: remove the entry from the list (aws ec2 modify-managed-prefix-list --prefix-list-id ${prefixListId} --current-version N --remove-entries Cidr=${cidr}) or stop referencing the list in ${groupId}, after checking who else uses it (aws ec2 get-managed-prefix-list-associations --prefix-list-id ${prefixListId}).`,
+    commands: [],
+  };
+}
+
+/** sg-world-ingress, sg-unapproved-cidr, sg-unapproved-source-group: revoke the rule for that source. */
+export function revokeSourceFix(result: CheckResult): Fix | undefined {
+  const e = result.evidence as RuleEvidence;
+  const groupId = result.resource.id;
+  if (!e.rule) return undefined;
+  if (e.prefixListId && e.source) return prefixListFix(groupId, e.prefixListId, e.source);
+  const isGroup = e.sourceGroup !== undefined || e.sourceKind === "group";
+  const value = e.sourceGroup ?? e.source;
+  if (!value) return undefined;
+  const source = {
+    kind: isGroup ? ("group" as const) : ("cidr" as const),
+    value,
+    ...(e.sourceAccount ? { ownerId: e.sourceAccount } : {}),
+  };
+  const who = isGroup ? `security group ${value}${e.sourceAccount ? ` (account ${e.sourceAccount})` : ""}` : value;
+  return {
+    kind: "aws-cli",
+    text: `Revoke the ${ruleText(e.rule)} rule from ${who} on ${groupId}.${widerNote(e.rule, e.port)}`,
+    commands: [revoke(groupId, result.resource.region, ipPermission(e.rule, source))],
+  };
+}
+
+function approved(ctx: AuditContext, source: { kind: "cidr" | "group"; value: string }): boolean {
+  if (source.kind === "group") return ctx.config.network.allowedSecurityGroups.includes(source.value);
+  return false;
+}
+
+/** The TCP ports of the backends the group guards, from scope. */
+function guardedPorts(ctx: AuditContext, result: CheckResult): number[] {
+  const sg = ctx.scope.securityGroups.find(
+    (g) =>
+      g.groupId === result.resource.id && g.partition.account === result.resource.account && g.partition.region === result.resource.region,
+  );
+  return [...new Set(sg?.guards.flatMap((g) => g.ports) ?? [])].sort((a, b) => a - b);
+}
+
+/**
+ * sg-all-traffic: revoke the `-1` rule. For an approved source group, first authorize its
+ * or CIDR, first authorize its backend ports, so it keeps the access the policy gives it. An unapproved or
+ * world CIDR gets no new rule: the port checks report those on their own.
+ */
+export function allTrafficFix(result: CheckResult, ctx: AuditContext): Fix | undefined {
+  const e = result.evidence as RuleEvidence;
+  const groupId = result.resource.id;
+  if (!e.rule || !e.source) return undefined;
+  if (e.prefixListId) return prefixListFix(groupId, e.prefixListId, e.source);
+  const kind = e.sourceKind ?? "cidr";
+  const source = { kind, value: e.source, ...(e.sourceAccount ? { ownerId: e.sourceAccount } : {}) };
+  const region = result.resource.region;
+  const keep = kind === "group" ? approved(ctx, source) : isApprovedCidr(ctx, e.source);
+  const ports = keep ? guardedPorts(ctx, result) : [];
+  const commands = [
+    ...ports.map((port) => authorize(groupId, region, ipPermission({ IpProtocol: "tcp", FromPort: port, ToPort: port }, source))),
+    revoke(groupId, region, ipPermission(e.rule, source)),
+  ];
+  const narrowed =
+    ports.length > 0
+      ? ` First authorize TCP ${ports.join(", ")} (the backend port${ports.length > 1 ? "s" : ""}) for it, then revoke the all-traffic rule.`
+      : " It is not an approved source, so no narrower rule replaces it.";
+  return { kind: "aws-cli", text: `Replace the all-traffic rule from ${e.source} on ${groupId}.${narrowed}`, commands };
+}
+
+function isApprovedCidr(ctx: AuditContext, cidr: string): boolean {
+  return !isWorld(cidr) && cidrAllowList(ctx.config.network.allowedCidrs)(cidr) !== undefined;
+}
