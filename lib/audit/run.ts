@@ -51,7 +51,7 @@ export async function runAudit(
   if (config.postgres.length > 0) say(`probing ${config.postgres.length} PostgreSQL database(s)`);
   if (config.redis.length > 0) say(`probing ${config.redis.length} Redis endpoint(s)`);
   const [inventory, postgres, redis] = await Promise.all([
-    wantInventory ? sources.inventory() : Promise.resolve<Inventory>({ partitions: [] }),
+    wantInventory ? sources.inventory() : Promise.resolve<Inventory>({ partitions: [], notRead: true }),
     config.postgres.length > 0 ? sources.postgres(config.postgres) : Promise.resolve([]),
     config.redis.length > 0 ? sources.redis(config.redis) : Promise.resolve([]),
   ]);
