@@ -56,7 +56,7 @@ export async function runAudit(
   if (config.redis.length > 0) say(`probing ${config.redis.length} Redis endpoint(s)`);
   if (config.mysql.length > 0) say(`probing ${config.mysql.length} MySQL/MariaDB server(s)`);
   const [inventory, postgres, redis, mysql] = await Promise.all([
-    wantInventory ? sources.inventory() : Promise.resolve<Inventory>({ partitions: [] }),
+    wantInventory ? sources.inventory() : Promise.resolve<Inventory>({ partitions: [], notRead: true }),
     config.postgres.length > 0 ? sources.postgres(config.postgres) : Promise.resolve([]),
     config.redis.length > 0 ? sources.redis(config.redis) : Promise.resolve([]),
     config.mysql.length > 0 && sources.mysql ? sources.mysql(config.mysql) : Promise.resolve([]),

@@ -1,5 +1,6 @@
 import { type Command, Option } from "commander";
 import { loadConfig } from "../audit/config/load.js";
+import { unmatchedMuteWarnings } from "../audit/config/mute-warnings.js";
 import type { Config } from "../audit/config/schema.js";
 import { evaluatedCheckIds } from "../audit/engine.js";
 import { type AuditResult, atLeast, SEVERITIES, type Severity } from "../audit/findings/model.js";
@@ -99,6 +100,7 @@ export async function auditCommand(options: AuditOptions, deps: AuditCommandDeps
       inventoryRequired: options.inventory !== undefined,
       onProgress: progress,
     });
+    for (const warning of unmatchedMuteWarnings(config, result.findings)) progress(`${options.config}: warning: ${warning}`);
     // Recording and reminders use the wall clock; --now only judges checks and mutes.
     const recordedAt = new Date();
     const judgedAt = now ?? recordedAt;

@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import { loadConfig } from "../audit/config/load.js";
+import { muteWarnings } from "../audit/config/mute-warnings.js";
 
 export function registerConfigCheck(program: Command): void {
   const config = program.command("config").description("work with the config file");
@@ -17,5 +18,7 @@ export function registerConfigCheck(program: Command): void {
         `${loaded.mutes.length} mute(s)`,
       ];
       process.stdout.write(`${opts.config}: valid (${parts.join(", ")})\n`);
+      // Valid but misleading: each a warning on stderr, the exit code stays 0.
+      for (const warning of muteWarnings(loaded, new Date())) process.stderr.write(`${opts.config}: warning: ${warning}\n`);
     });
 }

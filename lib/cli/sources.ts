@@ -3,12 +3,16 @@ import type { Config } from "../audit/config/schema.js";
 import { collectInventory } from "../audit/inventory/aws/index.js";
 import { readOfflineInventory } from "../audit/inventory/offline.js";
 import type { AuditSources } from "../audit/run.js";
+import { configuredPartitions } from "../audit/scope/coverage.js";
 import { progress } from "./output.js";
 
-export function defaultSources(_config: Config, options: { inventory?: string }): AuditSources {
+export function defaultSources(config: Config, options: { inventory?: string }): AuditSources {
+  const offline = options.inventory;
   return {
-    inventory: () =>
-      options.inventory !== undefined ? readOfflineInventory(options.inventory, { onWarning: progress }) : collectInventory(_config),
+    inventory: async () =>
+      offline !== undefined
+        ? configuredPartitions(config, await readOfflineInventory(offline, { onWarning: progress }), progress)
+        : collectInventory(config),
     postgres: async (targets) => {
       const { probePostgres } = await import("../audit/probes/postgres/index.js");
       return probePostgres(targets);

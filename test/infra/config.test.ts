@@ -32,7 +32,26 @@ describe("the stack's config", () => {
     writeFileSync(file, "version: 1\nschedule: every hour\n");
     const load = () => configFromContext(new App({ context: { config: file } }).node);
     expect(load).toThrow(ConfigError);
-    expect(load).toThrow(`${file}: schedule: expected rate(N minutes|hours|days) or cron(...)`);
+    expect(load).toThrow(
+      `${file}: schedule: expected rate(N minute|minutes|hour|hours|day|days) or cron(minutes hours day-of-month month day-of-week year)`,
+    );
+  });
+
+  it.each([
+    [
+      "cron(0 * * * *)",
+      "expected cron() with the 6 fields EventBridge Scheduler requires (minutes hours day-of-month month day-of-week year), got 5",
+    ],
+    ["rate(0 hours)", "expected rate(N unit) with N a positive integer, got 0"],
+    ["rate(1 hours)", "expected rate(1 hour): EventBridge Scheduler takes the singular unit for 1"],
+  ])("stops `cdk synth` with exit 2 on %s, a schedule EventBridge Scheduler rejects", async (schedule, expected) => {
+    const file = join(dir, `schedule-${schedule.replace(/\W+/g, "_")}.yaml`);
+    writeFileSync(file, `version: 1\nschedule: "${schedule}"\n`);
+    const err = await run("npx", ["tsx", "bin/app.ts"], {
+      env: { ...process.env, CDK_CONTEXT_JSON: JSON.stringify({ config: file }) },
+    }).catch((e: { code: number; stderr: string }) => e);
+    expect(err).toMatchObject({ code: 2 });
+    expect((err as { stderr: string }).stderr.trim()).toBe(`${file}: schedule: ${expected}`);
   });
 
   it("refuses a literal password like the CLI does", () => {

@@ -12,14 +12,19 @@
  *   an earlier episode's resolution is forgotten, so no `resolved` alert follows and when
  *   the mute expires and it fails again, it is `new`. A resolution older than the episode
  *   it would close (states stored before this rule) counts as none.
- * - An open finding id absent from a complete, full-scope run was not produced because
- *   its resource is gone or left the audit's scope: its state is closed as resolved by
- *   absence (`resolvedBy: "absent"`). Incomplete or partial runs (a targeted re-audit)
- *   never close absent findings: not seeing something is not evidence it was fixed. Nor
+ * - An open finding id absent from a full-scope run was not produced because its resource
+ *   is gone or left the audit's scope: its state is closed as resolved by absence
+ *   (`resolvedBy: "absent"`) — but only where its source was observed. Completeness is
+ *   tracked per source (an account/region partition, a PostgreSQL, MySQL or Redis target;
+ *   see sources.ts): an incomplete run closes absent findings of the sources it saw whole
+ *   and leaves those of a source with an ERROR (or of a target it could not find) open,
+ *   because not seeing something is not evidence it was fixed. A gap tied to no source
+ *   closes nothing. Partial runs (a targeted re-audit) never close absent findings, nor
  *   does any run close the finding of a check it did not evaluate (`evaluated`, e.g. a
  *   check disabled in config): the resource may be as bad as ever.
  */
 import type { Change, Finding, Outcome, ResourceRef, Severity, Status } from "../findings/model.js";
+import { observedIn, runGaps } from "./sources.js";
 
 export type ResolvedBy = "pass" | "fixed" | "absent";
 
@@ -84,7 +89,7 @@ export interface ChangeSet {
   findings: Finding[];
   /** Next state of every finding id this run touched (seen or closed by absence). */
   states: FindingState[];
-  /** States closed because their finding id was absent from a complete run. */
+  /** States closed because their finding id was absent from a run that observed their source. */
   departed: FindingState[];
 }
 
@@ -99,12 +104,14 @@ export function classifyRun(findings: readonly Finding[], prior: ReadonlyMap<str
     states.push(state);
   }
   const departed: FindingState[] = [];
-  if (input.outcome !== "incomplete" && (input.scope ?? "full") === "full") {
+  if ((input.scope ?? "full") === "full") {
+    const gaps = input.outcome === "incomplete" ? runGaps(findings) : undefined;
     // Resources each check judged this run: a departed subject of one of them was fixed, not lost from view.
     const observed = new Set(findings.filter((f) => f.status !== "ERROR").map((f) => observedKey(f.checkId, f.resource)));
     for (const state of prior.values()) {
       if (seen.has(state.findingId) || !state.open) continue;
       if (input.evaluated && !input.evaluated.has(state.checkId)) continue;
+      if (gaps && !observedIn(gaps, state.resource)) continue;
       const resolvedBy: ResolvedBy = observed.has(observedKey(state.checkId, state.resource)) ? "fixed" : "absent";
       const closed: FindingState = { ...state, open: false, resolvedAt: input.at, resolvedBy };
       departed.push(closed);

@@ -37,7 +37,7 @@ function present(data: unknown, path: readonly PropertyKey[]): boolean {
 function describeIssue(issue: z.core.$ZodIssue, data: unknown): string {
   if (issue.code === "unrecognized_keys") {
     const keys = issue.keys.join(", ");
-    const expected = ID_KEYED_MAPS[formatKeyPath(issue.path)] ?? "not part of the config format";
+    const expected = ID_KEYED_MAPS[formatKeyPath(issue.path)] ?? "not part of the config format (see docs/config.md)";
     return `unknown key${issue.keys.length > 1 ? "s" : ""} ${keys}: ${expected}`;
   }
   if (issue.code === "invalid_type" && !present(data, issue.path)) {

@@ -3,10 +3,12 @@
  * are errors) and every leaf says what it expects, because the message a user sees is
  * built from these descriptions.
  */
+import ipaddr from "ipaddr.js";
 import { z } from "zod";
 import { CHECK_IDS } from "../checks/registry.js";
 import { SEVERITIES } from "../model/severity.js";
 import { TABLE_QUEUES } from "./presets.js";
+import { scheduleProblem } from "./schedule.js";
 
 const AWS_REGION = /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/;
 const ACCOUNT_ID = /^\d{12}$/;
@@ -24,7 +26,6 @@ const PG_ROLE = /^[^"\s][^"]{0,62}$/;
 const HOSTNAME =
   /^(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$|^\d{1,3}(\.\d{1,3}){3}$|^\[?[0-9a-fA-F:]+\]?$/;
 const ENV_VAR = /^[A-Za-z_][A-Za-z0-9_]*$/;
-const SCHEDULE = /^(rate\(\d+ (minute|minutes|hour|hours|day|days)\)|cron\(.+\))$/;
 
 const CHECK_ID_EXPECTED = "expected a check id of docs/checks.md, such as sg-unapproved-cidr";
 const checkId = z.enum(CHECK_IDS as [string, ...string[]], { error: CHECK_ID_EXPECTED });
@@ -69,9 +70,35 @@ const port = z
 
 const isoDate = z.iso.date({ error: "expected a date as YYYY-MM-DD" });
 
-const cidr = z.union([z.cidrv4(), z.cidrv6()], {
-  error: "expected a CIDR block such as 10.20.0.0/16 or 2001:db8::/32",
-});
+/**
+ * A CIDR with host bits set (10.8.1.0/16) is refused rather than normalised: the allow-list is
+ * a security boundary, and whether the writer meant 10.8.0.0/16 or 10.8.1.0/24 is theirs to say.
+ */
+const cidr = z
+  .union([z.cidrv4(), z.cidrv6()], {
+    error: "expected a CIDR block such as 10.20.0.0/16 or 2001:db8::/32",
+  })
+  .superRefine((value, ctx) => {
+    const network = networkOf(value);
+    if (network !== undefined && network !== value.toLowerCase()) {
+      const bits = value.slice(value.indexOf("/"));
+      ctx.addIssue({
+        code: "custom",
+        message: `expected a CIDR block without host bits: ${value} has host bits set; write ${network}, or a longer prefix than ${bits} if a smaller block was meant`,
+      });
+    }
+  });
+
+/** The network address of a CIDR in its canonical spelling (`10.8.0.0/16`), or undefined when unparseable. */
+function networkOf(value: string): string | undefined {
+  try {
+    const [address, bits] = ipaddr.parseCIDR(value);
+    const network = address.kind() === "ipv4" ? ipaddr.IPv4.networkAddressFromCIDR(value) : ipaddr.IPv6.networkAddressFromCIDR(value);
+    return `${network.toString()}/${bits}`;
+  } catch {
+    return undefined;
+  }
+}
 
 const severity = z.enum(SEVERITIES, { error: `expected one of ${SEVERITIES.join(", ")}` });
 
@@ -297,7 +324,13 @@ export const configSchema = z.strictObject({
       notifyResolved: z.boolean({ error: "expected true or false" }).default(true),
     })
     .default({ minSeverity: "high", remindAfterHours: 24, notifyResolved: true }),
-  schedule: str(SCHEDULE, "rate(N minutes|hours|days) or cron(...)").default("rate(1 hour)"),
+  schedule: z
+    .string({ error: "expected rate(N minutes|hours|days) or cron(...)" })
+    .superRefine((value, ctx) => {
+      const problem = scheduleProblem(value);
+      if (problem) ctx.addIssue({ code: "custom", message: problem });
+    })
+    .default("rate(1 hour)"),
   retentionDays: z.number({ error: "expected a number of days" }).int().min(1).max(3650).default(400),
   deploy: z
     .strictObject({

@@ -201,6 +201,7 @@ async function readPartition(dir: string, fromDirs: Declared | undefined, warn: 
     secrets: secrets as unknown as InventoryPartition["secrets"],
   };
   if (meta.ok && meta.value.capturedAt !== undefined) out.capturedAt = meta.value.capturedAt;
+  if (!meta.ok) out.withoutMeta = true;
   return out;
 }
 

@@ -44,6 +44,11 @@ export interface InventoryPartition {
   origin: InventoryOrigin;
   /** When the data was captured (meta.json `capturedAt`, or the live collection time). */
   capturedAt?: string;
+  /**
+   * Offline only: the partition's directory has no meta.json. The export script writes it
+   * last, so without it the capture may not have finished (an ERROR for a configured pair).
+   */
+  withoutMeta?: true;
   securityGroups: Observed<WireSecurityGroup[]>;
   /** Prefix-list id -> entries. A missing key means the list was not captured. */
   prefixListEntries: Record<string, Observed<WirePrefixListEntry[]>>;
@@ -66,6 +71,8 @@ export interface InventoryPartition {
 
 export interface Inventory {
   partitions: InventoryPartition[];
+  /** The run needed no AWS data and read none: whether it covers the configured accounts and regions is not judged. */
+  notRead?: true;
 }
 
 /** Where each piece of a partition comes from, for error messages (offline file names). */

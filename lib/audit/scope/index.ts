@@ -6,6 +6,7 @@
  */
 import type { Config } from "../config/schema.js";
 import type { Inventory } from "../inventory/types.js";
+import { coverageGaps } from "./coverage.js";
 import { resolveElastiCache } from "./elasticache.js";
 import { resolveRds } from "./rds.js";
 import { BackendSet, gap, type Resolution } from "./resolution.js";
@@ -15,7 +16,7 @@ import type { Scope } from "./types.js";
 export type { Backend, BackendKind, Guarded, Scope, ScopedSecurityGroup, ScopeGap } from "./types.js";
 
 export function resolveScope(config: Config, inventory: Inventory): Scope {
-  const res: Resolution = { backends: new BackendSet(), gaps: [], found: new Set(), unknown: new Map() };
+  const res: Resolution = { backends: new BackendSet(), gaps: coverageGaps(config, inventory), found: new Set(), unknown: new Map() };
   for (const partition of inventory.partitions) {
     resolveRds(config, partition, res);
     resolveElastiCache(config, partition, res);

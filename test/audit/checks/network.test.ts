@@ -150,6 +150,29 @@ describe("sg-unapproved-source-group", () => {
     expect(results[0]?.evidence.otherAccount).toBe(true);
   });
 
+  it("approves the probe's own security groups (deploy.probeSecurityGroupIds), saying why; an unlisted look-alike still fails", () => {
+    const PROBE = "sg-00000000000000e09";
+    const withProbe = config({
+      targets: { rds: ["queue-db"] },
+      network: { allowedSecurityGroups: [WORKERS] },
+      deploy: { probeSecurityGroupIds: [PROBE] },
+    });
+    const [approved] = verdicts("sg-unapproved-source-group", withProbe, estate([tcp(5432, { groups: [PROBE, WORKERS] })]));
+    expect(approved?.status).toBe("PASS");
+    expect(approved?.message).toContain(`(${PROBE}: the auditor's probe)`);
+    expect(approved?.evidence.approvedSources).toEqual([
+      {
+        group: PROBE,
+        reason: "listed in deploy.probeSecurityGroupIds: the auditor's own probe, which connects to the backend to audit it",
+      },
+      { group: WORKERS, reason: "listed in network.allowedSecurityGroups" },
+    ]);
+    // Without the deploy key the same rule is a violation.
+    expect(statuses("sg-unapproved-source-group", [tcp(5432, { groups: [PROBE] })])).toEqual([`FAIL ${PROBE} tcp 5432`]);
+    const lookAlike = verdicts("sg-unapproved-source-group", withProbe, estate([tcp(5432, { groups: ["sg-00000000000000e08"] })]));
+    expect(lookAlike.map((r) => r.status)).toEqual(["FAIL"]);
+  });
+
   it("does not take another account's group with the same id as a self-reference", () => {
     const results = verdicts(
       "sg-unapproved-source-group",

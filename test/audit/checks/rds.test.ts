@@ -56,6 +56,17 @@ describe("rds instance settings", () => {
     expect(statusOf("rds-master-password-unmanaged")).toContain("PASS queue-db");
   });
 
+  it("rds-master-password-unmanaged fails an impaired managed secret (it cannot be rotated) and passes an active one", () => {
+    const secret = (SecretStatus: string) => ({
+      MasterUserSecret: { SecretArn: "arn:aws:secretsmanager:eu-west-1:111122223333:secret:rds!db-1a2b3c-AbCdEf", SecretStatus },
+    });
+    const [impaired] = verdicts("rds-master-password-unmanaged", cfg, single(secret("impaired")));
+    expect(impaired?.status).toBe("FAIL");
+    expect(impaired?.message).toContain("impaired (SecretStatus impaired): RDS can no longer rotate it");
+    expect(impaired?.evidence.MasterUserSecret).toMatchObject({ SecretStatus: "impaired" });
+    expect(verdicts("rds-master-password-unmanaged", cfg, single(secret("active")))[0]?.status).toBe("PASS");
+  });
+
   it("rds-logs-not-exported wants postgresql for PostgreSQL and error for MySQL", () => {
     expect(statusOf("rds-logs-not-exported", single({ EnabledCloudwatchLogsExports: ["upgrade"] }))).toContain("FAIL queue-db");
     expect(
@@ -81,7 +92,69 @@ describe("rds-tls-not-enforced", () => {
     expect(statusOf("rds-tls-not-enforced", single({ EngineVersion: "15.7" }, noValue))).toEqual(["PASS queue-db"]);
     expect(statusOf("rds-tls-not-enforced", single({ EngineVersion: "14.12" }, noValue))).toEqual(["FAIL queue-db"]);
     const [result] = verdicts("rds-tls-not-enforced", cfg, single({ EngineVersion: "14.12" }, noValue));
-    expect(result?.evidence.origin).toBe("engine default for postgres 14.12");
+    expect(result?.evidence.origin).toBe("engine default for postgres 14.12: RDS for PostgreSQL default before version 15 (0)");
+    const [v16] = verdicts("rds-tls-not-enforced", cfg, single({ EngineVersion: "16.3" }, noValue));
+    expect(v16?.evidence.defaultRule).toBe("RDS for PostgreSQL default from version 15 (1)");
+  });
+
+  it("uses Aurora PostgreSQL's own default, 0 on every version, and says which default applied", () => {
+    const aurora = (value: string | undefined, version = "16.2") =>
+      inventory(
+        partition({
+          dbClusters: ok([{ ...auroraCluster, EngineVersion: version }]),
+          dbInstances: ok([dbInstance("jobs-aurora-1", { Engine: "aurora-postgresql", DBClusterIdentifier: "jobs-aurora" })]),
+          dbClusterParameters: { "aurora-pg16": params(["rds.force_ssl", value]) },
+        }),
+      );
+    const onlyAurora = config({ targets: { rds: ["jobs-aurora"] } });
+    const [unset] = verdicts("rds-tls-not-enforced", onlyAurora, aurora(undefined));
+    expect(unset?.status).toBe("FAIL");
+    expect(unset?.evidence.defaultRule).toBe("Aurora PostgreSQL default (0, any version)");
+    expect(unset?.message).toContain("engine default for aurora-postgresql 16.2: Aurora PostgreSQL default (0, any version)");
+    expect(verdicts("rds-tls-not-enforced", onlyAurora, aurora(undefined, "17.4"))[0]?.status).toBe("FAIL");
+    expect(verdicts("rds-tls-not-enforced", onlyAurora, aurora("1"))[0]?.status).toBe("PASS");
+  });
+
+  it("does not pass a value the parameter group failed to apply: the running value may differ", () => {
+    const group = (ParameterApplyStatus: string) => ({
+      DBParameterGroups: [{ DBParameterGroupName: "queue-pg16", ParameterApplyStatus }],
+    });
+    const [failed] = verdicts("rds-tls-not-enforced", cfg, single(group("failed-to-apply"), params(["rds.force_ssl", "1"])));
+    expect(failed?.status).toBe("FAIL");
+    expect(failed?.evidence.parameterApplyStatus).toBe("failed-to-apply");
+    expect(failed?.message).toBe(
+      "queue-db's DB parameter group queue-pg16 shows ParameterApplyStatus failed-to-apply: it is in an invalid state, so the running rds.force_ssl may differ from the 1 it holds; fix the group (or reassign it) and reboot, then check again.",
+    );
+    expect(verdicts("rds-tls-not-enforced", cfg, single(group("in-sync"), params(["rds.force_ssl", "1"])))[0]?.status).toBe("PASS");
+    const logging = (status: string) =>
+      verdicts("rds-connection-logging-off", cfg, single(group(status), params(["log_connections", "1"])))[0]?.status;
+    expect([logging("failed-to-apply"), logging("in-sync")]).toEqual(["FAIL", "PASS"]);
+  });
+
+  it("reads failed-to-apply from an Aurora cluster's members", () => {
+    const inv = (memberStatus: string) =>
+      inventory(
+        partition({
+          dbClusters: ok([
+            {
+              ...auroraCluster,
+              DBClusterMembers: [
+                { DBInstanceIdentifier: "jobs-aurora-1", IsClusterWriter: true, DBClusterParameterGroupStatus: "in-sync" },
+                { DBInstanceIdentifier: "jobs-aurora-2", IsClusterWriter: false, DBClusterParameterGroupStatus: memberStatus },
+              ],
+            },
+          ]),
+          dbInstances: ok(
+            ["jobs-aurora-1", "jobs-aurora-2"].map((id) =>
+              dbInstance(id, { Engine: "aurora-postgresql", DBClusterIdentifier: "jobs-aurora" }),
+            ),
+          ),
+          dbClusterParameters: { "aurora-pg16": params(["rds.force_ssl", "1"]) },
+        }),
+      );
+    const onlyAurora = config({ targets: { rds: ["jobs-aurora"] } });
+    expect(verdicts("rds-tls-not-enforced", onlyAurora, inv("failed-to-apply"))[0]?.status).toBe("FAIL");
+    expect(verdicts("rds-tls-not-enforced", onlyAurora, inv("in-sync"))[0]?.status).toBe("PASS");
   });
 
   it("reads require_secure_transport for MySQL and MariaDB", () => {
@@ -133,7 +206,8 @@ describe("rds-tls-not-enforced", () => {
         dbParameters: { "queue-pg16": params(["rds.force_ssl", "1"]) },
       }),
     );
-    expect(statusOf("rds-tls-not-enforced", inv).sort()).toEqual(["PASS jobs-aurora", "PASS queue-db"]);
+    // The cluster group carries no rds.force_ssl value: Aurora's default is 0.
+    expect(statusOf("rds-tls-not-enforced", inv).sort()).toEqual(["FAIL jobs-aurora", "PASS queue-db"]);
     expect(statusOf("rds-connection-logging-off", inv).sort()).toEqual(["FAIL jobs-aurora", "FAIL queue-db"]);
     // Public access is decided per member instance; settings per cluster.
     expect(statusOf("rds-public-access", inv).sort()).toEqual(["PASS jobs-aurora-1", "PASS queue-db"]);

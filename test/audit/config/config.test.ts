@@ -145,23 +145,31 @@ describe("a valid config", () => {
 
 describe("an unknown key", () => {
   it.each([
-    ["at the top level", (c: Data) => (c.target = {}), "(top level): unknown key target: not part of the config format"],
+    [
+      "at the top level",
+      (c: Data) => (c.target = {}),
+      "(top level): unknown key target: not part of the config format (see docs/config.md)",
+    ],
     [
       "in a section",
       (c: Data) => (c.network.allowedCidr = ["10.0.0.0/8"]),
-      "network: unknown key allowedCidr: not part of the config format",
+      "network: unknown key allowedCidr: not part of the config format (see docs/config.md)",
     ],
     [
       "in a list item",
       (c: Data) => (c.postgres[0].connection.sslmode = "require"),
-      "postgres[0].connection: unknown key sslmode: not part of the config format",
+      "postgres[0].connection: unknown key sslmode: not part of the config format (see docs/config.md)",
     ],
     [
       "three deep in deploy",
       (c: Data) => (c.deploy.alerts.slackWebhookUrl = "x"),
-      "deploy.alerts: unknown key slackWebhookUrl: not part of the config format",
+      "deploy.alerts: unknown key slackWebhookUrl: not part of the config format (see docs/config.md)",
     ],
-    ["in a mute", (c: Data) => (c.mutes[0].until = "2027-01-01"), "mutes[0]: unknown key until: not part of the config format"],
+    [
+      "in a mute",
+      (c: Data) => (c.mutes[0].until = "2027-01-01"),
+      "mutes[0]: unknown key until: not part of the config format (see docs/config.md)",
+    ],
   ])("%s is an error naming the key", (_, change, expected) => {
     expect(rejects(change)).toBe(`${FILE}: ${expected}`);
   });

@@ -20,6 +20,8 @@ export function evaluatePerGroup(
   ctx: AuditContext,
   judge: (sg: ScopedSecurityGroup, analysis: IngressAnalysis) => GroupVerdict,
   passMessage: (sg: ScopedSecurityGroup, analysis: IngressAnalysis) => string,
+  /** What a PASS adds to its evidence (why the sources it admits are approved). */
+  passEvidence: (sg: ScopedSecurityGroup, analysis: IngressAnalysis) => Record<string, unknown> = () => ({}),
 ): CheckResult[] {
   const out: CheckResult[] = [];
   for (const sg of ctx.scope.securityGroups) {
@@ -70,6 +72,7 @@ export function evaluatePerGroup(
           ports: analysis.ports,
           guards: analysis.guardIds,
           sourcesReachingPorts: analysis.reaching.length,
+          ...passEvidence(sg, analysis),
         }),
       );
     }

@@ -1,7 +1,9 @@
 import { fail } from "../results.js";
 import type { Check } from "../types.js";
-import { describeRule, isSelfReference, subjectOf } from "./ingress.js";
+import { describeRule, type IngressAnalysis, isSelfReference, subjectOf } from "./ingress.js";
 import { evaluatePerGroup, guardedList } from "./per-group.js";
+
+const PROBE_REASON = "listed in deploy.probeSecurityGroupIds: the auditor's own probe, which connects to the backend to audit it";
 
 export const sgUnapprovedSourceGroup: Check = {
   meta: {
@@ -16,7 +18,19 @@ export const sgUnapprovedSourceGroup: Check = {
     references: ["AWS Security Hub EC2.18"],
   },
   evaluate(ctx) {
-    const allowed = new Set(ctx.config.network.allowedSecurityGroups);
+    // The probe's own groups must reach the backends to probe them (docs/deploy.md tells users to admit them).
+    const why = new Map<string, string>();
+    for (const id of ctx.config.deploy?.probeSecurityGroupIds ?? []) why.set(id, PROBE_REASON);
+    for (const id of ctx.config.network.allowedSecurityGroups) why.set(id, "listed in network.allowedSecurityGroups");
+    const allowed = new Set(why.keys());
+    const approvedSources = (analysis: IngressAnalysis) => {
+      const out = new Map<string, string>();
+      for (const { source: s } of analysis.reaching) {
+        const reason = s.kind === "group" ? why.get(s.value) : undefined;
+        if (reason) out.set(s.value, reason);
+      }
+      return [...out].map(([group, reason]) => ({ group, reason }));
+    };
     return evaluatePerGroup(
       "sg-unapproved-source-group",
       ctx,
@@ -44,7 +58,15 @@ export const sgUnapprovedSourceGroup: Check = {
             );
           }),
       }),
-      (sg) => `Every security group that ${sg.groupId} admits to ${guardedList(sg)} is approved.`,
+      (sg, analysis) => {
+        const probes = approvedSources(analysis).filter((a) => a.reason === PROBE_REASON);
+        const note = probes.length > 0 ? ` (${probes.map((p) => p.group).join(", ")}: the auditor's probe)` : "";
+        return `Every security group that ${sg.groupId} admits to ${guardedList(sg)} is approved${note}.`;
+      },
+      (_sg, analysis) => {
+        const approved = approvedSources(analysis);
+        return approved.length > 0 ? { approvedSources: approved } : {};
+      },
     );
   },
 };

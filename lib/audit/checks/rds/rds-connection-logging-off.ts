@@ -1,7 +1,16 @@
 import type { CheckResult } from "../../findings/model.js";
 import { fail, pass, unobserved } from "../results.js";
 import type { Check } from "../types.js";
-import { effectiveParameter, engineFamily, isOn, pendingNote, settingsHolders, settingsOf } from "./subjects.js";
+import {
+  applyFailed,
+  applyFailedMessage,
+  effectiveParameter,
+  engineFamily,
+  isOn,
+  pendingNote,
+  settingsHolders,
+  settingsOf,
+} from "./subjects.js";
 
 export const rdsConnectionLoggingOff: Check = {
   meta: {
@@ -28,6 +37,15 @@ export const rdsConnectionLoggingOff: Check = {
           origin: value === undefined ? "engine default (off)" : `${groupKind} ${group}`,
           ...(applyStatus ? { parameterApplyStatus: applyStatus } : {}),
         };
+        if (isOn(value) && applyFailed(lookup.parameter)) {
+          return fail(
+            "rds-connection-logging-off",
+            b.resource,
+            "log_connections",
+            applyFailedMessage(b.resource.id, lookup.parameter, value),
+            evidence,
+          );
+        }
         return isOn(value)
           ? pass(
               "rds-connection-logging-off",

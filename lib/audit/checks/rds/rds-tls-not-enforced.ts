@@ -2,10 +2,12 @@ import type { CheckResult } from "../../findings/model.js";
 import { fail, pass, unobserved } from "../results.js";
 import type { Check } from "../types.js";
 import {
+  applyFailed,
+  applyFailedMessage,
   effectiveParameter,
   engineFamily,
+  forceSslDefault,
   isOn,
-  majorVersion,
   pendingNote,
   settingsHolders,
   settingsOf,
@@ -23,7 +25,9 @@ export const rdsTlsNotEnforced: Check = {
     remediation:
       "Set `rds.force_ssl = 1` (PostgreSQL) or `require_secure_transport = ON` (MySQL/MariaDB) in a custom (cluster) parameter group: `aws rds modify-db-parameter-group --db-parameter-group-name queue-db-params --parameters ParameterName=rds.force_ssl,ParameterValue=1,ApplyMethod=immediate`.",
     references: [
-      "Amazon RDS User Guide: Requiring an SSL/TLS connection to a PostgreSQL DB instance (rds.force_ssl)",
+      "Amazon RDS User Guide: Requiring an SSL/TLS connection to a PostgreSQL DB instance (rds.force_ssl; default 1 from PostgreSQL 15)",
+      "Amazon Aurora User Guide: Securing Aurora PostgreSQL data with SSL/TLS (rds.force_ssl defaults to 0)",
+      "Amazon RDS API Reference: DBParameterGroupStatus (ParameterApplyStatus failed-to-apply)",
       "CIS PostgreSQL Benchmark: Ensure the server requires TLS for all connections",
     ],
   },
@@ -38,27 +42,34 @@ export const rdsTlsNotEnforced: Check = {
       const lookup = effectiveParameter(b, name);
       if (!lookup.ok) return unobserved("rds-tls-not-enforced", b.resource, lookup.error, `${name} of ${b.resource.id}`);
       const { parameter } = lookup;
-      const major = majorVersion(s.EngineVersion);
       let value = parameter.value;
       let origin = `${parameter.groupKind} ${parameter.group}`;
+      let defaultRule: string | undefined;
       if (value === undefined) {
-        // No value in the group: the engine default applies. PostgreSQL 15 made rds.force_ssl default to 1.
-        if (family === "postgres" && major === undefined) {
-          return unobserved(
-            "rds-tls-not-enforced",
-            b.resource,
-            {
-              source: b.resource.id,
-              reason: `engine version ${s.EngineVersion} cannot be read`,
-              code: "UnknownVersion",
-              account: b.partition.account,
-              region: b.partition.region,
-            },
-            `the default of ${name}`,
-          );
+        if (family === "postgres") {
+          // No value in the group: the engine default applies, which differs by product and version.
+          const fallback = forceSslDefault(s.Engine, s.EngineVersion);
+          if (!fallback) {
+            return unobserved(
+              "rds-tls-not-enforced",
+              b.resource,
+              {
+                source: b.resource.id,
+                reason: `engine version ${s.EngineVersion} cannot be read`,
+                code: "UnknownVersion",
+                account: b.partition.account,
+                region: b.partition.region,
+              },
+              `the default of ${name}`,
+            );
+          }
+          value = fallback.value;
+          defaultRule = fallback.rule;
+        } else {
+          value = "0";
+          defaultRule = "MySQL/MariaDB default (OFF)";
         }
-        value = family === "postgres" && (major ?? 0) >= 15 ? "1" : "0";
-        origin = `engine default for ${s.Engine} ${s.EngineVersion}`;
+        origin = `engine default for ${s.Engine} ${s.EngineVersion}: ${defaultRule}`;
       }
       const evidence = {
         parameter: name,
@@ -66,8 +77,12 @@ export const rdsTlsNotEnforced: Check = {
         origin,
         engine: s.Engine,
         engineVersion: s.EngineVersion,
+        ...(defaultRule ? { defaultRule } : {}),
         ...(parameter.applyStatus ? { parameterApplyStatus: parameter.applyStatus } : {}),
       };
+      if (isOn(value) && applyFailed(parameter)) {
+        return fail("rds-tls-not-enforced", b.resource, name, applyFailedMessage(b.resource.id, parameter, value), evidence);
+      }
       return isOn(value)
         ? pass(
             "rds-tls-not-enforced",

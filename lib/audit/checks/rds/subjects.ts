@@ -51,7 +51,10 @@ export interface EffectiveParameter {
   value: string | undefined;
   group: string;
   groupKind: "DB parameter group" | "DB cluster parameter group";
-  /** `pending-reboot` when the group holds changes the running database has not applied yet. */
+  /**
+   * The group's ParameterApplyStatus (for a cluster, its members' worst DBClusterParameterGroupStatus):
+   * `pending-reboot` when the running database has not applied a change yet, `failed-to-apply` when the group is invalid.
+   */
   applyStatus?: string;
 }
 
@@ -81,10 +84,46 @@ export function effectiveParameter(backend: RdsBackend, name: string): Parameter
   if (!params.ok) return { ok: false, error: params.error };
   const found = params.value.find((p) => p.ParameterName === name);
   const applyStatus =
-    backend.kind === "rds-instance"
-      ? backend.instance.DBParameterGroups?.[0]?.ParameterApplyStatus
-      : backend.cluster.DBClusterMembers?.find((m) => m.DBClusterParameterGroupStatus === "pending-reboot")?.DBClusterParameterGroupStatus;
+    backend.kind === "rds-instance" ? backend.instance.DBParameterGroups?.[0]?.ParameterApplyStatus : clusterApplyStatus(backend.cluster);
   return { ok: true, parameter: { name, value: found?.ParameterValue, group, groupKind, ...(applyStatus ? { applyStatus } : {}) } };
+}
+
+/** A cluster's members' status worst first: a member that failed to apply outweighs one pending a reboot. */
+const APPLY_STATUS_ORDER = ["failed-to-apply", "pending-reboot", "pending-database-upgrade", "applying"];
+
+function clusterApplyStatus(cluster: WireDBCluster): string | undefined {
+  const statuses = new Set((cluster.DBClusterMembers ?? []).map((m) => m.DBClusterParameterGroupStatus));
+  return APPLY_STATUS_ORDER.find((status) => statuses.has(status));
+}
+
+/**
+ * `failed-to-apply` (DBParameterGroupStatus): the group is in an invalid state, so the
+ * running value may be anything — a value in the group that passes is not evidence.
+ */
+export function applyFailed(parameter: EffectiveParameter): boolean {
+  return parameter.applyStatus === "failed-to-apply";
+}
+
+/** Said of a passing value the running database may not have: the FAIL message when the group failed to apply. */
+export function applyFailedMessage(id: string, parameter: EffectiveParameter, value: string | undefined): string {
+  return `${id}'s ${parameter.groupKind} ${parameter.group} shows ParameterApplyStatus failed-to-apply: it is in an invalid state, so the running ${parameter.name} may differ from the ${value ?? "default"} it holds; fix the group (or reassign it) and reboot, then check again.`;
+}
+
+/**
+ * The engine default of `rds.force_ssl` when the group carries no value, and which rule
+ * gave it. RDS for PostgreSQL defaults to 1 from major version 15 (0 before); Aurora
+ * PostgreSQL documents a default of 0, whatever the version. Undefined: not PostgreSQL, or
+ * an RDS for PostgreSQL version that cannot be read.
+ */
+export function forceSslDefault(engine: string | undefined, version: string | undefined): { value: "0" | "1"; rule: string } | undefined {
+  const e = (engine ?? "").toLowerCase();
+  if (e === "aurora-postgresql") return { value: "0", rule: "Aurora PostgreSQL default (0, any version)" };
+  if (e !== "postgres") return undefined;
+  const major = majorVersion(version);
+  if (major === undefined) return undefined;
+  return major >= 15
+    ? { value: "1", rule: "RDS for PostgreSQL default from version 15 (1)" }
+    : { value: "0", rule: "RDS for PostgreSQL default before version 15 (0)" };
 }
 
 const OFF = new Set(["0", "off", "false", "no", ""]);
