@@ -171,3 +171,22 @@ export function describeAccess(a: UserAccess): string {
   if (a.dangerous.length > 0) parts.push(`can run ${a.dangerous.map((d) => d.command).join(", ")}`);
   return parts.length > 0 ? parts.join("; ") : "no access to the queue keys";
 }
+
+/**
+ * Whether the user may run `command` (an id such as `lpush` or `client|kill`) on `keys`,
+ * by the model: some selector grants the command and, for each key, a pattern with the
+ * permissions the command needs. What `ACL DRYRUN` answers on a live server.
+ */
+export function permits(user: AclUser, command: string, keys: readonly string[], table: CommandTable): boolean {
+  if (!user.on) return false;
+  const spec = table.commands[command];
+  return [user.root, ...user.selectors].some((s) => {
+    if (!s.commands.has(command)) return false;
+    return keys.every((key) =>
+      s.keys.some(
+        (k) =>
+          (!spec?.readsKeys || k.read) && (!spec?.writesKeys || k.write) && globsIntersect(k.pattern, key.replace(/[*?[\]\\]/g, "\\$&")),
+      ),
+    );
+  });
+}

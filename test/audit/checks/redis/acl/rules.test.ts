@@ -90,7 +90,9 @@ describe("what a user can do to the queue", () => {
     const a = access("on ~cache:* +@all");
     expect(a.read).toBeUndefined();
     expect(a.write).toBeUndefined();
-    expect(a.dangerous.map((d) => d.command)).toEqual(expect.arrayContaining(["FLUSHALL", "FLUSHDB", "SWAPDB", "CONFIG SET", "ACL SETUSER"]));
+    expect(a.dangerous.map((d) => d.command)).toEqual(
+      expect.arrayContaining(["FLUSHALL", "FLUSHDB", "SWAPDB", "CONFIG SET", "ACL SETUSER"]),
+    );
     expect(a.dangerous.find((d) => d.command === "FLUSHALL")?.rule).toBe("+@all");
   });
 
