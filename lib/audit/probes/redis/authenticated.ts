@@ -3,6 +3,8 @@
  * (`ACL GETUSER default`, else `ACL LIST`). Read-only: no other command is sent.
  */
 
+import { isDeepStrictEqual } from "node:util";
+import { BUNDLED_COMMANDS } from "../../checks/redis/acl/commands.js";
 import { redactRules } from "../../checks/redis/acl/rules.js";
 import type { RedisTarget } from "../../config/schema.js";
 import { type CredentialDeps, CredentialError, resolvePassword } from "../credentials.js";
@@ -93,7 +95,11 @@ async function readAllUsers(
     return observed;
   }
   try {
-    observed.commands = commandTableFromInfo(info, categories, `live COMMAND INFO of ${host}:${port}`);
+    const live = commandTableFromInfo(info, categories, `live COMMAND INFO of ${host}:${port}`);
+    // The observation travels between Lambdas: a table equal to the bundled one is named, not carried.
+    const same = isDeepStrictEqual(live.commands, BUNDLED_COMMANDS.commands) && isDeepStrictEqual(live.categories, BUNDLED_COMMANDS.categories);
+    observed.commandsSource = same ? `${live.source} (the same as the bundled ${BUNDLED_COMMANDS.source})` : live.source;
+    if (!same) observed.commands = live;
   } catch (err) {
     if (!(err instanceof CommandInfoError)) throw err;
     observed.commandsUnavailable = err.message;

@@ -109,8 +109,13 @@ export interface RedisAclObservation {
    * with passwords and hashes replaced by `#<redacted>`.
    */
   users?: string[];
-  /** The server's own command table (`COMMAND INFO`, `ACL CAT`), when the auditor may read it. */
+  /**
+   * The server's own command table (`COMMAND INFO`, `ACL CAT`), when the auditor may read it
+   * and it differs from the bundled one (an equal table is only named in `commandsSource`).
+   */
   commands?: CommandTable;
+  /** Where the live command table came from, when it was read. */
+  commandsSource?: string;
   /** Why the server's command table was not used (the bundled one is then). */
   commandsUnavailable?: string;
 }

@@ -150,7 +150,7 @@ describe.skipIf(skipWithout("redis-server", commandUnavailable("redis-server")))
   it("reads every user with the server's own command table", () => {
     expect(first.observation.acl?.outcome).toBe("read");
     expect(first.observation.acl?.users).toHaveLength(Object.keys(USERS).length + 1);
-    expect(first.observation.acl?.commands?.source).toContain("live COMMAND INFO");
+    expect(first.observation.acl?.commandsSource).toContain("live COMMAND INFO");
     expect(first.observation.acl?.users?.join("\n")).toContain("#<redacted>");
   });
 

@@ -155,9 +155,7 @@ export function judgedTargets(ctx: AuditContext): JudgedTarget[] {
         source: {
           kind: "acl-list",
           description: `ACL LIST on ${target.endpoint.host}:${target.endpoint.port} as ${acl.username}`,
-          commandTable: acl.commands
-            ? acl.commands.source
-            : `bundled ${table.source} (${acl.commandsUnavailable ?? "live table not read"})`,
+          commandTable: acl.commandsSource ?? `bundled ${table.source} (${acl.commandsUnavailable ?? "live table not read"})`,
         },
         users,
         unreadable,
