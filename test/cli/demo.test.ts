@@ -64,12 +64,15 @@ describe.skipIf(skipWithout("embedded PostgreSQL", embeddedPgUnavailable()))("qu
     }
   });
 
-  it.skipIf(commandUnavailable("redis-server") !== undefined)("shows the Redis cache user able to FLUSHALL the queue, then restricted", () => {
-    expect(run.stdout).toMatch(/redis-dangerous-commands\s+jobs-redis-local\s+\[cache\]/);
-    expect(run.stdout).toContain("FLUSHALL (deletes every key)");
-    expect(run.stdout).toMatch(/resolved {4}redis-dangerous-commands jobs-redis-local \[cache\]/);
-    expect(run.stdout).not.toMatch(/redis-unexpected-user\s+jobs-redis-local/);
-  });
+  it.skipIf(commandUnavailable("redis-server") !== undefined)(
+    "shows the Redis cache user able to FLUSHALL the queue, then restricted",
+    () => {
+      expect(run.stdout).toMatch(/redis-dangerous-commands\s+jobs-redis-local\s+\[cache\]/);
+      expect(run.stdout).toContain("FLUSHALL (deletes every key)");
+      expect(run.stdout).toMatch(/resolved {4}redis-dangerous-commands jobs-redis-local \[cache\]/);
+      expect(run.stdout).not.toMatch(/redis-unexpected-user\s+jobs-redis-local/);
+    },
+  );
 
   it("leaves no process or temporary directory behind", () => {
     expect(demoTemps()).toEqual(tempsBefore);

@@ -128,9 +128,11 @@ const postgresTarget = z
   })
   .transform(({ tables, sequences, ...t }) => {
     const preset = t.queue ? TABLE_PRESETS[t.queue] : undefined;
-    const union = (own: string[] | undefined, names: readonly string[] | undefined) => [
-      ...new Set([...(own ?? []), ...(names ?? []).map((n) => `public.${n}`)]),
-    ];
+    const union = (own: string[] | undefined, names: readonly string[] | undefined) => {
+      // The target's own list stays as written (duplicates in it are reported elsewhere); the preset's names are added once.
+      const mine = own ?? [];
+      return [...mine, ...(names ?? []).map((n) => `public.${n}`).filter((n) => !mine.includes(n))];
+    };
     const allSequences = union(sequences, preset?.sequences);
     return { ...t, tables: union(tables, preset?.tables), ...(allSequences.length > 0 ? { sequences: allSequences } : {}) };
   });

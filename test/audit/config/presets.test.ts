@@ -52,7 +52,9 @@ describe("queue presets for postgres targets", () => {
     expect(errorOf({ version: 1, postgres: [postgres({})] })).toBe(
       `${FILE}: postgres[0].tables: expected at least one table, or a queue preset (queue: delayed_job)`,
     );
-    expect(errorOf({ version: 1, postgres: [postgres({ queue: "sidekiq" })] })).toMatch(/postgres\[0\]\.queue: expected one of delayed_job/);
+    expect(errorOf({ version: 1, postgres: [postgres({ queue: "sidekiq" })] })).toMatch(
+      /postgres\[0\]\.queue: expected one of delayed_job/,
+    );
   });
 
   it("every preset lists payload columns only of its own tables", () => {
@@ -95,8 +97,14 @@ describe("access policy for redis targets", () => {
     expect(errorOf({ version: 1, redis: [redis({ principals: { w: ["read"] } })] })).toMatch(
       /^queue-auditor\.yaml: redis\[0\]\.keys: expected the queue's key patterns/,
     );
-    expect(errorOf({ version: 1, redis: [redis({ queue: "sidekiq", principals: { w: ["delete"] } })] })).toMatch(/redis\[0\]\.principals\.w/);
-    expect(errorOf({ version: 1, redis: [redis({ queue: "rq" })] })).toMatch(/redis\[0\]\.queue: expected one of sidekiq, resque, bullmq, celery/);
-    expect(errorOf({ version: 1, redis: [redis({ keys: ["queue: *"] })] })).toMatch(/redis\[0\]\.keys\[0\]: expected a Redis key pattern without spaces/);
+    expect(errorOf({ version: 1, redis: [redis({ queue: "sidekiq", principals: { w: ["delete"] } })] })).toMatch(
+      /redis\[0\]\.principals\.w/,
+    );
+    expect(errorOf({ version: 1, redis: [redis({ queue: "rq" })] })).toMatch(
+      /redis\[0\]\.queue: expected one of sidekiq, resque, bullmq, celery/,
+    );
+    expect(errorOf({ version: 1, redis: [redis({ keys: ["queue: *"] })] })).toMatch(
+      /redis\[0\]\.keys\[0\]: expected a Redis key pattern without spaces/,
+    );
   });
 });

@@ -97,7 +97,8 @@ async function readAllUsers(
   try {
     const live = commandTableFromInfo(info, categories, `live COMMAND INFO of ${host}:${port}`);
     // The observation travels between Lambdas: a table equal to the bundled one is named, not carried.
-    const same = isDeepStrictEqual(live.commands, BUNDLED_COMMANDS.commands) && isDeepStrictEqual(live.categories, BUNDLED_COMMANDS.categories);
+    const same =
+      isDeepStrictEqual(live.commands, BUNDLED_COMMANDS.commands) && isDeepStrictEqual(live.categories, BUNDLED_COMMANDS.categories);
     observed.commandsSource = same ? `${live.source} (the same as the bundled ${BUNDLED_COMMANDS.source})` : live.source;
     if (!same) observed.commands = live;
   } catch (err) {

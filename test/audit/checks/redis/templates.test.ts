@@ -246,7 +246,7 @@ describe.skipIf(skipWithout("redis-server", commandUnavailable("redis-server")))
     expect(await s.line("INFO", "server")).not.toMatch(/^-/);
     // A script cannot reach beyond the user's keys: scripts run with the caller's ACL.
     const outside = await s.send("EVAL", luaCalls([["SET", "queue:default", "x"]]), "0");
-    expect(JSON.stringify(outside)).toMatch(/permission|NOPERM|no permissions/i);
+    expect(JSON.stringify(outside)).toMatch(/can't access at least one of the keys/);
   });
 
   for (const user of ["sidekiq_worker", "sidekiq_client", "resque_worker", "bullmq_worker", "celery_worker"]) {
@@ -291,6 +291,6 @@ describe.skipIf(skipWithout("redis-server", commandUnavailable("redis-server")))
       users: { sidekiq_worker: { role: "principal" }, sidekiq_client: { role: "principal", can: expect.stringContaining("changes") } },
     });
     expect(sidekiq?.evidence.commandTable).toMatch(/^live COMMAND INFO of 127\.0\.0\.1:\d+/);
-    expect((sidekiq?.evidence.users as Record<string, { read?: unknown }>).sidekiq_client?.read).toBeUndefined();
+    expect((sidekiq?.evidence.users as Record<string, { read?: unknown }> | undefined)?.sidekiq_client?.read).toBeUndefined();
   });
 });
