@@ -26,7 +26,7 @@ import { runAudit } from "../audit/run.js";
 import { openStore, type Store, verifyChain } from "../audit/store/index.js";
 import { startEmbeddedPg } from "./embedded-postgres.js";
 import { applySqlPlan, DEMO_DATABASE, DEMO_PASSWORD_ENV, MISTAKES, seedQueueDatabase } from "./queue-database.js";
-import { redisServerAvailable, startDemoRedis } from "./redis.js";
+import { DEMO_REDIS_PASSWORD_ENV, redisServerAvailable, startDemoRedis } from "./redis.js";
 
 /** The bundled estate: AWS CLI exports of a delayed_job setup with the usual mistakes (see test/fixtures/README.md). */
 export const DEMO_INVENTORY = fileURLToPath(new URL("../../test/fixtures/inventory/violations", import.meta.url));
@@ -88,6 +88,11 @@ function demoConfig(pgPort: number, redisPort: number | undefined): Config {
                 tls: "optional",
                 auth: "required",
                 timeoutSeconds: 3,
+                credentials: { username: "auditor", password: { env: DEMO_REDIS_PASSWORD_ENV } },
+                queue: "sidekiq",
+                // With requirepass only, `default` is the operators' user: the admin.
+                admins: ["default"],
+                principals: { sidekiq_worker: ["read", "write"] },
               },
             ],
       notifications: { minSeverity: "high", remindAfterHours: 24, notifyResolved: true },
@@ -176,6 +181,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoOutcome> {
   if (redisServerAvailable()) {
     progress("starting a local redis-server without a password");
     redis = await startDemoRedis();
+    process.env[DEMO_REDIS_PASSWORD_ENV] = redis.auditorPassword;
     options.onCleanup(
       () => redis?.stop() ?? Promise.resolve(),
       () => redis?.kill(),
@@ -201,7 +207,9 @@ export async function runDemo(options: DemoOptions): Promise<DemoOutcome> {
       `AWS (offline AWS CLI exports, ${path.relative(process.cwd(), DEMO_INVENTORY) || DEMO_INVENTORY}): RDS queue-db public and without TLS enforcement,`,
       "  security groups open to the world and to another account, ElastiCache without AUTH and with TLS 'preferred',",
       "  an RBAC default user with no password, stale secrets.",
-      redis ? `Redis on 127.0.0.1:${redis.port} accepting clients without a password.` : "Redis: not started (redis-server missing).",
+      redis
+        ? `Redis on 127.0.0.1:${redis.port} accepting clients without a password, with a Sidekiq worker user and a cache user (~cache:* +@all) that can FLUSHALL the queue.`
+        : "Redis: not started (redis-server missing).",
       "MySQL / MariaDB: not in this demo (no MariaDB server ships in node_modules the way PostgreSQL does); the mysql-* checks",
       "  and a messy MariaDB whose every route is proven are in the test suite (docs/mysql.md).",
       "",
@@ -226,6 +234,9 @@ export async function runDemo(options: DemoOptions): Promise<DemoOutcome> {
   // aws.sh needs real AWS; the demo makes its first change by hand in the offline export instead.
   fixed.push(`${await closeWorldRule(inventoryDir)} (by hand in the offline export: aws.sh needs real AWS)`);
   if (redis) {
+    // Before requirepass: these admin commands go in as the (still open) default user.
+    await redis.restrictCacheUser();
+    fixed.push("took -@dangerous away from the Redis cache user (ACL SETUSER cache -@dangerous)");
     await redis.requirePassword();
     fixed.push("turned on requirepass on the local Redis (the plan lists it as client-change-first: no ACL user exists yet)");
   }
@@ -258,7 +269,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoOutcome> {
   out(heading("Evidence"));
   out(`HTML evidence report: ${options.reportPath}\nHash chain: ${chain.ok ? "intact" : "BROKEN"} over ${chain.verified} run(s).\n`);
   out(
-    `Fixes applied in the demo: the plan's ${statements} SQL statements, 1 security-group rule removed${redis ? ", Redis AUTH on" : ""}. Everything it started is stopped and removed on exit.\n`,
+    `Fixes applied in the demo: the plan's ${statements} SQL statements, 1 security-group rule removed${redis ? ", Redis cache user restricted, Redis AUTH on" : ""}. Everything it started is stopped and removed on exit.\n`,
   );
   return { first, second, alerts, reportPath: options.reportPath, redis: redis !== undefined };
 }

@@ -1,11 +1,20 @@
-/** The demo's Redis: a local `redis-server` with no password (the mistake), then the fix. */
+/**
+ * The demo's Redis: a local `redis-server` whose default user needs no password, a
+ * Sidekiq worker user, a cache user with `~cache:* +@all` (which can FLUSHALL the queue
+ * although it cannot name one queue key), and the least-privilege audit user; then the
+ * fixes an operator would make.
+ */
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import net from "node:net";
 import { freePort } from "./embedded-postgres.js";
 
 export interface DemoRedis {
   port: number;
+  /** The audit user's password (the probe reads it from the environment, as the config says). */
+  auditorPassword: string;
+  /** Takes the keyspace-wide commands away from the cache user (`ACL SETUSER cache -@dangerous`). */
+  restrictCacheUser(): Promise<void>;
   /** Turns AUTH on (`CONFIG SET requirepass`), as an operator fixing it would. */
   requirePassword(): Promise<void>;
   stop(): Promise<void>;
@@ -60,11 +69,37 @@ function command(port: number, args: string[]): Promise<string> {
   });
 }
 
+const secret = () => randomBytes(16).toString("hex");
+
+/** Where the demo puts the Redis audit user's password for the probe (the config names it). */
+export const DEMO_REDIS_PASSWORD_ENV = "QUEUE_AUDITOR_DEMO_REDIS_PASSWORD";
+
 export async function startDemoRedis(): Promise<DemoRedis> {
   const port = await freePort();
+  const auditorPassword = secret();
+  // Passwords go on the command line as SHA-256 hashes (`#…`), never in the clear: argv is visible to `ps`.
+  const hash = (password: string) => `#${createHash("sha256").update(password).digest("hex")}`;
+  const users = [
+    // docs/redis.md's audit user: reads users and the command table, nothing else.
+    `auditor on ${hash(auditorPassword)} resetchannels -@all +acl|getuser +acl|list +command|info +acl|cat`,
+    `sidekiq_worker on ${hash(secret())} resetchannels ~queue:* ~queues ~schedule ~retry ~dead ~processes ~stat:* -@all +@read +@write -@dangerous`,
+    `cache on ${hash(secret())} resetchannels ~cache:* +@all`,
+  ];
   const proc = spawn(
     "redis-server",
-    ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--protected-mode", "no"],
+    [
+      "--port",
+      String(port),
+      "--bind",
+      "127.0.0.1",
+      "--save",
+      "",
+      "--appendonly",
+      "no",
+      "--protected-mode",
+      "no",
+      ...users.flatMap((u) => ["--user", ...u.split(" ")]),
+    ],
     {
       stdio: ["ignore", "pipe", "pipe"],
     },
@@ -84,6 +119,11 @@ export async function startDemoRedis(): Promise<DemoRedis> {
   }
   return {
     port,
+    auditorPassword,
+    restrictCacheUser: async () => {
+      const reply = await command(port, ["ACL", "SETUSER", "cache", "-@dangerous"]);
+      if (reply !== "+OK") throw new Error(`redis refused ACL SETUSER cache: ${reply}`);
+    },
     requirePassword: async () => {
       const reply = await command(port, ["CONFIG", "SET", "requirepass", randomBytes(16).toString("hex")]);
       if (reply !== "+OK") throw new Error(`redis refused CONFIG SET requirepass: ${reply}`);

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { embeddedPgUnavailable } from "../../lib/demo/embedded-postgres.js";
 import { chromiumUnavailable, launchChromium } from "../support/chromium.js";
 import { CLI, type CliRun, cli } from "../support/cli.js";
-import { skipWithout } from "../support/services.js";
+import { commandUnavailable, skipWithout } from "../support/services.js";
 
 const ARTIFACTS = fileURLToPath(new URL("../../test-artifacts/", import.meta.url));
 const work = mkdtempSync(path.join(tmpdir(), "qa-demo-test-"));
@@ -64,6 +64,16 @@ describe.skipIf(skipWithout("embedded PostgreSQL", embeddedPgUnavailable()))("qu
       expect(run.stdout).toContain(line);
     }
   });
+
+  it.skipIf(commandUnavailable("redis-server") !== undefined)(
+    "shows the Redis cache user able to FLUSHALL the queue, then restricted",
+    () => {
+      expect(run.stdout).toMatch(/redis-dangerous-commands\s+jobs-redis-local\s+\[cache\]/);
+      expect(run.stdout).toContain("FLUSHALL (deletes every key)");
+      expect(run.stdout).toMatch(/resolved {4}redis-dangerous-commands jobs-redis-local \[cache\]/);
+      expect(run.stdout).not.toMatch(/redis-unexpected-user\s+jobs-redis-local/);
+    },
+  );
 
   it("leaves no process or temporary directory behind", () => {
     expect(demoTemps()).toEqual(tempsBefore);

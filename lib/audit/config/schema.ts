@@ -7,7 +7,7 @@ import ipaddr from "ipaddr.js";
 import { z } from "zod";
 import { CHECK_IDS } from "../checks/registry.js";
 import { SEVERITIES } from "../model/severity.js";
-import { TABLE_QUEUES } from "./presets.js";
+import { REDIS_KEY_PRESETS, REDIS_QUEUES, TABLE_PRESETS, TABLE_QUEUES } from "./presets.js";
 import { scheduleProblem } from "./schedule.js";
 
 const AWS_REGION = /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/;
@@ -113,35 +113,56 @@ const unique = <T extends z.ZodType<string>>(item: T, what: string) =>
     error: `expected each of the ${what} once`,
   });
 
-const postgresTarget = z.strictObject({
-  name: str(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/, "a target name (letters, digits, '-', '_', '.')"),
-  connection: z.strictObject({
-    host: str(HOSTNAME, "a host name or IP address"),
-    port: port.default(5432),
-    database: str(/^[^\s]{1,63}$/, "a database name"),
-    user: str(PG_ROLE, "a role name"),
-    password: passwordSource,
-    tls: z.enum(["verify-full", "require", "disable"], { error: "expected verify-full, require or disable" }).default("verify-full"),
-    /** A PEM bundle to trust instead of the bundled RDS CA bundle. */
-    caFile: z.string({ error: "expected a file path" }).min(1).optional(),
-    connectTimeoutSeconds: z.number({ error: "expected seconds" }).positive().max(300).default(10),
-    statementTimeoutSeconds: z.number({ error: "expected seconds" }).positive().max(3600).default(30),
-  }),
-  tables: z
-    .array(
-      str(
-        new RegExp(`^${PG_IDENT.source.slice(1, -1)}\\.${PG_IDENT.source.slice(1, -1)}$`),
-        "a schema-qualified table name such as public.delayed_jobs",
-      ),
-      { error: "expected a list of schema-qualified table names" },
-    )
-    .min(1, { error: "expected at least one table" }),
-  owner: str(PG_ROLE, "the role that should own the tables"),
-  admins: unique(str(PG_ROLE, "a role name"), "admin roles").default([]),
-  principals: z.record(str(PG_ROLE, "a role name"), privilegeList, {
-    error: "expected a map of role name to privileges",
-  }),
-});
+const PG_QUALIFIED = new RegExp(`^${PG_IDENT.source.slice(1, -1)}\\.${PG_IDENT.source.slice(1, -1)}$`);
+
+const postgresTarget = z
+  .strictObject({
+    name: str(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/, "a target name (letters, digits, '-', '_', '.')"),
+    connection: z.strictObject({
+      host: str(HOSTNAME, "a host name or IP address"),
+      port: port.default(5432),
+      database: str(/^[^\s]{1,63}$/, "a database name"),
+      user: str(PG_ROLE, "a role name"),
+      password: passwordSource,
+      tls: z.enum(["verify-full", "require", "disable"], { error: "expected verify-full, require or disable" }).default("verify-full"),
+      /** A PEM bundle to trust instead of the bundled RDS CA bundle. */
+      caFile: z.string({ error: "expected a file path" }).min(1).optional(),
+      connectTimeoutSeconds: z.number({ error: "expected seconds" }).positive().max(300).default(10),
+      statementTimeoutSeconds: z.number({ error: "expected seconds" }).positive().max(3600).default(30),
+    }),
+    /** A job library whose tables (in `public`) and id sequences are added to `tables` and `sequences`. */
+    queue: z.enum(TABLE_QUEUES, { error: `expected one of ${TABLE_QUEUES.join(", ")}` }).optional(),
+    tables: z
+      .array(str(PG_QUALIFIED, "a schema-qualified table name such as public.delayed_jobs"), {
+        error: "expected a list of schema-qualified table names",
+      })
+      .optional(),
+    sequences: z
+      .array(str(PG_QUALIFIED, "a schema-qualified sequence name such as public.delayed_jobs_id_seq"), {
+        error: "expected a list of schema-qualified sequence names",
+      })
+      .optional(),
+    owner: str(PG_ROLE, "the role that should own the tables"),
+    admins: unique(str(PG_ROLE, "a role name"), "admin roles").default([]),
+    principals: z.record(str(PG_ROLE, "a role name"), privilegeList, {
+      error: "expected a map of role name to privileges",
+    }),
+  })
+  .superRefine((t, ctx) => {
+    if (!t.queue && (t.tables ?? []).length === 0) {
+      ctx.addIssue({ code: "custom", path: ["tables"], message: "expected at least one table, or a queue preset (queue: delayed_job)" });
+    }
+  })
+  .transform(({ tables, sequences, ...t }) => {
+    const preset = t.queue ? TABLE_PRESETS[t.queue] : undefined;
+    const union = (own: string[] | undefined, names: readonly string[] | undefined) => {
+      // The target's own list stays as written (duplicates in it are reported elsewhere); the preset's names are added once.
+      const mine = own ?? [];
+      return [...mine, ...(names ?? []).map((n) => `public.${n}`).filter((n) => !mine.includes(n))];
+    };
+    const allSequences = union(sequences, preset?.sequences);
+    return { ...t, tables: union(tables, preset?.tables), ...(allSequences.length > 0 ? { sequences: allSequences } : {}) };
+  });
 export type PostgresTarget = z.infer<typeof postgresTarget>;
 
 // --- mysql: RDS for MySQL / MariaDB, Aurora MySQL (docs/mysql.md) ---------------------------
@@ -238,24 +259,82 @@ export type MysqlTarget = z.infer<typeof mysqlTarget>;
 
 // --- end mysql ------------------------------------------------------------------------------
 
-const redisTarget = z.strictObject({
-  name: str(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/, "a target name (letters, digits, '-', '_', '.')"),
-  endpoint: z.strictObject({ host: str(HOSTNAME, "a host name or IP address"), port: port.default(6379) }),
-  tls: z.enum(["required", "optional"], { error: "expected required or optional" }).default("required"),
-  auth: z.enum(["required", "optional"], { error: "expected required or optional" }).default("required"),
-  /** A PEM file of CAs to trust instead of the system trust store. */
-  caFile: z.string({ error: "expected a file path" }).min(1).optional(),
-  /** Port of a second, plaintext listener to try when `tls: required` (default: the endpoint port). */
-  plaintextPort: port.optional(),
-  timeoutSeconds: z.number({ error: "expected seconds" }).positive().max(120).default(5),
-  credentials: z
-    .strictObject({
-      username: str(/^[^\s]{1,128}$/, "a Redis ACL user name").default("default"),
-      password: redisPasswordSource,
-    })
-    .optional(),
-});
+export const REDIS_ACCESS_WORDS = ["read", "write"] as const;
+/** An ACL user name as `ACL LIST` prints it: no spaces. */
+const ACL_USER = str(/^\S{1,128}$/, "an ACL user name (no spaces)");
+const accessWords = z
+  .array(z.enum(REDIS_ACCESS_WORDS, { error: "expected read or write" }), { error: "expected a list of read, write" })
+  .refine((l) => new Set(l).size === l.length, { error: "expected each of read, write once" });
+/** `[read, write]`, or `{ allow: [read], reason: …, owner: … }`; read as the plain list. */
+const aclAccess = z
+  .union(
+    [
+      accessWords,
+      z.strictObject({
+        allow: accessWords,
+        reason: z.string({ error: "expected the reason" }).min(1).optional(),
+        owner: z.string({ error: "expected the owner" }).min(1).optional(),
+      }),
+    ],
+    { error: "expected a list of read, write, or { allow: [...], reason, owner }" },
+  )
+  .transform((v) => (Array.isArray(v) ? v : v.allow));
+/** An admin: a user name, or `{ name: …, reason: … }`; read as the name. */
+const aclAdmin = z
+  .union([ACL_USER, z.strictObject({ name: ACL_USER, reason: z.string({ error: "expected the reason" }).min(1).optional() })], {
+    error: "expected an ACL user name or { name, reason }",
+  })
+  .transform((v) => (typeof v === "string" ? v : v.name));
+
+const redisTarget = z
+  .strictObject({
+    name: str(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/, "a target name (letters, digits, '-', '_', '.')"),
+    endpoint: z.strictObject({ host: str(HOSTNAME, "a host name or IP address"), port: port.default(6379) }),
+    tls: z.enum(["required", "optional"], { error: "expected required or optional" }).default("required"),
+    auth: z.enum(["required", "optional"], { error: "expected required or optional" }).default("required"),
+    /** A PEM file of CAs to trust instead of the system trust store. */
+    caFile: z.string({ error: "expected a file path" }).min(1).optional(),
+    /** Port of a second, plaintext listener to try when `tls: required` (default: the endpoint port). */
+    plaintextPort: port.optional(),
+    timeoutSeconds: z.number({ error: "expected seconds" }).positive().max(120).default(5),
+    credentials: z
+      .strictObject({
+        username: str(/^[^\s]{1,128}$/, "a Redis ACL user name").default("default"),
+        password: redisPasswordSource,
+      })
+      .optional(),
+    /** A job library whose key names are added to `keys`. */
+    queue: z.enum(REDIS_QUEUES, { error: `expected one of ${REDIS_QUEUES.join(", ")}` }).optional(),
+    /** Redis glob patterns of the queue's keys. */
+    keys: unique(
+      z
+        .string({ error: "expected a Redis key pattern" })
+        .min(1, { error: "expected a Redis key pattern" })
+        .regex(/^\S+$/, { error: "expected a Redis key pattern without spaces" }),
+      "key patterns",
+    ).optional(),
+    /** ACL users allowed everything. */
+    admins: z.array(aclAdmin, { error: "expected a list of ACL user names" }).default([]),
+    /** ACL users allowed to use the queue keys, and how. */
+    principals: z.record(ACL_USER, aclAccess, { error: "expected a map of ACL user name to [read, write]" }).default({}),
+  })
+  .superRefine((t, ctx) => {
+    const policy = t.admins.length > 0 || Object.keys(t.principals).length > 0;
+    if (policy && !t.queue && (t.keys ?? []).length === 0) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["keys"],
+        message: "expected the queue's key patterns (keys: [...]) or a queue preset (queue: sidekiq) for admins and principals to apply to",
+      });
+    }
+  })
+  .transform(({ keys, ...t }) => {
+    const preset = t.queue ? REDIS_KEY_PRESETS[t.queue].keys : [];
+    return { ...t, keys: [...new Set([...preset, ...(keys ?? [])])] };
+  });
 export type RedisTarget = z.infer<typeof redisTarget>;
+/** A Redis principal's access words: `read` (commands that read queue keys), `write` (commands that change them). */
+export type RedisAccessWord = (typeof REDIS_ACCESS_WORDS)[number];
 
 const mute = z.strictObject({
   check: checkId,

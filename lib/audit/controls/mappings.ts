@@ -192,6 +192,10 @@ const CHECK_PROFILES: Readonly<Record<string, { profiles: readonly Profile[]; ex
   "redis-unauthenticated": { profiles: ["authentication"] },
   "redis-plaintext": { profiles: ["encryption-in-transit"] },
   "redis-default-user-open": { profiles: ["authentication", "least-privilege"] },
+  "redis-unexpected-user": { profiles: ["least-privilege", "access-review"] },
+  "redis-excess-access": { profiles: ["least-privilege", "access-review"] },
+  "redis-dangerous-commands": { profiles: ["privileged-access", "least-privilege"] },
+  "redis-nopass-user": { profiles: ["authentication"] },
   "audit-error": { profiles: ["auditor-integrity"] },
 };
 

@@ -2,9 +2,14 @@
  * What an operator with audit credentials learns: AUTH, then the `default` user's ACL
  * (`ACL GETUSER default`, else `ACL LIST`). Read-only: no other command is sent.
  */
+
+import { isDeepStrictEqual } from "node:util";
+import { BUNDLED_COMMANDS } from "../../checks/redis/acl/commands.js";
+import { redactRules } from "../../checks/redis/acl/rules.js";
 import type { RedisTarget } from "../../config/schema.js";
 import { type CredentialDeps, CredentialError, resolvePassword } from "../credentials.js";
 import { AclReplyError, defaultUserFromAclList, defaultUserFromGetUser } from "./acl.js";
+import { CommandInfoError, commandTableFromInfo } from "./command-info.js";
 import { type ConnectOptions, RespConnection } from "./connection.js";
 import { errorCode, type RespReply, replyLine } from "./resp.js";
 import type { RedisAclObservation, RedisTransport } from "./types.js";
@@ -40,6 +45,67 @@ export interface AclReadOptions {
   withhold?: (handshake: RespConnection["handshake"]) => string | undefined;
   credentials: Credentials;
   credentialDeps?: CredentialDeps;
+  /**
+   * The target has an access policy: read every user (`ACL LIST`) and the server's command
+   * table (`COMMAND INFO`, `ACL CAT`) instead of `ACL GETUSER default` alone.
+   */
+  readUsers?: boolean;
+}
+
+/** `user NAME rules…` with the rules' passwords and hashes redacted (the name is kept as it is). */
+function redactListLine(line: string): string {
+  const match = /^(user \S+)(?: (.*))?$/.exec(line);
+  return match ? `${match[1]}${match[2] ? ` ${redactRules(match[2])}` : ""}` : redactRules(line);
+}
+
+function lines(reply: RespReply): string[] {
+  if (reply.kind !== "array" || reply.value === null) throw new AclReplyError(`ACL LIST replied with a ${reply.kind}, not a list`);
+  return reply.value.map((r) => (r.kind === "bulk" || r.kind === "simple" ? (r.value ?? "") : ""));
+}
+
+/** `ACL LIST` for every user, then the command table; the ACL is required, the table optional. */
+async function readAllUsers(
+  conn: RespConnection,
+  base: Pick<RedisAclObservation, "username" | "transport">,
+  host: string,
+  port: number,
+  password: string,
+): Promise<RedisAclObservation> {
+  const list = await conn.command(["ACL", "LIST"]);
+  if (isForbidden(list)) return { ...base, outcome: "forbidden", reply: `ACL LIST: ${redact(replyLine(list), password)}` };
+  if (list.kind === "error") {
+    const line = redact(replyLine(list), password);
+    return {
+      ...base,
+      outcome: "error",
+      command: "ACL LIST",
+      reply: line,
+      error: { source: endpointSource(host, port, "ACL LIST"), reason: `ACL LIST failed: ${line}`, code: errorCode(list) ?? "ERR" },
+    };
+  }
+  const users = lines(list).map((l) => redact(redactListLine(l), password));
+  const defaultUser = defaultUserFromAclList(list);
+  const observed: RedisAclObservation = { ...base, outcome: "read", command: "ACL LIST", users, ...(defaultUser ? { defaultUser } : {}) };
+
+  const info = await conn.command(["COMMAND", "INFO"]);
+  const categories = await conn.command(["ACL", "CAT"]);
+  if (info.kind === "error" || categories.kind === "error") {
+    const refused = info.kind === "error" ? `COMMAND INFO: ${replyLine(info)}` : `ACL CAT: ${replyLine(categories)}`;
+    observed.commandsUnavailable = redact(refused, password);
+    return observed;
+  }
+  try {
+    const live = commandTableFromInfo(info, categories, `live COMMAND INFO of ${host}:${port}`);
+    // The observation travels between Lambdas: a table equal to the bundled one is named, not carried.
+    const same =
+      isDeepStrictEqual(live.commands, BUNDLED_COMMANDS.commands) && isDeepStrictEqual(live.categories, BUNDLED_COMMANDS.categories);
+    observed.commandsSource = same ? `${live.source} (the same as the bundled ${BUNDLED_COMMANDS.source})` : live.source;
+    if (!same) observed.commands = live;
+  } catch (err) {
+    if (!(err instanceof CommandInfoError)) throw err;
+    observed.commandsUnavailable = err.message;
+  }
+  return observed;
 }
 
 export async function readDefaultUserAcl(options: AclReadOptions): Promise<RedisAclObservation> {
@@ -70,6 +136,8 @@ export async function readDefaultUserAcl(options: AclReadOptions): Promise<Redis
     // One-argument AUTH for `default` also works on Redis 5 and ElastiCache AUTH-token clusters.
     const auth = await conn.command(username === "default" ? ["AUTH", password] : ["AUTH", username, password]);
     if (auth.kind === "error") return { ...base, outcome: "auth-failed", reply: redact(replyLine(auth), password) };
+
+    if (options.readUsers) return await readAllUsers(conn, base, host, port, password);
 
     const forbidden: string[] = [];
     for (const command of [

@@ -160,6 +160,7 @@ async function probeTarget(target: RedisTarget, deps: RedisProbeDeps): Promise<R
           ...(transport === "tls" ? { tls: ca === "default" ? {} : { ca } } : {}),
           withhold: (hs) => credentialsWithheld(target, transport, hs, caProblem),
           credentials: target.credentials,
+          readUsers: target.keys.length > 0,
           ...(deps.credentials ? { credentialDeps: deps.credentials } : {}),
         });
   }

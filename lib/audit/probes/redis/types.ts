@@ -1,3 +1,4 @@
+import type { CommandTable } from "../../checks/redis/acl/commands.js";
 import type { ObservationError } from "../../model/observation.js";
 
 /**
@@ -103,4 +104,18 @@ export interface RedisAclObservation {
   /** The refusing reply for `forbidden` and `auth-failed`. */
   reply?: string;
   error?: ObservationError;
+  /**
+   * Only for a target with an access policy: every `ACL LIST` line (`user NAME rules…`),
+   * with passwords and hashes replaced by `#<redacted>`.
+   */
+  users?: string[];
+  /**
+   * The server's own command table (`COMMAND INFO`, `ACL CAT`), when the auditor may read it
+   * and it differs from the bundled one (an equal table is only named in `commandsSource`).
+   */
+  commands?: CommandTable;
+  /** Where the live command table came from, when it was read. */
+  commandsSource?: string;
+  /** Why the server's command table was not used (the bundled one is then). */
+  commandsUnavailable?: string;
 }

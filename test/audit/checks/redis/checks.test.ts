@@ -54,6 +54,10 @@ describe("redis checks", () => {
       ["redis-unauthenticated", "critical", "Redis::Endpoint"],
       ["redis-plaintext", "high", "Redis::Endpoint"],
       ["redis-default-user-open", "critical", "Redis::Endpoint"],
+      ["redis-unexpected-user", "high", "Redis::User"],
+      ["redis-excess-access", "high", "Redis::User"],
+      ["redis-dangerous-commands", "high", "Redis::User"],
+      ["redis-nopass-user", "critical", "Redis::User"],
     ]);
   });
 
