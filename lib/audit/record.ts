@@ -169,7 +169,8 @@ export async function deliverNotification(
   clock: () => Date = () => new Date(),
 ): Promise<Delivery | undefined> {
   if (!notification) return undefined;
-  const digest = digestFromNotification(notification);
+  // A deployed store is named in the alert's history hint; the local default needs no --store.
+  const digest = digestFromNotification(notification, store.description.startsWith("dynamodb:") ? { store: store.description } : {});
   if (!notifier.delivers) return { digest, delivered: false };
   try {
     await notifier.send(digest);

@@ -112,6 +112,21 @@ export class AuditorData extends Construct {
     });
 
     this.topic = new Topic(this, "Alerts", { displayName: "queue-auditor alerts", masterKey: this.key, enforceSSL: true });
+    // enforceSSL writes a topic policy holding only a Deny, and a topic policy replaces the
+    // default one: without this Allow no alarm (RunMissing included) could publish. Only this
+    // account's alarms in this region (confused deputy), and only over TLS (the Deny still applies).
+    this.topic.addToResourcePolicy(
+      new PolicyStatement({
+        sid: "CloudWatchAlarmsPublish",
+        principals: [new ServicePrincipal("cloudwatch.amazonaws.com")],
+        actions: ["sns:Publish"],
+        resources: [this.topic.topicArn],
+        conditions: {
+          StringEquals: { "aws:SourceAccount": Aws.ACCOUNT_ID },
+          ArnLike: { "aws:SourceArn": `arn:${Aws.PARTITION}:cloudwatch:${Aws.REGION}:${Aws.ACCOUNT_ID}:alarm:*` },
+        },
+      }),
+    );
     for (const email of props.emails) this.topic.addSubscription(new EmailSubscription(email));
   }
 }

@@ -20,6 +20,7 @@ export const COLLECT_RESOURCE_PATTERNS = [
 ];
 
 const VPC_EXECUTION = "Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole";
+const BASIC_EXECUTION = "Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole";
 
 export interface NagSubjects {
   stack: Stack;
@@ -35,6 +36,8 @@ export interface NagSubjects {
   vpc?: IConstruct | undefined;
   subnets: IConstruct[];
   iamAuthArns: string[];
+  /** The role of CDK's AwsCustomResource function that starts the first run. */
+  firstRunRole?: IConstruct | undefined;
 }
 
 function ref(stack: Stack, construct: IConstruct): string {
@@ -60,6 +63,11 @@ export function acknowledgeStackFindings(s: NagSubjects): void {
       );
     }
   }
+  ack(
+    s.firstRunRole,
+    `${RULES}-IAM4[${BASIC_EXECUTION}]`,
+    "CDK's AwsCustomResource function (it starts the first run): AWS's minimal Lambda logging policy; its only other permission is states:StartExecution on this state machine.",
+  );
   ack(
     s.collectRole,
     `${RULES}-IAM5[Resource::*]`,

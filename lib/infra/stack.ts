@@ -15,7 +15,7 @@ import { Architecture, Code, LayerVersion } from "aws-cdk-lib/aws-lambda";
 import { Schedule, ScheduleExpression, ScheduleTargetInput } from "aws-cdk-lib/aws-scheduler";
 import { StepFunctionsStartExecution } from "aws-cdk-lib/aws-scheduler-targets";
 import { LambdaSubscription } from "aws-cdk-lib/aws-sns-subscriptions";
-import type { Construct } from "constructs";
+import type { Construct, IConstruct } from "constructs";
 import { ENV } from "../../lambda/support/contract.js";
 import type { Config } from "../audit/config/schema.js";
 import {
@@ -29,8 +29,9 @@ import {
 } from "../audit/iam.js";
 import { AuditorFunction } from "./auditor-function.js";
 import { ChangeTrigger } from "./change-trigger.js";
-import { schedulePeriod } from "./config.js";
+import { encodeConfig, schedulePeriod } from "./config.js";
 import { AuditorData } from "./data.js";
+import { FirstRun } from "./first-run.js";
 import { Monitoring } from "./monitoring.js";
 import { acknowledgeStackFindings } from "./nag.js";
 import {
@@ -78,6 +79,7 @@ export class QueueAuditorStack extends Stack {
   readonly workflow: AuditWorkflow;
   readonly changes: ChangeTrigger;
   readonly monitoring: Monitoring;
+  readonly firstRun: FirstRun;
 
   constructor(scope: Construct, id: string, props: QueueAuditorStackProps) {
     super(scope, id, props);
@@ -207,6 +209,7 @@ export class QueueAuditorStack extends Stack {
       }),
     });
     this.changes = new ChangeTrigger(this, "Changes", { stateMachine });
+    this.firstRun = new FirstRun(this, "FirstRun", { stateMachine, encodedConfig: encodeConfig(config) });
 
     this.monitoring = new Monitoring(this, "Monitoring", {
       stateMachine,
@@ -214,6 +217,8 @@ export class QueueAuditorStack extends Stack {
       functions: this.functions,
       runPeriod: schedulePeriod(config.schedule, props.cronPeriod),
     });
+
+    this.outputs(table, topic.topicArn, stateMachine.stateMachineArn);
 
     const envTargets = envPasswordTargets(config);
     if (envTargets.length > 0) {
@@ -234,7 +239,28 @@ export class QueueAuditorStack extends Stack {
       secretNames: config.credentials.secrets.filter((ref) => !ref.startsWith("arn:")),
       vpc: this.node.tryFindChild("Vpc"),
       subnets: this.node.children.filter((c) => c.node.id.startsWith("Subnet")),
+      firstRunRole: this.firstRun.resource.grantPrincipal as unknown as IConstruct,
       iamAuthArns: rdsDbUserArns(config, { account: "<AWS::AccountId>", region: "<AWS::Region>", partition: "<AWS::Partition>" }),
+    });
+  }
+
+  /**
+   * What an operator needs after the deploy: the resources, and the CLI commands that read
+   * this deployment's evidence exactly as printed (the store's region is the stack's).
+   */
+  private outputs(table: Table, topicArn: string, stateMachineArn: string): void {
+    const store = `dynamodb:${table.tableName}`;
+    const cli = `AWS_REGION=${Aws.REGION} npx queue-auditor`;
+    new CfnOutput(this, "EvidenceTableName", { description: "DynamoDB table of runs, findings and their state", value: table.tableName });
+    new CfnOutput(this, "AlertTopicArn", { description: "SNS topic of alerts and alarms", value: topicArn });
+    new CfnOutput(this, "StateMachineArn", { description: "Step Functions state machine of the audit runs", value: stateMachineArn });
+    new CfnOutput(this, "HistoryCommand", {
+      description: "What is open now in this deployment's evidence",
+      value: `${cli} history --store ${store} --open`,
+    });
+    new CfnOutput(this, "VerifyCommand", {
+      description: "Recompute this deployment's run chain",
+      value: `${cli} verify --store ${store}`,
     });
   }
 

@@ -6,6 +6,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { KMSClient } from "@aws-sdk/client-kms";
 import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
@@ -15,10 +16,16 @@ import { readOfflineInventory } from "../../lib/audit/inventory/offline.js";
 import type { InventoryPartition } from "../../lib/audit/inventory/types.js";
 import { DynamoStore } from "../../lib/audit/store/dynamo-store.js";
 import { ensureTable } from "../../lib/audit/store/open.js";
+import { KmsSeal } from "../../lib/audit/store/seal-kms.js";
 import { auditCommand } from "../../lib/cli/audit.js";
 import { fixtureConfig, type LambdaEnv, startLambdaEnv } from "../lambda/support.js";
+import { fakeHmacKey } from "../support/fake-kms.js";
 
 const sns = mockClient(SNSClient);
+// Both paths seal their runs (docs/store.md): the Lambda with the stack's KMS key, the CLI's dynamodb store with the same key by env.
+const kms = mockClient(KMSClient);
+const CHAIN_KEY = "arn:aws:kms:eu-west-1:111122223333:key/0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0";
+fakeHmacKey(kms, CHAIN_KEY);
 const TOPIC = "arn:aws:sns:eu-west-1:111122223333:queue-auditor-alerts";
 const INVENTORY = "test/fixtures/inventory/violations";
 const THROTTLED = Object.assign(new Error("Rate exceeded"), { name: "ThrottledException" });
@@ -49,11 +56,13 @@ describe("one record-and-deliver for the CLI and the Lambda", () => {
   let handler: (event: unknown) => Promise<EvaluateOutput>;
   let work: string;
   const cliTable = `cli-evidence-${process.pid}`;
-  const cliStore = () => new DynamoStore(env.dynamo.client, cliTable, { description: `dynamodb:${cliTable}` });
+  const cliStore = () =>
+    new DynamoStore(env.dynamo.client, cliTable, { description: `dynamodb:${cliTable}`, seal: new KmsSeal(new KMSClient({}), CHAIN_KEY) });
   const lambdaStore = () => new DynamoStore(env.dynamo.client, env.storeTable, { description: "lambda" });
   let event: (name: string, startTime: string) => EvaluateEvent;
 
   beforeAll(async () => {
+    process.env.QUEUE_AUDITOR_CHAIN_KEY = CHAIN_KEY;
     env = await startLambdaEnv(fixtureConfig("violations"));
     await ensureTable(env.dynamo.client, cliTable);
     ({ handler } = await import("../../lambda/evaluate.js"));
@@ -74,6 +83,7 @@ describe("one record-and-deliver for the CLI and the Lambda", () => {
   afterEach(() => sns.reset());
   afterAll(async () => {
     rmSync(work, { recursive: true, force: true });
+    delete process.env.QUEUE_AUDITOR_CHAIN_KEY;
     await env.close();
   });
 

@@ -20,7 +20,9 @@ describe("QueueAuditorStack with the example config", () => {
   });
 
   it("deploys every function on Node.js 24, arm64, with source maps and its own log group with retention", () => {
-    const functions = template.findResources("AWS::Lambda::Function", { Properties: { Runtime: "nodejs24.x" } });
+    const functions = template.findResources("AWS::Lambda::Function", {
+      Properties: { Runtime: "nodejs24.x", Description: Match.stringLikeRegexp("^queue-auditor: ") },
+    });
     expect(Object.keys(functions)).toHaveLength(4);
     for (const fn of Object.values(functions)) {
       expect(fn.Properties.Architectures).toEqual(["arm64"]);
@@ -28,7 +30,8 @@ describe("QueueAuditorStack with the example config", () => {
       expect(fn.Properties.Environment.Variables.POWERTOOLS_SERVICE_NAME).toBe("queue-auditor");
       expect(fn.Properties.LoggingConfig.LogGroup).toEqual({ Ref: expect.stringMatching(/Logs/) });
     }
-    template.resourcePropertiesCountIs("AWS::Logs::LogGroup", { RetentionInDays: 90 }, 5);
+    // The four functions, the state machine and the first-run custom resource.
+    template.resourcePropertiesCountIs("AWS::Logs::LogGroup", { RetentionInDays: 90 }, 6);
   });
 
   it("runs the probe in the configured subnets and security groups, the others outside any VPC", () => {
@@ -205,6 +208,63 @@ describe("QueueAuditorStack with the example config", () => {
     });
   });
 
+  it("lets CloudWatch alarms of this account and region publish to the topic, over TLS only", () => {
+    const policy = new Capture();
+    template.hasResourceProperties("AWS::SNS::TopicPolicy", { PolicyDocument: { Statement: policy } });
+    const statements = policy.asArray() as Record<string, unknown>[];
+    expect(statements.filter((s) => s.Effect === "Allow")).toEqual([
+      {
+        Sid: "CloudWatchAlarmsPublish",
+        Effect: "Allow",
+        Principal: { Service: "cloudwatch.amazonaws.com" },
+        Action: "sns:Publish",
+        Resource: { Ref: expect.stringMatching(/DataAlerts/) },
+        Condition: {
+          StringEquals: { "aws:SourceAccount": { Ref: "AWS::AccountId" } },
+          ArnLike: {
+            "aws:SourceArn": {
+              "Fn::Join": [
+                "",
+                ["arn:", { Ref: "AWS::Partition" }, ":cloudwatch:", { Ref: "AWS::Region" }, ":", { Ref: "AWS::AccountId" }, ":alarm:*"],
+              ],
+            },
+          },
+        },
+      },
+    ]);
+    // The TLS Deny still applies to everyone, the alarms included.
+    expect(statements).toContainEqual(
+      expect.objectContaining({ Effect: "Deny", Action: "sns:Publish", Condition: { Bool: { "aws:SecureTransport": "false" } } }),
+    );
+  });
+
+  it("starts a first run on deploy and again when the deployed config changes, allowed to start only this state machine", () => {
+    const resources = template.findResources("Custom::AWS");
+    const [start] = Object.values(resources) as { Properties: { Create: unknown; Update: unknown } }[];
+    const create = JSON.stringify(start?.Properties.Create);
+    expect(create).toContain('\\"service\\":\\"SFN\\",\\"action\\":\\"startExecution\\"');
+    expect(create).toMatch(/WorkflowStateMachine/);
+    expect(create).toContain('trigger\\\\\\":\\\\\\"deploy');
+    expect(JSON.stringify(start?.Properties.Update)).toBe(create);
+    const starts = iamStatements(template).filter((s) => s.Action.includes("states:StartExecution"));
+    for (const s of starts) expect(JSON.stringify(s.Resource)).toMatch(/^\[\{"Ref":"WorkflowStateMachine[0-9A-F]{8}"\}\]$/);
+    expect(starts.length).toBeGreaterThanOrEqual(2);
+  });
+
+  it("outputs the table, topic and state machine, and the history and verify commands of this deployment", () => {
+    const outputs = template.findOutputs("*");
+    expect(outputs.EvidenceTableName?.Value).toEqual({ Ref: expect.stringMatching(/DataEvidence/) });
+    expect(outputs.AlertTopicArn?.Value).toEqual({ Ref: expect.stringMatching(/DataAlerts/) });
+    expect(outputs.StateMachineArn?.Value).toEqual({ Ref: expect.stringMatching(/WorkflowStateMachine/) });
+    const table = outputs.EvidenceTableName?.Value;
+    expect(outputs.HistoryCommand?.Value).toEqual({
+      "Fn::Join": ["", ["AWS_REGION=", { Ref: "AWS::Region" }, " npx queue-auditor history --store dynamodb:", table, " --open"]],
+    });
+    expect(outputs.VerifyCommand?.Value).toEqual({
+      "Fn::Join": ["", ["AWS_REGION=", { Ref: "AWS::Region" }, " npx queue-auditor verify --store dynamodb:", table]],
+    });
+  });
+
   it("re-audits on CloudTrail changes through a queue and a batching pipe (one run per burst)", () => {
     const pattern = new Capture();
     template.hasResourceProperties("AWS::Events::Rule", {
@@ -298,7 +358,7 @@ describe("QueueAuditorStack with the example config", () => {
   it("logs through a policy on each function's own log group, never AWSLambdaBasicExecutionRole", () => {
     expect(JSON.stringify(template.findResources("AWS::IAM::Role"))).not.toContain("AWSLambdaBasicExecutionRole");
     const logs = iamStatements(template).filter((s) => s.Action.includes("logs:PutLogEvents"));
-    expect(logs.length).toBe(4);
+    expect(logs.length).toBe(5); // the four functions and the first-run custom resource
     for (const s of logs) expect(s.Resource).toEqual([{ "Fn::GetAtt": [expect.stringMatching(/Logs/), "Arn"] }]);
   });
 
@@ -433,7 +493,8 @@ describe("QueueAuditorStack with other configs", () => {
     const { template } = synthStack(configWith({ postgres: [], redis: [] }));
     expect(JSON.stringify(definitionOf(template))).not.toContain("ProbeEachTarget");
     template.resourceCountIs("AWS::EC2::VPCEndpoint", 0);
-    template.resourceCountIs("AWS::Lambda::Function", 3);
+    // collect, evaluate, slack, and CDK's custom-resource function of the first run.
+    template.resourceCountIs("AWS::Lambda::Function", 4);
   });
 
   it("uses the VPC's NAT (no endpoints) when deploy.vpcEndpoints is none", () => {

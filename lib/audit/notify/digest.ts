@@ -20,11 +20,21 @@ export interface Digest {
   items: AlertItem[];
   /** Items left out to keep the message within size limits. */
   omitted: number;
+  /**
+   * The `--store` argument that reaches this run's history (the deployed stack's
+   * `dynamodb:TABLE`), so "run history --open" names a command that works as printed.
+   */
+  store?: string;
+}
+
+/** The command that lists what is open now, in the store the run was recorded in. */
+export function historyOpenCommand(store: string | undefined): string {
+  return store ? `queue-auditor history --store ${store} --open` : "queue-auditor history --open";
 }
 
 export const ALERT_KINDS: readonly AlertKind[] = ["error", "new", "regressed", "reminder", "resolved"];
 
-export function digestFromNotification(n: Notification): Digest {
+export function digestFromNotification(n: Notification, options: { store?: string } = {}): Digest {
   const totals = Object.fromEntries(ALERT_KINDS.map((k) => [k, 0])) as Record<AlertKind, number>;
   for (const item of n.items) totals[item.kind]++;
   const accounts = [...new Set(n.items.map((i) => i.resource.account).filter((a): a is string => !!a))].sort();
@@ -42,6 +52,7 @@ export function digestFromNotification(n: Notification): Digest {
     totals,
     items: n.items,
     omitted: 0,
+    ...(options.store ? { store: options.store } : {}),
   };
   digest.subject = subjectLine(digest);
   return digest;
@@ -105,8 +116,8 @@ export function resolutionText(item: AlertItem): string {
 }
 
 /** The exact line that says what a bounded message left out, and where to see it. */
-export function moreLine(omitted: number, runId: string): string {
-  return `and ${omitted} more, see \`queue-auditor history --open\` (run ${runId})`;
+export function moreLine(omitted: number, runId: string, store?: string): string {
+  return `and ${omitted} more, see \`${historyOpenCommand(store)}\` (run ${runId})`;
 }
 
 /** The finding's own fix as text lines (commands indented), for email and the terminal. */
@@ -154,7 +165,7 @@ export function digestText(d: Digest): string {
       }
     }
   }
-  if (d.omitted > 0) lines.push("", moreLine(d.omitted, d.run.id));
+  if (d.omitted > 0) lines.push("", moreLine(d.omitted, d.run.id, d.store));
   // Each entry is one line; a newline or escape sequence in a name must not forge or erase one.
   return `${lines.map(escapeControls).join("\n")}\n`;
 }

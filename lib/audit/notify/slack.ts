@@ -81,7 +81,7 @@ export function slackMessageFromDigest(digest: Digest): SlackMessage {
     ...shown.map(itemSection),
   ];
   const footer = [`Run \`${escapeMrkdwn(digest.run.id)}\` started ${escapeMrkdwn(digest.run.startedAt)}`];
-  if (notShown > 0) footer.push(escapeMrkdwn(moreLine(notShown, digest.run.id)));
+  if (notShown > 0) footer.push(escapeMrkdwn(moreLine(notShown, digest.run.id, digest.store)));
   blocks.push({ type: "context", elements: [{ type: "mrkdwn", text: footer.join(" · ") }] });
   return { text: digest.subject, blocks };
 }
@@ -122,6 +122,10 @@ const digestSchema = z.object({
   totals: z.object(Object.fromEntries(ALERT_KINDS.map((k) => [k, z.number()])) as Record<string, z.ZodNumber>),
   items: z.array(item),
   omitted: z.number(),
+  store: z
+    .string()
+    .regex(/^dynamodb:[A-Za-z0-9_.-]{3,255}$/)
+    .optional(),
 });
 
 /** The digest from an SNS message body as a `lambda`/`sqs`/`https` subscriber receives it. */

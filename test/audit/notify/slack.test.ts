@@ -56,6 +56,21 @@ describe("Slack formatter", () => {
     );
   });
 
+  it("names the deployed store in the 'not shown' hint, through SNS to the Slack function", () => {
+    const many = Array.from({ length: 120 }, (_, i) => item({ findingId: `f${i}` }));
+    const sent = digestFromNotification(notification(many), { store: "dynamodb:QueueAuditor-DataEvidence1A2B3C" });
+    const lambdaBody = (JSON.parse(snsPublishInput("arn:aws:sns:eu-west-1:111122223333:t", sent).Message ?? "{}") as { lambda: string })
+      .lambda;
+    const [received] = digestsFromSnsEvent({ Records: [{ Sns: { Message: lambdaBody } }] });
+    const footer = slackMessageFromDigest(received as typeof sent).blocks.at(-1) as Section;
+    expect(footer.elements?.[0]?.text).toContain("see `queue-auditor history --store dynamodb:QueueAuditor-DataEvidence1A2B3C --open`");
+  });
+
+  it("refuses a digest whose store is not a DynamoDB table name (the hint is a command someone pastes)", () => {
+    const digest = { ...digestFromNotification(notification([item({ findingId: "a" })])), store: "dynamodb:x; rm -rf ~" };
+    expect(() => parseDigestMessage(JSON.stringify(digest))).toThrow(DigestParseError);
+  });
+
   it("reads the digest back from the SNS message a Lambda subscriber receives", () => {
     const digest = digestFromNotification(notification([item({ findingId: "a" })]));
     const lambdaBody = (JSON.parse(snsPublishInput("arn:aws:sns:eu-west-1:111122223333:t", digest).Message ?? "{}") as { lambda: string })

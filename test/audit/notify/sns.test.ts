@@ -93,6 +93,13 @@ describe("SNS notifier", () => {
       expect(structured[protocol]).toBe(structured.lambda);
   });
 
+  it("tells email readers the history command of the store the run was recorded in", () => {
+    const many = Array.from({ length: 2000 }, (_, i) => item({ findingId: `f${i}`, message: `Finding ${i} ${"x".repeat(300)}` }));
+    const input = snsPublishInput(TOPIC, digestFromNotification(notification(many), { store: "dynamodb:QueueAuditor-Evidence" }));
+    const structured = JSON.parse(input.Message ?? "{}") as Record<string, string>;
+    expect(structured.email).toContain("see `queue-auditor history --store dynamodb:QueueAuditor-Evidence --open`");
+  });
+
   it("rejects a malformed topic ARN as a usage error", () => {
     expect(() => notifierFromSpec("sns:queue-auditor-alerts")).toThrow(/expected sns:TOPIC_ARN/);
   });
