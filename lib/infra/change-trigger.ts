@@ -26,6 +26,9 @@ export const CHANGE_EVENTS = {
   "rds.amazonaws.com": [
     "ModifyDBInstance",
     "ModifyDBCluster",
+    // A reboot applies pending parameter changes (rds.force_ssl, logging) and may fail over.
+    "RebootDBInstance",
+    "RebootDBCluster",
     "ModifyDBParameterGroup",
     "ModifyDBClusterParameterGroup",
     "ResetDBParameterGroup",
@@ -52,7 +55,16 @@ export const CHANGE_EVENTS = {
     "CreateCacheCluster",
     "CreateServerlessCache",
   ],
-  "secretsmanager.amazonaws.com": ["RotateSecret", "CancelRotateSecret", "UpdateSecret", "PutSecretValue"],
+  "secretsmanager.amazonaws.com": [
+    "RotateSecret",
+    "CancelRotateSecret",
+    "UpdateSecret",
+    "PutSecretValue",
+    // Moving AWSCURRENT makes another version the live credential.
+    "UpdateSecretVersionStage",
+    "DeleteSecret",
+    "RestoreSecret",
+  ],
 } as const;
 
 export interface ChangeTriggerProps {

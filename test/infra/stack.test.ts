@@ -279,6 +279,10 @@ describe("QueueAuditorStack with the example config", () => {
     );
     expect(p.detail.eventName).toHaveLength(new Set(Object.values(CHANGE_EVENTS).flat()).size);
     expect(p.detail.eventName).toEqual(expect.arrayContaining(["AddTagsToResource", "CreateDBInstance", "CreateReplicationGroup"]));
+    // Reboots apply pending parameter changes; secret stage moves, deletes and restores change the live credential.
+    expect(p.detail.eventName).toEqual(
+      expect.arrayContaining(["RebootDBInstance", "RebootDBCluster", "UpdateSecretVersionStage", "DeleteSecret", "RestoreSecret"]),
+    );
     template.hasResourceProperties("AWS::Pipes::Pipe", {
       SourceParameters: { SqsQueueParameters: { BatchSize: 100, MaximumBatchingWindowInSeconds: 300 } },
       Target: { Ref: Match.stringLikeRegexp("WorkflowStateMachine") },
