@@ -43,6 +43,7 @@ export function describeReport(report: ChainReport, store: string): string {
 
 export async function verifyCommand(opts: { store: string }, deps: VerifyDeps = {}): Promise<number> {
   return withStore(opts.store, deps.openStore, async (store) => {
+    if (!store.persistent) throw new UsageError("verify needs a store; --store none keeps nothing");
     try {
       const report = await verifyChain(store, { now: (deps.now ?? (() => new Date()))() });
       (deps.write ?? ((t: string) => void process.stdout.write(t)))(describeReport(report, store.description));

@@ -22,14 +22,16 @@ export interface StateIssue {
   reason: string;
 }
 
-const departedFrom = (f: Finding) => f.change === "resolved" && (f.evidence as { resolvedBy?: unknown })?.resolvedBy === "absent";
+/** How a departed finding (closed by its absence from a run) was closed: fixed or gone from scope. */
+const departedBy = (f: Finding): unknown => (f.change === "resolved" ? (f.evidence as { resolvedBy?: unknown })?.resolvedBy : undefined);
+const departedFrom = (f: Finding) => departedBy(f) === "absent" || departedBy(f) === "fixed";
 
 /** Why `state` disagrees with the run that last recorded its finding, or undefined when it agrees. */
 export function stateDisagreement(state: FindingState, seen: Occurrence): string | undefined {
   const f = seen.finding;
   if (departedFrom(f)) {
     // A departed finding keeps its last seen run; the departing run closed it.
-    if (state.open || state.resolvedBy !== "absent" || state.resolvedAt !== seen.startedAt) {
+    if (state.open || state.resolvedBy !== departedBy(f) || state.resolvedAt !== seen.startedAt) {
       return `run #${seen.seq} closed it as no longer found, but the state says ${state.open ? "open" : `resolved by ${state.resolvedBy ?? "nothing"} at ${state.resolvedAt ?? "no time"}`}`;
     }
     return undefined;

@@ -28,7 +28,7 @@ describe("mysql: targets", () => {
     const c = parse(target({ queue: "solid_queue", database: "app_production", tables: ["app_production.solid_queue_jobs"] }));
     const tables = mysqlQueueTables(c.mysql[0] as never);
     expect(tables.map((t) => t.qualified)).toHaveLength(11);
-    expect(tables.find((t) => t.table === "solid_queue_jobs")?.payloadColumns).toEqual(["arguments"]);
+    expect(tables.find((t) => t.table === "solid_queue_jobs")?.payloadColumns).toEqual(["class_name", "arguments"]);
     expect(mysqlQueueTables(parse(target()).mysql[0] as never)[0]?.payloadColumns).toEqual(["handler"]);
   });
 
