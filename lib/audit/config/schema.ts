@@ -6,6 +6,7 @@
 import ipaddr from "ipaddr.js";
 import { z } from "zod";
 import { CHECK_IDS } from "../checks/registry.js";
+import { MYSQL_TABLE_PRIVILEGES } from "../model/mysql-privileges.js";
 import { SEVERITIES } from "../model/severity.js";
 import { REDIS_KEY_PRESETS, REDIS_QUEUES, TABLE_PRESETS, TABLE_QUEUES } from "./presets.js";
 import { scheduleProblem } from "./schedule.js";
@@ -177,19 +178,7 @@ const MYSQL_IDENT = "[^.`\\s]{1,64}";
 const MYSQL_ACCOUNT = /^[^\s`'"]{0,128}@[^\s@`'"]{1,255}$/;
 const mysqlAccount = str(MYSQL_ACCOUNT, "an account as USER@HOST, exactly as mysql.user spells it, such as app_worker@10.20.%");
 
-export const MYSQL_PRIVILEGES = [
-  "SELECT",
-  "INSERT",
-  "UPDATE",
-  "DELETE",
-  "REFERENCES",
-  "INDEX",
-  "ALTER",
-  "DROP",
-  "TRIGGER",
-  "DELETE HISTORY",
-  "GRANT OPTION",
-] as const;
+export const MYSQL_PRIVILEGES = MYSQL_TABLE_PRIVILEGES;
 export type MysqlPrivilege = (typeof MYSQL_PRIVILEGES)[number];
 
 const mysqlPrivilegeList = z

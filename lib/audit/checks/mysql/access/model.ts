@@ -8,23 +8,11 @@
  * included), table and column grants. DEFINER views and routines that touch a queue table
  * lend their definer's privileges to whoever may SELECT the view or EXECUTE the routine.
  */
+import { MYSQL_TABLE_PRIVILEGES } from "../../../model/mysql-privileges.js";
 import type { MysqlAccount, MysqlAccountRef, MysqlCatalog, MysqlDefinerObject } from "../../../probes/mysql/types.js";
 import { likeMatch } from "./patterns.js";
 
-/** Privileges that use or damage an existing table (CREATE, CREATE VIEW, SHOW VIEW do not). */
-export const TABLE_ACCESS = [
-  "SELECT",
-  "INSERT",
-  "UPDATE",
-  "DELETE",
-  "REFERENCES",
-  "INDEX",
-  "ALTER",
-  "DROP",
-  "TRIGGER",
-  "DELETE HISTORY",
-  "GRANT OPTION",
-] as const;
+export const TABLE_ACCESS = MYSQL_TABLE_PRIVILEGES;
 const TABLE_ACCESS_SET: ReadonlySet<string> = new Set(TABLE_ACCESS);
 export const WRITES: ReadonlySet<string> = new Set(["INSERT", "UPDATE", "DELETE", "DROP", "ALTER", "TRIGGER", "DELETE HISTORY", "INDEX"]);
 
