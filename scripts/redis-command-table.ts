@@ -1,5 +1,5 @@
 /**
- * Regenerates lib/audit/checks/redis/acl/redis-commands.json, the command table the ACL
+ * Regenerates lib/audit/model/redis/redis-commands.json, the command table the ACL
  * model uses when the server's own `COMMAND INFO` cannot be read (offline ElastiCache
  * access strings, an auditor without `+command|info`).
  *
@@ -28,7 +28,7 @@ try {
     `${server}-server ${version[2]} COMMAND INFO and ACL CAT`,
   );
   const sorted = Object.fromEntries(Object.entries(table.commands).sort(([a], [b]) => a.localeCompare(b)));
-  const out = path.join(path.dirname(fileURLToPath(import.meta.url)), "../lib/audit/checks/redis/acl/redis-commands.json");
+  const out = path.join(path.dirname(fileURLToPath(import.meta.url)), "../lib/audit/model/redis/redis-commands.json");
   writeFileSync(out, `${JSON.stringify({ ...table, commands: sorted }, null, 2)}\n`);
   console.log(`wrote ${Object.keys(sorted).length} commands from ${table.source} to ${out}`);
 } finally {

@@ -1,13 +1,13 @@
 import { type Command, Option } from "commander";
 import { loadConfig } from "../audit/config/load.js";
-import { unmatchedMuteWarnings } from "../audit/config/mute-warnings.js";
 import type { Config } from "../audit/config/schema.js";
 import { evaluatedCheckIds } from "../audit/engine.js";
 import { type AuditResult, atLeast, SEVERITIES, type Severity } from "../audit/findings/model.js";
+import { unmatchedMuteWarnings } from "../audit/findings/mute-warnings.js";
+import { escapeControls } from "../audit/model/escape.js";
 import { UserError } from "../audit/model/user-error.js";
 import { type Notifier, notifierFromSpec } from "../audit/notify/index.js";
 import { type RecordedAndDelivered, type RecordedRun, recordRun } from "../audit/record.js";
-import { escapeControls } from "../audit/report/escape.js";
 import { AUDIT_FORMATS, type AuditFormat, type RenderContext, renderResult } from "../audit/report/index.js";
 import { type AuditSources, runAudit } from "../audit/run.js";
 import type { Store } from "../audit/store/index.js";

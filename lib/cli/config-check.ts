@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { loadConfig } from "../audit/config/load.js";
-import { muteWarnings } from "../audit/config/mute-warnings.js";
+import { muteWarnings } from "../audit/findings/mute-warnings.js";
 
 export function registerConfigCheck(program: Command): void {
   const config = program.command("config").description("work with the config file");

@@ -6,8 +6,8 @@
 import { type Command, Option } from "commander";
 import type { FindingState } from "../audit/compare/changes.js";
 import { STATUSES, type Status } from "../audit/findings/model.js";
+import { escapeControls } from "../audit/model/escape.js";
 import { csvCell } from "../audit/report/csv.js";
-import { escapeControls } from "../audit/report/escape.js";
 import type { HistoryRow, Store, StoredRun, TimeRange } from "../audit/store/types.js";
 import { UsageError } from "./errors.js";
 import { writeOutput } from "./output.js";

@@ -1,6 +1,6 @@
 import { renameSync, rmSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
-import { escapeControls } from "../audit/report/escape.js";
+import { escapeControls } from "../audit/model/escape.js";
 
 /** Writes a result where asked: stdout, or a file written whole (temp file, then rename). */
 export function writeOutput(text: string, out: string | undefined): void {

@@ -1,7 +1,7 @@
 import { createRequire } from "node:module";
 import { Command, CommanderError } from "commander";
+import { escapeControls } from "../audit/model/escape.js";
 import { UserError } from "../audit/model/user-error.js";
-import { escapeControls } from "../audit/report/escape.js";
 import { registerAudit } from "./audit.js";
 import { registerConfigCheck } from "./config-check.js";
 import { registerDemo } from "./demo.js";

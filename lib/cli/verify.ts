@@ -4,7 +4,7 @@
  * tampered state, or nothing verified (saying what is missing).
  */
 import type { Command } from "commander";
-import { escapeControls } from "../audit/report/escape.js";
+import { escapeControls } from "../audit/model/escape.js";
 import { type ChainReport, verifyChain } from "../audit/store/chain.js";
 import { NoStoreError } from "../audit/store/errors.js";
 import { UsageError } from "./errors.js";

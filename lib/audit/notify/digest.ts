@@ -5,7 +5,7 @@
  */
 import type { AlertItem, AlertKind, Notification } from "../compare/alerts.js";
 import { type Outcome, SEVERITIES, type Severity, type Status, severityRank } from "../findings/model.js";
-import { escapeControls } from "../report/escape.js";
+import { escapeControls } from "../model/escape.js";
 
 export interface Digest {
   version: 1;

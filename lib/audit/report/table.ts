@@ -1,5 +1,5 @@
 import { type AuditResult, type Finding, SEVERITIES } from "../findings/model.js";
-import { escapeControls } from "./escape.js";
+import { escapeControls } from "../model/escape.js";
 
 function line(f: Finding, showNew: boolean): string {
   const where = [f.resource.account, f.resource.region].filter(Boolean).join("/");

@@ -5,7 +5,7 @@
  * the account and region. Pure: config and inventory in, gaps and notes out.
  */
 import type { Config } from "../config/schema.js";
-import type { ObservationError } from "../findings/model.js";
+import type { ObservationError } from "../model/observation.js";
 import { INVENTORY_FILES, type Inventory, type InventoryPartition } from "../inventory/types.js";
 import type { ScopeGap } from "./types.js";
 

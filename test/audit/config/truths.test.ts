@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { parseConfig } from "../../../lib/audit/config/load.js";
-import { muteWarnings, unmatchedMuteWarnings } from "../../../lib/audit/config/mute-warnings.js";
 import { scheduleProblem } from "../../../lib/audit/config/schedule.js";
 import type { ConfigInput } from "../../../lib/audit/config/schema.js";
 import type { Finding } from "../../../lib/audit/findings/model.js";
+import { muteWarnings, unmatchedMuteWarnings } from "../../../lib/audit/findings/mute-warnings.js";
 
 const parse = (input: Omit<ConfigInput, "version">) => parseConfig({ version: 1, ...input }, "qa.yaml");
 const errorOf = (input: Omit<ConfigInput, "version">) => {

@@ -7,12 +7,12 @@
  * name must come back exactly when parsed, and no raw escape character is in the bytes.
  */
 import { describe, expect, it, vi } from "vitest";
+import { escapeControls, hasRawControl } from "../../../lib/audit/model/escape.js";
 import { digestFromNotification, digestText } from "../../../lib/audit/notify/digest.js";
 import { slackMessageFromDigest } from "../../../lib/audit/notify/slack.js";
 import { snsPublishInput } from "../../../lib/audit/notify/sns.js";
 import { printDigest } from "../../../lib/audit/notify/stdout.js";
 import { recordRun } from "../../../lib/audit/record.js";
-import { escapeControls, hasRawControl } from "../../../lib/audit/report/escape.js";
 import { renderResult } from "../../../lib/audit/report/index.js";
 import { NoStore } from "../../../lib/audit/store/none.js";
 import { renderTable as renderHistoryTable } from "../../../lib/cli/history.js";

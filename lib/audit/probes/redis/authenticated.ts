@@ -4,9 +4,9 @@
  */
 
 import { isDeepStrictEqual } from "node:util";
-import { BUNDLED_COMMANDS } from "../../checks/redis/acl/commands.js";
-import { redactRules } from "../../checks/redis/acl/rules.js";
 import type { RedisTarget } from "../../config/schema.js";
+import { redactRules } from "../../model/redis/acl-rules.js";
+import { BUNDLED_COMMANDS } from "../../model/redis/commands.js";
 import { type CredentialDeps, CredentialError, resolvePassword } from "../credentials.js";
 import { AclReplyError, defaultUserFromAclList, defaultUserFromGetUser } from "./acl.js";
 import { CommandInfoError, commandTableFromInfo } from "./command-info.js";

@@ -2,7 +2,7 @@
  * Reading `COMMAND INFO` (Redis 7 layout: name, arity, flags, first key, last key, step,
  * ACL categories, tips, key specs, subcommands) into the ACL model's command table.
  */
-import type { CommandSpec, CommandTable } from "../../checks/redis/acl/commands.js";
+import type { CommandSpec, CommandTable } from "../../model/redis/commands.js";
 import type { RespReply } from "./resp.js";
 
 export class CommandInfoError extends Error {

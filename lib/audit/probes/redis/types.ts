@@ -1,5 +1,5 @@
-import type { CommandTable } from "../../checks/redis/acl/commands.js";
 import type { ObservationError } from "../../model/observation.js";
+import type { CommandTable } from "../../model/redis/commands.js";
 
 /**
  * What the Redis probe observed of one `redis[]` target. Plain JSON-able data: it travels

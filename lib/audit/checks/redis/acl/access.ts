@@ -3,9 +3,10 @@
  * change, and which keyspace- or server-wide commands it can run, each with the rule that
  * grants it. Pure: rules in, verdict data out.
  */
-import type { CommandTable } from "./commands.js";
+
+import type { AclUser, KeyPattern, Selector } from "../../../model/redis/acl-rules.js";
+import type { CommandTable } from "../../../model/redis/commands.js";
 import { globsIntersect, matchesEverything } from "./glob.js";
-import type { AclUser, KeyPattern, Selector } from "./rules.js";
 
 /**
  * Commands that destroy, move, replace or expose the whole keyspace or the server, whatever

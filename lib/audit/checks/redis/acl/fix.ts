@@ -6,9 +6,9 @@
  * an `ACL SETUSER` line (incremental) and an ElastiCache access string (complete).
  */
 import type { Fix } from "../../../findings/model.js";
+import { tokenize } from "../../../model/redis/acl-rules.js";
 import { globsIntersect } from "./glob.js";
 import { redisArg, shellWord, shownName } from "./quote.js";
-import { tokenize } from "./rules.js";
 
 export interface AccessChange {
   /** What the policy allows on the queue keys. */

@@ -6,11 +6,11 @@
  */
 import type { RedisTarget } from "../../../config/schema.js";
 import type { ObservationError, ResourceRef } from "../../../findings/model.js";
+import { AclRuleError, type AclUser, parseAclListLine, parseUser } from "../../../model/redis/acl-rules.js";
+import { BUNDLED_COMMANDS, type CommandTable } from "../../../model/redis/commands.js";
 import { cacheBackends, userGroupIds } from "../../elasticache/subjects.js";
 import type { AuditContext } from "../../types.js";
 import { type UserAccess, userAccess } from "./access.js";
-import { BUNDLED_COMMANDS, type CommandTable } from "./commands.js";
-import { AclRuleError, type AclUser, parseAclListLine, parseUser } from "./rules.js";
 
 export interface JudgedUser {
   user: AclUser;

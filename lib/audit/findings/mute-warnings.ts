@@ -5,9 +5,9 @@
  * harmless to the evidence, but a user who relies on it should know.
  */
 import ipaddr from "ipaddr.js";
-import type { Finding } from "../findings/model.js";
-import { findMute, muteIsActive } from "../findings/mutes.js";
-import type { Config, Mute } from "./schema.js";
+import type { Config, Mute } from "../config/schema.js";
+import type { Finding } from "./model.js";
+import { findMute, muteIsActive } from "./mutes.js";
 
 const GROUP = /^(\d{12}\/)?sg-[0-9a-f]{8}([0-9a-f]{9})?$/;
 const AWS_ID = /^[A-Za-z][A-Za-z0-9-]{0,254}$/;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { userAccess } from "../../../../../lib/audit/checks/redis/acl/access.js";
-import { BUNDLED_COMMANDS } from "../../../../../lib/audit/checks/redis/acl/commands.js";
-import { AclRuleError, parseAclListLine, parseUser, redactRules, tokenize } from "../../../../../lib/audit/checks/redis/acl/rules.js";
+import { userAccess } from "../../../../lib/audit/checks/redis/acl/access.js";
+import { AclRuleError, parseAclListLine, parseUser, redactRules, tokenize } from "../../../../lib/audit/model/redis/acl-rules.js";
+import { BUNDLED_COMMANDS } from "../../../../lib/audit/model/redis/commands.js";
 
 const table = BUNDLED_COMMANDS;
 const SIDEKIQ = ["queue:*", "queues", "schedule", "retry", "dead"];

@@ -4,11 +4,11 @@
  * table when the versions match, and the categories the ACL model relies on.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BUNDLED_COMMANDS } from "../../../../../lib/audit/checks/redis/acl/commands.js";
-import { commandTableFromInfo } from "../../../../../lib/audit/probes/redis/command-info.js";
-import { type RedisServer, removeDir, startRedis, tempDir } from "../../../../support/redis.js";
-import { session } from "../../../../support/redis-client.js";
-import { commandUnavailable, skipWithout } from "../../../../support/services.js";
+import { BUNDLED_COMMANDS } from "../../../../lib/audit/model/redis/commands.js";
+import { commandTableFromInfo } from "../../../../lib/audit/probes/redis/command-info.js";
+import { type RedisServer, removeDir, startRedis, tempDir } from "../../../support/redis.js";
+import { session } from "../../../support/redis-client.js";
+import { commandUnavailable, skipWithout } from "../../../support/services.js";
 
 describe("the bundled command table", () => {
   it("says which server it came from and knows the commands the checks name", () => {
