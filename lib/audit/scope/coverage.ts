@@ -1,12 +1,13 @@
 /**
  * Whether the inventory covers every (account, region) the config names. A capture that
  * failed for one account must not turn a pipeline green: each configured pair without a
- * partition (or, offline, without the meta.json the export writes last) is an ERROR naming
- * the account and region. Pure: config and inventory in, gaps and notes out.
+ * partition (or, offline, without the meta.json the export writes last) is a gap naming the
+ * account and region, which the audit-error check turns into an ERROR. Pure: config and
+ * inventory in, gaps (ScopeGap, plain data like the rest of scope/) and notes out.
  */
 import type { Config } from "../config/schema.js";
-import type { ObservationError } from "../model/observation.js";
 import { INVENTORY_FILES, type Inventory, type InventoryPartition } from "../inventory/types.js";
+import type { ObservationError } from "../model/observation.js";
 import type { ScopeGap } from "./types.js";
 
 /** The accounts and regions the config names; undefined where it leaves them to the credentials. */
@@ -52,7 +53,7 @@ function describe(account: string | undefined, region: string | undefined): stri
   return `region ${region}`;
 }
 
-/** ERROR results for every configured (account, region) the inventory does not hold, or holds without meta.json. */
+/** A gap for every configured (account, region) the inventory does not hold, or holds without meta.json. */
 export function coverageGaps(config: Pick<Config, "aws">, inventory: Inventory): ScopeGap[] {
   const { accounts, regions } = configuredPairs(config);
   if (inventory.notRead || (accounts === undefined && regions === undefined)) return [];
