@@ -1,0 +1,38 @@
+import { defineConfig, mergeConfig } from "vitest/config";
+import base from "./vitest.config.js";
+
+/**
+ * The tests Stryker runs against each mutant (`npm run mutation`, stryker.config.mjs).
+ *
+ * Only the engine's in-process tests: the CLI and Lambda tests mostly spawn processes
+ * (a child process never sees the active mutant, so they cannot kill one) and the
+ * live-server tests rebuild their databases in `beforeAll` for every mutant that one of
+ * their tests covers, which turns minutes into hours on a shared 2-core machine. Their
+ * behaviour is pinned by in-memory tests beside them; a mutant only they would kill shows
+ * up as surviving here and is listed in docs/mutation.md.
+ */
+export const LIVE_SERVER_TESTS = [
+  "test/audit/probes/**",
+  "test/audit/checks/mysql/live.test.ts",
+  "test/audit/checks/postgres/escalation.test.ts",
+  "test/audit/checks/postgres/live.test.ts",
+  "test/audit/checks/postgres/routes.test.ts",
+  "test/audit/checks/redis/access-live.test.ts",
+  "test/audit/checks/redis/acl/commands.test.ts",
+  "test/audit/checks/redis/templates.test.ts",
+  "test/audit/fix/plan-postgres.test.ts",
+  "test/audit/fix/plan-redis-aws.test.ts",
+];
+
+export default mergeConfig(
+  base,
+  defineConfig({
+    test: {
+      include: ["test/audit/**/*.test.ts"],
+      exclude: ["**/node_modules/**", ...LIVE_SERVER_TESTS],
+      // Keep modules loaded between mutant runs: the instrumented code switches mutants at
+      // run time, so re-importing the AWS SDK and the engine for every mutant buys nothing.
+      isolate: false,
+    },
+  }),
+);
