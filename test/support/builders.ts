@@ -1,7 +1,9 @@
 /** In-memory inventories and configs for check tests, shaped like AWS API responses. */
+
+import type { AuditContext, Observations } from "../../lib/audit/checks/types.js";
 import { parseConfig } from "../../lib/audit/config/load.js";
 import type { Config, ConfigInput } from "../../lib/audit/config/schema.js";
-import { evaluate, evaluateChecks } from "../../lib/audit/engine.js";
+import { auditContext, evaluate, evaluateChecks } from "../../lib/audit/engine.js";
 import type { CheckResult, Finding } from "../../lib/audit/findings/model.js";
 import type { Inventory, InventoryPartition, Observed, WireSecurityGroup } from "../../lib/audit/inventory/types.js";
 
@@ -58,6 +60,11 @@ export const NOW = new Date("2026-11-25T12:00:00Z");
 
 export function run(cfg: Config, inv: Inventory, now = NOW): Finding[] {
   return evaluate({ config: cfg, inventory: inv, now });
+}
+
+/** What an audit gives its checks: the scope resolved from this config and inventory, as the engine resolves it. */
+export function context(cfg: Config, inv: Inventory = inventory(), observations: Partial<Observations> = {}, now = NOW): AuditContext {
+  return auditContext({ config: cfg, inventory: inv, observations, now });
 }
 
 /** The verdicts of one check, before finalization. */
@@ -130,4 +137,65 @@ export function rule(
     PrefixListIds: (sources.prefixLists ?? []).map((PrefixListId) => ({ PrefixListId })),
     UserIdGroupPairs: (sources.groups ?? []).map((g) => (typeof g === "string" ? { GroupId: g, UserId: ACCOUNT } : g)),
   };
+}
+
+/** An ElastiCache replication group as DescribeReplicationGroups returns it: AUTH, TLS required, encrypted, logs delivered. */
+export function replicationGroup(overrides: Record<string, unknown> = {}) {
+  return {
+    ReplicationGroupId: "jobs-redis",
+    Description: "delayed_job redis",
+    Status: "available",
+    MemberClusters: ["jobs-redis-001", "jobs-redis-002"],
+    NodeGroups: [
+      {
+        NodeGroupId: "0001",
+        Status: "available",
+        PrimaryEndpoint: { Address: "master.jobs-redis.abc123.euw1.cache.amazonaws.com", Port: 6379 },
+        ReaderEndpoint: { Address: "replica.jobs-redis.abc123.euw1.cache.amazonaws.com", Port: 6379 },
+      },
+    ],
+    ClusterEnabled: false,
+    AuthTokenEnabled: true,
+    AuthTokenLastModifiedDate: "2026-10-01T08:00:00.000Z",
+    TransitEncryptionEnabled: true,
+    TransitEncryptionMode: "required",
+    AtRestEncryptionEnabled: true,
+    ARN: "arn:aws:elasticache:eu-west-1:111122223333:replicationgroup:jobs-redis",
+    LogDeliveryConfigurations: [{ LogType: "engine-log", DestinationType: "cloudwatch-logs", LogFormat: "json", Status: "active" }],
+    ReplicationGroupCreateTime: "2025-01-10T08:00:00.000Z",
+    Engine: "redis",
+    ...overrides,
+  };
+}
+
+/** A member cache cluster of jobs-redis as DescribeCacheClusters returns it. */
+export function cacheCluster(id: string) {
+  return {
+    CacheClusterId: id,
+    ReplicationGroupId: "jobs-redis",
+    Engine: "redis",
+    EngineVersion: "7.1.0",
+    CacheClusterStatus: "available",
+    CacheNodes: [
+      {
+        CacheNodeId: "0001",
+        CacheNodeStatus: "available",
+        Endpoint: { Address: `${id}.abc123.0001.euw1.cache.amazonaws.com`, Port: 6379 },
+      },
+    ],
+    SecurityGroups: [{ SecurityGroupId: "sg-00000000000000c01", Status: "active" }],
+  };
+}
+
+/** A Secrets Manager secret as DescribeSecret returns it, rotated every 30 days. */
+export function secret(name: string, overrides: Record<string, unknown> = {}) {
+  return ok({
+    ARN: `arn:aws:secretsmanager:eu-west-1:111122223333:secret:${name}-AbCdEf`,
+    Name: name,
+    RotationEnabled: true,
+    RotationRules: { AutomaticallyAfterDays: 30 },
+    LastRotatedDate: "2026-10-20T00:00:00.000Z",
+    CreatedDate: "2025-01-01T00:00:00.000Z",
+    ...overrides,
+  });
 }

@@ -1,18 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parseSecretRef } from "../../../lib/audit/checks/credentials/secret-rotation-disabled.js";
-import { config, inventory, ok, partition, verdicts } from "../../support/builders.js";
-
-function secret(name: string, overrides: Record<string, unknown> = {}) {
-  return ok({
-    ARN: `arn:aws:secretsmanager:eu-west-1:111122223333:secret:${name}-AbCdEf`,
-    Name: name,
-    RotationEnabled: true,
-    RotationRules: { AutomaticallyAfterDays: 30 },
-    LastRotatedDate: "2026-10-20T00:00:00.000Z",
-    CreatedDate: "2025-01-01T00:00:00.000Z",
-    ...overrides,
-  });
-}
+import { config, inventory, partition, secret, verdicts } from "../../support/builders.js";
 
 const cfg = config({ credentials: { maxAgeDays: 90, secrets: ["queue-db/app"] } });
 const status = (inv: ReturnType<typeof inventory>, c = cfg) =>

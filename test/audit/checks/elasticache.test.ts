@@ -1,60 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { accessStringIsOn } from "../../../lib/audit/checks/elasticache/cache-default-user-open.js";
-import { config, inventory, missing, ok, partition, verdicts } from "../../support/builders.js";
+import { cacheCluster, config, inventory, missing, ok, partition, replicationGroup, verdicts } from "../../support/builders.js";
 
 const cfg = config({ targets: { elasticache: ["jobs-redis"] }, credentials: { maxAgeDays: 90 } });
-
-function replicationGroup(overrides: Record<string, unknown> = {}) {
-  return {
-    ReplicationGroupId: "jobs-redis",
-    Description: "delayed_job redis",
-    Status: "available",
-    MemberClusters: ["jobs-redis-001", "jobs-redis-002"],
-    NodeGroups: [
-      {
-        NodeGroupId: "0001",
-        Status: "available",
-        PrimaryEndpoint: { Address: "master.jobs-redis.abc123.euw1.cache.amazonaws.com", Port: 6379 },
-        ReaderEndpoint: { Address: "replica.jobs-redis.abc123.euw1.cache.amazonaws.com", Port: 6379 },
-      },
-    ],
-    ClusterEnabled: false,
-    AuthTokenEnabled: true,
-    AuthTokenLastModifiedDate: "2026-10-01T08:00:00.000Z",
-    TransitEncryptionEnabled: true,
-    TransitEncryptionMode: "required",
-    AtRestEncryptionEnabled: true,
-    ARN: "arn:aws:elasticache:eu-west-1:111122223333:replicationgroup:jobs-redis",
-    LogDeliveryConfigurations: [{ LogType: "engine-log", DestinationType: "cloudwatch-logs", LogFormat: "json", Status: "active" }],
-    ReplicationGroupCreateTime: "2025-01-10T08:00:00.000Z",
-    Engine: "redis",
-    ...overrides,
-  };
-}
-
-function member(id: string) {
-  return {
-    CacheClusterId: id,
-    ReplicationGroupId: "jobs-redis",
-    Engine: "redis",
-    EngineVersion: "7.1.0",
-    CacheClusterStatus: "available",
-    CacheNodes: [
-      {
-        CacheNodeId: "0001",
-        CacheNodeStatus: "available",
-        Endpoint: { Address: `${id}.abc123.0001.euw1.cache.amazonaws.com`, Port: 6379 },
-      },
-    ],
-    SecurityGroups: [{ SecurityGroupId: "sg-00000000000000c01", Status: "active" }],
-  };
-}
 
 function estate(group: Record<string, unknown>, parts: Parameters<typeof partition>[0] = {}) {
   return inventory(
     partition({
       replicationGroups: ok([replicationGroup(group)]),
-      cacheClusters: ok([member("jobs-redis-001"), member("jobs-redis-002")]),
+      cacheClusters: ok([cacheCluster("jobs-redis-001"), cacheCluster("jobs-redis-002")]),
       ...parts,
     }),
   );
@@ -182,7 +136,9 @@ describe("cache scope", () => {
   });
 
   it("does not take a missing member cluster's security groups as none", () => {
-    const onlyOne = inventory(partition({ replicationGroups: ok([replicationGroup()]), cacheClusters: ok([member("jobs-redis-001")]) }));
+    const onlyOne = inventory(
+      partition({ replicationGroups: ok([replicationGroup()]), cacheClusters: ok([cacheCluster("jobs-redis-001")]) }),
+    );
     const sg = verdicts("audit-error", cfg, onlyOne);
     expect(sg.map((r) => r.message)).toEqual([
       expect.stringContaining("member cluster jobs-redis-002 of jobs-redis is not in the cache clusters export"),
@@ -193,7 +149,7 @@ describe("cache scope", () => {
 
   it("reports a member-cluster target whose replication group was not exported", () => {
     const c = config({ targets: { elasticache: ["jobs-redis-001"] } });
-    const inv = inventory(partition({ replicationGroups: ok([]), cacheClusters: ok([member("jobs-redis-001")]) }));
+    const inv = inventory(partition({ replicationGroups: ok([]), cacheClusters: ok([cacheCluster("jobs-redis-001")]) }));
     expect(verdicts("audit-error", c, inv).map((r) => [r.status, r.cause?.code])).toEqual([["ERROR", "ParentNotFound"]]);
   });
 
