@@ -6,6 +6,8 @@
 /** Read-only calls of the AWS inventory collection (every account and region audited). */
 export const COLLECT_ACTIONS = [
   "sts:GetCallerIdentity",
+  // Only with `regions: all`: the regions enabled in the account.
+  "ec2:DescribeRegions",
   "ec2:DescribeSecurityGroups",
   "ec2:GetManagedPrefixListEntries",
   "rds:DescribeDBInstances",
@@ -24,6 +26,17 @@ export type CollectAction = (typeof COLLECT_ACTIONS)[number];
 
 /** Needed by the auditing principal only when `aws.accounts[].roleArn` is set (on those role ARNs). */
 export const ASSUME_ROLE_ACTIONS = ["sts:AssumeRole"] as const;
+
+/**
+ * With `aws.organization`: listing the Organization's accounts, by the auditing principal
+ * in the management account or a delegated administrator (none has resource-level scope
+ * beyond the organization itself).
+ */
+export const ORGANIZATION_ACTIONS = [
+  "organizations:ListAccounts",
+  "organizations:ListAccountsForParent",
+  "organizations:ListOrganizationalUnitsForParent",
+] as const;
 
 /** Probes that read a password from Secrets Manager: on the named secrets only, never `*`. */
 export const PROBE_SECRET_ACTIONS = ["secretsmanager:GetSecretValue"] as const;

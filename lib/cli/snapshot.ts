@@ -22,7 +22,7 @@ export async function snapshotCommand(options: SnapshotOptions, deps: SnapshotCo
   const config = loadConfig(options.config);
   progress("collecting the AWS inventory");
   // A missing region (NoRegionError) or an unusable --out (SnapshotTargetError) is a UserError: exit 2.
-  const inventory = await (deps.collect ?? collectInventory)(config);
+  const inventory = await (deps.collect ?? collectInventory)(config, { note: progress });
   const plan = await writeSnapshot(inventory, options.out, { force: options.force === true });
   for (const e of plan.errors) {
     progress(`not captured: ${e.source} in ${e.account ?? "?"}/${e.region ?? "?"}: ${e.reason}`);

@@ -12,7 +12,7 @@ export function defaultSources(config: Config, options: { inventory?: string }):
     inventory: async () =>
       offline !== undefined
         ? configuredPartitions(config, await readOfflineInventory(offline, { onWarning: progress }), progress)
-        : collectInventory(config),
+        : collectInventory(config, { note: progress }),
     postgres: async (targets) => {
       const { probePostgres } = await import("../audit/probes/postgres/index.js");
       return probePostgres(targets);

@@ -4,6 +4,7 @@
  */
 
 import type { CollectItem, ProbeItem } from "../../lambda/support/contract.js";
+import { ConfigError } from "../audit/config/load.js";
 import type { Config } from "../audit/config/schema.js";
 
 /** Where the stack runs: tokens (`Aws.ACCOUNT_ID`, …) or literal values. */
@@ -15,6 +16,10 @@ export interface StackPlace {
 
 /** One collect item per account × region; the stack's own account and region stand in for unset ones. */
 export function collectItems(config: Config, place: StackPlace): Omit<CollectItem, "runId">[] {
+  if (config.aws.organization || config.aws.regions === "all")
+    throw new ConfigError(
+      `${config.aws.organization ? "aws.organization" : "aws.regions"}: accounts or regions found at run time are audited by the CLI (queue-auditor audit); the deployed stack needs aws.accounts and a list of aws.regions`,
+    );
   const regions = config.aws.regions ?? [place.region];
   const accounts = config.aws.accounts;
   if (!accounts) return regions.map((region) => ({ account: place.account, region, accountListed: false }));

@@ -106,6 +106,8 @@ function checkCrossReferences(config: Config, file: string): void {
     if (redisNames.has(target.name)) fail(`redis[${i}].name`, `expected a unique name; "${target.name}" is used twice`);
     redisNames.add(target.name);
   });
+  if (config.aws.organization && config.aws.accounts)
+    fail("aws.organization", "expected either aws.accounts or aws.organization, not both");
   const accounts = config.aws.accounts ?? [];
   accounts.forEach((account, i) => {
     if (account.roleArn && !account.roleArn.includes(`::${account.id}:`)) {

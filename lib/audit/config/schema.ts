@@ -14,6 +14,11 @@ import { scheduleProblem } from "./schedule.js";
 const AWS_REGION = /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/;
 const ACCOUNT_ID = /^\d{12}$/;
 const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
+/** An IAM role name, optionally with its path (`path/to/Name`), as `roleName` under an Organization. */
+const ROLE_NAME = /^([\w+=,.@-]{1,64}\/)*[\w+=,.@-]{1,64}$/;
+/** Organizations ids: an organizational unit, or the root. */
+const OU_ID = /^ou-[0-9a-z]{4,32}-[0-9a-z]{8,32}$/;
+const ROOT_ID = /^r-[0-9a-z]{4,32}$/;
 const SECRET_ARN = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[\w/+=.@-]+$/;
 const SECRET_NAME = /^[\w/+=.@-]{1,512}$/;
 const SECURITY_GROUP_ID = /^sg-[0-9a-f]{8}([0-9a-f]{9})?$/;
@@ -338,11 +343,20 @@ const accountId = z.string({ error: "expected a 12-digit AWS account id as a quo
   error: "expected a 12-digit AWS account id as a quoted string",
 });
 
+const orgMember = z.union([str(OU_ID, "an OU id"), str(ROOT_ID, "a root id"), str(ACCOUNT_ID, "an account id")], {
+  error: "expected an OU id (ou-…), a root id (r-…) or a 12-digit account id as a quoted string",
+});
+
 export const configSchema = z.strictObject({
   version: z.literal(1, { error: "expected 1" }),
   aws: z
     .strictObject({
-      regions: unique(str(AWS_REGION, "an AWS region such as eu-west-1"), "regions").optional(),
+      /** A list, or `all`: every region enabled in each audited account (ec2:DescribeRegions). */
+      regions: z
+        .union([z.literal("all"), unique(str(AWS_REGION, "an AWS region such as eu-west-1"), "regions")], {
+          error: "expected all, or a list of AWS regions such as [eu-west-1]",
+        })
+        .optional(),
       accounts: z
         .array(
           z.strictObject({
@@ -352,6 +366,15 @@ export const configSchema = z.strictObject({
           }),
           { error: "expected a list of accounts" },
         )
+        .optional(),
+      /** Instead of `accounts`: every active account of an AWS Organization, found at run time. */
+      organization: z
+        .strictObject({
+          roleName: str(ROLE_NAME, "an IAM role name such as QueueAuditorReadOnly, assumed in every account found"),
+          externalId: z.string({ error: "expected an external id" }).min(2).max(1224).optional(),
+          include: unique(orgMember, "organizational units, roots or account ids").optional(),
+          exclude: unique(orgMember, "organizational units or account ids").default([]),
+        })
         .optional(),
     })
     .default({}),

@@ -14,13 +14,21 @@ import type { ScopeGap } from "./types.js";
 export interface ConfiguredPairs {
   accounts: readonly string[] | undefined;
   regions: readonly string[] | undefined;
+  /** Accounts an Organization's `exclude` names: left out of an offline audit too. */
+  excludedAccounts?: readonly string[];
 }
 
+/**
+ * An Organization's accounts and `regions: all` are found at run time, so they leave the
+ * accounts or regions to the inventory, as the credentials' own account does.
+ */
 export function configuredPairs(config: Pick<Config, "aws">): ConfiguredPairs {
   const accounts = config.aws.accounts?.map((a) => a.id);
+  const regions = config.aws.regions;
   return {
     accounts: accounts && accounts.length > 0 ? accounts : undefined,
-    regions: config.aws.regions && config.aws.regions.length > 0 ? config.aws.regions : undefined,
+    regions: Array.isArray(regions) && regions.length > 0 ? regions : undefined,
+    excludedAccounts: (config.aws.organization?.exclude ?? []).filter((ref) => /^\d{12}$/.test(ref)),
   };
 }
 
@@ -91,6 +99,7 @@ export function coverageGaps(config: Pick<Config, "aws">, inventory: Inventory):
 /** Whether a partition is one the config asks for. */
 export function isConfigured(pairs: ConfiguredPairs, partition: Pick<InventoryPartition, "account" | "region">): boolean {
   return (
+    !pairs.excludedAccounts?.includes(partition.account) &&
     (pairs.accounts === undefined || pairs.accounts.includes(partition.account)) &&
     (pairs.regions === undefined || pairs.regions.includes(partition.region))
   );
@@ -109,7 +118,7 @@ export function configuredPartitions(config: Pick<Config, "aws">, inventory: Inv
       continue;
     }
     const dir = p.origin.kind === "offline" ? `${p.origin.dir}: ` : "";
-    note(`${dir}account ${p.account} in ${p.region} is not in the config's aws.accounts × aws.regions; ignored`);
+    note(`${dir}account ${p.account} in ${p.region} is not in the config's aws.accounts × aws.regions (or is excluded from aws.organization); ignored`);
   }
   return { partitions: kept };
 }

@@ -1,8 +1,11 @@
 /**
  * Which accounts to audit and with what credentials: the credentials' own account by
  * default (sts:GetCallerIdentity), else each `aws.accounts[]`, through its role when it
- * names one (sts:AssumeRole, 15-minute sessions renewed as they run out).
+ * names one, else every account `aws.organization` finds, through its `roleName`
+ * (sts:AssumeRole, 15-minute sessions renewed as they run out).
  */
+
+import type { OrganizationsClient } from "@aws-sdk/client-organizations";
 import { AssumeRoleCommand, GetCallerIdentityCommand, type STSClient } from "@aws-sdk/client-sts";
 import type { AwsCredentialIdentity } from "@smithy/types";
 import type { Config } from "../../config/schema.js";
@@ -10,6 +13,8 @@ import { AUDITOR_SESSION_NAME } from "../../iam.js";
 import type { ObservationError } from "../../model/observation.js";
 import type { Credentials } from "./clients.js";
 import { errorCode, isAccessDenied } from "./errors.js";
+import type { Limit } from "./limit.js";
+import { organizationAccounts } from "./organization.js";
 
 export interface AccountAccess {
   account: string;
@@ -51,6 +56,91 @@ async function assume(sts: STSClient, roleArn: string, externalId: string | unde
   };
 }
 
+/** The credentials of a role, renewed before they run out; assumed once now so a refusal shows at once. */
+async function roleCredentials(sts: STSClient, roleArn: string, externalId: string | undefined, limit?: Limit): Promise<Credentials> {
+  const call = () => assume(sts, roleArn, externalId);
+  let current = await (limit ? limit(call) : call());
+  return async () => {
+    if (current.expiration && current.expiration.getTime() - Date.now() < RENEW_BEFORE_MS) current = await call();
+    return current;
+  };
+}
+
+/** `aws`, `aws-cn` or `aws-us-gov`, from a region name: the partition an assumed role's ARN is in. */
+export function partitionOf(region: string): string {
+  if (region.startsWith("cn-")) return "aws-cn";
+  if (region.startsWith("us-gov-")) return "aws-us-gov";
+  return "aws";
+}
+
+/** An account found, whose credentials are still being obtained. */
+export interface PendingAccess {
+  access: Promise<AccountAccess>;
+}
+
+export interface OrganizationDeps {
+  sts: STSClient;
+  organizations: OrganizationsClient;
+  limit: Limit;
+  /** The region whose partition the member roles' ARNs are in. */
+  region: string;
+  /** Says which listed accounts were skipped and why (suspended, closing, not found). */
+  note: (message: string) => void;
+}
+
+/**
+ * The accounts of `aws.organization`, each with its role's credentials, yielded as the
+ * listing finds them. A listing that fails part-way yields what it found, then one
+ * access with the error (account: the caller's own), so the run says the organization was
+ * not fully enumerated instead of auditing fewer accounts in silence.
+ */
+export async function* organizationAccess(config: Config, deps: OrganizationDeps): AsyncGenerator<PendingAccess> {
+  const org = config.aws.organization;
+  if (!org) return;
+  const partition = partitionOf(deps.region);
+  try {
+    for await (const listed of organizationAccounts(org, deps.organizations, deps.limit)) {
+      if (!listed.active) {
+        deps.note(
+          listed.state === "NOT_FOUND"
+            ? `account ${listed.id} (aws.organization.include) is not in the organization; not audited`
+            : `account ${listed.id} is ${listed.state} in the organization; not audited`,
+        );
+        continue;
+      }
+      const roleArn = `arn:${partition}:iam::${listed.id}:role/${org.roleName}`;
+      // Wrapped: an async generator would wait for a bare promise before listing on.
+      yield {
+        access: roleCredentials(deps.sts, roleArn, org.externalId, deps.limit).then(
+          (credentials): AccountAccess => ({ account: listed.id, credentials }),
+          (err): AccountAccess => ({
+            account: listed.id,
+            error: stsError(err, "sts:AssumeRole", roleArn, listed.id, `role ${roleArn} could not be assumed`),
+          }),
+        ),
+      };
+    }
+  } catch (err) {
+    const me = await deps.sts.send(new GetCallerIdentityCommand({})).catch(() => undefined);
+    const account = me?.Account ?? "unknown";
+    const code = errorCode(err);
+    const action = "organizations:ListAccounts";
+    yield {
+      access: Promise.resolve({
+        account,
+        error: {
+          source: action,
+          reason: isAccessDenied(code)
+            ? `the organization's accounts could not be listed: access denied (${code}); run from the management account or a delegated administrator, with organizations:ListAccounts, ListAccountsForParent and ListOrganizationalUnitsForParent`
+            : `the organization's accounts could not be listed: ${code}; accounts not yet found were not audited`,
+          code,
+          account,
+        },
+      }),
+    };
+  }
+}
+
 export async function resolveAccounts(config: Config, sts: STSClient): Promise<AccountAccess[]> {
   const accounts = config.aws.accounts;
   if (!accounts || accounts.length === 0) {
@@ -71,13 +161,7 @@ export async function resolveAccounts(config: Config, sts: STSClient): Promise<A
       if (a.roleArn) {
         const roleArn = a.roleArn;
         try {
-          let current = await assume(sts, roleArn, a.externalId);
-          const provider = async () => {
-            if (current.expiration && current.expiration.getTime() - Date.now() < RENEW_BEFORE_MS)
-              current = await assume(sts, roleArn, a.externalId);
-            return current;
-          };
-          return { account: a.id, credentials: provider };
+          return { account: a.id, credentials: await roleCredentials(sts, roleArn, a.externalId) };
         } catch (err) {
           return { account: a.id, error: stsError(err, "sts:AssumeRole", roleArn, a.id, `role ${roleArn} could not be assumed`) };
         }

@@ -2,8 +2,9 @@
  * SDK clients for one account × region, all configured the same way: adaptive retry for
  * throttling, and a timeout on every request so a hung endpoint cannot stall the audit.
  */
-import { EC2Client } from "@aws-sdk/client-ec2";
+import { DescribeRegionsCommand, EC2Client } from "@aws-sdk/client-ec2";
 import { ElastiCacheClient } from "@aws-sdk/client-elasticache";
+import { OrganizationsClient } from "@aws-sdk/client-organizations";
 import { RDSClient } from "@aws-sdk/client-rds";
 import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { STSClient } from "@aws-sdk/client-sts";
@@ -28,6 +29,8 @@ export interface AwsDeps {
   requestHandler?: unknown;
   /** The collection clock (capturedAt). */
   now?: () => Date;
+  /** One-line notes for the person running it (accounts of an Organization that were skipped, and why). */
+  note?: (message: string) => void;
 }
 
 export const DEFAULT_CONCURRENCY = 8;
@@ -77,18 +80,50 @@ export class NoRegionError extends UserError {
   override name = "NoRegionError";
 }
 
-/** config.aws.regions, else the SDK's default region (AWS_REGION, the profile's region). */
-export async function collectionRegions(configured: readonly string[] | undefined, deps: AwsDeps): Promise<string[]> {
-  if (configured && configured.length > 0) return [...configured];
-  if (deps.defaultRegion) return [deps.defaultRegion];
+/**
+ * The region the collection starts from: STS, Organizations and, for `regions: all`,
+ * ec2:DescribeRegions are called there. The first listed region, else the SDK's default
+ * region (AWS_REGION, the profile's region).
+ */
+export async function homeRegion(configured: readonly string[] | "all" | undefined, deps: AwsDeps): Promise<string> {
+  if (Array.isArray(configured) && configured.length > 0) return configured[0] as string;
+  if (deps.defaultRegion) return deps.defaultRegion;
   const probe = new STSClient({});
   try {
     const region = await probe.config.region();
-    if (region) return [region];
+    if (region) return region;
   } catch {
     // no region anywhere in the chain: reported below
   } finally {
     probe.destroy();
   }
-  throw new NoRegionError("no AWS region: set aws.regions in the config, or AWS_REGION / a profile region");
+  throw new NoRegionError(
+    configured === "all"
+      ? "no AWS region to list the enabled regions from: set AWS_REGION or a profile region (aws.regions is all)"
+      : "no AWS region: set aws.regions in the config, or AWS_REGION / a profile region",
+  );
+}
+
+/** config.aws.regions when it is a list, else the home region alone. */
+export async function collectionRegions(configured: readonly string[] | "all" | undefined, deps: AwsDeps): Promise<string[]> {
+  if (Array.isArray(configured) && configured.length > 0) return [...configured];
+  return [await homeRegion(configured, deps)];
+}
+
+export function organizationsClient(region: string, credentials: Credentials | undefined, deps: AwsDeps): OrganizationsClient {
+  return new OrganizationsClient(clientConfig(region, credentials, deps));
+}
+
+/**
+ * The regions enabled in an account (`regions: all`): ec2:DescribeRegions without
+ * AllRegions lists exactly those (opted-in and enabled by default), sorted for a stable order.
+ */
+export async function enabledRegions(region: string, credentials: Credentials | undefined, deps: AwsDeps): Promise<string[]> {
+  const ec2 = new EC2Client(clientConfig(region, credentials, deps));
+  try {
+    const out = await ec2.send(new DescribeRegionsCommand({}));
+    return (out.Regions ?? []).flatMap((r) => (r.RegionName ? [r.RegionName] : [])).sort();
+  } finally {
+    ec2.destroy();
+  }
 }

@@ -4,6 +4,7 @@
  * held to them (an out-of-range MaxRecords fails here as it would against AWS).
  */
 import {
+  DescribeRegionsCommand,
   DescribeSecurityGroupsCommand,
   EC2Client,
   GetManagedPrefixListEntriesCommand,
@@ -35,6 +36,13 @@ import {
   type Parameter,
   RDSClient,
 } from "@aws-sdk/client-rds";
+import {
+  type Account,
+  ListAccountsCommand,
+  ListAccountsForParentCommand,
+  ListOrganizationalUnitsForParentCommand,
+  OrganizationsClient,
+} from "@aws-sdk/client-organizations";
 import { DescribeSecretCommand, type DescribeSecretResponse, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { mockClient } from "aws-sdk-client-mock";
@@ -45,7 +53,8 @@ export const rdsMock = mockClient(RDSClient);
 export const cacheMock = mockClient(ElastiCacheClient);
 export const secretsMock = mockClient(SecretsManagerClient);
 export const stsMock = mockClient(STSClient);
-export const ALL_MOCKS = [ec2Mock, rdsMock, cacheMock, secretsMock, stsMock];
+export const orgMock = mockClient(OrganizationsClient);
+export const ALL_MOCKS = [ec2Mock, rdsMock, cacheMock, secretsMock, stsMock, orgMock];
 
 export interface RegionState {
   securityGroups: SecurityGroup[];
@@ -72,6 +81,19 @@ export interface FakeAws {
   failures?: Record<string, Error>;
   /** Role ARN -> the account it belongs to; missing: AssumeRole is denied. */
   roles?: Record<string, string>;
+  /** An AWS Organization, served to the credentials of its management account (ACCOUNT). */
+  organization?: FakeOrganization;
+  /** Account -> the regions enabled in it (ec2:DescribeRegions); default: none listed. */
+  enabledRegions?: Record<string, string[]>;
+  /** Every call takes this long (the bench's stand-in for AWS's latency). */
+  latencyMs?: number;
+}
+
+export interface FakeOrganization {
+  /** Each account with the id of the root or OU it sits directly under. */
+  accounts: (Account & { parent: string })[];
+  /** OU id -> its parent (a root or another OU). */
+  ous: Record<string, string>;
 }
 
 export const BASE_CREDENTIALS = { accessKeyId: "AKIAIOSFODNN7EXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY" };
@@ -96,6 +118,10 @@ function checkSize(value: number | undefined, min: number, max: number, name: st
 }
 
 type Where = { account: string; region: string; key: string };
+type Serve = <I, O>(
+  action: string,
+  fn: (input: I, s: Partial<RegionState>, w: Where) => O,
+) => (input: I, getClient: () => unknown) => Promise<O>;
 async function whereOf(getClient: () => { config: { region: unknown; credentials: unknown } }): Promise<Where> {
   const { config } = getClient();
   const region = typeof config.region === "function" ? await (config.region as () => Promise<string>)() : String(config.region);
@@ -106,9 +132,10 @@ async function whereOf(getClient: () => { config: { region: unknown; credentials
 
 export function installFakeAws(world: FakeAws): void {
   const state = (w: Where) => world.regions[w.key] ?? {};
-  const serve =
+  const serve: Serve =
     <I, O>(action: string, fn: (input: I, s: Partial<RegionState>, w: Where) => O) =>
     async (input: I, getClient: () => unknown): Promise<O> => {
+      if (world.latencyMs) await new Promise((resolve) => setTimeout(resolve, world.latencyMs));
       const w = await whereOf(getClient as never);
       const failure = world.failures?.[`${w.key}/${action}`];
       if (failure) throw failure;
@@ -238,6 +265,53 @@ export function installFakeAws(world: FakeAws): void {
         $metadata: {},
       };
     }),
+  );
+  installOrganization(world, serve);
+}
+
+function installOrganization(world: FakeAws, serve: Serve): void {
+  const org = world.organization;
+  const listed = (accounts: (Account & { parent: string })[]) => accounts.map(({ parent: _, ...a }) => a);
+  const orgPage = <T>(items: T[], input: { MaxResults?: number; NextToken?: string }, w: Where) => {
+    if (!org || w.account !== ACCOUNT)
+      throw awsError("AWSOrganizationsNotInUseException", "Your account is not a member of an organization.");
+    return page(items, checkSize(input.MaxResults, 1, 20, "MaxResults"), input.NextToken);
+  };
+  orgMock.on(ListAccountsCommand).callsFake(
+    serve("organizations:ListAccounts", (input: { MaxResults?: number; NextToken?: string }, _s, w) => {
+      const p = orgPage(listed(org?.accounts ?? []), input, w);
+      return { Accounts: p.items, ...(p.next ? { NextToken: p.next } : {}), $metadata: {} };
+    }),
+  );
+  orgMock.on(ListAccountsForParentCommand).callsFake(
+    serve("organizations:ListAccountsForParent", (input: { ParentId: string; MaxResults?: number; NextToken?: string }, _s, w) => {
+      const p = orgPage(listed((org?.accounts ?? []).filter((a) => a.parent === input.ParentId)), input, w);
+      return { Accounts: p.items, ...(p.next ? { NextToken: p.next } : {}), $metadata: {} };
+    }),
+  );
+  orgMock.on(ListOrganizationalUnitsForParentCommand).callsFake(
+    serve(
+      "organizations:ListOrganizationalUnitsForParent",
+      (input: { ParentId: string; MaxResults?: number; NextToken?: string }, _s, w) => {
+        const children = Object.entries(org?.ous ?? {}).filter(([, parent]) => parent === input.ParentId);
+        const p = orgPage(
+          children.map(([Id]) => ({ Id, Name: Id, Arn: `arn:aws:organizations::${ACCOUNT}:ou/o-example/${Id}` })),
+          input,
+          w,
+        );
+        return { OrganizationalUnits: p.items, ...(p.next ? { NextToken: p.next } : {}), $metadata: {} };
+      },
+    ),
+  );
+  ec2Mock.on(DescribeRegionsCommand).callsFake(
+    serve("ec2:DescribeRegions", (_input, _s, w) => ({
+      Regions: (world.enabledRegions?.[w.account] ?? []).map((RegionName) => ({
+        RegionName,
+        Endpoint: `ec2.${RegionName}.amazonaws.com`,
+        OptInStatus: "opt-in-not-required",
+      })),
+      $metadata: {},
+    })),
   );
 }
 
