@@ -118,7 +118,9 @@ export function configuredPartitions(config: Pick<Config, "aws">, inventory: Inv
       continue;
     }
     const dir = p.origin.kind === "offline" ? `${p.origin.dir}: ` : "";
-    note(`${dir}account ${p.account} in ${p.region} is not in the config's aws.accounts × aws.regions (or is excluded from aws.organization); ignored`);
+    note(
+      `${dir}account ${p.account} in ${p.region} is not in the config's aws.accounts × aws.regions (or is excluded from aws.organization); ignored`,
+    );
   }
   return { partitions: kept };
 }

@@ -27,6 +27,13 @@ import {
   type UserGroup,
 } from "@aws-sdk/client-elasticache";
 import {
+  type Account,
+  ListAccountsCommand,
+  ListAccountsForParentCommand,
+  ListOrganizationalUnitsForParentCommand,
+  OrganizationsClient,
+} from "@aws-sdk/client-organizations";
+import {
   type DBCluster,
   type DBInstance,
   DescribeDBClusterParametersCommand,
@@ -36,13 +43,6 @@ import {
   type Parameter,
   RDSClient,
 } from "@aws-sdk/client-rds";
-import {
-  type Account,
-  ListAccountsCommand,
-  ListAccountsForParentCommand,
-  ListOrganizationalUnitsForParentCommand,
-  OrganizationsClient,
-} from "@aws-sdk/client-organizations";
 import { DescribeSecretCommand, type DescribeSecretResponse, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { mockClient } from "aws-sdk-client-mock";
