@@ -119,7 +119,9 @@ export function configuredPartitions(config: Pick<Config, "aws">, inventory: Inv
     }
     const dir = p.origin.kind === "offline" ? `${p.origin.dir}: ` : "";
     note(
-      `${dir}account ${p.account} in ${p.region} is not in the config's aws.accounts × aws.regions (or is excluded from aws.organization); ignored`,
+      pairs.excludedAccounts?.includes(p.account)
+        ? `${dir}account ${p.account} in ${p.region} is excluded by aws.organization.exclude; ignored`
+        : `${dir}account ${p.account} in ${p.region} is not in the config's aws.accounts × aws.regions; ignored`,
     );
   }
   return { partitions: kept };
