@@ -36,6 +36,10 @@ async function admin(database = "postgres"): Promise<pg.Client> {
 
 export interface PgBenchResult {
   ms: number;
+  /** CPU time of this process over the same span (user + system): the figure to read when the machine is shared. */
+  cpuMs: number;
+  /** CPU time of the evaluation alone (the pg-* checks over the observed catalog). */
+  evaluateCpuMs: number;
   queries: number;
   /** Queries for the same server audited with one table: equal to `queries` when the count is constant. */
   queriesOneTable: number;
@@ -127,6 +131,7 @@ export async function benchPgRoles500(): Promise<PgBenchResult> {
     });
     let queries = 0;
     const started = performance.now();
+    const cpu = process.cpuUsage();
     const observations = await probePostgres([target], { credentials: { env: { QA_BENCH_PW: "trust" } }, onQuery: () => queries++ });
     if (observations[0]?.error) throw new Error(`bench probe failed: ${observations[0].error.reason}`);
     const ctx: AuditContext = {
@@ -136,8 +141,11 @@ export async function benchPgRoles500(): Promise<PgBenchResult> {
       observations: { postgres: observations, redis: [] },
       now: new Date(),
     };
+    const evaluateCpu = process.cpuUsage();
     const results = postgresChecks.flatMap((c) => c.evaluate(ctx));
     const ms = performance.now() - started;
+    const used = process.cpuUsage(cpu);
+    const evaluated = process.cpuUsage(evaluateCpu);
     if (results.length === 0) throw new Error("bench produced no results");
     const functions = observations[0]?.catalog?.functions?.length ?? 0;
     const views = observations[0]?.catalog?.relations?.filter((r) => r.relkind === "v").length ?? 0;
@@ -146,7 +154,9 @@ export async function benchPgRoles500(): Promise<PgBenchResult> {
       const expected = PINNED_DEFINERS + UNPINNED_DEFINERS;
       throw new Error(`bench observed ${views} views and ${functions} definer functions, expected ${VIEWS} and ${expected}`);
     }
-    return { ms: Math.round(ms), queries, queriesOneTable, functions, views, findings: results.length };
+    const cpuMs = Math.round((used.user + used.system) / 1000);
+    const evaluateCpuMs = Math.round((evaluated.user + evaluated.system) / 1000);
+    return { ms: Math.round(ms), cpuMs, evaluateCpuMs, queries, queriesOneTable, functions, views, findings: results.length };
   } finally {
     await a.query(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`).catch(() => undefined);
     // Members before their groups is not required (DROP ROLE removes memberships), one statement keeps it quick.

@@ -53,8 +53,9 @@ async function engine() {
 async function postgres() {
   step("postgres: 500 roles in chains 5 deep, 200 tables, 200 views, 1,000 functions, on 127.0.0.1:5432");
   try {
-    const { ms, queries, queriesOneTable, functions, views, findings } = await benchPgRoles500();
+    const { ms, cpuMs, evaluateCpuMs, queries, queriesOneTable, functions, views, findings } = await benchPgRoles500();
     step(`  observed ${views} views and ${functions} definer or trigger functions; ${findings} results`);
+    step(`  CPU time ${cpuMs} ms (evaluation ${evaluateCpuMs} ms); ${queries} queries (one-table audit: ${queriesOneTable})`);
     below("pg.roles500.ms", ms, "ms", 1500);
     // The probe sends the same 11 statements for one role and one table.
     atMost("pg.roles500.queries", queries, "queries", 11);

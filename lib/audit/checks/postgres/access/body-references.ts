@@ -32,8 +32,8 @@ export const COMMAND_ORDER = ["SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE"
  * The statements `text` runs on `schema.name`, or undefined when it never names it.
  * A mention that is not the target of a write is a read (SELECT).
  */
-export function commandsOn(text: string, schema: string, name: string): string[] | undefined {
-  if (!text.toLowerCase().includes(name.toLowerCase())) return undefined;
+export function commandsOn(text: string, schema: string, name: string, lowerCaseText = text.toLowerCase()): string[] | undefined {
+  if (!lowerCaseText.includes(name.toLowerCase())) return undefined;
   const pattern = new RegExp(`(?<![\\w$."])(?:${identifier(schema)}\\s*\\.\\s*)?${identifier(name)}(?![\\w$"])`, "g");
   const found = new Set<string>();
   for (const match of text.matchAll(pattern)) {

@@ -27,6 +27,7 @@ import {
   grantPaths,
   kindOf,
   objectAccess,
+  ordered,
   type PrincipalAccess,
   type PrivilegeKind,
   privilegesOf,
@@ -39,7 +40,8 @@ import { unsafeSearchPath } from "./search-path.js";
 /** Not a grantable privilege: the power to drop the table or put another in its place. */
 export const CONTROL = "DROP";
 const WRITES = ["INSERT", "UPDATE", "DELETE"] as const;
-const NO_GRANTS: Grantable = { owner: -1, acl: [], columnAcls: [] };
+const NO_COLUMNS: Grantable["columnAcls"] = [];
+const NO_GRANTS: Grantable = { owner: -1, acl: [], columnAcls: NO_COLUMNS };
 
 type WayIn =
   | { kind: "relation"; relation: number; privilege: string }
@@ -57,6 +59,29 @@ interface Route {
   object: string;
 }
 
+/** How a role holds a route's way in. */
+interface Entry {
+  text: string;
+  reach: AccessPath["reach"];
+  chain: string[];
+  public: boolean;
+}
+
+/** What a route does to a target, whoever takes it. */
+interface Effect {
+  privileges: string[];
+  /** From the way in's arrow to the object, e.g. ` -(EXECUTE)-> public.purge() [...]`. */
+  tail: string;
+  privilegesText: string;
+}
+
+/** Receives a route a role holds only through PUBLIC: its object, what it gives, and its path on demand. */
+export type PublicRouteSink = (object: string, privileges: readonly string[], path: () => AccessPath) => void;
+
+function arrowOf(wayIn: WayIn): string {
+  return wayIn.kind === "role" ? ` -(${wayIn.verb})-> ` : ` -(${wayIn.privilege})-> `;
+}
+
 interface Relation {
   oid: number;
   schema: string;
@@ -70,8 +95,8 @@ export function functionName(fn: Pick<PgFunction, "schema" | "name" | "args">): 
 }
 
 /** How a function's effect on the table was concluded, for the evidence. */
-function touchesVia(fn: PgFunction, relation: Relation): { commands: string[]; how: string } | undefined {
-  const commands = commandsOn(fn.body, relation.schema, relation.name);
+function touchesVia(fn: PgFunction, relation: Relation, lowerCaseBody?: string): { commands: string[]; how: string } | undefined {
+  const commands = commandsOn(fn.body, relation.schema, relation.name, lowerCaseBody);
   if (fn.sqlStandardBody && fn.references.includes(relation.oid)) {
     return { commands: commands ?? ["SELECT"], how: "pg_depend (SQL-standard body)" };
   }
@@ -89,7 +114,12 @@ export class ObjectRoutes {
   private readonly functionKind: PrivilegeKind;
   private readonly unsafe = new Map<number, string>();
   private readonly configured = new Set<number>();
-  private readonly executeMemo = new Map<string, AccessPath[]>();
+  private readonly executeMemo = new Map<number, Map<number, AccessPath[]>>();
+  private readonly effectMemo = new Map<Route, Map<number, Effect | null>>();
+  private readonly wayInMemo = new Map<WayIn, Map<number, Entry | null>>();
+  private readonly wayIns = new Map<string, WayIn>();
+  private readonly lowerCaseBodies = new Map<number, string>();
+  private readonly ownerRoutesMemo = new Map<number, Route[]>();
 
   constructor(
     private readonly catalog: PgCatalog,
@@ -129,6 +159,38 @@ export class ObjectRoutes {
     }
   }
 
+  /** One WayIn object per way in, so what each role holds of it is computed once (wayIn() memoizes by identity). */
+  private interned(key: string, make: () => WayIn): WayIn {
+    let w = this.wayIns.get(key);
+    if (!w) {
+      w = make();
+      this.wayIns.set(key, w);
+    }
+    return w;
+  }
+
+  private relationWayIn(relation: number, privilege: string): WayIn {
+    return this.interned(`r${relation}:${privilege}`, () => ({ kind: "relation", relation, privilege }));
+  }
+
+  private functionWayIn(fn: PgFunction): WayIn {
+    return this.interned(`f${fn.oid}`, () => ({ kind: "function", fn, privilege: "EXECUTE" }));
+  }
+
+  private roleWayIn(role: number, verb: string): WayIn {
+    return this.interned(`o${role}:${verb}`, () => ({ kind: "role", role, verb }));
+  }
+
+  /** The body in lower case, once per function (every table's name is looked for in it). */
+  private lowerCaseBody(fn: PgFunction): string {
+    let lower = this.lowerCaseBodies.get(fn.oid);
+    if (lower === undefined) {
+      lower = fn.body.toLowerCase();
+      this.lowerCaseBodies.set(fn.oid, lower);
+    }
+    return lower;
+  }
+
   /** Why a SECURITY DEFINER function's search_path is unsafe, or undefined. */
   unsafeReason(fn: PgFunction): string | undefined {
     return this.unsafe.get(fn.oid);
@@ -153,7 +215,7 @@ export class ObjectRoutes {
       const object = `${view.schema}.${view.name} [${what}, ${this.describeOwner(view.owner)}]`;
       routes.push({
         source: "view",
-        wayIn: { kind: "relation", relation: view.oid, privilege: "SELECT" },
+        wayIn: this.relationWayIn(view.oid, "SELECT"),
         runsAs: view.owner,
         privileges: ["SELECT"],
         object,
@@ -164,7 +226,7 @@ export class ObjectRoutes {
       for (const event of view.updatable.filter((e) => !ruled.has(e))) {
         routes.push({
           source: "view",
-          wayIn: { kind: "relation", relation: view.oid, privilege: event },
+          wayIn: this.relationWayIn(view.oid, event),
           runsAs: view.owner,
           privileges: [event],
           object: `${object} (auto-updatable)`,
@@ -178,7 +240,7 @@ export class ObjectRoutes {
       const commands = commandsOn(rule.definition, target.schema, target.name) ?? ["SELECT"];
       routes.push({
         source: "rule",
-        wayIn: { kind: "relation", relation: on.oid, privilege: rule.event },
+        wayIn: this.relationWayIn(on.oid, rule.event),
         runsAs: on.owner,
         privileges: commands,
         object: `rule ${rule.name} ON ${rule.event} TO ${on.schema}.${on.name} [${rule.instead ? "DO INSTEAD" : "DO ALSO"}, ${this.describeOwner(on.owner)}]`,
@@ -188,13 +250,13 @@ export class ObjectRoutes {
       // Trigger functions cannot be called directly: only the trigger route reaches them.
       if (!fn.securityDefiner || fn.trigger) continue;
       const why = this.unsafe.get(fn.oid);
-      const touched = touchesVia(fn, target);
+      const touched = touchesVia(fn, target, this.lowerCaseBody(fn));
       // Code run as the owner can do all the owner can: one route into each configured
       // table is enough (views and other relations add nothing beyond it).
       if (why && this.configured.has(target.oid)) {
         routes.push({
           source: "unsafe definer function",
-          wayIn: { kind: "function", fn, privilege: "EXECUTE" },
+          wayIn: this.functionWayIn(fn),
           runsAs: fn.owner,
           privileges: "all",
           object: `${functionName(fn)} [SECURITY DEFINER, ${this.describeOwner(fn.owner)}; ${why}: escalation to its owner]`,
@@ -202,7 +264,7 @@ export class ObjectRoutes {
       } else if (!why && touched) {
         routes.push({
           source: "definer function",
-          wayIn: { kind: "function", fn, privilege: "EXECUTE" },
+          wayIn: this.functionWayIn(fn),
           runsAs: fn.owner,
           privileges: touched.commands,
           object: `${functionName(fn)} [SECURITY DEFINER, ${this.describeOwner(fn.owner)}; ${touched.how}]`,
@@ -214,12 +276,12 @@ export class ObjectRoutes {
       const fn = this.functions.get(trigger.function);
       const on = this.relations.get(trigger.relation);
       if (!fn?.securityDefiner || !on) continue;
-      const touched = touchesVia(fn, target);
+      const touched = touchesVia(fn, target, this.lowerCaseBody(fn));
       if (!touched) continue;
       for (const event of trigger.events) {
         routes.push({
           source: "definer trigger",
-          wayIn: { kind: "relation", relation: on.oid, privilege: event },
+          wayIn: this.relationWayIn(on.oid, event),
           runsAs: fn.owner,
           privileges: touched.commands,
           object: `trigger ${trigger.name} ON ${on.schema}.${on.name} -> ${functionName(fn)} [SECURITY DEFINER, ${this.describeOwner(fn.owner)}; ${touched.how}]`,
@@ -232,7 +294,10 @@ export class ObjectRoutes {
 
   /** Routes only a configured table has: the owners of its trigger functions and of its schema. */
   private ownerRoutes(table: PgTable, target: Relation): Route[] {
+    const memo = this.ownerRoutesMemo.get(target.oid);
+    if (memo) return memo;
     const routes: Route[] = [];
+    this.ownerRoutesMemo.set(target.oid, routes);
     for (const trigger of this.catalog.triggers ?? []) {
       if (!trigger.enabled || trigger.relation !== target.oid) continue;
       const fn = this.functions.get(trigger.function);
@@ -240,7 +305,7 @@ export class ObjectRoutes {
       if (!fn || fn.owner === target.owner || this.graph.byOid.get(fn.owner)?.superuser) continue;
       routes.push({
         source: "trigger function owner",
-        wayIn: { kind: "role", role: fn.owner, verb: "owns function" },
+        wayIn: this.roleWayIn(fn.owner, "owns function"),
         privileges: WRITES,
         object: `${functionName(fn)} [trigger ${trigger.name} ${trigger.timing} ${trigger.events.join(" OR ")} ON ${table.schema}.${table.name}: runs in every such statement]`,
       });
@@ -250,7 +315,7 @@ export class ObjectRoutes {
     if (schema?.owner !== undefined && !this.graph.byOid.get(schema.owner)?.superuser) {
       routes.push({
         source: "schema owner",
-        wayIn: { kind: "role", role: schema.owner, verb: "owns" },
+        wayIn: this.roleWayIn(schema.owner, "owns"),
         privileges: [CONTROL],
         object: `schema ${schema.name}`,
       });
@@ -270,7 +335,10 @@ export class ObjectRoutes {
     if (this.inProgress.has(key)) return paths;
     this.inProgress.add(key);
     try {
-      for (const route of this.routesInto(relation)) paths.push(...this.take(role, route, relationOid));
+      for (const route of this.routesInto(relation)) {
+        const path = this.take(role, route, relationOid);
+        if (path) paths.push(path);
+      }
     } finally {
       this.inProgress.delete(key);
     }
@@ -278,15 +346,52 @@ export class ObjectRoutes {
     return paths;
   }
 
-  /** The paths (at most one) by which `role` takes the route. */
-  private take(role: Pick<PgRole, "oid" | "name">, route: Route, target: number): AccessPath[] {
+  /** The path by which `role` takes the route, if it can. */
+  private take(role: Pick<PgRole, "oid" | "name">, route: Route, target: number, publicOnly?: PublicRouteSink): AccessPath | undefined {
     const entry = this.wayIn(role, route.wayIn);
-    if (!entry) return [];
+    if (!entry) return undefined;
+    // The route adds nothing for the owner it runs as (or a role that is it).
+    if (route.runsAs !== undefined && this.graph.reachable(role.oid).has(route.runsAs)) return undefined;
+    const effect = this.effect(route, target);
+    if (!effect) return undefined;
+    if (entry.public && publicOnly) {
+      publicOnly(route.object, effect.privileges, () => this.path(route, entry, effect));
+      return undefined;
+    }
+    return this.path(route, entry, effect);
+  }
+
+  private path(route: Route, entry: Entry, effect: Effect): AccessPath {
+    const via = entry.text + effect.tail;
+    const path: AccessPath = {
+      source: route.source,
+      reach: entry.reach,
+      chain: entry.chain,
+      // Shared by every principal's path of this route: paths are read, never changed.
+      privileges: effect.privileges,
+      text: via + effect.privilegesText,
+      via: route.object,
+      chainText: via,
+    };
+    if (entry.public) path.public = true;
+    return path;
+  }
+
+  /**
+   * What the route does to the target, whoever takes it (memoized per route and target:
+   * every principal asks the same). Undefined when it does nothing.
+   */
+  private effect(route: Route, target: number): Effect | undefined {
+    let perTarget = this.effectMemo.get(route);
+    if (!perTarget) {
+      perTarget = new Map();
+      this.effectMemo.set(route, perTarget);
+    }
+    const memo = perTarget.get(target);
+    if (memo !== undefined) return memo ?? undefined;
     let privileges: string[];
     if (route.runsAs === undefined) privileges = [...(route.privileges as readonly string[])];
     else {
-      // The route adds nothing for the owner it runs as (or a role that is it).
-      if (this.graph.reachable(role.oid).has(route.runsAs)) return [];
       const owner = { oid: route.runsAs, name: this.graph.name(route.runsAs) };
       // The route's statement names the target itself, so the owner's own privileges on it
       // count (a view over a view composes through the way in instead). Code run as the
@@ -299,69 +404,75 @@ export class ObjectRoutes {
       privileges = route.privileges === "all" ? [...ownerHolds] : route.privileges.filter((p) => ownerHolds.has(p));
       privileges = this.tableKind.all.filter((p) => privileges.includes(p));
     }
-    if (privileges.length === 0) return [];
-    const via = `${entry.text}${entry.arrow}${route.object}`;
-    const path: AccessPath = {
-      source: route.source,
-      reach: entry.reach,
-      chain: entry.chain,
-      privileges,
-      text: `${via} -> ${privileges.join(", ")}`,
-      via: route.object,
-      chainText: via,
-    };
-    if (entry.public) path.public = true;
-    return [path];
+    const effect =
+      privileges.length === 0
+        ? undefined
+        : { privileges, tail: `${arrowOf(route.wayIn)}${route.object}`, privilegesText: ` -> ${privileges.join(", ")}` };
+    // An "all" route into a table still being evaluated sees a partial answer: do not keep it.
+    if (route.privileges !== "all" || this.inProgress.size === 0) perTarget.set(target, effect ?? null);
+    return effect;
   }
 
-  /** How `role` holds the way in, preferring paths of its own over PUBLIC's. */
-  private wayIn(
-    role: Pick<PgRole, "oid" | "name">,
-    wayIn: WayIn,
-  ): { text: string; arrow: string; reach: AccessPath["reach"]; chain: string[]; public: boolean } | undefined {
+  /** How `role` holds the way in, preferring paths of its own over PUBLIC's (memoized per way in and role). */
+  private wayIn(role: Pick<PgRole, "oid" | "name">, wayIn: WayIn): Entry | undefined {
+    let perRole = this.wayInMemo.get(wayIn);
+    if (!perRole) {
+      perRole = new Map();
+      this.wayInMemo.set(wayIn, perRole);
+    }
+    const memo = perRole.get(role.oid);
+    if (memo !== undefined) return memo ?? undefined;
+    const entry = this.findWayIn(role, wayIn);
+    // A way in through a relation still being evaluated may be incomplete: do not keep it.
+    if (wayIn.kind !== "relation" || this.inProgress.size === 0) perRole.set(role.oid, entry ?? null);
+    return entry;
+  }
+
+  private findWayIn(role: Pick<PgRole, "oid" | "name">, wayIn: WayIn): Entry | undefined {
     if (wayIn.kind === "role") {
       const r = this.graph.reachable(role.oid).get(wayIn.role);
       if (!r) return undefined;
-      return {
-        text: this.graph.chainText(r),
-        arrow: ` -(${wayIn.verb})-> `,
-        reach: r.reach,
-        chain: r.chain.map((o) => this.graph.name(o)),
-        public: false,
-      };
+      return { text: this.graph.chainText(r), reach: r.reach, chain: r.chain.map((o) => this.graph.name(o)), public: false };
     }
     const paths = wayIn.kind === "function" ? this.executePaths(role, wayIn.fn) : this.held(role, wayIn.relation);
     const giving = paths.filter((p) => p.privileges.includes(wayIn.privilege));
     const best = giving.find((p) => !throughPublic(p)) ?? giving[0];
     if (!best) return undefined;
-    return {
-      text: best.chainText ?? best.text,
-      arrow: ` -(${wayIn.privilege})-> `,
-      reach: best.reach,
-      chain: best.chain,
-      public: throughPublic(best),
-    };
+    return { text: best.chainText ?? best.text, reach: best.reach, chain: best.chain, public: throughPublic(best) };
   }
 
   /** How `role` holds EXECUTE on the function (memoized: every table asks again). */
   private executePaths(role: Pick<PgRole, "oid" | "name">, fn: PgFunction): AccessPath[] {
-    const key = `${role.oid}:${fn.oid}`;
-    let paths = this.executeMemo.get(key);
+    let perRole = this.executeMemo.get(fn.oid);
+    if (!perRole) {
+      perRole = new Map();
+      this.executeMemo.set(fn.oid, perRole);
+    }
+    let paths = perRole.get(role.oid);
     if (!paths) {
-      paths = grantPaths(this.graph, { owner: fn.owner, acl: fn.acl, columnAcls: [] }, role, this.functionKind);
-      this.executeMemo.set(key, paths);
+      paths = grantPaths(this.graph, { owner: fn.owner, acl: fn.acl, columnAcls: NO_COLUMNS }, role, this.functionKind);
+      perRole.set(role.oid, paths);
     }
     return paths;
   }
 
-  /** Paths of every route `role` can take to the configured table, owner routes included. */
-  routes(role: PgRole, table: PgTable): AccessPath[] {
+  /**
+   * Paths of every route `role` can take to the configured table, owner routes included.
+   * With `publicOnly`, a route whose way in the role holds only through PUBLIC is handed to it
+   * instead of becoming a path: every role has such a route, and building one path per role
+   * for each (ten PUBLIC definer functions × 200 tables × 100 roles) was most of the cost.
+   */
+  routes(role: PgRole, table: PgTable, publicOnly?: PublicRouteSink): AccessPath[] {
     if (table.oid === undefined) return [];
     const relation = this.relations.get(table.oid);
     if (!relation) return [];
     const out: AccessPath[] = [];
-    for (const route of this.routesInto(relation)) out.push(...this.take(role, route, table.oid));
-    for (const route of this.ownerRoutes(table, relation)) out.push(...this.take(role, route, table.oid));
+    for (const routes of [this.routesInto(relation), this.ownerRoutes(table, relation)]) {
+      for (const route of routes) {
+        const path = this.take(role, route, table.oid, publicOnly);
+        if (path) out.push(path);
+      }
+    }
     return out;
   }
 }
@@ -407,14 +518,31 @@ export function effectiveTableAccess(
   const byRole = new Map(access.principals.map((p) => [p.role, p]));
   const merged: PrincipalAccess[] = [];
   const publicRoutes = new Map<string, AccessPath>();
+  const withRls = (p: AccessPath) => {
+    if (table.rowSecurity && !RLS_EXEMPT.has(p.source) && !p.text.endsWith(RLS_NOTE)) p.text += RLS_NOTE;
+    return p;
+  };
   for (const principal of principals) {
-    const extra = routes.routes(principal, table);
+    // Routes every role holds through PUBLIC are kept once, in publicRoutes, and add only their
+    // privileges to each role; the auditor keeps them as paths (pg-auditor-overprivileged shows them).
+    const publicOnly = new Set<string>();
+    const sink: PublicRouteSink = (object, privileges, path) => {
+      for (const p of privileges) publicOnly.add(p);
+      if (!publicRoutes.has(object)) publicRoutes.set(object, withRls(path()));
+    };
+    const extra = routes.routes(principal, table, principal.name === catalog.currentUser ? undefined : sink);
     const existing = byRole.get(principal.name);
-    if (extra.length === 0 && !existing) continue;
+    if (extra.length === 0 && publicOnly.size === 0 && !existing) continue;
     const paths = [...(existing?.paths ?? []), ...extra];
-    if (table.rowSecurity) for (const p of paths) if (!RLS_EXEMPT.has(p.source) && !p.text.endsWith(RLS_NOTE)) p.text += RLS_NOTE;
+    for (const p of paths) withRls(p);
     for (const p of extra) if (p.public && p.via && !publicRoutes.has(p.via)) publicRoutes.set(p.via, p);
-    merged.push({ role: principal.name, login: principal.login, privileges: privilegesOf(paths, all), paths });
+    const privileges = privilegesOf(paths, all);
+    merged.push({
+      role: principal.name,
+      login: principal.login,
+      privileges: publicOnly.size === 0 ? privileges : ordered([...privileges, ...publicOnly], all),
+      paths,
+    });
   }
   const sequences = table.sequences.map((s) =>
     objectAccess(

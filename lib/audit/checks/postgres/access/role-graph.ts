@@ -164,6 +164,10 @@ export class RoleGraph {
   private readonly reachMemo = new Map<number, Map<number, Reached>>();
   private readonly setMemo = new Map<number, Map<number, Reached>>();
   private readonly escalationMemo = new Map<number, { reach: Map<number, Reached>; set: Map<number, Reached> }>();
+  private readonly superuserMemo = new Map<number, Reached | null>();
+  private readonly chainTexts = new WeakMap<Reached, string>();
+  private readonly chainNameLists = new WeakMap<Reached, string[]>();
+  private readonly replicationMemo = new Map<number, Reached | null>();
   /** Before 16, CREATEROLE alone allows granting any non-superuser role. */
   private readonly createroleGrantsAny: boolean;
   /** The implicit membership of the database owner in pg_database_owner (14+), as `member:role`. */
@@ -234,7 +238,12 @@ export class RoleGraph {
 
   /** A superuser role `oid` is or can SET ROLE to, after granting itself what it may (the attribute is never inherited). */
   superuser(oid: number): Reached | undefined {
-    return this.withAttribute(oid, (r) => r.superuser);
+    return memoized(this.superuserMemo, oid, () => this.withAttribute(oid, (r) => r.superuser));
+  }
+
+  /** A role with the REPLICATION attribute `oid` is or can SET ROLE to (memoized like superuser()). */
+  replication(oid: number): Reached | undefined {
+    return memoized(this.replicationMemo, oid, () => this.withAttribute(oid, (r) => r.replication));
   }
 
   /**
@@ -332,19 +341,48 @@ export class RoleGraph {
     return result;
   }
 
+  /** The chain as evidence text, e.g. `hq_bob -> ops_mid -> ops_group` (memoized: many paths share a chain). */
   chainText(r: Reached): string {
-    let text = this.name(r.chain[0] as number);
+    let text = this.chainTexts.get(r);
+    if (text !== undefined) return text;
+    text = this.name(r.chain[0] as number);
     r.hops.forEach((hop, i) => {
       const owns = this.ownsDatabase === `${r.chain[i]}:${r.chain[i + 1]}`;
       text += `${HOP_TEXT[owns ? "owns database" : hop]}${this.name(r.chain[i + 1] as number)}`;
     });
+    this.chainTexts.set(r, text);
     return text;
   }
+
+  /** The chain's role names (memoized like chainText; callers do not modify it). */
+  chainNames(r: Reached): string[] {
+    let names = this.chainNameLists.get(r);
+    if (!names) {
+      names = r.chain.map((o) => this.name(o));
+      this.chainNameLists.set(r, names);
+    }
+    return names;
+  }
+
+  /** Roles whose membership alone gives something on every object of a kind (see actingOnAll). */
+  readonly actingOnAllMemo = new Map<object, number[]>();
 }
 
-function ordered(privileges: Iterable<string>, canonical: readonly string[]): string[] {
-  const set = new Set(privileges);
-  return [...canonical.filter((p) => set.has(p)), ...[...set].filter((p) => !canonical.includes(p)).sort()];
+function memoized<T>(memo: Map<number, T | null>, key: number, compute: () => T | undefined): T | undefined {
+  let value = memo.get(key);
+  if (value === undefined) {
+    value = compute() ?? null;
+    memo.set(key, value);
+  }
+  return value ?? undefined;
+}
+
+/** Privileges once each, in the kind's canonical order (unknown ones last, sorted). */
+export function ordered(privileges: Iterable<string>, canonical: readonly string[]): string[] {
+  const set = privileges instanceof Set ? (privileges as Set<string>) : new Set(privileges);
+  const known = canonical.filter((p) => set.has(p));
+  if (known.length === set.size) return known;
+  return [...known, ...[...set].filter((p) => !canonical.includes(p)).sort()];
 }
 
 function byGrantee(acl: readonly PgAclItem[]): Map<number, Set<string>> {
@@ -399,6 +437,71 @@ function columnGrantsOf(object: Grantable): Map<number, Map<string, string[]>> {
   return columnGrants;
 }
 
+/** What an object's ACLs say, summarised once per ACL: many principals and routes ask about the same object. */
+interface AclSummary {
+  columnAcls: Grantable["columnAcls"];
+  grants: Map<number, Set<string>>;
+  columnGrants: Map<number, Map<string, string[]>>;
+  /** Grantees other than PUBLIC, of the table or of its columns. */
+  grantees: number[];
+  publicGrant: boolean;
+}
+const summaries = new WeakMap<readonly PgAclItem[], AclSummary[]>();
+
+function summaryOf(object: Grantable): AclSummary {
+  // Keyed by the ACL array, which the catalog keeps; the Grantable wrapper is often rebuilt.
+  let list = summaries.get(object.acl);
+  for (const s of list ?? []) {
+    if (s.columnAcls === object.columnAcls || (s.columnAcls.length === 0 && object.columnAcls.length === 0)) return s;
+  }
+  const grants = byGrantee(object.acl);
+  const columnGrants = columnGrantsOf(object);
+  const grantees = [...new Set([...grants.keys(), ...columnGrants.keys()])].filter((g) => g !== PUBLIC_OID);
+  const summary = {
+    columnAcls: object.columnAcls,
+    grants,
+    columnGrants,
+    grantees,
+    publicGrant: grants.has(PUBLIC_OID) || columnGrants.has(PUBLIC_OID),
+  };
+  if (!list) {
+    list = [];
+    summaries.set(object.acl, list);
+  }
+  list.push(summary);
+  return summary;
+}
+
+/** Roles whose membership alone gives something on every object of the kind. */
+function actingOnAll(graph: RoleGraph, kind: PrivilegeKind): number[] {
+  let oids = graph.actingOnAllMemo.get(kind.predefined);
+  if (!oids) {
+    const names = ["rds_superuser", ...SUPERUSER_EQUIVALENT, ...Object.keys(kind.predefined)];
+    oids = names.flatMap((n) => {
+      const role = graph.byName.get(n);
+      return role ? [role.oid] : [];
+    });
+    graph.actingOnAllMemo.set(kind.predefined, oids);
+  }
+  return oids;
+}
+
+/**
+ * Whether grantPaths can find anything: the principal reaches the owner, a grantee or a
+ * role acting on every object, is (or can become) a superuser or a replication role, or
+ * PUBLIC holds a privilege. Most principals hold nothing on most objects; this answers
+ * that without building paths.
+ */
+function mayHold(graph: RoleGraph, summary: AclSummary, owner: number, principal: number, kind: PrivilegeKind): boolean {
+  if (summary.publicGrant) return true;
+  const reach = graph.reachable(principal);
+  if (reach.has(owner)) return true;
+  for (const g of summary.grantees) if (reach.has(g)) return true;
+  for (const r of actingOnAll(graph, kind)) if (reach.has(r)) return true;
+  if (graph.superuser(principal)) return true;
+  return kind.replication && graph.replication(principal) !== undefined;
+}
+
 /** Every way `principal` holds privileges on `object` by the object's ACL and the role graph. */
 export function grantPaths(
   graph: RoleGraph,
@@ -407,20 +510,23 @@ export function grantPaths(
   kind: PrivilegeKind,
 ): AccessPath[] {
   const all = kind.all;
-  const grants = byGrantee(object.acl);
-  const columnGrants = columnGrantsOf(object);
+  const summary = summaryOf(object);
+  if (!mayHold(graph, summary, object.owner, principal.oid, kind)) return [];
+  const grants = summary.grants;
+  const columnGrants = summary.columnGrants;
   const reach = graph.reachable(principal.oid);
   const paths: AccessPath[] = [];
   const add = (r: Reached, source: AccessSource, privileges: readonly string[], suffix: string, columns?: string[]) => {
+    const chainText = graph.chainText(r);
     const path: AccessPath = {
       source,
       reach: r.reach,
-      chain: r.chain.map((o) => graph.name(o)),
+      chain: graph.chainNames(r),
       privileges: ordered(privileges, all),
-      text: `${graph.chainText(r)}: ${suffix}`,
-      chainText: graph.chainText(r),
+      text: `${chainText}: ${suffix}`,
+      chainText,
     };
-    if (columns) path.columns = columns;
+    if (columns) path.columns = [...columns];
     paths.push(path);
   };
   const superuser = graph.superuser(principal.oid);
@@ -461,7 +567,7 @@ export function grantPaths(
     if (r) add(r, name as AccessSource, held, held.join(", "));
   }
   if (kind.replication) {
-    const r = graph.withAttribute(principal.oid, (role) => role.replication);
+    const r = graph.replication(principal.oid);
     if (r) add(r, "replication", ["SELECT"], "REPLICATION (reads every row by streaming or logical decoding)");
   }
   const publicPrivileges = publicPrivilegesOf(object, all);
@@ -481,17 +587,17 @@ export function grantPaths(
 }
 
 function publicPrivilegesOf(object: Grantable, all: readonly string[]): string[] {
-  const set = new Set<string>(byGrantee(object.acl).get(PUBLIC_OID) ?? []);
-  for (const p of columnGrantsOf(object).get(PUBLIC_OID)?.keys() ?? []) set.add(p);
+  const summary = summaryOf(object);
+  const set = new Set<string>(summary.grants.get(PUBLIC_OID) ?? []);
+  for (const p of summary.columnGrants.get(PUBLIC_OID)?.keys() ?? []) set.add(p);
   return ordered(set, all);
 }
 
 /** The privileges the paths give, in canonical order. */
 export function privilegesOf(paths: readonly AccessPath[], all: readonly string[]): string[] {
-  return ordered(
-    paths.flatMap((p) => p.privileges),
-    all,
-  );
+  const set = new Set<string>();
+  for (const p of paths) for (const privilege of p.privileges) set.add(privilege);
+  return ordered(set, all);
 }
 
 /** Effective access to one object for each principal (by ACL and role graph; object-access.ts adds routes). */
