@@ -103,7 +103,7 @@ describe("queue-auditor audit (offline)", () => {
     expect(run.stdout).toBe("");
     const lines = readFileSync(out, "utf8").trim().split("\r\n");
     expect(lines[0]).toBe(
-      "id,checkId,status,severity,resourceType,resourceId,account,region,subject,change,message,remediation,fixKind,fixText,fixCommands",
+      "id,checkId,status,severity,resourceType,resourceId,account,region,subject,change,message,remediation,fixKind,fixText,fixCommands,controls",
     );
     expect(lines.length).toBeGreaterThan(10);
   });

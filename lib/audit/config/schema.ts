@@ -119,6 +119,62 @@ const unique = <T extends z.ZodType<string>>(item: T, what: string) =>
     error: `expected each of the ${what} once`,
   });
 
+/**
+ * The documented policy (CONTRACTS: "Access attempts and policy reasons"): a principal's value
+ * may be `{ allow: [...], reason, owner }` and an admin `{ name, reason }`, beside the plain
+ * forms. PostgreSQL and Redis targets are read as the plain forms (what the checks judge);
+ * the reasons and owners are kept in `notes` for the policy document (report, evidence pack).
+ */
+export interface PolicyNote {
+  reason?: string;
+  owner?: string;
+}
+
+const reasonText = z.string({ error: "expected the reason for this access" }).min(3, { error: "expected the reason for this access" });
+const ownerText = z.string({ error: "expected who owns this decision" }).min(1, { error: "expected who owns this decision" });
+
+/** A list, or `{ allow: list, reason, owner }`. */
+const documented = <T extends z.ZodType<unknown[]>>(list: T, error: string) =>
+  z.union([list, z.strictObject({ allow: list, reason: reasonText.optional(), owner: ownerText.optional() })], { error });
+
+/** A name, or `{ name, reason, owner }`. */
+const documentedName = <T extends z.ZodType<string>>(name: T, error: string) =>
+  z.union([name, z.strictObject({ name, reason: reasonText.optional(), owner: ownerText.optional() })], { error });
+
+const nameOf = (a: string | { name: string }) => (typeof a === "string" ? a : a.name);
+
+function noteOf(v: { reason?: string; owner?: string }): PolicyNote | undefined {
+  const note: PolicyNote = {};
+  if (v.reason !== undefined) note.reason = v.reason;
+  if (v.owner !== undefined) note.owner = v.owner;
+  return Object.keys(note).length > 0 ? note : undefined;
+}
+
+/** Admins and principals in their plain forms, and the notes of those written documented. */
+function plainPolicy<P>(
+  admins: readonly (string | { name: string; reason?: string; owner?: string })[],
+  principals: Record<string, P[] | { allow: P[]; reason?: string; owner?: string }>,
+) {
+  const notes: Record<string, PolicyNote> = {};
+  for (const a of admins) {
+    const note = typeof a === "string" ? undefined : noteOf(a);
+    if (note) notes[nameOf(a)] = note;
+  }
+  const plain: Record<string, P[]> = {};
+  for (const [name, v] of Object.entries(principals)) {
+    if (Array.isArray(v)) plain[name] = v;
+    else {
+      plain[name] = v.allow;
+      const note = noteOf(v);
+      if (note) notes[name] = note;
+    }
+  }
+  return { admins: admins.map(nameOf), principals: plain, ...(Object.keys(notes).length > 0 ? { notes } : {}) };
+}
+
+const pgAllowance = documented(privilegeList, "expected a list of privileges or { allow: [...], reason, owner }");
+const pgAdmin = documentedName(str(PG_ROLE, "a role name"), "expected a role name or { name: ROLE, reason }");
+
 const PG_QUALIFIED = new RegExp(`^${PG_IDENT.source.slice(1, -1)}\\.${PG_IDENT.source.slice(1, -1)}$`);
 
 const postgresTarget = z
@@ -149,8 +205,8 @@ const postgresTarget = z
       })
       .optional(),
     owner: str(PG_ROLE, "the role that should own the tables"),
-    admins: unique(str(PG_ROLE, "a role name"), "admin roles").default([]),
-    principals: z.record(str(PG_ROLE, "a role name"), privilegeList, {
+    admins: z.array(pgAdmin, { error: "expected a list of admin roles" }).default([]),
+    principals: z.record(str(PG_ROLE, "a role name"), pgAllowance, {
       error: "expected a map of role name to privileges",
     }),
   })
@@ -158,8 +214,13 @@ const postgresTarget = z
     if (!t.queue && (t.tables ?? []).length === 0) {
       ctx.addIssue({ code: "custom", path: ["tables"], message: "expected at least one table, or a queue preset (queue: delayed_job)" });
     }
+    const names = t.admins.map(nameOf);
+    names.forEach((n, i) => {
+      if (names.indexOf(n) !== i) ctx.addIssue({ code: "custom", path: ["admins", i], message: "expected each of the admin roles once" });
+    });
   })
-  .transform(({ tables, sequences, ...t }) => {
+  .transform(({ tables, sequences, admins, principals, ...rest }) => {
+    const t = { ...rest, ...plainPolicy(admins, principals) };
     const preset = t.queue ? TABLE_PRESETS[t.queue] : undefined;
     const union = (own: string[] | undefined, names: readonly string[] | undefined) => {
       // The target's own list stays as written (duplicates in it are reported elsewhere); the preset's names are added once.
@@ -193,21 +254,9 @@ const mysqlPrivilegeList = z
   .refine((list) => new Set(list).size === list.length, { error: "expected each privilege once" });
 
 /** A principal's allowed privileges: a plain list, or the list with the reason and owner of the decision. */
-const mysqlAllowance = z.union(
-  [
-    mysqlPrivilegeList,
-    z.strictObject({
-      allow: mysqlPrivilegeList,
-      reason: z.string({ error: "expected the reason for this access" }).min(3).optional(),
-      owner: z.string({ error: "expected who owns this decision" }).min(1).optional(),
-    }),
-  ],
-  { error: "expected a list of privileges or { allow: [...], reason, owner }" },
-);
+const mysqlAllowance = documented(mysqlPrivilegeList, "expected a list of privileges or { allow: [...], reason, owner }");
 
-const mysqlAdmin = z.union([mysqlAccount, z.strictObject({ name: mysqlAccount, reason: z.string().min(3).optional() })], {
-  error: "expected an account as USER@HOST or { name: USER@HOST, reason }",
-});
+const mysqlAdmin = documentedName(mysqlAccount, "expected an account as USER@HOST or { name: USER@HOST, reason }");
 
 const mysqlTarget = z
   .strictObject({
@@ -259,26 +308,10 @@ const ACL_USER = str(/^\S{1,128}$/, "an ACL user name (no spaces)");
 const accessWords = z
   .array(z.enum(REDIS_ACCESS_WORDS, { error: "expected read or write" }), { error: "expected a list of read, write" })
   .refine((l) => new Set(l).size === l.length, { error: "expected each of read, write once" });
-/** `[read, write]`, or `{ allow: [read], reason: …, owner: … }`; read as the plain list. */
-const aclAccess = z
-  .union(
-    [
-      accessWords,
-      z.strictObject({
-        allow: accessWords,
-        reason: z.string({ error: "expected the reason" }).min(1).optional(),
-        owner: z.string({ error: "expected the owner" }).min(1).optional(),
-      }),
-    ],
-    { error: "expected a list of read, write, or { allow: [...], reason, owner }" },
-  )
-  .transform((v) => (Array.isArray(v) ? v : v.allow));
-/** An admin: a user name, or `{ name: …, reason: … }`; read as the name. */
-const aclAdmin = z
-  .union([ACL_USER, z.strictObject({ name: ACL_USER, reason: z.string({ error: "expected the reason" }).min(1).optional() })], {
-    error: "expected an ACL user name or { name, reason }",
-  })
-  .transform((v) => (typeof v === "string" ? v : v.name));
+/** `[read, write]`, or `{ allow: [read], reason: …, owner: … }`. */
+const aclAccess = documented(accessWords, "expected a list of read, write, or { allow: [...], reason, owner }");
+/** An admin: a user name, or `{ name: …, reason: … }`. */
+const aclAdmin = documentedName(ACL_USER, "expected an ACL user name or { name, reason }");
 
 const redisTarget = z
   .strictObject({
@@ -322,9 +355,9 @@ const redisTarget = z
       });
     }
   })
-  .transform(({ keys, ...t }) => {
+  .transform(({ keys, admins, principals, ...t }) => {
     const preset = t.queue ? REDIS_KEY_PRESETS[t.queue].keys : [];
-    return { ...t, keys: [...new Set([...preset, ...(keys ?? [])])] };
+    return { ...t, ...plainPolicy(admins, principals), keys: [...new Set([...preset, ...(keys ?? [])])] };
   });
 export type RedisTarget = z.infer<typeof redisTarget>;
 /** A Redis principal's access words: `read` (commands that read queue keys), `write` (commands that change them). */

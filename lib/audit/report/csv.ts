@@ -1,4 +1,5 @@
 import type { Finding } from "../findings/model.js";
+import { controlLabel, findingControls } from "./controls.js";
 
 export const CSV_COLUMNS = [
   "id",
@@ -16,6 +17,7 @@ export const CSV_COLUMNS = [
   "fixKind",
   "fixText",
   "fixCommands",
+  "controls",
 ] as const;
 
 /**
@@ -46,6 +48,8 @@ export function findingRow(f: Finding): string[] {
     f.fix?.text ?? "",
     // One command per line inside the quoted cell: pasteable as they are.
     f.fix?.commands.join("\n") ?? "",
+    // `FRAMEWORK control` labels, one per line, as the fix commands.
+    findingControls(f).map(controlLabel).join("\n"),
   ];
 }
 

@@ -8,6 +8,7 @@ import type { Finding } from "../findings/model.js";
 import { utc } from "./html/badges.js";
 import { chainSection } from "./html/chain.js";
 import { violationsChart } from "./html/chart.js";
+import { controlsSection } from "./html/controls.js";
 import { findingsSection } from "./html/findings.js";
 import { html, trusted } from "./html/markup.js";
 import { mutesSection } from "./html/mutes.js";
@@ -77,6 +78,7 @@ export function renderHtmlReport(input: HtmlReportInput): string {
 <ul>
 <li><a href="#summary">Summary</a></li>
 <li><a href="#trend">Over time</a></li>
+<li><a href="#controls">Controls</a></li>
 <li><a href="#findings">Findings</a></li>
 <li><a href="#mutes">Mutes</a></li>
 <li><a href="#integrity">Integrity</a></li>
@@ -89,6 +91,7 @@ ${summarySection(input.result, findings, history)}
 <h2 id="trend-h">Violations over time</h2>
 ${violationsChart(history)}
 </section>
+${controlsSection(findings)}
 ${findingsSection(findings)}
 ${mutesSection(input.config?.mutes, findings, input.generatedAt)}
 ${chainSection(input.chain)}

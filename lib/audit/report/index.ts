@@ -1,5 +1,6 @@
 import type { Config } from "../config/schema.js";
 import type { AuditResult } from "../findings/model.js";
+import { findingControls } from "./controls.js";
 import { renderCsv } from "./csv.js";
 import { type HtmlReportInput, renderHtmlReport } from "./html.js";
 import { renderOcsf } from "./ocsf.js";
@@ -16,8 +17,14 @@ export interface RenderContext {
   now?: Date;
 }
 
+/**
+ * The result as JSON, each finding with `controls`: the framework controls it is evidence
+ * for (from lib/audit/controls/mappings.ts), with the reason the mapping holds. Added at
+ * render time: the stored finding stays what the check said.
+ */
 export function renderJson(result: AuditResult): string {
-  return `${JSON.stringify(result, null, 2)}\n`;
+  const findings = result.findings.map((f) => ({ ...f, controls: findingControls(f) }));
+  return `${JSON.stringify({ ...result, findings }, null, 2)}\n`;
 }
 
 export function renderResult(result: AuditResult, format: AuditFormat, context: RenderContext = {}): string {

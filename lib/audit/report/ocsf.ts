@@ -6,11 +6,17 @@
 import packageJson from "../../../package.json" with { type: "json" };
 import { CHECKS } from "../checks/registry.js";
 import type { AuditResult, Change, Finding, Severity, Status } from "../findings/model.js";
+import { controlLabel, findingControls } from "./controls.js";
 
 export const OCSF_VERSION = "1.3.0";
 export const OCSF_CLASS_UID = 2003;
 export const OCSF_CATEGORY_UID = 2;
-/** The control baseline every check belongs to; Security Hub and CIS ids go to `requirements`. */
+/**
+ * The control baseline every check belongs to. `compliance.standards` adds each framework
+ * the check maps to (SOC 2, PCI DSS 4.0, …) and `compliance.requirements` their controls as
+ * `FRAMEWORK control`, after the Security Hub and CIS ids of the references (OCSF 1.3
+ * Compliance object: `control`, `standards`, `requirements`, `status_id`, `status_detail`).
+ */
 export const QUEUE_AUDITOR_STANDARD = "queue-auditor: Secure Access to Job Queue Backend";
 
 const TITLES = new Map<string, string>(CHECKS.map((c) => [c.meta.id, c.meta.title]));
@@ -158,6 +164,7 @@ export function findingToOcsf(f: Finding, result: AuditResult, productVersion: s
   const compliance = OCSF_COMPLIANCE_STATUS[f.status];
   const status = OCSF_FINDING_STATUS[f.status];
   const detail = statusDetail(f);
+  const controls = findingControls(f);
   // Resources outside AWS (a PostgreSQL table, a Redis endpoint) carry no account or region: no cloud profile for them.
   const inCloud = Boolean(f.resource.account || f.resource.region);
   const event: OcsfComplianceFinding = {
@@ -193,8 +200,8 @@ export function findingToOcsf(f: Finding, result: AuditResult, productVersion: s
     },
     compliance: {
       control: f.checkId,
-      standards: [QUEUE_AUDITOR_STANDARD],
-      requirements: f.references.filter(isRequirement),
+      standards: [QUEUE_AUDITOR_STANDARD, ...new Set(controls.map((ref) => ref.framework))],
+      requirements: [...f.references.filter(isRequirement), ...controls.map(controlLabel)],
       status_id: compliance.id,
       status: compliance.caption,
     },
@@ -209,6 +216,7 @@ export function findingToOcsf(f: Finding, result: AuditResult, productVersion: s
         ...(f.change !== undefined ? { change: f.change } : {}),
         run_id: result.run.id,
         evidence: f.evidence,
+        controls,
         ...(f.fix && f.status !== "PASS" ? { fix: f.fix } : {}),
       },
     },

@@ -176,7 +176,17 @@ describe("OCSF export", () => {
       }),
     );
     expect(event.compliance.control).toBe("sg-unapproved-cidr");
-    expect(event.compliance.requirements).toEqual(["AWS Security Hub EC2.18", "CIS AWS Foundations Benchmark 5.2"]);
+    // The references' Security Hub and CIS ids first, then the mapped framework controls.
+    expect(event.compliance.requirements).toEqual([
+      "AWS Security Hub EC2.18",
+      "CIS AWS Foundations Benchmark 5.2",
+      "SOC 2 CC6.6",
+      "PCI DSS 4.0 1.3",
+      "ISO/IEC 27001:2022 A.8.20",
+      "ISO/IEC 27001:2022 A.8.22",
+      "NIST SP 800-53 r5 SC-7",
+    ]);
+    expect(event.compliance.standards).toEqual([QUEUE_AUDITOR_STANDARD, "SOC 2", "PCI DSS 4.0", "ISO/IEC 27001:2022", "NIST SP 800-53 r5"]);
     expect(event.remediation.references).toEqual(["AWS Security Hub EC2.18", "CIS AWS Foundations Benchmark 5.2"]);
     expect(event.remediation.desc).toMatch(/allowedCidrs/);
     expect(event.finding_info.title).toBe("Backend port open to an unapproved network");

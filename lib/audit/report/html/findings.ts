@@ -4,6 +4,7 @@
  */
 import { CHECKS } from "../../checks/registry.js";
 import { type Finding, SEVERITIES, STATUSES, type Status, severityRank } from "../../findings/model.js";
+import { controlLabel, findingControls } from "../controls.js";
 import { severityBadge, statusBadge, withCode } from "./badges.js";
 import { html, type Markup } from "./markup.js";
 
@@ -39,7 +40,17 @@ function findingCell(f: Finding): Markup {
   return html`<p class="message">${f.message}</p>
 ${f.subject !== undefined ? html`<p class="subject">Subject: <code>${f.subject}</code></p>` : ""}
 <details class="evidence"><summary>Evidence</summary><pre>${evidence}</pre></details>
-${fixBlock(f)}<details class="remediation"><summary>Remediation</summary><p>${withCode(f.remediation)}</p>${refs}</details>`;
+${fixBlock(f)}${controlsBlock(f)}<details class="remediation"><summary>Remediation</summary><p>${withCode(f.remediation)}</p>${refs}</details>`;
+}
+
+/** The framework controls this finding is evidence for, each with the reason the mapping holds. */
+function controlsBlock(f: Finding): Markup | string {
+  const controls = findingControls(f);
+  if (controls.length === 0) return "";
+  return html`<details class="controls"><summary>Controls (${controls.length})</summary><ul class="plain">${controls.map(
+    (c) => html`<li><strong>${controlLabel(c)}</strong>: ${c.why}</li>`,
+  )}</ul></details>
+`;
 }
 
 /** The finding's own fix, open by default: what to run (or do) for exactly this finding. */

@@ -51,6 +51,11 @@ ul.plain { list-style: none; margin: 0; padding: 0; }
 .badge.sev-info { background: #f3f4f6; color: #374151; border-color: #d1d5db; }
 .state-active { background: #dbeafe; color: #1e3a8a; }
 .state-expired { background: #fee2e2; color: #7f1d1d; }
+.control-failing { background: #fee2e2; color: #7f1d1d; }
+.control-not-observed { background: #fef3c7; color: #713f12; }
+.control-accepted { background: #f3f4f6; color: #374151; }
+.control-operating { background: #dcfce7; color: #14532d; }
+.flag { background: #fef3c7; color: #713f12; }
 .change { font-size: .75rem; font-weight: 700; text-transform: uppercase; color: #5b21b6; letter-spacing: .03em; }
 .outcome { border-left: 6px solid; padding: .6rem 1rem; border-radius: 4px; margin-bottom: 1rem; }
 .outcome p { margin: .15rem 0; }
