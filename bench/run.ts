@@ -10,6 +10,7 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 
 import { fileURLToPath } from "node:url";
 import { benchCollect } from "./collect.js";
+import { benchCollectOrg, LATENCY_MS, ORG_ACCOUNTS, ORG_CONCURRENCY, ORG_REGIONS } from "./collect-org.js";
 import { measureEngine, scalingExponent } from "./engine.js";
 import { benchLambdas } from "./lambda.js";
 import { benchMysqlAccounts500 } from "./mysql-accounts500.js";
@@ -99,6 +100,20 @@ async function collect() {
   );
 }
 
+async function collectOrg() {
+  step(
+    `collect: an Organization of ${ORG_ACCOUNTS} accounts × ${ORG_REGIONS.length} regions, fake AWS at ${LATENCY_MS} ms a call, ${ORG_CONCURRENCY} calls in flight`,
+  );
+  const r = await benchCollectOrg();
+  below("collect.org1000.wallMs", r.wallMs, "ms", 60_000);
+  // Every call is needed: one page per 20 accounts, one role per account, the discovery lists per partition.
+  atMost("collect.org1000.calls", r.calls, "calls", Math.ceil(ORG_ACCOUNTS / 20) + ORG_ACCOUNTS + 5 * ORG_ACCOUNTS * ORG_REGIONS.length);
+  atMost("collect.org1000.wallRatio", r.wallMs / r.boundMs, "x", 1.5);
+  step(
+    `  ${r.partitions} partitions, ${r.calls} calls, chain ${r.chain} calls; bound ${Math.round(r.boundMs)} ms = max(chain × ${LATENCY_MS} ms, calls × ${LATENCY_MS} ms ÷ ${ORG_CONCURRENCY})`,
+  );
+}
+
 async function lambdas() {
   step("lambda: bundle each handler as the stack does, load it in fresh processes");
   // The figure of each function is the variant the stack deploys (SDK bundled); the other is printed for comparison.
@@ -128,6 +143,7 @@ await engine();
 await postgres();
 await mysqlServer();
 await collect();
+await collectOrg();
 await lambdas();
 await store();
 
