@@ -1,6 +1,6 @@
 /**
- * verifyChain, verdict by verdict, on a chain the real recording path wrote once (dynalite,
- * `recordRun`, `markNotified`) and then copied into memory: each test edits its own copy the
+ * verifyChain, verdict by verdict, on a chain the real recording path wrote (dynalite,
+ * `recordRun`, `markNotified`; kept as a fixture, see chain-fixture.ts): each test edits its own copy the
  * way an attacker with write access to the table would, and pins what verify says — which
  * run, which position, which reason an auditor reads. evidence.test.ts performs the same
  * attacks through DynamoDB; this file covers every verdict and boundary in milliseconds,
@@ -10,19 +10,16 @@
  * sealed head that names a rewritten run), `reseal` signs it with the chain key: the writer
  * holding the key made a mistake, or the key leaked — verify must still name the fault.
  */
-import { beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { FindingState } from "../../../lib/audit/compare/changes.js";
 import type { Finding } from "../../../lib/audit/findings/model.js";
-import { markNotified, recordRun } from "../../../lib/audit/record.js";
 import { GENESIS_HASH, plain, runHash } from "../../../lib/audit/store/canonical.js";
 import { verifyChain } from "../../../lib/audit/store/chain.js";
 import { headSealMessage, receiptSealMessage, runSealMessage } from "../../../lib/audit/store/seal.js";
-import { memorySeal } from "../../../lib/audit/store/seal-local.js";
 import type { ChainHead, NotifiedReceipt, Store, StoredRun } from "../../../lib/audit/store/types.js";
-import { finding, memoryStore, POLICY, result } from "./helpers.js";
+import { CHAIN_SEAL, loadRecordedChain, RUN_TIMES } from "./chain-fixture.js";
 
-const seal = memorySeal();
-const RUN_TIMES = ["2025-05-01T00:00:00.000Z", "2025-05-02T00:00:00.000Z", "2025-05-03T00:00:00.000Z"];
+const seal = CHAIN_SEAL;
 /** A week after the last run: every run is live (retention 30 days). */
 const LATER = { now: new Date("2025-05-10T00:00:00Z") };
 const at = (seconds: number) => ({ now: new Date(seconds * 1000) });
@@ -37,39 +34,14 @@ interface Chain {
   receipts: Map<string, NotifiedReceipt>;
 }
 
-let recorded: Chain;
-
-beforeAll(async () => {
-  const { store } = await memoryStore(seal);
-  // r1: a opens; r2: b opens too (its alert delivered and sealed); r3: a still failing, b passes.
-  const perRun = [
-    [finding({ id: "a" })],
-    [finding({ id: "a" }), finding({ id: "b" })],
-    [finding({ id: "a" }), finding({ id: "b", status: "PASS" })],
-  ];
-  for (const [i, findings] of perRun.entries()) {
-    const when = RUN_TIMES[i] as string;
-    const run = await recordRun(store, result(`r${i + 1}`, when, findings), POLICY, new Date(when));
-    if (i === 1 && run.notification) await markNotified(store, run.notification, new Date(Date.parse(when) + 5000));
-  }
-  const runs: StoredRun[] = [];
-  for await (const run of store.chainRuns()) runs.push(run);
-  const findings = new Map<string, Finding[]>();
-  const receipts = new Map<string, NotifiedReceipt>();
-  for (const run of runs) {
-    findings.set(run.run.id, await store.runFindings(run.run.id));
-    const receipt = await store.notifiedReceipt(run.run.id);
-    if (receipt) receipts.set(run.run.id, receipt);
-  }
-  recorded = {
-    runs: plain(runs),
-    head: plain(await store.chainHead()),
-    findings: new Map(plain([...findings])),
-    states: new Map(plain([...(await store.loadStates())])),
-    receipts: new Map(plain([...receipts])),
-  };
-  await store.close();
-});
+const fixture = loadRecordedChain();
+const recorded: Chain = {
+  runs: fixture.runs,
+  head: fixture.head,
+  findings: new Map(fixture.findings),
+  states: new Map(fixture.states),
+  receipts: new Map(fixture.receipts),
+};
 
 /** A fresh, editable copy of the recorded chain. */
 function chain(): Chain {
@@ -227,7 +199,7 @@ describe("a run record", () => {
       expiresAt: r.expiresAt as number,
     });
     c.head = { ...(c.head as ChainHead), hash: r.hash };
-    const reason = "its hash is not sealed by an in-memory key: the run was written or rewritten by someone without the chain key";
+    const reason = "its hash is not sealed by the test chain key: the run was written or rewritten by someone without the chain key";
     expect((await verify(c)).broken).toMatchObject({ seq: 3, runId: "r3", reason });
 
     const unsealed = chain();
@@ -369,7 +341,7 @@ describe("the chain head", () => {
   it("edited or unsealed is a break that names the head's run", async () => {
     const c = chain();
     c.head = { ...(c.head as ChainHead), hash: "f".repeat(64) };
-    const reason = "the chain head (run #3) is not sealed by an in-memory key: it was written by someone without the chain key";
+    const reason = "the chain head (run #3) is not sealed by the test chain key: it was written by someone without the chain key";
     expect((await verify(c)).broken).toEqual({ seq: 3, runId: "r3", startedAt: "", reason });
     const unsealed = chain();
     delete (unsealed.head as ChainHead).mac;
