@@ -40,7 +40,9 @@ export default {
   ignorePatterns: ["cdk.out", ".queue-auditor", "test-artifacts", "reports", "bench/results.json", ".stryker-tmp"],
   tempDirName: ".stryker-tmp",
   cleanTempDir: true,
-  timeoutMS: 10000,
+  // Generous: at nice 15 on a busy machine a mutant's few milliseconds of tests can wait
+  // seconds for a core, and each timeout restarts the test runner (costly under load).
+  timeoutMS: 30000,
   timeoutFactor: 2,
   thresholds: { high: 90, low: 80, break: null },
   reporters: ["clear-text", "progress", "html", "json"],
