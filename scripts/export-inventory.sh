@@ -110,6 +110,12 @@ capture OPTIONAL elasticache-describe-serverless-caches.json elasticache describ
 capture OPTIONAL elasticache-describe-user-groups.json elasticache describe-user-groups
 capture OPTIONAL elasticache-describe-users.json elasticache describe-users
 
+# The network path: subnets, route tables (main tables included), network ACLs, cache subnet groups.
+capture REQUIRED ec2-describe-subnets.json ec2 describe-subnets
+capture REQUIRED ec2-describe-route-tables.json ec2 describe-route-tables
+capture REQUIRED ec2-describe-network-acls.json ec2 describe-network-acls
+capture REQUIRED elasticache-describe-cache-subnet-groups.json elasticache describe-cache-subnet-groups
+
 # Prefix lists used as sources in security group rules.
 for pl in $(ids 'SecurityGroups[].IpPermissions[].PrefixListIds[].PrefixListId' ec2 describe-security-groups); do
   capture REQUIRED "ec2-get-managed-prefix-list-entries/$pl.json" ec2 get-managed-prefix-list-entries --prefix-list-id "$pl"

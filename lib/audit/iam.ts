@@ -10,6 +10,9 @@ export const COLLECT_ACTIONS = [
   "ec2:DescribeRegions",
   "ec2:DescribeSecurityGroups",
   "ec2:GetManagedPrefixListEntries",
+  "ec2:DescribeSubnets",
+  "ec2:DescribeRouteTables",
+  "ec2:DescribeNetworkAcls",
   "rds:DescribeDBInstances",
   "rds:DescribeDBClusters",
   "rds:DescribeDBParameters",
@@ -20,6 +23,7 @@ export const COLLECT_ACTIONS = [
   "elasticache:DescribeUserGroups",
   "elasticache:DescribeUsers",
   "elasticache:ListTagsForResource",
+  "elasticache:DescribeCacheSubnetGroups",
   "secretsmanager:DescribeSecret",
 ] as const;
 export type CollectAction = (typeof COLLECT_ACTIONS)[number];
@@ -58,7 +62,7 @@ export const AUDITOR_SESSION_NAME = "queue-auditor";
 
 /**
  * The collection actions that support resource-level permissions (Service Authorization
- * Reference: `pg`, `cluster-pg`, ElastiCache `replicationgroup`/`cluster`/`serverlesscache`,
+ * Reference: `pg`, `cluster-pg`, ElastiCache `replicationgroup`/`cluster`/`serverlesscache`/`subnetgroup`,
  * EC2 `prefix-list`, Secrets Manager `Secret`), each with the resource types it is scoped
  * to. The rest (Describe* on whole services, sts:GetCallerIdentity) have none and are `*`.
  */
@@ -67,6 +71,7 @@ export const SCOPED_COLLECT_ACTIONS = [
   "rds:DescribeDBParameters",
   "rds:DescribeDBClusterParameters",
   "elasticache:ListTagsForResource",
+  "elasticache:DescribeCacheSubnetGroups",
   "secretsmanager:DescribeSecret",
 ] as const satisfies readonly CollectAction[];
 
@@ -111,6 +116,12 @@ export function collectStatements(scope: CollectScope): CollectStatement[] {
         `arn:${p}:elasticache:*:${a}:cluster:*`,
         `arn:${p}:elasticache:*:${a}:serverlesscache:*`,
       ],
+    },
+    {
+      Sid: "CacheSubnetGroups",
+      Effect: "Allow",
+      Action: ["elasticache:DescribeCacheSubnetGroups"],
+      Resource: [`arn:${p}:elasticache:*:${a}:subnetgroup:*`],
     },
     // AWS-managed prefix lists (S3, DynamoDB, CloudFront) belong to AWS, not to the account.
     { Sid: "PrefixLists", Effect: "Allow", Action: ["ec2:GetManagedPrefixListEntries"], Resource: [`arn:${p}:ec2:*:*:prefix-list/*`] },

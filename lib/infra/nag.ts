@@ -16,6 +16,7 @@ export const COLLECT_RESOURCE_PATTERNS = [
   "arn:<AWS::Partition>:elasticache:*:<AWS::AccountId>:replicationgroup:*",
   "arn:<AWS::Partition>:elasticache:*:<AWS::AccountId>:cluster:*",
   "arn:<AWS::Partition>:elasticache:*:<AWS::AccountId>:serverlesscache:*",
+  "arn:<AWS::Partition>:elasticache:*:<AWS::AccountId>:subnetgroup:*",
   "arn:<AWS::Partition>:ec2:*:*:prefix-list/*",
 ];
 

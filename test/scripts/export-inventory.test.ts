@@ -14,6 +14,8 @@ const SCRIPT = join(ROOT, "scripts", "export-inventory.sh");
 const STUB_DIR = join(ROOT, "test", "support", "aws-stub");
 const CONFIG = "test/fixtures/config/violations.yaml";
 const tmp = mkdtempSync(join(tmpdir(), "qa-export-"));
+// A whole export starts the stub once per call (some 25 Node processes) and then two audits: on a busy machine that outlasts the default.
+const SCRIPT_RUN_TIMEOUT_MS = 240_000;
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 // The fixture with the default parameter groups its members name (the stub answers only what it holds).
@@ -60,7 +62,7 @@ const allFiles = (dir: string): string[] =>
     .map((e) => join(e.parentPath, e.name).slice(dir.length + 1))
     .sort();
 
-describe("scripts/export-inventory.sh with a stub AWS CLI", () => {
+describe("scripts/export-inventory.sh with a stub AWS CLI", { timeout: SCRIPT_RUN_TIMEOUT_MS }, () => {
   it("captures everything through two-page answers, with --region on every call, and audits like the fixture itself", () => {
     // AWS_REGION wins over AWS_DEFAULT_REGION and the profile's region.
     const run = exportTo("complete", {
@@ -83,6 +85,15 @@ describe("scripts/export-inventory.sh with a stub AWS CLI", () => {
     expect(groups.SecurityGroups).toHaveLength(pages[1] + pages[2]);
     expect(groups.NextToken).toBeUndefined();
     expect(allFiles(run.dir).some((f) => f.includes(".tmp.") || f.startsWith("."))).toBe(false);
+    // The network path, whole region: subnets, route tables (main ones included), NACLs, cache subnet groups.
+    for (const file of [
+      "ec2-describe-subnets.json",
+      "ec2-describe-route-tables.json",
+      "ec2-describe-network-acls.json",
+      "elasticache-describe-cache-subnet-groups.json",
+    ]) {
+      expect(JSON.parse(readFileSync(join(run.dir, file), "utf8"))).toEqual(JSON.parse(readFileSync(join(FIXTURES, file), "utf8")));
+    }
 
     const meta = JSON.parse(readFileSync(join(run.dir, "meta.json"), "utf8"));
     expect(meta).toMatchObject({ account: "111122223333", region: "eu-west-1" });

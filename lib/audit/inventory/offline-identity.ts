@@ -24,6 +24,8 @@ const ARN_FIELDS: Record<string, string[]> = {
   ServerlessCaches: ["ARN"],
   UserGroups: ["ARN"],
   Users: ["ARN"],
+  Subnets: ["SubnetArn"],
+  CacheSubnetGroups: ["ARN"],
 };
 
 export function arnSightings(file: string, data: Record<string, unknown>, listKey: string | undefined): ArnSighting[] {

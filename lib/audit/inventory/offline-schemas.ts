@@ -74,6 +74,13 @@ const dbInstance = z.looseObject({
   MasterUserSecret: masterUserSecret,
   VpcSecurityGroups: vpcSecurityGroups,
   DBParameterGroups: list(z.looseObject({ DBParameterGroupName: str, ParameterApplyStatus: str })),
+  DBSubnetGroup: z
+    .looseObject({
+      DBSubnetGroupName: str,
+      VpcId: str,
+      Subnets: list(z.looseObject({ SubnetIdentifier: str, SubnetAvailabilityZone: z.looseObject({ Name: str }).optional() })),
+    })
+    .optional(),
   TagList: list(tag),
   InstanceCreateTime: timestamp.optional(),
 });
@@ -142,6 +149,7 @@ const cacheCluster = z.looseObject({
   CacheNodes: list(z.looseObject({ CacheNodeId: str, Endpoint: endpoint.optional() })),
   ConfigurationEndpoint: endpoint.optional(),
   SecurityGroups: list(z.looseObject({ SecurityGroupId: str, Status: str })),
+  CacheSubnetGroupName: str,
   AuthTokenEnabled: bool,
   AuthTokenLastModifiedDate: timestamp.optional(),
   TransitEncryptionEnabled: bool,
@@ -159,6 +167,7 @@ const serverlessCache = z.looseObject({
   Endpoint: endpoint.optional(),
   ReaderEndpoint: endpoint.optional(),
   SecurityGroupIds: strings,
+  SubnetIds: strings,
   UserGroupId: str,
   KmsKeyId: str,
   CreateTime: timestamp.optional(),
@@ -196,6 +205,72 @@ const secret = z.looseObject({
   CreatedDate: timestamp.optional(),
   DeletedDate: timestamp.optional(),
   Tags: list(tag),
+});
+
+const subnet = z.looseObject({
+  SubnetId: str,
+  VpcId: str,
+  CidrBlock: str,
+  AvailabilityZone: str,
+  MapPublicIpOnLaunch: bool,
+  OwnerId: str,
+  SubnetArn: str,
+  Ipv6CidrBlockAssociationSet: list(z.looseObject({ Ipv6CidrBlock: str, AssociationId: str })),
+  Tags: list(tag),
+});
+
+const route = z.looseObject({
+  DestinationCidrBlock: str,
+  DestinationIpv6CidrBlock: str,
+  DestinationPrefixListId: str,
+  GatewayId: str,
+  NatGatewayId: str,
+  TransitGatewayId: str,
+  VpcPeeringConnectionId: str,
+  EgressOnlyInternetGatewayId: str,
+  LocalGatewayId: str,
+  CarrierGatewayId: str,
+  NetworkInterfaceId: str,
+  InstanceId: str,
+  CoreNetworkArn: str,
+  Origin: str,
+  State: str,
+});
+
+const routeTable = z.looseObject({
+  RouteTableId: str,
+  VpcId: str,
+  OwnerId: str,
+  Associations: list(z.looseObject({ Main: bool, RouteTableAssociationId: str, RouteTableId: str, SubnetId: str, GatewayId: str })),
+  Routes: list(route),
+  Tags: list(tag),
+});
+
+const networkAclEntry = z.looseObject({
+  RuleNumber: num,
+  Protocol: str,
+  RuleAction: str,
+  Egress: bool,
+  CidrBlock: str,
+  Ipv6CidrBlock: str,
+  PortRange: z.looseObject({ From: num, To: num }).optional(),
+});
+
+const networkAcl = z.looseObject({
+  NetworkAclId: str,
+  VpcId: str,
+  IsDefault: bool,
+  OwnerId: str,
+  Associations: list(z.looseObject({ NetworkAclAssociationId: str, NetworkAclId: str, SubnetId: str })),
+  Entries: list(networkAclEntry),
+  Tags: list(tag),
+});
+
+const cacheSubnetGroup = z.looseObject({
+  CacheSubnetGroupName: str,
+  VpcId: str,
+  ARN: str,
+  Subnets: list(z.looseObject({ SubnetIdentifier: str, SubnetAvailabilityZone: z.looseObject({ Name: str }).optional() })),
 });
 
 /** An AWS CLI list output: `{"KEY": [ {...}, ... ]}` (the whole object is loose: `NextToken`, `Marker`, … may be there). */
@@ -286,6 +361,25 @@ export const EXPORTS = {
   users: { schema: listOutput("Users", user), item: user, key: "Users", command: "aws elasticache describe-users" },
   cacheTags: { schema: listOutput("TagList", tag), item: tag, key: "TagList", command: "aws elasticache list-tags-for-resource" },
   secrets: { schema: secret, item: undefined, key: undefined, command: "aws secretsmanager describe-secret" },
+  subnets: { schema: listOutput("Subnets", subnet), item: subnet, key: "Subnets", command: "aws ec2 describe-subnets" },
+  routeTables: {
+    schema: listOutput("RouteTables", routeTable),
+    item: routeTable,
+    key: "RouteTables",
+    command: "aws ec2 describe-route-tables",
+  },
+  networkAcls: {
+    schema: listOutput("NetworkAcls", networkAcl),
+    item: networkAcl,
+    key: "NetworkAcls",
+    command: "aws ec2 describe-network-acls",
+  },
+  cacheSubnetGroups: {
+    schema: listOutput("CacheSubnetGroups", cacheSubnetGroup),
+    item: cacheSubnetGroup,
+    key: "CacheSubnetGroups",
+    command: "aws elasticache describe-cache-subnet-groups",
+  },
 } as const;
 
 export type ExportName = keyof typeof EXPORTS;

@@ -43,6 +43,10 @@ const LIST_FIELDS = [
   "serverlessCaches",
   "userGroups",
   "users",
+  "subnets",
+  "routeTables",
+  "networkAcls",
+  "cacheSubnetGroups",
 ] as const satisfies readonly PartitionField[];
 type ListField = (typeof LIST_FIELDS)[number];
 
@@ -173,7 +177,20 @@ async function readPartition(dir: string, fromDirs: Declared | undefined, warn: 
     if (!entries[key]) entries[key] = { ok: false, error: missingError(file, sourceOf(partition, field, key)) };
   }
 
-  const [securityGroups, dbInstances, dbClusters, replicationGroups, cacheClusters, serverlessCaches, userGroups, users] = lists;
+  const [
+    securityGroups,
+    dbInstances,
+    dbClusters,
+    replicationGroups,
+    cacheClusters,
+    serverlessCaches,
+    userGroups,
+    users,
+    subnets,
+    routeTables,
+    networkAcls,
+    cacheSubnetGroups,
+  ] = lists;
   const [prefixListEntries, dbParameters, dbClusterParameters, cacheTags, secrets] = keyed;
 
   if (cacheClusters?.ok && cacheClusters.value.some((c) => (c as { CacheNodes?: unknown }).CacheNodes === undefined)) {
@@ -199,6 +216,10 @@ async function readPartition(dir: string, fromDirs: Declared | undefined, warn: 
     users: observed("users", users as ListRead),
     cacheTags: cacheTags as InventoryPartition["cacheTags"],
     secrets: secrets as unknown as InventoryPartition["secrets"],
+    subnets: observed("subnets", subnets as ListRead),
+    routeTables: observed("routeTables", routeTables as ListRead),
+    networkAcls: observed("networkAcls", networkAcls as ListRead),
+    cacheSubnetGroups: observed("cacheSubnetGroups", cacheSubnetGroups as ListRead),
   };
   if (meta.ok && meta.value.capturedAt !== undefined) out.capturedAt = meta.value.capturedAt;
   if (!meta.ok) out.withoutMeta = true;

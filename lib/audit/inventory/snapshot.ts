@@ -35,6 +35,10 @@ const LIST_KEYS = {
   serverlessCaches: "ServerlessCaches",
   userGroups: "UserGroups",
   users: "Users",
+  subnets: "Subnets",
+  routeTables: "RouteTables",
+  networkAcls: "NetworkAcls",
+  cacheSubnetGroups: "CacheSubnetGroups",
 } as const satisfies Partial<Record<PartitionField, string>>;
 
 /** Keyed exports: one file per key, its top-level key (undefined: the whole response, DescribeSecret). */
@@ -88,7 +92,9 @@ export function planSnapshot(inventory: Inventory): SnapshotPlan {
       notCaptured.push({ file, source: error.source, reason: error.reason, ...(error.code ? { code: error.code } : {}) });
     };
     for (const [field, key] of Object.entries(LIST_KEYS) as [keyof typeof LIST_KEYS, string][]) {
-      const part = p[field] as Observed<unknown[]>;
+      const part = p[field] as Observed<unknown[]> | undefined;
+      // A network part absent from an older partition was not collected at all: nothing to write or record.
+      if (!part) continue;
       if (part.ok) files.push({ path: `${prefix}${INVENTORY_FILES[field]}`, data: { [key]: part.value } });
       else record(INVENTORY_FILES[field], part.error);
     }

@@ -4,8 +4,16 @@
  * shapes as they appear in JSON (timestamps are ISO strings), so a live collection, a
  * snapshot on disk and an AWS CLI export are the same data.
  */
-import type { ManagedPrefixList, PrefixListEntry, SecurityGroup } from "@aws-sdk/client-ec2";
-import type { CacheCluster, Tag as CacheTag, ReplicationGroup, ServerlessCache, User, UserGroup } from "@aws-sdk/client-elasticache";
+import type { ManagedPrefixList, NetworkAcl, PrefixListEntry, RouteTable, SecurityGroup, Subnet } from "@aws-sdk/client-ec2";
+import type {
+  CacheCluster,
+  CacheSubnetGroup,
+  Tag as CacheTag,
+  ReplicationGroup,
+  ServerlessCache,
+  User,
+  UserGroup,
+} from "@aws-sdk/client-elasticache";
 import type { DBCluster, DBInstance, Parameter } from "@aws-sdk/client-rds";
 import type { DescribeSecretResponse } from "@aws-sdk/client-secrets-manager";
 import type { ObservationError } from "../model/observation.js";
@@ -35,6 +43,10 @@ export type WireUserGroup = Wire<UserGroup>;
 export type WireUser = Wire<User>;
 export type WireCacheTag = Wire<CacheTag>;
 export type WireSecret = Wire<DescribeSecretResponse>;
+export type WireSubnet = Wire<Subnet>;
+export type WireRouteTable = Wire<RouteTable>;
+export type WireNetworkAcl = Wire<NetworkAcl>;
+export type WireCacheSubnetGroup = Wire<CacheSubnetGroup>;
 
 export type InventoryOrigin = { kind: "offline"; dir: string } | { kind: "live" };
 
@@ -67,7 +79,20 @@ export interface InventoryPartition {
   cacheTags: Record<string, Observed<WireCacheTag[]>>;
   /** Secret name -> DescribeSecret response. */
   secrets: Record<string, Observed<WireSecret>>;
+  /*
+   * The network path of the in-scope backends (see networkPart): their subnets, the route
+   * tables and network ACLs of those subnets, and the cache subnet groups. Optional so a
+   * partition recorded before they existed still reads; absent means not observed.
+   */
+  subnets?: Observed<WireSubnet[]>;
+  routeTables?: Observed<WireRouteTable[]>;
+  networkAcls?: Observed<WireNetworkAcl[]>;
+  cacheSubnetGroups?: Observed<WireCacheSubnetGroup[]>;
 }
+
+/** The parts of a partition that describe the network path. */
+export const NETWORK_FIELDS = ["subnets", "routeTables", "networkAcls", "cacheSubnetGroups"] as const;
+export type NetworkField = (typeof NETWORK_FIELDS)[number];
 
 export interface Inventory {
   partitions: InventoryPartition[];
@@ -91,6 +116,10 @@ export const INVENTORY_FILES = {
   users: "elasticache-describe-users.json",
   cacheTags: "elasticache-list-tags-for-resource",
   secrets: "secretsmanager-describe-secret",
+  subnets: "ec2-describe-subnets.json",
+  routeTables: "ec2-describe-route-tables.json",
+  networkAcls: "ec2-describe-network-acls.json",
+  cacheSubnetGroups: "elasticache-describe-cache-subnet-groups.json",
 } as const;
 
 /** File name of a secret's DescribeSecret export: '/' in the name becomes '__'. */
@@ -115,6 +144,10 @@ export const INVENTORY_CALLS: Record<PartitionField, string> = {
   users: "elasticache:DescribeUsers",
   cacheTags: "elasticache:ListTagsForResource",
   secrets: "secretsmanager:DescribeSecret",
+  subnets: "ec2:DescribeSubnets",
+  routeTables: "ec2:DescribeRouteTables",
+  networkAcls: "ec2:DescribeNetworkAcls",
+  cacheSubnetGroups: "elasticache:DescribeCacheSubnetGroups",
 };
 
 /** Names what a part of a partition came from: the offline file, or the API call. */
@@ -153,4 +186,21 @@ export function observedEntry<F extends "prefixListEntries" | "dbParameters" | "
       region: partition.region,
     },
   } as InventoryPartition[F][string];
+}
+
+/** A network part of a partition; one that was never recorded is not observed, never empty. */
+export function networkPart<F extends NetworkField>(partition: InventoryPartition, field: F): NonNullable<InventoryPartition[F]> {
+  const part = partition[field];
+  if (part) return part as NonNullable<InventoryPartition[F]>;
+  return {
+    ok: false,
+    error: {
+      source: sourceOf(partition, field),
+      ...(partition.origin.kind === "offline" ? { ref: refOf(partition, field) } : {}),
+      reason: partition.origin.kind === "offline" ? "the file is missing from the inventory" : "it was not collected",
+      code: "NotCaptured",
+      account: partition.account,
+      region: partition.region,
+    },
+  } as NonNullable<InventoryPartition[F]>;
 }

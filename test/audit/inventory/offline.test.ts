@@ -468,3 +468,65 @@ describe("files outside the layout", () => {
 function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
+
+describe("the network path exports", () => {
+  it("are read into subnets, route tables, network ACLs and cache subnet groups", async () => {
+    const p = only(await readOfflineInventory(path.join(FIXTURES, "violations")));
+
+    expect(p.subnets?.ok && p.subnets.value.map((s) => [s.SubnetId, s.MapPublicIpOnLaunch])).toEqual([
+      ["subnet-0a1b2c3d4e5f60001", false],
+      ["subnet-0a1b2c3d4e5f60002", false],
+      ["subnet-0a1b2c3d4e5f60003", true],
+      ["subnet-0a1b2c3d4e5f60004", true],
+    ]);
+    expect(p.routeTables?.ok && p.routeTables.value.map((t) => t.RouteTableId)).toEqual(["rtb-0a1b2c3d4e5f60001", "rtb-0a1b2c3d4e5f60002"]);
+    expect(p.networkAcls?.ok && p.networkAcls.value[0]?.Entries?.find((e) => e.RuleNumber === 120)).toEqual({
+      CidrBlock: "0.0.0.0/0",
+      Egress: false,
+      PortRange: { From: 1024, To: 65535 },
+      Protocol: "6",
+      RuleAction: "allow",
+      RuleNumber: 120,
+    });
+    expect(p.cacheSubnetGroups?.ok && p.cacheSubnetGroups.value.map((g) => g.CacheSubnetGroupName)).toEqual(["queue-private"]);
+  });
+
+  it("that are missing are observation gaps naming the file", async () => {
+    const dir = await fixtureCopy("violations");
+    await rm(path.join(dir, "ec2-describe-network-acls.json"));
+
+    const p = only(await readOfflineInventory(dir));
+
+    expect(p.networkAcls).toEqual({
+      ok: false,
+      error: expect.objectContaining({
+        source: path.join(dir, "ec2-describe-network-acls.json"),
+        ref: "ec2-describe-network-acls.json",
+        code: "NotCaptured",
+      }),
+    });
+    expect(p.routeTables?.ok).toBe(true);
+  });
+
+  it.each([
+    [
+      "ec2-describe-network-acls.json",
+      { NetworkAcls: [{ NetworkAclId: "acl-1", Entries: [{ RuleNumber: "100", Protocol: "6", RuleAction: "allow" }] }] },
+      "NetworkAcls[0].Entries[0].RuleNumber: expected a number",
+    ],
+    [
+      "ec2-describe-route-tables.json",
+      { RouteTables: [{ RouteTableId: "rtb-1", Associations: [{ Main: "true" }] }] },
+      "RouteTables[0].Associations[0].Main: expected true or false",
+    ],
+    ["ec2-describe-subnets.json", { Subnets: { SubnetId: "subnet-1" } }, "Subnets: expected an array"],
+    [
+      "elasticache-describe-cache-subnet-groups.json",
+      { CacheSubnetGroups: [{ CacheSubnetGroupName: "queue-private", Subnets: ["subnet-1"] }] },
+      "CacheSubnetGroups[0].Subnets[0]: expected an object",
+    ],
+  ])("%s that is malformed names the key path", async (file, content, expected) => {
+    const dir = await inventoryDir({ [file]: content });
+    expect(await readError(dir)).toBe(`${path.join(dir, file)}: ${expected}`);
+  });
+});

@@ -158,3 +158,42 @@ describe("queue-auditor snapshot", () => {
     }
   });
 });
+
+describe("the network path in a snapshot", () => {
+  it("is written as the AWS CLI prints it and read back unchanged; a part that failed is recorded, not written", async () => {
+    const { readOfflineInventory } = await import("../../../lib/audit/inventory/offline.js");
+    const dir = path.join(root, "network");
+    const subnets = [{ SubnetId: "subnet-0a1b2c3d4e5f60001", VpcId: "vpc-0a1b2c3d4e5f60001", CidrBlock: "10.20.1.0/24" }];
+    const routeTables = [
+      {
+        RouteTableId: "rtb-0a1b2c3d4e5f60001",
+        VpcId: "vpc-0a1b2c3d4e5f60001",
+        Associations: [{ Main: true, RouteTableId: "rtb-0a1b2c3d4e5f60001" }],
+        Routes: [{ DestinationCidrBlock: "10.20.0.0/16", GatewayId: "local", State: "active" as const }],
+      },
+    ];
+    const cacheSubnetGroups = [{ CacheSubnetGroupName: "queue-private", Subnets: [{ SubnetIdentifier: "subnet-0a1b2c3d4e5f60001" }] }];
+    const written = partition("eu-west-1", {
+      subnets: { ok: true, value: subnets },
+      routeTables: { ok: true, value: routeTables },
+      networkAcls: failed("ec2:DescribeNetworkAcls", "UnauthorizedOperation"),
+      cacheSubnetGroups: { ok: true, value: cacheSubnetGroups },
+    });
+
+    const plan = await writeSnapshot({ partitions: [written] }, dir);
+
+    expect(await json(path.join(dir, "ec2-describe-subnets.json"))).toEqual({ Subnets: subnets });
+    expect(await json(path.join(dir, "elasticache-describe-cache-subnet-groups.json"))).toEqual({ CacheSubnetGroups: cacheSubnetGroups });
+    expect(await tree(dir)).not.toContain("ec2-describe-network-acls.json");
+    expect(plan.errors).toEqual([expect.objectContaining({ source: "ec2:DescribeNetworkAcls" })]);
+    const read = (await readOfflineInventory(dir)).partitions[0];
+    expect(read?.subnets).toEqual({ ok: true, value: subnets });
+    expect(read?.routeTables).toEqual({ ok: true, value: routeTables });
+    expect(read?.cacheSubnetGroups).toEqual({ ok: true, value: cacheSubnetGroups });
+    // The offline audit reports the live cause, not a bare missing file.
+    expect(read?.networkAcls).toEqual({
+      ok: false,
+      error: expect.objectContaining({ source: "ec2:DescribeNetworkAcls", code: "UnauthorizedOperation" }),
+    });
+  });
+});

@@ -28,6 +28,9 @@ export const PAGE_SIZE = {
   elasticache: 100,
   /** DescribeServerlessCaches documents no maximum, only its default of 50: stay on the safe side. */
   serverlessCaches: 50,
+  subnets: 1000,
+  routeTables: 100,
+  networkAcls: 1000,
 } as const;
 
 export async function attempt<T>(

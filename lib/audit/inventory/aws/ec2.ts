@@ -14,7 +14,7 @@ export const EC2_FILTER_VALUES_MAX = 200;
  */
 export const SG_BY_ID_MAX = 1000;
 
-function chunk<T>(items: readonly T[], size: number): T[][] {
+export function chunk<T>(items: readonly T[], size: number): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
   return out;

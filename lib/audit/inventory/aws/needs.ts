@@ -5,6 +5,7 @@
  */
 import type { Config } from "../../config/schema.js";
 import { resolveScope } from "../../scope/index.js";
+import { cacheSubnetGroupNamesOf, directSubnetIdsOf } from "../../scope/subnets.js";
 import type { InventoryPartition, WireSecurityGroup } from "../types.js";
 
 export interface PartitionNeeds {
@@ -12,6 +13,10 @@ export interface PartitionNeeds {
   dbParameterGroups: string[];
   dbClusterParameterGroups: string[];
   userGroupIds: string[];
+  /** Subnets the backends' own records name (RDS subnet groups, serverless caches). */
+  subnetIds: string[];
+  /** Cache subnet groups of in-scope caches: their subnets come from DescribeCacheSubnetGroups. */
+  cacheSubnetGroups: string[];
 }
 
 const uniqSorted = (values: Iterable<string>) => [...new Set(values)].filter((v) => v !== "").sort();
@@ -21,7 +26,11 @@ export function needsOf(config: Config, partition: InventoryPartition): Partitio
   const dbParameterGroups: string[] = [];
   const dbClusterParameterGroups: string[] = [];
   const userGroupIds: string[] = [];
+  const subnetIds: string[] = [];
+  const cacheSubnetGroups: string[] = [];
   for (const b of scope.backends) {
+    subnetIds.push(...directSubnetIdsOf(b));
+    cacheSubnetGroups.push(...cacheSubnetGroupNamesOf(b));
     if (b.kind === "rds-instance") for (const g of b.instance.DBParameterGroups ?? []) dbParameterGroups.push(g.DBParameterGroupName ?? "");
     else if (b.kind === "rds-cluster") dbClusterParameterGroups.push(b.cluster.DBClusterParameterGroup ?? "");
     else if (b.kind === "replication-group") userGroupIds.push(...(b.replicationGroup.UserGroupIds ?? []));
@@ -32,6 +41,8 @@ export function needsOf(config: Config, partition: InventoryPartition): Partitio
     dbParameterGroups: uniqSorted(dbParameterGroups),
     dbClusterParameterGroups: uniqSorted(dbClusterParameterGroups),
     userGroupIds: uniqSorted(userGroupIds),
+    subnetIds: uniqSorted(subnetIds),
+    cacheSubnetGroups: uniqSorted(cacheSubnetGroups),
   };
 }
 

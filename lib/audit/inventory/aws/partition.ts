@@ -5,6 +5,7 @@
  * the prefix lists they reference (EC2), one parameter series per distinct parameter
  * group (RDS), RBAC users only when an in-scope cache uses RBAC (ElastiCache). Every part
  * is collected on its own, so one failing call leaves the rest of the partition intact.
+ * The network path (subnets, route tables, network ACLs) follows the in-scope backends.
  */
 import type { Config } from "../../config/schema.js";
 import type { ObservationError } from "../../model/observation.js";
@@ -15,6 +16,7 @@ import { collectEc2 } from "./ec2.js";
 import { collectRbac, discoverElastiCache } from "./elasticache.js";
 import type { Limit } from "./limit.js";
 import { needsOf } from "./needs.js";
+import { collectNetwork } from "./network.js";
 import { collectRdsParameters, discoverRds } from "./rds.js";
 import { collectSecrets, secretsFor } from "./secrets.js";
 
@@ -52,8 +54,13 @@ export async function collectPartition(job: PartitionJob): Promise<InventoryPart
   const needs = needsOf(job.config, discovered);
 
   // 3. Everything scope needs, concurrently.
-  const [ec2, parameters, rbac] = await Promise.all([collectEc2(ctx, needs), collectRdsParameters(ctx, needs), collectRbac(ctx, needs)]);
-  return { ...discovered, ...ec2, ...parameters, ...rbac };
+  const [ec2, parameters, rbac, network] = await Promise.all([
+    collectEc2(ctx, needs),
+    collectRdsParameters(ctx, needs),
+    collectRbac(ctx, needs),
+    collectNetwork(ctx, needs),
+  ]);
+  return { ...discovered, ...ec2, ...parameters, ...rbac, ...network };
 }
 
 /** A partition of an account that could not be reached at all: every part says why. */
@@ -83,6 +90,10 @@ export function unreachablePartition(
     userGroups: failed,
     users: failed,
     cacheTags: {},
+    subnets: failed,
+    routeTables: failed,
+    networkAcls: failed,
+    cacheSubnetGroups: failed,
     // Keyed by the secrets the config names, so the credentials check reports this cause, not a bare gap.
     secrets: Object.fromEntries(secretsFor(config, account, region).map((s) => [s.name, failed])),
   };

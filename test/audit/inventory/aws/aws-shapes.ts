@@ -2,8 +2,8 @@
  * SDK-shaped responses as AWS documents them (the AWS SDK v3 types: Dates as Date), built
  * from small parameters so each test states only what it is about.
  */
-import type { SecurityGroup } from "@aws-sdk/client-ec2";
-import type { CacheCluster, ReplicationGroup, ServerlessCache, User, UserGroup } from "@aws-sdk/client-elasticache";
+import type { NetworkAcl, NetworkAclEntry, Route, RouteTable, SecurityGroup, Subnet } from "@aws-sdk/client-ec2";
+import type { CacheCluster, CacheSubnetGroup, ReplicationGroup, ServerlessCache, User, UserGroup } from "@aws-sdk/client-elasticache";
 import type { DBCluster, DBInstance, Parameter } from "@aws-sdk/client-rds";
 import type { DescribeSecretResponse } from "@aws-sdk/client-secrets-manager";
 
@@ -59,6 +59,9 @@ export function dbInstance(
     engine?: string;
     version?: string;
     tags?: { Key: string; Value: string }[];
+    /** The DB subnet group's subnets (default: none, as for an instance not yet placed). */
+    subnets?: string[];
+    vpcId?: string;
   } = {},
 ): DBInstance {
   const region = opts.region ?? "eu-west-1";
@@ -82,6 +85,22 @@ export function dbInstance(
     DBInstanceArn: `arn:aws:rds:${region}:${account}:db:${id}`,
     TagList: opts.tags ?? [],
     ...(opts.clusterId ? { DBClusterIdentifier: opts.clusterId } : {}),
+    ...(opts.subnets
+      ? {
+          DBSubnetGroup: {
+            DBSubnetGroupName: `${id}-subnets`,
+            DBSubnetGroupDescription: "queue subnets",
+            VpcId: opts.vpcId ?? "vpc-0a1b2c3d4e5f60001",
+            SubnetGroupStatus: "Complete",
+            Subnets: opts.subnets.map((SubnetIdentifier, i) => ({
+              SubnetIdentifier,
+              SubnetAvailabilityZone: { Name: `${region}${"abc"[i % 3]}` },
+              SubnetOutpost: {},
+              SubnetStatus: "Active",
+            })),
+          },
+        }
+      : {}),
   };
 }
 
@@ -170,7 +189,7 @@ export function replicationGroup(
 
 export function cacheCluster(
   id: string,
-  opts: { account?: string; region?: string; replicationGroupId?: string; engine?: string; groups?: string[] } = {},
+  opts: { account?: string; region?: string; replicationGroupId?: string; engine?: string; groups?: string[]; subnetGroup?: string } = {},
 ): CacheCluster {
   const region = opts.region ?? "eu-west-1";
   const port = opts.engine === "memcached" ? 11211 : 6379;
@@ -194,13 +213,14 @@ export function cacheCluster(
     TransitEncryptionEnabled: true,
     AtRestEncryptionEnabled: true,
     AuthTokenEnabled: false,
+    ...(opts.subnetGroup ? { CacheSubnetGroupName: opts.subnetGroup } : {}),
     ...(opts.replicationGroupId ? { ReplicationGroupId: opts.replicationGroupId } : {}),
   };
 }
 
 export function serverlessCache(
   name: string,
-  opts: { account?: string; region?: string; engine?: string; userGroupId?: string } = {},
+  opts: { account?: string; region?: string; engine?: string; userGroupId?: string; subnetIds?: string[] } = {},
 ): ServerlessCache {
   const region = opts.region ?? "eu-west-1";
   return {
@@ -213,6 +233,7 @@ export function serverlessCache(
     SecurityGroupIds: ["sg-0a1b2c3d4e5f60004"],
     ARN: `arn:aws:elasticache:${region}:${opts.account ?? ACCOUNT}:serverlesscache:${name}`,
     ...(opts.userGroupId ? { UserGroupId: opts.userGroupId } : {}),
+    ...(opts.subnetIds ? { SubnetIds: opts.subnetIds } : {}),
   };
 }
 
@@ -250,5 +271,87 @@ export function secret(name: string, opts: { account?: string; region?: string; 
     LastRotatedDate: new Date(opts.rotated ?? "2025-05-01T00:00:00Z"),
     LastChangedDate: new Date(opts.rotated ?? "2025-05-01T00:00:00Z"),
     VersionIdsToStages: { "a1b2c3d4-5678-90ab-cdef-EXAMPLE11111": ["AWSCURRENT"] },
+  };
+}
+
+export function subnet(id: string, opts: { vpcId?: string; cidr?: string; public?: boolean } = {}): Subnet {
+  return {
+    AvailabilityZone: "eu-west-1a",
+    AvailabilityZoneId: "euw1-az1",
+    AvailableIpAddressCount: 250,
+    CidrBlock: opts.cidr ?? "10.20.1.0/24",
+    DefaultForAz: false,
+    MapPublicIpOnLaunch: opts.public ?? false,
+    State: "available",
+    SubnetId: id,
+    VpcId: opts.vpcId ?? "vpc-0a1b2c3d4e5f60001",
+    OwnerId: ACCOUNT,
+    AssignIpv6AddressOnCreation: false,
+    Ipv6CidrBlockAssociationSet: [],
+    SubnetArn: `arn:aws:ec2:eu-west-1:${ACCOUNT}:subnet/${id}`,
+  };
+}
+
+export function routeTable(id: string, opts: { vpcId?: string; main?: boolean; subnets?: string[]; routes?: Route[] } = {}): RouteTable {
+  return {
+    RouteTableId: id,
+    VpcId: opts.vpcId ?? "vpc-0a1b2c3d4e5f60001",
+    OwnerId: ACCOUNT,
+    Associations: [
+      ...(opts.main
+        ? [
+            {
+              Main: true,
+              RouteTableAssociationId: `rtbassoc-main-${id}`,
+              RouteTableId: id,
+              AssociationState: { State: "associated" as const },
+            },
+          ]
+        : []),
+      ...(opts.subnets ?? []).map((SubnetId) => ({
+        Main: false,
+        RouteTableAssociationId: `rtbassoc-${SubnetId}`,
+        RouteTableId: id,
+        SubnetId,
+        AssociationState: { State: "associated" as const },
+      })),
+    ],
+    PropagatingVgws: [],
+    Routes: [
+      { DestinationCidrBlock: "10.20.0.0/16", GatewayId: "local", Origin: "CreateRouteTable", State: "active" },
+      ...(opts.routes ?? []),
+    ],
+    Tags: [],
+  };
+}
+
+export function networkAcl(id: string, subnets: string[], entries: NetworkAclEntry[], opts: { vpcId?: string } = {}): NetworkAcl {
+  return {
+    NetworkAclId: id,
+    VpcId: opts.vpcId ?? "vpc-0a1b2c3d4e5f60001",
+    OwnerId: ACCOUNT,
+    IsDefault: false,
+    Associations: subnets.map((SubnetId) => ({ NetworkAclAssociationId: `aclassoc-${SubnetId}`, NetworkAclId: id, SubnetId })),
+    Entries: [
+      ...entries,
+      { RuleNumber: 32767, Protocol: "-1", RuleAction: "deny", Egress: false, CidrBlock: "0.0.0.0/0" },
+      { RuleNumber: 32767, Protocol: "-1", RuleAction: "deny", Egress: true, CidrBlock: "0.0.0.0/0" },
+    ],
+    Tags: [],
+  };
+}
+
+export function cacheSubnetGroup(name: string, subnets: string[], opts: { vpcId?: string } = {}): CacheSubnetGroup {
+  return {
+    CacheSubnetGroupName: name,
+    CacheSubnetGroupDescription: "queue caches",
+    VpcId: opts.vpcId ?? "vpc-0a1b2c3d4e5f60001",
+    Subnets: subnets.map((SubnetIdentifier) => ({
+      SubnetIdentifier,
+      SubnetAvailabilityZone: { Name: "eu-west-1a" },
+      SupportedNetworkTypes: ["ipv4"],
+    })),
+    ARN: `arn:aws:elasticache:eu-west-1:${ACCOUNT}:subnetgroup:${name}`,
+    SupportedNetworkTypes: ["ipv4"],
   };
 }

@@ -4,16 +4,24 @@
  * held to them (an out-of-range MaxRecords fails here as it would against AWS).
  */
 import {
+  DescribeNetworkAclsCommand,
   DescribeRegionsCommand,
+  DescribeRouteTablesCommand,
   DescribeSecurityGroupsCommand,
+  DescribeSubnetsCommand,
   EC2Client,
   GetManagedPrefixListEntriesCommand,
+  type NetworkAcl,
   type PrefixListEntry,
+  type RouteTable,
   type SecurityGroup,
+  type Subnet,
 } from "@aws-sdk/client-ec2";
 import {
   type CacheCluster,
+  type CacheSubnetGroup,
   DescribeCacheClustersCommand,
+  DescribeCacheSubnetGroupsCommand,
   DescribeReplicationGroupsCommand,
   DescribeServerlessCachesCommand,
   DescribeUserGroupsCommand,
@@ -72,6 +80,10 @@ export interface RegionState {
   tags: Record<string, Tag[]>;
   /** Secret name -> DescribeSecret. */
   secrets: Record<string, DescribeSecretResponse>;
+  subnets: Subnet[];
+  routeTables: RouteTable[];
+  networkAcls: NetworkAcl[];
+  cacheSubnetGroups: CacheSubnetGroup[];
 }
 
 export interface FakeAws {
@@ -170,6 +182,46 @@ export function installFakeAws(world: FakeAws): void {
     }),
   );
 
+  /** EC2's filtered listings: at most 200 values a filter, each filter narrowing by what `match` reads. */
+  const ec2Filtered = <T>(
+    action: string,
+    key: string,
+    max: number,
+    get: (s: Partial<RegionState>) => T[],
+    match: Record<string, (item: T) => string[]>,
+  ) =>
+    serve(action, (input: { Filters?: { Name: string; Values: string[] }[]; MaxResults?: number; NextToken?: string }, s) => {
+      const size = checkSize(input.MaxResults, 5, max, "MaxResults");
+      let items = get(s);
+      for (const f of input.Filters ?? []) {
+        if (f.Values.length > 200)
+          throw awsError("FilterLimitExceeded", "The maximum number of filter values specified on a single call is 200");
+        const values = match[f.Name];
+        if (!values) throw awsError("InvalidParameterValue", `The filter '${f.Name}' is invalid`);
+        items = items.filter((item) => values(item).some((v) => f.Values.includes(v)));
+      }
+      const p = page(items, size, input.NextToken);
+      return { [key]: p.items, ...(p.next ? { NextToken: p.next } : {}), $metadata: {} };
+    });
+  ec2Mock.on(DescribeSubnetsCommand).callsFake(
+    ec2Filtered("ec2:DescribeSubnets", "Subnets", 1000, (s) => s.subnets ?? [], {
+      "subnet-id": (x: Subnet) => [x.SubnetId ?? ""],
+      "vpc-id": (x: Subnet) => [x.VpcId ?? ""],
+    }),
+  );
+  ec2Mock.on(DescribeRouteTablesCommand).callsFake(
+    ec2Filtered("ec2:DescribeRouteTables", "RouteTables", 100, (s) => s.routeTables ?? [], {
+      "vpc-id": (x: RouteTable) => [x.VpcId ?? ""],
+      "association.subnet-id": (x: RouteTable) => (x.Associations ?? []).map((a) => a.SubnetId ?? ""),
+    }),
+  );
+  ec2Mock.on(DescribeNetworkAclsCommand).callsFake(
+    ec2Filtered("ec2:DescribeNetworkAcls", "NetworkAcls", 1000, (s) => s.networkAcls ?? [], {
+      "vpc-id": (x: NetworkAcl) => [x.VpcId ?? ""],
+      "association.subnet-id": (x: NetworkAcl) => (x.Associations ?? []).map((a) => a.SubnetId ?? ""),
+    }),
+  );
+
   const rdsList = <T>(action: string, key: string, get: (s: Partial<RegionState>) => T[]) =>
     serve(action, (input: { MaxRecords?: number; Marker?: string }, s) => {
       const p = page(get(s), checkSize(input.MaxRecords, 20, 100, "MaxRecords"), input.Marker);
@@ -213,6 +265,18 @@ export function installFakeAws(world: FakeAws): void {
     serve("elasticache:DescribeServerlessCaches", (input: { MaxResults?: number; NextToken?: string }, s) => {
       const p = page(s.serverlessCaches ?? [], checkSize(input.MaxResults, 1, 50, "MaxResults"), input.NextToken);
       return { ServerlessCaches: p.items, ...(p.next ? { NextToken: p.next } : {}), $metadata: {} };
+    }),
+  );
+  cacheMock.on(DescribeCacheSubnetGroupsCommand).callsFake(
+    serve("elasticache:DescribeCacheSubnetGroups", (input: { CacheSubnetGroupName?: string; MaxRecords?: number; Marker?: string }, s) => {
+      let groups = s.cacheSubnetGroups ?? [];
+      if (input.CacheSubnetGroupName !== undefined) {
+        groups = groups.filter((g) => g.CacheSubnetGroupName === input.CacheSubnetGroupName);
+        if (groups.length === 0)
+          throw awsError("CacheSubnetGroupNotFoundFault", `CacheSubnetGroup ${input.CacheSubnetGroupName} not found.`, 404);
+      }
+      const p = page(groups, checkSize(input.MaxRecords, 20, 100, "MaxRecords"), input.Marker);
+      return { CacheSubnetGroups: p.items, ...(p.next ? { Marker: p.next } : {}), $metadata: {} };
     }),
   );
   cacheMock.on(DescribeUserGroupsCommand).callsFake(rdsList("elasticache:DescribeUserGroups", "UserGroups", (s) => s.userGroups ?? []));
