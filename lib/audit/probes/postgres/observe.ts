@@ -209,6 +209,7 @@ export async function readCatalog(db: Queryable, tables: readonly string[]): Pro
       body: String(f.body ?? ""),
       sqlStandardBody: f.sql_standard === true,
       references: nums(f.references),
+      calls: nums(f.calls),
     }));
     const triggers = (await db.query(TRIGGERS_SQL, tableParams)).rows.map(trigger);
     return {

@@ -126,18 +126,33 @@ ORDER BY c.oid`;
 
 /**
  * $1 schemas, $2 table names. Every SECURITY DEFINER function or procedure outside the
- * system schemas, and every function a trigger on a configured table calls. The body is
- * prosrc, or for a SQL-standard body (14+, prosqlbody) its text from pg_get_functiondef,
- * whose relations PostgreSQL also records in pg_depend.
+ * system schemas, every function a trigger on a configured table calls, and the functions
+ * those call, transitively: every function outside the system schemas (not C or internal:
+ * their owners cannot change them) whose name the caller's prosrc mentions in any letter
+ * case, or that pg_depend records for a SQL-standard body. UNION keeps each function once,
+ * so call cycles end. The mention is a coarse filter; the model matches calls exactly. The
+ * body is prosrc, or for a SQL-standard body (14+, prosqlbody) its text from
+ * pg_get_functiondef, whose relations and functions PostgreSQL also records in pg_depend.
  */
 export function functionsSql(serverVersionNum: number): string {
   const sqlStandard = serverVersionNum >= 140000 ? "p.prosqlbody IS NOT NULL" : "false";
-  return `WITH req AS (${REQUESTED_OIDS}),
-fns AS (
+  return `WITH RECURSIVE req AS (${REQUESTED_OIDS}),
+callable AS (
+  SELECT p.oid, pg_catalog.lower(p.proname::text) AS name FROM pg_catalog.pg_proc p
+  JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace JOIN pg_catalog.pg_language l ON l.oid = p.prolang
+  WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND l.lanname NOT IN ('c', 'internal')
+),
+fns(oid) AS (
   SELECT p.oid FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
   WHERE p.prosecdef AND n.nspname NOT IN ('pg_catalog', 'information_schema')
   UNION
   SELECT t.tgfoid FROM pg_catalog.pg_trigger t WHERE NOT t.tgisinternal AND t.tgrelid IN (SELECT oid FROM req)
+  UNION
+  SELECT callee.oid FROM fns JOIN pg_catalog.pg_proc caller ON caller.oid = fns.oid
+  JOIN callable callee ON callee.oid <> caller.oid
+   AND (pg_catalog.strpos(pg_catalog.lower(caller.prosrc), callee.name) > 0
+     OR EXISTS (SELECT 1 FROM pg_catalog.pg_depend d WHERE d.classid = 'pg_catalog.pg_proc'::regclass AND d.objid = caller.oid
+       AND d.refclassid = 'pg_catalog.pg_proc'::regclass AND d.refobjid = callee.oid))
 )
 SELECT p.oid::int8 AS oid, n.nspname::text AS schema, p.proname::text AS name,
   pg_catalog.pg_get_function_identity_arguments(p.oid) AS args, p.prokind::text AS kind, p.proowner::int8 AS owner,
@@ -149,7 +164,10 @@ SELECT p.oid::int8 AS oid, n.nspname::text AS schema, p.proname::text AS name,
   (${sqlStandard}) AS sql_standard,
   (SELECT coalesce(pg_catalog.array_agg(DISTINCT d.refobjid::int8), '{}'::int8[])
      FROM pg_catalog.pg_depend d WHERE d.classid = 'pg_catalog.pg_proc'::regclass AND d.objid = p.oid
-       AND d.refclassid = 'pg_catalog.pg_class'::regclass) AS references
+       AND d.refclassid = 'pg_catalog.pg_class'::regclass) AS references,
+  (SELECT coalesce(pg_catalog.array_agg(DISTINCT d.refobjid::int8), '{}'::int8[])
+     FROM pg_catalog.pg_depend d WHERE d.classid = 'pg_catalog.pg_proc'::regclass AND d.objid = p.oid
+       AND d.refclassid = 'pg_catalog.pg_proc'::regclass AND d.refobjid <> p.oid) AS calls
 FROM fns JOIN pg_catalog.pg_proc p ON p.oid = fns.oid
 JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
 JOIN pg_catalog.pg_language l ON l.oid = p.prolang

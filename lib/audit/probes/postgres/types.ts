@@ -150,9 +150,11 @@ export interface PgRule {
 }
 
 /**
- * A function that may run with rights other than its caller's: every SECURITY DEFINER
- * function or procedure outside the system schemas, and every function a trigger on a
- * configured table calls.
+ * A function that may run with rights other than its caller's, or decide what such code
+ * does: every SECURITY DEFINER function or procedure outside the system schemas, every
+ * function a trigger on a configured table calls, and, transitively, every function outside
+ * the system schemas (in a language other than C or internal) whose name one of those
+ * bodies mentions or that pg_depend records as called.
  */
 export interface PgFunction {
   oid: number;
@@ -177,6 +179,8 @@ export interface PgFunction {
   sqlStandardBody: boolean;
   /** Relations the function depends on in `pg_depend` (only SQL-standard bodies have them). */
   references: number[];
+  /** Functions it depends on in `pg_depend`: those a SQL-standard body calls. Absent in hand-built catalogs. */
+  calls?: number[];
 }
 
 /** A user trigger (`pg_trigger`, not internal). */

@@ -51,6 +51,10 @@ const NAMES = [
   "noaccess",
   "bypass",
   "group",
+  "api",
+  "helper",
+  "dyn",
+  "dynsafe",
   "auditor",
 ] as const;
 type Name = (typeof NAMES)[number];
@@ -175,6 +179,40 @@ for (const s of servers) {
           `ALTER FUNCTION public.job_count() OWNER TO ${m}`,
           "REVOKE EXECUTE ON FUNCTION public.job_count() FROM PUBLIC",
           `GRANT EXECUTE ON FUNCTION public.job_count() TO ${q(role.sneaky)}`,
+          // A definer function that calls an invoker function that updates jobs: the call runs as the definer's owner.
+          `CREATE FUNCTION public.requeue_impl(job bigint) RETURNS void LANGUAGE plpgsql
+             AS $$ BEGIN UPDATE public.delayed_jobs SET run_at = now() WHERE id = job; END $$`,
+          `ALTER FUNCTION public.requeue_impl(bigint) OWNER TO ${m}`,
+          "REVOKE EXECUTE ON FUNCTION public.requeue_impl(bigint) FROM PUBLIC",
+          `CREATE FUNCTION public.api_requeue(job bigint) RETURNS void LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+             AS $$ BEGIN PERFORM Public.Requeue_Impl(job); END $$`,
+          `ALTER FUNCTION public.api_requeue(bigint) OWNER TO ${m}`,
+          "REVOKE EXECUTE ON FUNCTION public.api_requeue(bigint) FROM PUBLIC",
+          `GRANT EXECUTE ON FUNCTION public.api_requeue(bigint) TO ${q(role.api)}`,
+          // A trigger on the queue (its function the table owner's) that calls a function another role owns.
+          `CREATE SCHEMA helpers AUTHORIZATION ${q(role.helper)}`,
+          "GRANT USAGE ON SCHEMA helpers TO PUBLIC",
+          "CREATE FUNCTION helpers.normalize_handler(h text) RETURNS text LANGUAGE sql AS $$ SELECT h $$",
+          `ALTER FUNCTION helpers.normalize_handler(text) OWNER TO ${q(role.helper)}`,
+          "CREATE FUNCTION public.jobs_stamp() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW.handler := helpers.normalize_handler(NEW.handler); RETURN NEW; END $$",
+          `ALTER FUNCTION public.jobs_stamp() OWNER TO ${m}`,
+          "CREATE TRIGGER jobs_stamp BEFORE INSERT ON public.delayed_jobs FOR EACH ROW EXECUTE FUNCTION public.jobs_stamp()",
+          // Dynamic SQL in a definer function: the table name is built at run time.
+          `CREATE FUNCTION public.purge_table(t text) RETURNS void LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+             AS $$ BEGIN EXECUTE format('DELETE FROM %I.%I', 'public', t); END $$`,
+          `ALTER FUNCTION public.purge_table(text) OWNER TO ${m}`,
+          "REVOKE EXECUTE ON FUNCTION public.purge_table(text) FROM PUBLIC",
+          `GRANT EXECUTE ON FUNCTION public.purge_table(text) TO ${q(role.dyn)}`,
+          // Look-alikes: EXECUTE whose statement names another table with a value bound by %L, and a SECURITY INVOKER one.
+          "CREATE TABLE public.delayed_jobs_archive (id bigint)",
+          `ALTER TABLE public.delayed_jobs_archive OWNER TO ${m}`,
+          `CREATE FUNCTION public.purge_archived(job bigint) RETURNS void LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+             AS $$ BEGIN EXECUTE format('DELETE FROM public.delayed_jobs_archive WHERE id = %L', job); END $$`,
+          `ALTER FUNCTION public.purge_archived(bigint) OWNER TO ${m}`,
+          "REVOKE EXECUTE ON FUNCTION public.purge_archived(bigint) FROM PUBLIC",
+          `GRANT EXECUTE ON FUNCTION public.purge_archived(bigint) TO ${q(role.dynsafe)}`,
+          "CREATE FUNCTION public.purge_any(t text) RETURNS void LANGUAGE plpgsql AS $$ BEGIN EXECUTE 'DELETE FROM ' || quote_ident(t); END $$",
+          `ALTER FUNCTION public.purge_any(text) OWNER TO ${m}`,
           // Controls: a SECURITY INVOKER function, a definer function and a view owned by a role with no access.
           "CREATE FUNCTION public.invoker_purge() RETURNS void LANGUAGE sql AS $$ DELETE FROM public.delayed_jobs $$",
           `CREATE FUNCTION public.noaccess_purge() RETURNS void LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog, pg_temp
@@ -418,6 +456,74 @@ for (const s of servers) {
       expect(unexpected("noaccess")).toBeUndefined();
       const pub = results.find((r) => r.checkId === "pg-public-privilege" && r.status === "FAIL");
       expect(((pub?.evidence.routes as string[] | undefined) ?? []).join("\n")).not.toMatch(/invoker_purge|noaccess_purge/);
+    });
+
+    it("a definer function calling an invoker function: the api role updates jobs through the call, as the definer's owner", async () => {
+      const job = await asAdmin(async (c) => (await c.query("UPDATE public.delayed_jobs SET run_at = NULL RETURNING id")).rows[0]?.id);
+      await as("api", (c) => c.query("SELECT public.api_requeue($1)", [job]));
+      const requeued = await asAdmin(
+        async (c) => (await c.query("SELECT run_at FROM public.delayed_jobs WHERE id = $1", [job])).rows[0]?.run_at,
+      );
+      expect(requeued).not.toBeNull();
+      expect(await refused("api", "SELECT public.requeue_impl(1)")).toBe("42501");
+      expect(await refused("api", "UPDATE public.delayed_jobs SET run_at = now()")).toBe("42501");
+      expect(paths(unexpected("api"))).toContain(
+        `${role.api} -(EXECUTE)-> public.api_requeue(job bigint) [SECURITY DEFINER, owner ${role.migrator}] -(calls)-> public.requeue_impl(job bigint) [body text names the table] -> UPDATE`,
+      );
+    });
+
+    it("the owner of a function a queue trigger calls rewrites every worker's job", async () => {
+      await as("helper", (c) =>
+        c.query(
+          "CREATE OR REPLACE FUNCTION helpers.normalize_handler(h text) RETURNS text LANGUAGE sql AS $$ SELECT '--- !ruby/object:Helped {}'::text $$",
+        ),
+      );
+      const handler = await as("worker", async (c) => {
+        await c.query("BEGIN");
+        const r = await c.query("INSERT INTO public.delayed_jobs (handler) VALUES ('--- !ruby/object:Job {}') RETURNING handler");
+        await c.query("ROLLBACK");
+        return r.rows[0]?.handler;
+      });
+      await asAdmin((c) =>
+        c.query("CREATE OR REPLACE FUNCTION helpers.normalize_handler(h text) RETURNS text LANGUAGE sql AS $$ SELECT h $$"),
+      );
+      expect(handler).toBe("--- !ruby/object:Helped {}");
+      expect(await refused("helper", "UPDATE public.delayed_jobs SET handler = 'x'")).toBe("42501");
+      const f = unexpected("helper");
+      expect(f?.evidence.privileges).toEqual(["INSERT", "UPDATE", "DELETE"]);
+      expect(paths(f)).toContain(
+        `${role.helper} -(owns function)-> helpers.normalize_handler(h text) [trigger jobs_stamp BEFORE INSERT ON public.delayed_jobs -> public.jobs_stamp() -(calls)-> helpers.normalize_handler(h text): runs in every such statement] -> INSERT, UPDATE, DELETE`,
+      );
+    });
+
+    it("a definer function running SQL built at run time: the caller deletes every job, reported as unresolved", async () => {
+      const before = await count();
+      expect(before).toBeGreaterThan(0);
+      await as("dyn", (c) => c.query("SELECT public.purge_table('delayed_jobs')"));
+      expect(await count()).toBe(0);
+      await asAdmin((c) =>
+        c.query("INSERT INTO public.delayed_jobs (handler) SELECT '--- !ruby/object:Job {}' FROM generate_series(1, $1::int)", [before]),
+      );
+      expect(await refused("dyn", "DELETE FROM public.delayed_jobs")).toBe("42501");
+      const f = unexpected("dyn");
+      expect(f?.evidence.privileges).toEqual(expect.arrayContaining(["SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE"]));
+      expect(paths(f)[0]).toMatch(
+        new RegExp(
+          `^${role.dyn} -\\(EXECUTE\\)-> public\\.purge_table\\(t text\\) \\[SECURITY DEFINER, owner ${role.migrator}; runs SQL built at run time \\(EXECUTE format\\('DELETE FROM %I\\.%I'.*could not be resolved statically\\] -> SELECT, INSERT, UPDATE, DELETE, TRUNCATE`,
+        ),
+      );
+    });
+
+    it("dynamic SQL look-alikes stay silent: a bound value (%L) into another table, and a SECURITY INVOKER function", async () => {
+      const before = await count();
+      await as("dynsafe", (c) => c.query("SELECT public.purge_archived(1)"));
+      expect(await count()).toBe(before);
+      expect(await refused("dynsafe", "SELECT public.purge_any('delayed_jobs')")).toBe("42501");
+      expect(await refused("dynsafe", "DELETE FROM public.delayed_jobs")).toBe("42501");
+      expect(unexpected("dynsafe")).toBeUndefined();
+      expect(results.some((r) => r.subject === role.dynsafe)).toBe(false);
+      const pub = results.find((r) => r.checkId === "pg-public-privilege" && r.status === "FAIL");
+      expect(((pub?.evidence.routes as string[] | undefined) ?? []).join("\n")).not.toMatch(/purge_any|purge_archived/);
     });
 
     it("controls stay silent: BYPASSRLS without a grant, a NOLOGIN role nobody logs in through", async () => {

@@ -44,3 +44,57 @@ export function commandsOn(text: string, schema: string, name: string, lowerCase
   if (found.size === 0) return undefined;
   return COMMAND_ORDER.filter((c) => found.has(c));
 }
+
+/**
+ * Whether `text` calls a function named `schema.name`: the name (in any spelling SQL
+ * accepts, schema-qualified or not) followed by `(`, as in `PERFORM f(…)`, `SELECT f(…)`,
+ * `CALL f(…)` or an expression. `qualifiedOnly` when an unqualified name cannot resolve to
+ * this schema (the caller's pinned search_path does not list it).
+ */
+export function callsFunction(
+  text: string,
+  schema: string,
+  name: string,
+  qualifiedOnly = false,
+  lowerCaseText = text.toLowerCase(),
+): boolean {
+  if (!lowerCaseText.includes(name.toLowerCase())) return false;
+  const qualifier = `${identifier(schema)}\\s*\\.\\s*`;
+  const pattern = new RegExp(`(?<![\\w$."])${qualifiedOnly ? qualifier : `(?:${qualifier})?`}${identifier(name)}\\s*\\(`);
+  return pattern.test(text);
+}
+
+/**
+ * A SQL string constant: '…' (with '' inside) or E'…', or dollar-quoted $tag$…$tag$ (tags not
+ * compared: a mismatch ends the constant early, and what follows then reads as dynamic).
+ */
+const LITERAL = String.raw`(?:[eE]?'(?:[^']|'')*'|\$[A-Za-z0-9_]*\$[\s\S]*?\$[A-Za-z0-9_]*\$)`;
+/** `EXECUTE <literal>` ending the expression, or `EXECUTE format(<literal>, …)`, capturing the literal. */
+const STATIC_EXECUTE = new RegExp(String.raw`^\s*(?:(${LITERAL})\s*(?:;|\bINTO\b|\bUSING\b|$)|format\s*\(\s*(${LITERAL})\s*[,)])`, "i");
+/** A format() placeholder that inserts text into the statement: %I or %s (also %1$I, %-10s…). %L inserts a quoted value. */
+const NAME_PLACEHOLDER = /%(?:\d+\$)?-?\d*[Is]/;
+
+/**
+ * Where a PL/pgSQL body runs a statement whose text is built at run time, so what it touches
+ * cannot be read from the body: `EXECUTE` of anything but a string constant, or of
+ * `format()` whose template can insert names (%I, %s). `EXECUTE 'DELETE FROM t'` and
+ * `EXECUTE format('… WHERE id = %L', id)` are static: the table is named in the body text,
+ * where commandsOn finds it. Returns the first such statement's start, shortened, or undefined.
+ */
+export function dynamicStatement(body: string): string | undefined {
+  for (const match of body.matchAll(/\bEXECUTE\b(?!\s+(?:FUNCTION|PROCEDURE|ON)\b)/gi)) {
+    const before = body.slice(Math.max(0, match.index - 40), match.index);
+    // GRANT/REVOKE EXECUTE is a privilege name, not the statement.
+    if (/\b(?:GRANT|REVOKE)\s+(?:ALL\s+)?$/i.test(before)) continue;
+    const rest = body.slice(match.index + match[0].length);
+    const constant = STATIC_EXECUTE.exec(rest);
+    const template = constant?.[2];
+    if (constant && (template === undefined || !NAME_PLACEHOLDER.test(template))) continue;
+    const statement = body
+      .slice(match.index, match.index + 80)
+      .replace(/\s+/g, " ")
+      .trim();
+    return body.length > match.index + 80 ? `${statement}…` : statement;
+  }
+  return undefined;
+}

@@ -18,7 +18,7 @@
  * caller's rights and give nothing.
  */
 import type { PgCatalog, PgFunction, PgRelation, PgRole, PgTable } from "../../../probes/postgres/types.js";
-import { commandsOn } from "./body-references.js";
+import { callsFunction, commandsOn, dynamicStatement } from "./body-references.js";
 import {
   type AccessOptions,
   type AccessPath,
@@ -35,7 +35,7 @@ import {
   type TableAccess,
   throughPublic,
 } from "./role-graph.js";
-import { unsafeSearchPath } from "./search-path.js";
+import { pinnedSearchPath, unsafeSearchPath } from "./search-path.js";
 
 /** Not a grantable privilege: the power to drop the table or put another in its place. */
 export const CONTROL = "DROP";
@@ -57,6 +57,15 @@ interface Route {
   privileges: readonly string[] | "all";
   /** The object, e.g. `public.purge_jobs() [SECURITY DEFINER, owner app_migrator; prosrc text]`. */
   object: string;
+}
+
+/** Where a definer function's code touches the target: through which calls, with whose rights, doing what. */
+interface Reach {
+  /** From the function taken to the one whose statement touches the target. */
+  chain: PgFunction[];
+  runsAs: number;
+  privileges: readonly string[] | "all";
+  how: string;
 }
 
 /** How a role holds a route's way in. */
@@ -119,6 +128,9 @@ export class ObjectRoutes {
   private readonly wayInMemo = new Map<WayIn, Map<number, Entry | null>>();
   private readonly wayIns = new Map<string, WayIn>();
   private readonly lowerCaseBodies = new Map<number, string>();
+  private readonly calleesMemo = new Map<number, PgFunction[]>();
+  /** Functions by lower-case name: a body that never mentions a name calls none of them. */
+  private readonly functionsByName = new Map<string, PgFunction[]>();
   private readonly ownerRoutesMemo = new Map<number, Route[]>();
 
   constructor(
@@ -152,6 +164,9 @@ export class ObjectRoutes {
     }
     for (const f of catalog.functions ?? []) {
       this.functions.set(f.oid, f);
+      const byName = this.functionsByName.get(f.name.toLowerCase()) ?? [];
+      byName.push(f);
+      this.functionsByName.set(f.name.toLowerCase(), byName);
       if (f.securityDefiner) {
         const why = unsafeSearchPath(f, catalog, graph);
         if (why) this.unsafe.set(f.oid, why);
@@ -250,7 +265,6 @@ export class ObjectRoutes {
       // Trigger functions cannot be called directly: only the trigger route reaches them.
       if (!fn.securityDefiner || fn.trigger) continue;
       const why = this.unsafe.get(fn.oid);
-      const touched = touchesVia(fn, target, this.lowerCaseBody(fn));
       // Code run as the owner can do all the owner can: one route into each configured
       // table is enough (views and other relations add nothing beyond it).
       if (why && this.configured.has(target.oid)) {
@@ -261,14 +275,16 @@ export class ObjectRoutes {
           privileges: "all",
           object: `${functionName(fn)} [SECURITY DEFINER, ${this.describeOwner(fn.owner)}; ${why}: escalation to its owner]`,
         });
-      } else if (!why && touched) {
-        routes.push({
-          source: "definer function",
-          wayIn: this.functionWayIn(fn),
-          runsAs: fn.owner,
-          privileges: touched.commands,
-          object: `${functionName(fn)} [SECURITY DEFINER, ${this.describeOwner(fn.owner)}; ${touched.how}]`,
-        });
+      } else if (!why) {
+        for (const reach of this.reaches(fn, target)) {
+          routes.push({
+            source: reach.privileges === "all" ? "dynamic SQL definer function" : "definer function",
+            wayIn: this.functionWayIn(fn),
+            runsAs: reach.runsAs,
+            privileges: reach.privileges,
+            object: this.chainObject(reach),
+          });
+        }
       }
     }
     for (const trigger of this.catalog.triggers ?? []) {
@@ -276,20 +292,113 @@ export class ObjectRoutes {
       const fn = this.functions.get(trigger.function);
       const on = this.relations.get(trigger.relation);
       if (!fn?.securityDefiner || !on) continue;
-      const touched = touchesVia(fn, target, this.lowerCaseBody(fn));
-      if (!touched) continue;
-      for (const event of trigger.events) {
-        routes.push({
-          source: "definer trigger",
-          wayIn: this.relationWayIn(on.oid, event),
-          runsAs: fn.owner,
-          privileges: touched.commands,
-          object: `trigger ${trigger.name} ON ${on.schema}.${on.name} -> ${functionName(fn)} [SECURITY DEFINER, ${this.describeOwner(fn.owner)}; ${touched.how}]`,
-        });
+      for (const reach of this.reaches(fn, target)) {
+        for (const event of trigger.events) {
+          routes.push({
+            source: reach.privileges === "all" ? "dynamic SQL definer function" : "definer trigger",
+            wayIn: this.relationWayIn(on.oid, event),
+            runsAs: reach.runsAs,
+            privileges: reach.privileges,
+            object: `trigger ${trigger.name} ON ${on.schema}.${on.name} -> ${this.chainObject(reach)}`,
+          });
+        }
       }
     }
     this.routesMemo.set(target.oid, routes);
     return routes;
+  }
+
+  /**
+   * Functions `fn` calls: those pg_depend records (SQL-standard bodies), or whose name its body
+   * calls, `name(`, in any spelling; unqualified names only in the schemas of a pinned
+   * search_path (overloads are not told apart: each is taken as called).
+   */
+  private callees(fn: PgFunction): PgFunction[] {
+    const memo = this.calleesMemo.get(fn.oid);
+    if (memo) return memo;
+    const lower = this.lowerCaseBody(fn);
+    const pinned = pinnedSearchPath(fn)?.map((e) => (e === "$user" ? this.graph.name(fn.owner) : e));
+    const out: PgFunction[] = [];
+    for (const [name, candidates] of this.functionsByName) {
+      if (!fn.sqlStandardBody && !lower.includes(name)) continue;
+      for (const g of candidates) {
+        if (g.oid === fn.oid || g.trigger) continue;
+        if (fn.calls?.includes(g.oid)) out.push(g);
+        else if (!fn.sqlStandardBody && callsFunction(fn.body, g.schema, g.name, pinned !== undefined && !pinned.includes(g.schema), lower))
+          out.push(g);
+      }
+    }
+    this.calleesMemo.set(fn.oid, out);
+    return out;
+  }
+
+  /** Every function `fn` reaches by calls, each once with its shortest chain from `fn` (fn's own first): cycles end. */
+  private callChains(fn: PgFunction): PgFunction[][] {
+    const chains: PgFunction[][] = [[fn]];
+    const seen = new Set([fn.oid]);
+    for (let i = 0; i < chains.length; i++) {
+      const chain = chains[i] as PgFunction[];
+      for (const g of this.callees(chain[chain.length - 1] as PgFunction)) {
+        if (seen.has(g.oid)) continue;
+        seen.add(g.oid);
+        chains.push([...chain, g]);
+      }
+    }
+    return chains;
+  }
+
+  /**
+   * What a SECURITY DEFINER function does to the target, itself and through every function it
+   * calls (an invoker callee runs with the caller's rights, here the definer's owner; a definer
+   * callee with its own owner's, if the caller may execute it). Statements built at run time
+   * count as whatever that role may do to a configured table.
+   */
+  private reaches(root: PgFunction, target: Relation): Reach[] {
+    const out: Reach[] = [];
+    const runners = new Map<number, number>([[root.oid, root.owner]]);
+    const chains: PgFunction[][] = [[root]];
+    for (let i = 0; i < chains.length; i++) {
+      const chain = chains[i] as PgFunction[];
+      const fn = chain[chain.length - 1] as PgFunction;
+      const runsAs = runners.get(fn.oid) as number;
+      const touched = touchesVia(fn, target, this.lowerCaseBody(fn));
+      if (touched) out.push({ chain, runsAs, privileges: touched.commands, how: touched.how });
+      const dynamic = this.configured.has(target.oid) ? this.dynamicReason(fn) : undefined;
+      if (dynamic) out.push({ chain, runsAs, privileges: "all", how: dynamic });
+      for (const g of this.callees(fn)) {
+        if (runners.has(g.oid)) continue;
+        if (g.securityDefiner) {
+          const caller = { oid: runsAs, name: this.graph.name(runsAs) };
+          if (!this.executePaths(caller, g).some((p) => p.privileges.includes("EXECUTE"))) continue;
+        }
+        runners.set(g.oid, g.securityDefiner ? g.owner : runsAs);
+        chains.push([...chain, g]);
+      }
+    }
+    return out;
+  }
+
+  /** Why what the function's statements touch cannot be read from its body, or undefined. */
+  private dynamicReason(fn: PgFunction): string | undefined {
+    if (fn.language === "plpgsql") {
+      const statement = dynamicStatement(fn.body);
+      return statement ? `runs SQL built at run time (${statement}): what it touches could not be resolved statically` : undefined;
+    }
+    if (["sql", "c", "internal"].includes(fn.language)) return undefined;
+    return `body in ${fn.language}: the statements it runs are not read, so what it touches could not be resolved statically`;
+  }
+
+  /** The object text of a reach: the function taken, each call, and how the touch was concluded. */
+  private chainObject(reach: Reach): string {
+    const definer = (f: PgFunction) => `SECURITY DEFINER, ${this.describeOwner(f.owner)}`;
+    const [root, ...rest] = reach.chain as [PgFunction, ...PgFunction[]];
+    if (rest.length === 0) return `${functionName(root)} [${definer(root)}; ${reach.how}]`;
+    let text = `${functionName(root)} [${definer(root)}]`;
+    rest.forEach((f, i) => {
+      const parts = [...(f.securityDefiner ? [definer(f)] : []), ...(i === rest.length - 1 ? [reach.how] : [])];
+      text += ` -(calls)-> ${functionName(f)}${parts.length > 0 ? ` [${parts.join("; ")}]` : ""}`;
+    });
+    return text;
   }
 
   /** Routes only a configured table has: the owners of its trigger functions and of its schema. */
@@ -309,6 +418,22 @@ export class ObjectRoutes {
         privileges: WRITES,
         object: `${functionName(fn)} [trigger ${trigger.name} ${trigger.timing} ${trigger.events.join(" OR ")} ON ${table.schema}.${table.name}: runs in every such statement]`,
       });
+    }
+    for (const trigger of this.catalog.triggers ?? []) {
+      if (!trigger.enabled || trigger.relation !== target.oid) continue;
+      const fn = this.functions.get(trigger.function);
+      if (!fn) continue;
+      // Every function the trigger function calls, at any depth, runs in the writer's statement too.
+      for (const chain of this.callChains(fn).slice(1)) {
+        const callee = chain[chain.length - 1] as PgFunction;
+        if (callee.owner === target.owner || callee.owner === fn.owner || this.graph.byOid.get(callee.owner)?.superuser) continue;
+        routes.push({
+          source: "trigger function owner",
+          wayIn: this.roleWayIn(callee.owner, "owns function"),
+          privileges: WRITES,
+          object: `${functionName(callee)} [trigger ${trigger.name} ${trigger.timing} ${trigger.events.join(" OR ")} ON ${table.schema}.${table.name} -> ${chain.map(functionName).join(" -(calls)-> ")}: runs in every such statement]`,
+        });
+      }
     }
     const schema =
       this.catalog.namespaces?.find((s) => s.name === table.schema) ?? this.catalog.schemas.find((s) => s.name === table.schema);

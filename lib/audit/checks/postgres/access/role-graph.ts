@@ -52,6 +52,7 @@ export type AccessSource =
   | "rule"
   | "definer function"
   | "unsafe definer function"
+  | "dynamic SQL definer function"
   | "definer trigger"
   | "trigger function owner"
   | "schema owner";

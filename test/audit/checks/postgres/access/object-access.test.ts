@@ -218,7 +218,10 @@ describe("routes through SECURITY DEFINER functions", () => {
         / -> PUBLIC -\(EXECUTE\)-> public\.purge\(\) \[SECURITY DEFINER, owner owner; body text names the table\] -> DELETE$/,
       ),
     ]);
-    expect(accessOf(cat, "intern")?.paths.every((p) => p.public)).toBe(true);
+    // Each role holds what it gives, without a path of its own; the auditor keeps the path (it is judged on it).
+    expect(accessOf(cat, "intern")).toMatchObject({ privileges: ["DELETE"], paths: [] });
+    const audited = { ...cat, currentUser: "app" };
+    expect(texts(audited, "app")).toEqual([expect.stringMatching(/^app -> PUBLIC -\(EXECUTE\)-> public\.purge\(\)/)]);
   });
 
   it("stays silent for SECURITY INVOKER functions and definer functions whose owner has no access", () => {
@@ -245,6 +248,103 @@ describe("routes through SECURITY DEFINER functions", () => {
     expect(texts(catalog({ functions: [count] }), "intern")[0]).toContain(
       "search_path not pinned (no SET search_path): it is the caller's: escalation to its owner",
     );
+  });
+});
+
+describe("calls between functions, and SQL built at run time", () => {
+  const all = ["SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE", "REFERENCES", "TRIGGER"];
+
+  it("a definer function reaches the queue through an invoker function it calls, with its owner's rights; cycles end", () => {
+    const api = fn(5, "api_requeue", "owner", "BEGIN PERFORM Public.Requeue_Impl(job); PERFORM api_requeue(job); END", {
+      acl: grant("intern", "EXECUTE"),
+      args: "job bigint",
+    });
+    const impl = fn(6, "requeue_impl", "owner", "BEGIN UPDATE delayed_jobs SET run_at = now(); PERFORM api_requeue(job); END", {
+      securityDefiner: false,
+      acl: grant("owner", "EXECUTE"),
+      args: "job bigint",
+    });
+    expect(texts(catalog({ functions: [api, impl] }), "intern")).toEqual([
+      "intern -(EXECUTE)-> public.api_requeue(job bigint) [SECURITY DEFINER, owner owner] -(calls)-> public.requeue_impl(job bigint) [body text names the table] -> UPDATE",
+    ]);
+  });
+
+  it("follows pg_depend for SQL-standard bodies, and a definer callee runs as its own owner only if the caller may execute it", () => {
+    const outer = fn(5, "outer_fn", "analyst", "CREATE FUNCTION public.outer_fn() BEGIN ATOMIC SELECT public.inner_fn(); END", {
+      sqlStandardBody: true,
+      calls: [6],
+      acl: grant("intern", "EXECUTE"),
+    });
+    const inner = fn(6, "inner_fn", "owner", "DELETE FROM public.delayed_jobs", { acl: grant("analyst", "EXECUTE") });
+    expect(texts(catalog({ functions: [outer, inner] }), "intern")).toEqual([
+      "intern -(EXECUTE)-> public.outer_fn() [SECURITY DEFINER, owner analyst] -(calls)-> public.inner_fn() [SECURITY DEFINER, owner owner; body text names the table] -> DELETE",
+    ]);
+    const refused = { ...inner, acl: grant("owner", "EXECUTE") };
+    expect(accessOf(catalog({ functions: [outer, refused] }), "intern")).toBeUndefined();
+  });
+
+  it("an unqualified call resolves only in the schemas of a pinned search_path; another name is not a call", () => {
+    const api = fn(5, "api", "owner", "BEGIN PERFORM purge(); PERFORM purge_old(); END", { acl: grant("intern", "EXECUTE") });
+    const elsewhere = fn(6, "purge", "owner", "DELETE FROM public.delayed_jobs", { schema: "ops", securityDefiner: false });
+    expect(accessOf(catalog({ functions: [api, elsewhere] }), "intern")).toBeUndefined();
+    const inPath = { ...api, config: ["search_path=ops, pg_temp"] };
+    expect(accessOf(catalog({ functions: [inPath, elsewhere] }), "intern")?.privileges).toEqual(["DELETE"]);
+  });
+
+  it("the owner of a function a queue trigger's function calls can change every writer's statement", () => {
+    const stamp = fn(9, "jobs_stamp", "owner", "BEGIN NEW.handler := helpers.normalize(NEW.handler); RETURN NEW; END", {
+      securityDefiner: false,
+      trigger: true,
+    });
+    const normalize = fn(10, "normalize", "hooker", "SELECT h", {
+      schema: "helpers",
+      securityDefiner: false,
+      language: "sql",
+      args: "h text",
+    });
+    const trigger: PgTrigger = { name: "jobs_stamp", relation: JOBS, function: 9, events: ["INSERT"], timing: "BEFORE", enabled: true };
+    const access = accessOf(catalog({ functions: [stamp, normalize], triggers: [trigger] }), "hooker");
+    expect(access?.privileges).toEqual(["INSERT", "UPDATE", "DELETE"]);
+    expect(access?.paths.map((p) => p.text)).toEqual([
+      "hooker -(owns function)-> helpers.normalize(h text) [trigger jobs_stamp BEFORE INSERT ON public.delayed_jobs -> public.jobs_stamp() -(calls)-> helpers.normalize(h text): runs in every such statement] -> INSERT, UPDATE, DELETE",
+    ]);
+    // Owned by the table's owner: nothing beyond what it already holds.
+    const own = { ...normalize, owner: oid("owner") };
+    expect(accessOf(catalog({ functions: [stamp, own], triggers: [trigger] }), "hooker")).toBeUndefined();
+  });
+
+  it("a definer function running SQL built at run time may do all its owner can to a queue table, and says it was not resolved", () => {
+    const purge = fn(5, "purge_table", "owner", "BEGIN EXECUTE format('DELETE FROM %I', t); END", {
+      acl: grant("intern", "EXECUTE"),
+      args: "t text",
+    });
+    const access = accessOf(catalog({ functions: [purge] }), "intern");
+    expect(access?.privileges).toEqual(all);
+    expect(access?.paths[0]).toMatchObject({
+      source: "dynamic SQL definer function",
+      text: `intern -(EXECUTE)-> public.purge_table(t text) [SECURITY DEFINER, owner owner; runs SQL built at run time (EXECUTE format('DELETE FROM %I', t); END): what it touches could not be resolved statically] -> ${all.join(", ")}`,
+    });
+    const perl = fn(6, "purge_perl", "owner", "spi_exec_query('DELETE FROM ' . $_[0]);", {
+      language: "plperl",
+      acl: grant("intern", "EXECUTE"),
+    });
+    expect(texts(catalog({ functions: [perl] }), "intern")[0]).toContain("body in plperl: the statements it runs are not read");
+  });
+
+  it("stays silent for dynamic SQL look-alikes: a constant statement, a bound value, an invoker function, an owner without access", () => {
+    const cat = catalog({
+      functions: [
+        fn(5, "constant", "owner", "BEGIN EXECUTE 'TRUNCATE public.delayed_jobs_archive'; END", { acl: grant("intern", "EXECUTE") }),
+        fn(6, "bound", "owner", "BEGIN EXECUTE format('DELETE FROM archive WHERE id = %L', id); END", { acl: grant("intern", "EXECUTE") }),
+        fn(7, "invoker", "owner", "BEGIN EXECUTE format('DELETE FROM %I', t); END", {
+          securityDefiner: false,
+          acl: grant("intern", "EXECUTE"),
+        }),
+        fn(8, "nobodys", "nobody", "BEGIN EXECUTE format('DELETE FROM %I', t); END", { acl: grant("intern", "EXECUTE") }),
+        fn(9, "grants", "owner", "BEGIN GRANT EXECUTE ON FUNCTION public.bound(bigint) TO x; END", { acl: grant("intern", "EXECUTE") }),
+      ],
+    });
+    expect(accessOf(cat, "intern")).toBeUndefined();
   });
 });
 
