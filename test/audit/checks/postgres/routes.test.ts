@@ -9,12 +9,10 @@ import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { postgresChecks } from "../../../../lib/audit/checks/postgres/index.js";
-import type { AuditContext } from "../../../../lib/audit/checks/types.js";
-import type { Config, PostgresTarget } from "../../../../lib/audit/config/schema.js";
+import type { PostgresTarget } from "../../../../lib/audit/config/schema.js";
 import type { CheckResult } from "../../../../lib/audit/findings/model.js";
-import type { Inventory } from "../../../../lib/audit/inventory/types.js";
 import { probePostgres } from "../../../../lib/audit/probes/postgres/index.js";
-import type { Scope } from "../../../../lib/audit/scope/index.js";
+import { config, context } from "../../../support/builders.js";
 import { auditRoleSql } from "../../../support/pgFixture.js";
 import {
   adminClient,
@@ -250,13 +248,7 @@ for (const s of servers) {
         principals: { [role.worker]: ["SELECT", "INSERT", "UPDATE", "DELETE"], [role.web]: ["SELECT", "INSERT"] },
       };
       const observations = await probePostgres([target], { credentials: { env: { [envName]: password } } });
-      const ctx: AuditContext = {
-        config: { postgres: [target] } as unknown as Config,
-        inventory: {} as Inventory,
-        scope: {} as Scope,
-        observations: { postgres: observations, redis: [] },
-        now: new Date(),
-      };
+      const ctx = context(config({ postgres: [target] }), undefined, { postgres: observations });
       results = postgresChecks.flatMap((c) => c.evaluate(ctx));
     });
 

@@ -5,8 +5,6 @@ import { parseSearchPath } from "../../../../../lib/audit/checks/postgres/access
 import { pgUnsafeDefinerFunction } from "../../../../../lib/audit/checks/postgres/pg-unsafe-definer-function.js";
 import { quoteIdent } from "../../../../../lib/audit/checks/postgres/sql.js";
 import type { AuditContext } from "../../../../../lib/audit/checks/types.js";
-import type { Config } from "../../../../../lib/audit/config/schema.js";
-import type { Inventory } from "../../../../../lib/audit/inventory/types.js";
 import type {
   PgAclItem,
   PgCatalog,
@@ -17,7 +15,7 @@ import type {
   PgSchema,
   PgTrigger,
 } from "../../../../../lib/audit/probes/postgres/types.js";
-import type { Scope } from "../../../../../lib/audit/scope/index.js";
+import { config, context } from "../../../../support/builders.js";
 
 const JOBS = 1;
 const ROLES: Record<string, number> = {
@@ -445,15 +443,23 @@ describe("what a body does to a table", () => {
 });
 
 describe("pg-unsafe-definer-function", () => {
-  const ctx = (cat: PgCatalog): AuditContext => ({
-    config: {
-      postgres: [{ name: "queue-db", tables: ["public.delayed_jobs"], owner: "owner", admins: [], principals: {}, connection: {} }],
-    } as unknown as Config,
-    inventory: {} as Inventory,
-    scope: {} as Scope,
-    observations: { postgres: [{ target: "queue-db", catalog: cat }], redis: [] },
-    now: new Date(),
-  });
+  const ctx = (cat: PgCatalog): AuditContext =>
+    context(
+      config({
+        postgres: [
+          {
+            name: "queue-db",
+            tables: ["public.delayed_jobs"],
+            owner: "owner",
+            admins: [],
+            principals: {},
+            connection: { host: "db", database: "app", user: "queue_auditor", password: { iam: true } },
+          },
+        ],
+      }),
+      undefined,
+      { postgres: [{ target: "queue-db", catalog: cat }] },
+    );
 
   it("fails for an executable definer function without a pinned search_path, with a quoted fix", () => {
     const f = fn(5, "Job Stats", "owner", "SELECT 1", { config: [] });
