@@ -6,10 +6,39 @@
 import { App, Validations } from "aws-cdk-lib";
 import { Template } from "aws-cdk-lib/assertions";
 import { AwsSolutionsChecks } from "cdk-nag";
+import { expect } from "vitest";
 import { loadConfig } from "../../lib/audit/config/load.js";
 import { type Config, type ConfigInput, configSchema } from "../../lib/audit/config/schema.js";
 import { DEFAULT_CONFIG_FILE } from "../../lib/infra/config.js";
 import { QueueAuditorStack, type QueueAuditorStackProps } from "../../lib/infra/stack.js";
+
+/**
+ * The CDK's template assertions throw on a mismatch but are not vitest assertions, so a test
+ * made only of them would count as asserting nothing (vitest.config.ts requires assertions).
+ * Each call counts as one here: it runs inside `expect(…).not.toThrow()`, so a mismatch still
+ * fails with the CDK's own message.
+ */
+const CDK_ASSERTIONS = [
+  "hasResource",
+  "hasResourceProperties",
+  "resourceCountIs",
+  "resourcePropertiesCountIs",
+  "hasOutput",
+  "hasParameter",
+  "hasMapping",
+  "hasCondition",
+  "templateMatches",
+  "allResources",
+  "allResourcesProperties",
+] as const;
+for (const name of CDK_ASSERTIONS) {
+  const original = Template.prototype[name] as (...args: unknown[]) => void;
+  Object.defineProperty(Template.prototype, name, {
+    value(this: Template, ...args: unknown[]) {
+      expect(() => original.apply(this, args)).not.toThrow();
+    },
+  });
+}
 
 export const exampleConfig = (): Config => loadConfig(DEFAULT_CONFIG_FILE);
 

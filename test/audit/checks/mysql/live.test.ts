@@ -138,7 +138,8 @@ describe.skipIf(skip)("mysql-* checks on a messy MariaDB", () => {
     it("intern@% writes the handler through its default role", async () => {
       const c = await connectAs(fx.name("intern"), fx.passwords[acct("intern", "%")] ?? "");
       try {
-        await c.query(`UPDATE ${t()} SET handler = CONCAT(handler, '') WHERE id = 1`);
+        const [updated] = await c.query<mysql.ResultSetHeader>(`UPDATE ${t()} SET handler = CONCAT(handler, ' ') WHERE id = 1`);
+        expect(updated.affectedRows).toBe(1);
       } finally {
         await c.end();
       }
@@ -257,6 +258,14 @@ describe.skipIf(skip)("mysql-* checks on a messy MariaDB", () => {
         await c.query(`CREATE USER '${fx.name("made_by_root")}'@'127.0.0.1'`);
       } finally {
         await c.end();
+      }
+      // The account it made exists: it logs in.
+      const made = await connectAs(fx.name("made_by_root"));
+      try {
+        const [rows] = await made.query<mysql.RowDataPacket[]>("SELECT CURRENT_USER() AS who");
+        expect(rows[0]?.who).toBe(`${fx.name("made_by_root")}@127.0.0.1`);
+      } finally {
+        await made.end();
       }
     });
 
