@@ -11,7 +11,8 @@ import { pgIdent } from "../../../lib/audit/fix/quote.js";
 import type { PgCatalog, PgRole } from "../../../lib/audit/probes/postgres/types.js";
 import { config, context } from "../../support/builders.js";
 
-const AUDITOR = 'Audit "Bot"';
+// The config refuses a double quote in the audit role's name; other roles may hold one ("eve" admin).
+const AUDITOR = "Audit Bot";
 const target: PostgresTarget = {
   name: "billing.pg",
   connection: {
@@ -55,7 +56,7 @@ function catalog(over: Partial<PgCatalog> = {}): PgCatalog {
       r(21, "Worker One"),
       r(22, AUDITOR),
       r(23, "Writers", { login: false }),
-      r(24, "eve admin"),
+      r(24, '"eve" admin'),
     ],
     memberships: [
       { member: 12, role: 11, admin: true, inherit: true, set: true },
@@ -104,7 +105,7 @@ describe("PostgreSQL fixes on non-default names", () => {
 
   it("pg-auditor-overprivileged revokes the auditor's own write, and nothing of anyone else", () => {
     expect(fix("pg-auditor-overprivileged", AUDITOR)).toEqual(
-      expect.objectContaining({ kind: "sql", commands: [`REVOKE INSERT ON TABLE ${TABLE} FROM "Audit ""Bot""";`] }),
+      expect.objectContaining({ kind: "sql", commands: [`REVOKE INSERT ON TABLE ${TABLE} FROM "Audit Bot";`] }),
     );
   });
 
@@ -112,7 +113,7 @@ describe("PostgreSQL fixes on non-default names", () => {
     const c = catalog();
     c.roles = c.roles.map((x) => (x.name === AUDITOR ? { ...x, superuser: true } : x));
     const f = results(c).find((x) => x.checkId === "pg-auditor-overprivileged")?.fix;
-    expect(f?.commands).toEqual(['ALTER ROLE "Audit ""Bot""" NOSUPERUSER;']);
+    expect(f?.commands).toEqual(['ALTER ROLE "Audit Bot" NOSUPERUSER;']);
   });
 
   it("pg-superuser-roles on RDS revokes rds_superuser from that member, never from the admin", () => {
@@ -127,8 +128,8 @@ describe("PostgreSQL fixes on non-default names", () => {
   });
 
   it("a self-grant route (ADMIN OPTION on a group) is cut at the admin option, since the group is a policy principal's", () => {
-    const f = fix("pg-unexpected-principal", "eve admin");
-    expect(f?.commands).toEqual(['REVOKE ADMIN OPTION FOR "Writers" FROM "eve admin";']);
+    const f = fix("pg-unexpected-principal", '"eve" admin');
+    expect(f?.commands).toEqual(['REVOKE ADMIN OPTION FOR "Writers" FROM """eve"" admin";']);
   });
 
   it("pg-runtime-role-owns-table transfers to the policy's owner and keeps a principal-owner's allowed privileges", () => {
@@ -162,7 +163,7 @@ describe("PostgreSQL fixes on non-default names", () => {
     (c.tables[0] as { acl: unknown[] }).acl = [grant(21, "SELECT")];
     const all = results(c);
     expect(all.find((x) => x.checkId === "pg-default-privileges")?.fix?.commands).toEqual([
-      'ALTER DEFAULT PRIVILEGES FOR ROLE "Billing Owner" IN SCHEMA "Jobs Schema" REVOKE USAGE ON SEQUENCES FROM "eve admin";',
+      'ALTER DEFAULT PRIVILEGES FOR ROLE "Billing Owner" IN SCHEMA "Jobs Schema" REVOKE USAGE ON SEQUENCES FROM """eve"" admin";',
     ]);
     expect(all.find((x) => x.checkId === "pg-missing-privilege")?.fix?.commands).toEqual([
       `GRANT UPDATE ON TABLE ${TABLE} TO "Worker One";`,
