@@ -34,8 +34,8 @@ export default {
     // Declarations only: no behaviour to mutate.
     "!lib/audit/checks/types.ts",
   ],
-  // Static mutants (module-level constants) need every test re-run per mutant; they are
-  // still counted, with the whole related suite as their test set.
+  // Static mutants (module-level constants such as a check's metadata) are run too: every
+  // test of the area runs against them, with the modules re-imported.
   ignoreStatic: false,
   ignorePatterns: ["cdk.out", ".queue-auditor", "test-artifacts", "reports", "bench/results.json", ".stryker-tmp"],
   tempDirName: ".stryker-tmp",

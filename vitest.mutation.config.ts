@@ -30,9 +30,6 @@ export default mergeConfig(
     test: {
       include: ["test/audit/**/*.test.ts"],
       exclude: ["**/node_modules/**", ...LIVE_SERVER_TESTS],
-      // Keep modules loaded between mutant runs: the instrumented code switches mutants at
-      // run time, so re-importing the AWS SDK and the engine for every mutant buys nothing.
-      isolate: false,
     },
   }),
 );
