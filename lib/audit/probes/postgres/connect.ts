@@ -36,7 +36,9 @@ export function clientConfig(target: PostgresTarget, password: string, deps: Con
     application_name: APPLICATION_NAME,
     // Startup options outrank ALTER DATABASE/ROLE … SET: types, operators and functions
     // resolve in pg_catalog, whatever search_path the audited database's owner chose.
-    options: "-c search_path=pg_catalog,pg_temp",
+    // jit=off: the catalog queries read little, but the recursive functions query's row
+    // estimate is large enough to trigger JIT compilation, which took 5 s on a loaded server.
+    options: "-c search_path=pg_catalog,pg_temp -c jit=off",
     connectionTimeoutMillis: Math.round(c.connectTimeoutSeconds * 1000),
     statement_timeout: Math.round(c.statementTimeoutSeconds * 1000),
     // The server enforces statement_timeout; query_timeout also covers a server that stops answering.
