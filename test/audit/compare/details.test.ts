@@ -234,6 +234,13 @@ describe("a recorded state", () => {
     expect(second.cs.findings[0]?.change).toBe("persisting");
   });
 
+  it("of a known finding the run could not observe (ERROR) keeps its episode and is persisting", () => {
+    const first = runWith([f("a", "FAIL")]);
+    const second = runWith([f("a", "ERROR")], first.states, T1);
+    expect(second.cs.findings[0]?.change).toBe("persisting");
+    expect(second.states.get("a")).toMatchObject({ status: "ERROR", open: true, openSince: T0, lastSeen: T1 });
+  });
+
   it("of a first PASS or ERROR is new and not open", () => {
     const { cs, states } = runWith([f("p", "PASS"), f("e", "ERROR"), f("m", "MUTED")]);
     expect(cs.findings.map((x) => x.change)).toEqual(["new", "new", "new"]);
