@@ -8,7 +8,7 @@ import type { AuditContext, Check, CheckMeta, Observations } from "./checks/type
 import type { Config } from "./config/schema.js";
 import { countByStatus, deriveAuditErrors, finalizeFindings } from "./findings/finalize.js";
 import { type AuditResult, type CheckResult, type Finding, outcomeOf, type Severity } from "./findings/model.js";
-import { withFixes } from "./fix/index.js";
+import { fixFor, withFixes } from "./fix/index.js";
 import type { Inventory } from "./inventory/types.js";
 import { resolveScope } from "./scope/index.js";
 
@@ -49,10 +49,17 @@ export function auditContext(input: EvaluateInput): AuditContext {
 
 /** Every check's verdicts with their fixes, before ids, mutes and severities. */
 export function evaluateChecks(input: EvaluateInput, ctx: AuditContext = auditContext(input)): CheckResult[] {
-  const results = enabledChecks(input.config, input.checks).flatMap((check) => check.evaluate(ctx));
+  return withFixes(verdicts(input, ctx), ctx);
+}
+
+/** Every check's verdicts, without fixes. */
+function verdicts(input: EvaluateInput, ctx: AuditContext): CheckResult[] {
+  const results: CheckResult[] = [];
+  // A loop, not flatMap: an estate's checks return tens of thousands of verdicts.
+  for (const check of enabledChecks(input.config, input.checks)) for (const r of check.evaluate(ctx)) results.push(r);
   // An audit that judged nothing proves nothing: it must not read as compliant.
   if (results.length === 0) results.push(nothingAudited());
-  return withFixes(results, ctx);
+  return results;
 }
 
 function nothingAudited(): CheckResult {
@@ -75,8 +82,9 @@ function nothingAudited(): CheckResult {
 export function evaluate(input: EvaluateInput): Finding[] {
   const metas = input.checks ? new Map(input.checks.map((c) => [c.meta.id, c.meta])) : METAS;
   const ctx = auditContext(input);
-  // audit-error verdicts are derived after the checks ran: they get their (observation) fixes here.
-  return finalizeFindings(withFixes(deriveAuditErrors(evaluateChecks(input, ctx)), ctx), metas, input.config, input.now);
+  // Fixes are built as each finding is, derived audit-errors included: no verdict is copied
+  // just to carry its fix (an estate has tens of thousands of FAILs).
+  return finalizeFindings(deriveAuditErrors(verdicts(input, ctx)), metas, input.config, input.now, (r) => fixFor(r, ctx));
 }
 
 /** Sortable, unique run ids: the start time, then randomness. */

@@ -5,7 +5,7 @@
 import type { CheckMeta } from "../checks/types.js";
 import type { Config } from "../config/schema.js";
 import { findingId } from "./ids.js";
-import { type CheckResult, type Finding, type ObservationError, STATUSES, severityRank } from "./model.js";
+import { type CheckResult, type Finding, type Fix, type ObservationError, STATUSES, severityRank } from "./model.js";
 import { findMute } from "./mutes.js";
 
 const MAX_LISTED = 5;
@@ -59,14 +59,21 @@ export function deriveAuditErrors(results: readonly CheckResult[]): CheckResult[
       cause,
     });
   }
+  // Nothing to replace or add (the common case): the verdicts as they are, not a copy of them.
+  if (derived.length === 0 && !results.some((r) => r.checkId === "audit-error")) return results as CheckResult[];
   return [...results.filter((r) => r.checkId !== "audit-error"), ...derived];
 }
 
+/**
+ * `fixOf` builds the fix of a FAIL or ERROR verdict that carries none (the engine passes the
+ * fix builders, which sit above this stage); a verdict's own `fix` wins.
+ */
 export function finalizeFindings(
   results: readonly CheckResult[],
   metaById: ReadonlyMap<string, CheckMeta>,
   config: Pick<Config, "checks" | "mutes">,
   now: Date,
+  fixOf?: (result: CheckResult) => Fix | undefined,
 ): Finding[] {
   const findings = results.map((r): Finding => {
     const meta = metaById.get(r.checkId);
@@ -84,7 +91,10 @@ export function finalizeFindings(
       references: meta.references as string[],
     };
     if (r.subject !== undefined) finding.subject = r.subject;
-    if (r.fix !== undefined && r.status !== "PASS") finding.fix = r.fix;
+    if (r.status !== "PASS") {
+      const fix = r.fix || fixOf?.(r);
+      if (fix !== undefined) finding.fix = fix;
+    }
     if (r.status === "FAIL") {
       const match = findMute(config.mutes, r, now);
       if (match?.active) {
