@@ -58,6 +58,9 @@ export interface IngressAnalysis {
 const cache = new WeakMap<ScopedSecurityGroup, IngressAnalysis>();
 
 function protocolOf(permission: Permission): "tcp" | "all" | undefined {
+  // AWS returns these spellings; the lower-casing below is for hand-made exports.
+  if (permission.IpProtocol === "tcp") return "tcp";
+  if (permission.IpProtocol === "-1") return "all";
   const protocol = String(permission.IpProtocol ?? "").toLowerCase();
   if (protocol === "-1" || protocol === "all") return "all";
   if (protocol === "tcp" || protocol === "6") return "tcp";
@@ -149,9 +152,10 @@ export function analyseIngress(sg: ScopedSecurityGroup): IngressAnalysis {
   }
   const group = sg.group.value;
   analysis.group = group;
-  // Seen (port, protocol, kind, owner, value) combinations, without building a key string per
-  // source: the same source admitted twice (two rules, or tcp and -1) is one fault.
-  const seen = new Map<string, Set<string>>();
+  // The same source admitted twice (two rules, or tcp and -1) to one port is one fault. Keyed
+  // by the source's own string, with the few (port, protocol, kind, owner) it was seen with
+  // beside it: no key string is built per source.
+  const seen = new Map<string, ReachingSource[]>();
   const reaching: ReachingSource[] = [];
   const backendsByPort = new Map(
     ports.map((port) => [port, sg.guards.filter((g) => g.ports.includes(port)).map((g) => g.backend.resource.id)]),
@@ -168,20 +172,24 @@ export function analyseIngress(sg: ScopedSecurityGroup): IngressAnalysis {
     for (const port of reachedPorts) {
       const backends = backendsByPort.get(port) ?? [];
       for (const source of sources) {
-        const bucket = `${port}${protocol}${source.kind}${source.ownerId ?? ""}`;
-        let values = seen.get(bucket);
-        if (!values) {
-          values = new Set();
-          seen.set(bucket, values);
-        }
-        if (values.has(source.value)) continue;
-        values.add(source.value);
-        reaching.push({ source, port, backends });
+        let same = seen.get(source.value);
+        if (!same) {
+          same = [];
+          seen.set(source.value, same);
+        } else if (same.some((r) => r.port === port && isSameSource(r.source, source))) continue;
+        const entry = { source, port, backends };
+        same.push(entry);
+        reaching.push(entry);
       }
     }
   }
   analysis.reaching = reaching;
   return analysis;
+}
+
+/** Same protocol, kind and owner account as written (the value is the key the two were found under). */
+function isSameSource(a: Source, b: Source): boolean {
+  return a.protocol === b.protocol && a.kind === b.kind && (a.ownerId ?? "") === (b.ownerId ?? "");
 }
 
 /** "0.0.0.0/0 tcp 5432", "sg-0abc tcp 6379", "111122223333/sg-0abc all 6379". */
