@@ -36,6 +36,8 @@ export interface ReachingSource {
   source: Source;
   port: number;
   backends: string[];
+  /** `backends` as a message says it ("queue-db-0, queue-db-166"), joined once per port. */
+  backendList: string;
 }
 
 export interface IngressAnalysis {
@@ -152,33 +154,38 @@ export function analyseIngress(sg: ScopedSecurityGroup): IngressAnalysis {
   }
   const group = sg.group.value;
   analysis.group = group;
-  // The same source admitted twice (two rules, or tcp and -1) to one port is one fault. Keyed
-  // by the source's own string, with the few (port, protocol, kind, owner) it was seen with
-  // beside it: no key string is built per source.
-  const seen = new Map<string, ReachingSource[]>();
+  // The same source admitted twice (two rules, or tcp and -1) to one port is one fault. Found
+  // by the source's own string, where the (port, protocol, kind, owner) it was first seen
+  // with waits (a list only once a value repeats): no key string is built per source.
+  const seen = new Map<string, ReachingSource | ReachingSource[]>();
   const reaching: ReachingSource[] = [];
   const backendsByPort = new Map(
-    ports.map((port) => [port, sg.guards.filter((g) => g.ports.includes(port)).map((g) => g.backend.resource.id)]),
+    ports.map((port) => {
+      const backends = sg.guards.filter((g) => g.ports.includes(port)).map((g) => g.backend.resource.id);
+      return [port, { backends, backendList: backends.join(", ") }];
+    }),
   );
+  const portUnknown = analysis.portUnknown.length > 0;
   for (const permission of group.IpPermissions ?? []) {
     const protocol = protocolOf(permission);
     if (!protocol) continue;
-    const reachedPorts = ports.filter((port) => coversPort(protocol, permission as RuleSummary, port));
-    const reaches = reachedPorts.length > 0 || analysis.portUnknown.length > 0;
+    let reaches = portUnknown;
+    for (const port of ports) if (coversPort(protocol, permission as RuleSummary, port)) reaches = true;
     // A TCP rule that reaches no guarded port admits nothing any check is about.
     if (!reaches && protocol !== "all") continue;
     const sources = sourcesOf(sg, permission, protocol, analysis, reaches);
-    if (protocol === "all") analysis.allTraffic.push(...sources);
-    for (const port of reachedPorts) {
-      const backends = backendsByPort.get(port) ?? [];
+    if (protocol === "all") for (const source of sources) analysis.allTraffic.push(source);
+    for (const port of ports) {
+      if (!coversPort(protocol, permission as RuleSummary, port)) continue;
+      const { backends, backendList } = backendsByPort.get(port) ?? { backends: [], backendList: "" };
       for (const source of sources) {
-        let same = seen.get(source.value);
-        if (!same) {
-          same = [];
-          seen.set(source.value, same);
-        } else if (same.some((r) => r.port === port && isSameSource(r.source, source))) continue;
-        const entry = { source, port, backends };
-        same.push(entry);
+        const before = seen.get(source.value);
+        if (before !== undefined && (Array.isArray(before) ? before.some((r) => isSame(r, source, port)) : isSame(before, source, port)))
+          continue;
+        const entry: ReachingSource = { source, port, backends, backendList };
+        if (before === undefined) seen.set(source.value, entry);
+        else if (Array.isArray(before)) before.push(entry);
+        else seen.set(source.value, [before, entry]);
         reaching.push(entry);
       }
     }
@@ -187,9 +194,10 @@ export function analyseIngress(sg: ScopedSecurityGroup): IngressAnalysis {
   return analysis;
 }
 
-/** Same protocol, kind and owner account as written (the value is the key the two were found under). */
-function isSameSource(a: Source, b: Source): boolean {
-  return a.protocol === b.protocol && a.kind === b.kind && (a.ownerId ?? "") === (b.ownerId ?? "");
+/** The same port, protocol, kind and owner account as written (the value is the key both were found under). */
+function isSame(seen: ReachingSource, source: Source, port: number): boolean {
+  const a = seen.source;
+  return seen.port === port && a.protocol === source.protocol && a.kind === source.kind && (a.ownerId ?? "") === (source.ownerId ?? "");
 }
 
 /** "0.0.0.0/0 tcp 5432", "sg-0abc tcp 6379", "111122223333/sg-0abc all 6379". */
@@ -199,6 +207,16 @@ export function subjectOf(source: Source, group: WireSecurityGroup | undefined, 
       ? `${source.ownerId}/${source.value}`
       : source.value;
   return port === undefined ? `${who} ${source.protocol}` : `${who} ${source.protocol} ${port}`;
+}
+
+/**
+ * A FAIL's evidence with what the source itself says, after the check's keys: the prefix
+ * list it came through and its description. Assigned, not spread: tens of thousands of FAILs.
+ */
+export function withSourceNotes(evidence: Record<string, unknown>, source: Source): Record<string, unknown> {
+  if (source.prefixListId) evidence.prefixListId = source.prefixListId;
+  if (source.description) evidence.description = source.description;
+  return evidence;
 }
 
 export function describeRule(rule: RuleSummary): string {

@@ -1,7 +1,15 @@
 import { fail } from "../results.js";
 import type { Check } from "../types.js";
-import { isSelfReference, subjectOf } from "./ingress.js";
+import { isSelfReference, type Source, subjectOf } from "./ingress.js";
 import { evaluatePerGroup } from "./per-group.js";
+
+/** Key order as the JSON output has always had it: optional notes assigned, not spread. */
+function allTrafficEvidence(s: Source): Record<string, unknown> {
+  const evidence: Record<string, unknown> = { source: s.value, sourceKind: s.kind, rule: s.rule };
+  if (s.prefixListId) evidence.prefixListId = s.prefixListId;
+  if (s.ownerId) evidence.sourceAccount = s.ownerId;
+  return evidence;
+}
 
 export const sgAllTraffic: Check = {
   meta: {
@@ -33,13 +41,7 @@ export const sgAllTraffic: Check = {
               sg.resource,
               subject,
               `${sg.groupId} allows all protocols and ports from ${s.value}${s.prefixListId ? ` (prefix list ${s.prefixListId})` : ""}: narrow it to the backend's TCP port.`,
-              {
-                source: s.value,
-                sourceKind: s.kind,
-                rule: s.rule,
-                ...(s.prefixListId ? { prefixListId: s.prefixListId } : {}),
-                ...(s.ownerId ? { sourceAccount: s.ownerId } : {}),
-              },
+              allTrafficEvidence(s),
             ),
           );
         }

@@ -1,7 +1,7 @@
 import { fail } from "../results.js";
 import type { Check } from "../types.js";
 import { cidrAllowList, isWorld } from "./cidr.js";
-import { describeRule, subjectOf } from "./ingress.js";
+import { describeRule, subjectOf, withSourceNotes } from "./ingress.js";
 import { evaluatePerGroup, guardedList } from "./per-group.js";
 
 export const sgUnapprovedCidr: Check = {
@@ -25,22 +25,23 @@ export const sgUnapprovedCidr: Check = {
         needsPorts: true,
         failures: analysis.reaching
           .filter(({ source: s }) => s.kind === "cidr" && !isWorld(s.value) && allowedBy(s.value) === undefined)
-          .map(({ source: s, port, backends }) =>
+          .map(({ source: s, port, backends, backendList }) =>
             fail(
               "sg-unapproved-cidr",
               sg.resource,
               subjectOf(s, analysis.group, port),
-              `${sg.groupId} admits ${s.value}${s.prefixListId ? ` (through prefix list ${s.prefixListId})` : ""}, which is outside the approved networks, to port ${port} of ${backends.join(", ")}.`,
-              {
-                source: s.value,
-                port,
-                rule: s.rule,
-                ruleText: describeRule(s.rule),
-                backends,
-                allowedCidrs: ctx.config.network.allowedCidrs,
-                ...(s.prefixListId ? { prefixListId: s.prefixListId } : {}),
-                ...(s.description ? { description: s.description } : {}),
-              },
+              `${sg.groupId} admits ${s.value}${s.prefixListId ? ` (through prefix list ${s.prefixListId})` : ""}, which is outside the approved networks, to port ${port} of ${backendList}.`,
+              withSourceNotes(
+                {
+                  source: s.value,
+                  port,
+                  rule: s.rule,
+                  ruleText: describeRule(s.rule),
+                  backends,
+                  allowedCidrs: ctx.config.network.allowedCidrs,
+                },
+                s,
+              ),
             ),
           ),
       }),

@@ -38,23 +38,22 @@ export const sgUnapprovedSourceGroup: Check = {
         needsPorts: true,
         failures: analysis.reaching
           .filter(({ source: s }) => s.kind === "group" && !allowed.has(s.value) && !isSelfReference(s, analysis.group, sg.groupId))
-          .map(({ source: s, port, backends }) => {
+          .map(({ source: s, port, backends, backendList }) => {
             const otherAccount = s.ownerId !== undefined && analysis.group?.OwnerId !== undefined && s.ownerId !== analysis.group.OwnerId;
+            const evidence: Record<string, unknown> = { sourceGroup: s.value };
+            if (s.ownerId) evidence.sourceAccount = s.ownerId;
+            evidence.otherAccount = otherAccount;
+            evidence.port = port;
+            evidence.rule = s.rule;
+            evidence.ruleText = describeRule(s.rule);
+            evidence.backends = backends;
+            if (s.description) evidence.description = s.description;
             return fail(
               "sg-unapproved-source-group",
               sg.resource,
               subjectOf(s, analysis.group, port),
-              `${sg.groupId} admits members of ${s.value}${otherAccount ? ` in account ${s.ownerId}` : ""}, which is not an approved group, to port ${port} of ${backends.join(", ")}.`,
-              {
-                sourceGroup: s.value,
-                ...(s.ownerId ? { sourceAccount: s.ownerId } : {}),
-                otherAccount,
-                port,
-                rule: s.rule,
-                ruleText: describeRule(s.rule),
-                backends,
-                ...(s.description ? { description: s.description } : {}),
-              },
+              `${sg.groupId} admits members of ${s.value}${otherAccount ? ` in account ${s.ownerId}` : ""}, which is not an approved group, to port ${port} of ${backendList}.`,
+              evidence,
             );
           }),
       }),

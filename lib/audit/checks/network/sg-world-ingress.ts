@@ -1,7 +1,7 @@
 import { fail } from "../results.js";
 import type { Check } from "../types.js";
 import { isWorld } from "./cidr.js";
-import { describeRule, subjectOf } from "./ingress.js";
+import { describeRule, subjectOf, withSourceNotes } from "./ingress.js";
 import { evaluatePerGroup, guardedList } from "./per-group.js";
 
 export const sgWorldIngress: Check = {
@@ -29,21 +29,13 @@ export const sgWorldIngress: Check = {
         needsPorts: true,
         failures: analysis.reaching
           .filter(({ source: s }) => s.kind === "cidr" && isWorld(s.value))
-          .map(({ source: s, port, backends }) =>
+          .map(({ source: s, port, backends, backendList }) =>
             fail(
               "sg-world-ingress",
               sg.resource,
               subjectOf(s, analysis.group, port),
-              `${sg.groupId} admits ${s.value}${s.prefixListId ? ` (through prefix list ${s.prefixListId})` : ""} to port ${port} of ${backends.join(", ")}: remove the rule.`,
-              {
-                source: s.value,
-                port,
-                rule: s.rule,
-                ruleText: describeRule(s.rule),
-                backends,
-                ...(s.prefixListId ? { prefixListId: s.prefixListId } : {}),
-                ...(s.description ? { description: s.description } : {}),
-              },
+              `${sg.groupId} admits ${s.value}${s.prefixListId ? ` (through prefix list ${s.prefixListId})` : ""} to port ${port} of ${backendList}: remove the rule.`,
+              withSourceNotes({ source: s.value, port, rule: s.rule, ruleText: describeRule(s.rule), backends }, s),
             ),
           ),
       }),
