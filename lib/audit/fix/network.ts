@@ -8,7 +8,7 @@ import { cidrAllowList, isWorld } from "../checks/network/cidr.js";
 import type { RuleSummary } from "../checks/network/ingress.js";
 import type { AuditContext } from "../checks/types.js";
 import type { CheckResult, Fix } from "../findings/model.js";
-import { awsCommand, regionOption } from "./quote.js";
+import { awsCommand } from "./quote.js";
 
 interface RuleEvidence {
   rule?: RuleSummary;
@@ -26,7 +26,9 @@ export function ipPermission(rule: RuleSummary, source: { kind: "cidr" | "group"
   if (rule.FromPort !== undefined) permission.FromPort = rule.FromPort;
   if (rule.ToPort !== undefined) permission.ToPort = rule.ToPort;
   if (source.kind === "group") {
-    permission.UserIdGroupPairs = [{ GroupId: source.value, ...(source.ownerId ? { UserId: source.ownerId } : {}) }];
+    const pair: Record<string, string> = { GroupId: source.value };
+    if (source.ownerId) pair.UserId = source.ownerId;
+    permission.UserIdGroupPairs = [pair];
   } else if (source.value.includes(":")) {
     permission.Ipv6Ranges = [{ CidrIpv6: source.value }];
   } else {
@@ -35,20 +37,30 @@ export function ipPermission(rule: RuleSummary, source: { kind: "cidr" | "group"
   return JSON.stringify([permission]);
 }
 
+/** One ingress call on one group; the options are written out, not spread: an estate has tens of thousands. */
+function ingressCall(operation: string, groupId: string, region: string | undefined, permissions: string): string {
+  return awsCommand(
+    "ec2",
+    operation,
+    region
+      ? [
+          ["--region", region],
+          ["--group-id", groupId],
+          ["--ip-permissions", permissions],
+        ]
+      : [
+          ["--group-id", groupId],
+          ["--ip-permissions", permissions],
+        ],
+  );
+}
+
 function revoke(groupId: string, region: string | undefined, permissions: string): string {
-  return awsCommand("ec2", "revoke-security-group-ingress", [
-    ...regionOption(region),
-    ["--group-id", groupId],
-    ["--ip-permissions", permissions],
-  ]);
+  return ingressCall("revoke-security-group-ingress", groupId, region, permissions);
 }
 
 function authorize(groupId: string, region: string | undefined, permissions: string): string {
-  return awsCommand("ec2", "authorize-security-group-ingress", [
-    ...regionOption(region),
-    ["--group-id", groupId],
-    ["--ip-permissions", permissions],
-  ]);
+  return ingressCall("authorize-security-group-ingress", groupId, region, permissions);
 }
 
 function ruleText(rule: RuleSummary): string {
@@ -81,11 +93,8 @@ export function revokeSourceFix(result: CheckResult): Fix | undefined {
   const isGroup = e.sourceGroup !== undefined || e.sourceKind === "group";
   const value = e.sourceGroup ?? e.source;
   if (!value) return undefined;
-  const source = {
-    kind: isGroup ? ("group" as const) : ("cidr" as const),
-    value,
-    ...(e.sourceAccount ? { ownerId: e.sourceAccount } : {}),
-  };
+  const source: { kind: "cidr" | "group"; value: string; ownerId?: string } = { kind: isGroup ? "group" : "cidr", value };
+  if (e.sourceAccount) source.ownerId = e.sourceAccount;
   const who = isGroup ? `security group ${value}${e.sourceAccount ? ` (account ${e.sourceAccount})` : ""}` : value;
   return {
     kind: "aws-cli",
@@ -119,7 +128,8 @@ export function allTrafficFix(result: CheckResult, ctx: AuditContext): Fix | und
   if (!e.rule || !e.source) return undefined;
   if (e.prefixListId) return prefixListFix(groupId, e.prefixListId, e.source);
   const kind = e.sourceKind ?? "cidr";
-  const source = { kind, value: e.source, ...(e.sourceAccount ? { ownerId: e.sourceAccount } : {}) };
+  const source: { kind: "cidr" | "group"; value: string; ownerId?: string } = { kind, value: e.source };
+  if (e.sourceAccount) source.ownerId = e.sourceAccount;
   const region = result.resource.region;
   const keep = kind === "group" ? approved(ctx, source) : isApprovedCidr(ctx, e.source);
   const ports = keep ? guardedPorts(ctx, result) : [];

@@ -36,8 +36,10 @@ export function shellWord(word: string): string {
 /** An `aws …` command line from its words, each quoted for the shell. */
 export function awsCommand(service: string, operation: string, options: readonly (readonly [string, string?])[]): string {
   const words = ["aws", service, operation];
-  for (const [flag, value] of options) {
-    words.push(flag);
+  // Indexed, not destructured: destructuring runs the array iterator for every option.
+  for (const option of options) {
+    words.push(option[0]);
+    const value = option[1];
     if (value !== undefined) words.push(shellWord(value));
   }
   return words.join(" ");
