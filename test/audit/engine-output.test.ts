@@ -21,7 +21,7 @@ import { readOfflineInventory } from "../../lib/audit/inventory/offline.js";
 import { renderJson } from "../../lib/audit/report/index.js";
 
 const EXPECTED = {
-  sha256: "c1655e1072738e1b767d4f055366c4768dd5aa76f863d53fc364b2414a8b37b6",
+  sha256: "7263e5ba8362d0d9ece7cf3c9118bca201c80fcffd5e37ef7e4e3d2519c024f9",
   findings: 6533,
   counts: { PASS: 1433, FAIL: 5100, ERROR: 0, MUTED: 0 },
 };
