@@ -129,6 +129,7 @@ export class ObjectRoutes {
   private readonly wayIns = new Map<string, WayIn>();
   private readonly lowerCaseBodies = new Map<number, string>();
   private readonly calleesMemo = new Map<number, PgFunction[]>();
+  private readonly dynamicMemo = new Map<number, string | undefined>();
   /** Functions by lower-case name: a body that never mentions a name calls none of them. */
   private readonly functionsByName = new Map<string, PgFunction[]>();
   private readonly ownerRoutesMemo = new Map<number, Route[]>();
@@ -380,6 +381,12 @@ export class ObjectRoutes {
 
   /** Why what the function's statements touch cannot be read from its body, or undefined. */
   private dynamicReason(fn: PgFunction): string | undefined {
+    // Memoized: every configured table asks about every function.
+    if (!this.dynamicMemo.has(fn.oid)) this.dynamicMemo.set(fn.oid, this.readDynamic(fn));
+    return this.dynamicMemo.get(fn.oid);
+  }
+
+  private readDynamic(fn: PgFunction): string | undefined {
     if (fn.language === "plpgsql") {
       const statement = dynamicStatement(fn.body);
       return statement ? `runs SQL built at run time (${statement}): what it touches could not be resolved statically` : undefined;
