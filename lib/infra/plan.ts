@@ -5,6 +5,7 @@
 
 import type { CollectItem, ProbeItem } from "../../lambda/support/contract.js";
 import { ConfigError } from "../audit/config/load.js";
+import { partitionOfRegion, targetLocation } from "../audit/config/location.js";
 import type { Config } from "../audit/config/schema.js";
 
 /** Where the stack runs: tokens (`Aws.ACCOUNT_ID`, …) or literal values. */
@@ -34,13 +35,30 @@ export function probeItems(config: Config): ProbeItem[] {
   ];
 }
 
-/** Secret names/ARNs the probe reads passwords from. */
-export function probeSecrets(config: Config): string[] {
-  const refs = new Set<string>();
-  for (const t of config.postgres) if ("secret" in t.connection.password) refs.add(t.connection.password.secret);
-  for (const t of config.mysql) if ("secret" in t.connection.password) refs.add(t.connection.password.secret);
-  for (const t of config.redis) if (t.credentials && "secret" in t.credentials.password) refs.add(t.credentials.password.secret);
-  return [...refs];
+type Target = Config["postgres"][number] | Config["mysql"][number] | Config["redis"][number];
+
+/** Where a target lives: the config's `account`/`region` (or its RDS endpoint's region), else the stack's own. */
+export function placeOf(target: Target, place: StackPlace): StackPlace {
+  const where = targetLocation(target);
+  const region = where.region ?? place.region;
+  // A literal region decides the partition (aws-cn, aws-us-gov); a token region keeps the stack's.
+  const partition = where.region ? partitionOfRegion(where.region) : place.partition;
+  return { account: where.account ?? place.account, region, partition };
+}
+
+/** The secrets the probe reads passwords from, each with the place of the target it serves. */
+export function probeSecrets(config: Config, place: StackPlace): { ref: string; place: StackPlace }[] {
+  const out: { ref: string; place: StackPlace }[] = [];
+  const add = (ref: string, target: Target) => out.push({ ref, place: placeOf(target, place) });
+  for (const t of config.postgres) if ("secret" in t.connection.password) add(t.connection.password.secret, t);
+  for (const t of config.mysql) if ("secret" in t.connection.password) add(t.connection.password.secret, t);
+  for (const t of config.redis) if (t.credentials && "secret" in t.credentials.password) add(t.credentials.password.secret, t);
+  return out;
+}
+
+/** GetSecretValue resources of the probe: each secret in its target's account and region, once. */
+export function probeSecretArns(config: Config, place: StackPlace): string[] {
+  return [...new Set(probeSecrets(config, place).map((s) => secretArn(s.ref, s.place)))];
 }
 
 /**
@@ -52,18 +70,17 @@ export function secretArn(ref: string, place: StackPlace): string {
   return `arn:${place.partition}:secretsmanager:${place.region}:${place.account}:secret:${ref}-??????`;
 }
 
-const RDS_HOST_REGION = /\.([a-z]{2}(?:-gov|-iso[a-z]*)?-[a-z]+-\d)\.rds\.amazonaws\.com$/;
-
 /**
- * `rds-db:connect` resources for targets that log in with IAM tokens. The DB resource id is
- * not in the config, so it is `*`; the user name is fixed, which is what limits the grant.
+ * `rds-db:connect` resources for targets that log in with IAM tokens, in the database's
+ * account and region. The DB resource id is not in the config, so it is `*`; the user name
+ * is fixed, which is what limits the grant.
  */
 export function rdsDbUserArns(config: Config, place: StackPlace): string[] {
   const arns = new Set<string>();
   for (const t of [...config.postgres, ...config.mysql]) {
     if (!("iam" in t.connection.password)) continue;
-    const region = RDS_HOST_REGION.exec(t.connection.host)?.[1] ?? place.region;
-    arns.add(`arn:${place.partition}:rds-db:${region}:${place.account}:dbuser:*/${t.connection.user}`);
+    const at = placeOf(t, place);
+    arns.add(`arn:${at.partition}:rds-db:${at.region}:${at.account}:dbuser:*/${t.connection.user}`);
   }
   return [...arns];
 }

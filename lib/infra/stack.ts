@@ -39,7 +39,7 @@ import {
   collectItems,
   envPasswordTargets,
   probeItems,
-  probeSecrets,
+  probeSecretArns,
   rdsDbUserArns,
   type StackPlace,
   secretArn,
@@ -327,7 +327,7 @@ export class QueueAuditorStack extends Stack {
     });
     const caLayer = this.postgresCaLayer(config);
     if (caLayer) probe.addLayers(caLayer);
-    const secrets = probeSecrets(config).map((ref) => secretArn(ref, place));
+    const secrets = probeSecretArns(config, place);
     if (secrets.length > 0)
       probe.addToRolePolicy(new PolicyStatement({ sid: "ProbeSecrets", actions: [...PROBE_SECRET_ACTIONS], resources: secrets }));
     const dbUsers = rdsDbUserArns(config, place);

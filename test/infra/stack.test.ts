@@ -510,6 +510,49 @@ describe("QueueAuditorStack with other configs", () => {
     template.resourceCountIs("AWS::EC2::VPCEndpoint", 0);
   });
 
+  it("grants each database's secret and rds-db:connect in that database's account and region, not the stack's", () => {
+    const config = exampleConfig();
+    const pg = config.postgres[0] as (typeof config.postgres)[number];
+    const redis = config.redis[0] as (typeof config.redis)[number];
+    const { template } = synthStack({
+      ...config,
+      aws: { ...config.aws, regions: ["eu-west-1", "us-east-1"] },
+      postgres: [
+        pg,
+        {
+          ...pg,
+          name: "orders-db",
+          account: "444455556666",
+          connection: { ...pg.connection, host: "orders-db.abcdefghijkl.us-east-1.rds.amazonaws.com", user: "orders_auditor" },
+        },
+        {
+          ...pg,
+          name: "billing-db",
+          account: "444455556666",
+          region: "eu-west-1",
+          connection: { ...pg.connection, host: "10.30.1.5", password: { secret: "billing-db/auditor" } },
+        },
+      ],
+      redis: [{ ...redis, account: "444455556666", region: "us-east-1" }],
+    });
+    const statements = iamStatements(template);
+    const resources = (action: string) =>
+      statements
+        .filter((s) => s.Action.includes(action))
+        .flatMap((s) => s.Resource.map((r) => (typeof r === "string" ? r : JSON.stringify(r))));
+    expect(resources("rds-db:connect")).toEqual([
+      expect.stringMatching(
+        /^\{"Fn::Join":\["",\["arn:aws:rds-db:eu-west-1:",\{"Ref":"AWS::AccountId"\},":dbuser:\*\/queue_auditor"\]\]\}$/,
+      ),
+      "arn:aws:rds-db:us-east-1:444455556666:dbuser:*/orders_auditor",
+    ]);
+    expect(resources("secretsmanager:GetSecretValue")).toEqual([
+      "arn:aws:secretsmanager:eu-west-1:444455556666:secret:billing-db/auditor-??????",
+      "arn:aws:secretsmanager:us-east-1:444455556666:secret:jobs-redis/auditor-??????",
+      expect.stringContaining(":secret:queue-auditor/slack-webhook-??????"),
+    ]);
+  });
+
   it("warns at synth about passwords from environment variables, which the deployed probe does not have", () => {
     const config = exampleConfig();
     const pg = config.postgres[0] as (typeof config.postgres)[number];

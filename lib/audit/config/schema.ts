@@ -175,11 +175,25 @@ function plainPolicy<P>(
 const pgAllowance = documented(privilegeList, "expected a list of privileges or { allow: [...], reason, owner }");
 const pgAdmin = documentedName(str(PG_ROLE, "a role name"), "expected a role name or { name: ROLE, reason }");
 
+/**
+ * Where a database or Redis endpoint lives, when not in the auditor's own account and region:
+ * its secret given by name is looked up there, and the deployed stack scopes its IAM grants
+ * (GetSecretValue, rds-db:connect) by it (docs/deploy.md).
+ */
+const targetLocation = {
+  account: z
+    .string({ error: "expected the 12-digit id of the account the target lives in, as a quoted string" })
+    .regex(ACCOUNT_ID, { error: "expected the 12-digit id of the account the target lives in, as a quoted string" })
+    .optional(),
+  region: str(AWS_REGION, "the region the target lives in, such as eu-west-1").optional(),
+};
+
 const PG_QUALIFIED = new RegExp(`^${PG_IDENT.source.slice(1, -1)}\\.${PG_IDENT.source.slice(1, -1)}$`);
 
 const postgresTarget = z
   .strictObject({
     name: str(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/, "a target name (letters, digits, '-', '_', '.')"),
+    ...targetLocation,
     connection: z.strictObject({
       host: str(HOSTNAME, "a host name or IP address"),
       port: port.default(5432),
@@ -261,6 +275,7 @@ const mysqlAdmin = documentedName(mysqlAccount, "expected an account as USER@HOS
 const mysqlTarget = z
   .strictObject({
     name: str(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/, "a target name (letters, digits, '-', '_', '.')"),
+    ...targetLocation,
     connection: z.strictObject({
       host: str(HOSTNAME, "a host name or IP address"),
       port: port.default(3306),
@@ -316,6 +331,7 @@ const aclAdmin = documentedName(ACL_USER, "expected an ACL user name or { name, 
 const redisTarget = z
   .strictObject({
     name: str(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/, "a target name (letters, digits, '-', '_', '.')"),
+    ...targetLocation,
     endpoint: z.strictObject({ host: str(HOSTNAME, "a host name or IP address"), port: port.default(6379) }),
     tls: z.enum(["required", "optional"], { error: "expected required or optional" }).default("required"),
     auth: z.enum(["required", "optional"], { error: "expected required or optional" }).default("required"),

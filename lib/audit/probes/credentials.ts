@@ -4,6 +4,7 @@
  * error message or a finding: errors name the source, never the value.
  */
 import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import { secretIdIn, type TargetLocation } from "../config/location.js";
 import type { PasswordSource } from "../config/schema.js";
 
 export class CredentialError extends Error {
@@ -27,6 +28,8 @@ export interface ResolveContext {
   host: string;
   port: number;
   user: string;
+  /** Where the target lives: a secret given by name is looked up in that account and region. */
+  location?: TargetLocation;
 }
 
 /** The region of a secret ARN, else undefined (the SDK's default region applies). */
@@ -71,9 +74,13 @@ export async function resolvePassword(source: PasswordSource, context: ResolveCo
     return value;
   }
   if ("secret" in source) {
-    const client = (deps.secretsManager ?? defaultSecretsManager)(secretRegion(source.secret));
+    const where = context.location ?? {};
+    const client = (deps.secretsManager ?? defaultSecretsManager)(secretRegion(source.secret) ?? where.region);
     try {
-      const out = await client.send(new GetSecretValueCommand({ SecretId: source.secret }));
+      // A name in another account is asked for by its ARN in that account and region (the client's when unset).
+      const region = where.account && !where.region ? await client.config.region() : where.region;
+      const secretId = secretIdIn(source.secret, { account: where.account, region });
+      const out = await client.send(new GetSecretValueCommand({ SecretId: secretId }));
       if (out.SecretString === undefined) {
         throw new CredentialError(`secret ${source.secret} has no SecretString`, "NoSecretString");
       }

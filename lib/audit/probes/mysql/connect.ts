@@ -4,6 +4,7 @@
  * with the RDS CA bundle as for PostgreSQL), connect and per-statement timeouts.
  */
 import mysql from "mysql2/promise";
+import { targetLocation } from "../../config/location.js";
 import type { MysqlTarget } from "../../config/schema.js";
 import { type CredentialDeps, resolvePassword } from "../credentials.js";
 import { rdsIamToken } from "../postgres/connect.js";
@@ -53,8 +54,9 @@ export function connectionOptions(target: MysqlTarget, password: string, deps: M
 
 export function resolveMysqlSecret(target: MysqlTarget, deps: MysqlConnectDeps = {}): Promise<string> {
   const c = target.connection;
-  const credentials: CredentialDeps = { iamToken: rdsIamToken(deps.region), ...deps.credentials };
-  return resolvePassword(c.password, { host: c.host, port: c.port, user: c.user }, credentials);
+  // An IAM token is signed for the database's own region.
+  const credentials: CredentialDeps = { iamToken: rdsIamToken(deps.region ?? targetLocation(target).region), ...deps.credentials };
+  return resolvePassword(c.password, { host: c.host, port: c.port, user: c.user, location: targetLocation(target) }, credentials);
 }
 
 export async function openMysql(options: mysql.ConnectionOptions): Promise<mysql.Connection> {

@@ -5,6 +5,7 @@
  */
 import { Signer } from "@aws-sdk/rds-signer";
 import pg from "pg";
+import { targetLocation } from "../../config/location.js";
 import type { PostgresTarget } from "../../config/schema.js";
 import { type CredentialDeps, resolvePassword } from "../credentials.js";
 import { sslOption, type TlsDeps } from "./tls.js";
@@ -51,8 +52,9 @@ export function clientConfig(target: PostgresTarget, password: string, deps: Con
 /** The password (or IAM token) for the target; it lives only in memory and in the driver. */
 export function resolveSecret(target: PostgresTarget, deps: ConnectDeps = {}): Promise<string> {
   const c = target.connection;
-  const credentials: CredentialDeps = { iamToken: rdsIamToken(deps.region), ...deps.credentials };
-  return resolvePassword(c.password, { host: c.host, port: c.port, user: c.user }, credentials);
+  // An IAM token is signed for the database's own region.
+  const credentials: CredentialDeps = { iamToken: rdsIamToken(deps.region ?? targetLocation(target).region), ...deps.credentials };
+  return resolvePassword(c.password, { host: c.host, port: c.port, user: c.user, location: targetLocation(target) }, credentials);
 }
 
 export async function openClient(config: pg.ClientConfig): Promise<pg.Client> {

@@ -4,6 +4,7 @@
  */
 
 import { isDeepStrictEqual } from "node:util";
+import type { TargetLocation } from "../../config/location.js";
 import type { RedisTarget } from "../../config/schema.js";
 import { redactRules } from "../../model/redis/acl-rules.js";
 import { BUNDLED_COMMANDS } from "../../model/redis/commands.js";
@@ -45,6 +46,8 @@ export interface AclReadOptions {
   withhold?: (handshake: RespConnection["handshake"]) => string | undefined;
   credentials: Credentials;
   credentialDeps?: CredentialDeps;
+  /** Where the endpoint lives: a secret given by name is looked up in that account and region. */
+  location?: TargetLocation;
   /**
    * The target has an access policy: read every user (`ACL LIST`) and the server's command
    * table (`COMMAND INFO`, `ACL CAT`) instead of `ACL GETUSER default` alone.
@@ -127,7 +130,11 @@ export async function readDefaultUserAcl(options: AclReadOptions): Promise<Redis
     }
     // Resolved only now: a secret the probe will not send is not fetched either.
     try {
-      password = await resolvePassword(credentials.password, { host, port, user: username }, options.credentialDeps ?? {});
+      password = await resolvePassword(
+        credentials.password,
+        { host, port, user: username, ...(options.location ? { location: options.location } : {}) },
+        options.credentialDeps ?? {},
+      );
     } catch (err) {
       const reason = err instanceof CredentialError ? err.message : "the password could not be resolved";
       const code = err instanceof CredentialError ? err.code : "CredentialError";

@@ -16,6 +16,7 @@
  * connection whose security the probe just inspected.
  */
 import { readFile } from "node:fs/promises";
+import { targetLocation } from "../../config/location.js";
 import type { RedisTarget } from "../../config/schema.js";
 import type { CredentialDeps } from "../credentials.js";
 import { readDefaultUserAcl } from "./authenticated.js";
@@ -160,6 +161,7 @@ async function probeTarget(target: RedisTarget, deps: RedisProbeDeps): Promise<R
           ...(transport === "tls" ? { tls: ca === "default" ? {} : { ca } } : {}),
           withhold: (hs) => credentialsWithheld(target, transport, hs, caProblem),
           credentials: target.credentials,
+          location: targetLocation(target),
           readUsers: target.keys.length > 0,
           ...(deps.credentials ? { credentialDeps: deps.credentials } : {}),
         });
