@@ -3,10 +3,13 @@
  * file the CLI reads (default examples/queue-auditor.yaml); a bad one stops the synth with
  * the CLI's one-line error. `-c memberRoleFor=ACCOUNT_ID -c memberRoleTrusts=ROLE_ARN[,ROLE_ARN]`
  * adds the member-account role stack, trusting exactly those role ARNs (the auditor stack's
- * output CollectRoleArn).
+ * output CollectRoleArn). `-c changeBusArn=ARN` (the auditor stack's output ChangeBusArn) adds the
+ * change forwarder: inside the member-role stack when that is synthesized too, else as the
+ * stack QueueAuditorChangeForwarder, for each further account × region (docs/deploy.md).
  */
 import { App, Validations } from "aws-cdk-lib";
 import { AwsSolutionsChecks } from "cdk-nag";
+import { ChangeForwarderPropsError, QueueAuditorChangeForwarderStack } from "../lib/infra/change-forwarder.js";
 import { ConfigError, configFromContext } from "../lib/infra/config.js";
 import { MemberRolePropsError, QueueAuditorMemberRoleStack } from "../lib/infra/member-role-stack.js";
 import { QueueAuditorStack } from "../lib/infra/stack.js";
@@ -36,7 +39,22 @@ new QueueAuditorStack(app, "QueueAuditor", {
 const configuredExternalId = (account: string | undefined) =>
   account ? loaded.config.aws.accounts?.find((a) => a.id === account)?.externalId : undefined;
 
+const changeBus = app.node.tryGetContext("changeBusArn");
+const changeBusArn = typeof changeBus === "string" && changeBus ? changeBus : undefined;
 const auditorAccount = app.node.tryGetContext("memberRoleFor");
+if (changeBusArn && typeof auditorAccount !== "string") {
+  try {
+    new QueueAuditorChangeForwarderStack(app, "QueueAuditorChangeForwarder", {
+      changeBusArn,
+      description: "queue-auditor: forwards this account and region's change events to the auditor",
+      ...(env ? { env } : {}),
+    });
+  } catch (err) {
+    if (!(err instanceof ChangeForwarderPropsError)) throw err;
+    console.error(err.message);
+    process.exit(2);
+  }
+}
 if (typeof auditorAccount === "string") {
   const trusts = app.node.tryGetContext("memberRoleTrusts");
   const externalId = app.node.tryGetContext("memberRoleExternalId");
@@ -57,9 +75,10 @@ if (typeof auditorAccount === "string") {
           ? { externalId: configuredExternalId(env?.account) as string }
           : {}),
       secrets: loaded.config.credentials.secrets,
+      ...(changeBusArn ? { changeBusArn } : {}),
     });
   } catch (err) {
-    if (!(err instanceof MemberRolePropsError)) throw err;
+    if (!(err instanceof MemberRolePropsError || err instanceof ChangeForwarderPropsError)) throw err;
     console.error(err.message);
     process.exit(2);
   }

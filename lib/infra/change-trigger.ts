@@ -4,11 +4,16 @@
  * an SQS queue. An EventBridge Pipe reads the queue with a batching window and starts the
  * state machine once per batch (Pipes hands a Step Functions target the whole batch as one
  * input), so a burst of changes within the window starts one run, not one per change.
+ *
+ * Changes in member accounts and other regions reach the same queue: a forwarder there
+ * (change-forwarder.ts) sends the same events to the auditor's change bus, whose policy
+ * admits exactly the configured accounts (or the Organization), and a second rule on that
+ * bus feeds the same queue, so they are debounced together.
  */
 import { Aws, Duration, Stack } from "aws-cdk-lib";
-import { EventField, Rule, RuleTargetInput } from "aws-cdk-lib/aws-events";
+import { EventBus, EventField, type EventPattern, Rule, RuleTargetInput } from "aws-cdk-lib/aws-events";
 import { SqsQueue } from "aws-cdk-lib/aws-events-targets";
-import { PolicyStatement, Role, ServicePrincipal } from "aws-cdk-lib/aws-iam";
+import { AccountPrincipal, AnyPrincipal, PolicyStatement, Role, ServicePrincipal } from "aws-cdk-lib/aws-iam";
 import { CfnPipe } from "aws-cdk-lib/aws-pipes";
 import { Queue, QueueEncryption } from "aws-cdk-lib/aws-sqs";
 import type { IStateMachine } from "aws-cdk-lib/aws-stepfunctions";
@@ -67,8 +72,30 @@ export const CHANGE_EVENTS = {
   ],
 } as const;
 
+/** The CloudTrail management events that re-trigger an audit, as an EventBridge pattern (the forwarders use it too). */
+export function changeEventPattern(): EventPattern {
+  const sources = Object.keys(CHANGE_EVENTS);
+  return {
+    source: sources.map((s) => `aws.${s.split(".")[0]}`),
+    detailType: ["AWS API Call via CloudTrail"],
+    detail: { eventSource: sources, eventName: [...new Set(Object.values(CHANGE_EVENTS).flat())] },
+  };
+}
+
 export interface ChangeTriggerProps {
   readonly stateMachine: IStateMachine;
+  /**
+   * Accounts whose forwarders may put change events on the change bus (the config's
+   * `aws.accounts`). The stack's own account needs no entry: its other regions are admitted by IAM.
+   * @default none
+   */
+  readonly sourceAccounts?: readonly string[];
+  /**
+   * An Organization (`o-…`) every account of which may put change events on the bus
+   * (`aws:PrincipalOrgID`), instead of listing accounts.
+   * @default none
+   */
+  readonly organizationId?: string;
   /**
    * How long the pipe gathers changes before starting one run (at most 5 minutes, the
    * Pipes maximum).
@@ -90,6 +117,10 @@ export class ChangeTriggerPropsError extends Error {
 
 export class ChangeTrigger extends Construct {
   readonly rule: Rule;
+  /** The bus that member accounts' and other regions' forwarders send their changes to. */
+  readonly bus: EventBus;
+  /** The rule on `bus`, feeding the same queue. */
+  readonly forwardedRule: Rule;
   readonly queue: Queue;
   readonly pipe: CfnPipe;
 
@@ -120,27 +151,58 @@ export class ChangeTrigger extends Construct {
       deadLetterQueue: { queue: dlq, maxReceiveCount: 5 },
     });
 
-    const sources = Object.keys(CHANGE_EVENTS);
     this.rule = new Rule(this, "Rule", {
       description: "Re-audit the job queue backends after a change to who can reach them",
-      eventPattern: {
-        source: sources.map((s) => `aws.${s.split(".")[0]}`),
-        detailType: ["AWS API Call via CloudTrail"],
-        detail: { eventSource: sources, eventName: [...new Set(Object.values(CHANGE_EVENTS).flat())] },
-      },
+      eventPattern: changeEventPattern(),
     });
-    // Only a summary travels on: the batch must fit the state machine's input.
-    this.rule.addTarget(
-      new SqsQueue(this.queue, {
-        message: RuleTargetInput.fromObject({
-          eventSource: EventField.fromPath("$.detail.eventSource"),
-          eventName: EventField.fromPath("$.detail.eventName"),
-          account: EventField.account,
-          region: EventField.region,
-          time: EventField.time,
+    this.bus = new EventBus(this, "Bus", {
+      eventBusName: `${Stack.of(this).stackName}-changes`.slice(0, 256),
+      description: "queue-auditor: change events forwarded from member accounts and other regions",
+    });
+    for (const account of props.sourceAccounts ?? []) {
+      if (!/^\d{12}$/.test(account)) throw new ChangeTriggerPropsError(`sourceAccounts: expected 12-digit account ids, got "${account}"`);
+    }
+    if (props.organizationId !== undefined && !/^o-[a-z0-9]{10,32}$/.test(props.organizationId)) {
+      throw new ChangeTriggerPropsError(`organizationId: expected an Organization id such as o-a1b2c3d4e5, got "${props.organizationId}"`);
+    }
+    const accounts = [...new Set(props.sourceAccounts ?? [])].sort();
+    if (accounts.length > 0) {
+      this.bus.addToResourcePolicy(
+        new PolicyStatement({
+          sid: "ConfiguredAccountsPutChanges",
+          principals: accounts.map((a) => new AccountPrincipal(a)),
+          actions: ["events:PutEvents"],
+          resources: [this.bus.eventBusArn],
         }),
-      }),
-    );
+      );
+    }
+    if (props.organizationId) {
+      this.bus.addToResourcePolicy(
+        new PolicyStatement({
+          sid: "OrganizationPutsChanges",
+          principals: [new AnyPrincipal()],
+          actions: ["events:PutEvents"],
+          resources: [this.bus.eventBusArn],
+          conditions: { StringEquals: { "aws:PrincipalOrgID": props.organizationId } },
+        }),
+      );
+    }
+    this.forwardedRule = new Rule(this, "ForwardedRule", {
+      description: "Re-audit after a change forwarded from a member account or another region",
+      eventBus: this.bus,
+      eventPattern: changeEventPattern(),
+    });
+    // Only a summary travels on: the batch must fit the state machine's input. The account and
+    // region of a forwarded event stay those of the change, not of the forwarder.
+    const summary = RuleTargetInput.fromObject({
+      eventSource: EventField.fromPath("$.detail.eventSource"),
+      eventName: EventField.fromPath("$.detail.eventName"),
+      account: EventField.account,
+      region: EventField.region,
+      time: EventField.time,
+    });
+    this.rule.addTarget(new SqsQueue(this.queue, { message: summary }));
+    this.forwardedRule.addTarget(new SqsQueue(this.queue, { message: summary }));
 
     const pipeName = `${Stack.of(this).stackName}-changes`.slice(0, 64);
     // Pipes assumes the role only for this account's pipe of this name (no confused deputy).

@@ -9,6 +9,7 @@ import { Aws, Stack, type StackProps, Validations } from "aws-cdk-lib";
 import { AccountPrincipal, PolicyDocument, PolicyStatement, Role } from "aws-cdk-lib/aws-iam";
 import type { Construct } from "constructs";
 import { AUDITOR_SESSION_NAME, collectStatements, secretPattern } from "../audit/iam.js";
+import { ChangeForwarder } from "./change-forwarder.js";
 import { COLLECT_RESOURCE_PATTERNS } from "./nag.js";
 
 export const MEMBER_ROLE_NAME = "QueueAuditorReadOnly";
@@ -34,6 +35,12 @@ export interface QueueAuditorMemberRoleStackProps extends StackProps {
    * @default none
    */
   readonly secrets?: readonly string[];
+  /**
+   * The auditor stack's output `ChangeBusArn`: when set, this stack also forwards this
+   * account's change events in its region to the auditor (change-forwarder.ts).
+   * @default no forwarder
+   */
+  readonly changeBusArn?: string;
 }
 
 const ROLE_ARN = /^arn:aws[a-z-]*:iam::(\d{12}):role\/[\w+=,.@/-]{1,512}$/;
@@ -45,6 +52,7 @@ export class MemberRolePropsError extends Error {
 
 export class QueueAuditorMemberRoleStack extends Stack {
   readonly role: Role;
+  readonly forwarder?: ChangeForwarder;
 
   constructor(scope: Construct, id: string, props: QueueAuditorMemberRoleStackProps) {
     super(scope, id, props);
@@ -100,5 +108,6 @@ export class QueueAuditorMemberRoleStack extends Stack {
         reason: "A read-only call scoped to one resource type (or one named secret) of this account; the inventory finds the rest.",
       });
     }
+    if (props.changeBusArn) this.forwarder = new ChangeForwarder(this, "ChangeForwarder", { changeBusArn: props.changeBusArn });
   }
 }

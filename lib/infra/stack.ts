@@ -208,7 +208,11 @@ export class QueueAuditorStack extends Stack {
         maxEventAge: Duration.hours(1),
       }),
     });
-    this.changes = new ChangeTrigger(this, "Changes", { stateMachine });
+    this.changes = new ChangeTrigger(this, "Changes", {
+      stateMachine,
+      sourceAccounts: (config.aws.accounts ?? []).map((a) => a.id),
+      ...(config.deploy?.organizationId ? { organizationId: config.deploy.organizationId } : {}),
+    });
     this.firstRun = new FirstRun(this, "FirstRun", { stateMachine, encodedConfig: encodeConfig(config) });
 
     this.monitoring = new Monitoring(this, "Monitoring", {
@@ -254,6 +258,10 @@ export class QueueAuditorStack extends Stack {
     new CfnOutput(this, "EvidenceTableName", { description: "DynamoDB table of runs, findings and their state", value: table.tableName });
     new CfnOutput(this, "AlertTopicArn", { description: "SNS topic of alerts and alarms", value: topicArn });
     new CfnOutput(this, "StateMachineArn", { description: "Step Functions state machine of the audit runs", value: stateMachineArn });
+    new CfnOutput(this, "ChangeBusArn", {
+      description: "Event bus the change forwarders of member accounts and other regions send to (-c changeBusArn=…)",
+      value: this.changes.bus.eventBusArn,
+    });
     new CfnOutput(this, "HistoryCommand", {
       description: "What is open now in this deployment's evidence",
       value: `${cli} history --store ${store} --open`,

@@ -482,6 +482,11 @@ export const configSchema = z.strictObject({
           }),
         })
         .optional(),
+      /**
+       * An Organization id: every account of it may forward change events to the auditor's
+       * change bus (aws:PrincipalOrgID), not only the listed `aws.accounts`.
+       */
+      organizationId: str(/^o-[a-z0-9]{10,32}$/, "an AWS Organizations id such as o-a1b2c3d4e5").optional(),
       probeSecurityGroupIds: unique(str(SECURITY_GROUP_ID, "a security group id"), "security group ids").default([]),
       vpcEndpoints: z.enum(["create", "existing", "none"], { error: "expected create, existing or none" }).default("none"),
       /**
