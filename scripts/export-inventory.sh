@@ -152,6 +152,20 @@ for s in "$@"; do
   capture REQUIRED "secretsmanager-describe-secret/${name//\//__}.json" secretsmanager describe-secret --secret-id "$s"
 done
 
+# CloudTrail: the trails that log this region (own, multi-region and organization trails), their
+# status and event selectors, by name; the calls take the ARN (a shadow trail answers only to it).
+capture REQUIRED cloudtrail-describe-trails.json cloudtrail describe-trails --include-shadow-trails
+if [ -f "$dir/cloudtrail-describe-trails.json" ]; then
+  aws cloudtrail describe-trails --include-shadow-trails --region "$region" --output text \
+    --query "trailList[?HomeRegion=='$region' || IsMultiRegionTrail].[Name,TrailARN]" </dev/null >"$dir/.trails" || true
+  while IFS=$'\t' read -r name arn; do
+    [ -n "${arn:-}" ] && [ "$arn" != None ] || continue
+    capture REQUIRED "cloudtrail-get-trail-status/$name.json" cloudtrail get-trail-status --name "$arn"
+    capture REQUIRED "cloudtrail-get-event-selectors/$name.json" cloudtrail get-event-selectors --trail-name "$arn"
+  done <"$dir/.trails"
+  rm -f "$dir/.trails"
+fi
+
 # meta.json last, whole: its presence says the capture finished.
 meta_temp=$(mktemp "$dir/meta.json.tmp.XXXXXX")
 {

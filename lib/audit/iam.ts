@@ -25,6 +25,10 @@ export const COLLECT_ACTIONS = [
   "elasticache:ListTagsForResource",
   "elasticache:DescribeCacheSubnetGroups",
   "secretsmanager:DescribeSecret",
+  // Whether a trail logs management events here (the change trigger hears nothing without one).
+  "cloudtrail:DescribeTrails",
+  "cloudtrail:GetTrailStatus",
+  "cloudtrail:GetEventSelectors",
 ] as const;
 export type CollectAction = (typeof COLLECT_ACTIONS)[number];
 
@@ -73,6 +77,8 @@ export const SCOPED_COLLECT_ACTIONS = [
   "elasticache:ListTagsForResource",
   "elasticache:DescribeCacheSubnetGroups",
   "secretsmanager:DescribeSecret",
+  "cloudtrail:GetTrailStatus",
+  "cloudtrail:GetEventSelectors",
 ] as const satisfies readonly CollectAction[];
 
 /** The collection actions without resource-level permissions. */
@@ -122,6 +128,13 @@ export function collectStatements(scope: CollectScope): CollectStatement[] {
       Effect: "Allow",
       Action: ["elasticache:DescribeCacheSubnetGroups"],
       Resource: [`arn:${p}:elasticache:*:${a}:subnetgroup:*`],
+    },
+    // An organization trail belongs to the management account, a multi-region trail to its home region.
+    {
+      Sid: "Trails",
+      Effect: "Allow",
+      Action: ["cloudtrail:GetTrailStatus", "cloudtrail:GetEventSelectors"],
+      Resource: [`arn:${p}:cloudtrail:*:*:trail/*`],
     },
     // AWS-managed prefix lists (S3, DynamoDB, CloudFront) belong to AWS, not to the account.
     { Sid: "PrefixLists", Effect: "Allow", Action: ["ec2:GetManagedPrefixListEntries"], Resource: [`arn:${p}:ec2:*:*:prefix-list/*`] },

@@ -18,6 +18,7 @@ export const COLLECT_RESOURCE_PATTERNS = [
   "arn:<AWS::Partition>:elasticache:*:<AWS::AccountId>:serverlesscache:*",
   "arn:<AWS::Partition>:elasticache:*:<AWS::AccountId>:subnetgroup:*",
   "arn:<AWS::Partition>:ec2:*:*:prefix-list/*",
+  "arn:<AWS::Partition>:cloudtrail:*:*:trail/*",
 ];
 
 const VPC_EXECUTION = "Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole";
@@ -72,13 +73,13 @@ export function acknowledgeStackFindings(s: NagSubjects): void {
   ack(
     s.collectRole,
     `${RULES}-IAM5[Resource::*]`,
-    "Only sts:GetCallerIdentity and the ec2/rds/elasticache Describe* calls, which have no resource-level permissions, are on *; the actions that have them are scoped by resource type (statements ParameterGroups, CacheTags, PrefixLists, SecretMetadata).",
+    "Only sts:GetCallerIdentity and the ec2/rds/elasticache Describe* calls, which have no resource-level permissions, are on *; the actions that have them are scoped by resource type (statements ParameterGroups, CacheTags, Trails, PrefixLists, SecretMetadata).",
   );
   for (const pattern of COLLECT_RESOURCE_PATTERNS) {
     ack(
       s.collectRole,
       `${RULES}-IAM5[Resource::${pattern}]`,
-      "A read-only call scoped to one resource type of this account; the config does not name the parameter groups, caches or prefix lists the inventory finds.",
+      "A read-only call scoped to one resource type; the config does not name the parameter groups, caches, trails or prefix lists the inventory finds (prefix lists and trails may belong to AWS, another region or the Organization's management account).",
     );
   }
   for (const name of s.secretNames) {

@@ -205,6 +205,13 @@ const CHECK_PROFILES: Readonly<Record<string, { profiles: readonly Profile[]; ex
   "redis-dangerous-commands": { profiles: ["privileged-access", "least-privilege"] },
   "redis-nopass-user": { profiles: ["authentication"] },
   "audit-error": { profiles: ["auditor-integrity"] },
+  "cloudtrail-management-events-off": {
+    profiles: ["auditor-integrity", "monitoring-attempts"],
+    extra: [
+      c("PCI DSS 4.0", "10.2.1", "audit logs record the administrative changes that open access to the queue"),
+      c("NIST SP 800-53 r5", "AU-12", "audit record generation for changes in every audited account and region"),
+    ],
+  },
 };
 
 /** The controls a check's results are evidence for; empty for a check without a mapping. */

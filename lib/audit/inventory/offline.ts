@@ -11,6 +11,7 @@ import { InventoryError } from "./offline-errors.js";
 import { readJsonFile } from "./offline-file.js";
 import { type ArnSighting, arnSightings } from "./offline-identity.js";
 import { EXPORTS, metaSchema } from "./offline-schemas.js";
+import { readTrails } from "./offline-trails.js";
 import {
   INVENTORY_FILES,
   type Inventory,
@@ -60,7 +61,8 @@ const KEYED_FIELDS = [
 type KeyedField = (typeof KEYED_FIELDS)[number];
 
 const DATA_NAMES = new Set<string>([...LIST_FIELDS, ...KEYED_FIELDS].map((f) => INVENTORY_FILES[f]));
-const KNOWN_NAMES = new Set<string>([...DATA_NAMES, INVENTORY_FILES.meta]);
+const TRAIL_NAMES = [INVENTORY_FILES.trails, INVENTORY_FILES.trailStatus, INVENTORY_FILES.eventSelectors];
+const KNOWN_NAMES = new Set<string>([...DATA_NAMES, ...TRAIL_NAMES, INVENTORY_FILES.meta]);
 
 function trimDir(dir: string): string {
   const trimmed = dir.replace(/[\\/]+$/, "");
@@ -220,6 +222,7 @@ async function readPartition(dir: string, fromDirs: Declared | undefined, warn: 
     routeTables: observed("routeTables", routeTables as ListRead),
     networkAcls: observed("networkAcls", networkAcls as ListRead),
     cacheSubnetGroups: observed("cacheSubnetGroups", cacheSubnetGroups as ListRead),
+    ...(await readTrails(dir, region, missingError)),
   };
   if (meta.ok && meta.value.capturedAt !== undefined) out.capturedAt = meta.value.capturedAt;
   if (!meta.ok) out.withoutMeta = true;

@@ -110,6 +110,20 @@ export function planSnapshot(inventory: Inventory): SnapshotPlan {
         files.push({ path: `${prefix}${INVENTORY_FILES[field]}/${file}`, data: key === undefined ? part.value : { [key]: part.value } });
       }
     }
+    if (p.trails?.ok === false) record(INVENTORY_FILES.trails, p.trails.error);
+    if (p.trails?.ok) {
+      files.push({ path: `${prefix}${INVENTORY_FILES.trails}`, data: { trailList: p.trails.value.map((t) => t.trail) } });
+      for (const t of p.trails.value) {
+        for (const [folder, part] of [
+          [INVENTORY_FILES.trailStatus, t.status],
+          [INVENTORY_FILES.eventSelectors, t.selectors],
+        ] as const) {
+          const file = `${folder}/${t.trail.Name}.json`;
+          if (part.ok) files.push({ path: `${prefix}${file}`, data: part.value });
+          else record(file, part.error);
+        }
+      }
+    }
     files.push({ path: `${prefix}${INVENTORY_FILES.meta}`, data: meta(p, notCaptured) });
   }
   return { files, errors: [...errors.values()] };

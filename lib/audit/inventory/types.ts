@@ -4,6 +4,7 @@
  * shapes as they appear in JSON (timestamps are ISO strings), so a live collection, a
  * snapshot on disk and an AWS CLI export are the same data.
  */
+import type { GetEventSelectorsResponse, GetTrailStatusResponse, Trail } from "@aws-sdk/client-cloudtrail";
 import type { ManagedPrefixList, NetworkAcl, PrefixListEntry, RouteTable, SecurityGroup, Subnet } from "@aws-sdk/client-ec2";
 import type {
   CacheCluster,
@@ -47,6 +48,16 @@ export type WireSubnet = Wire<Subnet>;
 export type WireRouteTable = Wire<RouteTable>;
 export type WireNetworkAcl = Wire<NetworkAcl>;
 export type WireCacheSubnetGroup = Wire<CacheSubnetGroup>;
+export type WireTrail = Wire<Trail>;
+export type WireTrailStatus = Wire<GetTrailStatusResponse>;
+export type WireEventSelectors = Wire<GetEventSelectorsResponse>;
+
+/** One trail that applies to the partition's region (DescribeTrails), with its status and selectors. */
+export interface TrailObservation {
+  trail: WireTrail;
+  status: Observed<WireTrailStatus>;
+  selectors: Observed<WireEventSelectors>;
+}
 
 export type InventoryOrigin = { kind: "offline"; dir: string } | { kind: "live" };
 
@@ -88,6 +99,11 @@ export interface InventoryPartition {
   routeTables?: Observed<WireRouteTable[]>;
   networkAcls?: Observed<WireNetworkAcl[]>;
   cacheSubnetGroups?: Observed<WireCacheSubnetGroup[]>;
+  /**
+   * The trails that log this region (the change trigger hears CloudTrail events only through
+   * one). Absent: not collected (the config deploys no stack) or not in the offline inventory.
+   */
+  trails?: Observed<TrailObservation[]>;
 }
 
 /** The parts of a partition that describe the network path. */
@@ -120,6 +136,9 @@ export const INVENTORY_FILES = {
   routeTables: "ec2-describe-route-tables.json",
   networkAcls: "ec2-describe-network-acls.json",
   cacheSubnetGroups: "elasticache-describe-cache-subnet-groups.json",
+  trails: "cloudtrail-describe-trails.json",
+  trailStatus: "cloudtrail-get-trail-status",
+  eventSelectors: "cloudtrail-get-event-selectors",
 } as const;
 
 /** File name of a secret's DescribeSecret export: '/' in the name becomes '__'. */
@@ -148,6 +167,9 @@ export const INVENTORY_CALLS: Record<PartitionField, string> = {
   routeTables: "ec2:DescribeRouteTables",
   networkAcls: "ec2:DescribeNetworkAcls",
   cacheSubnetGroups: "elasticache:DescribeCacheSubnetGroups",
+  trails: "cloudtrail:DescribeTrails",
+  trailStatus: "cloudtrail:GetTrailStatus",
+  eventSelectors: "cloudtrail:GetEventSelectors",
 };
 
 /** Names what a part of a partition came from: the offline file, or the API call. */

@@ -22,6 +22,8 @@ export const RESOURCE_TYPES = [
   "AWS::EC2::NetworkAcl",
   "AWS::EC2::RouteTable",
   "AWS::Logs::LogGroup",
+  /** An account, judged per region (AWS Config's name for it): what a missing trail is about. */
+  "AWS::::Account",
   /** What an `audit-error` is about: an account/region inventory or a config target. */
   "QueueAuditor::Source",
 ] as const;

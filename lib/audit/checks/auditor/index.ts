@@ -1,4 +1,5 @@
 import type { Check } from "../types.js";
 import { auditError } from "./audit-error.js";
+import { cloudtrailManagementEventsOff } from "./cloudtrail-management-events-off.js";
 
-export const auditorChecks: Check[] = [auditError];
+export const auditorChecks: Check[] = [auditError, cloudtrailManagementEventsOff];

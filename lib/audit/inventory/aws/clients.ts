@@ -2,6 +2,7 @@
  * SDK clients for one account × region, all configured the same way: adaptive retry for
  * throttling, and a timeout on every request so a hung endpoint cannot stall the audit.
  */
+import { CloudTrailClient } from "@aws-sdk/client-cloudtrail";
 import { DescribeRegionsCommand, EC2Client } from "@aws-sdk/client-ec2";
 import { ElastiCacheClient } from "@aws-sdk/client-elasticache";
 import { OrganizationsClient } from "@aws-sdk/client-organizations";
@@ -56,6 +57,7 @@ export interface PartitionClients {
   rds: RDSClient;
   elasticache: ElastiCacheClient;
   secrets: SecretsManagerClient;
+  cloudtrail: CloudTrailClient;
 }
 
 /**
@@ -78,6 +80,7 @@ export function partitionClients(region: string, credentials: Credentials | unde
     rds: lazy("rds", () => new RDSClient(config)),
     elasticache: lazy("elasticache", () => new ElastiCacheClient(config)),
     secrets: lazy("secrets", () => new SecretsManagerClient(config)),
+    cloudtrail: lazy("cloudtrail", () => new CloudTrailClient(config)),
   });
   CREATED.set(clients, made);
   return clients;

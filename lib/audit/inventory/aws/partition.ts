@@ -11,6 +11,7 @@ import type { Config } from "../../config/schema.js";
 import type { ObservationError } from "../../model/observation.js";
 import type { InventoryPartition } from "../types.js";
 import type { PartitionClients } from "./clients.js";
+import { collectTrails } from "./cloudtrail.js";
 import { type CollectContext, LIVE } from "./collector.js";
 import { collectEc2 } from "./ec2.js";
 import { collectRbac, discoverElastiCache } from "./elasticache.js";
@@ -33,7 +34,12 @@ export async function collectPartition(job: PartitionJob): Promise<InventoryPart
   const ctx: CollectContext = { account: job.account, region: job.region, config: job.config, clients: job.clients, limit: job.limit };
 
   // 1. Discovery, and the secrets.
-  const [rds, elasticache, secrets] = await Promise.all([discoverRds(ctx), discoverElastiCache(ctx), collectSecrets(ctx)]);
+  const [rds, elasticache, secrets, trails] = await Promise.all([
+    discoverRds(ctx),
+    discoverElastiCache(ctx),
+    collectSecrets(ctx),
+    collectTrails(ctx),
+  ]);
 
   // 2. Scope on what is known so far decides the rest.
   const discovered: InventoryPartition = {
@@ -50,6 +56,7 @@ export async function collectPartition(job: PartitionJob): Promise<InventoryPart
     ...rds,
     ...elasticache,
     ...secrets,
+    ...trails,
   };
   const needs = needsOf(job.config, discovered);
 
@@ -96,5 +103,6 @@ export function unreachablePartition(
     cacheSubnetGroups: failed,
     // Keyed by the secrets the config names, so the credentials check reports this cause, not a bare gap.
     secrets: Object.fromEntries(secretsFor(config, account, region).map((s) => [s.name, failed])),
+    ...(config.deploy ? { trails: failed } : {}),
   };
 }
