@@ -64,14 +64,9 @@ function judgePartition(p: InventoryPartition): CheckResult {
   const verdicts = p.trails.value.map(judgeTrail);
   const hearing = verdicts.find((v): v is { hears: true; trail: string } => "hears" in v && v.hears);
   if (hearing) {
-    return pass(
-      ID,
-      resource,
-      `${p.account}/${p.region}: ${hearing.trail} logs management write events; the change trigger hears changes here.`,
-      {
-        trail: hearing.trail,
-      },
-    );
+    const message = `${p.account}/${p.region}: ${hearing.trail} logs management write events; the change trigger hears changes here.`;
+    // The region is the subject of every verdict, so each account x region is its own finding.
+    return { ...pass(ID, resource, message, { trail: hearing.trail }), subject: p.region };
   }
   // No trail is known to log here: if one could not be read, it might; say so rather than fail.
   const unread = verdicts.find((v): v is { error: ObservationError; trail: string } => "error" in v);
