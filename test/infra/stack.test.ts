@@ -350,10 +350,12 @@ describe("QueueAuditorStack with the example config", () => {
       expect.stringMatching(/:serverlesscache:\*/),
     ]);
     expect(resourcesOf("ec2:GetManagedPrefixListEntries")).toEqual([expect.stringMatching(/:ec2:\*:\*:prefix-list\/\*/)]);
+    // Organization and multi-region trails belong to another account or region: any account's trails, nothing else.
+    expect(resourcesOf("cloudtrail:GetEventSelectors")).toEqual([expect.stringMatching(/:cloudtrail:\*:\*:trail\/\*"/)]);
     for (const s of statements.filter((x) => x.Resource.includes("*"))) {
       for (const action of s.Action) {
         expect(action, s.policy).toMatch(
-          /^(sts:GetCallerIdentity|ec2:Describe|rds:Describe|elasticache:Describe|xray:|logs:(CreateLogDelivery|GetLogDelivery|UpdateLogDelivery|DeleteLogDelivery|ListLogDeliveries|PutResourcePolicy|DescribeResourcePolicies|DescribeLogGroups)|kms:(Decrypt|GenerateDataKey)$)/,
+          /^(sts:GetCallerIdentity|ec2:Describe|rds:Describe|elasticache:Describe|cloudtrail:DescribeTrails$|xray:|logs:(CreateLogDelivery|GetLogDelivery|UpdateLogDelivery|DeleteLogDelivery|ListLogDeliveries|PutResourcePolicy|DescribeResourcePolicies|DescribeLogGroups)|kms:(Decrypt|GenerateDataKey)$)/,
         );
       }
     }
