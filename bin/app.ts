@@ -37,7 +37,9 @@ new QueueAuditorStack(app, "QueueAuditor", {
 });
 
 const configuredExternalId = (account: string | undefined) =>
-  account ? loaded.config.aws.accounts?.find((a) => a.id === account)?.externalId : undefined;
+  account
+    ? (loaded.config.aws.accounts?.find((a) => a.id === account)?.externalId ?? loaded.config.aws.organization?.externalId)
+    : loaded.config.aws.organization?.externalId;
 
 const changeBus = app.node.tryGetContext("changeBusArn");
 const changeBusArn = typeof changeBus === "string" && changeBus ? changeBus : undefined;
@@ -74,6 +76,7 @@ if (typeof auditorAccount === "string") {
         : configuredExternalId(env?.account)
           ? { externalId: configuredExternalId(env?.account) as string }
           : {}),
+      ...(loaded.config.aws.organization ? { roleName: loaded.config.aws.organization.roleName } : {}),
       secrets: loaded.config.credentials.secrets,
       ...(changeBusArn ? { changeBusArn } : {}),
     });

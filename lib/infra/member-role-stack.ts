@@ -1,11 +1,12 @@
 /**
  * QueueAuditorMemberRoleStack: deploy once in each member account the config lists with a
- * `roleArn`. It creates the read-only role the collector assumes, trusting exactly the
+ * `roleArn` (or, for `aws.organization`, in every account through a service-managed StackSet
+ * made from this very template: it has no assets and no bootstrap check). It creates the read-only role the collector assumes, trusting exactly the
  * auditor stack's collect role ARN (its output `CollectRoleArn`), with the session name and,
  * when the config gives one, the external id; it grants the collection actions of
  * lib/audit/iam.ts, scoped by resource type wherever IAM allows it.
  */
-import { Aws, Stack, type StackProps, Validations } from "aws-cdk-lib";
+import { Aws, DefaultStackSynthesizer, Stack, type StackProps, Validations } from "aws-cdk-lib";
 import { AccountPrincipal, PolicyDocument, PolicyStatement, Role } from "aws-cdk-lib/aws-iam";
 import type { Construct } from "constructs";
 import { AUDITOR_SESSION_NAME, collectStatements, secretPattern } from "../audit/iam.js";
@@ -55,7 +56,9 @@ export class QueueAuditorMemberRoleStack extends Stack {
   readonly forwarder?: ChangeForwarder;
 
   constructor(scope: Construct, id: string, props: QueueAuditorMemberRoleStackProps) {
-    super(scope, id, props);
+    // No CDK bootstrap check: the template then deploys as it is through a CloudFormation
+    // StackSet (service-managed, into every account of an OU), where no account is bootstrapped.
+    super(scope, id, { synthesizer: new DefaultStackSynthesizer({ generateBootstrapVersionRule: false }), ...props });
     if (!/^\d{12}$/.test(props.auditorAccount)) {
       throw new MemberRolePropsError(`auditorAccount: expected the 12-digit id of the auditor account, got "${props.auditorAccount}"`);
     }

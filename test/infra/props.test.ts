@@ -80,7 +80,7 @@ describe("construct props are validated with an error that says what to change",
 });
 
 describe("QueueAuditorMemberRoleStack", () => {
-  it("creates the read-only role with exactly the collection actions, assumable only from the auditor account's stack roles", () => {
+  it("creates the read-only role with exactly the collection actions, assumable only from the auditor account's stack roles, in a template a service-managed StackSet can deploy as it is", () => {
     const template = Template.fromStack(
       new QueueAuditorMemberRoleStack(new App(), "M", {
         auditorAccount: "111122223333",
@@ -89,6 +89,10 @@ describe("QueueAuditorMemberRoleStack", () => {
         secrets: ["queue-db/app"],
       }),
     );
+    // A StackSet deploys this template into accounts that were never CDK-bootstrapped.
+    expect(template.toJSON().Rules?.CheckBootstrapVersion).toBeUndefined();
+    expect(template.toJSON().Parameters?.BootstrapVersion).toBeUndefined();
+    expect(Object.keys(template.toJSON().Resources).filter((k) => !k.startsWith("CDKMetadata"))).toHaveLength(1);
     template.hasResourceProperties("AWS::IAM::Role", {
       RoleName: "QueueAuditorReadOnly",
       AssumeRolePolicyDocument: {

@@ -14,8 +14,8 @@ import { scheduleProblem } from "./schedule.js";
 const AWS_REGION = /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/;
 const ACCOUNT_ID = /^\d{12}$/;
 const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
-/** An IAM role name, optionally with its path (`path/to/Name`), as `roleName` under an Organization. */
-const ROLE_NAME = /^([\w+=,.@-]{1,64}\/)*[\w+=,.@-]{1,64}$/;
+/** An IAM role name (no path: the member-role stack and StackSet create it at the root path). */
+const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
 /** Organizations ids: an organizational unit, or the root. */
 const OU_ID = /^ou-[0-9a-z]{4,32}-[0-9a-z]{8,32}$/;
 const ROOT_ID = /^r-[0-9a-z]{4,32}$/;
