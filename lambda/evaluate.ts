@@ -19,6 +19,7 @@ import { auditResult, evaluate, evaluatedCheckIds } from "../lib/audit/engine.js
 import { type AuditResult, SEVERITIES } from "../lib/audit/findings/model.js";
 import { notifierFromSpec } from "../lib/audit/notify/notifier.js";
 import { type Delivery, recordRun } from "../lib/audit/record.js";
+import { configHash } from "../lib/audit/store/canonical.js";
 import { DynamoStore } from "../lib/audit/store/dynamo-store.js";
 import { KmsSeal } from "../lib/audit/store/seal-kms.js";
 import { getArtifact, getPartition } from "./support/artifacts.js";
@@ -78,7 +79,11 @@ export async function handler(event: unknown): Promise<EvaluateOutput> {
   const result = auditResult(findings, startedAt, new Date());
   const store = new DynamoStore(dynamodb, table, { description: `dynamodb:${table}`, seal: new KmsSeal(kms, chainKey) });
   const notifier = notifierFromSpec(`sns:${topicArn}`, { sns });
-  const recorded = await recordRun(store, result, config, new Date(), { evaluatedChecks: evaluatedCheckIds(config), notifier });
+  const recorded = await recordRun(store, result, config, new Date(), {
+    evaluatedChecks: evaluatedCheckIds(config),
+    configHash: configHash(config),
+    notifier,
+  });
   const { delivery } = recorded;
   const notified = delivery?.delivered ? delivery.digest.items.length : 0;
   if (delivery?.error) {

@@ -15,6 +15,7 @@
  * right against the winner's states.
  */
 
+import packageJson from "../../package.json" with { type: "json" };
 import { type Notification, notifiedUpdate, planAlerts } from "./compare/alerts.js";
 import { classifyRun, type FindingState } from "./compare/changes.js";
 import { resolvedFinding } from "./compare/resolved.js";
@@ -50,6 +51,10 @@ export interface RecordOptions {
   onRecorded?: (recorded: RecordedRun) => void | Promise<void>;
   /** The delivery time written to the finding states; default: the clock at the send. */
   deliveredAt?: () => Date;
+  /** `configHash(config)` of the config the run was judged by, recorded (and hashed) with the run. */
+  configHash?: string;
+  /** The tool version recorded with the run; default: package.json's. */
+  toolVersion?: string;
 }
 
 export interface Delivery {
@@ -138,7 +143,8 @@ async function recordOnce(
   const next = new Map(prior);
   for (const state of changes.states) next.set(state.findingId, state);
   const findings = sortFindings([...changes.findings, ...changes.departed.map(resolvedFinding)]);
-  const recorded: AuditResult = { ...result, run: { ...result.run, counts: countByStatus(findings) }, findings };
+  const provenance = { toolVersion: opts.toolVersion ?? packageJson.version, ...(opts.configHash ? { configHash: opts.configHash } : {}) };
+  const recorded: AuditResult = { ...result, run: { ...result.run, counts: countByStatus(findings), ...provenance }, findings };
   // The alert counts what the run recorded (resolved subjects included as PASS): one PASS count everywhere.
   const notification = planAlerts({
     run: recorded.run,

@@ -10,6 +10,7 @@ import { type Notifier, notifierFromSpec } from "../audit/notify/index.js";
 import { type RecordedAndDelivered, type RecordedRun, recordRun } from "../audit/record.js";
 import { AUDIT_FORMATS, type AuditFormat, type RenderContext, renderResult } from "../audit/report/index.js";
 import { type AuditSources, runAudit } from "../audit/run.js";
+import { configHash } from "../audit/store/canonical.js";
 import type { Store } from "../audit/store/index.js";
 import { openStore } from "../audit/store/open.js";
 import { EXIT, UsageError } from "./errors.js";
@@ -120,6 +121,7 @@ export async function auditCommand(options: AuditOptions, deps: AuditCommandDeps
       try {
         recorded = await recordRun(opened, result, config, recordedAt, {
           evaluatedChecks: evaluatedCheckIds(config),
+          configHash: configHash(config),
           notifier,
           // The result is written before the alert is sent: a send that hangs or fails must not hold back the evidence.
           onRecorded: async (run) => {

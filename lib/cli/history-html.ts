@@ -2,6 +2,7 @@
 
 import type { CheckId } from "../audit/checks/ids.js";
 import { checkMeta } from "../audit/checks/registry.js";
+import type { Config } from "../audit/config/schema.js";
 import type { Finding } from "../audit/findings/model.js";
 import { renderHtmlReport } from "../audit/report/html.js";
 import { type Store, verifyChain } from "../audit/store/index.js";
@@ -36,8 +37,9 @@ export async function chainStatus(store: Store, now: Date) {
  * Runs: the chart over the period, the findings of its latest run (the state the period
  * ended in) and the chain status. Findings and open violations: those rows.
  */
-export async function renderHistoryHtml(data: HistoryData, store: Store, now = new Date()): Promise<string> {
+export async function renderHistoryHtml(data: HistoryData, store: Store, now = new Date(), config?: Config): Promise<string> {
   const generatedAt = now.toISOString();
+  const policy = config ? { config } : {};
   switch (data.kind) {
     case "runs": {
       const latest = data.runs[0];
@@ -47,11 +49,17 @@ export async function renderHistoryHtml(data: HistoryData, store: Store, now = n
         findings: latest ? await store.runFindings(latest.run.id) : [],
         chain: await chainStatus(store, now),
         generatedAt,
+        ...policy,
       });
     }
     case "findings":
-      return renderHtmlReport({ title: "queue-auditor history: findings", findings: data.rows.map((r) => r.finding), generatedAt });
+      return renderHtmlReport({
+        title: "queue-auditor history: findings",
+        findings: data.rows.map((r) => r.finding),
+        generatedAt,
+        ...policy,
+      });
     case "open":
-      return renderHtmlReport({ title: "queue-auditor: open violations", findings: data.open.map(openAsFinding), generatedAt });
+      return renderHtmlReport({ title: "queue-auditor: open violations", findings: data.open.map(openAsFinding), generatedAt, ...policy });
   }
 }

@@ -5,6 +5,8 @@
  */
 import { type Command, Option } from "commander";
 import type { FindingState } from "../audit/compare/changes.js";
+import { loadConfig } from "../audit/config/load.js";
+import type { Config } from "../audit/config/schema.js";
 import { STATUSES, type Status } from "../audit/findings/model.js";
 import { escapeControls } from "../audit/model/escape.js";
 import { csvCell } from "../audit/report/csv.js";
@@ -27,6 +29,8 @@ export interface HistoryOptions {
   open?: boolean;
   format: HistoryFormat;
   out?: string;
+  /** For `--format html`: the config whose access policy and mutes the report shows. */
+  config?: string;
 }
 
 /** What history found; `html` renderers (the report module) take this. */
@@ -39,7 +43,7 @@ export interface HistoryDeps {
   openStore?: StoreOpener;
   now?: () => Date;
   /** The evidence report; it may read more from the store (the latest run's findings, the chain). */
-  renderHtml?: (data: HistoryData, store: Store) => string | Promise<string>;
+  renderHtml?: (data: HistoryData, store: Store, config?: Config) => string | Promise<string>;
   write?: (text: string, out: string | undefined) => void;
 }
 
@@ -200,6 +204,8 @@ export function renderJson(data: HistoryData): string {
 export async function historyCommand(opts: HistoryOptions, deps: HistoryDeps = {}): Promise<number> {
   if (opts.format === "html" && !deps.renderHtml)
     throw new UsageError("--format html is not available in this build; use table, json or csv");
+  if (opts.config && opts.format !== "html") throw new UsageError("--config is for --format html (the report shows its access policy)");
+  const config = opts.config ? loadConfig(opts.config) : undefined;
   return withStore(opts.store, deps.openStore, async (store) => {
     const data = await queryHistory(store, opts, (deps.now ?? (() => new Date()))());
     const text =
@@ -208,7 +214,7 @@ export async function historyCommand(opts: HistoryOptions, deps: HistoryDeps = {
         : opts.format === "csv"
           ? renderCsv(data)
           : opts.format === "html" && deps.renderHtml
-            ? await deps.renderHtml(data, store)
+            ? await deps.renderHtml(data, store, config)
             : renderTable(data);
     (deps.write ?? writeOutput)(text, opts.out);
     return 0;
@@ -229,6 +235,7 @@ export function registerHistory(program: Command, deps: HistoryDeps = {}): void 
     .option("--open", "what is open now, and for how long")
     .addOption(new Option("--format <format>", "output format").choices([...HISTORY_FORMATS]).default("table"))
     .option("--out <file>", "write to a file instead of stdout")
+    .option("--config <file>", "with --format html: show this config's access policy and mutes")
     .action(async (opts: HistoryOptions) => {
       process.exitCode = await historyCommand(opts, deps);
     });

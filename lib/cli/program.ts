@@ -6,6 +6,7 @@ import { registerAudit } from "./audit.js";
 import { registerConfigCheck } from "./config-check.js";
 import { registerDemo } from "./demo.js";
 import { EXIT } from "./errors.js";
+import { registerEvidence } from "./evidence.js";
 import { registerFix } from "./fix.js";
 import { registerHistory } from "./history.js";
 import { renderHistoryHtml } from "./history-html.js";
@@ -23,8 +24,9 @@ export function buildProgram(): Command {
   registerAudit(program);
   registerSnapshot(program);
   registerFix(program);
-  registerHistory(program, { renderHtml: (data, store) => renderHistoryHtml(data, store) });
+  registerHistory(program, { renderHtml: (data, store, config) => renderHistoryHtml(data, store, new Date(), config) });
   registerVerify(program);
+  registerEvidence(program);
   registerConfigCheck(program);
   registerDemo(program);
   return program;

@@ -84,6 +84,10 @@ export interface RunSummary {
   counts: Record<Status, number>;
   /** FAIL findings per severity (an extension of the contract: lets history chart violations without reading findings). */
   violationsBySeverity?: Partial<Record<Severity, number>>;
+  /** The queue-auditor version that recorded the run (absent on runs recorded before it was kept). */
+  toolVersion?: string;
+  /** SHA-256 of the canonical JSON of the validated config the run was judged by. */
+  configHash?: string;
 }
 
 export interface AuditResult {

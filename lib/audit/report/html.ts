@@ -12,6 +12,7 @@ import { controlsSection } from "./html/controls.js";
 import { findingsSection } from "./html/findings.js";
 import { html, trusted } from "./html/markup.js";
 import { mutesSection } from "./html/mutes.js";
+import { periodSection } from "./html/period.js";
 import { policySection } from "./html/policy.js";
 import { SCRIPT } from "./html/script.js";
 import { STYLE } from "./html/style.js";
@@ -56,7 +57,9 @@ export function renderHtmlReport(input: HtmlReportInput): string {
   const title = input.title ?? "Job queue access audit";
   const subtitle = input.result
     ? `Evidence report for run ${input.result.run.id}, generated ${utc(input.generatedAt)}`
-    : `History report, generated ${utc(input.generatedAt)}`;
+    : input.period
+      ? `Evidence for ${utc(input.period.since)} to ${utc(input.period.until)}, generated ${utc(input.generatedAt)}`
+      : `History report, generated ${utc(input.generatedAt)}`;
   const page = html`<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -77,6 +80,7 @@ export function renderHtmlReport(input: HtmlReportInput): string {
 <nav class="sections" aria-label="Report sections">
 <ul>
 <li><a href="#summary">Summary</a></li>
+${input.period ? html`<li><a href="#period">Period</a></li>` : ""}
 <li><a href="#trend">Over time</a></li>
 <li><a href="#controls">Controls</a></li>
 <li><a href="#findings">Findings</a></li>
@@ -87,6 +91,7 @@ export function renderHtmlReport(input: HtmlReportInput): string {
 </nav>
 <main id="main">
 ${summarySection(input.result, findings, history)}
+${periodSection(input.period)}
 <section id="trend" aria-labelledby="trend-h">
 <h2 id="trend-h">Violations over time</h2>
 ${violationsChart(history)}

@@ -86,3 +86,12 @@ export function expiryOf(recordedAt: string, retentionDays: number): number {
 export function plain<T>(value: T): T {
   return JSON.parse(JSON.stringify(value)) as T;
 }
+
+/**
+ * SHA-256 of the canonical JSON of a validated config: the same on the CLI and in the
+ * deployed functions (which carry the schema's output as JSON), and unchanged by key
+ * order, comments or defaults written out in the file.
+ */
+export function configHash(config: unknown): string {
+  return sha256(canonicalJson(config));
+}

@@ -1,5 +1,21 @@
+import type { UndocumentedGrant } from "../../config/policy-document.js";
 import type { Config } from "../../config/schema.js";
 import type { AuditResult, Finding, Outcome, Severity, Status } from "../../findings/model.js";
+import type { Episode } from "../evidence/episodes.js";
+import type { ScheduleExpectation } from "../evidence/gaps.js";
+
+/** What an evidence pack's report adds: the period asked for and what happened in it. */
+export interface PeriodFacts {
+  since: string;
+  until: string;
+  runs: number;
+  schedule?: ScheduleExpectation;
+  episodes: Episode[];
+  mutes: { check: string; resource: string; subject?: string; reason: string; expires: string; state: string }[];
+  undocumented?: UndocumentedGrant[];
+  toolVersion: string;
+  configHash?: string;
+}
 
 /** One stored run, as the history chart needs it. */
 export interface HistoryRun {
@@ -28,6 +44,8 @@ export interface HtmlReportInput {
   config?: Config;
   /** ISO 8601; also the clock mutes are judged by (active or expired). */
   generatedAt: string;
+  /** The evidence pack's period: gaps, time to resolve, mutes in effect. */
+  period?: PeriodFacts;
   /** Report heading; defaults to "Job queue access audit". */
   title?: string;
 }
