@@ -15,7 +15,7 @@ describe("runs the schedule expected", () => {
       hourly("2026-11-01T00:00:00Z", 24),
       NOW,
     );
-    expect(e).toMatchObject({ expected: 23, recorded: 24, missed: 0, gaps: [] });
+    expect(e).toMatchObject({ expected: 24, recorded: 24, missed: 0, gaps: [] });
   });
 
   it("counts three missed hourly runs between two runs, and the empty start of the period", () => {

@@ -134,7 +134,7 @@ export function scheduleExpectation(
     const gaps = end > since ? rateGaps(rate, since, end, starts) : [];
     return {
       expression,
-      expected: Math.max(0, Math.floor((end - since) / rate)),
+      expected: Math.max(0, Math.round((end - since) / rate)),
       recorded: starts.length,
       missed: gaps.reduce((n, g) => n + g.missed, 0),
       gaps,
@@ -146,7 +146,7 @@ export function scheduleExpectation(
     const gaps = end > since ? rateGaps(86_400_000, since, end, starts) : [];
     return {
       expression,
-      expected: Math.max(0, Math.floor((end - since) / 86_400_000)),
+      expected: Math.max(0, Math.round((end - since) / 86_400_000)),
       recorded: starts.length,
       missed: gaps.reduce((n, g) => n + g.missed, 0),
       gaps,
