@@ -21,8 +21,80 @@ export function missing(source: string): Observed<never> {
   };
 }
 
+/** The default network path of `partition()`: two private subnets on the VPC's main table (NAT only), a NACL that admits nothing. */
+export const PRIVATE_SUBNETS = ["subnet-00000000000000a01", "subnet-00000000000000a02"];
+const VPC = "vpc-0a1b2c3d4e5f60001";
+
+export function privateNetwork() {
+  return {
+    subnets: ok(
+      PRIVATE_SUBNETS.map((SubnetId, i) => ({
+        SubnetId,
+        VpcId: VPC,
+        CidrBlock: `10.20.${i + 1}.0/24`,
+        AvailabilityZone: `${REGION}${"ab"[i]}`,
+        MapPublicIpOnLaunch: false,
+        State: "available",
+        OwnerId: ACCOUNT,
+      })),
+    ),
+    routeTables: ok([
+      {
+        RouteTableId: "rtb-00000000000000a01",
+        VpcId: VPC,
+        OwnerId: ACCOUNT,
+        Associations: [{ Main: true, RouteTableAssociationId: "rtbassoc-00000000000000a01", RouteTableId: "rtb-00000000000000a01" }],
+        Routes: [
+          { DestinationCidrBlock: "10.20.0.0/16", GatewayId: "local", Origin: "CreateRouteTable", State: "active" },
+          { DestinationCidrBlock: "0.0.0.0/0", NatGatewayId: "nat-00000000000000a01", Origin: "CreateRoute", State: "active" },
+        ],
+      },
+    ]),
+    networkAcls: ok([
+      {
+        NetworkAclId: "acl-00000000000000a01",
+        VpcId: VPC,
+        IsDefault: false,
+        OwnerId: ACCOUNT,
+        Associations: PRIVATE_SUBNETS.map((SubnetId) => ({
+          NetworkAclAssociationId: `aclassoc-${SubnetId}`,
+          NetworkAclId: "acl-00000000000000a01",
+          SubnetId,
+        })),
+        Entries: [
+          { RuleNumber: 32767, Protocol: "-1", RuleAction: "deny", Egress: true, CidrBlock: "0.0.0.0/0" },
+          { RuleNumber: 32767, Protocol: "-1", RuleAction: "deny", Egress: false, CidrBlock: "0.0.0.0/0" },
+        ],
+      },
+    ]),
+    cacheSubnetGroups: ok([
+      {
+        CacheSubnetGroupName: "queue-private",
+        VpcId: VPC,
+        Subnets: PRIVATE_SUBNETS.map((SubnetIdentifier) => ({ SubnetIdentifier, SubnetAvailabilityZone: { Name: `${REGION}a` } })),
+      },
+    ]),
+  };
+}
+
+/** A DB instance's `DBSubnetGroup` over `subnets` (default: the private subnets of `privateNetwork()`). */
+export function dbSubnetGroup(subnets: string[] = PRIVATE_SUBNETS) {
+  return {
+    DBSubnetGroupName: "queue-private",
+    DBSubnetGroupDescription: "private subnets",
+    VpcId: VPC,
+    SubnetGroupStatus: "Complete",
+    Subnets: subnets.map((SubnetIdentifier) => ({
+      SubnetIdentifier,
+      SubnetAvailabilityZone: { Name: `${REGION}a` },
+      SubnetOutpost: {},
+      SubnetStatus: "Active",
+    })),
+  };
+}
+
 /**
- * A partition with every part observed and empty, overridden by `parts`. Loosely typed so
+ * A partition with every part observed and empty (the network path: private, see privateNetwork), overridden by `parts`. Loosely typed so
  * tests can write AWS responses as literals (the SDK's enum types would reject plain strings).
  */
 export function partition(parts: { [K in keyof InventoryPartition]?: unknown } = {}): InventoryPartition {
@@ -44,6 +116,7 @@ export function partition(parts: { [K in keyof InventoryPartition]?: unknown } =
     users: ok([]),
     cacheTags: {},
     secrets: {},
+    ...privateNetwork(),
     ...parts,
   } as InventoryPartition;
 }
@@ -94,6 +167,7 @@ export function dbInstance(id: string, overrides: Record<string, unknown> = {}) 
     },
     VpcSecurityGroups: [{ VpcSecurityGroupId: "sg-0000000000000db01", Status: "active" }],
     DBParameterGroups: [{ DBParameterGroupName: "queue-pg16", ParameterApplyStatus: "in-sync" }],
+    DBSubnetGroup: dbSubnetGroup(),
     TagList: [],
     ...overrides,
   };

@@ -138,6 +138,12 @@ const CHECK_PROFILES: Readonly<Record<string, { profiles: readonly Profile[]; ex
   "sg-unapproved-cidr": { profiles: ["network-restriction"] },
   "sg-unapproved-source-group": { profiles: ["network-restriction"] },
   "sg-all-traffic": { profiles: ["network-restriction", "configuration-hardening"] },
+  "net-public-subnet": { profiles: ["public-endpoint", "network-restriction"] },
+  "net-nacl-open": {
+    profiles: ["network-restriction"],
+    extra: [c("CIS AWS Foundations 3.0", "5.1", "no network ACL allows ingress from 0.0.0.0/0 to remote server administration ports")],
+  },
+  "net-foreign-route": { profiles: ["network-restriction"] },
   "rds-public-access": {
     profiles: ["public-endpoint"],
     extra: [c("CIS AWS Foundations 3.0", "2.3.3", "public access is not given to RDS instances")],

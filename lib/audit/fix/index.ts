@@ -8,6 +8,7 @@ import type { CheckResult, Fix } from "../findings/model.js";
 import { rotationFix } from "./credentials.js";
 import { atRestFix, authDisabledFix, defaultUserFix, logsFix, tokenStaleFix, transitEncryptionFix } from "./elasticache.js";
 import { allTrafficFix, revokeSourceFix } from "./network.js";
+import { foreignRouteFix, naclOpenFix, publicSubnetFix } from "./network-path.js";
 import {
   auditorFix,
   defaultPrivilegesFix,
@@ -39,6 +40,9 @@ export const FIX_BUILDERS: Readonly<Record<string, FixBuilder>> = {
   "sg-unapproved-cidr": revokeSourceFix,
   "sg-unapproved-source-group": revokeSourceFix,
   "sg-all-traffic": allTrafficFix,
+  "net-public-subnet": publicSubnetFix,
+  "net-nacl-open": naclOpenFix,
+  "net-foreign-route": foreignRouteFix,
   "rds-public-access": publicAccessFix,
   "rds-storage-unencrypted": storageEncryptionFix,
   "rds-tls-not-enforced": tlsFix,

@@ -14,6 +14,7 @@ import { html, trusted } from "./html/markup.js";
 import { mutesSection } from "./html/mutes.js";
 import { periodSection } from "./html/period.js";
 import { policySection } from "./html/policy.js";
+import { reachabilitySection } from "./html/reachability.js";
 import { SCRIPT } from "./html/script.js";
 import { STYLE } from "./html/style.js";
 import { summarySection } from "./html/summary.js";
@@ -83,6 +84,7 @@ export function renderHtmlReport(input: HtmlReportInput): string {
 ${input.period ? html`<li><a href="#period">Period</a></li>` : ""}
 <li><a href="#trend">Over time</a></li>
 <li><a href="#controls">Controls</a></li>
+<li><a href="#reachability">Reachability</a></li>
 <li><a href="#findings">Findings</a></li>
 <li><a href="#mutes">Mutes</a></li>
 <li><a href="#integrity">Integrity</a></li>
@@ -97,6 +99,7 @@ ${periodSection(input.period)}
 ${violationsChart(history)}
 </section>
 ${controlsSection(findings)}
+${reachabilitySection(findings)}
 ${findingsSection(findings)}
 ${mutesSection(input.config?.mutes, findings, input.generatedAt)}
 ${chainSection(input.chain)}

@@ -38,6 +38,9 @@ export function renderTable(result: AuditResult): string {
   const resolved = findings.filter((f) => f.change === "resolved");
   if (resolved.length > 0) out.push("", `RESOLVED SINCE THE LAST RUN (${resolved.length})`, ...resolved.map(show));
   if (failing.length === 0 && errors.length === 0) out.push("", "No violations.");
+  const reachability = reachabilityLines(findings);
+  if (reachability.length > 0)
+    out.push("", "REACHABILITY", ...reachability.map((r) => `  ${r.resource}${r.where ? ` (${r.where})` : ""}: ${r.sentence}`));
   const c = run.counts;
   const checks = new Set(findings.map((f) => f.checkId)).size;
   out.push(

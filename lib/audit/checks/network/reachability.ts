@@ -1,0 +1,116 @@
+/**
+ * Reachability in one sentence per backend, from all the layers at once: routes (is there
+ * an internet gateway, or a route to a network outside the approved ones), the public
+ * address (RDS `PubliclyAccessible`; ElastiCache nodes never get one), the network ACLs and
+ * the security groups, on the backend's port:
+ *   "reachable from the internet: no — private subnets, no IGW route;
+ *    from 203.0.113.0/24: yes — NACL acl-… rule 100 and sg-…"
+ */
+import type { Config } from "../../config/schema.js";
+import type { Backend, Scope } from "../../scope/index.js";
+import { cidrAllowList, cidrWithin, isWorld } from "./cidr.js";
+import { analyseIngress } from "./ingress.js";
+import { admitsFrom, decidingRule } from "./nacl.js";
+import { type BackendPath, isInternetDefault, type RouteSummary, type SubnetPath } from "./path.js";
+
+/** Routes to other networks: their far side decides who can come in through them. */
+export const FOREIGN_KINDS = new Set<RouteSummary["kind"]>([
+  "transit-gateway",
+  "peering",
+  "vpn-gateway",
+  "core-network",
+  "local-gateway",
+  "internet",
+]);
+
+/** A route to a network outside network.allowedCidrs (a default route to an IGW is the public-subnet check's). */
+export function foreignRoutes(subnet: SubnetPath, config: Config): RouteSummary[] {
+  const approved = cidrAllowList(config.network.allowedCidrs);
+  return subnet.routes.filter(
+    (r) => r.state !== "blackhole" && FOREIGN_KINDS.has(r.kind) && !isInternetDefault(r) && approved(r.destination) === undefined,
+  );
+}
+
+/** The CIDRs (and world) the backend's security groups admit to `port`, with the group of each. */
+export function admittedCidrs(scope: Scope, backend: Backend, port: number): { cidr: string; groupId: string }[] {
+  const out: { cidr: string; groupId: string }[] = [];
+  for (const sg of scope.securityGroups) {
+    if (!sg.guards.some((g) => g.backend === backend)) continue;
+    for (const r of analyseIngress(sg).reaching) {
+      if (r.port === port && r.source.kind === "cidr" && r.backends.includes(backend.resource.id))
+        out.push({ cidr: r.source.value, groupId: sg.groupId });
+    }
+  }
+  return out;
+}
+
+/** Whether the backend has (or may get) a public address. */
+export function publicAddress(backend: Backend, scope: Scope): boolean | "never" {
+  if (backend.kind === "rds-instance") return backend.instance.PubliclyAccessible === true;
+  if (backend.kind === "rds-cluster")
+    return scope.backends.some(
+      (b) => b.kind === "rds-instance" && b.instance.DBClusterIdentifier === backend.resource.id && b.instance.PubliclyAccessible === true,
+    );
+  return "never";
+}
+
+const overlaps = (a: string, b: string) => cidrWithin(a, b) || cidrWithin(b, a);
+const uniq = <T>(values: T[]) => [...new Set(values)];
+
+function naclVerdict(subnets: SubnetPath[], port: number, cidr: string): { admitted: boolean; text: string } {
+  const allowing: string[] = [];
+  const denying: string[] = [];
+  for (const s of subnets) {
+    const aclId = s.networkAcl.NetworkAclId ?? "(unnamed)";
+    const admits = admitsFrom(s.networkAcl, port, cidr);
+    if (admits.length > 0) allowing.push(...admits.map((a) => `NACL ${aclId} rule ${a.rule.ruleNumber}`));
+    else {
+      const rule = decidingRule(s.networkAcl, port, cidr);
+      denying.push(`NACL ${aclId} ${rule ? `rule ${rule.ruleNumber}` : "default rule"} denies it`);
+    }
+  }
+  return allowing.length > 0 ? { admitted: true, text: uniq(allowing).join(", ") } : { admitted: false, text: uniq(denying).join(", ") };
+}
+
+function internetPart(path: BackendPath, scope: Scope, port: number): string {
+  const publicSubnets = path.subnets.filter((s) => s.routes.some(isInternetDefault));
+  if (publicSubnets.length === 0) return "no — private subnets, no IGW route";
+  const tables = uniq(publicSubnets.map((s) => s.routeTable.RouteTableId ?? "(unnamed)")).join(", ");
+  const where = `public subnet${publicSubnets.length > 1 ? "s" : ""} ${publicSubnets.map((s) => s.subnetId).join(", ")}`;
+  const address = publicAddress(path.backend, scope);
+  if (address === "never") return `no — ${where}, but ElastiCache nodes get no public address`;
+  if (!address) return `no — ${where}, but not publicly accessible`;
+  const world = admittedCidrs(scope, path.backend, port).filter((c) => isWorld(c.cidr));
+  if (world.length === 0) return `no — ${where} and a public address, but no security group admits the internet`;
+  const nacl = naclVerdict(publicSubnets, port, world[0]?.cidr ?? "0.0.0.0/0");
+  if (!nacl.admitted) return `no — ${where} and a public address, but ${nacl.text}`;
+  return `yes — IGW route in ${tables}, public address, ${nacl.text} and ${uniq(world.map((w) => w.groupId)).join(", ")}`;
+}
+
+/** At most this many other sources are named; the evidence keeps the rest. */
+const MAX_SOURCES = 4;
+
+export function reachabilitySentence(path: BackendPath, scope: Scope, config: Config): string {
+  if (path.unobserved) return `reachable from the internet: unknown — ${path.unobserved.reason}`;
+  const port = path.backend.ports[0];
+  if (port === undefined) return "reachable from the internet: unknown — the endpoint port is not in the inventory";
+  const parts = [`reachable from the internet: ${internetPart(path, scope, port)}`];
+  const approved = cidrAllowList(config.network.allowedCidrs);
+  const admitted = admittedCidrs(scope, path.backend, port);
+  // Sources outside the approved ranges: what the groups admit, and where foreign routes lead.
+  const candidates = uniq([
+    ...admitted.filter((c) => !isWorld(c.cidr) && approved(c.cidr) === undefined).map((c) => c.cidr),
+    ...path.subnets.flatMap((s) => foreignRoutes(s, config)).flatMap((r) => (r.destination.includes("/") ? [r.destination] : [])),
+  ]);
+  for (const cidr of candidates.slice(0, MAX_SOURCES)) {
+    const groups = uniq(admitted.filter((c) => overlaps(c.cidr, cidr)).map((c) => c.groupId));
+    const nacl = naclVerdict(path.subnets, port, cidr);
+    let verdict: string;
+    if (groups.length === 0) verdict = "no — no security group admits it";
+    else if (!nacl.admitted) verdict = `no — ${nacl.text}`;
+    else verdict = `yes — ${nacl.text} and ${groups.join(", ")}`;
+    parts.push(`from ${cidr}: ${verdict}`);
+  }
+  if (candidates.length > MAX_SOURCES) parts.push(`and ${candidates.length - MAX_SOURCES} more sources (see the network findings)`);
+  return parts.join("; ");
+}
