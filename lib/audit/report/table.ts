@@ -1,5 +1,6 @@
 import { type AuditResult, type Finding, SEVERITIES } from "../findings/model.js";
 import { escapeControls } from "../model/escape.js";
+import { reachabilityLines } from "./reachability.js";
 
 function line(f: Finding, showNew: boolean): string {
   const where = [f.resource.account, f.resource.region].filter(Boolean).join("/");
