@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# export-inventory.sh DIR [SECRET_NAME_OR_ARN...]
+# export-inventory.sh [--since ISO8601] DIR [SECRET_NAME_OR_ARN...]
 #
 # Captures one account and region (the credentials' own) as an offline inventory for
 # `queue-auditor audit --inventory DIR`, with the AWS CLI alone. See docs/offline-inventory.md.
@@ -13,11 +13,32 @@
 #   call leaves no file, is recorded in meta.json's notCaptured (the audit reports it as an
 #   ERROR), and makes the script exit 1 after capturing the rest.
 # - meta.json is written last: without it, the audit treats the capture as unfinished.
+# - --since ISO8601 also captures the PostgreSQL log events (for `logs:` in the config) of
+#   every PostgreSQL instance and cluster from that time until now, with the same filter
+#   pattern as the live audit, into logs-filter-log-events/LOG_GROUP.json; meta.json then
+#   carries logsSince. Reading the time needs GNU date (or gdate).
 set -euo pipefail
 
-usage="usage: export-inventory.sh DIR [SECRET_NAME_OR_ARN...]"
+usage="usage: export-inventory.sh [--since ISO8601] DIR [SECRET_NAME_OR_ARN...]"
+since=""
+if [ "${1:-}" = --since ]; then
+  since=${2:?$usage}
+  shift 2
+fi
 dir=${1:?$usage}
 shift
+
+# The filter pattern of lib/audit/inventory/aws/logs.ts (POSTGRES_ACCESS_FILTER).
+LOG_FILTER='?"authentication failed" ?"pg_hba.conf" ?"connection authorized" ?"permission denied" ?"AUDIT:" ?"does not exist"'
+if [ -n "$since" ]; then
+  gnu_date=date
+  if ! date -u -d "@0" +%s >/dev/null 2>&1; then gnu_date=gdate; fi
+  since_s=$("$gnu_date" -u -d "$since" +%s 2>/dev/null) || {
+    printf 'export-inventory: --since: expected an ISO 8601 time such as 2026-12-06T10:00:00Z, got %s\n' "$since" >&2
+    exit 2
+  }
+  logs_since=$("$gnu_date" -u -d "@$since_s" +%Y-%m-%dT%H:%M:%SZ)
+fi
 
 MIN_V2=2.1.0
 MIN_V1=1.19.0
@@ -166,10 +187,26 @@ if [ -f "$dir/cloudtrail-describe-trails.json" ]; then
   rm -f "$dir/.trails"
 fi
 
+# The PostgreSQL log of every stand-alone instance and cluster, since --since (pages merged by the CLI).
+if [ -n "$since" ]; then
+  until_ms=$(( $(date -u +%s) * 1000 ))
+  {
+    ids 'DBInstances[?DBClusterIdentifier==null && Engine==`postgres`].DBInstanceIdentifier' rds describe-db-instances | sed 's|^|instance/|'
+    ids 'DBClusters[?Engine==`aurora-postgresql` || Engine==`postgres`].DBClusterIdentifier' rds describe-db-clusters | sed 's|^|cluster/|'
+  } >"$dir/.log-groups"
+  while read -r kind_id; do
+    group="/aws/rds/$kind_id/postgresql"
+    capture REQUIRED "logs-filter-log-events/${group//\//__}.json" logs filter-log-events --log-group-name "$group" \
+      --start-time "$((since_s * 1000))" --end-time "$((until_ms - 1))" --filter-pattern "$LOG_FILTER"
+  done <"$dir/.log-groups"
+  rm -f "$dir/.log-groups"
+fi
+
 # meta.json last, whole: its presence says the capture finished.
 meta_temp=$(mktemp "$dir/meta.json.tmp.XXXXXX")
 {
   printf '{\n  "capturedAt": "%s",\n  "account": "%s",\n  "region": "%s"' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$account" "$region"
+  if [ -n "$since" ]; then printf ',\n  "logsSince": "%s"' "$logs_since"; fi
   if [ "${#not_captured[@]}" -gt 0 ]; then
     printf ',\n  "notCaptured": [\n    %s' "${not_captured[0]}"
     for entry in "${not_captured[@]:1}"; do printf ',\n    %s' "$entry"; done

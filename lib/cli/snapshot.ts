@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { loadConfig } from "../audit/config/load.js";
 import type { Config } from "../audit/config/schema.js";
-import { collectInventory } from "../audit/inventory/aws/index.js";
+import { type AwsDeps, collectInventory } from "../audit/inventory/aws/index.js";
 import { writeSnapshot } from "../audit/inventory/snapshot.js";
 import type { Inventory } from "../audit/inventory/types.js";
 import { EXIT } from "./errors.js";
@@ -14,7 +14,7 @@ export interface SnapshotOptions {
 }
 
 export interface SnapshotCommandDeps {
-  collect?: (config: Config) => Promise<Inventory>;
+  collect?: (config: Config, deps?: AwsDeps) => Promise<Inventory>;
 }
 
 /** 0 when every needed part was captured, 3 when some could not be (they are named on stderr). */
@@ -22,7 +22,7 @@ export async function snapshotCommand(options: SnapshotOptions, deps: SnapshotCo
   const config = loadConfig(options.config);
   progress("collecting the AWS inventory");
   // A missing region (NoRegionError) or an unusable --out (SnapshotTargetError) is a UserError: exit 2.
-  const inventory = await (deps.collect ?? collectInventory)(config, { note: progress });
+  const inventory = await (deps.collect ?? collectInventory)(config, { note: progress, keepLogEvents: true });
   const plan = await writeSnapshot(inventory, options.out, { force: options.force === true });
   for (const e of plan.errors) {
     progress(`not captured: ${e.source} in ${e.account ?? "?"}/${e.region ?? "?"}: ${e.reason}`);

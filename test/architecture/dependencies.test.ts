@@ -20,7 +20,12 @@ const STAGES: readonly { stage: string; paths: readonly string[] }[] = [
   { stage: "config", paths: ["lib/audit/config/"] },
   {
     stage: "observed data",
-    paths: ["lib/audit/inventory/types.ts", "lib/audit/probes/postgres/types.ts", "lib/audit/probes/redis/types.ts"],
+    paths: [
+      "lib/audit/inventory/types.ts",
+      "lib/audit/inventory/logs/types.ts",
+      "lib/audit/probes/postgres/types.ts",
+      "lib/audit/probes/redis/types.ts",
+    ],
   },
   { stage: "scope", paths: ["lib/audit/scope/"] },
   { stage: "collect and probe", paths: ["lib/audit/inventory/", "lib/audit/probes/"] },

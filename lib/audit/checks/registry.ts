@@ -2,6 +2,7 @@ import { auditorChecks } from "./auditor/index.js";
 import { credentialChecks } from "./credentials/index.js";
 import { elasticacheChecks } from "./elasticache/index.js";
 import type { CheckId } from "./ids.js";
+import { accessAttemptChecks } from "./logs/index.js";
 import { mysqlChecks } from "./mysql/index.js";
 import { networkChecks } from "./network/index.js";
 import { postgresChecks } from "./postgres/index.js";
@@ -18,6 +19,7 @@ export const CHECKS: readonly Check[] = [
   ...postgresChecks,
   ...mysqlChecks,
   ...redisChecks,
+  ...accessAttemptChecks,
   ...auditorChecks,
 ];
 

@@ -472,6 +472,26 @@ export const configSchema = z.strictObject({
     })
     .default("rate(1 hour)"),
   retentionDays: z.number({ error: "expected a number of days" }).int().min(1).max(3650).default(400),
+  /**
+   * Reading the databases' own logs for access attempts (docs/access-attempts.md). Opt-in
+   * (`logs: {}` for the defaults): it costs CloudWatch Logs reads and needs the logs exported.
+   */
+  logs: z
+    .strictObject({
+      /** The period read when no earlier run is known (the first run, or `--store none`). */
+      lookbackMinutes: z.number({ error: "expected minutes" }).int().min(1).max(43_200).default(60),
+      /** Failed logins from one address in the period that make a FAIL. */
+      failedLoginThreshold: z.number({ error: "expected a number of failed logins" }).int().min(1).default(10),
+      /** Bounds of one log group's read; reaching one is an ERROR, never a silent PASS. */
+      maxEvents: z.number({ error: "expected a number of events" }).int().min(1).default(1_000_000),
+      maxBytes: z
+        .number({ error: "expected a number of bytes" })
+        .int()
+        .min(1)
+        .default(512 * 1024 * 1024),
+      maxSeconds: z.number({ error: "expected seconds" }).positive().max(900).default(300),
+    })
+    .optional(),
   deploy: z
     .strictObject({
       vpc: z

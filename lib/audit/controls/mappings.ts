@@ -210,6 +210,7 @@ const CHECK_PROFILES: Readonly<Record<string, { profiles: readonly Profile[]; ex
   "redis-excess-access": { profiles: ["least-privilege", "access-review"] },
   "redis-dangerous-commands": { profiles: ["privileged-access", "least-privilege"] },
   "redis-nopass-user": { profiles: ["authentication"] },
+  "pg-access-attempts": { profiles: ["monitoring-attempts"] },
   "audit-error": { profiles: ["auditor-integrity"] },
   "cloudtrail-management-events-off": {
     profiles: ["auditor-integrity", "monitoring-attempts"],

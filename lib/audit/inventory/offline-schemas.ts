@@ -287,6 +287,8 @@ export const metaSchema = z.looseObject({
     .string()
     .regex(/^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/, { error: "expected an AWS region such as eu-west-1" })
     .optional(),
+  /** Start of the period whose log events the `logs-filter-log-events/` files hold. */
+  logsSince: z.iso.datetime({ offset: true, error: "expected an ISO 8601 date-time such as 2024-05-01T10:00:00Z" }).optional(),
   /** Written by `snapshot`: parts that failed to collect, with the original cause. */
   notCaptured: z
     .array(
@@ -299,6 +301,15 @@ export const metaSchema = z.looseObject({
       { error: "expected a list of parts that were not captured" },
     )
     .optional(),
+});
+
+/** `aws logs filter-log-events --output json`: timestamps are epoch milliseconds (integers). */
+const logEvent = z.looseObject({
+  logStreamName: str,
+  timestamp: z.number({ error: "expected epoch milliseconds" }).optional(),
+  message: z.string(),
+  ingestionTime: num,
+  eventId: str,
 });
 
 /** One entry per export: the zod schema, the key holding the data, the CLI command that makes it. */
@@ -380,6 +391,7 @@ export const EXPORTS = {
     key: "CacheSubnetGroups",
     command: "aws elasticache describe-cache-subnet-groups",
   },
+  logEvents: { schema: listOutput("events", logEvent), item: logEvent, key: "events", command: "aws logs filter-log-events" },
 } as const;
 
 export type ExportName = keyof typeof EXPORTS;

@@ -10,6 +10,7 @@ import path from "node:path";
 import { InventoryError } from "./offline-errors.js";
 import { readJsonFile } from "./offline-file.js";
 import { type ArnSighting, arnSightings } from "./offline-identity.js";
+import { readLogGroups } from "./offline-logs.js";
 import { EXPORTS, metaSchema } from "./offline-schemas.js";
 import { readTrails } from "./offline-trails.js";
 import {
@@ -62,7 +63,7 @@ type KeyedField = (typeof KEYED_FIELDS)[number];
 
 const DATA_NAMES = new Set<string>([...LIST_FIELDS, ...KEYED_FIELDS].map((f) => INVENTORY_FILES[f]));
 const TRAIL_NAMES = [INVENTORY_FILES.trails, INVENTORY_FILES.trailStatus, INVENTORY_FILES.eventSelectors];
-const KNOWN_NAMES = new Set<string>([...DATA_NAMES, ...TRAIL_NAMES, INVENTORY_FILES.meta]);
+const KNOWN_NAMES = new Set<string>([...DATA_NAMES, ...TRAIL_NAMES, INVENTORY_FILES.meta, INVENTORY_FILES.logEvents]);
 
 function trimDir(dir: string): string {
   const trimmed = dir.replace(/[\\/]+$/, "");
@@ -170,8 +171,14 @@ async function readPartition(dir: string, fromDirs: Declared | undefined, warn: 
   };
   const observed = <T>(field: ListField, read: ListRead): Observed<T> =>
     read.ok ? { ok: true, value: read.value as T } : { ok: false, error: missingError(INVENTORY_FILES[field], sourceOf(partition, field)) };
+  const logEvents = await readLogGroups(dir, meta.ok ? meta.value : undefined, warn);
   for (const [file] of recorded) {
     const [dirName, fileName] = file.split("/");
+    if (dirName === INVENTORY_FILES.logEvents && fileName?.endsWith(".json")) {
+      const group = fileName.slice(0, -5).replaceAll("__", "/");
+      if (!logEvents[group]) logEvents[group] = { ok: false, error: missingError(file, sourceOf(partition, "logEvents", group)) };
+      continue;
+    }
     const field = KEYED_FIELDS.find((f) => INVENTORY_FILES[f] === dirName);
     if (!field || !fileName?.endsWith(".json")) continue;
     const key = field === "secrets" ? fileName.slice(0, -5).replaceAll("__", "/") : fileName.slice(0, -5);
@@ -223,7 +230,9 @@ async function readPartition(dir: string, fromDirs: Declared | undefined, warn: 
     networkAcls: observed("networkAcls", networkAcls as ListRead),
     cacheSubnetGroups: observed("cacheSubnetGroups", cacheSubnetGroups as ListRead),
     ...(await readTrails(dir, region, missingError)),
+    logEvents,
   };
+  if (meta.ok && meta.value.logsSince !== undefined) out.logsSince = meta.value.logsSince;
   if (meta.ok && meta.value.capturedAt !== undefined) out.capturedAt = meta.value.capturedAt;
   if (!meta.ok) out.withoutMeta = true;
   return out;

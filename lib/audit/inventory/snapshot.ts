@@ -19,6 +19,7 @@ import { mkdir, mkdtemp, readdir, rename, rm, stat, writeFile } from "node:fs/pr
 import path from "node:path";
 import type { ObservationError } from "../model/observation.js";
 import { UserError } from "../model/user-error.js";
+import { type LogGroupRead, logReadBoundReason } from "./logs/types.js";
 import { INVENTORY_FILES, type Inventory, type InventoryPartition, type Observed, type PartitionField, secretFileName } from "./types.js";
 
 export class SnapshotTargetError extends UserError {
@@ -124,6 +125,14 @@ export function planSnapshot(inventory: Inventory): SnapshotPlan {
         }
       }
     }
+    for (const group of Object.keys(p.logEvents ?? {}).sort()) {
+      const part = p.logEvents?.[group] as Observed<LogGroupRead>;
+      const file = `${INVENTORY_FILES.logEvents}/${secretFileName(group)}`;
+      if (!part.ok) record(file, part.error);
+      // A read stopped by a bound is partial: written, an offline audit would take it for the whole period.
+      else if (part.value.bound) record(file, boundError(p, part.value));
+      else if (part.value.raw) files.push({ path: `${prefix}${file}`, data: { events: part.value.raw, searchedLogStreams: [] } });
+    }
     files.push({ path: `${prefix}${INVENTORY_FILES.meta}`, data: meta(p, notCaptured) });
   }
   return { files, errors: [...errors.values()] };
@@ -143,7 +152,18 @@ function meta(p: InventoryPartition, notCaptured: NotCapturedEntry[]) {
     ...(p.capturedAt ? { capturedAt: p.capturedAt } : {}),
     account: p.account,
     region: p.region,
+    ...(p.logsSince ? { logsSince: p.logsSince } : {}),
     ...(notCaptured.length > 0 ? { notCaptured } : {}),
+  };
+}
+
+function boundError(p: InventoryPartition, read: LogGroupRead): ObservationError {
+  return {
+    source: `logs:FilterLogEvents ${read.logGroupName}`,
+    reason: logReadBoundReason(read),
+    code: "BoundReached",
+    account: p.account,
+    region: p.region,
   };
 }
 

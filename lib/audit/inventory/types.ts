@@ -18,6 +18,7 @@ import type {
 import type { DBCluster, DBInstance, Parameter } from "@aws-sdk/client-rds";
 import type { DescribeSecretResponse } from "@aws-sdk/client-secrets-manager";
 import type { ObservationError } from "../model/observation.js";
+import type { LogGroupRead } from "./logs/types.js";
 
 /** An SDK shape as JSON carries it: Dates become ISO strings, metadata is dropped. */
 export type Wire<T> = T extends Date
@@ -104,6 +105,13 @@ export interface InventoryPartition {
    * one). Absent: not collected (the config deploys no stack) or not in the offline inventory.
    */
   trails?: Observed<TrailObservation[]>;
+  /**
+   * Log group name -> what its events over the period said of access attempts (FilterLogEvents).
+   * Optional: inventories made before logs were read have none (a missing key is not captured).
+   */
+  logEvents?: Record<string, Observed<LogGroupRead>>;
+  /** Start of the period whose log events were read (ISO 8601; meta.json `logsSince` offline). */
+  logsSince?: string;
 }
 
 /** The parts of a partition that describe the network path. */
@@ -139,12 +147,17 @@ export const INVENTORY_FILES = {
   trails: "cloudtrail-describe-trails.json",
   trailStatus: "cloudtrail-get-trail-status",
   eventSelectors: "cloudtrail-get-event-selectors",
+  logEvents: "logs-filter-log-events",
 } as const;
 
-/** File name of a secret's DescribeSecret export: '/' in the name becomes '__'. */
+/** File name of a secret's DescribeSecret export (or a log group's events): '/' in the name becomes '__'. */
 export function secretFileName(name: string): string {
   return `${name.replaceAll("/", "__")}.json`;
 }
+
+/** Keyed parts whose keys are names holding '/' (secrets, log groups): their files are named by secretFileName. */
+const NAMED_BY_SLASHES: ReadonlySet<string> = new Set(["secrets", "logEvents"]);
+const keyFile = (field: PartitionField, key: string) => (NAMED_BY_SLASHES.has(field) ? secretFileName(key) : `${key}.json`);
 
 export type PartitionField = Exclude<keyof typeof INVENTORY_FILES, "meta">;
 
@@ -170,6 +183,7 @@ export const INVENTORY_CALLS: Record<PartitionField, string> = {
   trails: "cloudtrail:DescribeTrails",
   trailStatus: "cloudtrail:GetTrailStatus",
   eventSelectors: "cloudtrail:GetEventSelectors",
+  logEvents: "logs:FilterLogEvents",
 };
 
 /** Names what a part of a partition came from: the offline file, or the API call. */
@@ -177,8 +191,7 @@ export function sourceOf(partition: Pick<InventoryPartition, "origin">, field: P
   if (partition.origin.kind === "live") return key === undefined ? INVENTORY_CALLS[field] : `${INVENTORY_CALLS[field]} ${key}`;
   const name = INVENTORY_FILES[field];
   if (key === undefined) return `${partition.origin.dir}/${name}`;
-  const file = field === "secrets" ? secretFileName(key) : `${key}.json`;
-  return `${partition.origin.dir}/${name}/${file}`;
+  return `${partition.origin.dir}/${name}/${keyFile(field, key)}`;
 }
 
 /** The stable name of an offline file (its path inside the partition), or undefined for live API calls. */
@@ -186,17 +199,15 @@ export function refOf(partition: Pick<InventoryPartition, "origin">, field: Part
   if (partition.origin.kind === "live") return undefined;
   const name = INVENTORY_FILES[field];
   if (key === undefined) return name;
-  return `${name}/${field === "secrets" ? secretFileName(key) : `${key}.json`}`;
+  return `${name}/${keyFile(field, key)}`;
 }
 
 /** A keyed part of a partition (parameters, prefix lists, tags, secrets); a missing key was not captured. */
-export function observedEntry<F extends "prefixListEntries" | "dbParameters" | "dbClusterParameters" | "cacheTags" | "secrets">(
-  partition: InventoryPartition,
-  field: F,
-  key: string,
-): InventoryPartition[F][string] {
-  const entry = partition[field][key];
-  if (entry) return entry as InventoryPartition[F][string];
+export function observedEntry<
+  F extends "prefixListEntries" | "dbParameters" | "dbClusterParameters" | "cacheTags" | "secrets" | "logEvents",
+>(partition: InventoryPartition, field: F, key: string): NonNullable<InventoryPartition[F]>[string] {
+  const entry = partition[field]?.[key];
+  if (entry) return entry as NonNullable<InventoryPartition[F]>[string];
   return {
     ok: false,
     error: {
@@ -207,7 +218,7 @@ export function observedEntry<F extends "prefixListEntries" | "dbParameters" | "
       account: partition.account,
       region: partition.region,
     },
-  } as InventoryPartition[F][string];
+  } as NonNullable<InventoryPartition[F]>[string];
 }
 
 /** A network part of a partition; one that was never recorded is not observed, never empty. */

@@ -3,6 +3,7 @@
  * throttling, and a timeout on every request so a hung endpoint cannot stall the audit.
  */
 import { CloudTrailClient } from "@aws-sdk/client-cloudtrail";
+import { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
 import { DescribeRegionsCommand, EC2Client } from "@aws-sdk/client-ec2";
 import { ElastiCacheClient } from "@aws-sdk/client-elasticache";
 import { OrganizationsClient } from "@aws-sdk/client-organizations";
@@ -32,6 +33,10 @@ export interface AwsDeps {
   now?: () => Date;
   /** One-line notes for the person running it (accounts of an Organization that were skipped, and why). */
   note?: (message: string) => void;
+  /** Start of the log period: the previous run's start, when the caller knows it (else `logs.lookbackMinutes`). */
+  logsSince?: Date;
+  /** Keep the raw log events (snapshot writes them); the audit keeps only their counts. */
+  keepLogEvents?: boolean;
 }
 
 export const DEFAULT_CONCURRENCY = 8;
@@ -58,6 +63,7 @@ export interface PartitionClients {
   elasticache: ElastiCacheClient;
   secrets: SecretsManagerClient;
   cloudtrail: CloudTrailClient;
+  logs: CloudWatchLogsClient;
 }
 
 /**
@@ -81,6 +87,7 @@ export function partitionClients(region: string, credentials: Credentials | unde
     elasticache: lazy("elasticache", () => new ElastiCacheClient(config)),
     secrets: lazy("secrets", () => new SecretsManagerClient(config)),
     cloudtrail: lazy("cloudtrail", () => new CloudTrailClient(config)),
+    logs: lazy("logs", () => new CloudWatchLogsClient(config)),
   });
   CREATED.set(clients, made);
   return clients;

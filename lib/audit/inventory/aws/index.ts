@@ -67,7 +67,16 @@ async function collectAccount(job: AccountJob, access: AccountAccess): Promise<I
     regions.map(async (region) => {
       const clients = partitionClients(region, access.credentials ?? job.deps.credentials, job.deps);
       try {
-        return await collectPartition({ account: access.account, region, config, clients, limit: job.limit, capturedAt });
+        return await collectPartition({
+          account: access.account,
+          region,
+          config,
+          clients,
+          limit: job.limit,
+          capturedAt,
+          ...(job.deps.logsSince ? { logsSince: job.deps.logsSince } : {}),
+          ...(job.deps.keepLogEvents ? { keepLogEvents: true } : {}),
+        });
       } finally {
         destroyClients(clients);
       }

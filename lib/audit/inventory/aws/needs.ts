@@ -4,8 +4,10 @@
  * secrets the config names. Collecting only these keeps calls proportional to the scope.
  */
 import type { Config } from "../../config/schema.js";
+import type { Backend } from "../../scope/index.js";
 import { resolveScope } from "../../scope/index.js";
 import { cacheSubnetGroupNamesOf, directSubnetIdsOf } from "../../scope/subnets.js";
+import { rdsPostgresLogGroup } from "../logs/types.js";
 import type { InventoryPartition, WireSecurityGroup } from "../types.js";
 
 export interface PartitionNeeds {
@@ -17,6 +19,8 @@ export interface PartitionNeeds {
   subnetIds: string[];
   /** Cache subnet groups of in-scope caches: their subnets come from DescribeCacheSubnetGroups. */
   cacheSubnetGroups: string[];
+  /** CloudWatch Logs groups of the in-scope PostgreSQL instances and clusters (their `postgresql` export). */
+  postgresLogGroups: string[];
 }
 
 const uniqSorted = (values: Iterable<string>) => [...new Set(values)].filter((v) => v !== "").sort();
@@ -28,6 +32,7 @@ export function needsOf(config: Config, partition: InventoryPartition): Partitio
   const userGroupIds: string[] = [];
   const subnetIds: string[] = [];
   const cacheSubnetGroups: string[] = [];
+  const postgresLogGroups: string[] = [];
   for (const b of scope.backends) {
     subnetIds.push(...directSubnetIdsOf(b));
     cacheSubnetGroups.push(...cacheSubnetGroupNamesOf(b));
@@ -35,6 +40,8 @@ export function needsOf(config: Config, partition: InventoryPartition): Partitio
     else if (b.kind === "rds-cluster") dbClusterParameterGroups.push(b.cluster.DBClusterParameterGroup ?? "");
     else if (b.kind === "replication-group") userGroupIds.push(...(b.replicationGroup.UserGroupIds ?? []));
     else if (b.kind === "serverless-cache" && b.serverlessCache.UserGroupId) userGroupIds.push(b.serverlessCache.UserGroupId);
+    const group = postgresLogGroupOf(b);
+    if (group) postgresLogGroups.push(group);
   }
   return {
     securityGroupIds: uniqSorted(scope.securityGroups.map((g) => g.groupId)),
@@ -43,6 +50,7 @@ export function needsOf(config: Config, partition: InventoryPartition): Partitio
     userGroupIds: uniqSorted(userGroupIds),
     subnetIds: uniqSorted(subnetIds),
     cacheSubnetGroups: uniqSorted(cacheSubnetGroups),
+    postgresLogGroups: uniqSorted(postgresLogGroups),
   };
 }
 
@@ -83,4 +91,21 @@ export function secretsOf(config: Config): SecretToDescribe[] {
     byId.set(ref, { name, secretId: ref, account, region });
   }
   return [...byId.values()];
+}
+
+const POSTGRES_ENGINES = new Set(["postgres", "aurora-postgresql"]);
+
+/**
+ * The log group holding a backend's PostgreSQL log: a stand-alone instance's own, a cluster's
+ * (Aurora writes one stream per member into the cluster's group). Undefined: not PostgreSQL,
+ * or a cluster member (its cluster's group is read).
+ */
+export function postgresLogGroupOf(b: Backend): string | undefined {
+  if (b.kind === "rds-instance" && !b.instance.DBClusterIdentifier && POSTGRES_ENGINES.has((b.instance.Engine ?? "").toLowerCase())) {
+    return rdsPostgresLogGroup("instance", b.resource.id);
+  }
+  if (b.kind === "rds-cluster" && POSTGRES_ENGINES.has((b.cluster.Engine ?? "").toLowerCase())) {
+    return rdsPostgresLogGroup("cluster", b.resource.id);
+  }
+  return undefined;
 }

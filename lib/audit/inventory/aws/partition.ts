@@ -16,6 +16,7 @@ import { type CollectContext, LIVE } from "./collector.js";
 import { collectEc2 } from "./ec2.js";
 import { collectRbac, discoverElastiCache } from "./elasticache.js";
 import type { Limit } from "./limit.js";
+import { collectLogs, logPeriod } from "./logs.js";
 import { needsOf } from "./needs.js";
 import { collectNetwork } from "./network.js";
 import { collectRdsParameters, discoverRds } from "./rds.js";
@@ -28,6 +29,9 @@ export interface PartitionJob {
   clients: PartitionClients;
   limit: Limit;
   capturedAt: string;
+  /** Start of the log period when the previous run is known. */
+  logsSince?: Date;
+  keepLogEvents?: boolean;
 }
 
 export async function collectPartition(job: PartitionJob): Promise<InventoryPartition> {
@@ -61,13 +65,15 @@ export async function collectPartition(job: PartitionJob): Promise<InventoryPart
   const needs = needsOf(job.config, discovered);
 
   // 3. Everything scope needs, concurrently.
-  const [ec2, parameters, rbac, network] = await Promise.all([
+  const period = logPeriod(job.capturedAt, job.config.logs?.lookbackMinutes ?? 60, job.logsSince);
+  const [ec2, parameters, rbac, network, logs] = await Promise.all([
     collectEc2(ctx, needs),
     collectRdsParameters(ctx, needs),
     collectRbac(ctx, needs),
     collectNetwork(ctx, needs),
+    collectLogs(ctx, needs, { period, ...(job.keepLogEvents ? { keepEvents: true } : {}) }),
   ]);
-  return { ...discovered, ...ec2, ...parameters, ...rbac, ...network };
+  return { ...discovered, ...ec2, ...parameters, ...rbac, ...network, ...logs };
 }
 
 /** A partition of an account that could not be reached at all: every part says why. */
