@@ -4,6 +4,7 @@ import { auditorCases } from "./auditor.js";
 import type { FamilyCases } from "./case.js";
 import { credentialsCases } from "./credentials.js";
 import { elasticacheCases } from "./elasticache.js";
+import { logsCases } from "./logs.js";
 import { mysqlCases } from "./mysql.js";
 import { networkCases } from "./network.js";
 import { postgresCases } from "./postgres.js";
@@ -18,5 +19,6 @@ export const FAMILY_CASES: Readonly<Record<string, FamilyCases>> = {
   postgres: postgresCases,
   mysql: mysqlCases,
   redis: redisCases,
+  logs: logsCases,
   auditor: auditorCases,
 };
