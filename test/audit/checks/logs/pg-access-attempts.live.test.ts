@@ -96,6 +96,8 @@ describe.skipIf(skipWithout("embedded PostgreSQL", embeddedUnavailable()))("pg-a
       dbParameterGroups: [],
       dbClusterParameterGroups: [],
       userGroupIds: [],
+      subnetIds: [],
+      cacheSubnetGroups: [],
       postgresLogGroups: [GROUP],
     };
     const collected = await collectLogs(ctx, needs, { period: { since, until: Date.now() + 1 } });
