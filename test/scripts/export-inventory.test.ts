@@ -24,6 +24,8 @@ cpSync("test/fixtures/inventory/violations", FIXTURES, { recursive: true });
 for (const group of ["default.aurora-postgresql16", "default.mysql8.0"]) {
   writeFileSync(join(FIXTURES, "rds-describe-db-parameters", `${group}.json`), JSON.stringify({ Parameters: [] }));
 }
+// The script asks CloudTrail for the region's trails (the change trigger's check); an account with none.
+writeFileSync(join(FIXTURES, "cloudtrail-describe-trails.json"), JSON.stringify({ trailList: [] }));
 
 function exportTo(name: string, env: Record<string, string>, secrets = ["queue-db/app", "jobs-redis/auditor", "analytics-db/admin"]) {
   const out = join(tmp, name);
