@@ -161,6 +161,9 @@ export function generateEstate(size: EstateSize): Estate {
       version: 1,
       targets: { tag: { key: "queue-backend", value: "delayed_job" } },
       network: { allowedCidrs: ["10.20.0.0/16"], allowedSecurityGroups: [sgId(1)] },
+      // The synthetic estate has no subnets, route tables or NACLs yet: its network path would
+      // be one ERROR per backend, which is not what the engine figures are about.
+      checks: { disabled: ["net-public-subnet", "net-nacl-open", "net-foreign-route"] },
     },
     "synthetic.yaml",
   );

@@ -33,6 +33,10 @@ function writePartition(dir: string, account: string, region: string): void {
     ["elasticache-describe-serverless-caches.json", "ServerlessCaches"],
     ["elasticache-describe-user-groups.json", "UserGroups"],
     ["elasticache-describe-users.json", "Users"],
+    ["ec2-describe-subnets.json", "Subnets"],
+    ["ec2-describe-route-tables.json", "RouteTables"],
+    ["ec2-describe-network-acls.json", "NetworkAcls"],
+    ["elasticache-describe-cache-subnet-groups.json", "CacheSubnetGroups"],
   ] as const) {
     writeFileSync(join(dir, file), JSON.stringify({ [key]: [] }));
   }
