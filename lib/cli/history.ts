@@ -10,6 +10,7 @@ import type { Config } from "../audit/config/schema.js";
 import { STATUSES, type Status } from "../audit/findings/model.js";
 import { escapeControls } from "../audit/model/escape.js";
 import { csvCell } from "../audit/report/csv.js";
+import { duration } from "../audit/report/html/period.js";
 import type { HistoryRow, Store, StoredRun, TimeRange } from "../audit/store/types.js";
 import { UsageError } from "./errors.js";
 import { writeOutput } from "./output.js";
@@ -99,16 +100,8 @@ export async function queryHistory(store: Store, opts: HistoryOptions, now: Date
   return { kind: "findings", range, rows };
 }
 
-/** "3d 4h", "5h 12m", "12m". */
-export function formatDuration(ms: number): string {
-  const minutes = Math.max(0, Math.floor(ms / 60_000));
-  const d = Math.floor(minutes / 1440);
-  const h = Math.floor((minutes % 1440) / 60);
-  const m = minutes % 60;
-  if (d > 0) return `${d}d ${h}h`;
-  if (h > 0) return `${h}h ${m}m`;
-  return `${m}m`;
-}
+/** "3d 4h", "5h 12m", "12m": the report's own wording, from milliseconds. */
+export const formatDuration = (ms: number): string => duration(ms / 1000);
 
 function tabular(data: HistoryData): { header: string[]; rows: string[][] } {
   switch (data.kind) {

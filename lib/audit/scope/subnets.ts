@@ -5,7 +5,7 @@
  * the group counts: a failover, a replacement or a new node may land in any of them.
  * Pure: reads the partition, never the outside world.
  */
-import { type InventoryPartition, networkPart, type Observed, refOf, sourceOf } from "../inventory/types.js";
+import { type InventoryPartition, networkPart, type Observed, type PartitionField, refOf, sourceOf } from "../inventory/types.js";
 import type { ObservationError } from "../model/observation.js";
 import { uniq } from "./resolution.js";
 import type { Backend } from "./types.js";
@@ -18,18 +18,22 @@ export interface BackendSubnets {
   from: string;
 }
 
-function notInRecord(backend: Backend, reason: string, field: "dbInstances" | "cacheClusters" | "serverlessCaches"): ObservationError {
+/** Why a backend's network path could not be judged: a part of its partition lacks what it needs. */
+export function pathGap(backend: Backend, field: PartitionField, reason: string, code: string): ObservationError {
   const { partition } = backend;
   const ref = refOf(partition, field);
   return {
     source: sourceOf(partition, field),
     ...(ref ? { ref } : {}),
     reason,
-    code: "SubnetsUnknown",
+    code,
     account: partition.account,
     region: partition.region,
   };
 }
+
+const notInRecord = (backend: Backend, reason: string, field: "dbInstances" | "cacheClusters" | "serverlessCaches") =>
+  pathGap(backend, field, reason, "SubnetsUnknown");
 
 /** The cache subnet group names a backend uses (what the live collector must describe). */
 export function cacheSubnetGroupNamesOf(backend: Backend): string[] {

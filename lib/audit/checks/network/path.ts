@@ -7,7 +7,7 @@
 import type { ObservationError } from "../../findings/model.js";
 import { networkPart, refOf, sourceOf, type WireNetworkAcl, type WireRouteTable, type WireSubnet } from "../../inventory/types.js";
 import type { Backend, Scope } from "../../scope/index.js";
-import { subnetsOf } from "../../scope/subnets.js";
+import { pathGap, subnetsOf } from "../../scope/subnets.js";
 
 type WireRoute = NonNullable<WireRouteTable["Routes"]>[number];
 
@@ -95,18 +95,8 @@ function judgedBackends(scope: Scope): Backend[] {
   );
 }
 
-function missing(backend: Backend, field: "subnets" | "routeTables" | "networkAcls", reason: string): ObservationError {
-  const { partition } = backend;
-  const ref = refOf(partition, field);
-  return {
-    source: sourceOf(partition, field),
-    ...(ref ? { ref } : {}),
-    reason,
-    code: "NotCaptured",
-    account: partition.account,
-    region: partition.region,
-  };
-}
+const missing = (backend: Backend, field: "subnets" | "routeTables" | "networkAcls", reason: string) =>
+  pathGap(backend, field, reason, "NotCaptured");
 
 function pathOf(backend: Backend): BackendPath {
   const placement = subnetsOf(backend);
