@@ -75,6 +75,8 @@ export interface RecordedRun {
   notification: Notification | undefined;
   /** Open findings closed because they were absent from this (complete, full) run. */
   departed: FindingState[];
+  /** The next state of every finding id this run touched (its findings and the departed). */
+  states: FindingState[];
   stored: StoredRun & { stats: WriteStats };
 }
 
@@ -161,7 +163,7 @@ async function recordOnce(
     recordedAt: now,
     scope: opts.scope,
   });
-  return { result: recorded, notification, departed: changes.departed, stored };
+  return { result: recorded, notification, departed: changes.departed, states: changes.states, stored };
 }
 
 /**

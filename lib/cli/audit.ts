@@ -7,6 +7,7 @@ import { unmatchedMuteWarnings } from "../audit/findings/mute-warnings.js";
 import { escapeControls } from "../audit/model/escape.js";
 import { UserError } from "../audit/model/user-error.js";
 import { type Notifier, notifierFromSpec } from "../audit/notify/index.js";
+import { parseSecurityHubSpec, resolveSecurityHubTarget, type SecurityHubTarget } from "../audit/notify/securityhub.js";
 import { type RecordedAndDelivered, type RecordedRun, recordRun } from "../audit/record.js";
 import { AUDIT_FORMATS, type AuditFormat, type RenderContext, renderResult } from "../audit/report/index.js";
 import { type AuditSources, runAudit } from "../audit/run.js";
@@ -54,6 +55,8 @@ export interface AuditCommandDeps {
   sources?: (config: Config, options: AuditOptions) => AuditSources;
   openStore?: StoreOpener;
   notifier?: (spec: string, write: (text: string) => void) => Notifier;
+  /** Where Security Hub findings go (`--format asff`, `--notify securityhub`); default: the credentials' account. */
+  securityHubTarget?: (spec: { region?: string }) => Promise<SecurityHubTarget>;
 }
 
 /** Alerts printed by `--notify stdout` must not corrupt a machine-readable result on stdout. */
@@ -82,6 +85,11 @@ export async function auditCommand(options: AuditOptions, deps: AuditCommandDeps
   const now = parseNow(options.now);
   const config = loadConfig(options.config);
   const notifier = (deps.notifier ?? ((spec, write) => notifierFromSpec(spec, { write })))(options.notify, alertWriter(options));
+  // ASFF names the account and region that import it: resolved before the audit, so a missing credential costs no audit.
+  const securityHub =
+    options.format === "asff"
+      ? await (deps.securityHubTarget ?? ((spec) => resolveSecurityHubTarget(spec)))(parseSecurityHubSpec(options.notify) ?? {})
+      : undefined;
   // A store that cannot be reached must not cost the audit itself: the result is still
   // printed, and the exit code (4) says that no evidence was kept. A bad spec stays exit 2.
   let store: Store | undefined;
@@ -106,11 +114,13 @@ export async function auditCommand(options: AuditOptions, deps: AuditCommandDeps
     const recordedAt = new Date();
     const judgedAt = now ?? recordedAt;
     let written = false;
-    const write = async (shown: RecordedRun["result"], history?: Store) => {
+    const write = async (shown: RecordedRun["result"], history?: Store, states?: RecordedRun["states"]) => {
       const context: RenderContext = {
         config,
         now: judgedAt,
         ...(options.format === "html" && history ? await historyContext(history, recordedAt) : {}),
+        ...(securityHub ? { securityHub } : {}),
+        ...(states ? { states } : {}),
       };
       writeOutput(renderResult(shown, options.format, context), options.out);
       written = true;
@@ -126,7 +136,7 @@ export async function auditCommand(options: AuditOptions, deps: AuditCommandDeps
           // The result is written before the alert is sent: a send that hangs or fails must not hold back the evidence.
           onRecorded: async (run) => {
             if (opened.persistent) progress(`recorded run ${run.result.run.id} in ${opened.description}`);
-            await write(run.result, opened);
+            await write(run.result, opened, run.states);
           },
         });
       } catch (err) {

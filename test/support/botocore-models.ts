@@ -20,9 +20,13 @@ interface Shape {
   members?: Record<string, ShapeRef>;
   member?: ShapeRef;
   enum?: string[];
+  required?: string[];
+  min?: number;
+  max?: number;
+  pattern?: string;
 }
 interface Model {
-  operations: Record<string, { output?: ShapeRef }>;
+  operations: Record<string, { input?: ShapeRef; output?: ShapeRef }>;
   shapes: Record<string, Shape>;
 }
 
@@ -42,9 +46,23 @@ function model(service: string): Model {
 
 /** Problems found, as `Key[0].Member: reason` lines; empty when the document fits the model. */
 export function outputProblems(service: string, operation: string, document: unknown): string[] {
+  return problemsOf(service, operation, "output", document);
+}
+
+/**
+ * The same for a request an SDK call would send (`input`), stricter as the service is:
+ * required members present, list sizes and string patterns (NonEmptyString) as the model
+ * constrains them.
+ */
+export function inputProblems(service: string, operation: string, document: unknown): string[] {
+  return problemsOf(service, operation, "input", document);
+}
+
+function problemsOf(service: string, operation: string, side: "input" | "output", document: unknown): string[] {
   const m = model(service);
-  const output = m.operations[operation]?.output;
-  if (!output) return [`${service} ${operation}: no such operation with an output in the model`];
+  const top = m.operations[operation]?.[side];
+  if (!top) return [`${service} ${operation}: no such operation with an ${side} in the model`];
+  const strict = side === "input";
   const problems: string[] = [];
   const walk = (value: unknown, shapeName: string, at: string) => {
     const shape = m.shapes[shapeName] as Shape;
@@ -55,6 +73,12 @@ export function outputProblems(service: string, operation: string, document: unk
           problems.push(`${where}: expected an object (${shapeName})`);
           return;
         }
+        if (strict) {
+          for (const key of shape.required ?? []) {
+            if ((value as Record<string, unknown>)[key] === undefined)
+              problems.push(`${at ? `${at}.` : ""}${key}: required by ${shapeName}`);
+          }
+        }
         for (const [key, child] of Object.entries(value)) {
           const member = shape.members?.[key];
           if (!member) problems.push(`${at ? `${at}.` : ""}${key}: not a member of ${shapeName}`);
@@ -64,15 +88,36 @@ export function outputProblems(service: string, operation: string, document: unk
       }
       case "list":
         if (!Array.isArray(value)) problems.push(`${where}: expected a list (${shapeName})`);
+        else if (strict && shape.max !== undefined && value.length > shape.max)
+          problems.push(`${where}: ${value.length} items, at most ${shape.max} (${shapeName})`);
+        else if (strict && shape.min !== undefined && value.length < shape.min)
+          problems.push(`${where}: ${value.length} items, at least ${shape.min} (${shapeName})`);
         else for (const [i, item] of value.entries()) walk(item, (shape.member as ShapeRef).shape, `${at}[${i}]`);
         return;
       case "string":
         if (typeof value !== "string") problems.push(`${where}: expected a string (${shapeName})`);
         else if (shape.enum && !shape.enum.includes(value)) problems.push(`${where}: ${value} is not one of ${shape.enum.join(", ")}`);
+        else if (strict && shape.pattern && !new RegExp(`^(?:${shape.pattern})$`, "s").test(value)) {
+          problems.push(`${where}: does not match ${shape.pattern} (${shapeName})`);
+        }
         return;
       case "integer":
       case "long":
         if (!Number.isInteger(value)) problems.push(`${where}: expected an integer (${shapeName})`);
+        else if (
+          strict &&
+          ((shape.max !== undefined && (value as number) > shape.max) || (shape.min !== undefined && (value as number) < shape.min))
+        ) {
+          problems.push(`${where}: ${value} is outside ${shape.min ?? ""}..${shape.max ?? ""} (${shapeName})`);
+        }
+        return;
+      case "double":
+      case "float":
+        if (strict && typeof value !== "number") problems.push(`${where}: expected a number (${shapeName})`);
+        return;
+      case "map":
+        if (strict && (value === null || typeof value !== "object" || Array.isArray(value)))
+          problems.push(`${where}: expected a map (${shapeName})`);
         return;
       case "boolean":
         if (typeof value !== "boolean") problems.push(`${where}: expected true or false (${shapeName})`);
@@ -84,6 +129,6 @@ export function outputProblems(service: string, operation: string, document: unk
         return;
     }
   };
-  walk(document, output.shape, "");
+  walk(document, top.shape, "");
   return problems;
 }

@@ -1,12 +1,14 @@
+import type { FindingState } from "../compare/changes.js";
 import type { Config } from "../config/schema.js";
 import type { AuditResult } from "../findings/model.js";
+import { renderAsff, type SecurityHubTarget } from "./asff.js";
 import { findingControls } from "./controls.js";
 import { renderCsv } from "./csv.js";
 import { type HtmlReportInput, renderHtmlReport } from "./html.js";
 import { renderOcsf } from "./ocsf.js";
 import { renderTable } from "./table.js";
 
-export const AUDIT_FORMATS = ["table", "json", "csv", "ocsf", "html"] as const;
+export const AUDIT_FORMATS = ["table", "json", "csv", "ocsf", "html", "asff"] as const;
 export type AuditFormat = (typeof AUDIT_FORMATS)[number];
 
 /** What the richer formats add to a run: the policy, and the history when a store keeps one. */
@@ -15,6 +17,15 @@ export interface RenderContext {
   history?: HtmlReportInput["history"];
   chain?: HtmlReportInput["chain"];
   now?: Date;
+  /** For `asff`: the Security Hub account and region the findings are for (AwsAccountId, ProductArn). */
+  securityHub?: SecurityHubTarget;
+  /** For `asff`: the finding states after the recorded run (first and last observation). */
+  states?: readonly FindingState[];
+}
+
+/** A format that cannot be rendered from what the caller has (asff without its Security Hub target). */
+export class RenderContextError extends Error {
+  override name = "RenderContextError";
 }
 
 /**
@@ -37,6 +48,9 @@ export function renderResult(result: AuditResult, format: AuditFormat, context: 
       return renderCsv(result.findings);
     case "ocsf":
       return renderOcsf(result);
+    case "asff":
+      if (!context.securityHub) throw new RenderContextError("asff needs the Security Hub account and region the findings are for");
+      return renderAsff({ result, target: context.securityHub, ...(context.states ? { states: context.states } : {}) });
     case "html":
       return renderHtmlReport({
         result,
