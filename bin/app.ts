@@ -30,11 +30,19 @@ const env =
     ? { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION }
     : undefined;
 
-new QueueAuditorStack(app, "QueueAuditor", {
-  config: loaded.config,
-  description: `queue-auditor: scheduled and change-driven audit of job queue backends (config ${loaded.file})`,
-  ...(env ? { env } : {}),
-});
+try {
+  new QueueAuditorStack(app, "QueueAuditor", {
+    config: loaded.config,
+    configFile: loaded.file,
+    description: `queue-auditor: scheduled and change-driven audit of job queue backends (config ${loaded.file})`,
+    ...(env ? { env } : {}),
+  });
+} catch (err) {
+  // What the config means for the stack (a target no probe placement reaches, …): the same one line.
+  if (!(err instanceof ConfigError)) throw err;
+  console.error(err.message.startsWith(`${loaded.file}: `) ? err.message : `${loaded.file}: ${err.message}`);
+  process.exit(2);
+}
 
 const configuredExternalId = (account: string | undefined) =>
   account

@@ -3,6 +3,7 @@
  * run and the exact resources each function may touch. Pure functions of the config.
  */
 
+import { Token } from "aws-cdk-lib";
 import type { CollectItem, ProbeItem } from "../../lambda/support/contract.js";
 import { ConfigError } from "../audit/config/load.js";
 import { partitionOfRegion, targetLocation } from "../audit/config/location.js";
@@ -36,6 +37,94 @@ export function probeItems(config: Config): ProbeItem[] {
 }
 
 type Target = Config["postgres"][number] | Config["mysql"][number] | Config["redis"][number];
+
+/** One `deploy.probes` entry: a probe stack in that account, region and VPC. */
+export type ProbePlacement = NonNullable<NonNullable<Config["deploy"]>["probes"]>[number];
+
+/** The probe function's name in its placement: one per VPC, and a VPC is in one account and region. */
+export function probeFunctionName(placement: ProbePlacement): string {
+  return `queue-auditor-probe-${placement.vpc.id}`;
+}
+
+/** The placement's probe function, by the name its stack gives it (known before it is deployed). */
+export function probeFunctionArn(placement: ProbePlacement): string {
+  const partition = partitionOfRegion(placement.region);
+  return `arn:${partition}:lambda:${placement.region}:${placement.account}:function:${probeFunctionName(placement)}`;
+}
+
+/** The CDK stack id (and CloudFormation stack name) of a placement's probe stack. */
+export function probeStackName(placement: ProbePlacement): string {
+  return `QueueAuditorProbe-${placement.account}-${placement.region}-${placement.vpc.id}`;
+}
+
+/** A probe item with the function that probes it: its placement's. */
+export interface PlacedProbeItem extends ProbeItem {
+  functionArn: string;
+}
+
+/** The targets of each placement (by index in `deploy.probes`) and the Map items carrying their function. */
+export interface ProbeAssignment {
+  items: PlacedProbeItem[];
+  byPlacement: Map<number, ProbeItem[]>;
+}
+
+/**
+ * Which placement probes each target: the one whose `targets` names it, else the one (without
+ * a `targets` list) in the target's account and region — the config's `account`/`region`, its
+ * RDS endpoint's region, else the stack's own when that is known at synth. A target no
+ * placement can reach fails the synth with one line: file, key path, what was expected.
+ */
+export function assignProbes(config: Config, place: StackPlace, file: string): ProbeAssignment {
+  const placements = config.deploy?.probes ?? [];
+  const items: PlacedProbeItem[] = [];
+  const byPlacement = new Map<number, ProbeItem[]>();
+  const fail = (path: string, expected: string): never => {
+    throw new ConfigError(`${file}: ${path}: ${expected}`);
+  };
+  const known = (value: string | undefined, stack: string) => value ?? (Token.isUnresolved(stack) ? undefined : stack);
+  const assign = (kind: ProbeItem["kind"], targets: readonly Target[]) => {
+    targets.forEach((target, i) => {
+      const path = `${kind}[${i}]`;
+      const where = targetLocation(target);
+      const account = known(where.account, place.account);
+      const region = known(where.region, place.region);
+      let index = placements.findIndex((p) => p.targets?.includes(target.name));
+      if (index >= 0) {
+        const p = placements[index] as ProbePlacement;
+        if ((account && account !== p.account) || (region && region !== p.region))
+          fail(
+            path,
+            `expected "${target.name}" in the account and region of deploy.probes[${index}] (${p.account}, ${p.region}), which names it; it is in ${account ?? "the auditor's account"}, ${region ?? "the auditor's region"}`,
+          );
+      } else {
+        if (!account || !region)
+          fail(
+            path,
+            `expected the account and region of "${target.name}" to find its probe placement in deploy.probes: set ${account ? "" : "account"}${!account && !region ? " and " : ""}${region ? "" : "region"} on the target, or name it in a placement's targets`,
+          );
+        const candidates = placements.flatMap((p, j) => (!p.targets && p.account === account && p.region === region ? [j] : []));
+        if (candidates.length === 0)
+          fail(
+            path,
+            `expected a probe placement in deploy.probes for account ${account}, region ${region}, where "${target.name}" lives; none can reach it`,
+          );
+        if (candidates.length > 1)
+          fail(
+            path,
+            `expected one probe placement for "${target.name}": ${candidates.map((j) => `deploy.probes[${j}]`).join(" and ")} are both in account ${account}, region ${region}; name it in one placement's targets`,
+          );
+        index = candidates[0] as number;
+      }
+      const placement = placements[index] as ProbePlacement;
+      items.push({ kind, name: target.name, functionArn: probeFunctionArn(placement) });
+      byPlacement.set(index, [...(byPlacement.get(index) ?? []), { kind, name: target.name }]);
+    });
+  };
+  assign("postgres", config.postgres);
+  assign("mysql", config.mysql);
+  assign("redis", config.redis);
+  return { items, byPlacement };
+}
 
 /** Where a target lives: the config's `account`/`region` (or its RDS endpoint's region), else the stack's own. */
 export function placeOf(target: Target, place: StackPlace): StackPlace {

@@ -35,6 +35,7 @@ import { FirstRun } from "./first-run.js";
 import { Monitoring } from "./monitoring.js";
 import { acknowledgeStackFindings } from "./nag.js";
 import {
+  assignProbes,
   assumedRoleArns,
   collectItems,
   envPasswordTargets,
@@ -62,6 +63,11 @@ export interface QueueAuditorStackProps extends StackProps {
   /** The validated config (see `configFromContext`). */
   readonly config: Config;
   /**
+   * The config's file name, for the synth's one-line errors.
+   * @default "config"
+   */
+  readonly configFile?: string;
+  /**
    * How often a `cron(…)` schedule is expected to run, for the missing-run alarm.
    * @default Duration.days(1)
    */
@@ -86,6 +92,8 @@ export class QueueAuditorStack extends Stack {
     const { config } = props;
     const place: StackPlace = { account: Aws.ACCOUNT_ID, region: Aws.REGION, partition: Aws.PARTITION };
     const bundleAwsSdk = props.bundleAwsSdk ?? true;
+    // With deploy.probes each target is probed from its placement; one no placement reaches stops the synth (before any bundling).
+    if (config.deploy?.probes) assignProbes(config, place, props.configFile ?? "config");
 
     this.data = new AuditorData(this, "Data", { emails: config.deploy?.alerts.emails ?? [] });
     const { table, artifacts, topic } = this.data;

@@ -106,6 +106,20 @@ function checkCrossReferences(config: Config, file: string): void {
     if (redisNames.has(target.name)) fail(`redis[${i}].name`, `expected a unique name; "${target.name}" is used twice`);
     redisNames.add(target.name);
   });
+  const probes = config.deploy?.probes ?? [];
+  if (probes.length > 0 && config.deploy?.vpc)
+    fail("deploy.vpc", "expected deploy.vpc or deploy.probes, not both: list this VPC as a placement in deploy.probes");
+  const claimedBy = new Map<string, number>();
+  probes.forEach((placement, i) => {
+    (placement.targets ?? []).forEach((name, j) => {
+      if (!pgNames.has(name) && !mysqlNames.has(name) && !redisNames.has(name))
+        fail(`deploy.probes[${i}].targets[${j}]`, `expected the name of a postgres, mysql or redis target; "${name}" is none`);
+      const other = claimedBy.get(name);
+      if (other !== undefined)
+        fail(`deploy.probes[${i}].targets[${j}]`, `expected each target in one placement; "${name}" is in deploy.probes[${other}] too`);
+      claimedBy.set(name, i);
+    });
+  });
   if (config.aws.organization && config.aws.accounts)
     fail("aws.organization", "expected either aws.accounts or aws.organization, not both");
   const accounts = config.aws.accounts ?? [];

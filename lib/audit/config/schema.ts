@@ -508,6 +508,48 @@ export const configSchema = z.strictObject({
        */
       organizationId: str(/^o-[a-z0-9]{10,32}$/, "an AWS Organizations id such as o-a1b2c3d4e5").optional(),
       probeSecurityGroupIds: unique(str(SECURITY_GROUP_ID, "a security group id"), "security group ids").default([]),
+      /**
+       * Probe placements: one per (account, region, VPC) holding databases or Redis
+       * endpoints, each a probe stack deployed there (lib/infra/probe-stack.ts). When set,
+       * every target is probed by the placement of its account and region (or the one whose
+       * `targets` names it), and the auditor's own stack has no probe (docs/deploy.md).
+       */
+      probes: z
+        .array(
+          z.strictObject({
+            account: str(ACCOUNT_ID, "the 12-digit id of the account the probe runs in, as a quoted string"),
+            region: str(AWS_REGION, "the region the probe runs in, such as eu-west-1"),
+            vpc: z.strictObject({
+              id: str(VPC_ID, "a VPC id such as vpc-0a1b2c3d4e5f60001"),
+              subnetIds: unique(str(SUBNET_ID, "a subnet id such as subnet-0a1b2c3d4e5f60001"), "subnet ids").min(1, {
+                error: "expected at least one subnet id",
+              }),
+            }),
+            securityGroupIds: unique(str(SECURITY_GROUP_ID, "a security group id"), "security group ids").default([]),
+            vpcEndpoints: z.enum(["create", "existing", "none"], { error: "expected create, existing or none" }).default("none"),
+            /** Target names this placement probes; needed only when two placements share an account and region. */
+            targets: unique(
+              str(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/, "a target name of postgres, mysql or redis"),
+              "target names",
+            ).optional(),
+          }),
+          { error: "expected a list of probe placements ({ account, region, vpc: { id, subnetIds } })" },
+        )
+        .min(1, { error: "expected at least one probe placement" })
+        .superRefine((list, ctx) => {
+          const seen = new Set<string>();
+          for (const [i, p] of list.entries()) {
+            const key = `${p.account}/${p.region}/${p.vpc.id}`;
+            if (seen.has(key))
+              ctx.addIssue({
+                code: "custom",
+                path: [i],
+                message: `expected one placement per account, region and VPC (${key} is listed twice)`,
+              });
+            seen.add(key);
+          }
+        })
+        .optional(),
       vpcEndpoints: z.enum(["create", "existing", "none"], { error: "expected create, existing or none" }).default("none"),
       /**
        * A PEM file (path relative to the config file) with the CA certificates that sign your

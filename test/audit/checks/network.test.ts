@@ -173,6 +173,34 @@ describe("sg-unapproved-source-group", () => {
     expect(lookAlike.map((r) => r.status)).toEqual(["FAIL"]);
   });
 
+  it("approves a probe placement's security groups (deploy.probes[].securityGroupIds), naming the placement", () => {
+    const PLACED = "sg-00000000000000e07";
+    const withPlacement = config({
+      targets: { rds: ["queue-db"] },
+      network: { allowedSecurityGroups: [WORKERS] },
+      deploy: {
+        probes: [
+          {
+            account: "111122223333",
+            region: "eu-west-1",
+            vpc: { id: "vpc-0a1b2c3d4e5f60001", subnetIds: ["subnet-0a1b2c3d4e5f60001"] },
+            securityGroupIds: [PLACED],
+          },
+        ],
+      },
+    });
+    const [approved] = verdicts("sg-unapproved-source-group", withPlacement, estate([tcp(5432, { groups: [PLACED] })]));
+    expect(approved?.status).toBe("PASS");
+    expect(approved?.message).toContain(`(${PLACED}: the auditor's probe)`);
+    expect(approved?.evidence.approvedSources).toEqual([
+      {
+        group: PLACED,
+        reason: "listed in deploy.probes[0].securityGroupIds: the auditor's own probe, which connects to the backend to audit it",
+      },
+    ]);
+    expect(statuses("sg-unapproved-source-group", [tcp(5432, { groups: [PLACED] })])).toEqual([`FAIL ${PLACED} tcp 5432`]);
+  });
+
   it("does not take another account's group with the same id as a self-reference", () => {
     const results = verdicts(
       "sg-unapproved-source-group",

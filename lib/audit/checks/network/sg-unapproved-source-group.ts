@@ -3,7 +3,8 @@ import type { Check } from "../types.js";
 import { describeRule, type IngressAnalysis, isSelfReference, subjectOf } from "./ingress.js";
 import { evaluatePerGroup, guardedList } from "./per-group.js";
 
-const PROBE_REASON = "listed in deploy.probeSecurityGroupIds: the auditor's own probe, which connects to the backend to audit it";
+const PROBE_WHY = "the auditor's own probe, which connects to the backend to audit it";
+const PROBE_REASON = `listed in deploy.probeSecurityGroupIds: ${PROBE_WHY}`;
 
 export const sgUnapprovedSourceGroup: Check = {
   meta: {
@@ -21,6 +22,10 @@ export const sgUnapprovedSourceGroup: Check = {
     // The probe's own groups must reach the backends to probe them (docs/deploy.md tells users to admit them).
     const why = new Map<string, string>();
     for (const id of ctx.config.deploy?.probeSecurityGroupIds ?? []) why.set(id, PROBE_REASON);
+    // So are the groups of each probe placement (deploy.probes), named by the placement that lists them.
+    (ctx.config.deploy?.probes ?? []).forEach((p, i) => {
+      for (const id of p.securityGroupIds) why.set(id, `listed in deploy.probes[${i}].securityGroupIds: ${PROBE_WHY}`);
+    });
     for (const id of ctx.config.network.allowedSecurityGroups) why.set(id, "listed in network.allowedSecurityGroups");
     const allowed = new Set(why.keys());
     const approvedSources = (analysis: IngressAnalysis) => {
@@ -58,7 +63,7 @@ export const sgUnapprovedSourceGroup: Check = {
           }),
       }),
       (sg, analysis) => {
-        const probes = approvedSources(analysis).filter((a) => a.reason === PROBE_REASON);
+        const probes = approvedSources(analysis).filter((a) => a.reason.endsWith(PROBE_WHY));
         const note = probes.length > 0 ? ` (${probes.map((p) => p.group).join(", ")}: the auditor's probe)` : "";
         return `Every security group that ${sg.groupId} admits to ${guardedList(sg)} is approved${note}.`;
       },
