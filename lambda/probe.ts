@@ -35,7 +35,7 @@ export async function handler(event: unknown): Promise<ProbedTarget> {
   } else {
     const target = config.redis.find((t) => t.name === item.name);
     if (!target) throw new BadEventError(`redis target "${item.name}" is not in the deployed config`);
-    [observation] = await probeRedis([target]);
+    [observation] = await probeRedis([target], { aclLog: config.logs !== undefined });
   }
   if (!observation) throw new BadEventError(`${item.kind} target "${item.name}": the probe returned no observation`);
   const key = probeArtifactKey(item.runId, item.kind, item.name);

@@ -23,7 +23,7 @@ export function defaultSources(config: Config, options: { inventory?: string }):
     },
     redis: async (targets) => {
       const { probeRedis } = await import("../audit/probes/redis/index.js");
-      return probeRedis(targets);
+      return probeRedis(targets, { aclLog: config.logs !== undefined });
     },
   };
 }

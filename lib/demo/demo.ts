@@ -146,7 +146,7 @@ async function auditOnce(config: Config, inventoryDir: string, store: Store, not
     sources: {
       inventory: () => readOfflineInventory(inventoryDir),
       postgres: (targets) => probePostgres(targets),
-      redis: (targets) => probeRedis(targets),
+      redis: (targets) => probeRedis(targets, { aclLog: config.logs !== undefined }),
     },
     onProgress: options.progress,
   });

@@ -81,7 +81,7 @@ export async function startDemoRedis(): Promise<DemoRedis> {
   const hash = (password: string) => `#${createHash("sha256").update(password).digest("hex")}`;
   const users = [
     // docs/redis.md's audit user: reads users and the command table, nothing else.
-    `auditor on ${hash(auditorPassword)} resetchannels -@all +acl|getuser +acl|list +command|info +acl|cat`,
+    `auditor on ${hash(auditorPassword)} resetchannels -@all +acl|getuser +acl|list +acl|log +command|info +acl|cat`,
     `sidekiq_worker on ${hash(secret())} resetchannels ~queue:* ~queues ~schedule ~retry ~dead ~processes ~stat:* -@all +@read +@write -@dangerous`,
     `cache on ${hash(secret())} resetchannels ~cache:* +@all`,
   ];

@@ -211,6 +211,8 @@ const CHECK_PROFILES: Readonly<Record<string, { profiles: readonly Profile[]; ex
   "redis-dangerous-commands": { profiles: ["privileged-access", "least-privilege"] },
   "redis-nopass-user": { profiles: ["authentication"] },
   "pg-access-attempts": { profiles: ["monitoring-attempts"] },
+  // Redis's ACL log is the backend's own record of failed AUTH and denied commands: reviewing it is the monitoring control.
+  "redis-access-attempts": { profiles: ["monitoring-attempts"] },
   "audit-error": { profiles: ["auditor-integrity"] },
   "cloudtrail-management-events-off": {
     profiles: ["auditor-integrity", "monitoring-attempts"],

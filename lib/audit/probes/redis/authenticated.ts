@@ -1,19 +1,22 @@
 /**
  * What an operator with audit credentials learns: AUTH, then the `default` user's ACL
- * (`ACL GETUSER default`, else `ACL LIST`). Read-only: no other command is sent.
+ * (`ACL GETUSER default`, else `ACL LIST`) and, when access attempts are audited,
+ * `ACL LOG <count>`. Read-only: no other command is sent (never `ACL LOG RESET`).
  */
 
 import { isDeepStrictEqual } from "node:util";
 import type { TargetLocation } from "../../config/location.js";
 import type { RedisTarget } from "../../config/schema.js";
+import type { ObservationError } from "../../model/observation.js";
 import { redactRules } from "../../model/redis/acl-rules.js";
 import { BUNDLED_COMMANDS } from "../../model/redis/commands.js";
 import { type CredentialDeps, CredentialError, resolvePassword } from "../credentials.js";
 import { AclReplyError, defaultUserFromAclList, defaultUserFromGetUser } from "./acl.js";
+import { ACL_LOG_READ_LIMIT, AclLogReplyError, parseAclLog } from "./acl-log.js";
 import { CommandInfoError, commandTableFromInfo } from "./command-info.js";
 import { type ConnectOptions, RespConnection } from "./connection.js";
 import { errorCode, type RespReply, replyLine } from "./resp.js";
-import type { RedisAclObservation, RedisTransport } from "./types.js";
+import type { RedisAclLogObservation, RedisAclObservation, RedisTransport } from "./types.js";
 import { endpointSource, observationError } from "./unauthenticated.js";
 
 type Credentials = NonNullable<RedisTarget["credentials"]>;
@@ -53,6 +56,10 @@ export interface AclReadOptions {
    * table (`COMMAND INFO`, `ACL CAT`) instead of `ACL GETUSER default` alone.
    */
   readUsers?: boolean;
+  /** Also read `ACL LOG` on the same session (access attempts are audited). */
+  readAclLog?: boolean;
+  /** The clock ACL log ages are turned into times with. @default Date.now */
+  now?: () => number;
 }
 
 /** `user NAME rules…` with the rules' passwords and hashes redacted (the name is kept as it is). */
@@ -111,15 +118,108 @@ async function readAllUsers(
   return observed;
 }
 
+/** What the authenticated session observed: the ACL and, when asked, the ACL log. */
+export interface AuthenticatedRead {
+  acl: RedisAclObservation;
+  aclLog?: RedisAclLogObservation;
+}
+
 export async function readDefaultUserAcl(options: AclReadOptions): Promise<RedisAclObservation> {
+  return (await readAuthenticated(options)).acl;
+}
+
+/** The ACL log could not be read because the session itself failed: the same cause, as an error. */
+function aclLogNotRead(acl: RedisAclObservation, host: string, port: number): RedisAclLogObservation {
+  const error =
+    acl.error ??
+    ({
+      source: endpointSource(host, port, "AUTH"),
+      reason: `the audit user ${acl.username} could not log in (${acl.reply ?? acl.outcome})`,
+      code: "AuthFailed",
+    } satisfies ObservationError);
+  return { outcome: "error", limit: ACL_LOG_READ_LIMIT, error };
+}
+
+/**
+ * `ACL LOG <limit>` on the authenticated session. Never `ACL LOG RESET`. NOPERM (the user
+ * lacks `+acl|log`) is `forbidden`, with the permission to add in the error.
+ */
+async function readAclLog(
+  conn: RespConnection,
+  username: string,
+  host: string,
+  port: number,
+  password: string,
+  now: () => number,
+): Promise<RedisAclLogObservation> {
+  const limit = ACL_LOG_READ_LIMIT;
+  const command = ["ACL", "LOG", String(limit)] as const;
+  const reply = await conn.command(command);
+  const source = endpointSource(host, port, "ACL LOG");
+  if (isForbidden(reply)) {
+    const line = redact(replyLine(reply), password);
+    return {
+      outcome: "forbidden",
+      limit,
+      reply: line,
+      error: { source, reason: `the audit user ${username} may not read the ACL log (${line}): grant it +acl|log`, code: "Forbidden" },
+    };
+  }
+  if (reply.kind === "error") {
+    const line = redact(replyLine(reply), password);
+    return { outcome: "error", limit, reply: line, error: { source, reason: `ACL LOG failed: ${line}`, code: errorCode(reply) ?? "ERR" } };
+  }
+  const readAtMs = now();
+  try {
+    return { outcome: "read", limit, readAt: new Date(readAtMs).toISOString(), entries: parseAclLog(reply, readAtMs) };
+  } catch (err) {
+    if (!(err instanceof AclLogReplyError)) throw err;
+    return { outcome: "error", limit, error: { source, reason: err.message, code: "BadReply" } };
+  }
+}
+
+export async function readAuthenticated(options: AclReadOptions): Promise<AuthenticatedRead> {
+  const { host, port } = options;
+  let password = "";
+  let conn: RespConnection | undefined;
+  const session = {
+    open: async () => {
+      conn = await RespConnection.open({ host, port, timeoutMs: options.timeoutMs, ...(options.tls ? { tls: options.tls } : {}) });
+      return conn;
+    },
+    setPassword: (p: string) => {
+      password = p;
+    },
+  };
+  try {
+    const acl = await readAclSession(options, session);
+    if (!options.readAclLog) return { acl };
+    if (!conn || acl.outcome === "auth-failed" || (acl.outcome === "error" && acl.command === undefined)) {
+      return { acl, aclLog: aclLogNotRead(acl, host, port) };
+    }
+    try {
+      return { acl, aclLog: await readAclLog(conn, options.credentials.username, host, port, password, options.now ?? Date.now) };
+    } catch (err) {
+      const error = observationError(endpointSource(host, port, "ACL LOG"), err);
+      error.reason = redact(error.reason, password);
+      return { acl, aclLog: { outcome: "error", limit: ACL_LOG_READ_LIMIT, error } };
+    }
+  } finally {
+    (conn as RespConnection | undefined)?.close();
+  }
+}
+
+async function readAclSession(
+  options: AclReadOptions,
+  session: { open: () => Promise<RespConnection>; setPassword: (p: string) => void },
+): Promise<RedisAclObservation> {
   const { host, port, credentials, transport } = options;
   const username = credentials.username;
   const base: Pick<RedisAclObservation, "username" | "transport"> = { username, transport };
 
-  let conn: RespConnection | undefined;
   let password = "";
   try {
-    conn = await RespConnection.open({ host, port, timeoutMs: options.timeoutMs, ...(options.tls ? { tls: options.tls } : {}) });
+    const conn = await session.open();
     const withheld = options.withhold?.(conn.handshake);
     if (withheld) {
       return {
@@ -135,6 +235,7 @@ export async function readDefaultUserAcl(options: AclReadOptions): Promise<Redis
         { host, port, user: username, ...(options.location ? { location: options.location } : {}) },
         options.credentialDeps ?? {},
       );
+      session.setPassword(password);
     } catch (err) {
       const reason = err instanceof CredentialError ? err.message : "the password could not be resolved";
       const code = err instanceof CredentialError ? err.code : "CredentialError";
@@ -179,7 +280,5 @@ export async function readDefaultUserAcl(options: AclReadOptions): Promise<Redis
     const error = observationError(source, err);
     error.reason = redact(error.reason, password);
     return { ...base, outcome: "error", error };
-  } finally {
-    conn?.close();
   }
 }

@@ -1,5 +1,7 @@
 export { probeRedis, type RedisProbeDeps } from "./probe.js";
 export type {
+  RedisAclLogEntry,
+  RedisAclLogObservation,
   RedisAclObservation,
   RedisDefaultUser,
   RedisObservation,

@@ -19,7 +19,8 @@ import { readFile } from "node:fs/promises";
 import { targetLocation } from "../../config/location.js";
 import type { RedisTarget } from "../../config/schema.js";
 import type { CredentialDeps } from "../credentials.js";
-import { readDefaultUserAcl } from "./authenticated.js";
+import { ACL_LOG_READ_LIMIT } from "./acl-log.js";
+import { readAuthenticated } from "./authenticated.js";
 import { mapBounded } from "./bounded.js";
 import { RedisConnectionError, RespConnection } from "./connection.js";
 import type { RedisObservation, RedisTlsObservation, RedisTransport, RedisUnauthenticatedObservation } from "./types.js";
@@ -32,6 +33,11 @@ export interface RedisProbeDeps {
   concurrency?: number;
   /** Reads `caFile`. @default fs.readFile */
   readFile?: (path: string) => Promise<Buffer>;
+  /**
+   * Access attempts are audited (the config has `logs:`): read `ACL LOG` on the
+   * authenticated session of every target with credentials. @default false
+   */
+  aclLog?: boolean;
 }
 
 export async function probeRedis(targets: readonly RedisTarget[], deps: RedisProbeDeps = {}): Promise<RedisObservation[]> {
@@ -150,21 +156,25 @@ async function probeTarget(target: RedisTarget, deps: RedisProbeDeps): Promise<R
         : verdict;
   }
 
-  if (target.credentials) {
-    obs.acl = obs.error
-      ? { username: target.credentials.username, outcome: "error", error: obs.error }
-      : await readDefaultUserAcl({
-          host,
-          port,
-          timeoutMs,
-          transport,
-          ...(transport === "tls" ? { tls: ca === "default" ? {} : { ca } } : {}),
-          withhold: (hs) => credentialsWithheld(target, transport, hs, caProblem),
-          credentials: target.credentials,
-          location: targetLocation(target),
-          readUsers: target.keys.length > 0,
-          ...(deps.credentials ? { credentialDeps: deps.credentials } : {}),
-        });
+  if (target.credentials && obs.error) {
+    obs.acl = { username: target.credentials.username, outcome: "error", error: obs.error };
+    if (deps.aclLog) obs.aclLog = { outcome: "error", limit: ACL_LOG_READ_LIMIT, error: obs.error };
+  } else if (target.credentials) {
+    const read = await readAuthenticated({
+      host,
+      port,
+      timeoutMs,
+      transport,
+      ...(transport === "tls" ? { tls: ca === "default" ? {} : { ca } } : {}),
+      withhold: (hs) => credentialsWithheld(target, transport, hs, caProblem),
+      credentials: target.credentials,
+      location: targetLocation(target),
+      readUsers: target.keys.length > 0,
+      readAclLog: deps.aclLog === true,
+      ...(deps.credentials ? { credentialDeps: deps.credentials } : {}),
+    });
+    obs.acl = read.acl;
+    if (read.aclLog) obs.aclLog = read.aclLog;
   }
   return obs;
 }

@@ -25,6 +25,54 @@ export interface RedisObservation {
   plaintext?: RedisPlaintextObservation;
   /** Only where the target has `credentials`: AUTH, then the `default` user's ACL. */
   acl?: RedisAclObservation;
+  /**
+   * Only where the target has `credentials` and access attempts are audited (`logs:`):
+   * `ACL LOG <limit>` on the authenticated session.
+   */
+  aclLog?: RedisAclLogObservation;
+}
+
+/** One `ACL LOG` entry: a group of similar security events (docs/access-attempts.md). */
+export interface RedisAclLogEntry {
+  /** Events grouped in this entry. */
+  count: number;
+  /** `auth`, `command`, `key`, `channel` (as the server says it). */
+  reason: string;
+  /** `toplevel`, `multi`, `lua`, `script`, `module`. */
+  context: string;
+  /** The command, key or channel denied; `AUTH` for a failed login. */
+  object: string;
+  /** The user that ran the command, or the name a failed AUTH tried: chosen by the client, never shown raw. */
+  username: string;
+  ageSeconds: number;
+  /** When the entry was last updated (ISO 8601): the probe's read time minus `age-seconds`. */
+  last: string;
+  /** When it was created (Redis 7.2+ / Valkey: from timestamp-created and -last-updated); absent before. */
+  first?: string;
+  /** Redis 7.2+ / Valkey: the entry's sequence number since the server started. */
+  entryId?: number;
+  /** client-info of the last client of the group: `addr` (ip:port), `name`, and the user the connection was logged in as. */
+  clientAddr?: string;
+  clientName?: string;
+  clientUser?: string;
+}
+
+export interface RedisAclLogObservation {
+  /**
+   * - `read`: the log was read (`entries`, possibly empty);
+   * - `forbidden`: NOPERM (the audit user lacks `+acl|log`) or the command is unknown/renamed;
+   * - `error`: not read at all: unreachable, credentials refused or withheld, a bad reply.
+   */
+  outcome: "read" | "forbidden" | "error";
+  /** The `count` sent (`ACL LOG <limit>`). */
+  limit: number;
+  /** When the reply arrived (ISO 8601, the probe's clock): entry times are computed against it. */
+  readAt?: string;
+  /** Newest first, as the server lists them. */
+  entries?: RedisAclLogEntry[];
+  /** The refusing reply, for `forbidden`. */
+  reply?: string;
+  error?: ObservationError;
 }
 
 export interface RedisTlsObservation {

@@ -23,7 +23,7 @@ const cfg = config({
 
 const USERS = {
   default: "user default off resetchannels -@all",
-  auditor: "user auditor on #<redacted> resetchannels -@all +ping +acl|getuser +acl|list +command|info +acl|cat",
+  auditor: "user auditor on #<redacted> resetchannels -@all +ping +acl|getuser +acl|list +acl|log +command|info +acl|cat",
   ops: "user ops on #<redacted> ~* &* +@all",
   sidekiq_worker:
     "user sidekiq_worker on #<redacted> resetchannels ~queue:* ~queues ~schedule ~retry ~dead ~processes ~stat:* ~process_cleanup ~j|* ~h|* ~worker-* -@all +hello +auth +ping +select +client|setname +info +multi +exec +discard +lpush +rpush +brpop +rpop +lrem +sadd +srem +sismember +sscan +scard +zadd +zrem +zrange +zremrangebyscore +zremrangebyrank +incrby +expire +exists +hset +hgetall +hincrby +bitfield +bitfield_ro +unlink +set +get +evalsha +script|load",

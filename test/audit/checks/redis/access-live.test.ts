@@ -43,7 +43,7 @@ const PW = {
 type Name = keyof typeof PW | "legacy";
 
 // The audit user of docs/redis.md.
-const AUDITOR = `user auditor on >${PW.auditor} resetchannels -@all +acl|getuser +acl|list +command|info +acl|cat`;
+const AUDITOR = `user auditor on >${PW.auditor} resetchannels -@all +acl|getuser +acl|list +acl|log +command|info +acl|cat`;
 
 /** The ACL: one user per kind of access the issue names, each with a password unless it is the nopass trap. */
 const USERS: Record<Name, string> = {

@@ -208,7 +208,7 @@ describe.skipIf(skipWithout("redis-server", commandUnavailable("redis-server")))
     server = await startRedis(dir, "templates", {
       conf: [
         "user default off",
-        `user auditor on >${AUDITOR_PW} resetchannels -@all +acl|getuser +acl|list +command|info +acl|cat`,
+        `user auditor on >${AUDITOR_PW} resetchannels -@all +acl|getuser +acl|list +acl|log +command|info +acl|cat`,
         ...lines.values(),
       ],
     });

@@ -29,7 +29,7 @@ const ALL_SECRETS = [AUDITOR_PW, REQUIREPASS, BLIND_PW, WRONG_PW];
 const env = { QA_AUDITOR_PW: AUDITOR_PW, QA_REQUIREPASS: REQUIREPASS, QA_BLIND_PW: BLIND_PW, QA_WRONG_PW: WRONG_PW };
 
 // The least-privilege audit user of docs/redis.md.
-const AUDITOR = `user auditor on >${AUDITOR_PW} resetchannels -@all +acl|getuser +acl|list +command|info +acl|cat`;
+const AUDITOR = `user auditor on >${AUDITOR_PW} resetchannels -@all +acl|getuser +acl|list +acl|log +command|info +acl|cat`;
 
 interface Audit {
   observations: RedisObservation[];
