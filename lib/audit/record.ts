@@ -24,6 +24,8 @@ import { countByStatus, sortFindings } from "./findings/finalize.js";
 import type { AuditResult } from "./findings/model.js";
 import { type Digest, digestFromNotification } from "./notify/digest.js";
 import type { Notifier } from "./notify/notifier.js";
+import { type ImportReport, SecurityHubImportError, type SecurityHubSink, type SecurityHubTarget } from "./notify/securityhub.js";
+import { toAsff } from "./report/asff.js";
 import { ChainConflictError, noChainKeyError } from "./store/errors.js";
 import type { NotifiedMark, Store, StoredRun, WriteStats } from "./store/types.js";
 
@@ -83,6 +85,16 @@ export interface RecordedRun {
 export interface RecordedAndDelivered extends RecordedRun {
   /** Undefined when the run had nothing to tell; else what became of the alert. */
   delivery: Delivery | undefined;
+  /** When the notifier imports into Security Hub: what became of this run's findings there. */
+  securityHub?: SecurityHubImport;
+}
+
+/** The Security Hub import of one run. Like a failed alert, a failed import is returned, never thrown. */
+export interface SecurityHubImport {
+  target?: SecurityHubTarget;
+  report?: ImportReport;
+  /** Set when any finding was not imported (SecurityHubImportError lists them) or the import could not start. */
+  error?: Error;
 }
 
 export async function recordRun(
@@ -102,7 +114,31 @@ export async function recordRun(
   const delivery = opts.notifier
     ? await deliverNotification(store, opts.notifier, recorded.notification, opts.deliveredAt)
     : recorded.notification && { digest: digestFromNotification(recorded.notification), delivered: false };
-  return { ...recorded, delivery };
+  // Every recorded run, not only one with an alert: Security Hub holds each finding's current state.
+  const securityHub = opts.notifier?.securityHub ? await importIntoSecurityHub(opts.notifier.securityHub, recorded) : undefined;
+  return { ...recorded, delivery, ...(securityHub ? { securityHub } : {}) };
+}
+
+/**
+ * The recorded run's findings (resolved ones included, to be archived) as ASFF, imported.
+ * The next run sends every finding again, so what failed here is retried then.
+ */
+export async function importIntoSecurityHub(sink: SecurityHubSink, recorded: RecordedRun): Promise<SecurityHubImport> {
+  let target: SecurityHubTarget | undefined;
+  try {
+    target = await sink.target();
+    const report = await sink.import(
+      toAsff({
+        result: recorded.result,
+        target,
+        states: recorded.states,
+        ...(recorded.result.run.toolVersion ? { toolVersion: recorded.result.run.toolVersion } : {}),
+      }),
+    );
+    return report.failed.length > 0 ? { target, report, error: new SecurityHubImportError(report) } : { target, report };
+  } catch (err) {
+    return { ...(target ? { target } : {}), error: err instanceof Error ? err : new Error(String(err)) };
+  }
 }
 
 async function recordWithRetries(

@@ -86,9 +86,12 @@ export async function auditCommand(options: AuditOptions, deps: AuditCommandDeps
   const config = loadConfig(options.config);
   const notifier = (deps.notifier ?? ((spec, write) => notifierFromSpec(spec, { write })))(options.notify, alertWriter(options));
   // ASFF names the account and region that import it: resolved before the audit, so a missing credential costs no audit.
+  // `--notify securityhub` imports into the same account and region, so the two agree.
   const securityHub =
     options.format === "asff"
-      ? await (deps.securityHubTarget ?? ((spec) => resolveSecurityHubTarget(spec)))(parseSecurityHubSpec(options.notify) ?? {})
+      ? await (notifier.securityHub && !deps.securityHubTarget
+          ? notifier.securityHub.target()
+          : (deps.securityHubTarget ?? ((spec) => resolveSecurityHubTarget(spec)))(parseSecurityHubSpec(options.notify) ?? {}))
       : undefined;
   // A store that cannot be reached must not cost the audit itself: the result is still
   // printed, and the exit code (4) says that no evidence was kept. A bad spec stays exit 2.
@@ -150,8 +153,17 @@ export async function auditCommand(options: AuditOptions, deps: AuditCommandDeps
       progress(`the alert to ${notifier.description} was not delivered (${delivery.error.message}); the next run retries it`);
     } else if (delivery?.delivered) {
       progress(`alerted ${notifier.description}: ${delivery.digest.subject}`);
-    } else if (delivery) {
+    } else if (delivery && !notifier.securityHub) {
       progress(`an alert is due (${delivery.digest.subject}); pass --notify to send it`);
+    }
+    const imported = recorded?.securityHub;
+    if (imported) {
+      const where = imported.target ? ` (account ${imported.target.account}, ${imported.target.region})` : "";
+      if (imported.error) {
+        progress(`Security Hub${where}: ${imported.error.message}; the next run sends every finding again`);
+      } else if (imported.report) {
+        progress(`imported ${imported.report.imported} findings into Security Hub${where}`);
+      }
     }
     const c = shown.run.counts;
     progress(`${c.FAIL} FAIL, ${c.ERROR} ERROR, ${c.MUTED} MUTED, ${c.PASS} PASS: ${shown.run.outcome}`);
@@ -176,7 +188,11 @@ export function registerAudit(program: Command, deps: AuditCommandDeps = {}): vo
     .addOption(new Option("--format <format>", "output format").choices([...AUDIT_FORMATS]).default("table"))
     .option("--out <file>", "write the result to a file instead of stdout")
     .option("--store <spec>", "where history is kept: local[:DIR] | dynamodb:TABLE | none", "local")
-    .option("--notify <spec>", "where alerts go: stdout | sns:TOPIC_ARN | slack:WEBHOOK_URL | none", "none")
+    .option(
+      "--notify <spec>",
+      "where alerts go: stdout | sns:TOPIC_ARN | slack:WEBHOOK_URL | securityhub[:REGION] (imports the findings) | none",
+      "none",
+    )
     .addOption(
       new Option("--fail-on <severity>", "lowest severity that makes the exit code 1")
         .choices(SEVERITIES.filter((s) => s !== "info"))

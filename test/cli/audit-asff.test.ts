@@ -6,7 +6,9 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { AwsSecurityFinding } from "@aws-sdk/client-securityhub";
+import { type AwsSecurityFinding, BatchImportFindingsCommand, SecurityHubClient } from "@aws-sdk/client-securityhub";
+import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
+import { mockClient } from "aws-sdk-client-mock";
 import { afterAll, describe, expect, it, vi } from "vitest";
 import type { AuditResult } from "../../lib/audit/findings/model.js";
 import { auditCommand } from "../../lib/cli/audit.js";
@@ -25,8 +27,8 @@ const BASE = {
 };
 const TARGET = { partition: "aws", account: "999988887777", region: "eu-central-1" };
 
-async function quietly<T>(fn: () => Promise<T>): Promise<T> {
-  const err = vi.spyOn(process.stderr, "write").mockImplementation(() => true);
+async function quietly<T>(fn: () => Promise<T>, stderr: string[] = []): Promise<T> {
+  const err = vi.spyOn(process.stderr, "write").mockImplementation((c: string | Uint8Array) => stderr.push(String(c)) > 0);
   try {
     return await fn();
   } finally {
@@ -90,5 +92,72 @@ describe("queue-auditor audit --format asff", () => {
       "queue-auditor: Security Hub: no region: pass securityhub:REGION or set AWS_REGION (or a profile's region)",
     );
     expect(run.stdout).toBe("");
+  });
+});
+
+describe("queue-auditor audit --notify securityhub", () => {
+  const hub = mockClient(SecurityHubClient);
+  const sts = mockClient(STSClient);
+  afterAll(() => {
+    hub.restore();
+    sts.restore();
+  });
+
+  it("imports every finding of the recorded run into the credentials' account, says so, and exits on the findings", async () => {
+    sts
+      .on(GetCallerIdentityCommand)
+      .resolves({ Account: "999988887777", Arn: "arn:aws:sts::999988887777:assumed-role/auditor/s", UserId: "AROA:s" });
+    hub
+      .on(BatchImportFindingsCommand)
+      .callsFake((input: { Findings: unknown[] }) => ({ FailedCount: 0, SuccessCount: input.Findings.length, FailedFindings: [] }));
+    const stderr: string[] = [];
+    const out = join(tmp, "run.json");
+    const code = await quietly(
+      () => auditCommand({ ...BASE, format: "json", out, store: `local:${join(tmp, "store")}`, notify: "securityhub:eu-central-1" }),
+      stderr,
+    );
+    expect(code).toBe(1);
+    const result = JSON.parse(readFileSync(out, "utf8")) as AuditResult;
+    const sent = hub.commandCalls(BatchImportFindingsCommand).flatMap((c) => c.args[0].input.Findings ?? []);
+    expect(sent.map((f) => f.Id)).toEqual(result.findings.map((f) => `queue-auditor/${f.id}`));
+    expect(new Set(sent.map((f) => f.ProductArn))).toEqual(
+      new Set(["arn:aws:securityhub:eu-central-1:999988887777:product/999988887777/default"]),
+    );
+    expect(hub.commandCalls(BatchImportFindingsCommand).every((c) => (c.args[0].input.Findings?.length ?? 0) <= 100)).toBe(true);
+    expect(stderr.join("")).toContain(
+      `queue-auditor: imported ${result.findings.length} findings into Security Hub (account 999988887777, eu-central-1)\n`,
+    );
+    // Security Hub takes the findings, not the alert: the alert is not claimed as sent.
+    expect(stderr.join("")).not.toMatch(/alerted/);
+  });
+
+  it("prints what Security Hub did not take, and still exits on the findings", async () => {
+    hub.reset();
+    sts
+      .on(GetCallerIdentityCommand)
+      .resolves({ Account: "999988887777", Arn: "arn:aws:sts::999988887777:assumed-role/auditor/s", UserId: "AROA:s" });
+    hub.on(BatchImportFindingsCommand).callsFake((input: { Findings: { Id: string }[] }) => ({
+      FailedCount: 1,
+      SuccessCount: input.Findings.length - 1,
+      FailedFindings: [
+        { Id: input.Findings[0]?.Id, ErrorCode: "InvalidInput", ErrorMessage: "Finding does not adhere to Amazon Finding Format." },
+      ],
+    }));
+    const stderr: string[] = [];
+    const code = await quietly(
+      () =>
+        auditCommand({
+          ...BASE,
+          format: "json",
+          out: join(tmp, "run2.json"),
+          store: `local:${join(tmp, "store2")}`,
+          notify: "securityhub:eu-central-1",
+        }),
+      stderr,
+    );
+    expect(code).toBe(1);
+    expect(stderr.join("")).toMatch(
+      /queue-auditor: Security Hub \(account 999988887777, eu-central-1\): 1 of \d+ findings not imported into Security Hub \(InvalidInput ×1\); first: queue-auditor\/[0-9a-f]{32}: Finding does not adhere to Amazon Finding Format\.; the next run sends every finding again\n/,
+    );
   });
 });

@@ -1,10 +1,11 @@
 /**
- * `--notify stdout | sns:TOPIC_ARN | slack:WEBHOOK | none` to a Notifier.
+ * `--notify stdout | sns:TOPIC_ARN | slack:WEBHOOK | securityhub[:REGION] | none` to a Notifier.
  */
 import type { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import type { SNSClient } from "@aws-sdk/client-sns";
 import { UserError } from "../model/user-error.js";
 import type { Digest } from "./digest.js";
+import { parseSecurityHubSpec, type SecurityHubSink, securityHubSink, type TargetDeps } from "./securityhub.js";
 import { slackMessageFromDigest } from "./slack.js";
 import { postToSlack, type SlackSendOptions } from "./slack-send.js";
 import { isTopicArn, publishDigest, snsClientFor } from "./sns.js";
@@ -21,6 +22,12 @@ export interface Notifier {
   /** False for `none`: nothing reaches anyone, so nothing may be marked as notified. */
   readonly delivers: boolean;
   send(digest: Digest): Promise<void>;
+  /**
+   * Where every recorded run's findings are imported (Security Hub), beside or instead of
+   * the alert: unlike an alert, the import is sent on every run, so Security Hub holds each
+   * finding's current state.
+   */
+  readonly securityHub?: SecurityHubSink;
 }
 
 export interface NotifierDeps {
@@ -29,6 +36,7 @@ export interface NotifierDeps {
   env?: NodeJS.ProcessEnv;
   secretsManager?: (region: string | undefined) => SecretsManagerClient;
   slack?: SlackSendOptions;
+  securityHub?: TargetDeps;
 }
 
 export function notifierFromSpec(spec: string, deps: NotifierDeps = {}): Notifier {
@@ -36,6 +44,12 @@ export function notifierFromSpec(spec: string, deps: NotifierDeps = {}): Notifie
   if (spec === "stdout") {
     const write = deps.write ?? ((t: string) => void process.stdout.write(t));
     return { description: "stdout", delivers: true, send: async (d) => printDigest(d, write) };
+  }
+  const securityHub = parseSecurityHubSpec(spec);
+  if (securityHub) {
+    // Security Hub takes the findings, not the alert: the alert stays due for a notifier that sends it.
+    const sink = securityHubSink(securityHub, deps.securityHub);
+    return { description: sink.description, delivers: false, send: async () => {}, securityHub: sink };
   }
   if (spec.startsWith("sns:")) {
     const arn = spec.slice(4);
@@ -75,6 +89,6 @@ export function notifierFromSpec(spec: string, deps: NotifierDeps = {}): Notifie
     };
   }
   throw new NotifySpecError(
-    `--notify ${spec.startsWith("slack") ? "slack…" : spec}: expected stdout, sns:TOPIC_ARN, slack:WEBHOOK_URL (or slack:env:VAR, slack:secret:NAME) or none`,
+    `--notify ${spec.startsWith("slack") ? "slack…" : spec}: expected stdout, sns:TOPIC_ARN, slack:WEBHOOK_URL (or slack:env:VAR, slack:secret:NAME), securityhub[:REGION] or none`,
   );
 }

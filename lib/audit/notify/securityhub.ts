@@ -262,3 +262,44 @@ export class SecurityHubImportError extends Error {
     );
   }
 }
+
+/** Where a run's findings are imported, and the import: what a notifier carries for Security Hub. */
+export interface SecurityHubSink {
+  readonly description: string;
+  /** The account and region imported into (resolved once). */
+  target(): Promise<SecurityHubTarget>;
+  import(findings: readonly AwsSecurityFinding[]): Promise<ImportReport>;
+}
+
+export interface SinkDeps extends TargetDeps {
+  client?: (region: string) => SecurityHubClient;
+  options?: ImportOptions;
+}
+
+/** A sink for `--notify securityhub[:REGION]`: the account of the credentials, resolved at the first use. */
+export function securityHubSink(spec: { region?: string }, deps: SinkDeps = {}): SecurityHubSink {
+  let target: Promise<SecurityHubTarget> | undefined;
+  let client: SecurityHubClient | undefined;
+  const resolve = () => {
+    target ??= resolveSecurityHubTarget(spec, deps);
+    return target;
+  };
+  return {
+    description: spec.region ? `securityhub:${spec.region}` : "securityhub",
+    target: resolve,
+    async import(findings) {
+      const { region } = await resolve();
+      client ??= (deps.client ?? securityHubClientFor)(region);
+      return importFindings(client, findings, deps.options);
+    },
+  };
+}
+
+/** A sink for a known product (the deployed stack passes the ARN it was granted). */
+export function securityHubSinkFor(target: SecurityHubTarget, client: SecurityHubClient, options?: ImportOptions): SecurityHubSink {
+  return {
+    description: `securityhub:${target.region}`,
+    target: async () => target,
+    import: (findings) => importFindings(client, findings, options),
+  };
+}
