@@ -9,6 +9,7 @@
  */
 import { App, Validations } from "aws-cdk-lib";
 import { AwsSolutionsChecks } from "cdk-nag";
+import { auditedLogGroups } from "../lib/audit/iam.js";
 import { ChangeForwarderPropsError, QueueAuditorChangeForwarderStack } from "../lib/infra/change-forwarder.js";
 import { ConfigError, configFromContext } from "../lib/infra/config.js";
 import { MemberRolePropsError, QueueAuditorMemberRoleStack } from "../lib/infra/member-role-stack.js";
@@ -86,6 +87,7 @@ if (typeof auditorAccount === "string") {
           : {}),
       ...(loaded.config.aws.organization ? { roleName: loaded.config.aws.organization.roleName } : {}),
       secrets: loaded.config.credentials.secrets,
+      ...(loaded.config.logs ? { logGroups: auditedLogGroups(loaded.config.targets) } : {}),
       ...(changeBusArn ? { changeBusArn } : {}),
     });
   } catch (err) {

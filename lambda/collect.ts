@@ -5,7 +5,10 @@
 
 import { Logger } from "@aws-lambda-powertools/logger";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import type { Config } from "../lib/audit/config/schema.js";
 import { collectInventory } from "../lib/audit/inventory/aws/index.js";
+import { DynamoStore } from "../lib/audit/store/dynamo-store.js";
+import { lastRunStart } from "../lib/audit/store/previous-run.js";
 import { artifactKey, putPartition } from "./support/artifacts.js";
 import { deployedConfig, narrowConfig } from "./support/config.js";
 import { type CollectedPartition, ENV } from "./support/contract.js";
@@ -14,12 +17,34 @@ import { BadEventError, parseCollectItem } from "./support/events.js";
 const logger = new Logger();
 const dynamodb = new DynamoDBClient({});
 
+/**
+ * With `logs:`, the databases' logs are read from the last recorded run's start (the evidence
+ * table holds it), so consecutive runs leave no gap (docs/access-attempts.md). No run yet, or
+ * a table that cannot be read: `logs.lookbackMinutes`, and a warning in the function's log.
+ */
+async function logsSince(config: Config): Promise<Date | undefined> {
+  if (!config.logs) return undefined;
+  const table = process.env[ENV.storeTable];
+  if (!table) throw new BadEventError(`${ENV.storeTable} is not set: the stack sets it when the config has logs:`);
+  try {
+    return await lastRunStart(new DynamoStore(dynamodb, table, { description: `dynamodb:${table}` }));
+  } catch (err) {
+    logger.warn("the last run could not be read; reading the logs of logs.lookbackMinutes", {
+      table,
+      error: (err as Error).name,
+      lookbackMinutes: config.logs.lookbackMinutes,
+    });
+    return undefined;
+  }
+}
+
 export async function handler(event: unknown): Promise<CollectedPartition> {
   const item = parseCollectItem(event);
   const table = process.env[ENV.artifactsTable];
   if (!table) throw new BadEventError(`${ENV.artifactsTable} is not set`);
   const config = narrowConfig(deployedConfig(), item);
-  const inventory = await collectInventory(config, { defaultRegion: item.region });
+  const since = await logsSince(config);
+  const inventory = await collectInventory(config, { defaultRegion: item.region, ...(since ? { logsSince: since } : {}) });
   const partition = inventory.partitions[0];
   if (!partition || inventory.partitions.length !== 1) {
     throw new BadEventError(`expected one partition for ${item.account}/${item.region}, collected ${inventory.partitions.length}`);

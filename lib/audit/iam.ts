@@ -157,3 +157,47 @@ export function collectPolicyDocument(scope: CollectScope = { partition: "aws", 
 } {
   return { Version: "2012-10-17", Statement: collectStatements(scope) };
 }
+
+/**
+ * Reading the audited databases' own logs (`logs:` in the config, docs/access-attempts.md):
+ * FilterLogEvents on their `postgresql` log groups only. Granted only when the config has
+ * `logs:`; the collector makes no CloudWatch Logs call otherwise.
+ */
+export const LOG_READ_ACTIONS = ["logs:FilterLogEvents"] as const;
+
+/**
+ * The `postgresql` log groups the config's scope can name: both the instance and the cluster
+ * form of every `targets.rds` id (the config does not say which an id is). With
+ * `targets.tag`, the ids are found at run time, so any instance's or cluster's PostgreSQL
+ * group (`/aws/rds/instance/*\/postgresql`): still never another log type (error, upgrade,
+ * MySQL's), nor any log group outside `/aws/rds/`.
+ */
+export function auditedLogGroups(targets: { rds: readonly string[]; tag?: unknown }): string[] {
+  const ids = targets.tag !== undefined ? ["*"] : [...targets.rds];
+  return ids.flatMap((id) => [`/aws/rds/instance/${id}/postgresql`, `/aws/rds/cluster/${id}/postgresql`]);
+}
+
+/**
+ * The ARNs of log groups in IAM: FilterLogEvents is authorised on the log group, whose ARN
+ * CloudWatch Logs writes both bare and with a trailing `:*` (DescribeLogGroups' `arn`); both
+ * forms are granted so the grant matches however the request is evaluated, and neither
+ * reaches another group.
+ */
+export function logGroupArns(
+  groups: readonly string[],
+  where: { partition: string; account: string; regions: readonly string[] },
+): string[] {
+  const { partition: p, account: a } = where;
+  return where.regions.flatMap((r) =>
+    groups.flatMap((g) => [`arn:${p}:logs:${r}:${a}:log-group:${g}`, `arn:${p}:logs:${r}:${a}:log-group:${g}:*`]),
+  );
+}
+
+/** The log-reading statement, or none when there is no group to read. */
+export function logReadStatements(
+  groups: readonly string[],
+  where: { partition: string; account: string; regions: readonly string[] },
+): CollectStatement[] {
+  if (groups.length === 0) return [];
+  return [{ Sid: "DatabaseLogs", Effect: "Allow", Action: [...LOG_READ_ACTIONS], Resource: logGroupArns(groups, where) }];
+}

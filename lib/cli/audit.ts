@@ -14,10 +14,11 @@ import { type AuditSources, runAudit } from "../audit/run.js";
 import { configHash } from "../audit/store/canonical.js";
 import type { Store } from "../audit/store/index.js";
 import { openStore } from "../audit/store/open.js";
+import { lastRunStart } from "../audit/store/previous-run.js";
 import { EXIT, UsageError } from "./errors.js";
 import { chainStatus } from "./history-html.js";
 import { progress, writeOutput } from "./output.js";
-import { defaultSources } from "./sources.js";
+import { defaultSources, type SourceContext } from "./sources.js";
 import type { StoreOpener } from "./store.js";
 
 export interface AuditOptions {
@@ -52,7 +53,7 @@ export function exitCodeFor(result: AuditResult, failOn: Severity): number {
 }
 
 export interface AuditCommandDeps {
-  sources?: (config: Config, options: AuditOptions) => AuditSources;
+  sources?: (config: Config, options: AuditOptions, context: SourceContext) => AuditSources;
   openStore?: StoreOpener;
   notifier?: (spec: string, write: (text: string) => void) => Notifier;
   /** Where Security Hub findings go (`--format asff`, `--notify securityhub`); default: the credentials' account. */
@@ -81,6 +82,31 @@ function storeFailure(spec: string, err: unknown): string {
   return escapeControls(`the run was not recorded in ${spec}: ${e.name && e.name !== "Error" ? `${e.name}: ` : ""}${what.split("\n")[0]}`);
 }
 
+/**
+ * The log period starts where the last recorded run started (docs/access-attempts.md); without
+ * one (first run, `--store none`, a store that cannot be read) the collector reads the last
+ * `logs.lookbackMinutes`. Offline inventories carry their own period (meta.json logsSince).
+ */
+async function sourceContext(config: Config, options: AuditOptions, store: Store | undefined): Promise<SourceContext> {
+  if (!config.logs || options.inventory !== undefined || !store) return {};
+  try {
+    const since = await lastRunStart(store);
+    if (since) progress(`reading the databases' logs since the last recorded run (${since.toISOString()})`);
+    else
+      progress(
+        `no recorded run yet: reading the databases' logs of the last ${config.logs.lookbackMinutes} minutes (logs.lookbackMinutes)`,
+      );
+    return since ? { logsSince: since } : {};
+  } catch (err) {
+    progress(
+      escapeControls(
+        `the last run could not be read from ${store.description} (${(err as Error).name}); reading the databases' logs of the last ${config.logs.lookbackMinutes} minutes`,
+      ),
+    );
+    return {};
+  }
+}
+
 export async function auditCommand(options: AuditOptions, deps: AuditCommandDeps = {}): Promise<number> {
   const now = parseNow(options.now);
   const config = loadConfig(options.config);
@@ -104,7 +130,7 @@ export async function auditCommand(options: AuditOptions, deps: AuditCommandDeps
     notRecorded = storeFailure(options.store, err);
   }
   try {
-    const sources = (deps.sources ?? defaultSources)(config, options);
+    const sources = (deps.sources ?? defaultSources)(config, options, await sourceContext(config, options, store));
     const { result } = await runAudit({
       config,
       sources,

@@ -6,13 +6,18 @@ import type { AuditSources } from "../audit/run.js";
 import { configuredPartitions } from "../audit/scope/coverage.js";
 import { progress } from "./output.js";
 
-export function defaultSources(config: Config, options: { inventory?: string }): AuditSources {
+/** What the audit knows from its store: the start of the log period (the last recorded run's start). */
+export interface SourceContext {
+  logsSince?: Date;
+}
+
+export function defaultSources(config: Config, options: { inventory?: string }, context: SourceContext = {}): AuditSources {
   const offline = options.inventory;
   return {
     inventory: async () =>
       offline !== undefined
         ? configuredPartitions(config, await readOfflineInventory(offline, { onWarning: progress }), progress)
-        : collectInventory(config, { note: progress }),
+        : collectInventory(config, { note: progress, ...(context.logsSince ? { logsSince: context.logsSince } : {}) }),
     postgres: async (targets) => {
       const { probePostgres } = await import("../audit/probes/postgres/index.js");
       return probePostgres(targets);

@@ -9,7 +9,7 @@
 import { Aws, DefaultStackSynthesizer, Stack, type StackProps, Validations } from "aws-cdk-lib";
 import { AccountPrincipal, PolicyDocument, PolicyStatement, Role } from "aws-cdk-lib/aws-iam";
 import type { Construct } from "constructs";
-import { AUDITOR_SESSION_NAME, collectStatements, secretPattern } from "../audit/iam.js";
+import { AUDITOR_SESSION_NAME, collectStatements, logGroupArns, logReadStatements, secretPattern } from "../audit/iam.js";
 import { ChangeForwarder } from "./change-forwarder.js";
 import { COLLECT_RESOURCE_PATTERNS } from "./nag.js";
 
@@ -36,6 +36,15 @@ export interface QueueAuditorMemberRoleStackProps extends StackProps {
    * @default none
    */
   readonly secrets?: readonly string[];
+  /**
+   * The databases' `postgresql` log groups the collector reads when the config has `logs:`
+   * (lib/audit/iam.ts `auditedLogGroups`): logs:FilterLogEvents on these in any region of this
+   * account, like the rest of the role. A template made for a StackSet serves accounts whose
+   * database ids it cannot know: with `targets.tag` the names hold `*` and cover any
+   * instance's or cluster's postgresql group, never another log type or a group outside /aws/rds/.
+   * @default not granted (the config reads no logs)
+   */
+  readonly logGroups?: readonly string[];
   /**
    * The auditor stack's output `ChangeBusArn`: when set, this stack also forwards this
    * account's change events in its region to the auditor (change-forwarder.ts).
@@ -87,11 +96,14 @@ export class QueueAuditorMemberRoleStack extends Stack {
       inlinePolicies: {
         ReadOnlyInventory: new PolicyDocument({
           // Tokens, not literals: the same template (and acknowledgements) for every member account.
-          statements: collectStatements({
-            partition: Aws.PARTITION,
-            account: Aws.ACCOUNT_ID,
-            secrets: (props.secrets ?? []).map((ref) => secretPattern(ref, Aws.PARTITION, Aws.ACCOUNT_ID)),
-          }).map((st) => new PolicyStatement({ sid: st.Sid, actions: st.Action, resources: st.Resource })),
+          statements: [
+            ...collectStatements({
+              partition: Aws.PARTITION,
+              account: Aws.ACCOUNT_ID,
+              secrets: (props.secrets ?? []).map((ref) => secretPattern(ref, Aws.PARTITION, Aws.ACCOUNT_ID)),
+            }),
+            ...logReadStatements(props.logGroups ?? [], { partition: Aws.PARTITION, account: Aws.ACCOUNT_ID, regions: ["*"] }),
+          ].map((st) => new PolicyStatement({ sid: st.Sid, actions: st.Action, resources: st.Resource })),
         }),
       },
     });
@@ -100,6 +112,13 @@ export class QueueAuditorMemberRoleStack extends Stack {
       reason:
         "Only sts:GetCallerIdentity and the ec2/rds/elasticache Describe* calls, which have no resource-level permissions, are on *; the rest is scoped by resource type.",
     });
+    for (const arn of logGroupArns(props.logGroups ?? [], { partition: "<AWS::Partition>", account: "<AWS::AccountId>", regions: ["*"] })) {
+      Validations.of(this.role).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::${arn}]`,
+        reason:
+          "logs:FilterLogEvents on an audited database's postgresql log group in any region of this account (`:*` is the group ARN's form CloudWatch Logs authorises; a `*` id stands for databases found by tag).",
+      });
+    }
     for (const pattern of [
       ...COLLECT_RESOURCE_PATTERNS,
       ...(props.secrets ?? [])

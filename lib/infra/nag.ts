@@ -28,6 +28,8 @@ export interface NagSubjects {
   stack: Stack;
   functions: Record<string, AuditorFunction>;
   collectRole?: IConstruct | undefined;
+  /** The collect function queries the evidence table for the last run (`logs:`). */
+  collectReadsStore?: boolean;
   evaluateRole?: IConstruct | undefined;
   probeRole?: IConstruct | undefined;
   stateMachineRole: IConstruct;
@@ -38,6 +40,8 @@ export interface NagSubjects {
   vpc?: IConstruct | undefined;
   subnets: IConstruct[];
   iamAuthArns: string[];
+  /** The collect role's log-group ARNs (`logs:`), as cdk-nag spells them. */
+  logGroupArns?: string[];
   /** The role of CDK's AwsCustomResource function that starts the first run. */
   firstRunRole?: IConstruct | undefined;
 }
@@ -89,6 +93,13 @@ export function acknowledgeStackFindings(s: NagSubjects): void {
       "secretsmanager:DescribeSecret on one configured secret by name, in any audited region of this account; ?????? is the random suffix Secrets Manager appends.",
     );
   }
+  for (const arn of (s.logGroupArns ?? []).filter((a) => a.includes("*"))) {
+    ack(
+      s.collectRole,
+      `${RULES}-IAM5[Resource::${arn}]`,
+      "logs:FilterLogEvents on an audited database's postgresql log group: `:*` is the form of the group's ARN CloudWatch Logs authorises; a `*` id (targets.tag, ids found at run time) still names only /aws/rds/{instance,cluster}/*/postgresql groups of this account.",
+    );
+  }
   ack(
     s.chainKey,
     `${RULES}-KMS5`,
@@ -100,6 +111,13 @@ export function acknowledgeStackFindings(s: NagSubjects): void {
     `${RULES}-IAM5[Resource::<${tableRef}.Arn>/index/*]`,
     "The store's Query on the evidence table's own indexes (a run record by id on gsi2, e.g. for a delivery receipt's expiry); the table grant adds /index/* of this table only, and Scan is not granted.",
   );
+  if (s.collectReadsStore) {
+    ack(
+      s.collectRole,
+      `${RULES}-IAM5[Resource::<${tableRef}.Arn>/index/*]`,
+      "dynamodb:Query on the evidence table's own indexes only: the last recorded run's start (gsi1), where the next log period begins; no write, no Scan.",
+    );
+  }
   for (const arn of s.iamAuthArns) {
     ack(
       s.probeRole,

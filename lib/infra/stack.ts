@@ -20,9 +20,12 @@ import { ENV } from "../../lambda/support/contract.js";
 import type { Config } from "../audit/config/schema.js";
 import {
   ASSUME_ROLE_ACTIONS,
+  auditedLogGroups,
   CHAIN_SEAL_ACTIONS,
   CHAIN_VERIFY_ACTIONS,
   collectStatements,
+  logGroupArns,
+  logReadStatements,
   PROBE_IAM_AUTH_ACTIONS,
   PROBE_SECRET_ACTIONS,
   secretPattern,
@@ -105,8 +108,10 @@ export class QueueAuditorStack extends Stack {
       description: "queue-auditor: collect one account x region inventory",
       memorySize: 1024,
       timeout: Duration.minutes(10),
-      environment: { [ENV.artifactsTable]: artifacts.tableName },
+      // With logs:, the log period starts at the last recorded run's start, read from the evidence table.
+      environment: { [ENV.artifactsTable]: artifacts.tableName, ...(config.logs ? { [ENV.storeTable]: table.tableName } : {}) },
     });
+    if (config.logs) table.grant(collect, "dynamodb:Query");
     // Scoped wherever the Service Authorization Reference allows it; the rest has no resource-level permissions.
     const collectScope = {
       partition: Aws.PARTITION,
@@ -114,6 +119,12 @@ export class QueueAuditorStack extends Stack {
       secrets: config.credentials.secrets.map((ref) => secretPattern(ref, Aws.PARTITION, Aws.ACCOUNT_ID)),
     };
     for (const st of collectStatements(collectScope)) {
+      collect.addToRolePolicy(new PolicyStatement({ sid: st.Sid, actions: st.Action, resources: st.Resource }));
+    }
+    // The databases' own logs, only when the config reads them (`logs:`), on their postgresql groups only.
+    const logGroups = config.logs ? auditedLogGroups(config.targets) : [];
+    const logRegions = Array.isArray(config.aws.regions) && config.aws.regions.length > 0 ? config.aws.regions : [Aws.REGION];
+    for (const st of logReadStatements(logGroups, { partition: Aws.PARTITION, account: Aws.ACCOUNT_ID, regions: logRegions })) {
       collect.addToRolePolicy(new PolicyStatement({ sid: st.Sid, actions: st.Action, resources: st.Resource }));
     }
     const roles = assumedRoleArns(config);
@@ -243,6 +254,7 @@ export class QueueAuditorStack extends Stack {
       stack: this,
       functions: this.functions,
       collectRole: collect.role,
+      collectReadsStore: config.logs !== undefined,
       evaluateRole: evaluate.role,
       probeRole: probe?.role,
       stateMachineRole: stateMachine.role,
@@ -252,6 +264,11 @@ export class QueueAuditorStack extends Stack {
       vpc: this.node.tryFindChild("Vpc"),
       subnets: this.node.children.filter((c) => c.node.id.startsWith("Subnet")),
       firstRunRole: this.firstRun.resource.grantPrincipal as unknown as IConstruct,
+      logGroupArns: logGroupArns(config.logs ? auditedLogGroups(config.targets) : [], {
+        partition: "<AWS::Partition>",
+        account: "<AWS::AccountId>",
+        regions: Array.isArray(config.aws.regions) && config.aws.regions.length > 0 ? config.aws.regions : ["<AWS::Region>"],
+      }),
       iamAuthArns: rdsDbUserArns(config, { account: "<AWS::AccountId>", region: "<AWS::Region>", partition: "<AWS::Partition>" }),
     });
   }

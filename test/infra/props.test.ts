@@ -1,9 +1,10 @@
-import { App, Duration, Stack } from "aws-cdk-lib";
+import { App, Duration, Stack, Validations } from "aws-cdk-lib";
 import { Match, Template } from "aws-cdk-lib/assertions";
 import { InlineCode, Function as LambdaFunction, Runtime } from "aws-cdk-lib/aws-lambda";
 import { DefinitionBody, Pass, StateMachine } from "aws-cdk-lib/aws-stepfunctions";
+import { AwsSolutionsChecks } from "cdk-nag";
 import { describe, expect, it } from "vitest";
-import { UNSCOPED_COLLECT_ACTIONS } from "../../lib/audit/iam.js";
+import { auditedLogGroups, UNSCOPED_COLLECT_ACTIONS } from "../../lib/audit/iam.js";
 import { AuditorFunction, AuditorFunctionPropsError } from "../../lib/infra/auditor-function.js";
 import { ChangeTrigger, ChangeTriggerPropsError } from "../../lib/infra/change-trigger.js";
 import { MemberRolePropsError, QueueAuditorMemberRoleStack } from "../../lib/infra/member-role-stack.js";
@@ -129,5 +130,41 @@ describe("QueueAuditorMemberRoleStack", () => {
         },
       ],
     });
+  });
+
+  it("reads the databases' postgresql log groups only when given them: exactly the named ones, or any instance's or cluster's for databases found by tag", () => {
+    const role = (logGroups?: string[]) => {
+      const app = new App();
+      Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+      const s = new QueueAuditorMemberRoleStack(app, "M", {
+        auditorAccount: "111122223333",
+        trustedRoleArns: [COLLECT_ROLE],
+        ...(logGroups ? { logGroups } : {}),
+      });
+      // Every wildcard of the grant is acknowledged: a synth with cdk-nag does not throw.
+      app.synth();
+      return JSON.stringify(Template.fromStack(s).toJSON());
+    };
+    expect(role()).not.toContain("logs:FilterLogEvents");
+    const exact = role(auditedLogGroups({ rds: ["queue-db"] }));
+    const statements = JSON.parse(exact).Resources.ReadOnlyRoleA3AD4127.Properties.Policies[0].PolicyDocument.Statement as {
+      Sid: string;
+      Action: unknown;
+      Resource: unknown[];
+    }[];
+    const logs = statements.filter((st) => JSON.stringify(st.Action).includes("logs:"));
+    expect(logs.map((st) => [st.Sid, st.Action, st.Resource.length])).toEqual([["DatabaseLogs", "logs:FilterLogEvents", 4]]);
+    for (const g of [
+      "instance/queue-db/postgresql",
+      "instance/queue-db/postgresql:*",
+      "cluster/queue-db/postgresql",
+      "cluster/queue-db/postgresql:*",
+    ]) {
+      expect(exact).toContain(`":logs:*:",{"Ref":"AWS::AccountId"},":log-group:/aws/rds/${g}"`);
+    }
+    const tagged = role(auditedLogGroups({ rds: [], tag: { key: "queue", value: "jobs" } }));
+    expect(tagged).toContain(':log-group:/aws/rds/instance/*/postgresql"');
+    expect(tagged).toContain(':log-group:/aws/rds/cluster/*/postgresql:*"');
+    expect(tagged).not.toContain("queue-db");
   });
 });

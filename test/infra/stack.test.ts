@@ -555,6 +555,53 @@ describe("QueueAuditorStack with other configs", () => {
     ]);
   });
 
+  it("reads no log without `logs:` in the config, and with it only the audited databases' postgresql log groups", () => {
+    const fla = (t: Template) => iamStatements(t).filter((s) => s.Action.some((a) => a.startsWith("logs:Filter")));
+    expect(fla(synthStack().template)).toEqual([]);
+    const { template } = synthStack(configWith({ logs: {} }));
+    const statements = fla(template);
+    expect(statements.map((s) => s.Action)).toEqual([["logs:FilterLogEvents"]]);
+    // targets.rds [queue-db] in aws.regions [eu-west-1] of the stack's account: instance or cluster, the group's ARN bare and with `:*`.
+    const arn = (group: string) => ({
+      "Fn::Join": ["", ["arn:", { Ref: "AWS::Partition" }, ":logs:eu-west-1:", { Ref: "AWS::AccountId" }, `:log-group:${group}`]],
+    });
+    expect(statements[0]?.Resource).toEqual([
+      arn("/aws/rds/instance/queue-db/postgresql"),
+      arn("/aws/rds/instance/queue-db/postgresql:*"),
+      arn("/aws/rds/cluster/queue-db/postgresql"),
+      arn("/aws/rds/cluster/queue-db/postgresql:*"),
+    ]);
+    // The log period starts at the last recorded run's start: the collect function may query the evidence table, and only that.
+    const collectEnv = (t: Template) =>
+      Object.values(t.findResources("AWS::Lambda::Function")).find((f) => f.Properties.Description?.includes("collect one account"))
+        ?.Properties.Environment.Variables;
+    expect(collectEnv(template)).toHaveProperty("QUEUE_AUDITOR_TABLE");
+    expect(collectEnv(synthStack().template)).not.toHaveProperty("QUEUE_AUDITOR_TABLE");
+    const collectPolicy = iamStatements(template).filter((s) => /^Collect.*Policy/.test(s.policy));
+    expect(collectPolicy.filter((s) => s.Action.some((a) => a.startsWith("dynamodb:"))).map((s) => [s.Action, s.Resource.length])).toEqual([
+      [["dynamodb:Query"], 2],
+      [["dynamodb:BatchWriteItem"], 1],
+    ]);
+  });
+
+  it("reads any instance's or cluster's postgresql log group when the databases are found by tag, and cdk-nag has every wildcard acknowledged", () => {
+    const config = configWith({ logs: {}, targets: { rds: [], elasticache: [], tag: { key: "queue", value: "jobs" } } });
+    const { app, template } = synthStack(config, {}, true);
+    const resources = iamStatements(template)
+      .filter((s) => s.Action.includes("logs:FilterLogEvents"))
+      .flatMap((s) => s.Resource.map((r) => JSON.stringify(r)));
+    expect(resources).toHaveLength(4);
+    for (const [i, group] of [
+      "instance/*/postgresql",
+      "instance/*/postgresql:*",
+      "cluster/*/postgresql",
+      "cluster/*/postgresql:*",
+    ].entries()) {
+      expect(resources[i]).toContain(`:log-group:/aws/rds/${group}"`);
+    }
+    expect(() => app.synth()).not.toThrow();
+  });
+
   it("warns at synth about passwords from environment variables, which the deployed probe does not have", () => {
     const config = exampleConfig();
     const pg = config.postgres[0] as (typeof config.postgres)[number];
