@@ -8,6 +8,7 @@ import { cidrAllowList, isWorld } from "../checks/network/cidr.js";
 import type { RuleSummary } from "../checks/network/ingress.js";
 import type { AuditContext } from "../checks/types.js";
 import type { CheckResult, Fix } from "../findings/model.js";
+import { securityGroupAt } from "../scope/lookup.js";
 import { awsCommand } from "./quote.js";
 
 interface RuleEvidence {
@@ -22,19 +23,22 @@ interface RuleEvidence {
 
 /** The `--ip-permissions` JSON of one rule and one source, as EC2 matches it on revoke. */
 export function ipPermission(rule: RuleSummary, source: { kind: "cidr" | "group"; value: string; ownerId?: string }): string {
-  const permission: Record<string, unknown> = { IpProtocol: rule.IpProtocol };
-  if (rule.FromPort !== undefined) permission.FromPort = rule.FromPort;
-  if (rule.ToPort !== undefined) permission.ToPort = rule.ToPort;
+  // Written out rather than built as an object and stringified: an estate has tens of
+  // thousands of these. Each value still goes through JSON.stringify, so quoting is JSON's.
+  const j = JSON.stringify;
+  let out = `[{"IpProtocol":${j(rule.IpProtocol)}`;
+  if (rule.FromPort !== undefined) out += `,"FromPort":${j(rule.FromPort)}`;
+  if (rule.ToPort !== undefined) out += `,"ToPort":${j(rule.ToPort)}`;
   if (source.kind === "group") {
-    const pair: Record<string, string> = { GroupId: source.value };
-    if (source.ownerId) pair.UserId = source.ownerId;
-    permission.UserIdGroupPairs = [pair];
+    out += `,"UserIdGroupPairs":[{"GroupId":${j(source.value)}`;
+    if (source.ownerId) out += `,"UserId":${j(source.ownerId)}`;
+    out += "}]";
   } else if (source.value.includes(":")) {
-    permission.Ipv6Ranges = [{ CidrIpv6: source.value }];
+    out += `,"Ipv6Ranges":[{"CidrIpv6":${j(source.value)}}]`;
   } else {
-    permission.IpRanges = [{ CidrIp: source.value }];
+    out += `,"IpRanges":[{"CidrIp":${j(source.value)}}]`;
   }
-  return JSON.stringify([permission]);
+  return `${out}}]`;
 }
 
 /** One ingress call on one group; the options are written out, not spread: an estate has tens of thousands. */
@@ -110,10 +114,7 @@ function approved(ctx: AuditContext, source: { kind: "cidr" | "group"; value: st
 
 /** The TCP ports of the backends the group guards, from scope. */
 function guardedPorts(ctx: AuditContext, result: CheckResult): number[] {
-  const sg = ctx.scope.securityGroups.find(
-    (g) =>
-      g.groupId === result.resource.id && g.partition.account === result.resource.account && g.partition.region === result.resource.region,
-  );
+  const sg = securityGroupAt(ctx.scope, result.resource);
   return [...new Set(sg?.guards.flatMap((g) => g.ports) ?? [])].sort((a, b) => a - b);
 }
 

@@ -7,16 +7,14 @@
 import { type RdsBackend, settingsOf } from "../checks/rds/subjects.js";
 import type { AuditContext } from "../checks/types.js";
 import type { CheckResult, Fix } from "../findings/model.js";
+import type { Backend } from "../scope/index.js";
+import { backendAt } from "../scope/lookup.js";
 import { awsCommand, regionOption } from "./quote.js";
 
+const isRds = (b: Backend): b is RdsBackend => b.kind === "rds-instance" || b.kind === "rds-cluster";
+
 function backendOf(ctx: AuditContext, result: CheckResult): RdsBackend | undefined {
-  return ctx.scope.backends.find(
-    (b): b is RdsBackend =>
-      (b.kind === "rds-instance" || b.kind === "rds-cluster") &&
-      b.resource.id === result.resource.id &&
-      b.resource.account === result.resource.account &&
-      b.resource.region === result.resource.region,
-  );
+  return backendAt(ctx.scope, result.resource, isRds);
 }
 
 const isCluster = (result: CheckResult) => result.resource.type === "AWS::RDS::DBCluster";

@@ -34,8 +34,22 @@ export function cidrWithin(inner: string, outer: string): boolean {
   return a[1] >= b[1] && a[0].match(b[0] as never, b[1]);
 }
 
-/** A compiled allow-list, so a large estate does not re-parse it per rule. */
+const allowLists = new WeakMap<readonly string[], (cidr: string) => string | undefined>();
+
+/**
+ * A compiled allow-list, so a large estate does not re-parse it per rule; one per list (the
+ * config's), whoever asks for it: its answers are remembered for the whole audit.
+ */
 export function cidrAllowList(allowed: readonly string[]): (cidr: string) => string | undefined {
+  let list = allowLists.get(allowed);
+  if (!list) {
+    list = compileAllowList(allowed);
+    allowLists.set(allowed, list);
+  }
+  return list;
+}
+
+function compileAllowList(allowed: readonly string[]): (cidr: string) => string | undefined {
   const results = new Map<string, string | undefined>();
   return (cidr) => {
     if (results.has(cidr)) return results.get(cidr);

@@ -49,15 +49,55 @@ export function matchesTcpPort(rule: NaclRule, port: number): boolean {
   return rule.portRange.from <= port && port <= rule.portRange.to;
 }
 
-export function entriesOf(acl: WireNetworkAcl, egress: boolean): NaclRule[] {
+const entryCache = new WeakMap<WireNetworkAcl, { inbound?: readonly NaclRule[]; outbound?: readonly NaclRule[] }>();
+
+/** The entries of one direction in rule order; read once per ACL and shared (callers must not change the list). */
+export function entriesOf(acl: WireNetworkAcl, egress: boolean): readonly NaclRule[] {
+  let cached = entryCache.get(acl);
+  if (!cached) {
+    cached = {};
+    entryCache.set(acl, cached);
+  }
+  const key = egress ? "outbound" : "inbound";
+  let entries = cached[key];
+  if (!entries) {
+    entries = sortedEntries(acl, egress);
+    cached[key] = entries;
+  }
+  return entries;
+}
+
+function sortedEntries(acl: WireNetworkAcl, egress: boolean): NaclRule[] {
   return (acl.Entries ?? [])
     .filter((e) => (e.Egress ?? false) === egress)
     .map(ruleOf)
     .sort((a, b) => a.ruleNumber - b.ruleNumber);
 }
 
-/** The entries that admit TCP `port` in this direction, each with the addresses it decides. */
-export function admissions(acl: WireNetworkAcl, port: number, egress = false): Admission[] {
+/** Admissions by ACL, direction and port: one ACL serves every backend in its subnets. */
+const admissionCache = new WeakMap<WireNetworkAcl, Map<number, readonly Admission[]>>();
+
+/**
+ * The entries that admit TCP `port` in this direction, each with the addresses it decides.
+ * Computed once per ACL, direction and port, and shared: callers must not change the list.
+ */
+export function admissions(acl: WireNetworkAcl, port: number, egress = false): readonly Admission[] {
+  let byPort = admissionCache.get(acl);
+  if (!byPort) {
+    byPort = new Map();
+    admissionCache.set(acl, byPort);
+  }
+  // Ports are 0-65535: the sign carries the direction.
+  const key = egress ? -1 - port : port;
+  let out = byPort.get(key);
+  if (!out) {
+    out = computeAdmissions(acl, port, egress);
+    byPort.set(key, out);
+  }
+  return out;
+}
+
+function computeAdmissions(acl: WireNetworkAcl, port: number, egress: boolean): Admission[] {
   const undecided: Record<Family, RangeSet> = { 4: fullSet(4), 6: fullSet(6) };
   const out: Admission[] = [];
   for (const rule of entriesOf(acl, egress)) {
@@ -82,8 +122,32 @@ export function outsideApproved(admission: Admission, approved: readonly string[
   return subtractAll(admission.decided, ranges);
 }
 
-/** Whether TCP `port` is admitted (inbound) from any address of `cidr`, and by which entries. */
-export function admitsFrom(acl: WireNetworkAcl, port: number, cidr: string): Admission[] {
+/** Answers per ACL, port and CIDR: the backends of one subnet ask the same questions. */
+const answers = new WeakMap<WireNetworkAcl, Map<string, { admits?: readonly Admission[]; deciding?: NaclRule | null }>>();
+
+function answersOf(acl: WireNetworkAcl, port: number, cidr: string) {
+  let byQuestion = answers.get(acl);
+  if (!byQuestion) {
+    byQuestion = new Map();
+    answers.set(acl, byQuestion);
+  }
+  const key = `${port} ${cidr}`;
+  let answer = byQuestion.get(key);
+  if (!answer) {
+    answer = {};
+    byQuestion.set(key, answer);
+  }
+  return answer;
+}
+
+/** Whether TCP `port` is admitted (inbound) from any address of `cidr`, and by which entries (shared: do not change the list). */
+export function admitsFrom(acl: WireNetworkAcl, port: number, cidr: string): readonly Admission[] {
+  const answer = answersOf(acl, port, cidr);
+  answer.admits ??= computeAdmitsFrom(acl, port, cidr);
+  return answer.admits;
+}
+
+function computeAdmitsFrom(acl: WireNetworkAcl, port: number, cidr: string): Admission[] {
   const parsed = cidrRange(cidr);
   if (!parsed) return [];
   return admissions(acl, port).filter((a) => a.family === parsed.family && !isEmpty(intersect(a.decided, parsed.range)));
@@ -91,6 +155,12 @@ export function admitsFrom(acl: WireNetworkAcl, port: number, cidr: string): Adm
 
 /** The first entry number that decides `cidr` for TCP `port` inbound, and how (for "NACL 100" and "denied by rule 90"). */
 export function decidingRule(acl: WireNetworkAcl, port: number, cidr: string): NaclRule | undefined {
+  const answer = answersOf(acl, port, cidr);
+  if (answer.deciding === undefined) answer.deciding = computeDecidingRule(acl, port, cidr) ?? null;
+  return answer.deciding ?? undefined;
+}
+
+function computeDecidingRule(acl: WireNetworkAcl, port: number, cidr: string): NaclRule | undefined {
   const parsed = cidrRange(cidr);
   if (!parsed) return undefined;
   for (const rule of entriesOf(acl, false)) {

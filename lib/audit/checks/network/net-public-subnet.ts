@@ -2,13 +2,14 @@ import type { CheckResult } from "../../findings/model.js";
 import { fail, pass, unobserved } from "../results.js";
 import type { AuditContext, Check } from "../types.js";
 import { isWorld } from "./cidr.js";
-import { type BackendPath, backendPaths, isInternetDefault } from "./path.js";
+import { type BackendPath, backendPaths, isInternetDefault, type SubnetPath } from "./path.js";
 import { probePath } from "./probe-path.js";
 import { admittedCidrs, publicAddress, reachabilitySentence } from "./reachability.js";
 
-/** What each subnet's route table leads to, for the evidence. */
-export function subnetEvidence(path: BackendPath) {
-  return path.subnets.map((s) => ({
+const evidenceOf = new WeakMap<SubnetPath, ReturnType<typeof oneSubnet>>();
+
+function oneSubnet(s: SubnetPath) {
+  return {
     subnetId: s.subnetId,
     cidr: s.subnet.CidrBlock,
     vpcId: s.subnet.VpcId,
@@ -16,7 +17,19 @@ export function subnetEvidence(path: BackendPath) {
     routeTableAssociation: s.explicitRouteTable ? "explicit" : "main",
     routes: s.routes.map((r) => `${r.destination} -> ${r.target} (${r.kind}${r.state === "blackhole" ? ", blackhole" : ""})`),
     networkAcl: s.networkAcl.NetworkAclId,
-  }));
+  };
+}
+
+/** What each subnet's route table leads to, for the evidence; one object per subnet path, shared by the backends in it. */
+export function subnetEvidence(path: BackendPath) {
+  return path.subnets.map((s) => {
+    let evidence = evidenceOf.get(s);
+    if (!evidence) {
+      evidence = oneSubnet(s);
+      evidenceOf.set(s, evidence);
+    }
+    return evidence;
+  });
 }
 
 function verdict(ctx: AuditContext, path: BackendPath): CheckResult {

@@ -5,7 +5,7 @@
  * shared by the network-path checks and the reachability sentence.
  */
 import type { ObservationError } from "../../findings/model.js";
-import { networkPart, refOf, sourceOf, type WireNetworkAcl, type WireRouteTable, type WireSubnet } from "../../inventory/types.js";
+import { networkPart, type WireNetworkAcl, type WireRouteTable, type WireSubnet } from "../../inventory/types.js";
 import type { Backend, Scope } from "../../scope/index.js";
 import { pathGap, subnetsOf } from "../../scope/subnets.js";
 
@@ -98,6 +98,48 @@ function judgedBackends(scope: Scope): Backend[] {
 const missing = (backend: Backend, field: "subnets" | "routeTables" | "networkAcls", reason: string) =>
   pathGap(backend, field, reason, "NotCaptured");
 
+interface NetworkIndex {
+  of: { tables: readonly WireRouteTable[]; acls: readonly WireNetworkAcl[] };
+  subnets: Map<string, WireSubnet>;
+  /** Route table by explicitly associated subnet, and the main table by VPC. */
+  explicitTables: Map<string, WireRouteTable>;
+  mainTables: Map<string | undefined, WireRouteTable>;
+  acls: Map<string, WireNetworkAcl>;
+  /** Subnet paths already built, by subnet and VPC: the backends of one subnet group share them. */
+  paths: Map<string, SubnetPath>;
+}
+
+/** The first of each, as a scan of the lists in their order would find it. */
+const setFirst = <K, V>(map: Map<K, V>, key: K, value: V) => {
+  if (!map.has(key)) map.set(key, value);
+};
+
+/** Lookups by subnet and VPC over one partition's network lists, built once: backends share a few hundred subnets. */
+const indexes = new WeakMap<readonly WireSubnet[], NetworkIndex>();
+
+function networkIndex(subnets: readonly WireSubnet[], tables: readonly WireRouteTable[], acls: readonly WireNetworkAcl[]): NetworkIndex {
+  const cached = indexes.get(subnets);
+  if (cached && cached.of.tables === tables && cached.of.acls === acls) return cached;
+  const index: NetworkIndex = {
+    of: { tables, acls },
+    subnets: new Map(),
+    explicitTables: new Map(),
+    mainTables: new Map(),
+    acls: new Map(),
+    paths: new Map(),
+  };
+  for (const s of subnets) if (s.SubnetId !== undefined) setFirst(index.subnets, s.SubnetId, s);
+  for (const t of tables) {
+    for (const a of t.Associations ?? []) {
+      if (a.SubnetId !== undefined) setFirst(index.explicitTables, a.SubnetId, t);
+      if (a.Main === true) setFirst(index.mainTables, t.VpcId, t);
+    }
+  }
+  for (const acl of acls) for (const a of acl.Associations ?? []) if (a.SubnetId !== undefined) setFirst(index.acls, a.SubnetId, acl);
+  indexes.set(subnets, index);
+  return index;
+}
+
 function pathOf(backend: Backend): BackendPath {
   const placement = subnetsOf(backend);
   if (!placement.ok) return { backend, from: "", subnets: [], unobserved: placement.error };
@@ -111,15 +153,22 @@ function pathOf(backend: Backend): BackendPath {
     if (!part.ok) return { ...result, unobserved: part.error };
   }
   if (!subnets.ok || !tables.ok || !acls.ok) return result;
+  const index = networkIndex(subnets.value, tables.value, acls.value);
   for (const subnetId of subnetIds) {
-    const subnet = subnets.value.find((s) => s.SubnetId === subnetId);
+    const subnet = index.subnets.get(subnetId);
     if (!subnet) {
       result.unobserved = missing(backend, "subnets", `subnet ${subnetId} of ${backend.resource.id} is not in the subnets data`);
       return result;
     }
     const vpc = subnet.VpcId ?? vpcId;
-    const explicit = tables.value.find((t) => (t.Associations ?? []).some((a) => a.SubnetId === subnetId));
-    const main = tables.value.find((t) => t.VpcId === vpc && (t.Associations ?? []).some((a) => a.Main === true));
+    const key = `${subnetId}\u0000${vpc ?? ""}`;
+    const known = index.paths.get(key);
+    if (known) {
+      result.subnets.push(known);
+      continue;
+    }
+    const explicit = index.explicitTables.get(subnetId);
+    const main = index.mainTables.get(vpc);
     const routeTable = explicit ?? main;
     if (!routeTable) {
       result.unobserved = missing(
@@ -129,7 +178,7 @@ function pathOf(backend: Backend): BackendPath {
       );
       return result;
     }
-    const networkAcl = acls.value.find((a) => (a.Associations ?? []).some((x) => x.SubnetId === subnetId));
+    const networkAcl = index.acls.get(subnetId);
     if (!networkAcl) {
       result.unobserved = missing(
         backend,
@@ -138,14 +187,16 @@ function pathOf(backend: Backend): BackendPath {
       );
       return result;
     }
-    result.subnets.push({
+    const subnetPath: SubnetPath = {
       subnetId,
       subnet,
       routeTable,
       explicitRouteTable: explicit !== undefined,
       routes: (routeTable.Routes ?? []).map(classifyRoute),
       networkAcl,
-    });
+    };
+    index.paths.set(key, subnetPath);
+    result.subnets.push(subnetPath);
   }
   return result;
 }

@@ -42,10 +42,12 @@ interface ProbeTarget {
 }
 
 function probedTargets(ctx: AuditContext, backend: Backend): ProbeTarget[] {
+  const { config, observations } = ctx;
+  // No probe target in the config (an inventory-only audit): nothing to match for any backend.
+  if (config.postgres.length === 0 && config.mysql.length === 0 && config.redis.length === 0) return [];
   const hosts = new Set(endpointHosts(backend).map((h) => h.toLowerCase()));
   const matches = (name: string, host: string) => name === backend.resource.id || hosts.has(host.toLowerCase());
   const out: ProbeTarget[] = [];
-  const { config, observations } = ctx;
   for (const t of config.postgres) {
     const obs = observations.postgres.find((o) => o.target === t.name);
     if (!obs || !matches(t.name, t.connection.host)) continue;

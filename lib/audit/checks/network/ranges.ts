@@ -17,6 +17,16 @@ export function fullSet(family: Family): RangeSet {
 
 /** The family and address range of a CIDR; undefined when it is not one. */
 export function cidrRange(cidr: string): { family: Family; range: Range } | undefined {
+  // Every backend's reachability asks about the same few CIDRs.
+  if (ranges.has(cidr)) return ranges.get(cidr);
+  const result = computeRange(cidr);
+  ranges.set(cidr, result);
+  return result;
+}
+
+const ranges = new Map<string, { family: Family; range: Range } | undefined>();
+
+function computeRange(cidr: string): { family: Family; range: Range } | undefined {
   const parsed = parseCidr(cidr);
   if (!parsed) return undefined;
   const [address, prefix] = parsed;

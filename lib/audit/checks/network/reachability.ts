@@ -7,11 +7,12 @@
  *    from 203.0.113.0/24: yes — NACL acl-… rule 100 and sg-…"
  */
 import type { Config } from "../../config/schema.js";
-import type { Backend, Scope } from "../../scope/index.js";
-import { cidrAllowList, cidrWithin, isWorld } from "./cidr.js";
+import type { Backend, Scope, ScopedSecurityGroup } from "../../scope/index.js";
+import { cidrAllowList, isWorld } from "./cidr.js";
 import { analyseIngress } from "./ingress.js";
 import { admitsFrom, decidingRule } from "./nacl.js";
 import { type BackendPath, isInternetDefault, type RouteSummary, type SubnetPath } from "./path.js";
+import { cidrRange } from "./ranges.js";
 
 /** Routes to other networks: their far side decides who can come in through them. */
 export const FOREIGN_KINDS = new Set<RouteSummary["kind"]>([
@@ -31,14 +32,64 @@ export function foreignRoutes(subnet: SubnetPath, config: Config): RouteSummary[
   );
 }
 
-/** The CIDRs (and world) the backend's security groups admit to `port`, with the group of each. */
-export function admittedCidrs(scope: Scope, backend: Backend, port: number): { cidr: string; groupId: string }[] {
-  const out: { cidr: string; groupId: string }[] = [];
-  for (const sg of scope.securityGroups) {
-    if (!sg.guards.some((g) => g.backend === backend)) continue;
+/** The in-scope security groups guarding each backend, in scope order (built once per scope: estates have 10k groups). */
+const groupsByBackend = new WeakMap<Scope, Map<Backend, ScopedSecurityGroup[]>>();
+
+function guardingGroups(scope: Scope, backend: Backend): readonly ScopedSecurityGroup[] {
+  let index = groupsByBackend.get(scope);
+  if (!index) {
+    index = new Map();
+    for (const sg of scope.securityGroups) {
+      for (const g of sg.guards) {
+        const groups = index.get(g.backend);
+        if (!groups) index.set(g.backend, [sg]);
+        else if (groups[groups.length - 1] !== sg) groups.push(sg);
+      }
+    }
+    groupsByBackend.set(scope, index);
+  }
+  return index.get(backend) ?? [];
+}
+
+const admitted = new WeakMap<Scope, WeakMap<Backend, Map<number, readonly Admitted[]>>>();
+
+interface Admitted {
+  cidr: string;
+  groupId: string;
+  /** The CIDR's address range, read once (undefined for a value that is not a CIDR). */
+  range: ReturnType<typeof cidrRange>;
+}
+
+/**
+ * The CIDRs (and world) the backend's security groups admit to `port`, with the group of
+ * each. Computed once per backend and port (the reachability sentence and the public-subnet
+ * check both ask) and shared: callers must not change the list.
+ */
+export function admittedCidrs(scope: Scope, backend: Backend, port: number): readonly Admitted[] {
+  let byBackend = admitted.get(scope);
+  if (!byBackend) {
+    byBackend = new WeakMap();
+    admitted.set(scope, byBackend);
+  }
+  let byPort = byBackend.get(backend);
+  if (!byPort) {
+    byPort = new Map();
+    byBackend.set(backend, byPort);
+  }
+  let out = byPort.get(port);
+  if (!out) {
+    out = computeAdmitted(scope, backend, port);
+    byPort.set(port, out);
+  }
+  return out;
+}
+
+function computeAdmitted(scope: Scope, backend: Backend, port: number): Admitted[] {
+  const out: Admitted[] = [];
+  for (const sg of guardingGroups(scope, backend)) {
     for (const r of analyseIngress(sg).reaching) {
       if (r.port === port && r.source.kind === "cidr" && r.backends.includes(backend.resource.id))
-        out.push({ cidr: r.source.value, groupId: sg.groupId });
+        out.push({ cidr: r.source.value, groupId: sg.groupId, range: cidrRange(r.source.value) });
     }
   }
   return out;
@@ -54,7 +105,10 @@ export function publicAddress(backend: Backend, scope: Scope): boolean | "never"
   return "never";
 }
 
-const overlaps = (a: string, b: string) => cidrWithin(a, b) || cidrWithin(b, a);
+/** CIDR blocks either nest or are disjoint: two overlap when their address ranges meet (same family). */
+function overlaps(x: ReturnType<typeof cidrRange>, y: ReturnType<typeof cidrRange>): boolean {
+  return x !== undefined && y !== undefined && x.family === y.family && x.range[0] <= y.range[1] && y.range[0] <= x.range[1];
+}
 const uniq = <T>(values: T[]) => [...new Set(values)];
 
 function naclVerdict(subnets: SubnetPath[], port: number, cidr: string): { admitted: boolean; text: string } {
@@ -103,7 +157,8 @@ export function reachabilitySentence(path: BackendPath, scope: Scope, config: Co
     ...path.subnets.flatMap((s) => foreignRoutes(s, config)).flatMap((r) => (r.destination.includes("/") ? [r.destination] : [])),
   ]);
   for (const cidr of candidates.slice(0, MAX_SOURCES)) {
-    const groups = uniq(admitted.filter((c) => overlaps(c.cidr, cidr)).map((c) => c.groupId));
+    const range = cidrRange(cidr);
+    const groups = uniq(admitted.filter((c) => overlaps(c.range, range)).map((c) => c.groupId));
     const nacl = naclVerdict(path.subnets, port, cidr);
     let verdict: string;
     if (groups.length === 0) verdict = "no — no security group admits it";
