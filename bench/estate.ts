@@ -14,9 +14,13 @@ import type {
   Inventory,
   InventoryPartition,
   WireCacheCluster,
+  WireCacheSubnetGroup,
   WireDBInstance,
+  WireNetworkAcl,
   WireParameter,
+  WireRouteTable,
   WireSecurityGroup,
+  WireSubnet,
 } from "../lib/audit/inventory/types.js";
 import { INVENTORY_FILES } from "../lib/audit/inventory/types.js";
 
@@ -57,9 +61,146 @@ function permissions(i: number, rules: number, port: number): WireSecurityGroup[
   return out;
 }
 
+const VPC = "vpc-0a1b2c3d4e5f60001";
+type WireRoute = NonNullable<WireRouteTable["Routes"]>[number];
+type WireAclEntry = NonNullable<WireNetworkAcl["Entries"]>[number];
+
+/** Subnet blocks: one per 40 backends (at least 12, so every kind of route table and NACL below occurs). */
+export const blocksFor = (size: Pick<EstateSize, "rdsInstances" | "cacheClusters">) =>
+  Math.max(12, Math.ceil((size.rdsInstances + size.cacheClusters) / 40));
+
+const subnetId = (n: number) => `subnet-${hex(n)}`;
+const subnetPair = (block: number) => [subnetId(2 * block), subnetId(2 * block + 1)];
+
+/**
+ * The network path: `blocks` pairs of subnets (two AZs), each pair a DB and a cache subnet
+ * group, its own network ACL and, but for the pairs on the VPC's main table, its own route
+ * table. Route tables by block % 4: an internet gateway default route (public subnets), a NAT
+ * default and a peering route to 172.31.0.0/16 (a foreign network), the main table (NAT only,
+ * no explicit association), a transit gateway route inside the approved range. NACLs by
+ * block % 3: allow everything (as a default NACL does), allow only 10.20.0.0/16 to the
+ * backend ports, allow 10.0.0.0/8 to them (wider than approved).
+ */
+function networkPath(blocks: number, account: string, region: string) {
+  const subnets: WireSubnet[] = [];
+  const routeTables: WireRouteTable[] = [];
+  const networkAcls: WireNetworkAcl[] = [];
+  const local: WireRoute = { DestinationCidrBlock: "10.20.0.0/16", GatewayId: "local", Origin: "CreateRouteTable", State: "active" };
+  const nat = (b: number): WireRoute => ({
+    DestinationCidrBlock: "0.0.0.0/0",
+    NatGatewayId: `nat-${hex(b)}`,
+    Origin: "CreateRoute",
+    State: "active",
+  });
+  routeTables.push({
+    RouteTableId: `rtb-${hex(0)}`,
+    VpcId: VPC,
+    OwnerId: account,
+    Associations: [
+      {
+        Main: true,
+        RouteTableAssociationId: `rtbassoc-${hex(0)}`,
+        RouteTableId: `rtb-${hex(0)}`,
+        AssociationState: { State: "associated" },
+      },
+    ],
+    Routes: [local, nat(0)],
+  });
+  for (let b = 0; b < blocks; b++) {
+    const ids = subnetPair(b);
+    ids.forEach((SubnetId, k) => {
+      const n = 2 * b + k;
+      subnets.push({
+        SubnetId,
+        SubnetArn: `arn:aws:ec2:${region}:${account}:subnet/${SubnetId}`,
+        VpcId: VPC,
+        OwnerId: account,
+        // /26 blocks of 10.20.0.0/16: room for 1,024 subnets.
+        CidrBlock: `10.20.${n >> 2}.${(n & 3) * 64}/26`,
+        AvailabilityZone: `${region}${k === 0 ? "a" : "b"}`,
+        State: "available",
+        MapPublicIpOnLaunch: b % 4 === 0,
+      });
+    });
+    const tableKind = b % 4;
+    if (tableKind !== 2) {
+      const RouteTableId = `rtb-${hex(b + 1)}`;
+      const routes: NonNullable<WireRouteTable["Routes"]> = [local];
+      if (tableKind === 0)
+        routes.push({ DestinationCidrBlock: "0.0.0.0/0", GatewayId: `igw-${hex(1)}`, Origin: "CreateRoute", State: "active" });
+      if (tableKind === 1)
+        routes.push(nat(b + 1), {
+          DestinationCidrBlock: "172.31.0.0/16",
+          VpcPeeringConnectionId: `pcx-${hex(1)}`,
+          Origin: "CreateRoute",
+          State: "active",
+        });
+      if (tableKind === 3)
+        routes.push(nat(b + 1), {
+          DestinationCidrBlock: "10.20.128.0/17",
+          TransitGatewayId: `tgw-${hex(1)}`,
+          Origin: "CreateRoute",
+          State: "active",
+        });
+      routeTables.push({
+        RouteTableId,
+        VpcId: VPC,
+        OwnerId: account,
+        Associations: ids.map((SubnetId, k) => ({
+          Main: false,
+          RouteTableAssociationId: `rtbassoc-${hex(2 * b + k + 1)}`,
+          RouteTableId,
+          SubnetId,
+          AssociationState: { State: "associated" },
+        })),
+        Routes: routes,
+      });
+    }
+    const NetworkAclId = `acl-${hex(b)}`;
+    const outbound: WireAclEntry[] = [
+      { CidrBlock: "0.0.0.0/0", Egress: true, Protocol: "-1", RuleAction: "allow", RuleNumber: 100 },
+      { CidrBlock: "0.0.0.0/0", Egress: true, Protocol: "-1", RuleAction: "deny", RuleNumber: 32767 },
+    ];
+    const deny: WireAclEntry = { CidrBlock: "0.0.0.0/0", Egress: false, Protocol: "-1", RuleAction: "deny", RuleNumber: 32767 };
+    const aclKind = b % 3;
+    const inbound: WireAclEntry[] =
+      aclKind === 0
+        ? [{ CidrBlock: "0.0.0.0/0", Egress: false, Protocol: "-1", RuleAction: "allow", RuleNumber: 100 }, deny]
+        : [
+            {
+              CidrBlock: aclKind === 1 ? "10.20.0.0/16" : "10.0.0.0/8",
+              Egress: false,
+              PortRange: { From: 5432, To: 5432 },
+              Protocol: "6",
+              RuleAction: "allow",
+              RuleNumber: 100,
+            },
+            {
+              CidrBlock: aclKind === 1 ? "10.20.0.0/16" : "10.0.0.0/8",
+              Egress: false,
+              PortRange: { From: 6379, To: 6379 },
+              Protocol: "6",
+              RuleAction: "allow",
+              RuleNumber: 110,
+            },
+            deny,
+          ];
+    networkAcls.push({
+      NetworkAclId,
+      VpcId: VPC,
+      OwnerId: account,
+      IsDefault: false,
+      Associations: ids.map((SubnetId, k) => ({ NetworkAclAssociationId: `aclassoc-${hex(2 * b + k)}`, NetworkAclId, SubnetId })),
+      Entries: [...outbound, ...inbound],
+    });
+  }
+  return { subnets, routeTables, networkAcls };
+}
+
 export function generateEstate(size: EstateSize): Estate {
   const account = size.account ?? "111122223333";
   const region = size.region ?? "eu-west-1";
+  const blocks = blocksFor(size);
   const groups: WireSecurityGroup[] = [];
   for (let i = 0; i < size.securityGroups; i++) {
     const port = i % 2 === 0 ? 5432 : 6379;
@@ -68,7 +209,7 @@ export function generateEstate(size: EstateSize): Estate {
       GroupName: `queue-${i}`,
       Description: "synthetic",
       OwnerId: account,
-      VpcId: "vpc-0a1b2c3d4e5f60001",
+      VpcId: VPC,
       IpPermissions: permissions(i, size.rulesPerGroup, port),
       IpPermissionsEgress: [],
     });
@@ -90,6 +231,12 @@ export function generateEstate(size: EstateSize): Estate {
       EnabledCloudwatchLogsExports: i % 5 === 0 ? [] : ["postgresql"],
       VpcSecurityGroups: attached.map((VpcSecurityGroupId) => ({ VpcSecurityGroupId, Status: "active" })),
       DBParameterGroups: [{ DBParameterGroupName: `queue-pg-${i % 10}`, ParameterApplyStatus: "in-sync" }],
+      DBSubnetGroup: {
+        DBSubnetGroupName: `queue-db-subnets-${i % blocks}`,
+        VpcId: VPC,
+        SubnetGroupStatus: "Complete",
+        Subnets: subnetPair(i % blocks).map((SubnetIdentifier) => ({ SubnetIdentifier, SubnetStatus: "Active" })),
+      },
       TagList: [{ Key: "queue-backend", Value: "delayed_job" }],
     });
   }
@@ -111,8 +258,20 @@ export function generateEstate(size: EstateSize): Estate {
       AtRestEncryptionEnabled: i % 5 !== 0,
       LogDeliveryConfigurations: i % 2 === 0 ? [{ LogType: "engine-log", DestinationType: "cloudwatch-logs", Status: "active" }] : [],
       CacheClusterCreateTime: "2025-01-01T00:00:00.000Z",
+      CacheSubnetGroupName: `jobs-cache-subnets-${(i + 1) % blocks}`,
     });
   }
+  const cacheSubnetGroups: WireCacheSubnetGroup[] = [];
+  for (let b = 0; b < blocks; b++) {
+    cacheSubnetGroups.push({
+      CacheSubnetGroupName: `jobs-cache-subnets-${b}`,
+      CacheSubnetGroupDescription: "synthetic",
+      VpcId: VPC,
+      Subnets: subnetPair(b).map((SubnetIdentifier) => ({ SubnetIdentifier })),
+      ARN: `arn:aws:elasticache:${region}:${account}:subnetgroup:jobs-cache-subnets-${b}`,
+    });
+  }
+  const network = networkPath(blocks, account, region);
   const parameters: Record<string, { ok: true; value: WireParameter[] }> = {};
   for (let g = 0; g < 10; g++) {
     parameters[`queue-pg-${g}`] = {
@@ -155,15 +314,16 @@ export function generateEstate(size: EstateSize): Estate {
       clusters.map((c) => [c.CacheClusterId ?? "", { ok: true as const, value: [{ Key: "queue-backend", Value: "delayed_job" }] }]),
     ),
     secrets: {},
+    subnets: { ok: true, value: network.subnets },
+    routeTables: { ok: true, value: network.routeTables },
+    networkAcls: { ok: true, value: network.networkAcls },
+    cacheSubnetGroups: { ok: true, value: cacheSubnetGroups },
   };
   const config = parseConfig(
     {
       version: 1,
       targets: { tag: { key: "queue-backend", value: "delayed_job" } },
       network: { allowedCidrs: ["10.20.0.0/16"], allowedSecurityGroups: [sgId(1)] },
-      // The synthetic estate has no subnets, route tables or NACLs yet: its network path would
-      // be one ERROR per backend, which is not what the engine figures are about.
-      checks: { disabled: ["net-public-subnet", "net-nacl-open", "net-foreign-route"] },
     },
     "synthetic.yaml",
   );
@@ -191,6 +351,14 @@ export async function writeEstate(dir: string, estate: Estate): Promise<void> {
   await write(INVENTORY_FILES.serverlessCaches, { ServerlessCaches: value(p.serverlessCaches) });
   await write(INVENTORY_FILES.userGroups, { UserGroups: value(p.userGroups) });
   await write(INVENTORY_FILES.users, { Users: value(p.users) });
+  const network = <T>(o: { ok: true; value: T } | { ok: false } | undefined): T => {
+    if (!o) throw new Error("synthetic estates carry their network path");
+    return value(o);
+  };
+  await write(INVENTORY_FILES.subnets, { Subnets: network(p.subnets) });
+  await write(INVENTORY_FILES.routeTables, { RouteTables: network(p.routeTables) });
+  await write(INVENTORY_FILES.networkAcls, { NetworkAcls: network(p.networkAcls) });
+  await write(INVENTORY_FILES.cacheSubnetGroups, { CacheSubnetGroups: network(p.cacheSubnetGroups) });
   for (const [name, params] of Object.entries(p.dbParameters))
     await write(`${INVENTORY_FILES.dbParameters}/${name}.json`, { Parameters: value(params) });
   for (const [id, entries] of Object.entries(p.prefixListEntries))

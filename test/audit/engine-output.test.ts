@@ -5,7 +5,9 @@
  * order are what users and auditors diff between runs, so an optimisation of the engine
  * must leave every byte as it was.
  *
- * The hash was taken from main before the engine's hot path was optimised (issue 12). A
+ * The hash was taken from main's engine (before the network-path lookups were indexed) on
+ * the estate with its network path (subnet groups, route tables with and without an
+ * internet gateway route, NACLs), so every check, the net-* ones included, is pinned. A
  * change that means to alter the output (a new check, a reworded message) updates it, and
  * says so in its commit: the failure message prints the new hash and the counts.
  */
@@ -21,9 +23,9 @@ import { readOfflineInventory } from "../../lib/audit/inventory/offline.js";
 import { renderJson } from "../../lib/audit/report/index.js";
 
 const EXPECTED = {
-  sha256: "7263e5ba8362d0d9ece7cf3c9118bca201c80fcffd5e37ef7e4e3d2519c024f9",
-  findings: 6533,
-  counts: { PASS: 1433, FAIL: 5100, ERROR: 0, MUTED: 0 },
+  sha256: "1222497f6ae40317c0e6e9e49d55ef29c5e75b172fdbd4f8be3c949ccb484d13",
+  findings: 6963,
+  counts: { PASS: 1744, FAIL: 5219, ERROR: 0, MUTED: 0 },
 };
 
 const NOW = new Date("2026-11-25T00:00:00Z");
@@ -56,5 +58,12 @@ describe("the engine's JSON output for the benchmark estate at 1k groups", () =>
     expect(statuses).toEqual(new Set(["PASS", "FAIL"]));
     expect(new Set(findings.filter((f) => f.status === "FAIL").map((f) => f.checkId)).size).toBeGreaterThan(10);
     expect(findings.some((f) => f.fix !== undefined)).toBe(true);
+  });
+
+  it("judges the network path too: each net-* check passes some backends and fails others", () => {
+    for (const checkId of ["net-public-subnet", "net-nacl-open", "net-foreign-route"]) {
+      const statuses = new Set(findings.filter((f) => f.checkId === checkId).map((f) => f.status));
+      expect({ checkId, statuses }).toEqual({ checkId, statuses: new Set(["PASS", "FAIL"]) });
+    }
   });
 });
