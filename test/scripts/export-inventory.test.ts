@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import type { AuditResult } from "../../lib/audit/findings/model.js";
+import { POSTGRES_ACCESS_FILTER } from "../../lib/audit/inventory/aws/logs.js";
 import { cli, ROOT } from "../support/cli.js";
 
 const SCRIPT = join(ROOT, "scripts", "export-inventory.sh");
@@ -27,12 +28,17 @@ for (const group of ["default.aurora-postgresql16", "default.mysql8.0"]) {
 // The script asks CloudTrail for the region's trails (the change trigger's check); an account with none.
 writeFileSync(join(FIXTURES, "cloudtrail-describe-trails.json"), JSON.stringify({ trailList: [] }));
 
-function exportTo(name: string, env: Record<string, string>, secrets = ["queue-db/app", "jobs-redis/auditor", "analytics-db/admin"]) {
+function exportTo(
+  name: string,
+  env: Record<string, string>,
+  secrets = ["queue-db/app", "jobs-redis/auditor", "analytics-db/admin"],
+  options: string[] = [],
+) {
   const out = join(tmp, name);
   const log = join(tmp, `${name}.log`);
   const base: NodeJS.ProcessEnv = { ...process.env };
   for (const key of ["AWS_REGION", "AWS_DEFAULT_REGION", "AWS_PROFILE"]) delete base[key];
-  const run = spawnSync("bash", [SCRIPT, out, ...secrets], {
+  const run = spawnSync("bash", [SCRIPT, ...options, out, ...secrets], {
     env: { ...base, PATH: `${STUB_DIR}:${process.env.PATH}`, STUB_FIXTURES: FIXTURES, STUB_LOG: log, ...env },
     encoding: "utf8",
     timeout: 120_000,
@@ -168,5 +174,73 @@ describe("scripts/export-inventory.sh with a stub AWS CLI", { timeout: SCRIPT_RU
     expect(run.code).toBe(2);
     expect(run.stderr.trim()).toBe("export-inventory: AWS CLI 2.0.9 is too old: need 2.1.0 or later (v1: 1.19.0 or later)");
     expect(apiCalls(run.calls)).toEqual([]);
+  });
+
+  it("--since captures each PostgreSQL instance's and cluster's log from that time, with the live filter, where the offline reader finds it", () => {
+    const since = new Date(Math.floor(Date.now() / 1000) * 1000 - 3_600_000);
+    const iso = since.toISOString().replace(".000Z", "Z");
+    const failed = (seconds: number) => ({
+      logStreamName: "queue-db.0",
+      timestamp: since.getTime() + seconds * 1000,
+      message: `${new Date(since.getTime() + seconds * 1000).toISOString().replace("T", " ").slice(0, 19)} UTC:203.0.113.9(5${String(seconds).padStart(4, "0")}):postgres@postgres:[${4000 + seconds}]:FATAL:  password authentication failed for user "postgres"`,
+      ingestionTime: since.getTime() + seconds * 1000 + 900,
+      eventId: `3${String(seconds).padStart(55, "0")}`,
+    });
+    const events = join(tmp, "log-events.json");
+    writeFileSync(
+      events,
+      JSON.stringify({
+        // One attempt before --since (the script's --start-time leaves it out) and twelve after.
+        "/aws/rds/instance/queue-db/postgresql": [failed(-60), ...Array.from({ length: 12 }, (_, i) => failed(i * 30))],
+        "/aws/rds/cluster/jobs-aurora/postgresql": [],
+      }),
+    );
+    const before = Date.now();
+    const run = exportTo(
+      "since",
+      { AWS_REGION: "eu-west-1", STUB_REGION: "eu-west-1", STUB_LOG_EVENTS: events },
+      ["queue-db/app"],
+      ["--since", iso],
+    );
+    expect(run.stderr).toContain("captured account 111122223333 in eu-west-1");
+    expect(run.code).toBe(0);
+
+    // One call per PostgreSQL instance outside a cluster and per PostgreSQL cluster: not the MySQL
+    // instance, not the Aurora member (its cluster's group holds its stream).
+    const reads = run.calls.filter((c) => c[0] === "logs" && c[1] === "filter-log-events");
+    const opt = (c: string[], name: string) => c[c.indexOf(name) + 1] as string;
+    expect(reads.map((c) => opt(c, "--log-group-name")).sort()).toEqual([
+      "/aws/rds/cluster/jobs-aurora/postgresql",
+      "/aws/rds/instance/queue-db/postgresql",
+    ]);
+    for (const c of reads) {
+      expect(Number(opt(c, "--start-time"))).toBe(since.getTime());
+      // Up to the capture (exclusive: the API's end is inclusive).
+      expect(Number(opt(c, "--end-time"))).toBeGreaterThanOrEqual(Math.floor(before / 1000) * 1000 - 1);
+      expect(Number(opt(c, "--end-time"))).toBeLessThan(Date.now());
+      expect(opt(c, "--filter-pattern")).toBe(POSTGRES_ACCESS_FILTER);
+      expect(opt(c, "--region")).toBe("eu-west-1");
+    }
+
+    // Where the offline reader looks: logs-filter-log-events/LOG_GROUP.json, '/' as '__'; meta.json's logsSince.
+    expect(allFiles(run.dir).filter((f) => f.startsWith("logs-filter-log-events/"))).toEqual([
+      "logs-filter-log-events/__aws__rds__cluster__jobs-aurora__postgresql.json",
+      "logs-filter-log-events/__aws__rds__instance__queue-db__postgresql.json",
+    ]);
+    const meta = JSON.parse(readFileSync(join(run.dir, "meta.json"), "utf8"));
+    expect(meta.logsSince).toBe(iso);
+
+    // Audited with `logs:`, the twelve failed logins after --since (not the one before) are the finding.
+    const config = join(tmp, "with-logs.yaml");
+    writeFileSync(config, `${readFileSync(CONFIG, "utf8")}\nlogs: {}\n`);
+    const audited = cli(["audit", "--config", config, "--inventory", run.dir, "--store", "none", "--format", "json"]);
+    const result = JSON.parse(audited.stdout) as AuditResult;
+    const guessing = result.findings.find((f) => f.checkId === "pg-access-attempts" && f.resource.id === "queue-db");
+    expect([guessing?.status, guessing?.subject]).toEqual(["FAIL", "failed-logins"]);
+    expect(guessing?.evidence).toMatchObject({
+      since: iso,
+      eventsRead: 12,
+      sources: [expect.objectContaining({ address: "203.0.113.9", count: 12 })],
+    });
   });
 });
