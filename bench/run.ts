@@ -13,6 +13,7 @@ import { benchCollect } from "./collect.js";
 import { benchCollectOrg, LATENCY_MS, ORG_ACCOUNTS, ORG_CONCURRENCY, ORG_REGIONS } from "./collect-org.js";
 import { measureEngine, scalingExponent } from "./engine.js";
 import { benchLambdas } from "./lambda.js";
+import { benchLogs, LOG_EVENTS } from "./logs.js";
 import { benchMysqlAccounts500 } from "./mysql-accounts500.js";
 import { benchPgRoles500 } from "./pg-roles500.js";
 import { benchStoreWrite } from "./store.js";
@@ -31,6 +32,8 @@ const below = (name: string, value: number, unit: string, limit: number) =>
   figures.push({ name, value: round(value), unit, target: `< ${limit}`, ok: value < limit });
 const atMost = (name: string, value: number, unit: string, limit: number) =>
   figures.push({ name, value: round(value), unit, target: `<= ${limit}`, ok: value <= limit });
+const exactly = (name: string, value: number, unit: string, want: number) =>
+  figures.push({ name, value, unit, target: `= ${want}`, ok: value === want });
 const round = (n: number) => Math.round(n * 100) / 100;
 const step = (what: string) => process.stderr.write(`bench: ${what}\n`);
 
@@ -114,6 +117,31 @@ async function collectOrg() {
   );
 }
 
+async function logs() {
+  step(
+    "logs: 1,000,000 PostgreSQL log events in the period, FilterLogEvents pages of <= 10,000 events / 1 MiB over the SDK's HTTP layer, then pg-access-attempts",
+  );
+  const { full, bounded } = benchLogs();
+  // Every event read and folded: 3 in 10 are failed logins.
+  exactly("logs.1m.events", full.events, "events", LOG_EVENTS);
+  exactly("logs.1m.failedLogins", full.failedLogins, "events", (LOG_EVENTS * 3) / 10);
+  atMost("logs.1m.calls", full.calls, "calls", full.minimum);
+  // Folded page by page: the peak is a few pages and the SDK's garbage, the same at 100k and 1M events.
+  below("logs.1m.peakHeapMB", full.peak.heapMB, "MB", 256);
+  below("logs.1m.heapVsBounded", full.peak.heapMB - bounded.peak.heapMB, "MB", 32);
+  below("logs.1m.retainedHeapMB", full.retainedHeapMB, "MB", 16);
+  below("logs.1m.ms", full.ms, "ms", 120_000);
+  // logs.maxEvents 100,000 over 200,000 events: stops at the page that reaches it, and the check says ERROR.
+  atMost("logs.bound.calls", bounded.calls, "calls", bounded.minimum);
+  exactly("logs.bound.isError", bounded.status === "ERROR" && bounded.bound === "events 100000" ? 1 : 0, "", 1);
+  step(
+    `  1M: ${full.calls} calls (minimum ${full.minimum}), peak heap +${full.peak.heapMB} MB, RSS +${full.peak.rssMB} MB, held after ${full.retainedHeapMB} MB, ${full.ms} ms; ${full.status} ${full.subjects.join(", ")}`,
+  );
+  step(
+    `  bound: ${bounded.events} of 200,000 events in ${bounded.calls} calls (bound ${bounded.bound}), peak heap +${bounded.peak.heapMB} MB; ${bounded.status}`,
+  );
+}
+
 async function lambdas() {
   step("lambda: bundle each handler as the stack does, load it in fresh processes");
   // The figure of each function is the variant the stack deploys (SDK bundled); the other is printed for comparison.
@@ -144,6 +172,7 @@ await postgres();
 await mysqlServer();
 await collect();
 await collectOrg();
+await logs();
 await lambdas();
 await store();
 
