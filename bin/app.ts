@@ -39,7 +39,7 @@ try {
     ...(env ? { env } : {}),
   });
 } catch (err) {
-  // What the config means for the stack (a target no probe placement reaches, …): the same one line.
+  // What the config means for the stack (a target no probe placement reaches, aws.organization without deploy.organizationId, …): the same one line.
   if (!(err instanceof ConfigError)) throw err;
   console.error(err.message.startsWith(`${loaded.file}: `) ? err.message : `${loaded.file}: ${err.message}`);
   process.exit(2);

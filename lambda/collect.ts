@@ -7,6 +7,7 @@ import { Logger } from "@aws-lambda-powertools/logger";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import type { Config } from "../lib/audit/config/schema.js";
 import { collectInventory } from "../lib/audit/inventory/aws/index.js";
+import { unreachablePartition } from "../lib/audit/inventory/aws/partition.js";
 import { DynamoStore } from "../lib/audit/store/dynamo-store.js";
 import { lastRunStart } from "../lib/audit/store/previous-run.js";
 import { artifactKey, putPartition } from "./support/artifacts.js";
@@ -43,8 +44,11 @@ export async function handler(event: unknown): Promise<CollectedPartition> {
   const table = process.env[ENV.artifactsTable];
   if (!table) throw new BadEventError(`${ENV.artifactsTable} is not set`);
   const config = narrowConfig(deployedConfig(), item);
-  const since = await logsSince(config);
-  const inventory = await collectInventory(config, { defaultRegion: item.region, ...(since ? { logsSince: since } : {}) });
+  const since = item.unreachable ? undefined : await logsSince(config);
+  const inventory = item.unreachable
+    ? // The discovery step already found why nothing can be collected there; asking again would only repeat it.
+      { partitions: [unreachablePartition(config, item.account, item.region, new Date().toISOString(), item.unreachable)] }
+    : await collectInventory(config, { defaultRegion: item.region, ...(since ? { logsSince: since } : {}) });
   const partition = inventory.partitions[0];
   if (!partition || inventory.partitions.length !== 1) {
     throw new BadEventError(`expected one partition for ${item.account}/${item.region}, collected ${inventory.partitions.length}`);

@@ -13,6 +13,7 @@ import { Logger } from "@aws-lambda-powertools/logger";
 import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { KMSClient } from "@aws-sdk/client-kms";
+import { S3Client } from "@aws-sdk/client-s3";
 import { SNSClient } from "@aws-sdk/client-sns";
 import type { Observations } from "../lib/audit/checks/types.js";
 import { auditResult, evaluate, evaluatedCheckIds } from "../lib/audit/engine.js";
@@ -27,12 +28,14 @@ import { deployedConfig } from "./support/config.js";
 import { ENV, type EvaluateOutput, isBranchFailure, TELEMETRY } from "./support/contract.js";
 import { parseEvaluateEvent } from "./support/events.js";
 import { failedMysql, failedPartition, failedPostgres, failedRedis } from "./support/failures.js";
+import { readCollectRun } from "./support/map-run.js";
 
 const logger = new Logger();
 const metrics = new Metrics();
 const dynamodb = new DynamoDBClient({});
 const sns = new SNSClient({});
 const kms = new KMSClient({});
+const s3 = new S3Client({});
 
 export class MissingEnvironmentError extends Error {
   override name = "MissingEnvironmentError";
@@ -53,8 +56,10 @@ export async function handler(event: unknown): Promise<EvaluateOutput> {
   const chainKey = env(ENV.chainKey);
   const startedAt = new Date(input.execution.startTime);
 
+  // A Distributed Map's outcomes are in S3 (thousands of them would exceed a state payload).
+  const outcomes = input.collectRun ? [...input.partitions, ...(await readCollectRun(s3, input.collectRun))] : input.partitions;
   const partitions = await Promise.all(
-    input.partitions.map((p) =>
+    outcomes.map((p) =>
       isBranchFailure(p) ? failedPartition(config, p, startedAt.toISOString()) : getPartition(dynamodb, artifacts, p.key),
     ),
   );
@@ -97,7 +102,7 @@ export async function handler(event: unknown): Promise<EvaluateOutput> {
     execution: input.execution.name,
     outcome: run.outcome,
     counts: run.counts,
-    failedBranches: input.partitions.filter(isBranchFailure).length + input.probes.filter(isBranchFailure).length,
+    failedBranches: outcomes.filter(isBranchFailure).length + input.probes.filter(isBranchFailure).length,
     notified,
     seq: recorded.stored.seq,
   });

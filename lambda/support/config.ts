@@ -6,6 +6,7 @@
  * out of the bundles halves the collector's size (bench/lambda.ts).
  */
 import type { Config } from "../../lib/audit/config/schema.js";
+import { memberRoleArn, partitionOf } from "../../lib/audit/inventory/aws/accounts.js";
 import type { CollectItem } from "./contract.js";
 
 export class DeployedConfigError extends Error {
@@ -33,10 +34,17 @@ export function deployedConfig(): Config {
   return config;
 }
 
-/** The config of one collect item: that account (when the config lists accounts) and that region only. */
+/**
+ * The config of one collect item: that account (when the config lists accounts, or the
+ * Organization found it: then through `roleName`, as the CLI assumes it) and that region only.
+ */
 export function narrowConfig(config: Config, item: Pick<CollectItem, "account" | "region" | "accountListed">): Config {
-  const aws: Config["aws"] = { ...config.aws, regions: [item.region] };
-  if (item.accountListed) aws.accounts = (config.aws.accounts ?? []).filter((a) => a.id === item.account);
+  const { organization, ...rest } = config.aws;
+  const aws: Config["aws"] = { ...rest, regions: [item.region] };
+  if (organization && item.accountListed) {
+    const roleArn = memberRoleArn(partitionOf(item.region), item.account, organization.roleName);
+    aws.accounts = [{ id: item.account, roleArn, ...(organization.externalId ? { externalId: organization.externalId } : {}) }];
+  } else if (item.accountListed) aws.accounts = (config.aws.accounts ?? []).filter((a) => a.id === item.account);
   else delete aws.accounts;
   return { ...config, aws };
 }

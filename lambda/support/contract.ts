@@ -14,6 +14,8 @@ export const ENV = {
   /** DynamoDB table of runs, findings and finding state (the store). */
   storeTable: "QUEUE_AUDITOR_TABLE",
   topicArn: "QUEUE_AUDITOR_TOPIC_ARN",
+  /** S3 bucket of the Distributed Map: the discovered partitions (its items) and its results. */
+  partitionsBucket: "QUEUE_AUDITOR_PARTITIONS_BUCKET",
   /** The KMS HMAC key that seals the run chain (GenerateMac for evaluate, VerifyMac for readers). */
   chainKey: "QUEUE_AUDITOR_CHAIN_KEY",
   /** Secrets Manager name of the Slack incoming-webhook URL. */
@@ -47,6 +49,35 @@ export interface CollectItem {
   accountListed: boolean;
   /** The execution name, so artifacts of one run share a prefix. */
   runId: string;
+  /**
+   * Set by the discovery step when the account cannot be collected at all (its role refused,
+   * its regions or the Organization not listable): the collect step stores the partition as
+   * unreachable, every part carrying this.
+   */
+  unreachable?: { source: string; reason: string; code?: string; account?: string } | null;
+}
+
+/** One item of the Distributed Map, as the discovery step writes it (`unreachable` always present, null when reachable). */
+export type DiscoveredItem = Omit<CollectItem, "runId" | "unreachable"> & { unreachable: NonNullable<CollectItem["unreachable"]> | null };
+
+/** An object in S3. */
+export interface S3Location {
+  bucket: string;
+  key: string;
+}
+
+/** The discovery step's output: where the Distributed Map's items are, and how many. */
+export interface Discovered extends S3Location {
+  count: number;
+}
+
+/**
+ * A Distributed Map's collect results: its items (the discovery's file) and the ResultWriter's
+ * manifest.json, whose SUCCEEDED and FAILED files hold each child execution's input and output.
+ */
+export interface CollectRun {
+  items: S3Location;
+  manifest: S3Location;
 }
 
 /** The result of a successful collect branch: where the partition is stored. */
@@ -91,7 +122,9 @@ export type ProbeOutcome = ProbedTarget | (ProbeItem & BranchFailure);
 
 /** The evaluate step's input. */
 export interface EvaluateEvent {
+  /** The inline Map's outcomes; empty when a Distributed Map collected (then `collectRun`). */
   partitions: CollectOutcome[];
+  collectRun?: CollectRun;
   probes: ProbeOutcome[];
   /** The execution's name and start time (`$$.Execution`). */
   execution: { id: string; name: string; startTime: string };

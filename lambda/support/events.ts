@@ -1,5 +1,5 @@
 /** Validation of the payloads Step Functions sends; a malformed one is a bug, named as such. */
-import type { CollectItem, EvaluateEvent, ProbeRequest } from "./contract.js";
+import type { CollectItem, CollectRun, EvaluateEvent, ProbeRequest, S3Location } from "./contract.js";
 
 export class BadEventError extends Error {
   override name = "BadEventError";
@@ -19,12 +19,35 @@ export function parseCollectItem(event: unknown): CollectItem {
   const accountListed = field(event, "accountListed");
   if (typeof accountListed !== "boolean")
     throw new BadEventError(`accountListed: expected true or false, got ${JSON.stringify(accountListed)}`);
-  return {
+  const item: CollectItem = {
     account: text(event, "account", "an account id"),
     region: text(event, "region", "a region"),
     accountListed,
     runId: text(event, "runId", "the execution name"),
   };
+  const unreachable = field(event, "unreachable");
+  if (unreachable !== undefined && unreachable !== null) {
+    const code = field(unreachable, "code");
+    if (code !== undefined && typeof code !== "string")
+      throw new BadEventError(`unreachable.code: expected text, got ${JSON.stringify(code)}`);
+    item.unreachable = {
+      source: text(unreachable, "source", "what could not be observed"),
+      reason: text(unreachable, "reason", "why"),
+      ...(code !== undefined ? { code } : {}),
+      account: item.account,
+    };
+  }
+  return item;
+}
+
+/** The runId the discovery step is started with. */
+export function parseDiscoverEvent(event: unknown): { runId: string } {
+  return { runId: text(event, "runId", "the execution name") };
+}
+
+function location(event: unknown, name: string): S3Location {
+  const value = field(event, name);
+  return { bucket: text(value, "bucket", `${name}'s bucket`), key: text(value, "key", `${name}'s key`) };
 }
 
 export function parseProbeItem(event: unknown): ProbeRequest {
@@ -53,8 +76,12 @@ export function parseEvaluateEvent(event: unknown): EvaluateEvent {
       throw new BadEventError(`probes[${i}]: expected an artifact key or a failure marker`);
     }
   }
+  const run = field(event, "collectRun");
+  const collectRun: CollectRun | undefined =
+    run === undefined || run === null ? undefined : { items: location(run, "items"), manifest: location(run, "manifest") };
   return {
     partitions: partitions as EvaluateEvent["partitions"],
+    ...(collectRun ? { collectRun } : {}),
     probes: probes as EvaluateEvent["probes"],
     execution: { id: text(execution, "id", "the execution ARN"), name: text(execution, "name", "the execution name"), startTime },
   };

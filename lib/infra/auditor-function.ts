@@ -17,7 +17,7 @@ import { encodeConfig } from "./config.js";
 
 export const PROJECT_ROOT = fileURLToPath(new URL("../..", import.meta.url));
 
-export const HANDLERS = ["collect", "probe", "evaluate", "slack"] as const;
+export const HANDLERS = ["collect", "discover", "probe", "evaluate", "slack"] as const;
 export type HandlerName = (typeof HANDLERS)[number];
 
 /** The runtime every function uses; the bundle target follows it. */

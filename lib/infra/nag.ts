@@ -33,6 +33,15 @@ export interface NagSubjects {
   evaluateRole?: IConstruct | undefined;
   probeRole?: IConstruct | undefined;
   stateMachineRole: IConstruct;
+  /** The Distributed Map's parts, when the partitions are discovered at run time. */
+  distributed?: {
+    bucket: IConstruct;
+    discoverRole?: IConstruct | undefined;
+    stateMachine: IConstruct;
+    /** aws.organization.roleName: assumed in any account of the deployed Organization. */
+    roleName?: string | undefined;
+    organizationId?: string | undefined;
+  };
   table: IConstruct;
   chainKey?: IConstruct | undefined;
   /** The configured secrets' names, for the collect role's DescribeSecret grant in every region. */
@@ -137,6 +146,7 @@ export function acknowledgeStackFindings(s: NagSubjects): void {
       "lambda:InvokeFunction on the function's versions and aliases, as CDK grants for a Lambda task; no other function.",
     );
   }
+  if (s.distributed) acknowledgeDistributedMap(s, s.distributed);
   ack(
     s.vpc,
     "Annotation::@aws-cdk/aws-ec2:vpcAttributeIsListTokenavailabilityZones",
@@ -149,4 +159,67 @@ export function acknowledgeStackFindings(s: NagSubjects): void {
       "The stack places a function in the subnet and never reads its route table.",
     );
   }
+}
+
+function acknowledgeDistributedMap(s: NagSubjects, d: NonNullable<NagSubjects["distributed"]>): void {
+  const bucket = ref(s.stack, d.bucket);
+  ack(
+    d.bucket,
+    `${RULES}-S1`,
+    "Scratch data of one run (the Distributed Map's items and results: account ids, regions, artifact keys), expired after two days; only this stack's roles reach it, over TLS. Its audit evidence is the evidence table.",
+  );
+  ack(
+    d.discoverRole,
+    `${RULES}-IAM5[Resource::<${bucket}.Arn>/runs/*]`,
+    "The discovery function writes each run's items under runs/ of the stack's own bucket; the run id is only known at run time.",
+  );
+  ack(
+    d.discoverRole,
+    `${RULES}-IAM5[Resource::*]`,
+    "organizations:ListAccounts, sts:GetCallerIdentity and ec2:DescribeRegions have no resource-level permissions.",
+  );
+  if (d.organizationId) {
+    for (const kind of ["ou", "root"] as const) {
+      ack(
+        d.discoverRole,
+        `${RULES}-IAM5[Resource::arn:<AWS::Partition>:organizations::*:${kind}/${d.organizationId}/${kind === "ou" ? "ou" : "r"}-*]`,
+        "ListAccountsForParent and ListOrganizationalUnitsForParent on the OUs and roots of the deployed Organization only (deploy.organizationId); the management account's id in the ARN is not in the config.",
+      );
+    }
+  }
+  if (d.roleName) {
+    const role = `${RULES}-IAM5[Resource::arn:<AWS::Partition>:iam::*:role/${d.roleName}]`;
+    const reason =
+      "sts:AssumeRole on aws.organization.roleName in accounts found at run time, only roles of the deployed Organization (aws:ResourceOrgID = deploy.organizationId); each role's trust policy admits this role alone.";
+    ack(s.collectRole, role, reason);
+    ack(d.discoverRole, role, reason);
+  }
+  ack(
+    s.evaluateRole,
+    `${RULES}-IAM5[Resource::<${bucket}.Arn>/runs/*]`,
+    "The evaluate step reads the run's items (runs/RUN_ID/partitions.json) to find partitions without a result.",
+  );
+  ack(
+    s.evaluateRole,
+    `${RULES}-IAM5[Resource::<${bucket}.Arn>/map-runs/*]`,
+    "The evaluate step reads the Map Run's manifest and result files, named by the Map Run id at run time.",
+  );
+  ack(
+    s.stateMachineRole,
+    `${RULES}-IAM5[Resource::arn:<AWS::Partition>:s3:::<${bucket}>/*]`,
+    "CDK's grant for the Distributed Map's ItemReader and ResultWriter on the stack's own bucket; the items' key is the run's.",
+  );
+  const machine = ref(s.stack, d.stateMachine);
+  const name = `{"Fn::Select":[6,{"Fn::Split":[":",{"Ref":"${machine}"}]}]}`;
+  const policy = d.stateMachine.node.tryFindChild("DistributedMapPolicy");
+  ack(
+    policy,
+    `${RULES}-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:${name}:*]`,
+    "The Distributed Map runs its child executions: states:DescribeExecution and StopExecution on this state machine's own executions (CDK's DistributedMapPolicy).",
+  );
+  ack(
+    policy,
+    `${RULES}-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:${name}/Collect:*]`,
+    "states:RedriveExecution on the child executions of this state machine's Collect Map Run only (CDK's DistributedMapPolicy).",
+  );
 }

@@ -8,6 +8,7 @@ import type { CollectItem, ProbeItem } from "../../lambda/support/contract.js";
 import { ConfigError } from "../audit/config/load.js";
 import { partitionOfRegion, targetLocation } from "../audit/config/location.js";
 import type { Config } from "../audit/config/schema.js";
+import { ASSUME_ROLE_ACTIONS, ORGANIZATION_ACTIONS } from "../audit/iam.js";
 
 /** Where the stack runs: tokens (`Aws.ACCOUNT_ID`, …) or literal values. */
 export interface StackPlace {
@@ -16,12 +17,44 @@ export interface StackPlace {
   partition: string;
 }
 
-/** One collect item per account × region; the stack's own account and region stand in for unset ones. */
+/**
+ * Partitions an inline Map collects at most; beyond it, the Distributed Map. Each inline
+ * outcome comes back in the state payload (256 KB), and a failure marker carries the Lambda
+ * error's cause (a message and a stack, up to ~2 KB): 100 partitions stay under the limit even
+ * when every one fails, and well under the execution history's 25,000 events (~20 events a
+ * partition with all its retries).
+ */
+export const INLINE_PARTITION_LIMIT = 100;
+
+/**
+ * Why the partitions are collected by a Distributed Map (discovered at run time), or
+ * undefined for the inline Map over the partitions planned at synth.
+ */
+export function distributedReason(config: Config): string | undefined {
+  if (config.aws.organization) return "aws.organization: the accounts are found at run time";
+  if (config.aws.regions === "all") return "aws.regions is all: each account's enabled regions are found at run time";
+  const count = Math.max(1, config.aws.accounts?.length ?? 0) * Math.max(1, config.aws.regions?.length ?? 0);
+  if (count > INLINE_PARTITION_LIMIT)
+    return `${count} account x region partitions: more than an inline Map carries (${INLINE_PARTITION_LIMIT})`;
+  return undefined;
+}
+
+/**
+ * What the config must say for the deployed stack that the CLI does not need, as one line
+ * naming the key (the caller prefixes the config file), or undefined.
+ */
+export function deployProblem(config: Config): string | undefined {
+  if (config.aws.organization && !config.deploy?.organizationId)
+    return "deploy.organizationId: expected the Organization's id (o-…) with aws.organization: the collect and discovery functions assume aws.organization.roleName only in that Organization's accounts (aws:ResourceOrgID), and its accounts may forward change events to the change bus";
+  return undefined;
+}
+
+/**
+ * One collect item per account × region of the inline Map; the stack's own account and
+ * region stand in for unset ones. Empty when the partitions are found at run time.
+ */
 export function collectItems(config: Config, place: StackPlace): Omit<CollectItem, "runId">[] {
-  if (config.aws.organization || config.aws.regions === "all")
-    throw new ConfigError(
-      `${config.aws.organization ? "aws.organization" : "aws.regions"}: accounts or regions found at run time are audited by the CLI (queue-auditor audit); the deployed stack needs aws.accounts and a list of aws.regions`,
-    );
+  if (config.aws.organization || config.aws.regions === "all") return [];
   const regions = config.aws.regions ?? [place.region];
   const accounts = config.aws.accounts;
   if (!accounts) return regions.map((region) => ({ account: place.account, region, accountListed: false }));
@@ -186,4 +219,63 @@ export function envPasswordTargets(config: Config): string[] {
     ...config.mysql.filter((t) => "env" in t.connection.password).map((t) => `mysql ${t.name}`),
     ...config.redis.filter((t) => t.credentials && "env" in t.credentials.password).map((t) => `redis ${t.name}`),
   ];
+}
+
+/** The inline Map's largest MaxConcurrency (Step Functions runs at most 40 inline iterations at once). */
+export const INLINE_MAP_CONCURRENCY = 40;
+
+/** Where the discovery function writes a run's items in the partitions bucket. */
+export const DISCOVER_PREFIX = "runs/";
+
+/** A statement of a function's role, as plain data (the stack makes the PolicyStatement). */
+export interface RoleStatement {
+  sid: string;
+  actions: string[];
+  resources: string[];
+  conditions?: Record<string, Record<string, string>>;
+}
+
+/**
+ * `sts:AssumeRole` on `aws.organization.roleName` in any account, but only on roles of the
+ * deployed Organization (`aws:ResourceOrgID`, deploy.organizationId): the role's name is
+ * the same in every account, the account ids are found at run time.
+ */
+export function organizationRoleStatement(config: Config, partition: string): RoleStatement | undefined {
+  const org = config.aws.organization;
+  const orgId = config.deploy?.organizationId;
+  if (!org || !orgId) return undefined;
+  return {
+    sid: "AssumeOrganizationRoles",
+    actions: [...ASSUME_ROLE_ACTIONS],
+    resources: [`arn:${partition}:iam::*:role/${org.roleName}`],
+    conditions: { StringEquals: { "aws:ResourceOrgID": orgId } },
+  };
+}
+
+/**
+ * What the discovery function calls besides writing its items: the Organization's listing
+ * (ListAccounts has no resource type; the parent listings are scoped to the deployed
+ * Organization's OUs and roots), the member roles for `regions: all` (to list each
+ * account's enabled regions), and its own identity and regions.
+ */
+export function discoverStatements(config: Config, partition: string): RoleStatement[] {
+  const out: RoleStatement[] = [];
+  const org = config.aws.organization;
+  const orgId = config.deploy?.organizationId;
+  if (org && orgId) {
+    out.push({ sid: "ListOrganizationAccounts", actions: [ORGANIZATION_ACTIONS[0]], resources: ["*"] });
+    out.push({
+      sid: "ListOrganizationParents",
+      actions: ORGANIZATION_ACTIONS.slice(1),
+      resources: [`arn:${partition}:organizations::*:ou/${orgId}/ou-*`, `arn:${partition}:organizations::*:root/${orgId}/r-*`],
+    });
+  }
+  // The credentials' own account (no accounts listed), and the account named when a listing fails.
+  if (org || !config.aws.accounts?.length) out.push({ sid: "OwnIdentity", actions: ["sts:GetCallerIdentity"], resources: ["*"] });
+  if (config.aws.regions === "all") {
+    out.push({ sid: "EnabledRegions", actions: ["ec2:DescribeRegions"], resources: ["*"] });
+    const assume = organizationRoleStatement(config, partition);
+    if (assume) out.push(assume);
+  }
+  return out;
 }

@@ -7,11 +7,12 @@
 import { copyFileSync, mkdirSync, mkdtempSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { Annotations, Aws, CfnOutput, Duration, Fn, Stack, type StackProps } from "aws-cdk-lib";
+import { Annotations, Aws, CfnOutput, Duration, Fn, RemovalPolicy, Stack, type StackProps } from "aws-cdk-lib";
 import type { Table } from "aws-cdk-lib/aws-dynamodb";
 import { CfnVPCEndpoint, type ISecurityGroup, type ISubnet, Peer, Port, SecurityGroup, Subnet, Vpc } from "aws-cdk-lib/aws-ec2";
 import { PolicyStatement } from "aws-cdk-lib/aws-iam";
 import { Architecture, Code, LayerVersion } from "aws-cdk-lib/aws-lambda";
+import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from "aws-cdk-lib/aws-s3";
 import { Schedule, ScheduleExpression, ScheduleTargetInput } from "aws-cdk-lib/aws-scheduler";
 import { StepFunctionsStartExecution } from "aws-cdk-lib/aws-scheduler-targets";
 import { LambdaSubscription } from "aws-cdk-lib/aws-sns-subscriptions";
@@ -32,7 +33,7 @@ import {
 } from "../audit/iam.js";
 import { AuditorFunction } from "./auditor-function.js";
 import { ChangeTrigger } from "./change-trigger.js";
-import { encodeConfig, schedulePeriod } from "./config.js";
+import { ConfigError, encodeConfig, schedulePeriod } from "./config.js";
 import { AuditorData } from "./data.js";
 import { FirstRun } from "./first-run.js";
 import { Monitoring } from "./monitoring.js";
@@ -41,14 +42,21 @@ import {
   assignProbes,
   assumedRoleArns,
   collectItems,
+  DISCOVER_PREFIX,
+  deployProblem,
+  discoverStatements,
+  distributedReason,
   envPasswordTargets,
+  INLINE_MAP_CONCURRENCY,
+  organizationRoleStatement,
   probeItems,
   probeSecretArns,
+  type RoleStatement,
   rdsDbUserArns,
   type StackPlace,
   secretArn,
 } from "./plan.js";
-import { AuditWorkflow } from "./workflow.js";
+import { AuditWorkflow, DISTRIBUTED_COLLECT_CONCURRENCY, MAP_RESULTS_PREFIX } from "./workflow.js";
 
 /** Interface endpoints the probe needs inside the VPC (RDS IAM tokens are signed locally: no endpoint). */
 export const PROBE_ENDPOINT_SERVICES = ["secretsmanager", "sts"] as const;
@@ -82,9 +90,26 @@ export interface QueueAuditorStackProps extends StackProps {
   readonly bundleAwsSdk?: boolean;
 }
 
+function policyStatement(st: RoleStatement): PolicyStatement {
+  return new PolicyStatement({
+    sid: st.sid,
+    actions: st.actions,
+    resources: st.resources,
+    ...(st.conditions ? { conditions: st.conditions } : {}),
+  });
+}
+
 export class QueueAuditorStack extends Stack {
   readonly data: AuditorData;
-  readonly functions: { collect: AuditorFunction; probe?: AuditorFunction; evaluate: AuditorFunction; slack?: AuditorFunction };
+  readonly functions: {
+    collect: AuditorFunction;
+    discover?: AuditorFunction;
+    probe?: AuditorFunction;
+    evaluate: AuditorFunction;
+    slack?: AuditorFunction;
+  };
+  /** The Distributed Map's items and results; only when the partitions are discovered at run time (`distributedReason`). */
+  readonly partitionsBucket?: Bucket;
   readonly workflow: AuditWorkflow;
   readonly changes: ChangeTrigger;
   readonly monitoring: Monitoring;
@@ -93,6 +118,8 @@ export class QueueAuditorStack extends Stack {
   constructor(scope: Construct, id: string, props: QueueAuditorStackProps) {
     super(scope, id, props);
     const { config } = props;
+    const problem = deployProblem(config);
+    if (problem) throw new ConfigError(`${props.configFile ?? "config"}: ${problem}`);
     const place: StackPlace = { account: Aws.ACCOUNT_ID, region: Aws.REGION, partition: Aws.PARTITION };
     const bundleAwsSdk = props.bundleAwsSdk ?? true;
     // With deploy.probes each target is probed from its placement; one no placement reaches stops the synth (before any bundling).
@@ -130,6 +157,8 @@ export class QueueAuditorStack extends Stack {
     const roles = assumedRoleArns(config);
     if (roles.length > 0)
       collect.addToRolePolicy(new PolicyStatement({ sid: "AssumeMemberRoles", actions: [...ASSUME_ROLE_ACTIONS], resources: roles }));
+    const orgRoles = organizationRoleStatement(config, Aws.PARTITION);
+    if (orgRoles) collect.addToRolePolicy(policyStatement(orgRoles));
     artifacts.grant(collect, "dynamodb:BatchWriteItem");
     this.data.key.grant(collect, ...KEY_ACTIONS);
 
@@ -199,7 +228,15 @@ export class QueueAuditorStack extends Stack {
       );
       topic.addSubscription(new LambdaSubscription(slack));
     }
-    this.functions = { collect, evaluate, ...(probe ? { probe } : {}), ...(slack ? { slack } : {}) };
+    const distributed = distributedReason(config) ? this.distributedCollect(config, bundleAwsSdk, evaluate) : undefined;
+    if (distributed) this.partitionsBucket = distributed.bucket;
+    this.functions = {
+      collect,
+      ...(distributed ? { discover: distributed.discover } : {}),
+      evaluate,
+      ...(probe ? { probe } : {}),
+      ...(slack ? { slack } : {}),
+    };
     new CfnOutput(this, "ChainKeyArn", {
       description: "KMS HMAC key sealing the evidence chain: set QUEUE_AUDITOR_CHAIN_KEY to it for verify (needs kms:VerifyMac)",
       value: this.data.chainKey.keyArn,
@@ -215,6 +252,14 @@ export class QueueAuditorStack extends Stack {
       evaluate,
       collectItems: collectItems(config, place),
       probeItems: targets,
+      ...(distributed
+        ? {
+            distributed: {
+              ...distributed,
+              maxConcurrency: config.deploy?.collectConcurrency ?? DISTRIBUTED_COLLECT_CONCURRENCY,
+            },
+          }
+        : { collectConcurrency: Math.min(config.deploy?.collectConcurrency ?? 4, INLINE_MAP_CONCURRENCY) }),
     });
     const stateMachine = this.workflow.stateMachine;
 
@@ -258,6 +303,17 @@ export class QueueAuditorStack extends Stack {
       evaluateRole: evaluate.role,
       probeRole: probe?.role,
       stateMachineRole: stateMachine.role,
+      ...(distributed
+        ? {
+            distributed: {
+              bucket: distributed.bucket,
+              discoverRole: distributed.discover.role,
+              stateMachine,
+              roleName: config.aws.organization?.roleName,
+              organizationId: config.deploy?.organizationId,
+            },
+          }
+        : {}),
       table,
       chainKey: this.data.chainKey,
       secretNames: config.credentials.secrets.filter((ref) => !ref.startsWith("arn:")),
@@ -271,6 +327,53 @@ export class QueueAuditorStack extends Stack {
       }),
       iamAuthArns: rdsDbUserArns(config, { account: "<AWS::AccountId>", region: "<AWS::Region>", partition: "<AWS::Partition>" }),
     });
+  }
+
+  /**
+   * The Distributed Map's parts: the bucket of its items and results (scratch data, expired
+   * after two days like the artifacts), and the discovery function that lists the partitions.
+   */
+  private distributedCollect(
+    config: Config,
+    bundleAwsSdk: boolean,
+    evaluate: AuditorFunction,
+  ): { discover: AuditorFunction; bucket: Bucket } {
+    const bucket = new Bucket(this, "Partitions", {
+      // Account ids, regions, artifact keys and error messages: no inventory, no secrets. S3's own
+      // keys spare Step Functions' ItemReader and ResultWriter a KMS grant.
+      encryption: BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      lifecycleRules: [{ expiration: Duration.days(2), abortIncompleteMultipartUploadAfter: Duration.days(1) }],
+      // Retained on stack deletion: a bucket with objects cannot be deleted, and what is left expires.
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    const discover = new AuditorFunction(this, "Discover", {
+      handlerName: "discover",
+      config,
+      bundleAwsSdk,
+      description: "queue-auditor: list this run's account x region partitions (Organization accounts, enabled regions)",
+      memorySize: 512,
+      timeout: Duration.minutes(10),
+      environment: { [ENV.partitionsBucket]: bucket.bucketName },
+    });
+    discover.addToRolePolicy(
+      new PolicyStatement({ sid: "WriteItems", actions: ["s3:PutObject"], resources: [bucket.arnForObjects(`${DISCOVER_PREFIX}*`)] }),
+    );
+    for (const st of discoverStatements(config, Aws.PARTITION)) discover.addToRolePolicy(policyStatement(st));
+    const roles = assumedRoleArns(config);
+    if (roles.length > 0 && config.aws.regions === "all")
+      discover.addToRolePolicy(new PolicyStatement({ sid: "AssumeMemberRoles", actions: [...ASSUME_ROLE_ACTIONS], resources: roles }));
+    // The items and the Map Run's results, nothing else in the bucket.
+    evaluate.addToRolePolicy(
+      new PolicyStatement({
+        sid: "ReadCollectRun",
+        actions: ["s3:GetObject"],
+        resources: [bucket.arnForObjects(`${DISCOVER_PREFIX}*`), bucket.arnForObjects(`${MAP_RESULTS_PREFIX}/*`)],
+      }),
+    );
+    return { discover, bucket };
   }
 
   /**

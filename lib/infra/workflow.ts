@@ -3,19 +3,31 @@
  * Redis endpoint) → evaluate-and-record. Transient Lambda errors are retried with backoff
  * and jitter; a branch that still fails is caught and becomes a failure marker the evaluate
  * step turns into ERROR findings, so a gap in the evidence is reported, never silent.
+ *
+ * Collection runs in one of two shapes (docs/deploy.md, "Large estates"): an inline Map over
+ * the partitions the synth planned, or — for an Organization, `regions: all`, or more
+ * partitions than an inline Map should carry — a discovery Lambda that writes the partitions
+ * to S3 and a Distributed Map over them, each partition a child execution, the results
+ * written back to S3 for the evaluate step.
  */
 import { Duration } from "aws-cdk-lib";
 import type { IFunction } from "aws-cdk-lib/aws-lambda";
 import { LogGroup, RetentionDays } from "aws-cdk-lib/aws-logs";
+import type { IBucket } from "aws-cdk-lib/aws-s3";
 import {
   DefinitionBody,
+  DistributedMap,
   JitterType,
   JsonPath,
   LogLevel,
   Map as MapState,
   Parallel,
   Pass,
+  ProcessorMode,
+  ProcessorType,
   Result,
+  ResultWriterV2,
+  S3JsonItemReader,
   StateMachine,
   StateMachineType,
   TaskInput,
@@ -40,7 +52,10 @@ export interface AuditWorkflowProps {
   /** Absent when the config names no databases or Redis endpoints. */
   readonly probe?: IFunction;
   readonly evaluate: IFunction;
+  /** The inline Map's partitions; unused with `distributed`. */
   readonly collectItems: readonly Omit<CollectItem, "runId">[];
+  /** Collect over a Distributed Map of the partitions the discovery function finds at run time. */
+  readonly distributed?: DistributedCollect;
   readonly probeItems: readonly ProbeItem[];
   /**
    * Account × region partitions collected at once.
@@ -59,14 +74,41 @@ export interface AuditWorkflowProps {
   readonly timeout?: Duration;
 }
 
+export interface DistributedCollect {
+  /** Writes the run's partitions to `bucket` and returns { bucket, key, count }. */
+  readonly discover: IFunction;
+  /** Holds the items and the Map Run's results (same account and region as the state machine). */
+  readonly bucket: IBucket;
+  /**
+   * Child executions (partitions) at once.
+   * @default DISTRIBUTED_COLLECT_CONCURRENCY
+   */
+  readonly maxConcurrency?: number;
+}
+
+/**
+ * Partitions a Distributed Map collects at once by default. Each is one collect Lambda, and
+ * Lambda's default concurrency quota is 1,000 per account and region, shared with every
+ * other function there (the probe and evaluate steps, other applications): 200 leaves four
+ * fifths of it, and still collects 4,000 partitions in about 20 waves.
+ */
+export const DISTRIBUTED_COLLECT_CONCURRENCY = 200;
+
+/** The Distributed Map's results prefix in the bucket (the Map Run id and manifest.json follow). */
+export const MAP_RESULTS_PREFIX = "map-runs";
+
+/** The Map Run label: child executions are named after it. */
+export const COLLECT_MAP_LABEL = "Collect";
+
 /** Props that cannot work; the message says which prop and what to change. */
 export class AuditWorkflowPropsError extends Error {
   override name = "AuditWorkflowPropsError";
 }
 
-function bounded(name: string, value: number | undefined, fallback: number): number {
+function bounded(name: string, value: number | undefined, fallback: number, max = 40): number {
   const n = value ?? fallback;
-  if (!Number.isInteger(n) || n < 1 || n > 40) throw new AuditWorkflowPropsError(`${name}: expected a whole number from 1 to 40, got ${n}`);
+  if (!Number.isInteger(n) || n < 1 || n > max)
+    throw new AuditWorkflowPropsError(`${name}: expected a whole number from 1 to ${max}, got ${n}`);
   return n;
 }
 
@@ -75,26 +117,20 @@ export class AuditWorkflow extends Construct {
 
   constructor(scope: Construct, id: string, props: AuditWorkflowProps) {
     super(scope, id);
+    // ResultWriterV2 (the documented ResultWriter with WriterConfig) renders only under this flag.
+    this.node.setContext("@aws-cdk/aws-stepfunctions:useDistributedMapResultWriterV2", true);
     if (props.probeItems.length > 0 && !props.probe)
       throw new AuditWorkflowPropsError("probe: expected the probe function, the config names probe targets");
     const collectConcurrency = bounded("collectConcurrency", props.collectConcurrency, 4);
     const probeConcurrency = bounded("probeConcurrency", props.probeConcurrency, 8);
 
     const plan = new Pass(this, "Plan", {
-      comment: "The account x region partitions and probe targets of the deployed config",
-      result: Result.fromObject({ collect: props.collectItems, probes: props.probeItems }),
+      comment: props.distributed
+        ? "The probe targets of the deployed config; the partitions are discovered at run time"
+        : "The account x region partitions and probe targets of the deployed config",
+      result: Result.fromObject({ collect: props.distributed ? [] : props.collectItems, probes: props.probeItems }),
     });
 
-    const collectMap = new MapState(this, "CollectEachPartition", {
-      itemsPath: "$.collect",
-      maxConcurrency: collectConcurrency,
-      itemSelector: {
-        "account.$": "$$.Map.Item.Value.account",
-        "region.$": "$$.Map.Item.Value.region",
-        "accountListed.$": "$$.Map.Item.Value.accountListed",
-        "runId.$": "$$.Execution.Name",
-      },
-    });
     const collectFailed = new Pass(this, "CollectFailed", {
       comment: "Becomes ERROR findings for this account x region",
       parameters: {
@@ -106,12 +142,27 @@ export class AuditWorkflow extends Construct {
         "cause.$": "$.error.Cause",
       },
     });
-    collectMap.itemProcessor(this.invoke("CollectPartition", props.collect, JsonPath.entirePayload, collectFailed));
+    const collectPartition = this.invoke("CollectPartition", props.collect, JsonPath.entirePayload, collectFailed);
+    const collect = props.distributed
+      ? this.distributedCollect(props.distributed, collectPartition)
+      : new MapState(this, "CollectEachPartition", {
+          itemsPath: "$.collect",
+          maxConcurrency: collectConcurrency,
+          itemSelector: {
+            "account.$": "$$.Map.Item.Value.account",
+            "region.$": "$$.Map.Item.Value.region",
+            "accountListed.$": "$$.Map.Item.Value.accountListed",
+            "runId.$": "$$.Execution.Name",
+          },
+        }).itemProcessor(collectPartition);
 
+    const collected = props.distributed
+      ? { partitions: [], "collectRun.$": "$[0].collectRun" }
+      : { "partitions.$": "$[0]", collectRun: null };
     const branches: Parallel = new Parallel(this, "CollectAndProbe", {
-      resultSelector: props.probeItems.length > 0 ? { "partitions.$": "$[0]", "probes.$": "$[1]" } : { "partitions.$": "$[0]", probes: [] },
+      resultSelector: props.probeItems.length > 0 ? { ...collected, "probes.$": "$[1]" } : { ...collected, probes: [] },
     });
-    branches.branch(collectMap);
+    branches.branch(collect);
     if (props.probe && props.probeItems.length > 0) {
       const probeMap = new MapState(this, "ProbeEachTarget", {
         itemsPath: "$.probes",
@@ -130,6 +181,7 @@ export class AuditWorkflow extends Construct {
       lambdaFunction: props.evaluate,
       payload: TaskInput.fromObject({
         "partitions.$": "$.partitions",
+        "collectRun.$": "$.collectRun",
         "probes.$": "$.probes",
         execution: { "id.$": "$$.Execution.Id", "name.$": "$$.Execution.Name", "startTime.$": "$$.Execution.StartTime" },
       }),
@@ -146,6 +198,54 @@ export class AuditWorkflow extends Construct {
       tracingEnabled: true,
       logs: { destination: logs, level: LogLevel.ALL, includeExecutionData: false },
     });
+  }
+
+  /**
+   * Discover → Distributed Map over the discovered partitions, its output reshaped into the
+   * evaluate step's `collectRun` (where the items and the Map Run's results are in S3).
+   */
+  private distributedCollect(d: DistributedCollect, collectPartition: LambdaInvoke) {
+    const maxConcurrency = bounded("distributed.maxConcurrency", d.maxConcurrency, DISTRIBUTED_COLLECT_CONCURRENCY, 10_000);
+    const discover = new LambdaInvoke(this, "DiscoverPartitions", {
+      comment: "The partitions of this run (an Organization's accounts, each account's enabled regions), written to S3",
+      lambdaFunction: d.discover,
+      payload: TaskInput.fromObject({ "runId.$": "$$.Execution.Name" }),
+      payloadResponseOnly: true,
+      retryOnServiceExceptions: false,
+      resultPath: "$.discovered",
+    });
+    discover.addRetry(retryTransient());
+    const map = new DistributedMap(this, "CollectEveryPartition", {
+      comment: "One child execution per account x region; a failed one becomes ERROR findings, never a gap",
+      label: COLLECT_MAP_LABEL,
+      itemReader: new S3JsonItemReader({ bucket: d.bucket, key: JsonPath.stringAt("$.discovered.key") }),
+      itemSelector: {
+        "account.$": "$$.Map.Item.Value.account",
+        "region.$": "$$.Map.Item.Value.region",
+        "accountListed.$": "$$.Map.Item.Value.accountListed",
+        "unreachable.$": "$$.Map.Item.Value.unreachable",
+        "runId.$": "$$.Execution.Name",
+      },
+      maxConcurrency,
+      // Every child's outcome is evidence: a Map Run that failed on a threshold would throw
+      // away the partitions it did collect. Each failed child is read from the results and
+      // becomes ERROR findings (lambda/support/map-run.ts).
+      toleratedFailurePercentage: 100,
+      resultWriterV2: new ResultWriterV2({ bucket: d.bucket, prefix: MAP_RESULTS_PREFIX }),
+      resultSelector: { "manifest.$": "$.ResultWriterDetails" },
+      resultPath: "$.results",
+    });
+    map.itemProcessor(collectPartition, { mode: ProcessorMode.DISTRIBUTED, executionType: ProcessorType.STANDARD });
+    const reshape = new Pass(this, "CollectRun", {
+      comment: "Where the evaluate step finds the items and the Map Run's results",
+      parameters: {
+        collectRun: {
+          items: { "bucket.$": "$.discovered.bucket", "key.$": "$.discovered.key" },
+          manifest: { "bucket.$": "$.results.manifest.Bucket", "key.$": "$.results.manifest.Key" },
+        },
+      },
+    });
+    return discover.next(map).next(reshape);
   }
 
   /** A Lambda task with the transient-error retry, whose final failure goes to `onFailure`. */

@@ -507,6 +507,11 @@ export const configSchema = z.strictObject({
        * change bus (aws:PrincipalOrgID), not only the listed `aws.accounts`.
        */
       organizationId: str(/^o-[a-z0-9]{10,32}$/, "an AWS Organizations id such as o-a1b2c3d4e5").optional(),
+      /**
+       * Account × region partitions collected at once by the deployed stack (docs/deploy.md):
+       * the Distributed Map's MaxConcurrency (default 200), or the inline Map's (default 4, at most 40).
+       */
+      collectConcurrency: z.number({ error: "expected a number of partitions" }).int().min(1).max(10_000).optional(),
       probeSecurityGroupIds: unique(str(SECURITY_GROUP_ID, "a security group id"), "security group ids").default([]),
       /**
        * Probe placements: one per (account, region, VPC) holding databases or Redis

@@ -73,6 +73,11 @@ export function partitionOf(region: string): string {
   return "aws";
 }
 
+/** The role `aws.organization.roleName` names in one account. */
+export function memberRoleArn(partition: string, account: string, roleName: string): string {
+  return `arn:${partition}:iam::${account}:role/${roleName}`;
+}
+
 /** An account found, whose credentials are still being obtained. */
 export interface PendingAccess {
   access: Promise<AccountAccess>;
@@ -86,6 +91,11 @@ export interface OrganizationDeps {
   region: string;
   /** Says which listed accounts were skipped and why (suspended, closing, not found). */
   note: (message: string) => void;
+  /**
+   * Assume each account's role now (default). False: only list the accounts (the deployed
+   * discovery step with a list of regions, whose collect steps assume the roles themselves).
+   */
+  assumeRoles?: boolean;
 }
 
 /**
@@ -108,7 +118,11 @@ export async function* organizationAccess(config: Config, deps: OrganizationDeps
         );
         continue;
       }
-      const roleArn = `arn:${partition}:iam::${listed.id}:role/${org.roleName}`;
+      if (deps.assumeRoles === false) {
+        yield { access: Promise.resolve({ account: listed.id }) };
+        continue;
+      }
+      const roleArn = memberRoleArn(partition, listed.id, org.roleName);
       // Wrapped: an async generator would wait for a bare promise before listing on.
       yield {
         access: roleCredentials(deps.sts, roleArn, org.externalId, deps.limit).then(

@@ -8,20 +8,18 @@
  * bounded by the concurrency cap, not by the listing in front of it.
  */
 import type { Config } from "../../config/schema.js";
-import type { ObservationError } from "../../model/observation.js";
 import type { Inventory, InventoryPartition } from "../types.js";
 import { type AccountAccess, organizationAccess, type PendingAccess, resolveAccounts } from "./accounts.js";
 import {
   type AwsDeps,
   DEFAULT_CONCURRENCY,
   destroyClients,
-  enabledRegions,
   homeRegion,
   organizationsClient,
   partitionClients,
   stsClient,
 } from "./clients.js";
-import { errorCode, isAccessDenied } from "./errors.js";
+import { accountRegions, unreachableRegions } from "./discover.js";
 import { createLimit, type Limit } from "./limit.js";
 import { collectPartition, unreachablePartition } from "./partition.js";
 
@@ -36,32 +34,13 @@ interface AccountJob {
   capturedAt: string;
 }
 
-/** The regions to collect in this account: the configured list, or the account's enabled regions. */
-async function regionsOf(job: AccountJob, access: AccountAccess): Promise<string[] | Omit<ObservationError, "region">> {
-  const configured = job.config.aws.regions;
-  if (configured !== "all") return configured && configured.length > 0 ? [...configured] : [job.home];
-  try {
-    return await job.limit(() => enabledRegions(job.home, access.credentials ?? job.deps.credentials, job.deps));
-  } catch (err) {
-    const code = errorCode(err);
-    return {
-      source: "ec2:DescribeRegions",
-      reason: isAccessDenied(code)
-        ? `the account's enabled regions could not be listed (regions: all): access denied (${code}); the role needs ec2:DescribeRegions`
-        : `the account's enabled regions could not be listed (regions: all): ${code}`,
-      code,
-      account: access.account,
-    };
-  }
-}
-
 async function collectAccount(job: AccountJob, access: AccountAccess): Promise<InventoryPartition[]> {
   const { config, capturedAt } = job;
   if (access.error) {
-    const regions = Array.isArray(config.aws.regions) && config.aws.regions.length > 0 ? config.aws.regions : [job.home];
-    return regions.map((region) => unreachablePartition(config, access.account, region, capturedAt, access.error as ObservationError));
+    const cause = access.error;
+    return unreachableRegions(config, job.home).map((region) => unreachablePartition(config, access.account, region, capturedAt, cause));
   }
-  const regions = await regionsOf(job, access);
+  const regions = await accountRegions(config, job.home, access, job.deps, job.limit);
   if (!Array.isArray(regions)) return [unreachablePartition(config, access.account, job.home, capturedAt, regions)];
   return Promise.all(
     regions.map(async (region) => {
