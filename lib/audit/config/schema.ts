@@ -188,6 +188,17 @@ const targetLocation = {
   region: str(AWS_REGION, "the region the target lives in, such as eu-west-1").optional(),
 };
 
+/**
+ * What the live probe may do beyond reading (docs/weak-passwords.md). Off by default: trying
+ * passwords shows up in the target's logs as failed logins.
+ */
+const probeOptions = z
+  .strictObject({
+    /** Try a short, fixed list of default and common passwords per user (≤ 19 attempts, paced). */
+    weakPasswords: z.boolean({ error: "expected true or false" }).default(false),
+  })
+  .optional();
+
 const PG_QUALIFIED = new RegExp(`^${PG_IDENT.source.slice(1, -1)}\\.${PG_IDENT.source.slice(1, -1)}$`);
 
 const postgresTarget = z
@@ -223,6 +234,7 @@ const postgresTarget = z
     principals: z.record(str(PG_ROLE, "a role name"), pgAllowance, {
       error: "expected a map of role name to privileges",
     }),
+    probe: probeOptions,
   })
   .superRefine((t, ctx) => {
     if (!t.queue && (t.tables ?? []).length === 0) {
@@ -360,8 +372,16 @@ const redisTarget = z
     admins: z.array(aclAdmin, { error: "expected a list of ACL user names" }).default([]),
     /** ACL users allowed to use the queue keys, and how. */
     principals: z.record(ACL_USER, aclAccess, { error: "expected a map of ACL user name to [read, write]" }).default({}),
+    probe: probeOptions,
   })
   .superRefine((t, ctx) => {
+    if (t.probe?.weakPasswords && !t.credentials) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["probe", "weakPasswords"],
+        message: "expected credentials as well: the weak-password trial logs in as the audit user first (docs/weak-passwords.md)",
+      });
+    }
     const policy = t.admins.length > 0 || Object.keys(t.principals).length > 0;
     if (policy && !t.queue && (t.keys ?? []).length === 0) {
       ctx.addIssue({

@@ -7,6 +7,7 @@ import type { RedisTarget } from "../../config/schema.js";
 import type { CheckResult, ObservationError, ResourceRef } from "../../findings/model.js";
 import { addressOf, entriesGone } from "../../probes/redis/acl-log.js";
 import type { RedisAclLogEntry, RedisAclLogObservation } from "../../probes/redis/types.js";
+import { WEAK_PASSWORDS } from "../../probes/weak-passwords.js";
 import { globMatches } from "../redis/acl/glob.js";
 import { notProbed, redisSubjects, where } from "../redis/targets.js";
 import { fail, pass, unobserved } from "../results.js";
@@ -114,6 +115,22 @@ function policyUsers(t: RedisTarget): Set<string> {
   return new Set([...t.admins, ...Object.keys(t.principals), ...(t.credentials ? [t.credentials.username] : [])]);
 }
 
+/** Attempts one weak-password trial makes per user: the canary and the list. */
+const TRIAL_ATTEMPTS = WEAK_PASSWORDS.length + 1;
+
+/**
+ * The weak-password trial (docs/weak-passwords.md) fails its AUTHs on a connection logged in
+ * as the audit user, so Redis records them with `user=AUDITOR` in the client info; a stranger
+ * cannot make such an entry without the audit user's password. Up to one trial's attempts
+ * are taken off such an entry; what Redis grouped into it beyond that still counts.
+ */
+function withoutOwnTrial(e: RedisAclLogEntry, target: RedisTarget): RedisAclLogEntry[] {
+  const auditor = target.credentials?.username;
+  if (e.reason !== "auth" || !auditor || auditor === "default" || e.clientUser !== auditor) return [e];
+  const foreign = e.count - Math.min(e.count, TRIAL_ATTEMPTS);
+  return foreign > 0 ? [{ ...e, count: foreign }] : [];
+}
+
 function judge(
   target: RedisTarget,
   resource: ResourceRef,
@@ -125,7 +142,7 @@ function judge(
 ): CheckResult[] {
   const since = new Date(Date.parse(readAt) - lookbackMinutes * 60_000).toISOString();
   const period = `from ${since} to ${readAt}`;
-  const inPeriod = entries.filter((e) => e.last >= since);
+  const inPeriod = entries.filter((e) => e.last >= since).flatMap((e) => withoutOwnTrial(e, target));
   const oldest = entries.reduce<string | undefined>((min, e) => (min === undefined || e.last < min ? e.last : min), undefined);
   const gone = entriesGone(entries);
   // The ring drops the least recently updated entry first, so what is gone was last updated before `oldest`.

@@ -6,6 +6,7 @@ import { redisNopassUser } from "./redis-nopass-user.js";
 import { redisPlaintext } from "./redis-plaintext.js";
 import { redisUnauthenticated } from "./redis-unauthenticated.js";
 import { redisUnexpectedUser } from "./redis-unexpected-user.js";
+import { redisWeakPassword } from "./redis-weak-password.js";
 
 export const redisChecks: Check[] = [
   redisUnauthenticated,
@@ -15,4 +16,5 @@ export const redisChecks: Check[] = [
   redisExcessAccess,
   redisDangerousCommands,
   redisNopassUser,
+  redisWeakPassword,
 ];

@@ -11,6 +11,7 @@ import type { ObservationError } from "../../model/observation.js";
 import { redactRules } from "../../model/redis/acl-rules.js";
 import { BUNDLED_COMMANDS } from "../../model/redis/commands.js";
 import { type CredentialDeps, CredentialError, resolvePassword } from "../credentials.js";
+import { WEAK_PASSWORD_PACE_MS, WEAK_PASSWORDS, type WeakPasswordObservation } from "../weak-passwords.js";
 import { AclReplyError, defaultUserFromAclList, defaultUserFromGetUser } from "./acl.js";
 import { ACL_LOG_READ_LIMIT, AclLogReplyError, parseAclLog } from "./acl-log.js";
 import { CommandInfoError, commandTableFromInfo } from "./command-info.js";
@@ -18,6 +19,7 @@ import { type ConnectOptions, RespConnection } from "./connection.js";
 import { errorCode, type RespReply, replyLine } from "./resp.js";
 import type { RedisAclLogObservation, RedisAclObservation, RedisTransport } from "./types.js";
 import { endpointSource, observationError } from "./unauthenticated.js";
+import { redisTrialUsers, tryRedisWeakPasswords } from "./weak-passwords.js";
 
 type Credentials = NonNullable<RedisTarget["credentials"]>;
 
@@ -60,6 +62,8 @@ export interface AclReadOptions {
   readAclLog?: boolean;
   /** The clock ACL log ages are turned into times with. @default Date.now */
   now?: () => number;
+  /** Try the weak-password list (docs/weak-passwords.md) on separate connections, for these policy users and the ACL's. */
+  weakPasswords?: { policyUsers: readonly string[]; paceMs?: number };
 }
 
 /** `user NAME rules…` with the rules' passwords and hashes redacted (the name is kept as it is). */
@@ -122,6 +126,7 @@ async function readAllUsers(
 export interface AuthenticatedRead {
   acl: RedisAclObservation;
   aclLog?: RedisAclLogObservation;
+  weakPasswords?: WeakPasswordObservation;
 }
 
 export async function readDefaultUserAcl(options: AclReadOptions): Promise<RedisAclObservation> {
@@ -193,17 +198,42 @@ export async function readAuthenticated(options: AclReadOptions): Promise<Authen
   };
   try {
     const acl = await readAclSession(options, session);
-    if (!options.readAclLog) return { acl };
-    if (!conn || acl.outcome === "auth-failed" || (acl.outcome === "error" && acl.command === undefined)) {
-      return { acl, aclLog: aclLogNotRead(acl, host, port) };
+    const out: AuthenticatedRead = { acl };
+    const loggedIn = conn !== undefined && acl.outcome !== "auth-failed" && !(acl.outcome === "error" && acl.command === undefined);
+    if (options.readAclLog) {
+      if (!loggedIn || !conn) out.aclLog = aclLogNotRead(acl, host, port);
+      else {
+        try {
+          out.aclLog = await readAclLog(conn, options.credentials.username, host, port, password, options.now ?? Date.now);
+        } catch (err) {
+          const error = observationError(endpointSource(host, port, "ACL LOG"), err);
+          error.reason = redact(error.reason, password);
+          out.aclLog = { outcome: "error", limit: ACL_LOG_READ_LIMIT, error };
+        }
+      }
     }
-    try {
-      return { acl, aclLog: await readAclLog(conn, options.credentials.username, host, port, password, options.now ?? Date.now) };
-    } catch (err) {
-      const error = observationError(endpointSource(host, port, "ACL LOG"), err);
-      error.reason = redact(error.reason, password);
-      return { acl, aclLog: { outcome: "error", limit: ACL_LOG_READ_LIMIT, error } };
+    (conn as RespConnection | undefined)?.close();
+    if (options.weakPasswords) {
+      const username = options.credentials.username;
+      out.weakPasswords = loggedIn
+        ? await tryRedisWeakPasswords({
+            host,
+            port,
+            timeoutMs: options.timeoutMs,
+            tls: options.tls,
+            withhold: options.withhold,
+            auditor: { username, password },
+            users: redisTrialUsers(acl, options.weakPasswords.policyUsers, username),
+            ...(options.weakPasswords.paceMs !== undefined ? { paceMs: options.weakPasswords.paceMs } : {}),
+          })
+        : {
+            listSize: WEAK_PASSWORDS.length,
+            paceMs: WEAK_PASSWORD_PACE_MS,
+            users: [],
+            error: aclLogNotRead(acl, host, port).error as ObservationError,
+          };
     }
+    return out;
   } finally {
     (conn as RespConnection | undefined)?.close();
   }

@@ -19,6 +19,7 @@ import { readFile } from "node:fs/promises";
 import { targetLocation } from "../../config/location.js";
 import type { RedisTarget } from "../../config/schema.js";
 import type { CredentialDeps } from "../credentials.js";
+import { WEAK_PASSWORD_PACE_MS, WEAK_PASSWORDS } from "../weak-passwords.js";
 import { ACL_LOG_READ_LIMIT } from "./acl-log.js";
 import { readAuthenticated } from "./authenticated.js";
 import { mapBounded } from "./bounded.js";
@@ -38,6 +39,8 @@ export interface RedisProbeDeps {
    * authenticated session of every target with credentials. @default false
    */
   aclLog?: boolean;
+  /** The pause between weak-password attempts; tests only (the documented pace is the default). */
+  weakPasswordPaceMs?: number;
 }
 
 export async function probeRedis(targets: readonly RedisTarget[], deps: RedisProbeDeps = {}): Promise<RedisObservation[]> {
@@ -159,6 +162,9 @@ async function probeTarget(target: RedisTarget, deps: RedisProbeDeps): Promise<R
   if (target.credentials && obs.error) {
     obs.acl = { username: target.credentials.username, outcome: "error", error: obs.error };
     if (deps.aclLog) obs.aclLog = { outcome: "error", limit: ACL_LOG_READ_LIMIT, error: obs.error };
+    if (target.probe?.weakPasswords) {
+      obs.weakPasswords = { listSize: WEAK_PASSWORDS.length, paceMs: WEAK_PASSWORD_PACE_MS, users: [], error: obs.error };
+    }
   } else if (target.credentials) {
     const read = await readAuthenticated({
       host,
@@ -171,10 +177,19 @@ async function probeTarget(target: RedisTarget, deps: RedisProbeDeps): Promise<R
       location: targetLocation(target),
       readUsers: target.keys.length > 0,
       readAclLog: deps.aclLog === true,
+      ...(target.probe?.weakPasswords
+        ? {
+            weakPasswords: {
+              policyUsers: [...target.admins, ...Object.keys(target.principals)],
+              ...(deps.weakPasswordPaceMs !== undefined ? { paceMs: deps.weakPasswordPaceMs } : {}),
+            },
+          }
+        : {}),
       ...(deps.credentials ? { credentialDeps: deps.credentials } : {}),
     });
     obs.acl = read.acl;
     if (read.aclLog) obs.aclLog = read.aclLog;
+    if (read.weakPasswords) obs.weakPasswords = read.weakPasswords;
   }
   return obs;
 }

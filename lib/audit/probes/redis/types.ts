@@ -1,5 +1,6 @@
 import type { ObservationError } from "../../model/observation.js";
 import type { CommandTable } from "../../model/redis/commands.js";
+import type { WeakPasswordObservation } from "../weak-passwords.js";
 
 /**
  * What the Redis probe observed of one `redis[]` target. Plain JSON-able data: it travels
@@ -30,6 +31,8 @@ export interface RedisObservation {
    * `ACL LOG <limit>` on the authenticated session.
    */
   aclLog?: RedisAclLogObservation;
+  /** Only with `probe.weakPasswords: true`: the trial of the documented list (docs/weak-passwords.md). */
+  weakPasswords?: WeakPasswordObservation;
 }
 
 /** One `ACL LOG` entry: a group of similar security events (docs/access-attempts.md). */

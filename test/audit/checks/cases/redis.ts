@@ -4,22 +4,21 @@
  * passwords redacted as the probe redacts them) holds the docs/redis.md worker template, an
  * admin, a read-only dashboard and the auditor. Each FAIL case is one change to it.
  */
+import type { ConfigInput } from "../../../../lib/audit/config/schema.js";
 import type { RedisObservation } from "../../../../lib/audit/probes/redis/types.js";
 import { config, context } from "../../../support/builders.js";
 import type { CheckCase, FamilyCases } from "./case.js";
 
-const cfg = config({
-  redis: [
-    {
-      name: "jobs-redis",
-      endpoint: { host: "master.jobs-redis.abc123.euw1.cache.amazonaws.com", port: 6379 },
-      credentials: { username: "auditor", password: { secret: "jobs-redis/auditor" } },
-      queue: "sidekiq",
-      admins: ["ops"],
-      principals: { sidekiq_worker: ["read", "write"], dashboard: ["read"] },
-    },
-  ],
-});
+const JOBS_REDIS = {
+  name: "jobs-redis",
+  endpoint: { host: "master.jobs-redis.abc123.euw1.cache.amazonaws.com", port: 6379 },
+  credentials: { username: "auditor", password: { secret: "jobs-redis/auditor" } },
+  queue: "sidekiq",
+  admins: ["ops"],
+  principals: { sidekiq_worker: ["read", "write"], dashboard: ["read"] },
+} as const satisfies NonNullable<ConfigInput["redis"]>[number];
+
+const cfg = config({ redis: [JOBS_REDIS] });
 
 const USERS = {
   default: "user default off resetchannels -@all",
@@ -55,6 +54,25 @@ const observed =
   (users: Record<string, string> = USERS, over: Partial<RedisObservation> = {}) =>
   () =>
     context(cfg, undefined, { redis: [observation(users, over)] });
+
+/** jobs-redis with the weak-password trial on: the policy's users tried, with these outcomes. */
+const trialCfg = config({ redis: [{ ...JOBS_REDIS, probe: { weakPasswords: true } }] });
+const tried = (dashboard: "weak" | "strong") => () =>
+  context(trialCfg, undefined, {
+    redis: [
+      observation(USERS, {
+        weakPasswords: {
+          listSize: 18,
+          paceMs: 200,
+          users: ["ops", "sidekiq_worker", "dashboard"].map((user) =>
+            user === "dashboard" && dashboard === "weak"
+              ? { user, outcome: "weak", attempts: 4 }
+              : { user, outcome: "strong", attempts: 19 },
+          ),
+        },
+      }),
+    ],
+  });
 
 const clean: CheckCase = {
   given: "a TLS-only endpoint with AUTH, the default user off, and an ACL that matches the policy",
@@ -129,5 +147,18 @@ export const redisCases: FamilyCases = {
       subject: "dashboard",
     },
     pass: clean,
+  },
+  "redis-weak-password": {
+    fail: {
+      given: "the dashboard user's password is on the documented weak-password list",
+      context: tried("weak"),
+      resource: "jobs-redis",
+      subject: "dashboard",
+    },
+    pass: {
+      given: "the trial on: every policy user refused the whole list",
+      context: tried("strong"),
+      resource: "jobs-redis",
+    },
   },
 };

@@ -58,6 +58,7 @@ describe("redis checks", () => {
       ["redis-excess-access", "high", "Redis::User"],
       ["redis-dangerous-commands", "high", "Redis::User"],
       ["redis-nopass-user", "critical", "Redis::User"],
+      ["redis-weak-password", "critical", "Redis::User"],
     ]);
   });
 
