@@ -6,7 +6,10 @@
  * fails does not fail the function (the run is recorded; throwing would read as "no
  * evidence" and a retry would record the run twice). It is logged as an error and counted
  * in the AlertsUndelivered metric, which an alarm watches; the alert stays due, so the next
- * run sends it.
+ * run sends it. With `deploy.alerts.securityHub` the run's findings are also imported into
+ * Security Hub (the stack's account and region); what it did not take is logged, counted in
+ * FindingsNotImported and, like an unsent alert, in AlertsUndelivered, and sent again by the
+ * next run, which imports every finding.
  */
 
 import { Logger } from "@aws-lambda-powertools/logger";
@@ -14,12 +17,14 @@ import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { KMSClient } from "@aws-sdk/client-kms";
 import { S3Client } from "@aws-sdk/client-s3";
+import { SecurityHubClient } from "@aws-sdk/client-securityhub";
 import { SNSClient } from "@aws-sdk/client-sns";
 import type { Observations } from "../lib/audit/checks/types.js";
 import { auditResult, evaluate, evaluatedCheckIds } from "../lib/audit/engine.js";
 import { type AuditResult, SEVERITIES } from "../lib/audit/findings/model.js";
-import { notifierFromSpec } from "../lib/audit/notify/notifier.js";
-import { type Delivery, recordRun } from "../lib/audit/record.js";
+import { type Notifier, notifierFromSpec } from "../lib/audit/notify/notifier.js";
+import { securityHubSinkFor, targetFromProductArn } from "../lib/audit/notify/securityhub.js";
+import { type Delivery, recordRun, type SecurityHubImport } from "../lib/audit/record.js";
 import { configHash } from "../lib/audit/store/canonical.js";
 import { DynamoStore } from "../lib/audit/store/dynamo-store.js";
 import { KmsSeal } from "../lib/audit/store/seal-kms.js";
@@ -36,6 +41,8 @@ const dynamodb = new DynamoDBClient({});
 const sns = new SNSClient({});
 const kms = new KMSClient({});
 const s3 = new S3Client({});
+// The import retries and paces itself (lib/audit/notify/securityhub.ts): no SDK retries on top.
+const securityHub = new SecurityHubClient({ maxAttempts: 1 });
 
 export class MissingEnvironmentError extends Error {
   override name = "MissingEnvironmentError";
@@ -83,7 +90,10 @@ export async function handler(event: unknown): Promise<EvaluateOutput> {
   const findings = evaluate({ config, inventory: { partitions }, observations, now: startedAt });
   const result = auditResult(findings, startedAt, new Date());
   const store = new DynamoStore(dynamodb, table, { description: `dynamodb:${table}`, seal: new KmsSeal(kms, chainKey) });
-  const notifier = notifierFromSpec(`sns:${topicArn}`, { sns });
+  const alerts = notifierFromSpec(`sns:${topicArn}`, { sns });
+  const notifier: Notifier = config.deploy?.alerts.securityHub
+    ? { ...alerts, securityHub: securityHubSinkFor(targetFromProductArn(env(ENV.securityHubProductArn)), securityHub) }
+    : alerts;
   const recorded = await recordRun(store, result, config, new Date(), {
     evaluatedChecks: evaluatedCheckIds(config),
     configHash: configHash(config),
@@ -95,7 +105,16 @@ export async function handler(event: unknown): Promise<EvaluateOutput> {
     logger.error("alert not delivered; the next run retries it", { runId: recorded.result.run.id, topicArn, error: delivery.error });
   }
 
-  emitMetrics(recorded.result, delivery);
+  const imported = recorded.securityHub;
+  if (imported?.error) {
+    logger.error("findings not imported into Security Hub; the next run sends every finding again", {
+      runId: recorded.result.run.id,
+      failed: imported.report?.failed.length,
+      error: imported.error,
+    });
+  }
+
+  emitMetrics(recorded.result, delivery, imported);
   const { run } = recorded.result;
   logger.info("run recorded", {
     runId: run.id,
@@ -106,7 +125,14 @@ export async function handler(event: unknown): Promise<EvaluateOutput> {
     notified,
     seq: recorded.stored.seq,
   });
-  return { runId: run.id, outcome: run.outcome, counts: run.counts, notified, delivery: deliveryOutcome(delivery) };
+  return {
+    runId: run.id,
+    outcome: run.outcome,
+    counts: run.counts,
+    notified,
+    delivery: deliveryOutcome(delivery),
+    ...(imported ? { securityHub: imported.error ? ("failed" as const) : ("imported" as const) } : {}),
+  };
 }
 
 function deliveryOutcome(delivery: Delivery | undefined): EvaluateOutput["delivery"] {
@@ -114,7 +140,7 @@ function deliveryOutcome(delivery: Delivery | undefined): EvaluateOutput["delive
   return delivery.delivered ? "sent" : "failed";
 }
 
-function emitMetrics(result: AuditResult, delivery: Delivery | undefined): void {
+function emitMetrics(result: AuditResult, delivery: Delivery | undefined, imported: SecurityHubImport | undefined): void {
   const failing = result.findings.filter((f) => f.status === "FAIL");
   for (const severity of SEVERITIES) {
     const single = metrics.singleMetric();
@@ -123,7 +149,13 @@ function emitMetrics(result: AuditResult, delivery: Delivery | undefined): void 
   }
   metrics.addMetric(TELEMETRY.metrics.violationsOpen, MetricUnit.Count, failing.length);
   metrics.addMetric(TELEMETRY.metrics.auditErrors, MetricUnit.Count, result.run.counts.ERROR);
-  metrics.addMetric(TELEMETRY.metrics.alertsUndelivered, MetricUnit.Count, delivery && !delivery.delivered ? 1 : 0);
+  // An import that failed is undelivered too: the AlertUndelivered alarm watches both.
+  const undelivered = (delivery && !delivery.delivered) || imported?.error !== undefined;
+  metrics.addMetric(TELEMETRY.metrics.alertsUndelivered, MetricUnit.Count, undelivered ? 1 : 0);
+  if (imported) {
+    const notImported = imported.report ? imported.report.failed.length : result.findings.length;
+    metrics.addMetric(TELEMETRY.metrics.findingsNotImported, MetricUnit.Count, imported.error ? Math.max(1, notImported) : 0);
+  }
   // Last: the missing-run alarm must only see runs whose evidence was recorded.
   metrics.addMetric(TELEMETRY.metrics.runsCompleted, MetricUnit.Count, 1);
   metrics.publishStoredMetrics();

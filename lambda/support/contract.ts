@@ -18,6 +18,8 @@ export const ENV = {
   partitionsBucket: "QUEUE_AUDITOR_PARTITIONS_BUCKET",
   /** The KMS HMAC key that seals the run chain (GenerateMac for evaluate, VerifyMac for readers). */
   chainKey: "QUEUE_AUDITOR_CHAIN_KEY",
+  /** With `deploy.alerts.securityHub`: the default product ARN of the stack's account and region, which the function may import into. */
+  securityHubProductArn: "QUEUE_AUDITOR_SECURITY_HUB_PRODUCT_ARN",
   /** Secrets Manager name of the Slack incoming-webhook URL. */
   slackWebhookSecret: "QUEUE_AUDITOR_SLACK_WEBHOOK_SECRET",
 } as const;
@@ -37,6 +39,8 @@ export const TELEMETRY = {
     auditErrors: "AuditErrors",
     /** 1 when the run's alert could not be sent (it stays due: the next run retries it); an alarm watches it. */
     alertsUndelivered: "AlertsUndelivered",
+    /** Findings of the run Security Hub did not take (with `deploy.alerts.securityHub`); the next run sends them again. */
+    findingsNotImported: "FindingsNotImported",
   },
 } as const;
 
@@ -138,6 +142,8 @@ export interface EvaluateOutput {
   notified: number;
   /** What became of the run's alert: `failed` means recorded but not sent (retried by the next run). */
   delivery: "sent" | "failed" | "nothing-to-send";
+  /** With `deploy.alerts.securityHub`: whether every finding of the run was imported. */
+  securityHub?: "imported" | "failed";
 }
 
 export function isBranchFailure(value: unknown): value is BranchFailure {

@@ -61,6 +61,18 @@ export const CHAIN_SEAL_ACTIONS = ["kms:GenerateMac"] as const;
 /** Whoever verifies the evidence chain (the evaluate function for the head, `verify`, auditors). */
 export const CHAIN_VERIFY_ACTIONS = ["kms:VerifyMac"] as const;
 
+/**
+ * `--notify securityhub` and `deploy.alerts.securityHub`: importing findings, on the default
+ * product of the importing account and region only
+ * (`arn:PARTITION:securityhub:REGION:ACCOUNT:product/ACCOUNT/default`), never `*`.
+ */
+export const SECURITY_HUB_ACTIONS = ["securityhub:BatchImportFindings"] as const;
+
+/** The default product ARN a custom integration imports into, for IAM and the deployed function. */
+export function securityHubProductArn(partition: string, region: string, account: string): string {
+  return `arn:${partition}:securityhub:${region}:${account}:product/${account}/default`;
+}
+
 /** The session name of assumed roles, so CloudTrail shows who made the calls. */
 export const AUDITOR_SESSION_NAME = "queue-auditor";
 

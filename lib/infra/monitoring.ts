@@ -91,7 +91,7 @@ export class Monitoring extends Construct {
     add(
       new Alarm(this, "AlertUndelivered", {
         alarmDescription:
-          "A run was recorded but its alert could not be published (see the evaluate function's log). The next run retries it.",
+          "A run was recorded but its alert could not be published, or its findings not imported into Security Hub (see the evaluate function's log). The next run retries it.",
         metric: auditorMetric(TELEMETRY.metrics.alertsUndelivered, "Sum", Duration.minutes(5)),
         threshold: 1,
         evaluationPeriods: 1,

@@ -29,7 +29,9 @@ import {
   logReadStatements,
   PROBE_IAM_AUTH_ACTIONS,
   PROBE_SECRET_ACTIONS,
+  SECURITY_HUB_ACTIONS,
   secretPattern,
+  securityHubProductArn,
 } from "../audit/iam.js";
 import { AuditorFunction } from "./auditor-function.js";
 import { ChangeTrigger } from "./change-trigger.js";
@@ -179,6 +181,10 @@ export class QueueAuditorStack extends Stack {
       this.data.key.grant(probe, ...KEY_ACTIONS);
     }
 
+    // Security Hub takes findings only into the caller's own account and region (its default product).
+    const securityHubProduct = config.deploy?.alerts.securityHub
+      ? securityHubProductArn(Aws.PARTITION, Aws.REGION, Aws.ACCOUNT_ID)
+      : undefined;
     const evaluate = new AuditorFunction(this, "Evaluate", {
       handlerName: "evaluate",
       config,
@@ -191,6 +197,7 @@ export class QueueAuditorStack extends Stack {
         [ENV.storeTable]: table.tableName,
         [ENV.topicArn]: topic.topicArn,
         [ENV.chainKey]: this.data.chainKey.keyArn,
+        ...(securityHubProduct ? { [ENV.securityHubProductArn]: securityHubProduct } : {}),
       },
     });
     // The chain seal: only this function may make MACs (it verifies the head it appends after);
@@ -206,6 +213,11 @@ export class QueueAuditorStack extends Stack {
     artifacts.grant(evaluate, "dynamodb:Query");
     table.grant(evaluate, ...STORE_ACTIONS);
     evaluate.addToRolePolicy(new PolicyStatement({ sid: "PublishAlerts", actions: ["sns:Publish"], resources: [topic.topicArn] }));
+    if (securityHubProduct) {
+      evaluate.addToRolePolicy(
+        new PolicyStatement({ sid: "ImportSecurityHubFindings", actions: [...SECURITY_HUB_ACTIONS], resources: [securityHubProduct] }),
+      );
+    }
     this.data.key.grant(evaluate, ...KEY_ACTIONS);
 
     let slack: AuditorFunction | undefined;

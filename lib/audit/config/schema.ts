@@ -591,8 +591,13 @@ export const configSchema = z.strictObject({
             SECRET_NAME,
             "the name of the Secrets Manager secret holding the webhook URL (not the URL itself)",
           ).optional(),
+          /**
+           * Import every run's findings into Security Hub (BatchImportFindings) in the stack's
+           * account and region, under its custom-integration default product (docs/security-hub.md).
+           */
+          securityHub: z.boolean({ error: "expected true or false" }).default(false),
         })
-        .default({ emails: [] }),
+        .default({ emails: [], securityHub: false }),
     })
     .optional(),
   checks: z

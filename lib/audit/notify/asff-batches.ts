@@ -4,6 +4,7 @@
  * within the request limits.
  */
 import type { AwsSecurityFinding } from "@aws-sdk/client-securityhub";
+import { securityHubProductArn } from "../iam.js";
 
 /** BatchImportFindings: at most 100 findings per request (the model's list max). */
 export const MAX_BATCH_FINDINGS = 100;
@@ -21,7 +22,7 @@ export interface SecurityHubTarget {
 
 /** The custom integration's default product of the importing account and region. */
 export function productArn(target: SecurityHubTarget): string {
-  return `arn:${target.partition}:securityhub:${target.region}:${target.account}:product/${target.account}/default`;
+  return securityHubProductArn(target.partition, target.region, target.account);
 }
 
 export const findingBytes = (finding: AwsSecurityFinding): number => Buffer.byteLength(JSON.stringify(finding), "utf8");
