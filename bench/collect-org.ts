@@ -1,8 +1,8 @@
 /**
- * A simulated AWS Organization of 1,000 active accounts × 4 regions, answered by the tests'
- * in-process fake AWS (test/audit/inventory/aws/fake-aws.ts) with 100 ms per call, audited
- * live with a concurrency cap. What it measures is how close the collection gets to the
- * physical limit, not how fast the fake is:
+ * A simulated AWS Organization of 1,000 active accounts × 4 regions, answered by in-process
+ * fake AWS clients (bench/fake-clients.ts: the SDK's command objects, AWS's response shapes)
+ * with 100 ms per call, audited live by the real collector with a concurrency cap. What it
+ * measures is how close the collection gets to the physical limit, not how fast the fake is:
  *
  *   bound = max(longest chain of dependent calls × latency, calls × latency ÷ cap)
  *
@@ -13,7 +13,7 @@
  */
 import { parseConfig } from "../lib/audit/config/load.js";
 import { collectInventory } from "../lib/audit/inventory/aws/index.js";
-import { ALL_MOCKS, BASE_CREDENTIALS, type FakeOrganization, installFakeAws, resetFakeAws } from "../test/audit/inventory/aws/fake-aws.js";
+import { fakeAws } from "./fake-clients.js";
 
 export const ORG_ACCOUNTS = 1_000;
 export const ORG_REGIONS = ["eu-west-1", "eu-central-1", "us-east-1", "us-west-2"];
@@ -36,16 +36,13 @@ export interface OrgBench {
 
 export async function benchCollectOrg(accounts = ORG_ACCOUNTS, concurrency = ORG_CONCURRENCY, latencyMs = LATENCY_MS): Promise<OrgBench> {
   const id = (n: number) => String(300_000_000_000 + n);
-  const organization: FakeOrganization = {
-    accounts: Array.from({ length: accounts }, (_, n) => ({ Id: id(n), Name: `member-${n}`, State: "ACTIVE", parent: "r-a1b2" })),
-    ous: {},
-  };
-  resetFakeAws();
-  installFakeAws({
-    regions: {},
-    roles: Object.fromEntries(organization.accounts.map((a) => [`arn:aws:iam::${a.Id}:role/QueueAuditorReadOnly`, a.Id as string])),
-    organization,
+  const credentials = { accessKeyId: "AKIAIOSFODNN7EXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY" };
+  const aws = fakeAws({
+    accounts: Array.from({ length: accounts }, (_, n) => id(n)),
+    management: "111122223333",
+    baseAccessKeyId: credentials.accessKeyId,
     latencyMs,
+    roleName: "QueueAuditorReadOnly",
   });
   const config = parseConfig(
     {
@@ -56,26 +53,18 @@ export async function benchCollectOrg(accounts = ORG_ACCOUNTS, concurrency = ORG
     "bench.yaml",
   );
   const started = performance.now();
-  try {
-    const inventory = await collectInventory(config, { credentials: BASE_CREDENTIALS, concurrency });
-    const wallMs = performance.now() - started;
-    const callsByAction: Record<string, number> = {};
-    for (const mock of ALL_MOCKS) {
-      for (const call of mock.calls()) {
-        const name = (call.args[0] as { constructor: { name: string } }).constructor.name.replace(/Command$/, "");
-        callsByAction[name] = (callsByAction[name] ?? 0) + 1;
-      }
-    }
-    const calls = Object.values(callsByAction).reduce((a, b) => a + b, 0);
-    const listing = callsByAction.ListAccounts ?? Math.ceil(accounts / PAGE);
-    // After its page: AssumeRole, then the discovery lists (one page each in an empty
-    // account), then nothing scope-dependent (no backend matched the tag).
-    const chain = listing + 2;
-    const boundMs = Math.max(chain * latencyMs, (calls * latencyMs) / concurrency);
-    return { wallMs, calls, boundMs, wallRatio: wallMs / boundMs, chain, partitions: inventory.partitions.length, callsByAction };
-  } finally {
-    resetFakeAws();
-  }
+  const inventory = await collectInventory(config, { credentials, concurrency, makeClient: aws.makeClient });
+  const wallMs = performance.now() - started;
+  const callsByAction = { ...aws.calls };
+  const calls = Object.values(callsByAction).reduce((a, b) => a + b, 0);
+  const listing = callsByAction.ListAccounts ?? Math.ceil(accounts / PAGE);
+  // After its page: AssumeRole, then the discovery lists (one page each in an empty
+  // account), then nothing scope-dependent (no backend matched the tag).
+  const chain = listing + 2;
+  const boundMs = Math.max(chain * latencyMs, (calls * latencyMs) / concurrency);
+  const unreachable = inventory.partitions.filter((p) => !p.dbInstances.ok).length;
+  if (unreachable > 0) throw new Error(`${unreachable} partitions were not collected: the bench would measure errors`);
+  return { wallMs, calls, boundMs, wallRatio: wallMs / boundMs, chain, partitions: inventory.partitions.length, callsByAction };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

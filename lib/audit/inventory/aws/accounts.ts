@@ -59,7 +59,8 @@ async function assume(sts: STSClient, roleArn: string, externalId: string | unde
 /** The credentials of a role, renewed before they run out; assumed once now so a refusal shows at once. */
 async function roleCredentials(sts: STSClient, roleArn: string, externalId: string | undefined, limit?: Limit): Promise<Credentials> {
   const call = () => assume(sts, roleArn, externalId);
-  let current = await (limit ? limit(call) : call());
+  // Urgent: the account's whole collection waits for its credentials.
+  let current = await (limit ? limit(call, true) : call());
   return async () => {
     if (current.expiration && current.expiration.getTime() - Date.now() < RENEW_BEFORE_MS) current = await call();
     return current;

@@ -37,6 +37,19 @@ export interface AwsDeps {
   logsSince?: Date;
   /** Keep the raw log events (snapshot writes them); the audit keeps only their counts. */
   keepLogEvents?: boolean;
+  /**
+   * Builds each SDK client from its class and config (default: `new Client(config)`). The
+   * Organization bench passes in-process fake clients that implement `send` for the SDK's
+   * command objects, so it measures this collector, not the SDK's middleware.
+   */
+  makeClient?: ClientMaker;
+}
+
+export type ClientConfig = ReturnType<typeof clientConfig>;
+export type ClientMaker = <C>(Client: new (config: ClientConfig) => C, config: ClientConfig) => C;
+
+function make<C>(deps: AwsDeps, Client: new (config: ClientConfig) => C, config: ClientConfig): C {
+  return deps.makeClient ? deps.makeClient(Client, config) : new Client(config);
 }
 
 export const DEFAULT_CONCURRENCY = 8;
@@ -82,12 +95,12 @@ export function partitionClients(region: string, credentials: Credentials | unde
     enumerable: true,
   });
   const clients = Object.defineProperties({} as PartitionClients, {
-    ec2: lazy("ec2", () => new EC2Client(config)),
-    rds: lazy("rds", () => new RDSClient(config)),
-    elasticache: lazy("elasticache", () => new ElastiCacheClient(config)),
-    secrets: lazy("secrets", () => new SecretsManagerClient(config)),
-    cloudtrail: lazy("cloudtrail", () => new CloudTrailClient(config)),
-    logs: lazy("logs", () => new CloudWatchLogsClient(config)),
+    ec2: lazy("ec2", () => make(deps, EC2Client, config)),
+    rds: lazy("rds", () => make(deps, RDSClient, config)),
+    elasticache: lazy("elasticache", () => make(deps, ElastiCacheClient, config)),
+    secrets: lazy("secrets", () => make(deps, SecretsManagerClient, config)),
+    cloudtrail: lazy("cloudtrail", () => make(deps, CloudTrailClient, config)),
+    logs: lazy("logs", () => make(deps, CloudWatchLogsClient, config)),
   });
   CREATED.set(clients, made);
   return clients;
@@ -101,7 +114,7 @@ export function destroyClients(clients: PartitionClients): void {
 }
 
 export function stsClient(region: string, credentials: Credentials | undefined, deps: AwsDeps): STSClient {
-  return new STSClient(clientConfig(region, credentials, deps));
+  return make(deps, STSClient, clientConfig(region, credentials, deps));
 }
 
 export class NoRegionError extends UserError {
@@ -139,7 +152,7 @@ export async function collectionRegions(configured: readonly string[] | "all" | 
 }
 
 export function organizationsClient(region: string, credentials: Credentials | undefined, deps: AwsDeps): OrganizationsClient {
-  return new OrganizationsClient(clientConfig(region, credentials, deps));
+  return make(deps, OrganizationsClient, clientConfig(region, credentials, deps));
 }
 
 /**
@@ -147,7 +160,7 @@ export function organizationsClient(region: string, credentials: Credentials | u
  * AllRegions lists exactly those (opted-in and enabled by default), sorted for a stable order.
  */
 export async function enabledRegions(region: string, credentials: Credentials | undefined, deps: AwsDeps): Promise<string[]> {
-  const ec2 = new EC2Client(clientConfig(region, credentials, deps));
+  const ec2 = make(deps, EC2Client, clientConfig(region, credentials, deps));
   try {
     const out = await ec2.send(new DescribeRegionsCommand({}));
     return (out.Regions ?? []).flatMap((r) => (r.RegionName ? [r.RegionName] : [])).sort();

@@ -37,7 +37,8 @@ export async function accountRegions(
   const configured = config.aws.regions;
   if (configured !== "all") return configured && configured.length > 0 ? [...configured] : [home];
   try {
-    return await limit(() => enabledRegions(home, access.credentials ?? deps.credentials, deps));
+    // Urgent: the account's partitions wait for its regions.
+    return await limit(() => enabledRegions(home, access.credentials ?? deps.credentials, deps), true);
   } catch (err) {
     const code = errorCode(err);
     return {

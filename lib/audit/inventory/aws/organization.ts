@@ -37,7 +37,8 @@ function stateOf(account: Account): string {
 async function* pages<Page>(limit: Limit, iterable: AsyncIterable<Page>): AsyncGenerator<Page> {
   const iterator = iterable[Symbol.asyncIterator]();
   for (;;) {
-    const step = await limit(() => iterator.next());
+    // Urgent: each page unlocks the next page and its accounts' whole collection.
+    const step = await limit(() => iterator.next(), true);
     if (step.done) return;
     yield step.value;
   }
