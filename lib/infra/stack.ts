@@ -385,6 +385,10 @@ export class QueueAuditorStack extends Stack {
         resources: [bucket.arnForObjects(`${DISCOVER_PREFIX}*`), bucket.arnForObjects(`${MAP_RESULTS_PREFIX}/*`)],
       }),
     );
+    new CfnOutput(this, "DiscoverRoleArn", {
+      description: "The discover function's role: with regions: all it assumes the member role too, so the member role trusts it as well",
+      value: discover.role?.roleArn ?? "",
+    });
     return { discover, bucket };
   }
 

@@ -137,6 +137,8 @@ describe("QueueAuditorStack over an AWS Organization (aws.organization, regions:
     expect(parents?.Resource.join(" ")).toContain(`:organizations::*:root/${ORG_ID}/r-*`);
     expect(byAction("ec2:DescribeRegions")[0]?.Resource).toEqual(['"*"']);
     expect(byAction("s3:PutObject")[0]?.Resource.join(" ")).toContain("/runs/*");
+    // The member role must trust it too (docs/deploy.md, the Organization walkthrough).
+    template.hasOutput("DiscoverRoleArn", { Value: { "Fn::GetAtt": [Match.stringLikeRegexp("^DiscoverRole"), "Arn"] } });
 
     for (const role of ["DiscoverRoleDefaultPolicy", "CollectRoleDefaultPolicy"]) {
       const assume = statements(template).filter((s) => s.policy.startsWith(role) && s.Action.includes("sts:AssumeRole"));
