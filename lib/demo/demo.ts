@@ -5,7 +5,7 @@
  * password when `redis-server` is installed, the embedded store; two audits with fixes in
  * between, the alerts each would send, and an HTML evidence report.
  */
-import { rmSync } from "node:fs";
+import { appendFileSync, rmSync } from "node:fs";
 import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -15,7 +15,10 @@ import type { Config } from "../audit/config/schema.js";
 import { evaluatedCheckIds } from "../audit/engine.js";
 import type { AuditResult } from "../audit/findings/model.js";
 import { buildPlan } from "../audit/fix/plan.js";
+import { readPostgresLogFile, withLogRead } from "../audit/inventory/log-file.js";
+import { rdsPostgresLogGroup } from "../audit/inventory/logs/types.js";
 import { readOfflineInventory } from "../audit/inventory/offline.js";
+import type { Inventory } from "../audit/inventory/types.js";
 import { type Digest, digestText, type Notifier } from "../audit/notify/index.js";
 import { probePostgres } from "../audit/probes/postgres/index.js";
 import { probeRedis } from "../audit/probes/redis/index.js";
@@ -24,13 +27,26 @@ import { renderHtmlReport } from "../audit/report/html.js";
 import { renderTable } from "../audit/report/table.js";
 import { runAudit } from "../audit/run.js";
 import { openStore, type Store, verifyChain } from "../audit/store/index.js";
-import { startEmbeddedPg } from "./embedded-postgres.js";
-import { applySqlPlan, DEMO_DATABASE, DEMO_PASSWORD_ENV, MISTAKES, seedQueueDatabase } from "./queue-database.js";
+import { lastRunStart } from "../audit/store/previous-run.js";
+import { RDS_LOG_SETTINGS, startEmbeddedPg } from "./embedded-postgres.js";
+import {
+  applySqlPlan,
+  DEMO_DATABASE,
+  DEMO_GUESSES,
+  DEMO_PASSWORD_ENV,
+  guessPasswords,
+  MISTAKES,
+  seedQueueDatabase,
+  strangerReadsQueue,
+} from "./queue-database.js";
 import { DEMO_REDIS_PASSWORD_ENV, redisServerAvailable, startDemoRedis } from "./redis.js";
 
 /** The bundled estate: AWS CLI exports of a delayed_job setup with the usual mistakes (see test/fixtures/README.md). */
 export const DEMO_INVENTORY = fileURLToPath(new URL("../../test/fixtures/inventory/violations", import.meta.url));
 const WORLD_OPEN_GROUP = "sg-0a1b2c3d4e5f60010";
+/** Where the bundled estate's queue-db lives: the embedded server's log stands in for its CloudWatch export. */
+const QUEUE_DB_PARTITION = { account: "111122223333", region: "eu-west-1" };
+const QUEUE_DB_LOG_GROUP = rdsPostgresLogGroup("instance", "queue-db");
 
 export interface DemoOptions {
   /** Where the HTML report goes. */
@@ -95,6 +111,8 @@ function demoConfig(pgPort: number, redisPort: number | undefined): Config {
                 principals: { sidekiq_worker: ["read", "write"] },
               },
             ],
+      // Reads the embedded server's log (as RDS's export of queue-db) and the Redis ACL log: who tried.
+      logs: {},
       notifications: { minSeverity: "high", remindAfterHours: 24, notifyResolved: true },
       mutes: [
         {
@@ -140,11 +158,33 @@ function heading(text: string): string {
   return `\n${"=".repeat(text.length)}\n${text}\n${"=".repeat(text.length)}\n`;
 }
 
-async function auditOnce(config: Config, inventoryDir: string, store: Store, notifier: Notifier, options: DemoOptions) {
+/**
+ * The bundled export, with the embedded server's log file as queue-db's `postgresql` log
+ * group, read since the last recorded run (the first run: `logs.lookbackMinutes`), as the
+ * CLI reads CloudWatch Logs (lib/audit/inventory/log-file.ts).
+ */
+async function demoInventory(config: Config, inventoryDir: string, logFile: string, store: Store): Promise<Inventory> {
+  const inventory = await readOfflineInventory(inventoryDir);
+  const until = Date.now();
+  const since = (await lastRunStart(store))?.getTime() ?? until - (config.logs?.lookbackMinutes ?? 60) * 60_000;
+  return withLogRead(inventory, QUEUE_DB_PARTITION, await readPostgresLogFile(logFile, QUEUE_DB_LOG_GROUP, { since, until }));
+}
+
+/** Until the server's log (written as it arrives on its stderr) holds `count` lines containing `text`. */
+async function logShows(logFile: string, text: string, count: number): Promise<void> {
+  for (let waited = 0; waited < 10_000; waited += 100) {
+    const content = await readFile(logFile, "utf8").catch(() => "");
+    if (content.split(text).length - 1 >= count) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`the embedded PostgreSQL's log does not show ${count} × "${text}"`);
+}
+
+async function auditOnce(config: Config, inventoryDir: string, logFile: string, store: Store, notifier: Notifier, options: DemoOptions) {
   const { result } = await runAudit({
     config,
     sources: {
-      inventory: () => readOfflineInventory(inventoryDir),
+      inventory: () => demoInventory(config, inventoryDir, logFile, store),
       postgres: (targets) => probePostgres(targets),
       redis: (targets) => probeRedis(targets, { aclLog: config.logs !== undefined }),
     },
@@ -171,7 +211,12 @@ export async function runDemo(options: DemoOptions): Promise<DemoOutcome> {
   );
 
   progress("starting an embedded PostgreSQL 18 (first start unpacks it; a few seconds)");
-  const pg = await startEmbeddedPg("queue-auditor-demo-pg");
+  // Logging as RDS does (its log_line_prefix, log_connections on) into a file the audits read.
+  const logFile = path.join(work, "postgresql.log");
+  const pg = await startEmbeddedPg("queue-auditor-demo-pg", {
+    settings: RDS_LOG_SETTINGS,
+    onLogLine: (line) => appendFileSync(logFile, `${line}\n`),
+  });
   options.onCleanup(() => pg.stop());
   const { auditorPassword } = await seedQueueDatabase(pg);
   // The probe reads the audit role's password from the environment, as the config says.
@@ -210,6 +255,9 @@ export async function runDemo(options: DemoOptions): Promise<DemoOutcome> {
       redis
         ? `Redis on 127.0.0.1:${redis.port} accepting clients without a password, with a Sidekiq worker user and a cache user (~cache:* +@all) that can FLUSHALL the queue.`
         : "Redis: not started (redis-server missing).",
+      "Logs (logs: in the config): the embedded server logs as RDS does (its log_line_prefix, log_connections on), and its log",
+      "  file stands in for queue-db's CloudWatch export; jobs-aurora's log is not in the bundled export, so its pg-access-attempts",
+      "  is an ERROR (not observed is never a pass). Between the runs the demo tries wrong passwords and a stranger's login.",
       "MySQL / MariaDB: not in this demo (no MariaDB server ships in node_modules the way PostgreSQL does); the mysql-* checks",
       "  and a messy MariaDB whose every route is proven are in the test suite (docs/mysql.md).",
       "",
@@ -217,7 +265,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoOutcome> {
   );
 
   out(heading("Run 1"));
-  const first = await auditOnce(config, inventoryDir, store, notifier, options);
+  const first = await auditOnce(config, inventoryDir, logFile, store, notifier, options);
 
   out(heading("The fix plan (queue-auditor fix)"));
   const plan = buildPlan(first.findings, config, { generatedAt: new Date(), runId: first.run.id });
@@ -242,8 +290,24 @@ export async function runDemo(options: DemoOptions): Promise<DemoOutcome> {
   }
   out(`${fixed.map((f) => `  - ${f}`).join("\n")}\n`);
 
+  out(heading("Meanwhile, someone tries their luck"));
+  const tried: string[] = [];
+  const guessed = await guessPasswords(pg);
+  await logShows(logFile, 'password authentication failed for user "app_worker"', guessed);
+  tried.push(`${guessed} logins as app_worker with wrong passwords from 127.0.0.1, each refused (the server's log says so)`);
+  const refusal = await strangerReadsQueue(pg);
+  await logShows(logFile, "permission denied for table delayed_jobs", 1);
+  tried.push(`hq_analyst, outside the policy, logged in with a leaked password and read delayed_jobs: "${refusal}"`);
+  if (redis) {
+    const refused = await redis.guessPasswords("sidekiq_worker", DEMO_GUESSES);
+    tried.push(`${refused} AUTH attempts as sidekiq_worker with wrong passwords on the local Redis, each refused (WRONGPASS)`);
+  }
+  out(
+    `${tried.map((t) => `  - ${t}`).join("\n")}\nRun 2 reads the database's log since run 1 began${redis ? ", and Redis's ACL LOG" : ""}.\n`,
+  );
+
   out(heading("Run 2"));
-  const second = await auditOnce(config, inventoryDir, store, notifier, options);
+  const second = await auditOnce(config, inventoryDir, logFile, store, notifier, options);
 
   out(heading("What changed between the runs"));
   const changed = (change: string) => second.findings.filter((f) => f.change === change);

@@ -131,3 +131,60 @@ export async function applySqlPlan(server: EmbeddedPg, sql: string): Promise<voi
     await client.query(sql);
   });
 }
+
+/** How many wrong passwords the demo's "attacker" tries: at the default `logs.failedLoginThreshold` (10) or more. */
+export const DEMO_GUESSES = 12;
+
+/**
+ * Password guessing against a policy role, for real: DEMO_GUESSES logins as app_worker with
+ * wrong passwords, each refused by the server (SQLSTATE 28P01), each a
+ * `password authentication failed` line in its log.
+ */
+export async function guessPasswords(server: EmbeddedPg, user = "app_worker"): Promise<number> {
+  let refused = 0;
+  for (let i = 0; i < DEMO_GUESSES; i++) {
+    const client = new pg.Client({
+      host: server.host,
+      port: server.port,
+      user,
+      password: `Summer202${i}!`,
+      database: DEMO_DATABASE,
+      connectionTimeoutMillis: 10_000,
+    });
+    client.on("error", () => undefined);
+    try {
+      await client.connect();
+      await client.end();
+      throw new Error(`the demo's guess ${i + 1} logged in as ${user}`);
+    } catch (err) {
+      if ((err as { code?: string }).code !== "28P01") throw err;
+      refused++;
+    }
+  }
+  return refused;
+}
+
+/**
+ * A role outside the policy with a leaked password: hq_analyst connects to the queue's
+ * database and reads delayed_jobs, which (once PUBLIC's grant is revoked) the server refuses
+ * (SQLSTATE 42501). Its `connection authorized` and `permission denied` lines are the evidence.
+ */
+export async function strangerReadsQueue(server: EmbeddedPg): Promise<string> {
+  const password = randomBytes(16).toString("hex");
+  await withClient(server, "postgres", async (client) => {
+    const literal = (await client.query<{ q: string }>("SELECT quote_literal($1) AS q", [password])).rows[0]?.q;
+    await client.query(`ALTER ROLE hq_analyst PASSWORD ${literal}`);
+  });
+  const client = new pg.Client({ host: server.host, port: server.port, user: "hq_analyst", password, database: DEMO_DATABASE });
+  client.on("error", () => undefined);
+  await client.connect();
+  try {
+    await client.query("SELECT count(*) FROM public.delayed_jobs");
+    return "read delayed_jobs";
+  } catch (err) {
+    if ((err as { code?: string }).code !== "42501") throw err;
+    return (err as Error).message;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}

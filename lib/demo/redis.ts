@@ -17,6 +17,8 @@ export interface DemoRedis {
   restrictCacheUser(): Promise<void>;
   /** Turns AUTH on (`CONFIG SET requirepass`), as an operator fixing it would. */
   requirePassword(): Promise<void>;
+  /** `AUTH user wrong-password`, `attempts` times on fresh connections; returns how many the server refused (WRONGPASS). */
+  guessPasswords(user: string, attempts: number): Promise<number>;
   stop(): Promise<void>;
   /** Synchronous, for process exit: SIGKILL if still running. */
   kill(): void;
@@ -127,6 +129,14 @@ export async function startDemoRedis(): Promise<DemoRedis> {
     requirePassword: async () => {
       const reply = await command(port, ["CONFIG", "SET", "requirepass", randomBytes(16).toString("hex")]);
       if (reply !== "+OK") throw new Error(`redis refused CONFIG SET requirepass: ${reply}`);
+    },
+    guessPasswords: async (user, attempts) => {
+      let refused = 0;
+      for (let i = 0; i < attempts; i++) {
+        const reply = await command(port, ["AUTH", user, `Summer202${i}!`]);
+        if (reply.startsWith("-WRONGPASS")) refused++;
+      }
+      return refused;
     },
     stop,
     kill: () => {

@@ -44,7 +44,8 @@ describe.skipIf(skipWithout("embedded PostgreSQL", embeddedPgUnavailable()))("qu
     expect(run.code).toBe(0);
     expect(run.stdout).toContain("Run 1");
     expect(run.stdout).toContain("Run 2");
-    expect(run.stdout).toMatch(/queue-auditor: \d+ new violations in 111122223333/);
+    // The bundled export has no log for the Aurora cluster: its pg-access-attempts (and the missing file) are the only errors.
+    expect(run.stdout).toMatch(/queue-auditor: \d+ new violations, audit incomplete \(2 errors\) in 111122223333/);
     expect(run.stdout).toContain("[RESOLVED] pg-public-privilege");
     expect(run.stdout).toContain("[RESOLVED] sg-world-ingress");
     expect(run.stdout).toMatch(/resolved {4}pg-unexpected-principal queue-db:public\.delayed_jobs \[hq_bob\]/);
@@ -64,6 +65,31 @@ describe.skipIf(skipWithout("embedded PostgreSQL", embeddedPgUnavailable()))("qu
       expect(run.stdout).toContain(line);
     }
   });
+
+  it("reports in run 2 the failed logins and the stranger's refused read it provoked, read from the server's own log", () => {
+    const run2 = run.stdout.slice(run.stdout.indexOf("Run 2\n"));
+    expect(run.stdout).toContain("12 logins as app_worker with wrong passwords from 127.0.0.1, each refused");
+    expect(run2).toMatch(
+      /FAIL {2}pg-access-attempts +queue-db \(111122223333\/eu-west-1\) {2}\[failed-logins\] {2}\(new\) {2}queue-db: 1 address\(es\) failed to log in 10 times or more from \S+ to \S+: 127\.0\.0\.1 \(12, users app_worker\)/,
+    );
+    expect(run2).toMatch(
+      /FAIL {2}pg-access-attempts +queue-db .*\[denied-access\].*hq_analyst on table delayed_jobs from 127\.0\.0\.1 \(1\)/,
+    );
+    expect(run2).toMatch(/FAIL {2}pg-access-attempts +queue-db .*\[unexpected-connections\].*hq_analyst from 127\.0\.0\.1 \(1\)/);
+    // Run 1 read the same log before anyone tried: nothing to report then.
+    const run1 = run.stdout.slice(run.stdout.indexOf("Run 1\n"), run.stdout.indexOf("Run 2\n"));
+    expect(run1).not.toMatch(/FAIL {2}pg-access-attempts +queue-db/);
+  });
+
+  it.skipIf(commandUnavailable("redis-server") !== undefined)(
+    "reports in run 2 the failed Redis AUTHs it provoked, from the ACL log",
+    () => {
+      const run2 = run.stdout.slice(run.stdout.indexOf("Run 2\n"));
+      expect(run2).toMatch(
+        /FAIL {2}redis-access-attempts +jobs-redis-local {2}\[failed-logins\].*127\.0\.0\.1 \(12, users sidekiq_worker\)/,
+      );
+    },
+  );
 
   it.skipIf(commandUnavailable("redis-server") !== undefined)(
     "shows the Redis cache user able to FLUSHALL the queue, then restricted",

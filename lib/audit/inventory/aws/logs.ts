@@ -8,6 +8,7 @@
  * a bound reached is recorded on the read and judged an ERROR, never a quiet PASS.
  */
 import { paginateFilterLogEvents } from "@aws-sdk/client-cloudwatch-logs";
+import { POSTGRES_ACCESS_FILTER } from "../logs/filter.js";
 import { AttemptFolder } from "../logs/fold.js";
 import type { LogGroupRead, LogReadBound } from "../logs/types.js";
 import type { InventoryPartition } from "../types.js";
@@ -18,12 +19,8 @@ import { freshInput } from "./paginate.js";
 /** FilterLogEvents' largest page (EventsLimit max). */
 export const LOG_PAGE_SIZE = 10_000;
 
-/**
- * Any of the words of the lines the reader recognises (CloudWatch Logs filter pattern syntax:
- * `?term` is OR). Lines it lets through that say nothing are parsed and ignored.
- */
-export const POSTGRES_ACCESS_FILTER =
-  '?"authentication failed" ?"pg_hba.conf" ?"connection authorized" ?"permission denied" ?"AUDIT:" ?"does not exist"';
+/** Lines it lets through that say nothing are parsed and ignored (lib/audit/inventory/logs/filter.ts). */
+export { POSTGRES_ACCESS_FILTER };
 
 export interface LogPeriod {
   /** Inclusive start, ms since the epoch. */
