@@ -44,8 +44,7 @@ describe.skipIf(skipWithout("embedded PostgreSQL", embeddedPgUnavailable()))("qu
     expect(run.code).toBe(0);
     expect(run.stdout).toContain("Run 1");
     expect(run.stdout).toContain("Run 2");
-    // The bundled export has no log for the Aurora cluster: its pg-access-attempts (and the missing file) are the only errors.
-    expect(run.stdout).toMatch(/queue-auditor: \d+ new violations, audit incomplete \(2 errors\) in 111122223333/);
+    expect(run.stdout).toMatch(/queue-auditor: \d+ new violations in 111122223333/);
     expect(run.stdout).toContain("[RESOLVED] pg-public-privilege");
     expect(run.stdout).toContain("[RESOLVED] sg-world-ingress");
     expect(run.stdout).toMatch(/resolved {4}pg-unexpected-principal queue-db:public\.delayed_jobs \[hq_bob\]/);
