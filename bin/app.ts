@@ -6,6 +6,8 @@
  * output CollectRoleArn). `-c changeBusArn=ARN` (the auditor stack's output ChangeBusArn) adds the
  * change forwarder: inside the member-role stack when that is synthesized too, else as the
  * stack QueueAuditorChangeForwarder, for each further account × region (docs/deploy.md).
+ * `-c probeInvoker=ROLE_ARN` (the auditor stack's output ProbeRelayRoleArn) adds one
+ * QueueAuditorProbe-ACCOUNT-REGION-VPC stack per `deploy.probes` placement.
  */
 import { App, Validations } from "aws-cdk-lib";
 import { AwsSolutionsChecks } from "cdk-nag";
@@ -13,6 +15,8 @@ import { auditedLogGroups } from "../lib/audit/iam.js";
 import { ChangeForwarderPropsError, QueueAuditorChangeForwarderStack } from "../lib/infra/change-forwarder.js";
 import { ConfigError, configFromContext } from "../lib/infra/config.js";
 import { MemberRolePropsError, QueueAuditorMemberRoleStack } from "../lib/infra/member-role-stack.js";
+import { probeStackName } from "../lib/infra/plan.js";
+import { ProbeStackPropsError, QueueAuditorProbeStack } from "../lib/infra/probe-stack.js";
 import { QueueAuditorStack } from "../lib/infra/stack.js";
 
 const app = new App();
@@ -31,8 +35,9 @@ const env =
     ? { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION }
     : undefined;
 
+let auditor: QueueAuditorStack;
 try {
-  new QueueAuditorStack(app, "QueueAuditor", {
+  auditor = new QueueAuditorStack(app, "QueueAuditor", {
     config: loaded.config,
     configFile: loaded.file,
     description: `queue-auditor: scheduled and change-driven audit of job queue backends (config ${loaded.file})`,
@@ -43,6 +48,34 @@ try {
   if (!(err instanceof ConfigError)) throw err;
   console.error(err.message.startsWith(`${loaded.file}: `) ? err.message : `${loaded.file}: ${err.message}`);
   process.exit(2);
+}
+
+// `-c probeInvoker=ARN` (the auditor stack's output ProbeRelayRoleArn) adds a probe stack per
+// deploy.probes placement, each bound to its own account and region: deploy each by name with
+// that account's credentials (docs/deploy.md).
+const probeInvoker = app.node.tryGetContext("probeInvoker");
+const probePlacements = loaded.config.deploy?.probes ?? [];
+if (typeof probeInvoker === "string" && probeInvoker) {
+  if (probePlacements.length === 0) {
+    console.error(`${loaded.file}: deploy.probes: expected probe placements for -c probeInvoker (or leave -c probeInvoker out)`);
+    process.exit(2);
+  }
+  for (const [i, placement] of probePlacements.entries()) {
+    try {
+      new QueueAuditorProbeStack(app, probeStackName(placement), {
+        config: loaded.config,
+        placement,
+        placementIndex: i,
+        targets: auditor.probeAssignment?.byPlacement.get(i) ?? [],
+        invokerRoleArn: probeInvoker,
+        description: `queue-auditor: probe placement ${placement.account} ${placement.region} ${placement.vpc.id} (config ${loaded.file})`,
+      });
+    } catch (err) {
+      if (!(err instanceof ProbeStackPropsError)) throw err;
+      console.error(err.message);
+      process.exit(2);
+    }
+  }
 }
 
 const configuredExternalId = (account: string | undefined) =>

@@ -22,6 +22,11 @@ export const ENV = {
   securityHubProductArn: "QUEUE_AUDITOR_SECURITY_HUB_PRODUCT_ARN",
   /** Secrets Manager name of the Slack incoming-webhook URL. */
   slackWebhookSecret: "QUEUE_AUDITOR_SLACK_WEBHOOK_SECRET",
+  /**
+   * A placement's probe (deploy.probes): the targets it may probe, as `KIND/NAME` comma-separated.
+   * Set, the probe refuses any other and returns its observation to the relay instead of storing it.
+   */
+  probeTargets: "QUEUE_AUDITOR_PROBE_TARGETS",
 } as const;
 
 /** Powertools names shared by the handlers (metrics) and the stack (alarms, dashboard). */
@@ -102,6 +107,21 @@ export interface ProbeItem {
 export interface ProbeRequest extends ProbeItem {
   /** The execution name, so artifacts of one run share a prefix. */
   runId: string;
+}
+
+/** One Map item of the probe step with placements: the request and the placement's probe function. */
+export interface ProbeRelayRequest extends ProbeRequest {
+  /** The placement's probe function (another account or region), invoked by the relay. */
+  functionArn: string;
+}
+
+/**
+ * What a placement's probe returns to the relay: the observation itself, gzipped and base64
+ * (a synchronous Lambda response holds up to 6 MB), which the relay stores in the auditor's
+ * artifacts table. The placement then needs no access to the auditor's table or key.
+ */
+export interface ProbeObservationReturn extends ProbeItem {
+  observation: { encoding: "gzip+base64"; data: string };
 }
 
 /**

@@ -1,5 +1,5 @@
 /** Validation of the payloads Step Functions sends; a malformed one is a bug, named as such. */
-import type { CollectItem, CollectRun, EvaluateEvent, ProbeRequest, S3Location } from "./contract.js";
+import type { CollectItem, CollectRun, EvaluateEvent, ProbeRelayRequest, ProbeRequest, S3Location } from "./contract.js";
 
 export class BadEventError extends Error {
   override name = "BadEventError";
@@ -55,6 +55,17 @@ export function parseProbeItem(event: unknown): ProbeRequest {
   if (kind !== "postgres" && kind !== "redis" && kind !== "mysql")
     throw new BadEventError(`kind: expected postgres, mysql or redis, got ${JSON.stringify(kind)}`);
   return { kind, name: text(event, "name", "a target name"), runId: text(event, "runId", "the execution name") };
+}
+
+/** A Lambda function ARN (no version or alias: the relay invokes the placement's function as deployed). */
+const FUNCTION_ARN = /^arn:aws[a-z-]*:lambda:([a-z]{2}(?:-gov|-iso[a-z]*)?-[a-z]+-\d):\d{12}:function:[A-Za-z0-9_-]{1,64}$/;
+
+export function parseProbeRelayItem(event: unknown): ProbeRelayRequest & { region: string } {
+  const item = parseProbeItem(event);
+  const functionArn = text(event, "functionArn", "the placement's probe function ARN");
+  const region = FUNCTION_ARN.exec(functionArn)?.[1];
+  if (!region) throw new BadEventError(`functionArn: expected a Lambda function ARN, got ${JSON.stringify(functionArn)}`);
+  return { ...item, functionArn, region };
 }
 
 export function parseEvaluateEvent(event: unknown): EvaluateEvent {

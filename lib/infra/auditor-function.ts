@@ -17,7 +17,10 @@ import { encodeConfig } from "./config.js";
 
 export const PROJECT_ROOT = fileURLToPath(new URL("../..", import.meta.url));
 
-export const HANDLERS = ["collect", "discover", "probe", "evaluate", "slack"] as const;
+export const HANDLERS = ["collect", "discover", "probe", "probe-relay", "evaluate", "slack"] as const;
+
+/** Handlers that read no config (the Slack notifier, the probe relay): nothing is baked into them. */
+const CONFIGLESS: readonly HandlerName[] = ["slack", "probe-relay"];
 export type HandlerName = (typeof HANDLERS)[number];
 
 /** The runtime every function uses; the bundle target follows it. */
@@ -51,7 +54,7 @@ export interface AuditorFunctionProps
   extends Omit<NodejsFunctionProps, "entry" | "handler" | "runtime" | "architecture" | "bundling" | "logGroup" | "logRetention"> {
   /** Which handler of lambda/ to deploy. */
   readonly handlerName: HandlerName;
-  /** The validated config to bake into the bundle; the Slack notifier needs none. */
+  /** The validated config to bake into the bundle; the Slack notifier and the probe relay need none. */
   readonly config?: Config;
   /**
    * How long the function's logs are kept.
@@ -79,7 +82,7 @@ export class AuditorFunction extends NodejsFunction {
     if (!existsSync(entry)) {
       throw new AuditorFunctionPropsError(`handlerName "${props.handlerName}": expected a handler file at lambda/${props.handlerName}.ts`);
     }
-    if (props.handlerName !== "slack" && props.config === undefined) {
+    if (!CONFIGLESS.includes(props.handlerName) && props.config === undefined) {
       throw new AuditorFunctionPropsError(
         `config: the ${props.handlerName} function audits the deployed config; pass the validated config`,
       );

@@ -223,3 +223,47 @@ function acknowledgeDistributedMap(s: NagSubjects, d: NonNullable<NagSubjects["d
     "states:RedriveExecution on the child executions of this state machine's Collect Map Run only (CDK's DistributedMapPolicy).",
   );
 }
+
+export interface ProbeNagSubjects {
+  stack: Stack;
+  probe: AuditorFunction;
+  iamAuthArns: string[];
+  vpc?: IConstruct | undefined;
+  subnets: IConstruct[];
+}
+
+/** A probe placement's stack (probe-stack.ts): the same exceptions as the auditor's probe, no others. */
+export function acknowledgeProbeStackFindings(s: ProbeNagSubjects): void {
+  const role = s.probe.role;
+  ack(
+    role,
+    `${RULES}-IAM5[Resource::<${ref(s.stack, s.probe.logs)}.Arn>]`,
+    "logs:CreateLogStream and logs:PutLogEvents on the function's own log group (its streams are under the group ARN's :* suffix).",
+  );
+  if (s.probe.isBoundToVpc) {
+    ack(
+      role,
+      `${RULES}-IAM4[${VPC_EXECUTION}]`,
+      "The function runs in the VPC: Lambda needs ec2:CreateNetworkInterface, DescribeNetworkInterfaces and DeleteNetworkInterface (and friends) to attach it, and the Describe calls have no resource-level permissions.",
+    );
+  }
+  for (const arn of s.iamAuthArns) {
+    ack(
+      role,
+      `${RULES}-IAM5[Resource::${arn}]`,
+      "rds-db:connect names the DB resource id, which the config does not know; the grant is limited to the auditor's own database user name.",
+    );
+  }
+  ack(
+    s.vpc,
+    "Annotation::@aws-cdk/aws-ec2:vpcAttributeIsListTokenavailabilityZones",
+    "Only the subnets named in the placement are used; no construct reads the VPC's zones.",
+  );
+  for (const subnet of s.subnets) {
+    ack(
+      subnet,
+      "Annotation::@aws-cdk/aws-ec2:noSubnetRouteTableId",
+      "The stack places a function in the subnet and never reads its route table.",
+    );
+  }
+}

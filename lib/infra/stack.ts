@@ -51,23 +51,31 @@ import {
   envPasswordTargets,
   INLINE_MAP_CONCURRENCY,
   organizationRoleStatement,
+  type ProbeAssignment,
   probeItems,
-  probeSecretArns,
   type RoleStatement,
   rdsDbUserArns,
   type StackPlace,
   secretArn,
 } from "./plan.js";
+import { addProbeFunction } from "./probe-function.js";
 import { AuditWorkflow, DISTRIBUTED_COLLECT_CONCURRENCY, MAP_RESULTS_PREFIX } from "./workflow.js";
-
-/** Interface endpoints the probe needs inside the VPC (RDS IAM tokens are signed locally: no endpoint). */
-export const PROBE_ENDPOINT_SERVICES = ["secretsmanager", "sts"] as const;
-
-/** The SDK's own endpoint override: the probe reaches DynamoDB through the endpoint's DNS name, not private DNS. */
-export const DYNAMODB_ENDPOINT_ENV = "AWS_ENDPOINT_URL_DYNAMODB";
 
 /** The DynamoDB calls of lib/audit/store's DynamoStore (its reads are Queries; its writes puts, batches and updates). */
 export const STORE_ACTIONS = ["dynamodb:Query", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:BatchWriteItem"] as const;
+
+/**
+ * The probe's (or relay's) write to the artifacts table: its own keys only, so a compromised
+ * probe cannot overwrite a collected partition.
+ */
+function probeArtifactsOnly(artifacts: Table): PolicyStatement {
+  return new PolicyStatement({
+    sid: "ProbeArtifactsOnly",
+    actions: ["dynamodb:BatchWriteItem"],
+    resources: [artifacts.tableArn],
+    conditions: { "ForAllValues:StringLike": { "dynamodb:LeadingKeys": ["*/probe/*"] } },
+  });
+}
 
 /** What a caller of the KMS-encrypted tables and topic needs on the stack's key (named, no wildcards). */
 export const KEY_ACTIONS = ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:DescribeKey"] as const;
@@ -107,6 +115,8 @@ export class QueueAuditorStack extends Stack {
     collect: AuditorFunction;
     discover?: AuditorFunction;
     probe?: AuditorFunction;
+    /** With probe placements (deploy.probes), instead of `probe`. */
+    probeRelay?: AuditorFunction;
     evaluate: AuditorFunction;
     slack?: AuditorFunction;
   };
@@ -116,6 +126,8 @@ export class QueueAuditorStack extends Stack {
   readonly changes: ChangeTrigger;
   readonly monitoring: Monitoring;
   readonly firstRun: FirstRun;
+  /** With deploy.probes: which placement probes each target (bin/app.ts builds their stacks from it). */
+  readonly probeAssignment?: ProbeAssignment;
 
   constructor(scope: Construct, id: string, props: QueueAuditorStackProps) {
     super(scope, id, props);
@@ -125,7 +137,8 @@ export class QueueAuditorStack extends Stack {
     const place: StackPlace = { account: Aws.ACCOUNT_ID, region: Aws.REGION, partition: Aws.PARTITION };
     const bundleAwsSdk = props.bundleAwsSdk ?? true;
     // With deploy.probes each target is probed from its placement; one no placement reaches stops the synth (before any bundling).
-    if (config.deploy?.probes) assignProbes(config, place, props.configFile ?? "config");
+    const assignment = config.deploy?.probes ? assignProbes(config, place, props.configFile ?? "config") : undefined;
+    if (assignment) this.probeAssignment = assignment;
 
     this.data = new AuditorData(this, "Data", { emails: config.deploy?.alerts.emails ?? [] });
     const { table, artifacts, topic } = this.data;
@@ -164,20 +177,47 @@ export class QueueAuditorStack extends Stack {
     artifacts.grant(collect, "dynamodb:BatchWriteItem");
     this.data.key.grant(collect, ...KEY_ACTIONS);
 
-    const targets = probeItems(config);
+    const targets = assignment?.items ?? probeItems(config);
     let probe: AuditorFunction | undefined;
-    if (targets.length > 0) {
-      probe = this.probeFunction(config, place, bundleAwsSdk, artifacts);
-      // The observation goes to the artifacts table (a catalog can exceed a state payload),
-      // under its own keys only: a compromised probe cannot overwrite a collected partition.
-      probe.addToRolePolicy(
+    let probeRelay: AuditorFunction | undefined;
+    if (assignment && targets.length > 0) {
+      // Each target is probed by its placement's stack; the relay invokes it there and stores what it returns.
+      probeRelay = new AuditorFunction(this, "ProbeRelay", {
+        handlerName: "probe-relay",
+        bundleAwsSdk,
+        description: "queue-auditor: invoke a probe placement's function and store its observation",
+        memorySize: 512,
+        // The placement's probe may take its 3 minutes, plus the invoke and the artifact write.
+        timeout: Duration.minutes(4),
+        environment: { [ENV.artifactsTable]: artifacts.tableName },
+      });
+      probeRelay.addToRolePolicy(
         new PolicyStatement({
-          sid: "ProbeArtifactsOnly",
-          actions: ["dynamodb:BatchWriteItem"],
-          resources: [artifacts.tableArn],
-          conditions: { "ForAllValues:StringLike": { "dynamodb:LeadingKeys": ["*/probe/*"] } },
+          sid: "InvokePlacementProbes",
+          actions: ["lambda:InvokeFunction"],
+          resources: [...new Set(assignment.items.map((i) => i.functionArn))],
         }),
       );
+      probeRelay.addToRolePolicy(probeArtifactsOnly(artifacts));
+      this.data.key.grant(probeRelay, ...KEY_ACTIONS);
+    } else if (targets.length > 0) {
+      probe = addProbeFunction(this, {
+        config,
+        place,
+        bundleAwsSdk,
+        artifacts,
+        network: config.deploy?.vpc
+          ? {
+              vpcId: config.deploy.vpc.id,
+              subnetIds: config.deploy.vpc.subnetIds,
+              securityGroupIds: config.deploy.probeSecurityGroupIds,
+              vpcEndpoints: config.deploy.vpcEndpoints,
+            }
+          : undefined,
+      });
+      // The observation goes to the artifacts table (a catalog can exceed a state payload),
+      // under its own keys only: a compromised probe cannot overwrite a collected partition.
+      probe.addToRolePolicy(probeArtifactsOnly(artifacts));
       this.data.key.grant(probe, ...KEY_ACTIONS);
     }
 
@@ -247,6 +287,7 @@ export class QueueAuditorStack extends Stack {
       ...(distributed ? { discover: distributed.discover } : {}),
       evaluate,
       ...(probe ? { probe } : {}),
+      ...(probeRelay ? { probeRelay } : {}),
       ...(slack ? { slack } : {}),
     };
     new CfnOutput(this, "ChainKeyArn", {
@@ -261,6 +302,7 @@ export class QueueAuditorStack extends Stack {
     this.workflow = new AuditWorkflow(this, "Workflow", {
       collect,
       ...(probe ? { probe } : {}),
+      ...(probeRelay ? { probe: probeRelay } : {}),
       evaluate,
       collectItems: collectItems(config, place),
       probeItems: targets,
@@ -299,6 +341,11 @@ export class QueueAuditorStack extends Stack {
     });
 
     this.outputs(table, topic.topicArn, stateMachine.stateMachineArn);
+    if (probeRelay)
+      new CfnOutput(this, "ProbeRelayRoleArn", {
+        description: "The probe relay's role: each probe placement's function admits exactly this ARN (-c probeInvoker=…)",
+        value: probeRelay.role?.roleArn ?? "",
+      });
 
     const envTargets = envPasswordTargets(config);
     if (envTargets.length > 0) {
@@ -414,113 +461,5 @@ export class QueueAuditorStack extends Stack {
       description: "Recompute this deployment's run chain",
       value: `${cli} verify --store ${store}`,
     });
-  }
-
-  /**
-   * RDS certificates are signed by Amazon RDS CAs, which are not in Node's trust store: without
-   * the bundle, `verify-full` fails closed (ERROR findings). A layer puts the file where the probe
-   * looks by default (/opt/queue-auditor/rds-global-bundle.pem).
-   */
-  private postgresCaLayer(config: Config): LayerVersion | undefined {
-    const bundle = config.deploy?.postgresCaBundle;
-    if (!bundle) {
-      const verifying = config.postgres.filter((t) => t.connection.tls === "verify-full" && !t.connection.caFile);
-      if (verifying.length > 0) {
-        Annotations.of(this).addWarningV2(
-          "queue-auditor:no-postgres-ca-bundle",
-          `${verifying.map((t) => t.name).join(", ")} verify TLS (verify-full) but deploy.postgresCaBundle is not set: RDS certificates will not verify and those checks will be ERROR. Download the RDS global bundle and name it there.`,
-        );
-      }
-      return undefined;
-    }
-    const staging = mkdtempSync(path.join(os.tmpdir(), "queue-auditor-ca-layer-"));
-    mkdirSync(path.join(staging, "queue-auditor"));
-    copyFileSync(bundle, path.join(staging, "queue-auditor", "rds-global-bundle.pem"));
-    return new LayerVersion(this, "PostgresCaBundle", {
-      description: "queue-auditor: CA certificates for verify-full TLS to PostgreSQL",
-      code: Code.fromAsset(staging),
-      compatibleArchitectures: [Architecture.ARM_64],
-    });
-  }
-
-  /** The probe runs in the VPC and security groups of `deploy`, reaching AWS APIs through endpoints or NAT. */
-  private probeFunction(config: Config, place: StackPlace, bundleAwsSdk: boolean, artifacts: Table): AuditorFunction {
-    const deploy = config.deploy;
-    let network: { vpc: ReturnType<typeof Vpc.fromVpcAttributes>; subnets: ISubnet[]; groups: ISecurityGroup[] } | undefined;
-    if (deploy?.vpc) {
-      // Attributes only: `cdk synth` makes no lookups, so it works offline.
-      const vpc = Vpc.fromVpcAttributes(this, "Vpc", { vpcId: deploy.vpc.id, availabilityZones: Fn.getAzs() });
-      const subnets = deploy.vpc.subnetIds.map((s, i) => Subnet.fromSubnetId(this, `Subnet${i}`, s));
-      const groups = deploy.probeSecurityGroupIds.map((g, i) =>
-        SecurityGroup.fromSecurityGroupId(this, `ProbeGroup${i}`, g, { mutable: false }),
-      );
-      network = { vpc, subnets, groups };
-    } else {
-      Annotations.of(this).addWarningV2(
-        "queue-auditor:probe-outside-vpc",
-        "deploy.vpc is not set: the probe runs outside any VPC and reaches only publicly resolvable, publicly reachable endpoints",
-      );
-    }
-    const probe = new AuditorFunction(this, "Probe", {
-      handlerName: "probe",
-      config,
-      bundleAwsSdk,
-      description: "queue-auditor: probe one PostgreSQL database or Redis endpoint",
-      memorySize: 512,
-      timeout: Duration.minutes(3),
-      environment: { [ENV.artifactsTable]: artifacts.tableName },
-      ...(network
-        ? {
-            vpc: network.vpc,
-            vpcSubnets: { subnets: network.subnets },
-            ...(network.groups.length > 0 ? { securityGroups: network.groups } : {}),
-          }
-        : {}),
-    });
-    const caLayer = this.postgresCaLayer(config);
-    if (caLayer) probe.addLayers(caLayer);
-    const secrets = probeSecretArns(config, place);
-    if (secrets.length > 0)
-      probe.addToRolePolicy(new PolicyStatement({ sid: "ProbeSecrets", actions: [...PROBE_SECRET_ACTIONS], resources: secrets }));
-    const dbUsers = rdsDbUserArns(config, place);
-    if (dbUsers.length > 0)
-      probe.addToRolePolicy(new PolicyStatement({ sid: "ProbeIamAuth", actions: [...PROBE_IAM_AUTH_ACTIONS], resources: dbUsers }));
-
-    if (network && deploy?.vpcEndpoints === "create") {
-      const endpointGroup = new SecurityGroup(this, "EndpointGroup", {
-        vpc: network.vpc,
-        description: "queue-auditor: interface endpoints, HTTPS from the probe only",
-        allowAllOutbound: false,
-      });
-      for (const [i, g] of (deploy.probeSecurityGroupIds ?? []).entries()) {
-        endpointGroup.addIngressRule(Peer.securityGroupId(g), Port.tcp(443), `HTTPS from probe group ${i}`);
-      }
-      for (const service of PROBE_ENDPOINT_SERVICES) {
-        new CfnVPCEndpoint(this, `Endpoint-${service}`, {
-          vpcId: deploy.vpc?.id as string,
-          serviceName: `com.amazonaws.${place.region}.${service}`,
-          vpcEndpointType: "Interface",
-          privateDnsEnabled: true,
-          subnetIds: deploy.vpc?.subnetIds ?? [],
-          securityGroupIds: [endpointGroup.securityGroupId],
-        });
-      }
-      // DynamoDB for the probe's artifact. A gateway endpoint would be free but needs the
-      // subnets' route tables, which the config does not name; an interface endpoint needs
-      // only the subnets. Its private DNS would capture every DynamoDB call in the VPC, so
-      // it stays off and the probe alone is pointed at the endpoint's own DNS name.
-      const dynamodb = new CfnVPCEndpoint(this, "Endpoint-dynamodb", {
-        vpcId: deploy.vpc?.id as string,
-        serviceName: `com.amazonaws.${place.region}.dynamodb`,
-        vpcEndpointType: "Interface",
-        privateDnsEnabled: false,
-        subnetIds: deploy.vpc?.subnetIds ?? [],
-        securityGroupIds: [endpointGroup.securityGroupId],
-      });
-      // DnsEntries are "hostedZoneId:dnsName"; the first is the regional name.
-      const regionalName = Fn.select(1, Fn.split(":", Fn.select(0, dynamodb.attrDnsEntries)));
-      probe.addEnvironment(DYNAMODB_ENDPOINT_ENV, `https://${regionalName}`);
-    }
-    return probe;
   }
 }

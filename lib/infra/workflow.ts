@@ -49,7 +49,10 @@ export const TRANSIENT_ERRORS = [
 
 export interface AuditWorkflowProps {
   readonly collect: IFunction;
-  /** Absent when the config names no databases or Redis endpoints. */
+  /**
+   * Absent when the config names no databases or Redis endpoints. With probe placements
+   * (items carrying `functionArn`), the relay that invokes each placement's probe.
+   */
   readonly probe?: IFunction;
   readonly evaluate: IFunction;
   /** The inline Map's partitions; unused with `distributed`. */
@@ -167,7 +170,13 @@ export class AuditWorkflow extends Construct {
       const probeMap = new MapState(this, "ProbeEachTarget", {
         itemsPath: "$.probes",
         maxConcurrency: probeConcurrency,
-        itemSelector: { "kind.$": "$$.Map.Item.Value.kind", "name.$": "$$.Map.Item.Value.name", "runId.$": "$$.Execution.Name" },
+        itemSelector: {
+          "kind.$": "$$.Map.Item.Value.kind",
+          "name.$": "$$.Map.Item.Value.name",
+          "runId.$": "$$.Execution.Name",
+          // With probe placements each item names its placement's function, which `probe` (the relay) invokes.
+          ...(props.probeItems.some((i) => "functionArn" in i) ? { "functionArn.$": "$$.Map.Item.Value.functionArn" } : {}),
+        },
       });
       const probeFailed = new Pass(this, "ProbeFailed", {
         comment: "Becomes ERROR findings for this target",
