@@ -4,14 +4,9 @@
  * collect, probe, evaluate and record; alarms and a dashboard watch it.
  */
 
-import { copyFileSync, mkdirSync, mkdtempSync } from "node:fs";
-import os from "node:os";
-import path from "node:path";
-import { Annotations, Aws, CfnOutput, Duration, Fn, RemovalPolicy, Stack, type StackProps } from "aws-cdk-lib";
+import { Annotations, Aws, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from "aws-cdk-lib";
 import type { Table } from "aws-cdk-lib/aws-dynamodb";
-import { CfnVPCEndpoint, type ISecurityGroup, type ISubnet, Peer, Port, SecurityGroup, Subnet, Vpc } from "aws-cdk-lib/aws-ec2";
 import { PolicyStatement } from "aws-cdk-lib/aws-iam";
-import { Architecture, Code, LayerVersion } from "aws-cdk-lib/aws-lambda";
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from "aws-cdk-lib/aws-s3";
 import { Schedule, ScheduleExpression, ScheduleTargetInput } from "aws-cdk-lib/aws-scheduler";
 import { StepFunctionsStartExecution } from "aws-cdk-lib/aws-scheduler-targets";
@@ -27,7 +22,6 @@ import {
   collectStatements,
   logGroupArns,
   logReadStatements,
-  PROBE_IAM_AUTH_ACTIONS,
   PROBE_SECRET_ACTIONS,
   SECURITY_HUB_ACTIONS,
   secretPattern,
