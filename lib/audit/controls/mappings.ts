@@ -212,6 +212,8 @@ const CHECK_PROFILES: Readonly<Record<string, { profiles: readonly Profile[]; ex
   "redis-nopass-user": { profiles: ["authentication"] },
   // A password any scanner tries first is authentication in name only: the authentication controls' evidence.
   "redis-weak-password": { profiles: ["authentication"] },
+  // The same for a PostgreSQL role: a guessable password (or trust) is a failed authentication control.
+  "pg-weak-password": { profiles: ["authentication"] },
   "pg-access-attempts": { profiles: ["monitoring-attempts"] },
   // Redis's ACL log is the backend's own record of failed AUTH and denied commands: reviewing it is the monitoring control.
   "redis-access-attempts": { profiles: ["monitoring-attempts"] },

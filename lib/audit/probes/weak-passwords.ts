@@ -12,6 +12,7 @@
  */
 import { randomBytes } from "node:crypto";
 import type { ObservationError } from "../model/observation.js";
+import { WEAK_PASSWORD_TRIAL_MAX_ATTEMPTS } from "../model/weak-password-trial.js";
 
 /** `USERNAME` stands for the user's own name. Order: the cheapest guesses first. */
 export const WEAK_PASSWORDS: readonly string[] = [
@@ -34,6 +35,8 @@ export const WEAK_PASSWORDS: readonly string[] = [
   "passw0rd",
   "Password1",
 ];
+
+if (WEAK_PASSWORDS.length + 1 !== WEAK_PASSWORD_TRIAL_MAX_ATTEMPTS) throw new Error("the trial's attempt count and its list disagree");
 
 /** Milliseconds between two attempts on one endpoint (documented; a test holds the floor). */
 export const WEAK_PASSWORD_PACE_MS = 200;

@@ -4,6 +4,7 @@ import { postgresLogGroupOf } from "../../inventory/aws/needs.js";
 import type { AccessAttempts, LogGroupRead, Seen } from "../../inventory/logs/types.js";
 import { logReadBoundReason } from "../../inventory/logs/types.js";
 import { observedEntry } from "../../inventory/types.js";
+import { WEAK_PASSWORD_TRIAL_MAX_ATTEMPTS } from "../../model/weak-password-trial.js";
 import { effectiveParameter, isOn, type RdsBackend, settingsHolders } from "../rds/subjects.js";
 import { fail, pass, unobserved } from "../results.js";
 import type { AuditContext, Check } from "../types.js";
@@ -114,7 +115,11 @@ function judge(ctx: AuditContext, b: RdsBackend, read: LogGroupRead, threshold: 
 
   // 1. Password guessing: failed logins per source address.
   const perAddress = new Map<string, { count: number; first: string; last: string; users: Map<string, number> }>();
-  for (const f of a.failedLogins) {
+  for (const found of a.failedLogins) {
+    // The auditor's weak-password trial names its own database: up to one trial's attempts per role and address are its.
+    const f =
+      found.kind === "weak-password-trial" ? { ...found, count: Math.max(0, found.count - WEAK_PASSWORD_TRIAL_MAX_ATTEMPTS) } : found;
+    if (f.count === 0) continue;
     const e = perAddress.get(f.address) ?? { count: 0, first: f.first, last: f.last, users: new Map() };
     e.count += f.count;
     if (f.first < e.first) e.first = f.first;

@@ -5,9 +5,9 @@
  */
 import type { RedisTarget } from "../../config/schema.js";
 import type { CheckResult, ObservationError, ResourceRef } from "../../findings/model.js";
+import { WEAK_PASSWORD_TRIAL_MAX_ATTEMPTS } from "../../model/weak-password-trial.js";
 import { addressOf, entriesGone } from "../../probes/redis/acl-log.js";
 import type { RedisAclLogEntry, RedisAclLogObservation } from "../../probes/redis/types.js";
-import { WEAK_PASSWORDS } from "../../probes/weak-passwords.js";
 import { globMatches } from "../redis/acl/glob.js";
 import { notProbed, redisSubjects, where } from "../redis/targets.js";
 import { fail, pass, unobserved } from "../results.js";
@@ -116,7 +116,7 @@ function policyUsers(t: RedisTarget): Set<string> {
 }
 
 /** Attempts one weak-password trial makes per user: the canary and the list. */
-const TRIAL_ATTEMPTS = WEAK_PASSWORDS.length + 1;
+const TRIAL_ATTEMPTS = WEAK_PASSWORD_TRIAL_MAX_ATTEMPTS;
 
 /**
  * The weak-password trial (docs/weak-passwords.md) fails its AUTHs on a connection logged in

@@ -9,6 +9,7 @@ import { pgRuntimeRoleOwnsTable } from "./pg-runtime-role-owns-table.js";
 import { pgSuperuserRoles } from "./pg-superuser-roles.js";
 import { pgUnexpectedPrincipal } from "./pg-unexpected-principal.js";
 import { pgUnsafeDefinerFunction } from "./pg-unsafe-definer-function.js";
+import { pgWeakPassword } from "./pg-weak-password.js";
 
 /** In CHECKS.md order. */
 export const postgresChecks: Check[] = [
@@ -22,4 +23,5 @@ export const postgresChecks: Check[] = [
   pgSuperuserRoles,
   pgAuditorOverprivileged,
   pgUnsafeDefinerFunction,
+  pgWeakPassword,
 ];

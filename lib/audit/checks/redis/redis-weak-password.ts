@@ -1,7 +1,7 @@
 import type { CheckResult } from "../../findings/model.js";
-import type { WeakPasswordUser } from "../../probes/weak-passwords.js";
-import { fail, pass, unobserved } from "../results.js";
+import { unobserved } from "../results.js";
 import type { Check } from "../types.js";
+import { trialResults } from "../weak-passwords.js";
 import { passwordFix } from "./acl/fix.js";
 import { shownName } from "./acl/quote.js";
 import { notProbed, redisSubjects, where } from "./targets.js";
@@ -27,73 +27,30 @@ export const redisWeakPassword: Check = {
     const out: CheckResult[] = [];
     for (const { target, resource, observation } of redisSubjects(ctx)) {
       if (!target.probe?.weakPasswords) continue;
-      const what = `which users of ${target.name} accept a listed password`;
       if (!observation) {
-        out.push(unobserved(ID, resource, notProbed(target), what));
+        out.push(unobserved(ID, resource, notProbed(target), `which users of ${target.name} accept a listed password`));
         continue;
       }
-      const trial = observation.weakPasswords;
-      if (!trial || trial.error) {
-        const cause = trial?.error ?? {
-          source: `redis://${where(target)} AUTH`,
-          reason: `the probe of ${target.name} did not try the weak-password list`,
-          code: "NotProbed",
-        };
-        out.push(unobserved(ID, resource, cause, what));
-        continue;
-      }
-      let bad = false;
-      for (const u of trial.users) {
-        const name = shownName(u.user);
-        if (u.outcome === "weak" || u.outcome === "any-password") {
-          bad = true;
-          const how =
-            u.outcome === "weak"
-              ? "a password from the documented weak-password list (docs/weak-passwords.md) logged in as it"
-              : "a random password logged in as it: it accepts any password (nopass)";
-          out.push({
-            ...fail(ID, resource, u.user, `User ${name} of ${target.name}: ${how}. Anyone who reaches ${where(target)} can be this user.`, {
-              user: name,
-              outcome: u.outcome,
-              attempts: u.attempts,
-              listSize: trial.listSize,
-            }),
-            fix: passwordFix(u.user, undefined),
-          });
-        } else if (u.outcome === "error") {
-          bad = true;
-          const cause = u.error ?? { source: `redis://${where(target)} AUTH`, reason: "the trial did not finish", code: "TrialError" };
-          out.push(unobserved(ID, resource, cause, `whether user ${name} of ${target.name} accepts a listed password`, u.user));
-        }
-      }
-      if (trial.notTried?.length) {
-        bad = true;
-        out.push(
-          unobserved(
-            ID,
+      out.push(
+        ...trialResults(
+          {
+            checkId: ID,
             resource,
-            {
+            target: target.name,
+            where: where(target),
+            noun: "user",
+            shown: shownName,
+            fix: (user) => passwordFix(user, undefined),
+            missing: {
               source: `redis://${where(target)} AUTH`,
-              reason: `${trial.notTried.length} user(s) beyond the first ${trial.users.length} were not tried (${trial.notTried.slice(0, 5).map(shownName).join(", ")}…)`,
-              code: "TooManyUsers",
+              reason: `the probe of ${target.name} did not try the weak-password list`,
+              code: "NotProbed",
             },
-            what,
-          ),
-        );
-      }
-      if (!bad) out.push(pass(ID, resource, passMessage(target.name, trial.listSize, trial.paceMs, trial.users), evidence(trial.users)));
+          },
+          observation.weakPasswords,
+        ),
+      );
     }
     return out;
   },
 };
-
-function passMessage(name: string, listSize: number, paceMs: number, users: readonly WeakPasswordUser[]): string {
-  const strong = users.filter((u) => u.outcome === "strong").map((u) => shownName(u.user));
-  const closed = users.filter((u) => u.outcome === "cannot-login").map((u) => shownName(u.user));
-  const tried = strong.length > 0 ? `none of ${strong.join(", ")} accepted` : "no user to try";
-  return `${name}: tried the ${listSize}-password list of docs/weak-passwords.md (and a random password) ${paceMs} ms apart: ${tried}${closed.length ? `; ${closed.join(", ")} cannot log in` : ""}.`;
-}
-
-function evidence(users: readonly WeakPasswordUser[]) {
-  return { users: users.map((u) => ({ user: shownName(u.user), outcome: u.outcome, attempts: u.attempts })) };
-}

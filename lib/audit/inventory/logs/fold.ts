@@ -3,6 +3,7 @@
  * bounded by the number of distinct (who, where, what) keys, never by the number of events.
  */
 
+import { WEAK_PASSWORD_TRIAL_DATABASE } from "../../model/weak-password-trial.js";
 import { type PgLogEvent, parsePgLogLine } from "./pg-line.js";
 import type { AccessAttempts, AuditedAccess, Connection, DeniedAccess, FailedLogin, Seen } from "./types.js";
 
@@ -37,7 +38,11 @@ export class AttemptFolder {
     if (!parsed.event) return;
     const time =
       typeof event.timestamp === "number" && Number.isFinite(event.timestamp) ? event.timestamp : Date.parse(parsed.line.time ?? "");
-    this.count(parsed.event, time);
+    const e = parsed.event;
+    this.count(
+      e.kind === "failed-login" && parsed.line.database === WEAK_PASSWORD_TRIAL_DATABASE ? { ...e, reason: "weak-password-trial" } : e,
+      time,
+    );
   }
 
   private count(e: PgLogEvent, time: number): void {

@@ -8,9 +8,10 @@
  * Names inside messages (user, database, table) are whatever the client sent: they are
  * kept as data here and escaped by whoever shows them.
  */
+import type { FailedLoginKind } from "./types.js";
 
 export type PgLogEvent =
-  | { kind: "failed-login"; reason: "password" | "no-hba-entry" | "hba-reject" | "role-missing" | "other"; user: string; address: string }
+  | { kind: "failed-login"; reason: FailedLoginKind; user: string; address: string }
   | { kind: "connection"; user: string; database: string; address: string }
   | { kind: "denied"; objectKind: string; object: string; user: string; database: string; address: string }
   | { kind: "audited"; auditClass: string; object: string; user: string; database: string; address: string };

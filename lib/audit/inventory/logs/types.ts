@@ -12,8 +12,12 @@ export interface Seen {
   last: string;
 }
 
-/** Why a login failed: a wrong password (or IAM token), no pg_hba.conf line admits it, or another method's refusal. */
-export type FailedLoginKind = "password" | "no-hba-entry" | "hba-reject" | "role-missing" | "other";
+/**
+ * Why a login failed: a wrong password (or IAM token), no pg_hba.conf line admits it, or another
+ * method's refusal; `weak-password-trial` when the line names the trial's database (the
+ * auditor's own opt-in trial, docs/weak-passwords.md, or someone imitating it).
+ */
+export type FailedLoginKind = "password" | "no-hba-entry" | "hba-reject" | "role-missing" | "other" | "weak-password-trial";
 
 export interface FailedLogin extends Seen {
   /** As the client sent it: attacker-chosen, never shown raw. */

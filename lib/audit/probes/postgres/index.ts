@@ -5,9 +5,11 @@
  */
 import type { PostgresTarget } from "../../config/schema.js";
 import type { ObservationError } from "../../model/observation.js";
+import { WEAK_PASSWORD_PACE_MS, WEAK_PASSWORDS } from "../weak-passwords.js";
 import { type ConnectDeps, clientConfig, openClient, resolveSecret } from "./connect.js";
 import { type Queryable, readCatalog } from "./observe.js";
 import type { PostgresObservation } from "./types.js";
+import { pgTrialRoles, tryPgWeakPasswords } from "./weak-passwords.js";
 
 export type { PostgresObservation } from "./types.js";
 
@@ -16,6 +18,8 @@ export interface PostgresProbeDeps extends ConnectDeps {
   concurrency?: number;
   /** Called with each SQL text sent (for benchmarks and tests counting round trips). */
   onQuery?: (target: string, sql: string) => void;
+  /** The pause between weak-password attempts; tests only (the documented pace is the default). */
+  weakPasswordPaceMs?: number;
 }
 
 /** The error's message with the secret cut out, should a driver ever echo it. */
@@ -40,6 +44,19 @@ export function observationError(target: PostgresTarget, err: unknown, secret?: 
 }
 
 export async function observeTarget(target: PostgresTarget, deps: PostgresProbeDeps = {}): Promise<PostgresObservation> {
+  const obs = await observeCatalog(target, deps);
+  if (!target.probe?.weakPasswords) return obs;
+  // The trial goes where the probe just went; a target it could not reach is not tried either.
+  obs.weakPasswords = obs.error
+    ? { listSize: WEAK_PASSWORDS.length, paceMs: WEAK_PASSWORD_PACE_MS, users: [], error: obs.error }
+    : await tryPgWeakPasswords(target, pgTrialRoles(target, obs.catalog), {
+        deps,
+        ...(deps.weakPasswordPaceMs !== undefined ? { paceMs: deps.weakPasswordPaceMs } : {}),
+      });
+  return obs;
+}
+
+async function observeCatalog(target: PostgresTarget, deps: PostgresProbeDeps): Promise<PostgresObservation> {
   let secret: string | undefined;
   try {
     secret = await resolveSecret(target, deps);

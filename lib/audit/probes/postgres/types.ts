@@ -1,4 +1,5 @@
 import type { ObservationError } from "../../model/observation.js";
+import type { WeakPasswordObservation } from "../weak-passwords.js";
 
 /**
  * What the PostgreSQL probe observed of one `postgres[]` target: plain data read from the
@@ -11,6 +12,8 @@ export interface PostgresObservation {
   /** Set when the database could not be observed; `catalog` is then absent. */
   error?: ObservationError;
   catalog?: PgCatalog;
+  /** Only with `probe.weakPasswords: true`: the trial of the documented list (docs/weak-passwords.md). */
+  weakPasswords?: WeakPasswordObservation;
 }
 
 /** One entry of an exploded ACL (`aclexplode()`); grantee 0 is PUBLIC. */

@@ -81,6 +81,28 @@ function catalog(): PgCatalog {
 type Change = (c: PgCatalog) => void;
 const table = (c: PgCatalog) => c.tables[0] as PgCatalog["tables"][number];
 
+/** queue-db with the weak-password trial on, the policy's login roles tried with these outcomes. */
+const trialCfg = config({ postgres: [{ ...cfg.postgres[0], probe: { weakPasswords: true } }] } as Parameters<typeof config>[0]);
+const tried = (worker: "weak" | "strong") => () =>
+  context(trialCfg, undefined, {
+    postgres: [
+      {
+        target: "queue-db",
+        catalog: catalog(),
+        weakPasswords: {
+          listSize: 18,
+          paceMs: 200,
+          users: [
+            { user: "postgres", outcome: "strong", attempts: 18 },
+            worker === "weak"
+              ? { user: "app_worker", outcome: "weak", attempts: 4 }
+              : { user: "app_worker", outcome: "strong", attempts: 18 },
+          ],
+        },
+      },
+    ],
+  });
+
 /** The catalog after `changes`, as the probe would report it. */
 const observed =
   (...changes: Change[]) =>
@@ -213,6 +235,19 @@ export const postgresCases: FamilyCases = {
     pass: {
       given: "the same function with its search_path pinned to pg_catalog, pg_temp",
       context: observed((c) => c.functions?.push(purgeJobs(["search_path=pg_catalog, pg_temp"]))),
+      resource: "queue-db",
+    },
+  },
+  "pg-weak-password": {
+    fail: {
+      given: "the worker's password is 'changeme', on the documented weak-password list",
+      context: tried("weak"),
+      resource: "queue-db",
+      subject: "app_worker",
+    },
+    pass: {
+      given: "the trial on: the master user and the worker refused the whole list",
+      context: tried("strong"),
       resource: "queue-db",
     },
   },

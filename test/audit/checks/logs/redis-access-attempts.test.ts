@@ -94,3 +94,18 @@ describe("redis-access-attempts", () => {
     expect(r[0]?.message).toContain("has no access policy");
   });
 });
+
+describe("the weak-password trial's own attempts", () => {
+  const trialCfg = config({ logs: {}, redis: [{ ...redisLogCfg.redis[0], probe: { weakPasswords: true } }] } as Parameters<
+    typeof config
+  >[0]);
+  it("takes up to one trial's AUTHs off an entry logged under the audit user's session, and counts the excess", () => {
+    const own = aclEntry({ ageSeconds: 5, count: 19, username: "sidekiq_worker", clientUser: "auditor", clientAddr: "10.0.9.9:1" });
+    expect(judge([own], trialCfg).map((r) => r.status)).toEqual(["PASS"]);
+    const merged = { ...own, count: 31 };
+    const r = judge([merged], trialCfg);
+    expect(r.find((x) => x.subject === "failed-logins")?.evidence.sources).toEqual([
+      expect.objectContaining({ address: "10.0.9.9", count: 12 }),
+    ]);
+  });
+});

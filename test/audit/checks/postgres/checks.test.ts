@@ -94,6 +94,7 @@ describe("pg-* checks on an in-memory catalog", () => {
       ["pg-superuser-roles", "high"],
       ["pg-auditor-overprivileged", "medium"],
       ["pg-unsafe-definer-function", "high"],
+      ["pg-weak-password", "critical"],
     ]);
   });
 
@@ -131,7 +132,8 @@ describe("pg-* checks on an in-memory catalog", () => {
 
   it("gives ERROR, never PASS, for a target the probe did not observe", () => {
     const results = run(ctx([]));
-    expect(results.length).toBe(postgresChecks.length);
+    // pg-weak-password judges only targets with probe.weakPasswords (opt-in); its own tests cover the unobserved case.
+    expect(results.length).toBe(postgresChecks.filter((c) => c.meta.id !== "pg-weak-password").length);
     expect(new Set(results.map((x) => x.status))).toEqual(new Set(["ERROR"]));
     expect(results[0]?.cause).toMatchObject({ source: "postgres:queue-db", reason: "database queue-db was not probed" });
   });
