@@ -11,8 +11,9 @@
  * password, not its place in the list (the list is public, so the place is the password).
  */
 import { randomBytes } from "node:crypto";
-import type { ObservationError } from "../model/observation.js";
 import { WEAK_PASSWORD_TRIAL_MAX_ATTEMPTS } from "../model/weak-password-trial.js";
+
+export type { WeakPasswordObservation, WeakPasswordUser } from "../model/weak-password-trial.js";
 
 /** `USERNAME` stands for the user's own name. Order: the cheapest guesses first. */
 export const WEAK_PASSWORDS: readonly string[] = [
@@ -58,35 +59,6 @@ export function candidatesFor(user: string, options: { empty: boolean }): string
 /** A password no list holds: 24 random bytes, hex. */
 export function canaryPassword(): string {
   return randomBytes(24).toString("hex");
-}
-
-/**
- * What one user's trial found:
- * - `weak`: a password from the list logged in (which one is not recorded);
- * - `any-password`: the random canary logged in: the server checks no password for it;
- * - `strong`: every candidate was refused;
- * - `cannot-login`: the server refuses the user before any password (NOLOGIN, no pg_hba entry, user off);
- * - `error`: the trial could not finish (network, TLS, an unexpected reply): unknown, never strong.
- */
-export interface WeakPasswordUser {
-  user: string;
-  outcome: "weak" | "any-password" | "strong" | "cannot-login" | "error";
-  /** Attempts sent for this user, the canary included. */
-  attempts: number;
-  /** For `cannot-login`: the server's words (no password in them). */
-  detail?: string;
-  error?: ObservationError;
-}
-
-export interface WeakPasswordObservation {
-  /** Candidates in the list (docs/weak-passwords.md), and the pause between attempts. */
-  listSize: number;
-  paceMs: number;
-  users: WeakPasswordUser[];
-  /** Users beyond WEAK_PASSWORD_MAX_USERS, not tried. */
-  notTried?: string[];
-  /** Set when no user could be tried at all (the endpoint unreachable, credentials withheld). */
-  error?: ObservationError;
 }
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

@@ -1,5 +1,5 @@
 import type { ObservationError } from "../../model/observation.js";
-import type { WeakPasswordObservation } from "../weak-passwords.js";
+import type { WeakPasswordObservation } from "../../model/weak-password-trial.js";
 
 /**
  * What the PostgreSQL probe observed of one `postgres[]` target: plain data read from the

@@ -1,6 +1,6 @@
 import type { ObservationError } from "../../model/observation.js";
 import type { CommandTable } from "../../model/redis/commands.js";
-import type { WeakPasswordObservation } from "../weak-passwords.js";
+import type { WeakPasswordObservation } from "../../model/weak-password-trial.js";
 
 /**
  * What the Redis probe observed of one `redis[]` target. Plain JSON-able data: it travels
