@@ -89,3 +89,119 @@ describe("cloudtrail-management-events-off", () => {
     expect(verdicts(ID, config(), withTrails())).toEqual([]);
   });
 });
+
+describe("cloudtrail-management-events-off: what a verdict says", () => {
+  const one = (inv: ReturnType<typeof inventory>) => {
+    const results = verdicts(ID, deployed, inv);
+    expect(results).toHaveLength(1);
+    const [r] = results;
+    if (!r) throw new Error("no verdict");
+    return r;
+  };
+  const ARN = "arn:aws:cloudtrail:us-east-1:111122223333:trail/t";
+
+  it("passes naming the trail that hears, by ARN, else by name, with the region as subject", () => {
+    const r = one(withTrails(observed(trail("t"), logging, basic("All"))));
+    expect(r.subject).toBe("eu-west-1");
+    expect(r.message).toBe(`111122223333/eu-west-1: ${ARN} logs management write events; the change trigger hears changes here.`);
+    expect(r.evidence).toEqual({ trail: ARN });
+    expect(one(withTrails(observed(trail("t", { TrailARN: undefined }), logging, basic("All")))).evidence).toEqual({ trail: "t" });
+    expect(one(withTrails(observed({}, logging, basic("All")))).evidence).toEqual({ trail: "a trail" });
+  });
+
+  it("fails with every trail's reason, and with none to give when there is no trail", () => {
+    const r = one(
+      withTrails(observed(trail("t"), ok({ IsLogging: false }), basic("All")), observed(trail("r"), logging, basic("ReadOnly"))),
+    );
+    expect(r.status).toBe("FAIL");
+    expect(r.subject).toBe("eu-west-1");
+    expect(r.message).toBe(
+      `111122223333/eu-west-1: no CloudTrail trail logs management write events here (${ARN} is not logging; arn:aws:cloudtrail:us-east-1:111122223333:trail/r does not log management write events), so the change trigger does not hear changes in this account and region; they wait for the next scheduled run.`,
+    );
+    expect(r.evidence).toEqual({
+      trails: [ARN, "arn:aws:cloudtrail:us-east-1:111122223333:trail/r"],
+      reasons: [`${ARN} is not logging`, "arn:aws:cloudtrail:us-east-1:111122223333:trail/r does not log management write events"],
+    });
+    const none = one(withTrails());
+    expect(none.message).toBe(
+      "111122223333/eu-west-1: no CloudTrail trail logs management write events here, so the change trigger does not hear changes in this account and region; they wait for the next scheduled run.",
+    );
+    expect(none.evidence).toEqual({ trails: [], reasons: [] });
+  });
+
+  it("reads basic selectors: management events are included unless turned off, and writes kept unless read-only", () => {
+    const selectors = (s: Record<string, unknown>) => ok({ EventSelectors: [s] });
+    expect(one(withTrails(observed(trail("t"), logging, selectors({})))).status).toBe("PASS");
+    expect(one(withTrails(observed(trail("t"), logging, selectors({ ReadWriteType: "All" })))).status).toBe("PASS");
+    expect(one(withTrails(observed(trail("t"), logging, selectors({ IncludeManagementEvents: false })))).status).toBe("FAIL");
+    expect(one(withTrails(observed(trail("t"), logging, selectors({ ReadWriteType: "ReadOnly" })))).status).toBe("FAIL");
+    expect(one(withTrails(observed(trail("t"), logging, ok({}))))).toMatchObject({ status: "FAIL" });
+  });
+
+  it("reads advanced selectors first: management writes kept unless read-only or narrowed to some event sources", () => {
+    const management = { Field: "eventCategory", Equals: ["Management"] };
+    const status = (fields: { Field: string; Equals?: string[] }[]) =>
+      one(withTrails(observed(trail("t"), logging, advanced(fields)))).status;
+    expect(status([management, { Field: "readOnly", Equals: ["false"] }])).toBe("PASS");
+    expect(status([management, { Field: "readOnly", Equals: ["true", "false"] }])).toBe("PASS");
+    expect(status([management, { Field: "eventSource", Equals: ["kms.amazonaws.com"] }])).toBe("FAIL");
+    expect(status([{ Field: "eventCategory" }])).toBe("FAIL");
+    expect(status([])).toBe("FAIL");
+    // Advanced selectors replace the basic ones: a basic selector that would hear does not count.
+    const both = ok({
+      EventSelectors: [{ ReadWriteType: "All", IncludeManagementEvents: true }],
+      AdvancedEventSelectors: [{ Name: "data only", FieldSelectors: [{ Field: "eventCategory", Equals: ["Data"] }] }],
+    });
+    expect(one(withTrails(observed(trail("t"), logging, both))).status).toBe("FAIL");
+    const emptyAdvanced = ok({ EventSelectors: [{ ReadWriteType: "All" }], AdvancedEventSelectors: [] });
+    expect(one(withTrails(observed(trail("t"), logging, emptyAdvanced))).status).toBe("PASS");
+  });
+
+  it("says which file or call was not collected, for the account and region", () => {
+    const offline = one(inventory(partition()));
+    expect(offline.status).toBe("ERROR");
+    expect(offline.subject).toBe("eu-west-1");
+    expect(offline.cause).toEqual({
+      source: "inv/cloudtrail-describe-trails.json",
+      reason: "the trails were not collected",
+      code: "NotCaptured",
+      account: "111122223333",
+      region: "eu-west-1",
+    });
+    expect(offline.message).toBe(
+      "Could not evaluate whether a CloudTrail trail logs management events in 111122223333/eu-west-1: the trails were not collected (inv/cloudtrail-describe-trails.json).",
+    );
+    const live = one(inventory(partition({ origin: { kind: "live" } })));
+    expect(live.cause?.source).toBe("cloudtrail:DescribeTrails");
+    const unread = one(inventory(partition({ trails: missing("inv/cloudtrail-describe-trails.json") })));
+    expect(unread.subject).toBe("eu-west-1");
+    expect(unread.cause?.source).toBe("inv/cloudtrail-describe-trails.json");
+  });
+
+  it("is an ERROR naming the trail it could not read, rather than a FAIL, while no trail is known to hear", () => {
+    const r = one(
+      withTrails(
+        observed(trail("stopped"), ok({ IsLogging: false }), basic("All")),
+        observed(trail("t"), missing("inv/cloudtrail-get-trail-status/t.json"), basic("All")),
+      ),
+    );
+    expect(r.status).toBe("ERROR");
+    expect(r.subject).toBe("eu-west-1");
+    expect(r.cause?.source).toBe("inv/cloudtrail-get-trail-status/t.json");
+    expect(r.message).toBe(
+      `Could not evaluate whether a CloudTrail trail logs management events in 111122223333/eu-west-1 (${ARN}): the file is missing from the inventory (inv/cloudtrail-get-trail-status/t.json).`,
+    );
+    // A stopped trail's selectors are not needed, read or not.
+    const stopped = withTrails(observed(trail("t"), ok({ IsLogging: false }), missing("inv/cloudtrail-get-event-selectors/t.json")));
+    expect(one(stopped).status).toBe("FAIL");
+  });
+
+  it("judges each audited account and region on its own", () => {
+    const other = partition({ account: "444455556666", region: "us-east-1", trails: ok([]) });
+    const here = partition({ trails: ok([observed(trail("t"), logging, basic("All"))]) });
+    expect(verdicts(ID, deployed, inventory(here, other)).map((r) => `${r.status} ${r.resource.id}/${r.subject}`)).toEqual([
+      "PASS 111122223333/eu-west-1",
+      "FAIL 444455556666/us-east-1",
+    ]);
+  });
+});

@@ -64,3 +64,194 @@ describe("secret-rotation-disabled", () => {
     expect(parseSecretRef("queue-db/app")).toEqual({ name: "queue-db/app" });
   });
 });
+
+describe("secret-rotation-disabled: what a verdict says", () => {
+  const one = (inv: ReturnType<typeof inventory>, c = cfg) => {
+    const [result, ...rest] = verdicts("secret-rotation-disabled", c, inv);
+    expect(rest).toEqual([]);
+    if (!result) throw new Error("no verdict");
+    return result;
+  };
+  const withSecret = (overrides: Record<string, unknown>) =>
+    inventory(partition({ secrets: { "queue-db/app": secret("queue-db/app", overrides) } }));
+
+  it("names the secret as Secrets Manager does, with its account, region and ARN", () => {
+    expect(one(withSecret({})).resource).toEqual({
+      type: "AWS::SecretsManager::Secret",
+      id: "queue-db/app",
+      account: "111122223333",
+      region: "eu-west-1",
+      arn: "arn:aws:secretsmanager:eu-west-1:111122223333:secret:queue-db/app-AbCdEf",
+    });
+    const withoutArn = one(withSecret({ ARN: undefined, Name: undefined }));
+    expect(withoutArn.resource).toEqual({
+      type: "AWS::SecretsManager::Secret",
+      id: "queue-db/app",
+      account: "111122223333",
+      region: "eu-west-1",
+    });
+  });
+
+  it("passes with the age as of the capture time, and keeps what it judged as evidence", () => {
+    const result = one(withSecret({}));
+    expect(result.status).toBe("PASS");
+    expect(result.message).toBe("Secret queue-db/app rotates automatically; last rotated 12 days ago.");
+    expect(result.evidence).toEqual({
+      RotationEnabled: true,
+      LastRotatedDate: "2026-10-20T00:00:00.000Z",
+      CreatedDate: "2025-01-01T00:00:00.000Z",
+      ageDays: 12,
+      maxAgeDays: 90,
+      asOf: "2026-11-01T00:00:00.000Z",
+      usedBy: ["credentials.secrets"],
+    });
+  });
+
+  it("says why it fails: rotation off, too old, or both", () => {
+    expect(one(withSecret({ RotationEnabled: false })).message).toBe(
+      "Secret queue-db/app: rotation is not enabled; turn on automatic rotation.",
+    );
+    expect(one(withSecret({ RotationEnabled: undefined })).evidence).toMatchObject({ RotationEnabled: false });
+    expect(one(withSecret({ LastRotatedDate: "2026-07-01T00:00:00.000Z" })).message).toBe(
+      "Secret queue-db/app: it was last rotated 123 days ago (limit 90); turn on automatic rotation.",
+    );
+    const never = one(withSecret({ RotationEnabled: false, LastRotatedDate: undefined }));
+    expect(never.message).toBe(
+      "Secret queue-db/app: rotation is not enabled and it was last set 669 days ago (limit 90); turn on automatic rotation.",
+    );
+    expect(never.evidence).toMatchObject({ LastRotatedDate: null, CreatedDate: "2025-01-01T00:00:00.000Z", ageDays: 669 });
+  });
+
+  it("allows exactly maxAgeDays and fails the day after", () => {
+    // Captured 2026-11-01: 2026-08-03 is 90 days before, 2026-08-02 is 91.
+    expect(one(withSecret({ LastRotatedDate: "2026-08-03T00:00:00.000Z" })).status).toBe("PASS");
+    expect(one(withSecret({ LastRotatedDate: "2026-08-02T00:00:00.000Z" })).status).toBe("FAIL");
+  });
+
+  it("is an ERROR naming the missing dates when rotation is on but the age is unknown", () => {
+    const result = one(withSecret({ LastRotatedDate: undefined, CreatedDate: undefined }));
+    expect(result.status).toBe("ERROR");
+    expect(result.message).toBe(
+      "Could not evaluate the age of secret queue-db/app: neither LastRotatedDate nor CreatedDate is in the DescribeSecret output (queue-db/app).",
+    );
+    expect(result.cause).toEqual({
+      source: "queue-db/app",
+      reason: "neither LastRotatedDate nor CreatedDate is in the DescribeSecret output",
+      code: "NotCaptured",
+      account: "111122223333",
+      region: "eu-west-1",
+    });
+    // Rotation off is a FAIL whatever the dates say.
+    expect(one(withSecret({ RotationEnabled: false, LastRotatedDate: undefined, CreatedDate: undefined })).status).toBe("FAIL");
+  });
+
+  it("judges a secret that several probes and the config name once, naming every user", () => {
+    const c = config({
+      credentials: { secrets: ["queue-db/app"] },
+      postgres: [
+        {
+          name: "queue-db",
+          connection: { host: "db.example.com", database: "app", user: "queue_auditor", password: { secret: "queue-db/app" } },
+          tables: ["public.delayed_jobs"],
+          owner: "app_migrator",
+          principals: {},
+        },
+      ],
+      mysql: [
+        {
+          name: "queue-mysql",
+          connection: { host: "mysql.example.com", user: "queue_auditor", password: { secret: "queue-db/app" } },
+          tables: ["app.delayed_jobs"],
+          principals: {},
+        },
+      ],
+      redis: [
+        {
+          name: "jobs-redis",
+          endpoint: { host: "redis.example.com", port: 6379 },
+          credentials: { username: "auditor", password: { secret: "jobs-redis/auditor" } },
+          queue: "sidekiq",
+          principals: {},
+        },
+      ],
+    });
+    const inv = inventory(
+      partition({ secrets: { "queue-db/app": secret("queue-db/app"), "jobs-redis/auditor": secret("jobs-redis/auditor") } }),
+    );
+    const results = verdicts("secret-rotation-disabled", c, inv);
+    expect(results.map((r) => [r.resource.id, (r.evidence as { usedBy: string[] }).usedBy])).toEqual([
+      ["queue-db/app", ["credentials.secrets", "postgres queue-db", "mysql queue-mysql"]],
+      ["jobs-redis/auditor", ["redis jobs-redis"]],
+    ]);
+  });
+
+  it("looks for an ARN's secret only in the ARN's account and region", () => {
+    const arn = "arn:aws:secretsmanager:us-east-1:444455556666:secret:queue-db/app-AbCdEf";
+    const c = config({ credentials: { secrets: [arn] } });
+    const elsewhere = partition({ account: "444455556666", region: "us-east-1", secrets: { "queue-db/app": secret("queue-db/app") } });
+    const here = partition({ secrets: { "queue-db/app": secret("queue-db/app", { RotationEnabled: false }) } });
+    const results = verdicts("secret-rotation-disabled", c, inventory(here, elsewhere));
+    expect(results.map((r) => `${r.status} ${r.resource.account}/${r.resource.region}`)).toEqual(["PASS 444455556666/us-east-1"]);
+  });
+
+  it("judges a plain name in every partition that exported it, and is no ERROR where others did not", () => {
+    const other = partition({ account: "444455556666", region: "us-east-1", secrets: { "queue-db/app": secret("queue-db/app") } });
+    const results = verdicts("secret-rotation-disabled", cfg, inventory(partition(), other));
+    expect(results.map((r) => `${r.status} ${r.resource.account}`)).toEqual(["PASS 444455556666"]);
+    const both = verdicts(
+      "secret-rotation-disabled",
+      cfg,
+      inventory(partition({ secrets: { "queue-db/app": secret("queue-db/app", { RotationEnabled: false }) } }), other),
+    );
+    expect(both.map((r) => `${r.status} ${r.resource.account}`)).toEqual(["FAIL 111122223333", "PASS 444455556666"]);
+  });
+
+  it("is an ERROR with the ARN's account and region when no inventory covers them", () => {
+    const c = config({ credentials: { secrets: ["arn:aws:secretsmanager:us-east-1:444455556666:secret:queue-db/app-AbCdEf"] } });
+    const result = one(inventory(partition()), c);
+    expect(result.status).toBe("ERROR");
+    expect(result.resource).toEqual({
+      type: "AWS::SecretsManager::Secret",
+      id: "queue-db/app",
+      account: "444455556666",
+      region: "us-east-1",
+    });
+    expect(result.cause).toEqual({
+      source: "secretsmanager:DescribeSecret queue-db/app",
+      reason: "no AWS inventory covers 444455556666/us-east-1",
+      code: "NotCaptured",
+    });
+    expect(result.message).toBe(
+      "Could not evaluate the rotation of secret queue-db/app: no AWS inventory covers 444455556666/us-east-1 (secretsmanager:DescribeSecret queue-db/app).",
+    );
+    const plain = one(inventory(), config({ credentials: { secrets: ["queue-db/app"] } }));
+    expect(plain.resource).toEqual({ type: "AWS::SecretsManager::Secret", id: "queue-db/app" });
+    expect(plain.cause?.reason).toBe("no AWS inventory covers the secret's account");
+  });
+
+  it("takes a suffixed ARN's name without the suffix, and the name as written only when that is what was exported", () => {
+    const c = config({ credentials: { secrets: ["arn:aws:secretsmanager:eu-west-1:111122223333:secret:queue-db/app-AbCdEf"] } });
+    const stripped = verdicts("secret-rotation-disabled", c, inventory(partition({ secrets: { "queue-db/app": secret("queue-db/app") } })));
+    expect(stripped.map((r) => `${r.status} ${r.resource.id}`)).toEqual(["PASS queue-db/app"]);
+    const neither = one(inventory(partition()), c);
+    expect(neither.status).toBe("ERROR");
+    expect(neither.cause?.source).toBe("inv/secretsmanager-describe-secret/queue-db__app.json");
+  });
+
+  it("reads ARNs of every partition, and only whole ARNs", () => {
+    expect(parseSecretRef("arn:aws-us-gov:secretsmanager:us-gov-west-1:111122223333:secret:queue-db/app")).toEqual({
+      name: "queue-db/app",
+      account: "111122223333",
+      region: "us-gov-west-1",
+    });
+    expect(parseSecretRef("xarn:aws:secretsmanager:eu-west-1:111122223333:secret:queue-db/app")).toEqual({
+      name: "xarn:aws:secretsmanager:eu-west-1:111122223333:secret:queue-db/app",
+    });
+    expect(parseSecretRef("arn:aws:secretsmanager:eu-west-1:11112222333:secret:queue-db/app")).toEqual({
+      name: "arn:aws:secretsmanager:eu-west-1:11112222333:secret:queue-db/app",
+    });
+    // Five characters after the dash are part of the name, not Secrets Manager's suffix.
+    expect(parseSecretRef("arn:aws:secretsmanager:eu-west-1:111122223333:secret:queue-db/app-AbCdE").name).toBe("queue-db/app-AbCdE");
+    expect(parseSecretRef("arn:aws:secretsmanager:eu-west-1:111122223333:secret:queue-db/app-AbCdE!").name).toBe("queue-db/app-AbCdE!");
+  });
+});
