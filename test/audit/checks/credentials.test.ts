@@ -255,3 +255,79 @@ describe("secret-rotation-disabled: what a verdict says", () => {
     expect(parseSecretRef("arn:aws:secretsmanager:eu-west-1:111122223333:secret:queue-db/app-AbCdE!").name).toBe("queue-db/app-AbCdE!");
   });
 });
+
+describe("secret-rotation-disabled: which secrets, where", () => {
+  const judged = (c: ReturnType<typeof config>, inv: ReturnType<typeof inventory>) =>
+    verdicts("secret-rotation-disabled", c, inv).map((r) => `${r.status} ${r.resource.id} ${r.resource.account}/${r.resource.region}`);
+
+  it("takes only a trailing dash and six characters for Secrets Manager's suffix", () => {
+    expect(parseSecretRef("arn:aws:secretsmanager:eu-west-1:111122223333:secret:queue-worker/app")).toEqual({
+      name: "queue-worker/app",
+      account: "111122223333",
+      region: "eu-west-1",
+    });
+  });
+
+  it("prefers the name without the suffix when both it and the name as written were exported", () => {
+    const c = config({ credentials: { secrets: ["arn:aws:secretsmanager:eu-west-1:111122223333:secret:queue-db/app-AbCdEf"] } });
+    const inv = inventory(
+      partition({
+        secrets: {
+          "queue-db/app": secret("queue-db/app"),
+          "queue-db/app-AbCdEf": secret("queue-db/app-AbCdEf", { RotationEnabled: false }),
+        },
+      }),
+    );
+    expect(judged(c, inv)).toEqual(["PASS queue-db/app 111122223333/eu-west-1"]);
+  });
+
+  it("keeps a plain name and an ARN of the same name apart (the ARN pins one account and region)", () => {
+    const c = config({
+      credentials: { secrets: ["queue-db/app", "arn:aws:secretsmanager:eu-west-1:111122223333:secret:queue-db/app-AbCdEf"] },
+    });
+    const results = verdicts("secret-rotation-disabled", c, inventory(partition({ secrets: { "queue-db/app": secret("queue-db/app") } })));
+    expect(results.map((r) => (r.evidence as { usedBy: string[] }).usedBy)).toEqual([["credentials.secrets"], ["credentials.secrets"]]);
+  });
+
+  it("adds no secret for probes that log in with IAM or without credentials", () => {
+    const c = config({
+      postgres: [
+        {
+          name: "queue-db",
+          connection: { host: "db.example.com", database: "app", user: "queue_auditor", password: { iam: true } },
+          tables: ["public.delayed_jobs"],
+          owner: "app_migrator",
+          principals: {},
+        },
+      ],
+      mysql: [
+        {
+          name: "queue-mysql",
+          connection: { host: "mysql.example.com", user: "queue_auditor", password: { iam: true } },
+          tables: ["app.delayed_jobs"],
+          principals: {},
+        },
+      ],
+      redis: [{ name: "jobs-redis", endpoint: { host: "redis.example.com", port: 6379 }, queue: "sidekiq", principals: {} }],
+    });
+    expect(verdicts("secret-rotation-disabled", c, inventory(partition()))).toEqual([]);
+  });
+
+  it("matches an ARN's account and its region, each on its own", () => {
+    const secrets = { "queue-db/app": secret("queue-db/app") };
+    const inv = inventory(
+      partition({ secrets }),
+      partition({ region: "us-east-1", secrets }),
+      partition({ account: "444455556666", secrets }),
+    );
+    const arn = (account: string, region: string) =>
+      config({ credentials: { secrets: [`arn:aws:secretsmanager:${region}:${account}:secret:queue-db/app-AbCdEf`] } });
+    expect(judged(arn("111122223333", "us-east-1"), inv)).toEqual(["PASS queue-db/app 111122223333/us-east-1"]);
+    expect(judged(arn("444455556666", "eu-west-1"), inv)).toEqual(["PASS queue-db/app 444455556666/eu-west-1"]);
+    expect(judged(cfg, inv)).toEqual([
+      "PASS queue-db/app 111122223333/eu-west-1",
+      "PASS queue-db/app 111122223333/us-east-1",
+      "PASS queue-db/app 444455556666/eu-west-1",
+    ]);
+  });
+});
