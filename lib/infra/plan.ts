@@ -3,7 +3,6 @@
  * run and the exact resources each function may touch. Pure functions of the config.
  */
 
-import { Token } from "aws-cdk-lib";
 import type { CollectItem, ProbeItem } from "../../lambda/support/contract.js";
 import { ConfigError } from "../audit/config/load.js";
 import { partitionOfRegion, targetLocation } from "../audit/config/location.js";
@@ -103,24 +102,23 @@ export interface ProbeAssignment {
 
 /**
  * Which placement probes each target: the one whose `targets` names it, else the one (without
- * a `targets` list) in the target's account and region — the config's `account`/`region`, its
- * RDS endpoint's region, else the stack's own when that is known at synth. A target no
- * placement can reach fails the synth with one line: file, key path, what was expected.
+ * a `targets` list) in the target's account and region — the config's `account`/`region`, or
+ * its RDS endpoint's region. Never the deploying credentials' account: every profile that
+ * synthesizes the app (the auditor's, each member's for its probe stacks) must assign alike.
+ * A target no placement can reach fails the synth with one line: file, key path, what was expected.
  */
-export function assignProbes(config: Config, place: StackPlace, file: string): ProbeAssignment {
+export function assignProbes(config: Config, file: string): ProbeAssignment {
   const placements = config.deploy?.probes ?? [];
   const items: PlacedProbeItem[] = [];
   const byPlacement = new Map<number, ProbeItem[]>();
   const fail = (path: string, expected: string): never => {
     throw new ConfigError(`${file}: ${path}: ${expected}`);
   };
-  const known = (value: string | undefined, stack: string) => value ?? (Token.isUnresolved(stack) ? undefined : stack);
   const assign = (kind: ProbeItem["kind"], targets: readonly Target[]) => {
     targets.forEach((target, i) => {
       const path = `${kind}[${i}]`;
       const where = targetLocation(target);
-      const account = known(where.account, place.account);
-      const region = known(where.region, place.region);
+      const { account, region } = where;
       let index = placements.findIndex((p) => p.targets?.includes(target.name));
       if (index >= 0) {
         const p = placements[index] as ProbePlacement;

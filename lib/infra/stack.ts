@@ -131,7 +131,7 @@ export class QueueAuditorStack extends Stack {
     const place: StackPlace = { account: Aws.ACCOUNT_ID, region: Aws.REGION, partition: Aws.PARTITION };
     const bundleAwsSdk = props.bundleAwsSdk ?? true;
     // With deploy.probes each target is probed from its placement; one no placement reaches stops the synth (before any bundling).
-    const assignment = config.deploy?.probes ? assignProbes(config, place, props.configFile ?? "config") : undefined;
+    const assignment = config.deploy?.probes ? assignProbes(config, props.configFile ?? "config") : undefined;
     if (assignment) this.probeAssignment = assignment;
 
     this.data = new AuditorData(this, "Data", { emails: config.deploy?.alerts.emails ?? [] });

@@ -7,19 +7,16 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { Aws } from "aws-cdk-lib";
 import { afterAll, describe, expect, it } from "vitest";
 import { parse, stringify } from "yaml";
 import { ConfigError, loadConfig, parseConfig } from "../../lib/audit/config/load.js";
-import { assignProbes, type StackPlace } from "../../lib/infra/plan.js";
+import { assignProbes } from "../../lib/infra/plan.js";
 
 const run = promisify(execFile);
 const dir = mkdtempSync(join(tmpdir(), "qa-probe-placements-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const TWO_BY_TWO = "examples/queue-auditor.two-accounts.yaml";
-const AUDITOR: StackPlace = { account: "111122223333", region: "eu-west-1", partition: "aws" };
-const AGNOSTIC: StackPlace = { account: Aws.ACCOUNT_ID, region: Aws.REGION, partition: Aws.PARTITION };
 
 /** The parts of the example's YAML the tests change. */
 interface ExampleData {
@@ -36,7 +33,7 @@ function twoByTwo(edit: (data: ExampleData) => void, file = "qa.yaml") {
 
 describe("probe placements", () => {
   it("give each target of two accounts x two regions the placement of its account and region", () => {
-    const { items, byPlacement } = assignProbes(loadConfig(TWO_BY_TWO), AUDITOR, TWO_BY_TWO);
+    const { items, byPlacement } = assignProbes(loadConfig(TWO_BY_TWO), TWO_BY_TWO);
     expect(items).toEqual([
       {
         kind: "postgres",
@@ -62,18 +59,22 @@ describe("probe placements", () => {
     expect([...byPlacement.keys()].sort()).toEqual([0, 1, 2, 3]);
   });
 
-  it("take the stack's own account and region for a target that names neither, when the stack's environment is known", () => {
+  it("ask for a target's account when the config does not say it (never the deploying credentials', which differ per profile)", () => {
     const config = twoByTwo((d) => {
       d.postgres[0] = { ...d.postgres[0], account: undefined };
     });
-    expect(assignProbes(config, AUDITOR, "qa.yaml").items[0]?.functionArn).toBe(
-      "arn:aws:lambda:eu-west-1:111122223333:function:queue-auditor-probe-vpc-0a1b2c3d4e5f60001",
-    );
-    // Environment-agnostic, the account is unknown: the synth says what to set.
-    expect(() => assignProbes(config, AGNOSTIC, "qa.yaml")).toThrow(
+    expect(() => assignProbes(config, "qa.yaml")).toThrow(
       new ConfigError(
         'qa.yaml: postgres[0]: expected the account and region of "queue-db" to find its probe placement in deploy.probes: set account on the target, or name it in a placement\'s targets',
       ),
+    );
+    // Named in a placement, it needs no account.
+    const named = twoByTwo((d) => {
+      d.postgres[0] = { ...d.postgres[0], account: undefined };
+      (d.deploy.probes[0] as { targets?: string[] }).targets = ["queue-db"];
+    });
+    expect(assignProbes(named, "qa.yaml").items[0]?.functionArn).toBe(
+      "arn:aws:lambda:eu-west-1:111122223333:function:queue-auditor-probe-vpc-0a1b2c3d4e5f60001",
     );
   });
 
@@ -81,7 +82,7 @@ describe("probe placements", () => {
     const config = twoByTwo((d) => {
       d.deploy.probes.splice(3, 1); // 444455556666 / us-east-1, where orders-db lives
     });
-    expect(() => assignProbes(config, AUDITOR, "qa.yaml")).toThrow(
+    expect(() => assignProbes(config, "qa.yaml")).toThrow(
       new ConfigError(
         'qa.yaml: postgres[1]: expected a probe placement in deploy.probes for account 444455556666, region us-east-1, where "orders-db" lives; none can reach it',
       ),
@@ -95,13 +96,13 @@ describe("probe placements", () => {
       vpc: { id: "vpc-0a1b2c3d4e5f60005", subnetIds: ["subnet-0a1b2c3d4e5f60006"] },
     };
     const ambiguous = twoByTwo((d) => d.deploy.probes.push(second));
-    expect(() => assignProbes(ambiguous, AUDITOR, "qa.yaml")).toThrow(
+    expect(() => assignProbes(ambiguous, "qa.yaml")).toThrow(
       new ConfigError(
         'qa.yaml: postgres[1]: expected one probe placement for "orders-db": deploy.probes[3] and deploy.probes[4] are both in account 444455556666, region us-east-1; name it in one placement\'s targets',
       ),
     );
     const named = twoByTwo((d) => d.deploy.probes.push({ ...second, targets: ["orders-db"] }));
-    expect(assignProbes(named, AUDITOR, "qa.yaml").items[1]?.functionArn).toBe(
+    expect(assignProbes(named, "qa.yaml").items[1]?.functionArn).toBe(
       "arn:aws:lambda:us-east-1:444455556666:function:queue-auditor-probe-vpc-0a1b2c3d4e5f60005",
     );
   });
@@ -110,7 +111,7 @@ describe("probe placements", () => {
     const config = twoByTwo((d) => {
       (d.deploy.probes[0] as { targets?: string[] }).targets = ["queue-db", "orders-db"];
     });
-    expect(() => assignProbes(config, AUDITOR, "qa.yaml")).toThrow(
+    expect(() => assignProbes(config, "qa.yaml")).toThrow(
       new ConfigError(
         'qa.yaml: postgres[1]: expected "orders-db" in the account and region of deploy.probes[0] (111122223333, eu-west-1), which names it; it is in 444455556666, us-east-1',
       ),
