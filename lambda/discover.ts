@@ -11,14 +11,18 @@
  */
 
 import { Logger } from "@aws-lambda-powertools/logger";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { discoverPartitions } from "../lib/audit/inventory/aws/discover.js";
+import { putArtifact } from "./support/artifacts.js";
 import { deployedConfig } from "./support/config.js";
-import { type Discovered, type DiscoveredItem, ENV } from "./support/contract.js";
+import { type CollectRun, type Discovered, type DiscoveredItem, ENV } from "./support/contract.js";
 import { BadEventError, parseDiscoverEvent } from "./support/events.js";
+import { readCollectRun } from "./support/map-run.js";
 
 const logger = new Logger();
 const s3 = new S3Client({});
+const dynamodb = new DynamoDBClient({});
 
 /** Concurrent AWS calls of the listing: AssumeRole and DescribeRegions per account for `regions: all`. */
 export const DISCOVER_CONCURRENCY = 32;
@@ -28,8 +32,29 @@ export function itemsKey(runId: string): string {
   return `runs/${runId}/partitions.json`;
 }
 
-export async function handler(event: unknown): Promise<Discovered> {
-  const { runId } = parseDiscoverEvent(event);
+/** The artifact key of a run's gathered collect outcomes. */
+export function outcomesKey(runId: string): string {
+  return `${runId}/collect-run`;
+}
+
+/**
+ * After the Distributed Map (the same function, its second task): every discovered
+ * partition's outcome read from S3 (lambda/support/map-run.ts), stored as one artifact for
+ * the evaluate step, which so needs no S3 client.
+ */
+async function gather(runId: string, run: CollectRun): Promise<{ key: string; count: number }> {
+  const table = process.env[ENV.artifactsTable];
+  if (!table) throw new BadEventError(`${ENV.artifactsTable} is not set`);
+  const outcomes = await readCollectRun(s3, run);
+  const key = outcomesKey(runId);
+  await putArtifact(dynamodb, table, key, outcomes);
+  logger.info("collect run gathered", { partitions: outcomes.length, failed: outcomes.filter((o) => "failed" in o).length });
+  return { key, count: outcomes.length };
+}
+
+export async function handler(event: unknown): Promise<Discovered | { key: string; count: number }> {
+  const { runId, collectRun } = parseDiscoverEvent(event);
+  if (collectRun) return gather(runId, collectRun);
   const bucket = process.env[ENV.partitionsBucket];
   if (!bucket) throw new BadEventError(`${ENV.partitionsBucket} is not set`);
   const config = deployedConfig();

@@ -16,7 +16,6 @@ import { Logger } from "@aws-lambda-powertools/logger";
 import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { KMSClient } from "@aws-sdk/client-kms";
-import { S3Client } from "@aws-sdk/client-s3";
 import { SecurityHubClient } from "@aws-sdk/client-securityhub";
 import { SNSClient } from "@aws-sdk/client-sns";
 import type { Observations } from "../lib/audit/checks/types.js";
@@ -30,17 +29,15 @@ import { DynamoStore } from "../lib/audit/store/dynamo-store.js";
 import { KmsSeal } from "../lib/audit/store/seal-kms.js";
 import { getArtifact, getPartition } from "./support/artifacts.js";
 import { deployedConfig } from "./support/config.js";
-import { ENV, type EvaluateOutput, isBranchFailure, TELEMETRY } from "./support/contract.js";
+import { type CollectOutcome, ENV, type EvaluateOutput, isBranchFailure, TELEMETRY } from "./support/contract.js";
 import { parseEvaluateEvent } from "./support/events.js";
 import { failedMysql, failedPartition, failedPostgres, failedRedis } from "./support/failures.js";
-import { readCollectRun } from "./support/map-run.js";
 
 const logger = new Logger();
 const metrics = new Metrics();
 const dynamodb = new DynamoDBClient({});
 const sns = new SNSClient({});
 const kms = new KMSClient({});
-const s3 = new S3Client({});
 // The import retries and paces itself (lib/audit/notify/securityhub.ts): no SDK retries on top.
 const securityHub = new SecurityHubClient({ maxAttempts: 1 });
 
@@ -63,8 +60,10 @@ export async function handler(event: unknown): Promise<EvaluateOutput> {
   const chainKey = env(ENV.chainKey);
   const startedAt = new Date(input.execution.startTime);
 
-  // A Distributed Map's outcomes are in S3 (thousands of them would exceed a state payload).
-  const outcomes = input.collectRun ? [...input.partitions, ...(await readCollectRun(s3, input.collectRun))] : input.partitions;
+  // A Distributed Map's outcomes are an artifact (thousands of them would exceed a state payload).
+  const outcomes = input.collectOutcomes
+    ? [...input.partitions, ...((await getArtifact(dynamodb, artifacts, input.collectOutcomes)) as CollectOutcome[])]
+    : input.partitions;
   const partitions = await Promise.all(
     outcomes.map((p) =>
       isBranchFailure(p) ? failedPartition(config, p, startedAt.toISOString()) : getPartition(dynamodb, artifacts, p.key),

@@ -146,9 +146,13 @@ export type ProbeOutcome = ProbedTarget | (ProbeItem & BranchFailure);
 
 /** The evaluate step's input. */
 export interface EvaluateEvent {
-  /** The inline Map's outcomes; empty when a Distributed Map collected (then `collectRun`). */
+  /** The inline Map's outcomes; empty when a Distributed Map collected (then `collectOutcomes`). */
   partitions: CollectOutcome[];
-  collectRun?: CollectRun;
+  /**
+   * The artifact key of a Distributed Map's outcomes (CollectOutcome[]), gathered from S3 by
+   * the discover function: the evaluate bundle then needs no S3 client (bench lambda.*.bundleKB).
+   */
+  collectOutcomes?: string;
   probes: ProbeOutcome[];
   /** The execution's name and start time (`$$.Execution`). */
   execution: { id: string; name: string; startTime: string };

@@ -40,9 +40,12 @@ export function parseCollectItem(event: unknown): CollectItem {
   return item;
 }
 
-/** The runId the discovery step is started with. */
-export function parseDiscoverEvent(event: unknown): { runId: string } {
-  return { runId: text(event, "runId", "the execution name") };
+/** The discovery step's input ({ runId }), or the gathering step's ({ runId, collectRun }). */
+export function parseDiscoverEvent(event: unknown): { runId: string; collectRun?: CollectRun } {
+  const runId = text(event, "runId", "the execution name");
+  const run = field(event, "collectRun");
+  if (run === undefined) return { runId };
+  return { runId, collectRun: { items: location(run, "items"), manifest: location(run, "manifest") } };
 }
 
 function location(event: unknown, name: string): S3Location {
@@ -87,12 +90,12 @@ export function parseEvaluateEvent(event: unknown): EvaluateEvent {
       throw new BadEventError(`probes[${i}]: expected an artifact key or a failure marker`);
     }
   }
-  const run = field(event, "collectRun");
-  const collectRun: CollectRun | undefined =
-    run === undefined || run === null ? undefined : { items: location(run, "items"), manifest: location(run, "manifest") };
+  const outcomes = field(event, "collectOutcomes");
+  if (outcomes !== undefined && outcomes !== null && typeof outcomes !== "string")
+    throw new BadEventError(`collectOutcomes: expected an artifact key, got ${JSON.stringify(outcomes)}`);
   return {
     partitions: partitions as EvaluateEvent["partitions"],
-    ...(collectRun ? { collectRun } : {}),
+    ...(typeof outcomes === "string" ? { collectOutcomes: outcomes } : {}),
     probes: probes as EvaluateEvent["probes"],
     execution: { id: text(execution, "id", "the execution ARN"), name: text(execution, "name", "the execution name"), startTime },
   };

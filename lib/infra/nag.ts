@@ -195,14 +195,9 @@ function acknowledgeDistributedMap(s: NagSubjects, d: NonNullable<NagSubjects["d
     ack(d.discoverRole, role, reason);
   }
   ack(
-    s.evaluateRole,
-    `${RULES}-IAM5[Resource::<${bucket}.Arn>/runs/*]`,
-    "The evaluate step reads the run's items (runs/RUN_ID/partitions.json) to find partitions without a result.",
-  );
-  ack(
-    s.evaluateRole,
+    d.discoverRole,
     `${RULES}-IAM5[Resource::<${bucket}.Arn>/map-runs/*]`,
-    "The evaluate step reads the Map Run's manifest and result files, named by the Map Run id at run time.",
+    "Gathering reads the Map Run's manifest and result files, named by the Map Run id at run time.",
   );
   ack(
     s.stateMachineRole,

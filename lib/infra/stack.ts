@@ -274,7 +274,7 @@ export class QueueAuditorStack extends Stack {
       );
       topic.addSubscription(new LambdaSubscription(slack));
     }
-    const distributed = distributedReason(config) ? this.distributedCollect(config, bundleAwsSdk, evaluate) : undefined;
+    const distributed = distributedReason(config) ? this.distributedCollect(config, bundleAwsSdk) : undefined;
     if (distributed) this.partitionsBucket = distributed.bucket;
     this.functions = {
       collect,
@@ -386,11 +386,7 @@ export class QueueAuditorStack extends Stack {
    * The Distributed Map's parts: the bucket of its items and results (scratch data, expired
    * after two days like the artifacts), and the discovery function that lists the partitions.
    */
-  private distributedCollect(
-    config: Config,
-    bundleAwsSdk: boolean,
-    evaluate: AuditorFunction,
-  ): { discover: AuditorFunction; bucket: Bucket } {
+  private distributedCollect(config: Config, bundleAwsSdk: boolean): { discover: AuditorFunction; bucket: Bucket } {
     const bucket = new Bucket(this, "Partitions", {
       // Account ids, regions, artifact keys and error messages: no inventory, no secrets. S3's own
       // keys spare Step Functions' ItemReader and ResultWriter a KMS grant.
@@ -418,14 +414,25 @@ export class QueueAuditorStack extends Stack {
     const roles = assumedRoleArns(config);
     if (roles.length > 0 && config.aws.regions === "all")
       discover.addToRolePolicy(new PolicyStatement({ sid: "AssumeMemberRoles", actions: [...ASSUME_ROLE_ACTIONS], resources: roles }));
-    // The items and the Map Run's results, nothing else in the bucket.
-    evaluate.addToRolePolicy(
+    // Gathering: the items and the Map Run's results, nothing else in the bucket; the outcomes
+    // go to the artifacts table under the run's collect-run key.
+    discover.addToRolePolicy(
       new PolicyStatement({
         sid: "ReadCollectRun",
         actions: ["s3:GetObject"],
         resources: [bucket.arnForObjects(`${DISCOVER_PREFIX}*`), bucket.arnForObjects(`${MAP_RESULTS_PREFIX}/*`)],
       }),
     );
+    discover.addToRolePolicy(
+      new PolicyStatement({
+        sid: "CollectRunArtifact",
+        actions: ["dynamodb:BatchWriteItem"],
+        resources: [this.data.artifacts.tableArn],
+        conditions: { "ForAllValues:StringLike": { "dynamodb:LeadingKeys": ["*/collect-run"] } },
+      }),
+    );
+    discover.addEnvironment(ENV.artifactsTable, this.data.artifacts.tableName);
+    this.data.key.grant(discover, ...KEY_ACTIONS);
     new CfnOutput(this, "DiscoverRoleArn", {
       description: "The discover function's role: with regions: all it assumes the member role too, so the member role trusts it as well",
       value: discover.role?.roleArn ?? "",

@@ -160,8 +160,8 @@ export class AuditWorkflow extends Construct {
         }).itemProcessor(collectPartition);
 
     const collected = props.distributed
-      ? { partitions: [], "collectRun.$": "$[0].collectRun" }
-      : { "partitions.$": "$[0]", collectRun: null };
+      ? { partitions: [], "collectOutcomes.$": "$[0].collectOutcomes" }
+      : { "partitions.$": "$[0]", collectOutcomes: null };
     const branches: Parallel = new Parallel(this, "CollectAndProbe", {
       resultSelector: props.probeItems.length > 0 ? { ...collected, "probes.$": "$[1]" } : { ...collected, probes: [] },
     });
@@ -190,7 +190,7 @@ export class AuditWorkflow extends Construct {
       lambdaFunction: props.evaluate,
       payload: TaskInput.fromObject({
         "partitions.$": "$.partitions",
-        "collectRun.$": "$.collectRun",
+        "collectOutcomes.$": "$.collectOutcomes",
         "probes.$": "$.probes",
         execution: { "id.$": "$$.Execution.Id", "name.$": "$$.Execution.Name", "startTime.$": "$$.Execution.StartTime" },
       }),
@@ -245,16 +245,22 @@ export class AuditWorkflow extends Construct {
       resultPath: "$.results",
     });
     map.itemProcessor(collectPartition, { mode: ProcessorMode.DISTRIBUTED, executionType: ProcessorType.STANDARD });
-    const reshape = new Pass(this, "CollectRun", {
-      comment: "Where the evaluate step finds the items and the Map Run's results",
-      parameters: {
+    const gather = new LambdaInvoke(this, "GatherCollectRun", {
+      comment: "Every discovered partition's outcome, from the items and the Map Run's results in S3, as one artifact",
+      lambdaFunction: d.discover,
+      payload: TaskInput.fromObject({
+        "runId.$": "$$.Execution.Name",
         collectRun: {
           items: { "bucket.$": "$.discovered.bucket", "key.$": "$.discovered.key" },
           manifest: { "bucket.$": "$.results.manifest.Bucket", "key.$": "$.results.manifest.Key" },
         },
-      },
+      }),
+      payloadResponseOnly: true,
+      retryOnServiceExceptions: false,
+      resultSelector: { "collectOutcomes.$": "$.key" },
     });
-    return discover.next(map).next(reshape);
+    gather.addRetry(retryTransient());
+    return discover.next(map).next(gather);
   }
 
   /** A Lambda task with the transient-error retry, whose final failure goes to `onFailure`. */

@@ -94,7 +94,11 @@ describe("QueueAuditorStack over an AWS Organization (aws.organization, regions:
       Parameters: { Prefix: "map-runs" },
     });
     const evaluate = (definitionOf(template) as Machine).States.EvaluateAndRecord as State & { Parameters: Record<string, unknown> };
-    expect(evaluate.Parameters).toMatchObject({ "collectRun.$": "$.collectRun", "partitions.$": "$.partitions" });
+    expect(evaluate.Parameters).toMatchObject({ "collectOutcomes.$": "$.collectOutcomes", "partitions.$": "$.partitions" });
+    // Gathered from S3 into one artifact by the discover function: the evaluate bundle carries no S3 client.
+    const gather = collectBranch(template).States.GatherCollectRun as State & { Resource: string; ResultSelector: unknown };
+    expect(gather).toMatchObject({ Type: "Task", ResultSelector: { "collectOutcomes.$": "$.key" } });
+    expect(gather.Resource).toContain("Discover");
   });
 
   it("caps the children below Lambda's default concurrency and tolerates every failure, which the Catch turns into a failure marker", () => {
@@ -163,10 +167,10 @@ describe("QueueAuditorStack over an AWS Organization (aws.organization, regions:
         Statement: Match.arrayWith([Match.objectLike({ Effect: "Deny", Condition: { Bool: { "aws:SecureTransport": "false" } } })]),
       },
     });
-    const evaluate = statements(template).filter(
-      (s) => s.policy.startsWith("EvaluateRoleDefaultPolicy") && s.Action.includes("s3:GetObject"),
-    );
-    expect(evaluate[0]?.Resource.join(" ")).toMatch(/\/runs\/\*.*\/map-runs\/\*/);
+    // Only the discover function (gathering) reads it, besides the state machine.
+    const reads = statements(template).filter((s) => s.Action.includes("s3:GetObject") && !s.policy.startsWith("Workflow"));
+    expect(reads.map((s) => s.policy)).toEqual([expect.stringMatching(/^DiscoverRoleDefaultPolicy/)]);
+    expect(reads[0]?.Resource.join(" ")).toMatch(/\/runs\/\*.*\/map-runs\/\*/);
   });
 
   it("reports no unacknowledged cdk-nag finding", () => {

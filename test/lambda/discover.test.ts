@@ -35,7 +35,7 @@ const organization: FakeOrganization = {
 
 describe("discover and collect handlers over an Organization", () => {
   let env: LambdaEnv;
-  let discover: (event: unknown) => Promise<{ bucket: string; key: string; count: number }>;
+  let discover: (event: unknown) => Promise<{ bucket?: string; key: string; count: number }>;
   let collect: (event: unknown) => Promise<{ account: string; region: string; key: string }>;
   beforeAll(async () => {
     env = await startLambdaEnv(config);

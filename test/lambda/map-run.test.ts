@@ -138,9 +138,10 @@ describe("readCollectRun", () => {
   });
 });
 
-describe("evaluate-and-record after a Distributed Map", () => {
+describe("gathered by the discover function, then evaluate-and-record, after a Distributed Map", () => {
   let env: LambdaEnv;
   let handler: (event: unknown) => Promise<{ runId: string; outcome: string; counts: Record<string, number> }>;
+  let gather: (event: unknown) => Promise<{ key: string; count: number }>;
   const config = configSchema.parse({
     ...fixtureConfig("clean"),
     aws: { regions: ["eu-west-1"], organization: { roleName: "QueueAuditorReadOnly" } },
@@ -150,6 +151,7 @@ describe("evaluate-and-record after a Distributed Map", () => {
     env = await startLambdaEnv(config);
     process.env.QUEUE_AUDITOR_CHAIN_KEY = CHAIN_KEY;
     ({ handler } = await import("../../lambda/evaluate.js"));
+    ({ handler: gather } = (await import("../../lambda/discover.js")) as unknown as { handler: typeof gather });
   });
   afterEach(() => {
     s3.reset();
@@ -170,9 +172,12 @@ describe("evaluate-and-record after a Distributed Map", () => {
       "map-runs/0f1e/FAILED_0.json": [failed(B, "States.Timeout", "The child execution timed out.")],
     });
     sns.on(PublishCommand).resolves({ MessageId: "m-1" });
+    // The state machine's GatherCollectRun task: the discover function, given the Map Run's results.
+    const gathered = await gather({ runId: "exec-1", collectRun: RUN });
+    expect(gathered).toEqual({ key: "exec-1/collect-run", count: 3 });
     const event: EvaluateEvent = {
       partitions: [],
-      collectRun: RUN,
+      collectOutcomes: gathered.key,
       probes: [],
       execution: {
         id: "arn:aws:states:eu-west-1:111122223333:execution:Workflow:exec-1",
