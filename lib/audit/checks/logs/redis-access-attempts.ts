@@ -81,11 +81,25 @@ export const redisAccessAttempts: Check = {
         out.push(unobserved(ID, resource, cause, what));
         continue;
       }
-      out.push(...judge(target, resource, log, log.entries, log.readAt, settings.failedLoginThreshold, settings.lookbackMinutes));
+      const since = periodStart(ctx.inventory.partitions, log.readAt, settings.lookbackMinutes);
+      out.push(...judge(target, resource, log, log.entries, log.readAt, settings.failedLoginThreshold, since));
     }
     return out;
   },
 };
+
+/**
+ * Where the judged period starts: the log period the run read PostgreSQL's logs over (the
+ * previous recorded run's start, which the collector sets on every partition), so Redis and
+ * PostgreSQL are judged over the same period; without one (no earlier run known, an
+ * inventory without logs), the `lookbackMinutes` before the ACL log's read.
+ */
+export function periodStart(partitions: readonly { logsSince?: string }[], readAt: string, lookbackMinutes: number): string {
+  const readMs = Date.parse(readAt);
+  const starts = partitions.map((p) => (p.logsSince ? Date.parse(p.logsSince) : Number.NaN)).filter((t) => t < readMs);
+  const start = starts.length > 0 ? Math.min(...starts) : readMs - lookbackMinutes * 60_000;
+  return new Date(start).toISOString();
+}
 
 interface Tally {
   count: number;
@@ -138,9 +152,8 @@ function judge(
   entries: readonly RedisAclLogEntry[],
   readAt: string,
   threshold: number,
-  lookbackMinutes: number,
+  since: string,
 ): CheckResult[] {
-  const since = new Date(Date.parse(readAt) - lookbackMinutes * 60_000).toISOString();
   const period = `from ${since} to ${readAt}`;
   const inPeriod = entries.filter((e) => e.last >= since).flatMap((e) => withoutOwnTrial(e, target));
   const oldest = entries.reduce<string | undefined>((min, e) => (min === undefined || e.last < min ? e.last : min), undefined);

@@ -5,7 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { redisAccessAttempts } from "../../../../lib/audit/checks/logs/redis-access-attempts.js";
 import type { RedisAclLogEntry, RedisObservation } from "../../../../lib/audit/probes/redis/types.js";
-import { config, context } from "../../../support/builders.js";
+import { config, context, inventory, partition } from "../../../support/builders.js";
 import { aclEntry, redisLogCfg, redisLogObservation } from "../cases/logs.js";
 
 const judge = (entries: RedisAclLogEntry[], cfg = redisLogCfg, over: Partial<RedisObservation> = {}) =>
@@ -17,6 +17,28 @@ describe("redis-access-attempts", () => {
     expect(r).toHaveLength(1);
     expect(r[0]?.status).toBe("PASS");
     expect(r[0]?.message).toContain("0 updated from 2026-11-25T11:00:00.000Z to 2026-11-25T12:00:00.000Z");
+  });
+
+  it("judges from the previous run's start when the run read its logs since then, as pg-access-attempts does", () => {
+    const sinceLastRun = inventory(partition({ logsSince: "2026-11-25T09:00:00.000Z" }));
+    const judged = redisAccessAttempts.evaluate(
+      context(redisLogCfg, sinceLastRun, {
+        redis: [redisLogObservation([aclEntry({ ageSeconds: 3700, count: 50, clientAddr: "203.0.113.9:1" })])],
+      }),
+    );
+    expect(judged.map((x) => [x.status, x.subject])).toEqual([["FAIL", "failed-logins"]]);
+    expect(judged[0]?.evidence).toMatchObject({ since: "2026-11-25T09:00:00.000Z", until: "2026-11-25T12:00:00.000Z" });
+  });
+
+  it("falls back to logs.lookbackMinutes when the recorded period starts after the read", () => {
+    const later = inventory(partition({ logsSince: "2026-11-25T12:30:00.000Z" }));
+    const judged = redisAccessAttempts.evaluate(
+      context(redisLogCfg, later, {
+        redis: [redisLogObservation([aclEntry({ ageSeconds: 3700, count: 50, clientAddr: "203.0.113.9:1" })])],
+      }),
+    );
+    expect(judged.map((x) => x.status)).toEqual(["PASS"]);
+    expect(judged[0]?.evidence).toMatchObject({ since: "2026-11-25T11:00:00.000Z" });
   });
 
   it("adds failed AUTHs from one address over users, with the 7.2 first time", () => {
