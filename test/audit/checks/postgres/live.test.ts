@@ -47,7 +47,11 @@ for (const s of servers) {
       const targets: PostgresTarget[] = [
         main,
         fx.target({ name: `${main.name}-missing`, tables: ["public.missing_jobs"] }),
-        fx.target({ name: `${main.name}-down`, connection: { port: await freePort(), connectTimeoutSeconds: 2 } }),
+        // Opted in to the weak-password trial too, so that every pg check, opt-in ones included, must say ERROR.
+        {
+          ...fx.target({ name: `${main.name}-down`, connection: { port: await freePort(), connectTimeoutSeconds: 2 } }),
+          probe: { weakPasswords: true },
+        },
         fx.target({ name: `${main.name}-as-admin`, connection: { user: server.adminUser, password: { env: adminEnvName(fx) } } }),
       ];
       const observations = await probePostgres(targets, { credentials: { env: fx.env } });
