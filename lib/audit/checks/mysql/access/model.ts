@@ -14,7 +14,6 @@ import { likeMatch } from "./patterns.js";
 
 export const TABLE_ACCESS = MYSQL_TABLE_PRIVILEGES;
 const TABLE_ACCESS_SET: ReadonlySet<string> = new Set(TABLE_ACCESS);
-export const WRITES: ReadonlySet<string> = new Set(["INSERT", "UPDATE", "DELETE", "DROP", "ALTER", "TRIGGER", "DELETE HISTORY", "INDEX"]);
 
 /** Platform accounts nobody can change: AWS's on RDS, the server's own locked system accounts. */
 export const PLATFORM_ACCOUNTS: ReadonlySet<string> = new Set([
@@ -141,10 +140,6 @@ export class GrantIndex {
 
   account(ref: MysqlAccountRef): MysqlAccount | undefined {
     return this.accounts.get(hostKey(ref));
-  }
-
-  isRole(a: MysqlAccount): boolean {
-    return a.isRole || (this.catalog.flavor === "mysql" && a.locked && this.catalog.roleEdges.some((e) => sameId(e.role, a)));
   }
 
   login(a: MysqlAccount): boolean {
