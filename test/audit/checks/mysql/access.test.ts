@@ -1,0 +1,606 @@
+/**
+ * The MySQL access model on in-memory catalogs: who can use app.delayed_jobs and by which
+ * path (direct, database pattern, column, role, mandatory role, PUBLIC, PROXY, DEFINER view
+ * or routine), and who holds superuser-like powers. docs/mysql.md states each rule.
+ */
+import { describe, expect, it } from "vitest";
+import {
+  type AccountAccess,
+  computeMysqlAccess,
+  GrantIndex,
+  objectEffect,
+  superuserPath,
+} from "../../../../lib/audit/checks/mysql/access/model.js";
+import type { MysqlCatalog } from "../../../../lib/audit/probes/mysql/types.js";
+import { account, catalog, definer, edge, onTable, ref, role, withExtra } from "./catalog.js";
+
+const QUEUE = [{ db: "app", table: "delayed_jobs" }];
+
+function principals(c: MysqlCatalog): AccountAccess[] {
+  return computeMysqlAccess(c, QUEUE).get("app.delayed_jobs")?.principals ?? [];
+}
+const who = (c: MysqlCatalog, name: string) => principals(c).find((p) => p.account === name);
+const texts = (c: MysqlCatalog, name: string) => who(c, name)?.paths.map((p) => p.text);
+
+describe("direct grants on the queue table", () => {
+  it("names a table grant as the account's own path, with its scope and holder", () => {
+    const worker = who(catalog(), "app_worker@10.20.%");
+    expect(worker).toEqual({
+      account: "app_worker@10.20.%",
+      user: "app_worker",
+      host: "10.20.%",
+      login: true,
+      privileges: ["SELECT", "INSERT", "UPDATE", "DELETE"],
+      columnOnly: {},
+      paths: [
+        {
+          text: "app_worker@10.20.% -> SELECT, INSERT, UPDATE, DELETE on app.delayed_jobs",
+          privileges: ["SELECT", "INSERT", "UPDATE", "DELETE"],
+          kind: "direct",
+          holder: expect.objectContaining(ref("app_worker", "10.20.%")),
+          scope: { kind: "table", db: "app", table: "delayed_jobs" },
+        },
+      ],
+    });
+    expect(worker?.paths[0]).not.toHaveProperty("first");
+    expect(worker?.paths[0]).not.toHaveProperty("columns");
+  });
+
+  it("keeps the table's qualified name and lists every queue table asked for", () => {
+    const access = computeMysqlAccess(catalog(), [...QUEUE, { db: "app", table: "other_jobs" }]);
+    expect([...access.keys()]).toEqual(["app.delayed_jobs", "app.other_jobs"]);
+    expect(access.get("app.other_jobs")).toEqual({ db: "app", table: "other_jobs", qualified: "app.other_jobs", principals: [] });
+  });
+
+  it("ignores grants on another table or in another database", () => {
+    const c = withExtra({
+      accounts: [account("intern", "%")],
+      tableGrants: [onTable("intern", "%", ["SELECT"], "users"), onTable("intern", "%", ["SELECT"], "delayed_jobs", "billing")],
+    });
+    expect(who(c, "intern@%")).toBeUndefined();
+  });
+
+  it("counts only table privileges of a global grant, and *.* reads as the scope", () => {
+    const c = withExtra({ accounts: [account("ops", "%", { global: ["PROCESS", "SELECT", "RELOAD", "EXECUTE"] })] });
+    expect(who(c, "ops@%")?.privileges).toEqual(["SELECT"]);
+    expect(who(c, "ops@%")?.paths[0]).toMatchObject({ text: "ops@% -> SELECT on *.*", scope: { kind: "global" } });
+    const none = withExtra({ accounts: [account("mon", "%", { global: ["PROCESS", "SHOW DATABASES", "REPLICATION CLIENT"] })] });
+    expect(who(none, "mon@%")).toBeUndefined();
+  });
+
+  it("matches database grants by pattern: '_' any one character, '\\_' only itself", () => {
+    const c = withExtra({
+      accounts: [account("frank", "%"), account("gina", "%"), account("hal", "%")],
+      dbGrants: [
+        { user: "frank", host: "%", db: "ap_", privileges: ["SELECT", "CREATE"] },
+        { user: "gina", host: "%", db: "ap\\_", privileges: ["SELECT"] },
+        { user: "hal", host: "%", db: "billing", privileges: ["SELECT"] },
+      ],
+    });
+    expect(who(c, "frank@%")?.paths).toEqual([
+      expect.objectContaining({ text: "frank@% -> SELECT on ap_.*", privileges: ["SELECT"], scope: { kind: "database", db: "ap_" } }),
+    ]);
+    expect(who(c, "gina@%")).toBeUndefined();
+    expect(who(c, "hal@%")).toBeUndefined();
+  });
+
+  it("a database or table grant of non-table privileges only gives nothing on the table", () => {
+    const c = withExtra({
+      accounts: [account("maker", "%")],
+      dbGrants: [{ user: "maker", host: "%", db: "app", privileges: ["CREATE", "CREATE VIEW", "SHOW VIEW"] }],
+      tableGrants: [onTable("maker", "%", ["SHOW VIEW", "CREATE VIEW"])],
+    });
+    expect(who(c, "maker@%")).toBeUndefined();
+  });
+
+  it("GRANT OPTION alone gives nothing on the table; with SELECT it is held too", () => {
+    const alone = withExtra({ accounts: [account("dan", "%")], tableGrants: [onTable("dan", "%", ["GRANT OPTION"])] });
+    expect(who(alone, "dan@%")).toBeUndefined();
+    const both = withExtra({ accounts: [account("dan", "%")], tableGrants: [onTable("dan", "%", ["GRANT OPTION", "SELECT"])] });
+    expect(who(both, "dan@%")?.privileges).toEqual(["SELECT", "GRANT OPTION"]);
+    expect(texts(both, "dan@%")).toEqual(["dan@% -> GRANT OPTION, SELECT on app.delayed_jobs"]);
+  });
+
+  it("says ALL for every table privilege (DELETE HISTORY and GRANT OPTION not needed), else lists them", () => {
+    const every = ["SELECT", "INSERT", "UPDATE", "DELETE", "REFERENCES", "INDEX", "ALTER", "DROP", "TRIGGER"];
+    const c = withExtra({
+      accounts: [account("owner", "%"), account("almost", "%")],
+      tableGrants: [onTable("owner", "%", every), onTable("almost", "%", every.slice(0, -1))],
+    });
+    expect(texts(c, "owner@%")).toEqual(["owner@% -> ALL on app.delayed_jobs"]);
+    expect(texts(c, "almost@%")).toEqual([`almost@% -> ${every.slice(0, -1).join(", ")} on app.delayed_jobs`]);
+  });
+
+  it("orders the account's privileges as the privilege list does, whatever the grants' order", () => {
+    const c = withExtra({
+      accounts: [account("mixed", "%")],
+      dbGrants: [{ user: "mixed", host: "%", db: "app", privileges: ["DROP", "SELECT"] }],
+      tableGrants: [onTable("mixed", "%", ["INSERT"])],
+    });
+    expect(who(c, "mixed@%")?.privileges).toEqual(["SELECT", "INSERT", "DROP"]);
+  });
+
+  it("finds grants whose host is spelled in another case than the account's", () => {
+    const c = withExtra({ accounts: [account("loc", "localhost")], tableGrants: [onTable("loc", "LOCALHOST", ["SELECT"])] });
+    expect(who(c, "loc@localhost")?.privileges).toEqual(["SELECT"]);
+  });
+
+  it("a locked account is a principal that cannot log in; a MariaDB role is no principal", () => {
+    const c = withExtra({
+      accounts: [account("old", "%", { locked: true }), account("rw", "", { isRole: true })],
+      tableGrants: [onTable("old", "%", ["SELECT"]), onTable("rw", "", ["SELECT"])],
+    });
+    expect(who(c, "old@%")?.login).toBe(false);
+    expect(who(c, "rw@")).toBeUndefined();
+  });
+});
+
+describe("column grants", () => {
+  const c = withExtra({
+    accounts: [account("erin", "%"), account("nina", "%")],
+    columnGrants: [
+      { user: "erin", host: "%", db: "app", table: "delayed_jobs", column: "priority", privileges: ["UPDATE", "SELECT"] },
+      { user: "erin", host: "%", db: "app", table: "delayed_jobs", column: "handler", privileges: ["UPDATE"] },
+      { user: "erin", host: "%", db: "app", table: "users", column: "email", privileges: ["SELECT"] },
+      { user: "nina", host: "%", db: "app", table: "delayed_jobs", column: "priority", privileges: ["UPDATE"] },
+    ],
+    tableGrants: [onTable("nina", "%", ["UPDATE"])],
+  });
+
+  it("names the columns in the path and keeps privilege -> columns, sorted", () => {
+    const erin = who(c, "erin@%");
+    expect(erin?.privileges).toEqual(["SELECT", "UPDATE"]);
+    expect(erin?.columnOnly).toEqual({ UPDATE: ["handler", "priority"], SELECT: ["priority"] });
+    expect(erin?.paths).toEqual([
+      {
+        text: "erin@% -> UPDATE, SELECT on app.delayed_jobs(handler, priority)",
+        privileges: ["UPDATE", "SELECT"],
+        columns: { UPDATE: ["handler", "priority"], SELECT: ["priority"] },
+        kind: "direct",
+        holder: expect.objectContaining(ref("erin", "%")),
+        scope: { kind: "columns", db: "app", table: "delayed_jobs", columns: { UPDATE: ["handler", "priority"], SELECT: ["priority"] } },
+      },
+    ]);
+  });
+
+  it("a privilege held on the whole table is not column-only", () => {
+    const nina = who(c, "nina@%");
+    expect(nina?.privileges).toEqual(["UPDATE"]);
+    expect(nina?.columnOnly).toEqual({});
+  });
+});
+
+describe("roles", () => {
+  it("a role granted but not default needs SET ROLE; roles below it come with it", () => {
+    const c = withExtra({
+      accounts: [account("bob", "%"), role("ops"), role("rw_inner", "localhost")],
+      roleEdges: [edge(ref("ops", "%"), ref("bob", "%")), edge(ref("rw_inner", "localhost"), ref("ops", "%"))],
+      tableGrants: [onTable("rw_inner", "localhost", ["UPDATE"])],
+    });
+    const bob = who(c, "bob@%");
+    expect(bob?.paths).toEqual([
+      {
+        text: "bob@% -(role ops, SET ROLE)-> -(role rw_inner@localhost)-> UPDATE on app.delayed_jobs",
+        privileges: ["UPDATE"],
+        kind: "role",
+        holder: { user: "rw_inner", host: "localhost" },
+        scope: { kind: "table", db: "app", table: "delayed_jobs" },
+        first: { kind: "role", id: { user: "ops", host: "%" } },
+      },
+    ]);
+    // The roles themselves are locked accounts: principals that cannot log in.
+    expect(who(c, "ops@%")?.login).toBe(false);
+  });
+
+  it("a default role, or every role when activate_all_roles_on_login is ON, needs no SET ROLE", () => {
+    const extra = {
+      accounts: [account("intern", "%", { defaultRoles: [ref("queue_rw", "%")] }), account("temp", "%"), role("queue_rw")],
+      roleEdges: [edge(ref("queue_rw", "%"), ref("intern", "%")), edge(ref("queue_rw", "%"), ref("temp", "%"))],
+      tableGrants: [onTable("queue_rw", "%", ["SELECT"])],
+    };
+    const c = withExtra(extra);
+    expect(texts(c, "intern@%")).toEqual(["intern@% -(role queue_rw)-> SELECT on app.delayed_jobs"]);
+    expect(texts(c, "temp@%")).toEqual(["temp@% -(role queue_rw, SET ROLE)-> SELECT on app.delayed_jobs"]);
+    const all = withExtra(extra, { activateAllRolesOnLogin: true });
+    expect(texts(all, "temp@%")).toEqual(["temp@% -(role queue_rw)-> SELECT on app.delayed_jobs"]);
+  });
+
+  it("names a MariaDB role (no host) alone and a default role matched whatever its host's case", () => {
+    const c = withExtra(
+      {
+        accounts: [account("web", "LOCALHOST", { defaultRoles: [ref("rw", "")] }), account("rw", "", { isRole: true })],
+        roleEdges: [edge(ref("rw", ""), ref("web", "localhost"))],
+        tableGrants: [onTable("rw", "", ["INSERT"])],
+      },
+      { flavor: "mariadb" },
+    );
+    expect(texts(c, "web@LOCALHOST")).toEqual(["web@LOCALHOST -(role rw)-> INSERT on app.delayed_jobs"]);
+  });
+
+  it("reaches each role once, by its shortest chain, even through a cycle", () => {
+    const c = withExtra({
+      accounts: [account("eve", "%"), role("a"), role("b"), role("c")],
+      roleEdges: [
+        edge(ref("a", "%"), ref("eve", "%")),
+        edge(ref("b", "%"), ref("a", "%")),
+        edge(ref("a", "%"), ref("b", "%")),
+        edge(ref("c", "%"), ref("b", "%")),
+        edge(ref("c", "%"), ref("eve", "%")),
+      ],
+      tableGrants: [onTable("c", "%", ["SELECT"]), onTable("b", "%", ["INSERT"])],
+    });
+    expect(texts(c, "eve@%")).toEqual([
+      "eve@% -(role c, SET ROLE)-> SELECT on app.delayed_jobs",
+      "eve@% -(role a, SET ROLE)-> -(role b)-> INSERT on app.delayed_jobs",
+    ]);
+  });
+
+  it("mandatory roles reach every account (first step 'mandatory'); one that does not exist is ignored", () => {
+    const c = withExtra(
+      { accounts: [account("reporting", "10.30.%"), role("all_read")], tableGrants: [onTable("all_read", "%", ["SELECT"])] },
+      { mandatoryRoles: [ref("all_read", "%"), ref("missing_role", "%")] },
+    );
+    const reporting = who(c, "reporting@10.30.%");
+    expect(reporting?.paths.map((p) => [p.text, p.first])).toEqual([
+      ["reporting@10.30.% -(mandatory role all_read)-> SELECT on app.delayed_jobs", { kind: "mandatory", id: ref("all_read", "%") }],
+    ]);
+    expect(new GrantIndex(c).reach(ref("reporting", "10.30.%")).map((r) => r.id.user)).toEqual(["reporting", "all_read"]);
+  });
+
+  it("MariaDB's PUBLIC role reaches every account; on MySQL, or without a PUBLIC role, it does not", () => {
+    const extra = {
+      accounts: [account("nobody", "%"), account("PUBLIC", "", { isRole: true })],
+      tableGrants: [onTable("PUBLIC", "", ["SELECT"])],
+    };
+    const maria = withExtra(extra, { flavor: "mariadb" });
+    expect(who(maria, "nobody@%")?.paths.map((p) => [p.text, p.first])).toEqual([
+      ["nobody@% -(PUBLIC)-> SELECT on app.delayed_jobs", { kind: "public", id: ref("PUBLIC", "") }],
+    ]);
+    expect(who(withExtra(extra), "nobody@%")).toBeUndefined();
+    const noPublic = withExtra({ accounts: [account("nobody", "%")] }, { flavor: "mariadb" });
+    expect(new GrantIndex(noPublic).reach(ref("nobody", "%"))).toHaveLength(1);
+  });
+});
+
+describe("PROXY", () => {
+  it("an account acts as every account it may PROXY, and the roles of those (a proxy path)", () => {
+    const c = withExtra({
+      accounts: [account("carol", "%"), account("worker2", "10.20.%"), role("rw")],
+      proxies: [
+        { user: "carol", host: "%", proxied: ref("app_worker", "10.20.%"), withGrant: false },
+        { user: "carol", host: "%", proxied: ref("worker2", "10.20.%"), withGrant: false },
+      ],
+      roleEdges: [edge(ref("rw", "%"), ref("worker2", "10.20.%"))],
+      tableGrants: [onTable("rw", "%", ["DELETE"])],
+    });
+    expect(who(c, "carol@%")?.paths.map((p) => [p.text, p.kind, p.first])).toEqual([
+      [
+        "carol@% -(PROXY app_worker@10.20.%)-> SELECT, INSERT, UPDATE, DELETE on app.delayed_jobs",
+        "proxy",
+        { kind: "proxy", id: ref("app_worker", "10.20.%") },
+      ],
+      [
+        "carol@% -(PROXY worker2@10.20.%)-> -(role rw)-> DELETE on app.delayed_jobs",
+        "proxy",
+        { kind: "proxy", id: ref("worker2", "10.20.%") },
+      ],
+    ]);
+  });
+
+  it("the ''@'' row (may grant PROXY for anyone) is no proxy to an account", () => {
+    const c = withExtra({
+      accounts: [account("carol", "%"), account("", "", { hasCredential: false })],
+      proxies: [{ user: "carol", host: "%", proxied: ref("", ""), withGrant: true }],
+      tableGrants: [onTable("", "", ["SELECT"])],
+    });
+    expect(who(c, "carol@%")).toBeUndefined();
+  });
+});
+
+describe("DEFINER views and routines lend their definer's privileges", () => {
+  const base = {
+    accounts: [account("migrator", "localhost"), account("judy", "%")],
+    tableGrants: [onTable("migrator", "localhost", ["SELECT", "INSERT", "DELETE"])],
+  };
+  const view = (over: Partial<Parameters<typeof definer>[0]> = {}) => definer({ kind: "view", name: "jobs_v", ...over });
+  const proc = (body: string | null, over: Partial<Parameters<typeof definer>[0]> = {}) =>
+    definer({ kind: "procedure", name: "purge_jobs", definition: body, ...over });
+  const onView = (privileges: string[]) => onTable("judy", "%", privileges, "jobs_v");
+
+  it("SELECT on a DEFINER view reads the table as the definer; the path and scope name the view", () => {
+    const c = withExtra({ ...base, definerObjects: [view()], tableGrants: [...base.tableGrants, onView(["SELECT"])] });
+    expect(who(c, "judy@%")?.paths).toEqual([
+      {
+        text: "judy@% -(SELECT on view app.jobs_v, definer migrator@localhost)-> SELECT on app.delayed_jobs",
+        privileges: ["SELECT"],
+        kind: "definer",
+        holder: expect.objectContaining(ref("judy", "%")),
+        scope: { kind: "view", db: "app", name: "jobs_v" },
+      },
+    ]);
+  });
+
+  it("lends through a view only what the user may do to the view and the definer to the table", () => {
+    const c = withExtra({
+      ...base,
+      definerObjects: [view()],
+      tableGrants: [...base.tableGrants, onView(["SELECT", "INSERT", "UPDATE", "SHOW VIEW"])],
+    });
+    expect(texts(c, "judy@%")).toEqual([
+      "judy@% -(SELECT, INSERT, UPDATE on view app.jobs_v, definer migrator@localhost)-> SELECT, INSERT on app.delayed_jobs",
+    ]);
+    const showOnly = withExtra({ ...base, definerObjects: [view()], tableGrants: [...base.tableGrants, onView(["SHOW VIEW"])] });
+    expect(who(showOnly, "judy@%")).toBeUndefined();
+    const deleteOnly = withExtra({ ...base, definerObjects: [view()], tableGrants: [...base.tableGrants, onView(["UPDATE"])] });
+    expect(who(deleteOnly, "judy@%")).toBeUndefined();
+  });
+
+  it("an INVOKER view lends nothing; a view the auditor cannot read is assumed to reach the table", () => {
+    const invoker = withExtra({
+      ...base,
+      definerObjects: [view({ securityType: "INVOKER" })],
+      tableGrants: [...base.tableGrants, onView(["SELECT"])],
+    });
+    expect(who(invoker, "judy@%")).toBeUndefined();
+    const hidden = withExtra({
+      ...base,
+      definerObjects: [view({ definition: null })],
+      tableGrants: [...base.tableGrants, onView(["SELECT"])],
+    });
+    expect(texts(hidden, "judy@%")).toEqual([
+      "judy@% -(SELECT on view app.jobs_v, definer migrator@localhost, definition not visible: assumed to reach)-> SELECT on app.delayed_jobs",
+    ]);
+  });
+
+  it("a view over another table, or whose definer holds nothing on the queue, lends nothing", () => {
+    const other = withExtra({
+      ...base,
+      definerObjects: [view({ definition: "select * from `app`.`users`" })],
+      tableGrants: [...base.tableGrants, onView(["SELECT"])],
+    });
+    expect(who(other, "judy@%")).toBeUndefined();
+    const powerless = withExtra({
+      accounts: base.accounts,
+      tableGrants: [onTable("migrator", "localhost", ["SELECT"], "users"), onView(["SELECT"])],
+      definerObjects: [view()],
+    });
+    expect(who(powerless, "judy@%")).toBeUndefined();
+  });
+
+  it("EXECUTE on a DEFINER procedure does what its body does, as the definer", () => {
+    const c = withExtra({
+      ...base,
+      definerObjects: [proc("BEGIN DELETE FROM delayed_jobs; END")],
+      routineGrants: [{ user: "judy", host: "%", db: "app", routine: "PURGE_JOBS", type: "PROCEDURE", privileges: ["EXECUTE"] }],
+    });
+    expect(who(c, "judy@%")?.paths).toEqual([
+      {
+        text: "judy@% -(EXECUTE procedure app.purge_jobs, definer migrator@localhost)-> DELETE on app.delayed_jobs",
+        privileges: ["DELETE"],
+        kind: "definer",
+        holder: expect.objectContaining(ref("judy", "%")),
+        scope: { kind: "routine", db: "app", name: "purge_jobs", type: "procedure" },
+      },
+    ]);
+  });
+
+  it("EXECUTE comes from *.*, a database pattern or the routine itself, never from a grant of something else", () => {
+    const body = "BEGIN DELETE FROM delayed_jobs; END";
+    const runs = (extra: Partial<MysqlCatalog>) =>
+      who(withExtra({ ...base, definerObjects: [proc(body)], ...extra, accounts: [...base.accounts, ...(extra.accounts ?? [])] }), "judy@%")
+        ?.privileges;
+    expect(runs({})).toBeUndefined();
+    const globalExec = withExtra({
+      accounts: [account("migrator", "localhost"), account("judy", "%", { global: ["EXECUTE"] })],
+      tableGrants: base.tableGrants,
+      definerObjects: [proc(body)],
+    });
+    expect(who(globalExec, "judy@%")?.privileges).toEqual(["DELETE"]);
+    expect(runs({ dbGrants: [{ user: "judy", host: "%", db: "a%", privileges: ["EXECUTE"] }] })).toEqual(["DELETE"]);
+    expect(runs({ dbGrants: [{ user: "judy", host: "%", db: "app", privileges: ["ALTER ROUTINE"] }] })).toBeUndefined();
+    expect(runs({ dbGrants: [{ user: "judy", host: "%", db: "billing", privileges: ["EXECUTE"] }] })).toBeUndefined();
+    const routine = (over: object) => ({
+      routineGrants: [{ user: "judy", host: "%", db: "app", routine: "purge_jobs", type: "PROCEDURE", privileges: ["EXECUTE"], ...over }],
+    });
+    expect(runs(routine({ type: "FUNCTION" }))).toBeUndefined();
+    expect(runs(routine({ privileges: ["ALTER ROUTINE"] }))).toBeUndefined();
+    expect(runs(routine({ db: "billing" }))).toBeUndefined();
+    expect(runs(routine({ routine: "other" }))).toBeUndefined();
+  });
+
+  it("uses the definer's active roles, not a role it must SET, a PROXY or a column grant", () => {
+    const body = "BEGIN DELETE FROM delayed_jobs; END";
+    const exec = {
+      routineGrants: [{ user: "judy", host: "%", db: "app", routine: "purge_jobs", type: "PROCEDURE", privileges: ["EXECUTE"] }],
+    };
+    const via = (migrator: ReturnType<typeof account>, extra: Partial<MysqlCatalog>) =>
+      who(
+        withExtra({
+          accounts: [migrator, account("judy", "%"), role("cleaner"), account("owner", "%")],
+          definerObjects: [proc(body)],
+          ...exec,
+          ...extra,
+        }),
+        "judy@%",
+      )?.privileges;
+    const cleaner = {
+      roleEdges: [edge(ref("cleaner", "%"), ref("migrator", "localhost"))],
+      tableGrants: [onTable("cleaner", "%", ["DELETE"])],
+    };
+    expect(via(account("migrator", "localhost", { defaultRoles: [ref("cleaner", "%")] }), cleaner)).toEqual(["DELETE"]);
+    expect(via(account("migrator", "localhost"), cleaner)).toBeUndefined();
+    expect(
+      via(account("migrator", "localhost"), {
+        proxies: [{ user: "migrator", host: "localhost", proxied: ref("owner", "%"), withGrant: false }],
+        tableGrants: [onTable("owner", "%", ["DELETE"])],
+      }),
+    ).toBeUndefined();
+    expect(
+      via(account("migrator", "localhost"), {
+        columnGrants: [{ user: "migrator", host: "localhost", db: "app", table: "delayed_jobs", column: "id", privileges: ["DELETE"] }],
+      }),
+    ).toBeUndefined();
+  });
+
+  it("names the route to the object: a role that holds EXECUTE is in the path", () => {
+    const c = withExtra({
+      ...base,
+      accounts: [...base.accounts, role("runner")],
+      definerObjects: [proc("BEGIN DELETE FROM delayed_jobs; END", { kind: "function", name: "purge" })],
+      roleEdges: [edge(ref("runner", "%"), ref("judy", "%"))],
+      routineGrants: [{ user: "runner", host: "%", db: "app", routine: "purge", type: "FUNCTION", privileges: ["EXECUTE"] }],
+    });
+    expect(who(c, "judy@%")?.paths.map((p) => [p.text, p.first, p.scope])).toEqual([
+      [
+        "judy@% -(role runner, SET ROLE)-> -(EXECUTE function app.purge, definer migrator@localhost)-> DELETE on app.delayed_jobs",
+        { kind: "role", id: ref("runner", "%") },
+        { kind: "routine", db: "app", name: "purge", type: "function" },
+      ],
+    ]);
+  });
+});
+
+describe("what a definer object's text does to a table (objectEffect)", () => {
+  const obj = (definition: string | null, over: object = {}) => definer({ kind: "procedure", name: "p", definition, ...over });
+  const effect = (definition: string | null, over: object = {}) => objectEffect(obj(definition, over), "app", "delayed_jobs");
+
+  it("reads each statement kind from a routine's body, in any case", () => {
+    expect(effect("BEGIN SELECT * FROM delayed_jobs; END")).toEqual(["SELECT"]);
+    expect(effect("begin insert into delayed_jobs values (1); end")).toEqual(["INSERT"]);
+    expect(effect("REPLACE INTO delayed_jobs VALUES (1)")).toEqual(["INSERT"]);
+    expect(effect("UPDATE delayed_jobs SET priority = 0")).toEqual(["UPDATE"]);
+    expect(effect("Delete From delayed_jobs")).toEqual(["DELETE"]);
+    expect(effect("TRUNCATE TABLE delayed_jobs")).toEqual(["DELETE"]);
+    expect(effect("CALL other(); -- delayed_jobs")).toEqual([]);
+  });
+
+  it("does not read a statement into a longer word", () => {
+    expect(effect("SELECT updated_at, deleted_at, selected FROM delayed_jobs")).toEqual(["SELECT"]);
+    expect(effect("CALL reselect_delayed_jobs_upserts()")).toEqual([]);
+  });
+
+  it("a view does anything to a table it names; an unreadable body may do anything", () => {
+    expect(objectEffect(definer({ kind: "view", name: "v", definition: "select 1 from app.delayed_jobs" }), "app", "delayed_jobs")).toEqual(
+      ["SELECT", "INSERT", "UPDATE", "DELETE"],
+    );
+    expect(effect(null)).toEqual(["SELECT", "INSERT", "UPDATE", "DELETE"]);
+  });
+
+  it("finds the table qualified (backticks, spaces) from anywhere, bare only in its own database", () => {
+    expect(effect("DELETE FROM `app` . `delayed_jobs`", { db: "other" })).toEqual(["DELETE"]);
+    expect(effect("DELETE FROM APP.DELAYED_JOBS", { db: "other" })).toEqual(["DELETE"]);
+    expect(effect("DELETE FROM delayed_jobs", { db: "other" })).toEqual([]);
+    expect(effect("DELETE FROM `delayed_jobs`")).toEqual(["DELETE"]);
+    expect(effect("DELETE FROM other.delayed_jobs")).toEqual([]);
+    expect(effect("DELETE FROM delayed_jobs_archive")).toEqual([]);
+    expect(effect("DELETE FROM delayed_jobs$old")).toEqual([]);
+    expect(effect("DELETE FROM app.delayed_jobs_archive", { db: "other" })).toEqual([]);
+    expect(effect("DELETE FROM $delayed_jobs")).toEqual([]);
+    expect(effect("DELETE FROM x_delayed_jobs")).toEqual([]);
+  });
+
+  it("takes the table's and the database's names literally, not as patterns", () => {
+    const o = definer({ kind: "procedure", name: "p", db: "x", definition: "DELETE FROM aXb.jobsXv" });
+    expect(objectEffect(o, "a.b", "jobs.v")).toEqual([]);
+    expect(objectEffect({ ...o, definition: "DELETE FROM a.b.jobs.v" }, "a.b", "jobs.v")).toEqual(["DELETE"]);
+    expect(objectEffect({ ...o, db: "a+b", definition: "DELETE FROM jobs+" }, "a+b", "jobs+")).toEqual(["DELETE"]);
+  });
+
+  it("ignores objects of the system schemas", () => {
+    for (const db of ["mysql", "sys", "information_schema", "performance_schema"]) {
+      expect(effect("DELETE FROM app.delayed_jobs", { db })).toEqual([]);
+      expect(effect(null, { db })).toEqual([]);
+    }
+  });
+});
+
+describe("superuser-like powers (superuserPath)", () => {
+  const path = (c: MysqlCatalog, user: string, host = "%") => superuserPath(c, new GrantIndex(c), ref(user, host));
+
+  it("names each global power that reaches beyond any grant", () => {
+    for (const p of [
+      "SUPER",
+      "FILE",
+      "CREATE USER",
+      "GRANT OPTION",
+      "ROLE_ADMIN",
+      "SET_USER_ID",
+      "SET_ANY_DEFINER",
+      "SET USER",
+      "SYSTEM_USER",
+    ]) {
+      const c = withExtra({ accounts: [account("ops", "%", { global: ["SELECT", p] })] });
+      expect(path(c, "ops")).toEqual({ how: [p], text: `ops@% -> ${p}`, holder: ref("ops", "%") });
+    }
+    expect(path(withExtra({ accounts: [account("ops", "%", { global: ["SELECT", "PROCESS", "EXECUTE"] })] }), "ops")).toBeUndefined();
+  });
+
+  it("write access to the grant tables counts: on *.* only when nothing else is named, on the mysql schema always", () => {
+    const star = withExtra({ accounts: [account("ops", "%", { global: ["INSERT", "SELECT", "UPDATE", "DELETE", "DROP", "ALTER"] })] });
+    expect(path(star, "ops")?.how).toEqual(["INSERT, UPDATE, DELETE, DROP, ALTER on *.* (the grant tables)"]);
+    const both = withExtra({ accounts: [account("ops", "%", { global: ["INSERT", "SUPER"] })] });
+    expect(path(both, "ops")?.how).toEqual(["SUPER"]);
+    const schema = withExtra({
+      accounts: [account("ops", "%", { global: ["FILE"] })],
+      dbGrants: [
+        { user: "ops", host: "%", db: "my%", privileges: ["SELECT", "UPDATE"] },
+        { user: "ops", host: "%", db: "mysql", privileges: ["SELECT"] },
+        { user: "ops", host: "%", db: "app", privileges: ["DELETE"] },
+        { user: "other", host: "%", db: "mysql", privileges: ["DELETE"] },
+      ],
+    });
+    expect(path(schema, "ops")).toEqual({
+      how: ["FILE", "UPDATE on my%.* (the grant tables)"],
+      text: "ops@% -> FILE, UPDATE on my%.* (the grant tables)",
+      holder: ref("ops", "%"),
+    });
+    const readOnly = withExtra({
+      accounts: [account("ops", "%", { global: ["SELECT"] })],
+      dbGrants: [{ user: "ops", host: "%", db: "mysql", privileges: ["SELECT"] }],
+    });
+    expect(path(readOnly, "ops")).toBeUndefined();
+  });
+
+  it("matches grant rows and proxy rows whatever the case of their host", () => {
+    const c = withExtra({
+      accounts: [account("ops", "localhost")],
+      dbGrants: [{ user: "ops", host: "LocalHost", db: "mysql", privileges: ["INSERT"] }],
+    });
+    expect(path(c, "ops", "localhost")?.how).toEqual(["INSERT on mysql.* (the grant tables)"]);
+    const proxy = withExtra({
+      accounts: [account("ops", "localhost")],
+      proxies: [{ user: "ops", host: "LOCALHOST", proxied: ref("", ""), withGrant: true }],
+    });
+    expect(path(proxy, "ops", "localhost")?.how).toEqual(["PROXY on ''@'' WITH GRANT OPTION"]);
+  });
+
+  it("PROXY on ''@'' counts only WITH GRANT OPTION, and only the anyone row", () => {
+    const row = (over: object) =>
+      withExtra({ accounts: [account("ops", "%")], proxies: [{ user: "ops", host: "%", proxied: ref("", ""), withGrant: true, ...over }] });
+    expect(path(row({}), "ops")?.text).toBe("ops@% -> PROXY on ''@'' WITH GRANT OPTION");
+    expect(path(row({ withGrant: false }), "ops")).toBeUndefined();
+    expect(
+      path(
+        withExtra({
+          accounts: [account("ops", "%"), account("root", "%")],
+          proxies: [{ user: "ops", host: "%", proxied: ref("root", "%"), withGrant: true }],
+        }),
+        "ops",
+      ),
+    ).toBeUndefined();
+    expect(path(row({ user: "other" }), "ops")).toBeUndefined();
+  });
+
+  it("finds powers held through a role and names the first step to cut", () => {
+    const c = withExtra({
+      accounts: [account("ops", "%"), role("dba", "%", { global: ["SUPER"] })],
+      roleEdges: [edge(ref("dba", "%"), ref("ops", "%"))],
+    });
+    expect(path(c, "ops")).toEqual({
+      how: ["SUPER"],
+      text: "ops@% -(role dba, SET ROLE)-> SUPER",
+      first: { kind: "role", id: ref("dba", "%") },
+      holder: ref("dba", "%"),
+    });
+  });
+});
