@@ -16,6 +16,12 @@ function identifier(id: string): string {
   return `(?:${quoted}|${anyCase})`;
 }
 
+/**
+ * What any spelling of the name contains, in lower case: the name itself, its `"` doubled (a
+ * name with `"` in it can only be written quoted). A text without it never names the object.
+ */
+export const spelled = (name: string) => name.toLowerCase().replaceAll('"', '""');
+
 /** Keywords right before the name that make the statement a write, and what it writes. */
 const WRITES: readonly [RegExp, readonly string[]][] = [
   [/\bINSERT\s+INTO\s+(?:ONLY\s+)?$/i, ["INSERT"]],
@@ -33,7 +39,7 @@ export const COMMAND_ORDER = ["SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE"
  * A mention that is not the target of a write is a read (SELECT).
  */
 export function commandsOn(text: string, schema: string, name: string, lowerCaseText = text.toLowerCase()): string[] | undefined {
-  if (!lowerCaseText.includes(name.toLowerCase())) return undefined;
+  if (!lowerCaseText.includes(spelled(name))) return undefined;
   const pattern = new RegExp(`(?<![\\w$."])(?:${identifier(schema)}\\s*\\.\\s*)?${identifier(name)}(?![\\w$"])`, "g");
   const found = new Set<string>();
   for (const match of text.matchAll(pattern)) {
@@ -58,7 +64,7 @@ export function callsFunction(
   qualifiedOnly = false,
   lowerCaseText = text.toLowerCase(),
 ): boolean {
-  if (!lowerCaseText.includes(name.toLowerCase())) return false;
+  if (!lowerCaseText.includes(spelled(name))) return false;
   const qualifier = `${identifier(schema)}\\s*\\.\\s*`;
   const pattern = new RegExp(`(?<![\\w$."])${qualifiedOnly ? qualifier : `(?:${qualifier})?`}${identifier(name)}\\s*\\(`);
   return pattern.test(text);

@@ -18,7 +18,7 @@
  * caller's rights and give nothing.
  */
 import type { PgCatalog, PgFunction, PgRelation, PgRole, PgTable } from "../../../probes/postgres/types.js";
-import { callsFunction, commandsOn, dynamicStatement } from "./body-references.js";
+import { callsFunction, commandsOn, dynamicStatement, spelled } from "./body-references.js";
 import {
   type AccessOptions,
   type AccessPath,
@@ -130,7 +130,7 @@ export class ObjectRoutes {
   private readonly lowerCaseBodies = new Map<number, string>();
   private readonly calleesMemo = new Map<number, PgFunction[]>();
   private readonly dynamicMemo = new Map<number, string | undefined>();
-  /** Functions by lower-case name: a body that never mentions a name calls none of them. */
+  /** Functions by their name as any spelling contains it (body-references.ts): a body without it calls none of them. */
   private readonly functionsByName = new Map<string, PgFunction[]>();
   private readonly ownerRoutesMemo = new Map<number, Route[]>();
 
@@ -165,9 +165,9 @@ export class ObjectRoutes {
     }
     for (const f of catalog.functions ?? []) {
       this.functions.set(f.oid, f);
-      const byName = this.functionsByName.get(f.name.toLowerCase()) ?? [];
+      const byName = this.functionsByName.get(spelled(f.name)) ?? [];
       byName.push(f);
-      this.functionsByName.set(f.name.toLowerCase(), byName);
+      this.functionsByName.set(spelled(f.name), byName);
       if (f.securityDefiner) {
         const why = unsafeSearchPath(f, catalog, graph);
         if (why) this.unsafe.set(f.oid, why);

@@ -1,0 +1,134 @@
+import { describe, expect, it } from "vitest";
+import { callsFunction, commandsOn, dynamicStatement } from "../../../../../lib/audit/checks/postgres/access/body-references.js";
+
+describe("what a body does to a table", () => {
+  it("reads each statement keyword before the name: INSERT, UPDATE, DELETE, TRUNCATE, MERGE, COPY", () => {
+    expect(commandsOn("INSERT INTO ONLY delayed_jobs VALUES (1)", "public", "delayed_jobs")).toEqual(["INSERT"]);
+    expect(commandsOn("UPDATE delayed_jobs SET run_at = now()", "public", "delayed_jobs")).toEqual(["UPDATE"]);
+    expect(commandsOn("DELETE FROM ONLY public.delayed_jobs", "public", "delayed_jobs")).toEqual(["DELETE"]);
+    expect(commandsOn("TRUNCATE TABLE ONLY delayed_jobs", "public", "delayed_jobs")).toEqual(["TRUNCATE"]);
+    expect(commandsOn("TRUNCATE archive, other.stats , delayed_jobs", "public", "delayed_jobs")).toEqual(["TRUNCATE"]);
+    expect(commandsOn("MERGE INTO delayed_jobs d USING incoming i ON d.id = i.id", "public", "delayed_jobs")).toEqual([
+      "INSERT",
+      "UPDATE",
+      "DELETE",
+    ]);
+    expect(commandsOn("COPY delayed_jobs FROM STDIN", "public", "delayed_jobs")).toEqual(["SELECT", "INSERT"]);
+  });
+
+  it("takes any whitespace and letter case between the keywords", () => {
+    expect(commandsOn("delete\n  from\tdelayed_jobs", "public", "delayed_jobs")).toEqual(["DELETE"]);
+    expect(commandsOn("Insert  Into\npublic.delayed_jobs", "public", "delayed_jobs")).toEqual(["INSERT"]);
+  });
+
+  it("lists every statement on the table once, in the canonical order", () => {
+    const body =
+      "DELETE FROM delayed_jobs; SELECT count(*) FROM delayed_jobs; INSERT INTO delayed_jobs VALUES (1); DELETE FROM delayed_jobs;";
+    expect(commandsOn(body, "public", "delayed_jobs")).toEqual(["SELECT", "INSERT", "DELETE"]);
+  });
+
+  it("a mention that is not the target of a write is a read", () => {
+    expect(commandsOn("UPDATE archive SET n = 1 FROM delayed_jobs WHERE true", "public", "delayed_jobs")).toEqual(["SELECT"]);
+    expect(commandsOn("INSERT INTO archive SELECT * FROM delayed_jobs", "public", "delayed_jobs")).toEqual(["SELECT"]);
+    expect(commandsOn("SELECT soft_delete FROM delayed_jobs", "public", "delayed_jobs")).toEqual(["SELECT"]);
+    expect(commandsOn("SELECT last_update   delayed_jobs", "public", "delayed_jobs")).toEqual(["SELECT"]);
+  });
+
+  it("finds a write at the start of a long body", () => {
+    const body = `DELETE FROM delayed_jobs WHERE run_at < now() - interval '7 days';\n${"-- keep the queue short\n".repeat(12)}RETURN;`;
+    expect(body.length).toBeGreaterThan(250);
+    expect(commandsOn(body, "public", "delayed_jobs")).toEqual(["DELETE"]);
+  });
+
+  it("matches a name that needs quotes only quoted, with its quotes doubled", () => {
+    expect(commandsOn('DELETE FROM "Jobs"', "public", "Jobs")).toEqual(["DELETE"]);
+    expect(commandsOn("DELETE FROM Jobs", "public", "Jobs")).toBeUndefined();
+    expect(commandsOn("DELETE FROM jobs", "public", "Jobs")).toBeUndefined();
+    expect(commandsOn('UPDATE "We""ird" SET x = 1', "public", 'We"ird')).toEqual(["UPDATE"]);
+    expect(commandsOn('DELETE FROM "job.queue"', "public", "job.queue")).toEqual(["DELETE"]);
+    expect(commandsOn('DELETE FROM "jobXqueue"', "public", "job.queue")).toBeUndefined();
+  });
+
+  it("matches a plain name unquoted in any case, digits and $ included, and a schema in any spelling", () => {
+    expect(commandsOn("DELETE FROM JOBS$2", "public", "jobs$2")).toEqual(["DELETE"]);
+    expect(commandsOn("DELETE FROM jobs2", "public", "jobs$2")).toBeUndefined();
+    expect(commandsOn('DELETE FROM "Ops".delayed_jobs', "Ops", "delayed_jobs")).toEqual(["DELETE"]);
+    expect(commandsOn("DELETE FROM OPS.delayed_jobs", "ops", "delayed_jobs")).toEqual(["DELETE"]);
+  });
+
+  it("does not take a name inside another identifier", () => {
+    expect(commandsOn("DELETE FROM $delayed_jobs", "public", "delayed_jobs")).toBeUndefined();
+    expect(commandsOn("DELETE FROM old_delayed_jobs", "public", "delayed_jobs")).toBeUndefined();
+    expect(commandsOn("DELETE FROM delayed_jobs$old", "public", "delayed_jobs")).toBeUndefined();
+    expect(commandsOn('DELETE FROM delayed_jobs"', "public", "delayed_jobs")).toBeUndefined();
+    expect(commandsOn("DELETE FROM x.public.delayed_jobs", "public", "delayed_jobs")).toBeUndefined();
+  });
+
+  it("says nothing for a body that never names the table", () => {
+    expect(commandsOn("DELETE FROM archive", "public", "delayed_jobs")).toBeUndefined();
+  });
+});
+
+describe("whether a body calls a function", () => {
+  it("finds a call in any spelling, qualified or not, with space before the parenthesis", () => {
+    expect(callsFunction("PERFORM purge(1);", "public", "purge")).toBe(true);
+    expect(callsFunction("SELECT PUBLIC.PURGE (1)", "public", "purge")).toBe(true);
+    expect(callsFunction('CALL "public" . "purge"()', "public", "purge")).toBe(true);
+    expect(callsFunction('PERFORM "Re""queue"(1)', "public", 'Re"queue')).toBe(true);
+  });
+
+  it("does not take a mention without a call, another name, or another schema's function", () => {
+    expect(callsFunction("-- purge is done elsewhere", "public", "purge")).toBe(false);
+    expect(callsFunction("PERFORM purge_old()", "public", "purge")).toBe(false);
+    expect(callsFunction("PERFORM ops.purge()", "public", "purge")).toBe(false);
+    expect(callsFunction("PERFORM archive()", "public", "purge")).toBe(false);
+  });
+
+  it("needs the schema when an unqualified name cannot resolve to it", () => {
+    expect(callsFunction("PERFORM purge()", "ops", "purge", true)).toBe(false);
+    expect(callsFunction("PERFORM ops.purge()", "ops", "purge", true)).toBe(true);
+  });
+});
+
+describe("SQL built at run time", () => {
+  it("is not a constant statement, with or without INTO or USING, in any quoting", () => {
+    expect(dynamicStatement("BEGIN EXECUTE 'DELETE FROM archive'; END")).toBeUndefined();
+    expect(dynamicStatement("BEGIN EXECUTE 'SELECT count(*) FROM archive' INTO n; END")).toBeUndefined();
+    expect(dynamicStatement("BEGIN EXECUTE 'DELETE FROM archive WHERE id = $1' USING id; END")).toBeUndefined();
+    expect(dynamicStatement("BEGIN EXECUTE E'DELETE FROM it''s'; END")).toBeUndefined();
+    expect(dynamicStatement("BEGIN EXECUTE $q$DELETE FROM archive$q$; END")).toBeUndefined();
+    expect(dynamicStatement("EXECUTE 'VACUUM'")).toBeUndefined();
+  });
+
+  it("is not format() whose template only binds values (%L)", () => {
+    expect(dynamicStatement("BEGIN EXECUTE format('DELETE FROM archive WHERE id = %L', id); END")).toBeUndefined();
+    expect(dynamicStatement("BEGIN EXECUTE format( 'DELETE FROM archive' ); END")).toBeUndefined();
+  });
+
+  it("is format() inserting names or text (%I, %s, %1$I, %-10s), a concatenation, or a variable", () => {
+    expect(dynamicStatement("BEGIN EXECUTE format('DELETE FROM %I', t); END")).toBe("EXECUTE format('DELETE FROM %I', t); END");
+    expect(dynamicStatement("BEGIN EXECUTE format('DELETE FROM %s', t); END")).toBe("EXECUTE format('DELETE FROM %s', t); END");
+    expect(dynamicStatement("EXECUTE format('DELETE FROM %1$I', t)")).toBe("EXECUTE format('DELETE FROM %1$I', t)");
+    expect(dynamicStatement("EXECUTE format('DELETE FROM %-10s', t)")).toBe("EXECUTE format('DELETE FROM %-10s', t)");
+    expect(dynamicStatement("BEGIN EXECUTE 'DELETE FROM ' || t; END")).toBe("EXECUTE 'DELETE FROM ' || t; END");
+    expect(dynamicStatement("BEGIN\n  EXECUTE\n    stmt;\nEND")).toBe("EXECUTE stmt; END");
+  });
+
+  it("shows the statement's first 80 characters, marked when cut", () => {
+    const body = `BEGIN EXECUTE stmt || ${"'x' || ".repeat(20)}'y'; END`;
+    const shown = dynamicStatement(body);
+    expect(shown).toBe(`${body.slice(6, 86)}…`);
+  });
+
+  it("is not EXECUTE as a privilege or in CREATE TRIGGER", () => {
+    expect(dynamicStatement("BEGIN GRANT EXECUTE ON FUNCTION f() TO x; END")).toBeUndefined();
+    expect(dynamicStatement("BEGIN REVOKE ALL EXECUTE, USAGE FROM x; END")).toBeUndefined();
+    expect(dynamicStatement("BEGIN GRANT EXECUTE, USAGE TO x; END")).toBeUndefined();
+    expect(dynamicStatement("CREATE TRIGGER t AFTER INSERT ON x FOR EACH ROW EXECUTE FUNCTION f()")).toBeUndefined();
+    expect(dynamicStatement("CREATE TRIGGER t AFTER INSERT ON x FOR EACH ROW EXECUTE PROCEDURE f()")).toBeUndefined();
+  });
+
+  it("finds the dynamic statement after constant ones", () => {
+    expect(dynamicStatement("BEGIN EXECUTE 'SELECT 1'; EXECUTE q; END")).toBe("EXECUTE q; END");
+  });
+});
