@@ -157,6 +157,38 @@ describe("cloudtrail-management-events-off: what a verdict says", () => {
     expect(one(withTrails(observed(trail("t"), logging, emptyAdvanced))).status).toBe("PASS");
   });
 
+  it("hears through any one advanced selector that keeps management writes, beside data-only ones", () => {
+    const selectors = ok({
+      AdvancedEventSelectors: [
+        { Name: "S3 data events", FieldSelectors: [{ Field: "eventCategory", Equals: ["Data"] }] },
+        { Name: "Management events", FieldSelectors: [{ Field: "eventCategory", Equals: ["Management"] }] },
+      ],
+    });
+    expect(one(withTrails(observed(trail("t"), logging, selectors))).status).toBe("PASS");
+  });
+
+  it("finds the eventCategory field wherever it stands among an advanced selector's fields", () => {
+    const status = (fields: { Field: string; Equals?: string[]; NotEquals?: string[] }[]) =>
+      one(withTrails(observed(trail("t"), logging, advanced(fields)))).status;
+    expect(
+      status([
+        { Field: "readOnly", Equals: ["false"] },
+        { Field: "eventCategory", Equals: ["Management"] },
+      ]),
+    ).toBe("PASS");
+    expect(
+      status([
+        { Field: "readOnly", Equals: ["true"] },
+        { Field: "eventCategory", Equals: ["Management"] },
+      ]),
+    ).toBe("FAIL");
+  });
+
+  it("reads a readOnly field without Equals values (not one CloudTrail accepts) as no narrowing, without breaking the judgement", () => {
+    const fields = [{ Field: "eventCategory", Equals: ["Management"] }, { Field: "readOnly" }];
+    expect(one(withTrails(observed(trail("t"), logging, advanced(fields)))).status).toBe("PASS");
+  });
+
   it("says which file or call was not collected, for the account and region", () => {
     const offline = one(inventory(partition()));
     expect(offline.status).toBe("ERROR");

@@ -30,6 +30,43 @@ function readmeCatalog(): { rows: CatalogRow[]; unreadable: string[] } {
   return { rows, unreadable };
 }
 
+/** What docs/checks.md (the published catalog, generated from the registry) says of each check. */
+interface Published {
+  title: string;
+  severity: string;
+  resourceTypes: string[];
+  why: string;
+  whatToDo: string;
+  references: string[];
+}
+
+function publishedChecks(): Map<string, Published> {
+  const lines = readFileSync(new URL("../../../docs/checks.md", import.meta.url), "utf8").split("\n");
+  const out = new Map<string, Published>();
+  let current: Published | undefined;
+  let inReferences = false;
+  for (const line of lines) {
+    const heading = /^### `([a-z0-9-]+)` — (.*)$/.exec(line);
+    if (heading) {
+      current = { title: heading[2] as string, severity: "", resourceTypes: [], why: "", whatToDo: "", references: [] };
+      out.set(heading[1] as string, current);
+      inReferences = false;
+      continue;
+    }
+    if (line.startsWith("## ")) current = undefined;
+    if (!current) continue;
+    const field = (prefix: string) => (line.startsWith(prefix) ? line.slice(prefix.length) : undefined);
+    current.severity = field("- **Severity** (default): ") ?? current.severity;
+    const types = field("- **Resource**: ");
+    if (types !== undefined) current.resourceTypes = types.split(", ").map((t) => t.replaceAll("`", ""));
+    current.why = field("**Why**: ") ?? current.why;
+    current.whatToDo = field("**What to do**: ") ?? current.whatToDo;
+    if (line === "**References**:") inReferences = true;
+    else if (inReferences && line.startsWith("- ")) current.references.push(line.slice(2));
+  }
+  return out;
+}
+
 const catalog = readmeCatalog();
 const registered = new Set<string>(CHECK_IDS);
 const written = new Set(catalog.rows.map((r) => r.id));
@@ -71,6 +108,39 @@ describe("check registry", () => {
       expect(SEVERITIES).toContain(meta.severity);
       const types = Array.isArray(meta.resourceType) ? meta.resourceType : [meta.resourceType];
       for (const t of types) expect(RESOURCE_TYPES).toContain(t);
+    }
+  });
+
+  it("carries for every check what the published catalog (docs/checks.md) says of it: title, severity, resource, why, what to do, references", () => {
+    const published = publishedChecks();
+    expect(published.size).toBe(CHECKS.length);
+    for (const { meta } of CHECKS) {
+      expect(published.get(meta.id), meta.id).toEqual({
+        title: meta.title,
+        severity: meta.severity,
+        resourceTypes: Array.isArray(meta.resourceType) ? meta.resourceType : [meta.resourceType],
+        why: meta.rationale,
+        whatToDo: meta.remediation,
+        references: meta.references,
+      });
+    }
+  });
+
+  it("cites each reference so a reader can look it up: a Security Hub control, a benchmark item, a guide, a CVE, a URL or a document here", () => {
+    const citable = [
+      /^AWS Security Hub [A-Za-z0-9]+\.\d+$/,
+      /^CIS [A-Za-z ]+ Benchmark(:| \d)/,
+      /^Amazon [A-Za-z ]+(User Guide|API Reference|Transit Gateways): \S/,
+      /^CVE-\d{4}-\d{4,}$/,
+      /https:\/\/[a-z0-9.-]+\/\S+/,
+      /^docs\/[a-z0-9-]+\.md\b/,
+    ];
+    for (const { meta } of CHECKS) {
+      for (const ref of meta.references)
+        expect(
+          citable.some((p) => p.test(ref)),
+          `${meta.id}: ${ref}`,
+        ).toBe(true);
     }
   });
 });
