@@ -84,7 +84,8 @@ describe("secret-rotation-disabled: what a verdict says", () => {
       arn: "arn:aws:secretsmanager:eu-west-1:111122223333:secret:queue-db/app-AbCdEf",
     });
     const withoutArn = one(withSecret({ ARN: undefined, Name: undefined }));
-    expect(withoutArn.resource).toEqual({
+    // No ARN key at all (not one set to undefined): the finding says only what was observed.
+    expect(withoutArn.resource).toStrictEqual({
       type: "AWS::SecretsManager::Secret",
       id: "queue-db/app",
       account: "111122223333",
@@ -225,7 +226,8 @@ describe("secret-rotation-disabled: what a verdict says", () => {
       "Could not evaluate the rotation of secret queue-db/app: no AWS inventory covers 444455556666/us-east-1 (secretsmanager:DescribeSecret queue-db/app).",
     );
     const plain = one(inventory(), config({ credentials: { secrets: ["queue-db/app"] } }));
-    expect(plain.resource).toEqual({ type: "AWS::SecretsManager::Secret", id: "queue-db/app" });
+    // A plain name pins no account or region: the resource names none (no key set to undefined).
+    expect(plain.resource).toStrictEqual({ type: "AWS::SecretsManager::Secret", id: "queue-db/app" });
     expect(plain.cause?.reason).toBe("no AWS inventory covers the secret's account");
   });
 
@@ -329,5 +331,23 @@ describe("secret-rotation-disabled: which secrets, where", () => {
       "PASS queue-db/app 111122223333/us-east-1",
       "PASS queue-db/app 444455556666/eu-west-1",
     ]);
+  });
+
+  it("judges the same secret name pinned by ARNs in two accounts, or two regions, as two secrets", () => {
+    const secrets = { "queue-db/app": secret("queue-db/app") };
+    const inv = inventory(
+      partition({ secrets }),
+      partition({
+        account: "444455556666",
+        region: "us-east-1",
+        secrets: { "queue-db/app": secret("queue-db/app", { RotationEnabled: false }) },
+      }),
+      partition({ region: "us-east-1", secrets }),
+    );
+    const arn = (account: string, region: string) => `arn:aws:secretsmanager:${region}:${account}:secret:queue-db/app-AbCdEf`;
+    const accounts = config({ credentials: { secrets: [arn("111122223333", "eu-west-1"), arn("444455556666", "us-east-1")] } });
+    expect(judged(accounts, inv)).toEqual(["PASS queue-db/app 111122223333/eu-west-1", "FAIL queue-db/app 444455556666/us-east-1"]);
+    const regions = config({ credentials: { secrets: [arn("111122223333", "eu-west-1"), arn("111122223333", "us-east-1")] } });
+    expect(judged(regions, inv)).toEqual(["PASS queue-db/app 111122223333/eu-west-1", "PASS queue-db/app 111122223333/us-east-1"]);
   });
 });

@@ -74,7 +74,10 @@ export const secretRotationDisabled: Check = {
         const asWritten = observedEntry(p, "secrets", secret.alsoNamed);
         return asWritten.ok ? asWritten : entry;
       };
-      const found = partitions.map((p) => ({ p, entry: entryIn(p) })).filter((x) => x.entry.ok);
+      const found = partitions.flatMap((p) => {
+        const entry = entryIn(p);
+        return entry.ok ? [{ p, s: entry.value }] : [];
+      });
       if (found.length === 0) {
         const first = partitions[0];
         const cause = first
@@ -90,9 +93,7 @@ export const secretRotationDisabled: Check = {
         out.push(unobserved("secret-rotation-disabled", resource, cause, `the rotation of secret ${secret.name}`));
         continue;
       }
-      for (const { p, entry } of found) {
-        if (!entry.ok) continue;
-        const s = entry.value;
+      for (const { p, s } of found) {
         const resource: ResourceRef = {
           type: "AWS::SecretsManager::Secret",
           id: s.Name ?? secret.name,
