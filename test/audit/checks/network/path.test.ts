@@ -1,0 +1,522 @@
+/**
+ * The network path on in-memory estates: every kind of route target as the evidence and
+ * net-foreign-route name it, which route table and network ACL a subnet uses, the ERRORs for
+ * what is not in the data, the reachability sentence layer by layer, net-public-subnet's
+ * message and evidence, and the probe's own evidence of a path.
+ */
+import { describe, expect, it } from "vitest";
+import { netPublicSubnet } from "../../../../lib/audit/checks/network/net-public-subnet.js";
+import type { Observations } from "../../../../lib/audit/checks/types.js";
+import {
+  ACCOUNT,
+  config,
+  context,
+  dbInstance,
+  dbSubnetGroup,
+  inventory,
+  ok,
+  PRIVATE_SUBNETS,
+  partition,
+  securityGroup,
+  tcp,
+  verdicts,
+} from "../../../support/builders.js";
+
+const VPC = "vpc-0a1b2c3d4e5f60001";
+const [SUBNET_A, SUBNET_B] = PRIVATE_SUBNETS as [string, string];
+const DB_SG = "sg-0000000000000db01";
+const ACL = "acl-00000000000000a01";
+const ACL_B = "acl-00000000000000b02";
+
+type Route = Record<string, string>;
+const LOCAL: Route = { DestinationCidrBlock: "10.20.0.0/16", GatewayId: "local", State: "active" };
+const NAT: Route = { DestinationCidrBlock: "0.0.0.0/0", NatGatewayId: "nat-00000000000000a01", State: "active" };
+const IGW: Route = { DestinationCidrBlock: "0.0.0.0/0", GatewayId: "igw-00000000000000a01", State: "active" };
+
+function table(id: string, routes: Route[], assoc: { main?: boolean; subnets?: string[] } = { main: true }) {
+  return {
+    RouteTableId: id,
+    VpcId: VPC,
+    Associations: [
+      ...(assoc.main ? [{ Main: true, RouteTableAssociationId: `rtbassoc-${id}`, RouteTableId: id }] : []),
+      ...(assoc.subnets ?? []).map((SubnetId) => ({
+        Main: false,
+        RouteTableAssociationId: `rtbassoc-${SubnetId}`,
+        RouteTableId: id,
+        SubnetId,
+      })),
+    ],
+    Routes: [LOCAL, ...routes],
+  };
+}
+
+type Entry = Record<string, unknown>;
+const allow = (n: number, cidr: string): Entry => ({
+  RuleNumber: n,
+  RuleAction: "allow",
+  Protocol: "-1",
+  Egress: false,
+  [cidr.includes(":") ? "Ipv6CidrBlock" : "CidrBlock"]: cidr,
+});
+const deny = (n: number, cidr: string): Entry => ({ ...allow(n, cidr), RuleAction: "deny" });
+
+function acl(entries: Entry[], subnets = PRIVATE_SUBNETS, id = ACL) {
+  return {
+    NetworkAclId: id,
+    VpcId: VPC,
+    IsDefault: false,
+    Associations: subnets.map((SubnetId) => ({ NetworkAclAssociationId: `aclassoc-${SubnetId}`, NetworkAclId: id, SubnetId })),
+    Entries: entries,
+  };
+}
+
+interface Estate {
+  tables?: unknown[];
+  acls?: unknown[];
+  sg?: unknown[];
+  instances?: unknown[];
+  parts?: Record<string, unknown>;
+}
+
+/** queue-db (PostgreSQL, 5432) in the builders' two private subnets, behind DB_SG; by default a NACL admitting 10.20.0.0/16. */
+function estate(e: Estate = {}) {
+  return inventory(
+    partition({
+      dbInstances: ok(e.instances ?? [dbInstance("queue-db")]),
+      securityGroups: ok([securityGroup(DB_SG, e.sg ?? [tcp(5432, { cidrs: ["10.20.0.0/16"] })])]),
+      routeTables: ok(e.tables ?? [table("rtb-main", [NAT])]),
+      networkAcls: ok(e.acls ?? [acl([allow(100, "10.20.0.0/16")])]),
+      ...e.parts,
+    }),
+  );
+}
+
+const cfg = config({ targets: { rds: ["queue-db", "queue-db-2"] }, network: { allowedCidrs: ["10.20.0.0/16", "2001:db8::/32"] } });
+const judge = (checkId: string, e: Estate = {}, c = cfg) => verdicts(checkId, c, estate(e));
+const reach = (e: Estate) => judge("net-public-subnet", e)[0]?.evidence.reachability;
+
+/** A route table holding one route to every kind of target AWS has. */
+const EVERY_KIND: Route[] = [
+  NAT,
+  { DestinationIpv6CidrBlock: "::/0", EgressOnlyInternetGatewayId: "eigw-00000000000000a01", State: "active" },
+  { DestinationCidrBlock: "10.30.0.0/16", TransitGatewayId: "tgw-00000000000000a01", State: "active" },
+  { DestinationCidrBlock: "10.40.0.0/16", VpcPeeringConnectionId: "pcx-00000000000000a01", State: "active" },
+  { DestinationCidrBlock: "10.50.0.0/16", GatewayId: "vgw-00000000000000a01", State: "active", Origin: "EnableVgwRoutePropagation" },
+  { DestinationCidrBlock: "10.60.0.0/16", CoreNetworkArn: "arn:aws:networkmanager::111122223333:core-network/core-network-0a1" },
+  { DestinationCidrBlock: "10.70.0.0/16", LocalGatewayId: "lgw-00000000000000a01", State: "active" },
+  { DestinationCidrBlock: "10.80.0.0/16", NetworkInterfaceId: "eni-00000000000000a01", State: "active" },
+  { DestinationCidrBlock: "10.90.0.0/16", InstanceId: "i-00000000000000a01", State: "active" },
+  { DestinationCidrBlock: "10.100.0.0/16", CarrierGatewayId: "cagw-00000000000000a01", State: "active" },
+  { DestinationCidrBlock: "10.110.0.0/16", GatewayId: "igw-00000000000000a01", State: "active" },
+  { DestinationPrefixListId: "pl-00000000000000a01", TransitGatewayId: "tgw-00000000000000a01", State: "active" },
+  { DestinationCidrBlock: "10.120.0.0/16", GatewayId: "igw-00000000000000a01", State: "blackhole" },
+  { DestinationCidrBlock: "10.130.0.0/16", GatewayId: "gw-00000000000000a01", State: "active" },
+  { Origin: "CreateRoute" },
+];
+
+describe("route targets", () => {
+  it("tells every kind of target apart in the subnet evidence", () => {
+    const [r] = judge("net-public-subnet", { tables: [table("rtb-main", EVERY_KIND)] });
+    expect(r?.status).toBe("PASS");
+    expect((r?.evidence.subnets as { routes: string[] }[] | undefined)?.[0]?.routes).toEqual([
+      "10.20.0.0/16 -> local (local)",
+      "0.0.0.0/0 -> nat-00000000000000a01 (nat)",
+      "::/0 -> eigw-00000000000000a01 (egress-only-internet)",
+      "10.30.0.0/16 -> tgw-00000000000000a01 (transit-gateway)",
+      "10.40.0.0/16 -> pcx-00000000000000a01 (peering)",
+      "10.50.0.0/16 -> vgw-00000000000000a01 (vpn-gateway)",
+      "10.60.0.0/16 -> arn:aws:networkmanager::111122223333:core-network/core-network-0a1 (core-network)",
+      "10.70.0.0/16 -> lgw-00000000000000a01 (local-gateway)",
+      "10.80.0.0/16 -> eni-00000000000000a01 (network-interface)",
+      "10.90.0.0/16 -> i-00000000000000a01 (network-interface)",
+      "10.100.0.0/16 -> cagw-00000000000000a01 (internet)",
+      "10.110.0.0/16 -> igw-00000000000000a01 (internet)",
+      "pl-00000000000000a01 -> tgw-00000000000000a01 (transit-gateway)",
+      "10.120.0.0/16 -> igw-00000000000000a01 (internet, blackhole)",
+      "10.130.0.0/16 -> gw-00000000000000a01 (other)",
+      "(unknown) -> (none) (other)",
+    ]);
+  });
+
+  it("net-foreign-route reports the routes to other networks, each with its kind, and nothing local, NAT'd, to an interface or gone", () => {
+    const results = judge("net-foreign-route", { tables: [table("rtb-main", EVERY_KIND)] });
+    expect(results.map((r) => r.subject)).toEqual([
+      "10.30.0.0/16 via tgw-00000000000000a01",
+      "10.40.0.0/16 via pcx-00000000000000a01",
+      "10.50.0.0/16 via vgw-00000000000000a01",
+      "10.60.0.0/16 via arn:aws:networkmanager::111122223333:core-network/core-network-0a1",
+      "10.70.0.0/16 via lgw-00000000000000a01",
+      "10.100.0.0/16 via cagw-00000000000000a01",
+      "10.110.0.0/16 via igw-00000000000000a01",
+      "pl-00000000000000a01 via tgw-00000000000000a01",
+    ]);
+    const says = (i: number) => results[i]?.message.split(", outside")[0];
+    expect(says(0)).toBe("rtb-main routes 10.30.0.0/16 to transit gateway tgw-00000000000000a01");
+    expect(says(1)).toBe("rtb-main routes 10.40.0.0/16 to VPC peering connection pcx-00000000000000a01");
+    expect(says(2)).toBe("rtb-main routes 10.50.0.0/16 to VPN gateway vgw-00000000000000a01 (propagated)");
+    expect(says(3)).toBe(
+      "rtb-main routes 10.60.0.0/16 to Cloud WAN core network arn:aws:networkmanager::111122223333:core-network/core-network-0a1",
+    );
+    expect(says(4)).toBe("rtb-main routes 10.70.0.0/16 to Outposts local gateway lgw-00000000000000a01");
+    expect(says(5)).toBe("rtb-main routes 10.100.0.0/16 to internet gateway cagw-00000000000000a01");
+    expect(results[0]?.message).toBe(
+      "rtb-main routes 10.30.0.0/16 to transit gateway tgw-00000000000000a01, outside network.allowedCidrs: queue-db may be reachable from there if the other side routes back and the security groups and network ACLs admit it.",
+    );
+    expect(results[0]?.evidence).toStrictEqual({
+      routeTable: "rtb-main",
+      destination: "10.30.0.0/16",
+      target: "tgw-00000000000000a01",
+      targetKind: "transit-gateway",
+      backends: ["queue-db"],
+      subnets: PRIVATE_SUBNETS,
+    });
+    expect(results[2]?.evidence.origin).toBe("EnableVgwRoutePropagation");
+    expect(results[0]?.resource).toEqual({ type: "AWS::EC2::RouteTable", id: "rtb-main", account: ACCOUNT, region: "eu-west-1" });
+  });
+
+  it("a carrier gateway's default route makes the subnet public, like an internet gateway's", () => {
+    const carrier = { DestinationCidrBlock: "0.0.0.0/0", CarrierGatewayId: "cagw-00000000000000a01", State: "active" };
+    const [r] = judge("net-public-subnet", { tables: [table("rtb-main", [carrier])] });
+    expect(r?.status).toBe("FAIL");
+    expect(r?.evidence.internetRoutes).toEqual(["rtb-main sends 0.0.0.0/0 to cagw-00000000000000a01"]);
+  });
+
+  it("a default route to an internet gateway is the public-subnet check's, not a foreign route; a blackhole carries nothing", () => {
+    const v6 = { DestinationIpv6CidrBlock: "::/0", GatewayId: "igw-00000000000000a01", State: "active" };
+    const gone = { DestinationCidrBlock: "10.30.0.0/16", TransitGatewayId: "tgw-00000000000000a01", State: "blackhole" };
+    const [r] = judge("net-foreign-route", { tables: [table("rtb-main", [IGW, v6, gone])] });
+    expect(r?.status).toBe("PASS");
+    expect(r?.message).toBe(`rtb-main (subnets ${SUBNET_A}, ${SUBNET_B} of queue-db) routes to no network outside network.allowedCidrs.`);
+    expect(r?.evidence).toStrictEqual({
+      routes: [
+        "10.20.0.0/16 -> local (local)",
+        "0.0.0.0/0 -> igw-00000000000000a01 (internet)",
+        "::/0 -> igw-00000000000000a01 (internet)",
+        "10.30.0.0/16 -> tgw-00000000000000a01 (transit-gateway)",
+      ],
+      backends: ["queue-db"],
+      subnets: PRIVATE_SUBNETS,
+    });
+  });
+
+  it("net-foreign-route names every backend a table serves once, and each route once", () => {
+    const peering = { DestinationCidrBlock: "172.31.0.0/16", VpcPeeringConnectionId: "pcx-00000000000000a01", State: "active" };
+    const instances = [dbInstance("queue-db"), dbInstance("queue-db-2", { DBSubnetGroup: dbSubnetGroup([SUBNET_B]) })];
+    const results = judge("net-foreign-route", { tables: [table("rtb-main", [peering])], instances });
+    expect(results.map((r) => r.subject)).toEqual(["172.31.0.0/16 via pcx-00000000000000a01"]);
+    expect(results[0]?.message).toContain(": queue-db, queue-db-2 may be reachable from there");
+    expect(results[0]?.evidence.backends).toEqual(["queue-db", "queue-db-2"]);
+    expect(results[0]?.evidence.subnets).toEqual(PRIVATE_SUBNETS);
+  });
+
+  it("each route table is judged on its own", () => {
+    const peering = { DestinationCidrBlock: "172.31.0.0/16", VpcPeeringConnectionId: "pcx-00000000000000a01", State: "active" };
+    const tables = [table("rtb-main", [NAT]), table("rtb-b", [peering], { subnets: [SUBNET_B] })];
+    const results = judge("net-foreign-route", { tables });
+    expect(results.map((r) => [r.status, r.resource.id, r.evidence.subnets])).toEqual([
+      ["PASS", "rtb-main", [SUBNET_A]],
+      ["FAIL", "rtb-b", [SUBNET_B]],
+    ]);
+  });
+});
+
+describe("which route table and network ACL a subnet uses", () => {
+  it("an explicit association wins over the main table, whichever the export lists first", () => {
+    const tables = [table("rtb-public", [IGW], { subnets: [SUBNET_B] }), table("rtb-main", [NAT])];
+    const [r] = judge("net-public-subnet", { tables });
+    expect(r?.status).toBe("FAIL");
+    expect(r?.evidence.publicSubnets).toEqual([SUBNET_B]);
+    expect(r?.evidence.subnets).toEqual([
+      {
+        subnetId: SUBNET_A,
+        cidr: "10.20.1.0/24",
+        vpcId: VPC,
+        routeTable: "rtb-main",
+        routeTableAssociation: "main",
+        routes: ["10.20.0.0/16 -> local (local)", "0.0.0.0/0 -> nat-00000000000000a01 (nat)"],
+        networkAcl: ACL,
+      },
+      {
+        subnetId: SUBNET_B,
+        cidr: "10.20.2.0/24",
+        vpcId: VPC,
+        routeTable: "rtb-public",
+        routeTableAssociation: "explicit",
+        routes: ["10.20.0.0/16 -> local (local)", "0.0.0.0/0 -> igw-00000000000000a01 (internet)"],
+        networkAcl: ACL,
+      },
+    ]);
+    expect(r?.evidence.subnetsFrom).toBe("DB subnet group queue-private");
+  });
+
+  it("each subnet uses the network ACL associated with it", () => {
+    const acls = [acl([allow(100, "10.20.0.0/16")], [SUBNET_A]), acl([allow(100, "0.0.0.0/0")], [SUBNET_B], ACL_B)];
+    const results = judge("net-nacl-open", { acls });
+    expect(results.map((r) => [r.status, r.resource.id, r.evidence.subnets])).toEqual([
+      ["PASS", ACL, [SUBNET_A]],
+      ["FAIL", ACL_B, [SUBNET_B]],
+    ]);
+  });
+
+  it("is an ERROR when no route table serves a subnet, or no network ACL is associated with it", () => {
+    const noTable = judge("net-foreign-route", { tables: [table("rtb-elsewhere", [NAT], { subnets: ["subnet-0000000000000ffff"] })] });
+    expect(noTable.map((r) => [r.status, r.resource.id])).toEqual([["ERROR", "queue-db"]]);
+    expect(noTable[0]?.message).toContain(
+      `subnet ${SUBNET_A} of queue-db has no explicitly associated route table and the main route table of ${VPC} is not in the route tables data`,
+    );
+    expect(noTable[0]?.message).toContain("Could not evaluate the routes of queue-db's subnets");
+    const noAcl = judge("net-nacl-open", { acls: [acl([allow(100, "10.20.0.0/16")], [SUBNET_A])] });
+    expect(noAcl.map((r) => [r.status, r.resource.id])).toEqual([["ERROR", "queue-db"]]);
+    expect(noAcl[0]?.message).toContain(`no network ACL associated with subnet ${SUBNET_B} of queue-db is in the network ACLs data`);
+    expect(noAcl[0]?.message).toContain("Could not evaluate the network ACLs of queue-db");
+    const [pub] = judge("net-public-subnet", { acls: [] });
+    expect(pub?.message).toContain("Could not evaluate the subnets and routes of queue-db");
+  });
+
+  it("judges an Aurora cluster through its member instances", () => {
+    const c = config({ targets: { rds: ["queue-cluster"] }, network: { allowedCidrs: ["10.20.0.0/16"] } });
+    const member = dbInstance("queue-1", { DBClusterIdentifier: "queue-cluster", PubliclyAccessible: true });
+    const cluster = {
+      DBClusterIdentifier: "queue-cluster",
+      DBClusterArn: "arn:aws:rds:eu-west-1:111122223333:cluster:queue-cluster",
+      Engine: "aurora-postgresql",
+      Port: 5432,
+      DBSubnetGroup: "queue-private",
+      DBClusterMembers: [{ DBInstanceIdentifier: "queue-1", IsClusterWriter: true }],
+      VpcSecurityGroups: [{ VpcSecurityGroupId: DB_SG, Status: "active" }],
+    };
+    const inv = estate({ instances: [member], tables: [table("rtb-main", [IGW])], parts: { dbClusters: ok([cluster]) } });
+    const results = verdicts("net-public-subnet", c, inv);
+    expect(results.map((r) => [r.resource.id, r.status, r.severity])).toEqual([["queue-1", "FAIL", "critical"]]);
+  });
+});
+
+describe("the reachability sentence, layer by layer", () => {
+  const publicTables = [table("rtb-main", [IGW])];
+  const worldSg = [tcp(5432, { cidrs: ["0.0.0.0/0"] })];
+
+  it("no, for a public subnet without a public address", () => {
+    expect(reach({ tables: publicTables })).toBe(
+      `reachable from the internet: no — public subnets ${SUBNET_A}, ${SUBNET_B}, but not publicly accessible`,
+    );
+  });
+
+  it("no, with a public address but no security group admitting the internet", () => {
+    const tables = [table("rtb-main", [NAT]), table("rtb-public", [IGW], { subnets: [SUBNET_B] })];
+    expect(reach({ tables, instances: [dbInstance("queue-db", { PubliclyAccessible: true })] })).toBe(
+      `reachable from the internet: no — public subnet ${SUBNET_B} and a public address, but no security group admits the internet`,
+    );
+  });
+
+  it("no, when the network ACL denies the world the security group admits", () => {
+    expect(
+      reach({
+        tables: publicTables,
+        sg: worldSg,
+        acls: [acl([deny(90, "0.0.0.0/0"), allow(100, "10.20.0.0/16")])],
+        instances: [dbInstance("queue-db", { PubliclyAccessible: true })],
+      }),
+    ).toBe(
+      `reachable from the internet: no — public subnets ${SUBNET_A}, ${SUBNET_B} and a public address, but NACL ${ACL} rule 90 denies it`,
+    );
+  });
+
+  it("asks the network ACL about the world the group admits: ::/0 when that is all it admits", () => {
+    const e = {
+      tables: publicTables,
+      sg: [tcp(5432, { cidrs6: ["::/0"] })],
+      instances: [dbInstance("queue-db", { PubliclyAccessible: true })],
+    };
+    expect(reach({ ...e, acls: [acl([allow(100, "0.0.0.0/0")])] })).toBe(
+      `reachable from the internet: no — public subnets ${SUBNET_A}, ${SUBNET_B} and a public address, but NACL ${ACL} default rule denies it`,
+    );
+    expect(reach({ ...e, acls: [acl([allow(100, "0.0.0.0/0"), allow(110, "::/0")])] })).toBe(
+      `reachable from the internet: yes — IGW route in rtb-main, public address, NACL ${ACL} rule 110 and ${DB_SG}`,
+    );
+  });
+
+  it("names the sources outside the approved ranges: the groups' CIDRs and the foreign routes' destinations, not groups nor prefix lists", () => {
+    const peering = { DestinationCidrBlock: "198.51.100.0/24", VpcPeeringConnectionId: "pcx-00000000000000a01", State: "active" };
+    const toList = { DestinationPrefixListId: "pl-00000000000000a01", TransitGatewayId: "tgw-00000000000000a01", State: "active" };
+    const sg = [tcp(5432, { cidrs: ["203.0.113.9/32", "10.20.4.0/24"], cidrs6: ["::/0"], groups: ["sg-00000000000000b02"] })];
+    expect(reach({ sg, tables: [table("rtb-main", [NAT, peering, toList])], acls: [acl([allow(100, "0.0.0.0/0")])] })).toBe(
+      `reachable from the internet: no — private subnets, no IGW route; from 203.0.113.9/32: yes — NACL ${ACL} rule 100 and ${DB_SG}; from 198.51.100.0/24: no — no security group admits it`,
+    );
+  });
+
+  it("a world rule admits what a foreign route brings in; a group's range only what it overlaps", () => {
+    const peering = { DestinationCidrBlock: "198.51.100.0/24", VpcPeeringConnectionId: "pcx-00000000000000a01", State: "active" };
+    const next = { DestinationCidrBlock: "203.0.113.128/25", VpcPeeringConnectionId: "pcx-00000000000000a02", State: "active" };
+    const sg = [tcp(5432, { cidrs: ["0.0.0.0/0", "203.0.113.0/25"] })];
+    expect(reach({ sg, tables: [table("rtb-main", [NAT, peering, next])], acls: [acl([allow(100, "0.0.0.0/0")])] })).toBe(
+      `reachable from the internet: no — private subnets, no IGW route; from 203.0.113.0/25: yes — NACL ${ACL} rule 100 and ${DB_SG}; from 198.51.100.0/24: yes — NACL ${ACL} rule 100 and ${DB_SG}; from 203.0.113.128/25: yes — NACL ${ACL} rule 100 and ${DB_SG}`,
+    );
+    const narrow = [tcp(5432, { cidrs: ["203.0.113.0/25"] })];
+    expect(reach({ sg: narrow, tables: [table("rtb-main", [NAT, next])], acls: [acl([allow(100, "0.0.0.0/0")])] })).toBe(
+      `reachable from the internet: no — private subnets, no IGW route; from 203.0.113.0/25: yes — NACL ${ACL} rule 100 and ${DB_SG}; from 203.0.113.128/25: no — no security group admits it`,
+    );
+  });
+
+  it("an IPv6 range no network ACL entry covers is denied by the default rule", () => {
+    expect(reach({ sg: [tcp(5432, { cidrs6: ["2001:db9::/48"] })] })).toBe(
+      `reachable from the internet: no — private subnets, no IGW route; from 2001:db9::/48: no — NACL ${ACL} default rule denies it`,
+    );
+  });
+
+  it("one subnet's network ACL admitting a source is enough; denials are named per ACL", () => {
+    const sg = [tcp(5432, { cidrs: ["203.0.113.0/24"] })];
+    const open = [acl([deny(90, "203.0.113.0/24")], [SUBNET_A]), acl([allow(100, "0.0.0.0/0")], [SUBNET_B], ACL_B)];
+    expect(reach({ sg, acls: open })).toBe(
+      `reachable from the internet: no — private subnets, no IGW route; from 203.0.113.0/24: yes — NACL ${ACL_B} rule 100 and ${DB_SG}`,
+    );
+    const closed = [acl([deny(90, "203.0.113.0/24")], [SUBNET_A]), acl([], [SUBNET_B], ACL_B)];
+    expect(reach({ sg, acls: closed })).toBe(
+      `reachable from the internet: no — private subnets, no IGW route; from 203.0.113.0/24: no — NACL ${ACL} rule 90 denies it, NACL ${ACL_B} default rule denies it`,
+    );
+  });
+
+  it("names at most four sources and counts the rest", () => {
+    const cidrs = (n: number) => Array.from({ length: n }, (_, i) => `203.0.113.${i}/32`);
+    const four = reach({ sg: [tcp(5432, { cidrs: cidrs(4) })] }) as string;
+    expect(four.split("; ")).toHaveLength(5);
+    expect(four).not.toContain("more sources");
+    const five = reach({ sg: [tcp(5432, { cidrs: cidrs(5) })] }) as string;
+    expect(five.split("; ")).toHaveLength(6);
+    expect(five).toContain("from 203.0.113.3/32: no — NACL");
+    expect(five).not.toContain("from 203.0.113.4/32");
+    expect(five.endsWith("; and 1 more sources (see the network findings)")).toBe(true);
+  });
+
+  it("is unknown when the endpoint port is not in the inventory", () => {
+    const unknown = dbInstance("queue-db", { Endpoint: { Address: "queue-db.example" }, DbInstancePort: 0 });
+    expect(reach({ instances: [unknown] })).toBe("reachable from the internet: unknown — the endpoint port is not in the inventory");
+  });
+});
+
+describe("what net-public-subnet says of a public backend", () => {
+  it("names every public subnet and internet route, and what makes it reachable", () => {
+    const tables = [table("rtb-main", [IGW, { DestinationIpv6CidrBlock: "::/0", GatewayId: "igw-00000000000000a01", State: "active" }])];
+    const [r] = judge("net-public-subnet", {
+      tables,
+      instances: [dbInstance("queue-db", { PubliclyAccessible: true })],
+      sg: [tcp(5432, { cidrs: ["0.0.0.0/0"], cidrs6: ["::/0"] })],
+    });
+    expect(r?.severity).toBe("critical");
+    expect(r?.message).toBe(
+      `queue-db may sit in public subnets ${SUBNET_A}, ${SUBNET_B} (rtb-main sends 0.0.0.0/0 to igw-00000000000000a01; rtb-main sends ::/0 to igw-00000000000000a01): move it to subnets without an internet gateway route. With that, it is publicly accessible and ${DB_SG} admits the internet: it is reachable from the internet.`,
+    );
+    expect(r?.evidence).toMatchObject({
+      publicSubnets: PRIVATE_SUBNETS,
+      internetRoutes: ["rtb-main sends 0.0.0.0/0 to igw-00000000000000a01", "rtb-main sends ::/0 to igw-00000000000000a01"],
+      publiclyAccessible: true,
+      worldOpenGroups: [DB_SG],
+    });
+  });
+
+  it("says the groups admit the internet when there are several", () => {
+    const second = "sg-0000000000000db02";
+    const inv = inventory(
+      partition({
+        dbInstances: ok([dbInstance("queue-db", { VpcSecurityGroups: [{ VpcSecurityGroupId: DB_SG }, { VpcSecurityGroupId: second }] })]),
+        securityGroups: ok([
+          securityGroup(DB_SG, [tcp(5432, { cidrs: ["0.0.0.0/0"] })]),
+          securityGroup(second, [tcp(5432, { cidrs: ["0.0.0.0/0"] })]),
+        ]),
+        routeTables: ok([table("rtb-main", [IGW])]),
+      }),
+    );
+    const [r] = verdicts("net-public-subnet", cfg, inv);
+    expect(r?.message).toContain(`With that, ${DB_SG}, ${second} admit the internet: it is reachable from the internet.`);
+    expect(r?.evidence.publiclyAccessible).toBe(false);
+  });
+});
+
+describe("the probe's own evidence of a path", () => {
+  const HOST = "queue-db.c9akciq32.eu-west-1.rds.amazonaws.com";
+  const pgTarget = (name: string, host = HOST) => ({
+    name,
+    connection: { host, database: "app", user: "auditor", password: { env: "PGPASSWORD" } },
+    tables: ["public.delayed_jobs"],
+    owner: "app_migrator",
+    principals: {},
+  });
+  const probeSaid = (input: Record<string, unknown>, observations: Partial<Observations>) => {
+    const c = config({ targets: { rds: ["queue-db"] }, network: { allowedCidrs: ["10.20.0.0/16"] }, ...input });
+    // The check itself: the other families would read these observations too.
+    const [r] = netPublicSubnet.evaluate(context(c, estate(), observations));
+    return r;
+  };
+
+  it("from where the CLI ran when the config has no deploy.vpc, matched by the endpoint in any case", () => {
+    const r = probeSaid(
+      { postgres: [pgTarget("primary", HOST.toUpperCase())] },
+      { postgres: [{ target: "primary", catalog: undefined }] as never },
+    );
+    expect(r?.message).toContain(
+      `The probe connected to ${HOST.toUpperCase()}:5432 from where the CLI ran (the config has no deploy.vpc).`,
+    );
+    expect(r?.evidence.probe).toStrictEqual({
+      via: "from where the CLI ran (the config has no deploy.vpc)",
+      targets: [{ kind: "postgres", name: "primary", host: HOST.toUpperCase(), port: 5432, connected: true }],
+    });
+  });
+
+  it("from another VPC, and what the probe saw when it could not connect", () => {
+    const other = { id: "vpc-0a1b2c3d4e5f60009", subnetIds: ["subnet-0a1b2c3d4e5f60009"] };
+    const r = probeSaid(
+      { postgres: [pgTarget("queue-db", "10.20.1.5")], deploy: { vpc: other } },
+      { postgres: [{ target: "queue-db", error: { reason: "connect ETIMEDOUT" } }] as never },
+    );
+    const via = `from ${other.id} (subnets subnet-0a1b2c3d4e5f60009), another VPC than the backend's ${VPC}: through peering or a transit gateway`;
+    expect(r?.message).toContain(`The probe could not connect to 10.20.1.5:5432 ${via} (connect ETIMEDOUT).`);
+    expect(r?.evidence.probe).toStrictEqual({
+      via,
+      probeVpc: other.id,
+      probeSubnets: other.subnetIds,
+      targets: [{ kind: "postgres", name: "queue-db", host: "10.20.1.5", port: 5432, connected: false, error: "connect ETIMEDOUT" }],
+    });
+  });
+
+  it("matches MySQL and Redis targets too, and ignores targets of other backends or never probed", () => {
+    const r = probeSaid(
+      {
+        postgres: [pgTarget("elsewhere", "other-db.example"), pgTarget("unprobed")],
+        mysql: [
+          {
+            name: "queue-db",
+            connection: { host: "10.20.1.6", user: "queue_auditor", password: { iam: true } },
+            tables: ["app.delayed_jobs"],
+            principals: {},
+          },
+        ],
+        redis: [
+          {
+            name: "cache",
+            endpoint: { host: HOST, port: 6380 },
+            credentials: { username: "auditor", password: { secret: "cache/auditor" } },
+            queue: "sidekiq",
+          },
+        ],
+      },
+      {
+        postgres: [{ target: "elsewhere", catalog: undefined }] as never,
+        mysql: [{ target: "queue-db", error: { reason: "Access denied" } }] as never,
+        redis: [{ target: "cache" }] as never,
+      },
+    );
+    expect((r?.evidence.probe as { targets: unknown[] } | undefined)?.targets).toStrictEqual([
+      { kind: "mysql", name: "queue-db", host: "10.20.1.6", port: 3306, connected: false, error: "Access denied" },
+      { kind: "redis", name: "cache", host: HOST, port: 6380, connected: true },
+    ]);
+    expect(r?.message).toContain(`The probe connected to ${HOST}:6380 from where the CLI ran`);
+  });
+
+  it("says nothing of a probe when no target is about this backend", () => {
+    const r = probeSaid(
+      { postgres: [pgTarget("elsewhere", "other-db.example")] },
+      { postgres: [{ target: "elsewhere", catalog: undefined }] as never },
+    );
+    expect(r?.message).toBe(`queue-db's subnets (${SUBNET_A}, ${SUBNET_B}) have no route to an internet gateway.`);
+    expect(r?.evidence).not.toHaveProperty("probe");
+  });
+});
