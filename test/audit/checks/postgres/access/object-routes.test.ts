@@ -1,0 +1,513 @@
+/**
+ * Routes into the queue table through objects and owners, one rule at a time: which objects
+ * give a route, which look-alikes must stay silent, and the evidence text an auditor reads.
+ */
+import { describe, expect, it } from "vitest";
+import {
+  computeEffectiveAccess,
+  effectiveTableAccess,
+  ObjectRoutes,
+} from "../../../../../lib/audit/checks/postgres/access/object-access.js";
+import { RoleGraph } from "../../../../../lib/audit/checks/postgres/access/role-graph.js";
+import type {
+  PgAclItem,
+  PgCatalog,
+  PgFunction,
+  PgMembership,
+  PgRelation,
+  PgRole,
+  PgRule,
+  PgSchema,
+  PgTable,
+  PgTrigger,
+} from "../../../../../lib/audit/probes/postgres/types.js";
+
+const JOBS = 1;
+const ROLES: Record<string, number> = {
+  owner: 10,
+  su: 11,
+  pg_database_owner: 6171,
+  app: 100,
+  analyst: 101,
+  intern: 102,
+  clerk: 103,
+  hooker: 104,
+  reporter: 106,
+  nobody: 107,
+  helper: 108,
+};
+const oid = (name: string) => (name === "PUBLIC" ? 0 : (ROLES[name] as number));
+const grant = (grantee: string, ...privileges: string[]): PgAclItem[] =>
+  privileges.map((privilege) => ({ grantee: oid(grantee), grantor: 10, privilege, grantable: false }));
+const role = (name: string, attrs: Partial<PgRole> = {}): PgRole => ({
+  oid: oid(name),
+  name,
+  login: true,
+  superuser: false,
+  inherit: true,
+  bypassrls: false,
+  ...attrs,
+});
+const member = (m: string, r: string): PgMembership => ({ member: oid(m), role: oid(r), admin: false, inherit: true, set: true });
+/** A pinned search_path that resolves unqualified calls in public (which only a superuser can create in here). */
+const PUBLIC_FIRST = ["search_path=public, pg_temp"];
+const ALL = ["SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE", "REFERENCES", "TRIGGER"];
+
+function jobsTable(extra: Partial<PgTable> = {}): PgTable {
+  return {
+    schema: "public",
+    name: "delayed_jobs",
+    found: true,
+    oid: JOBS,
+    owner: oid("owner"),
+    relkind: "r",
+    acl: grant("owner", "SELECT", "INSERT", "UPDATE", "DELETE"),
+    columnAcls: [],
+    sequences: [],
+    ...extra,
+  };
+}
+
+function catalog(parts: Partial<PgCatalog> = {}): PgCatalog {
+  const publicSchema: PgSchema = { name: "public", found: true, oid: 2200, owner: oid("su"), acl: grant("PUBLIC", "USAGE") };
+  return {
+    serverVersionNum: 160000,
+    database: "app",
+    currentUser: "auditor",
+    roles: [
+      role("owner"),
+      role("su", { superuser: true }),
+      role("pg_database_owner", { login: false }),
+      ...["app", "analyst", "intern", "clerk", "hooker", "helper"].map((n) => role(n)),
+      role("reporter", { login: false }),
+      role("nobody", { login: false }),
+    ],
+    memberships: [],
+    tables: [jobsTable()],
+    schemas: [publicSchema],
+    namespaces: [publicSchema],
+    defaultAcls: [],
+    databaseOwner: oid("su"),
+    relations: [],
+    rules: [],
+    functions: [],
+    triggers: [],
+    ...parts,
+  };
+}
+
+const relation = (o: number, name: string, owner: string, reads: number[], extra: Partial<PgRelation> = {}): PgRelation => ({
+  oid: o,
+  schema: "public",
+  name,
+  relkind: "v",
+  owner: oid(owner),
+  acl: [],
+  securityInvoker: false,
+  updatable: [],
+  reads,
+  ...extra,
+});
+const fn = (o: number, name: string, owner: string, body: string, extra: Partial<PgFunction> = {}): PgFunction => ({
+  oid: o,
+  schema: "public",
+  name,
+  args: "",
+  kind: "f",
+  owner: oid(owner),
+  securityDefiner: true,
+  acl: grant("intern", "EXECUTE"),
+  config: ["search_path=pg_catalog, pg_temp"],
+  language: "plpgsql",
+  body,
+  sqlStandardBody: false,
+  references: [],
+  ...extra,
+});
+const trigger = (name: string, on: number, fnOid: number, events: string[], extra: Partial<PgTrigger> = {}): PgTrigger => ({
+  name,
+  relation: on,
+  function: fnOid,
+  events,
+  timing: "AFTER",
+  enabled: true,
+  ...extra,
+});
+const rule = (name: string, on: number, event: string, definition: string, extra: Partial<PgRule> = {}): PgRule => ({
+  oid: 90,
+  name,
+  relation: on,
+  event,
+  instead: false,
+  references: [JOBS],
+  definition,
+  ...extra,
+});
+
+const tableOf = (cat: PgCatalog) => computeEffectiveAccess(cat).get("public.delayed_jobs")?.table;
+const accessOf = (cat: PgCatalog, who: string) => tableOf(cat)?.principals.find((p) => p.role === who);
+const texts = (cat: PgCatalog, who: string) => accessOf(cat, who)?.paths.map((p) => p.text) ?? [];
+
+describe("views", () => {
+  it("a materialized view reads as its owner, security_invoker or not, and is never auto-updatable", () => {
+    const cat = catalog({
+      relations: [
+        relation(2, "jobs_mv", "owner", [JOBS], {
+          relkind: "m",
+          securityInvoker: true,
+          updatable: ["UPDATE"],
+          acl: grant("analyst", "SELECT", "UPDATE"),
+        }),
+      ],
+    });
+    expect(accessOf(cat, "analyst")?.paths).toEqual([
+      expect.objectContaining({
+        source: "view",
+        reach: "self",
+        chain: ["analyst"],
+        privileges: ["SELECT"],
+        via: "public.jobs_mv [materialized view, owner owner]",
+        text: "analyst -(SELECT)-> public.jobs_mv [materialized view, owner owner] -> SELECT",
+      }),
+    ]);
+  });
+
+  it("writes through an auto-updatable view of one relation, event by event, with the view's own grant", () => {
+    const cat = catalog({
+      relations: [
+        relation(2, "jobs_edit", "owner", [JOBS], { acl: grant("analyst", "INSERT", "DELETE"), updatable: ["INSERT", "UPDATE", "DELETE"] }),
+      ],
+    });
+    expect(texts(cat, "analyst")).toEqual([
+      "analyst -(INSERT)-> public.jobs_edit [view, owner owner] (auto-updatable) -> INSERT",
+      "analyst -(DELETE)-> public.jobs_edit [view, owner owner] (auto-updatable) -> DELETE",
+    ]);
+  });
+
+  it("a view over more than one relation only reads; a DO ALSO rule leaves the automatic update in place", () => {
+    const cat = catalog({
+      relations: [
+        relation(2, "jobs_join", "owner", [JOBS, 40], { acl: grant("analyst", "SELECT", "UPDATE"), updatable: ["UPDATE"] }),
+        relation(3, "jobs_edit", "owner", [JOBS], { acl: grant("clerk", "DELETE"), updatable: ["DELETE"] }),
+      ],
+      rules: [
+        rule("log_delete", 3, "DELETE", "CREATE RULE log_delete AS ON DELETE TO public.jobs_edit DO ALSO NOTIFY jobs", {
+          references: [],
+        }),
+        // An INSTEAD rule on another view takes nothing from this one.
+        rule("elsewhere", 2, "DELETE", "CREATE RULE elsewhere AS ON DELETE TO public.jobs_join DO INSTEAD NOTHING", {
+          instead: true,
+          references: [],
+        }),
+      ],
+    });
+    expect(accessOf(cat, "analyst")?.privileges).toEqual(["SELECT"]);
+    expect(accessOf(cat, "clerk")?.privileges).toEqual(["DELETE"]);
+  });
+
+  it("gives only what the view's owner holds on the table", () => {
+    const cat = catalog({
+      relations: [relation(2, "jobs_report", "reporter", [JOBS], { acl: grant("analyst", "SELECT", "DELETE"), updatable: ["DELETE"] })],
+      tables: [jobsTable({ acl: [...grant("owner", "SELECT"), ...grant("reporter", "SELECT")] })],
+    });
+    expect(texts(cat, "analyst")).toEqual(["analyst -(SELECT)-> public.jobs_report [view, owner reporter] -> SELECT"]);
+  });
+
+  it("adds nothing for the view's owner, who holds the table already", () => {
+    const cat = catalog({ relations: [relation(2, "jobs_report", "owner", [JOBS], { acl: grant("PUBLIC", "SELECT") })] });
+    expect(texts(cat, "owner")).toEqual(["owner: owner (all privileges)"]);
+  });
+});
+
+describe("rules", () => {
+  const cancellations = relation(7, "job_cancellations", "owner", [], { relkind: "r", acl: grant("clerk", "INSERT", "UPDATE") });
+
+  it("a DO INSTEAD rule says so, and a rule pg_depend ties to the table whose text does not name it reads it", () => {
+    const cat = catalog({
+      relations: [cancellations],
+      rules: [
+        rule("cancel", 7, "INSERT", "CREATE RULE cancel AS ON INSERT TO public.job_cancellations DO INSTEAD DELETE FROM delayed_jobs", {
+          instead: true,
+        }),
+        rule("peek", 7, "UPDATE", "CREATE RULE peek AS ON UPDATE TO public.job_cancellations DO ALSO SELECT * FROM jobs_view"),
+      ],
+    });
+    expect(texts(cat, "clerk")).toEqual([
+      "clerk -(INSERT)-> rule cancel ON INSERT TO public.job_cancellations [DO INSTEAD, owner owner] -> DELETE",
+      "clerk -(UPDATE)-> rule peek ON UPDATE TO public.job_cancellations [DO ALSO, owner owner] -> SELECT",
+    ]);
+  });
+
+  it("stays silent for a rule on the queue table itself, one on an unknown relation, and one that does not depend on the table", () => {
+    const cat = catalog({
+      relations: [cancellations],
+      rules: [
+        rule("own", JOBS, "INSERT", "CREATE RULE own AS ON INSERT TO public.delayed_jobs DO ALSO DELETE FROM delayed_jobs"),
+        rule("lost", 77, "INSERT", "CREATE RULE lost AS ON INSERT TO public.gone DO ALSO DELETE FROM delayed_jobs"),
+        rule("other", 7, "INSERT", "CREATE RULE other AS ON INSERT TO public.job_cancellations DO ALSO DELETE FROM delayed_jobs", {
+          references: [40],
+        }),
+      ],
+      tables: [jobsTable({ acl: [...grant("owner", "SELECT", "INSERT", "UPDATE", "DELETE"), ...grant("clerk", "INSERT")] })],
+    });
+    expect(texts(cat, "clerk")).toEqual(["clerk: INSERT"]);
+  });
+});
+
+describe("SECURITY DEFINER functions and their calls", () => {
+  it("a trigger function is not a route of its own, even when executable", () => {
+    const cat = catalog({ functions: [fn(5, "jobs_audit", "owner", "BEGIN DELETE FROM delayed_jobs; END", { trigger: true })] });
+    expect(accessOf(cat, "intern")).toBeUndefined();
+  });
+
+  it("prefers the role's own EXECUTE over PUBLIC's as the way in", () => {
+    const purge = fn(5, "purge", "owner", "DELETE FROM delayed_jobs", {
+      acl: [...grant("PUBLIC", "EXECUTE"), ...grant("intern", "EXECUTE")],
+    });
+    const cat = catalog({ functions: [purge] });
+    expect(accessOf(cat, "intern")?.paths).toEqual([
+      expect.objectContaining({
+        source: "definer function",
+        reach: "self",
+        chain: ["intern"],
+        text: "intern -(EXECUTE)-> public.purge() [SECURITY DEFINER, owner owner; body text names the table] -> DELETE",
+      }),
+    ]);
+    expect(accessOf(cat, "intern")?.paths[0]).not.toHaveProperty("public");
+  });
+
+  it("names each call of a chain, with the SECURITY DEFINER ones and their owners", () => {
+    const api = fn(5, "api", "helper", "BEGIN PERFORM middle(); END", { config: PUBLIC_FIRST });
+    const middle = fn(6, "middle", "owner", "BEGIN PERFORM leaf(); END", { acl: grant("helper", "EXECUTE"), config: PUBLIC_FIRST });
+    const leaf = fn(7, "leaf", "helper", "BEGIN TRUNCATE delayed_jobs; END", { securityDefiner: false, acl: [] });
+    expect(texts(catalog({ functions: [api, middle, leaf] }), "intern")).toEqual([
+      "intern -(EXECUTE)-> public.api() [SECURITY DEFINER, owner helper] -(calls)-> public.middle() [SECURITY DEFINER, owner owner] -(calls)-> public.leaf() [body text names the table] -> TRUNCATE",
+    ]);
+  });
+
+  it("does not follow a call to a trigger function, a function that is not called, or a SQL-standard body's names", () => {
+    // Owned by the table's owner: whatever it reached would run with every right on the table.
+    const api = fn(5, "api", "owner", "BEGIN PERFORM jobs_trigger(); PERFORM purge; END", { config: PUBLIC_FIRST });
+    const trig = fn(6, "jobs_trigger", "owner", "BEGIN DELETE FROM delayed_jobs; END", { securityDefiner: false, trigger: true });
+    const purge = fn(7, "purge", "owner", "BEGIN DELETE FROM delayed_jobs; END", { securityDefiner: false });
+    const atomic = fn(8, "atomic", "owner", "BEGIN ATOMIC SELECT public.purge(); END", { sqlStandardBody: true, calls: [] });
+    expect(accessOf(catalog({ functions: [api, trig, purge, atomic] }), "intern")).toBeUndefined();
+  });
+
+  it("a SQL body calls no dynamic SQL, and neither does a C function", () => {
+    const cat = catalog({
+      functions: [
+        fn(5, "q", "owner", "SELECT 1", { language: "sql" }),
+        fn(6, "c_fn", "owner", "c_fn", { language: "c" }),
+        fn(7, "int_fn", "owner", "int4pl", { language: "internal" }),
+      ],
+    });
+    expect(accessOf(cat, "intern")).toBeUndefined();
+  });
+
+  it("a body in another language may do all its owner can", () => {
+    const cat = catalog({ functions: [fn(5, "py", "owner", "plpy.execute(q)", { language: "plpython3u" })] });
+    expect(accessOf(cat, "intern")).toMatchObject({
+      privileges: ALL,
+      paths: [
+        {
+          source: "dynamic SQL definer function",
+          text: `intern -(EXECUTE)-> public.py() [SECURITY DEFINER, owner owner; body in plpython3u: the statements it runs are not read, so what it touches could not be resolved statically] -> ${ALL.join(", ")}`,
+        },
+      ],
+    });
+  });
+
+  it("an unsafe definer function gives what its owner holds through routes too", () => {
+    const cat = catalog({
+      relations: [relation(2, "jobs_report", "owner", [JOBS], { acl: grant("reporter", "SELECT") })],
+      functions: [fn(5, "report", "reporter", "SELECT 1", { config: ["search_path=public"] })],
+    });
+    expect(accessOf(cat, "intern")).toMatchObject({
+      privileges: ["SELECT"],
+      paths: [
+        {
+          source: "unsafe definer function",
+          text: "intern -(EXECUTE)-> public.report() [SECURITY DEFINER, owner reporter; search_path public does not list pg_temp last (PostgreSQL then searches the caller's temporary schema first): escalation to its owner] -> SELECT",
+        },
+      ],
+    });
+  });
+
+  it("finds a call to a function whose name has a double quote in it", () => {
+    const api = fn(5, "api", "owner", 'BEGIN PERFORM "Re""queue"(1); END', { config: PUBLIC_FIRST });
+    const requeue = fn(6, 'Re"queue', "owner", "BEGIN UPDATE delayed_jobs SET run_at = now(); END", { securityDefiner: false });
+    expect(accessOf(catalog({ functions: [api, requeue] }), "intern")?.privileges).toEqual(["UPDATE"]);
+  });
+});
+
+describe("SECURITY DEFINER triggers on other tables", () => {
+  const cancellations = relation(7, "job_cancellations", "owner", [], { relkind: "r", acl: grant("clerk", "INSERT") });
+
+  it("each event of the trigger is its own way in", () => {
+    const enqueue = fn(8, "enqueue", "owner", "INSERT INTO public.delayed_jobs (handler) VALUES ('x')", { trigger: true, acl: [] });
+    const cat = catalog({
+      relations: [{ ...cancellations, acl: grant("clerk", "INSERT", "UPDATE") }],
+      functions: [enqueue],
+      triggers: [trigger("enqueue", 7, 8, ["INSERT", "UPDATE"])],
+    });
+    expect(texts(cat, "clerk")).toEqual([
+      "clerk -(INSERT)-> trigger enqueue ON public.job_cancellations -> public.enqueue() [SECURITY DEFINER, owner owner; body text names the table] -> INSERT",
+      "clerk -(UPDATE)-> trigger enqueue ON public.job_cancellations -> public.enqueue() [SECURITY DEFINER, owner owner; body text names the table] -> INSERT",
+    ]);
+  });
+
+  it("one running SQL built at run time may do all its owner can", () => {
+    const dyn = fn(8, "dyn", "owner", "BEGIN EXECUTE format('DELETE FROM %I', TG_ARGV[0]); RETURN NEW; END", { trigger: true, acl: [] });
+    const cat = catalog({ relations: [cancellations], functions: [dyn], triggers: [trigger("dyn", 7, 8, ["INSERT"])] });
+    expect(accessOf(cat, "clerk")?.paths[0]).toMatchObject({ source: "dynamic SQL definer function" });
+    expect(accessOf(cat, "clerk")?.privileges).toEqual(ALL);
+  });
+
+  it("stays silent for a trigger on an unknown relation, or whose function is unknown", () => {
+    const enqueue = fn(8, "enqueue", "owner", "INSERT INTO public.delayed_jobs (handler) VALUES ('x')", { trigger: true, acl: [] });
+    const cat = catalog({
+      relations: [cancellations],
+      functions: [enqueue],
+      triggers: [trigger("lost", 77, 8, ["INSERT"]), trigger("nofn", 7, 99, ["INSERT"])],
+    });
+    expect(texts(cat, "clerk")).toEqual([]);
+  });
+});
+
+describe("owners of what runs in the queue's statements", () => {
+  it("stays silent for a trigger function owned by the table's owner or a superuser, disabled, or unknown", () => {
+    const cat = catalog({
+      functions: [
+        fn(9, "by_owner", "owner", "NEW.run_at := now();", { securityDefiner: false, trigger: true }),
+        fn(10, "by_su", "su", "NEW.run_at := now();", { securityDefiner: false, trigger: true }),
+        fn(11, "off", "hooker", "NEW.run_at := now();", { securityDefiner: false, trigger: true }),
+      ],
+      triggers: [
+        trigger("t1", JOBS, 9, ["INSERT"]),
+        trigger("t2", JOBS, 10, ["INSERT"]),
+        trigger("t3", JOBS, 11, ["INSERT"], { enabled: false }),
+        trigger("t4", JOBS, 99, ["INSERT"]),
+      ],
+    });
+    expect(accessOf(cat, "hooker")).toBeUndefined();
+    expect(texts(cat, "su")).toEqual(["su: superuser (all privileges)"]);
+  });
+
+  it("a function the trigger function calls counts once per owner besides the trigger function's", () => {
+    const stamp = fn(9, "stamp", "hooker", "BEGIN PERFORM helpers(); PERFORM normalize(); RETURN NEW; END", {
+      securityDefiner: false,
+      trigger: true,
+    });
+    const helpers = fn(10, "helpers", "hooker", "SELECT 1", { securityDefiner: false, language: "sql" });
+    const normalize = fn(11, "normalize", "su", "SELECT 1", { securityDefiner: false, language: "sql" });
+    const cat = catalog({
+      functions: [stamp, helpers, normalize],
+      triggers: [trigger("stamp", JOBS, 9, ["UPDATE"], { timing: "BEFORE" })],
+    });
+    expect(texts(cat, "hooker")).toEqual([
+      "hooker -(owns function)-> public.stamp() [trigger stamp BEFORE UPDATE ON public.delayed_jobs: runs in every such statement] -> INSERT, UPDATE, DELETE",
+    ]);
+  });
+
+  it("a disabled trigger's called functions change nothing", () => {
+    const stamp = fn(9, "stamp", "owner", "BEGIN PERFORM normalize(); RETURN NEW; END", { securityDefiner: false, trigger: true });
+    const normalize = fn(10, "normalize", "hooker", "SELECT 1", { securityDefiner: false, language: "sql" });
+    const cat = catalog({ functions: [stamp, normalize], triggers: [trigger("stamp", JOBS, 9, ["UPDATE"], { enabled: false })] });
+    expect(accessOf(cat, "hooker")).toBeUndefined();
+  });
+
+  it("the owner of the table's schema can drop it, read from the schemas when the namespaces do not list it", () => {
+    const ops: PgSchema = { name: "public", found: true, oid: 2200, owner: oid("app"), acl: [] };
+    const fromNamespaces = catalog({ namespaces: [ops] });
+    expect(accessOf(fromNamespaces, "app")).toMatchObject({
+      privileges: ["DROP"],
+      paths: [{ source: "schema owner", via: "schema public", text: "app -(owns)-> schema public -> DROP" }],
+    });
+    const fromSchemas = catalog({ namespaces: [], schemas: [ops] });
+    expect(texts(fromSchemas, "app")).toEqual(["app -(owns)-> schema public -> DROP"]);
+    // A member of the schema's owner holds it too.
+    const viaMember = catalog({ namespaces: [ops], memberships: [member("analyst", "app")] });
+    expect(texts(viaMember, "analyst")).toEqual(["analyst -> app -(owns)-> schema public -> DROP"]);
+  });
+});
+
+describe("the table's access, as reported", () => {
+  it("notes row-level security on routes and grants, not on the owner's, a superuser's or a schema owner's paths", () => {
+    const ops: PgSchema = { name: "public", found: true, oid: 2200, owner: oid("app"), acl: [] };
+    const cat = catalog({
+      namespaces: [ops],
+      tables: [jobsTable({ rowSecurity: true, acl: [...grant("owner", "SELECT"), ...grant("analyst", "SELECT")] })],
+      relations: [relation(2, "jobs_report", "owner", [JOBS], { acl: grant("analyst", "SELECT") })],
+    });
+    const note = " (row-level security is on: policies may narrow the rows, the access stays)";
+    expect(texts(cat, "analyst")).toEqual([
+      `analyst: SELECT${note}`,
+      `analyst -(SELECT)-> public.jobs_report [view, owner owner] -> SELECT${note}`,
+    ]);
+    expect(texts(cat, "owner")).toEqual(["owner: owner (all privileges)"]);
+    expect(texts(cat, "su")[0]).toBe("su: superuser (all privileges)");
+    expect(texts(cat, "app")).toEqual(["app -(owns)-> schema public -> DROP"]);
+  });
+
+  it("keeps a PUBLIC route once for the table, noted once, and gives each role its privileges in canonical order", () => {
+    const cat = catalog({
+      tables: [jobsTable({ rowSecurity: true, acl: [...grant("owner", "SELECT", "DELETE"), ...grant("clerk", "SELECT")] })],
+      functions: [fn(5, "purge", "owner", "DELETE FROM delayed_jobs", { acl: grant("PUBLIC", "EXECUTE") })],
+    });
+    const table = tableOf(cat);
+    expect(table?.publicRoutes?.map((p) => p.text)).toEqual([
+      "app -> PUBLIC -(EXECUTE)-> public.purge() [SECURITY DEFINER, owner owner; body text names the table] -> DELETE (row-level security is on: policies may narrow the rows, the access stays)",
+    ]);
+    expect(table?.principals.find((p) => p.role === "clerk")).toMatchObject({
+      privileges: ["SELECT", "DELETE"],
+      paths: [{ text: expect.stringMatching(/^clerk: SELECT/) }],
+    });
+    expect(table?.principals.find((p) => p.role === "analyst")).toMatchObject({ privileges: ["DELETE"], paths: [] });
+  });
+
+  it("the auditing role keeps PUBLIC routes as its own paths, and publicRoutes lists them too", () => {
+    const cat = catalog({
+      currentUser: "app",
+      functions: [fn(5, "purge", "owner", "DELETE FROM delayed_jobs", { acl: grant("PUBLIC", "EXECUTE") })],
+    });
+    const table = tableOf(cat);
+    const app = table?.principals.find((p) => p.role === "app");
+    expect(app?.paths).toEqual([
+      expect.objectContaining({ public: true, via: "public.purge() [SECURITY DEFINER, owner owner; body text names the table]" }),
+    ]);
+    expect(table?.publicRoutes?.map((p) => p.via)).toEqual(["public.purge() [SECURITY DEFINER, owner owner; body text names the table]"]);
+  });
+
+  it("lists no role that holds nothing, and computes the owned sequences", () => {
+    const cat = catalog({
+      tables: [
+        jobsTable({
+          sequences: [
+            { oid: 3, schema: "public", name: "delayed_jobs_id_seq", owner: oid("owner"), column: "id", acl: grant("clerk", "USAGE") },
+          ],
+        }),
+      ],
+    });
+    const access = computeEffectiveAccess(cat).get("public.delayed_jobs");
+    expect(access?.table.principals.map((p) => p.role)).toEqual(["owner", "su"]);
+    expect(access?.sequences[0]?.principals.find((p) => p.role === "clerk")?.privileges).toEqual(["USAGE"]);
+    expect(access?.sequences[0]).toMatchObject({ kind: "sequence", schema: "public", name: "delayed_jobs_id_seq", owner: "owner" });
+  });
+
+  it("has no routes for a table without an oid, and refuses a table that was not found", () => {
+    const cat = catalog({ functions: [fn(5, "purge", "owner", "DELETE FROM delayed_jobs")] });
+    const graph = new RoleGraph(cat);
+    const routes = new ObjectRoutes(cat, graph);
+    const noOid = jobsTable({ oid: undefined });
+    const intern = cat.roles.find((r) => r.name === "intern") as PgRole;
+    expect(routes.routes(intern, noOid)).toEqual([]);
+    expect(routes.routes(intern, jobsTable({ oid: 55 }))).toEqual([]);
+    expect(routes.routes(intern, jobsTable())).toHaveLength(1);
+    expect(effectiveTableAccess(cat, noOid, graph, routes).table.principals.map((p) => p.role)).toEqual(["owner", "su"]);
+    expect(() => effectiveTableAccess(cat, jobsTable({ found: false }), graph, routes)).toThrow(
+      "table public.delayed_jobs was not found; its access cannot be computed",
+    );
+    expect(() => effectiveTableAccess(cat, jobsTable({ owner: undefined }), graph, routes)).toThrow("was not found");
+  });
+});
