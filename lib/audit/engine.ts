@@ -6,7 +6,7 @@ import { randomBytes } from "node:crypto";
 import { CHECKS } from "./checks/registry.js";
 import type { AuditContext, Check, CheckMeta, Observations } from "./checks/types.js";
 import type { Config } from "./config/schema.js";
-import { countByStatus, deriveAuditErrors, finalizeFindings } from "./findings/finalize.js";
+import { auditErrorsOf, countByStatus, findingMaker, orderFindings } from "./findings/finalize.js";
 import { type AuditResult, type CheckResult, type Finding, outcomeOf, type Severity } from "./findings/model.js";
 import { fixFor, withFixes } from "./fix/index.js";
 import type { Inventory } from "./inventory/types.js";
@@ -84,7 +84,24 @@ export function evaluate(input: EvaluateInput): Finding[] {
   const ctx = auditContext(input);
   // Fixes are built as each finding is, derived audit-errors included: no verdict is copied
   // just to carry its fix (an estate has tens of thousands of FAILs).
-  return finalizeFindings(deriveAuditErrors(verdicts(input, ctx)), metas, input.config, input.now, (r) => fixFor(r, ctx));
+  const make = findingMaker(metas, input.config, input.now, (r) => fixFor(r, ctx));
+  const findings: Finding[] = [];
+  // ERROR verdicts wait for the audit-errors made from their causes; the others become
+  // findings as soon as their check has run, so no check's verdicts outlive it.
+  const errors: CheckResult[] = [];
+  let judged = 0;
+  for (const check of enabledChecks(input.config, input.checks)) {
+    for (const r of check.evaluate(ctx)) {
+      judged++;
+      if (r.status === "ERROR") errors.push(r);
+      // Scope resolution's own audit-errors are replaced by the ones made from every cause below.
+      if (r.checkId !== "audit-error") findings.push(make(r));
+    }
+  }
+  // An audit that judged nothing proves nothing: it must not read as compliant.
+  if (judged === 0) errors.push(nothingAudited());
+  for (const r of auditErrorsOf(errors)) findings.push(make(r));
+  return orderFindings(findings);
 }
 
 /** Sortable, unique run ids: the start time, then randomness. */

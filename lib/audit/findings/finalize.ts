@@ -15,10 +15,11 @@ function causeKey(cause: ObservationError): string {
 }
 
 /**
- * Replaces scope resolution's audit-error results and adds one per distinct cause of the
- * other ERROR verdicts, naming what was not observed and which checks it blocked.
+ * One `audit-error` per distinct cause of the ERROR verdicts (scope resolution's own
+ * audit-error results included), naming what was not observed and which checks it blocked.
+ * These replace scope resolution's audit-error results; non-ERROR results are ignored.
  */
-export function deriveAuditErrors(results: readonly CheckResult[]): CheckResult[] {
+export function auditErrorsOf(results: readonly CheckResult[]): CheckResult[] {
   const byCause = new Map<
     string,
     { cause: ObservationError; messages: string[]; blocked: Set<string>; resource?: CheckResult["resource"] }
@@ -59,30 +60,39 @@ export function deriveAuditErrors(results: readonly CheckResult[]): CheckResult[
       cause,
     });
   }
-  // Nothing to replace or add (the common case): the verdicts as they are, not a copy of them.
-  if (derived.length === 0 && !results.some((r) => r.checkId === "audit-error")) return results as CheckResult[];
-  return [...results.filter((r) => r.checkId !== "audit-error"), ...derived];
+  return derived;
 }
 
+export type FindingMaker = (result: CheckResult) => Finding;
+
 /**
- * `fixOf` builds the fix of a FAIL or ERROR verdict that carries none (the engine passes the
- * fix builders, which sit above this stage); a verdict's own `fix` wins.
+ * Turns one verdict into its finding: id, severity (with overrides), the check's advice,
+ * the fix, mutes. `fixOf` builds the fix of a FAIL or ERROR verdict that carries none (the
+ * engine passes the fix builders, which sit above this stage); a verdict's own `fix` wins.
+ * The engine makes each check's findings as soon as the check has run, so its verdicts do
+ * not outlive it (an estate has tens of thousands).
  */
-export function finalizeFindings(
-  results: readonly CheckResult[],
+export function findingMaker(
   metaById: ReadonlyMap<string, CheckMeta>,
   config: Pick<Config, "checks" | "mutes">,
   now: Date,
   fixOf?: (result: CheckResult) => Fix | undefined,
-): Finding[] {
-  const findings = results.map((r): Finding => {
-    const meta = metaById.get(r.checkId);
-    if (!meta) throw new Error(`result of unregistered check ${r.checkId}`);
+): FindingMaker {
+  // A check's verdicts come together: its metadata is looked up once per run of them.
+  let meta: CheckMeta | undefined;
+  let override: Finding["severity"] | undefined;
+  const muted = config.mutes.length > 0;
+  return (r) => {
+    if (meta?.id !== r.checkId) {
+      meta = metaById.get(r.checkId);
+      if (!meta) throw new Error(`result of unregistered check ${r.checkId}`);
+      override = config.checks.severity[meta.id];
+    }
     const finding: Finding = {
       id: findingId(r.checkId, r.resource, r.subject),
       checkId: r.checkId,
       status: r.status,
-      severity: config.checks.severity[meta.id] ?? r.severity ?? meta.severity,
+      severity: override ?? r.severity ?? meta.severity,
       resource: r.resource,
       message: r.message,
       evidence: r.evidence,
@@ -95,7 +105,7 @@ export function finalizeFindings(
       const fix = r.fix || fixOf?.(r);
       if (fix !== undefined) finding.fix = fix;
     }
-    if (r.status === "FAIL") {
+    if (muted && r.status === "FAIL") {
       const match = findMute(config.mutes, r, now);
       if (match?.active) {
         finding.status = "MUTED";
@@ -107,7 +117,11 @@ export function finalizeFindings(
       }
     }
     return finding;
-  });
+  };
+}
+
+/** One finding per id (the worst of equals), sorted for the report. */
+export function orderFindings(findings: Finding[]): Finding[] {
   return sortFindings(dedupeById(findings));
 }
 

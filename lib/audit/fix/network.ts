@@ -5,11 +5,11 @@
  * backend stays reachable for it.
  */
 import { cidrAllowList, isWorld } from "../checks/network/cidr.js";
-import type { RuleSummary } from "../checks/network/ingress.js";
+import { analyseIngress, type RuleSummary } from "../checks/network/ingress.js";
 import type { AuditContext } from "../checks/types.js";
 import type { CheckResult, Fix } from "../findings/model.js";
 import { securityGroupAt } from "../scope/lookup.js";
-import { awsCommand } from "./quote.js";
+import { shellWord } from "./quote.js";
 
 interface RuleEvidence {
   rule?: RuleSummary;
@@ -41,22 +41,13 @@ export function ipPermission(rule: RuleSummary, source: { kind: "cidr" | "group"
   return `${out}}]`;
 }
 
-/** One ingress call on one group; the options are written out, not spread: an estate has tens of thousands. */
+/**
+ * One ingress call on one group: `awsCommand`'s words, written out as one string (an estate
+ * has tens of thousands of these; each value is still quoted by shellWord).
+ */
 function ingressCall(operation: string, groupId: string, region: string | undefined, permissions: string): string {
-  return awsCommand(
-    "ec2",
-    operation,
-    region
-      ? [
-          ["--region", region],
-          ["--group-id", groupId],
-          ["--ip-permissions", permissions],
-        ]
-      : [
-          ["--group-id", groupId],
-          ["--ip-permissions", permissions],
-        ],
-  );
+  const where = region ? `--region ${shellWord(region)} ` : "";
+  return `aws ec2 ${operation} ${where}--group-id ${shellWord(groupId)} --ip-permissions ${shellWord(permissions)}`;
 }
 
 function revoke(groupId: string, region: string | undefined, permissions: string): string {
@@ -112,10 +103,10 @@ function approved(ctx: AuditContext, source: { kind: "cidr" | "group"; value: st
   return false;
 }
 
-/** The TCP ports of the backends the group guards, from scope. */
-function guardedPorts(ctx: AuditContext, result: CheckResult): number[] {
+/** The TCP ports of the backends the group guards, from scope (the ingress analysis has them sorted, once per group). */
+function guardedPorts(ctx: AuditContext, result: CheckResult): readonly number[] {
   const sg = securityGroupAt(ctx.scope, result.resource);
-  return [...new Set(sg?.guards.flatMap((g) => g.ports) ?? [])].sort((a, b) => a - b);
+  return sg ? analyseIngress(sg).ports : [];
 }
 
 /**

@@ -86,13 +86,42 @@ export function admittedCidrs(scope: Scope, backend: Backend, port: number): rea
 
 function computeAdmitted(scope: Scope, backend: Backend, port: number): Admitted[] {
   const out: Admitted[] = [];
+  const id = backend.resource.id;
   for (const sg of guardingGroups(scope, backend)) {
-    for (const r of analyseIngress(sg).reaching) {
-      if (r.port === port && r.source.kind === "cidr" && r.backends.includes(backend.resource.id))
-        out.push({ cidr: r.source.value, groupId: sg.groupId, range: cidrRange(r.source.value) });
+    for (const part of cidrSourcesOf(sg).get(port) ?? []) {
+      if (part.backends.includes(id)) for (const a of part.admitted) out.push(a);
     }
   }
   return out;
+}
+
+/**
+ * The CIDR sources each port of a group admits, in rule order, grouped by the list of
+ * backends they reach (one list per port, shared by its sources): built once per group,
+ * so each backend asks "does this port reach me" once per group, not once per source.
+ */
+const cidrSources = new WeakMap<ScopedSecurityGroup, Map<number, { backends: readonly string[]; admitted: Admitted[] }[]>>();
+
+function cidrSourcesOf(sg: ScopedSecurityGroup): Map<number, { backends: readonly string[]; admitted: Admitted[] }[]> {
+  let byPort = cidrSources.get(sg);
+  if (byPort) return byPort;
+  byPort = new Map();
+  for (const r of analyseIngress(sg).reaching) {
+    if (r.source.kind !== "cidr") continue;
+    let parts = byPort.get(r.port);
+    if (!parts) {
+      parts = [];
+      byPort.set(r.port, parts);
+    }
+    let part = parts[parts.length - 1];
+    if (part?.backends !== r.backends) {
+      part = { backends: r.backends, admitted: [] };
+      parts.push(part);
+    }
+    part.admitted.push({ cidr: r.source.value, groupId: sg.groupId, range: cidrRange(r.source.value) });
+  }
+  cidrSources.set(sg, byPort);
+  return byPort;
 }
 
 /** Whether the backend has (or may get) a public address. */
@@ -111,7 +140,46 @@ function overlaps(x: ReturnType<typeof cidrRange>, y: ReturnType<typeof cidrRang
 }
 const uniq = <T>(values: T[]) => [...new Set(values)];
 
-function naclVerdict(subnets: SubnetPath[], port: number, cidr: string): { admitted: boolean; text: string } {
+interface NaclVerdict {
+  admitted: boolean;
+  text: string;
+}
+
+/** A number per ACL object, for cache keys: two ACLs may share an id (partitions) or have none. */
+const aclNumbers = new WeakMap<object, number>();
+let nextAclNumber = 0;
+function aclNumber(acl: object): number {
+  let n = aclNumbers.get(acl);
+  if (n === undefined) {
+    n = nextAclNumber++;
+    aclNumbers.set(acl, n);
+  }
+  return n;
+}
+
+/**
+ * Verdicts by the ACLs of the subnets, port and CIDR: the backends of one subnet group ask the
+ * same questions, and the answer depends on nothing else. Keyed per scope, like the rest.
+ */
+const naclVerdicts = new WeakMap<Scope, Map<string, NaclVerdict>>();
+
+function naclVerdict(scope: Scope, subnets: readonly SubnetPath[], port: number, cidr: string): NaclVerdict {
+  let cache = naclVerdicts.get(scope);
+  if (!cache) {
+    cache = new Map();
+    naclVerdicts.set(scope, cache);
+  }
+  let key = `${port} ${cidr}`;
+  for (const s of subnets) key += ` ${aclNumber(s.networkAcl)}`;
+  let verdict = cache.get(key);
+  if (!verdict) {
+    verdict = computeNaclVerdict(subnets, port, cidr);
+    cache.set(key, verdict);
+  }
+  return verdict;
+}
+
+function computeNaclVerdict(subnets: readonly SubnetPath[], port: number, cidr: string): NaclVerdict {
   const allowing: string[] = [];
   const denying: string[] = [];
   for (const s of subnets) {
@@ -136,7 +204,7 @@ function internetPart(path: BackendPath, scope: Scope, port: number): string {
   if (!address) return `no — ${where}, but not publicly accessible`;
   const world = admittedCidrs(scope, path.backend, port).filter((c) => isWorld(c.cidr));
   if (world.length === 0) return `no — ${where} and a public address, but no security group admits the internet`;
-  const nacl = naclVerdict(publicSubnets, port, world[0]?.cidr ?? "0.0.0.0/0");
+  const nacl = naclVerdict(scope, publicSubnets, port, world[0]?.cidr ?? "0.0.0.0/0");
   if (!nacl.admitted) return `no — ${where} and a public address, but ${nacl.text}`;
   return `yes — IGW route in ${tables}, public address, ${nacl.text} and ${uniq(world.map((w) => w.groupId)).join(", ")}`;
 }
@@ -159,7 +227,7 @@ export function reachabilitySentence(path: BackendPath, scope: Scope, config: Co
   for (const cidr of candidates.slice(0, MAX_SOURCES)) {
     const range = cidrRange(cidr);
     const groups = uniq(admitted.filter((c) => overlaps(c.range, range)).map((c) => c.groupId));
-    const nacl = naclVerdict(path.subnets, port, cidr);
+    const nacl = naclVerdict(scope, path.subnets, port, cidr);
     let verdict: string;
     if (groups.length === 0) verdict = "no — no security group admits it";
     else if (!nacl.admitted) verdict = `no — ${nacl.text}`;
