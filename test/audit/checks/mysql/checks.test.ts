@@ -61,6 +61,14 @@ describe("what the checks cannot observe is an ERROR, per table or per server", 
     });
   });
 
+  it("a run that probed no MySQL server at all", () => {
+    const cfg = config({ mysql: [TARGET] as never });
+    expect(mysqlWildcardAccount.evaluate(context(cfg))[0]).toMatchObject({
+      status: "ERROR",
+      evidence: { source: "mysql:queue-mysql", reason: "server queue-mysql was not probed" },
+    });
+  });
+
   it("a probe that failed gives its own error; one that returned nothing says so", () => {
     const error = { source: "mysql:queue-mysql", reason: "connect ETIMEDOUT", code: "ETIMEDOUT" };
     expect(judge(mysqlSuperuserAccounts, [{ target: "queue-mysql", error }])[0]?.evidence).toEqual(error);
@@ -364,7 +372,9 @@ describe("mysql-wildcard-account", () => {
   });
 
   it("leaves alone locked accounts, and passes a clean server", () => {
-    const c = withExtra({ accounts: [account("old", "%", { locked: true, global: ["SELECT"] }), account("", "%", { locked: true })] });
+    const c = withExtra({
+      accounts: [account("old", "%", { locked: true, global: ["SELECT"] }), account("", "10.20.1.%", { locked: true }), account("", "%")],
+    });
     expect(judge(mysqlWildcardAccount, c)).toEqual([
       {
         checkId: "mysql-wildcard-account",
@@ -592,7 +602,7 @@ describe("mysql-tls-not-required", () => {
     });
 
     it("a default group cannot be changed: attach a custom one", () => {
-      for (const groups of [[{ DBParameterGroupName: "default.mysql8.4" }], []]) {
+      for (const groups of [[{ DBParameterGroupName: "default.mysql8.4" }], [], undefined]) {
         expect(serverFail(rdsInv({ DBParameterGroups: groups }))?.fix).toEqual({
           text: "Attach a custom parameter group with require_secure_transport = ON to queue-mysql (default groups cannot be changed)",
           commands: [],
@@ -713,6 +723,40 @@ describe("mysql-auditor-overprivileged", () => {
         fix: { text: "Remove SUPER from the auditor", commands: ["REVOKE SUPER ON *.* FROM 'queue_auditor'@'10.20.%';"], kind: "sql" },
       },
     ]);
+  });
+});
+
+describe("what every mysql-* check tells its reader", () => {
+  const checks = [
+    mysqlUnexpectedPrincipal,
+    mysqlExcessPrivilege,
+    mysqlMissingPrivilege,
+    mysqlWildcardAccount,
+    mysqlAccountWithoutPassword,
+    mysqlSuperuserAccounts,
+    mysqlTlsNotRequired,
+    mysqlAuditorOverprivileged,
+  ];
+
+  const REFERENCE =
+    /^(https:\/\/(dev\.mysql\.com|mariadb\.com)\/\S+|(CIS Oracle MySQL Benchmark: Ensure|Amazon RDS User Guide:) \w.{10,})$/;
+
+  it("cites the manual page it rests on, and every reference is a page or a named benchmark item", () => {
+    for (const { meta } of checks) {
+      expect(
+        meta.references.some((r) => r.startsWith("https://dev.mysql.com/doc/refman/")),
+        meta.id,
+      ).toBe(true);
+      for (const r of meta.references) expect(r, meta.id).toMatch(REFERENCE);
+    }
+  });
+});
+
+describe("an anonymous account in the policy", () => {
+  it("is no account an anonymous row could be picked instead of", () => {
+    const c = withExtra({ accounts: [account("", "10.20.1.%"), account("", "10.20.%")] });
+    const results = judge(mysqlWildcardAccount, c, { target: { admins: [], principals: { "@10.20.%": ["SELECT"] } } });
+    expect(results[0]?.status).toBe("PASS");
   });
 });
 
