@@ -25,7 +25,7 @@ const texts = (c: MysqlCatalog, name: string) => who(c, name)?.paths.map((p) => 
 describe("direct grants on the queue table", () => {
   it("names a table grant as the account's own path, with its scope and holder", () => {
     const worker = who(catalog(), "app_worker@10.20.%");
-    expect(worker).toEqual({
+    expect(worker).toStrictEqual({
       account: "app_worker@10.20.%",
       user: "app_worker",
       host: "10.20.%",
@@ -77,7 +77,7 @@ describe("direct grants on the queue table", () => {
         { user: "hal", host: "%", db: "billing", privileges: ["SELECT"] },
       ],
     });
-    expect(who(c, "frank@%")?.paths).toEqual([
+    expect(who(c, "frank@%")?.paths).toStrictEqual([
       expect.objectContaining({ text: "frank@% -> SELECT on ap_.*", privileges: ["SELECT"], scope: { kind: "database", db: "ap_" } }),
     ]);
     expect(who(c, "gina@%")).toBeUndefined();
@@ -142,6 +142,7 @@ describe("column grants", () => {
       { user: "erin", host: "%", db: "app", table: "delayed_jobs", column: "priority", privileges: ["UPDATE", "SELECT"] },
       { user: "erin", host: "%", db: "app", table: "delayed_jobs", column: "handler", privileges: ["UPDATE"] },
       { user: "erin", host: "%", db: "app", table: "users", column: "email", privileges: ["SELECT"] },
+      { user: "erin", host: "%", db: "billing", table: "delayed_jobs", column: "id", privileges: ["INSERT"] },
       { user: "nina", host: "%", db: "app", table: "delayed_jobs", column: "priority", privileges: ["UPDATE"] },
     ],
     tableGrants: [onTable("nina", "%", ["UPDATE"])],
@@ -151,7 +152,7 @@ describe("column grants", () => {
     const erin = who(c, "erin@%");
     expect(erin?.privileges).toEqual(["SELECT", "UPDATE"]);
     expect(erin?.columnOnly).toEqual({ UPDATE: ["handler", "priority"], SELECT: ["priority"] });
-    expect(erin?.paths).toEqual([
+    expect(erin?.paths).toStrictEqual([
       {
         text: "erin@% -> UPDATE, SELECT on app.delayed_jobs(handler, priority)",
         privileges: ["UPDATE", "SELECT"],
@@ -178,7 +179,7 @@ describe("roles", () => {
       tableGrants: [onTable("rw_inner", "localhost", ["UPDATE"])],
     });
     const bob = who(c, "bob@%");
-    expect(bob?.paths).toEqual([
+    expect(bob?.paths).toStrictEqual([
       {
         text: "bob@% -(role ops, SET ROLE)-> -(role rw_inner@localhost)-> UPDATE on app.delayed_jobs",
         privileges: ["UPDATE"],
@@ -309,7 +310,7 @@ describe("DEFINER views and routines lend their definer's privileges", () => {
 
   it("SELECT on a DEFINER view reads the table as the definer; the path and scope name the view", () => {
     const c = withExtra({ ...base, definerObjects: [view()], tableGrants: [...base.tableGrants, onView(["SELECT"])] });
-    expect(who(c, "judy@%")?.paths).toEqual([
+    expect(who(c, "judy@%")?.paths).toStrictEqual([
       {
         text: "judy@% -(SELECT on view app.jobs_v, definer migrator@localhost)-> SELECT on app.delayed_jobs",
         privileges: ["SELECT"],
@@ -373,7 +374,7 @@ describe("DEFINER views and routines lend their definer's privileges", () => {
       definerObjects: [proc("BEGIN DELETE FROM delayed_jobs; END")],
       routineGrants: [{ user: "judy", host: "%", db: "app", routine: "PURGE_JOBS", type: "PROCEDURE", privileges: ["EXECUTE"] }],
     });
-    expect(who(c, "judy@%")?.paths).toEqual([
+    expect(who(c, "judy@%")?.paths).toStrictEqual([
       {
         text: "judy@% -(EXECUTE procedure app.purge_jobs, definer migrator@localhost)-> DELETE on app.delayed_jobs",
         privileges: ["DELETE"],
@@ -440,6 +441,72 @@ describe("DEFINER views and routines lend their definer's privileges", () => {
         columnGrants: [{ user: "migrator", host: "localhost", db: "app", table: "delayed_jobs", column: "id", privileges: ["DELETE"] }],
       }),
     ).toBeUndefined();
+  });
+
+  it("a definer's roles count as they are active when it runs: default ones and those below them, not those below one it must SET", () => {
+    const body = "BEGIN DELETE FROM delayed_jobs; END";
+    const lends = (defaults: ReturnType<typeof ref>[], over: Partial<MysqlCatalog> = {}) =>
+      who(
+        withExtra(
+          {
+            accounts: [account("migrator", "localhost", { defaultRoles: defaults }), account("judy", "%"), role("outer"), role("inner")],
+            roleEdges: [edge(ref("outer", "%"), ref("migrator", "localhost")), edge(ref("inner", "%"), ref("outer", "%"))],
+            tableGrants: [onTable("inner", "%", ["DELETE"])],
+            definerObjects: [proc(body)],
+            routineGrants: [{ user: "judy", host: "%", db: "app", routine: "purge_jobs", type: "PROCEDURE", privileges: ["EXECUTE"] }],
+          },
+          over,
+        ),
+        "judy@%",
+      )?.privileges;
+    expect(lends([ref("outer", "%")])).toEqual(["DELETE"]);
+    expect(lends([])).toBeUndefined();
+    expect(lends([ref("inner", "%")])).toBeUndefined();
+    expect(lends([], { activateAllRolesOnLogin: true })).toEqual(["DELETE"]);
+  });
+
+  it("a definer holds a mandatory role only when activate_all_roles_on_login is ON; MariaDB's PUBLIC always", () => {
+    const body = "BEGIN DELETE FROM delayed_jobs; END";
+    const extra = (holder: ReturnType<typeof account>) => ({
+      accounts: [account("migrator", "localhost"), account("judy", "%"), holder],
+      tableGrants: [onTable(holder.user, holder.host, ["DELETE"])],
+      definerObjects: [proc(body)],
+      routineGrants: [{ user: "judy", host: "%", db: "app", routine: "purge_jobs", type: "PROCEDURE", privileges: ["EXECUTE"] }],
+    });
+    const mandatory = extra(role("cleaner"));
+    // judy holds the mandatory role herself either way; the procedure is a route only when the definer's copy is active.
+    expect(texts(withExtra(mandatory, { mandatoryRoles: [ref("cleaner", "%")] }), "judy@%")).toEqual([
+      "judy@% -(mandatory role cleaner)-> DELETE on app.delayed_jobs",
+    ]);
+    expect(texts(withExtra(mandatory, { mandatoryRoles: [ref("cleaner", "%")], activateAllRolesOnLogin: true }), "judy@%")).toEqual([
+      "judy@% -(EXECUTE procedure app.purge_jobs, definer migrator@localhost)-> DELETE on app.delayed_jobs",
+      "judy@% -(mandatory role cleaner)-> DELETE on app.delayed_jobs",
+    ]);
+    const pub = withExtra(extra(account("PUBLIC", "", { isRole: true })), { flavor: "mariadb" });
+    // Everyone holds DELETE through PUBLIC; judy's procedure is a second route to it.
+    expect(texts(pub, "judy@%")).toEqual([
+      "judy@% -(EXECUTE procedure app.purge_jobs, definer migrator@localhost)-> DELETE on app.delayed_jobs",
+      "judy@% -(PUBLIC)-> DELETE on app.delayed_jobs",
+    ]);
+  });
+
+  it("a definer or a role that no longer exists holds nothing, and breaks nothing", () => {
+    const c = withExtra({
+      accounts: [account("judy", "%"), account("eve", "%")],
+      definerObjects: [proc("BEGIN DELETE FROM delayed_jobs; END", { definer: ref("gone", "localhost") })],
+      roleEdges: [edge(ref("dropped_role", "%"), ref("eve", "%"))],
+      routineGrants: [{ user: "judy", host: "%", db: "app", routine: "purge_jobs", type: "PROCEDURE", privileges: ["EXECUTE"] }],
+    });
+    expect(who(c, "judy@%")).toBeUndefined();
+    expect(who(c, "eve@%")).toBeUndefined();
+    const withDefiner = withExtra({
+      accounts: [account("migrator", "localhost"), account("eve", "%")],
+      tableGrants: [onTable("migrator", "localhost", ["DELETE"])],
+      definerObjects: [proc("BEGIN DELETE FROM delayed_jobs; END")],
+      roleEdges: [edge(ref("dropped_role", "%"), ref("eve", "%"))],
+    });
+    expect(who(withDefiner, "eve@%")).toBeUndefined();
+    expect(superuserPath(c, new GrantIndex(c), ref("eve", "%"))).toBeUndefined();
   });
 
   it("names the route to the object: a role that holds EXECUTE is in the path", () => {
@@ -530,7 +597,7 @@ describe("superuser-like powers (superuserPath)", () => {
       "SYSTEM_USER",
     ]) {
       const c = withExtra({ accounts: [account("ops", "%", { global: ["SELECT", p] })] });
-      expect(path(c, "ops")).toEqual({ how: [p], text: `ops@% -> ${p}`, holder: ref("ops", "%") });
+      expect(path(c, "ops")).toStrictEqual({ how: [p], text: `ops@% -> ${p}`, holder: ref("ops", "%") });
     }
     expect(path(withExtra({ accounts: [account("ops", "%", { global: ["SELECT", "PROCESS", "EXECUTE"] })] }), "ops")).toBeUndefined();
   });
@@ -549,7 +616,7 @@ describe("superuser-like powers (superuserPath)", () => {
         { user: "other", host: "%", db: "mysql", privileges: ["DELETE"] },
       ],
     });
-    expect(path(schema, "ops")).toEqual({
+    expect(path(schema, "ops")).toStrictEqual({
       how: ["FILE", "UPDATE on my%.* (the grant tables)"],
       text: "ops@% -> FILE, UPDATE on my%.* (the grant tables)",
       holder: ref("ops", "%"),
@@ -596,7 +663,7 @@ describe("superuser-like powers (superuserPath)", () => {
       accounts: [account("ops", "%"), role("dba", "%", { global: ["SUPER"] })],
       roleEdges: [edge(ref("dba", "%"), ref("ops", "%"))],
     });
-    expect(path(c, "ops")).toEqual({
+    expect(path(c, "ops")).toStrictEqual({
       how: ["SUPER"],
       text: "ops@% -(role dba, SET ROLE)-> SUPER",
       first: { kind: "role", id: ref("dba", "%") },

@@ -333,6 +333,23 @@ describe("mysql-wildcard-account", () => {
     ]);
   });
 
+  it("lists every queue table the account reaches", () => {
+    const c = withExtra(
+      { accounts: [account("reporting", "%")], dbGrants: [{ user: "reporting", host: "%", db: "app", privileges: ["SELECT"] }] },
+      {
+        tables: [
+          { db: "app", table: "delayed_jobs", found: true },
+          { db: "app", table: "other_jobs", found: true },
+        ],
+      },
+    );
+    const [f] = fails(judge(mysqlWildcardAccount, c, { target: { tables: ["app.delayed_jobs", "app.other_jobs"] } }));
+    expect(f?.message).toBe(
+      "Any-host account reporting@% holds SELECT on app.delayed_jobs; SELECT on app.other_jobs (reporting@% -> SELECT on app.*): narrow its host or add it to the policy.",
+    );
+    expect(f?.evidence.paths).toEqual(["reporting@% -> SELECT on app.*", "reporting@% -> SELECT on app.*"]);
+  });
+
   it("any host written as 0.0.0.0/0 counts; an any-host account of the policy, or without access, does not", () => {
     const c = withExtra({
       accounts: [account("netmask", "0.0.0.0/0.0.0.0"), account("admin", "%", { global: ["SELECT"] }), account("idle", "%")],
@@ -706,6 +723,9 @@ describe("mysql-auditor-overprivileged", () => {
       "The auditor's account queue_auditor@10.20.% holds SELECT on app.delayed_jobs; SELECT on app.other_jobs (queue_auditor@10.20.% -> SELECT on app.*): it must not read or change the queue.",
     );
     expect(f?.fix?.commands).toEqual(["REVOKE SELECT ON `app`.* FROM 'queue_auditor'@'10.20.%';"]);
+    const oneTable = withExtra({ tableGrants: [onTable("queue_auditor", "10.20.%", ["SELECT"])] }, { tables: c.tables });
+    const [g] = fails(judge(mysqlAuditorOverprivileged, oneTable, { target: { tables: ["app.delayed_jobs", "app.other_jobs"] } }));
+    expect(g?.evidence.tables).toEqual({ "app.delayed_jobs": ["SELECT"] });
   });
 
   it("fails an auditor with superuser-like powers first", () => {
