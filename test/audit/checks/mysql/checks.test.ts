@@ -168,6 +168,67 @@ describe("mysql-unexpected-principal", () => {
     expect(one(results, "carol@%")?.fix?.commands).toEqual(["REVOKE PROXY ON 'app_worker'@'10.20.%' FROM 'carol'@'%';"]);
   });
 
+  it("revokes each kind of grant on its own object: *.*, a database, a DEFINER view, a routine, PUBLIC's", () => {
+    const c = withExtra(
+      {
+        accounts: [
+          account("ops", "%", { global: ["SELECT", "PROCESS"] }),
+          account("frank", "%"),
+          account("judy", "%"),
+          account("hank", "%"),
+          account("migrator", "localhost"),
+          account("PUBLIC", "", { isRole: true }),
+        ],
+        dbGrants: [{ user: "frank", host: "%", db: "ap_", privileges: ["INSERT"] }],
+        tableGrants: [
+          onTable("migrator", "localhost", ["SELECT", "DELETE"]),
+          onTable("judy", "%", ["SELECT"], "jobs_v"),
+          onTable("PUBLIC", "", ["REFERENCES"]),
+        ],
+        definerObjects: [
+          {
+            kind: "view",
+            db: "app",
+            name: "jobs_v",
+            securityType: "DEFINER",
+            definer: ref("migrator", "localhost"),
+            definition: "select * from delayed_jobs",
+          },
+          {
+            kind: "procedure",
+            db: "app",
+            name: "purge_jobs",
+            securityType: "DEFINER",
+            definer: ref("migrator", "localhost"),
+            definition: "delete from delayed_jobs",
+          },
+        ],
+        routineGrants: [{ user: "hank", host: "%", db: "app", routine: "purge_jobs", type: "PROCEDURE", privileges: ["EXECUTE"] }],
+      },
+      { flavor: "mariadb" },
+    );
+    const results = judge(mysqlUnexpectedPrincipal, c);
+    const cut = (subject: string) => one(results, subject)?.fix?.commands;
+    // Global SELECT reads the view too: a second route through its definer.
+    expect(cut("ops@%")).toEqual([
+      "REVOKE SELECT ON *.* FROM 'ops'@'%';",
+      "REVOKE SELECT ON `app`.`jobs_v` FROM 'ops'@'%';",
+      "REVOKE REFERENCES ON `app`.`delayed_jobs` FROM PUBLIC;",
+    ]);
+    expect(cut("frank@%")).toEqual([
+      "REVOKE INSERT ON `ap_`.* FROM 'frank'@'%';",
+      "REVOKE REFERENCES ON `app`.`delayed_jobs` FROM PUBLIC;",
+    ]);
+    expect(cut("judy@%")).toEqual([
+      "REVOKE SELECT ON `app`.`jobs_v` FROM 'judy'@'%';",
+      "REVOKE REFERENCES ON `app`.`delayed_jobs` FROM PUBLIC;",
+    ]);
+    expect(cut("hank@%")).toEqual([
+      "REVOKE EXECUTE ON PROCEDURE `app`.`purge_jobs` FROM 'hank'@'%';",
+      "REVOKE REFERENCES ON `app`.`delayed_jobs` FROM PUBLIC;",
+    ]);
+  });
+
   it("leaves alone the policy's accounts, the admins, the platform's, locked accounts and the auditor", () => {
     const c = withExtra({
       accounts: [

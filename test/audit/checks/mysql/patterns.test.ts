@@ -49,6 +49,8 @@ describe("SQL quoting by MySQL's rules", () => {
     expect(accountSql({ user: "x'; DROP USER root; --", host: "%" })).toBe("'x''; DROP USER root; --'@'%'");
     expect(accountSql({ user: "queue_rw", host: "" })).toBe("'queue_rw'");
     expect(accountSql({ user: "PUBLIC", host: "" })).toBe("PUBLIC");
+    expect(accountSql({ user: "PUBLIC", host: "%" })).toBe("'PUBLIC'@'%'");
+    expect(accountSql({ user: "", host: "localhost" })).toBe("''@'localhost'");
   });
 });
 
