@@ -8,7 +8,7 @@ import { WEAK_PASSWORD_TRIAL_MAX_ATTEMPTS } from "../../model/weak-password-tria
 import { effectiveParameter, isOn, type RdsBackend, settingsHolders } from "../rds/subjects.js";
 import { fail, pass, unobserved } from "../results.js";
 import type { AuditContext, Check } from "../types.js";
-import { shown } from "./shown.js";
+import { shown, shownAddress } from "./shown.js";
 
 const ID = "pg-access-attempts";
 
@@ -130,7 +130,7 @@ function judge(ctx: AuditContext, b: RdsBackend, read: LogGroupRead, threshold: 
   const guessing = [...perAddress.entries()].filter(([, e]) => e.count >= threshold).sort((x, y) => y[1].count - x[1].count);
   if (guessing.length > 0 || a.droppedEvents > 0) {
     const sources = guessing.map(
-      ([address, e]) => `${shown(address || "(local)")} (${e.count}, users ${[...e.users.keys()].slice(0, 5).map(shown).join(", ")})`,
+      ([address, e]) => `${shownAddress(address, "(local)")} (${e.count}, users ${[...e.users.keys()].slice(0, 5).map(shown).join(", ")})`,
     );
     const spray = a.droppedEvents > 0 ? ` ${a.droppedEvents} more events came from too many distinct sources to count one by one.` : "";
     out.push(
@@ -144,7 +144,7 @@ function judge(ctx: AuditContext, b: RdsBackend, read: LogGroupRead, threshold: 
           threshold,
           ...(a.droppedEvents > 0 ? { droppedEvents: a.droppedEvents } : {}),
           sources: guessing.slice(0, SHOWN).map(([address, e]) => ({
-            address: shown(address || "(local)"),
+            address: shownAddress(address, "(local)"),
             ...seen(e),
             users: Object.fromEntries([...e.users].slice(0, SHOWN).map(([u, n]) => [shown(u), n])),
           })),
@@ -166,7 +166,7 @@ function judge(ctx: AuditContext, b: RdsBackend, read: LogGroupRead, threshold: 
           "unexpected-connections",
           `${b.resource.id}: role(s) outside the policy of ${target.name} connected to ${shown(target.connection.database)} ${period(read)}: ${strangers
             .slice(0, 5)
-            .map((c) => `${shown(c.user)} from ${shown(c.address || "(local)")} (${c.count})`)
+            .map((c) => `${shown(c.user)} from ${shownAddress(c.address, "(local)")} (${c.count})`)
             .join(", ")}. Find who uses the credential; disable the role or add it to the policy.`,
           { ...base, connections: strangers.slice(0, SHOWN).map((c) => ({ user: shown(c.user), address: shown(c.address), ...seen(c) })) },
         ),
@@ -182,7 +182,7 @@ function judge(ctx: AuditContext, b: RdsBackend, read: LogGroupRead, threshold: 
           "denied-access",
           `${b.resource.id}: role(s) outside the policy tried to use the queue ${period(read)} and were refused: ${refused
             .slice(0, 5)
-            .map((d) => `${shown(d.user)} on ${d.objectKind} ${shown(d.object)} from ${shown(d.address || "(local)")} (${d.count})`)
+            .map((d) => `${shown(d.user)} on ${d.objectKind} ${shown(d.object)} from ${shownAddress(d.address, "(local)")} (${d.count})`)
             .join(", ")}. The grants held, but someone holds a credential and is probing the queue.`,
           {
             ...base,

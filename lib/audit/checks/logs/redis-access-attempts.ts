@@ -12,7 +12,7 @@ import { globMatches } from "../redis/acl/glob.js";
 import { notProbed, redisSubjects, where } from "../redis/targets.js";
 import { fail, pass, unobserved } from "../results.js";
 import type { Check } from "../types.js";
-import { shown } from "./shown.js";
+import { shown, shownAddress } from "./shown.js";
 
 const ID = "redis-access-attempts";
 
@@ -205,7 +205,8 @@ function judge(
   const guessing = [...perAddress.entries()].filter(([, t]) => t.count >= threshold).sort((x, y) => y[1].count - x[1].count);
   if (guessing.length > 0) {
     const sources = guessing.map(
-      ([address, t]) => `${shown(address || "(unknown)")} (${t.count}, users ${[...t.users.keys()].slice(0, 5).map(shown).join(", ")})`,
+      ([address, t]) =>
+        `${shownAddress(address, "(unknown)")} (${t.count}, users ${[...t.users.keys()].slice(0, 5).map(shown).join(", ")})`,
     );
     out.push(
       fail(
@@ -217,7 +218,7 @@ function judge(
           ...base,
           threshold,
           sources: guessing.slice(0, SHOWN).map(([address, t]) => ({
-            address: shown(address || "(unknown)"),
+            address: shownAddress(address, "(unknown)"),
             ...seen(t),
             users: Object.fromEntries([...t.users].slice(0, SHOWN).map(([u, n]) => [shown(u), n])),
           })),
@@ -247,10 +248,10 @@ function judge(
       user: shown(d.user),
       reason: d.reason,
       object: shown(d.object),
-      address: shown(d.address || "(unknown)"),
+      address: shownAddress(d.address, "(unknown)"),
       ...seen(d),
     });
-    const line = (d: Denial) => `${shown(d.user)} ${d.reason} ${shown(d.object)} from ${shown(d.address || "(unknown)")} (${d.count})`;
+    const line = (d: Denial) => `${shown(d.user)} ${d.reason} ${shown(d.object)} from ${shownAddress(d.address, "(unknown)")} (${d.count})`;
 
     // 2. A user outside the policy was refused a command, key or channel.
     const outsiders = denials((e) => !allowed.has(e.username));

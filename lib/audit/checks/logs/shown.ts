@@ -11,3 +11,8 @@ export function shown(name: string): string {
   const clipped = name.length > 200 ? `${name.slice(0, 200)}…` : name;
   return JSON.stringify(clipped).replace(UNSAFE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
+
+/** A client address for a message: `none` (a placeholder of ours, never quoted) when the log does not say. */
+export function shownAddress(address: string, none: string): string {
+  return address ? shown(address) : none;
+}

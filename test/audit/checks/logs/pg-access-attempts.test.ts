@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { foldEvents } from "../../../../lib/audit/inventory/logs/fold.js";
-import type { LogGroupRead } from "../../../../lib/audit/inventory/logs/types.js";
+import type { AccessAttempts, FailedLoginKind, LogGroupRead } from "../../../../lib/audit/inventory/logs/types.js";
 import { config, dbInstance, inventory, missing, ok, partition, verdicts } from "../../../support/builders.js";
 
 const GROUP = "/aws/rds/instance/queue-db/postgresql";
@@ -205,5 +205,298 @@ describe("pg-access-attempts", () => {
   it("judges nothing without `logs` in the config (opt-in)", () => {
     const { logs: _, ...rest } = policy;
     expect(check(inv({ [GROUP]: ok(read([worker])) }), config(rest as never))).toEqual([]);
+  });
+});
+
+describe("pg-access-attempts: what a verdict says, over plain folded attempts", () => {
+  const at = (minute: number) => `2026-11-25T11:${String(minute).padStart(2, "0")}:00.000Z`;
+  const seenAt = (count: number, first = 0, last = first) => ({ count, first: at(first), last: at(last) });
+  const folded = (a: Partial<AccessAttempts>): AccessAttempts => ({
+    failedLogins: [],
+    connections: [],
+    denied: [],
+    audited: [],
+    droppedEvents: 0,
+    ...a,
+  });
+  const plain = (a: Partial<AccessAttempts>, overrides: Partial<LogGroupRead> = {}): LogGroupRead => ({
+    logGroupName: GROUP,
+    since: "2026-11-25T11:00:00.000Z",
+    until: "2026-11-25T12:00:00.000Z",
+    events: 40,
+    bytes: 4000,
+    pages: 2,
+    recognised: 40,
+    attempts: folded(a),
+    ...overrides,
+  });
+  const judged = (a: Partial<AccessAttempts>, overrides: Partial<LogGroupRead> = {}, c = cfg) =>
+    check(inv({ [GROUP]: ok(plain(a, overrides)) }), c);
+  const only = (a: Partial<AccessAttempts>, overrides: Partial<LogGroupRead> = {}, c = cfg) => {
+    const results = judged(a, overrides, c);
+    expect(results).toHaveLength(1);
+    const [r] = results;
+    if (!r) throw new Error("no verdict");
+    return r;
+  };
+  const failedLogin = (user: string, address: string, count: number, first = 0, last = first, kind: FailedLoginKind = "password") => ({
+    user,
+    address,
+    kind,
+    ...seenAt(count, first, last),
+  });
+  const connection = (user: string, database = "app_production", address = "10.20.9.9", count = 1) => ({
+    user,
+    database,
+    address,
+    ...seenAt(count, 5, 6),
+  });
+  const base = {
+    logGroup: GROUP,
+    since: "2026-11-25T11:00:00.000Z",
+    until: "2026-11-25T12:00:00.000Z",
+    eventsRead: 40,
+    pages: 2,
+    policy: "queue-db",
+  };
+
+  it("passes a quiet period saying what it read and judged, with the totals as evidence", () => {
+    const r = only({
+      failedLogins: [failedLogin("app_worker", "10.20.1.5", 2), failedLogin("postgres", "10.20.1.6", 3)],
+      connections: [connection("app_worker", "app_production", "10.20.1.5", 7), connection("app_worker", "postgres", "10.20.1.5", 2)],
+    });
+    expect(r.status).toBe("PASS");
+    expect(r.message).toBe(
+      "queue-db: read 40 event(s) of /aws/rds/instance/queue-db/postgresql from 2026-11-25T11:00:00.000Z to 2026-11-25T12:00:00.000Z: 5 failed login(s), none reaching 10 from one address; no role outside the policy of queue-db connected, was refused or was audited using the queue.",
+    );
+    expect(r.evidence).toStrictEqual({
+      ...base,
+      threshold: 10,
+      summary: { failedLogins: 5, connections: 9, connectionsByUser: { app_worker: 9 }, denied: 0, audited: 0 },
+    });
+  });
+
+  it("names the open ends of the period, and leaves out pages when none was fetched", () => {
+    const r = only({}, { since: "", until: "", pages: 0 }, config({ ...policy, postgres: [] } as never));
+    expect(r.message).toBe(
+      "queue-db: read 40 event(s) of /aws/rds/instance/queue-db/postgresql from the start of the captured events to the capture: 0 failed login(s), none reaching 10 from one address; no postgres[] target named queue-db gives a policy, so connections and denials were not judged.",
+    );
+    expect(r.evidence).toStrictEqual({
+      logGroup: GROUP,
+      since: null,
+      until: null,
+      eventsRead: 40,
+      policy: null,
+      threshold: 10,
+      summary: { failedLogins: 0, connections: 0, connectionsByUser: {}, denied: 0, audited: 0 },
+    });
+  });
+
+  it("adds up one address's failed logins over users and kinds, from the first to the last, and fails at the threshold", () => {
+    const r = only({
+      failedLogins: [
+        failedLogin("postgres", "203.0.113.9", 4, 10, 20),
+        failedLogin("admin", "203.0.113.9", 3, 5, 15),
+        failedLogin("postgres", "203.0.113.9", 3, 12, 30, "no-hba-entry"),
+        failedLogin("app_worker", "198.51.100.1", 9, 1, 2),
+      ],
+    });
+    expect(r).toMatchObject({ status: "FAIL", subject: "failed-logins" });
+    expect(r.message).toBe(
+      "queue-db: 1 address(es) failed to log in 10 times or more from 2026-11-25T11:00:00.000Z to 2026-11-25T12:00:00.000Z: 203.0.113.9 (10, users postgres, admin). Block the source and rotate the targeted passwords.",
+    );
+    expect(r.evidence).toStrictEqual({
+      ...base,
+      threshold: 10,
+      sources: [{ address: "203.0.113.9", count: 10, first: at(5), last: at(30), users: { postgres: 7, admin: 3 } }],
+    });
+  });
+
+  it("lists guessing addresses most failures first, a local one as (local), at most five in the message", () => {
+    const addresses = ["203.0.113.1", "203.0.113.2", "203.0.113.3", "203.0.113.4", "203.0.113.5", ""];
+    const r = only({ failedLogins: addresses.map((a, i) => failedLogin(`u${i}`, a, 10 + i)) });
+    expect(r.message).toContain(
+      ": (local) (15, users u5); 203.0.113.5 (14, users u4); 203.0.113.4 (13, users u3); 203.0.113.3 (12, users u2); 203.0.113.2 (11, users u1). Block",
+    );
+    expect(r.message).toMatch(/^queue-db: 6 address\(es\) failed/);
+    expect((r.evidence.sources as { address: string }[]).map((s) => s.address)).toEqual([
+      "(local)",
+      "203.0.113.5",
+      "203.0.113.4",
+      "203.0.113.3",
+      "203.0.113.2",
+      "203.0.113.1",
+    ]);
+  });
+
+  it("names at most five users of a guessing address in the message, and twenty sources and users in the evidence", () => {
+    const users = Array.from({ length: 25 }, (_, i) => failedLogin(`user${i}`, "203.0.113.9", 1));
+    const r = only({ failedLogins: users });
+    expect(r.message).toContain("203.0.113.9 (25, users user0, user1, user2, user3, user4).");
+    const [source] = r.evidence.sources as { users: Record<string, number> }[];
+    expect(Object.keys(source?.users ?? {})).toHaveLength(20);
+    const many = Array.from({ length: 25 }, (_, i) => failedLogin("root", `203.0.113.${i + 1}`, 10));
+    expect((only({ failedLogins: many }).evidence.sources as unknown[]).length).toBe(20);
+  });
+
+  it("leaves the auditor's own weak-password trial out, up to one trial's attempts per role and address", () => {
+    const trial = (count: number) => failedLogin("app_worker", "10.20.1.1", count, 0, 0, "weak-password-trial");
+    expect(only({ failedLogins: [trial(19)] }).status).toBe("PASS");
+    expect(only({ failedLogins: [trial(28)] }).status).toBe("PASS");
+    const beyond = only({ failedLogins: [trial(29)] });
+    expect(beyond.status).toBe("FAIL");
+    expect(beyond.evidence.sources).toEqual([expect.objectContaining({ address: "10.20.1.1", count: 10 })]);
+  });
+
+  it("fails on events from too many distinct sources to count, saying how many", () => {
+    const r = only({ droppedEvents: 1234 });
+    expect(r).toMatchObject({ status: "FAIL", subject: "failed-logins" });
+    expect(r.message).toBe(
+      "queue-db: 0 address(es) failed to log in 10 times or more from 2026-11-25T11:00:00.000Z to 2026-11-25T12:00:00.000Z: . 1234 more events came from too many distinct sources to count one by one. Block the source and rotate the targeted passwords.",
+    );
+    expect(r.evidence).toStrictEqual({ ...base, threshold: 10, droppedEvents: 1234, sources: [] });
+  });
+
+  it("expects the owner, the admins, the principals, the auditor and RDS's own roles to connect", () => {
+    const expected = ["app_migrator", "postgres", "app_worker", "queue_auditor", "rdsadmin", "rdsrepladmin", "rdstopmgr"];
+    expect(only({ connections: expected.map((u) => connection(u)) }).status).toBe("PASS");
+  });
+
+  it("fails naming the roles outside the policy that connected to the queue's database, and where from", () => {
+    const r = only({
+      connections: [
+        connection("reporting", "app_production", "10.20.9.9", 3),
+        connection("backup", "app_production", "", 1),
+        connection("reporting", "analytics", "10.20.9.9", 5),
+      ],
+    });
+    expect(r).toMatchObject({ status: "FAIL", subject: "unexpected-connections" });
+    expect(r.message).toBe(
+      "queue-db: role(s) outside the policy of queue-db connected to app_production from 2026-11-25T11:00:00.000Z to 2026-11-25T12:00:00.000Z: reporting from 10.20.9.9 (3), backup from (local) (1). Find who uses the credential; disable the role or add it to the policy.",
+    );
+    expect(r.evidence).toStrictEqual({
+      ...base,
+      connections: [
+        { user: "reporting", address: "10.20.9.9", count: 3, first: at(5), last: at(6) },
+        { user: "backup", address: '""', count: 1, first: at(5), last: at(6) },
+      ],
+    });
+  });
+
+  it("fails naming refusals on the queue's tables and sequences, with or without the schema, by roles outside the policy", () => {
+    const denied = (user: string, objectKind: string, object: string, address = "10.20.9.9") => ({
+      user,
+      database: "app_production",
+      address,
+      objectKind,
+      object,
+      ...seenAt(2, 1, 3),
+    });
+    const withSequence = config({ ...policy, postgres: [{ ...policy.postgres[0], sequences: ["public.delayed_jobs_id_seq"] }] } as never);
+    const results = judged(
+      {
+        denied: [
+          denied("reporting", "table", "delayed_jobs"),
+          denied("reporting", "sequence", "public.delayed_jobs_id_seq", ""),
+          denied("app_worker", "table", "delayed_jobs"),
+          denied("reporting", "table", "invoices"),
+        ],
+      },
+      {},
+      withSequence,
+    );
+    expect(results.map((r) => r.subject)).toEqual(["denied-access"]);
+    expect(results[0]?.message).toBe(
+      "queue-db: role(s) outside the policy tried to use the queue from 2026-11-25T11:00:00.000Z to 2026-11-25T12:00:00.000Z and were refused: reporting on table delayed_jobs from 10.20.9.9 (2), reporting on sequence public.delayed_jobs_id_seq from (local) (2). The grants held, but someone holds a credential and is probing the queue.",
+    );
+    expect(results[0]?.evidence).toStrictEqual({
+      ...base,
+      denied: [
+        { user: "reporting", address: "10.20.9.9", object: "delayed_jobs", objectKind: "table", count: 2, first: at(1), last: at(3) },
+        {
+          user: "reporting",
+          address: '""',
+          object: "public.delayed_jobs_id_seq",
+          objectKind: "sequence",
+          count: 2,
+          first: at(1),
+          last: at(3),
+        },
+      ],
+    });
+  });
+
+  it("fails naming what pgAudit saw roles outside the policy read or write in the queue, and nothing else it logged", () => {
+    const audited = (user: string, auditClass: string, object = "public.delayed_jobs") => ({
+      user,
+      database: "app_production",
+      address: "10.20.9.9",
+      auditClass,
+      object,
+      ...seenAt(1, 2, 2),
+    });
+    const r = only({
+      audited: [
+        audited("intruder", "READ"),
+        audited("intruder", "WRITE", "delayed_jobs"),
+        audited("intruder", "DDL"),
+        audited("intruder", "READ", "public.invoices"),
+        audited("app_worker", "WRITE"),
+      ],
+    });
+    expect(r).toMatchObject({ status: "FAIL", subject: "audited-access" });
+    expect(r.message).toBe(
+      "queue-db: pgAudit recorded role(s) outside the policy using the queue from 2026-11-25T11:00:00.000Z to 2026-11-25T12:00:00.000Z: intruder READ public.delayed_jobs (1), intruder WRITE delayed_jobs (1). Revoke the path that let them in (see pg-unexpected-principal).",
+    );
+    expect(r.evidence).toStrictEqual({
+      ...base,
+      audited: [
+        { user: "intruder", address: "10.20.9.9", auditClass: "READ", object: "public.delayed_jobs", count: 1, first: at(2), last: at(2) },
+        { user: "intruder", address: "10.20.9.9", auditClass: "WRITE", object: "delayed_jobs", count: 1, first: at(2), last: at(2) },
+      ],
+    });
+    expect(only({ audited: [audited("intruder", "DDL"), audited("intruder", "MISC")] }).status).toBe("PASS");
+  });
+
+  it("is an ERROR saying which bound stopped the read, and where it read", () => {
+    const r = only({}, { bound: { kind: "bytes", limit: 1000 } });
+    expect(r.status).toBe("ERROR");
+    expect(r.cause).toEqual({
+      source: "logs:FilterLogEvents /aws/rds/instance/queue-db/postgresql",
+      account: "111122223333",
+      region: "eu-west-1",
+      reason:
+        "the read of /aws/rds/instance/queue-db/postgresql stopped at 1000 bytes of messages (logs.maxBytes) after 40 events, before the period's end: raise logs.maxBytes or audit more often",
+      code: "BoundReached",
+    });
+    expect(r.message).toMatch(/^Could not evaluate the access attempts in \/aws\/rds\/instance\/queue-db\/postgresql: the read of/);
+  });
+
+  it("is an ERROR for an empty log only while log_connections is on, saying why the log may be empty", () => {
+    const empty = only({}, { events: 0 });
+    expect(empty.cause).toEqual({
+      source: "logs:FilterLogEvents /aws/rds/instance/queue-db/postgresql",
+      account: "111122223333",
+      region: "eu-west-1",
+      reason:
+        "/aws/rds/instance/queue-db/postgresql holds no connection line from 2026-11-25T11:00:00.000Z to 2026-11-25T12:00:00.000Z although log_connections is on: the log is not reaching CloudWatch Logs (export off, or delivery delayed)",
+      code: "EmptyLog",
+    });
+    // log_connections unknown (its group not exported): an empty period is not called a broken export.
+    const unknown = inventory(
+      partition({ dbInstances: ok([dbInstance("queue-db")]), logEvents: { [GROUP]: ok(plain({}, { events: 0 })) } }),
+    );
+    expect(check(unknown).map((r) => r.status)).toEqual(["PASS"]);
+    // Events were read: whatever log_connections says, the log reaches CloudWatch.
+    expect(only({}, { events: 1 }).status).toBe("PASS");
+  });
+
+  it("says which log group it could not read", () => {
+    const r = only({}, {}, cfg);
+    expect(r.status).toBe("PASS");
+    const missingGroup = check(inv({}));
+    expect(missingGroup.map((x) => x.message)).toEqual([
+      "Could not evaluate the access attempts in /aws/rds/instance/queue-db/postgresql: the file is missing from the inventory (inv/logs-filter-log-events/__aws__rds__instance__queue-db__postgresql.json).",
+    ]);
   });
 });
