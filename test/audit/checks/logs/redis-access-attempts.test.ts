@@ -3,7 +3,7 @@
  * them (Redis 7.0 and 7.2 forms), judged over the period.
  */
 import { describe, expect, it } from "vitest";
-import { redisAccessAttempts } from "../../../../lib/audit/checks/logs/redis-access-attempts.js";
+import { periodStart, redisAccessAttempts } from "../../../../lib/audit/checks/logs/redis-access-attempts.js";
 import type { RedisAclLogEntry, RedisObservation } from "../../../../lib/audit/probes/redis/types.js";
 import { config, context, inventory, partition } from "../../../support/builders.js";
 import { aclEntry, redisLogCfg, redisLogObservation } from "../cases/logs.js";
@@ -129,5 +129,223 @@ describe("the weak-password trial's own attempts", () => {
     expect(r.find((x) => x.subject === "failed-logins")?.evidence.sources).toEqual([
       expect.objectContaining({ address: "10.0.9.9", count: 12 }),
     ]);
+  });
+});
+
+describe("redis-access-attempts: what a verdict says", () => {
+  const HOST = "master.jobs-redis.abc123.euw1.cache.amazonaws.com:6379";
+  const PERIOD = "from 2026-11-25T11:00:00.000Z to 2026-11-25T12:00:00.000Z";
+  const base = (entriesRead: number, entriesInPeriod: number, oldest: string) => ({
+    source: `ACL LOG 1000 on ${HOST}`,
+    since: "2026-11-25T11:00:00.000Z",
+    until: "2026-11-25T12:00:00.000Z",
+    entriesRead,
+    entriesInPeriod,
+    oldestEntryUpdated: oldest,
+    policy: "jobs-redis",
+  });
+  const ago = (seconds: number) => new Date(Date.parse("2026-11-25T12:00:00.000Z") - seconds * 1000).toISOString();
+
+  it("passes a quiet period, counting failed AUTHs and denials, with the totals by reason and user", () => {
+    const r = judge([
+      aclEntry({ ageSeconds: 60, count: 2 }),
+      aclEntry({ ageSeconds: 120, reason: "key", object: "session:42", username: "sidekiq_web", count: 3 }),
+      aclEntry({ ageSeconds: 5000, count: 40, username: "old" }),
+    ]);
+    expect(r).toHaveLength(1);
+    expect(r[0]?.message).toBe(
+      `jobs-redis: read 3 ACL log entries (ACL LOG 1000), 2 updated ${PERIOD}: 2 failed AUTH, none reaching 10 from one address; 3 denied command(s), key(s) or channel(s), none by a user outside the policy of jobs-redis nor on a queue key.`,
+    );
+    expect(r[0]?.evidence).toStrictEqual({
+      ...base(3, 2, ago(5000)),
+      threshold: 10,
+      summary: { byReason: { auth: 2, key: 3 }, byUser: { sidekiq_worker: 2, sidekiq_web: 3 } },
+    });
+    const single = judge([aclEntry({ ageSeconds: 60 })]);
+    expect(single[0]?.message).toMatch(/^jobs-redis: read 1 ACL log entry \(ACL LOG 1000\), 1 updated/);
+    const none = judge([]);
+    expect(none[0]?.evidence).toStrictEqual({
+      source: `ACL LOG 1000 on ${HOST}`,
+      since: "2026-11-25T11:00:00.000Z",
+      until: "2026-11-25T12:00:00.000Z",
+      entriesRead: 0,
+      entriesInPeriod: 0,
+      policy: "jobs-redis",
+      threshold: 10,
+      summary: { byReason: {}, byUser: {} },
+    });
+  });
+
+  it("counts an entry updated exactly at the period's start", () => {
+    expect(judge([aclEntry({ ageSeconds: 3600, count: 10, clientAddr: "203.0.113.9:1" })]).map((x) => x.subject)).toEqual([
+      "failed-logins",
+    ]);
+  });
+
+  it("fails naming the guessing addresses, most failures first, an unknown one as (unknown)", () => {
+    const r = judge([
+      aclEntry({ ageSeconds: 10, count: 10, username: "admin", clientAddr: "203.0.113.9:2" }),
+      aclEntry({ ageSeconds: 20, count: 12, username: "root", clientAddr: "" }),
+      aclEntry({ ageSeconds: 30, count: 9, username: "x", clientAddr: "198.51.100.7:3" }),
+    ]);
+    expect(r).toHaveLength(1);
+    expect(r[0]?.message).toBe(
+      `jobs-redis: 2 address(es) failed to AUTH 10 times or more ${PERIOD}: (unknown) (12, users root); 203.0.113.9 (10, users admin). Block the source and rotate the targeted passwords.`,
+    );
+    expect(r[0]?.evidence).toStrictEqual({
+      ...base(3, 3, ago(30)),
+      threshold: 10,
+      sources: [
+        { address: "(unknown)", count: 12, first: ago(20), last: ago(20), users: { root: 12 } },
+        { address: "203.0.113.9", count: 10, first: ago(10), last: ago(10), users: { admin: 10 } },
+      ],
+    });
+  });
+
+  it("takes the earliest first and the latest last of an address's entries", () => {
+    const r = judge([
+      aclEntry({ ageSeconds: 100, count: 5, clientAddr: "203.0.113.9:2", first: ago(900) }),
+      aclEntry({ ageSeconds: 10, count: 5, clientAddr: "203.0.113.9:3", first: ago(500) }),
+      aclEntry({ ageSeconds: 50, count: 5, clientAddr: "203.0.113.9:4" }),
+    ]);
+    expect(r[0]?.evidence.sources).toEqual([expect.objectContaining({ count: 15, first: ago(900), last: ago(10) })]);
+  });
+
+  it("fails naming users outside the policy that were refused, and where from", () => {
+    const r = judge([
+      aclEntry({ ageSeconds: 5, reason: "command", object: "flushall", username: "stranger", clientAddr: "10.9.9.9:1", count: 2 }),
+      aclEntry({ ageSeconds: 6, reason: "key", object: "bull:x", username: "stranger", clientAddr: "", count: 4 }),
+      aclEntry({ ageSeconds: 7, reason: "command", object: "flushall", username: "stranger", clientAddr: "10.9.9.9:2", count: 1 }),
+    ]);
+    expect(r.map((x) => x.subject)).toEqual(["denied-access"]);
+    expect(r[0]?.message).toBe(
+      `jobs-redis: user(s) outside the policy were refused ${PERIOD}: stranger key bull:x from (unknown) (4), stranger command flushall from 10.9.9.9 (3). The ACL held, but someone holds a credential and is probing beyond it.`,
+    );
+    expect(r[0]?.evidence).toStrictEqual({
+      ...base(3, 3, ago(7)),
+      denied: [
+        { user: "stranger", reason: "key", object: "bull:x", address: "(unknown)", count: 4, first: ago(6), last: ago(6) },
+        { user: "stranger", reason: "command", object: "flushall", address: "10.9.9.9", count: 3, first: ago(7), last: ago(5) },
+      ],
+    });
+  });
+
+  it("fails when a user of the policy was refused a queue key, and only a queue key", () => {
+    const r = judge([
+      aclEntry({ ageSeconds: 5, reason: "key", object: "queue:default", username: "sidekiq_web", clientAddr: "10.20.1.7:1" }),
+      aclEntry({ ageSeconds: 6, reason: "command", object: "flushall", username: "sidekiq_web" }),
+      aclEntry({ ageSeconds: 7, reason: "channel", object: "queue:default", username: "sidekiq_web" }),
+    ]);
+    expect(r.map((x) => x.subject)).toEqual(["denied-queue-keys"]);
+    expect(r[0]?.message).toBe(
+      `jobs-redis: user(s) of the policy were refused queue keys ${PERIOD}: sidekiq_web key queue:default from 10.20.1.7 (1). A credential is being used beyond its role (or the client needs access the policy does not give).`,
+    );
+    expect(r[0]?.evidence.denied).toEqual([
+      { user: "sidekiq_web", reason: "key", object: "queue:default", address: "10.20.1.7", count: 1, first: ago(5), last: ago(5) },
+    ]);
+  });
+
+  it("is an ERROR saying why the log was not read: not probed, not read at all, forbidden, or another outcome", () => {
+    const noLog = judge([], redisLogCfg, { aclLog: undefined });
+    expect(noLog[0]?.cause).toEqual({
+      source: `redis://${HOST} ACL LOG`,
+      reason: "the probe of jobs-redis did not read the ACL log",
+      code: "NotProbed",
+    });
+    expect(noLog[0]?.message).toBe(
+      `Could not evaluate the access attempts in the ACL log of jobs-redis: the probe of jobs-redis did not read the ACL log (redis://${HOST} ACL LOG).`,
+    );
+    const forbidden = judge([], redisLogCfg, { aclLog: { outcome: "forbidden", limit: 1000, reply: "-NOPERM no permission" } });
+    expect(forbidden[0]?.cause).toEqual({
+      source: `redis://${HOST} ACL LOG`,
+      reason: "the ACL log was not read (forbidden: -NOPERM no permission); the audit user needs +acl|log",
+      code: "Forbidden",
+    });
+    const other = judge([], redisLogCfg, { aclLog: { outcome: "error", limit: 1000 } });
+    expect(other[0]?.cause).toEqual({
+      source: `redis://${HOST} ACL LOG`,
+      reason: "the ACL log was not read (error); the audit user needs +acl|log",
+      code: "NotRead",
+    });
+    // Read, but without its entries or the time of the read: not judged either.
+    expect(judge([], redisLogCfg, { aclLog: { outcome: "read", limit: 1000, readAt: "2026-11-25T12:00:00.000Z" } })[0]?.status).toBe(
+      "ERROR",
+    );
+    expect(judge([], redisLogCfg, { aclLog: { outcome: "read", limit: 1000, entries: [] } })[0]?.status).toBe("ERROR");
+  });
+
+  it("is an ERROR naming the target without credentials, and one the probe never reached", () => {
+    const noCreds = config({ logs: {}, redis: [{ name: "jobs-redis", endpoint: { host: "10.0.0.5" } }] });
+    const [r] = redisAccessAttempts.evaluate(context(noCreds, undefined, { redis: [redisLogObservation([])] }));
+    expect(r?.cause).toEqual({
+      source: "redis://10.0.0.5:6379 ACL LOG",
+      reason:
+        "jobs-redis has no credentials: the ACL log is read on the audit user's session (give the target credentials of a user with +acl|log)",
+      code: "NoCredentials",
+    });
+    const [unprobed] = redisAccessAttempts.evaluate(context(redisLogCfg, undefined, { redis: [] }));
+    expect(unprobed?.status).toBe("ERROR");
+    expect(redisAccessAttempts.evaluate(context({ ...redisLogCfg, logs: undefined }, undefined, { redis: [] }))).toEqual([]);
+  });
+
+  it("says how the ring may have lost entries: gone by id, full at the read's limit, or at the default length", () => {
+    const ring = (n: number, withIds: boolean) =>
+      Array.from({ length: n }, (_, i) =>
+        aclEntry({
+          ageSeconds: 10 + i,
+          username: `u${i}`,
+          clientAddr: `198.51.100.${i % 200}:1`,
+          ...(withIds ? { entryId: n - 1 - i } : {}),
+        }),
+      );
+    const atLimit = judge(ring(5, true), redisLogCfg, {
+      aclLog: { outcome: "read", limit: 5, readAt: "2026-11-25T12:00:00.000Z", entries: ring(5, true) },
+    });
+    const full = atLimit.find((x) => x.status === "ERROR");
+    expect(full?.cause?.reason).toBe(
+      `the ACL log of jobs-redis reaches back only to ${ago(14)}, inside the period ${PERIOD}, and the log holds at least the 5 entries read: attempts earlier in the period may have been dropped from the ring (raise acllog-max-len, or audit more often)`,
+    );
+    expect(full?.cause?.code).toBe("AclLogFull");
+    const defaultLength = judge(ring(128, false)).find((x) => x.status === "ERROR");
+    expect(defaultLength?.cause?.reason).toContain("and it holds 128 entries, the default acllog-max-len:");
+    // 7.2 ids show nothing is gone: a log of 128 entries lost none.
+    expect(judge(ring(128, true)).map((x) => x.status)).toEqual(["PASS"]);
+    expect(judge(ring(127, false)).map((x) => x.status)).toEqual(["PASS"]);
+  });
+
+  it("passes a full ring whose oldest entry predates the period, naming that entry", () => {
+    const entries = Array.from({ length: 128 }, (_, i) => aclEntry({ ageSeconds: 4000 + i, username: `u${i}` }));
+    const [r] = judge(entries);
+    expect(r?.message).toMatch(
+      new RegExp(
+        `The log is full \\(older entries were dropped\\), but its oldest entry \\(${ago(4127).replaceAll(".", "\\.")}\\) predates the period\\.$`,
+      ),
+    );
+  });
+
+  it("leaves the trial's allowance to entries of the audit user's session failing AUTH, never to the default user's", () => {
+    const trialCfg = config({ logs: {}, redis: [{ ...redisLogCfg.redis[0], probe: { weakPasswords: true } }] } as Parameters<
+      typeof config
+    >[0]);
+    const asAuditor = (over: Partial<RedisAclLogEntry>) =>
+      aclEntry({ ageSeconds: 5, count: 19, clientUser: "auditor", clientAddr: "10.0.9.9:1", ...over });
+    expect(judge([asAuditor({ clientUser: "someone" })], trialCfg).map((r) => r.subject)).toEqual(["failed-logins"]);
+    expect(judge([asAuditor({ count: 20 })], trialCfg).map((r) => r.status)).toEqual(["PASS"]);
+    const defaultAuditor = config({
+      logs: {},
+      redis: [{ ...redisLogCfg.redis[0], credentials: { username: "default", password: { env: "X" } } }],
+    } as Parameters<typeof config>[0]);
+    expect(judge([asAuditor({ clientUser: "default" })], defaultAuditor).map((r) => r.subject)).toEqual(["failed-logins"]);
+  });
+});
+
+describe("where the judged period starts", () => {
+  it("is the earliest recorded log period before the read, else the lookback before the read", () => {
+    const readAt = "2026-11-25T12:00:00.000Z";
+    expect(periodStart([{ logsSince: "2026-11-25T10:00:00.000Z" }, { logsSince: "2026-11-25T09:00:00.000Z" }, {}], readAt, 60)).toBe(
+      "2026-11-25T09:00:00.000Z",
+    );
+    expect(periodStart([{ logsSince: readAt }], readAt, 30)).toBe("2026-11-25T11:30:00.000Z");
+    expect(periodStart([], readAt, 90)).toBe("2026-11-25T10:30:00.000Z");
   });
 });
