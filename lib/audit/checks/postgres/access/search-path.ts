@@ -24,7 +24,7 @@ export function parseSearchPath(value: string): string[] {
       current = "";
     } else current += c;
   }
-  if (current.trim() !== "" || out.length > 0) out.push(current.trim());
+  out.push(current.trim());
   return out.filter((e) => e !== "");
 }
 

@@ -97,8 +97,8 @@ describe("whether a SECURITY DEFINER function's search_path is pinned safely", (
   });
 
   it("is unsafe when pg_temp is not listed, or not last", () => {
-    expect(why(["search_path=app"])).toBe(
-      "search_path app does not list pg_temp last (PostgreSQL then searches the caller's temporary schema first)",
+    expect(why(["search_path=app, public"])).toBe(
+      "search_path app, public does not list pg_temp last (PostgreSQL then searches the caller's temporary schema first)",
     );
     expect(why(["search_path="])).toBe(
       "search_path  does not list pg_temp last (PostgreSQL then searches the caller's temporary schema first)",
@@ -142,6 +142,18 @@ describe("whether a SECURITY DEFINER function's search_path is pinned safely", (
     expect(why(["search_path=mine, admin, pg_temp"], ns)).toBeUndefined();
   });
 
+  it("names a schema owner or grantee the catalog does not know by its oid, and skips a schema whose owner is unknown", () => {
+    const ns = [schema("orphan", "owner", grant("owner", "USAGE")), schema("lost", "owner")];
+    ns[0] = { ...(ns[0] as PgSchema), owner: 999 };
+    ns[1] = { ...(ns[1] as PgSchema), acl: [{ grantee: 998, grantor: 10, privilege: "CREATE", grantable: false }] };
+    expect(why(["search_path=orphan, pg_temp"], ns)).toBe(
+      "search_path orphan, pg_temp includes schema orphan, where oid 999 can create objects",
+    );
+    expect(why(["search_path=lost, pg_temp"], ns)).toBe("search_path lost, pg_temp includes schema lost, where oid 998 can create objects");
+    const ownerless: PgSchema = { name: "app", found: true, acl: [] };
+    expect(why(["search_path=app, pg_temp"], [ownerless])).toBeUndefined();
+  });
+
   it("reads $user as the function's owner", () => {
     const ns = [schema("owner", "owner", grant("intern", "CREATE"))];
     expect(why(["search_path=$user, pg_temp"], ns)).toBe(
@@ -159,5 +171,8 @@ describe("whether a SECURITY DEFINER function's search_path is pinned safely", (
     expect(why(["search_path=public, pg_temp"], ns, { databaseOwner: oid("owner") })).toBeUndefined();
     // A superuser owns the database: it holds everything already.
     expect(why(["search_path=public, pg_temp"], ns, { databaseOwner: oid("su") })).toBeUndefined();
+    // The database's owner is not known: nobody is named.
+    const cat = { ...catalog(ns), databaseOwner: undefined };
+    expect(unsafeSearchPath(definer(["search_path=public, pg_temp"]), cat, new RoleGraph(cat))).toBeUndefined();
   });
 });
