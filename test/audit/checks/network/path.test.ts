@@ -520,3 +520,74 @@ describe("the probe's own evidence of a path", () => {
     expect(r?.evidence).not.toHaveProperty("probe");
   });
 });
+
+describe("the probe's evidence for ElastiCache backends, matched by any of their endpoints", () => {
+  const redisTarget = (name: string, host: string) => ({
+    name,
+    endpoint: { host, port: 6379 },
+    credentials: { username: "auditor", password: { secret: `${name}/auditor` } },
+    queue: "sidekiq",
+  });
+  /** Which of `hosts` (one redis target each, all probed) the probe evidence of `id`'s verdict names. */
+  function matched(id: string, parts: Record<string, unknown>, hosts: string[]) {
+    const targets = hosts.map((host, i) => redisTarget(`t${i}`, host));
+    const c = config({ targets: { elasticache: [id] }, network: { allowedCidrs: ["10.20.0.0/16"] }, redis: targets });
+    const inv = inventory(partition({ securityGroups: ok([securityGroup("sg-00000000000000c01", [])]), ...parts }));
+    const results = netPublicSubnet.evaluate(context(c, inv, { redis: targets.map((t) => ({ target: t.name })) as never }));
+    const r = results.find((x) => x.resource.id === id);
+    return ((r?.evidence.probe as { targets: { host: string }[] } | undefined)?.targets ?? []).map((t) => t.host);
+  }
+  const node = (address: string) => ({ CacheNodeId: "0001", Endpoint: { Address: address, Port: 6379 } });
+
+  it("a replication group: its configuration, primary and reader endpoints and its member nodes", () => {
+    const group = {
+      ReplicationGroupId: "jobs-redis",
+      MemberClusters: ["jobs-redis-001"],
+      ConfigurationEndpoint: { Address: "config.jobs.example", Port: 6379 },
+      NodeGroups: [
+        {
+          NodeGroupId: "0001",
+          PrimaryEndpoint: { Address: "primary.jobs.example", Port: 6379 },
+          ReaderEndpoint: { Address: "reader.jobs.example", Port: 6379 },
+        },
+      ],
+      Engine: "redis",
+    };
+    const member = {
+      CacheClusterId: "jobs-redis-001",
+      ReplicationGroupId: "jobs-redis",
+      Engine: "redis",
+      CacheSubnetGroupName: "queue-private",
+      CacheNodes: [node("node1.jobs.example")],
+      SecurityGroups: [{ SecurityGroupId: "sg-00000000000000c01" }],
+    };
+    const hosts = ["config.jobs.example", "primary.jobs.example", "reader.jobs.example", "node1.jobs.example", "other.example"];
+    expect(matched("jobs-redis", { replicationGroups: ok([group]), cacheClusters: ok([member]) }, hosts)).toEqual(hosts.slice(0, 4));
+  });
+
+  it("a cache cluster: its configuration endpoint and its nodes", () => {
+    const cluster = {
+      CacheClusterId: "jobs-locks",
+      Engine: "redis",
+      CacheSubnetGroupName: "queue-private",
+      ConfigurationEndpoint: { Address: "config.locks.example", Port: 6379 },
+      CacheNodes: [node("node1.locks.example"), { CacheNodeId: "0002" }],
+      SecurityGroups: [{ SecurityGroupId: "sg-00000000000000c01" }],
+    };
+    const hosts = ["config.locks.example", "node1.locks.example", "other.example"];
+    expect(matched("jobs-locks", { cacheClusters: ok([cluster]) }, hosts)).toEqual(hosts.slice(0, 2));
+  });
+
+  it("a serverless cache: its endpoint and its reader endpoint", () => {
+    const cache = {
+      ServerlessCacheName: "jobs-serverless",
+      Engine: "valkey",
+      Endpoint: { Address: "jobs-serverless.example", Port: 6379 },
+      ReaderEndpoint: { Address: "reader.jobs-serverless.example", Port: 6380 },
+      SubnetIds: PRIVATE_SUBNETS,
+      SecurityGroupIds: ["sg-00000000000000c01"],
+    };
+    const hosts = ["jobs-serverless.example", "reader.jobs-serverless.example", "other.example"];
+    expect(matched("jobs-serverless", { serverlessCaches: ok([cache]) }, hosts)).toEqual(hosts.slice(0, 2));
+  });
+});
