@@ -526,7 +526,7 @@ describe("the probe's evidence for ElastiCache backends, matched by any of their
     name,
     endpoint: { host, port: 6379 },
     credentials: { username: "auditor", password: { secret: `${name}/auditor` } },
-    queue: "sidekiq",
+    queue: "sidekiq" as const,
   });
   /** Which of `hosts` (one redis target each, all probed) the probe evidence of `id`'s verdict names. */
   function matched(id: string, parts: Record<string, unknown>, hosts: string[]) {
