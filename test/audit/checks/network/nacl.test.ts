@@ -76,7 +76,9 @@ describe("net-nacl-open reads the entries as AWS does", () => {
   });
 
   it("reads the protocol as hand-made exports spell it: tcp and all in any case; udp never carries TCP", () => {
-    expect(said([inbound(100, "allow", "0.0.0.0/0", "TCP", [5432, 5432]), ...DENY_REST])).toEqual(["FAIL rule 100 0.0.0.0/0 tcp 5432"]);
+    const [spelled] = judge([inbound(100, "allow", "0.0.0.0/0", "TCP", [5432, 5432]), ...DENY_REST]);
+    expect(spelled?.subject).toBe("rule 100 0.0.0.0/0 tcp 5432");
+    expect(spelled?.message).toContain(`${ACL} rule 100 allows protocol TCP 5432 from 0.0.0.0/0, which admits the internet`);
     expect(said([inbound(100, "allow", "0.0.0.0/0", "All"), ...DENY_REST])).toEqual(["FAIL rule 100 0.0.0.0/0 tcp 5432"]);
     expect(said([inbound(100, "allow", "0.0.0.0/0", "udp", [5432, 5432]), ...DENY_REST])).toEqual(["PASS"]);
   });
@@ -90,6 +92,8 @@ describe("net-nacl-open reads the entries as AWS does", () => {
     expect(r?.evidence).not.toHaveProperty("portRange");
     const half = { ...inbound(100, "allow", "198.51.100.0/24"), PortRange: { To: 5000 } };
     expect(said([half, ...DENY_REST])).toEqual(["FAIL rule 100 198.51.100.0/24 tcp 5432"]);
+    const fromOnly = { ...inbound(100, "allow", "198.51.100.0/24"), PortRange: { From: 6000 } };
+    expect(said([fromOnly, ...DENY_REST])).toEqual(["FAIL rule 100 198.51.100.0/24 tcp 5432"]);
   });
 
   it("judges the port range at both ends", () => {
@@ -133,6 +137,13 @@ describe("what a net-nacl-open FAIL says and counts", () => {
       inboundRuleNumbers: [90, 100, 32767],
     });
     expect(r?.evidence).not.toHaveProperty("portRange");
+  });
+
+  it("says all traffic, without ports, for an all-protocol entry that carries a port range", () => {
+    const [r] = judge([{ ...inbound(100, "allow", "0.0.0.0/0", "-1"), PortRange: { From: 0, To: 65535 } }, ...DENY_REST]);
+    expect(r?.message).toBe(
+      `${ACL} rule 100 allows all traffic from 0.0.0.0/0, which admits the internet to port 5432 of queue-db: deny it before rule 100, or narrow the rule.`,
+    );
   });
 
   it("gives the port range of a TCP entry, and counts a single address as one", () => {
@@ -226,5 +237,13 @@ describe("the return traffic a net-nacl-open PASS reports", () => {
       "replies to 10.20.0.0/16 on some ephemeral ports are denied (outbound rule 32767): its clients may not complete a connection",
     );
     expect(replies([outbound(100, "allow", "::/0", "-1")])?.[1]).toBe("replies to 2001:db8::/32 leave by outbound rule 100");
+  });
+
+  it("does not let a UDP entry carry the replies, and skips an outbound entry without a CIDR", () => {
+    const { CidrBlock: _, ...noCidr } = outbound(90, "deny", "0.0.0.0/0", "-1");
+    expect(replies([noCidr, outbound(100, "allow", "10.20.0.0/16", "17", [1024, 65535])])?.[0]).toBe(
+      "replies to 10.20.0.0/16 on some ephemeral ports are denied (outbound rule 32767): its clients may not complete a connection",
+    );
+    expect(replies([noCidr, outbound(100, "allow", "10.20.0.0/16", "-1")])?.[0]).toBe("replies to 10.20.0.0/16 leave by outbound rule 100");
   });
 });

@@ -357,6 +357,24 @@ describe("the reachability sentence, layer by layer", () => {
     );
   });
 
+  it("names the entry that decides a denied source: never a UDP entry, one of the other family, or one without a CIDR", () => {
+    const sg = [tcp(5432, { cidrs: ["203.0.113.0/24"] })];
+    const { CidrBlock: _, ...noCidr } = deny(80, "0.0.0.0/0");
+    const udp = { ...deny(90, "203.0.113.0/24"), Protocol: "17" };
+    expect(reach({ sg, acls: [acl([noCidr, udp, deny(95, "::/0"), allow(100, "10.20.0.0/16")])] })).toBe(
+      `reachable from the internet: no — private subnets, no IGW route; from 203.0.113.0/24: no — NACL ${ACL} default rule denies it`,
+    );
+    expect(reach({ sg, acls: [acl([noCidr, udp, deny(95, "::/0"), allow(100, "10.20.0.0/16"), deny(110, "203.0.113.0/25")])] })).toBe(
+      `reachable from the internet: no — private subnets, no IGW route; from 203.0.113.0/24: no — NACL ${ACL} rule 110 denies it`,
+    );
+  });
+
+  it("a security group source that is not a CIDR is named, and no group is said to admit it", () => {
+    expect(reach({ sg: [tcp(5432, { cidrs: ["203.0.113.9"] })] })).toBe(
+      "reachable from the internet: no — private subnets, no IGW route; from 203.0.113.9: no — no security group admits it",
+    );
+  });
+
   it("an IPv6 range no network ACL entry covers is denied by the default rule", () => {
     expect(reach({ sg: [tcp(5432, { cidrs6: ["2001:db9::/48"] })] })).toBe(
       `reachable from the internet: no — private subnets, no IGW route; from 2001:db9::/48: no — NACL ${ACL} default rule denies it`,
@@ -382,7 +400,7 @@ describe("the reachability sentence, layer by layer", () => {
     expect(four).not.toContain("more sources");
     const five = reach({ sg: [tcp(5432, { cidrs: cidrs(5) })] }) as string;
     expect(five.split("; ")).toHaveLength(6);
-    expect(five).toContain("from 203.0.113.3/32: no — NACL");
+    expect(five).toContain(`from 203.0.113.3/32: no — NACL ${ACL} default rule denies it`);
     expect(five).not.toContain("from 203.0.113.4/32");
     expect(five.endsWith("; and 1 more sources (see the network findings)")).toBe(true);
   });

@@ -52,6 +52,8 @@ describe("sets of addresses", () => {
       [5n, 10n],
     ]);
     expect(subtract([[0n, 4n]], [5n, 9n])).toEqual([[0n, 4n]]);
+    expect(subtract([[0n, 4n]], [7n, 9n])).toEqual([[0n, 4n]]);
+    expect(subtract([[8n, 9n]], [0n, 5n])).toEqual([[8n, 9n]]);
     expect(subtract([[6n, 9n]], [0n, 5n])).toEqual([[6n, 9n]]);
   });
 
@@ -102,6 +104,11 @@ describe("the world and the approved ranges", () => {
     expect(cidrWithin("10.20.5.0", "10.20.0.0/16")).toBe(false);
     expect(cidrWithin("10.20.5.0/24", "10.20.0.0")).toBe(false);
     expect(cidrWithin("2001:db8::/32", "10.20.0.0/16")).toBe(false);
+  });
+
+  it("a wider block is not within a narrower one, even written from an address inside it", () => {
+    expect(cidrWithin("10.20.0.0/8", "10.20.0.0/16")).toBe(false);
+    expect(cidrWithin("10.20.0.0/16", "10.20.0.0/16")).toBe(true);
   });
 
   it("answers which approved block holds a CIDR, the same on every question", () => {
