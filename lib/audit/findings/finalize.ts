@@ -142,14 +142,19 @@ const STATUS_ORDER: Record<Finding["status"], number> = { FAIL: 0, ERROR: 1, MUT
 const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 export function sortFindings(findings: Finding[]): Finding[] {
-  return findings.sort(
+  // The status and severity ranks are read once per finding, not twice per comparison: a
+  // run sorts tens of thousands of findings (about a million comparisons).
+  const keyed = findings.map((f) => ({ f, status: STATUS_ORDER[f.status], severity: severityRank(f.severity) }));
+  keyed.sort(
     (a, b) =>
-      STATUS_ORDER[a.status] - STATUS_ORDER[b.status] ||
-      severityRank(a.severity) - severityRank(b.severity) ||
-      compare(a.checkId, b.checkId) ||
-      compare(a.resource.id, b.resource.id) ||
-      compare(a.subject ?? "", b.subject ?? ""),
+      a.status - b.status ||
+      a.severity - b.severity ||
+      compare(a.f.checkId, b.f.checkId) ||
+      compare(a.f.resource.id, b.f.resource.id) ||
+      compare(a.f.subject ?? "", b.f.subject ?? ""),
   );
+  for (let i = 0; i < keyed.length; i++) findings[i] = (keyed[i] as (typeof keyed)[number]).f;
+  return findings;
 }
 
 export function countByStatus(findings: readonly Pick<Finding, "status">[]): Record<Finding["status"], number> {
