@@ -546,6 +546,12 @@ describe("what a definer object's text does to a table (objectEffect)", () => {
     expect(effect("CALL reselect_delayed_jobs_upserts()")).toEqual([]);
   });
 
+  it("does not read a statement out of a name that contains its keyword", () => {
+    const lookAlikes =
+      "preselect, selection, reinsert, inserted, preupdate, updates, undelete, deleted, areplace, replaced, untruncate, truncated";
+    expect(effect(`SET @t = 'delayed_jobs'; CALL audit_log(${lookAlikes})`)).toEqual([]);
+  });
+
   it("a view does anything to a table it names; an unreadable body may do anything", () => {
     expect(objectEffect(definer({ kind: "view", name: "v", definition: "select 1 from app.delayed_jobs" }), "app", "delayed_jobs")).toEqual(
       ["SELECT", "INSERT", "UPDATE", "DELETE"],
@@ -558,6 +564,7 @@ describe("what a definer object's text does to a table (objectEffect)", () => {
     expect(effect("DELETE FROM APP.DELAYED_JOBS", { db: "other" })).toEqual(["DELETE"]);
     expect(effect("DELETE FROM delayed_jobs", { db: "other" })).toEqual([]);
     expect(effect("DELETE FROM `delayed_jobs`")).toEqual(["DELETE"]);
+    expect(effect("DELETE FROM `Delayed_Jobs`")).toEqual(["DELETE"]);
     expect(effect("DELETE FROM other.delayed_jobs")).toEqual([]);
     expect(effect("DELETE FROM delayed_jobs_archive")).toEqual([]);
     expect(effect("DELETE FROM delayed_jobs$old")).toEqual([]);
@@ -571,6 +578,8 @@ describe("what a definer object's text does to a table (objectEffect)", () => {
     expect(objectEffect(o, "a.b", "jobs.v")).toEqual([]);
     expect(objectEffect({ ...o, definition: "DELETE FROM a.b.jobs.v" }, "a.b", "jobs.v")).toEqual(["DELETE"]);
     expect(objectEffect({ ...o, db: "a+b", definition: "DELETE FROM jobs+" }, "a+b", "jobs+")).toEqual(["DELETE"]);
+    expect(objectEffect({ ...o, definition: "DELETE FROM a.bXc.t" }, "a.b.c", "t")).toEqual([]);
+    expect(objectEffect({ ...o, definition: "DELETE FROM a.b.c.t" }, "a.b.c", "t")).toEqual(["DELETE"]);
   });
 
   it("ignores objects of the system schemas", () => {
