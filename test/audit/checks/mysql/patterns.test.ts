@@ -69,6 +69,13 @@ describe("name patterns, edge by edge", () => {
     expect(likeMatch("web%", "WEB1")).toBe(false);
   });
 
+  it("keeps the compiled patterns of the two case modes apart, whatever letter a pattern starts with", () => {
+    expect(likeMatch("web%", "x", true)).toBe(false);
+    expect(likeMatch("iweb%", "iwebx")).toBe(true);
+    expect(likeMatch("web%", "x")).toBe(false);
+    expect(likeMatch("cweb%", "CWEBX", true)).toBe(true);
+  });
+
   it("reads a backslash as escaping the next character, and a trailing one as itself", () => {
     expect(likeMatch("a\\%", "a%")).toBe(true);
     expect(likeMatch("a\\%", "abc")).toBe(false);
@@ -105,6 +112,7 @@ describe("host ranges, edge by edge", () => {
     expect(hostRange("10.%")).toEqual(range("10.0.0.0", "10.255.255.255"));
     expect(hostRange("192.168.%")).toEqual(range("192.168.0.0", "192.168.255.255"));
     expect(hostRange("192.168.7.%")).toEqual(range("192.168.7.0", "192.168.7.255"));
+    expect(hostRange("255.%")).toEqual(range("255.0.0.0", "255.255.255.255"));
     expect(hostRange("300.%")).toBeUndefined();
     expect(hostRange("10.%.1.%")).toBeUndefined();
     expect(hostRange("1.2.3.4.%")).toBeUndefined();
@@ -161,9 +169,10 @@ describe("host overlap and specificity, edge by edge", () => {
   it("ranks '' < % < wildcard patterns (longer literal part first) < netmasks < names and addresses", () => {
     expect(hostSpecificity("")).toBe(0);
     expect(hostSpecificity("%")).toBe(1);
-    expect(hostSpecificity("10.%")).toBeCloseTo(2.003);
-    expect(hostSpecificity("%.example.com")).toBeCloseTo(2.012);
-    expect(hostSpecificity("web_.example.com")).toBeCloseTo(2.015);
+    expect(hostSpecificity("10.%")).toBeCloseTo(2.003, 6);
+    expect(hostSpecificity("%.example.com")).toBeCloseTo(2.012, 6);
+    expect(hostSpecificity("web_.example.com")).toBeCloseTo(2.015, 6);
+    expect(hostSpecificity("web_.ex%")).toBeCloseTo(2.006, 6);
     expect(hostSpecificity("10.20.0.0/255.255.0.0")).toBe(3);
     expect(hostSpecificity("localhost")).toBe(4);
     expect(hostSpecificity("10.20.1.5")).toBe(4);
