@@ -21,6 +21,31 @@ describe("what a body does to a table", () => {
     expect(commandsOn("Insert  Into\npublic.delayed_jobs", "public", "delayed_jobs")).toEqual(["INSERT"]);
   });
 
+  it("takes runs of whitespace between every keyword and the name", () => {
+    expect(commandsOn("INSERT  INTO  delayed_jobs VALUES (1)", "public", "delayed_jobs")).toEqual(["INSERT"]);
+    expect(commandsOn("INSERT INTO ONLY  delayed_jobs VALUES (1)", "public", "delayed_jobs")).toEqual(["INSERT"]);
+    expect(commandsOn("UPDATE  delayed_jobs SET x = 1", "public", "delayed_jobs")).toEqual(["UPDATE"]);
+    expect(commandsOn("UPDATE ONLY  delayed_jobs SET x = 1", "public", "delayed_jobs")).toEqual(["UPDATE"]);
+    expect(commandsOn("DELETE FROM  delayed_jobs", "public", "delayed_jobs")).toEqual(["DELETE"]);
+    expect(commandsOn("DELETE FROM ONLY  delayed_jobs", "public", "delayed_jobs")).toEqual(["DELETE"]);
+    expect(commandsOn("TRUNCATE  delayed_jobs", "public", "delayed_jobs")).toEqual(["TRUNCATE"]);
+    expect(commandsOn("TRUNCATE TABLE  delayed_jobs", "public", "delayed_jobs")).toEqual(["TRUNCATE"]);
+    expect(commandsOn("TRUNCATE ONLY  delayed_jobs", "public", "delayed_jobs")).toEqual(["TRUNCATE"]);
+    expect(commandsOn("TRUNCATE archive,  delayed_jobs", "public", "delayed_jobs")).toEqual(["TRUNCATE"]);
+    const merged = ["INSERT", "UPDATE", "DELETE"];
+    expect(commandsOn("MERGE  INTO delayed_jobs d USING i ON true", "public", "delayed_jobs")).toEqual(merged);
+    expect(commandsOn("MERGE INTO  delayed_jobs d USING i ON true", "public", "delayed_jobs")).toEqual(merged);
+    expect(commandsOn("MERGE INTO ONLY  delayed_jobs d USING i ON true", "public", "delayed_jobs")).toEqual(merged);
+    expect(commandsOn("MERGE INTO ONLY delayed_jobs d USING i ON true", "public", "delayed_jobs")).toEqual(merged);
+    expect(commandsOn("COPY  delayed_jobs FROM STDIN", "public", "delayed_jobs")).toEqual(["SELECT", "INSERT"]);
+  });
+
+  it("reads a name after a finished write statement as a read", () => {
+    expect(commandsOn("TRUNCATE archive; SELECT * FROM delayed_jobs", "public", "delayed_jobs")).toEqual(["SELECT"]);
+    expect(commandsOn("MERGE INTO archive a USING delayed_jobs d ON true", "public", "delayed_jobs")).toEqual(["SELECT"]);
+    expect(commandsOn("COPY archive FROM STDIN; SELECT 1 FROM delayed_jobs", "public", "delayed_jobs")).toEqual(["SELECT"]);
+  });
+
   it("lists every statement on the table once, in the canonical order", () => {
     const body =
       "DELETE FROM delayed_jobs; SELECT count(*) FROM delayed_jobs; INSERT INTO delayed_jobs VALUES (1); DELETE FROM delayed_jobs;";
@@ -52,6 +77,9 @@ describe("what a body does to a table", () => {
   it("matches a plain name unquoted in any case, digits and $ included, and a schema in any spelling", () => {
     expect(commandsOn("DELETE FROM JOBS$2", "public", "jobs$2")).toEqual(["DELETE"]);
     expect(commandsOn("DELETE FROM jobs2", "public", "jobs$2")).toBeUndefined();
+    // Not all lower case: only the quoted spelling names it (unquoted, jobsX folds to jobsx).
+    expect(commandsOn("DELETE FROM jobsX", "public", "jobsX")).toBeUndefined();
+    expect(commandsOn('DELETE FROM "jobsX"', "public", "jobsX")).toEqual(["DELETE"]);
     expect(commandsOn('DELETE FROM "Ops".delayed_jobs', "Ops", "delayed_jobs")).toEqual(["DELETE"]);
     expect(commandsOn("DELETE FROM OPS.delayed_jobs", "ops", "delayed_jobs")).toEqual(["DELETE"]);
   });
@@ -100,6 +128,12 @@ describe("SQL built at run time", () => {
     expect(dynamicStatement("EXECUTE 'VACUUM'")).toBeUndefined();
   });
 
+  it("reads INTO, USING and format in any letter case", () => {
+    expect(dynamicStatement("begin execute 'select count(*) from archive' into n; end")).toBeUndefined();
+    expect(dynamicStatement("begin execute 'delete from archive where id = $1' using id; end")).toBeUndefined();
+    expect(dynamicStatement("begin execute Format('delete from archive where id = %L', id); end")).toBeUndefined();
+  });
+
   it("is not format() whose template only binds values (%L)", () => {
     expect(dynamicStatement("BEGIN EXECUTE format('DELETE FROM archive WHERE id = %L', id); END")).toBeUndefined();
     expect(dynamicStatement("BEGIN EXECUTE format( 'DELETE FROM archive' ); END")).toBeUndefined();
@@ -110,8 +144,18 @@ describe("SQL built at run time", () => {
     expect(dynamicStatement("BEGIN EXECUTE format('DELETE FROM %s', t); END")).toBe("EXECUTE format('DELETE FROM %s', t); END");
     expect(dynamicStatement("EXECUTE format('DELETE FROM %1$I', t)")).toBe("EXECUTE format('DELETE FROM %1$I', t)");
     expect(dynamicStatement("EXECUTE format('DELETE FROM %-10s', t)")).toBe("EXECUTE format('DELETE FROM %-10s', t)");
+    expect(dynamicStatement("EXECUTE format('%L %L %L %L %L %L %L %L %L %L; DELETE FROM %11$I', a)")).toBe(
+      "EXECUTE format('%L %L %L %L %L %L %L %L %L %L; DELETE FROM %11$I', a)",
+    );
+    expect(dynamicStatement("BEGIN EXECUTE q;\n")).toBe("EXECUTE q;");
     expect(dynamicStatement("BEGIN EXECUTE 'DELETE FROM ' || t; END")).toBe("EXECUTE 'DELETE FROM ' || t; END");
     expect(dynamicStatement("BEGIN\n  EXECUTE\n    stmt;\nEND")).toBe("EXECUTE stmt; END");
+  });
+
+  it("shows a statement of exactly 80 characters whole", () => {
+    const body = `EXECUTE ${"q".repeat(71)};`;
+    expect(body).toHaveLength(80);
+    expect(dynamicStatement(body)).toBe(body);
   });
 
   it("shows the statement's first 80 characters, marked when cut", () => {
@@ -126,6 +170,13 @@ describe("SQL built at run time", () => {
     expect(dynamicStatement("BEGIN GRANT EXECUTE, USAGE TO x; END")).toBeUndefined();
     expect(dynamicStatement("CREATE TRIGGER t AFTER INSERT ON x FOR EACH ROW EXECUTE FUNCTION f()")).toBeUndefined();
     expect(dynamicStatement("CREATE TRIGGER t AFTER INSERT ON x FOR EACH ROW EXECUTE PROCEDURE f()")).toBeUndefined();
+  });
+
+  it("reads EXECUTE after GRANT or REVOKE as the privilege even when a comment or spaces follow, and only right after it", () => {
+    expect(dynamicStatement("BEGIN GRANT  EXECUTE /* the app */ ON FUNCTION f() TO app; END")).toBeUndefined();
+    expect(dynamicStatement("BEGIN REVOKE ALL  EXECUTE /* x */ ON FUNCTION f() FROM app; END")).toBeUndefined();
+    expect(dynamicStatement("CREATE TRIGGER t AFTER INSERT ON x FOR EACH ROW EXECUTE  FUNCTION f()")).toBeUndefined();
+    expect(dynamicStatement("BEGIN GRANT SELECT ON t TO x; EXECUTE q; END")).toBe("EXECUTE q; END");
   });
 
   it("finds the dynamic statement after constant ones", () => {
