@@ -3,6 +3,7 @@
  * way the collector and the offline reader fold them.
  */
 import { describe, expect, it } from "vitest";
+import { shown, shownAddress } from "../../../../lib/audit/checks/logs/shown.js";
 import { foldEvents } from "../../../../lib/audit/inventory/logs/fold.js";
 import type { AccessAttempts, FailedLoginKind, LogGroupRead } from "../../../../lib/audit/inventory/logs/types.js";
 import { config, dbInstance, inventory, missing, ok, partition, verdicts } from "../../../support/builders.js";
@@ -498,5 +499,39 @@ describe("pg-access-attempts: what a verdict says, over plain folded attempts", 
     expect(missingGroup.map((x) => x.message)).toEqual([
       "Could not evaluate the access attempts in /aws/rds/instance/queue-db/postgresql: the file is missing from the inventory (inv/logs-filter-log-events/__aws__rds__instance__queue-db__postgresql.json).",
     ]);
+  });
+});
+
+describe("names from log lines, as a message shows them", () => {
+  it("shows a plain name as is, whatever plain characters it uses, up to 128 of them", () => {
+    expect(shown("app_worker")).toBe("app_worker");
+    expect(shown("Queue.Admin-1:@+/[x]")).toBe("Queue.Admin-1:@+/[x]");
+    expect(shown("a".repeat(128))).toBe("a".repeat(128));
+    expect(shown("a".repeat(129))).toBe(`"${"a".repeat(129)}"`);
+  });
+
+  it("quotes anything else, the empty name too", () => {
+    expect(shown("app worker")).toBe('"app worker"');
+    expect(shown("")).toBe('""');
+    expect(shown('x"y')).toBe('"x\\"y"');
+  });
+
+  it("escapes what would break or reorder a line: controls, DEL and C1, line separators, bidirectional overrides", () => {
+    expect(shown("a\u007fb\u0085c\u009fd")).toBe('"a\\u007fb\\u0085c\\u009fd"');
+    expect(shown("a\u2028b\u2029c")).toBe('"a\\u2028b\\u2029c"');
+    expect(shown("evil\u202egpj.exe\u202a\u2066\u2069")).toBe('"evil\\u202egpj.exe\\u202a\\u2066\\u2069"');
+    expect(shown("tab\there")).toBe('"tab\\there"');
+  });
+
+  it("cuts a long name at 200 characters, marking the cut", () => {
+    const long = `${"x".repeat(199)} tail`;
+    expect(shown(long)).toBe(`"${"x".repeat(199)} …"`);
+    expect(shown(`${"x".repeat(199)} `)).toBe(`"${"x".repeat(199)} "`);
+  });
+
+  it("shows a missing address as the placeholder given, never quoted, and a real one like any name", () => {
+    expect(shownAddress("", "(local)")).toBe("(local)");
+    expect(shownAddress("10.20.1.5", "(local)")).toBe("10.20.1.5");
+    expect(shownAddress("(local)", "(local)")).toBe('"(local)"');
   });
 });
