@@ -130,8 +130,14 @@ describe("weak-password trial verdicts", () => {
       "queue-db (db.example.com:5432): tried the 18-password list of docs/weak-passwords.md (and a random password) 250 ms apart: no user to try.",
     );
     expect(r?.evidence).toEqual({ paceMs: 250, listSize: 18, users: [] });
-    const [closedOnly] = trialResults(role, trial([{ user: "old_batch", outcome: "cannot-login", attempts: 1 }]));
-    expect(closedOnly?.message).toMatch(/: no role to try; <old_batch> cannot log in\.$/);
+    const [closedOnly] = trialResults(
+      role,
+      trial([
+        { user: "old_batch", outcome: "cannot-login", attempts: 1 },
+        { user: "legacy", outcome: "cannot-login", attempts: 1 },
+      ]),
+    );
+    expect(closedOnly?.message).toMatch(/: no role to try; <old_batch>, <legacy> cannot log in\.$/);
   });
 
   it("gives no PASS beside a FAIL: one weak role among strong ones is the only verdict", () => {
