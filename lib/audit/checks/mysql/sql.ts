@@ -42,10 +42,6 @@ export function onSql(scope: GrantScope): string {
 export function revokeGrant(path: AccessPath, privileges: readonly string[]): string | undefined {
   const scope = path.scope;
   if (scope.kind === "routine") return `REVOKE EXECUTE ON ${onSql(scope)} FROM ${accountSql(path.holder)};`;
-  if (scope.kind === "view") {
-    const onView = privileges.filter((p) => path.privileges.includes(p));
-    return onView.length > 0 ? `REVOKE ${onView.join(", ")} ON ${onSql(scope)} FROM ${accountSql(path.holder)};` : undefined;
-  }
   const held = privileges.filter((p) => path.privileges.includes(p));
   if (held.length === 0) return undefined;
   const list =
