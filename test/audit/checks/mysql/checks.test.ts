@@ -150,6 +150,16 @@ describe("mysql-unexpected-principal", () => {
     expect(erin?.evidence).toMatchObject({ columnOnly: { UPDATE: ["handler"] }, payloadWrites: ["handler"] });
     expect(erin?.fix?.commands).toEqual(["REVOKE UPDATE (`handler`) ON `app`.`delayed_jobs` FROM 'erin'@'%';"]);
     expect(one(results, "nina@%")?.message).not.toContain("code execution");
+    const both = withExtra({
+      accounts: [account("erin", "%")],
+      columnGrants: [
+        { user: "erin", host: "%", db: "app", table: "delayed_jobs", column: "priority", privileges: ["UPDATE", "SELECT"] },
+        { user: "erin", host: "%", db: "app", table: "delayed_jobs", column: "handler", privileges: ["UPDATE"] },
+      ],
+    });
+    expect(one(judge(mysqlUnexpectedPrincipal, both), "erin@%")?.fix?.commands).toEqual([
+      "REVOKE UPDATE (`handler`, `priority`), SELECT (`priority`) ON `app`.`delayed_jobs` FROM 'erin'@'%';",
+    ]);
     expect(one(results, "nina@%")?.evidence).not.toHaveProperty("payloadWrites");
     expect(one(results, "web@%")?.evidence.payloadWrites).toEqual(["handler"]);
   });
@@ -290,6 +300,33 @@ describe("mysql-excess-privilege", () => {
       payloadWrites: ["handler"],
     });
     expect(f?.fix?.commands).toEqual(["REVOKE INSERT ON `app`.`delayed_jobs` FROM 'rw'@'%';"]);
+  });
+
+  it("revokes on each path only the excess that path gives, every privilege of it named", () => {
+    const c = withExtra({
+      accounts: [account("reader", "%"), account("migrator", "localhost")],
+      tableGrants: [
+        onTable("reader", "%", ["SELECT", "DROP", "ALTER"]),
+        onTable("migrator", "localhost", ["SELECT", "INSERT", "DELETE"]),
+        onTable("reader", "%", ["SELECT", "INSERT", "DELETE"], "jobs_v"),
+      ],
+      definerObjects: [
+        {
+          kind: "view",
+          db: "app",
+          name: "jobs_v",
+          securityType: "DEFINER",
+          definer: ref("migrator", "localhost"),
+          definition: "select * from delayed_jobs",
+        },
+      ],
+    });
+    const [f] = fails(judge(mysqlExcessPrivilege, c, { target: { principals: { "reader@%": ["SELECT"] } } }));
+    expect(f?.evidence.excess).toEqual(["INSERT", "DELETE", "ALTER", "DROP"]);
+    expect(f?.fix?.commands).toEqual([
+      "REVOKE ALTER, DROP ON `app`.`delayed_jobs` FROM 'reader'@'%';",
+      "REVOKE INSERT, DELETE ON `app`.`jobs_v` FROM 'reader'@'%';",
+    ]);
   });
 
   it("says 'nothing' for an account the policy allows nothing", () => {
