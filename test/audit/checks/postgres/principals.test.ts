@@ -133,6 +133,14 @@ describe("pg-unexpected-principal", () => {
     expect(result?.evidence.principals).not.toContain("ops_group");
   });
 
+  it("does not list a group role of the policy that cannot log in for what it holds on the sequence either", () => {
+    const [result] = pgUnexpectedPrincipal.evaluate(
+      estate([sequence(grants(OPS, ["USAGE"]))], { principals: { app_worker: WORKER_POLICY, ops_group: ["SELECT", "INSERT"] } }),
+    );
+    expect(result?.status).toBe("PASS");
+    expect(result?.evidence.principals).toEqual(["app_migrator", "app_worker", "postgres", "rdsadmin"]);
+  });
+
   it("reports a superuser named rdsadmin where there is no rds_superuser (not RDS: nobody else runs it)", () => {
     const notRds = (c: PgCatalog) => {
       c.roles = c.roles.filter((r) => r.oid !== RDS_SUPERUSER);
