@@ -171,6 +171,13 @@ describe("the chain given as evidence", () => {
     expect(accessOf(catalog({ table: { acl: grant("pg_database_owner", "SELECT") } }), "app")).toBeUndefined();
   });
 
+  it("before 14 there is no pg_database_owner: the database owner is no member of anything by owning it", () => {
+    const cat = catalog({ databaseOwner: oid("app"), table: { acl: grant("g1", "SELECT") }, version: 130000 });
+    const old = { ...cat, roles: cat.roles.filter((r) => r.name !== "pg_database_owner") };
+    expect(accessOf(old, "app")).toBeUndefined();
+    expect(textsOf(old, "owner")).toEqual(["owner: owner (all privileges)"]);
+  });
+
   it("reads the database owner's further memberships as ordinary hops", () => {
     const cat = catalog({
       databaseOwner: oid("app"),
@@ -366,6 +373,26 @@ describe("granting oneself a role", () => {
     );
     expect(accessOf(cat, "bob")?.paths.some((p) => p.source === "superuser")).toBe(false);
     expect(superuserPath(new RoleGraph(cat), roleOf(cat, "bob"))?.how).toBe("rds_superuser");
+  });
+
+  it("keeps the existing SET ROLE to a superuser as the evidence, not a longer chain through a self-grant", () => {
+    const cat = catalog({
+      memberships: [
+        member("bob", "su", { inherit: false, set: true }),
+        member("bob", "g1", { admin: true, inherit: false, set: false }),
+        member("g1", "su", { inherit: false, set: true }),
+      ],
+    });
+    expect(superuserPath(new RoleGraph(cat), roleOf(cat, "bob"))?.text).toBe("bob -> SET ROLE su: superuser");
+  });
+
+  it("survives a membership in a role the catalog does not list (dropped while it was read)", () => {
+    const cat = catalog({
+      memberships: [{ member: oid("bob"), role: 999, admin: true, inherit: true, set: true }, member("bob", "g1")],
+      table: { acl: grant("g1", "SELECT") },
+      version: 150000,
+    });
+    expect(textsOf(cat, "bob")).toEqual(["bob -> g1: SELECT"]);
   });
 
   it("ADMIN OPTION through SET ROLE counts: the granted role's access is reached", () => {
