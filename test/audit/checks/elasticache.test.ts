@@ -337,23 +337,23 @@ describe("ElastiCache checks: what a verdict says", () => {
       const noGroups = one(
         "cache-default-user-open",
         estate(
-          { AuthTokenEnabled: false, UserGroupIds: ["queue-users"] },
+          { AuthTokenEnabled: false, UserGroupIds: ["queue-users", "ops-users"] },
           { userGroups: missing("inv/elasticache-describe-user-groups.json"), users: ok([defaultUser]) },
         ),
       );
       expect(noGroups.status).toBe("ERROR");
       expect(noGroups.message).toBe(
-        "Could not evaluate the members of user group queue-users: the file is missing from the inventory (inv/elasticache-describe-user-groups.json).",
+        "Could not evaluate the members of user group queue-users, ops-users: the file is missing from the inventory (inv/elasticache-describe-user-groups.json).",
       );
       const noUsers = one(
         "cache-default-user-open",
         estate(
-          { AuthTokenEnabled: false, UserGroupIds: ["queue-users"] },
+          { AuthTokenEnabled: false, UserGroupIds: ["queue-users", "ops-users"] },
           { userGroups: ok([group("queue-users", ["queue-default"])]), users: missing("inv/elasticache-describe-users.json") },
         ),
       );
       expect(noUsers.message).toBe(
-        "Could not evaluate the users of user group queue-users: the file is missing from the inventory (inv/elasticache-describe-users.json).",
+        "Could not evaluate the users of user group queue-users, ops-users: the file is missing from the inventory (inv/elasticache-describe-users.json).",
       );
     });
 
