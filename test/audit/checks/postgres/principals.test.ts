@@ -253,6 +253,24 @@ describe("pg-excess-privilege", () => {
     ]);
   });
 
+  it("shows only the role's own paths to its excess, not PUBLIC's grant of the same privilege", () => {
+    const [result] = pgExcessPrivilege.evaluate(
+      estate([grant(WEB, ["SELECT", "TRUNCATE"]), grant(PUBLIC, ["TRUNCATE"])], {
+        principals: { app_worker: WORKER_POLICY, app_web: ["SELECT"] },
+      }),
+    );
+    expect(result?.evidence.excess).toEqual(["TRUNCATE"]);
+    expect(result?.evidence.paths).toEqual(["app_web: SELECT, TRUNCATE"]);
+  });
+
+  it("shows only the sequence paths that carry the excess", () => {
+    const [result] = pgExcessPrivilege.evaluate(
+      estate([member(WORKER, OPS), sequence(grants(WORKER, ["USAGE"]), grants(OPS, ["UPDATE"]))]),
+    );
+    expect(result?.evidence.sequences).toEqual({ "public.delayed_jobs_id_seq": ["UPDATE"] });
+    expect(result?.evidence.paths).toEqual(["app_worker -> ops_group: UPDATE (sequence public.delayed_jobs_id_seq)"]);
+  });
+
   it("judges a group role of the policy even though it cannot log in", () => {
     const results = pgExcessPrivilege.evaluate(
       estate([grant(OPS, ["SELECT", "TRUNCATE"])], { principals: { app_worker: WORKER_POLICY, ops_group: ["SELECT"] } }),
