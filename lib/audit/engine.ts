@@ -55,11 +55,24 @@ export function evaluateChecks(input: EvaluateInput, ctx: AuditContext = auditCo
 /** Every check's verdicts, without fixes. */
 function verdicts(input: EvaluateInput, ctx: AuditContext): CheckResult[] {
   const results: CheckResult[] = [];
-  // A loop, not flatMap: an estate's checks return tens of thousands of verdicts.
-  for (const check of enabledChecks(input.config, input.checks)) for (const r of check.evaluate(ctx)) results.push(r);
-  // An audit that judged nothing proves nothing: it must not read as compliant.
-  if (results.length === 0) results.push(nothingAudited());
+  forEachVerdict(input, ctx, (r) => results.push(r));
   return results;
+}
+
+/**
+ * Hands every enabled check's verdicts to `visit`, check by check in registry order (a
+ * loop, not flatMap: an estate's checks return tens of thousands of verdicts). An audit
+ * that judged nothing proves nothing: it gets the "nothing audited" ERROR, never silence.
+ */
+function forEachVerdict(input: EvaluateInput, ctx: AuditContext, visit: (result: CheckResult) => void): void {
+  let judged = 0;
+  for (const check of enabledChecks(input.config, input.checks)) {
+    for (const r of check.evaluate(ctx)) {
+      judged++;
+      visit(r);
+    }
+  }
+  if (judged === 0) visit(nothingAudited());
 }
 
 function nothingAudited(): CheckResult {
@@ -89,17 +102,11 @@ export function evaluate(input: EvaluateInput): Finding[] {
   // ERROR verdicts wait for the audit-errors made from their causes; the others become
   // findings as soon as their check has run, so no check's verdicts outlive it.
   const errors: CheckResult[] = [];
-  let judged = 0;
-  for (const check of enabledChecks(input.config, input.checks)) {
-    for (const r of check.evaluate(ctx)) {
-      judged++;
-      if (r.status === "ERROR") errors.push(r);
-      // Scope resolution's own audit-errors are replaced by the ones made from every cause below.
-      if (r.checkId !== "audit-error") findings.push(make(r));
-    }
-  }
-  // An audit that judged nothing proves nothing: it must not read as compliant.
-  if (judged === 0) errors.push(nothingAudited());
+  forEachVerdict(input, ctx, (r) => {
+    if (r.status === "ERROR") errors.push(r);
+    // Scope resolution's own audit-errors (and "nothing audited") are replaced by the ones made from every cause below.
+    if (r.checkId !== "audit-error") findings.push(make(r));
+  });
   for (const r of auditErrorsOf(errors)) findings.push(make(r));
   return orderFindings(findings);
 }
