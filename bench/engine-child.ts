@@ -1,7 +1,11 @@
 /**
  * One engine measurement in a fresh process (what a Lambda or a CI job pays): read the
  * offline inventory written by writeEstate, evaluate every check, report time and memory.
- * Usage: node --import tsx bench/engine-child.ts DIR
+ * Usage: node --import tsx bench/engine-child.ts DIR [--output-parse]
+ *
+ * With --output-parse it also times JSON.parse of the findings' own JSON: V8's native parser
+ * building the result the engine must build (a reference for the output's own cost; the
+ * parsed copy shares nothing, so it holds more than the engine's findings do).
  */
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -36,4 +40,12 @@ for (const text of texts) JSON.parse(text);
 const parseMs = performance.now() - parseStart;
 texts.length = 0;
 
-process.stdout.write(`${JSON.stringify({ evaluateMs, parseMs, rssMB, findings: findings.length })}\n`);
+let outputParseMs: number | undefined;
+if (process.argv.includes("--output-parse")) {
+  const output = JSON.stringify(findings);
+  const outputStart = performance.now();
+  JSON.parse(output);
+  outputParseMs = performance.now() - outputStart;
+}
+
+process.stdout.write(`${JSON.stringify({ evaluateMs, parseMs, outputParseMs, rssMB, findings: findings.length })}\n`);

@@ -10,12 +10,18 @@ const CHILD = fileURLToPath(new URL("./engine-child.ts", import.meta.url));
 export interface EngineFigures {
   evaluateMs: number;
   parseMs: number;
+  /** JSON.parse of the findings' own JSON (when asked for): materialising the output alone. */
+  outputParseMs?: number;
   rssMB: number;
   findings: number;
 }
 
-/** Generates an estate of `groups` security groups (10 rules each, groups/5 databases and caches) and measures one audit of it. */
-export async function measureEngine(groups: number): Promise<EngineFigures> {
+/**
+ * Generates an estate of `groups` security groups (10 rules each, groups/5 databases and
+ * caches) and measures one audit of it; `outputParse` also times JSON.parse of its findings
+ * (kept to sizes whose JSON fits in one string).
+ */
+export async function measureEngine(groups: number, { outputParse = false } = {}): Promise<EngineFigures> {
   const dir = mkdtempSync(join(tmpdir(), "qa-bench-"));
   try {
     const estate = generateEstate({ securityGroups: groups, rulesPerGroup: 10, rdsInstances: groups / 5, cacheClusters: groups / 5 });
@@ -24,7 +30,10 @@ export async function measureEngine(groups: number): Promise<EngineFigures> {
       join(dir, "config.json"),
       JSON.stringify({ version: 1, targets: { tag: { key: "queue-backend", value: "delayed_job" } }, network: estate.config.network }),
     );
-    const out = execFileSync(process.execPath, ["--import", "tsx", CHILD, dir], { encoding: "utf8", maxBuffer: 1 << 20 });
+    const out = execFileSync(process.execPath, ["--import", "tsx", CHILD, dir, ...(outputParse ? ["--output-parse"] : [])], {
+      encoding: "utf8",
+      maxBuffer: 1 << 20,
+    });
     return JSON.parse(out) as EngineFigures;
   } finally {
     rmSync(dir, { recursive: true, force: true });
