@@ -3,6 +3,7 @@
 import { redisChecks } from "../../../../lib/audit/checks/redis/index.js";
 import type { ConfigInput } from "../../../../lib/audit/config/schema.js";
 import type { CheckResult } from "../../../../lib/audit/findings/model.js";
+import type { Inventory } from "../../../../lib/audit/inventory/types.js";
 import type { RedisObservation } from "../../../../lib/audit/probes/redis/types.js";
 import { config, context } from "../../../support/builders.js";
 
@@ -41,10 +42,15 @@ export const healthy = (over: Partial<RedisObservation> = {}): RedisObservation 
 });
 
 /** The verdicts of one redis-* check, on configs read through the schema. */
-export function verdictsOf(checkId: string, targets: TargetInput[], observations: RedisObservation[]): CheckResult[] {
+export function verdictsOf(
+  checkId: string,
+  targets: TargetInput[],
+  observations: RedisObservation[],
+  more: { config?: Partial<ConfigInput>; inventory?: Inventory } = {},
+): CheckResult[] {
   const check = redisChecks.find((c) => c.meta.id === checkId);
   if (!check) throw new Error(`no check ${checkId}`);
-  return check.evaluate(context(config({ redis: targets }), undefined, { redis: observations }));
+  return check.evaluate(context(config({ ...more.config, redis: targets }), more.inventory, { redis: observations }));
 }
 
 /** The ERROR verdict a target without any observation gets. */
