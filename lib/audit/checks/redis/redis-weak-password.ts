@@ -25,8 +25,10 @@ export const redisWeakPassword: Check = {
   },
   evaluate(ctx) {
     const out: CheckResult[] = [];
-    for (const { target, resource, observation } of redisSubjects(ctx)) {
+    for (const { target, observation } of redisSubjects(ctx)) {
       if (!target.probe?.weakPasswords) continue;
+      // A verdict on the endpoint's users, like the other per-user checks (same id: the target's name).
+      const resource = { type: "Redis::User" as const, id: target.name };
       if (!observation) {
         out.push(unobserved(ID, resource, notProbed(target), `which users of ${target.name} accept a listed password`));
         continue;

@@ -16,6 +16,13 @@ function verdicts(check: Check, c: Pick<CheckCase, "context">): CheckResult[] {
   const results = check.evaluate(c.context());
   const foreign = results.filter((r) => r.checkId !== check.meta.id);
   if (foreign.length > 0) throw new Error(`${check.meta.id} returned results of ${foreign.map((r) => r.checkId).join(", ")}`);
+  // The catalog's resource type is what Security Hub and the report say a finding is about.
+  const declared: readonly string[] = [check.meta.resourceType].flat();
+  const undeclared = results.filter((r) => !declared.includes(r.resource.type));
+  if (undeclared.length > 0)
+    throw new Error(
+      `${check.meta.id} judged ${undeclared.map((r) => r.resource.type).join(", ")}, which its meta.resourceType (${declared.join(", ")}) does not declare`,
+    );
   return results;
 }
 

@@ -6,7 +6,10 @@
 import { describe, expect, it } from "vitest";
 import type { WeakPasswordObservation } from "../../../../lib/audit/model/weak-password-trial.js";
 import type { RedisObservation } from "../../../../lib/audit/probes/redis/types.js";
-import { creds, ENDPOINT, healthy, notProbedError, target, verdictsOf } from "./observation.js";
+import { creds, healthy, notProbedError, target, verdictsOf } from "./observation.js";
+
+/** The endpoint's users: what every weak-password verdict on `jobs-redis` is about (its catalog type). */
+const USERS = { type: "Redis::User", id: "jobs-redis" } as const;
 
 const ID = "redis-weak-password";
 const trialled = target({ credentials: creds, probe: { weakPasswords: true } });
@@ -30,7 +33,7 @@ describe("redis-weak-password", () => {
       {
         checkId: ID,
         status: "FAIL",
-        resource: ENDPOINT,
+        resource: USERS,
         subject: "worker",
         message:
           "User worker of jobs-redis: a password from the documented weak-password list (docs/weak-passwords.md) logged in as it. Anyone who reaches jobs.example.com:6379 can be this user.",
@@ -46,7 +49,7 @@ describe("redis-weak-password", () => {
     expect(v).toStrictEqual({
       checkId: ID,
       status: "FAIL",
-      resource: ENDPOINT,
+      resource: USERS,
       subject: "job runner",
       message:
         'User "job runner" of jobs-redis: a random password logged in as it: it accepts any password. Anyone who reaches jobs.example.com:6379 can be this user.',
@@ -65,7 +68,7 @@ describe("redis-weak-password", () => {
       {
         checkId: ID,
         status: "PASS",
-        resource: ENDPOINT,
+        resource: USERS,
         message:
           "jobs-redis: tried the 18-password list of docs/weak-passwords.md (and a random password) 250 ms apart: none of worker, web accepted; retired cannot log in.",
         evidence: {
@@ -103,7 +106,7 @@ describe("redis-weak-password", () => {
     expect(v).toStrictEqual({
       checkId: ID,
       status: "ERROR",
-      resource: ENDPOINT,
+      resource: USERS,
       subject: "worker",
       message:
         "Could not evaluate whether user worker of jobs-redis accepts a listed password: connection reset (redis://jobs.example.com:6379 AUTH).",
@@ -122,7 +125,7 @@ describe("redis-weak-password", () => {
     expect(v).toStrictEqual({
       checkId: ID,
       status: "ERROR",
-      resource: ENDPOINT,
+      resource: USERS,
       message: `Could not evaluate which users of jobs-redis accept a listed password: ${cause.reason} (${cause.source}).`,
       evidence: cause,
       cause,
@@ -135,7 +138,7 @@ describe("redis-weak-password", () => {
       {
         checkId: ID,
         status: "ERROR",
-        resource: ENDPOINT,
+        resource: USERS,
         message:
           "Could not evaluate which users of jobs-redis accept a listed password: the audit credentials were refused (redis://jobs.example.com:6379 AUTH).",
         evidence: cause,
@@ -154,7 +157,7 @@ describe("redis-weak-password", () => {
       {
         checkId: ID,
         status: "ERROR",
-        resource: ENDPOINT,
+        resource: USERS,
         message:
           "Could not evaluate which users of jobs-redis accept a listed password: the probe of jobs-redis did not try the weak-password list (redis://jobs.example.com:6379 AUTH).",
         evidence: cause,
@@ -164,7 +167,7 @@ describe("redis-weak-password", () => {
   });
 
   it("gives ERROR for a target the probe did not report", () => {
-    expect(run([trialled], [])).toStrictEqual([notProbedError(ID, "which users of jobs-redis accept a listed password")]);
+    expect(run([trialled], [])).toStrictEqual([notProbedError(ID, "which users of jobs-redis accept a listed password", USERS)]);
   });
 
   it("is silent without probe.weakPasswords, even beside a weak user in the observation", () => {
@@ -187,7 +190,7 @@ describe("redis-weak-password", () => {
       host: "10.0.1.5",
     };
     const [v] = run([t], [o]);
-    expect(v?.resource).toStrictEqual({ type: "Redis::Endpoint", id: "other-redis" });
+    expect(v?.resource).toStrictEqual({ type: "Redis::User", id: "other-redis" });
     expect(v?.message).toBe(
       "User worker of other-redis: a password from the documented weak-password list (docs/weak-passwords.md) logged in as it. Anyone who reaches other.example.com:7000 can be this user.",
     );
