@@ -6,6 +6,7 @@ import { type ConfigInput, configSchema } from "../../../../lib/audit/config/sch
 import type { CheckResult } from "../../../../lib/audit/findings/model.js";
 import type { RedisObservation } from "../../../../lib/audit/probes/redis/types.js";
 import type { Scope } from "../../../../lib/audit/scope/index.js";
+import { creds, healthy } from "./observation.js";
 
 type TargetInput = NonNullable<ConfigInput["redis"]>[number];
 
@@ -14,26 +15,6 @@ const target = (over: Partial<TargetInput> = {}): TargetInput => ({
   endpoint: { host: "jobs.example.com", port: 6379 },
   ...over,
 });
-const creds = { username: "auditor", password: { secret: "jobs-redis/auditor" } };
-
-/** A TLS-only endpoint that demands AUTH and whose default user is off: every check passes. */
-const healthy = (over: Partial<RedisObservation> = {}): RedisObservation => ({
-  target: "jobs-redis",
-  host: "jobs.example.com",
-  port: 6379,
-  tls: { attempted: true, spoken: true, protocol: "TLSv1.3", verified: true, trust: "system" },
-  unauthenticated: { outcome: "noauth", transport: "tls", reply: "-NOAUTH Authentication required." },
-  plaintext: { port: 6379, outcome: "rejected", detail: "closed the connection without a RESP reply" },
-  acl: {
-    username: "auditor",
-    transport: "tls",
-    outcome: "read",
-    command: "ACL GETUSER default",
-    defaultUser: { on: false, nopass: false, raw: "off ~* &* -@all" },
-  },
-  ...over,
-});
-
 function run(targets: TargetInput[], observations: RedisObservation[]): CheckResult[] {
   const ctx: AuditContext = {
     config: configSchema.parse({ version: 1, redis: targets }),
