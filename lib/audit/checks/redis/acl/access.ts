@@ -129,14 +129,16 @@ function grantIn(selector: Selector, mode: "read" | "write", queueKeys: readonly
 
 function dangerousIn(selector: Selector, queueKeys: readonly string[]): DangerousGrant[] {
   const out: DangerousGrant[] = [];
-  const queueWrite = reaching(selector.keys, "write", queueKeys).patterns.length > 0;
-  const allKeys = selector.keys.some((k) => k.read && k.write && matchesEverything(k.pattern));
+  // The key rule that lets a keyed command do its harm: a write pattern on a queue key, or one read-write pattern on every key.
+  const queueWrite = reaching(selector.keys, "write", queueKeys).patterns[0];
+  const allKeys = selector.keys.find((k) => k.read && k.write && matchesEverything(k.pattern));
   for (const [id, grantedBy] of selector.commands) {
     const serverWide = SERVER_WIDE_COMMANDS[id];
     const keyed = KEYED_DANGEROUS[id];
-    const effect = serverWide ?? (keyed && (keyed.needs === "all-keys" ? allKeys : queueWrite) ? keyed.effect : undefined);
+    const keyGrant = keyed && (keyed.needs === "all-keys" ? allKeys : queueWrite);
+    const effect = serverWide ?? (keyGrant ? keyed.effect : undefined);
     if (!effect) continue;
-    const keyRule = keyed ? selector.keys.find((k) => k.write)?.rule : undefined;
+    const keyRule = keyGrant?.rule;
     const rule = selector.label === "root" ? [keyRule, grantedBy].filter(Boolean).join(" ") : selector.label;
     out.push({ command: id.replace("|", " ").toUpperCase(), effect, rule });
   }

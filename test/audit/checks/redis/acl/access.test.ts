@@ -43,7 +43,13 @@ describe("userAccess: which queue keys a user reads and changes", () => {
   it("%W~ changes without reading; LPOP needs both permissions on one pattern, so only LPUSH counts", () => {
     const a = access("on %W~queue:* -@all +lpush +lpop +lrange");
     expect(a.read).toBeUndefined();
-    expect(a.write).toEqual({ rule: "%W~queue:* +lpush", patterns: ["queue:*"], queueKeys: ["queue:*"], commands: ["lpush"], commandCount: 1 });
+    expect(a.write).toEqual({
+      rule: "%W~queue:* +lpush",
+      patterns: ["queue:*"],
+      queueKeys: ["queue:*"],
+      commands: ["lpush"],
+      commandCount: 1,
+    });
   });
 
   it("%R~ and %W~ on the same keys still do not make LPOP a write: Redis wants one pattern with both", () => {
@@ -54,8 +60,20 @@ describe("userAccess: which queue keys a user reads and changes", () => {
 
   it("%RW~ is ~: LPOP is both a read and a write", () => {
     const a = access("on %RW~queue:* -@all +lpop");
-    expect(a.read).toEqual({ rule: "%RW~queue:* +lpop", patterns: ["queue:*"], queueKeys: ["queue:*"], commands: ["lpop"], commandCount: 1 });
-    expect(a.write).toEqual({ rule: "%RW~queue:* +lpop", patterns: ["queue:*"], queueKeys: ["queue:*"], commands: ["lpop"], commandCount: 1 });
+    expect(a.read).toEqual({
+      rule: "%RW~queue:* +lpop",
+      patterns: ["queue:*"],
+      queueKeys: ["queue:*"],
+      commands: ["lpop"],
+      commandCount: 1,
+    });
+    expect(a.write).toEqual({
+      rule: "%RW~queue:* +lpop",
+      patterns: ["queue:*"],
+      queueKeys: ["queue:*"],
+      commands: ["lpop"],
+      commandCount: 1,
+    });
   });
 
   it("allkeys and ~* reach every queue key", () => {
@@ -95,7 +113,13 @@ describe("userAccess: which queue keys a user reads and changes", () => {
 
   it("a command denied after being allowed grants nothing", () => {
     const a = access("on ~queue:* -@all +lpush +get -get +lrange -lpush");
-    expect(a.read).toEqual({ rule: "~queue:* +lrange", patterns: ["queue:*"], queueKeys: ["queue:*"], commands: ["lrange"], commandCount: 1 });
+    expect(a.read).toEqual({
+      rule: "~queue:* +lrange",
+      patterns: ["queue:*"],
+      queueKeys: ["queue:*"],
+      commands: ["lrange"],
+      commandCount: 1,
+    });
     expect(a.write).toBeUndefined();
   });
 
@@ -224,7 +248,11 @@ describe("userAccess: keyspace- and server-wide commands", () => {
       "SWAPDB",
       "SYNC",
     ]);
-    expect(access("on ~cache:* allcommands").dangerous[0]).toEqual({ command: "ACL DELUSER", effect: "deletes users", rule: "allcommands" });
+    expect(access("on ~cache:* allcommands").dangerous[0]).toEqual({
+      command: "ACL DELUSER",
+      effect: "deletes users",
+      rule: "allcommands",
+    });
     expect(access("on ~cache:* +@all -@dangerous").dangerous).toEqual([]);
   });
 
@@ -251,7 +279,18 @@ describe("userAccess: keyspace- and server-wide commands", () => {
     ]);
     expect(access("on ~queue:* -@all +eval").dangerous).toEqual([]);
     expect(access("on %R~* %W~* -@all +eval").dangerous).toEqual([]);
-    expect(access("on allkeys -@all +eval").dangerous).toEqual([{ command: "EVAL", effect: "runs scripts on any key", rule: "allkeys +eval" }]);
+    expect(access("on allkeys -@all +eval").dangerous).toEqual([
+      { command: "EVAL", effect: "runs scripts on any key", rule: "allkeys +eval" },
+    ]);
+  });
+
+  it("names the key rule that grants MIGRATE or EVAL, not the first pattern written", () => {
+    expect(access("on ~cache:* ~queue:* -@all +migrate").dangerous).toEqual([
+      { command: "MIGRATE", effect: "moves queue keys to another server", rule: "~queue:* +migrate" },
+    ]);
+    expect(access("on ~cache:* %R~* ~* -@all +eval").dangerous).toEqual([
+      { command: "EVAL", effect: "runs scripts on any key", rule: "~* +eval" },
+    ]);
   });
 
   it("script and function housekeeping is not dangerous", () => {
