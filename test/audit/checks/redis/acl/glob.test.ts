@@ -55,3 +55,61 @@ describe("globsIntersect decides whether two patterns share a key", () => {
     expect(matchesEverything("*?")).toBe(false);
   });
 });
+
+describe("Redis's reading of the corner cases of a pattern", () => {
+  it.each([
+    ["[ab", "b", true], // an unterminated class runs to the end of the pattern
+    ["[ab", "ab", false],
+    ["[a-]", "^", true], // "a-]" is a range a..] (swapped to ]..a); the class then runs on to the end
+    ["[a-]", "-", false],
+    ["[\\-]", "-", true],
+    ["[\\-]", "\\", false],
+    ["[^]", "x", true], // an empty negated class matches any one character
+    ["[^]", "", false],
+    ["a\\", "a\\", true], // a trailing backslash is itself
+    ["a\\", "a", false],
+    ["[^a]", "\uffff", true],
+    ["[^a]", "a", false],
+    ["?", "", false],
+    ["**a", "ba", true],
+    ["[a-", "-", true], // too short for a range: "a" and "-" are members
+    ["[a-", "a", true],
+    ["[a-", "b", false],
+    ["[^a-eb]", "c", false], // a range inside an earlier one leaves no gap
+    ["[^a-eb]", "f", true],
+  ])("%s vs %s → %s", (pattern, key, expected) => {
+    expect(globMatches(pattern, key)).toBe(expected);
+  });
+});
+
+describe("a negated class up to the last code unit", () => {
+  it("leaves U+FFFF when every other unit is excluded", () => {
+    expect(globMatches("[^\u0000-\ufffe]", "\uffff")).toBe(true);
+    expect(globMatches("[^\u0000-\ufffe]", "x")).toBe(false);
+  });
+});
+
+describe("globsIntersect with classes on both sides", () => {
+  it.each([
+    ["[a-c]x", "[c-e]x", true],
+    ["[a-b]", "[c-d]", false],
+    ["[^a-c]", "[a-d]", true],
+    ["[^a-d]", "[a-d]", false],
+    ["[^b]", "[a-c]", true],
+    ["[^a-cb-e]", "[a-e]", false], // overlapping ranges in a negated class
+    ["[^a-bd-e]", "[a-e]", true], // c is left
+    ["[^a-bd-e]", "[abde]", false],
+    ["*[xy]", "a*b", false],
+    ["*[xy]", "a*y", true],
+  ])("%s ∩ %s → %s", (a, b, expected) => {
+    expect(globsIntersect(a, b)).toBe(expected);
+    expect(globsIntersect(b, a)).toBe(expected);
+  });
+
+  it("matches everything only with stars alone", () => {
+    expect(matchesEverything("")).toBe(false);
+    expect(matchesEverything("\\*")).toBe(false);
+    expect(matchesEverything("[*]")).toBe(false);
+    expect(matchesEverything("?*")).toBe(false);
+  });
+});
