@@ -81,10 +81,10 @@ describe("the access checks on the ACL of access-live.test.ts", () => {
   const ctx = observed(USERS);
 
   it("fail exactly the traps, and no control", () => {
-    expect(failing(redisUnexpectedUser.evaluate(ctx))).toEqual(["analytics", "cache_selector", "pusher", "stray_keys"]);
-    expect(failing(redisExcessAccess.evaluate(ctx))).toEqual(["reporting"]);
-    expect(failing(redisDangerousCommands.evaluate(ctx))).toEqual(["cache", "ops_bot"]);
-    expect(failing(redisNopassUser.evaluate(ctx))).toEqual(["legacy"]);
+    expect(failing(redisUnexpectedUser.evaluate(ctx))).toStrictEqual(["analytics", "cache_selector", "pusher", "stray_keys"]);
+    expect(failing(redisExcessAccess.evaluate(ctx))).toStrictEqual(["reporting"]);
+    expect(failing(redisDangerousCommands.evaluate(ctx))).toStrictEqual(["cache", "ops_bot"]);
+    expect(failing(redisNopassUser.evaluate(ctx))).toStrictEqual(["legacy"]);
   });
 
   it("give no PASS beside a FAIL, and no ERROR", () => {
@@ -96,7 +96,7 @@ describe("the access checks on the ACL of access-live.test.ts", () => {
       expect(
         check.evaluate(ctx).filter((r) => r.status === "ERROR"),
         check.meta.id,
-      ).toEqual([]);
+      ).toStrictEqual([]);
     }
   });
 });
@@ -110,7 +110,7 @@ describe("redis-unexpected-user", () => {
     expect(v.message).toBe(
       `User analytics of jobs-redis is not in the policy but reads them (~* +@read): queue:*, queues, schedule, retry, dead; ${PAYLOADS}. Take the queue keys out of its patterns or make it a principal.`,
     );
-    expect(v.fix).toEqual({
+    expect(v.fix).toStrictEqual({
       kind: "redis-acl",
       text: `Remove analytics's read access to the queue keys; its other key patterns stay. ${SAVE}`,
       commands: ["ACL SETUSER analytics resetkeys"],
@@ -131,7 +131,7 @@ describe("redis-unexpected-user", () => {
       dangerous: [],
     });
     expect(v.fix?.text).toBe(`Remove stray_keys's read and change access to the queue keys; its other key patterns stay. ${SAVE}`);
-    expect(v.fix?.commands).toEqual(["ACL SETUSER stray_keys resetkeys ~cache:*"]);
+    expect(v.fix?.commands).toStrictEqual(["ACL SETUSER stray_keys resetkeys ~cache:*"]);
   });
 
   it("names a selector as written, and the fix re-adds it without the queue pattern", () => {
@@ -139,7 +139,7 @@ describe("redis-unexpected-user", () => {
     expect(v.message).toBe(
       `User cache_selector of jobs-redis is not in the policy but reads them ((~queue:* resetchannels -@all +lrange)): queue:*; ${PAYLOADS}. Take the queue keys out of its patterns or make it a principal.`,
     );
-    expect(v.fix?.commands).toEqual(['ACL SETUSER cache_selector resetkeys ~cache:* clearselectors "(resetchannels -@all +lrange)"']);
+    expect(v.fix?.commands).toStrictEqual(['ACL SETUSER cache_selector resetkeys ~cache:* clearselectors "(resetchannels -@all +lrange)"']);
   });
 
   it("says change only for the %W~ user", () => {
@@ -153,14 +153,14 @@ describe("redis-unexpected-user", () => {
 
   it("leaves admins, principals, off users and users on other keys alone, and says so with evidence", () => {
     const results = redisUnexpectedUser.evaluate(observed(only(CLEAN)));
-    expect(results.map((r) => r.status)).toEqual(["PASS"]);
+    expect(results.map((r) => r.status)).toStrictEqual(["PASS"]);
     expect(results[0]?.message).toBe("On jobs-redis, only the policy's principals and admins can reach the queue keys.");
     expect(results[0]?.evidence).toMatchObject({ source: SOURCE, commandTable: "live COMMAND INFO", queueKeys: POLICY_KEYS });
-    expect(Object.keys(results[0]?.evidence.users as object)).toEqual(CLEAN);
+    expect(Object.keys(results[0]?.evidence.users as object)).toStrictEqual(CLEAN);
   });
 
   it("an off user with ~* +@all stays silent: it cannot log in", () => {
-    expect(redisUnexpectedUser.evaluate(observed(only(["retired"]))).map((r) => r.status)).toEqual(["PASS"]);
+    expect(redisUnexpectedUser.evaluate(observed(only(["retired"]))).map((r) => r.status)).toStrictEqual(["PASS"]);
   });
 });
 
@@ -171,7 +171,7 @@ describe("redis-excess-access", () => {
       `Principal reporting of jobs-redis is allowed [read] but changes the queue keys (~queue:* ~schedule +@write); ${PAYLOADS}.`,
     );
     expect(v.evidence).toMatchObject({ source: SOURCE, rules: USERS.reporting, allowed: ["read"], user: "reporting" });
-    expect(v.fix).toEqual({
+    expect(v.fix).toStrictEqual({
       kind: "redis-acl",
       text: `Narrow reporting to [read] on the queue keys and take away nothing else. ${SAVE}`,
       commands: ["ACL SETUSER reporting resetkeys %R~queue:* %R~schedule"],
@@ -194,7 +194,7 @@ describe("redis-excess-access", () => {
       `Principal sidekiq_worker of jobs-redis is allowed [read, write] but can run FLUSHALL (deletes every key; +flushall); ${PAYLOADS}.`,
     );
     expect(worker.fix?.text).toBe(`Narrow sidekiq_worker to [read, write] on the queue keys and take away FLUSHALL. ${SAVE}`);
-    expect(worker.fix?.commands).toEqual(["ACL SETUSER sidekiq_worker resetkeys ~queue:* -flushall"]);
+    expect(worker.fix?.commands).toStrictEqual(["ACL SETUSER sidekiq_worker resetkeys ~queue:* -flushall"]);
   });
 
   it("lists every excess of a principal allowed [write] that reads and can MIGRATE", () => {
@@ -206,7 +206,7 @@ describe("redis-excess-access", () => {
 
   it("passes principals within their policy, not judging admins or strangers", () => {
     const results = redisExcessAccess.evaluate(observed(only([...CLEAN, "analytics", "cache"])));
-    expect(results.map((r) => [r.status, r.message])).toEqual([
+    expect(results.map((r) => [r.status, r.message])).toStrictEqual([
       ["PASS", "On jobs-redis, every principal can do what its policy allows and no more."],
     ]);
   });
@@ -220,7 +220,7 @@ describe("redis-dangerous-commands", () => {
     expect(v.message).toBe(
       "User ops_bot of jobs-redis is not an admin but can run CONFIG SET (reconfigures the server (dir, dbfilename, requirepass, …)), CLIENT KILL (disconnects other clients, workers included), REPLICAOF (replaces the dataset with another server's), granted by +config|set; +client|kill; +replicaof: it can destroy or move the job queue without naming one queue key.",
     );
-    expect(v.evidence).toEqual({
+    expect(v.evidence).toStrictEqual({
       source: SOURCE,
       rules: USERS.ops_bot,
       dangerous: [
@@ -229,7 +229,7 @@ describe("redis-dangerous-commands", () => {
         { command: "REPLICAOF", effect: "replaces the dataset with another server's", rule: "+replicaof" },
       ],
     });
-    expect(v.fix).toEqual({
+    expect(v.fix).toStrictEqual({
       kind: "redis-acl",
       text: `Take CONFIG SET, CLIENT KILL, REPLICAOF away from ops_bot. ${SAVE}`,
       commands: ["ACL SETUSER ops_bot resetkeys -config|set -client|kill -replicaof"],
@@ -240,7 +240,7 @@ describe("redis-dangerous-commands", () => {
     const v = verdictOf(redisDangerousCommands, ctx, "cache");
     expect(v.message).toMatch(/^User cache of jobs-redis is not an admin but can run ACL DELUSER \(deletes users\), ACL LOAD /);
     expect(v.message).toMatch(/, SYNC \(copies the whole dataset \(replication\)\), granted by \+@all: it can destroy or move/);
-    expect(v.fix?.commands).toEqual([
+    expect(v.fix?.commands).toStrictEqual([
       "ACL SETUSER cache resetkeys ~cache:* -acl|deluser -acl|load -acl|save -acl|setuser -client|kill -config|get -config|resetstat -config|rewrite -config|set -debug -failover -flushall -flushdb -keys -module|load -module|loadex -module|unload -monitor -psync -replicaof -shutdown -slaveof -swapdb -sync",
     ]);
   });
@@ -254,7 +254,7 @@ describe("redis-dangerous-commands", () => {
         cache_safe: USERS.cache_safe as string,
       }),
     );
-    expect(results.map((r) => [r.status, r.message])).toEqual([
+    expect(results.map((r) => [r.status, r.message])).toStrictEqual([
       ["PASS", "On jobs-redis, only admins can run keyspace- or server-wide commands."],
     ]);
   });
@@ -266,12 +266,12 @@ describe("redis-nopass-user", () => {
     expect(v.message).toBe(
       "User legacy of jobs-redis is on with nopass: any password logs in as it, and it reads queue:* (~queue:* +lrange).",
     );
-    expect(v.evidence).toEqual({
+    expect(v.evidence).toStrictEqual({
       source: SOURCE,
       rules: "on nopass ~queue:* -@all +lrange",
       can: "reads queue:* (~queue:* +lrange)",
     });
-    expect(v.fix).toEqual({
+    expect(v.fix).toStrictEqual({
       kind: "redis-acl",
       text: 'Give legacy a password: generate one into your secret store, put its SHA-256 in place of SHA256_OF_NEW_PASSWORD (`printf %s "$NEW_PASSWORD" | sha256sum`), and update the clients that log in as legacy.',
       commands: ["ACL SETUSER legacy resetpass #SHA256_OF_NEW_PASSWORD"],
@@ -287,7 +287,7 @@ describe("redis-nopass-user", () => {
         reset: "on nopass resetpass ~cache:* -@all +get",
       }),
     );
-    expect(results).toEqual([
+    expect(results).toStrictEqual([
       {
         checkId: "redis-nopass-user",
         status: "PASS",
@@ -307,7 +307,7 @@ describe("an unreadable user", () => {
       expect(
         check.evaluate(ctx).map((r) => [r.status, r.subject]),
         check.meta.id,
-      ).toEqual([["ERROR", "odd"]]);
+      ).toStrictEqual([["ERROR", "odd"]]);
     }
   });
 });
@@ -343,30 +343,30 @@ describe("the same users from ElastiCache RBAC", () => {
   it("carry the user id and an aws-cli fix with the complete access string", () => {
     const cache = verdictOf(redisDangerousCommands, ctx, "cache");
     expect(cache.evidence.userId).toBe("cache-id");
-    expect(cache.fix).toEqual({
+    expect(cache.fix).toStrictEqual({
       kind: "aws-cli",
       text: "Take FLUSHALL away from cache. Replace the user's access string (ElastiCache applies it to the users' connections as it propagates).",
       commands: ["aws elasticache modify-user --user-id cache-id --access-string 'on ~cache:* -@all +get +flushall -flushall'"],
     });
     const analytics = verdictOf(redisUnexpectedUser, ctx, "analytics");
     expect(analytics.evidence).toMatchObject({ userId: "analytics-id", source: "elasticache:DescribeUsers (user group queue-users)" });
-    expect(analytics.fix?.commands).toEqual(["aws elasticache modify-user --user-id analytics-id --access-string 'on -@all +get'"]);
+    expect(analytics.fix?.commands).toStrictEqual(["aws elasticache modify-user --user-id analytics-id --access-string 'on -@all +get'"]);
     const reporting = verdictOf(redisExcessAccess, ctx, "reporting");
     expect(reporting.evidence.userId).toBe("reporting-id");
-    expect(reporting.fix?.commands).toEqual([
+    expect(reporting.fix?.commands).toStrictEqual([
       "aws elasticache modify-user --user-id reporting-id --access-string 'on %R~queue:* -@all +lrange +lpush'",
     ]);
   });
 
   it("a no-password user gets the ElastiCache password fix", () => {
     const legacy = verdictOf(redisNopassUser, ctx, "legacy");
-    expect(legacy.evidence).toEqual({
+    expect(legacy.evidence).toStrictEqual({
       source: "elasticache:DescribeUsers (user group queue-users)",
       rules: "on ~legacy:* -@all +get",
       userId: "legacy-id",
       can: "no access to the queue keys",
     });
-    expect(legacy.fix?.commands).toEqual([
+    expect(legacy.fix?.commands).toStrictEqual([
       'aws elasticache modify-user --user-id legacy-id --authentication-mode Type=password,Passwords="$NEW_PASSWORD"',
     ]);
   });

@@ -17,7 +17,7 @@ const can = (rules: string, command: string, keys: string[]) => permits(user(rul
 
 describe("userAccess: which queue keys a user reads and changes", () => {
   it("a plain ~pattern reads and changes the queue keys it reaches, each grant naming its rules", () => {
-    expect(access("on ~queue:* -@all +lpush +lrange")).toEqual({
+    expect(access("on ~queue:* -@all +lpush +lrange")).toStrictEqual({
       user: "u",
       on: true,
       nopass: false,
@@ -30,7 +30,7 @@ describe("userAccess: which queue keys a user reads and changes", () => {
 
   it("%R~ reads but cannot change; LPOP, which reads and changes, counts as a read", () => {
     const a = access("on %R~queue:* -@all +lrange +lpush +lpop");
-    expect(a.read).toEqual({
+    expect(a.read).toStrictEqual({
       rule: "%R~queue:* +lrange +lpop",
       patterns: ["queue:*"],
       queueKeys: ["queue:*"],
@@ -43,7 +43,7 @@ describe("userAccess: which queue keys a user reads and changes", () => {
   it("%W~ changes without reading; LPOP needs both permissions on one pattern, so only LPUSH counts", () => {
     const a = access("on %W~queue:* -@all +lpush +lpop +lrange");
     expect(a.read).toBeUndefined();
-    expect(a.write).toEqual({
+    expect(a.write).toStrictEqual({
       rule: "%W~queue:* +lpush",
       patterns: ["queue:*"],
       queueKeys: ["queue:*"],
@@ -54,20 +54,20 @@ describe("userAccess: which queue keys a user reads and changes", () => {
 
   it("%R~ and %W~ on the same keys still do not make LPOP a write: Redis wants one pattern with both", () => {
     const a = access("on %R~queue:* %W~queue:* -@all +lpop");
-    expect(a.read?.commands).toEqual(["lpop"]);
+    expect(a.read?.commands).toStrictEqual(["lpop"]);
     expect(a.write).toBeUndefined();
   });
 
   it("%RW~ is ~: LPOP is both a read and a write", () => {
     const a = access("on %RW~queue:* -@all +lpop");
-    expect(a.read).toEqual({
+    expect(a.read).toStrictEqual({
       rule: "%RW~queue:* +lpop",
       patterns: ["queue:*"],
       queueKeys: ["queue:*"],
       commands: ["lpop"],
       commandCount: 1,
     });
-    expect(a.write).toEqual({
+    expect(a.write).toStrictEqual({
       rule: "%RW~queue:* +lpop",
       patterns: ["queue:*"],
       queueKeys: ["queue:*"],
@@ -77,19 +77,19 @@ describe("userAccess: which queue keys a user reads and changes", () => {
   });
 
   it("allkeys and ~* reach every queue key", () => {
-    expect(access("on allkeys -@all +get").read).toEqual({
+    expect(access("on allkeys -@all +get").read).toStrictEqual({
       rule: "allkeys +get",
       patterns: ["*"],
       queueKeys: ["queue:*", "queues", "schedule", "retry", "dead"],
       commands: ["get"],
       commandCount: 1,
     });
-    expect(access("on ~* -@all +del").write?.queueKeys).toEqual(QUEUE);
+    expect(access("on ~* -@all +del").write?.queueKeys).toStrictEqual(QUEUE);
   });
 
   it("a pattern that is not a prefix of the queue keys still reaches them (~*:default, ~q*)", () => {
     const a = access("on ~cache:* ~*:default ~q* -@all +get");
-    expect(a.read).toEqual({
+    expect(a.read).toStrictEqual({
       rule: "~*:default ~q* +get",
       patterns: ["*:default", "q*"],
       queueKeys: ["queue:*", "queues"],
@@ -113,7 +113,7 @@ describe("userAccess: which queue keys a user reads and changes", () => {
 
   it("a command denied after being allowed grants nothing", () => {
     const a = access("on ~queue:* -@all +lpush +get -get +lrange -lpush");
-    expect(a.read).toEqual({
+    expect(a.read).toStrictEqual({
       rule: "~queue:* +lrange",
       patterns: ["queue:*"],
       queueKeys: ["queue:*"],
@@ -123,6 +123,22 @@ describe("userAccess: which queue keys a user reads and changes", () => {
     expect(a.write).toBeUndefined();
   });
 
+  it("a granted command the command table does not know uses no key", () => {
+    const a = access("on ~queue:* -@all +nosuchcommand");
+    expect(a.read).toBeUndefined();
+    expect(a.write).toBeUndefined();
+  });
+
+  it("a pattern written twice is named once", () => {
+    expect(access("on ~queue:* ~queue:* -@all +get").read).toStrictEqual({
+      rule: "~queue:* +get",
+      patterns: ["queue:*", "queue:*"],
+      queueKeys: ["queue:*"],
+      commands: ["get"],
+      commandCount: 1,
+    });
+  });
+
   it("keys before resetkeys no longer reach the queue", () => {
     const a = access("on ~* resetkeys ~cache:* +@all");
     expect(a.read).toBeUndefined();
@@ -130,8 +146,8 @@ describe("userAccess: which queue keys a user reads and changes", () => {
   });
 
   it("nocommands after allcommands leaves nothing; reset leaves an off user with nothing", () => {
-    expect(access("on ~* allcommands nocommands")).toEqual({ user: "u", on: true, nopass: false, dangerous: [], listsKeyNames: [] });
-    expect(access("on nopass ~* +@all reset")).toEqual({ user: "u", on: false, nopass: false, dangerous: [], listsKeyNames: [] });
+    expect(access("on ~* allcommands nocommands")).toStrictEqual({ user: "u", on: true, nopass: false, dangerous: [], listsKeyNames: [] });
+    expect(access("on nopass ~* +@all reset")).toStrictEqual({ user: "u", on: false, nopass: false, dangerous: [], listsKeyNames: [] });
   });
 
   it("reports on/off and nopass as parsed", () => {
@@ -142,7 +158,7 @@ describe("userAccess: which queue keys a user reads and changes", () => {
 
   it("shows six commands, sorted, and counts them all", () => {
     const a = access("on ~queue:* -@all +rpush +lpush +lset +linsert +lrem +ltrim +lpushx");
-    expect(a.write).toEqual({
+    expect(a.write).toStrictEqual({
       rule: "~queue:* +rpush +lpush +lset +linsert +lrem +ltrim +lpushx",
       patterns: ["queue:*"],
       queueKeys: ["queue:*"],
@@ -152,7 +168,7 @@ describe("userAccess: which queue keys a user reads and changes", () => {
   });
 
   it("a category names itself once in the rule, as the last rule that granted its commands", () => {
-    expect(access("on ~* -@all +@read -@dangerous").read).toEqual({
+    expect(access("on ~* -@all +@read -@dangerous").read).toStrictEqual({
       rule: "~* +@read",
       patterns: ["*"],
       queueKeys: QUEUE,
@@ -164,15 +180,15 @@ describe("userAccess: which queue keys a user reads and changes", () => {
 
   it("only the queue keys a pattern reaches are listed, each once", () => {
     const a = access("on ~queue:* ~q* ~retry -@all +get");
-    expect(a.read?.queueKeys).toEqual(["queue:*", "queues", "retry"]);
-    expect(a.read?.patterns).toEqual(["queue:*", "q*", "retry"]);
+    expect(a.read?.queueKeys).toStrictEqual(["queue:*", "queues", "retry"]);
+    expect(a.read?.patterns).toStrictEqual(["queue:*", "q*", "retry"]);
   });
 });
 
 describe("userAccess: selectors (Redis 7)", () => {
   it("a selector reaching the queue is named as written", () => {
     const a = access("on resetchannels ~cache:* -@all +get +set (~queue:* -@all +lrange)");
-    expect(a.read).toEqual({
+    expect(a.read).toStrictEqual({
       rule: "(~queue:* -@all +lrange)",
       patterns: ["queue:*"],
       queueKeys: ["queue:*"],
@@ -198,7 +214,7 @@ describe("userAccess: selectors (Redis 7)", () => {
 
 describe("userAccess: keyspace- and server-wide commands", () => {
   it("a keyless dangerous command counts whatever the key patterns, named with the command rule", () => {
-    expect(access("on resetkeys -@all +flushall +config|set +client|kill +replicaof").dangerous).toEqual([
+    expect(access("on resetkeys -@all +flushall +config|set +client|kill +replicaof").dangerous).toStrictEqual([
       { command: "FLUSHALL", effect: "deletes every key", rule: "+flushall" },
       { command: "CONFIG SET", effect: "reconfigures the server (dir, dbfilename, requirepass, …)", rule: "+config|set" },
       { command: "CLIENT KILL", effect: "disconnects other clients, workers included", rule: "+client|kill" },
@@ -207,7 +223,7 @@ describe("userAccess: keyspace- and server-wide commands", () => {
   });
 
   it("+container grants every subcommand, each dangerous one listed", () => {
-    expect(access("on -@all +config").dangerous).toEqual([
+    expect(access("on -@all +config").dangerous).toStrictEqual([
       { command: "CONFIG GET", effect: "reads the server's configuration", rule: "+config" },
       { command: "CONFIG RESETSTAT", effect: "resets server statistics", rule: "+config" },
       { command: "CONFIG REWRITE", effect: "rewrites the server's config file", rule: "+config" },
@@ -216,60 +232,60 @@ describe("userAccess: keyspace- and server-wide commands", () => {
   });
 
   it("-cmd|sub takes one subcommand away", () => {
-    expect(access("on -@all +config -config|set -config|rewrite -config|resetstat").dangerous).toEqual([
+    expect(access("on -@all +config -config|set -config|rewrite -config|resetstat").dangerous).toStrictEqual([
       { command: "CONFIG GET", effect: "reads the server's configuration", rule: "+config" },
     ]);
   });
 
   it("+@all on other keys still grants every server-wide command; -@dangerous takes them all away", () => {
-    expect(access("on ~cache:* +@all").dangerous.map((d) => d.command)).toEqual([
-      "ACL DELUSER",
-      "ACL LOAD",
-      "ACL SAVE",
-      "ACL SETUSER",
-      "CLIENT KILL",
-      "CONFIG GET",
-      "CONFIG RESETSTAT",
-      "CONFIG REWRITE",
-      "CONFIG SET",
-      "DEBUG",
-      "FAILOVER",
-      "FLUSHALL",
-      "FLUSHDB",
-      "KEYS",
-      "MODULE LOAD",
-      "MODULE LOADEX",
-      "MODULE UNLOAD",
-      "MONITOR",
-      "PSYNC",
-      "REPLICAOF",
-      "SHUTDOWN",
-      "SLAVEOF",
-      "SWAPDB",
-      "SYNC",
+    expect(access("on ~cache:* +@all").dangerous).toStrictEqual([
+      { command: "ACL DELUSER", effect: "deletes users", rule: "+@all" },
+      { command: "ACL LOAD", effect: "replaces every user from the ACL file", rule: "+@all" },
+      { command: "ACL SAVE", effect: "writes the ACL file", rule: "+@all" },
+      { command: "ACL SETUSER", effect: "changes any user's permissions, its own included", rule: "+@all" },
+      { command: "CLIENT KILL", effect: "disconnects other clients, workers included", rule: "+@all" },
+      { command: "CONFIG GET", effect: "reads the server's configuration", rule: "+@all" },
+      { command: "CONFIG RESETSTAT", effect: "resets server statistics", rule: "+@all" },
+      { command: "CONFIG REWRITE", effect: "rewrites the server's config file", rule: "+@all" },
+      { command: "CONFIG SET", effect: "reconfigures the server (dir, dbfilename, requirepass, …)", rule: "+@all" },
+      { command: "DEBUG", effect: "can crash, stall or reload the server", rule: "+@all" },
+      { command: "FAILOVER", effect: "hands the primary role to another server", rule: "+@all" },
+      { command: "FLUSHALL", effect: "deletes every key", rule: "+@all" },
+      { command: "FLUSHDB", effect: "deletes every key of the database", rule: "+@all" },
+      { command: "KEYS", effect: "lists every key name and blocks the server while it does", rule: "+@all" },
+      { command: "MODULE LOAD", effect: "loads native code into the server", rule: "+@all" },
+      { command: "MODULE LOADEX", effect: "loads native code into the server", rule: "+@all" },
+      { command: "MODULE UNLOAD", effect: "unloads server modules", rule: "+@all" },
+      { command: "MONITOR", effect: "streams every command, job payloads included", rule: "+@all" },
+      { command: "PSYNC", effect: "copies the whole dataset (replication)", rule: "+@all" },
+      { command: "REPLICAOF", effect: "replaces the dataset with another server's", rule: "+@all" },
+      { command: "SHUTDOWN", effect: "stops the server", rule: "+@all" },
+      { command: "SLAVEOF", effect: "replaces the dataset with another server's", rule: "+@all" },
+      { command: "SWAPDB", effect: "swaps whole databases", rule: "+@all" },
+      { command: "SYNC", effect: "copies the whole dataset (replication)", rule: "+@all" },
     ]);
-    expect(access("on ~cache:* allcommands").dangerous[0]).toEqual({
+    expect(access("on ~cache:* allcommands").dangerous[0]).toStrictEqual({
       command: "ACL DELUSER",
       effect: "deletes users",
       rule: "allcommands",
     });
-    expect(access("on ~cache:* +@all -@dangerous").dangerous).toEqual([]);
+    expect(access("on ~cache:* +@all -@dangerous").dangerous).toStrictEqual([]);
   });
 
   it("every server-wide command the model knows is in the bundled command table", () => {
-    expect(Object.keys(SERVER_WIDE_COMMANDS).filter((id) => !(id in BUNDLED_COMMANDS.commands))).toEqual([]);
+    expect(Object.keys(SERVER_WIDE_COMMANDS).filter((id) => !(id in BUNDLED_COMMANDS.commands))).toStrictEqual([]);
   });
 
   it("MIGRATE counts only with write access to a queue key, named with that key rule", () => {
-    expect(access("on ~queue:* -@all +migrate").dangerous).toEqual([
+    expect(access("on ~queue:* -@all +migrate").dangerous).toStrictEqual([
       { command: "MIGRATE", effect: "moves queue keys to another server", rule: "~queue:* +migrate" },
     ]);
-    expect(access("on %R~queue:* -@all +migrate").dangerous).toEqual([]);
-    expect(access("on ~cache:* -@all +migrate").dangerous).toEqual([]);
+    expect(access("on %R~queue:* -@all +migrate").dangerous).toStrictEqual([]);
+    expect(access("on ~cache:* -@all +migrate").dangerous).toStrictEqual([]);
   });
 
   it("EVAL and FCALL count only with one pattern that reads and changes every key", () => {
-    expect(access("on ~* -@all +eval +evalsha +eval_ro +evalsha_ro +fcall +fcall_ro").dangerous).toEqual([
+    expect(access("on ~* -@all +eval +evalsha +eval_ro +evalsha_ro +fcall +fcall_ro").dangerous).toStrictEqual([
       { command: "EVAL", effect: "runs scripts on any key", rule: "~* +eval" },
       { command: "EVALSHA", effect: "runs scripts on any key", rule: "~* +evalsha" },
       { command: "EVAL_RO", effect: "runs read-only scripts on any key", rule: "~* +eval_ro" },
@@ -277,39 +293,39 @@ describe("userAccess: keyspace- and server-wide commands", () => {
       { command: "FCALL", effect: "runs functions on any key", rule: "~* +fcall" },
       { command: "FCALL_RO", effect: "runs read-only functions on any key", rule: "~* +fcall_ro" },
     ]);
-    expect(access("on ~queue:* -@all +eval").dangerous).toEqual([]);
-    expect(access("on %R~* %W~* -@all +eval").dangerous).toEqual([]);
-    expect(access("on allkeys -@all +eval").dangerous).toEqual([
+    expect(access("on ~queue:* -@all +eval").dangerous).toStrictEqual([]);
+    expect(access("on %R~* %W~* -@all +eval").dangerous).toStrictEqual([]);
+    expect(access("on allkeys -@all +eval").dangerous).toStrictEqual([
       { command: "EVAL", effect: "runs scripts on any key", rule: "allkeys +eval" },
     ]);
   });
 
   it("names the key rule that grants MIGRATE or EVAL, not the first pattern written", () => {
-    expect(access("on ~cache:* ~queue:* -@all +migrate").dangerous).toEqual([
+    expect(access("on ~cache:* ~queue:* -@all +migrate").dangerous).toStrictEqual([
       { command: "MIGRATE", effect: "moves queue keys to another server", rule: "~queue:* +migrate" },
     ]);
-    expect(access("on ~cache:* %R~* ~* -@all +eval").dangerous).toEqual([
+    expect(access("on ~cache:* %R~* ~* -@all +eval").dangerous).toStrictEqual([
       { command: "EVAL", effect: "runs scripts on any key", rule: "~* +eval" },
     ]);
   });
 
   it("script and function housekeeping is not dangerous", () => {
-    expect(access("on ~cache:* -@all +script|flush +script|kill +function|flush +function|delete +info").dangerous).toEqual([]);
+    expect(access("on ~cache:* -@all +script|flush +script|kill +function|flush +function|delete +info").dangerous).toStrictEqual([]);
   });
 
   it("a selector's dangerous command is named by the selector; the root's wins when both grant it", () => {
-    expect(access("on -@all (~cache:* -@all +flushdb)").dangerous).toEqual([
+    expect(access("on -@all (~cache:* -@all +flushdb)").dangerous).toStrictEqual([
       { command: "FLUSHDB", effect: "deletes every key of the database", rule: "(~cache:* -@all +flushdb)" },
     ]);
-    expect(access("on -@all +flushdb (~cache:* -@all +flushdb)").dangerous).toEqual([
+    expect(access("on -@all +flushdb (~cache:* -@all +flushdb)").dangerous).toStrictEqual([
       { command: "FLUSHDB", effect: "deletes every key of the database", rule: "+flushdb" },
     ]);
   });
 
   it("SCAN and RANDOMKEY only list key names, from any selector, and are not dangerous", () => {
     expect(access("on -@all +randomkey +scan")).toMatchObject({ dangerous: [], listsKeyNames: ["SCAN", "RANDOMKEY"] });
-    expect(access("on -@all (+randomkey)").listsKeyNames).toEqual(["RANDOMKEY"]);
-    expect(access("on ~* -@all +sscan +get").listsKeyNames).toEqual([]);
+    expect(access("on -@all (+randomkey)").listsKeyNames).toStrictEqual(["RANDOMKEY"]);
+    expect(access("on ~* -@all +sscan +get").listsKeyNames).toStrictEqual([]);
   });
 });
 

@@ -7,17 +7,21 @@ const none = { read: false, write: false };
 
 describe("rewriting a user's rules for its policy", () => {
   it("drops patterns that reach the queue for a stranger, keeps the others", () => {
-    expect(rewrittenRules("on ~cache:* ~*:default +@all", QUEUE, { allow: none, revoke: [] }).root).toEqual(["on", "~cache:*", "+@all"]);
+    expect(rewrittenRules("on ~cache:* ~*:default +@all", QUEUE, { allow: none, revoke: [] }).root).toStrictEqual([
+      "on",
+      "~cache:*",
+      "+@all",
+    ]);
   });
 
   it("narrows a reader's patterns to read, inside selectors too", () => {
     const r = rewrittenRules("on ~* +@all (~queue:* +lpush)", QUEUE, { allow: { read: true, write: false }, revoke: [] });
-    expect(r.root).toEqual(["on", "%R~*", "+@all"]);
-    expect(r.selectors).toEqual([["%R~queue:*", "+lpush"]]);
+    expect(r.root).toStrictEqual(["on", "%R~*", "+@all"]);
+    expect(r.selectors).toStrictEqual([["%R~queue:*", "+lpush"]]);
   });
 
   it("appends the revoked commands", () => {
-    expect(rewrittenRules("on ~cache:* +@all", QUEUE, { allow: none, revoke: ["flushall", "client|kill"] }).root).toEqual([
+    expect(rewrittenRules("on ~cache:* +@all", QUEUE, { allow: none, revoke: ["flushall", "client|kill"] }).root).toStrictEqual([
       "on",
       "~cache:*",
       "+@all",
@@ -36,7 +40,7 @@ describe("the fix commands", () => {
     );
     expect(fix.kind).toBe("redis-acl");
     // ~* came before resetkeys, so it no longer holds; ~*:default reaches queue:default and goes.
-    expect(fix.commands).toEqual(['ACL SETUSER stray resetkeys ~cache:* -flushall clearselectors "(+lrange -flushall)"']);
+    expect(fix.commands).toStrictEqual(['ACL SETUSER stray resetkeys ~cache:* -flushall clearselectors "(+lrange -flushall)"']);
     expect(fix.commands.join(" ")).not.toContain("redacted");
   });
 
@@ -53,7 +57,7 @@ describe("the fix commands", () => {
   });
 
   it("a nopass user gets a password by hash or from the environment, never a literal", () => {
-    expect(passwordFix("legacy", undefined).commands).toEqual(["ACL SETUSER legacy resetpass #SHA256_OF_NEW_PASSWORD"]);
+    expect(passwordFix("legacy", undefined).commands).toStrictEqual(["ACL SETUSER legacy resetpass #SHA256_OF_NEW_PASSWORD"]);
     expect(passwordFix("legacy", "legacy-id").commands[0]).toContain('Passwords="$NEW_PASSWORD"');
   });
 
@@ -74,21 +78,21 @@ describe("rewriting each kind of key rule", () => {
   const root = (rules: string, change: Parameters<typeof rewrittenRules>[2]) => rewrittenRules(rules, QUEUE, change).root;
 
   it("keeps a pattern whole when the policy allows both", () => {
-    expect(root("~queue:* allkeys %RW~retry", both)).toEqual(["~queue:*", "allkeys", "%RW~retry"]);
+    expect(root("~queue:* allkeys %RW~retry", both)).toStrictEqual(["~queue:*", "allkeys", "%RW~retry"]);
   });
 
   it("narrows ~, allkeys and %RW~ to %R~ for a reader and to %W~ for a writer", () => {
-    expect(root("~queue:* allkeys %RW~retry ALLKEYS", reader)).toEqual(["%R~queue:*", "%R~*", "%R~retry", "%R~*"]);
-    expect(root("~queue:* allkeys %RW~retry", writer)).toEqual(["%W~queue:*", "%W~*", "%W~retry"]);
+    expect(root("~queue:* allkeys %RW~retry ALLKEYS", reader)).toStrictEqual(["%R~queue:*", "%R~*", "%R~retry", "%R~*"]);
+    expect(root("~queue:* allkeys %RW~retry", writer)).toStrictEqual(["%W~queue:*", "%W~*", "%W~retry"]);
   });
 
   it("keeps what a one-way pattern already allows and drops what it would lose", () => {
-    expect(root("%R~queue:* %W~dead %r~retry", reader)).toEqual(["%R~queue:*", "%R~retry"]);
-    expect(root("%R~queue:* %W~dead %w~retry", writer)).toEqual(["%W~dead", "%W~retry"]);
+    expect(root("%R~queue:* %W~dead %r~retry", reader)).toStrictEqual(["%R~queue:*", "%R~retry"]);
+    expect(root("%R~queue:* %W~dead %w~retry", writer)).toStrictEqual(["%W~dead", "%W~retry"]);
   });
 
   it("leaves patterns off the queue and every other rule as written", () => {
-    expect(root("on #<redacted> %R~cache:* ~sessions:* resetchannels &jobs:* -@all +get", { allow: none, revoke: [] })).toEqual([
+    expect(root("on #<redacted> %R~cache:* ~sessions:* resetchannels &jobs:* -@all +get", { allow: none, revoke: [] })).toStrictEqual([
       "on",
       "#<redacted>",
       "%R~cache:*",
@@ -101,7 +105,7 @@ describe("rewriting each kind of key rule", () => {
   });
 
   it("appends the revoked commands to every selector as well", () => {
-    expect(rewrittenRules("on ~cache:* (~queue:* +lrange) (+flushall)", QUEUE, { allow: none, revoke: ["flushall"] })).toEqual({
+    expect(rewrittenRules("on ~cache:* (~queue:* +lrange) (+flushall)", QUEUE, { allow: none, revoke: ["flushall"] })).toStrictEqual({
       root: ["on", "~cache:*", "-flushall"],
       selectors: [
         ["+lrange", "-flushall"],
@@ -116,15 +120,17 @@ describe("the ACL SETUSER fix", () => {
     accessFix({ user, rules, queueKeys: QUEUE }, change, "Why.");
 
   it("re-adds only the key rules after the last reset or resetkeys, in any case", () => {
-    expect(setuser("u", "on ~a:* reset on ~b:* RESETKEYS ~c:* %R~d:* +get").commands).toEqual(["ACL SETUSER u resetkeys ~c:* %R~d:*"]);
-    expect(setuser("u", "on ~a:* RESET on ~b:* +get").commands).toEqual(["ACL SETUSER u resetkeys ~b:*"]);
-    expect(setuser("u", "on allkeys -@all +get", { allow: { read: true, write: false }, revoke: [] }).commands).toEqual([
+    expect(setuser("u", "on ~a:* reset on ~b:* RESETKEYS ~c:* %R~d:* +get").commands).toStrictEqual([
+      "ACL SETUSER u resetkeys ~c:* %R~d:*",
+    ]);
+    expect(setuser("u", "on ~a:* RESET on ~b:* +get").commands).toStrictEqual(["ACL SETUSER u resetkeys ~b:*"]);
+    expect(setuser("u", "on allkeys -@all +get", { allow: { read: true, write: false }, revoke: [] }).commands).toStrictEqual([
       "ACL SETUSER u resetkeys %R~*",
     ]);
   });
 
   it("adds only the revokes, not the rest of the root's rules, and no clearselectors without selectors", () => {
-    expect(setuser("u", "on ~cache:* -@all +get +flushall", { allow: none, revoke: ["flushall", "client|kill"] })).toEqual({
+    expect(setuser("u", "on ~cache:* -@all +get +flushall", { allow: none, revoke: ["flushall", "client|kill"] })).toStrictEqual({
       kind: "redis-acl",
       text: "Why. Then save it where your ACL lives (ACL SAVE with an aclfile, or the config management that writes it).",
       commands: ["ACL SETUSER u resetkeys ~cache:* -flushall -client|kill"],
@@ -132,7 +138,7 @@ describe("the ACL SETUSER fix", () => {
   });
 
   it("quotes a user name and key patterns that redis-cli would split or unescape", () => {
-    expect(setuser("evil user", 'on ~we"ird ~cache:*').commands).toEqual(['ACL SETUSER "evil user" resetkeys "~we\\"ird" ~cache:*']);
+    expect(setuser("evil user", 'on ~we"ird ~cache:*').commands).toStrictEqual(['ACL SETUSER "evil user" resetkeys "~we\\"ird" ~cache:*']);
   });
 
   it("ElastiCache: the complete access string, selectors included and shell-quoted", () => {
@@ -141,29 +147,29 @@ describe("the ACL SETUSER fix", () => {
       { allow: { read: true, write: false }, revoke: [] },
       "Narrow it.",
     );
-    expect(fix).toEqual({
+    expect(fix).toStrictEqual({
       kind: "aws-cli",
       text: "Narrow it. Replace the user's access string (ElastiCache applies it to the users' connections as it propagates).",
       commands: ["aws elasticache modify-user --user-id user-1 --access-string 'on %R~* -@all +get (%R~queue:* +lrange)'"],
     });
     expect(
       accessFix({ user: "u", rules: "on", queueKeys: QUEUE, elastiCacheUserId: "it's" }, { allow: none, revoke: [] }, "W.").commands,
-    ).toEqual(["aws elasticache modify-user --user-id 'it'\\''s' --access-string on"]);
+    ).toStrictEqual(["aws elasticache modify-user --user-id 'it'\\''s' --access-string on"]);
   });
 });
 
 describe("the password fix", () => {
   it("live: resetpass and a hash to fill in, its text naming the user", () => {
-    expect(passwordFix("legacy", undefined)).toEqual({
+    expect(passwordFix("legacy", undefined)).toStrictEqual({
       kind: "redis-acl",
       text: 'Give legacy a password: generate one into your secret store, put its SHA-256 in place of SHA256_OF_NEW_PASSWORD (`printf %s "$NEW_PASSWORD" | sha256sum`), and update the clients that log in as legacy.',
       commands: ["ACL SETUSER legacy resetpass #SHA256_OF_NEW_PASSWORD"],
     });
-    expect(passwordFix("a b", undefined).commands).toEqual(['ACL SETUSER "a b" resetpass #SHA256_OF_NEW_PASSWORD']);
+    expect(passwordFix("a b", undefined).commands).toStrictEqual(['ACL SETUSER "a b" resetpass #SHA256_OF_NEW_PASSWORD']);
   });
 
   it("ElastiCache: password authentication from the environment", () => {
-    expect(passwordFix("a b", "legacy id")).toEqual({
+    expect(passwordFix("a b", "legacy id")).toStrictEqual({
       kind: "aws-cli",
       text: 'Give "a b" a password (generate it into your secret store first; NEW_PASSWORD is read from the environment, never written here).',
       commands: ["aws elasticache modify-user --user-id 'legacy id' --authentication-mode Type=password,Passwords=\"$NEW_PASSWORD\""],

@@ -56,13 +56,13 @@ describe("judgedTargets from the live ACL LIST", () => {
       },
       unreadable: [],
     });
-    expect(t?.target.keys).toEqual(QUEUE);
+    expect(t?.target.keys).toStrictEqual(QUEUE);
     const users = t?.ok ? t.users : [];
-    expect(users.map((u) => [u.user.name, u.user.on, u.access.read?.rule])).toEqual([
+    expect(users.map((u) => [u.user.name, u.user.on, u.access.read?.rule])).toStrictEqual([
       ["sidekiq_web", true, "%R~queue:* +lrange"],
       ["retired", false, "~* +@all"],
     ]);
-    expect(users.map((u) => Object.keys(u))).toEqual([
+    expect(users.map((u) => Object.keys(u))).toStrictEqual([
       ["user", "access"],
       ["user", "access"],
     ]);
@@ -83,32 +83,32 @@ describe("judgedTargets from the live ACL LIST", () => {
     };
     const [t] = live(read(["user reader on ~queue:* +@all"], { commands: table, commandsSource: "live" }));
     const [u] = t?.ok ? t.users : [];
-    expect(u?.access.read).toEqual({
+    expect(u?.access.read).toStrictEqual({
       rule: "~queue:* +@all",
       patterns: ["queue:*"],
       queueKeys: ["queue:*"],
       commands: ["lrange"],
       commandCount: 1,
     });
-    expect(u?.access.dangerous).toEqual([]);
+    expect(u?.access.dangerous).toStrictEqual([]);
   });
 
   it("keeps a user whose rules cannot be read as unreadable, with the parser's reason", () => {
     const [t] = live(read(["user odd on ~* +@nosuchcategory", "garbage", "user fine on ~cache:* -@all +get"]));
-    expect(t?.ok && t.unreadable).toEqual([
+    expect(t?.ok && t.unreadable).toStrictEqual([
       { name: "odd", reason: 'unknown ACL category @nosuchcategory in "+@nosuchcategory"' },
       { name: "(unnamed)", reason: 'not an ACL LIST line: "garbage"' },
     ]);
-    expect(t?.ok && t.users.map((u) => u.user.name)).toEqual(["fine"]);
+    expect(t?.ok && t.users.map((u) => u.user.name)).toStrictEqual(["fine"]);
   });
 
   it("skips a target without an access policy", () => {
-    expect(live(read(["user any on ~* +@all"]), { queue: undefined, admins: [], principals: {} })).toEqual([]);
+    expect(live(read(["user any on ~* +@all"]), { queue: undefined, admins: [], principals: {} })).toStrictEqual([]);
   });
 
   it("adds the target's own key patterns to the preset's", () => {
     const [t] = live(read([]), { keys: ["sidekiq:cron:*"] });
-    expect(t?.target.keys).toEqual([...QUEUE, "sidekiq:cron:*"]);
+    expect(t?.target.keys).toStrictEqual([...QUEUE, "sidekiq:cron:*"]);
   });
 });
 
@@ -120,17 +120,17 @@ describe("judgedTargets when the ACL was not read (no ElastiCache source)", () =
   };
 
   it("says the audit user was refused ACL LIST", () => {
-    expect(errorOf({ username: "auditor", outcome: "forbidden", reply: "-NOPERM this user has no permissions to run 'acl|list'" })).toEqual(
-      {
-        source: "redis://jobs.example.com:6379 ACL LIST",
-        reason: "the ACL was not read (forbidden: -NOPERM this user has no permissions to run 'acl|list'); the audit user needs +acl|list",
-        code: "Forbidden",
-      },
-    );
+    expect(
+      errorOf({ username: "auditor", outcome: "forbidden", reply: "-NOPERM this user has no permissions to run 'acl|list'" }),
+    ).toStrictEqual({
+      source: "redis://jobs.example.com:6379 ACL LIST",
+      reason: "the ACL was not read (forbidden: -NOPERM this user has no permissions to run 'acl|list'); the audit user needs +acl|list",
+      code: "Forbidden",
+    });
   });
 
   it("says the credentials were refused", () => {
-    expect(errorOf({ username: "auditor", outcome: "auth-failed" })).toEqual({
+    expect(errorOf({ username: "auditor", outcome: "auth-failed" })).toStrictEqual({
       source: "redis://jobs.example.com:6379 ACL LIST",
       reason: "the ACL was not read (auth-failed); the audit user needs +acl|list",
       code: "AuthFailed",
@@ -143,11 +143,11 @@ describe("judgedTargets when the ACL was not read (no ElastiCache source)", () =
 
   it("passes the probe's own error through", () => {
     const error = { source: "redis://jobs.example.com:6379", reason: "connect ETIMEDOUT", code: "ETIMEDOUT" };
-    expect(errorOf({ username: "auditor", outcome: "error", error })).toEqual(error);
+    expect(errorOf({ username: "auditor", outcome: "error", error })).toStrictEqual(error);
   });
 
   it("says there is no ACL source when the target has neither credentials nor an ElastiCache id", () => {
-    expect(errorOf(undefined)).toEqual({
+    expect(errorOf(undefined)).toStrictEqual({
       source: "redis://jobs.example.com:6379 ACL LIST",
       reason:
         "no ACL to judge jobs-redis by: give the target audit credentials (credentials:) or list its ElastiCache id in targets.elasticache",
@@ -212,7 +212,7 @@ describe("judgedTargets from ElastiCache RBAC", () => {
       unreadable: [],
     });
     const users = t?.ok ? t.users : [];
-    expect(users.map((u) => [u.userId, u.user.name, u.user.nopass, u.user.passwords])).toEqual([
+    expect(users.map((u) => [u.userId, u.user.name, u.user.nopass, u.user.passwords])).toStrictEqual([
       ["worker-id", "sidekiq_worker", false, 2],
       ["legacy-id", "legacy", true, 0],
       ["nameless-id", "nameless-id", false, 1],
@@ -222,7 +222,7 @@ describe("judgedTargets from ElastiCache RBAC", () => {
 
   it("prefers the live ACL LIST when the probe read it", () => {
     const [t] = rbac({}, undefined, read(["user ops_admin on ~* +@all"]));
-    expect(t?.ok && [t.source.kind, t.users.map((u) => u.user.name)]).toEqual(["acl-list", ["ops_admin"]]);
+    expect(t?.ok && [t.source.kind, t.users.map((u) => u.user.name)]).toStrictEqual(["acl-list", ["ops_admin"]]);
   });
 
   it("falls back to RBAC when the live ACL was refused", () => {
@@ -235,16 +235,16 @@ describe("judgedTargets from ElastiCache RBAC", () => {
       userGroups: ok([{ UserGroupId: "queue-users", Status: "active", Engine: "redis", UserIds: ["worker-id", "gone-id", "odd-id"] }]),
       users: ok([USERS[0], user("odd-id", "odd", "on ~* +@nosuchcategory", { Type: "password", PasswordCount: 1 })]),
     });
-    expect(t?.ok && t.unreadable).toEqual([
+    expect(t?.ok && t.unreadable).toStrictEqual([
       { name: "gone-id", userId: "gone-id", reason: "user gone-id of queue-users is not in the described users" },
       { name: "odd", userId: "odd-id", reason: 'unknown ACL category @nosuchcategory in "+@nosuchcategory"' },
     ]);
-    expect(t?.ok && t.users.map((u) => u.userId)).toEqual(["worker-id"]);
+    expect(t?.ok && t.users.map((u) => u.userId)).toStrictEqual(["worker-id"]);
   });
 
   it("gives an error for a cache without a user group", () => {
     const [t] = rbac({}, { UserGroupIds: [] });
-    expect(t && !t.ok && t.error).toEqual({
+    expect(t && !t.ok && t.error).toStrictEqual({
       source: "elasticache:jobs-redis",
       reason:
         "jobs-redis has no RBAC user group, so its users cannot be judged from the ElastiCache API; give the redis target audit credentials to read ACL LIST",
@@ -255,7 +255,7 @@ describe("judgedTargets from ElastiCache RBAC", () => {
 
   it("gives an error for a user group that was not described", () => {
     const [t] = rbac({ userGroups: ok([]) });
-    expect(t && !t.ok && t.error).toEqual({
+    expect(t && !t.ok && t.error).toStrictEqual({
       source: "queue-users",
       reason: "user group queue-users is not in the described user groups",
       code: "NotCaptured",

@@ -52,19 +52,19 @@ describe("accessEvidence: what every user can do, for PASS findings", () => {
     const evidence = accessEvidence(t);
     expect(evidence.source).toBe("ACL LIST on jobs.example.com:6379 as auditor");
     expect(evidence.commandTable).toBe("live COMMAND INFO");
-    expect(evidence.queueKeys).toEqual(["queue:*", "queues", "schedule", "retry", "dead"]);
+    expect(evidence.queueKeys).toStrictEqual(["queue:*", "queues", "schedule", "retry", "dead"]);
     const users = evidence.users as Record<string, Record<string, unknown>>;
-    expect(Object.keys(users)).toEqual(["ops_admin", "sidekiq_web", "cache", "retired"]);
-    expect(Object.keys(users.ops_admin ?? {})).toEqual(["role", "on", "can", "read", "write", "dangerous"]);
-    expect(users.ops_admin?.dangerous).toEqual([{ command: "FLUSHALL", effect: "deletes every key", rule: "+flushall" }]);
-    expect(users.sidekiq_web).toEqual({
+    expect(Object.keys(users)).toStrictEqual(["ops_admin", "sidekiq_web", "cache", "retired"]);
+    expect(Object.keys(users.ops_admin ?? {})).toStrictEqual(["role", "on", "can", "read", "write", "dangerous"]);
+    expect(users.ops_admin?.dangerous).toStrictEqual([{ command: "FLUSHALL", effect: "deletes every key", rule: "+flushall" }]);
+    expect(users.sidekiq_web).toStrictEqual({
       role: "principal",
       on: true,
       can: "reads queue:* (%R~queue:* +lrange)",
       read: { rule: "%R~queue:* +lrange", patterns: ["queue:*"], queueKeys: ["queue:*"], commands: ["lrange"], commandCount: 1 },
     });
-    expect(users.cache).toEqual({ role: "other", on: true, can: "no access to the queue keys" });
-    expect(users.retired).toEqual({
+    expect(users.cache).toStrictEqual({ role: "other", on: true, can: "no access to the queue keys" });
+    expect(users.retired).toStrictEqual({
       role: "other",
       on: false,
       can: "nothing (off: cannot log in)",
@@ -83,7 +83,7 @@ describe("accessEvidence: what every user can do, for PASS findings", () => {
 describe("unreadResults: ERROR, never PASS, for what was not read", () => {
   it("one ERROR for a target whose ACL was not read, naming what could not be judged", () => {
     const t = judged({ username: "auditor", outcome: "auth-failed" });
-    expect(unreadResults("redis-unexpected-user", t, "who can reach the queue keys")).toEqual([
+    expect(unreadResults("redis-unexpected-user", t, "who can reach the queue keys")).toStrictEqual([
       {
         checkId: "redis-unexpected-user",
         status: "ERROR",
@@ -107,7 +107,7 @@ describe("unreadResults: ERROR, never PASS, for what was not read", () => {
   it("one ERROR per unreadable user, with the user as subject and its name shown safely", () => {
     const t = listed(["user odd on ~* +@nosuchcategory", "user \u001b[31mx on ~* +@nosuchcategory", "user fine on ~cache:* -@all +get"]);
     const results = unreadResults("redis-nopass-user", t, "which users need a password");
-    expect(results.map((r) => [r.status, r.subject, r.message])).toEqual([
+    expect(results.map((r) => [r.status, r.subject, r.message])).toStrictEqual([
       [
         "ERROR",
         "odd",
@@ -119,7 +119,7 @@ describe("unreadResults: ERROR, never PASS, for what was not read", () => {
         'Could not evaluate which users need a password for user "\\u001b[31mx": the rules of user "\\u001b[31mx" could not be read: unknown ACL category @nosuchcategory in "+@nosuchcategory" (ACL LIST on jobs.example.com:6379 as auditor).',
       ],
     ]);
-    expect(results[0]?.cause).toEqual({
+    expect(results[0]?.cause).toStrictEqual({
       source: "ACL LIST on jobs.example.com:6379 as auditor",
       reason: 'the rules of user odd could not be read: unknown ACL category @nosuchcategory in "+@nosuchcategory"',
       code: "AclRule",
@@ -127,14 +127,16 @@ describe("unreadResults: ERROR, never PASS, for what was not read", () => {
   });
 
   it("nothing for a read ACL whose users all parsed", () => {
-    expect(unreadResults("redis-excess-access", listed(["user fine on ~cache:* -@all +get"]), "what the principals can do")).toEqual([]);
+    expect(unreadResults("redis-excess-access", listed(["user fine on ~cache:* -@all +get"]), "what the principals can do")).toStrictEqual(
+      [],
+    );
   });
 });
 
 describe("enabledUsers", () => {
   it("keeps on users, in ACL order, and drops off ones: they cannot log in", () => {
     const t = readable(listed(["user a on ~* +@all", "user b off ~* +@all", "user c on nopass", "user d"]));
-    expect(enabledUsers(t).map((u) => u.user.name)).toEqual(["a", "c"]);
+    expect(enabledUsers(t).map((u) => u.user.name)).toStrictEqual(["a", "c"]);
   });
 });
 
