@@ -129,8 +129,9 @@ function grantIn(selector: Selector, mode: "read" | "write", queueKeys: readonly
 
 function dangerousIn(selector: Selector, queueKeys: readonly string[]): DangerousGrant[] {
   const out: DangerousGrant[] = [];
-  // The key rule that lets a keyed command do its harm: a write pattern on a queue key, or one read-write pattern on every key.
-  const queueWrite = reaching(selector.keys, "write", queueKeys).patterns[0];
+  // The key rule that lets a keyed command do its harm: one pattern that reads and changes a queue key
+  // (MIGRATE reads and deletes the key; Redis wants both permissions on one pattern), or on every key.
+  const queueWrite = reaching(selector.keys, "write", queueKeys).patterns.find((k) => k.read);
   const allKeys = selector.keys.find((k) => k.read && k.write && matchesEverything(k.pattern));
   for (const [id, grantedBy] of selector.commands) {
     const serverWide = SERVER_WIDE_COMMANDS[id];

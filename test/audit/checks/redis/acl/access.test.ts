@@ -284,6 +284,14 @@ describe("userAccess: keyspace- and server-wide commands", () => {
     expect(access("on ~cache:* -@all +migrate").dangerous).toStrictEqual([]);
   });
 
+  it("MIGRATE reads and deletes the key, so a write-only pattern does not grant it (as Redis wants one pattern with both)", () => {
+    expect(access("on %W~queue:* -@all +migrate").dangerous).toStrictEqual([]);
+    expect(can("on %W~queue:* -@all +migrate", "migrate", ["queue:default"])).toBe(false);
+    expect(access("on %W~queue:* %RW~dead -@all +migrate").dangerous).toStrictEqual([
+      { command: "MIGRATE", effect: "moves queue keys to another server", rule: "%RW~dead +migrate" },
+    ]);
+  });
+
   it("EVAL and FCALL count only with one pattern that reads and changes every key", () => {
     expect(access("on ~* -@all +eval +evalsha +eval_ro +evalsha_ro +fcall +fcall_ro").dangerous).toStrictEqual([
       { command: "EVAL", effect: "runs scripts on any key", rule: "~* +eval" },
