@@ -242,6 +242,26 @@ describe("judgedTargets from ElastiCache RBAC", () => {
     expect(t?.ok && t.users.map((u) => u.userId)).toStrictEqual(["worker-id"]);
   });
 
+  it("judges every user group of the cache, in order, and a group without users adds none", () => {
+    const [t] = rbac(
+      {
+        userGroups: ok([
+          { UserGroupId: "queue-users", Status: "active", Engine: "redis", UserIds: ["worker-id"] },
+          { UserGroupId: "empty-users", Status: "active", Engine: "redis" },
+          { UserGroupId: "ops-users", Status: "active", Engine: "redis", UserIds: ["legacy-id"] },
+        ]),
+      },
+      { UserGroupIds: ["ops-users", "empty-users", "queue-users"] },
+    );
+    expect(t?.ok && t.source).toStrictEqual({
+      kind: "elasticache-rbac",
+      description: "elasticache:DescribeUsers (user group ops-users, empty-users, queue-users)",
+      commandTable: `bundled ${BUNDLED_SOURCE}`,
+      userGroupIds: ["ops-users", "empty-users", "queue-users"],
+    });
+    expect(t?.ok && t.users.map((u) => u.userId)).toStrictEqual(["legacy-id", "worker-id"]);
+  });
+
   it("gives an error for a cache without a user group", () => {
     const [t] = rbac({}, { UserGroupIds: [] });
     expect(t && !t.ok && t.error).toStrictEqual({
