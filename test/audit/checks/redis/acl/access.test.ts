@@ -399,3 +399,38 @@ describe("permits: what ACL DRYRUN would answer, by the model", () => {
     expect(can("on ~queue:default -@all +get", "get", ["queue:default"])).toBe(true);
   });
 });
+
+describe("permits on the users of access-live.test.ts (the in-memory twin of its ACL DRYRUN table)", () => {
+  const PROBES: [string, string[]][] = [
+    ["get", ["queue:default"]],
+    ["lrange", ["queue:default"]],
+    ["lpush", ["queue:default"]],
+    ["lpop", ["queue:default"]],
+    ["del", ["schedule"]],
+    ["zadd", ["retry"]],
+    ["get", ["cache:page"]],
+    ["flushall", []],
+    ["config|set", []],
+    ["client|kill", []],
+    ["keys", []],
+  ];
+  // One character per probe, in order: 1 = permitted.
+  it.each([
+    ["ops_admin", "on ~* &* +@all", "11111111111"],
+    ["sidekiq_worker", "on ~queue:* ~queues ~schedule ~retry ~dead -@all +@read +@write -@dangerous", "11111100000"],
+    ["sidekiq_web", "on %R~queue:* %R~queues %R~schedule %R~retry %R~dead -@all +@read -@dangerous", "11000000000"],
+    ["reporting", "on ~queue:* ~schedule -@all +@read +@write -@dangerous", "11111000000"],
+    ["stray_keys", "on ~*:default ~cache:* -@all +@read +@write -@dangerous", "11110010000"],
+    ["analytics", "on ~* -@all +@read -@dangerous", "11000010000"],
+    ["cache_selector", "on ~cache:* -@all +get +set (~queue:* -@all +lrange)", "01000010000"],
+    ["pusher", "on %W~queue:* -@all +lpush", "00100000000"],
+    ["legacy", "on nopass ~legacy:* -@all +get", "00000000000"],
+    ["cache", "on ~cache:* +@all", "00000011111"],
+    ["ops_bot", "on resetkeys -@all +config|set +client|kill +replicaof", "00000000110"],
+    ["retired", "off ~* +@all", "00000000000"],
+    ["cache_safe", "on ~cache:* +@all -@dangerous", "00000010000"],
+    ["events", "on resetkeys &jobs:* -@all +@pubsub", "00000000000"],
+  ])("%s (%s) → %s", (_name, rules, expected) => {
+    expect(PROBES.map(([command, keys]) => (can(rules, command, keys) ? "1" : "0")).join("")).toBe(expected);
+  });
+});
