@@ -106,12 +106,13 @@ function reaching(keys: readonly KeyPattern[], mode: "read" | "write", queueKeys
 function grantIn(selector: Selector, mode: "read" | "write", queueKeys: readonly string[], table: CommandTable): Grant | undefined {
   const { patterns, reached } = reaching(selector.keys, mode, queueKeys);
   if (patterns.length === 0) return undefined;
-  // A command that both reads and changes a key (LPOP, GETDEL) needs both permissions on it;
-  // one that only inserts or deletes (LPUSH, DEL) needs write alone.
+  // A command that both reads and changes a key (LPOP, GETDEL) needs both permissions on it,
+  // whichever side is asked; one that only inserts or deletes (LPUSH, DEL) needs write alone,
+  // one that only reads (LRANGE) read alone.
   const usable = (id: string) => {
     const spec = table.commands[id];
     if (!spec) return false;
-    if (mode === "read") return spec.readsKeys;
+    if (mode === "read") return spec.readsKeys && (!spec.writesKeys || patterns.some((p) => p.write));
     return spec.writesKeys && (!spec.readsKeys || patterns.some((p) => p.read));
   };
   const commands = [...selector.commands.keys()].filter(usable);

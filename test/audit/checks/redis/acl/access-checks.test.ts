@@ -14,6 +14,7 @@ import type { ConfigInput } from "../../../../../lib/audit/config/schema.js";
 import type { CheckResult } from "../../../../../lib/audit/findings/model.js";
 import type { RedisObservation } from "../../../../../lib/audit/probes/redis/types.js";
 import { cacheCluster, config, context, inventory, ok, partition, replicationGroup } from "../../../../support/builders.js";
+import { splitRedisCliLine } from "../../../../support/redis-client.js";
 
 type TargetInput = NonNullable<ConfigInput["redis"]>[number];
 
@@ -296,6 +297,40 @@ describe("redis-nopass-user", () => {
         evidence: { source: SOURCE, enabledUsers: ["default", "fixed", "reset"] },
       },
     ]);
+  });
+});
+
+describe("the fixes, applied to the ACL in memory", () => {
+  /** What ACL SETUSER does: its rules are applied after the user's own. */
+  function applied(users: Record<string, string>, results: CheckResult[]): Record<string, string> {
+    const next = { ...users };
+    for (const r of results) {
+      for (const command of r.fix?.commands ?? []) {
+        const [acl, setuser, name = "", ...rules] = splitRedisCliLine(command);
+        expect([acl, setuser]).toStrictEqual(["ACL", "SETUSER"]);
+        next[name] = `${next[name]} ${rules.join(" ")}`;
+      }
+    }
+    return next;
+  }
+
+  it("clear every access finding, and leave the workers their access", () => {
+    const checks = [redisUnexpectedUser, redisExcessAccess, redisDangerousCommands];
+    const before = checks.flatMap((c) => c.evaluate(observed(USERS)).filter((r) => r.status === "FAIL"));
+    expect(before).toHaveLength(7);
+    const after = observed(applied(USERS, before));
+    for (const check of checks)
+      expect(
+        check.evaluate(after).map((r) => r.status),
+        check.meta.id,
+      ).toStrictEqual(["PASS"]);
+    expect(applied(USERS, before).sidekiq_worker).toBe(USERS.sidekiq_worker);
+    const users = redisUnexpectedUser.evaluate(after)[0]?.evidence.users as Record<string, { can: string }>;
+    expect(users.sidekiq_worker?.can).toBe(
+      "reads queue:*, queues, schedule, retry, dead (~queue:* ~queues ~schedule ~retry ~dead +@read +@write); changes queue:*, queues, schedule, retry, dead (~queue:* ~queues ~schedule ~retry ~dead +@write)",
+    );
+    expect(users.cache?.can).toBe("no access to the queue keys");
+    expect(users.reporting?.can).toBe("reads queue:*, schedule (%R~queue:* %R~schedule +@read +@write)");
   });
 });
 

@@ -28,16 +28,20 @@ describe("userAccess: which queue keys a user reads and changes", () => {
     });
   });
 
-  it("%R~ reads but cannot change; LPOP, which reads and changes, counts as a read", () => {
+  it("%R~ reads but cannot change; LPOP, which reads and changes, needs both on one pattern, so only LRANGE counts", () => {
     const a = access("on %R~queue:* -@all +lrange +lpush +lpop");
     expect(a.read).toStrictEqual({
-      rule: "%R~queue:* +lrange +lpop",
+      rule: "%R~queue:* +lrange",
       patterns: ["queue:*"],
       queueKeys: ["queue:*"],
-      commands: ["lpop", "lrange"],
-      commandCount: 2,
+      commands: ["lrange"],
+      commandCount: 1,
     });
     expect(a.write).toBeUndefined();
+  });
+
+  it("%R~ with only commands that also change the key reads nothing: Redis refuses them all", () => {
+    expect(access("on %R~queue:* -@all +lpop +getdel").read).toBeUndefined();
   });
 
   it("%W~ changes without reading; LPOP needs both permissions on one pattern, so only LPUSH counts", () => {
@@ -52,9 +56,9 @@ describe("userAccess: which queue keys a user reads and changes", () => {
     });
   });
 
-  it("%R~ and %W~ on the same keys still do not make LPOP a write: Redis wants one pattern with both", () => {
+  it("%R~ and %W~ on the same keys still do not grant LPOP: Redis wants one pattern with both", () => {
     const a = access("on %R~queue:* %W~queue:* -@all +lpop");
-    expect(a.read?.commands).toStrictEqual(["lpop"]);
+    expect(a.read).toBeUndefined();
     expect(a.write).toBeUndefined();
   });
 
