@@ -83,6 +83,21 @@ function emptySelector(label: string): Selector {
   return { label, keys: [], commands: new Map(), channels: [] };
 }
 
+/**
+ * Adds a key pattern as Redis does: a pattern already there gains the new permissions
+ * (`%R~q:* %W~q:*` is one `~q:*`, which LPOP can use); a different pattern is its own.
+ */
+function addKeyPattern(selector: Selector, key: KeyPattern): void {
+  const same = selector.keys.find((k) => k.pattern === key.pattern);
+  if (!same) {
+    selector.keys.push(key);
+    return;
+  }
+  same.read ||= key.read;
+  same.write ||= key.write;
+  if (!same.rule.split(" ").includes(key.rule)) same.rule = `${same.rule} ${key.rule}`;
+}
+
 /** Applies one command, key or channel rule to a selector; false when the token is not one. */
 function applySelectorRule(selector: Selector, token: string, table: CommandTable, grantedBy: string): boolean {
   const lower = token.toLowerCase();
@@ -95,13 +110,13 @@ function applySelectorRule(selector: Selector, token: string, table: CommandTabl
     return true;
   }
   if (token.startsWith("~")) {
-    selector.keys.push({ pattern: token.slice(1), read: true, write: true, rule: token });
+    addKeyPattern(selector, { pattern: token.slice(1), read: true, write: true, rule: token });
     return true;
   }
   const perm = /^%([RW]+)~(.*)$/i.exec(token);
   if (perm) {
     const flags = (perm[1] as string).toUpperCase();
-    selector.keys.push({ pattern: perm[2] as string, read: flags.includes("R"), write: flags.includes("W"), rule: token });
+    addKeyPattern(selector, { pattern: perm[2] as string, read: flags.includes("R"), write: flags.includes("W"), rule: token });
     return true;
   }
   if (token.startsWith("%")) throw new AclRuleError(`unknown key permission in "${token}"`);

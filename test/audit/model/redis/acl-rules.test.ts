@@ -30,6 +30,14 @@ describe("parsing ACL rules", () => {
     ]);
   });
 
+  it("merges the permissions of a pattern written again, as Redis does (ACL LIST prints %R~q:* %W~q:* as ~q:*)", () => {
+    expect(user("%R~q:* %W~q:* %R~r:* %W~r:x ~q:*").root.keys).toStrictEqual([
+      { pattern: "q:*", read: true, write: true, rule: "%R~q:* %W~q:* ~q:*" },
+      { pattern: "r:*", read: true, write: false, rule: "%R~r:*" },
+      { pattern: "r:x", read: false, write: true, rule: "%W~r:x" },
+    ]);
+  });
+
   it("expands categories, containers and subcommands from the command table", () => {
     const u = user("+@all -@dangerous +client|kill -config");
     expect(u.root.commands.has("flushall")).toBe(false);

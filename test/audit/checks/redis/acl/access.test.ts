@@ -56,8 +56,24 @@ describe("userAccess: which queue keys a user reads and changes", () => {
     });
   });
 
-  it("%R~ and %W~ on the same keys still do not grant LPOP: Redis wants one pattern with both", () => {
+  it("%R~ and %W~ on the same pattern merge into one that reads and changes, as Redis merges them", () => {
+    const grant = {
+      rule: "%R~queue:* %W~queue:* +lpop",
+      patterns: ["queue:*"],
+      queueKeys: ["queue:*"],
+      commands: ["lpop"],
+      commandCount: 1,
+    };
     const a = access("on %R~queue:* %W~queue:* -@all +lpop");
+    expect(a.read).toStrictEqual(grant);
+    expect(a.write).toStrictEqual(grant);
+    expect(access("on %R~queue:* %W~queue:* -@all +migrate").dangerous).toStrictEqual([
+      { command: "MIGRATE", effect: "moves queue keys to another server", rule: "%R~queue:* %W~queue:* +migrate" },
+    ]);
+  });
+
+  it("%R~ and %W~ on different patterns do not grant LPOP, even where both match the key: Redis wants one pattern with both", () => {
+    const a = access("on %R~queue:* %W~queue:d* -@all +lpop");
     expect(a.read).toBeUndefined();
     expect(a.write).toBeUndefined();
   });
@@ -133,10 +149,10 @@ describe("userAccess: which queue keys a user reads and changes", () => {
     expect(a.write).toBeUndefined();
   });
 
-  it("a pattern written twice is named once", () => {
+  it("a pattern written twice is one pattern, named once, as Redis keeps it", () => {
     expect(access("on ~queue:* ~queue:* -@all +get").read).toStrictEqual({
       rule: "~queue:* +get",
-      patterns: ["queue:*", "queue:*"],
+      patterns: ["queue:*"],
       queueKeys: ["queue:*"],
       commands: ["get"],
       commandCount: 1,
@@ -306,7 +322,10 @@ describe("userAccess: keyspace- and server-wide commands", () => {
       { command: "FCALL_RO", effect: "runs read-only functions on any key", rule: "~* +fcall_ro" },
     ]);
     expect(access("on ~queue:* -@all +eval").dangerous).toStrictEqual([]);
-    expect(access("on %R~* %W~* -@all +eval").dangerous).toStrictEqual([]);
+    expect(access("on %R~* %W~queue:* -@all +eval").dangerous).toStrictEqual([]);
+    expect(access("on %R~* %W~* -@all +eval").dangerous).toStrictEqual([
+      { command: "EVAL", effect: "runs scripts on any key", rule: "%R~* %W~* +eval" },
+    ]);
     expect(access("on allkeys -@all +eval").dangerous).toStrictEqual([
       { command: "EVAL", effect: "runs scripts on any key", rule: "allkeys +eval" },
     ]);
@@ -316,7 +335,7 @@ describe("userAccess: keyspace- and server-wide commands", () => {
     expect(access("on ~cache:* ~queue:* -@all +migrate").dangerous).toStrictEqual([
       { command: "MIGRATE", effect: "moves queue keys to another server", rule: "~queue:* +migrate" },
     ]);
-    expect(access("on ~cache:* %R~* ~* -@all +eval").dangerous).toStrictEqual([
+    expect(access("on ~cache:* %R~** ~* -@all +eval").dangerous).toStrictEqual([
       { command: "EVAL", effect: "runs scripts on any key", rule: "~* +eval" },
     ]);
   });
@@ -369,7 +388,9 @@ describe("permits: what ACL DRYRUN would answer, by the model", () => {
   });
 
   it("wants read and write on one pattern for a command that does both", () => {
-    expect(can("on %R~queue:* %W~queue:* -@all +lpop", "lpop", ["queue:default"])).toBe(false);
+    expect(can("on %R~queue:* %W~queue:d* -@all +lpop", "lpop", ["queue:default"])).toBe(false);
+    expect(can("on %R~queue:* %W~queue:* -@all +lpop", "lpop", ["queue:default"])).toBe(true); // merged, as Redis does
+    expect(can("on %W~queue:* %R~queue:* -@all +getdel", "getdel", ["queue:default"])).toBe(true);
     expect(can("on %RW~queue:* -@all +lpop", "lpop", ["queue:default"])).toBe(true);
   });
 
