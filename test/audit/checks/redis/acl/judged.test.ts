@@ -262,6 +262,29 @@ describe("judgedTargets from ElastiCache RBAC", () => {
     expect(t?.ok && t.users.map((u) => u.userId)).toStrictEqual(["legacy-id", "worker-id"]);
   });
 
+  it("uses only the cache with the target's name: another cache's users are not this target's", () => {
+    const [t] = judgedTargets(
+      context(
+        config({ targets: { elasticache: ["other-redis"] }, redis: [POLICY] }),
+        inventory(
+          partition({
+            replicationGroups: ok([
+              replicationGroup({
+                ReplicationGroupId: "other-redis",
+                ARN: "arn:aws:elasticache:eu-west-1:111122223333:replicationgroup:other-redis",
+                MemberClusters: [],
+                UserGroupIds: ["queue-users"],
+              }),
+            ]),
+            userGroups: ok([{ UserGroupId: "queue-users", Status: "active", Engine: "redis", UserIds: ["worker-id"] }]),
+            users: ok(USERS),
+          }),
+        ),
+      ),
+    );
+    expect(t && !t.ok && t.error.code).toBe("NoAclSource");
+  });
+
   it("gives an error for a cache without a user group", () => {
     const [t] = rbac({}, { UserGroupIds: [] });
     expect(t && !t.ok && t.error).toStrictEqual({
