@@ -5,6 +5,8 @@
  * exact verdicts, messages, evidence and fixes.
  */
 import { describe, expect, it } from "vitest";
+import { judgedTargets } from "../../../../../lib/audit/checks/redis/acl/judged.js";
+import { accessEvidence } from "../../../../../lib/audit/checks/redis/acl/verdicts.js";
 import { redisDangerousCommands } from "../../../../../lib/audit/checks/redis/redis-dangerous-commands.js";
 import { redisExcessAccess } from "../../../../../lib/audit/checks/redis/redis-excess-access.js";
 import { redisNopassUser } from "../../../../../lib/audit/checks/redis/redis-nopass-user.js";
@@ -391,6 +393,25 @@ describe("the same users from ElastiCache RBAC", () => {
     expect(reporting.fix?.commands).toStrictEqual([
       "aws elasticache modify-user --user-id reporting-id --access-string 'on %R~queue:* -@all +lrange +lpush'",
     ]);
+  });
+
+  it("PASS evidence names each user's ElastiCache user id", () => {
+    const [t] = judgedTargets(ctx);
+    expect(t?.ok).toBe(true);
+    const users = t?.ok ? (accessEvidence(t).users as Record<string, unknown>) : {};
+    expect(users.analytics).toStrictEqual({
+      role: "other",
+      on: true,
+      userId: "analytics-id",
+      can: "reads queue:*, queues, schedule, retry, dead (~* +get)",
+      read: {
+        rule: "~* +get",
+        patterns: ["*"],
+        queueKeys: ["queue:*", "queues", "schedule", "retry", "dead"],
+        commands: ["get"],
+        commandCount: 1,
+      },
+    });
   });
 
   it("a no-password user gets the ElastiCache password fix", () => {
