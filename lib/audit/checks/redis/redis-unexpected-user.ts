@@ -1,12 +1,27 @@
 import type { CheckResult } from "../../findings/model.js";
 import { fail, pass } from "../results.js";
 import type { Check } from "../types.js";
+import type { UserAccess } from "./acl/access.js";
 import { accessFix } from "./acl/fix.js";
 import { judgedTargets, roleOf } from "./acl/judged.js";
 import { shownName } from "./acl/quote.js";
 import { accessEvidence, enabledUsers, PAYLOAD_NOTE, unreadResults } from "./acl/verdicts.js";
 
 const ID = "redis-unexpected-user";
+
+/**
+ * What the user does to which queue keys: "reads them (RULE) and changes them (RULE): KEYS"
+ * when both reach the same keys, else each grant with its own keys (a user that reads
+ * `queue:*` and changes only `dead` must not read as changing `queue:*`).
+ */
+function reachOf(access: UserAccess): string {
+  const { read, write } = access;
+  const readKeys = read?.queueKeys.join(", ");
+  const writeKeys = write?.queueKeys.join(", ");
+  if (read && write && readKeys !== writeKeys) return `reads ${readKeys} (${read.rule}) and changes ${writeKeys} (${write.rule})`;
+  const grants = [read && `reads them (${read.rule})`, write && `changes them (${write.rule})`].filter(Boolean).join(" and ");
+  return `${grants}: ${readKeys ?? writeKeys}`;
+}
 
 export const redisUnexpectedUser: Check = {
   meta: {
@@ -30,16 +45,13 @@ export const redisUnexpectedUser: Check = {
         if (roleOf(t.target, user.name) !== "other") continue;
         if (!access.read && !access.write) continue;
         failed = true;
-        const grants = [access.read && `reads them (${access.read.rule})`, access.write && `changes them (${access.write.rule})`]
-          .filter(Boolean)
-          .join(" and ");
         const what = access.read && access.write ? "read and change" : access.read ? "read" : "change";
         out.push({
           ...fail(
             ID,
             t.resource,
             user.name,
-            `User ${shownName(user.name)} of ${t.target.name} is not in the policy but ${grants}: ${(access.read ?? access.write)?.queueKeys.join(", ")}; ${PAYLOAD_NOTE}. Take the queue keys out of its patterns or make it a principal.`,
+            `User ${shownName(user.name)} of ${t.target.name} is not in the policy but ${reachOf(access)}; ${PAYLOAD_NOTE}. Take the queue keys out of its patterns or make it a principal.`,
             { source: t.source.description, rules: user.rules, ...(userId ? { userId } : {}), ...access },
           ),
           fix: accessFix(

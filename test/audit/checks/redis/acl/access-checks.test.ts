@@ -154,6 +154,14 @@ describe("redis-unexpected-user", () => {
     expect(v.fix?.text).toBe(`Remove pusher's change access to the queue keys; its other key patterns stay. ${SAVE}`);
   });
 
+  it("names each grant's own keys when the user reads some queue keys and changes others", () => {
+    const ctx = observed({ ...only(CLEAN), peeker: "on #<redacted> resetchannels %R~queue:* %W~dead -@all +@read +@write" });
+    const v = verdictOf(redisUnexpectedUser, ctx, "peeker");
+    expect(v.message).toBe(
+      `User peeker of jobs-redis is not in the policy but reads queue:* (%R~queue:* +@read +@write) and changes dead (%W~dead +@write); ${PAYLOADS}. Take the queue keys out of its patterns or make it a principal.`,
+    );
+  });
+
   it("leaves admins, principals, off users and users on other keys alone, and says so with evidence", () => {
     const results = redisUnexpectedUser.evaluate(observed(only(CLEAN)));
     expect(results.map((r) => r.status)).toStrictEqual(["PASS"]);
