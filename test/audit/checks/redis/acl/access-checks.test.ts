@@ -355,6 +355,29 @@ describe("an unreadable user", () => {
       ).toStrictEqual([["ERROR", "odd"]]);
     }
   });
+
+  it("says, in each check's words, what could not be judged for that user, and why", () => {
+    const cause = {
+      source: SOURCE,
+      reason: 'the rules of user odd could not be read: unknown ACL category @nosuchcategory in "+@nosuchcategory"',
+      code: "AclRule",
+    };
+    const unread = (check: Check, what: string) => ({
+      checkId: check.meta.id,
+      status: "ERROR",
+      resource: { type: "Redis::User", id: "jobs-redis" },
+      message: `Could not evaluate ${what} for user odd: ${cause.reason} (${SOURCE}).`,
+      evidence: cause,
+      cause,
+      subject: "odd",
+    });
+    expect(redisUnexpectedUser.evaluate(ctx)).toStrictEqual([unread(redisUnexpectedUser, "who can reach the queue keys")]);
+    expect(redisExcessAccess.evaluate(ctx)).toStrictEqual([unread(redisExcessAccess, "what the principals can do")]);
+    expect(redisDangerousCommands.evaluate(ctx)).toStrictEqual([
+      unread(redisDangerousCommands, "which users can run keyspace-wide commands"),
+    ]);
+    expect(redisNopassUser.evaluate(ctx)).toStrictEqual([unread(redisNopassUser, "which users need a password")]);
+  });
 });
 
 describe("the same users from ElastiCache RBAC", () => {
