@@ -256,6 +256,33 @@ describe("redis-dangerous-commands", () => {
     ]);
   });
 
+  it("takes only the dangerous commands away: its fix leaves a user reading or changing the queue keys as it does now", () => {
+    // Which queue access a stranger should lose is redis-unexpected-user's fix, not this one.
+    const ctx = observed({
+      reader: "on #<redacted> ~queue:* ~cache:* -@all +lrange +get +flushall",
+      writer: "on #<redacted> ~queue:* -@all +lpush +flushdb",
+      both: "on #<redacted> ~queue:* -@all +lrange +lpush +swapdb",
+    });
+    const fixes = Object.fromEntries(["reader", "writer", "both"].map((name) => [name, verdictOf(redisDangerousCommands, ctx, name).fix]));
+    expect(fixes).toStrictEqual({
+      reader: {
+        kind: "redis-acl",
+        text: `Take FLUSHALL away from reader. ${SAVE}`,
+        commands: ["ACL SETUSER reader resetkeys %R~queue:* ~cache:* -flushall"],
+      },
+      writer: {
+        kind: "redis-acl",
+        text: `Take FLUSHDB away from writer. ${SAVE}`,
+        commands: ["ACL SETUSER writer resetkeys %W~queue:* -flushdb"],
+      },
+      both: {
+        kind: "redis-acl",
+        text: `Take SWAPDB away from both. ${SAVE}`,
+        commands: ["ACL SETUSER both resetkeys ~queue:* -swapdb"],
+      },
+    });
+  });
+
   it("leaves admins, principals (redis-excess-access judges them) and off users alone", () => {
     const results = redisDangerousCommands.evaluate(
       observed({
