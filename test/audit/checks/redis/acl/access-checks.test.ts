@@ -208,6 +208,19 @@ describe("redis-excess-access", () => {
     expect(worker.fix?.commands).toStrictEqual(["ACL SETUSER sidekiq_worker resetkeys ~queue:* -flushall"]);
   });
 
+  it("revokes a dangerous subcommand as Redis names it (CONFIG SET as -config|set)", () => {
+    const ctx = observed({ sidekiq_worker: "on #<redacted> ~queue:* -@all +lrange +lpush +config|set" });
+    const v = verdictOf(redisExcessAccess, ctx, "sidekiq_worker");
+    expect(v.message).toBe(
+      `Principal sidekiq_worker of jobs-redis is allowed [read, write] but can run CONFIG SET (reconfigures the server (dir, dbfilename, requirepass, …); +config|set); ${PAYLOADS}.`,
+    );
+    expect(v.fix).toStrictEqual({
+      kind: "redis-acl",
+      text: `Narrow sidekiq_worker to [read, write] on the queue keys and take away CONFIG SET. ${SAVE}`,
+      commands: ["ACL SETUSER sidekiq_worker resetkeys ~queue:* -config|set"],
+    });
+  });
+
   it("lists every excess of a principal allowed [write] that reads and can MIGRATE", () => {
     const ctx = observed({ reporting: "on #<redacted> ~queue:* -@all +lrange +lpush +migrate" }, { principals: { reporting: ["write"] } });
     expect(verdictOf(redisExcessAccess, ctx, "reporting").message).toBe(
