@@ -116,11 +116,25 @@ describe("redis-unauthenticated", () => {
   it("stays PASS on look-alikes: a plaintext port that answers -NOAUTH, or a reply that only contains PONG", () => {
     for (const reply of ["-NOAUTH Authentication required.", "-ERR unknown +PONG", " +PONG"]) {
       const plaintext = { port: 6380, outcome: "accepted", detail: "answered", reply } as const;
-      expect(
-        run([target({ plaintextPort: 6380 })], [healthy({ plaintext })]).map((r) => r.status),
-        reply,
-      ).toEqual(["PASS"]);
+      expect(run([target({ plaintextPort: 6380 })], [healthy({ plaintext })]), reply).toStrictEqual([
+        {
+          checkId: ID,
+          status: "PASS",
+          resource: ENDPOINT,
+          message: "jobs-redis (jobs.example.com:6379) refuses commands without credentials (-NOAUTH Authentication required.).",
+          evidence: { ...base, transport: "tls", reply: "-NOAUTH Authentication required." },
+        },
+      ]);
     }
+  });
+
+  it("counts a plaintext PONG on the endpoint's own port as a door when the PING without credentials went over TLS", () => {
+    const plaintext = { port: 6379, outcome: "accepted", detail: "answered +PONG", reply: "+PONG" } as const;
+    expect(run([target()], [healthy({ plaintext })])).toStrictEqual([
+      failOpen("jobs-redis (jobs.example.com:6379) answers PING without credentials (+PONG): turn the default user off or require AUTH.", [
+        { transport: "plaintext", port: 6379, reply: "+PONG" },
+      ]),
+    ]);
   });
 
   it("still fails on an open plaintext port when the TLS endpoint was unreachable", () => {
