@@ -901,3 +901,65 @@ describe("shared helpers of the checks", () => {
     );
   });
 });
+
+describe("each check's ERROR names what it could not evaluate", () => {
+  const notProbed = { source: "mysql:queue-mysql", reason: "server queue-mysql was not probed" };
+  const unprobed = (check: Check) => judge(check, [{ target: "other-mysql", catalog: catalog() }]);
+
+  it.each([
+    { check: mysqlAccountWithoutPassword, what: "Could not evaluate account credentials of queue-mysql" },
+    { check: mysqlAuditorOverprivileged, what: "Could not evaluate the auditor's privileges of queue-mysql" },
+    { check: mysqlSuperuserAccounts, what: "Could not evaluate superuser-like accounts of queue-mysql" },
+  ])("$check.meta.id: a server check on a server that was not probed", ({ check, what }) => {
+    expect(unprobed(check)).toEqual([
+      {
+        checkId: check.meta.id,
+        status: "ERROR",
+        resource: { type: "MySQL::Server", id: "queue-mysql" },
+        message: `${what}: server queue-mysql was not probed (mysql:queue-mysql).`,
+        evidence: notProbed,
+        cause: notProbed,
+      },
+    ]);
+  });
+
+  it.each([
+    { check: mysqlExcessPrivilege, what: "Could not evaluate the policy principals' privileges of app.delayed_jobs" },
+    { check: mysqlMissingPrivilege, what: "Could not evaluate the policy principals' privileges of app.delayed_jobs" },
+    { check: mysqlUnexpectedPrincipal, what: "Could not evaluate who can use of app.delayed_jobs" },
+  ])("$check.meta.id: a table check on a server that was not probed", ({ check, what }) => {
+    expect(unprobed(check)).toEqual([
+      {
+        checkId: check.meta.id,
+        status: "ERROR",
+        resource: { type: "MySQL::Table", id: "queue-mysql:app.delayed_jobs" },
+        message: `${what}: server queue-mysql was not probed (mysql:queue-mysql).`,
+        evidence: notProbed,
+        cause: notProbed,
+      },
+    ]);
+  });
+
+  it.each([
+    { check: mysqlExcessPrivilege, what: "Could not evaluate the policy principals' privileges of app.jobs_v2" },
+    { check: mysqlMissingPrivilege, what: "Could not evaluate the policy principals' privileges of app.jobs_v2" },
+    { check: mysqlUnexpectedPrincipal, what: "Could not evaluate who can use of app.jobs_v2" },
+  ])("$check.meta.id: a table check on a table the server does not have", ({ check, what }) => {
+    const missing = {
+      source: "mysql:queue-mysql",
+      reason: "table app.jobs_v2 does not exist (or the audit account cannot see it: it needs SHOW VIEW on *.*)",
+      code: "ER_NO_SUCH_TABLE",
+    };
+    const results = judge(check, catalog(), { target: { tables: ["app.delayed_jobs", "app.jobs_v2"] } });
+    expect(results.filter((r) => r.status === "ERROR")).toEqual([
+      {
+        checkId: check.meta.id,
+        status: "ERROR",
+        resource: { type: "MySQL::Table", id: "queue-mysql:app.jobs_v2" },
+        message: `${what}: ${missing.reason} (mysql:queue-mysql).`,
+        evidence: missing,
+        cause: missing,
+      },
+    ]);
+  });
+});
