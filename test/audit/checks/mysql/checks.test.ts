@@ -963,3 +963,30 @@ describe("each check's ERROR names what it could not evaluate", () => {
     ]);
   });
 });
+
+describe("mysql-missing-privilege judges each principal by its own access", () => {
+  it("each principal's privileges are its own: another's do not fill what it lacks, and no access lacks everything", () => {
+    const c = withExtra({
+      accounts: [account("reader", "%"), account("idle", "%")],
+      tableGrants: [onTable("reader", "%", ["SELECT"])],
+    });
+    const results = judge(mysqlMissingPrivilege, c, {
+      target: {
+        principals: {
+          "app_worker@10.20.%": ["SELECT", "INSERT", "UPDATE", "DELETE"],
+          "reader@%": ["SELECT", "INSERT"],
+          "idle@%": ["SELECT", "DELETE"],
+        },
+      },
+    });
+    expect(results.map((r) => [r.status, r.subject, r.evidence])).toEqual([
+      ["FAIL", "reader@%", { missing: ["INSERT"], exists: true }],
+      ["FAIL", "idle@%", { missing: ["SELECT", "DELETE"], exists: true }],
+    ]);
+    expect(one(results, "idle@%")?.fix).toEqual({
+      text: "Grant idle@% what the policy gives it",
+      commands: ["GRANT SELECT, DELETE ON `app`.`delayed_jobs` TO 'idle'@'%';"],
+      kind: "sql",
+    });
+  });
+});
