@@ -18,7 +18,7 @@ export const mysqlUnexpectedPrincipal: Check = {
     references: ["https://dev.mysql.com/doc/refman/8.4/en/privilege-system.html", "https://mariadb.com/kb/en/grant/"],
   },
   evaluate(ctx) {
-    return eachMysqlTable(ctx, "mysql-unexpected-principal", "who can use", ({ view, table, access, resource }) => {
+    return eachMysqlTable(ctx, "mysql-unexpected-principal", "the users", ({ view, table, access, resource }) => {
       const out: CheckResult[] = [];
       const allowed: string[] = [];
       for (const p of access.principals) {

@@ -20,7 +20,7 @@ export const pgUnexpectedPrincipal: Check = {
     ],
   },
   evaluate(ctx) {
-    return eachTable(ctx, "pg-unexpected-principal", "who can use", ({ view, access, qualified, resource, table }) => {
+    return eachTable(ctx, "pg-unexpected-principal", "the users", ({ view, access, qualified, resource, table }) => {
       const failures = [];
       const payload = payloadColumns(table);
       const tablePaths = new Map<string, AccessPath[]>();

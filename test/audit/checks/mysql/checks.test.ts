@@ -51,7 +51,7 @@ describe("what the checks cannot observe is an ERROR, per table or per server", 
     expect(table).toMatchObject({
       status: "ERROR",
       resource: { type: "MySQL::Table", id: "queue-mysql:app.delayed_jobs" },
-      message: "Could not evaluate who can use of app.delayed_jobs: server queue-mysql was not probed (mysql:queue-mysql).",
+      message: "Could not evaluate the users of app.delayed_jobs: server queue-mysql was not probed (mysql:queue-mysql).",
     });
     const [server] = judge(mysqlTlsNotRequired, []);
     expect(server).toMatchObject({
@@ -926,7 +926,7 @@ describe("each check's ERROR names what it could not evaluate", () => {
   it.each([
     { check: mysqlExcessPrivilege, what: "Could not evaluate the policy principals' privileges of app.delayed_jobs" },
     { check: mysqlMissingPrivilege, what: "Could not evaluate the policy principals' privileges of app.delayed_jobs" },
-    { check: mysqlUnexpectedPrincipal, what: "Could not evaluate who can use of app.delayed_jobs" },
+    { check: mysqlUnexpectedPrincipal, what: "Could not evaluate the users of app.delayed_jobs" },
   ])("$check.meta.id: a table check on a server that was not probed", ({ check, what }) => {
     expect(unprobed(check)).toEqual([
       {
@@ -943,7 +943,7 @@ describe("each check's ERROR names what it could not evaluate", () => {
   it.each([
     { check: mysqlExcessPrivilege, what: "Could not evaluate the policy principals' privileges of app.jobs_v2" },
     { check: mysqlMissingPrivilege, what: "Could not evaluate the policy principals' privileges of app.jobs_v2" },
-    { check: mysqlUnexpectedPrincipal, what: "Could not evaluate who can use of app.jobs_v2" },
+    { check: mysqlUnexpectedPrincipal, what: "Could not evaluate the users of app.jobs_v2" },
   ])("$check.meta.id: a table check on a table the server does not have", ({ check, what }) => {
     const missing = {
       source: "mysql:queue-mysql",

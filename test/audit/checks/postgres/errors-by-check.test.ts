@@ -14,7 +14,7 @@ describe("each pg check's ERROR", () => {
     const results = postgresChecks.flatMap((c) => c.evaluate(contextOf([])));
     expect(results.map((r) => [r.checkId, r.status, r.message])).toEqual([
       ["pg-public-privilege", "ERROR", `Could not evaluate PUBLIC's privileges of public.delayed_jobs: ${CAUSE}`],
-      ["pg-unexpected-principal", "ERROR", `Could not evaluate who can use of public.delayed_jobs: ${CAUSE}`],
+      ["pg-unexpected-principal", "ERROR", `Could not evaluate the users of public.delayed_jobs: ${CAUSE}`],
       ["pg-excess-privilege", "ERROR", `Could not evaluate the policy principals' privileges of public.delayed_jobs: ${CAUSE}`],
       ["pg-missing-privilege", "ERROR", `Could not evaluate the policy principals' privileges of public.delayed_jobs: ${CAUSE}`],
       ["pg-runtime-role-owns-table", "ERROR", `Could not evaluate the owner of public.delayed_jobs: ${CAUSE}`],
