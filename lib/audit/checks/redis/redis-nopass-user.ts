@@ -31,14 +31,12 @@ export const redisNopassUser: Check = {
         if (user.name === "default" || !user.nopass) continue;
         failed = true;
         const can = describeAccess(access);
-        // describeAccess is a verb phrase ("reads …; can run …") except for "no access to the queue keys".
-        const does = access.read || access.write || access.dangerous.length > 0 ? can : `has ${can}`;
         out.push({
           ...fail(
             ID,
             t.resource,
             user.name,
-            `User ${shownName(user.name)} of ${t.target.name} is on with nopass: any password logs in as it, and it ${does}.`,
+            `User ${shownName(user.name)} of ${t.target.name} is on with nopass: any password logs in as it, and it ${can}.`,
             { source: t.source.description, rules: user.rules, ...(userId ? { userId } : {}), can },
           ),
           fix: passwordFix(user.name, userId),

@@ -43,12 +43,12 @@ describe("redis-nopass-user", () => {
     expect(rest).toEqual([]);
     expect(v?.status).toBe("FAIL");
     expect(v?.message).toBe(
-      "User ops of jobs-redis is on with nopass: any password logs in as it, and it has no access to the queue keys.",
+      "User ops of jobs-redis is on with nopass: any password logs in as it, and it reads or changes no queue key.",
     );
     expect(v?.evidence).toStrictEqual({
       source: SOURCE,
       rules: "on nopass sanitize-payload resetchannels -@all",
-      can: "no access to the queue keys",
+      can: "reads or changes no queue key",
     });
   });
 

@@ -168,13 +168,16 @@ export function userAccess(user: AclUser, queueKeys: readonly string[], table: C
   return access;
 }
 
-/** One phrase of what the user can do, for PASS evidence and messages. */
+/**
+ * One verb phrase of what the user can do ("reads …; changes …; can run …", or "reads or
+ * changes no queue key"), for evidence and for messages that say "it …".
+ */
 export function describeAccess(a: UserAccess): string {
   const parts: string[] = [];
   if (a.read) parts.push(`reads ${a.read.queueKeys.join(", ")} (${a.read.rule})`);
   if (a.write) parts.push(`changes ${a.write.queueKeys.join(", ")} (${a.write.rule})`);
   if (a.dangerous.length > 0) parts.push(`can run ${a.dangerous.map((d) => d.command).join(", ")}`);
-  return parts.length > 0 ? parts.join("; ") : "no access to the queue keys";
+  return parts.length > 0 ? parts.join("; ") : "reads or changes no queue key";
 }
 
 /**

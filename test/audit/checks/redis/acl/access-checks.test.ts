@@ -379,7 +379,7 @@ describe("the fixes, applied to the ACL in memory", () => {
     expect(users.sidekiq_worker?.can).toBe(
       "reads queue:*, queues, schedule, retry, dead (~queue:* ~queues ~schedule ~retry ~dead +@read +@write); changes queue:*, queues, schedule, retry, dead (~queue:* ~queues ~schedule ~retry ~dead +@write)",
     );
-    expect(users.cache?.can).toBe("no access to the queue keys");
+    expect(users.cache?.can).toBe("reads or changes no queue key");
     expect(users.reporting?.can).toBe("reads queue:*, schedule (%R~queue:* %R~schedule +@read +@write)");
   });
 });
@@ -491,7 +491,7 @@ describe("the same users from ElastiCache RBAC", () => {
       source: "elasticache:DescribeUsers (user group queue-users)",
       rules: "on ~legacy:* -@all +get",
       userId: "legacy-id",
-      can: "no access to the queue keys",
+      can: "reads or changes no queue key",
     });
     expect(legacy.fix?.commands).toStrictEqual([
       'aws elasticache modify-user --user-id legacy-id --authentication-mode Type=password,Passwords="$NEW_PASSWORD"',

@@ -374,7 +374,7 @@ describe("describeAccess: one phrase of what the user can do", () => {
   });
 
   it("says so when there is nothing", () => {
-    expect(describeAccess(access("on ~cache:* -@all +get +scan"))).toBe("no access to the queue keys");
+    expect(describeAccess(access("on ~cache:* -@all +get +scan"))).toBe("reads or changes no queue key");
   });
 });
 

@@ -63,7 +63,7 @@ describe("accessEvidence: what every user can do, for PASS findings", () => {
       can: "reads queue:* (%R~queue:* +lrange)",
       read: { rule: "%R~queue:* +lrange", patterns: ["queue:*"], queueKeys: ["queue:*"], commands: ["lrange"], commandCount: 1 },
     });
-    expect(users.cache).toStrictEqual({ role: "other", on: true, can: "no access to the queue keys" });
+    expect(users.cache).toStrictEqual({ role: "other", on: true, can: "reads or changes no queue key" });
     expect(users.retired).toStrictEqual({
       role: "other",
       on: false,
