@@ -11,7 +11,8 @@ import { size } from "./ranges.js";
 interface GuardedAcl {
   acl: WireNetworkAcl;
   resource: ResourceRef;
-  backends: Backend[];
+  /** In the order the paths name them; a set, as one ACL can guard thousands of backends. */
+  backends: Set<Backend>;
   subnets: Set<string>;
   publicSubnet: boolean;
 }
@@ -63,13 +64,13 @@ export const netNaclOpen: Check = {
           guarded = {
             acl: s.networkAcl,
             resource: { type: "AWS::EC2::NetworkAcl", id: aclId, account: b.partition.account, region: b.partition.region },
-            backends: [],
+            backends: new Set(),
             subnets: new Set(),
             publicSubnet: false,
           };
           acls.set(key, guarded);
         }
-        if (!guarded.backends.includes(b)) guarded.backends.push(b);
+        guarded.backends.add(b);
         guarded.subnets.add(s.subnetId);
         if (s.routes.some(isInternetDefault)) guarded.publicSubnet = true;
       }
@@ -77,11 +78,12 @@ export const netNaclOpen: Check = {
     const approved = ctx.config.network.allowedCidrs;
     for (const g of acls.values()) {
       const aclId = g.resource.id;
-      const ports = [...new Set(g.backends.flatMap((b) => b.ports))].sort((a, c) => a - c);
+      const backends = [...g.backends];
+      const ports = [...new Set(backends.flatMap((b) => b.ports))].sort((a, c) => a - c);
       const failures: CheckResult[] = [];
       const allowing: string[] = [];
       for (const port of ports) {
-        const reached = g.backends.filter((b) => b.ports.includes(port)).map((b) => b.resource.id);
+        const reached = backends.filter((b) => b.ports.includes(port)).map((b) => b.resource.id);
         for (const admission of admissions(g.acl, port)) {
           const outside = outsideApproved(admission, approved);
           const { rule } = admission;
@@ -119,10 +121,10 @@ export const netNaclOpen: Check = {
           pass(
             "net-nacl-open",
             g.resource,
-            `${aclId} admits port${ports.length > 1 ? "s" : ""} ${ports.join(", ")} of ${g.backends.map((b) => b.resource.id).join(", ")} only from network.allowedCidrs${allowing.length ? ` (${allowing.join("; ")})` : " (no entry admits them at all)"}.`,
+            `${aclId} admits port${ports.length > 1 ? "s" : ""} ${ports.join(", ")} of ${backends.map((b) => b.resource.id).join(", ")} only from network.allowedCidrs${allowing.length ? ` (${allowing.join("; ")})` : " (no entry admits them at all)"}.`,
             {
               ports,
-              backends: g.backends.map((b) => b.resource.id),
+              backends: backends.map((b) => b.resource.id),
               subnets: [...g.subnets],
               allowingRules: allowing,
               // Stateless: replies go out through the outbound entries. Information only.

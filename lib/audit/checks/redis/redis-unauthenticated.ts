@@ -49,7 +49,7 @@ export const redisUnauthenticated: Check = {
       const evidence = { host: o.host, port: o.port, tls: tlsEvidence(o) };
       if (doors.length > 0) {
         const first = doors[0] as (typeof doors)[number];
-        const served = first.reply.startsWith("-NOPERM")
+        const served = /^-NOPERM/i.test(first.reply)
           ? "logs connections without credentials in as `default` (PING was refused by its ACL, other commands may not be)"
           : `answers PING without credentials (${first.reply})`;
         out.push(
