@@ -172,6 +172,12 @@ describe("the alert policy's boundaries", () => {
 });
 
 describe("the order of items", () => {
+  it("puts a finding without a subject before its equals with one", () => {
+    const { subject: _s, ...bare } = f("c", "FAIL");
+    const { cs, states } = runWith([f("b", "FAIL"), bare, f("a", "FAIL")]);
+    expect(plan(cs.findings, states)?.items.map((i) => i.findingId)).toEqual(["c", "a", "b"]);
+  });
+
   it("is severity, then kind, then check, then resource, then subject", () => {
     const findings = [
       f("z", "FAIL", { checkId: "sg-world-ingress", resource: { ...SG, id: "sg-2" }, subject: "b" }),
@@ -254,6 +260,17 @@ describe("a recorded state", () => {
     // An ERROR on the same resource is not an observation of it.
     const third = runWith([f("err", "ERROR")], first.states, T1);
     expect(third.cs.departed).toMatchObject([{ findingId: "a", resolvedBy: "absent" }]);
+  });
+
+  it.each([
+    ["account", { ...SG, account: "444455556666" }],
+    ["region", { ...SG, region: "us-east-1" }],
+  ])("closed while a resource of the same id in another %s is still observed is absent, not fixed", (_, twin) => {
+    // Ids repeat across accounts and regions (a restored snapshot, a copied group): the twin
+    // says nothing about the departed resource, which left the audit rather than being fixed.
+    const first = runWith([f("a", "FAIL"), f("twin", "PASS", { resource: twin })]);
+    const second = runWith([f("twin", "PASS", { resource: twin })], first.states, T1);
+    expect(second.cs.departed).toMatchObject([{ findingId: "a", resolvedBy: "absent" }]);
   });
 
   it("is resolved by an episode's own end only when the resolution is not older than the episode", () => {
