@@ -492,6 +492,53 @@ describe("pg-access-attempts: what a verdict says, over plain folded attempts", 
     expect(only({}, { events: 1 }).status).toBe("PASS");
   });
 
+  it("is an ERROR for an empty log saying, whole, what it could not evaluate and why", () => {
+    const empty = only({}, { events: 0 });
+    expect(empty.status).toBe("ERROR");
+    expect(empty.message).toBe(
+      "Could not evaluate the access attempts in /aws/rds/instance/queue-db/postgresql: /aws/rds/instance/queue-db/postgresql holds no connection line from 2026-11-25T11:00:00.000Z to 2026-11-25T12:00:00.000Z although log_connections is on: the log is not reaching CloudWatch Logs (export off, or delivery delayed) (logs:FilterLogEvents /aws/rds/instance/queue-db/postgresql).",
+    );
+  });
+
+  it("leaves out of an address's users and times a weak-password trial taken off whole, counting only the others' failures", () => {
+    const r = only({
+      failedLogins: [
+        failedLogin("app_worker", "10.20.1.1", 19, 1, 2, "weak-password-trial"),
+        failedLogin("root", "10.20.1.1", 10, 5, 8),
+      ],
+    });
+    expect(r.message).toBe(
+      "queue-db: 1 address(es) failed to log in 10 times or more from 2026-11-25T11:00:00.000Z to 2026-11-25T12:00:00.000Z: 10.20.1.1 (10, users root). Block the source and rotate the targeted passwords.",
+    );
+    expect(r.evidence.sources).toStrictEqual([{ address: "10.20.1.1", count: 10, first: at(5), last: at(8), users: { root: 10 } }]);
+  });
+
+  it("judges an instance by its own postgres[] entry when the config lists others before it", () => {
+    const other = {
+      ...policy.postgres[0],
+      name: "other-db",
+      connection: { ...policy.postgres[0].connection, host: "other-db.example.com", database: "other" },
+      principals: { reporting: ["SELECT"] },
+    };
+    const both = config({ ...policy, postgres: [other, ...policy.postgres] } as never);
+    const r = only({ connections: [connection("reporting")] }, {}, both);
+    expect(r).toMatchObject({ status: "FAIL", subject: "unexpected-connections" });
+    expect(r.evidence.policy).toBe("queue-db");
+    expect(r.message).toMatch(/^queue-db: role\(s\) outside the policy of queue-db connected to app_production /);
+  });
+
+  it("gives no verdict for an in-scope instance that is not PostgreSQL: it has no PostgreSQL log to read", () => {
+    const withMysql = config({ ...policy, targets: { rds: ["queue-db", "orders-db"] } } as never);
+    const both = inventory(
+      partition({
+        dbInstances: ok([dbInstance("queue-db"), dbInstance("orders-db", { Engine: "mysql", EngineVersion: "8.0.36" })]),
+        dbParameters: { "queue-pg16": logConnections("1") },
+        logEvents: { [GROUP]: ok(plain({})) },
+      }),
+    );
+    expect(check(both, withMysql).map((r) => [r.status, r.resource.id])).toEqual([["PASS", "queue-db"]]);
+  });
+
   it("says which log group it could not read", () => {
     const r = only({}, {}, cfg);
     expect(r.status).toBe("PASS");
