@@ -339,6 +339,111 @@ describe("redis-access-attempts: what a verdict says", () => {
   });
 });
 
+describe("redis-access-attempts: what else a verdict pins", () => {
+  const HOST = "master.jobs-redis.abc123.euw1.cache.amazonaws.com:6379";
+  const PERIOD = "from 2026-11-25T11:00:00.000Z to 2026-11-25T12:00:00.000Z";
+  const trialCfg = config({ logs: {}, redis: [{ ...redisLogCfg.redis[0], probe: { weakPasswords: true } }] } as Parameters<
+    typeof config
+  >[0]);
+
+  it("counts and names only the stranger when the audit user's trial failed AUTH from the same address", () => {
+    const r = judge(
+      [
+        aclEntry({ ageSeconds: 5, count: 19, username: "sidekiq_worker", clientUser: "auditor", clientAddr: "10.0.9.9:1" }),
+        aclEntry({ ageSeconds: 6, count: 10, username: "admin", clientUser: "default", clientAddr: "10.0.9.9:2" }),
+      ],
+      trialCfg,
+    );
+    expect(r.map((x) => x.subject)).toEqual(["failed-logins"]);
+    expect(r[0]?.message).toBe(
+      `jobs-redis: 1 address(es) failed to AUTH 10 times or more ${PERIOD}: 10.0.9.9 (10, users admin). Block the source and rotate the targeted passwords.`,
+    );
+    expect(r[0]?.evidence).toMatchObject({ entriesRead: 2, entriesInPeriod: 1 });
+    expect(r[0]?.evidence.sources).toStrictEqual([
+      { address: "10.0.9.9", count: 10, first: "2026-11-25T11:59:54.000Z", last: "2026-11-25T11:59:54.000Z", users: { admin: 10 } },
+    ]);
+  });
+
+  it("passes a period holding only the trial's own failed AUTHs, judging none of them", () => {
+    const r = judge([aclEntry({ ageSeconds: 5, count: 19, clientUser: "auditor", clientAddr: "10.0.9.9:1" })], trialCfg);
+    expect(r[0]?.message).toBe(
+      `jobs-redis: read 1 ACL log entry (ACL LOG 1000), 0 updated ${PERIOD}: 0 failed AUTH, none reaching 10 from one address; 0 denied command(s), key(s) or channel(s), none by a user outside the policy of jobs-redis nor on a queue key.`,
+    );
+    expect(r[0]?.evidence).toMatchObject({ entriesInPeriod: 0, summary: { byReason: {}, byUser: {} } });
+  });
+
+  it("takes the trial's allowance off failed AUTHs only: the audit user refused a queue key is reported", () => {
+    const r = judge(
+      [aclEntry({ ageSeconds: 5, reason: "key", object: "queue:default", username: "auditor", clientUser: "auditor", clientAddr: "10.0.9.9:1" })],
+      trialCfg,
+    );
+    expect(r.map((x) => x.subject)).toEqual(["denied-queue-keys"]);
+    expect(r[0]?.message).toContain(": auditor key queue:default from 10.0.9.9 (1).");
+  });
+
+  it("does not count a user's refused commands as failed AUTHs, however many come from one address", () => {
+    const r = judge([
+      aclEntry({ ageSeconds: 5, reason: "command", object: "flushall", username: "stranger", clientAddr: "10.9.9.9:1", count: 12 }),
+    ]);
+    expect(r.map((x) => x.subject)).toEqual(["denied-access"]);
+  });
+
+  it("keeps apart two refusals whose user, object and address would run together", () => {
+    const r = judge([
+      aclEntry({ ageSeconds: 5, reason: "key", object: "bull:x1", username: "stranger", clientAddr: "0.9.9.9:1", count: 2 }),
+      aclEntry({ ageSeconds: 6, reason: "key", object: "bull:x", username: "stranger", clientAddr: "10.9.9.9:1", count: 1 }),
+    ]);
+    expect(r[0]?.message).toBe(
+      `jobs-redis: user(s) outside the policy were refused ${PERIOD}: stranger key bull:x1 from 0.9.9.9 (2), stranger key bull:x from 10.9.9.9 (1). The ACL held, but someone holds a credential and is probing beyond it.`,
+    );
+    expect(r[0]?.evidence.denied).toHaveLength(2);
+  });
+
+  it("names every user of a guessing address in the message, comma-separated", () => {
+    const r = judge([
+      aclEntry({ ageSeconds: 10, count: 6, username: "admin", clientAddr: "203.0.113.9:2" }),
+      aclEntry({ ageSeconds: 20, count: 4, username: "root", clientAddr: "203.0.113.9:3" }),
+    ]);
+    expect(r[0]?.message).toBe(
+      `jobs-redis: 1 address(es) failed to AUTH 10 times or more ${PERIOD}: 203.0.113.9 (10, users admin, root). Block the source and rotate the targeted passwords.`,
+    );
+  });
+
+  it("names every user of the policy refused a queue key, comma-separated", () => {
+    const r = judge([
+      aclEntry({ ageSeconds: 5, reason: "key", object: "queue:default", username: "sidekiq_web", clientAddr: "10.20.1.7:1", count: 2 }),
+      aclEntry({ ageSeconds: 6, reason: "key", object: "queue:mailers", username: "sidekiq_worker", clientAddr: "10.20.1.8:1" }),
+    ]);
+    expect(r[0]?.message).toBe(
+      `jobs-redis: user(s) of the policy were refused queue keys ${PERIOD}: sidekiq_web key queue:default from 10.20.1.7 (2), sidekiq_worker key queue:mailers from 10.20.1.8 (1). A credential is being used beyond its role (or the client needs access the policy does not give).`,
+    );
+  });
+
+  it("is an ERROR when the ring is full and its oldest entry is exactly at the period's start", () => {
+    // That entry is inside the period (it is judged, above), so entries dropped before it
+    // may have been updated in the same second, inside the period too: the log does not
+    // reach back past the start, and what it lost cannot be ruled out.
+    const ring = Array.from({ length: 5 }, (_, i) => aclEntry({ ageSeconds: 3600 - i, username: `u${i}` }));
+    const r = judge(ring, redisLogCfg, { aclLog: { outcome: "read", limit: 5, readAt: "2026-11-25T12:00:00.000Z", entries: ring } });
+    const e = r.find((x) => x.status === "ERROR");
+    expect(e?.cause).toStrictEqual({
+      source: `redis://${HOST} ACL LOG`,
+      reason: `the ACL log of jobs-redis reaches back only to 2026-11-25T11:00:00.000Z, inside the period ${PERIOD}, and the log holds at least the 5 entries read: attempts earlier in the period may have been dropped from the ring (raise acllog-max-len, or audit more often)`,
+      code: "AclLogFull",
+    });
+    expect(e?.message).toBe(
+      `Could not evaluate the access attempts in the ACL log of jobs-redis: ${e?.cause?.reason} (redis://${HOST} ACL LOG).`,
+    );
+  });
+
+  it("does not judge a log whose read did not succeed, whatever entries it carries", () => {
+    const r = judge([], redisLogCfg, {
+      aclLog: { outcome: "error", limit: 1000, readAt: "2026-11-25T12:00:00.000Z", entries: [aclEntry({ ageSeconds: 5, count: 50 })] },
+    });
+    expect(r.map((x) => [x.status, x.cause?.code])).toEqual([["ERROR", "NotRead"]]);
+  });
+});
+
 describe("where the judged period starts", () => {
   it("is the earliest recorded log period before the read, else the lookback before the read", () => {
     const readAt = "2026-11-25T12:00:00.000Z";
