@@ -374,7 +374,16 @@ describe("redis-access-attempts: what else a verdict pins", () => {
 
   it("takes the trial's allowance off failed AUTHs only: the audit user refused a queue key is reported", () => {
     const r = judge(
-      [aclEntry({ ageSeconds: 5, reason: "key", object: "queue:default", username: "auditor", clientUser: "auditor", clientAddr: "10.0.9.9:1" })],
+      [
+        aclEntry({
+          ageSeconds: 5,
+          reason: "key",
+          object: "queue:default",
+          username: "auditor",
+          clientUser: "auditor",
+          clientAddr: "10.0.9.9:1",
+        }),
+      ],
       trialCfg,
     );
     expect(r.map((x) => x.subject)).toEqual(["denied-queue-keys"]);
