@@ -8,7 +8,7 @@ import { WEAK_PASSWORD_TRIAL_MAX_ATTEMPTS } from "../../model/weak-password-tria
 import { effectiveParameter, isOn, type RdsBackend, settingsHolders } from "../rds/subjects.js";
 import { fail, pass, unobserved } from "../results.js";
 import type { AuditContext, Check } from "../types.js";
-import { shown, shownAddress } from "./shown.js";
+import { andMore, NAMED, shown, shownAddress } from "./shown.js";
 
 const ID = "pg-access-attempts";
 
@@ -130,7 +130,8 @@ function judge(ctx: AuditContext, b: RdsBackend, read: LogGroupRead, threshold: 
   const guessing = [...perAddress.entries()].filter(([, e]) => e.count >= threshold).sort((x, y) => y[1].count - x[1].count);
   if (guessing.length > 0 || a.droppedEvents > 0) {
     const sources = guessing.map(
-      ([address, e]) => `${shownAddress(address, "(local)")} (${e.count}, users ${[...e.users.keys()].slice(0, 5).map(shown).join(", ")})`,
+      ([address, e]) =>
+        `${shownAddress(address, "(local)")} (${e.count}, users ${[...e.users.keys()].slice(0, NAMED).map(shown).join(", ")}${andMore(e.users.size)})`,
     );
     const spray = a.droppedEvents > 0 ? ` ${a.droppedEvents} more events came from too many distinct sources to count one by one.` : "";
     out.push(
@@ -138,7 +139,7 @@ function judge(ctx: AuditContext, b: RdsBackend, read: LogGroupRead, threshold: 
         ID,
         b.resource,
         "failed-logins",
-        `${b.resource.id}: ${guessing.length} address(es) failed to log in ${threshold} times or more ${period(read)}: ${sources.slice(0, 5).join("; ")}.${spray} Block the source and rotate the targeted passwords.`,
+        `${b.resource.id}: ${guessing.length} address(es) failed to log in ${threshold} times or more ${period(read)}: ${sources.slice(0, NAMED).join("; ")}.${spray} Block the source and rotate the targeted passwords.`,
         {
           ...base,
           threshold,
@@ -165,9 +166,9 @@ function judge(ctx: AuditContext, b: RdsBackend, read: LogGroupRead, threshold: 
           b.resource,
           "unexpected-connections",
           `${b.resource.id}: role(s) outside the policy of ${target.name} connected to ${shown(target.connection.database)} ${period(read)}: ${strangers
-            .slice(0, 5)
+            .slice(0, NAMED)
             .map((c) => `${shown(c.user)} from ${shownAddress(c.address, "(local)")} (${c.count})`)
-            .join(", ")}. Find who uses the credential; disable the role or add it to the policy.`,
+            .join(", ")}${andMore(strangers.length)}. Find who uses the credential; disable the role or add it to the policy.`,
           { ...base, connections: strangers.slice(0, SHOWN).map((c) => ({ user: shown(c.user), address: shown(c.address), ...seen(c) })) },
         ),
       );
@@ -181,9 +182,9 @@ function judge(ctx: AuditContext, b: RdsBackend, read: LogGroupRead, threshold: 
           b.resource,
           "denied-access",
           `${b.resource.id}: role(s) outside the policy tried to use the queue ${period(read)} and were refused: ${refused
-            .slice(0, 5)
+            .slice(0, NAMED)
             .map((d) => `${shown(d.user)} on ${d.objectKind} ${shown(d.object)} from ${shownAddress(d.address, "(local)")} (${d.count})`)
-            .join(", ")}. The grants held, but someone holds a credential and is probing the queue.`,
+            .join(", ")}${andMore(refused.length)}. The grants held, but someone holds a credential and is probing the queue.`,
           {
             ...base,
             denied: refused.slice(0, SHOWN).map((d) => ({
@@ -208,9 +209,9 @@ function judge(ctx: AuditContext, b: RdsBackend, read: LogGroupRead, threshold: 
           b.resource,
           "audited-access",
           `${b.resource.id}: pgAudit recorded role(s) outside the policy using the queue ${period(read)}: ${audited
-            .slice(0, 5)
+            .slice(0, NAMED)
             .map((x) => `${shown(x.user)} ${x.auditClass} ${shown(x.object)} (${x.count})`)
-            .join(", ")}. Revoke the path that let them in (see pg-unexpected-principal).`,
+            .join(", ")}${andMore(audited.length)}. Revoke the path that let them in (see pg-unexpected-principal).`,
           {
             ...base,
             audited: audited.slice(0, SHOWN).map((x) => ({

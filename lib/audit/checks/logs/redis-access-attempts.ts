@@ -12,7 +12,7 @@ import { globMatches } from "../redis/acl/glob.js";
 import { notProbed, redisSubjects, where } from "../redis/targets.js";
 import { fail, pass, unobserved } from "../results.js";
 import type { Check } from "../types.js";
-import { shown, shownAddress } from "./shown.js";
+import { andMore, NAMED, shown, shownAddress } from "./shown.js";
 
 const ID = "redis-access-attempts";
 
@@ -206,14 +206,14 @@ function judge(
   if (guessing.length > 0) {
     const sources = guessing.map(
       ([address, t]) =>
-        `${shownAddress(address, "(unknown)")} (${t.count}, users ${[...t.users.keys()].slice(0, 5).map(shown).join(", ")})`,
+        `${shownAddress(address, "(unknown)")} (${t.count}, users ${[...t.users.keys()].slice(0, NAMED).map(shown).join(", ")}${andMore(t.users.size)})`,
     );
     out.push(
       fail(
         ID,
         resource,
         "failed-logins",
-        `${target.name}: ${guessing.length} address(es) failed to AUTH ${threshold} times or more ${period}: ${sources.slice(0, 5).join("; ")}. Block the source and rotate the targeted passwords.`,
+        `${target.name}: ${guessing.length} address(es) failed to AUTH ${threshold} times or more ${period}: ${sources.slice(0, NAMED).join("; ")}. Block the source and rotate the targeted passwords.`,
         {
           ...base,
           threshold,
@@ -261,7 +261,7 @@ function judge(
           ID,
           resource,
           "denied-access",
-          `${target.name}: user(s) outside the policy were refused ${period}: ${outsiders.slice(0, 5).map(line).join(", ")}. The ACL held, but someone holds a credential and is probing beyond it.`,
+          `${target.name}: user(s) outside the policy were refused ${period}: ${outsiders.slice(0, NAMED).map(line).join(", ")}${andMore(outsiders.length)}. The ACL held, but someone holds a credential and is probing beyond it.`,
           { ...base, denied: outsiders.slice(0, SHOWN).map(shownDenial) },
         ),
       );
@@ -275,7 +275,7 @@ function judge(
           ID,
           resource,
           "denied-queue-keys",
-          `${target.name}: user(s) of the policy were refused queue keys ${period}: ${insiders.slice(0, 5).map(line).join(", ")}. A credential is being used beyond its role (or the client needs access the policy does not give).`,
+          `${target.name}: user(s) of the policy were refused queue keys ${period}: ${insiders.slice(0, NAMED).map(line).join(", ")}${andMore(insiders.length)}. A credential is being used beyond its role (or the client needs access the policy does not give).`,
           { ...base, denied: insiders.slice(0, SHOWN).map(shownDenial) },
         ),
       );

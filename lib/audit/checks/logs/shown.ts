@@ -16,3 +16,11 @@ export function shown(name: string): string {
 export function shownAddress(address: string, none: string): string {
   return address ? shown(address) : none;
 }
+
+/** How many entries of a list a message names; the evidence keeps more. */
+export const NAMED = 5;
+
+/** What a message adds after the `NAMED` entries it names of a list of `total`: how many it left out. */
+export function andMore(total: number): string {
+  return total > NAMED ? ` and ${total - NAMED} more` : "";
+}

@@ -333,11 +333,64 @@ describe("pg-access-attempts: what a verdict says, over plain folded attempts", 
   it("names at most five users of a guessing address in the message, and twenty sources and users in the evidence", () => {
     const users = Array.from({ length: 25 }, (_, i) => failedLogin(`user${i}`, "203.0.113.9", 1));
     const r = only({ failedLogins: users });
-    expect(r.message).toContain("203.0.113.9 (25, users user0, user1, user2, user3, user4).");
+    expect(r.message).toContain("203.0.113.9 (25, users user0, user1, user2, user3, user4 and 20 more).");
     const [source] = r.evidence.sources as { users: Record<string, number> }[];
     expect(Object.keys(source?.users ?? {})).toHaveLength(20);
     const many = Array.from({ length: 25 }, (_, i) => failedLogin("root", `203.0.113.${i + 1}`, 10));
     expect((only({ failedLogins: many }).evidence.sources as unknown[]).length).toBe(20);
+  });
+
+  it("names at most five roles that connected to the queue's database and counts the rest; the evidence keeps twenty", () => {
+    const r = only({ connections: Array.from({ length: 22 }, (_, i) => connection(`s${i}`)) });
+    expect(r.message).toBe(
+      "queue-db: role(s) outside the policy of queue-db connected to app_production from 2026-11-25T11:00:00.000Z to 2026-11-25T12:00:00.000Z: s0 from 10.20.9.9 (1), s1 from 10.20.9.9 (1), s2 from 10.20.9.9 (1), s3 from 10.20.9.9 (1), s4 from 10.20.9.9 (1) and 17 more. Find who uses the credential; disable the role or add it to the policy.",
+    );
+    expect((r.evidence.connections as { user: string }[]).map((c) => c.user)).toEqual(Array.from({ length: 20 }, (_, i) => `s${i}`));
+  });
+
+  it("names at most five refusals on the queue and counts the rest; the evidence keeps twenty", () => {
+    const denied = (user: string) => ({
+      user,
+      database: "app_production",
+      address: "10.20.9.9",
+      objectKind: "table",
+      object: "delayed_jobs",
+      ...seenAt(1, 2),
+    });
+    const r = only({ denied: Array.from({ length: 22 }, (_, i) => denied(`s${i}`)) });
+    expect(r.message).toBe(
+      "queue-db: role(s) outside the policy tried to use the queue from 2026-11-25T11:00:00.000Z to 2026-11-25T12:00:00.000Z and were refused: s0 on table delayed_jobs from 10.20.9.9 (1), s1 on table delayed_jobs from 10.20.9.9 (1), s2 on table delayed_jobs from 10.20.9.9 (1), s3 on table delayed_jobs from 10.20.9.9 (1), s4 on table delayed_jobs from 10.20.9.9 (1) and 17 more. The grants held, but someone holds a credential and is probing the queue.",
+    );
+    expect((r.evidence.denied as { user: string }[]).map((d) => d.user)).toEqual(Array.from({ length: 20 }, (_, i) => `s${i}`));
+  });
+
+  it("names at most five roles pgAudit saw using the queue and counts the rest; the evidence keeps twenty", () => {
+    const audited = (user: string) => ({
+      user,
+      database: "app_production",
+      address: "10.20.9.9",
+      auditClass: "READ",
+      object: "public.delayed_jobs",
+      ...seenAt(1, 2),
+    });
+    const r = only({ audited: Array.from({ length: 22 }, (_, i) => audited(`s${i}`)) });
+    expect(r.message).toBe(
+      "queue-db: pgAudit recorded role(s) outside the policy using the queue from 2026-11-25T11:00:00.000Z to 2026-11-25T12:00:00.000Z: s0 READ public.delayed_jobs (1), s1 READ public.delayed_jobs (1), s2 READ public.delayed_jobs (1), s3 READ public.delayed_jobs (1), s4 READ public.delayed_jobs (1) and 17 more. Revoke the path that let them in (see pg-unexpected-principal).",
+    );
+    expect((r.evidence.audited as { user: string }[]).map((x) => x.user)).toEqual(Array.from({ length: 20 }, (_, i) => `s${i}`));
+  });
+
+  it("says nothing of more when a list holds exactly five", () => {
+    const r = only({ connections: Array.from({ length: 5 }, (_, i) => connection(`s${i}`)) });
+    expect(r.message).toContain("s4 from 10.20.9.9 (1). Find who");
+  });
+
+  it("keeps twenty users in a quiet period's connections by user", () => {
+    const r = only({ connections: Array.from({ length: 22 }, (_, i) => connection(`u${i}`, "analytics", "10.20.9.9", i + 1)) });
+    expect(r.status).toBe("PASS");
+    expect((r.evidence.summary as { connectionsByUser: Record<string, number> }).connectionsByUser).toStrictEqual(
+      Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`u${i}`, i + 1])),
+    );
   });
 
   it("leaves the auditor's own weak-password trial out, up to one trial's attempts per role and address", () => {
@@ -502,10 +555,7 @@ describe("pg-access-attempts: what a verdict says, over plain folded attempts", 
 
   it("leaves out of an address's users and times a weak-password trial taken off whole, counting only the others' failures", () => {
     const r = only({
-      failedLogins: [
-        failedLogin("app_worker", "10.20.1.1", 19, 1, 2, "weak-password-trial"),
-        failedLogin("root", "10.20.1.1", 10, 5, 8),
-      ],
+      failedLogins: [failedLogin("app_worker", "10.20.1.1", 19, 1, 2, "weak-password-trial"), failedLogin("root", "10.20.1.1", 10, 5, 8)],
     });
     expect(r.message).toBe(
       "queue-db: 1 address(es) failed to log in 10 times or more from 2026-11-25T11:00:00.000Z to 2026-11-25T12:00:00.000Z: 10.20.1.1 (10, users root). Block the source and rotate the targeted passwords.",
@@ -515,9 +565,11 @@ describe("pg-access-attempts: what a verdict says, over plain folded attempts", 
 
   it("judges an instance by its own postgres[] entry when the config lists others before it", () => {
     const other = {
-      ...policy.postgres[0],
       name: "other-db",
-      connection: { ...policy.postgres[0].connection, host: "other-db.example.com", database: "other" },
+      connection: { host: "other-db.example.com", database: "other", user: "queue_auditor", password: { env: "PGPW" } },
+      tables: ["public.delayed_jobs"],
+      owner: "app_migrator",
+      admins: [],
       principals: { reporting: ["SELECT"] },
     };
     const both = config({ ...policy, postgres: [other, ...policy.postgres] } as never);

@@ -428,6 +428,69 @@ describe("redis-access-attempts: what else a verdict pins", () => {
     );
   });
 
+  it("names at most five users of a guessing address and counts the rest; the evidence keeps twenty", () => {
+    const r = judge(Array.from({ length: 22 }, (_, i) => aclEntry({ ageSeconds: 5, username: `u${i}`, clientAddr: "203.0.113.9:1" })));
+    expect(r[0]?.message).toBe(
+      `jobs-redis: 1 address(es) failed to AUTH 10 times or more ${PERIOD}: 203.0.113.9 (22, users u0, u1, u2, u3, u4 and 17 more). Block the source and rotate the targeted passwords.`,
+    );
+    const sources = r[0]?.evidence.sources as { users: Record<string, number> }[] | undefined;
+    expect(sources?.[0]?.users).toStrictEqual(Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`u${i}`, 1])));
+  });
+
+  it("names at most five guessing addresses, counting them all; the evidence keeps twenty", () => {
+    const r = judge(Array.from({ length: 22 }, (_, i) => aclEntry({ ageSeconds: 5, count: 10, clientAddr: `203.0.113.${i}:1` })));
+    expect(r[0]?.message).toBe(
+      `jobs-redis: 22 address(es) failed to AUTH 10 times or more ${PERIOD}: 203.0.113.0 (10, users sidekiq_worker); 203.0.113.1 (10, users sidekiq_worker); 203.0.113.2 (10, users sidekiq_worker); 203.0.113.3 (10, users sidekiq_worker); 203.0.113.4 (10, users sidekiq_worker). Block the source and rotate the targeted passwords.`,
+    );
+    expect((r[0]?.evidence.sources as { address: string }[] | undefined)?.map((x) => x.address)).toEqual(
+      Array.from({ length: 20 }, (_, i) => `203.0.113.${i}`),
+    );
+  });
+
+  it("names at most five refusals of users outside the policy and counts the rest; the evidence keeps twenty", () => {
+    const r = judge(
+      Array.from({ length: 22 }, (_, i) =>
+        aclEntry({ ageSeconds: 5, reason: "command", object: "flushall", username: `s${i}`, clientAddr: "10.9.9.9:1" }),
+      ),
+    );
+    expect(r[0]?.message).toBe(
+      `jobs-redis: user(s) outside the policy were refused ${PERIOD}: s0 command flushall from 10.9.9.9 (1), s1 command flushall from 10.9.9.9 (1), s2 command flushall from 10.9.9.9 (1), s3 command flushall from 10.9.9.9 (1), s4 command flushall from 10.9.9.9 (1) and 17 more. The ACL held, but someone holds a credential and is probing beyond it.`,
+    );
+    expect((r[0]?.evidence.denied as { user: string }[] | undefined)?.map((d) => d.user)).toEqual(
+      Array.from({ length: 20 }, (_, i) => `s${i}`),
+    );
+  });
+
+  it("names at most five queue keys refused to users of the policy and counts the rest; the evidence keeps twenty", () => {
+    const r = judge(
+      Array.from({ length: 22 }, (_, i) =>
+        aclEntry({ ageSeconds: 5, reason: "key", object: `queue:q${i}`, username: "sidekiq_web", clientAddr: "10.20.1.7:1" }),
+      ),
+    );
+    expect(r[0]?.message).toBe(
+      `jobs-redis: user(s) of the policy were refused queue keys ${PERIOD}: sidekiq_web key queue:q0 from 10.20.1.7 (1), sidekiq_web key queue:q1 from 10.20.1.7 (1), sidekiq_web key queue:q2 from 10.20.1.7 (1), sidekiq_web key queue:q3 from 10.20.1.7 (1), sidekiq_web key queue:q4 from 10.20.1.7 (1) and 17 more. A credential is being used beyond its role (or the client needs access the policy does not give).`,
+    );
+    expect((r[0]?.evidence.denied as { object: string }[] | undefined)?.map((d) => d.object)).toEqual(
+      Array.from({ length: 20 }, (_, i) => `queue:q${i}`),
+    );
+  });
+
+  it("says nothing of more when five users outside the policy were refused", () => {
+    const r = judge(
+      Array.from({ length: 5 }, (_, i) => aclEntry({ ageSeconds: 5, reason: "command", object: "flushall", username: `s${i}` })),
+    );
+    expect(r[0]?.message).toContain("s4 command flushall from 10.20.1.5 (1). The ACL held");
+  });
+
+  it("keeps twenty users in a quiet period's totals by user", () => {
+    const r = judge(Array.from({ length: 22 }, (_, i) => aclEntry({ ageSeconds: 5, username: `u${i}`, clientAddr: `203.0.113.${i}:1` })));
+    expect(r.map((x) => x.status)).toEqual(["PASS"]);
+    expect(r[0]?.evidence.summary).toStrictEqual({
+      byReason: { auth: 22 },
+      byUser: Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`u${i}`, 1])),
+    });
+  });
+
   it("is an ERROR when the ring is full and its oldest entry is exactly at the period's start", () => {
     // That entry is inside the period (it is judged, above), so entries dropped before it
     // may have been updated in the same second, inside the period too: the log does not
