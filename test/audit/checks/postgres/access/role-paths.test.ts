@@ -4,7 +4,10 @@
  */
 import { describe, expect, it } from "vitest";
 import {
+  type AccessPath,
   computeAccess,
+  grantPaths,
+  kindOf,
   ordered,
   type PrincipalAccess,
   privilegesBesidesPublic,
@@ -12,6 +15,7 @@ import {
   superuserPath,
   tableAccess,
   tablePrivileges,
+  throughPublic,
 } from "../../../../../lib/audit/checks/postgres/access/role-graph.js";
 import type { PgAclItem, PgCatalog, PgMembership, PgRole, PgSequence, PgTable } from "../../../../../lib/audit/probes/postgres/types.js";
 
@@ -401,5 +405,117 @@ describe("granting oneself a role", () => {
       table: { acl: grant("g1", "SELECT") },
     });
     expect(textsOf(cat, "bob")).toEqual(["bob -> SET ROLE g2 -(ADMIN OPTION)-> g1: SELECT"]);
+  });
+});
+
+describe("REPLICATION acts on tables only", () => {
+  const REPLICATION_PATH = {
+    source: "replication",
+    reach: "self",
+    chain: ["repl"],
+    privileges: ["SELECT"],
+    text: "repl: REPLICATION (reads every row by streaming or logical decoding)",
+    chainText: "repl",
+  };
+
+  it("a REPLICATION role reads every row of the table, and holds on a sequence only what it is granted there", () => {
+    const cat = catalog({ table: { sequences: [sequence(grant("repl", "USAGE"))] } });
+    const access = computeAccess(cat).get("public.jobs");
+    expect(access?.table.principals.find((p) => p.role === "repl")).toStrictEqual({
+      role: "repl",
+      login: true,
+      privileges: ["SELECT"],
+      paths: [REPLICATION_PATH],
+    });
+    expect(access?.sequences[0]?.principals.find((p) => p.role === "repl")).toStrictEqual({
+      role: "repl",
+      login: true,
+      privileges: ["USAGE"],
+      paths: [{ source: "grant", reach: "self", chain: ["repl"], privileges: ["USAGE"], text: "repl: USAGE", chainText: "repl" }],
+    });
+  });
+
+  it("a REPLICATION role gets no path to a function it was not granted EXECUTE on", () => {
+    const cat = catalog();
+    const graph = new RoleGraph(cat);
+    const fn = { owner: oid("owner"), acl: [], columnAcls: [] };
+    expect(grantPaths(graph, fn, roleOf(cat, "repl"), kindOf("function", 160000))).toStrictEqual([]);
+    // The same ACL read as a table's: REPLICATION reads it.
+    expect(grantPaths(graph, fn, roleOf(cat, "repl"), kindOf("table", 160000))).toStrictEqual([REPLICATION_PATH]);
+  });
+});
+
+describe("column grants", () => {
+  it("names a column once when two grantors gave the same privilege on it", () => {
+    const byAdmin = { grantee: oid("carol"), grantor: oid("su"), privilege: "UPDATE", grantable: false };
+    const cat = catalog({ table: { columnAcls: [{ column: "run_at", acl: [...grant("carol", "UPDATE"), byAdmin] }] } });
+    expect(accessOf(cat, "carol")?.paths).toStrictEqual([
+      {
+        source: "column grant",
+        reach: "self",
+        chain: ["carol"],
+        privileges: ["UPDATE"],
+        columns: ["run_at"],
+        text: "carol: UPDATE (columns: run_at)",
+        chainText: "carol",
+      },
+    ]);
+  });
+
+  it("tables built from one ACL array each report their own column grants, whichever is computed first", () => {
+    const shared = grant("bob", "SELECT");
+    const other = grant("bob", "SELECT");
+    const table = (name: string, acl: PgAclItem[], columnAcls: PgTable["columnAcls"]): PgTable => ({
+      schema: "public",
+      name,
+      found: true,
+      oid: 1,
+      owner: oid("owner"),
+      relkind: "r",
+      acl,
+      columnAcls,
+      sequences: [],
+    });
+    const cat = catalog();
+    cat.tables = [
+      table("with_columns", shared, [{ column: "run_at", acl: grant("carol", "UPDATE") }]),
+      table("without_columns", shared, []),
+      table("empty_first", other, []),
+      table("columns_second", other, [{ column: "attempts", acl: grant("dave", "UPDATE") }]),
+    ];
+    const access = computeAccess(cat);
+    const roles = (name: string) =>
+      access
+        .get(`public.${name}`)
+        ?.table.principals.filter((p) => ["bob", "carol", "dave"].includes(p.role))
+        .map((p) => `${p.role}: ${p.paths.map((x) => x.text).join("; ")}`);
+    expect(roles("with_columns")).toEqual(["bob: bob: SELECT", "carol: carol: UPDATE (columns: run_at)"]);
+    expect(roles("without_columns")).toEqual(["bob: bob: SELECT"]);
+    expect(roles("empty_first")).toEqual(["bob: bob: SELECT"]);
+    expect(roles("columns_second")).toEqual(["bob: bob: SELECT", "dave: dave: UPDATE (columns: attempts)"]);
+  });
+});
+
+describe("what PUBLIC gives", () => {
+  it("a route whose way in PUBLIC holds is PUBLIC's, not the role's own", () => {
+    const own: AccessPath = { source: "grant", reach: "self", chain: ["bob"], privileges: ["UPDATE"], text: "bob: UPDATE" };
+    const publicRoute: AccessPath = {
+      source: "definer function",
+      reach: "public",
+      chain: ["bob", "PUBLIC"],
+      privileges: ["DELETE"],
+      text: "bob -> PUBLIC -(EXECUTE)-> public.purge_jobs() [SECURITY DEFINER, owner owner]: DELETE",
+      via: "public.purge_jobs() [SECURITY DEFINER, owner owner]",
+      public: true,
+    };
+    const privateRoute: AccessPath = { ...publicRoute, reach: "self", chain: ["bob"], privileges: ["INSERT"], public: false };
+    expect([own, publicRoute, privateRoute].map(throughPublic)).toEqual([false, true, false]);
+    const bob: PrincipalAccess = {
+      role: "bob",
+      login: true,
+      privileges: ["INSERT", "UPDATE", "DELETE"],
+      paths: [own, publicRoute, privateRoute],
+    };
+    expect(privilegesBesidesPublic(bob)).toEqual(["INSERT", "UPDATE"]);
   });
 });
