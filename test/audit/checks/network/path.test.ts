@@ -6,7 +6,10 @@
  */
 import { describe, expect, it } from "vitest";
 import { netPublicSubnet } from "../../../../lib/audit/checks/network/net-public-subnet.js";
+import { type BackendPath, backendPaths, classifyRoute } from "../../../../lib/audit/checks/network/path.js";
+import { reachabilitySentence } from "../../../../lib/audit/checks/network/reachability.js";
 import type { Observations } from "../../../../lib/audit/checks/types.js";
+import type { InventoryPartition } from "../../../../lib/audit/inventory/types.js";
 import {
   ACCOUNT,
   config,
@@ -17,6 +20,7 @@ import {
   ok,
   PRIVATE_SUBNETS,
   partition,
+  privateNetwork,
   securityGroup,
   tcp,
   verdicts,
@@ -607,5 +611,243 @@ describe("the probe's evidence for ElastiCache backends, matched by any of their
     };
     const hosts = ["jobs-serverless.example", "reader.jobs-serverless.example", "other.example"];
     expect(matched("jobs-serverless", { serverlessCaches: ok([cache]) }, hosts)).toEqual(hosts.slice(0, 2));
+  });
+});
+
+describe("what the network path is built from", () => {
+  const subnetsWithout = (drop: string) =>
+    ok(
+      (privateNetwork().subnets.value as Record<string, unknown>[]).map((s) =>
+        s.SubnetId === drop ? Object.fromEntries(Object.entries(s).filter(([k]) => k !== "VpcId")) : s,
+      ),
+    );
+
+  it("a route AWS gives no State is active, and carries an origin only when AWS names one", () => {
+    expect(classifyRoute({ DestinationCidrBlock: "10.30.0.0/16", TransitGatewayId: "tgw-00000000000000a01" })).toStrictEqual({
+      destination: "10.30.0.0/16",
+      target: "tgw-00000000000000a01",
+      kind: "transit-gateway",
+      state: "active",
+    });
+  });
+
+  it("a route table without routes leads nowhere", () => {
+    const { Routes: _, ...bare } = table("rtb-main", []);
+    const [r] = judge("net-public-subnet", { tables: [bare] });
+    expect(r?.status).toBe("PASS");
+    expect((r?.evidence.subnets as { routes: string[] }[] | undefined)?.map((s) => s.routes)).toEqual([[], []]);
+  });
+
+  it("the ERRORs for a gap in the path name the file that lacks it", () => {
+    const absent = "subnet-0000000000000ffff";
+    const noSubnet = judge("net-public-subnet", { instances: [dbInstance("queue-db", { DBSubnetGroup: dbSubnetGroup([absent]) })] });
+    const noTable = judge("net-public-subnet", { tables: [] });
+    const noAcl = judge("net-public-subnet", { acls: [] });
+    expect([noSubnet, noTable, noAcl].map((rs) => rs.map((r) => [r.status, r.evidence]))).toStrictEqual([
+      [
+        [
+          "ERROR",
+          {
+            source: "inv/ec2-describe-subnets.json",
+            reason: `subnet ${absent} of queue-db is not in the subnets data`,
+            code: "NotCaptured",
+          },
+        ],
+      ],
+      [
+        [
+          "ERROR",
+          {
+            source: "inv/ec2-describe-route-tables.json",
+            reason: `subnet ${SUBNET_A} of queue-db has no explicitly associated route table and the main route table of ${VPC} is not in the route tables data`,
+            code: "NotCaptured",
+          },
+        ],
+      ],
+      [
+        [
+          "ERROR",
+          {
+            source: "inv/ec2-describe-network-acls.json",
+            reason: `no network ACL associated with subnet ${SUBNET_A} of queue-db is in the network ACLs data`,
+            code: "NotCaptured",
+          },
+        ],
+      ],
+    ]);
+  });
+
+  it("says 'its VPC' when neither the subnet nor the subnet group names the VPC whose main table is missing", () => {
+    const group = { ...dbSubnetGroup(), VpcId: undefined };
+    const [r] = judge("net-foreign-route", {
+      tables: [],
+      instances: [dbInstance("queue-db", { DBSubnetGroup: group })],
+      parts: { subnets: subnetsWithout(SUBNET_A) },
+    });
+    expect(r?.evidence.reason).toBe(
+      `subnet ${SUBNET_A} of queue-db has no explicitly associated route table and the main route table of its VPC is not in the route tables data`,
+    );
+  });
+
+  it("a subnet the data gives no VPC uses the main table of the VPC each backend's subnet group names", () => {
+    const OTHER_VPC = "vpc-0a1b2c3d4e5f60002";
+    const other = { ...table("rtb-other", [IGW]), VpcId: OTHER_VPC };
+    const instances = [
+      dbInstance("queue-db", { DBSubnetGroup: dbSubnetGroup([SUBNET_A]) }),
+      dbInstance("queue-db-2", { DBSubnetGroup: { ...dbSubnetGroup([SUBNET_A]), VpcId: OTHER_VPC } }),
+    ];
+    const results = judge("net-public-subnet", {
+      instances,
+      tables: [table("rtb-main", [NAT]), other],
+      parts: { subnets: subnetsWithout(SUBNET_A) },
+    });
+    expect(results.map((r) => [r.resource.id, r.status, (r.evidence.subnets as { routeTable: string }[])[0]?.routeTable])).toEqual([
+      ["queue-db", "PASS", "rtb-main"],
+      ["queue-db-2", "FAIL", "rtb-other"],
+    ]);
+  });
+
+  it("when the data associates a subnet with two route tables, the first listed is the one judged", () => {
+    const tables = [
+      table("rtb-first", [NAT], { subnets: [SUBNET_A] }),
+      table("rtb-second", [IGW], { subnets: [SUBNET_A] }),
+      table("rtb-main", [NAT]),
+    ];
+    const [r] = judge("net-public-subnet", { tables });
+    expect(r?.status).toBe("PASS");
+    expect((r?.evidence.subnets as { routeTable: string }[] | undefined)?.map((s) => s.routeTable)).toEqual(["rtb-first", "rtb-main"]);
+  });
+
+  it("audits of inventories that share one subnets list each judge their own route tables and network ACLs", () => {
+    const shared = privateNetwork().subnets;
+    const audit = (tables: unknown[], acls: unknown[]) =>
+      verdicts(
+        "net-public-subnet",
+        cfg,
+        inventory(
+          partition({
+            dbInstances: ok([dbInstance("queue-db")]),
+            securityGroups: ok([securityGroup(DB_SG, [tcp(5432, { cidrs: ["203.0.113.0/24"] })])]),
+            subnets: shared,
+            routeTables: ok(tables),
+            networkAcls: ok(acls),
+          }),
+        ),
+      )[0]?.evidence.reachability;
+    const tables = [table("rtb-main", [NAT])];
+    const closed = [acl([])];
+    const open = [acl([allow(100, "0.0.0.0/0")], PRIVATE_SUBNETS, ACL_B)];
+    expect(audit(tables, closed)).toBe(
+      `reachable from the internet: no — private subnets, no IGW route; from 203.0.113.0/24: no — NACL ${ACL} default rule denies it`,
+    );
+    expect(audit(tables, open)).toBe(
+      `reachable from the internet: no — private subnets, no IGW route; from 203.0.113.0/24: yes — NACL ${ACL_B} rule 100 and ${DB_SG}`,
+    );
+    expect(audit([table("rtb-main", [IGW])], open)).toBe(
+      `reachable from the internet: no — public subnets ${SUBNET_A}, ${SUBNET_B}, but not publicly accessible; from 203.0.113.0/24: yes — NACL ${ACL_B} rule 100 and ${DB_SG}`,
+    );
+  });
+});
+
+describe("which RDS backends the network checks judge", () => {
+  const c = config({ targets: { rds: ["queue-cluster"] }, network: { allowedCidrs: ["10.20.0.0/16"] } });
+  const cluster = (members: string[]) => ({
+    DBClusterIdentifier: "queue-cluster",
+    DBClusterArn: "arn:aws:rds:eu-west-1:111122223333:cluster:queue-cluster",
+    Engine: "aurora-postgresql",
+    Port: 5432,
+    DBSubnetGroup: "queue-private",
+    DBClusterMembers: members.map((DBInstanceIdentifier) => ({ DBInstanceIdentifier, IsClusterWriter: true })),
+    VpcSecurityGroups: [{ VpcSecurityGroupId: DB_SG, Status: "active" }],
+  });
+
+  it("an Aurora cluster none of whose instances is in the data is an ERROR, not left out", () => {
+    const results = verdicts("net-public-subnet", c, estate({ instances: [], parts: { dbClusters: ok([cluster([])]) } }));
+    expect(results.map((r) => [r.resource.id, r.status, r.evidence.reason])).toEqual([
+      ["queue-cluster", "ERROR", "no member instance of cluster queue-cluster with a DBSubnetGroup is in the DB instances data"],
+    ]);
+  });
+
+  it("a member instance that bears its cluster's name is judged itself", () => {
+    const member = dbInstance("queue-cluster", { DBClusterIdentifier: "queue-cluster" });
+    const results = verdicts(
+      "net-public-subnet",
+      c,
+      estate({ instances: [member], parts: { dbClusters: ok([cluster(["queue-cluster"])]) } }),
+    );
+    expect(results.map((r) => [r.resource.type, r.resource.id, r.status])).toEqual([["AWS::RDS::DBInstance", "queue-cluster", "PASS"]]);
+  });
+});
+
+describe("the reachability sentence, source by source", () => {
+  const SECOND_SG = "sg-0000000000000db02";
+  const twoGroups = (rules: unknown[], parts: Record<string, unknown> = {}) =>
+    inventory(
+      partition({
+        dbInstances: ok([
+          dbInstance("queue-db", {
+            PubliclyAccessible: true,
+            VpcSecurityGroups: [{ VpcSecurityGroupId: DB_SG }, { VpcSecurityGroupId: SECOND_SG }],
+          }),
+        ]),
+        securityGroups: ok([securityGroup(DB_SG, rules), securityGroup(SECOND_SG, rules)]),
+        routeTables: ok([table("rtb-main", [NAT])]),
+        networkAcls: ok([acl([allow(100, "0.0.0.0/0")], [SUBNET_A]), acl([allow(100, "0.0.0.0/0")], [SUBNET_B], ACL_B)]),
+        ...parts,
+      }),
+    );
+  const sentence = (inv: ReturnType<typeof inventory>) => verdicts("net-public-subnet", cfg, inv)[0]?.evidence.reachability;
+
+  it("names every network ACL and every security group that admit a source", () => {
+    expect(sentence(twoGroups([tcp(5432, { cidrs: ["203.0.113.0/24"] })]))).toBe(
+      `reachable from the internet: no — private subnets, no IGW route; from 203.0.113.0/24: yes — NACL ${ACL} rule 100, NACL ${ACL_B} rule 100 and ${DB_SG}, ${SECOND_SG}`,
+    );
+  });
+
+  it("names every route table with an internet route and every group admitting the world, and says (unnamed) for what has no id", () => {
+    const { RouteTableId: _, ...unnamedTable } = table("rtb-b", [IGW], { subnets: [SUBNET_B] });
+    const { NetworkAclId: __, ...unnamedAcl } = acl([allow(100, "0.0.0.0/0")]);
+    const inv = twoGroups([tcp(5432, { cidrs: ["0.0.0.0/0"] })], {
+      routeTables: ok([table("rtb-main", [IGW]), unnamedTable]),
+      networkAcls: ok([unnamedAcl]),
+    });
+    expect(sentence(inv)).toBe(
+      `reachable from the internet: yes — IGW route in rtb-main, (unnamed), public address, NACL (unnamed) rule 100 and ${DB_SG}, ${SECOND_SG}`,
+    );
+  });
+
+  it("a source that is not a CIDR is never said to overlap one that is", () => {
+    expect(reach({ sg: [tcp(5432, { cidrs: ["203.0.113.9", "198.51.100.0/24"] })], acls: [acl([allow(100, "0.0.0.0/0")])] })).toBe(
+      `reachable from the internet: no — private subnets, no IGW route; from 203.0.113.9: no — no security group admits it; from 198.51.100.0/24: yes — NACL ${ACL} rule 100 and ${DB_SG}`,
+    );
+  });
+
+  it("each backend's sources are judged by its own subnets' network ACLs", () => {
+    const instances = [
+      dbInstance("queue-db", { DBSubnetGroup: dbSubnetGroup([SUBNET_A]) }),
+      dbInstance("queue-db-2", { DBSubnetGroup: dbSubnetGroup([SUBNET_B]) }),
+    ];
+    const acls = [acl([allow(100, "0.0.0.0/0")], [SUBNET_A]), acl([deny(90, "203.0.113.0/24")], [SUBNET_B], ACL_B)];
+    const results = judge("net-public-subnet", { instances, acls, sg: [tcp(5432, { cidrs: ["203.0.113.0/24"] })] });
+    expect(results.map((r) => r.evidence.reachability)).toEqual([
+      `reachable from the internet: no — private subnets, no IGW route; from 203.0.113.0/24: yes — NACL ${ACL} rule 100 and ${DB_SG}`,
+      `reachable from the internet: no — private subnets, no IGW route; from 203.0.113.0/24: no — NACL ${ACL_B} rule 90 denies it`,
+    ]);
+  });
+
+  it("a public backend no security group guards is not reachable from the internet", () => {
+    const instances = [dbInstance("queue-db", { PubliclyAccessible: true, VpcSecurityGroups: [] })];
+    expect(reach({ instances, tables: [table("rtb-main", [IGW])] })).toBe(
+      `reachable from the internet: no — public subnets ${SUBNET_A}, ${SUBNET_B} and a public address, but no security group admits the internet`,
+    );
+  });
+
+  it("is unknown, with the reason, for a backend whose path could not be judged", () => {
+    const { scope } = context(cfg, estate({ acls: [] }));
+    const [path] = backendPaths(scope);
+    expect(path?.subnets).toEqual([]);
+    expect(reachabilitySentence(path as BackendPath, scope, cfg)).toBe(
+      `reachable from the internet: unknown — no network ACL associated with subnet ${SUBNET_A} of queue-db is in the network ACLs data`,
+    );
   });
 });
