@@ -124,13 +124,25 @@ function cidrSourcesOf(sg: ScopedSecurityGroup): Map<number, { backends: readonl
   return byPort;
 }
 
-/** Whether the backend has (or may get) a public address. */
+/**
+ * Whether the backend has (or may get) a public address. A cluster has one when a member
+ * instance of its own partition has, whether the member names the cluster or the cluster
+ * lists the member (DBClusterMembers), as the scope and its subnets count members.
+ */
 export function publicAddress(backend: Backend, scope: Scope): boolean | "never" {
   if (backend.kind === "rds-instance") return backend.instance.PubliclyAccessible === true;
-  if (backend.kind === "rds-cluster")
+  if (backend.kind === "rds-cluster") {
+    const { cluster, partition } = backend;
+    const listed = new Set((cluster.DBClusterMembers ?? []).flatMap((m) => (m.DBInstanceIdentifier ? [m.DBInstanceIdentifier] : [])));
     return scope.backends.some(
-      (b) => b.kind === "rds-instance" && b.instance.DBClusterIdentifier === backend.resource.id && b.instance.PubliclyAccessible === true,
+      (b) =>
+        b.kind === "rds-instance" &&
+        b.instance.PubliclyAccessible === true &&
+        b.partition.account === partition.account &&
+        b.partition.region === partition.region &&
+        (b.instance.DBClusterIdentifier === backend.resource.id || listed.has(b.instance.DBInstanceIdentifier ?? "")),
     );
+  }
   return "never";
 }
 

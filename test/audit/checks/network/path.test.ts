@@ -7,7 +7,7 @@
 import { describe, expect, it } from "vitest";
 import { netPublicSubnet } from "../../../../lib/audit/checks/network/net-public-subnet.js";
 import { type BackendPath, backendPaths, classifyRoute } from "../../../../lib/audit/checks/network/path.js";
-import { reachabilitySentence } from "../../../../lib/audit/checks/network/reachability.js";
+import { publicAddress, reachabilitySentence } from "../../../../lib/audit/checks/network/reachability.js";
 import type { Observations } from "../../../../lib/audit/checks/types.js";
 import type { InventoryPartition } from "../../../../lib/audit/inventory/types.js";
 import {
@@ -776,6 +776,87 @@ describe("which RDS backends the network checks judge", () => {
       estate({ instances: [member], parts: { dbClusters: ok([cluster(["queue-cluster"])]) } }),
     );
     expect(results.map((r) => [r.resource.type, r.resource.id, r.status])).toEqual([["AWS::RDS::DBInstance", "queue-cluster", "PASS"]]);
+  });
+});
+
+describe("the public address of an Aurora cluster judged itself (its members name it only in DBClusterMembers)", () => {
+  const c = config({ targets: { rds: ["queue-cluster"] }, network: { allowedCidrs: ["10.20.0.0/16"] } });
+  const cluster = {
+    DBClusterIdentifier: "queue-cluster",
+    DBClusterArn: "arn:aws:rds:eu-west-1:111122223333:cluster:queue-cluster",
+    Engine: "aurora-postgresql",
+    Port: 5432,
+    DBSubnetGroup: "queue-private",
+    DBClusterMembers: [{ DBInstanceIdentifier: "queue-1", IsClusterWriter: true }],
+    VpcSecurityGroups: [{ VpcSecurityGroupId: DB_SG, Status: "active" }],
+  };
+  const clusterEstate = (
+    publiclyAccessible: boolean,
+    where: { account?: string; region?: string } = {},
+    member: Record<string, unknown> = {},
+    members = cluster.DBClusterMembers,
+  ) =>
+    partition({
+      ...where,
+      dbInstances: ok([dbInstance("queue-1", { PubliclyAccessible: publiclyAccessible, ...member })]),
+      dbClusters: ok([{ ...cluster, DBClusterMembers: members }]),
+      securityGroups: ok([securityGroup(DB_SG, [tcp(5432, { cidrs: ["0.0.0.0/0"] })])]),
+      routeTables: ok([table("rtb-main", [IGW])]),
+      networkAcls: ok([acl([allow(100, "0.0.0.0/0")])]),
+    });
+  const said = (cfg: typeof c, ...partitions: InventoryPartition[]) =>
+    verdicts("net-public-subnet", cfg, inventory(...partitions)).map((r) => [
+      `${r.resource.account}/${r.resource.region}`,
+      r.resource.id,
+      r.evidence.reachability,
+    ]);
+  const HERE = `${ACCOUNT}/eu-west-1`;
+  const no = `reachable from the internet: no — public subnets ${SUBNET_A}, ${SUBNET_B}, but not publicly accessible`;
+  const yes = `reachable from the internet: yes — IGW route in rtb-main, public address, NACL ${ACL} rule 100 and ${DB_SG}`;
+
+  it("has none when its member has none", () => {
+    expect(said(c, clusterEstate(false))).toEqual([
+      [HERE, "queue-cluster", no],
+      [HERE, "queue-1", no],
+    ]);
+  });
+
+  it("has one when its member has one", () => {
+    expect(said(c, clusterEstate(true))).toEqual([
+      [HERE, "queue-cluster", yes],
+      [HERE, "queue-1", yes],
+    ]);
+  });
+
+  it("asked directly, has the public address of a member that names it, listed or not", () => {
+    const { scope } = context(c, inventory(clusterEstate(true, {}, { DBClusterIdentifier: "queue-cluster" }, [])));
+    expect(scope.backends.map((b) => [b.resource.id, publicAddress(b, scope)])).toEqual([
+      ["queue-cluster", true],
+      ["queue-1", true],
+    ]);
+  });
+
+  it("does not take one from a public instance outside it, nor from a same-named cluster's in another account or region", () => {
+    const withOther = {
+      ...clusterEstate(false),
+      dbInstances: ok([dbInstance("queue-1"), dbInstance("reports-db", { PubliclyAccessible: true })]),
+    };
+    const named = { DBClusterIdentifier: "queue-cluster" };
+    const both = config({ targets: { rds: ["queue-cluster", "reports-db"] }, network: { allowedCidrs: ["10.20.0.0/16"] } });
+    expect(
+      said(
+        both,
+        withOther,
+        clusterEstate(true, { account: "444455556666" }, named),
+        clusterEstate(true, { region: "eu-central-1" }, named),
+      ),
+    ).toEqual([
+      [HERE, "queue-cluster", no],
+      [HERE, "queue-1", no],
+      [HERE, "reports-db", yes],
+      ["444455556666/eu-west-1", "queue-1", yes],
+      [`${ACCOUNT}/eu-central-1`, "queue-1", yes],
+    ]);
   });
 });
 
