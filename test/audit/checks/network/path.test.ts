@@ -615,12 +615,11 @@ describe("the probe's evidence for ElastiCache backends, matched by any of their
 });
 
 describe("what the network path is built from", () => {
-  const subnetsWithout = (drop: string) =>
-    ok(
-      (privateNetwork().subnets.value as Record<string, unknown>[]).map((s) =>
-        s.SubnetId === drop ? Object.fromEntries(Object.entries(s).filter(([k]) => k !== "VpcId")) : s,
-      ),
-    );
+  /** The builders' subnets, `drop` without its VpcId. */
+  const subnetsWithout = (drop: string) => {
+    const subnets = privateNetwork().subnets;
+    return ok((subnets.ok ? subnets.value : []).map(({ VpcId, ...s }) => (s.SubnetId === drop ? s : { ...s, VpcId })));
+  };
 
   it("a route AWS gives no State is active, and carries an origin only when AWS names one", () => {
     expect(classifyRoute({ DestinationCidrBlock: "10.30.0.0/16", TransitGatewayId: "tgw-00000000000000a01" })).toStrictEqual({
