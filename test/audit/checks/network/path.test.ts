@@ -8,6 +8,7 @@ import { describe, expect, it } from "vitest";
 import { netPublicSubnet } from "../../../../lib/audit/checks/network/net-public-subnet.js";
 import { type BackendPath, backendPaths, classifyRoute } from "../../../../lib/audit/checks/network/path.js";
 import { publicAddress, reachabilitySentence } from "../../../../lib/audit/checks/network/reachability.js";
+import { probePath } from "../../../../lib/audit/checks/network/probe-path.js";
 import type { Observations } from "../../../../lib/audit/checks/types.js";
 import type { InventoryPartition } from "../../../../lib/audit/inventory/types.js";
 import {
@@ -533,6 +534,164 @@ describe("the probe's own evidence of a path", () => {
     expect(r?.message).toContain(`The probe connected to ${HOST}:6380 from where the CLI ran`);
   });
 
+  it("inside the backend's own VPC: names every probe subnet and every target it connected to", () => {
+    const own = { id: VPC, subnetIds: ["subnet-0a1b2c3d4e5f60010", "subnet-0a1b2c3d4e5f60011"] };
+    const r = probeSaid(
+      { postgres: [pgTarget("queue-db", "10.20.1.5"), pgTarget("writer")], deploy: { vpc: own } },
+      {
+        postgres: [
+          { target: "queue-db", catalog: undefined },
+          { target: "writer", catalog: undefined },
+        ] as never,
+      },
+    );
+    expect(r?.message).toContain(
+      `The probe connected to 10.20.1.5:5432, ${HOST}:5432 from inside ${VPC} (subnets subnet-0a1b2c3d4e5f60010, subnet-0a1b2c3d4e5f60011), the backend's own VPC, over its local route.`,
+    );
+  });
+
+  it("from another VPC: names every probe subnet and every target it could not connect to, with the first one's error", () => {
+    const other = { id: "vpc-0a1b2c3d4e5f60009", subnetIds: ["subnet-0a1b2c3d4e5f60009", "subnet-0a1b2c3d4e5f60019"] };
+    const r = probeSaid(
+      { postgres: [pgTarget("queue-db", "10.20.1.5"), pgTarget("writer")], deploy: { vpc: other } },
+      {
+        postgres: [
+          { target: "queue-db", error: { reason: "connect ETIMEDOUT" } },
+          { target: "writer", error: { reason: "connect ECONNREFUSED" } },
+        ] as never,
+      },
+    );
+    expect(r?.message).toContain(
+      `The probe could not connect to 10.20.1.5:5432, ${HOST}:5432 from ${other.id} (subnets subnet-0a1b2c3d4e5f60009, subnet-0a1b2c3d4e5f60019), another VPC than the backend's ${VPC}: through peering or a transit gateway (connect ETIMEDOUT).`,
+    );
+  });
+
+  it("names every VPC the backend's subnets are in, once, and none for a subnet whose VPC is not recorded", () => {
+    const VPC_2 = "vpc-0a1b2c3d4e5f60002";
+    const SUBNET_C = "subnet-00000000000000a03";
+    const subnet = (SubnetId: string, VpcId: string | undefined, i: number) => ({
+      SubnetId,
+      ...(VpcId ? { VpcId } : {}),
+      CidrBlock: `10.20.${i}.0/24`,
+      State: "available",
+      OwnerId: ACCOUNT,
+    });
+    const inv = estate({
+      instances: [dbInstance("queue-db", { DBSubnetGroup: dbSubnetGroup([SUBNET_A, SUBNET_B, SUBNET_C]) })],
+      tables: [table("rtb-main", [NAT]), { ...table("rtb-b", [NAT], { subnets: [SUBNET_B] }), VpcId: VPC_2 }],
+      acls: [acl([allow(100, "10.20.0.0/16")], [SUBNET_A, SUBNET_B, SUBNET_C])],
+      parts: { subnets: ok([subnet(SUBNET_A, VPC, 1), subnet(SUBNET_B, VPC_2, 2), subnet(SUBNET_C, undefined, 3)]) },
+    });
+    const other = { id: "vpc-0a1b2c3d4e5f60009", subnetIds: ["subnet-0a1b2c3d4e5f60009"] };
+    const c = config({
+      targets: { rds: ["queue-db"] },
+      network: { allowedCidrs: ["10.20.0.0/16"] },
+      postgres: [pgTarget("queue-db")],
+      deploy: { vpc: other },
+    });
+    const [r] = netPublicSubnet.evaluate(context(c, inv, { postgres: [{ target: "queue-db", catalog: undefined }] as never }));
+    expect((r?.evidence.probe as { via: string } | undefined)?.via).toBe(
+      `from ${other.id} (subnets subnet-0a1b2c3d4e5f60009), another VPC than the backend's ${VPC}, ${VPC_2}: through peering or a transit gateway`,
+    );
+  });
+
+  it("a MySQL-only config: its target of this backend with its own observation, not a target of another host or one never probed", () => {
+    const mysqlTarget = (name: string, host: string) => ({
+      name,
+      connection: { host, user: "queue_auditor", password: { iam: true } },
+      tables: ["app.delayed_jobs"],
+      principals: {},
+    });
+    const r = probeSaid(
+      { mysql: [mysqlTarget("replica", "other-db.example"), mysqlTarget("queue-db", "10.20.1.6"), mysqlTarget("unprobed", HOST)] },
+      {
+        mysql: [
+          { target: "replica", catalog: undefined },
+          { target: "queue-db", error: { reason: "Access denied" } },
+        ] as never,
+      },
+    );
+    expect(r?.evidence.probe).toStrictEqual({
+      via: "from where the CLI ran (the config has no deploy.vpc)",
+      targets: [{ kind: "mysql", name: "queue-db", host: "10.20.1.6", port: 3306, connected: false, error: "Access denied" }],
+    });
+  });
+
+  it("a Redis target the probe could not reach keeps its error, and a Redis target never probed is left out", () => {
+    const redisTarget = (name: string) => ({
+      name,
+      endpoint: { host: HOST, port: 6380 },
+      credentials: { username: "auditor", password: { secret: "cache/auditor" } },
+      queue: "sidekiq" as const,
+    });
+    const r = probeSaid(
+      { redis: [redisTarget("cache"), redisTarget("unprobed")] },
+      { redis: [{ target: "cache", error: { reason: "connect ETIMEDOUT" } }] as never },
+    );
+    expect(r?.evidence.probe).toStrictEqual({
+      via: "from where the CLI ran (the config has no deploy.vpc)",
+      targets: [{ kind: "redis", name: "cache", host: HOST, port: 6380, connected: false, error: "connect ETIMEDOUT" }],
+    });
+    expect(r?.message).toContain(
+      `The probe could not connect to ${HOST}:6380 from where the CLI ran (the config has no deploy.vpc) (connect ETIMEDOUT).`,
+    );
+  });
+
+  it("an instance without an endpoint yet is matched by its name", () => {
+    const inv = estate({ instances: [dbInstance("queue-db", { Endpoint: undefined })] });
+    const c = config({ targets: { rds: ["queue-db"] }, network: { allowedCidrs: ["10.20.0.0/16"] }, postgres: [pgTarget("queue-db")] });
+    const [r] = netPublicSubnet.evaluate(context(c, inv, { postgres: [{ target: "queue-db", catalog: undefined }] as never }));
+    expect((r?.evidence.probe as { targets: unknown[] } | undefined)?.targets).toStrictEqual([
+      { kind: "postgres", name: "queue-db", host: HOST, port: 5432, connected: true },
+    ]);
+  });
+
+  it("an Aurora cluster is matched by its writer and reader endpoints, and by its writer alone when it has no reader", () => {
+    const cluster = (id: string, endpoints: Record<string, string>) => ({
+      DBClusterIdentifier: id,
+      DBClusterArn: `arn:aws:rds:eu-west-1:111122223333:cluster:${id}`,
+      Engine: "aurora-postgresql",
+      Port: 5432,
+      DBSubnetGroup: "queue-private",
+      VpcSecurityGroups: [{ VpcSecurityGroupId: DB_SG, Status: "active" }],
+      ...endpoints,
+    });
+    const inv = estate({
+      instances: [],
+      parts: {
+        dbClusters: ok([
+          cluster("queue-cluster", { Endpoint: "queue-cluster.cluster-c9.example", ReaderEndpoint: "queue-cluster.cluster-ro-c9.example" }),
+          cluster("lone-cluster", { Endpoint: "lone-cluster.cluster-c9.example" }),
+        ]),
+      },
+    });
+    const hosts = [
+      "queue-cluster.cluster-c9.example",
+      "queue-cluster.cluster-ro-c9.example",
+      "lone-cluster.cluster-c9.example",
+      "other.example",
+    ];
+    const other = { id: "vpc-0a1b2c3d4e5f60009", subnetIds: ["subnet-0a1b2c3d4e5f60009"] };
+    const c = config({
+      targets: { rds: ["queue-cluster", "lone-cluster"] },
+      postgres: hosts.map((host, i) => pgTarget(`t${i}`, host)),
+      deploy: { vpc: other },
+    });
+    const ctx = context(c, inv, { postgres: hosts.map((_, i) => ({ target: `t${i}`, catalog: undefined })) as never });
+    const probed = (id: string) => {
+      const backend = ctx.scope.backends.find((b) => b.resource.id === id);
+      expect(backend?.kind).toBe("rds-cluster");
+      return backend && probePath(ctx, { backend, from: "", subnets: [] });
+    };
+    const main = probed("queue-cluster");
+    expect((main?.evidence.targets as { host: string }[] | undefined)?.map((t) => t.host)).toEqual(hosts.slice(0, 2));
+    // No subnet of the cluster is known here: the message says so rather than name no VPC.
+    expect(main?.text).toBe(
+      `The probe connected to ${hosts[0]}:5432, ${hosts[1]}:5432 from ${other.id} (subnets subnet-0a1b2c3d4e5f60009), another VPC than the backend's (unknown): through peering or a transit gateway.`,
+    );
+    expect((probed("lone-cluster")?.evidence.targets as { host: string }[] | undefined)?.map((t) => t.host)).toEqual([hosts[2]]);
+  });
+
   it("says nothing of a probe when no target is about this backend", () => {
     const r = probeSaid(
       { postgres: [pgTarget("elsewhere", "other-db.example")] },
@@ -550,10 +709,10 @@ describe("the probe's evidence for ElastiCache backends, matched by any of their
     credentials: { username: "auditor", password: { secret: `${name}/auditor` } },
     queue: "sidekiq" as const,
   });
-  /** Which of `hosts` (one redis target each, all probed) the probe evidence of `id`'s verdict names. */
-  function matched(id: string, parts: Record<string, unknown>, hosts: string[]) {
+  /** Which of `hosts` (one redis target each, all probed) the probe evidence of `id`'s verdict names; `inScope`: the backends audited. */
+  function matched(id: string, parts: Record<string, unknown>, hosts: string[], inScope = [id]) {
     const targets = hosts.map((host, i) => redisTarget(`t${i}`, host));
-    const c = config({ targets: { elasticache: [id] }, network: { allowedCidrs: ["10.20.0.0/16"] }, redis: targets });
+    const c = config({ targets: { elasticache: inScope }, network: { allowedCidrs: ["10.20.0.0/16"] }, redis: targets });
     const inv = inventory(partition({ securityGroups: ok([securityGroup("sg-00000000000000c01", [])]), ...parts }));
     const results = netPublicSubnet.evaluate(context(c, inv, { redis: targets.map((t) => ({ target: t.name })) as never }));
     const r = results.find((x) => x.resource.id === id);
@@ -598,6 +757,47 @@ describe("the probe's evidence for ElastiCache backends, matched by any of their
     };
     const hosts = ["config.locks.example", "node1.locks.example", "other.example"];
     expect(matched("jobs-locks", { cacheClusters: ok([cluster]) }, hosts)).toEqual(hosts.slice(0, 2));
+  });
+
+  it("endpoints a backend does not have yet are skipped, and the ones it has still match", () => {
+    const group = {
+      ReplicationGroupId: "jobs-redis",
+      MemberClusters: ["jobs-redis-001"],
+      NodeGroups: [{ NodeGroupId: "0001" }, { NodeGroupId: "0002", PrimaryEndpoint: { Address: "primary.jobs.example", Port: 6379 } }],
+      Engine: "redis",
+    };
+    const member = {
+      CacheClusterId: "jobs-redis-001",
+      ReplicationGroupId: "jobs-redis",
+      Engine: "redis",
+      CacheSubnetGroupName: "queue-private",
+      CacheNodes: [{ CacheNodeId: "0001" }, node("node2.jobs.example")],
+      SecurityGroups: [{ SecurityGroupId: "sg-00000000000000c01" }],
+    };
+    const hosts = ["primary.jobs.example", "node2.jobs.example", "other.example"];
+    expect(matched("jobs-redis", { replicationGroups: ok([group]), cacheClusters: ok([member]) }, hosts)).toEqual(hosts.slice(0, 2));
+    const cluster = {
+      CacheClusterId: "jobs-locks",
+      Engine: "redis",
+      CacheSubnetGroupName: "queue-private",
+      CacheNodes: [node("node1.locks.example")],
+      SecurityGroups: [{ SecurityGroupId: "sg-00000000000000c01" }],
+    };
+    expect(matched("jobs-locks", { cacheClusters: ok([cluster]) }, ["node1.locks.example"])).toEqual(["node1.locks.example"]);
+    const serverless = (name: string, endpoints: Record<string, unknown>) => ({
+      ServerlessCacheName: name,
+      Engine: "valkey",
+      SubnetIds: PRIVATE_SUBNETS,
+      SecurityGroupIds: ["sg-00000000000000c01"],
+      ...endpoints,
+    });
+    const caches = ok([
+      serverless("writer-only", { Endpoint: { Address: "writer-only.example", Port: 6379 } }),
+      serverless("reader-only", { ReaderEndpoint: { Address: "reader-only.example", Port: 6380 } }),
+    ]);
+    const both = ["writer-only.example", "reader-only.example"];
+    expect(matched("writer-only", { serverlessCaches: caches }, both, ["writer-only", "reader-only"])).toEqual([both[0]]);
+    expect(matched("reader-only", { serverlessCaches: caches }, both, ["writer-only", "reader-only"])).toEqual([both[1]]);
   });
 
   it("a serverless cache: its endpoint and its reader endpoint", () => {
