@@ -74,6 +74,14 @@ describe("which security group rules reach the backend port", () => {
     expect(minus?.evidence.ruleText).toBe("tcp all ports");
     const half = { ...rule("tcp", 7000, 7000, world), ToPort: undefined };
     expect(said("sg-world-ingress", [half])).toEqual(["FAIL 0.0.0.0/0 tcp 5432"]);
+    const otherHalf = { ...rule("tcp", 7000, 7000, world), FromPort: undefined };
+    expect(said("sg-world-ingress", [otherHalf])).toEqual(["FAIL 0.0.0.0/0 tcp 5432"]);
+  });
+
+  it("takes an all-protocols rule as every port, whatever port range a hand-made export gives it", () => {
+    const world = { cidrs: ["0.0.0.0/0"] };
+    expect(said("sg-world-ingress", [rule("-1", 22, 22, world)])).toEqual(["FAIL 0.0.0.0/0 all 5432"]);
+    expect(said("sg-all-traffic", [rule("-1", 22, 22, world)])).toEqual(["FAIL 0.0.0.0/0 all"]);
   });
 
   it("judges every port of every backend the group guards, and names only the backends on that port", () => {
@@ -139,6 +147,23 @@ describe("one fault is reported once", () => {
     ];
     expect(said("sg-world-ingress", perms)).toEqual(["FAIL 0.0.0.0/0 tcp 5432", "FAIL 0.0.0.0/0 all 5432"]);
     expect(said("sg-all-traffic", perms)).toEqual(["FAIL 0.0.0.0/0 all"]);
+  });
+
+  it("a source on two ports by TCP and by an all-traffic rule is four faults, and repeating any of them adds nothing", () => {
+    const instances = [onPort("queue-cache-db", 6379), dbInstance("queue-db")];
+    const world = { cidrs: ["0.0.0.0/0"] };
+    const perms = [
+      tcp([5000, 7000], world),
+      rule("-1", undefined, undefined, world),
+      tcp(6379, world),
+      rule("-1", undefined, undefined, world),
+    ];
+    expect(said("sg-world-ingress", perms, { instances })).toEqual([
+      "FAIL 0.0.0.0/0 tcp 5432",
+      "FAIL 0.0.0.0/0 tcp 6379",
+      "FAIL 0.0.0.0/0 all 5432",
+      "FAIL 0.0.0.0/0 all 6379",
+    ]);
   });
 
   it("the same group id in two accounts is two sources", () => {
@@ -268,6 +293,15 @@ describe("what the sg-* FAILs say and keep", () => {
     ]);
   });
 
+  it("sg-unapproved-source-group: an empty account in an export is no account: the group itself stays itself, another group is not of another account", () => {
+    const pair = (GroupId: string) => ({ ...tcp(5432, {}), UserIdGroupPairs: [{ GroupId, UserId: "" }] });
+    expect(said("sg-unapproved-source-group", [pair(DB_SG)])).toEqual(["PASS"]);
+    const [r] = judge("sg-unapproved-source-group", [pair(OTHER)]);
+    expect(r?.message).toBe(`${DB_SG} admits members of ${OTHER}, which is not an approved group, to port 5432 of queue-db.`);
+    expect(r?.evidence).toMatchObject({ sourceGroup: OTHER, otherAccount: false });
+    expect(r?.evidence).not.toHaveProperty("sourceAccount");
+  });
+
   it("sg-all-traffic: the source, its kind, the rule, its prefix list and account", () => {
     const [viaList] = judge("sg-all-traffic", [rule("-1", undefined, undefined, { prefixLists: [PL] })], {
       prefixLists: { [PL]: [{ Cidr: "10.20.4.0/24" }] },
@@ -309,6 +343,30 @@ describe("what the sg-* PASSes say", () => {
     const [r] = judge("sg-unapproved-source-group", [tcp(5432, { cidrs: ["10.20.4.0/24"] })]);
     expect(r?.status).toBe("PASS");
     expect(r?.evidence).toStrictEqual({ ports: [5432], guards: ["queue-db"], sourcesReachingPorts: 1 });
+  });
+
+  it("sg-unapproved-source-group names every probe group among the approved ones", () => {
+    const PROBE_2 = "sg-00000000000000c03";
+    const c = config({ targets: { rds: ["queue-db"] }, deploy: { probeSecurityGroupIds: [OTHER, PROBE_2] } });
+    const [r] = verdicts("sg-unapproved-source-group", c, estate([tcp(5432, { groups: [OTHER, PROBE_2] })]));
+    expect(r?.message).toBe(
+      `Every security group that ${DB_SG} admits to queue-db (5432) is approved (${OTHER}, ${PROBE_2}: the auditor's probe).`,
+    );
+  });
+
+  it("names every port of a backend that listens on two", () => {
+    const c = config({ targets: { elasticache: ["jobs-serverless"] }, network: { allowedCidrs: ["10.20.0.0/16"] } });
+    const cache = {
+      ServerlessCacheName: "jobs-serverless",
+      Engine: "valkey",
+      Endpoint: { Address: "jobs-serverless.example", Port: 6379 },
+      ReaderEndpoint: { Address: "reader.jobs-serverless.example", Port: 6380 },
+      SubnetIds: ["subnet-00000000000000a01"],
+      SecurityGroupIds: [DB_SG],
+    };
+    const inv = inventory(partition({ serverlessCaches: ok([cache]), securityGroups: ok([securityGroup(DB_SG, [])]) }));
+    const [r] = verdicts("sg-world-ingress", c, inv);
+    expect(r?.message).toBe(`${DB_SG} admits no world CIDR to jobs-serverless (6379, 6380).`);
   });
 
   it("an approved group is approved for the reason network.allowedSecurityGroups gives, even when it is also a probe's", () => {
@@ -356,6 +414,12 @@ describe("the sg-* ERRORs", () => {
       account: ACCOUNT,
       region: "eu-west-1",
     });
+    for (const checkId of ["sg-unapproved-cidr", "sg-unapproved-source-group"]) {
+      expect([checkId, ...said(checkId, [tcp(22, { groups: [WORKERS] })], { instances: [unknown] })]).toEqual([
+        checkId,
+        "ERROR port of queue-db",
+      ]);
+    }
     expect(said("sg-all-traffic", [tcp(22, { cidrs: ["0.0.0.0/0"] })], { instances: [unknown] })).toEqual(["PASS"]);
     const [pass] = judge("sg-all-traffic", [], { instances: [unknown] });
     expect(pass?.message).toBe(`${DB_SG} has no all-traffic rule from a source other than itself.`);
