@@ -200,8 +200,30 @@ describe("what a net-nacl-open FAIL says and counts", () => {
   it("is an ERROR for a backend whose port is not known, naming it", () => {
     const unknown = dbInstance("queue-db", { Endpoint: { Address: "queue-db.example" }, DbInstancePort: 0 });
     const results = judge([inbound(100, "allow", "0.0.0.0/0", "-1"), ...DENY_REST], { instances: [unknown] });
-    expect(results.map((r) => [r.status, r.resource.id])).toEqual([["ERROR", "queue-db"]]);
-    expect(results[0]?.message).toContain("the endpoint port of queue-db is not in the inventory");
+    expect(results.map((r) => [r.status, r.resource.id, r.subject])).toEqual([["ERROR", "queue-db", "port of queue-db"]]);
+    expect(results[0]?.message).toBe(
+      "Could not evaluate which network ACL entries reach queue-db: the endpoint port of queue-db is not in the inventory (queue-db).",
+    );
+    expect(results[0]?.cause).toMatchObject({ source: "queue-db", code: "PortUnknown" });
+  });
+
+  it("names every backend on the port in one FAIL", () => {
+    const c = config({ targets: { rds: ["queue-db", "queue-db-2"] }, network: { allowedCidrs: ["10.20.0.0/16"] } });
+    const instances = [dbInstance("queue-db"), dbInstance("queue-db-2")];
+    const results = verdicts("net-nacl-open", c, estate([inbound(100, "allow", "0.0.0.0/0", "-1"), ...DENY_REST], { instances }));
+    expect(results.map((r) => r.message)).toEqual([
+      `${ACL} rule 100 allows all traffic from 0.0.0.0/0, which admits the internet to port 5432 of queue-db, queue-db-2: deny it before rule 100, or narrow the rule.`,
+    ]);
+  });
+
+  it("names a network ACL the export gives no id as (unnamed)", () => {
+    const { NetworkAclId: _, ...unnamed } = networkAcl([inbound(100, "allow", "10.20.0.0/16", "6", [5432, 5432]), ...DENY_REST]);
+    const inv = inventory(partition({ dbInstances: ok([dbInstance("queue-db")]), networkAcls: ok([unnamed]) }));
+    const [r] = verdicts("net-nacl-open", cfg, inv);
+    expect([r?.status, r?.resource.id]).toEqual(["PASS", "(unnamed)"]);
+    expect(r?.message).toBe(
+      "(unnamed) admits port 5432 of queue-db only from network.allowedCidrs (rule 100 allows tcp 5432 from 10.20.0.0/16 (port 5432)).",
+    );
   });
 });
 

@@ -204,6 +204,16 @@ describe("route targets", () => {
     });
   });
 
+  it("net-foreign-route names a route table the export gives no id or routes as (unnamed), with every subnet and backend it serves", () => {
+    const { RouteTableId: _, Routes: __, ...bare } = table("rtb-main", [], { subnets: [SUBNET_A, SUBNET_B] });
+    const [r] = judge("net-foreign-route", { tables: [bare], instances: [dbInstance("queue-db"), dbInstance("queue-db-2")] });
+    expect([r?.status, r?.resource.id]).toEqual(["PASS", "(unnamed)"]);
+    expect(r?.message).toBe(
+      `(unnamed) (subnets ${SUBNET_A}, ${SUBNET_B} of queue-db, queue-db-2) routes to no network outside network.allowedCidrs.`,
+    );
+    expect(r?.evidence).toStrictEqual({ routes: [], backends: ["queue-db", "queue-db-2"], subnets: [SUBNET_A, SUBNET_B] });
+  });
+
   it("net-foreign-route names every backend a table serves once, and each route once", () => {
     const peering = { DestinationCidrBlock: "172.31.0.0/16", VpcPeeringConnectionId: "pcx-00000000000000a01", State: "active" };
     const instances = [dbInstance("queue-db"), dbInstance("queue-db-2", { DBSubnetGroup: dbSubnetGroup([SUBNET_B]) })];
