@@ -4,6 +4,7 @@
  * PASS says, and the return-traffic information.
  */
 import { describe, expect, it } from "vitest";
+import { decidingRule, describeNaclRule, returnTraffic } from "../../../../lib/audit/checks/network/nacl.js";
 import { config, dbInstance, inventory, ok, PRIVATE_SUBNETS, partition, securityGroup, tcp, verdicts } from "../../../support/builders.js";
 
 const ACL = "acl-00000000000000a01";
@@ -267,5 +268,19 @@ describe("the return traffic a net-nacl-open PASS reports", () => {
       "replies to 10.20.0.0/16 on some ephemeral ports are denied (outbound rule 32767): its clients may not complete a connection",
     );
     expect(replies([noCidr, outbound(100, "allow", "10.20.0.0/16", "-1")])?.[0]).toBe("replies to 10.20.0.0/16 leave by outbound rule 100");
+  });
+});
+
+describe("what the network ACL reading tells the reachability sentence", () => {
+  const acl = networkAcl([inbound(90, "deny", "198.51.100.0/24"), inbound(100, "allow", "0.0.0.0/0"), ...DENY_REST]);
+
+  it("the entry that denies a range, described as a deny", () => {
+    const rule = decidingRule(acl, 5432, "198.51.100.7/32");
+    expect(rule).toStrictEqual({ ruleNumber: 90, action: "deny", cidr: "198.51.100.0/24", protocol: "6" });
+    expect(rule && describeNaclRule(rule)).toBe("rule 90 denies tcp from 198.51.100.0/24");
+  });
+
+  it("return traffic to what is not a CIDR is unknown, not guessed", () => {
+    expect(returnTraffic(acl, "queue-db.example")).toBe("unknown (queue-db.example is not a CIDR)");
   });
 });
