@@ -7,8 +7,8 @@
 import { describe, expect, it } from "vitest";
 import { netPublicSubnet } from "../../../../lib/audit/checks/network/net-public-subnet.js";
 import { type BackendPath, backendPaths, classifyRoute } from "../../../../lib/audit/checks/network/path.js";
-import { publicAddress, reachabilitySentence } from "../../../../lib/audit/checks/network/reachability.js";
 import { probePath } from "../../../../lib/audit/checks/network/probe-path.js";
+import { publicAddress, reachabilitySentence } from "../../../../lib/audit/checks/network/reachability.js";
 import type { Observations } from "../../../../lib/audit/checks/types.js";
 import type { InventoryPartition } from "../../../../lib/audit/inventory/types.js";
 import {
@@ -95,6 +95,17 @@ function estate(e: Estate = {}) {
     }),
   );
 }
+
+/** The Aurora cluster `queue-cluster` in the private subnet group, listing `members`. */
+const queueCluster = (members: string[] = ["queue-1"]) => ({
+  DBClusterIdentifier: "queue-cluster",
+  DBClusterArn: "arn:aws:rds:eu-west-1:111122223333:cluster:queue-cluster",
+  Engine: "aurora-postgresql",
+  Port: 5432,
+  DBSubnetGroup: "queue-private",
+  DBClusterMembers: members.map((DBInstanceIdentifier) => ({ DBInstanceIdentifier, IsClusterWriter: true })),
+  VpcSecurityGroups: [{ VpcSecurityGroupId: DB_SG, Status: "active" }],
+});
 
 const cfg = config({ targets: { rds: ["queue-db", "queue-db-2"] }, network: { allowedCidrs: ["10.20.0.0/16", "2001:db8::/32"] } });
 const judge = (checkId: string, e: Estate = {}, c = cfg) => verdicts(checkId, c, estate(e));
@@ -291,15 +302,7 @@ describe("which route table and network ACL a subnet uses", () => {
   it("judges an Aurora cluster through its member instances", () => {
     const c = config({ targets: { rds: ["queue-cluster"] }, network: { allowedCidrs: ["10.20.0.0/16"] } });
     const member = dbInstance("queue-1", { DBClusterIdentifier: "queue-cluster", PubliclyAccessible: true });
-    const cluster = {
-      DBClusterIdentifier: "queue-cluster",
-      DBClusterArn: "arn:aws:rds:eu-west-1:111122223333:cluster:queue-cluster",
-      Engine: "aurora-postgresql",
-      Port: 5432,
-      DBSubnetGroup: "queue-private",
-      DBClusterMembers: [{ DBInstanceIdentifier: "queue-1", IsClusterWriter: true }],
-      VpcSecurityGroups: [{ VpcSecurityGroupId: DB_SG, Status: "active" }],
-    };
+    const cluster = queueCluster();
     const inv = estate({ instances: [member], tables: [table("rtb-main", [IGW])], parts: { dbClusters: ok([cluster]) } });
     const results = verdicts("net-public-subnet", c, inv);
     expect(results.map((r) => [r.resource.id, r.status, r.severity])).toEqual([["queue-1", "FAIL", "critical"]]);
@@ -960,18 +963,9 @@ describe("what the network path is built from", () => {
 
 describe("which RDS backends the network checks judge", () => {
   const c = config({ targets: { rds: ["queue-cluster"] }, network: { allowedCidrs: ["10.20.0.0/16"] } });
-  const cluster = (members: string[]) => ({
-    DBClusterIdentifier: "queue-cluster",
-    DBClusterArn: "arn:aws:rds:eu-west-1:111122223333:cluster:queue-cluster",
-    Engine: "aurora-postgresql",
-    Port: 5432,
-    DBSubnetGroup: "queue-private",
-    DBClusterMembers: members.map((DBInstanceIdentifier) => ({ DBInstanceIdentifier, IsClusterWriter: true })),
-    VpcSecurityGroups: [{ VpcSecurityGroupId: DB_SG, Status: "active" }],
-  });
 
   it("an Aurora cluster none of whose instances is in the data is an ERROR, not left out", () => {
-    const results = verdicts("net-public-subnet", c, estate({ instances: [], parts: { dbClusters: ok([cluster([])]) } }));
+    const results = verdicts("net-public-subnet", c, estate({ instances: [], parts: { dbClusters: ok([queueCluster([])]) } }));
     expect(results.map((r) => [r.resource.id, r.status, r.evidence.reason])).toEqual([
       ["queue-cluster", "ERROR", "no member instance of cluster queue-cluster with a DBSubnetGroup is in the DB instances data"],
     ]);
@@ -982,7 +976,7 @@ describe("which RDS backends the network checks judge", () => {
     const results = verdicts(
       "net-public-subnet",
       c,
-      estate({ instances: [member], parts: { dbClusters: ok([cluster(["queue-cluster"])]) } }),
+      estate({ instances: [member], parts: { dbClusters: ok([queueCluster(["queue-cluster"])]) } }),
     );
     expect(results.map((r) => [r.resource.type, r.resource.id, r.status])).toEqual([["AWS::RDS::DBInstance", "queue-cluster", "PASS"]]);
   });
@@ -990,15 +984,7 @@ describe("which RDS backends the network checks judge", () => {
 
 describe("the public address of an Aurora cluster judged itself (its members name it only in DBClusterMembers)", () => {
   const c = config({ targets: { rds: ["queue-cluster"] }, network: { allowedCidrs: ["10.20.0.0/16"] } });
-  const cluster = {
-    DBClusterIdentifier: "queue-cluster",
-    DBClusterArn: "arn:aws:rds:eu-west-1:111122223333:cluster:queue-cluster",
-    Engine: "aurora-postgresql",
-    Port: 5432,
-    DBSubnetGroup: "queue-private",
-    DBClusterMembers: [{ DBInstanceIdentifier: "queue-1", IsClusterWriter: true }],
-    VpcSecurityGroups: [{ VpcSecurityGroupId: DB_SG, Status: "active" }],
-  };
+  const cluster = queueCluster();
   const clusterEstate = (
     publiclyAccessible: boolean,
     where: { account?: string; region?: string } = {},
