@@ -511,3 +511,191 @@ describe("the table's access, as reported", () => {
     expect(() => effectiveTableAccess(cat, jobsTable({ owner: undefined }), graph, routes)).toThrow("was not found");
   });
 });
+
+describe("boundaries of the routes", () => {
+  const leaf = (owner: string) => fn(12, "leaf", owner, "DELETE FROM public.delayed_jobs", { securityDefiner: false, acl: [] });
+
+  it("a SQL-standard body pg_depend ties to the table reads it, even when its text does not name it", () => {
+    const count = fn(5, "count_jobs", "owner", "BEGIN ATOMIC SELECT 1; END", { sqlStandardBody: true, references: [JOBS] });
+    expect(texts(catalog({ functions: [count] }), "intern")).toEqual([
+      "intern -(EXECUTE)-> public.count_jobs() [SECURITY DEFINER, owner owner; pg_depend (SQL-standard body)] -> SELECT",
+    ]);
+  });
+
+  it("a SQL-standard body calls what pg_depend records, even when its text does not name it", () => {
+    const outer = fn(5, "outer_fn", "owner", "BEGIN ATOMIC SELECT 1; END", { sqlStandardBody: true, calls: [12] });
+    expect(texts(catalog({ functions: [outer, leaf("owner")] }), "intern")).toEqual([
+      "intern -(EXECUTE)-> public.outer_fn() [SECURITY DEFINER, owner owner] -(calls)-> public.leaf() [body text names the table] -> DELETE",
+    ]);
+  });
+
+  it("a view over another table gives nothing on the queue", () => {
+    const other = relation(7, "job_cancellations", "owner", [], { relkind: "r" });
+    const report = relation(2, "cancellations_report", "owner", [7], { acl: grant("analyst", "SELECT") });
+    expect(accessOf(catalog({ relations: [other, report] }), "analyst")).toBeUndefined();
+  });
+
+  it("a view whose owner reaches the table only through another view gives nothing: its owner's own privilege is checked", () => {
+    const inner = relation(2, "jobs_report", "owner", [JOBS], { acl: grant("reporter", "SELECT") });
+    const outer = relation(3, "jobs_copy", "reporter", [JOBS], { acl: grant("analyst", "SELECT") });
+    expect(accessOf(catalog({ relations: [inner, outer] }), "analyst")).toBeUndefined();
+  });
+
+  it("an unsafe definer function is one route into the queue table, not also one into each view it names", () => {
+    const report = relation(2, "jobs_report", "owner", [JOBS], { acl: grant("reporter", "SELECT") });
+    const stats = fn(5, "stats", "reporter", "SELECT count(*) FROM public.jobs_report", { config: [] });
+    expect(texts(catalog({ relations: [report], functions: [stats] }), "intern")).toEqual([
+      "intern -(EXECUTE)-> public.stats() [SECURITY DEFINER, owner reporter; search_path not pinned (no SET search_path): it is the caller's: escalation to its owner] -> SELECT",
+    ]);
+  });
+
+  it("a call reached two ways is one route, with a plain invoker function in the middle named without brackets", () => {
+    const api = fn(5, "api", "owner", "BEGIN PERFORM public.left_fn(); PERFORM public.right_fn(); END");
+    const left = fn(6, "left_fn", "owner", "BEGIN PERFORM public.leaf(); END", { securityDefiner: false, acl: [] });
+    const right = fn(7, "right_fn", "owner", "BEGIN PERFORM public.leaf(); END", { securityDefiner: false, acl: [] });
+    expect(texts(catalog({ functions: [api, left, right, leaf("owner")] }), "intern")).toEqual([
+      "intern -(EXECUTE)-> public.api() [SECURITY DEFINER, owner owner] -(calls)-> public.left_fn() -(calls)-> public.leaf() [body text names the table] -> DELETE",
+    ]);
+  });
+
+  it('an unqualified call resolves in the owner\'s own schema when the pinned search_path starts with "$user"', () => {
+    const api = fn(5, "api", "owner", "BEGIN PERFORM purge(); END", { config: ['search_path="$user", pg_temp'] });
+    const purge = fn(6, "purge", "owner", "DELETE FROM public.delayed_jobs", { schema: "owner", securityDefiner: false, acl: [] });
+    expect(texts(catalog({ functions: [api, purge] }), "intern")).toEqual([
+      "intern -(EXECUTE)-> public.api() [SECURITY DEFINER, owner owner] -(calls)-> owner.purge() [body text names the table] -> DELETE",
+    ]);
+  });
+
+  it("a way in held through the role's own grant is preferred to one through PUBLIC, also when PUBLIC's comes first", () => {
+    const base = relation(2, "jobs_base", "owner", [JOBS]);
+    const open = relation(3, "jobs_open", "owner", [2], { acl: grant("PUBLIC", "SELECT") });
+    const mine = relation(4, "jobs_mine", "owner", [2], { acl: grant("intern", "SELECT") });
+    expect(texts(catalog({ relations: [base, open, mine] }), "intern")).toEqual([
+      "intern -(SELECT)-> public.jobs_mine [view, owner owner] -(SELECT)-> public.jobs_base [view, owner owner] -> SELECT",
+    ]);
+  });
+
+  it("one view over two queue tables gives its grantee both", () => {
+    const runs = jobsTable({ name: "job_runs", oid: 20 });
+    const both = relation(3, "all_jobs", "owner", [JOBS, 20], { acl: grant("analyst", "SELECT") });
+    const access = computeEffectiveAccess(catalog({ tables: [jobsTable(), runs], relations: [both] }));
+    const analyst = (table: string) =>
+      access
+        .get(table)
+        ?.table.principals.find((p) => p.role === "analyst")
+        ?.paths.map((p) => p.text);
+    expect(analyst("public.delayed_jobs")).toEqual(["analyst -(SELECT)-> public.all_jobs [view, owner owner] -> SELECT"]);
+    expect(analyst("public.job_runs")).toEqual(["analyst -(SELECT)-> public.all_jobs [view, owner owner] -> SELECT"]);
+  });
+
+  it("rules that write each other's tables end: the cycle gives the inserter the queue once", () => {
+    const cancellations = relation(7, "job_cancellations", "owner", [], { relkind: "r", acl: grant("clerk", "INSERT") });
+    const cat = catalog({
+      relations: [cancellations],
+      rules: [
+        rule(
+          "cancel",
+          7,
+          "INSERT",
+          "CREATE RULE cancel AS ON INSERT TO public.job_cancellations DO INSERT INTO public.delayed_jobs VALUES (1)",
+        ),
+        rule(
+          "echo",
+          JOBS,
+          "INSERT",
+          "CREATE RULE echo AS ON INSERT TO public.delayed_jobs DO INSERT INTO public.job_cancellations VALUES (1)",
+          {
+            references: [7],
+          },
+        ),
+      ],
+    });
+    expect(texts(cat, "clerk")).toEqual([
+      "clerk -(INSERT)-> rule cancel ON INSERT TO public.job_cancellations [DO ALSO, owner owner] -> INSERT",
+    ]);
+  });
+});
+
+describe("owners of what the queue's triggers call", () => {
+  it("counts each called function once, by owner, through an unpinned trigger function, naming every event", () => {
+    const stamp = fn(
+      9,
+      "stamp",
+      "hooker",
+      "BEGIN PERFORM public.by_owner(); PERFORM public.by_hooker(); PERFORM public.by_su(); PERFORM public.left_fn(); PERFORM public.right_fn(); RETURN NEW; END",
+      {
+        securityDefiner: false,
+        trigger: true,
+        config: [],
+        acl: [],
+      },
+    );
+    const called = (o: number, name: string, owner: string, body = "SELECT 1") =>
+      fn(o, name, owner, body, { securityDefiner: false, language: "sql", acl: [] });
+    const cat = catalog({
+      tables: [jobsTable({ rowSecurity: true })],
+      functions: [
+        stamp,
+        called(6, "by_owner", "owner"),
+        called(7, "by_hooker", "hooker"),
+        called(8, "by_su", "su"),
+        called(10, "left_fn", "owner", "SELECT public.leaf()"),
+        called(11, "right_fn", "owner", "SELECT public.leaf()"),
+        called(12, "leaf", "helper"),
+        fn(13, "stamp_owner", "owner", "BEGIN RETURN NEW; END", { securityDefiner: false, trigger: true, acl: [] }),
+      ],
+      triggers: [trigger("stamp", JOBS, 9, ["INSERT", "UPDATE"], { timing: "BEFORE" }), trigger("stamp_owner", JOBS, 13, ["DELETE"])],
+    });
+    const paths = (who: string) => accessOf(cat, who)?.paths;
+    expect(paths("helper")).toStrictEqual([
+      {
+        source: "trigger function owner",
+        reach: "self",
+        chain: ["helper"],
+        privileges: ["INSERT", "UPDATE", "DELETE"],
+        text: "helper -(owns function)-> public.leaf() [trigger stamp BEFORE INSERT OR UPDATE ON public.delayed_jobs -> public.stamp() -(calls)-> public.left_fn() -(calls)-> public.leaf(): runs in every such statement] -> INSERT, UPDATE, DELETE",
+        via: "public.leaf() [trigger stamp BEFORE INSERT OR UPDATE ON public.delayed_jobs -> public.stamp() -(calls)-> public.left_fn() -(calls)-> public.leaf(): runs in every such statement]",
+        chainText:
+          "helper -(owns function)-> public.leaf() [trigger stamp BEFORE INSERT OR UPDATE ON public.delayed_jobs -> public.stamp() -(calls)-> public.left_fn() -(calls)-> public.leaf(): runs in every such statement]",
+      },
+    ]);
+    expect(paths("hooker")?.map((p) => p.text)).toEqual([
+      "hooker -(owns function)-> public.stamp() [trigger stamp BEFORE INSERT OR UPDATE ON public.delayed_jobs: runs in every such statement] -> INSERT, UPDATE, DELETE",
+    ]);
+    expect(paths("owner")?.map((p) => p.text)).toEqual(["owner: owner (all privileges)"]);
+    expect(paths("su")?.map((p) => p.text)).toEqual(["su: superuser (all privileges)"]);
+  });
+
+  it("a trigger on another table gives the owners of its function and of what it calls nothing on the queue", () => {
+    const cancellations = relation(7, "job_cancellations", "owner", [], { relkind: "r" });
+    const stamp = fn(9, "stamp", "hooker", "BEGIN PERFORM public.leaf(); RETURN NEW; END", { securityDefiner: false, trigger: true });
+    const cat = catalog({
+      relations: [cancellations],
+      functions: [stamp, fn(12, "leaf", "helper", "SELECT 1", { securityDefiner: false, language: "sql" })],
+      triggers: [trigger("stamp", 7, 9, ["INSERT"])],
+    });
+    expect(accessOf(cat, "hooker")).toBeUndefined();
+    expect(accessOf(cat, "helper")).toBeUndefined();
+  });
+
+  it("the owner of the queue's schema is looked up by the schema's name, and a schema the catalog lacks has no owner route", () => {
+    const ops: PgSchema = { name: "ops", found: true, oid: 3000, owner: oid("hooker"), acl: [] };
+    const publicSchema: PgSchema = { name: "public", found: true, oid: 2200, owner: oid("su"), acl: [] };
+    expect(accessOf(catalog({ namespaces: [ops, publicSchema] }), "hooker")).toBeUndefined();
+    expect(accessOf(catalog({ namespaces: [], schemas: [ops, publicSchema] }), "hooker")).toBeUndefined();
+    const unlisted = tableOf(catalog({ namespaces: [], schemas: [] }));
+    expect(unlisted?.principals.map((p) => p.role)).toEqual(["owner", "su"]);
+  });
+
+  it("owners the catalog does not list (of a trigger function, of what it calls, of the schema) are skipped, not a crash", () => {
+    const stamp = fn(9, "stamp", "hooker", "BEGIN PERFORM public.leaf(); RETURN NEW; END", {
+      securityDefiner: false,
+      trigger: true,
+      owner: 998,
+    });
+    const gone = fn(12, "leaf", "helper", "SELECT 1", { securityDefiner: false, language: "sql", owner: 999 });
+    const orphan: PgSchema = { name: "public", found: true, oid: 2200, owner: 997, acl: [] };
+    const cat = catalog({ namespaces: [orphan], functions: [stamp, gone], triggers: [trigger("stamp", JOBS, 9, ["INSERT"])] });
+    expect(tableOf(cat)?.principals.map((p) => p.role)).toEqual(["owner", "su"]);
+  });
+});
