@@ -699,3 +699,60 @@ describe("owners of what the queue's triggers call", () => {
     expect(tableOf(cat)?.principals.map((p) => p.role)).toEqual(["owner", "su"]);
   });
 });
+
+describe("row-level security and PUBLIC routes, as reported", () => {
+  it("does not note row-level security on the paths of roles that bypass it or read past it", () => {
+    const servers = ["rds_superuser", "pg_execute_server_program", "pg_write_server_files", "pg_read_server_files", "rds_replication"];
+    const roles = [
+      role("owner"),
+      role("su", { superuser: true }),
+      ...servers.map((name, i) => ({ ...role(name, { login: false }), oid: 200 + i })),
+      ...servers.map((name, i) => ({ ...role(`member_${name}`), oid: 300 + i })),
+      role("app", { replication: true }),
+    ];
+    const memberships = servers.map((name, i) => ({ member: 300 + i, role: 200 + i, admin: false, inherit: true, set: true }));
+    const table = tableOf(catalog({ roles, memberships, tables: [jobsTable({ rowSecurity: true })] }));
+    expect(Object.fromEntries(table?.principals.map((p) => [p.role, p.paths.map((path) => path.text)]) ?? [])).toEqual({
+      owner: ["owner: owner (all privileges)"],
+      su: ["su: superuser (all privileges)"],
+      member_rds_superuser: ["member_rds_superuser -> rds_superuser: rds_superuser member (all privileges)"],
+      member_pg_execute_server_program: [
+        "member_pg_execute_server_program -> pg_execute_server_program: pg_execute_server_program (superuser-equivalent: all privileges)",
+      ],
+      member_pg_write_server_files: [
+        "member_pg_write_server_files -> pg_write_server_files: pg_write_server_files (superuser-equivalent: all privileges)",
+      ],
+      member_pg_read_server_files: ["member_pg_read_server_files -> pg_read_server_files: SELECT"],
+      member_rds_replication: ["member_rds_replication -> rds_replication: SELECT"],
+      app: ["app: REPLICATION (reads every row by streaming or logical decoding)"],
+    });
+  });
+
+  it("a PUBLIC route the auditing role takes is kept with the auditing role's own chain, even when other roles take it after", () => {
+    const cat = catalog({
+      currentUser: "app",
+      roles: [role("app"), role("owner"), role("su", { superuser: true }), role("intern")],
+      functions: [fn(5, "purge", "owner", "DELETE FROM delayed_jobs", { acl: grant("PUBLIC", "EXECUTE") })],
+    });
+    expect(tableOf(cat)?.publicRoutes?.map((p) => p.text)).toEqual([
+      "app -> PUBLIC -(EXECUTE)-> public.purge() [SECURITY DEFINER, owner owner; body text names the table] -> DELETE",
+    ]);
+  });
+});
+
+describe("ObjectRoutes as the checks use it", () => {
+  it("holds nothing on a relation the catalog does not describe", () => {
+    const cat = catalog();
+    const routes = new ObjectRoutes(cat, new RoleGraph(cat));
+    expect(routes.held({ oid: oid("owner"), name: "owner" }, 999)).toEqual([]);
+  });
+
+  it("gives a reason only for a SECURITY DEFINER function's search_path", () => {
+    const invoker = fn(5, "stats", "owner", "SELECT 1", { securityDefiner: false, config: [] });
+    const definer = fn(6, "stats_definer", "owner", "SELECT 1", { config: [] });
+    const cat = catalog({ functions: [invoker, definer] });
+    const routes = new ObjectRoutes(cat, new RoleGraph(cat));
+    expect(routes.unsafeReason(invoker)).toBeUndefined();
+    expect(routes.unsafeReason(definer)).toBe("search_path not pinned (no SET search_path): it is the caller's");
+  });
+});
