@@ -710,7 +710,7 @@ describe("row-level security and PUBLIC routes, as reported", () => {
       ...servers.map((name, i) => ({ ...role(`member_${name}`), oid: 300 + i })),
       role("app", { replication: true }),
     ];
-    const memberships = servers.map((name, i) => ({ member: 300 + i, role: 200 + i, admin: false, inherit: true, set: true }));
+    const memberships = servers.map((_name, i) => ({ member: 300 + i, role: 200 + i, admin: false, inherit: true, set: true }));
     const table = tableOf(catalog({ roles, memberships, tables: [jobsTable({ rowSecurity: true })] }));
     expect(Object.fromEntries(table?.principals.map((p) => [p.role, p.paths.map((path) => path.text)]) ?? [])).toEqual({
       owner: ["owner: owner (all privileges)"],
@@ -754,5 +754,118 @@ describe("ObjectRoutes as the checks use it", () => {
     const routes = new ObjectRoutes(cat, new RoleGraph(cat));
     expect(routes.unsafeReason(invoker)).toBeUndefined();
     expect(routes.unsafeReason(definer)).toBe("search_path not pinned (no SET search_path): it is the caller's");
+  });
+});
+
+describe("escalations through one another", () => {
+  it("a role taking a definer function whose owner escalates in turn gets that owner's whole access, whoever was evaluated first", () => {
+    const unpinned = "search_path not pinned (no SET search_path): it is the caller's: escalation to its owner";
+    // reporter holds INSERT, and SELECT through a view; analyst holds what reporter holds through f_reporter.
+    const cat = catalog({
+      tables: [jobsTable({ acl: [...grant("owner", "SELECT", "INSERT", "UPDATE", "DELETE"), ...grant("reporter", "INSERT")] })],
+      relations: [relation(2, "jobs_report", "owner", [JOBS], { acl: grant("reporter", "SELECT") })],
+      functions: [
+        fn(5, "f_reporter", "reporter", "SELECT 1", { config: [], acl: grant("analyst", "EXECUTE") }),
+        fn(6, "g_analyst", "analyst", "SELECT 1", { config: [], acl: [...grant("reporter", "EXECUTE"), ...grant("clerk", "EXECUTE")] }),
+      ],
+    });
+    expect(texts(cat, "analyst")).toEqual([
+      `analyst -(EXECUTE)-> public.f_reporter() [SECURITY DEFINER, owner reporter; ${unpinned}] -> SELECT, INSERT`,
+    ]);
+    expect(texts(cat, "clerk")).toEqual([
+      `clerk -(EXECUTE)-> public.g_analyst() [SECURITY DEFINER, owner analyst; ${unpinned}] -> SELECT, INSERT`,
+    ]);
+    const graph = new RoleGraph(cat);
+    const routes = new ObjectRoutes(cat, graph);
+    computeEffectiveAccess(cat, {}, graph, routes);
+    // What the check on unsafe definer functions reads as "what the owner could be made to do".
+    expect(routes.held({ oid: oid("analyst"), name: "analyst" }, JOBS).flatMap((p) => p.privileges)).toEqual(["SELECT", "INSERT"]);
+  });
+
+  it("a ring of forty owners who may run one another's unpinned definer functions gives each caller what the whole ring holds", () => {
+    // Every owner reaches every other through their functions: a cycle through all forty. Each
+    // pass over it costs what one evaluation does; keeping no answer inside it cost the
+    // factorial of its length (ten owners took seconds, forty would never end).
+    const owners = Array.from({ length: 40 }, (_, i) => ({ oid: 500 + i, name: `ring${i}` }));
+    const executeForAll = [oid("clerk"), ...owners.map((o) => o.oid)].map((grantee) => ({
+      grantee,
+      grantor: 10,
+      privilege: "EXECUTE",
+      grantable: false,
+    }));
+    const first = owners[0] as (typeof owners)[number];
+    const last = owners[owners.length - 1] as (typeof owners)[number];
+    const cat = catalog({
+      roles: [...catalog().roles, ...owners.map((o) => role("nobody", { ...o, login: false }))],
+      tables: [
+        jobsTable({
+          acl: [
+            ...grant("owner", "SELECT"),
+            { grantee: first.oid, grantor: 10, privilege: "INSERT", grantable: false },
+            { grantee: last.oid, grantor: 10, privilege: "SELECT", grantable: false },
+          ],
+        }),
+      ],
+      functions: owners.map((o, i) => ({
+        ...fn(1000 + i, `f_${o.name}`, "owner", "SELECT 1", { config: [], acl: executeForAll }),
+        owner: o.oid,
+      })),
+    });
+    const clerk = computeEffectiveAccess(cat)
+      .get("public.delayed_jobs")
+      ?.table.principals.find((p) => p.role === "clerk");
+    expect(clerk?.paths).toHaveLength(40);
+    expect(new Set(clerk?.paths.map((p) => p.privileges.join(", ")))).toEqual(new Set(["SELECT, INSERT"]));
+  });
+
+  it("a route without a cycle, taken after one that was cut short, does not make the owner's answer look whole", () => {
+    const unpinned = "search_path not pinned (no SET search_path): it is the caller's: escalation to its owner";
+    const cat = catalog({
+      tables: [jobsTable({ acl: [...grant("owner", "SELECT", "INSERT", "UPDATE", "DELETE"), ...grant("reporter", "INSERT")] })],
+      relations: [
+        relation(2, "jobs_report", "owner", [JOBS], { acl: grant("reporter", "SELECT") }),
+        relation(7, "job_cancellations", "owner", [], { relkind: "r", acl: grant("analyst", "UPDATE") }),
+      ],
+      functions: [
+        fn(5, "f_reporter", "reporter", "SELECT 1", { config: [], acl: grant("analyst", "EXECUTE") }),
+        fn(6, "g_analyst", "analyst", "SELECT 1", { config: [], acl: [...grant("reporter", "EXECUTE"), ...grant("clerk", "EXECUTE")] }),
+        fn(8, "requeue", "owner", "UPDATE public.delayed_jobs SET run_at = now()", { trigger: true, acl: [] }),
+      ],
+      // Taken by analyst after f_reporter (triggers come last): nothing in it leads back to a role being evaluated.
+      triggers: [trigger("requeue", 7, 8, ["UPDATE"])],
+    });
+    expect(texts(cat, "clerk")).toEqual([
+      `clerk -(EXECUTE)-> public.g_analyst() [SECURITY DEFINER, owner analyst; ${unpinned}] -> SELECT, INSERT, UPDATE`,
+    ]);
+  });
+});
+
+describe("rules that write each other's tables", () => {
+  it("a way in found short while a cycle of rules was being followed is looked up again for the next queue table", () => {
+    const cancellations = relation(7, "job_cancellations", "owner", [], { relkind: "r" });
+    const requests = relation(8, "cancel_requests", "owner", [7], { acl: grant("clerk", "INSERT"), updatable: ["INSERT"] });
+    const insertInto = (name: string, on: string, table: string) =>
+      `CREATE RULE ${name} AS ON INSERT TO public.${on} DO INSERT INTO public.${table} VALUES (1)`;
+    const cat = catalog({
+      tables: [jobsTable(), jobsTable({ name: "job_runs", oid: 20 })],
+      relations: [cancellations, requests],
+      rules: [
+        rule("cancel", 7, "INSERT", insertInto("cancel", "job_cancellations", "delayed_jobs"), { oid: 91 }),
+        rule("echo", JOBS, "INSERT", insertInto("echo", "delayed_jobs", "job_cancellations"), { oid: 92, references: [7] }),
+        rule("echo_runs", JOBS, "INSERT", insertInto("echo_runs", "delayed_jobs", "job_runs"), { oid: 93, references: [20] }),
+      ],
+    });
+    const access = computeEffectiveAccess(cat);
+    const clerk = (table: string) =>
+      access
+        .get(table)
+        ?.table.principals.find((p) => p.role === "clerk")
+        ?.paths.map((p) => p.text);
+    const toJobs =
+      "clerk -(INSERT)-> public.cancel_requests [view, owner owner] (auto-updatable) -(INSERT)-> rule cancel ON INSERT TO public.job_cancellations [DO ALSO, owner owner]";
+    expect(clerk("public.delayed_jobs")).toEqual([`${toJobs} -> INSERT`]);
+    expect(clerk("public.job_runs")).toEqual([
+      `${toJobs} -(INSERT)-> rule echo_runs ON INSERT TO public.delayed_jobs [DO ALSO, owner owner] -> INSERT`,
+    ]);
   });
 });
