@@ -42,9 +42,7 @@ describe("redis-nopass-user", () => {
     const [v, ...rest] = run(DEFAULT_OFF, "user ops on nopass sanitize-payload resetchannels -@all");
     expect(rest).toEqual([]);
     expect(v?.status).toBe("FAIL");
-    expect(v?.message).toBe(
-      "User ops of jobs-redis is on with nopass: any password logs in as it, and it reads or changes no queue key.",
-    );
+    expect(v?.message).toBe("User ops of jobs-redis is on with nopass: any password logs in as it, and it reads or changes no queue key.");
     expect(v?.evidence).toStrictEqual({
       source: SOURCE,
       rules: "on nopass sanitize-payload resetchannels -@all",
