@@ -78,6 +78,26 @@ describe("userAccess: which queue keys a user reads and changes", () => {
     expect(a.write).toBeUndefined();
   });
 
+  it("LPOP counts once one reaching pattern has both permissions, whatever the other reaching patterns lack", () => {
+    // %R~queue:* and %W~queue:x* each lack one permission; ~queue:d* has both, so LPOP on queue:default is allowed.
+    const a = access("on %R~queue:* %W~queue:x* ~queue:d* -@all +lpop");
+    expect(a.read).toStrictEqual({
+      rule: "%R~queue:* ~queue:d* +lpop",
+      patterns: ["queue:*", "queue:d*"],
+      queueKeys: ["queue:*"],
+      commands: ["lpop"],
+      commandCount: 1,
+    });
+    expect(a.write).toStrictEqual({
+      rule: "%W~queue:x* ~queue:d* +lpop",
+      patterns: ["queue:x*", "queue:d*"],
+      queueKeys: ["queue:*"],
+      commands: ["lpop"],
+      commandCount: 1,
+    });
+    expect(can("on %R~queue:* %W~queue:x* ~queue:d* -@all +lpop", "lpop", ["queue:default"])).toBe(true);
+  });
+
   it("%RW~ is ~: LPOP is both a read and a write", () => {
     const a = access("on %RW~queue:* -@all +lpop");
     expect(a.read).toStrictEqual({
@@ -321,7 +341,7 @@ describe("userAccess: keyspace- and server-wide commands", () => {
       { command: "FCALL", effect: "runs functions on any key", rule: "~* +fcall" },
       { command: "FCALL_RO", effect: "runs read-only functions on any key", rule: "~* +fcall_ro" },
     ]);
-    expect(access("on ~queue:* -@all +eval").dangerous).toStrictEqual([]);
+    expect(access("on ~queue:* -@all +eval +evalsha +eval_ro +evalsha_ro +fcall +fcall_ro").dangerous).toStrictEqual([]);
     expect(access("on %R~* %W~queue:* -@all +eval").dangerous).toStrictEqual([]);
     expect(access("on %R~* %W~* -@all +eval").dangerous).toStrictEqual([
       { command: "EVAL", effect: "runs scripts on any key", rule: "%R~* %W~* +eval" },
@@ -347,6 +367,9 @@ describe("userAccess: keyspace- and server-wide commands", () => {
   it("a selector's dangerous command is named by the selector; the root's wins when both grant it", () => {
     expect(access("on -@all (~cache:* -@all +flushdb)").dangerous).toStrictEqual([
       { command: "FLUSHDB", effect: "deletes every key of the database", rule: "(~cache:* -@all +flushdb)" },
+    ]);
+    expect(access("on -@all (~* -@all +eval)").dangerous).toStrictEqual([
+      { command: "EVAL", effect: "runs scripts on any key", rule: "(~* -@all +eval)" },
     ]);
     expect(access("on -@all +flushdb (~cache:* -@all +flushdb)").dangerous).toStrictEqual([
       { command: "FLUSHDB", effect: "deletes every key of the database", rule: "+flushdb" },
