@@ -137,6 +137,18 @@ describe("the ACL SETUSER fix", () => {
     });
   });
 
+  it("a channel rule that looks like a key permission (&jobs%R~queue:*) stays a channel: kept as written, never re-added as a key rule", () => {
+    const reader = { allow: { read: true, write: false }, revoke: [] };
+    expect(rewrittenRules("on ~cache:* &jobs%R~queue:* -@all +get", QUEUE, reader).root).toStrictEqual([
+      "on",
+      "~cache:*",
+      "&jobs%R~queue:*",
+      "-@all",
+      "+get",
+    ]);
+    expect(setuser("u", "on ~cache:* &jobs%R~queue:* -@all +get", reader).commands).toStrictEqual(["ACL SETUSER u resetkeys ~cache:*"]);
+  });
+
   it("quotes a user name and key patterns that redis-cli would split or unescape", () => {
     expect(setuser("evil user", 'on ~we"ird ~cache:*').commands).toStrictEqual(['ACL SETUSER "evil user" resetkeys "~we\\"ird" ~cache:*']);
   });
