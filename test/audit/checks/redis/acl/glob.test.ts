@@ -113,3 +113,32 @@ describe("globsIntersect with classes on both sides", () => {
     expect(matchesEverything("?*")).toBe(false);
   });
 });
+
+describe("negated classes and class edges, as stringmatchlen reads them", () => {
+  it.each([
+    ["[^c-da-b]", "a", false], // ranges written out of order are all excluded
+    ["[^c-da-b]", "e", true],
+    ["[^x-zc-da-b]", "b", false],
+    ["[^x-zc-da-b]", "w", true],
+    ["[^a]", "^", true], // the '^' that negates is not itself a member
+    ["[^a]", "[", true],
+    ["[^ab", "c", true], // an unterminated negated class still runs to the end of the pattern
+    ["[^ab", "b", false],
+    ["[a\\", "\\", true], // a backslash that ends an unterminated class is a literal member
+    ["[a\\", "a", true],
+  ])("%s vs %s → %s", (pattern, key, expected) => {
+    expect(globMatches(pattern, key)).toBe(expected);
+  });
+
+  it("a negated class of adjacent members leaves no gap between them", () => {
+    expect(globsIntersect("[^ab]", "[ab]")).toBe(false);
+    expect(globsIntersect("[^ab]", "[a-b]")).toBe(false);
+    expect(globsIntersect("[^\u0000]", "[\u0000-\u0001]")).toBe(true);
+    expect(globsIntersect("[^ab]", "[a-c]")).toBe(true);
+  });
+
+  it("answers at once for patterns with many stars, which a search without memory would take forever on", () => {
+    expect(globsIntersect(`${"*a".repeat(40)}x`, `${"*a".repeat(40)}y`)).toBe(false);
+    expect(globsIntersect(`${"*a".repeat(40)}x`, `${"*a".repeat(40)}*x`)).toBe(true);
+  });
+});
