@@ -94,10 +94,11 @@ describe("judgedTargets from the live ACL LIST", () => {
   });
 
   it("keeps a user whose rules cannot be read as unreadable, with the parser's reason", () => {
-    const [t] = live(read(["user odd on ~* +@nosuchcategory", "garbage", "user fine on ~cache:* -@all +get"]));
+    const [t] = live(read(["user odd on ~* +@nosuchcategory", "garbage", "not user root", "user fine on ~cache:* -@all +get"]));
     expect(t?.ok && t.unreadable).toStrictEqual([
       { name: "odd", reason: 'unknown ACL category @nosuchcategory in "+@nosuchcategory"' },
       { name: "(unnamed)", reason: 'not an ACL LIST line: "garbage"' },
+      { name: "(unnamed)", reason: 'not an ACL LIST line: "not user root"' },
     ]);
     expect(t?.ok && t.users.map((u) => u.user.name)).toStrictEqual(["fine"]);
   });
@@ -260,6 +261,18 @@ describe("judgedTargets from ElastiCache RBAC", () => {
       userGroupIds: ["ops-users", "empty-users", "queue-users"],
     });
     expect(t?.ok && t.users.map((u) => u.userId)).toStrictEqual(["legacy-id", "worker-id"]);
+    expect(t?.ok && t.unreadable).toStrictEqual([]);
+  });
+
+  it("a described user without an access string or authentication mode is judged as one with no rules and no password, not unreadable", () => {
+    const [t] = rbac({
+      userGroups: ok([{ UserGroupId: "queue-users", Status: "active", Engine: "redis", UserIds: ["bare-id"] }]),
+      users: ok([{ UserId: "bare-id", UserName: "bare", Status: "active", Engine: "redis" }]),
+    });
+    expect(t?.ok && t.unreadable).toStrictEqual([]);
+    expect(t?.ok && t.users.map((u) => [u.userId, u.user.on, u.user.nopass, u.user.passwords, u.access])).toStrictEqual([
+      ["bare-id", false, false, 0, { user: "bare", on: false, nopass: false, dangerous: [], listsKeyNames: [] }],
+    ]);
   });
 
   it("uses only the cache with the target's name: another cache's users are not this target's", () => {
