@@ -103,6 +103,14 @@ function reaching(keys: readonly KeyPattern[], mode: "read" | "write", queueKeys
   return { patterns, reached: [...reached] };
 }
 
+/**
+ * The table's own entry for a command name: a name from an ACL file is anyone's text, and
+ * `constructor` or `__proto__` must not find the object's prototype.
+ */
+function own<T>(table: Readonly<Record<string, T>>, name: string): T | undefined {
+  return Object.hasOwn(table, name) ? table[name] : undefined;
+}
+
 function grantIn(selector: Selector, mode: "read" | "write", queueKeys: readonly string[], table: CommandTable): Grant | undefined {
   const { patterns, reached } = reaching(selector.keys, mode, queueKeys);
   if (patterns.length === 0) return undefined;
@@ -110,7 +118,7 @@ function grantIn(selector: Selector, mode: "read" | "write", queueKeys: readonly
   // whichever side is asked; one that only inserts or deletes (LPUSH, DEL) needs write alone,
   // one that only reads (LRANGE) read alone.
   const usable = (id: string) => {
-    const spec = table.commands[id];
+    const spec = own(table.commands, id);
     if (!spec) return false;
     if (mode === "read") return spec.readsKeys && (!spec.writesKeys || patterns.some((p) => p.write));
     return spec.writesKeys && (!spec.readsKeys || patterns.some((p) => p.read));
@@ -135,8 +143,8 @@ function dangerousIn(selector: Selector, queueKeys: readonly string[]): Dangerou
   const queueWrite = reaching(selector.keys, "write", queueKeys).patterns.find((k) => k.read);
   const allKeys = selector.keys.find((k) => k.read && k.write && matchesEverything(k.pattern));
   for (const [id, grantedBy] of selector.commands) {
-    const serverWide = SERVER_WIDE_COMMANDS[id];
-    const keyed = KEYED_DANGEROUS[id];
+    const serverWide = own(SERVER_WIDE_COMMANDS, id);
+    const keyed = own(KEYED_DANGEROUS, id);
     const keyGrant = keyed && (keyed.needs === "all-keys" ? allKeys : queueWrite);
     const effect = serverWide ?? (keyGrant ? keyed.effect : undefined);
     if (!effect) continue;
@@ -187,7 +195,7 @@ export function describeAccess(a: UserAccess): string {
  */
 export function permits(user: AclUser, command: string, keys: readonly string[], table: CommandTable): boolean {
   if (!user.on) return false;
-  const spec = table.commands[command];
+  const spec = own(table.commands, command);
   return [user.root, ...user.selectors].some((s) => {
     if (!s.commands.has(command)) return false;
     return keys.every((key) =>

@@ -482,3 +482,12 @@ describe("permits on the users of access-live.test.ts (the in-memory twin of its
     expect(PROBES.map(([command, keys]) => (can(rules, command, keys) ? "1" : "0")).join("")).toBe(expected);
   });
 });
+
+describe("command names that are also names of JavaScript object properties", () => {
+  it("are plain unknown commands, not taken from the tables' prototypes", () => {
+    // Redis refuses such names, but an offline ACL file is anyone's text.
+    expect(access("on ~* +constructor +__proto__ +tostring")).toMatchObject({ dangerous: [], listsKeyNames: [] });
+    expect(access("on ~* +constructor").read).toBeUndefined();
+    expect(can("on ~* +constructor", "constructor", ["queue:default"])).toBe(true);
+  });
+});
