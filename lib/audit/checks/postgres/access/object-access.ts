@@ -112,29 +112,12 @@ function touchesVia(fn: PgFunction, relation: Relation, lowerCaseBody?: string):
   return commands ? { commands, how: "body text names the table" } : undefined;
 }
 
-/** Whether two passes of held() gave the same paths for every relation and role. */
-function sameAnswers(a: ReadonlyMap<string, AccessPath[]>, b: ReadonlyMap<string, AccessPath[]>): boolean {
-  if (a.size !== b.size) return false;
-  for (const [key, paths] of a) {
-    const other = b.get(key);
-    if (!other || other.length !== paths.length || paths.some((p, i) => p.text !== other[i]?.text)) return false;
-  }
-  return true;
-}
-
 export class ObjectRoutes {
   private readonly relations = new Map<number, Relation>();
   private readonly views = new Map<number, PgRelation>();
   private readonly functions = new Map<number, PgFunction>();
   private readonly routesMemo = new Map<number, Route[]>();
-  /** Answers of held() that are whole. */
   private readonly heldMemo = new Map<string, AccessPath[]>();
-  /** Answers of the current pass of a top-level held(): some may rest on a cycle's partial answer. */
-  private passMemo = new Map<string, AccessPath[]>();
-  /** The previous pass's answers: what a cycle back into a held() being evaluated sees of it. */
-  private lastPass = new Map<string, AccessPath[]>();
-  /** Whether a cycle cut the current pass short somewhere. */
-  private cutShort = false;
   private readonly inProgress = new Set<string>();
   private readonly tableKind: PrivilegeKind;
   private readonly functionKind: PrivilegeKind;
@@ -472,49 +455,16 @@ export class ObjectRoutes {
     return routes;
   }
 
-  /**
-   * Every path by which `role` holds privileges on the relation: its ACL and the routes into it.
-   *
-   * Routes can lead back into a held() still being evaluated (two SECURITY DEFINER functions
-   * whose owners may run each other's, rules writing each other's tables). Such a cycle is cut
-   * there, with what the previous pass found for it (its ACL alone in the first), so an answer
-   * resting on it may be short of the truth. A top-level call therefore repeats the evaluation
-   * until no answer changes, and only then keeps the answers: the first pass starts from less
-   * than the truth and every pass adds what the previous one found, so the answers only grow,
-   * and they stop at the least fixed point, which is what a role can really reach. Keeping
-   * a cut-short answer instead understated an owner's access to every later route through it;
-   * evaluating without keeping any answer inside a cycle cost the factorial of its length.
-   */
+  /** Every path by which `role` holds privileges on the relation: its ACL and the routes into it. */
   held(role: Pick<PgRole, "oid" | "name">, relationOid: number): AccessPath[] {
     const key = `${role.oid}:${relationOid}`;
-    const whole = this.heldMemo.get(key);
-    if (whole) return whole;
-    if (this.inProgress.size > 0) return this.heldInPass(role, relationOid, key);
-    for (;;) {
-      this.cutShort = false;
-      this.passMemo = new Map();
-      const paths = this.heldInPass(role, relationOid, key);
-      if (!this.cutShort || sameAnswers(this.passMemo, this.lastPass)) {
-        for (const [k, v] of this.passMemo) this.heldMemo.set(k, v);
-        this.passMemo = new Map();
-        this.lastPass = new Map();
-        return paths;
-      }
-      this.lastPass = this.passMemo;
-    }
-  }
-
-  /** One pass of held(): answers kept for this pass only, a cycle cut with the previous pass's answer. */
-  private heldInPass(role: Pick<PgRole, "oid" | "name">, relationOid: number, key: string): AccessPath[] {
-    const memo = this.heldMemo.get(key) ?? this.passMemo.get(key);
+    const memo = this.heldMemo.get(key);
     if (memo) return memo;
     const relation = this.relations.get(relationOid);
     if (!relation) return [];
     const paths = grantPaths(this.graph, relation.grantable, role, this.tableKind);
-    if (this.inProgress.has(key)) {
-      this.cutShort = true;
-      return this.lastPass.get(key) ?? paths;
-    }
+    // A route back into a relation already being evaluated adds nothing new: stop there.
+    if (this.inProgress.has(key)) return paths;
     this.inProgress.add(key);
     try {
       for (const route of this.routesInto(relation)) {
@@ -524,7 +474,7 @@ export class ObjectRoutes {
     } finally {
       this.inProgress.delete(key);
     }
-    this.passMemo.set(key, paths);
+    this.heldMemo.set(key, paths);
     return paths;
   }
 
