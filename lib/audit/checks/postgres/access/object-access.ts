@@ -117,8 +117,18 @@ export class ObjectRoutes {
   private readonly views = new Map<number, PgRelation>();
   private readonly functions = new Map<number, PgFunction>();
   private readonly routesMemo = new Map<number, Route[]>();
+  /** Whole answers of held(). */
   private readonly heldMemo = new Map<string, AccessPath[]>();
-  private readonly inProgress = new Set<string>();
+  /**
+   * Answers of held() cut short by a cycle back into a held() still being evaluated, with the
+   * depth of that one: valid while it is, kept in one list per depth and dropped when it ends.
+   */
+  private readonly partialMemo = new Map<string, { paths: AccessPath[]; cutAt: number }>();
+  private readonly partialAt: string[][] = [];
+  /** Each held() being evaluated, by role and relation, with its depth. */
+  private readonly inProgress = new Map<string, number>();
+  /** The shallowest depth a cycle in the held() being evaluated came back to. */
+  private cutAt = Number.POSITIVE_INFINITY;
   private readonly tableKind: PrivilegeKind;
   private readonly functionKind: PrivilegeKind;
   private readonly unsafe = new Map<number, string>();
@@ -460,21 +470,47 @@ export class ObjectRoutes {
     const key = `${role.oid}:${relationOid}`;
     const memo = this.heldMemo.get(key);
     if (memo) return memo;
+    const partial = this.partialMemo.get(key);
+    if (partial) {
+      this.cutAt = Math.min(this.cutAt, partial.cutAt);
+      return partial.paths;
+    }
     const relation = this.relations.get(relationOid);
     if (!relation) return [];
     const paths = grantPaths(this.graph, relation.grantable, role, this.tableKind);
-    // A route back into a relation already being evaluated adds nothing new: stop there.
-    if (this.inProgress.has(key)) return paths;
-    this.inProgress.add(key);
+    // A route back into a relation already being evaluated adds nothing new to that one: stop
+    // there. What was found on the way is short of what that one holds by its other routes.
+    const cut = this.inProgress.get(key);
+    if (cut !== undefined) {
+      this.cutAt = Math.min(this.cutAt, cut);
+      return paths;
+    }
+    const depth = this.inProgress.size;
+    const outer = this.cutAt;
+    this.cutAt = Number.POSITIVE_INFINITY;
+    this.inProgress.set(key, depth);
+    let cutAt = Number.POSITIVE_INFINITY;
     try {
       for (const route of this.routesInto(relation)) {
         const path = this.take(role, route, relationOid);
         if (path) paths.push(path);
       }
     } finally {
+      cutAt = this.cutAt;
       this.inProgress.delete(key);
+      this.cutAt = Math.min(outer, cutAt);
+      // Answers cut short at this one are stale once it ends: the next caller evaluates them again.
+      for (const k of this.partialAt[depth] ?? []) this.partialMemo.delete(k);
+      this.partialAt.length = depth;
     }
-    this.heldMemo.set(key, paths);
+    if (cutAt >= depth) {
+      // Cut short only where it came back to itself: what it went round to find, it holds already.
+      this.heldMemo.set(key, paths);
+    } else {
+      // Kept while the one it came back to is evaluated, so a cycle is walked once, not once per way round.
+      this.partialMemo.set(key, { paths, cutAt });
+      (this.partialAt[cutAt] ??= []).push(key);
+    }
     return paths;
   }
 

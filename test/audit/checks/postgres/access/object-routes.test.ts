@@ -758,10 +758,7 @@ describe("ObjectRoutes as the checks use it", () => {
 });
 
 describe("escalations through one another", () => {
-  // KNOWN UNDER-REPORT (docs/postgres.md, "Escalations through one another"): an answer cut
-  // short by a cycle is kept, so this fails today. `it.fails` keeps the reproduction running;
-  // when held() settles cycles, it turns red: make it an `it`.
-  it.fails("a role taking a definer function whose owner escalates in turn gets that owner's whole access, whoever was evaluated first", () => {
+  it("a role taking a definer function whose owner escalates in turn gets that owner's whole access, whoever was evaluated first", () => {
     const unpinned = "search_path not pinned (no SET search_path): it is the caller's: escalation to its owner";
     // reporter holds INSERT, and SELECT through a view; analyst holds what reporter holds through f_reporter.
     const cat = catalog({
@@ -786,10 +783,9 @@ describe("escalations through one another", () => {
   });
 
   it("a ring of forty owners who may run one another's unpinned definer functions gives each caller what the whole ring holds", () => {
-    // Every owner reaches every other through their functions: a cycle through all forty. A fix
-    // of the known under-report above that kept no answer inside a cycle cost the factorial of
-    // its length (ten owners took 8 s, forty would never end): whatever settles cycles must
-    // keep this answering at once.
+    // Every owner reaches every other through their functions: a cycle through all forty.
+    // Keeping no answer found inside a cycle cost the factorial of its length (ten owners took
+    // 8 s, forty would never end); they are kept while the held() they came back to is evaluated.
     const owners = Array.from({ length: 40 }, (_, i) => ({ oid: 500 + i, name: `ring${i}` }));
     const executeForAll = [oid("clerk"), ...owners.map((o) => o.oid)].map((grantee) => ({
       grantee,
@@ -822,10 +818,7 @@ describe("escalations through one another", () => {
     expect(new Set(clerk?.paths.map((p) => p.privileges.join(", ")))).toEqual(new Set(["SELECT, INSERT"]));
   });
 
-  // KNOWN UNDER-REPORT (docs/postgres.md, "Escalations through one another"): an answer cut
-  // short by a cycle is kept, so this fails today. `it.fails` keeps the reproduction running;
-  // when held() settles cycles, it turns red: make it an `it`.
-  it.fails("a route without a cycle, taken after one that was cut short, does not make the owner's answer look whole", () => {
+  it("a route without a cycle, taken after one that was cut short, does not make the owner's answer look whole", () => {
     const unpinned = "search_path not pinned (no SET search_path): it is the caller's: escalation to its owner";
     const cat = catalog({
       tables: [jobsTable({ acl: [...grant("owner", "SELECT", "INSERT", "UPDATE", "DELETE"), ...grant("reporter", "INSERT")] })],
@@ -848,10 +841,7 @@ describe("escalations through one another", () => {
 });
 
 describe("rules that write each other's tables", () => {
-  // KNOWN UNDER-REPORT (docs/postgres.md, "Escalations through one another"): an answer cut
-  // short by a cycle is kept, so this fails today. `it.fails` keeps the reproduction running;
-  // when held() settles cycles, it turns red: make it an `it`.
-  it.fails("a way in found short while a cycle of rules was being followed is looked up again for the next queue table", () => {
+  it("a way in found short while a cycle of rules was being followed is looked up again for the next queue table", () => {
     const cancellations = relation(7, "job_cancellations", "owner", [], { relkind: "r" });
     const requests = relation(8, "cancel_requests", "owner", [7], { acl: grant("clerk", "INSERT"), updatable: ["INSERT"] });
     const insertInto = (name: string, on: string, table: string) =>
