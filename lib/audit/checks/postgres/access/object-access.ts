@@ -509,7 +509,9 @@ export class ObjectRoutes {
     } else {
       // Kept while the one it came back to is evaluated, so a cycle is walked once, not once per way round.
       this.partialMemo.set(key, { paths, cutAt });
-      (this.partialAt[cutAt] ??= []).push(key);
+      const cutShort = this.partialAt[cutAt] ?? [];
+      cutShort.push(key);
+      this.partialAt[cutAt] = cutShort;
     }
     return paths;
   }
