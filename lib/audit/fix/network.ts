@@ -9,6 +9,7 @@ import { analyseIngress, type RuleSummary } from "../checks/network/ingress.js";
 import type { AuditContext } from "../checks/types.js";
 import type { CheckResult, Fix } from "../findings/model.js";
 import { securityGroupAt } from "../scope/lookup.js";
+import { deferredFix } from "./deferred.js";
 import { shellWord } from "./quote.js";
 
 interface RuleEvidence {
@@ -72,11 +73,10 @@ function widerNote(rule: RuleSummary, port: number | undefined): string {
 }
 
 function prefixListFix(groupId: string, prefixListId: string, cidr: string): Fix {
-  return {
-    kind: "manual",
+  return deferredFix("manual", () => ({
     text: `${cidr} reaches ${groupId} through managed prefix list ${prefixListId}, which other rules and groups may share: remove the entry from the list (aws ec2 modify-managed-prefix-list --prefix-list-id ${prefixListId} --current-version N --remove-entries Cidr=${cidr}) or stop referencing the list in ${groupId}, after checking who else uses it (aws ec2 get-managed-prefix-list-associations --prefix-list-id ${prefixListId}).`,
     commands: [],
-  };
+  }));
 }
 
 /** sg-world-ingress, sg-unapproved-cidr, sg-unapproved-source-group: revoke the rule for that source. */
@@ -90,12 +90,16 @@ export function revokeSourceFix(result: CheckResult): Fix | undefined {
   if (!value) return undefined;
   const source: { kind: "cidr" | "group"; value: string; ownerId?: string } = { kind: isGroup ? "group" : "cidr", value };
   if (e.sourceAccount) source.ownerId = e.sourceAccount;
-  const who = isGroup ? `security group ${value}${e.sourceAccount ? ` (account ${e.sourceAccount})` : ""}` : value;
-  return {
-    kind: "aws-cli",
-    text: `Revoke the ${ruleText(e.rule)} rule from ${who} on ${groupId}.${widerNote(e.rule, e.port)}`,
-    commands: [revoke(groupId, result.resource.region, ipPermission(e.rule, source))],
-  };
+  const { rule, port, sourceAccount } = e;
+  const region = result.resource.region;
+  // One per rule and source: written when read (see deferred.ts), from values taken now.
+  return deferredFix("aws-cli", () => {
+    const who = isGroup ? `security group ${value}${sourceAccount ? ` (account ${sourceAccount})` : ""}` : value;
+    return {
+      text: `Revoke the ${ruleText(rule)} rule from ${who} on ${groupId}.${widerNote(rule, port)}`,
+      commands: [revoke(groupId, region, ipPermission(rule, source))],
+    };
+  });
 }
 
 function approved(ctx: AuditContext, source: { kind: "cidr" | "group"; value: string }): boolean {
@@ -125,15 +129,18 @@ export function allTrafficFix(result: CheckResult, ctx: AuditContext): Fix | und
   const region = result.resource.region;
   const keep = kind === "group" ? approved(ctx, source) : isApprovedCidr(ctx, e.source);
   const ports = keep ? guardedPorts(ctx, result) : [];
-  const commands = [
-    ...ports.map((port) => authorize(groupId, region, ipPermission({ IpProtocol: "tcp", FromPort: port, ToPort: port }, source))),
-    revoke(groupId, region, ipPermission(e.rule, source)),
-  ];
-  const narrowed =
-    ports.length > 0
-      ? ` First authorize TCP ${ports.join(", ")} (the backend port${ports.length > 1 ? "s" : ""}) for it, then revoke the all-traffic rule.`
-      : " It is not an approved source, so no narrower rule replaces it.";
-  return { kind: "aws-cli", text: `Replace the all-traffic rule from ${e.source} on ${groupId}.${narrowed}`, commands };
+  const { rule, source: from } = e;
+  return deferredFix("aws-cli", () => {
+    const commands = [
+      ...ports.map((port) => authorize(groupId, region, ipPermission({ IpProtocol: "tcp", FromPort: port, ToPort: port }, source))),
+      revoke(groupId, region, ipPermission(rule, source)),
+    ];
+    const narrowed =
+      ports.length > 0
+        ? ` First authorize TCP ${ports.join(", ")} (the backend port${ports.length > 1 ? "s" : ""}) for it, then revoke the all-traffic rule.`
+        : " It is not an approved source, so no narrower rule replaces it.";
+    return { text: `Replace the all-traffic rule from ${from} on ${groupId}.${narrowed}`, commands };
+  });
 }
 
 function isApprovedCidr(ctx: AuditContext, cidr: string): boolean {

@@ -17,14 +17,20 @@ export const CHAIN_VERSION = 3;
 /** The `prevHash` of the first run. */
 export const GENESIS_HASH = "0".repeat(64);
 
-/** JSON with object keys sorted at every level; `undefined` members are dropped as JSON.stringify does. */
+/**
+ * JSON with object keys sorted at every level; `undefined` members are dropped and `toJSON`
+ * is honoured, as JSON.stringify does (a finding's fix may be written only when read:
+ * fix/deferred.ts), so what is hashed is what is stored.
+ */
 export function canonicalJson(value: unknown): string {
   return JSON.stringify(sortKeys(value));
 }
 
 function sortKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortKeys);
-  if (value && typeof value === "object" && !(value instanceof Date)) {
+  if (value && typeof value === "object" && typeof (value as { toJSON?: unknown }).toJSON === "function")
+    return sortKeys((value as { toJSON(): unknown }).toJSON());
+  if (value && typeof value === "object") {
     const out: Record<string, unknown> = {};
     for (const key of Object.keys(value).sort()) {
       const v = (value as Record<string, unknown>)[key];
