@@ -3,7 +3,7 @@ import { type PgFunction, PUBLIC_OID } from "../../probes/postgres/types.js";
 import { fail, pass } from "../results.js";
 import type { Check } from "../types.js";
 import { functionName } from "./access/object-access.js";
-import { grantPaths, kindOf, superuserPath } from "./access/role-graph.js";
+import { type AccessPath, grantPaths, kindOf, superuserPath, throughPublic } from "./access/role-graph.js";
 import { quoteIdent } from "./sql.js";
 import { eachDatabase, type ObservedTarget } from "./targets.js";
 
@@ -25,6 +25,35 @@ function fixFor(view: ObservedTarget, fn: PgFunction, publicExecute: boolean): F
   };
 }
 
+/**
+ * Who may fire a definer trigger function: the enabled triggers that run it, and the login
+ * roles (or PUBLIC) that hold one of a trigger's events on its table by any path the model
+ * knows, routes included. Superusers hold everything already, and roles that are the
+ * function's owner gain nothing: neither is a new way in.
+ */
+function firers(view: ObservedTarget, fn: PgFunction): { triggers: string[]; roles: string[]; public: boolean } {
+  const triggers: string[] = [];
+  const roles = new Set<string>();
+  let everyone = false;
+  for (const trigger of view.catalog.triggers ?? []) {
+    if (!trigger.enabled || trigger.function !== fn.oid) continue;
+    const on =
+      view.catalog.relations?.find((r) => r.oid === trigger.relation) ?? view.catalog.tables.find((t) => t.oid === trigger.relation);
+    if (!on) continue;
+    triggers.push(`trigger ${trigger.name} ${trigger.timing} ${trigger.events.join(" OR ")} ON ${on.schema}.${on.name}`);
+    const fires = (p: AccessPath) => p.privileges.some((x) => trigger.events.includes(x));
+    for (const role of view.catalog.roles) {
+      if (!role.login || role.oid === fn.owner || view.graph.reachable(role.oid).has(fn.owner)) continue;
+      if (superuserPath(view.graph, role)) continue;
+      const paths = view.routes.held(role, trigger.relation).filter(fires);
+      // What every role holds through PUBLIC is said once, as PUBLIC.
+      if (paths.some(throughPublic)) everyone = true;
+      if (paths.some((p) => !throughPublic(p))) roles.add(role.name);
+    }
+  }
+  return { triggers, roles: [...roles], public: everyone };
+}
+
 export const pgUnsafeDefinerFunction: Check = {
   meta: {
     id: "pg-unsafe-definer-function",
@@ -32,9 +61,9 @@ export const pgUnsafeDefinerFunction: Check = {
     severity: "high",
     resourceType: "PostgreSQL::Database",
     rationale:
-      "A SECURITY DEFINER function runs as its owner. When its search_path is the caller's (not set), lists a schema others can create objects in, or does not put pg_temp last, a caller can plant a function, operator or table the body resolves by name and so run their own code as the owner: whatever the owner may do to the queue, they may do. EXECUTE belongs to PUBLIC unless revoked.",
+      "A SECURITY DEFINER function runs as its owner. When its search_path is the caller's (not set), lists a schema others can create objects in, or does not put pg_temp last, a caller can plant a function, operator or table the body resolves by name and so run their own code as the owner: whatever the owner may do to the queue, they may do. EXECUTE belongs to PUBLIC unless revoked. A trigger function is never called, but it runs in the writer's statement with the writer's search_path: whoever may fire its trigger chooses the path.",
     remediation:
-      "`ALTER FUNCTION public.purge_jobs() SET search_path = pg_catalog, public, pg_temp;` (only schemas nobody untrusted can create in; schema-qualify names in the body) and `REVOKE EXECUTE ON FUNCTION public.purge_jobs() FROM PUBLIC;` then grant it to the roles that need it.",
+      "`ALTER FUNCTION public.purge_jobs() SET search_path = pg_catalog, public, pg_temp;` (only schemas nobody untrusted can create in; schema-qualify names in the body) and `REVOKE EXECUTE ON FUNCTION public.purge_jobs() FROM PUBLIC;` then grant it to the roles that need it. A trigger function needs only the pinned path: EXECUTE is checked when a trigger is created, not when it fires.",
     references: ["https://www.postgresql.org/docs/current/sql-createfunction.html#SQL-CREATEFUNCTION-SECURITY", "CVE-2018-1058"],
   },
   evaluate(ctx) {
@@ -43,8 +72,9 @@ export const pgUnsafeDefinerFunction: Check = {
       const safe: string[] = [];
       const executeKind = kindOf("function", view.catalog.serverVersionNum);
       for (const fn of view.catalog.functions ?? []) {
-        // A trigger function cannot be called, so a caller cannot choose its search_path.
-        if (!fn.securityDefiner || fn.trigger) continue;
+        // A trigger function is not called, but it runs in the writer's statement with the
+        // writer's search_path: whoever may fire one of its triggers chooses that path.
+        if (!fn.securityDefiner) continue;
         const why = view.routes.unsafeReason(fn);
         if (!why) {
           safe.push(functionName(fn));
@@ -61,37 +91,62 @@ export const pgUnsafeDefinerFunction: Check = {
           if (held.length > 0) reaches[`${t.schema}.${t.name}`] = held;
         }
         if (!su && Object.keys(reaches).length === 0) continue;
-        const publicExecute = fn.acl.some((a) => a.grantee === PUBLIC_OID && a.privilege === "EXECUTE");
-        const callers: string[] = [];
-        for (const role of view.catalog.roles) {
-          if (!role.login || role.oid === fn.owner || view.graph.reachable(role.oid).has(fn.owner)) continue;
-          const paths = grantPaths(view.graph, { owner: fn.owner, acl: fn.acl, columnAcls: [] }, role, executeKind);
-          // Superusers and their equivalents hold everything already: only a grant makes a new caller.
-          if (paths.some((p) => p.source === "grant")) callers.push(role.name);
-        }
-        if (!publicExecute && callers.length === 0) continue;
-        const who = publicExecute ? "every role (EXECUTE is granted to PUBLIC)" : callers.join(", ");
         const what = su
           ? `${ownerName} has superuser powers (${su.text})`
           : `${ownerName} holds ${Object.entries(reaches)
               .map(([t, p]) => `${p.join(", ")} on ${t}`)
               .join(" and ")}`;
-        const result = fail(
-          "pg-unsafe-definer-function",
-          resource,
-          functionName(fn),
-          `SECURITY DEFINER ${fn.kind === "p" ? "procedure" : "function"} ${functionName(fn)} runs as ${ownerName} with an unsafe search_path (${why}): ${who} can run their own code as ${ownerName}, and ${what}. Pin its search_path.`,
-          {
-            function: functionName(fn),
-            owner: ownerName,
-            reason: why,
-            config: fn.config,
-            executableBy: publicExecute ? ["PUBLIC", ...callers] : callers,
-            ownerAccess: reaches,
-            ...(su ? { ownerSuperuser: su.text } : {}),
-          },
-        );
-        result.fix = fixFor(view, fn, publicExecute);
+        let result: CheckResult;
+        if (fn.trigger) {
+          const fired = firers(view, fn);
+          if (fired.triggers.length === 0 || (!fired.public && fired.roles.length === 0)) continue;
+          const who = fired.public ? "every role (PUBLIC may write to its table)" : fired.roles.join(", ");
+          result = fail(
+            "pg-unsafe-definer-function",
+            resource,
+            functionName(fn),
+            `SECURITY DEFINER trigger function ${functionName(fn)} runs as ${ownerName} in the statement of whoever fires ${fired.triggers.join(" or ")}, with that writer's search_path (${why}): ${who} can run their own code as ${ownerName}, and ${what}. Pin its search_path.`,
+            {
+              function: functionName(fn),
+              owner: ownerName,
+              reason: why,
+              config: fn.config,
+              triggers: fired.triggers,
+              firedBy: fired.public ? ["PUBLIC", ...fired.roles] : fired.roles,
+              ownerAccess: reaches,
+              ...(su ? { ownerSuperuser: su.text } : {}),
+            },
+          );
+          // EXECUTE is checked when a trigger is created, not when it fires: only the path matters.
+          result.fix = fixFor(view, fn, false);
+        } else {
+          const publicExecute = fn.acl.some((a) => a.grantee === PUBLIC_OID && a.privilege === "EXECUTE");
+          const callers: string[] = [];
+          for (const role of view.catalog.roles) {
+            if (!role.login || role.oid === fn.owner || view.graph.reachable(role.oid).has(fn.owner)) continue;
+            const paths = grantPaths(view.graph, { owner: fn.owner, acl: fn.acl, columnAcls: [] }, role, executeKind);
+            // Superusers and their equivalents hold everything already: only a grant makes a new caller.
+            if (paths.some((p) => p.source === "grant")) callers.push(role.name);
+          }
+          if (!publicExecute && callers.length === 0) continue;
+          const who = publicExecute ? "every role (EXECUTE is granted to PUBLIC)" : callers.join(", ");
+          result = fail(
+            "pg-unsafe-definer-function",
+            resource,
+            functionName(fn),
+            `SECURITY DEFINER ${fn.kind === "p" ? "procedure" : "function"} ${functionName(fn)} runs as ${ownerName} with an unsafe search_path (${why}): ${who} can run their own code as ${ownerName}, and ${what}. Pin its search_path.`,
+            {
+              function: functionName(fn),
+              owner: ownerName,
+              reason: why,
+              config: fn.config,
+              executableBy: publicExecute ? ["PUBLIC", ...callers] : callers,
+              ownerAccess: reaches,
+              ...(su ? { ownerSuperuser: su.text } : {}),
+            },
+          );
+          result.fix = fixFor(view, fn, publicExecute);
+        }
         if (su) result.severity = "critical";
         out.push(result);
       }
@@ -100,7 +155,7 @@ export const pgUnsafeDefinerFunction: Check = {
         pass(
           "pg-unsafe-definer-function",
           resource,
-          `No SECURITY DEFINER function others may execute lets them run code as a role with access to the queue in ${view.target.name}.`,
+          `No SECURITY DEFINER function others may execute (or fire, for a trigger function) lets them run code as a role with access to the queue in ${view.target.name}.`,
           { pinned: safe },
         ),
       ];

@@ -80,7 +80,10 @@ function trigger(r: Record<string, unknown>): PgTrigger {
       ...(type & 32 ? ["TRUNCATE"] : []),
     ],
     timing: type & 64 ? "INSTEAD OF" : type & 2 ? "BEFORE" : "AFTER",
-    enabled: String(r.enabled) !== "D",
+    // O (origin, the default) and A (always) fire in every writer's statement; D never; R
+    // only where session_replication_role is replica, which a writer cannot set (superusers,
+    // roles granted SET on it, and logical replication's apply worker can).
+    enabled: String(r.enabled) === "O" || String(r.enabled) === "A",
   };
 }
 

@@ -195,7 +195,7 @@ export interface PgTrigger {
   events: string[];
   /** BEFORE, AFTER or INSTEAD OF. */
   timing: string;
-  /** `tgenabled`: D means disabled. */
+  /** Fires in a writer's statement: `tgenabled` O (origin) or A (always); not D (disabled) nor R (replica only). */
   enabled: boolean;
 }
 

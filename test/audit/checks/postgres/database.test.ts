@@ -324,7 +324,8 @@ describe("pg-unsafe-definer-function", () => {
         checkId: "pg-unsafe-definer-function",
         status: "PASS",
         resource: DATABASE,
-        message: "No SECURITY DEFINER function others may execute lets them run code as a role with access to the queue in queue-db.",
+        message:
+          "No SECURITY DEFINER function others may execute (or fire, for a trigger function) lets them run code as a role with access to the queue in queue-db.",
         evidence: { pinned: ["public.purge_jobs()"] },
       },
     ]);

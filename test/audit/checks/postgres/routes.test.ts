@@ -53,6 +53,8 @@ const NAMES = [
   "helper",
   "dyn",
   "dynsafe",
+  "stamper",
+  "stampsafe",
   "auditor",
 ] as const;
 type Name = (typeof NAMES)[number];
@@ -211,6 +213,36 @@ for (const s of servers) {
           `GRANT EXECUTE ON FUNCTION public.purge_archived(bigint) TO ${q(role.dynsafe)}`,
           "CREATE FUNCTION public.purge_any(t text) RETURNS void LANGUAGE plpgsql AS $$ BEGIN EXECUTE 'DELETE FROM ' || quote_ident(t); END $$",
           `ALTER FUNCTION public.purge_any(text) OWNER TO ${m}`,
+          // A definer trigger function with no SET search_path on a table one role may insert into;
+          // its look-alike pins the path. Each writer has a schema of its own to plant in.
+          "CREATE TABLE public.job_events (id bigserial PRIMARY KEY, kind text)",
+          `ALTER TABLE public.job_events OWNER TO ${m}`,
+          `ALTER SEQUENCE public.job_events_id_seq OWNER TO ${m}`,
+          `GRANT INSERT ON public.job_events TO ${q(role.stamper)}`,
+          `GRANT USAGE ON SEQUENCE public.job_events_id_seq TO ${q(role.stamper)}`,
+          `CREATE FUNCTION public.job_event_kind() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
+             AS $$ BEGIN NEW.kind := lower(NEW.kind); RETURN NEW; END $$`,
+          `ALTER FUNCTION public.job_event_kind() OWNER TO ${m}`,
+          "CREATE TRIGGER job_event_kind BEFORE INSERT ON public.job_events FOR EACH ROW EXECUTE FUNCTION public.job_event_kind()",
+          `CREATE SCHEMA stamp AUTHORIZATION ${q(role.stamper)}`,
+          "CREATE TABLE public.job_notes (id bigserial PRIMARY KEY, kind text)",
+          `ALTER TABLE public.job_notes OWNER TO ${m}`,
+          `ALTER SEQUENCE public.job_notes_id_seq OWNER TO ${m}`,
+          `GRANT INSERT ON public.job_notes TO ${q(role.stampsafe)}`,
+          `GRANT USAGE ON SEQUENCE public.job_notes_id_seq TO ${q(role.stampsafe)}`,
+          `CREATE FUNCTION public.job_note_kind() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+             AS $$ BEGIN NEW.kind := lower(NEW.kind); RETURN NEW; END $$`,
+          `ALTER FUNCTION public.job_note_kind() OWNER TO ${m}`,
+          "CREATE TRIGGER job_note_kind BEFORE INSERT ON public.job_notes FOR EACH ROW EXECUTE FUNCTION public.job_note_kind()",
+          `CREATE SCHEMA stampsafe AUTHORIZATION ${q(role.stampsafe)}`,
+          // The same unpinned function as job_events', on a table whose trigger fires only on replicas.
+          "CREATE TABLE public.job_mirror (id bigserial PRIMARY KEY, kind text)",
+          `ALTER TABLE public.job_mirror OWNER TO ${m}`,
+          `ALTER SEQUENCE public.job_mirror_id_seq OWNER TO ${m}`,
+          `GRANT INSERT ON public.job_mirror TO ${q(role.stampsafe)}`,
+          `GRANT USAGE ON SEQUENCE public.job_mirror_id_seq TO ${q(role.stampsafe)}`,
+          "CREATE TRIGGER job_mirror_kind BEFORE INSERT ON public.job_mirror FOR EACH ROW EXECUTE FUNCTION public.job_event_kind()",
+          "ALTER TABLE public.job_mirror ENABLE REPLICA TRIGGER job_mirror_kind",
           // Controls: a SECURITY INVOKER function, a definer function and a view owned by a role with no access.
           "CREATE FUNCTION public.invoker_purge() RETURNS void LANGUAGE sql AS $$ DELETE FROM public.delayed_jobs $$",
           `CREATE FUNCTION public.noaccess_purge() RETURNS void LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog, pg_temp
@@ -421,6 +453,62 @@ for (const s of servers) {
       const f = unexpected("sneaky");
       expect(f?.evidence.privileges).toEqual(expect.arrayContaining(["SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE"]));
       expect(f?.severity).toBe("critical");
+    });
+
+    it("an unsafe definer trigger function: a role that may only insert events plants lower() and deletes every job as the owner", async () => {
+      const plant = (schema: string) =>
+        `CREATE FUNCTION ${schema}.lower(text) RETURNS text LANGUAGE plpgsql AS $$ BEGIN DELETE FROM public.delayed_jobs; RETURN $1; END $$`;
+      expect(await refused("stamper", "DELETE FROM public.delayed_jobs")).toBe("42501");
+      const before = await count();
+      expect(before).toBeGreaterThan(0);
+      await as("stamper", async (c) => {
+        await c.query(plant("stamp"));
+        await c.query("GRANT USAGE ON SCHEMA stamp TO PUBLIC");
+        // The trigger runs in this statement, as the owner, with this session's search_path.
+        await c.query("SET search_path = stamp, pg_catalog, public");
+        await c.query("INSERT INTO public.job_events (kind) VALUES ('Enqueued')");
+      });
+      expect(await count()).toBe(0);
+      await asAdmin((c) =>
+        c.query("INSERT INTO public.delayed_jobs (handler) SELECT '--- !ruby/object:Job {}' FROM generate_series(1, 3)"),
+      );
+
+      const unsafe = results.find((r) => r.checkId === "pg-unsafe-definer-function" && r.subject === "public.job_event_kind()");
+      expect(unsafe).toMatchObject({
+        status: "FAIL",
+        evidence: {
+          owner: role.migrator,
+          firedBy: [role.stamper],
+          triggers: ["trigger job_event_kind BEFORE INSERT ON public.job_events"],
+          reason: "search_path not pinned (no SET search_path): it is the caller's",
+        },
+        // EXECUTE is not what the writer needs: the fix pins the path and revokes nothing.
+        fix: { kind: "sql", commands: ["ALTER FUNCTION public.job_event_kind() SET search_path = pg_catalog, pg_temp;"] },
+      });
+      const f = unexpected("stamper");
+      expect(f?.evidence.privileges).toEqual(expect.arrayContaining(["SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE"]));
+      expect(paths(f).join("\n")).toContain(
+        `${role.stamper} -(INSERT)-> trigger job_event_kind ON public.job_events -> public.job_event_kind() [SECURITY DEFINER, owner ${role.migrator}`,
+      );
+      expect(f?.severity).toBe("critical");
+    });
+
+    it("its look-alikes stay silent: a pinned search_path, and a trigger that fires only on replicas", async () => {
+      const before = await count();
+      await as("stampsafe", async (c) => {
+        await c.query(
+          "CREATE FUNCTION stampsafe.lower(text) RETURNS text LANGUAGE plpgsql AS $$ BEGIN DELETE FROM public.delayed_jobs; RETURN $1; END $$",
+        );
+        await c.query("GRANT USAGE ON SCHEMA stampsafe TO PUBLIC");
+        await c.query("SET search_path = stampsafe, pg_catalog, public");
+        await c.query("INSERT INTO public.job_notes (kind) VALUES ('Enqueued')");
+        // A replica-only trigger does not fire in this session, and the session cannot become a replica.
+        await c.query("INSERT INTO public.job_mirror (kind) VALUES ('Enqueued')");
+        await expect(c.query("SET session_replication_role = replica")).rejects.toMatchObject({ code: "42501" });
+      });
+      expect(await count()).toBe(before);
+      expect(unexpected("stampsafe")).toBeUndefined();
+      expect(results.find((r) => r.checkId === "pg-unsafe-definer-function" && r.subject === "public.job_note_kind()")).toBeUndefined();
     });
 
     it("pg_execute_server_program runs programs as the server's OS user: superuser-equivalent", async () => {

@@ -298,11 +298,28 @@ export class ObjectRoutes {
         }
       }
     }
+    // A definer trigger function runs as its owner in the writer's statement, with the
+    // writer's search_path unless it pins one: whoever may fire the trigger takes it, the
+    // table's own triggers included (its writers get what the trigger does to it).
     for (const trigger of this.catalog.triggers ?? []) {
-      if (!trigger.enabled || trigger.relation === target.oid) continue;
+      if (!trigger.enabled) continue;
       const fn = this.functions.get(trigger.function);
       const on = this.relations.get(trigger.relation);
       if (!fn?.securityDefiner || !on) continue;
+      const why = this.unsafe.get(fn.oid);
+      if (why) {
+        // The writer sets search_path before writing and plants what the body resolves by name.
+        if (this.configured.has(target.oid))
+          for (const event of trigger.events)
+            routes.push({
+              source: "unsafe definer function",
+              wayIn: this.relationWayIn(on.oid, event),
+              runsAs: fn.owner,
+              privileges: "all",
+              object: `trigger ${trigger.name} ON ${on.schema}.${on.name} -> ${functionName(fn)} [SECURITY DEFINER, ${this.describeOwner(fn.owner)}; ${why}: escalation to its owner]`,
+            });
+        continue;
+      }
       for (const reach of this.reaches(fn, target)) {
         for (const event of trigger.events) {
           routes.push({

@@ -13,6 +13,7 @@ import type {
   PgRole,
   PgRule,
   PgSchema,
+  PgTable,
   PgTrigger,
 } from "../../../../../lib/audit/probes/postgres/types.js";
 import { config, context } from "../../../../support/builders.js";
@@ -377,6 +378,43 @@ describe("routes through rules and triggers", () => {
     expect(accessOf(catalog({ relations: [cancellations], functions: [definer], triggers: [disabled] }), "clerk")).toBeUndefined();
   });
 
+  describe("a SECURITY DEFINER trigger function on the queue table itself", () => {
+    const trigger: PgTrigger = { name: "purge_old", relation: JOBS, function: 8, events: ["INSERT"], timing: "AFTER", enabled: true };
+    const purge = fn(8, "purge_old", "owner", "DELETE FROM public.delayed_jobs WHERE run_at < now() - interval '30 days'", {
+      trigger: true,
+    });
+    const writers = (functions: PgFunction[]) => {
+      const cat = catalog({ functions, triggers: [trigger] });
+      const jobs = cat.tables[0] as PgTable;
+      jobs.acl = [...jobs.acl, ...grant("clerk", "INSERT")];
+      return cat;
+    };
+
+    it("gives its writers what it does to the queue, as its owner", () => {
+      const access = accessOf(writers([purge]), "clerk");
+      expect(access?.privileges).toEqual(["INSERT", "DELETE"]);
+      expect(access?.paths.map((p) => p.text)).toContain(
+        "clerk -(INSERT)-> trigger purge_old ON public.delayed_jobs -> public.purge_old() [SECURITY DEFINER, owner owner; body text names the table] -> DELETE",
+      );
+    });
+
+    it("gives its writers all its owner holds when its search_path is theirs", () => {
+      const access = accessOf(writers([{ ...purge, config: [] }]), "clerk");
+      // The owner owns the table: everything, TRUNCATE and TRIGGER included.
+      expect(access?.privileges).toEqual(["SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE", "REFERENCES", "TRIGGER"]);
+      expect(access?.paths.map((p) => p.text)).toContain(
+        "clerk -(INSERT)-> trigger purge_old ON public.delayed_jobs -> public.purge_old() [SECURITY DEFINER, owner owner; search_path not pinned (no SET search_path): it is the caller's: escalation to its owner] -> SELECT, INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER",
+      );
+    });
+
+    it("gives nothing to a role that may not fire it, nor through a disabled trigger or an invoker function", () => {
+      expect(accessOf(writers([{ ...purge, config: [] }]), "intern")).toBeUndefined();
+      const cat = writers([{ ...purge, config: [] }]);
+      expect(accessOf({ ...cat, triggers: [{ ...trigger, enabled: false }] }, "clerk")?.privileges).toEqual(["INSERT"]);
+      expect(accessOf(writers([{ ...purge, config: [], securityDefiner: false }]), "clerk")?.privileges).toEqual(["INSERT"]);
+    });
+  });
+
   it("the owner of a trigger function on the queue table can change every writer's statement", () => {
     const touch = fn(9, "touch", "hooker", "NEW.run_at := now();", { securityDefiner: false });
     const trigger: PgTrigger = {
@@ -480,6 +518,48 @@ describe("pg-unsafe-definer-function", () => {
       ["public.a()", "search_path pg_temp, public puts pg_temp before public"],
       ["public.b()", "search_path shared, pg_temp includes schema shared, where PUBLIC can create objects"],
     ]);
+  });
+
+  describe("a definer trigger function", () => {
+    const trigger: PgTrigger = {
+      name: "stamp",
+      relation: JOBS,
+      function: 5,
+      events: ["INSERT", "UPDATE"],
+      timing: "BEFORE",
+      enabled: true,
+    };
+    const stamp = fn(5, "stamp", "owner", "NEW.handler := btrim(NEW.handler); RETURN NEW;", { trigger: true, config: [] });
+    /** The catalog with `writers` granted on the queue table besides its owner's grants. */
+    const withWriters = (writers: PgAclItem[], triggers: PgTrigger[] = [trigger]) => {
+      const cat = catalog({ functions: [stamp], triggers });
+      const jobs = cat.tables[0] as PgTable;
+      jobs.acl = [...jobs.acl, ...writers];
+      return cat;
+    };
+
+    it("fails without a pinned search_path when another role may fire it, and revokes nothing", () => {
+      const [result] = pgUnsafeDefinerFunction.evaluate(ctx(withWriters([...grant("clerk", "UPDATE"), ...grant("intern", "SELECT")])));
+      expect(result).toMatchObject({
+        status: "FAIL",
+        subject: "public.stamp()",
+        evidence: { firedBy: ["clerk"], triggers: ["trigger stamp BEFORE INSERT OR UPDATE ON public.delayed_jobs"] },
+      });
+      expect(result?.message).toContain("clerk can run their own code as owner");
+      expect(result?.fix?.commands).toEqual(["ALTER FUNCTION public.stamp() SET search_path = pg_catalog, pg_temp;"]);
+    });
+
+    it("passes when only its owner may fire it, or its trigger is disabled", () => {
+      expect(pgUnsafeDefinerFunction.evaluate(ctx(withWriters(grant("intern", "SELECT")))).map((r) => r.status)).toEqual(["PASS"]);
+      const disabled = withWriters(grant("clerk", "UPDATE"), [{ ...trigger, enabled: false }]);
+      expect(pgUnsafeDefinerFunction.evaluate(ctx(disabled)).map((r) => r.status)).toEqual(["PASS"]);
+    });
+
+    it("says PUBLIC once when every role may fire it", () => {
+      const [result] = pgUnsafeDefinerFunction.evaluate(ctx(withWriters([...grant("PUBLIC", "INSERT"), ...grant("clerk", "INSERT")])));
+      expect(result?.evidence.firedBy).toEqual(["PUBLIC", "clerk"]);
+      expect(result?.message).toContain("every role (PUBLIC may write to its table) can run their own code as owner");
+    });
   });
 
   it("passes pinned functions, functions nobody else may execute, and owners without access", () => {
