@@ -311,7 +311,7 @@ describe("pg-unsafe-definer-function", () => {
     );
   });
 
-  it("leaves trigger functions and functions that are not SECURITY DEFINER alone", () => {
+  it("leaves alone a trigger function no trigger runs (EXECUTE to PUBLIC does not matter) and functions that are not SECURITY DEFINER", () => {
     const results = pgUnsafeDefinerFunction.evaluate(
       estate([fn({ trigger: true }), fn({ oid: 701, name: "enqueue", securityDefiner: false })]),
     );

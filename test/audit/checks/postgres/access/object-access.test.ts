@@ -393,6 +393,7 @@ describe("routes through rules and triggers", () => {
     it("gives its writers what it does to the queue, as its owner", () => {
       const access = accessOf(writers([purge]), "clerk");
       expect(access?.privileges).toEqual(["INSERT", "DELETE"]);
+      expect(access?.paths.find((p) => p.via?.startsWith("trigger purge_old"))?.source).toBe("definer trigger");
       expect(access?.paths.map((p) => p.text)).toContain(
         "clerk -(INSERT)-> trigger purge_old ON public.delayed_jobs -> public.purge_old() [SECURITY DEFINER, owner owner; body text names the table] -> DELETE",
       );
@@ -402,6 +403,7 @@ describe("routes through rules and triggers", () => {
       const access = accessOf(writers([{ ...purge, config: [] }]), "clerk");
       // The owner owns the table: everything, TRUNCATE and TRIGGER included.
       expect(access?.privileges).toEqual(["SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE", "REFERENCES", "TRIGGER"]);
+      expect(access?.paths.find((p) => p.via?.startsWith("trigger purge_old"))?.source).toBe("unsafe definer function");
       expect(access?.paths.map((p) => p.text)).toContain(
         "clerk -(INSERT)-> trigger purge_old ON public.delayed_jobs -> public.purge_old() [SECURITY DEFINER, owner owner; search_path not pinned (no SET search_path): it is the caller's: escalation to its owner] -> SELECT, INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER",
       );
@@ -553,6 +555,31 @@ describe("pg-unsafe-definer-function", () => {
       expect(pgUnsafeDefinerFunction.evaluate(ctx(withWriters(grant("intern", "SELECT")))).map((r) => r.status)).toEqual(["PASS"]);
       const disabled = withWriters(grant("clerk", "UPDATE"), [{ ...trigger, enabled: false }]);
       expect(pgUnsafeDefinerFunction.evaluate(ctx(disabled)).map((r) => r.status)).toEqual(["PASS"]);
+    });
+
+    it("counts a role whose one grant holds the event among others, on a table other than the queue", () => {
+      const events: PgRelation = { ...view(7, "job_events", "owner", []), relkind: "r", acl: grant("clerk", "SELECT", "INSERT") };
+      const onEvents: PgTrigger = { ...trigger, relation: 7, events: ["INSERT"] };
+      const pinned = fn(6, "other", "owner", "RETURN NEW;", { trigger: true });
+      const otherTrigger: PgTrigger = { ...trigger, name: "other", function: 6 };
+      const cat = catalog({ relations: [events], functions: [stamp, pinned], triggers: [onEvents, otherTrigger] });
+      const [result] = pgUnsafeDefinerFunction.evaluate(ctx(cat));
+      expect(result?.evidence).toMatchObject({ firedBy: ["clerk"], triggers: ["trigger stamp BEFORE INSERT ON public.job_events"] });
+    });
+
+    it("does not count its owner, the owner's members, roles that cannot log in, or superusers as firers", () => {
+      const cat = withWriters(["clerk", "analyst", "reporter", "filer"].flatMap((r) => grant(r, "INSERT")));
+      cat.memberships = [{ member: oid("analyst"), role: oid("owner"), admin: false, inherit: true, set: true }];
+      cat.roles = cat.roles.map((r) => (r.name === "filer" ? { ...r, superuser: true } : r));
+      const [result] = pgUnsafeDefinerFunction.evaluate(ctx(cat));
+      expect(result?.evidence.firedBy).toEqual(["clerk"]);
+    });
+
+    it("is critical, and says so, when its owner is a superuser", () => {
+      const cat = withWriters(grant("clerk", "INSERT"));
+      cat.roles = cat.roles.map((r) => (r.name === "owner" ? { ...r, superuser: true } : r));
+      const [result] = pgUnsafeDefinerFunction.evaluate(ctx(cat));
+      expect(result).toMatchObject({ status: "FAIL", severity: "critical", evidence: { ownerSuperuser: "owner: superuser" } });
     });
 
     it("says PUBLIC once when every role may fire it", () => {
