@@ -61,7 +61,7 @@ export const pgUnsafeDefinerFunction: Check = {
     severity: "high",
     resourceType: "PostgreSQL::Database",
     rationale:
-      "A SECURITY DEFINER function runs as its owner. When its search_path is the caller's (not set), lists a schema others can create objects in, or does not put pg_temp last, a caller can plant a function, operator or table the body resolves by name and so run their own code as the owner: whatever the owner may do to the queue, they may do. EXECUTE belongs to PUBLIC unless revoked. A trigger function is never called, but it runs in the writer's statement with the writer's search_path: whoever may fire its trigger chooses the path.",
+      "A SECURITY DEFINER function runs as its owner. When its search_path is the caller's (not set), lists a schema others can create objects in, or does not put pg_temp last, a caller can plant a function, operator or table the body resolves by name and so run their own code as the owner: whatever the owner may do to the queue, they may do. EXECUTE belongs to PUBLIC unless revoked. A trigger function is never called, but it runs in the writer's statement with the writer's search_path: whoever may fire its trigger chooses the path, and any role's DDL fires an event trigger.",
     remediation:
       "`ALTER FUNCTION public.purge_jobs() SET search_path = pg_catalog, public, pg_temp;` (only schemas nobody untrusted can create in; schema-qualify names in the body) and `REVOKE EXECUTE ON FUNCTION public.purge_jobs() FROM PUBLIC;` then grant it to the roles that need it. A trigger function needs only the pinned path: EXECUTE is checked when a trigger is created, not when it fires.",
     references: ["https://www.postgresql.org/docs/current/sql-createfunction.html#SQL-CREATEFUNCTION-SECURITY", "CVE-2018-1058"],
@@ -97,7 +97,29 @@ export const pgUnsafeDefinerFunction: Check = {
               .map(([t, p]) => `${p.join(", ")} on ${t}`)
               .join(" and ")}`;
         let result: CheckResult;
-        if (fn.trigger) {
+        const eventTriggers = (fn.eventTriggers ?? []).filter((e) => e.enabled);
+        if (eventTriggers.length > 0) {
+          // Any role's DDL fires it (a temporary table is enough, and TEMP is PUBLIC's by
+          // default; `login` triggers fire on connecting): every role chooses its path.
+          const fired = eventTriggers.map((e) => `event trigger ${e.name} ON ${e.event}`);
+          result = fail(
+            "pg-unsafe-definer-function",
+            resource,
+            functionName(fn),
+            `SECURITY DEFINER event trigger function ${functionName(fn)} runs as ${ownerName} in the session of whoever fires ${fired.join(" or ")}, with that session's search_path (${why}): every role that may run DDL (a temporary table is enough) can run their own code as ${ownerName}, and ${what}. Pin its search_path.`,
+            {
+              function: functionName(fn),
+              owner: ownerName,
+              reason: why,
+              config: fn.config,
+              triggers: fired,
+              firedBy: ["PUBLIC"],
+              ownerAccess: reaches,
+              ...(su ? { ownerSuperuser: su.text } : {}),
+            },
+          );
+          result.fix = fixFor(view, fn, false);
+        } else if (fn.trigger) {
           const fired = firers(view, fn);
           if (fired.triggers.length === 0 || (!fired.public && fired.roles.length === 0)) continue;
           const who = fired.public ? "every role (PUBLIC may write to its table)" : fired.roles.join(", ");

@@ -19,6 +19,7 @@ import type {
   PgAclItem,
   PgCatalog,
   PgDefaultAcl,
+  PgEventTrigger,
   PgFunction,
   PgMembership,
   PgRelation,
@@ -84,6 +85,18 @@ function trigger(r: Record<string, unknown>): PgTrigger {
     // only where session_replication_role is replica, which a writer cannot set (superusers,
     // roles granted SET on it, and logical replication's apply worker can).
     enabled: String(r.enabled) === "O" || String(r.enabled) === "A",
+  };
+}
+
+function eventTriggersOf(value: unknown): { eventTriggers?: PgEventTrigger[] } {
+  const rows = (value as Record<string, unknown>[] | null) ?? [];
+  if (rows.length === 0) return {};
+  return {
+    eventTriggers: rows.map((e) => ({
+      name: String(e.name),
+      event: String(e.event),
+      enabled: String(e.enabled) === "O" || String(e.enabled) === "A",
+    })),
   };
 }
 
@@ -213,6 +226,7 @@ export async function readCatalog(db: Queryable, tables: readonly string[]): Pro
       sqlStandardBody: f.sql_standard === true,
       references: nums(f.references),
       calls: nums(f.calls),
+      ...eventTriggersOf(f.event_triggers),
     }));
     const triggers = (await db.query(TRIGGERS_SQL, tableParams)).rows.map(trigger);
     return {

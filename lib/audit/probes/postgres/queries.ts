@@ -133,6 +133,7 @@ ORDER BY c.oid`;
  * so call cycles end. The mention is a coarse filter; the model matches calls exactly. The
  * body is prosrc, or for a SQL-standard body (14+, prosqlbody) its text from
  * pg_get_functiondef, whose relations and functions PostgreSQL also records in pg_depend.
+ * With each function, the event triggers that run it (pg_event_trigger is readable by all).
  */
 export function functionsSql(serverVersionNum: number): string {
   const sqlStandard = serverVersionNum >= 140000 ? "p.prosqlbody IS NOT NULL" : "false";
@@ -167,7 +168,10 @@ SELECT p.oid::int8 AS oid, n.nspname::text AS schema, p.proname::text AS name,
        AND d.refclassid = 'pg_catalog.pg_class'::regclass) AS references,
   (SELECT coalesce(pg_catalog.array_agg(DISTINCT d.refobjid::int8), '{}'::int8[])
      FROM pg_catalog.pg_depend d WHERE d.classid = 'pg_catalog.pg_proc'::regclass AND d.objid = p.oid
-       AND d.refclassid = 'pg_catalog.pg_proc'::regclass AND d.refobjid <> p.oid) AS calls
+       AND d.refclassid = 'pg_catalog.pg_proc'::regclass AND d.refobjid <> p.oid) AS calls,
+  (SELECT coalesce(pg_catalog.json_agg(pg_catalog.json_build_object('name', e.evtname::text, 'event', e.evtevent::text,
+       'enabled', e.evtenabled::text) ORDER BY e.oid), '[]'::json)
+     FROM pg_catalog.pg_event_trigger e WHERE e.evtfoid = p.oid) AS event_triggers
 FROM fns JOIN pg_catalog.pg_proc p ON p.oid = fns.oid
 JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
 JOIN pg_catalog.pg_language l ON l.oid = p.prolang

@@ -184,6 +184,16 @@ export interface PgFunction {
   references: number[];
   /** Functions it depends on in `pg_depend`: those a SQL-standard body calls. Absent in hand-built catalogs. */
   calls?: number[];
+  /** The event triggers (`pg_event_trigger`) that run it: any role's DDL fires them. Absent means none. */
+  eventTriggers?: PgEventTrigger[];
+}
+
+/** An event trigger: `evtenabled` O (origin) or A (always) fire in every session; D and R (replica) do not. */
+export interface PgEventTrigger {
+  name: string;
+  /** ddl_command_start, ddl_command_end, sql_drop, table_rewrite, login (17+). */
+  event: string;
+  enabled: boolean;
 }
 
 /** A user trigger (`pg_trigger`, not internal). */

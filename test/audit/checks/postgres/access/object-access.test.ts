@@ -582,6 +582,23 @@ describe("pg-unsafe-definer-function", () => {
       expect(result).toMatchObject({ status: "FAIL", severity: "critical", evidence: { ownerSuperuser: "owner: superuser" } });
     });
 
+    it("an event trigger function is fired by any role's DDL: PUBLIC, unless its event trigger is disabled", () => {
+      const logDdl = fn(5, "log_ddl", "owner", "PERFORM lower(tg_tag);", {
+        trigger: true,
+        config: [],
+        eventTriggers: [{ name: "log_ddl", event: "ddl_command_end", enabled: true }],
+      });
+      const [result] = pgUnsafeDefinerFunction.evaluate(ctx(catalog({ functions: [logDdl] })));
+      expect(result).toMatchObject({
+        status: "FAIL",
+        evidence: { firedBy: ["PUBLIC"], triggers: ["event trigger log_ddl ON ddl_command_end"] },
+      });
+      expect(result?.message).toContain("every role that may run DDL (a temporary table is enough) can run their own code as owner");
+      expect(result?.fix?.commands).toEqual(["ALTER FUNCTION public.log_ddl() SET search_path = pg_catalog, pg_temp;"]);
+      const disabled = { ...logDdl, eventTriggers: [{ name: "log_ddl", event: "ddl_command_end", enabled: false }] };
+      expect(pgUnsafeDefinerFunction.evaluate(ctx(catalog({ functions: [disabled] }))).map((r) => r.status)).toEqual(["PASS"]);
+    });
+
     it("says PUBLIC once when every role may fire it", () => {
       const [result] = pgUnsafeDefinerFunction.evaluate(ctx(withWriters([...grant("PUBLIC", "INSERT"), ...grant("clerk", "INSERT")])));
       expect(result?.evidence.firedBy).toEqual(["PUBLIC", "clerk"]);
