@@ -2,7 +2,8 @@
  * A fix whose words are written when something first reads them: its text, its commands,
  * or its JSON. An estate's security-group checks give one FAIL per rule and source (42,000
  * of the bench estate's 52,000 fixes); building and keeping their strings through the
- * evaluation cost about a fifth of it, most of that in the collector copying them. Written
+ * evaluation cost about an eighth of it (docs/performance.md), most of that in the collector
+ * copying them. Written
  * at output time instead, they are built once and die young, and the report is the same
  * byte for byte (`test/audit/engine-output.test.ts` pins it).
  *
@@ -12,9 +13,9 @@
  */
 import type { Fix, FixKind } from "../findings/model.js";
 
-export type FixWords = Pick<Fix, "text" | "commands">;
+type FixWords = Pick<Fix, "text" | "commands">;
 
-export class DeferredFix implements Fix {
+class DeferredFix implements Fix {
   readonly kind: FixKind;
   #write: (() => FixWords) | undefined;
   #words: FixWords | undefined;

@@ -54,6 +54,59 @@ function firers(view: ObservedTarget, fn: PgFunction): { triggers: string[]; rol
   return { triggers, roles: [...roles], public: everyone };
 }
 
+/** Who may run a definer function with a search_path of their choosing, and how: for the message, the evidence and the fix. */
+interface Exposure {
+  /** The message's opening: what runs the function, as whom, with whose search_path. */
+  runs: string;
+  who: string;
+  evidence: Record<string, unknown>;
+  /** Only EXECUTE to PUBLIC on a callable function is worth revoking: a trigger's firing does not check it. */
+  revokePublicExecute: boolean;
+}
+
+/** Undefined when nobody but the owner (or a superuser) may run it. */
+function exposure(view: ObservedTarget, fn: PgFunction, ownerName: string): Exposure | undefined {
+  const name = functionName(fn);
+  const eventTriggers = (fn.eventTriggers ?? []).filter((e) => e.enabled);
+  if (eventTriggers.length > 0) {
+    // Any role's DDL fires it (a temporary table is enough, and TEMP is PUBLIC's by default;
+    // `login` triggers fire on connecting): every role chooses its path.
+    const triggers = eventTriggers.map((e) => `event trigger ${e.name} ON ${e.event}`);
+    return {
+      runs: `SECURITY DEFINER event trigger function ${name} runs as ${ownerName} in the session of whoever fires ${triggers.join(" or ")}, with that session's search_path`,
+      who: "every role that may run DDL (a temporary table is enough)",
+      evidence: { triggers, firedBy: ["PUBLIC"] },
+      revokePublicExecute: false,
+    };
+  }
+  if (fn.trigger) {
+    const fired = firers(view, fn);
+    if (fired.triggers.length === 0 || (!fired.public && fired.roles.length === 0)) return undefined;
+    return {
+      runs: `SECURITY DEFINER trigger function ${name} runs as ${ownerName} in the statement of whoever fires ${fired.triggers.join(" or ")}, with that writer's search_path`,
+      who: fired.public ? "every role (PUBLIC may write to its table)" : fired.roles.join(", "),
+      evidence: { triggers: fired.triggers, firedBy: fired.public ? ["PUBLIC", ...fired.roles] : fired.roles },
+      revokePublicExecute: false,
+    };
+  }
+  const publicExecute = fn.acl.some((a) => a.grantee === PUBLIC_OID && a.privilege === "EXECUTE");
+  const executeKind = kindOf("function", view.catalog.serverVersionNum);
+  const callers: string[] = [];
+  for (const role of view.catalog.roles) {
+    if (!role.login || role.oid === fn.owner || view.graph.reachable(role.oid).has(fn.owner)) continue;
+    const paths = grantPaths(view.graph, { owner: fn.owner, acl: fn.acl, columnAcls: [] }, role, executeKind);
+    // Superusers and their equivalents hold everything already: only a grant makes a new caller.
+    if (paths.some((p) => p.source === "grant")) callers.push(role.name);
+  }
+  if (!publicExecute && callers.length === 0) return undefined;
+  return {
+    runs: `SECURITY DEFINER ${fn.kind === "p" ? "procedure" : "function"} ${name} runs as ${ownerName} with an unsafe search_path`,
+    who: publicExecute ? "every role (EXECUTE is granted to PUBLIC)" : callers.join(", "),
+    evidence: { executableBy: publicExecute ? ["PUBLIC", ...callers] : callers },
+    revokePublicExecute: publicExecute,
+  };
+}
+
 export const pgUnsafeDefinerFunction: Check = {
   meta: {
     id: "pg-unsafe-definer-function",
@@ -70,7 +123,6 @@ export const pgUnsafeDefinerFunction: Check = {
     return eachDatabase(ctx, "pg-unsafe-definer-function", "SECURITY DEFINER functions", (view, resource) => {
       const out: CheckResult[] = [];
       const safe: string[] = [];
-      const executeKind = kindOf("function", view.catalog.serverVersionNum);
       for (const fn of view.catalog.functions ?? []) {
         // A trigger function is not called, but it runs in the writer's statement with the
         // writer's search_path: whoever may fire one of its triggers chooses that path.
@@ -96,79 +148,24 @@ export const pgUnsafeDefinerFunction: Check = {
           : `${ownerName} holds ${Object.entries(reaches)
               .map(([t, p]) => `${p.join(", ")} on ${t}`)
               .join(" and ")}`;
-        let result: CheckResult;
-        const eventTriggers = (fn.eventTriggers ?? []).filter((e) => e.enabled);
-        if (eventTriggers.length > 0) {
-          // Any role's DDL fires it (a temporary table is enough, and TEMP is PUBLIC's by
-          // default; `login` triggers fire on connecting): every role chooses its path.
-          const fired = eventTriggers.map((e) => `event trigger ${e.name} ON ${e.event}`);
-          result = fail(
-            "pg-unsafe-definer-function",
-            resource,
-            functionName(fn),
-            `SECURITY DEFINER event trigger function ${functionName(fn)} runs as ${ownerName} in the session of whoever fires ${fired.join(" or ")}, with that session's search_path (${why}): every role that may run DDL (a temporary table is enough) can run their own code as ${ownerName}, and ${what}. Pin its search_path.`,
-            {
-              function: functionName(fn),
-              owner: ownerName,
-              reason: why,
-              config: fn.config,
-              triggers: fired,
-              firedBy: ["PUBLIC"],
-              ownerAccess: reaches,
-              ...(su ? { ownerSuperuser: su.text } : {}),
-            },
-          );
-          result.fix = fixFor(view, fn, false);
-        } else if (fn.trigger) {
-          const fired = firers(view, fn);
-          if (fired.triggers.length === 0 || (!fired.public && fired.roles.length === 0)) continue;
-          const who = fired.public ? "every role (PUBLIC may write to its table)" : fired.roles.join(", ");
-          result = fail(
-            "pg-unsafe-definer-function",
-            resource,
-            functionName(fn),
-            `SECURITY DEFINER trigger function ${functionName(fn)} runs as ${ownerName} in the statement of whoever fires ${fired.triggers.join(" or ")}, with that writer's search_path (${why}): ${who} can run their own code as ${ownerName}, and ${what}. Pin its search_path.`,
-            {
-              function: functionName(fn),
-              owner: ownerName,
-              reason: why,
-              config: fn.config,
-              triggers: fired.triggers,
-              firedBy: fired.public ? ["PUBLIC", ...fired.roles] : fired.roles,
-              ownerAccess: reaches,
-              ...(su ? { ownerSuperuser: su.text } : {}),
-            },
-          );
-          // EXECUTE is checked when a trigger is created, not when it fires: only the path matters.
-          result.fix = fixFor(view, fn, false);
-        } else {
-          const publicExecute = fn.acl.some((a) => a.grantee === PUBLIC_OID && a.privilege === "EXECUTE");
-          const callers: string[] = [];
-          for (const role of view.catalog.roles) {
-            if (!role.login || role.oid === fn.owner || view.graph.reachable(role.oid).has(fn.owner)) continue;
-            const paths = grantPaths(view.graph, { owner: fn.owner, acl: fn.acl, columnAcls: [] }, role, executeKind);
-            // Superusers and their equivalents hold everything already: only a grant makes a new caller.
-            if (paths.some((p) => p.source === "grant")) callers.push(role.name);
-          }
-          if (!publicExecute && callers.length === 0) continue;
-          const who = publicExecute ? "every role (EXECUTE is granted to PUBLIC)" : callers.join(", ");
-          result = fail(
-            "pg-unsafe-definer-function",
-            resource,
-            functionName(fn),
-            `SECURITY DEFINER ${fn.kind === "p" ? "procedure" : "function"} ${functionName(fn)} runs as ${ownerName} with an unsafe search_path (${why}): ${who} can run their own code as ${ownerName}, and ${what}. Pin its search_path.`,
-            {
-              function: functionName(fn),
-              owner: ownerName,
-              reason: why,
-              config: fn.config,
-              executableBy: publicExecute ? ["PUBLIC", ...callers] : callers,
-              ownerAccess: reaches,
-              ...(su ? { ownerSuperuser: su.text } : {}),
-            },
-          );
-          result.fix = fixFor(view, fn, publicExecute);
-        }
+        const exposed = exposure(view, fn, ownerName);
+        if (!exposed) continue;
+        const result = fail(
+          "pg-unsafe-definer-function",
+          resource,
+          functionName(fn),
+          `${exposed.runs} (${why}): ${exposed.who} can run their own code as ${ownerName}, and ${what}. Pin its search_path.`,
+          {
+            function: functionName(fn),
+            owner: ownerName,
+            reason: why,
+            config: fn.config,
+            ...exposed.evidence,
+            ownerAccess: reaches,
+            ...(su ? { ownerSuperuser: su.text } : {}),
+          },
+        );
+        result.fix = fixFor(view, fn, exposed.revokePublicExecute);
         if (su) result.severity = "critical";
         out.push(result);
       }

@@ -81,11 +81,17 @@ function trigger(r: Record<string, unknown>): PgTrigger {
       ...(type & 32 ? ["TRUNCATE"] : []),
     ],
     timing: type & 64 ? "INSTEAD OF" : type & 2 ? "BEFORE" : "AFTER",
-    // O (origin, the default) and A (always) fire in every writer's statement; D never; R
-    // only where session_replication_role is replica, which a writer cannot set (superusers,
-    // roles granted SET on it, and logical replication's apply worker can).
-    enabled: String(r.enabled) === "O" || String(r.enabled) === "A",
+    enabled: firesInEverySession(r.enabled),
   };
+}
+
+/**
+ * `tgenabled` / `evtenabled`: O (origin, the default) and A (always) fire in every session;
+ * D never; R only where session_replication_role is replica, which an ordinary role cannot
+ * set (superusers, roles granted SET on it, and logical replication's apply worker can).
+ */
+function firesInEverySession(enabled: unknown): boolean {
+  return enabled === "O" || enabled === "A";
 }
 
 function eventTriggersOf(value: unknown): { eventTriggers?: PgEventTrigger[] } {
@@ -95,7 +101,7 @@ function eventTriggersOf(value: unknown): { eventTriggers?: PgEventTrigger[] } {
     eventTriggers: rows.map((e) => ({
       name: String(e.name),
       event: String(e.event),
-      enabled: String(e.enabled) === "O" || String(e.enabled) === "A",
+      enabled: firesInEverySession(e.enabled),
     })),
   };
 }
