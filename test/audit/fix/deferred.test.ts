@@ -13,10 +13,14 @@ const built: Fix = { kind: "aws-cli", ...words };
 
 function counted() {
   let writes = 0;
-  const fix = deferredFix("aws-cli", () => {
-    writes++;
-    return { text: words.text, commands: [...words.commands] };
-  });
+  const fix = deferredFix(
+    "aws-cli",
+    (from: typeof words) => {
+      writes++;
+      return { text: from.text, commands: [...from.commands] };
+    },
+    words,
+  );
   return { fix, writes: () => writes };
 }
 
