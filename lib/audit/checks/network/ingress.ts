@@ -5,7 +5,8 @@
  */
 import type { ObservationError } from "../../findings/model.js";
 import { observedEntry, type WireSecurityGroup } from "../../inventory/types.js";
-import type { Backend, ScopedSecurityGroup } from "../../scope/index.js";
+import type { Backend, Scope, ScopedSecurityGroup } from "../../scope/index.js";
+import { perScope } from "../../scope/memo.js";
 
 type Permission = NonNullable<WireSecurityGroup["IpPermissions"]>[number];
 
@@ -57,7 +58,7 @@ export interface IngressAnalysis {
   guardIds: string[];
 }
 
-const cache = new WeakMap<ScopedSecurityGroup, IngressAnalysis>();
+const analyses = perScope(() => new Map<ScopedSecurityGroup, IngressAnalysis>());
 
 function protocolOf(permission: Permission): "tcp" | "all" | undefined {
   // AWS returns these spellings; the lower-casing below is for hand-made exports.
@@ -135,7 +136,9 @@ export function isSelfReference(source: Source, group: WireSecurityGroup | undef
   return source.ownerId === undefined || group?.OwnerId === undefined || source.ownerId === group.OwnerId;
 }
 
-export function analyseIngress(sg: ScopedSecurityGroup): IngressAnalysis {
+/** What `sg`, one of `scope`'s groups, admits to its backends: computed once per scope and group. */
+export function analyseIngress(scope: Scope, sg: ScopedSecurityGroup): IngressAnalysis {
+  const cache = analyses(scope);
   const cached = cache.get(sg);
   if (cached) return cached;
   const ports = [...new Set(sg.guards.flatMap((g) => g.ports))].sort((a, b) => a - b);

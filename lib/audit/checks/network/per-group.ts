@@ -25,7 +25,7 @@ export function evaluatePerGroup(
 ): CheckResult[] {
   const out: CheckResult[] = [];
   for (const sg of ctx.scope.securityGroups) {
-    const analysis = analyseIngress(sg);
+    const analysis = analyseIngress(ctx.scope, sg);
     if (analysis.unobserved) {
       out.push(unobserved(checkId, sg.resource, analysis.unobserved, `the ingress rules of ${sg.groupId}`));
       continue;

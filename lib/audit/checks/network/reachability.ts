@@ -8,6 +8,7 @@
  */
 import type { Config } from "../../config/schema.js";
 import type { Backend, Scope, ScopedSecurityGroup } from "../../scope/index.js";
+import { perScope } from "../../scope/memo.js";
 import { cidrAllowList, isWorld } from "./cidr.js";
 import { analyseIngress } from "./ingress.js";
 import { admitsFrom, decidingRule } from "./nacl.js";
@@ -51,7 +52,8 @@ function guardingGroups(scope: Scope, backend: Backend): readonly ScopedSecurity
   return index.get(backend) ?? [];
 }
 
-const admitted = new WeakMap<Scope, WeakMap<Backend, Map<number, readonly Admitted[]>>>();
+/** Per backend and port (backends are the scope's own objects: see memo.ts for why not a WeakMap). */
+const admitted = perScope(() => new Map<Backend, Map<number, readonly Admitted[]>>());
 
 interface Admitted {
   cidr: string;
@@ -66,11 +68,7 @@ interface Admitted {
  * check both ask) and shared: callers must not change the list.
  */
 export function admittedCidrs(scope: Scope, backend: Backend, port: number): readonly Admitted[] {
-  let byBackend = admitted.get(scope);
-  if (!byBackend) {
-    byBackend = new WeakMap();
-    admitted.set(scope, byBackend);
-  }
+  const byBackend = admitted(scope);
   let byPort = byBackend.get(backend);
   if (!byPort) {
     byPort = new Map();
@@ -88,7 +86,7 @@ function computeAdmitted(scope: Scope, backend: Backend, port: number): Admitted
   const out: Admitted[] = [];
   const id = backend.resource.id;
   for (const sg of guardingGroups(scope, backend)) {
-    for (const part of cidrSourcesOf(sg).get(port) ?? []) {
+    for (const part of cidrSourcesOf(scope, sg).get(port) ?? []) {
       if (part.backends.includes(id)) for (const a of part.admitted) out.push(a);
     }
   }
@@ -100,13 +98,16 @@ function computeAdmitted(scope: Scope, backend: Backend, port: number): Admitted
  * backends they reach (one list per port, shared by its sources): built once per group,
  * so each backend asks "does this port reach me" once per group, not once per source.
  */
-const cidrSources = new WeakMap<ScopedSecurityGroup, Map<number, { backends: readonly string[]; admitted: Admitted[] }[]>>();
+type CidrSources = Map<number, { backends: readonly string[]; admitted: Admitted[] }[]>;
 
-function cidrSourcesOf(sg: ScopedSecurityGroup): Map<number, { backends: readonly string[]; admitted: Admitted[] }[]> {
-  let byPort = cidrSources.get(sg);
+const cidrSources = perScope(() => new Map<ScopedSecurityGroup, CidrSources>());
+
+function cidrSourcesOf(scope: Scope, sg: ScopedSecurityGroup): CidrSources {
+  const bySg = cidrSources(scope);
+  let byPort = bySg.get(sg);
   if (byPort) return byPort;
   byPort = new Map();
-  for (const r of analyseIngress(sg).reaching) {
+  for (const r of analyseIngress(scope, sg).reaching) {
     if (r.source.kind !== "cidr") continue;
     let parts = byPort.get(r.port);
     if (!parts) {
@@ -120,7 +121,7 @@ function cidrSourcesOf(sg: ScopedSecurityGroup): Map<number, { backends: readonl
     }
     part.admitted.push({ cidr: r.source.value, groupId: sg.groupId, range: cidrRange(r.source.value) });
   }
-  cidrSources.set(sg, byPort);
+  bySg.set(sg, byPort);
   return byPort;
 }
 
