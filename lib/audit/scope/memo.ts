@@ -2,12 +2,11 @@
  * Memo tables that live as long as one scope: one WeakMap entry per scope, holding an
  * ordinary table keyed by that scope's own objects (its security groups, its backends).
  *
- * Why not a WeakMap keyed by each group or backend: V8's minor collector revisits every
- * WeakMap entry whose value is still young (an ephemeron) on each scavenge, and an audit
- * fills such tables with tens of thousands of entries while it allocates its findings.
- * Measured on the bench estate, the ingress analyses alone in a WeakMap per group cost
- * about 3 % of the evaluation in collector time (docs/performance.md). Keyed by the scope,
- * the tables still go when the scope does.
+ * Why not a WeakMap keyed by each group or backend: V8's minor collector treats every
+ * WeakMap entry (an ephemeron) specially on each scavenge, and an audit fills such tables
+ * with tens of thousands of entries while it allocates its findings. Keyed by the scope,
+ * there is one such entry per audit, and the tables still go when the scope does. The gain
+ * is small next to the machine's noise (docs/performance.md, 2026-12-07).
  */
 import type { Scope } from "./types.js";
 
