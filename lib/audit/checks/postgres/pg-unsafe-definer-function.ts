@@ -2,7 +2,7 @@ import type { CheckResult, Fix } from "../../findings/model.js";
 import { type PgFunction, PUBLIC_OID } from "../../probes/postgres/types.js";
 import { fail, pass } from "../results.js";
 import type { Check } from "../types.js";
-import { functionName } from "./access/object-access.js";
+import { firesTrigger, functionName } from "./access/object-access.js";
 import { type AccessPath, grantPaths, kindOf, superuserPath, throughPublic } from "./access/role-graph.js";
 import { quoteIdent } from "./sql.js";
 import { eachDatabase, type ObservedTarget } from "./targets.js";
@@ -41,7 +41,7 @@ function firers(view: ObservedTarget, fn: PgFunction): { triggers: string[]; rol
       view.catalog.relations?.find((r) => r.oid === trigger.relation) ?? view.catalog.tables.find((t) => t.oid === trigger.relation);
     if (!on) continue;
     triggers.push(`trigger ${trigger.name} ${trigger.timing} ${trigger.events.join(" OR ")} ON ${on.schema}.${on.name}`);
-    const fires = (p: AccessPath) => p.privileges.some((x) => trigger.events.includes(x));
+    const fires = (p: AccessPath) => firesTrigger(trigger, p);
     for (const role of view.catalog.roles) {
       if (!role.login || role.oid === fn.owner || view.graph.reachable(role.oid).has(fn.owner)) continue;
       if (superuserPath(view.graph, role)) continue;

@@ -67,7 +67,11 @@ function reloptionOn(options: readonly string[], name: string): boolean {
 
 const RULE_EVENTS: Record<string, string> = { "2": "UPDATE", "3": "INSERT", "4": "DELETE" };
 
-/** tgtype bits (trigger.h): BEFORE 2, INSERT 4, DELETE 8, UPDATE 16, TRUNCATE 32, INSTEAD 64. */
+function parentsOf(parents: number[]): { parents?: number[] } {
+  return parents.length > 0 ? { parents } : {};
+}
+
+/** tgtype bits (trigger.h): ROW 1, BEFORE 2, INSERT 4, DELETE 8, UPDATE 16, TRUNCATE 32, INSTEAD 64. */
 function trigger(r: Record<string, unknown>): PgTrigger {
   const type = num(r.type);
   return {
@@ -81,6 +85,7 @@ function trigger(r: Record<string, unknown>): PgTrigger {
       ...(type & 32 ? ["TRUNCATE"] : []),
     ],
     timing: type & 64 ? "INSTEAD OF" : type & 2 ? "BEFORE" : "AFTER",
+    level: type & 1 ? "ROW" : "STATEMENT",
     enabled: firesInEverySession(r.enabled),
   };
 }
@@ -203,6 +208,7 @@ export async function readCatalog(db: Queryable, tables: readonly string[]): Pro
         securityInvoker: reloptionOn(options, "security_invoker"),
         updatable: updatableEvents(num(r.updatable)),
         reads: nums(r.reads),
+        ...parentsOf(nums(r.parents)),
       });
       for (const rule of (r.rules as Record<string, unknown>[] | null) ?? []) {
         rules.push({

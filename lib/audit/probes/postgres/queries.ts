@@ -84,14 +84,21 @@ const REQUESTED_OIDS = `SELECT c.oid
 /**
  * $1 schemas, $2 table names. Every relation whose rewrite rules reach a configured table,
  * at any depth (views, views over views, tables with INSERT/UPDATE/DELETE rules), the
- * configured tables themselves (their own rules), and tables with a SECURITY DEFINER
- * trigger function (what it touches is judged from its body). One row each, with its
- * non-SELECT rules. pg_relation_is_updatable is PostgreSQL's own judgement of
- * auto-updatable views and INSTEAD rules (information_schema.views uses it).
+ * configured tables themselves (their own rules), tables with a SECURITY DEFINER trigger
+ * function (what it touches is judged from its body), and every ancestor (`pg_inherits`:
+ * inheritance parents and partitioned tables) of a configured or trigger table, whose
+ * privileges reach the child's rows. One row each, with its non-SELECT rules and its direct
+ * parents. pg_relation_is_updatable is PostgreSQL's own judgement of auto-updatable views
+ * and INSTEAD rules (information_schema.views uses it).
  */
 export const RELATIONS_SQL = `WITH RECURSIVE req AS (${REQUESTED_OIDS}),
-reach(oid) AS (
+up(oid) AS (
   SELECT oid FROM req
+  UNION
+  SELECT i.inhparent FROM up JOIN pg_catalog.pg_inherits i ON i.inhrelid = up.oid
+),
+reach(oid) AS (
+  SELECT oid FROM up
   UNION
   SELECT rw.ev_class FROM reach
   JOIN pg_catalog.pg_depend d ON d.refclassid = 'pg_catalog.pg_class'::regclass AND d.refobjid = reach.oid
@@ -99,16 +106,23 @@ reach(oid) AS (
   JOIN pg_catalog.pg_rewrite rw ON rw.oid = d.objid
   WHERE rw.ev_class <> reach.oid
 ),
+fired(oid) AS (
+  SELECT t.tgrelid FROM pg_catalog.pg_trigger t JOIN pg_catalog.pg_proc p ON p.oid = t.tgfoid
+  WHERE NOT t.tgisinternal AND p.prosecdef
+  UNION
+  SELECT i.inhparent FROM fired JOIN pg_catalog.pg_inherits i ON i.inhrelid = fired.oid
+),
 entry AS (
   SELECT oid FROM reach
   UNION
-  SELECT t.tgrelid FROM pg_catalog.pg_trigger t JOIN pg_catalog.pg_proc p ON p.oid = t.tgfoid
-  WHERE NOT t.tgisinternal AND p.prosecdef
+  SELECT oid FROM fired
 )
 SELECT c.oid::int8 AS oid, n.nspname::text AS schema, c.relname::text AS name, c.relkind::text AS relkind, c.relowner::int8 AS owner,
   ${aclJson("coalesce(c.relacl, pg_catalog.acldefault('r', c.relowner))")} AS acl,
   coalesce(c.reloptions, '{}'::text[])::text[] AS options,
   CASE WHEN c.relkind = 'v' THEN pg_catalog.pg_relation_is_updatable(c.oid, false) ELSE 0 END AS updatable,
+  (SELECT coalesce(pg_catalog.array_agg(i.inhparent::int8 ORDER BY i.inhseqno), '{}'::int8[])
+     FROM pg_catalog.pg_inherits i WHERE i.inhrelid = c.oid) AS parents,
   (SELECT coalesce(pg_catalog.array_agg(DISTINCT d.refobjid::int8), '{}'::int8[])
      FROM pg_catalog.pg_rewrite rw
      JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_rewrite'::regclass AND d.objid = rw.oid

@@ -134,6 +134,11 @@ export interface PgRelation {
   updatable: string[];
   /** Relations the view's query reads (its `_RETURN` rule's dependencies); empty for tables. */
   reads: number[];
+  /**
+   * Its direct parents (`pg_inherits`): the partitioned table of a partition, the parents of
+   * an inheritance child. Absent when it has none.
+   */
+  parents?: number[];
 }
 
 /** A non-SELECT rewrite rule (`CREATE RULE … ON INSERT|UPDATE|DELETE`) on any relation. */
@@ -205,6 +210,12 @@ export interface PgTrigger {
   events: string[];
   /** BEFORE, AFTER or INSTEAD OF. */
   timing: string;
+  /**
+   * FOR EACH ROW or FOR EACH STATEMENT. A write through a parent fires a partition's or a
+   * child's row triggers, not its statement triggers (TRUNCATE's excepted). Absent in
+   * hand-built catalogs, where it is taken as ROW.
+   */
+  level?: "ROW" | "STATEMENT";
   /** Fires in a writer's statement: `tgenabled` O (origin) or A (always); not D (disabled) nor R (replica only). */
   enabled: boolean;
 }

@@ -17,7 +17,7 @@
  * SECURITY INVOKER functions (the default) and INSTEAD OF triggers with them use the
  * caller's rights and give nothing.
  */
-import type { PgCatalog, PgFunction, PgRelation, PgRole, PgTable } from "../../../probes/postgres/types.js";
+import type { PgCatalog, PgFunction, PgRelation, PgRole, PgTable, PgTrigger } from "../../../probes/postgres/types.js";
 import { callsFunction, commandsOn, dynamicStatement, spelled } from "./body-references.js";
 import {
   type AccessOptions,
@@ -44,7 +44,8 @@ const NO_COLUMNS: Grantable["columnAcls"] = [];
 const NO_GRANTS: Grantable = { owner: -1, acl: [], columnAcls: NO_COLUMNS };
 
 type WayIn =
-  | { kind: "relation"; relation: number; privilege: string }
+  /** `named`: only a statement that names the relation itself (not a parent of it) will do. */
+  | { kind: "relation"; relation: number; privilege: string; named?: boolean }
   | { kind: "function"; fn: PgFunction; privilege: "EXECUTE" }
   | { kind: "role"; role: number; verb: string };
 
@@ -99,6 +100,34 @@ interface Relation {
   grantable: Grantable;
 }
 
+/**
+ * What a privilege on a parent does to a child's rows, tried live on PostgreSQL 15 and 18
+ * (test/audit/checks/postgres/inheritance.test.ts): only the parent's privileges are checked.
+ * A partitioned table routes inserted rows into the partition their key selects; an
+ * inheritance parent keeps them, so INSERT reaches no child. TRUNCATE empties every
+ * descendant either way.
+ */
+const THROUGH_PARENT: Record<"partitioned table" | "inheritance parent", readonly string[]> = {
+  "partitioned table": ["SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE"],
+  "inheritance parent": ["SELECT", "UPDATE", "DELETE", "TRUNCATE"],
+};
+
+/** A path that reaches the relation through a parent of it: the statement named the parent. */
+export function throughParent(path: Pick<AccessPath, "source">): boolean {
+  return path.source === "partitioned table" || path.source === "inheritance parent";
+}
+
+/**
+ * Whether the path lets its holder fire the trigger: one of its events, and for a statement
+ * trigger a statement naming the trigger's table itself, except TRUNCATE (a parent's
+ * TRUNCATE fires each truncated descendant's TRUNCATE triggers; its INSERT, UPDATE and
+ * DELETE fire only their row triggers).
+ */
+export function firesTrigger(trigger: Pick<PgTrigger, "events" | "level">, path: Pick<AccessPath, "source" | "privileges">): boolean {
+  const named = trigger.level === "STATEMENT" && throughParent(path);
+  return path.privileges.some((p) => trigger.events.includes(p) && (!named || p === "TRUNCATE"));
+}
+
 export function functionName(fn: Pick<PgFunction, "schema" | "name" | "args">): string {
   return `${fn.schema}.${fn.name}(${fn.args})`;
 }
@@ -115,6 +144,9 @@ function touchesVia(fn: PgFunction, relation: Relation, lowerCaseBody?: string):
 export class ObjectRoutes {
   private readonly relations = new Map<number, Relation>();
   private readonly views = new Map<number, PgRelation>();
+  /** Each relation's direct parents, and each parent's kind of parenthood. */
+  private readonly parents = new Map<number, number[]>();
+  private readonly relkinds = new Map<number, string>();
   private readonly functions = new Map<number, PgFunction>();
   private readonly routesMemo = new Map<number, Route[]>();
   /** Whole answers of held(). */
@@ -159,6 +191,8 @@ export class ObjectRoutes {
         grantable: { owner: r.owner, acl: r.acl, columnAcls: [] },
       });
       if (r.relkind === "v" || r.relkind === "m") this.views.set(r.oid, r);
+      this.relkinds.set(r.oid, r.relkind);
+      if (r.parents?.length) this.parents.set(r.oid, r.parents);
     }
     // The configured tables' own ACLs carry their column grants.
     for (const t of catalog.tables) {
@@ -195,8 +229,10 @@ export class ObjectRoutes {
     return w;
   }
 
-  private relationWayIn(relation: number, privilege: string): WayIn {
-    return this.interned(`r${relation}:${privilege}`, () => ({ kind: "relation", relation, privilege }));
+  private relationWayIn(relation: number, privilege: string, named = false): WayIn {
+    return this.interned(`r${relation}:${privilege}${named ? ":named" : ""}`, () =>
+      named ? { kind: "relation", relation, privilege, named } : { kind: "relation", relation, privilege },
+    );
   }
 
   private functionWayIn(fn: PgFunction): WayIn {
@@ -205,6 +241,11 @@ export class ObjectRoutes {
 
   private roleWayIn(role: number, verb: string): WayIn {
     return this.interned(`o${role}:${verb}`, () => ({ kind: "role", role, verb }));
+  }
+
+  /** Who fires the trigger on `event`: a statement trigger only by a statement naming its table (firesTrigger). */
+  private triggerWayIn(trigger: PgTrigger, relation: number, event: string): WayIn {
+    return this.relationWayIn(relation, event, trigger.level === "STATEMENT" && event !== "TRUNCATE");
   }
 
   /** The body in lower case, once per function (every table's name is looked for in it). */
@@ -231,6 +272,20 @@ export class ObjectRoutes {
     const memo = this.routesMemo.get(target.oid);
     if (memo) return memo;
     const routes: Route[] = [];
+    // Privileges on a parent reach the child's rows: the parent's own routes compose through the way in.
+    for (const parentOid of this.parents.get(target.oid) ?? []) {
+      const parent = this.relations.get(parentOid);
+      if (!parent) continue;
+      const source = this.relkinds.get(parentOid) === "p" ? "partitioned table" : "inheritance parent";
+      for (const privilege of THROUGH_PARENT[source]) {
+        routes.push({
+          source,
+          wayIn: this.relationWayIn(parent.oid, privilege),
+          privileges: [privilege],
+          object: `${parent.schema}.${parent.name} [${source}, ${this.describeOwner(parent.owner)}]`,
+        });
+      }
+    }
     const insteadRules = (view: number) =>
       new Set((this.catalog.rules ?? []).filter((r) => r.relation === view && r.instead).map((r) => r.event));
     for (const view of this.views.values()) {
@@ -313,7 +368,7 @@ export class ObjectRoutes {
           for (const event of trigger.events)
             routes.push({
               source: "unsafe definer function",
-              wayIn: this.relationWayIn(on.oid, event),
+              wayIn: this.triggerWayIn(trigger, on.oid, event),
               runsAs: fn.owner,
               privileges: "all",
               object: `trigger ${trigger.name} ON ${on.schema}.${on.name} -> ${functionName(fn)} [SECURITY DEFINER, ${this.describeOwner(fn.owner)}; ${why}: escalation to its owner]`,
@@ -324,7 +379,7 @@ export class ObjectRoutes {
         for (const event of trigger.events) {
           routes.push({
             source: reach.privileges === "all" ? "dynamic SQL definer function" : "definer trigger",
-            wayIn: this.relationWayIn(on.oid, event),
+            wayIn: this.triggerWayIn(trigger, on.oid, event),
             runsAs: reach.runsAs,
             privileges: reach.privileges,
             object: `trigger ${trigger.name} ON ${on.schema}.${on.name} -> ${this.chainObject(reach)}`,
@@ -622,7 +677,8 @@ export class ObjectRoutes {
       return { text: this.graph.chainText(r), reach: r.reach, chain: r.chain.map((o) => this.graph.name(o)), public: false };
     }
     const paths = wayIn.kind === "function" ? this.executePaths(role, wayIn.fn) : this.held(role, wayIn.relation);
-    const giving = paths.filter((p) => p.privileges.includes(wayIn.privilege));
+    const named = wayIn.kind === "relation" && wayIn.named === true;
+    const giving = paths.filter((p) => p.privileges.includes(wayIn.privilege) && !(named && throughParent(p)));
     const best = giving.find((p) => !throughPublic(p)) ?? giving[0];
     if (!best) return undefined;
     return { text: best.chainText ?? best.text, reach: best.reach, chain: best.chain, public: throughPublic(best) };

@@ -54,6 +54,8 @@ export type AccessSource =
   | "unsafe definer function"
   | "dynamic SQL definer function"
   | "definer trigger"
+  | "partitioned table"
+  | "inheritance parent"
   | "trigger function owner"
   | "schema owner";
 

@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import {
   computeEffectiveAccess,
   effectiveTableAccess,
+  firesTrigger,
   ObjectRoutes,
 } from "../../../../../lib/audit/checks/postgres/access/object-access.js";
 import { RoleGraph } from "../../../../../lib/audit/checks/postgres/access/role-graph.js";
@@ -372,6 +373,102 @@ describe("SECURITY DEFINER triggers on other tables", () => {
       triggers: [trigger("lost", 77, 8, ["INSERT"]), trigger("nofn", 7, 99, ["INSERT"])],
     });
     expect(texts(cat, "clerk")).toEqual([]);
+  });
+});
+
+describe("privileges on a parent (live: inheritance.test.ts)", () => {
+  const FIVE = ["SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE"];
+  /** The queue's own relation row, with its parents, as the probe returns it. */
+  const queueRow = (...parents: number[]) => relation(JOBS, "delayed_jobs", "owner", [], { relkind: "r", parents });
+  const table = (o: number, name: string, relkind: "r" | "p", extra: Partial<PgRelation> = {}) =>
+    relation(o, name, "owner", [], { relkind, ...extra });
+
+  it("a partitioned table's privileges reach its partition's rows: all five, INSERT included", () => {
+    const cat = catalog({ relations: [queueRow(20), table(20, "jobs_all", "p", { acl: grant("analyst", ...FIVE, "REFERENCES") })] });
+    expect(accessOf(cat, "analyst")?.privileges).toEqual(FIVE);
+    expect(texts(cat, "analyst")[0]).toBe("analyst -(SELECT)-> public.jobs_all [partitioned table, owner owner] -> SELECT");
+    expect(accessOf(cat, "analyst")?.paths.map((p) => p.source)).toEqual(Array(5).fill("partitioned table"));
+  });
+
+  it("an inheritance parent's reach its child's rows, but not by INSERT: the row stays in the parent", () => {
+    const cat = catalog({ relations: [queueRow(20), table(20, "jobs_base", "r", { acl: grant("analyst", ...FIVE) })] });
+    expect(accessOf(cat, "analyst")?.privileges).toEqual(["SELECT", "UPDATE", "DELETE", "TRUNCATE"]);
+    expect(accessOf(cat, "analyst")?.paths[0]).toMatchObject({ source: "inheritance parent" });
+  });
+
+  it("composes through every level, and through routes into the parent: a view over the top reads the queue's rows", () => {
+    const cat = catalog({
+      relations: [
+        queueRow(21),
+        table(21, "jobs_mid", "p", { parents: [22] }),
+        table(22, "jobs_top", "p", { acl: [...grant("analyst", "DELETE"), ...grant("reporter", "SELECT")] }),
+        relation(23, "top_report", "reporter", [22], { acl: grant("intern", "SELECT") }),
+      ],
+    });
+    expect(texts(cat, "analyst")).toEqual([
+      "analyst -(DELETE)-> public.jobs_top [partitioned table, owner owner] -(DELETE)-> public.jobs_mid [partitioned table, owner owner] -> DELETE",
+    ]);
+    expect(texts(cat, "intern")).toEqual([
+      "intern -(SELECT)-> public.top_report [view, owner reporter] -(SELECT)-> public.jobs_top [partitioned table, owner owner] -(SELECT)-> public.jobs_mid [partitioned table, owner owner] -> SELECT",
+    ]);
+  });
+
+  it("stays silent for a sibling's grants, an unknown parent, and the child's own grants on the parent", () => {
+    const cat = catalog({
+      relations: [
+        queueRow(20, 99),
+        table(20, "jobs_all", "p", { acl: grant("owner", ...FIVE) }),
+        table(30, "other_jobs", "r", { parents: [20], acl: grant("intern", ...FIVE) }),
+      ],
+    });
+    expect(accessOf(cat, "intern")).toBeUndefined();
+  });
+
+  describe("firing a partition's or a child's triggers", () => {
+    const viaParent = { source: "partitioned table" as const, privileges: ["INSERT", "TRUNCATE"] };
+    const direct = { source: "grant" as const, privileges: ["INSERT"] };
+
+    it("a write through the parent fires row triggers, and statement triggers only on TRUNCATE", () => {
+      expect(firesTrigger({ events: ["INSERT"], level: "ROW" }, viaParent)).toBe(true);
+      expect(firesTrigger({ events: ["INSERT"], level: "STATEMENT" }, viaParent)).toBe(false);
+      expect(firesTrigger({ events: ["INSERT", "TRUNCATE"], level: "STATEMENT" }, viaParent)).toBe(true);
+      expect(firesTrigger({ events: ["INSERT"], level: "STATEMENT" }, { ...viaParent, source: "inheritance parent" })).toBe(false);
+      expect(firesTrigger({ events: ["INSERT"], level: "STATEMENT" }, direct)).toBe(true);
+      // Hand-built catalogs say no level: taken as a row trigger.
+      expect(firesTrigger({ events: ["INSERT"] }, viaParent)).toBe(true);
+      expect(firesTrigger({ events: ["UPDATE"], level: "ROW" }, direct)).toBe(false);
+    });
+
+    const unsafe = fn(8, "stamp", "owner", "BEGIN NEW.note := lower(NEW.note); RETURN NEW; END", { trigger: true, acl: [], config: [] });
+    const events = (level: "ROW" | "STATEMENT", extra: Partial<PgCatalog> = {}) =>
+      catalog({
+        relations: [table(40, "events_row", "r", { parents: [41] }), table(41, "events", "p", { acl: grant("clerk", "INSERT") })],
+        functions: [unsafe],
+        triggers: [trigger("stamp", 40, 8, ["INSERT"], { level })],
+        ...extra,
+      });
+
+    it("an unsafe definer row trigger on a partition is a route for whoever may insert through the parent", () => {
+      expect(accessOf(events("ROW"), "clerk")?.paths[0]?.text).toMatch(
+        /^clerk -\(INSERT\)-> public\.events \[partitioned table, owner owner\] -\(INSERT\)-> trigger stamp ON public\.events_row -> /,
+      );
+    });
+
+    it("the same statement trigger is not: an INSERT through the parent does not fire it", () => {
+      expect(accessOf(events("STATEMENT"), "clerk")).toBeUndefined();
+      // Granted on the partition itself, the statement fires it.
+      const own = events("STATEMENT");
+      own.relations = [{ ...(own.relations?.[0] as PgRelation), acl: grant("clerk", "INSERT") }, ...(own.relations?.slice(1) ?? [])];
+      expect(accessOf(own, "clerk")?.paths[0]?.source).toBe("unsafe definer function");
+    });
+
+    it("a TRUNCATE statement trigger on a partition is fired by the parent's TRUNCATE", () => {
+      const cat = events("STATEMENT", {
+        relations: [table(40, "events_row", "r", { parents: [41] }), table(41, "events", "p", { acl: grant("clerk", "TRUNCATE") })],
+        triggers: [trigger("wipe", 40, 8, ["TRUNCATE"], { level: "STATEMENT" })],
+      });
+      expect(accessOf(cat, "clerk")?.paths[0]?.text).toMatch(/^clerk -\(TRUNCATE\)-> public\.events \[partitioned table/);
+    });
   });
 });
 
