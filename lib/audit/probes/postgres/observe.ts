@@ -8,8 +8,8 @@ import {
   functionsSql,
   MEMBERSHIPS_SQL_16,
   MEMBERSHIPS_SQL_LEGACY,
-  RELATIONS_SQL,
   ROLES_SQL,
+  relationsSql,
   SCHEMAS_SQL,
   SERVER_SQL,
   TABLES_SQL,
@@ -195,7 +195,7 @@ export async function readCatalog(db: Queryable, tables: readonly string[]): Pro
     const tableParams = [requested.map((t) => t.schema), requested.map((t) => t.name)];
     const relations: PgRelation[] = [];
     const rules: PgRule[] = [];
-    for (const r of (await db.query(RELATIONS_SQL, tableParams)).rows) {
+    for (const r of (await db.query(relationsSql(serverVersionNum), tableParams)).rows) {
       const oid = num(r.oid);
       const options = texts(r.options);
       relations.push({

@@ -91,11 +91,15 @@ const REQUESTED_OIDS = `SELECT c.oid
  * parents. pg_relation_is_updatable is PostgreSQL's own judgement of auto-updatable views
  * and INSTEAD rules (information_schema.views uses it).
  */
-export const RELATIONS_SQL = `WITH RECURSIVE req AS (${REQUESTED_OIDS}),
+export function relationsSql(serverVersionNum: number): string {
+  // A partition whose DETACH CONCURRENTLY did not finish (14+) is no longer read through its
+  // parent (tried on 15): it is not a child for this purpose.
+  const attached = serverVersionNum >= 140000 ? " AND NOT i.inhdetachpending" : "";
+  return `WITH RECURSIVE req AS (${REQUESTED_OIDS}),
 up(oid) AS (
   SELECT oid FROM req
   UNION
-  SELECT i.inhparent FROM up JOIN pg_catalog.pg_inherits i ON i.inhrelid = up.oid
+  SELECT i.inhparent FROM up JOIN pg_catalog.pg_inherits i ON i.inhrelid = up.oid${attached}
 ),
 reach(oid) AS (
   SELECT oid FROM up
@@ -110,7 +114,7 @@ fired(oid) AS (
   SELECT t.tgrelid FROM pg_catalog.pg_trigger t JOIN pg_catalog.pg_proc p ON p.oid = t.tgfoid
   WHERE NOT t.tgisinternal AND p.prosecdef
   UNION
-  SELECT i.inhparent FROM fired JOIN pg_catalog.pg_inherits i ON i.inhrelid = fired.oid
+  SELECT i.inhparent FROM fired JOIN pg_catalog.pg_inherits i ON i.inhrelid = fired.oid${attached}
 ),
 entry AS (
   SELECT oid FROM reach
@@ -122,7 +126,7 @@ SELECT c.oid::int8 AS oid, n.nspname::text AS schema, c.relname::text AS name, c
   coalesce(c.reloptions, '{}'::text[])::text[] AS options,
   CASE WHEN c.relkind = 'v' THEN pg_catalog.pg_relation_is_updatable(c.oid, false) ELSE 0 END AS updatable,
   (SELECT coalesce(pg_catalog.array_agg(i.inhparent::int8 ORDER BY i.inhseqno), '{}'::int8[])
-     FROM pg_catalog.pg_inherits i WHERE i.inhrelid = c.oid) AS parents,
+     FROM pg_catalog.pg_inherits i WHERE i.inhrelid = c.oid${attached}) AS parents,
   (SELECT coalesce(pg_catalog.array_agg(DISTINCT d.refobjid::int8), '{}'::int8[])
      FROM pg_catalog.pg_rewrite rw
      JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_rewrite'::regclass AND d.objid = rw.oid
@@ -137,6 +141,7 @@ SELECT c.oid::int8 AS oid, n.nspname::text AS schema, c.relname::text AS name, c
      FROM pg_catalog.pg_rewrite rw WHERE rw.ev_class = c.oid AND rw.ev_type <> '1' AND rw.ev_enabled <> 'D') AS rules
 FROM entry JOIN pg_catalog.pg_class c ON c.oid = entry.oid JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 ORDER BY c.oid`;
+}
 
 /**
  * $1 schemas, $2 table names. Every SECURITY DEFINER function or procedure outside the

@@ -4,8 +4,9 @@
  * queue is a partition of a partitioned table, and another queue an inheritance child; roles
  * with no grant on either read, change and empty them through the parent. The look-alikes
  * stay silent, each proven by trying it: INSERT into an inheritance parent (the row stays in
- * the parent), a sibling partition's or child's grants, and a statement trigger on a
- * partition, which a write through the parent does not fire.
+ * the parent), a sibling partition's or child's grants, a partition whose DETACH CONCURRENTLY
+ * was interrupted, and a statement trigger on a partition, which a write through the parent
+ * does not fire.
  */
 import { randomBytes } from "node:crypto";
 import pg from "pg";
@@ -34,6 +35,7 @@ for (const s of servers) {
       sibling: `qp${sfx}_sibling`,
       stamper: `qp${sfx}_stamper`,
       batcher: `qp${sfx}_batcher`,
+      parkReader: `qp${sfx}_park_reader`,
     };
     type Name = keyof typeof role;
     const password = randomBytes(12).toString("hex");
@@ -72,6 +74,38 @@ for (const s of servers) {
         await c.query("INSERT INTO public.legacy_jobs (id, handler) VALUES (1, 'job'), (2, 'job'), (3, 'job')");
         await c.query("INSERT INTO public.other_kid (id, handler) VALUES (100, 'job')");
       });
+    /**
+     * DETACH PARTITION CONCURRENTLY marks the partition detach-pending, then waits for older
+     * snapshots: cancelled while it waits (as an operator's timeout would), it stays so.
+     */
+    async function leaveDetachPending(): Promise<void> {
+      const holder = adminClient(server as PgServer, fx?.database);
+      const detacher = adminClient(server as PgServer, fx?.database);
+      await holder.connect();
+      await detacher.connect();
+      try {
+        await holder.query("BEGIN ISOLATION LEVEL REPEATABLE READ");
+        await holder.query("SELECT count(*) FROM public.parked_all");
+        const pid = (await detacher.query("SELECT pg_backend_pid() AS pid")).rows[0].pid as number;
+        const detaching = detacher
+          .query("ALTER TABLE public.parked_all DETACH PARTITION public.parked_jobs CONCURRENTLY")
+          .catch((e: Error) => e);
+        const pending = () =>
+          inQueueDb(
+            async (c) =>
+              (await c.query("SELECT inhdetachpending FROM pg_inherits WHERE inhrelid = 'public.parked_jobs'::regclass")).rows[0]
+                ?.inhdetachpending === true,
+          );
+        for (let i = 0; i < 100 && !(await pending()); i++) await new Promise((r) => setTimeout(r, 50));
+        await inQueueDb((c) => c.query("SELECT pg_cancel_backend($1)", [pid]));
+        expect(await detaching).toMatchObject({ code: "57014" });
+        expect(await pending()).toBe(true);
+        await holder.query("COMMIT");
+      } finally {
+        await holder.end();
+        await detacher.end();
+      }
+    }
     const finding = (checkId: string, who: Name) =>
       principals.find((r) => r.checkId === checkId && r.status === "FAIL" && r.subject === role[who]);
     const onTable = (table: string, who: Name) =>
@@ -118,12 +152,19 @@ for (const s of servers) {
           "CREATE TRIGGER stamp BEFORE INSERT ON public.events_row FOR EACH ROW EXECUTE FUNCTION public.stamp_row()",
           "CREATE TRIGGER stamp AFTER INSERT ON public.events_stmt FOR EACH STATEMENT EXECUTE FUNCTION public.stamp_stmt()",
           `GRANT INSERT ON public.events TO ${q(role.stamper)}, ${q(role.batcher)}`,
+          // A queue partition being detached.
+          "CREATE TABLE public.parked_all (id int NOT NULL, queue text NOT NULL) PARTITION BY LIST (queue)",
+          "CREATE TABLE public.parked_jobs PARTITION OF public.parked_all FOR VALUES IN ('parked')",
+          ...["parked_all", "parked_jobs"].map((t) => `ALTER TABLE public.${t} OWNER TO ${owner}`),
+          "INSERT INTO public.parked_all VALUES (1, 'parked'), (2, 'parked')",
+          `GRANT SELECT, DELETE ON public.parked_all TO ${q(role.parkReader)}`,
         ])
           await c.query(sql);
       });
       await refill();
+      await leaveDetachPending();
       const target = fx.target({
-        tables: ["public.delayed_jobs", "public.legacy_jobs"],
+        tables: ["public.delayed_jobs", "public.legacy_jobs", "public.parked_jobs"],
         principals: {},
       });
       const observations = await probePostgres([target], { credentials: { env: fx.env } });
@@ -209,6 +250,17 @@ for (const s of servers) {
       await as("sibling", (c) => c.query("DELETE FROM public.other_jobs"));
       expect(await count("public.delayed_jobs")).toBe(2);
       expect(finding("pg-unexpected-principal", "sibling")).toBeUndefined();
+    });
+
+    it("a partition whose detach was interrupted is not read through its parent, and the parent's grants are not reported on it", async () => {
+      expect(await count("public.parked_jobs")).toBe(2);
+      await as("parkReader", async (c) => {
+        expect((await c.query("SELECT id FROM public.parked_all")).rowCount).toBe(0);
+        await c.query("DELETE FROM public.parked_all");
+      });
+      expect(await count("public.parked_jobs")).toBe(2);
+      expect(onTable("parked_jobs", "parkReader")).toBeUndefined();
+      expect(finding("pg-unexpected-principal", "parkReader")).toBeUndefined();
     });
 
     it("an INSERT through the partitioned table fires the partition's row trigger: its definer runs the writer's lower()", async () => {
