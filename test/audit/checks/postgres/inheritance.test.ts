@@ -36,6 +36,9 @@ for (const s of servers) {
       stamper: `qp${sfx}_stamper`,
       batcher: `qp${sfx}_batcher`,
       parkReader: `qp${sfx}_park_reader`,
+      mover: `qp${sfx}_mover`,
+      shifter: `qp${sfx}_shifter`,
+      parentOwner: `qp${sfx}_parent_owner`,
     };
     type Name = keyof typeof role;
     const password = randomBytes(12).toString("hex");
@@ -158,13 +161,32 @@ for (const s of servers) {
           ...["parked_all", "parked_jobs"].map((t) => `ALTER TABLE public.${t} OWNER TO ${owner}`),
           "INSERT INTO public.parked_all VALUES (1, 'parked'), (2, 'parked')",
           `GRANT SELECT, DELETE ON public.parked_all TO ${q(role.parkReader)}`,
+          // UPDATE only, which moves rows between partitions.
+          `GRANT UPDATE ON public.jobs_all TO ${q(role.mover)}`,
+          `GRANT UPDATE ON public.events TO ${q(role.shifter)}`,
+          `CREATE SCHEMA plant_m AUTHORIZATION ${q(role.shifter)}`,
+          // A queue partition whose partitioned table someone else owns.
+          `CREATE SCHEMA po AUTHORIZATION ${q(role.parentOwner)}`,
+          // In a schema it may create in (an index on the partitioned table is created in each partition's schema).
+          "CREATE SCHEMA shared",
+          `GRANT USAGE, CREATE ON SCHEMA shared TO ${q(role.parentOwner)}`,
+          "CREATE TABLE shared.owned_all (id int NOT NULL, queue text NOT NULL) PARTITION BY LIST (queue)",
+          `ALTER TABLE shared.owned_all OWNER TO ${q(role.parentOwner)}`,
+          "CREATE TABLE shared.owned_jobs PARTITION OF shared.owned_all FOR VALUES IN ('default')",
+          `ALTER TABLE shared.owned_jobs OWNER TO ${owner}`,
+          // The look-alike, in public, where it may not create (15+: no CREATE for PUBLIC; revoked here for 13 and 14 too).
+          "REVOKE CREATE ON SCHEMA public FROM PUBLIC",
+          "CREATE TABLE public.owned2_all (id int NOT NULL, queue text NOT NULL) PARTITION BY LIST (queue)",
+          `ALTER TABLE public.owned2_all OWNER TO ${q(role.parentOwner)}`,
+          "CREATE TABLE public.owned2_jobs PARTITION OF public.owned2_all FOR VALUES IN ('default')",
+          `ALTER TABLE public.owned2_jobs OWNER TO ${owner}`,
         ])
           await c.query(sql);
       });
       await refill();
       await leaveDetachPending();
       const target = fx.target({
-        tables: ["public.delayed_jobs", "public.legacy_jobs", "public.parked_jobs"],
+        tables: ["public.delayed_jobs", "public.legacy_jobs", "public.parked_jobs", "shared.owned_jobs", "public.owned2_jobs"],
         principals: {},
       });
       const observations = await probePostgres([target], { credentials: { env: fx.env } });
@@ -282,6 +304,67 @@ for (const s of servers) {
       expect(onTable("delayed_jobs", "stamper")?.evidence.paths).toEqual(
         expect.arrayContaining([expect.stringContaining("-(INSERT)-> trigger stamp ON public.events_row -> public.stamp_row()")]),
       );
+    });
+
+    it("UPDATE alone on the partitioned table moves rows into the queue partition and out of it", async () => {
+      await refill();
+      await as("mover", (c) => c.query("UPDATE public.jobs_all SET queue = 'default'"));
+      expect(await count("public.delayed_jobs")).toBe(3);
+      await as("mover", (c) => c.query("UPDATE public.jobs_all SET queue = 'other'"));
+      expect(await count("public.delayed_jobs")).toBe(0);
+      expect(onTable("delayed_jobs", "mover")?.evidence.privileges).toEqual(["INSERT", "UPDATE", "DELETE"]);
+    });
+
+    it("a row moved into a partition fires its INSERT row trigger: UPDATE alone runs the writer's lower() as the definer", async () => {
+      await refill();
+      await inQueueDb((c) => c.query("INSERT INTO public.events (kind, note) VALUES ('stmt', 'C')"));
+      await as("shifter", async (c) => {
+        await c.query(
+          `CREATE FUNCTION plant_m.lower(text) RETURNS text LANGUAGE plpgsql AS $$ BEGIN DELETE FROM public.delayed_jobs; RETURN $1; END $$`,
+        );
+        await c.query("GRANT USAGE ON SCHEMA plant_m TO PUBLIC");
+        await c.query("SET search_path = plant_m, pg_catalog, public");
+        await c.query("UPDATE public.events SET kind = 'row'");
+      });
+      expect(await count("public.delayed_jobs")).toBe(0);
+      const row = definers.find((r) => r.status === "FAIL" && r.subject === "public.stamp_row()");
+      expect(row?.evidence.firedBy).toEqual(expect.arrayContaining([role.shifter]));
+    });
+
+    it("the partitioned table's owner runs its own code in every write to the partition, and can drop it", async () => {
+      await as("parentOwner", async (c) => {
+        await c.query("CREATE TABLE po.seen (who text)");
+        await c.query("GRANT INSERT ON po.seen TO PUBLIC");
+        await c.query("GRANT USAGE ON SCHEMA po TO PUBLIC");
+        await c.query("CREATE FUNCTION po.note() RETURNS void LANGUAGE sql AS 'INSERT INTO po.seen SELECT current_user'");
+        await c.query("CREATE FUNCTION po.key(int) RETURNS int LANGUAGE plpgsql IMMUTABLE AS 'BEGIN PERFORM po.note(); RETURN $1; END'");
+        await c.query("CREATE INDEX ON shared.owned_all (po.key(id))");
+      });
+      // A superuser writes to the partition it does not even know has a parent.
+      await inQueueDb((c) => c.query("INSERT INTO shared.owned_jobs VALUES (1, 'default')"));
+      expect(await inQueueDb(async (c) => (await c.query("SELECT who FROM po.seen")).rows.map((r) => r.who))).toContain(server?.adminUser);
+
+      const f = principals.find(
+        (r) => r.status === "FAIL" && r.subject === role.parentOwner && r.resource.id.endsWith(":shared.owned_jobs"),
+      );
+      expect(f?.evidence.privileges).toEqual(expect.arrayContaining(["INSERT", "UPDATE", "DELETE", "DROP"]));
+      expect(f?.evidence.paths).toContain(
+        `${role.parentOwner} -(owns)-> shared.owned_all [partitioned table: an index expression its owner creates on it runs in every write to the partition; dropping it drops the partition] -> INSERT, UPDATE, DELETE, DROP`,
+      );
+      await as("parentOwner", (c) => c.query("DROP TABLE shared.owned_all"));
+      expect(await inQueueDb(async (c) => (await c.query("SELECT to_regclass('shared.owned_jobs') AS t")).rows[0].t)).toBeNull();
+    });
+
+    it("in a schema where it may not create, the same owner may not index the partitions: it can only drop them", async () => {
+      await refused("parentOwner", "CREATE INDEX ON public.owned2_all (id)");
+      const f = onTable("owned2_jobs", "parentOwner");
+      expect(f?.evidence.paths).toContain(
+        `${role.parentOwner} -(owns)-> public.owned2_all [partitioned table: dropping it drops the partition] -> DROP`,
+      );
+      // Its INSERT, UPDATE and DELETE come from its privileges on the table it owns, not from code in others' writes.
+      expect((f?.evidence.paths as string[]).filter((p) => p.includes("index expression"))).toEqual([]);
+      await as("parentOwner", (c) => c.query("DROP TABLE public.owned2_all"));
+      expect(await inQueueDb(async (c) => (await c.query("SELECT to_regclass('public.owned2_jobs') AS t")).rows[0].t)).toBeNull();
     });
 
     it("its statement-trigger look-alike on a partition is not fired through the parent, and is not reported", async () => {

@@ -17,7 +17,15 @@
  * SECURITY INVOKER functions (the default) and INSTEAD OF triggers with them use the
  * caller's rights and give nothing.
  */
-import type { PgCatalog, PgFunction, PgRelation, PgRole, PgTable, PgTrigger } from "../../../probes/postgres/types.js";
+import {
+  type PgCatalog,
+  type PgFunction,
+  type PgRelation,
+  type PgRole,
+  type PgTable,
+  type PgTrigger,
+  PUBLIC_OID,
+} from "../../../probes/postgres/types.js";
 import { callsFunction, commandsOn, dynamicStatement, spelled } from "./body-references.js";
 import {
   type AccessOptions,
@@ -32,6 +40,7 @@ import {
   type PrivilegeKind,
   privilegesOf,
   RoleGraph,
+  superuserPath,
   type TableAccess,
   throughPublic,
 } from "./role-graph.js";
@@ -101,15 +110,24 @@ interface Relation {
 }
 
 /**
- * What a privilege on a parent does to a child's rows, tried live on PostgreSQL 15 and 18
+ * What each privilege on a parent does to a child's rows, tried live on PostgreSQL 15 and 18
  * (test/audit/checks/postgres/inheritance.test.ts): only the parent's privileges are checked.
  * A partitioned table routes inserted rows into the partition their key selects; an
  * inheritance parent keeps them, so INSERT reaches no child. TRUNCATE empties every
- * descendant either way.
+ * descendant either way. An UPDATE through a partitioned table that changes a row's key
+ * moves the row between partitions: into the queue (an INSERT there, firing its INSERT row
+ * triggers) or out of it (a DELETE there), when another partition holds such a row or takes
+ * the key.
  */
-const THROUGH_PARENT: Record<"partitioned table" | "inheritance parent", readonly string[]> = {
-  "partitioned table": ["SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE"],
-  "inheritance parent": ["SELECT", "UPDATE", "DELETE", "TRUNCATE"],
+const THROUGH_PARENT: Record<"partitioned table" | "inheritance parent", Readonly<Record<string, readonly string[]>>> = {
+  "partitioned table": {
+    SELECT: ["SELECT"],
+    INSERT: ["INSERT"],
+    UPDATE: ["INSERT", "UPDATE", "DELETE"],
+    DELETE: ["DELETE"],
+    TRUNCATE: ["TRUNCATE"],
+  },
+  "inheritance parent": { SELECT: ["SELECT"], UPDATE: ["UPDATE"], DELETE: ["DELETE"], TRUNCATE: ["TRUNCATE"] },
 };
 
 /** A path that reaches the relation through a parent of it: the statement named the parent. */
@@ -126,6 +144,23 @@ export function throughParent(path: Pick<AccessPath, "source">): boolean {
 export function firesTrigger(trigger: Pick<PgTrigger, "events" | "level">, path: Pick<AccessPath, "source" | "privileges">): boolean {
   const named = trigger.level === "STATEMENT" && throughParent(path);
   return path.privileges.some((p) => trigger.events.includes(p) && (!named || p === "TRUNCATE"));
+}
+
+/**
+ * A parent's owner: what owning an ancestor of the table gives over it (tried live:
+ * inheritance.test.ts). Dropping a partitioned table drops its partitions, and DROP … CASCADE
+ * on an inheritance parent its children, whoever owns them. CREATE INDEX on a partitioned
+ * table recurses into every partition, whoever owns them, so an index expression's function
+ * runs in every write to the partition, as the writer; creating that index needs CREATE on
+ * the partitioned table's schema and on each partition's (tried live).
+ */
+function parentOwnerPower(kind: "partitioned table" | "inheritance parent", mayIndex: boolean): { privileges: string[]; how: string } {
+  if (kind === "inheritance parent") return { privileges: [CONTROL], how: "DROP TABLE … CASCADE on it drops the child" };
+  if (!mayIndex) return { privileges: [CONTROL], how: "dropping it drops the partition" };
+  return {
+    privileges: [...WRITES, CONTROL],
+    how: "an index expression its owner creates on it runs in every write to the partition; dropping it drops the partition",
+  };
 }
 
 export function functionName(fn: Pick<PgFunction, "schema" | "name" | "args">): string {
@@ -243,6 +278,33 @@ export class ObjectRoutes {
     return this.interned(`o${role}:${verb}`, () => ({ kind: "role", role, verb }));
   }
 
+  /** Whether `role` (or a role it can use) may create objects in the schema; a schema the catalog does not list is taken as yes. */
+  private mayCreateIn(role: number, schemaName: string): boolean {
+    const schema = this.catalog.namespaces?.find((s) => s.name === schemaName) ?? this.catalog.schemas.find((s) => s.name === schemaName);
+    if (schema?.owner === undefined) return true;
+    const reach = this.graph.reachable(role);
+    if (role === schema.owner || reach.has(schema.owner)) return true;
+    const who = this.graph.byOid.get(role);
+    if (who && superuserPath(this.graph, who)) return true;
+    return schema.acl.some((a) => a.privilege === "CREATE" && (a.grantee === PUBLIC_OID || a.grantee === role || reach.has(a.grantee)));
+  }
+
+  private parentKind(oid: number): "partitioned table" | "inheritance parent" {
+    return this.relkinds.get(oid) === "p" ? "partitioned table" : "inheritance parent";
+  }
+
+  /** Every ancestor of the relation, nearest first, each once. */
+  private ancestors(oid: number): number[] {
+    const out: number[] = [];
+    const queue = [...(this.parents.get(oid) ?? [])];
+    for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
+      if (out.includes(next)) continue;
+      out.push(next);
+      queue.push(...(this.parents.get(next) ?? []));
+    }
+    return out;
+  }
+
   /** Who fires the trigger on `event`: a statement trigger only by a statement naming its table (firesTrigger). */
   private triggerWayIn(trigger: PgTrigger, relation: number, event: string): WayIn {
     return this.relationWayIn(relation, event, trigger.level === "STATEMENT" && event !== "TRUNCATE");
@@ -276,12 +338,12 @@ export class ObjectRoutes {
     for (const parentOid of this.parents.get(target.oid) ?? []) {
       const parent = this.relations.get(parentOid);
       if (!parent) continue;
-      const source = this.relkinds.get(parentOid) === "p" ? "partitioned table" : "inheritance parent";
-      for (const privilege of THROUGH_PARENT[source]) {
+      const source = this.parentKind(parentOid);
+      for (const [privilege, gives] of Object.entries(THROUGH_PARENT[source])) {
         routes.push({
           source,
           wayIn: this.relationWayIn(parent.oid, privilege),
-          privileges: [privilege],
+          privileges: gives,
           object: `${parent.schema}.${parent.name} [${source}, ${this.describeOwner(parent.owner)}]`,
         });
       }
@@ -524,6 +586,20 @@ export class ObjectRoutes {
         });
       }
     }
+    for (const ancestorOid of this.ancestors(target.oid)) {
+      const ancestor = this.relations.get(ancestorOid);
+      if (!ancestor || ancestor.owner === target.owner || this.graph.byOid.get(ancestor.owner)?.superuser) continue;
+      const kind = this.parentKind(ancestorOid);
+      // The index is created in the partitioned table's schema and in each partition's.
+      const mayIndex = this.mayCreateIn(ancestor.owner, ancestor.schema) && this.mayCreateIn(ancestor.owner, target.schema);
+      const power = parentOwnerPower(kind, mayIndex);
+      routes.push({
+        source: "parent owner",
+        wayIn: this.roleWayIn(ancestor.owner, "owns"),
+        privileges: power.privileges,
+        object: `${ancestor.schema}.${ancestor.name} [${kind}: ${power.how}]`,
+      });
+    }
     const schema =
       this.catalog.namespaces?.find((s) => s.name === table.schema) ?? this.catalog.schemas.find((s) => s.name === table.schema);
     if (schema?.owner !== undefined && !this.graph.byOid.get(schema.owner)?.superuser) {
@@ -737,6 +813,11 @@ const RLS_EXEMPT = new Set<AccessSource>([
   "rds_replication",
   "schema owner",
   "trigger function owner",
+  "parent owner",
+  // The queue's policies do not apply to a statement that names its parent (the parent's do,
+  // which are not read): tried live.
+  "partitioned table",
+  "inheritance parent",
 ]);
 
 /** Effective access to one found table: grants and role chains (role-graph.ts) plus routes through objects and owners. */

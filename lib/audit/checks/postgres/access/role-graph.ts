@@ -56,6 +56,7 @@ export type AccessSource =
   | "definer trigger"
   | "partitioned table"
   | "inheritance parent"
+  | "parent owner"
   | "trigger function owner"
   | "schema owner";
 

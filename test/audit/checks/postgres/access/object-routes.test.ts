@@ -413,6 +413,72 @@ describe("privileges on a parent (live: inheritance.test.ts)", () => {
     ]);
   });
 
+  it("UPDATE on a partitioned table moves rows into the partition and out of it; on an inheritance parent it only updates", () => {
+    const partitioned = catalog({ relations: [queueRow(20), table(20, "jobs_all", "p", { acl: grant("analyst", "UPDATE") })] });
+    expect(accessOf(partitioned, "analyst")?.privileges).toEqual(["INSERT", "UPDATE", "DELETE"]);
+    expect(texts(partitioned, "analyst")).toEqual([
+      "analyst -(UPDATE)-> public.jobs_all [partitioned table, owner owner] -> INSERT, UPDATE, DELETE",
+    ]);
+    const inherited = catalog({ relations: [queueRow(20), table(20, "jobs_base", "r", { acl: grant("analyst", "UPDATE") })] });
+    expect(accessOf(inherited, "analyst")?.privileges).toEqual(["UPDATE"]);
+  });
+
+  it("a parent's owner drops the child with it, and runs code in every write to a partition where it may create an index", () => {
+    const schemaWith = (...acl: PgAclItem[]): PgSchema => ({ name: "public", found: true, oid: 2200, owner: oid("su"), acl });
+    const owned = (kind: "r" | "p", ...schemaAcl: PgAclItem[]) =>
+      catalog({
+        relations: [queueRow(20), table(20, "jobs_all", kind, { owner: oid("hooker") })],
+        namespaces: [schemaWith(...schemaAcl)],
+      });
+    const ownerPath = (cat: PgCatalog) =>
+      accessOf(cat, "hooker")
+        ?.paths.filter((p) => p.source === "parent owner")
+        .map((p) => p.text);
+    expect(ownerPath(owned("p"))).toEqual([
+      "hooker -(owns)-> public.jobs_all [partitioned table: dropping it drops the partition] -> DROP",
+    ]);
+    expect(ownerPath(owned("p", ...grant("hooker", "CREATE")))).toEqual([
+      "hooker -(owns)-> public.jobs_all [partitioned table: an index expression its owner creates on it runs in every write to the partition; dropping it drops the partition] -> INSERT, UPDATE, DELETE, DROP",
+    ]);
+    expect(ownerPath(owned("p", ...grant("PUBLIC", "CREATE")))?.[0]).toContain("index expression");
+    // Its own schema is not enough: the partition's index goes in the partition's schema.
+    const ownSchema: PgSchema = { name: "po", found: true, oid: 2300, owner: oid("hooker"), acl: [] };
+    const split = catalog({
+      relations: [queueRow(20), table(20, "jobs_all", "p", { owner: oid("hooker"), schema: "po" })],
+      namespaces: [schemaWith(), ownSchema],
+    });
+    expect(ownerPath(split)).toEqual(["hooker -(owns)-> po.jobs_all [partitioned table: dropping it drops the partition] -> DROP"]);
+    expect(ownerPath(owned("r", ...grant("PUBLIC", "CREATE")))).toEqual([
+      "hooker -(owns)-> public.jobs_all [inheritance parent: DROP TABLE … CASCADE on it drops the child] -> DROP",
+    ]);
+  });
+
+  it("a grandparent's owner counts too; a superuser's or the table owner's parent adds no route", () => {
+    const cat = catalog({
+      relations: [
+        queueRow(21, 24),
+        table(21, "jobs_mid", "p", { parents: [22] }),
+        table(22, "jobs_top", "p", { owner: oid("helper") }),
+        table(24, "jobs_su", "r", { owner: oid("su") }),
+      ],
+    });
+    expect(accessOf(cat, "helper")?.paths.find((p) => p.source === "parent owner")?.via).toMatch(/^public\.jobs_top \[partitioned table/);
+    expect(
+      tableOf(cat)
+        ?.principals.flatMap((p) => p.paths)
+        .filter((p) => p.source === "parent owner"),
+    ).toHaveLength(1);
+  });
+
+  it("the queue's row-level security is not noted on a path through its parent: a statement naming the parent bypasses the queue's policies", () => {
+    const cat = catalog({
+      tables: [jobsTable({ rowSecurity: true, acl: [...grant("owner", "SELECT"), ...grant("intern", "SELECT")] })],
+      relations: [queueRow(20), table(20, "jobs_all", "p", { acl: grant("analyst", "SELECT") })],
+    });
+    expect(texts(cat, "analyst")).toEqual(["analyst -(SELECT)-> public.jobs_all [partitioned table, owner owner] -> SELECT"]);
+    expect(texts(cat, "intern")[0]).toContain("row-level security is on");
+  });
+
   it("stays silent for a sibling's grants, an unknown parent, and the child's own grants on the parent", () => {
     const cat = catalog({
       relations: [
