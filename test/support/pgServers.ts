@@ -27,6 +27,28 @@ export function adminClient(server: Pick<PgServer, "host" | "port" | "adminUser"
   return client;
 }
 
+/** Runs `fn` in a session of its own, ended whatever happens (an attack's or an admin's). */
+export async function inSession<T>(client: pg.Client, fn: (c: pg.Client) => Promise<T>): Promise<T> {
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/** A session as `user` with `password`, on the server and database given. */
+export function loginClient(
+  server: Pick<PgServer, "host" | "port">,
+  user: string,
+  password: string,
+  database: string | undefined,
+): pg.Client {
+  const client = new pg.Client({ host: server.host, port: server.port, user, password, database, connectionTimeoutMillis: 5000 });
+  client.on("error", () => undefined);
+  return client;
+}
+
 /** Why the 5432 service cannot be used, or undefined. */
 export async function localPgUnavailable(): Promise<string | undefined> {
   const tcp = await tcpUnavailable(LOCAL_PG.host, LOCAL_PG.port);

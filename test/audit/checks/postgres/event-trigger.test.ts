@@ -6,14 +6,14 @@
  * the path and stays silent.
  */
 import { randomBytes } from "node:crypto";
-import pg from "pg";
+import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pgUnsafeDefinerFunction } from "../../../../lib/audit/checks/postgres/pg-unsafe-definer-function.js";
 import type { CheckResult } from "../../../../lib/audit/findings/model.js";
 import { probePostgres } from "../../../../lib/audit/probes/postgres/index.js";
 import { config, context } from "../../../support/builders.js";
 import { createPgFixture, type PgFixture } from "../../../support/pgFixture.js";
-import { adminClient, type PgServer, pgServersUnderTest } from "../../../support/pgServers.js";
+import { adminClient, inSession, loginClient, type PgServer, pgServersUnderTest } from "../../../support/pgServers.js";
 import { skipWithout } from "../../../support/services.js";
 
 const servers = await pgServersUnderTest();
@@ -30,24 +30,9 @@ for (const s of servers) {
     const events = { unsafe: `qv${sfx}_log_ddl`, pinned: `qv${sfx}_log_ddl_pinned` };
     let results: CheckResult[] = [];
 
-    async function inQueueDb<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
-      const c = adminClient(server as PgServer, fx?.database);
-      await c.connect();
-      try {
-        return await fn(c);
-      } finally {
-        await c.end();
-      }
-    }
-    async function asMallory<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
-      const c = new pg.Client({ host: server?.host, port: server?.port, user: mallory, password, database: fx?.database });
-      await c.connect();
-      try {
-        return await fn(c);
-      } finally {
-        await c.end();
-      }
-    }
+    const inQueueDb = <T>(fn: (c: pg.Client) => Promise<T>) => inSession(adminClient(server as PgServer, fx?.database), fn);
+    const asMallory = <T>(fn: (c: pg.Client) => Promise<T>) =>
+      inSession(loginClient(server as PgServer, mallory, password, fx?.database), fn);
     /** The attack: plant lower() in mallory's schema, put it first on the path, and run any DDL. */
     const plantAndCreateTempTable = () =>
       asMallory(async (c) => {

@@ -9,7 +9,7 @@
  * does not fire.
  */
 import { randomBytes } from "node:crypto";
-import pg from "pg";
+import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pgUnexpectedPrincipal } from "../../../../lib/audit/checks/postgres/pg-unexpected-principal.js";
 import { pgUnsafeDefinerFunction } from "../../../../lib/audit/checks/postgres/pg-unsafe-definer-function.js";
@@ -17,7 +17,7 @@ import type { CheckResult } from "../../../../lib/audit/findings/model.js";
 import { probePostgres } from "../../../../lib/audit/probes/postgres/index.js";
 import { config, context } from "../../../support/builders.js";
 import { createPgFixture, type PgFixture } from "../../../support/pgFixture.js";
-import { adminClient, type PgServer, pgServersUnderTest } from "../../../support/pgServers.js";
+import { adminClient, inSession, loginClient, type PgServer, pgServersUnderTest } from "../../../support/pgServers.js";
 import { skipWithout } from "../../../support/services.js";
 
 const servers = await pgServersUnderTest();
@@ -45,24 +45,9 @@ for (const s of servers) {
     let principals: CheckResult[] = [];
     let definers: CheckResult[] = [];
 
-    async function inQueueDb<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
-      const c = adminClient(server as PgServer, fx?.database);
-      await c.connect();
-      try {
-        return await fn(c);
-      } finally {
-        await c.end();
-      }
-    }
-    async function as<T>(who: Name, fn: (c: pg.Client) => Promise<T>): Promise<T> {
-      const c = new pg.Client({ host: server?.host, port: server?.port, user: role[who], password, database: fx?.database });
-      await c.connect();
-      try {
-        return await fn(c);
-      } finally {
-        await c.end();
-      }
-    }
+    const inQueueDb = <T>(fn: (c: pg.Client) => Promise<T>) => inSession(adminClient(server as PgServer, fx?.database), fn);
+    const as = <T>(who: Name, fn: (c: pg.Client) => Promise<T>) =>
+      inSession(loginClient(server as PgServer, role[who], password, fx?.database), fn);
     const refused = (who: Name, sql: string) =>
       as(who, async (c) => {
         await expect(c.query(sql)).rejects.toMatchObject({ code: "42501" });

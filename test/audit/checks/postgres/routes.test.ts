@@ -6,7 +6,7 @@
  * as the documented CONNECT-only audit role.
  */
 import { randomBytes } from "node:crypto";
-import pg from "pg";
+import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { postgresChecks } from "../../../../lib/audit/checks/postgres/index.js";
 import type { PostgresTarget } from "../../../../lib/audit/config/schema.js";
@@ -14,7 +14,7 @@ import type { CheckResult } from "../../../../lib/audit/findings/model.js";
 import { probePostgres } from "../../../../lib/audit/probes/postgres/index.js";
 import { config, context } from "../../../support/builders.js";
 import { auditRoleSql } from "../../../support/pgFixture.js";
-import { adminClient, type PgServer, pgServersUnderTest } from "../../../support/pgServers.js";
+import { adminClient, inSession, loginClient, type PgServer, pgServersUnderTest } from "../../../support/pgServers.js";
 import { skipWithout } from "../../../support/services.js";
 
 const servers = await pgServersUnderTest();
@@ -61,26 +61,9 @@ for (const s of servers) {
     let results: CheckResult[] = [];
     let target: PostgresTarget;
 
-    async function asAdmin<T>(fn: (c: pg.Client) => Promise<T>, db = database): Promise<T> {
-      const c = adminClient(server, db);
-      await c.connect();
-      try {
-        return await fn(c);
-      } finally {
-        await c.end();
-      }
-    }
+    const asAdmin = <T>(fn: (c: pg.Client) => Promise<T>, db = database) => inSession(adminClient(server, db), fn);
     /** Logs in as `who` and runs `fn`; the attacker's own session. */
-    async function as<T>(who: Name, fn: (c: pg.Client) => Promise<T>): Promise<T> {
-      const c = new pg.Client({ host: server.host, port: server.port, user: role[who], password, database, connectionTimeoutMillis: 5000 });
-      c.on("error", () => undefined);
-      await c.connect();
-      try {
-        return await fn(c);
-      } finally {
-        await c.end();
-      }
-    }
+    const as = <T>(who: Name, fn: (c: pg.Client) => Promise<T>) => inSession(loginClient(server, role[who], password, database), fn);
     const refused = async (who: Name, sql: string) => {
       const err = await as(who, (c) => c.query(sql)).then(
         () => undefined,
