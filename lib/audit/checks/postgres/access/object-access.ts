@@ -84,6 +84,8 @@ interface Entry {
   reach: AccessPath["reach"];
   chain: string[];
   public: boolean;
+  /** When the way in is held on some columns only. */
+  columns?: string[];
 }
 
 /** What a route does to a target, whoever takes it. */
@@ -383,7 +385,8 @@ export class ObjectRoutes {
       const commands = commandsOn(rule.definition, target.schema, target.name) ?? ["SELECT"];
       routes.push({
         source: "rule",
-        wayIn: this.relationWayIn(on.oid, rule.event),
+        // A rule fires only for a statement naming its relation, not one naming a parent (tried live).
+        wayIn: this.relationWayIn(on.oid, rule.event, true),
         runsAs: on.owner,
         privileges: commands,
         object: `rule ${rule.name} ON ${rule.event} TO ${on.schema}.${on.name} [${rule.instead ? "DO INSTEAD" : "DO ALSO"}, ${this.describeOwner(on.owner)}]`,
@@ -691,6 +694,14 @@ export class ObjectRoutes {
       via: route.object,
       chainText: via,
     };
+    if (entry.columns && throughParent(path) && route.wayIn.kind === "relation") {
+      // A column grant on the parent reaches those columns of the child, and only by its own
+      // privilege: whether an UPDATE of them can move a row depends on the partition key.
+      const privilege = route.wayIn.privilege;
+      path.privileges = [privilege];
+      path.columns = entry.columns;
+      path.text = `${via} -> ${privilege} (columns: ${entry.columns.join(", ")})`;
+    }
     if (entry.public) path.public = true;
     return path;
   }
@@ -755,9 +766,14 @@ export class ObjectRoutes {
     const paths = wayIn.kind === "function" ? this.executePaths(role, wayIn.fn) : this.held(role, wayIn.relation);
     const named = wayIn.kind === "relation" && wayIn.named === true;
     const giving = paths.filter((p) => p.privileges.includes(wayIn.privilege) && !(named && throughParent(p)));
-    const best = giving.find((p) => !throughPublic(p)) ?? giving[0];
+    // The whole table's privilege over some of its columns', then the role's own over PUBLIC's.
+    const whole = giving.filter((p) => !p.columns);
+    const pool = whole.length > 0 ? whole : giving;
+    const best = pool.find((p) => !throughPublic(p)) ?? pool[0];
     if (!best) return undefined;
-    return { text: best.chainText ?? best.text, reach: best.reach, chain: best.chain, public: throughPublic(best) };
+    const entry: Entry = { text: best.chainText ?? best.text, reach: best.reach, chain: best.chain, public: throughPublic(best) };
+    if (best.columns) entry.columns = best.columns;
+    return entry;
   }
 
   /** How `role` holds EXECUTE on the function (memoized: every table asks again). */

@@ -479,6 +479,33 @@ describe("privileges on a parent (live: inheritance.test.ts)", () => {
     expect(texts(cat, "intern")[0]).toContain("row-level security is on");
   });
 
+  it("a column grant on a configured parent reaches those columns of the partition, by that privilege only", () => {
+    const parent = jobsTable({
+      name: "jobs_all",
+      oid: 20,
+      relkind: "p",
+      acl: [],
+      columnAcls: [{ column: "status", acl: grant("analyst", "UPDATE") }],
+    });
+    const cat = catalog({ tables: [jobsTable(), parent], relations: [queueRow(20), table(20, "jobs_all", "p")] });
+    const analyst = accessOf(cat, "analyst");
+    expect(analyst?.privileges).toEqual(["UPDATE"]);
+    expect(analyst?.paths.map((p) => [p.text, p.columns])).toEqual([
+      ["analyst -(UPDATE)-> public.jobs_all [partitioned table, owner owner] -> UPDATE (columns: status)", ["status"]],
+    ]);
+  });
+
+  it("a rule on a child does not fire for a statement naming its parent", () => {
+    const kid = table(7, "job_log_kid", "r", { parents: [20] });
+    const rules = [
+      rule("purge", 7, "UPDATE", "CREATE RULE purge AS ON UPDATE TO public.job_log_kid DO ALSO DELETE FROM public.delayed_jobs"),
+    ];
+    const viaParent = catalog({ relations: [kid, table(20, "job_log", "r", { acl: grant("analyst", "UPDATE") })], rules });
+    expect(accessOf(viaParent, "analyst")).toBeUndefined();
+    const direct = catalog({ relations: [{ ...kid, acl: grant("analyst", "UPDATE") }, table(20, "job_log", "r")], rules });
+    expect(texts(direct, "analyst")[0]).toMatch(/^analyst -\(UPDATE\)-> rule purge ON UPDATE TO public\.job_log_kid/);
+  });
+
   it("stays silent for a sibling's grants, an unknown parent, and the child's own grants on the parent", () => {
     const cat = catalog({
       relations: [
