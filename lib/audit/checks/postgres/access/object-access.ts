@@ -676,10 +676,20 @@ export class ObjectRoutes {
     const effect = this.effect(route, target);
     if (!effect) return undefined;
     if (entry.public && publicOnly) {
-      publicOnly(route.object, effect.privileges, () => this.path(route, entry, effect));
+      const narrowed = this.columnsOnly(route, entry);
+      publicOnly(route.object, narrowed ? [narrowed] : effect.privileges, () => this.path(route, entry, effect));
       return undefined;
     }
     return this.path(route, entry, effect);
+  }
+
+  /**
+   * A column grant on a parent reaches those columns of the child, and only by its own
+   * privilege (whether an UPDATE of them can move a row depends on the partition key): that
+   * privilege, or undefined when the route gives its whole effect.
+   */
+  private columnsOnly(route: Route, entry: Entry): string | undefined {
+    return entry.columns && throughParent(route) && route.wayIn.kind === "relation" ? route.wayIn.privilege : undefined;
   }
 
   private path(route: Route, entry: Entry, effect: Effect): AccessPath {
@@ -694,13 +704,11 @@ export class ObjectRoutes {
       via: route.object,
       chainText: via,
     };
-    if (entry.columns && throughParent(path) && route.wayIn.kind === "relation") {
-      // A column grant on the parent reaches those columns of the child, and only by its own
-      // privilege: whether an UPDATE of them can move a row depends on the partition key.
-      const privilege = route.wayIn.privilege;
-      path.privileges = [privilege];
+    const narrowed = this.columnsOnly(route, entry);
+    if (narrowed && entry.columns) {
+      path.privileges = [narrowed];
       path.columns = entry.columns;
-      path.text = `${via} -> ${privilege} (columns: ${entry.columns.join(", ")})`;
+      path.text = `${via} -> ${narrowed} (columns: ${entry.columns.join(", ")})`;
     }
     if (entry.public) path.public = true;
     return path;

@@ -495,6 +495,22 @@ describe("privileges on a parent (live: inheritance.test.ts)", () => {
     ]);
   });
 
+  it("a PUBLIC column grant on a configured parent is kept once as a PUBLIC route, with that privilege only", () => {
+    const parent = jobsTable({
+      name: "jobs_all",
+      oid: 20,
+      relkind: "p",
+      acl: [],
+      columnAcls: [{ column: "status", acl: grant("PUBLIC", "UPDATE") }],
+    });
+    const cat = catalog({ tables: [jobsTable(), parent], relations: [queueRow(20), table(20, "jobs_all", "p")] });
+    expect(tableOf(cat)?.publicRoutes?.map((p) => [p.text, p.privileges])).toEqual([
+      ["app -> PUBLIC -(UPDATE)-> public.jobs_all [partitioned table, owner owner] -> UPDATE (columns: status)", ["UPDATE"]],
+    ]);
+    // What each role is said to hold through it: no INSERT or DELETE by row movement.
+    expect(accessOf(cat, "analyst")?.privileges).toEqual(["UPDATE"]);
+  });
+
   it("a rule on a child does not fire for a statement naming its parent", () => {
     const kid = table(7, "job_log_kid", "r", { parents: [20] });
     const rules = [
