@@ -125,15 +125,20 @@ export function orderFindings(findings: Finding[]): Finding[] {
   return sortFindings(dedupeById(findings));
 }
 
-/** Two verdicts with one id (a check judging the same subject twice) keep the worst. */
+const WORST_FIRST: Record<Finding["status"], number> = { FAIL: 0, ERROR: 1, MUTED: 2, PASS: 3 };
+
+/** Two verdicts with one id (a check judging the same subject twice) keep the worst, in the first one's place. */
 function dedupeById(findings: Finding[]): Finding[] {
-  const worst = (s: Finding["status"]) => ["FAIL", "ERROR", "MUTED", "PASS"].indexOf(s);
-  const byId = new Map<string, Finding>();
+  const at = new Map<string, number>();
+  const kept: Finding[] = [];
   for (const f of findings) {
-    const existing = byId.get(f.id);
-    if (!existing || worst(f.status) < worst(existing.status)) byId.set(f.id, f);
+    const i = at.get(f.id);
+    if (i === undefined) {
+      at.set(f.id, kept.length);
+      kept.push(f);
+    } else if (WORST_FIRST[f.status] < WORST_FIRST[(kept[i] as Finding).status]) kept[i] = f;
   }
-  return [...byId.values()];
+  return kept;
 }
 
 const STATUS_ORDER: Record<Finding["status"], number> = { FAIL: 0, ERROR: 1, MUTED: 2, PASS: 3 };

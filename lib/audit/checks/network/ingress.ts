@@ -86,26 +86,43 @@ function ruleSummary(permission: Permission): RuleSummary {
   return rule;
 }
 
-function sourcesOf(
+/**
+ * Every source of one permission, in the order AWS lists them (CIDRs, IPv6 CIDRs, groups,
+ * then each prefix list's entries), handed to `visit`. Indexed loops, no arrays in between:
+ * a cold run walks 100k rules here before the compiler has looked at this code.
+ */
+function forEachSource(
   sg: ScopedSecurityGroup,
   permission: Permission,
   protocol: "tcp" | "all",
   analysis: IngressAnalysis,
   reachesPort: boolean,
-): Source[] {
+  visit: (source: Source) => void,
+): void {
   const rule = ruleSummary(permission);
-  const out: Source[] = [];
-  for (const range of permission.IpRanges ?? []) {
-    if (range.CidrIp) out.push(source("cidr", range.CidrIp, rule, protocol, range.Description));
+  const v4 = permission.IpRanges;
+  if (v4) {
+    for (let i = 0; i < v4.length; i++) {
+      const range = v4[i] as (typeof v4)[number];
+      if (range.CidrIp) visit(source("cidr", range.CidrIp, rule, protocol, range.Description));
+    }
   }
-  for (const range of permission.Ipv6Ranges ?? []) {
-    if (range.CidrIpv6) out.push(source("cidr", range.CidrIpv6, rule, protocol, range.Description));
+  const v6 = permission.Ipv6Ranges;
+  if (v6) {
+    for (let i = 0; i < v6.length; i++) {
+      const range = v6[i] as (typeof v6)[number];
+      if (range.CidrIpv6) visit(source("cidr", range.CidrIpv6, rule, protocol, range.Description));
+    }
   }
-  for (const pair of permission.UserIdGroupPairs ?? []) {
-    if (!pair.GroupId) continue;
-    const s = source("group", pair.GroupId, rule, protocol, pair.Description);
-    if (pair.UserId) s.ownerId = pair.UserId;
-    out.push(s);
+  const pairs = permission.UserIdGroupPairs;
+  if (pairs) {
+    for (let i = 0; i < pairs.length; i++) {
+      const pair = pairs[i] as (typeof pairs)[number];
+      if (!pair.GroupId) continue;
+      const s = source("group", pair.GroupId, rule, protocol, pair.Description);
+      if (pair.UserId) s.ownerId = pair.UserId;
+      visit(s);
+    }
   }
   for (const list of permission.PrefixListIds ?? []) {
     if (!list.PrefixListId) continue;
@@ -118,10 +135,9 @@ function sourcesOf(
       if (!entry.Cidr) continue;
       const s = source("cidr", entry.Cidr, rule, protocol, entry.Description);
       s.prefixListId = list.PrefixListId;
-      out.push(s);
+      visit(s);
     }
   }
-  return out;
 }
 
 function source(kind: SourceKind, value: string, rule: RuleSummary, protocol: "tcp" | "all", description: string | undefined): Source {
@@ -141,15 +157,16 @@ export function analyseIngress(scope: Scope, sg: ScopedSecurityGroup): IngressAn
   const cache = analyses(scope);
   const cached = cache.get(sg);
   if (cached) return cached;
-  const ports = [...new Set(sg.guards.flatMap((g) => g.ports))].sort((a, b) => a - b);
-  const analysis: IngressAnalysis = {
-    reaching: [],
-    allTraffic: [],
-    unknownPrefixLists: [],
-    portUnknown: sg.guards.filter((g) => g.ports.length === 0).map((g) => g.backend),
-    ports,
-    guardIds: sg.guards.map((g) => g.backend.resource.id),
-  };
+  const { guards } = sg;
+  const ports = guardedPorts(guards);
+  const portUnknown: Backend[] = [];
+  const guardIds: string[] = [];
+  for (let i = 0; i < guards.length; i++) {
+    const g = guards[i] as (typeof guards)[number];
+    if (g.ports.length === 0) portUnknown.push(g.backend);
+    guardIds.push(g.backend.resource.id);
+  }
+  const analysis: IngressAnalysis = { reaching: [], allTraffic: [], unknownPrefixLists: [], portUnknown, ports, guardIds };
   cache.set(sg, analysis);
   if (!sg.group.ok) {
     analysis.unobserved = sg.group.error;
@@ -157,44 +174,85 @@ export function analyseIngress(scope: Scope, sg: ScopedSecurityGroup): IngressAn
   }
   const group = sg.group.value;
   analysis.group = group;
-  // The same source admitted twice (two rules, or tcp and -1) to one port is one fault. Found
-  // by the source's own string, where the (port, protocol, kind, owner) it was first seen
-  // with waits (a list only once a value repeats): no key string is built per source.
-  const seen = new Map<string, ReachingSource | ReachingSource[]>();
-  const reaching: ReachingSource[] = [];
-  const backendsByPort = new Map(
-    ports.map((port) => {
-      const backends = sg.guards.filter((g) => g.ports.includes(port)).map((g) => g.backend.resource.id);
-      return [port, { backends, backendList: backends.join(", ") }];
-    }),
-  );
-  const portUnknown = analysis.portUnknown.length > 0;
-  for (const permission of group.IpPermissions ?? []) {
+  // What each port reaches, parallel to `ports`: the same lists for every source on that port.
+  const byPort = ports.map((port) => {
+    const backends: string[] = [];
+    for (const g of guards) if (g.ports.includes(port)) backends.push(g.backend.resource.id);
+    return { port, backends, backendList: backends.join(", ") };
+  });
+  const { reaching, allTraffic } = analysis;
+  const seen = new SeenSources();
+  const covered: (typeof byPort)[number][] = [];
+  const permissions = group.IpPermissions ?? [];
+  for (let p = 0; p < permissions.length; p++) {
+    const permission = permissions[p] as Permission;
     const protocol = protocolOf(permission);
     if (!protocol) continue;
-    let reaches = portUnknown;
-    for (const port of ports) if (coversPort(protocol, permission as RuleSummary, port)) reaches = true;
+    covered.length = 0;
+    for (const at of byPort) if (coversPort(protocol, permission as RuleSummary, at.port)) covered.push(at);
+    const reaches = portUnknown.length > 0 || covered.length > 0;
     // A TCP rule that reaches no guarded port admits nothing any check is about.
     if (!reaches && protocol !== "all") continue;
-    const sources = sourcesOf(sg, permission, protocol, analysis, reaches);
-    if (protocol === "all") for (const source of sources) analysis.allTraffic.push(source);
-    for (const port of ports) {
-      if (!coversPort(protocol, permission as RuleSummary, port)) continue;
-      const { backends, backendList } = backendsByPort.get(port) ?? { backends: [], backendList: "" };
-      for (const source of sources) {
-        const before = seen.get(source.value);
-        if (before !== undefined && (Array.isArray(before) ? before.some((r) => isSame(r, source, port)) : isSame(before, source, port)))
-          continue;
+    forEachSource(sg, permission, protocol, analysis, reaches, (source) => {
+      if (protocol === "all") allTraffic.push(source);
+      for (let i = 0; i < covered.length; i++) {
+        const { port, backends, backendList } = covered[i] as (typeof covered)[number];
+        // The same source admitted twice (two rules, or tcp and -1) to one port is one fault.
+        if (seen.has(source, port)) continue;
         const entry: ReachingSource = { source, port, backends, backendList };
-        if (before === undefined) seen.set(source.value, entry);
-        else if (Array.isArray(before)) before.push(entry);
-        else seen.set(source.value, [before, entry]);
+        seen.add(entry);
         reaching.push(entry);
       }
+    });
+  }
+  return analysis;
+}
+
+/** The distinct ports of a group's guards, ascending (most groups guard one backend, on one port). */
+function guardedPorts(guards: ScopedSecurityGroup["guards"]): number[] {
+  const ports: number[] = [];
+  for (const g of guards) for (const port of g.ports) if (!ports.includes(port)) ports.push(port);
+  return ports.length > 1 ? ports.sort((a, b) => a - b) : ports;
+}
+
+/**
+ * The (source, port) pairs a group already admits, found by the source's own string. A
+ * group has a handful: they are scanned, and indexed by value only once there are many
+ * (a group may have hundreds of rules), so no map or key string is built per group.
+ */
+const SCAN_AT_MOST = 16;
+
+class SeenSources {
+  private readonly list: ReachingSource[] = [];
+  private byValue: Map<string, ReachingSource[]> | undefined;
+
+  has(source: Source, port: number): boolean {
+    const candidates = this.byValue ? (this.byValue.get(source.value) ?? []) : this.list;
+    for (let i = 0; i < candidates.length; i++) {
+      const r = candidates[i] as ReachingSource;
+      if (r.source.value === source.value && isSame(r, source, port)) return true;
+    }
+    return false;
+  }
+
+  add(entry: ReachingSource): void {
+    if (this.byValue) {
+      this.index(entry);
+      return;
+    }
+    this.list.push(entry);
+    if (this.list.length > SCAN_AT_MOST) {
+      this.byValue = new Map();
+      for (const r of this.list) this.index(r);
     }
   }
-  analysis.reaching = reaching;
-  return analysis;
+
+  private index(entry: ReachingSource): void {
+    const map = this.byValue as Map<string, ReachingSource[]>;
+    const same = map.get(entry.source.value);
+    if (same) same.push(entry);
+    else map.set(entry.source.value, [entry]);
+  }
 }
 
 /** The same port, protocol, kind and owner account as written (the value is the key both were found under). */

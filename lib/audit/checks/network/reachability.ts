@@ -25,13 +25,31 @@ export const FOREIGN_KINDS = new Set<RouteSummary["kind"]>([
   "internet",
 ]);
 
-/** A route to a network outside network.allowedCidrs (a default route to an IGW is the public-subnet check's). */
-export function foreignRoutes(subnet: SubnetPath, config: Config): RouteSummary[] {
-  const approved = cidrAllowList(config.network.allowedCidrs);
-  return subnet.routes.filter(
-    (r) => r.state !== "blackhole" && FOREIGN_KINDS.has(r.kind) && !isInternetDefault(r) && approved(r.destination) === undefined,
-  );
+/**
+ * The routes of a subnet to networks outside network.allowedCidrs (a default route to an IGW
+ * is the public-subnet check's). Once per subnet and allow-list: the backends of one subnet
+ * group, forty in the bench estate, share the subnet's path object. Callers must not change
+ * the list.
+ */
+export function foreignRoutes(subnet: SubnetPath, config: Config): readonly RouteSummary[] {
+  let bySubnet = foreignBySubnet.get(config.network.allowedCidrs);
+  if (!bySubnet) {
+    bySubnet = new WeakMap();
+    foreignBySubnet.set(config.network.allowedCidrs, bySubnet);
+  }
+  let routes = bySubnet.get(subnet);
+  if (!routes) {
+    const approved = cidrAllowList(config.network.allowedCidrs);
+    routes = subnet.routes.filter(
+      (r) => r.state !== "blackhole" && FOREIGN_KINDS.has(r.kind) && !isInternetDefault(r) && approved(r.destination) === undefined,
+    );
+    bySubnet.set(subnet, routes);
+  }
+  return routes;
 }
+
+/** Per allow-list (the config's array), then per subnet path: few entries (subnets, not groups). */
+const foreignBySubnet = new WeakMap<readonly string[], WeakMap<SubnetPath, readonly RouteSummary[]>>();
 
 /** The in-scope security groups guarding each backend, in scope order (built once per scope: estates have 10k groups). */
 const groupsByBackend = new WeakMap<Scope, Map<Backend, ScopedSecurityGroup[]>>();
@@ -229,24 +247,35 @@ export function reachabilitySentence(path: BackendPath, scope: Scope, config: Co
   if (path.unobserved) return `reachable from the internet: unknown — ${path.unobserved.reason}`;
   const port = path.backend.ports[0];
   if (port === undefined) return "reachable from the internet: unknown — the endpoint port is not in the inventory";
-  const parts = [`reachable from the internet: ${internetPart(path, scope, port)}`];
+  let sentence = `reachable from the internet: ${internetPart(path, scope, port)}`;
   const approved = cidrAllowList(config.network.allowedCidrs);
   const admitted = admittedCidrs(scope, path.backend, port);
-  // Sources outside the approved ranges: what the groups admit, and where foreign routes lead.
-  const candidates = uniq([
-    ...admitted.filter((c) => !isWorld(c.cidr) && approved(c.cidr) === undefined).map((c) => c.cidr),
-    ...path.subnets.flatMap((s) => foreignRoutes(s, config)).flatMap((r) => (r.destination.includes("/") ? [r.destination] : [])),
-  ]);
-  for (const cidr of candidates.slice(0, MAX_SOURCES)) {
+  // Sources outside the approved ranges, each once, in order: what the groups admit, then
+  // where foreign routes lead. Plain loops: this runs once per backend, mostly cold.
+  const candidates = new Set<string>();
+  for (let i = 0; i < admitted.length; i++) {
+    const { cidr } = admitted[i] as Admitted;
+    if (!isWorld(cidr) && approved(cidr) === undefined) candidates.add(cidr);
+  }
+  for (const subnet of path.subnets) {
+    for (const route of foreignRoutes(subnet, config)) if (route.destination.includes("/")) candidates.add(route.destination);
+  }
+  let named = 0;
+  for (const cidr of candidates) {
+    if (named++ === MAX_SOURCES) break;
     const range = cidrRange(cidr);
-    const groups = uniq(admitted.filter((c) => overlaps(c.range, range)).map((c) => c.groupId));
+    const groups: string[] = [];
+    for (let i = 0; i < admitted.length; i++) {
+      const a = admitted[i] as Admitted;
+      if (overlaps(a.range, range) && !groups.includes(a.groupId)) groups.push(a.groupId);
+    }
     const nacl = naclVerdict(scope, path.subnets, port, cidr);
     let verdict: string;
     if (groups.length === 0) verdict = "no — no security group admits it";
     else if (!nacl.admitted) verdict = `no — ${nacl.text}`;
     else verdict = `yes — ${nacl.text} and ${groups.join(", ")}`;
-    parts.push(`from ${cidr}: ${verdict}`);
+    sentence += `; from ${cidr}: ${verdict}`;
   }
-  if (candidates.length > MAX_SOURCES) parts.push(`and ${candidates.length - MAX_SOURCES} more sources (see the network findings)`);
-  return parts.join("; ");
+  if (candidates.size > MAX_SOURCES) sentence += `; and ${candidates.size - MAX_SOURCES} more sources (see the network findings)`;
+  return sentence;
 }

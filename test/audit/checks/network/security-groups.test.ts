@@ -171,6 +171,23 @@ describe("one fault is reported once", () => {
     expect(said("sg-unapproved-source-group", perms)).toEqual([`FAIL ${OTHER} tcp 5432`, `FAIL 999988887777/${OTHER} tcp 5432`]);
   });
 
+  it("a group with thirty sources still counts each once, wherever a repeat comes", () => {
+    const cidrs = Array.from({ length: 30 }, (_, i) => `198.51.100.${i}/32`);
+    const perms = [
+      tcp(5432, { cidrs: cidrs.slice(0, 10) }),
+      tcp(5432, { cidrs: [cidrs[3] as string] }),
+      tcp(5432, { cidrs: cidrs.slice(10) }),
+      rule("-1", undefined, undefined, { cidrs: [cidrs[3] as string, cidrs[25] as string, "203.0.113.7/32"] }),
+      tcp([5000, 6000], { cidrs: [cidrs[25] as string, cidrs[0] as string] }),
+    ];
+    expect(said("sg-unapproved-cidr", perms)).toEqual([
+      ...cidrs.map((c) => `FAIL ${c} tcp 5432`),
+      `FAIL ${cidrs[3]} all 5432`,
+      `FAIL ${cidrs[25]} all 5432`,
+      "FAIL 203.0.113.7/32 all 5432",
+    ]);
+  });
+
   it("the same source on two ports is two", () => {
     const instances = [onPort("queue-cache-db", 6379), dbInstance("queue-db")];
     expect(said("sg-unapproved-source-group", [rule("-1", undefined, undefined, { groups: [OTHER] })], { instances })).toEqual([
