@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { parseDocument } from "yaml";
-import type { z } from "zod";
+import type * as z from "zod";
 import { UserError } from "../model/user-error.js";
 import { type Config, configSchema } from "./schema.js";
 

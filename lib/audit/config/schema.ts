@@ -4,7 +4,7 @@
  * built from these descriptions.
  */
 import ipaddr from "ipaddr.js";
-import { z } from "zod";
+import * as z from "zod";
 import { CHECK_IDS } from "../checks/registry.js";
 import { MYSQL_TABLE_PRIVILEGES } from "../model/mysql-privileges.js";
 import { SEVERITIES } from "../model/severity.js";

@@ -1,7 +1,7 @@
 /** Reading one AWS CLI JSON export: missing is a value, malformed is an InventoryError. */
 import { readFile } from "node:fs/promises";
 import { parseDocument } from "yaml";
-import type { z } from "zod";
+import type * as z from "zod";
 import { describeIssue, formatPath, InventoryError, lineAndColumn } from "./offline-errors.js";
 import { conversions } from "./offline-schemas.js";
 

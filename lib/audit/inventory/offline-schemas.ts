@@ -3,7 +3,7 @@
  * the top-level key, that it holds objects, and the types of the fields the checks and
  * scope resolution read. Every object is loose, so fields AWS adds later pass through.
  */
-import { z } from "zod";
+import * as z from "zod";
 
 /**
  * AWS CLI v2 prints timestamps as ISO 8601 strings; CLI v1 (and v2 with

@@ -7,7 +7,7 @@
  * so they are not taken as evidence of the partition's own account and region.
  */
 import path from "node:path";
-import { z } from "zod";
+import * as z from "zod";
 import type { ObservationError } from "../model/observation.js";
 import { readJsonFile } from "./offline-file.js";
 import { INVENTORY_FILES, type InventoryPartition, type TrailObservation, type WireTrail } from "./types.js";

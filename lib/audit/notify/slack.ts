@@ -3,7 +3,7 @@
  * subscribed to the SNS topic, which reads each message with `readSnsMessage`: the topic
  * carries the auditor's digests and also its own CloudWatch alarms.
  */
-import { z } from "zod";
+import * as z from "zod";
 import type { AlertItem } from "../compare/alerts.js";
 import { FIX_KINDS, SEVERITIES, STATUSES } from "../findings/model.js";
 import { ALERT_KINDS, type Digest, kindLabel, moreLine, resolutionText, resourceLine } from "./digest.js";
