@@ -60,9 +60,10 @@ export async function benchLambdas(): Promise<LambdaBench[]> {
         target: options.target,
         minify: options.minify,
         sourcemap: options.sourceMap,
+        sourcesContent: options.sourcesContent ?? true,
         define: options.define,
         ...(options.mainFields ? { mainFields: options.mainFields } : {}),
-        external: bundled ? [] : ["@aws-sdk/*", "@smithy/*"],
+        external: options.externalModules ?? [],
         outfile,
         logLevel: "error",
       });

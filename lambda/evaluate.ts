@@ -21,8 +21,9 @@ import { SNSClient } from "@aws-sdk/client-sns";
 import type { Observations } from "../lib/audit/checks/types.js";
 import { auditResult, evaluate, evaluatedCheckIds } from "../lib/audit/engine.js";
 import { type AuditResult, SEVERITIES } from "../lib/audit/findings/model.js";
-import { type Notifier, notifierFromSpec } from "../lib/audit/notify/notifier.js";
+import type { Notifier } from "../lib/audit/notify/notifier.js";
 import { securityHubSinkFor, targetFromProductArn } from "../lib/audit/notify/securityhub.js";
+import { snsNotifier } from "../lib/audit/notify/sns.js";
 import { type Delivery, recordRun, type SecurityHubImport } from "../lib/audit/record.js";
 import { configHash } from "../lib/audit/store/canonical.js";
 import { DynamoStore } from "../lib/audit/store/dynamo-store.js";
@@ -89,7 +90,7 @@ export async function handler(event: unknown): Promise<EvaluateOutput> {
   const findings = evaluate({ config, inventory: { partitions }, observations, now: startedAt });
   const result = auditResult(findings, startedAt, new Date());
   const store = new DynamoStore(dynamodb, table, { description: `dynamodb:${table}`, seal: new KmsSeal(kms, chainKey) });
-  const alerts = notifierFromSpec(`sns:${topicArn}`, { sns });
+  const alerts = snsNotifier(topicArn, sns);
   const notifier: Notifier = config.deploy?.alerts.securityHub
     ? { ...alerts, securityHub: securityHubSinkFor(targetFromProductArn(env(ENV.securityHubProductArn)), securityHub) }
     : alerts;

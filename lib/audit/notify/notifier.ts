@@ -8,7 +8,7 @@ import type { Digest } from "./digest.js";
 import { parseSecurityHubSpec, type SecurityHubSink, securityHubSink, type TargetDeps } from "./securityhub.js";
 import { slackMessageFromDigest } from "./slack.js";
 import { postToSlack, type SlackSendOptions } from "./slack-send.js";
-import { isTopicArn, publishDigest, snsClientFor } from "./sns.js";
+import { isTopicArn, snsNotifier } from "./sns.js";
 import { printDigest } from "./stdout.js";
 import { parseWebhookSource, resolveWebhookUrl } from "./webhook-url.js";
 
@@ -56,15 +56,7 @@ export function notifierFromSpec(spec: string, deps: NotifierDeps = {}): Notifie
     if (!isTopicArn(arn)) {
       throw new NotifySpecError(`--notify ${spec}: expected sns:TOPIC_ARN such as sns:arn:aws:sns:eu-west-1:111122223333:queue-auditor`);
     }
-    let client = deps.sns;
-    return {
-      description: `sns:${arn}`,
-      delivers: true,
-      send: async (d) => {
-        client ??= snsClientFor(arn);
-        await publishDigest(client, arn, d);
-      },
-    };
+    return snsNotifier(arn, deps.sns);
   }
   if (spec.startsWith("slack:")) {
     let source: ReturnType<typeof parseWebhookSource>;

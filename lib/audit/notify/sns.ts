@@ -7,6 +7,7 @@
  */
 import { PublishCommand, type PublishCommandInput, SNSClient } from "@aws-sdk/client-sns";
 import { asciiLine, boundDigest, type Digest, digestText } from "./digest.js";
+import type { Notifier } from "./notifier.js";
 
 /** SNS allows 262,144 bytes for the message and its attributes together; this leaves room for the attributes. */
 export const MAX_MESSAGE_BYTES = 250_000;
@@ -74,4 +75,21 @@ export function isTopicArn(value: string): boolean {
 export function snsClientFor(topicArn: string): SNSClient {
   const region = topicRegion(topicArn);
   return new SNSClient(region ? { region } : {});
+}
+
+/**
+ * Alerts published to one SNS topic; the client is made at the first send unless given.
+ * Its own function (not only a `--notify sns:` spec) so the evaluate Lambda, which only
+ * ever publishes to its topic, bundles no Slack, stdout or spec parsing.
+ */
+export function snsNotifier(topicArn: string, client?: SNSClient): Notifier {
+  let sns = client;
+  return {
+    description: `sns:${topicArn}`,
+    delivers: true,
+    send: async (d) => {
+      sns ??= snsClientFor(topicArn);
+      await publishDigest(sns, topicArn, d);
+    },
+  };
 }
