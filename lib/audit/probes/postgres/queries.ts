@@ -85,10 +85,11 @@ const REQUESTED_OIDS = `SELECT c.oid
  * $1 schemas, $2 table names. Every relation whose rewrite rules reach a configured table,
  * at any depth (views, views over views, tables with INSERT/UPDATE/DELETE rules), the
  * configured tables themselves (their own rules), tables with a SECURITY DEFINER trigger
- * function (what it touches is judged from its body), and every ancestor (`pg_inherits`:
- * inheritance parents and partitioned tables) of a configured or trigger table, whose
- * privileges reach the child's rows. One row each, with its non-SELECT rules and its direct
- * parents. pg_relation_is_updatable is PostgreSQL's own judgement of auto-updatable views
+ * function (what it touches is judged from its body), every descendant (`pg_inherits`:
+ * partitions and inheritance children) of a configured table, whose rows are the table's,
+ * and every ancestor (inheritance parents and partitioned tables) of those and of the
+ * trigger tables, whose privileges reach the child's rows. One row each, with its non-SELECT
+ * rules and its direct parents. pg_relation_is_updatable is PostgreSQL's own judgement of auto-updatable views
  * and INSTEAD rules (information_schema.views uses it).
  */
 export function relationsSql(serverVersionNum: number): string {
@@ -96,8 +97,13 @@ export function relationsSql(serverVersionNum: number): string {
   // parent (tried on 15): it is not a child for this purpose.
   const attached = serverVersionNum >= 140000 ? " AND NOT i.inhdetachpending" : "";
   return `WITH RECURSIVE req AS (${REQUESTED_OIDS}),
-up(oid) AS (
+down(oid) AS (
   SELECT oid FROM req
+  UNION
+  SELECT i.inhrelid FROM down JOIN pg_catalog.pg_inherits i ON i.inhparent = down.oid${attached}
+),
+up(oid) AS (
+  SELECT oid FROM down
   UNION
   SELECT i.inhparent FROM up JOIN pg_catalog.pg_inherits i ON i.inhrelid = up.oid${attached}
 ),

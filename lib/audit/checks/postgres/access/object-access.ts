@@ -53,8 +53,13 @@ const NO_COLUMNS: Grantable["columnAcls"] = [];
 const NO_GRANTS: Grantable = { owner: -1, acl: [], columnAcls: NO_COLUMNS };
 
 type WayIn =
-  /** `named`: only a statement that names the relation itself (not a parent of it) will do. */
-  | { kind: "relation"; relation: number; privilege: string; named?: boolean }
+  /**
+   * `named`: only a statement that names the relation itself (not a parent or a child of it)
+   * will do. `trigger`: what fires a trigger of that level on the relation (firesTrigger).
+   * `whole`: a statement that reaches all of the relation's rows, not only one partition's
+   * or child's (a parent's privileges reach a child only through the parent itself).
+   */
+  | { kind: "relation"; relation: number; privilege: string; named?: boolean; trigger?: PgTrigger["level"]; whole?: boolean }
   | { kind: "function"; fn: PgFunction; privilege: "EXECUTE" }
   | { kind: "role"; role: number; verb: string };
 
@@ -137,13 +142,32 @@ export function throughParent(path: Pick<AccessPath, "source">): boolean {
   return path.source === "partitioned table" || path.source === "inheritance parent";
 }
 
+/** A path that reaches the relation's rows through a partition or child of it: the statement named that one. */
+export function throughChild(path: Pick<AccessPath, "source">): boolean {
+  return path.source === "partition" || path.source === "inheritance child";
+}
+
 /**
- * Whether the path lets its holder fire the trigger: one of its events, and for a statement
- * trigger a statement naming the trigger's table itself, except TRUNCATE (a parent's
- * TRUNCATE fires each truncated descendant's TRUNCATE triggers; its INSERT, UPDATE and
- * DELETE fire only their row triggers).
+ * What each privilege on a partition or inheritance child does to the parent's rows, tried
+ * live on PostgreSQL 15 and 18 (test/audit/checks/postgres/descendants.test.ts): the child's
+ * rows are the parent's, and only the child's privileges are checked for a statement naming
+ * it. An UPDATE through a partition cannot move a row out of it (the partition constraint
+ * refuses it), so each privilege gives just itself.
+ */
+const THROUGH_CHILD = ["SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE"] as const;
+
+/**
+ * Whether the path lets its holder fire the trigger: one of its events, and
+ * - for a statement trigger, a statement naming the trigger's table itself, except TRUNCATE
+ *   (a parent's TRUNCATE fires each truncated descendant's TRUNCATE triggers; its INSERT,
+ *   UPDATE and DELETE fire only their row triggers);
+ * - through a partition, only row triggers (PostgreSQL clones a partitioned table's row
+ *   triggers onto its partitions, not its statement triggers);
+ * - through an inheritance child, none: a statement on a child fires no trigger of its parent.
  */
 export function firesTrigger(trigger: Pick<PgTrigger, "events" | "level">, path: Pick<AccessPath, "source" | "privileges">): boolean {
+  if (path.source === "inheritance child") return false;
+  if (path.source === "partition" && trigger.level === "STATEMENT") return false;
   const named = trigger.level === "STATEMENT" && throughParent(path);
   return path.privileges.some((p) => trigger.events.includes(p) && (!named || p === "TRUNCATE"));
 }
@@ -183,6 +207,8 @@ export class ObjectRoutes {
   private readonly views = new Map<number, PgRelation>();
   /** Each relation's direct parents, and each parent's kind of parenthood. */
   private readonly parents = new Map<number, number[]>();
+  /** Each relation's direct partitions or inheritance children (the probe reads those of the configured tables). */
+  private readonly children = new Map<number, number[]>();
   private readonly relkinds = new Map<number, string>();
   private readonly functions = new Map<number, PgFunction>();
   private readonly routesMemo = new Map<number, Route[]>();
@@ -230,6 +256,7 @@ export class ObjectRoutes {
       if (r.relkind === "v" || r.relkind === "m") this.views.set(r.oid, r);
       this.relkinds.set(r.oid, r.relkind);
       if (r.parents?.length) this.parents.set(r.oid, r.parents);
+      for (const parent of r.parents ?? []) this.children.set(parent, [...(this.children.get(parent) ?? []), r.oid]);
     }
     // The configured tables' own ACLs carry their column grants.
     for (const t of catalog.tables) {
@@ -272,6 +299,16 @@ export class ObjectRoutes {
     );
   }
 
+  /** A way in by a statement on the whole relation: not through one of its partitions or children. */
+  private wholeWayIn(relation: number, privilege: string): WayIn {
+    return this.interned(`r${relation}:${privilege}:whole`, () => ({ kind: "relation", relation, privilege, whole: true }));
+  }
+
+  /** Who fires a trigger of this level on the relation by `event` (firesTrigger decides which paths do). */
+  private firingWayIn(relation: number, event: string, level: PgTrigger["level"]): WayIn {
+    return this.interned(`r${relation}:${event}:${level}`, () => ({ kind: "relation", relation, privilege: event, trigger: level }));
+  }
+
   private functionWayIn(fn: PgFunction): WayIn {
     return this.interned(`f${fn.oid}`, () => ({ kind: "function", fn, privilege: "EXECUTE" }));
   }
@@ -295,6 +332,18 @@ export class ObjectRoutes {
     return this.relkinds.get(oid) === "p" ? "partitioned table" : "inheritance parent";
   }
 
+  /** Every partition or child of the relation, at any depth, nearest first, each once. */
+  private descendants(oid: number): number[] {
+    const out: number[] = [];
+    const queue = [...(this.children.get(oid) ?? [])];
+    for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
+      if (out.includes(next) || next === oid) continue;
+      out.push(next);
+      queue.push(...(this.children.get(next) ?? []));
+    }
+    return out;
+  }
+
   /** Every ancestor of the relation, nearest first, each once. */
   private ancestors(oid: number): number[] {
     const out: number[] = [];
@@ -307,9 +356,9 @@ export class ObjectRoutes {
     return out;
   }
 
-  /** Who fires the trigger on `event`: a statement trigger only by a statement naming its table (firesTrigger). */
+  /** Who fires the trigger on `event` (firesTrigger: a statement trigger only by a statement naming its table, mostly). */
   private triggerWayIn(trigger: PgTrigger, relation: number, event: string): WayIn {
-    return this.relationWayIn(relation, event, trigger.level === "STATEMENT" && event !== "TRUNCATE");
+    return this.firingWayIn(relation, event, trigger.level);
   }
 
   /** The body in lower case, once per function (every table's name is looked for in it). */
@@ -344,9 +393,24 @@ export class ObjectRoutes {
       for (const [privilege, gives] of Object.entries(THROUGH_PARENT[source])) {
         routes.push({
           source,
-          wayIn: this.relationWayIn(parent.oid, privilege),
+          // Not through a sibling: a statement naming another partition reaches only that one's rows.
+          wayIn: this.wholeWayIn(parent.oid, privilege),
           privileges: gives,
           object: `${parent.schema}.${parent.name} [${source}, ${this.describeOwner(parent.owner)}]`,
+        });
+      }
+    }
+    // A partition's or child's rows are the table's: privileges on it reach them, and its own routes compose.
+    for (const childOid of this.children.get(target.oid) ?? []) {
+      const child = this.relations.get(childOid);
+      if (!child) continue;
+      const source = this.relkinds.get(target.oid) === "p" ? "partition" : "inheritance child";
+      for (const privilege of THROUGH_CHILD) {
+        routes.push({
+          source,
+          wayIn: this.relationWayIn(child.oid, privilege),
+          privileges: [privilege],
+          object: `${child.schema}.${child.name} [${source}, ${this.describeOwner(child.owner)}]`,
         });
       }
     }
@@ -603,6 +667,17 @@ export class ObjectRoutes {
         object: `${ancestor.schema}.${ancestor.name} [${kind}: ${power.how}]`,
       });
     }
+    for (const descendantOid of this.descendants(target.oid)) {
+      const descendant = this.relations.get(descendantOid);
+      if (!descendant || descendant.owner === target.owner || this.graph.byOid.get(descendant.owner)?.superuser) continue;
+      // Its owner holds its rows through the partition route; dropping it takes them out of the table (tried live).
+      routes.push({
+        source: "child owner",
+        wayIn: this.roleWayIn(descendant.owner, "owns"),
+        privileges: [CONTROL],
+        object: `${descendant.schema}.${descendant.name} [${this.relkinds.get(target.oid) === "p" ? "partition" : "inheritance child"}: dropping it removes its rows]`,
+      });
+    }
     const schema =
       this.catalog.namespaces?.find((s) => s.name === table.schema) ?? this.catalog.schemas.find((s) => s.name === table.schema);
     if (schema?.owner !== undefined && !this.graph.byOid.get(schema.owner)?.superuser) {
@@ -773,7 +848,15 @@ export class ObjectRoutes {
     }
     const paths = wayIn.kind === "function" ? this.executePaths(role, wayIn.fn) : this.held(role, wayIn.relation);
     const named = wayIn.kind === "relation" && wayIn.named === true;
-    const giving = paths.filter((p) => p.privileges.includes(wayIn.privilege) && !(named && throughParent(p)));
+    const wholeOnly = wayIn.kind === "relation" && wayIn.whole === true;
+    const level = wayIn.kind === "relation" ? wayIn.trigger : undefined;
+    const giving = paths.filter(
+      (p) =>
+        p.privileges.includes(wayIn.privilege) &&
+        !(named && (throughParent(p) || throughChild(p))) &&
+        !(wholeOnly && throughChild(p)) &&
+        (level === undefined || firesTrigger({ events: [wayIn.privilege], level }, { source: p.source, privileges: [wayIn.privilege] })),
+    );
     // The whole table's privilege over some of its columns', then the role's own over PUBLIC's.
     const whole = giving.filter((p) => !p.columns);
     const pool = whole.length > 0 ? whole : giving;
@@ -838,10 +921,13 @@ const RLS_EXEMPT = new Set<AccessSource>([
   "schema owner",
   "trigger function owner",
   "parent owner",
-  // The queue's policies do not apply to a statement that names its parent (the parent's do,
-  // which are not read): tried live.
+  "child owner",
+  // The queue's policies do not apply to a statement that names its parent or one of its
+  // partitions or children (that one's do, which are not read): tried live.
   "partitioned table",
   "inheritance parent",
+  "partition",
+  "inheritance child",
 ]);
 
 /** Effective access to one found table: grants and role chains (role-graph.ts) plus routes through objects and owners. */

@@ -57,6 +57,9 @@ export type AccessSource =
   | "partitioned table"
   | "inheritance parent"
   | "parent owner"
+  | "partition"
+  | "inheritance child"
+  | "child owner"
   | "trigger function owner"
   | "schema owner";
 

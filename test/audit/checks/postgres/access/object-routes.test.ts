@@ -239,6 +239,17 @@ describe("rules", () => {
     ]);
   });
 
+  it("stays silent for a writer of the rule table's child: a rule fires only for a statement naming its own table", () => {
+    const cat = catalog({
+      relations: [
+        { ...cancellations, acl: [] },
+        relation(8, "job_cancellations_2026", "owner", [], { relkind: "r", parents: [7], acl: grant("clerk", "INSERT") }),
+      ],
+      rules: [rule("cancel", 7, "INSERT", "CREATE RULE cancel AS ON INSERT TO public.job_cancellations DO ALSO DELETE FROM delayed_jobs")],
+    });
+    expect(accessOf(cat, "clerk")).toBeUndefined();
+  });
+
   it("stays silent for a rule on the queue table itself, one on an unknown relation, and one that does not depend on the table", () => {
     const cat = catalog({
       relations: [cancellations],
@@ -578,6 +589,117 @@ describe("privileges on a parent (live: inheritance.test.ts)", () => {
       });
       expect(accessOf(cat, "clerk")?.paths[0]?.text).toMatch(/^clerk -\(TRUNCATE\)-> public\.events \[partitioned table/);
     });
+  });
+});
+
+describe("the queue's partitions and children (live: descendants.test.ts)", () => {
+  const FIVE = ["SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE"];
+  /** The queue itself as the probe returns it: partitioned ("p") or a plain table with children ("r"). */
+  const queueAs = (relkind: "r" | "p", ...parents: number[]) => relation(JOBS, "delayed_jobs", "owner", [], { relkind, parents });
+  const child = (o: number, name: string, extra: Partial<PgRelation> = {}) =>
+    relation(o, name, "owner", [], { relkind: "r", parents: [JOBS], ...extra });
+
+  it("a partition's privileges reach the queue's rows in it: each of the five gives itself, no row moves out", () => {
+    const cat = catalog({ relations: [queueAs("p"), child(30, "dj_default", { acl: grant("analyst", ...FIVE, "REFERENCES") })] });
+    expect(accessOf(cat, "analyst")?.privileges).toEqual(FIVE);
+    expect(accessOf(cat, "analyst")?.paths.map((p) => p.source)).toEqual(Array(5).fill("partition"));
+    expect(texts(cat, "analyst")[0]).toBe("analyst -(SELECT)-> public.dj_default [partition, owner owner] -> SELECT");
+    const updateOnly = catalog({ relations: [queueAs("p"), child(30, "dj_default", { acl: grant("analyst", "UPDATE") })] });
+    expect(accessOf(updateOnly, "analyst")?.privileges).toEqual(["UPDATE"]);
+  });
+
+  it("an inheritance child's too, INSERT included: the parent's reads show the child's rows", () => {
+    const cat = catalog({ relations: [queueAs("r"), child(30, "dj_archive", { acl: grant("analyst", "INSERT", "DELETE") })] });
+    expect(accessOf(cat, "analyst")?.privileges).toEqual(["INSERT", "DELETE"]);
+    expect(texts(cat, "analyst")).toEqual([
+      "analyst -(INSERT)-> public.dj_archive [inheritance child, owner owner] -> INSERT",
+      "analyst -(DELETE)-> public.dj_archive [inheritance child, owner owner] -> DELETE",
+    ]);
+  });
+
+  it("composes through sub-partitions and through routes into a partition: a view over a leaf reads the queue's rows", () => {
+    const cat = catalog({
+      relations: [
+        queueAs("p"),
+        relation(31, "dj_mail", "owner", [], { relkind: "p", parents: [JOBS] }),
+        child(32, "dj_mail_2026", { parents: [31], acl: grant("reporter", "SELECT") }),
+        relation(33, "mail_report", "reporter", [32], { acl: grant("intern", "SELECT") }),
+      ],
+    });
+    expect(texts(cat, "intern")).toEqual([
+      "intern -(SELECT)-> public.mail_report [view, owner reporter] -(SELECT)-> public.dj_mail_2026 [partition, owner owner] -(SELECT)-> public.dj_mail [partition, owner owner] -> SELECT",
+    ]);
+  });
+
+  it("a partition's owner holds its rows and drops them with it; the queue owner's or a superuser's partitions add no route", () => {
+    const cat = catalog({
+      relations: [
+        queueAs("p"),
+        child(30, "dj_bulk", { owner: oid("hooker") }),
+        child(34, "dj_own", { owner: oid("owner") }),
+        child(35, "dj_su", { owner: oid("su") }),
+      ],
+    });
+    expect(texts(cat, "hooker")).toEqual([
+      ...FIVE.map((p) => `hooker -(${p})-> public.dj_bulk [partition, owner hooker] -> ${p}`),
+      "hooker -(owns)-> public.dj_bulk [partition: dropping it removes its rows] -> DROP",
+    ]);
+    expect(
+      tableOf(cat)
+        ?.principals.flatMap((p) => p.paths)
+        .filter((p) => p.source === "child owner"),
+    ).toHaveLength(1);
+  });
+
+  it("stays silent for a sibling partition's grants (through the parent of the queue), a table that is no child, and a child of another table", () => {
+    const cat = catalog({
+      relations: [
+        queueAs("p", 20),
+        relation(20, "jobs_all", "owner", [], { relkind: "p" }),
+        relation(21, "other_jobs", "owner", [], { relkind: "r", parents: [20], acl: grant("intern", ...FIVE) }),
+        relation(22, "dj_lookalike", "owner", [], { relkind: "r", acl: grant("intern", ...FIVE) }),
+        relation(23, "notes_2026", "owner", [], { relkind: "r", parents: [24], acl: grant("intern", ...FIVE) }),
+        relation(24, "notes", "owner", [], { relkind: "p" }),
+      ],
+    });
+    expect(accessOf(cat, "intern")).toBeUndefined();
+  });
+
+  it("the queue's row-level security is not noted on a path through a partition or child (their own policies apply, not the queue's)", () => {
+    for (const kind of ["r", "p"] as const) {
+      const cat = catalog({
+        tables: [jobsTable({ rowSecurity: true })],
+        relations: [queueAs(kind), child(30, "dj_part", { acl: grant("intern", "SELECT") })],
+      });
+      const source = kind === "p" ? "partition" : "inheritance child";
+      expect(texts(cat, "intern")).toEqual([`intern -(SELECT)-> public.dj_part [${source}, owner owner] -> SELECT`]);
+    }
+  });
+
+  it("a write through a partition fires the queue's row triggers only, and through an inheritance child none of its triggers", () => {
+    const viaPartition = { source: "partition" as const, privileges: ["INSERT", "TRUNCATE"] };
+    expect(firesTrigger({ events: ["INSERT"], level: "ROW" }, viaPartition)).toBe(true);
+    expect(firesTrigger({ events: ["INSERT", "TRUNCATE"], level: "STATEMENT" }, viaPartition)).toBe(false);
+    expect(firesTrigger({ events: ["INSERT"], level: "ROW" }, { ...viaPartition, source: "inheritance child" })).toBe(false);
+  });
+
+  it("so a definer row trigger on the queue is a route for a partition's writers, and a statement trigger or a child's writers are not", () => {
+    const unsafe = fn(8, "stamp", "owner", "BEGIN NEW.note := lower(NEW.note); RETURN NEW; END", { trigger: true, acl: [], config: [] });
+    // The trigger's table is the events table; the queue is what the unsafe definer reaches.
+    const events = (relkind: "r" | "p", level: "ROW" | "STATEMENT") =>
+      catalog({
+        relations: [
+          relation(41, "events", "owner", [], { relkind }),
+          relation(40, "events_2026", "owner", [], { relkind: "r", parents: [41], acl: grant("clerk", "INSERT") }),
+        ],
+        functions: [unsafe],
+        triggers: [trigger("stamp", 41, 8, ["INSERT"], { level })],
+      });
+    expect(accessOf(events("p", "ROW"), "clerk")?.paths[0]?.text).toMatch(
+      /^clerk -\(INSERT\)-> public\.events_2026 \[partition, owner owner\] -\(INSERT\)-> trigger stamp ON public\.events -> /,
+    );
+    expect(accessOf(events("p", "STATEMENT"), "clerk")).toBeUndefined();
+    expect(accessOf(events("r", "ROW"), "clerk")).toBeUndefined();
   });
 });
 

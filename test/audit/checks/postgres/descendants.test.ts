@@ -1,0 +1,234 @@
+/**
+ * The queue's own partitions and inheritance children hold its rows, live on the 5432
+ * service (15) and an embedded PostgreSQL 18: PostgreSQL checks only the privileges of the
+ * table a statement names, so a role with grants on one partition reads, adds and removes
+ * the queue's jobs in it without any grant on the queue. The owner of a partition drops
+ * those jobs with it. The look-alikes stay silent, each proven by trying it: a table shaped
+ * like the queue that is no partition of it, and a partition whose DETACH CONCURRENTLY was
+ * interrupted (its rows are no longer the queue's).
+ */
+import { randomBytes } from "node:crypto";
+import type pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { pgUnexpectedPrincipal } from "../../../../lib/audit/checks/postgres/pg-unexpected-principal.js";
+import type { CheckResult } from "../../../../lib/audit/findings/model.js";
+import { probePostgres } from "../../../../lib/audit/probes/postgres/index.js";
+import { config, context } from "../../../support/builders.js";
+import { createPgFixture, type PgFixture } from "../../../support/pgFixture.js";
+import { adminClient, inSession, loginClient, type PgServer, pgServersUnderTest } from "../../../support/pgServers.js";
+import { skipWithout } from "../../../support/services.js";
+
+const servers = await pgServersUnderTest();
+
+const q = (ident: string) => `"${ident.replace(/"/g, '""')}"`;
+const FIVE = ["SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE"];
+
+for (const s of servers) {
+  describe.skipIf(skipWithout(`PostgreSQL (${s.name})`, s.unavailable))(`the queue's partitions and children on ${s.name}`, () => {
+    let server: PgServer | undefined;
+    let fx: PgFixture | undefined;
+    const sfx = randomBytes(4).toString("hex");
+    const role = {
+      partWriter: `qd${sfx}_part_writer`,
+      leafReader: `qd${sfx}_leaf_reader`,
+      kidWriter: `qd${sfx}_kid_writer`,
+      partOwner: `qd${sfx}_part_owner`,
+      lookalike: `qd${sfx}_lookalike`,
+      parkedReader: `qd${sfx}_parked_reader`,
+    };
+    type Name = keyof typeof role;
+    const password = randomBytes(12).toString("hex");
+    let principals: CheckResult[] = [];
+
+    const inQueueDb = <T>(fn: (c: pg.Client) => Promise<T>) => inSession(adminClient(server as PgServer, fx?.database), fn);
+    const as = <T>(who: Name, fn: (c: pg.Client) => Promise<T>) =>
+      inSession(loginClient(server as PgServer, role[who], password, fx?.database), fn);
+    const refused = (who: Name, sql: string) =>
+      as(who, async (c) => {
+        await expect(c.query(sql)).rejects.toMatchObject({ code: "42501" });
+      });
+    const count = (table: string, where = "true") =>
+      inQueueDb(async (c) => Number((await c.query(`SELECT count(*) AS n FROM ${table} WHERE ${where}`)).rows[0].n));
+    const onTable = (table: string, who: Name) =>
+      principals.find((r) => r.status === "FAIL" && r.subject === role[who] && r.resource.id.endsWith(`:public.${table}`));
+    const refill = () =>
+      inQueueDb(async (c) => {
+        await c.query("TRUNCATE public.delayed_jobs, public.legacy_jobs");
+        await c.query(
+          "INSERT INTO public.delayed_jobs (id, queue, handler) VALUES (1, 'default', 'job'), (2, 'default', 'job'), (3, 'mail', 'job')",
+        );
+        await c.query("INSERT INTO public.legacy_jobs (id, handler) VALUES (1, 'job')");
+        await c.query("INSERT INTO public.legacy_archive (id, handler) VALUES (2, 'job'), (3, 'job')");
+      });
+    /**
+     * DETACH PARTITION CONCURRENTLY marks the partition detach-pending, then waits for older
+     * snapshots: cancelled while it waits (as an operator's timeout would), it stays so.
+     */
+    async function leaveDetachPending(): Promise<void> {
+      const holder = adminClient(server as PgServer, fx?.database);
+      const detacher = adminClient(server as PgServer, fx?.database);
+      await holder.connect();
+      await detacher.connect();
+      try {
+        await holder.query("BEGIN ISOLATION LEVEL REPEATABLE READ");
+        await holder.query("SELECT count(*) FROM public.delayed_jobs");
+        const pid = (await detacher.query("SELECT pg_backend_pid() AS pid")).rows[0].pid as number;
+        const detaching = detacher
+          .query("ALTER TABLE public.delayed_jobs DETACH PARTITION public.dj_parked CONCURRENTLY")
+          .catch((e: Error) => e);
+        const pending = () =>
+          inQueueDb(
+            async (c) =>
+              (await c.query("SELECT inhdetachpending FROM pg_inherits WHERE inhrelid = 'public.dj_parked'::regclass")).rows[0]
+                ?.inhdetachpending === true,
+          );
+        for (let i = 0; i < 100 && !(await pending()); i++) await new Promise((r) => setTimeout(r, 50));
+        await inQueueDb((c) => c.query("SELECT pg_cancel_backend($1)", [pid]));
+        expect(await detaching).toMatchObject({ code: "57014" });
+        expect(await pending()).toBe(true);
+        await holder.query("COMMIT");
+      } finally {
+        await holder.end();
+        await detacher.end();
+      }
+    }
+
+    beforeAll(async () => {
+      server = await s.start();
+      fx = await createPgFixture(server);
+      const owner = q(fx.roles.migrator);
+      const admin = adminClient(server);
+      await admin.connect();
+      try {
+        const literal = (await admin.query<{ q: string }>("SELECT quote_literal($1) AS q", [password])).rows[0]?.q;
+        for (const r of Object.values(role)) await admin.query(`CREATE ROLE ${q(r)} LOGIN PASSWORD ${literal}`);
+      } finally {
+        await admin.end();
+      }
+      await inQueueDb(async (c) => {
+        for (const sql of [
+          // The queue partitioned by queue name, one partition partitioned again; another queue with an inheritance child.
+          "CREATE TABLE public.delayed_jobs (id int NOT NULL, queue text NOT NULL, handler text NOT NULL) PARTITION BY LIST (queue)",
+          "CREATE TABLE public.dj_default PARTITION OF public.delayed_jobs FOR VALUES IN ('default')",
+          "CREATE TABLE public.dj_mail PARTITION OF public.delayed_jobs FOR VALUES IN ('mail') PARTITION BY LIST (handler)",
+          "CREATE TABLE public.dj_mail_leaf PARTITION OF public.dj_mail DEFAULT",
+          "CREATE TABLE public.dj_bulk PARTITION OF public.delayed_jobs FOR VALUES IN ('bulk')",
+          "CREATE TABLE public.dj_parked PARTITION OF public.delayed_jobs FOR VALUES IN ('parked')",
+          "CREATE TABLE public.legacy_jobs (id int NOT NULL, handler text NOT NULL)",
+          "CREATE TABLE public.legacy_archive () INHERITS (public.legacy_jobs)",
+          // The look-alike: the queue's shape, no partition of it.
+          "CREATE TABLE public.dj_shadow (LIKE public.delayed_jobs)",
+          ...["delayed_jobs", "dj_default", "dj_mail", "dj_mail_leaf", "dj_parked", "legacy_jobs", "legacy_archive", "dj_shadow"].map(
+            (t) => `ALTER TABLE public.${t} OWNER TO ${owner}`,
+          ),
+          `ALTER TABLE public.dj_bulk OWNER TO ${q(role.partOwner)}`,
+          `GRANT ${FIVE.join(", ")} ON public.dj_default TO ${q(role.partWriter)}`,
+          `GRANT SELECT ON public.dj_mail_leaf TO ${q(role.leafReader)}`,
+          `GRANT INSERT, DELETE ON public.legacy_archive TO ${q(role.kidWriter)}`,
+          `GRANT ${FIVE.join(", ")} ON public.dj_shadow TO ${q(role.lookalike)}`,
+          `GRANT SELECT, DELETE ON public.dj_parked TO ${q(role.parkedReader)}`,
+        ])
+          await c.query(sql);
+      });
+      await refill();
+      await leaveDetachPending();
+      const target = fx.target({ tables: ["public.delayed_jobs", "public.legacy_jobs"], principals: {} });
+      const observations = await probePostgres([target], { credentials: { env: fx.env } });
+      const ctx = context(config({ postgres: [target] }), undefined, { postgres: observations });
+      principals = pgUnexpectedPrincipal.evaluate(ctx);
+    });
+
+    afterAll(async () => {
+      if (!server) return;
+      await fx?.drop();
+      const admin = adminClient(server);
+      await admin.connect();
+      try {
+        for (const r of Object.values(role)) await admin.query(`DROP ROLE IF EXISTS ${q(r)}`);
+      } finally {
+        await admin.end();
+      }
+      await server.stop();
+    });
+
+    it("observes everything as the CONNECT-only audit role, with no ERROR", () => {
+      expect(principals.filter((r) => r.status === "ERROR")).toEqual([]);
+    });
+
+    it("a role with grants on one partition reads, adds and empties the queue's jobs in it, with no grant on the queue", async () => {
+      await refill();
+      await refused("partWriter", "SELECT * FROM public.delayed_jobs");
+      await as("partWriter", async (c) => {
+        expect((await c.query("SELECT id FROM public.dj_default")).rowCount).toBe(2);
+        await c.query("INSERT INTO public.dj_default (id, queue, handler) VALUES (4, 'default', '--- !ruby/object:Evil {}')");
+      });
+      expect(await count("public.delayed_jobs", "queue = 'default'")).toBe(3);
+      await as("partWriter", (c) => c.query("TRUNCATE public.dj_default"));
+      expect(await count("public.delayed_jobs", "queue = 'default'")).toBe(0);
+      // An UPDATE through the partition cannot move a job out of it: the partition constraint refuses.
+      await refill();
+      await as("partWriter", async (c) => {
+        await expect(c.query("UPDATE public.dj_default SET queue = 'mail'")).rejects.toMatchObject({ code: "23514" });
+      });
+
+      const f = onTable("delayed_jobs", "partWriter");
+      expect(f?.evidence.privileges).toEqual(FIVE);
+      expect(f?.evidence.paths).toContain(
+        `${role.partWriter} -(INSERT)-> public.dj_default [partition, owner ${fx?.roles.migrator}] -> INSERT`,
+      );
+    });
+
+    it("a grant on a sub-partition's leaf reads the queue's jobs in it, through every level", async () => {
+      await refill();
+      await refused("leafReader", "SELECT * FROM public.dj_mail");
+      await as("leafReader", async (c) => {
+        expect((await c.query("SELECT id FROM public.dj_mail_leaf")).rows).toEqual([{ id: 3 }]);
+      });
+      expect(onTable("delayed_jobs", "leafReader")?.evidence.paths).toEqual([
+        `${role.leafReader} -(SELECT)-> public.dj_mail_leaf [partition, owner ${fx?.roles.migrator}] -(SELECT)-> public.dj_mail [partition, owner ${fx?.roles.migrator}] -> SELECT`,
+      ]);
+    });
+
+    it("a role with grants on an inheritance child adds jobs the queue's readers see, and deletes them", async () => {
+      await refill();
+      await refused("kidWriter", "SELECT * FROM public.legacy_jobs");
+      await as("kidWriter", (c) => c.query("INSERT INTO public.legacy_archive (id, handler) VALUES (9, '--- !ruby/object:Evil {}')"));
+      expect(await count("public.legacy_jobs", "id = 9")).toBe(1);
+      await as("kidWriter", (c) => c.query("DELETE FROM public.legacy_archive"));
+      expect(await count("public.legacy_jobs")).toBe(1);
+
+      const f = onTable("legacy_jobs", "kidWriter");
+      expect(f?.evidence.privileges).toEqual(["INSERT", "DELETE"]);
+      expect(f?.evidence.paths).toContain(
+        `${role.kidWriter} -(DELETE)-> public.legacy_archive [inheritance child, owner ${fx?.roles.migrator}] -> DELETE`,
+      );
+    });
+
+    it("a partition's owner holds the queue's jobs in it and drops them, though it owns nothing else", async () => {
+      await inQueueDb((c) => c.query("INSERT INTO public.delayed_jobs (id, queue, handler) VALUES (11, 'bulk', 'job')"));
+      expect(await count("public.delayed_jobs", "queue = 'bulk'")).toBe(1);
+      await refused("partOwner", "SELECT * FROM public.delayed_jobs");
+      const f = onTable("delayed_jobs", "partOwner");
+      expect(f?.evidence.privileges).toEqual([...FIVE, "DROP"]);
+      expect(f?.evidence.paths).toContain(`${role.partOwner} -(owns)-> public.dj_bulk [partition: dropping it removes its rows] -> DROP`);
+      await as("partOwner", (c) => c.query("DROP TABLE public.dj_bulk"));
+      expect(await count("public.delayed_jobs", "queue = 'bulk'")).toBe(0);
+    });
+
+    it("a table shaped like the queue, no partition of it, reaches nothing of the queue", async () => {
+      await refill();
+      await as("lookalike", (c) => c.query("INSERT INTO public.dj_shadow (id, queue, handler) VALUES (5, 'default', 'x')"));
+      expect(await count("public.delayed_jobs", "id = 5")).toBe(0);
+      expect(principals.find((r) => r.status === "FAIL" && r.subject === role.lookalike)).toBeUndefined();
+    });
+
+    it("a partition whose detach was interrupted no longer holds the queue's jobs, and its grants are not reported", async () => {
+      await inQueueDb((c) => c.query("INSERT INTO public.dj_parked (id, queue, handler) VALUES (10, 'parked', 'job')"));
+      expect(await count("public.dj_parked")).toBe(1);
+      expect(await count("public.delayed_jobs", "queue = 'parked'")).toBe(0);
+      await as("parkedReader", (c) => c.query("DELETE FROM public.dj_parked"));
+      expect(await count("public.dj_parked")).toBe(0);
+      expect(principals.find((r) => r.status === "FAIL" && r.subject === role.parkedReader)).toBeUndefined();
+    });
+  });
+}
