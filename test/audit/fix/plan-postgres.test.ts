@@ -78,10 +78,15 @@ for (const s of servers) {
       } finally {
         await c.end();
       }
-      // The server is shared: superusers that are not the fixture's are the server's admins, never the plan's to change.
+      // The server is shared: roles that are not the fixture's and reach every database (superusers, and
+      // other test files' fixtures, whose readers hold pg_read_all_data) are never the plan's to change.
       const others = await adminClient(server);
       await others.connect();
-      const { rows } = await others.query("SELECT rolname FROM pg_roles WHERE rolsuper AND NOT starts_with(rolname, $1)", [prefix()]);
+      const { rows } = await others.query(
+        `SELECT rolname FROM pg_roles r WHERE NOT starts_with(rolname, $1) AND (rolsuper
+           OR pg_has_role(r.oid, 'pg_read_all_data', 'MEMBER') OR pg_has_role(r.oid, 'pg_write_all_data', 'MEMBER'))`,
+        [prefix()],
+      );
       await others.end();
       const target = fx.target();
       cfg = config({
