@@ -15,6 +15,7 @@ import { measureEngine, scalingExponent } from "./engine.js";
 import { benchLambdas } from "./lambda.js";
 import { benchLogs, LOG_EVENTS } from "./logs.js";
 import { benchMysqlAccounts500 } from "./mysql-accounts500.js";
+import { benchPgPartitions } from "./pg-partitions.js";
 import { benchPgRoles500 } from "./pg-roles500.js";
 import { benchStoreWrite } from "./store.js";
 
@@ -77,6 +78,16 @@ async function postgres() {
   } catch (err) {
     step(`  skipped: PostgreSQL on 127.0.0.1:5432 is not usable (${(err as Error).message})`);
   }
+}
+
+function pgPartitions() {
+  step("postgres: a partitioned queue of 125, 250 and 500 partitions, 40 roles (the access model in memory, best of 3)");
+  const r = benchPgPartitions();
+  for (const p of r.points) step(`  ${p.partitions} partitions: ${Math.round(p.ms)} ms`);
+  const last = r.points[r.points.length - 1];
+  if (last) below("pg.partitions500.ms", last.ms, "ms", 2000);
+  // Each partition's routes once per role: linear in the partitions (it was quadratic and worse).
+  atMost("pg.partitions.scaling.exponent", scalingExponent(r.points.map((p) => ({ size: p.partitions, ms: p.ms }))), "", 1.2);
 }
 
 async function mysqlServer() {
@@ -181,6 +192,7 @@ async function store() {
 const started = Date.now();
 await engine();
 await postgres();
+pgPartitions();
 await mysqlServer();
 await collect();
 await collectOrg();

@@ -35,6 +35,9 @@ for (const s of servers) {
       partOwner: `qd${sfx}_part_owner`,
       lookalike: `qd${sfx}_lookalike`,
       parkedReader: `qd${sfx}_parked_reader`,
+      schemaOwner: `qd${sfx}_schema_owner`,
+      otherOwner: `qd${sfx}_other_owner`,
+      updater: `qd${sfx}_updater`,
     };
     type Name = keyof typeof role;
     const password = randomBytes(12).toString("hex");
@@ -116,11 +119,28 @@ for (const s of servers) {
           "CREATE TABLE public.dj_parked PARTITION OF public.delayed_jobs FOR VALUES IN ('parked')",
           "CREATE TABLE public.legacy_jobs (id int NOT NULL, handler text NOT NULL)",
           "CREATE TABLE public.legacy_archive () INHERITS (public.legacy_jobs)",
+          // A partition in a schema someone else owns, and a child with a second parent someone else owns.
+          `CREATE SCHEMA parts AUTHORIZATION ${q(role.schemaOwner)}`,
+          "CREATE TABLE parts.dj_ext PARTITION OF public.delayed_jobs FOR VALUES IN ('ext')",
+          "CREATE TABLE public.audit_base (id int NOT NULL, handler text NOT NULL)",
+          `ALTER TABLE public.audit_base OWNER TO ${q(role.otherOwner)}`,
+          "CREATE TABLE public.legacy_audited () INHERITS (public.legacy_jobs, public.audit_base)",
+          // UPDATE alone on the partitioned queue: rows move between its partitions and stay in it.
+          `GRANT SELECT, UPDATE ON public.delayed_jobs TO ${q(role.updater)}`,
           // The look-alike: the queue's shape, no partition of it.
           "CREATE TABLE public.dj_shadow (LIKE public.delayed_jobs)",
-          ...["delayed_jobs", "dj_default", "dj_mail", "dj_mail_leaf", "dj_parked", "legacy_jobs", "legacy_archive", "dj_shadow"].map(
-            (t) => `ALTER TABLE public.${t} OWNER TO ${owner}`,
-          ),
+          ...[
+            "delayed_jobs",
+            "dj_default",
+            "dj_mail",
+            "dj_mail_leaf",
+            "dj_parked",
+            "legacy_jobs",
+            "legacy_archive",
+            "legacy_audited",
+            "dj_shadow",
+          ].map((t) => `ALTER TABLE public.${t} OWNER TO ${owner}`),
+          `ALTER TABLE parts.dj_ext OWNER TO ${owner}`,
           `ALTER TABLE public.dj_bulk OWNER TO ${q(role.partOwner)}`,
           `GRANT ${FIVE.join(", ")} ON public.dj_default TO ${q(role.partWriter)}`,
           `GRANT SELECT ON public.dj_mail_leaf TO ${q(role.leafReader)}`,
@@ -213,6 +233,40 @@ for (const s of servers) {
       expect(f?.evidence.paths).toContain(`${role.partOwner} -(owns)-> public.dj_bulk [partition: dropping it removes its rows] -> DROP`);
       await as("partOwner", (c) => c.query("DROP TABLE public.dj_bulk"));
       expect(await count("public.delayed_jobs", "queue = 'bulk'")).toBe(0);
+    });
+
+    it("the owner of a partition's schema drops it, and the queue's jobs in it, though it owns neither", async () => {
+      await inQueueDb((c) => c.query("INSERT INTO public.delayed_jobs (id, queue, handler) VALUES (12, 'ext', 'job')"));
+      await refused("schemaOwner", "SELECT * FROM parts.dj_ext");
+      expect(onTable("delayed_jobs", "schemaOwner")?.evidence.paths).toEqual([
+        `${role.schemaOwner} -(owns)-> schema parts [holds partition parts.dj_ext: dropping it removes its rows] -> DROP`,
+      ]);
+      await as("schemaOwner", (c) => c.query("DROP TABLE parts.dj_ext"));
+      expect(await count("public.delayed_jobs", "queue = 'ext'")).toBe(0);
+    });
+
+    it("the owner of a child's other parent reads its jobs through that parent and drops them with it", async () => {
+      await inQueueDb((c) => c.query("INSERT INTO public.legacy_audited (id, handler) VALUES (13, 'job')"));
+      await refused("otherOwner", "SELECT * FROM public.legacy_jobs");
+      await as("otherOwner", async (c) => {
+        expect((await c.query("SELECT id FROM public.audit_base")).rows).toEqual([{ id: 13 }]);
+      });
+      const f = onTable("legacy_jobs", "otherOwner");
+      expect(f?.evidence.privileges).toEqual(["SELECT", "UPDATE", "DELETE", "TRUNCATE", "DROP"]);
+      expect(f?.evidence.paths).toContain(
+        `${role.otherOwner} -(owns)-> public.audit_base [inheritance parent of public.legacy_audited: DROP TABLE … CASCADE on it drops the child] -> DROP`,
+      );
+      await as("otherOwner", (c) => c.query("DROP TABLE public.audit_base CASCADE"));
+      expect(await count("public.legacy_jobs", "id = 13")).toBe(0);
+    });
+
+    it("UPDATE alone on the partitioned queue moves a job between its partitions, adds none and removes none: it is UPDATE only", async () => {
+      await refill();
+      await as("updater", (c) => c.query("UPDATE public.delayed_jobs SET queue = 'mail' WHERE id = 1"));
+      expect(await count("public.delayed_jobs")).toBe(3);
+      await refused("updater", "INSERT INTO public.delayed_jobs (id, queue, handler) VALUES (7, 'default', 'x')");
+      await refused("updater", "DELETE FROM public.delayed_jobs");
+      expect(onTable("delayed_jobs", "updater")?.evidence.privileges).toEqual(["SELECT", "UPDATE"]);
     });
 
     it("a table shaped like the queue, no partition of it, reaches nothing of the queue", async () => {

@@ -58,8 +58,19 @@ type WayIn =
    * will do. `trigger`: what fires a trigger of that level on the relation (firesTrigger).
    * `whole`: a statement that reaches all of the relation's rows, not only one partition's
    * or child's (a parent's privileges reach a child only through the parent itself).
+   * `besides`: not through this parent of the relation (a child's rows reached from the table
+   * the route leads back into add nothing to it: UPDATE on a partitioned queue moves rows
+   * between its partitions, and is no INSERT into the queue).
    */
-  | { kind: "relation"; relation: number; privilege: string; named?: boolean; trigger?: PgTrigger["level"]; whole?: boolean }
+  | {
+      kind: "relation";
+      relation: number;
+      privilege: string;
+      named?: boolean;
+      trigger?: PgTrigger["level"];
+      whole?: boolean;
+      besides?: number;
+    }
   | { kind: "function"; fn: PgFunction; privilege: "EXECUTE" }
   | { kind: "role"; role: number; verb: string };
 
@@ -238,6 +249,8 @@ export class ObjectRoutes {
   /** Functions by their name as any spelling contains it (body-references.ts): a body without it calls none of them. */
   private readonly functionsByName = new Map<string, PgFunction[]>();
   private readonly ownerRoutesMemo = new Map<number, Route[]>();
+  /** The parent a path through a parent came down from (its way in's relation). */
+  private readonly parentOfPath = new WeakMap<AccessPath, number>();
 
   constructor(
     private readonly catalog: PgCatalog,
@@ -304,6 +317,11 @@ export class ObjectRoutes {
     return this.interned(`r${relation}:${privilege}:whole`, () => ({ kind: "relation", relation, privilege, whole: true }));
   }
 
+  /** A way in to a child's rows by any path but the ones that come down from `parent`. */
+  private childWayIn(relation: number, privilege: string, parent: number): WayIn {
+    return this.interned(`r${relation}:${privilege}:besides${parent}`, () => ({ kind: "relation", relation, privilege, besides: parent }));
+  }
+
   /** Who fires a trigger of this level on the relation by `event` (firesTrigger decides which paths do). */
   private firingWayIn(relation: number, event: string, level: PgTrigger["level"]): WayIn {
     return this.interned(`r${relation}:${event}:${level}`, () => ({ kind: "relation", relation, privilege: event, trigger: level }));
@@ -319,13 +337,18 @@ export class ObjectRoutes {
 
   /** Whether `role` (or a role it can use) may create objects in the schema; a schema the catalog does not list is taken as yes. */
   private mayCreateIn(role: number, schemaName: string): boolean {
-    const schema = this.catalog.namespaces?.find((s) => s.name === schemaName) ?? this.catalog.schemas.find((s) => s.name === schemaName);
+    const schema = this.schemaOf(schemaName);
     if (schema?.owner === undefined) return true;
     const reach = this.graph.reachable(role);
     if (role === schema.owner || reach.has(schema.owner)) return true;
     const who = this.graph.byOid.get(role);
     if (who && superuserPath(this.graph, who)) return true;
     return schema.acl.some((a) => a.privilege === "CREATE" && (a.grantee === PUBLIC_OID || a.grantee === role || reach.has(a.grantee)));
+  }
+
+  /** The schema by name (the probe's namespaces, else the configured tables' schemas). */
+  private schemaOf(name: string) {
+    return this.catalog.namespaces?.find((s) => s.name === name) ?? this.catalog.schemas.find((s) => s.name === name);
   }
 
   private parentKind(oid: number): "partitioned table" | "inheritance parent" {
@@ -408,7 +431,7 @@ export class ObjectRoutes {
       for (const privilege of THROUGH_CHILD) {
         routes.push({
           source,
-          wayIn: this.relationWayIn(child.oid, privilege),
+          wayIn: this.childWayIn(child.oid, privilege, target.oid),
           privileges: [privilege],
           object: `${child.schema}.${child.name} [${source}, ${this.describeOwner(child.owner)}]`,
         });
@@ -667,19 +690,51 @@ export class ObjectRoutes {
         object: `${ancestor.schema}.${ancestor.name} [${kind}: ${power.how}]`,
       });
     }
-    for (const descendantOid of this.descendants(target.oid)) {
+    const descendants = this.descendants(target.oid);
+    const mayDrop = (owner: number) => owner !== target.owner && !this.graph.byOid.get(owner)?.superuser;
+    const kindOfChild = this.relkinds.get(target.oid) === "p" ? "partition" : "inheritance child";
+    const schemasSeen = new Set([table.schema]);
+    const parentsSeen = new Set([target.oid, ...this.ancestors(target.oid), ...descendants]);
+    for (const descendantOid of descendants) {
       const descendant = this.relations.get(descendantOid);
-      if (!descendant || descendant.owner === target.owner || this.graph.byOid.get(descendant.owner)?.superuser) continue;
+      if (!descendant) continue;
       // Its owner holds its rows through the partition route; dropping it takes them out of the table (tried live).
-      routes.push({
-        source: "child owner",
-        wayIn: this.roleWayIn(descendant.owner, "owns"),
-        privileges: [CONTROL],
-        object: `${descendant.schema}.${descendant.name} [${this.relkinds.get(target.oid) === "p" ? "partition" : "inheritance child"}: dropping it removes its rows]`,
-      });
+      if (mayDrop(descendant.owner)) {
+        routes.push({
+          source: "child owner",
+          wayIn: this.roleWayIn(descendant.owner, "owns"),
+          privileges: [CONTROL],
+          object: `${descendant.schema}.${descendant.name} [${kindOfChild}: dropping it removes its rows]`,
+        });
+      }
+      // So may the owner of its schema, when that is not the table's (tried live); one route per schema.
+      if (!schemasSeen.has(descendant.schema)) {
+        schemasSeen.add(descendant.schema);
+        const owner = this.schemaOf(descendant.schema)?.owner;
+        if (owner !== undefined && mayDrop(owner)) {
+          routes.push({
+            source: "schema owner",
+            wayIn: this.roleWayIn(owner, "owns"),
+            privileges: [CONTROL],
+            object: `schema ${descendant.schema} [holds ${kindOfChild} ${descendant.schema}.${descendant.name}: dropping it removes its rows]`,
+          });
+        }
+      }
+      // And the owner of its other parent (multiple inheritance): DROP … CASCADE on that parent drops it (tried live).
+      for (const otherOid of this.parents.get(descendantOid) ?? []) {
+        const other = this.relations.get(otherOid);
+        if (parentsSeen.has(otherOid) || !other) continue;
+        parentsSeen.add(otherOid);
+        if (!mayDrop(other.owner)) continue;
+        routes.push({
+          source: "parent owner",
+          wayIn: this.roleWayIn(other.owner, "owns"),
+          privileges: [CONTROL],
+          object: `${other.schema}.${other.name} [inheritance parent of ${descendant.schema}.${descendant.name}: DROP TABLE … CASCADE on it drops the child]`,
+        });
+      }
     }
-    const schema =
-      this.catalog.namespaces?.find((s) => s.name === table.schema) ?? this.catalog.schemas.find((s) => s.name === table.schema);
+    const schema = this.schemaOf(table.schema);
     if (schema?.owner !== undefined && !this.graph.byOid.get(schema.owner)?.superuser) {
       routes.push({
         source: "schema owner",
@@ -711,24 +766,12 @@ export class ObjectRoutes {
       this.cutAt = Math.min(this.cutAt, cut);
       return paths;
     }
-    const depth = this.inProgress.size;
-    const outer = this.cutAt;
-    this.cutAt = Number.POSITIVE_INFINITY;
-    this.inProgress.set(key, depth);
-    let cutAt = Number.POSITIVE_INFINITY;
-    try {
+    const { depth, cutAt } = this.evaluating(key, () => {
       for (const route of this.routesInto(relation)) {
         const path = this.take(role, route, relationOid);
         if (path) paths.push(path);
       }
-    } finally {
-      cutAt = this.cutAt;
-      this.inProgress.delete(key);
-      this.cutAt = Math.min(outer, cutAt);
-      // Answers cut short at this one are stale once it ends: the next caller evaluates them again.
-      for (const k of this.partialAt[depth] ?? []) this.partialMemo.delete(k);
-      this.partialAt.length = depth;
-    }
+    });
     if (cutAt >= depth) {
       // Cut short only where it came back to itself: what it went round to find, it holds already.
       this.heldMemo.set(key, paths);
@@ -740,6 +783,30 @@ export class ObjectRoutes {
       this.partialAt[cutAt] = cutShort;
     }
     return paths;
+  }
+
+  /**
+   * Runs `walk` with `key` (a role and a relation) marked as being evaluated: a route that
+   * comes back into it is cut there. Returns the depth it was evaluated at and the shallowest
+   * depth a cycle inside it came back to.
+   */
+  private evaluating(key: string, walk: () => void): { depth: number; cutAt: number } {
+    const depth = this.inProgress.size;
+    const outer = this.cutAt;
+    this.cutAt = Number.POSITIVE_INFINITY;
+    this.inProgress.set(key, depth);
+    let cutAt = Number.POSITIVE_INFINITY;
+    try {
+      walk();
+    } finally {
+      cutAt = this.cutAt;
+      this.inProgress.delete(key);
+      this.cutAt = Math.min(outer, cutAt);
+      // Answers cut short at this one are stale once it ends: the next caller evaluates them again.
+      for (const k of this.partialAt[depth] ?? []) this.partialMemo.delete(k);
+      this.partialAt.length = depth;
+    }
+    return { depth, cutAt };
   }
 
   /** The path by which `role` takes the route, if it can. */
@@ -786,6 +853,7 @@ export class ObjectRoutes {
       path.text = `${via} -> ${narrowed} (columns: ${entry.columns.join(", ")})`;
     }
     if (entry.public) path.public = true;
+    if (throughParent(route) && route.wayIn.kind === "relation") this.parentOfPath.set(path, route.wayIn.relation);
     return path;
   }
 
@@ -855,6 +923,7 @@ export class ObjectRoutes {
         p.privileges.includes(wayIn.privilege) &&
         !(named && (throughParent(p) || throughChild(p))) &&
         !(wholeOnly && throughChild(p)) &&
+        !(wayIn.kind === "relation" && wayIn.besides !== undefined && this.parentOfPath.get(p) === wayIn.besides) &&
         (level === undefined || firesTrigger({ events: [wayIn.privilege], level }, { source: p.source, privileges: [wayIn.privilege] })),
     );
     // The whole table's privilege over some of its columns', then the role's own over PUBLIC's.
@@ -889,16 +958,22 @@ export class ObjectRoutes {
    * for each (ten PUBLIC definer functions × 200 tables × 100 roles) was most of the cost.
    */
   routes(role: PgRole, table: PgTable, publicOnly?: PublicRouteSink): AccessPath[] {
-    if (table.oid === undefined) return [];
-    const relation = this.relations.get(table.oid);
+    const target = table.oid;
+    if (target === undefined) return [];
+    const relation = this.relations.get(target);
     if (!relation) return [];
     const out: AccessPath[] = [];
-    for (const routes of [this.routesInto(relation), this.ownerRoutes(table, relation)]) {
-      for (const route of routes) {
-        const path = this.take(role, route, table.oid, publicOnly);
-        if (path) out.push(path);
+    // The table is being evaluated while its routes are taken: a route that comes back into it
+    // (through a partition, whose parent it is) stops there, and what each partition holds is
+    // worked out once, not once per sibling (quadratic in the partitions otherwise).
+    this.evaluating(`${role.oid}:${target}`, () => {
+      for (const routes of [this.routesInto(relation), this.ownerRoutes(table, relation)]) {
+        for (const route of routes) {
+          const path = this.take(role, route, target, publicOnly);
+          if (path) out.push(path);
+        }
       }
-    }
+    });
     return out;
   }
 }

@@ -608,6 +608,25 @@ describe("the queue's partitions and children (live: descendants.test.ts)", () =
     expect(accessOf(updateOnly, "analyst")?.privileges).toEqual(["UPDATE"]);
   });
 
+  it("UPDATE on the partitioned queue, or on a partitioned partition of it, is UPDATE only: rows moving between its partitions stay in the queue", () => {
+    const onQueue = catalog({
+      tables: [jobsTable({ acl: [...grant("owner", ...ALL), ...grant("analyst", "UPDATE")] })],
+      relations: [queueAs("p"), child(30, "dj_default"), child(31, "dj_mail")],
+    });
+    expect(accessOf(onQueue, "analyst")?.privileges).toEqual(["UPDATE"]);
+    expect(texts(onQueue, "analyst")).toEqual(["analyst: UPDATE"]);
+    const onPartition = catalog({
+      relations: [
+        queueAs("p"),
+        relation(31, "dj_mail", "owner", [], { relkind: "p", parents: [JOBS], acl: grant("analyst", "UPDATE") }),
+        child(32, "dj_mail_a", { parents: [31] }),
+        child(33, "dj_mail_b", { parents: [31] }),
+      ],
+    });
+    expect(accessOf(onPartition, "analyst")?.privileges).toEqual(["UPDATE"]);
+    expect(texts(onPartition, "analyst")).toEqual(["analyst -(UPDATE)-> public.dj_mail [partition, owner owner] -> UPDATE"]);
+  });
+
   it("an inheritance child's too, INSERT included: the parent's reads show the child's rows", () => {
     const cat = catalog({ relations: [queueAs("r"), child(30, "dj_archive", { acl: grant("analyst", "INSERT", "DELETE") })] });
     expect(accessOf(cat, "analyst")?.privileges).toEqual(["INSERT", "DELETE"]);
@@ -649,6 +668,40 @@ describe("the queue's partitions and children (live: descendants.test.ts)", () =
         ?.principals.flatMap((p) => p.paths)
         .filter((p) => p.source === "child owner"),
     ).toHaveLength(1);
+  });
+
+  it("the owner of a partition's schema drops it with the queue's rows in it, once per schema; the queue's own schema is the schema-owner route already", () => {
+    const parts: PgSchema = { name: "parts", found: true, oid: 2300, owner: oid("helper"), acl: [] };
+    const publicSchema: PgSchema = { name: "public", found: true, oid: 2200, owner: oid("su"), acl: [] };
+    const cat = catalog({
+      namespaces: [publicSchema, parts],
+      relations: [
+        queueAs("p"),
+        child(30, "dj_mail", { schema: "parts" }),
+        child(31, "dj_bulk", { schema: "parts" }),
+        child(32, "dj_default"),
+      ],
+    });
+    expect(texts(cat, "helper")).toEqual([
+      "helper -(owns)-> schema parts [holds partition parts.dj_mail: dropping it removes its rows] -> DROP",
+    ]);
+  });
+
+  it("the owner of a child's other parent drops the child with DROP … CASCADE; the queue's own parents' owners are the parent-owner route already", () => {
+    const cat = catalog({
+      relations: [
+        queueAs("r"),
+        child(30, "dj_archive", { parents: [JOBS, 40] }),
+        relation(40, "audit_base", "owner", [], { relkind: "r", owner: oid("hooker") }),
+      ],
+    });
+    expect(accessOf(cat, "hooker")?.privileges).toEqual(["SELECT", "UPDATE", "DELETE", "TRUNCATE", "DROP"]);
+    expect(texts(cat, "hooker")).toContain(
+      "hooker -(owns)-> public.audit_base [inheritance parent of public.dj_archive: DROP TABLE … CASCADE on it drops the child] -> DROP",
+    );
+    expect(texts(cat, "hooker")).toContain(
+      "hooker -(DELETE)-> public.audit_base [inheritance parent, owner hooker] -(DELETE)-> public.dj_archive [inheritance child, owner owner] -> DELETE",
+    );
   });
 
   it("stays silent for a sibling partition's grants (through the parent of the queue), a table that is no child, and a child of another table", () => {
