@@ -15,6 +15,7 @@ import type { CheckResult } from "../../../../lib/audit/findings/model.js";
 import { probePostgres } from "../../../../lib/audit/probes/postgres/index.js";
 import { config, context } from "../../../support/builders.js";
 import { createPgFixture, type PgFixture } from "../../../support/pgFixture.js";
+import { createLoginRoles, dropRoles, leaveDetachPending } from "../../../support/pgInheritance.js";
 import { adminClient, inSession, loginClient, type PgServer, pgServersUnderTest } from "../../../support/pgServers.js";
 import { skipWithout } from "../../../support/services.js";
 
@@ -63,51 +64,12 @@ for (const s of servers) {
         await c.query("INSERT INTO public.legacy_jobs (id, handler) VALUES (1, 'job')");
         await c.query("INSERT INTO public.legacy_archive (id, handler) VALUES (2, 'job'), (3, 'job')");
       });
-    /**
-     * DETACH PARTITION CONCURRENTLY marks the partition detach-pending, then waits for older
-     * snapshots: cancelled while it waits (as an operator's timeout would), it stays so.
-     */
-    async function leaveDetachPending(): Promise<void> {
-      const holder = adminClient(server as PgServer, fx?.database);
-      const detacher = adminClient(server as PgServer, fx?.database);
-      await holder.connect();
-      await detacher.connect();
-      try {
-        await holder.query("BEGIN ISOLATION LEVEL REPEATABLE READ");
-        await holder.query("SELECT count(*) FROM public.delayed_jobs");
-        const pid = (await detacher.query("SELECT pg_backend_pid() AS pid")).rows[0].pid as number;
-        const detaching = detacher
-          .query("ALTER TABLE public.delayed_jobs DETACH PARTITION public.dj_parked CONCURRENTLY")
-          .catch((e: Error) => e);
-        const pending = () =>
-          inQueueDb(
-            async (c) =>
-              (await c.query("SELECT inhdetachpending FROM pg_inherits WHERE inhrelid = 'public.dj_parked'::regclass")).rows[0]
-                ?.inhdetachpending === true,
-          );
-        for (let i = 0; i < 100 && !(await pending()); i++) await new Promise((r) => setTimeout(r, 50));
-        await inQueueDb((c) => c.query("SELECT pg_cancel_backend($1)", [pid]));
-        expect(await detaching).toMatchObject({ code: "57014" });
-        expect(await pending()).toBe(true);
-        await holder.query("COMMIT");
-      } finally {
-        await holder.end();
-        await detacher.end();
-      }
-    }
 
     beforeAll(async () => {
       server = await s.start();
       fx = await createPgFixture(server);
       const owner = q(fx.roles.migrator);
-      const admin = adminClient(server);
-      await admin.connect();
-      try {
-        const literal = (await admin.query<{ q: string }>("SELECT quote_literal($1) AS q", [password])).rows[0]?.q;
-        for (const r of Object.values(role)) await admin.query(`CREATE ROLE ${q(r)} LOGIN PASSWORD ${literal}`);
-      } finally {
-        await admin.end();
-      }
+      await createLoginRoles(server, Object.values(role), password);
       await inQueueDb(async (c) => {
         for (const sql of [
           // The queue partitioned by queue name, one partition partitioned again; another queue with an inheritance child.
@@ -151,7 +113,7 @@ for (const s of servers) {
           await c.query(sql);
       });
       await refill();
-      await leaveDetachPending();
+      await leaveDetachPending(server, fx.database, "public.delayed_jobs", "public.dj_parked");
       const target = fx.target({ tables: ["public.delayed_jobs", "public.legacy_jobs"], principals: {} });
       const observations = await probePostgres([target], { credentials: { env: fx.env } });
       const ctx = context(config({ postgres: [target] }), undefined, { postgres: observations });
@@ -161,13 +123,7 @@ for (const s of servers) {
     afterAll(async () => {
       if (!server) return;
       await fx?.drop();
-      const admin = adminClient(server);
-      await admin.connect();
-      try {
-        for (const r of Object.values(role)) await admin.query(`DROP ROLE IF EXISTS ${q(r)}`);
-      } finally {
-        await admin.end();
-      }
+      await dropRoles(server, Object.values(role));
       await server.stop();
     });
 
