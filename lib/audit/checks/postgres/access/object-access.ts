@@ -963,17 +963,21 @@ export class ObjectRoutes {
     const relation = this.relations.get(target);
     if (!relation) return [];
     const out: AccessPath[] = [];
-    // The table is being evaluated while its routes are taken: a route that comes back into it
-    // (through a partition, whose parent it is) stops there, and what each partition holds is
-    // worked out once, not once per sibling (quadratic in the partitions otherwise).
-    this.evaluating(`${role.oid}:${target}`, () => {
+    const walk = () => {
       for (const routes of [this.routesInto(relation), this.ownerRoutes(table, relation)]) {
         for (const route of routes) {
           const path = this.take(role, route, target, publicOnly);
           if (path) out.push(path);
         }
       }
-    });
+    };
+    // A partitioned table (or an inheritance parent) is marked as being evaluated while its
+    // routes are taken: each partition's route back into it stops there, and what each
+    // partition holds is worked out once per role, not once per sibling (quadratic and worse
+    // in the partitions otherwise). Other tables are not: the way-in and effect memos are kept
+    // only outside any evaluation, and the 500-role bench needs them (pg.roles500).
+    if (this.children.has(target)) this.evaluating(`${role.oid}:${target}`, walk);
+    else walk();
     return out;
   }
 }
