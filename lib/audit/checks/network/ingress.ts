@@ -45,7 +45,10 @@ export interface IngressAnalysis {
   group?: WireSecurityGroup;
   /** The group itself could not be observed: every network check is an ERROR. */
   unobserved?: ObservationError;
-  /** Sources that reach at least one guarded backend port, one entry per (source, port). */
+  /**
+   * Sources that reach at least one guarded backend port, one entry per (source, port): rule
+   * by rule, each rule's sources in AWS's order, each source's ports ascending.
+   */
   reaching: ReachingSource[];
   /** Sources of all-protocol (-1) rules, whatever the port. */
   allTraffic: Source[];

@@ -89,8 +89,8 @@ const REQUESTED_OIDS = `SELECT c.oid
  * partitions and inheritance children) of a configured table, whose rows are the table's,
  * and every ancestor (inheritance parents and partitioned tables) of those and of the
  * trigger tables, whose privileges reach the child's rows. One row each, with its non-SELECT
- * rules and its direct parents. pg_relation_is_updatable is PostgreSQL's own judgement of auto-updatable views
- * and INSTEAD rules (information_schema.views uses it).
+ * rules and its direct parents. pg_relation_is_updatable is PostgreSQL's own judgement of
+ * auto-updatable views and INSTEAD rules (information_schema.views uses it).
  */
 export function relationsSql(serverVersionNum: number): string {
   // A partition whose DETACH CONCURRENTLY did not finish (14+) is no longer read through its

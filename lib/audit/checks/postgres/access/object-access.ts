@@ -200,6 +200,20 @@ function parentOwnerPower(kind: "partitioned table" | "inheritance parent", mayI
   };
 }
 
+/** Every relation reachable from `start` along `edges` (parents or children), nearest first, each once. */
+function walk(start: number, edges: ReadonlyMap<number, readonly number[]>): number[] {
+  const seen = new Set<number>([start]);
+  const out: number[] = [];
+  for (let i = -1; i < out.length; i++) {
+    for (const next of edges.get(i < 0 ? start : (out[i] as number)) ?? []) {
+      if (seen.has(next)) continue;
+      seen.add(next);
+      out.push(next);
+    }
+  }
+  return out;
+}
+
 export function functionName(fn: Pick<PgFunction, "schema" | "name" | "args">): string {
   return `${fn.schema}.${fn.name}(${fn.args})`;
 }
@@ -269,7 +283,11 @@ export class ObjectRoutes {
       if (r.relkind === "v" || r.relkind === "m") this.views.set(r.oid, r);
       this.relkinds.set(r.oid, r.relkind);
       if (r.parents?.length) this.parents.set(r.oid, r.parents);
-      for (const parent of r.parents ?? []) this.children.set(parent, [...(this.children.get(parent) ?? []), r.oid]);
+      for (const parent of r.parents ?? []) {
+        const siblings = this.children.get(parent);
+        if (siblings) siblings.push(r.oid);
+        else this.children.set(parent, [r.oid]);
+      }
     }
     // The configured tables' own ACLs carry their column grants.
     for (const t of catalog.tables) {
@@ -322,11 +340,6 @@ export class ObjectRoutes {
     return this.interned(`r${relation}:${privilege}:besides${parent}`, () => ({ kind: "relation", relation, privilege, besides: parent }));
   }
 
-  /** Who fires a trigger of this level on the relation by `event` (firesTrigger decides which paths do). */
-  private firingWayIn(relation: number, event: string, level: PgTrigger["level"]): WayIn {
-    return this.interned(`r${relation}:${event}:${level}`, () => ({ kind: "relation", relation, privilege: event, trigger: level }));
-  }
-
   private functionWayIn(fn: PgFunction): WayIn {
     return this.interned(`f${fn.oid}`, () => ({ kind: "function", fn, privilege: "EXECUTE" }));
   }
@@ -355,33 +368,25 @@ export class ObjectRoutes {
     return this.relkinds.get(oid) === "p" ? "partitioned table" : "inheritance parent";
   }
 
+  /** What a partition or child of the relation is called, by the relation's kind. */
+  private childKind(oid: number): "partition" | "inheritance child" {
+    return this.relkinds.get(oid) === "p" ? "partition" : "inheritance child";
+  }
+
   /** Every partition or child of the relation, at any depth, nearest first, each once. */
   private descendants(oid: number): number[] {
-    const out: number[] = [];
-    const queue = [...(this.children.get(oid) ?? [])];
-    for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
-      if (out.includes(next) || next === oid) continue;
-      out.push(next);
-      queue.push(...(this.children.get(next) ?? []));
-    }
-    return out;
+    return walk(oid, this.children);
   }
 
   /** Every ancestor of the relation, nearest first, each once. */
   private ancestors(oid: number): number[] {
-    const out: number[] = [];
-    const queue = [...(this.parents.get(oid) ?? [])];
-    for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
-      if (out.includes(next)) continue;
-      out.push(next);
-      queue.push(...(this.parents.get(next) ?? []));
-    }
-    return out;
+    return walk(oid, this.parents);
   }
 
-  /** Who fires the trigger on `event` (firesTrigger: a statement trigger only by a statement naming its table, mostly). */
+  /** Who fires the trigger on `event` (firesTrigger decides which paths do). */
   private triggerWayIn(trigger: PgTrigger, relation: number, event: string): WayIn {
-    return this.firingWayIn(relation, event, trigger.level);
+    const level = trigger.level;
+    return this.interned(`r${relation}:${event}:${level}`, () => ({ kind: "relation", relation, privilege: event, trigger: level }));
   }
 
   /** The body in lower case, once per function (every table's name is looked for in it). */
@@ -427,7 +432,7 @@ export class ObjectRoutes {
     for (const childOid of this.children.get(target.oid) ?? []) {
       const child = this.relations.get(childOid);
       if (!child) continue;
-      const source = this.relkinds.get(target.oid) === "p" ? "partition" : "inheritance child";
+      const source = this.childKind(target.oid);
       for (const privilege of THROUGH_CHILD) {
         routes.push({
           source,
@@ -692,7 +697,7 @@ export class ObjectRoutes {
     }
     const descendants = this.descendants(target.oid);
     const mayDrop = (owner: number) => owner !== target.owner && !this.graph.byOid.get(owner)?.superuser;
-    const kindOfChild = this.relkinds.get(target.oid) === "p" ? "partition" : "inheritance child";
+    const kindOfChild = this.childKind(target.oid);
     const schemasSeen = new Set([table.schema]);
     const parentsSeen = new Set([target.oid, ...this.ancestors(target.oid), ...descendants]);
     for (const descendantOid of descendants) {
@@ -915,17 +920,7 @@ export class ObjectRoutes {
       return { text: this.graph.chainText(r), reach: r.reach, chain: r.chain.map((o) => this.graph.name(o)), public: false };
     }
     const paths = wayIn.kind === "function" ? this.executePaths(role, wayIn.fn) : this.held(role, wayIn.relation);
-    const named = wayIn.kind === "relation" && wayIn.named === true;
-    const wholeOnly = wayIn.kind === "relation" && wayIn.whole === true;
-    const level = wayIn.kind === "relation" ? wayIn.trigger : undefined;
-    const giving = paths.filter(
-      (p) =>
-        p.privileges.includes(wayIn.privilege) &&
-        !(named && (throughParent(p) || throughChild(p))) &&
-        !(wholeOnly && throughChild(p)) &&
-        !(wayIn.kind === "relation" && wayIn.besides !== undefined && this.parentOfPath.get(p) === wayIn.besides) &&
-        (level === undefined || firesTrigger({ events: [wayIn.privilege], level }, { source: p.source, privileges: [wayIn.privilege] })),
-    );
+    const giving = paths.filter((p) => p.privileges.includes(wayIn.privilege) && (wayIn.kind !== "relation" || this.admits(wayIn, p)));
     // The whole table's privilege over some of its columns', then the role's own over PUBLIC's.
     const whole = giving.filter((p) => !p.columns);
     const pool = whole.length > 0 ? whole : giving;
@@ -934,6 +929,17 @@ export class ObjectRoutes {
     const entry: Entry = { text: best.chainText ?? best.text, reach: best.reach, chain: best.chain, public: throughPublic(best) };
     if (best.columns) entry.columns = best.columns;
     return entry;
+  }
+
+  /** Whether a path to the relation is a way in of this kind (the statement it stands for names the right table). */
+  private admits(wayIn: Extract<WayIn, { kind: "relation" }>, path: AccessPath): boolean {
+    if (wayIn.named && (throughParent(path) || throughChild(path))) return false;
+    if (wayIn.whole && throughChild(path)) return false;
+    if (wayIn.besides !== undefined && this.parentOfPath.get(path) === wayIn.besides) return false;
+    return (
+      wayIn.trigger === undefined ||
+      firesTrigger({ events: [wayIn.privilege], level: wayIn.trigger }, { ...path, privileges: [wayIn.privilege] })
+    );
   }
 
   /** How `role` holds EXECUTE on the function (memoized: every table asks again). */
