@@ -74,6 +74,10 @@ type WayIn =
   | { kind: "function"; fn: PgFunction; privilege: "EXECUTE" }
   | { kind: "role"; role: number; verb: string };
 
+type RelationWayIn = Extract<WayIn, { kind: "relation" }>;
+/** A reader of everything held (an owner's whole access, borrowed through an unsafe definer function). */
+const EVERYTHING = Symbol("everything");
+
 interface Route {
   source: AccessSource;
   wayIn: WayIn;
@@ -245,8 +249,28 @@ export class ObjectRoutes {
    */
   private readonly partialMemo = new Map<string, { paths: AccessPath[]; cutAt: number }>();
   private readonly partialAt: string[][] = [];
+  /**
+   * What the last round of a cycle found for each of its ones that a route came back to: the
+   * next round starts from it. Each is short of the whole answer, never more (rounds only add),
+   * so one left from a cycle settled earlier is a safe start too.
+   */
+  private readonly roundsFound = new Map<string, { paths: AccessPath[]; handed: Set<string>; kept: Map<Route, AccessPath> }>();
+  /** By depth: whether one inside the held() at that depth found more, so its cycle is walked again. */
+  private readonly roundAgain: boolean[] = [];
   /** Each held() being evaluated, by role and relation, with its depth. */
   private readonly inProgress = new Map<string, number>();
+  /**
+   * What a held() being evaluated again hands to a cycle that comes back into it: its answer
+   * from the round before (absent in the first round, which hands its grants alone).
+   */
+  private readonly handedBack = new Map<string, AccessPath[]>();
+  /**
+   * Who read what a held() being evaluated handed back, this round: the way in it was read
+   * for, or everything (an owner's whole access through an unsafe definer function).
+   */
+  private readonly readersOf = new Map<string, Set<RelationWayIn | typeof EVERYTHING>>();
+  /** The way in the next held() is asked for (findWayIn sets it; any other caller reads everything). */
+  private reader: RelationWayIn | undefined;
   /** The shallowest depth a cycle in the held() being evaluated came back to. */
   private cutAt = Number.POSITIVE_INFINITY;
   private readonly tableKind: PrivilegeKind;
@@ -754,6 +778,8 @@ export class ObjectRoutes {
   /** Every path by which `role` holds privileges on the relation: its ACL and the routes into it. */
   held(role: Pick<PgRole, "oid" | "name">, relationOid: number): AccessPath[] {
     const key = `${role.oid}:${relationOid}`;
+    const reader = this.reader;
+    this.reader = undefined;
     const memo = this.heldMemo.get(key);
     if (memo) return memo;
     const partial = this.partialMemo.get(key);
@@ -763,31 +789,134 @@ export class ObjectRoutes {
     }
     const relation = this.relations.get(relationOid);
     if (!relation) return [];
-    const paths = grantPaths(this.graph, relation.grantable, role, this.tableKind);
-    // A route back into a relation already being evaluated adds nothing new to that one: stop
-    // there. What was found on the way is short of what that one holds by its other routes.
+    // A route back into a relation already being evaluated stops there, with what that one
+    // has found so far (its grants, or what an earlier round of its cycle found).
     const cut = this.inProgress.get(key);
     if (cut !== undefined) {
       this.cutAt = Math.min(this.cutAt, cut);
-      return paths;
-    }
-    const { depth, cutAt } = this.evaluating(key, () => {
-      for (const route of this.routesInto(relation)) {
-        const path = this.take(role, route, relationOid);
-        if (path) paths.push(path);
+      let readers = this.readersOf.get(key);
+      if (!readers) {
+        readers = new Set();
+        this.readersOf.set(key, readers);
       }
-    });
-    if (cutAt >= depth) {
-      // Cut short only where it came back to itself: what it went round to find, it holds already.
-      this.heldMemo.set(key, paths);
-    } else {
-      // Kept while the one it came back to is evaluated, so a cycle is walked once, not once per way round.
-      this.partialMemo.set(key, { paths, cutAt });
-      const cutShort = this.partialAt[cutAt] ?? [];
-      cutShort.push(key);
-      this.partialAt[cutAt] = cutShort;
+      readers.add(reader ?? EVERYTHING);
+      return this.handedBack.get(key) ?? [];
     }
-    return paths;
+    const grants = grantPaths(this.graph, relation.grantable, role, this.tableKind);
+    // What an earlier round of a cycle through this one found: where this round starts from.
+    const earlier = this.roundsFound.get(key);
+    this.handedBack.set(key, earlier?.paths ?? grants);
+    // Once a cycle has come back here: the kinds of path handed to it so far, and each route's
+    // path as first found (a later round adds a route's path only when it is of a new kind).
+    let handed = earlier && new Set(earlier.handed);
+    let kept = earlier && new Map(earlier.kept);
+    const depth = this.inProgress.size;
+    try {
+      for (;;) {
+        this.readersOf.delete(key);
+        this.roundAgain[depth] = false;
+        const found: AccessPath[] = [];
+        const foundBy: Route[] = [];
+        const { cutAt, cutShort } = this.evaluating(key, () => {
+          for (const route of this.routesInto(relation)) {
+            const path = this.take(role, route, relationOid);
+            if (!path) continue;
+            found.push(path);
+            foundBy.push(route);
+          }
+        });
+        let grew = false;
+        let paths: AccessPath[];
+        // Who read what this one handed back (none when no route came back here).
+        const readers = this.readersOf.get(key);
+        if (!readers && !kept) {
+          // Nothing came back here: the grants and every route's path (nobody else holds the list).
+          for (const path of found) grants.push(path);
+          paths = grants;
+        } else {
+          // The first round keeps every route's path, as an answer without a cycle does.
+          const firstRound = !handed || !kept;
+          if (!handed || !kept) {
+            handed = new Set(grants.map((p) => this.kindOfPath(p)));
+            kept = new Map();
+          }
+          for (let i = 0; i < found.length; i++) {
+            const path = found[i] as AccessPath;
+            const kind = this.kindOfPath(path);
+            const known = handed.has(kind);
+            if (!known) {
+              handed.add(kind);
+              grew ||= readers !== undefined && this.readByAny(readers, path);
+            }
+            if (!known || firstRound) kept.set(foundBy[i] as Route, path);
+          }
+          paths = [...grants];
+          for (const route of this.routesInto(relation)) {
+            const path = kept.get(route);
+            if (path) paths.push(path);
+          }
+          this.roundsFound.set(key, { paths, handed, kept });
+        }
+        // A cycle came back here and was handed what this one had found. If a route found a
+        // kind of path not handed that a way in the cycle read would take (a rule that turns
+        // INSERT into UPDATE through a view, another that turns UPDATE into DELETE), or another
+        // one of the cycle did, the cycle is walked again, each one of it starting from what it
+        // found in this round, until a round finds nothing new: the least fixed point. There
+        // are finitely many kinds, so it ends. The one walked again is the outermost of the
+        // cycle (the shallowest it came back to): one inside it walks only as its part, so
+        // nested cycles are walked together, not each again for every round of the one outside.
+        // After the first round a path that only repeats a kind already found is not kept, so
+        // no way in is named by a path that goes round the cycle for nothing. (A partitioned
+        // table is such a cycle, and no partition's way in through it reads what it finds
+        // through a partition: one round.)
+        const again = grew || (this.roundAgain[depth] as boolean | undefined) === true;
+        if (cutAt < depth) {
+          // Part of a cycle through one further out: kept while that one is evaluated.
+          if (again) this.roundAgain[cutAt] = true;
+          this.keepCutShort(key, paths, cutAt);
+          return paths;
+        }
+        if (again) {
+          // The answers cut short in this round were worked out with less; they ended with it
+          // (evaluating()), so the next round works each out again.
+          this.handedBack.set(key, paths);
+          continue;
+        }
+        this.heldMemo.set(key, paths);
+        // The answers cut short here were worked out, in this last round, with what this one
+        // and the others of the cycle handed them, which were their whole answers: they are
+        // whole too (a later caller need not walk the cycle again).
+        for (const [k, cutPaths] of cutShort) this.heldMemo.set(k, cutPaths);
+        return paths;
+      }
+    } finally {
+      this.handedBack.delete(key);
+      this.readersOf.delete(key);
+      this.roundAgain.length = depth;
+    }
+  }
+
+  /** Whether a way in that read what was handed back would take this path too. */
+  private readByAny(readers: ReadonlySet<RelationWayIn | typeof EVERYTHING>, path: AccessPath): boolean {
+    for (const r of readers) if (r === EVERYTHING || (path.privileges.includes(r.privilege) && this.admits(r, path))) return true;
+    return false;
+  }
+
+  /** Kept while the one it came back to is evaluated, so a cycle is walked once, not once per way round. */
+  private keepCutShort(key: string, paths: AccessPath[], cutAt: number): void {
+    this.partialMemo.set(key, { paths, cutAt });
+    const atCut = this.partialAt[cutAt] ?? [];
+    atCut.push(key);
+    this.partialAt[cutAt] = atCut;
+  }
+
+  /**
+   * What a way in reads of a path (how it is held, which privileges and columns, through
+   * PUBLIC or not, through which parent), not its text, which may name a cycle once more on
+   * each round of one.
+   */
+  private kindOfPath(p: AccessPath): string {
+    return `${p.source}\u0000${p.privileges.join(",")}\u0000${p.columns?.join(",") ?? ""}\u0000${throughPublic(p)}\u0000${this.parentOfPath.get(p) ?? ""}`;
   }
 
   /**
@@ -795,23 +924,28 @@ export class ObjectRoutes {
    * comes back into it is cut there. Returns the depth it was evaluated at and the shallowest
    * depth a cycle inside it came back to.
    */
-  private evaluating(key: string, walk: () => void): { depth: number; cutAt: number } {
+  private evaluating(key: string, walk: () => void): { depth: number; cutAt: number; cutShort: Map<string, AccessPath[]> } {
     const depth = this.inProgress.size;
     const outer = this.cutAt;
     this.cutAt = Number.POSITIVE_INFINITY;
     this.inProgress.set(key, depth);
     let cutAt = Number.POSITIVE_INFINITY;
+    const cutShort = new Map<string, AccessPath[]>();
     try {
       walk();
     } finally {
       cutAt = this.cutAt;
       this.inProgress.delete(key);
       this.cutAt = Math.min(outer, cutAt);
-      // Answers cut short at this one are stale once it ends: the next caller evaluates them again.
-      for (const k of this.partialAt[depth] ?? []) this.partialMemo.delete(k);
+      // Answers cut short at this one end with it: handed to the caller, which decides whether they hold.
+      for (const k of this.partialAt[depth] ?? []) {
+        const partial = this.partialMemo.get(k);
+        if (partial) cutShort.set(k, partial.paths);
+        this.partialMemo.delete(k);
+      }
       this.partialAt.length = depth;
     }
-    return { depth, cutAt };
+    return { depth, cutAt, cutShort };
   }
 
   /** The path by which `role` takes the route, if it can. */
@@ -919,12 +1053,14 @@ export class ObjectRoutes {
       if (!r) return undefined;
       return { text: this.graph.chainText(r), reach: r.reach, chain: r.chain.map((o) => this.graph.name(o)), public: false };
     }
+    if (wayIn.kind === "relation") this.reader = wayIn;
     const paths = wayIn.kind === "function" ? this.executePaths(role, wayIn.fn) : this.held(role, wayIn.relation);
     const giving = paths.filter((p) => p.privileges.includes(wayIn.privilege) && (wayIn.kind !== "relation" || this.admits(wayIn, p)));
     // The whole table's privilege over some of its columns', then the role's own over PUBLIC's.
     const whole = giving.filter((p) => !p.columns);
     const pool = whole.length > 0 ? whole : giving;
-    const best = pool.find((p) => !throughPublic(p)) ?? pool[0];
+    const own = pool.filter((p) => !throughPublic(p));
+    const best = fewestSteps(own.length > 0 ? own : pool);
     if (!best) return undefined;
     const entry: Entry = { text: best.chainText ?? best.text, reach: best.reach, chain: best.chain, public: throughPublic(best) };
     if (best.columns) entry.columns = best.columns;
@@ -932,7 +1068,7 @@ export class ObjectRoutes {
   }
 
   /** Whether a path to the relation is a way in of this kind (the statement it stands for names the right table). */
-  private admits(wayIn: Extract<WayIn, { kind: "relation" }>, path: AccessPath): boolean {
+  private admits(wayIn: RelationWayIn, path: AccessPath): boolean {
     if (wayIn.named && (throughParent(path) || throughChild(path))) return false;
     if (wayIn.whole && throughChild(path)) return false;
     if (wayIn.besides !== undefined && this.parentOfPath.get(path) === wayIn.besides) return false;
@@ -969,23 +1105,41 @@ export class ObjectRoutes {
     const relation = this.relations.get(target);
     if (!relation) return [];
     const out: AccessPath[] = [];
-    const walk = () => {
-      for (const routes of [this.routesInto(relation), this.ownerRoutes(table, relation)]) {
-        for (const route of routes) {
-          const path = this.take(role, route, target, publicOnly);
-          if (path) out.push(path);
-        }
+    // A partitioned table is a cycle of its own (a partition's rows through the table, the
+    // table's through each partition): held() settles it the first time a partition's way in
+    // asks, and keeps every partition's answer, so each is worked out once per role.
+    for (const routes of [this.routesInto(relation), this.ownerRoutes(table, relation)]) {
+      for (const route of routes) {
+        const path = this.take(role, route, target, publicOnly);
+        if (path) out.push(path);
       }
-    };
-    // A partitioned table (or an inheritance parent) is marked as being evaluated while its
-    // routes are taken: each partition's route back into it stops there, and what each
-    // partition holds is worked out once per role, not once per sibling (quadratic and worse
-    // in the partitions otherwise). Other tables are not: the way-in and effect memos are kept
-    // only outside any evaluation, and the 500-role bench needs them (pg.roles500).
-    if (this.children.has(target)) this.evaluating(`${role.oid}:${target}`, walk);
-    else walk();
+    }
     return out;
   }
+}
+
+/**
+ * The path with the fewest steps (routes taken), the first of those: the shortest account of
+ * how the way in is held. A cycle's later rounds find longer paths to what its first round
+ * found; the short one is the one to name.
+ */
+function fewestSteps(paths: readonly AccessPath[]): AccessPath | undefined {
+  let best: AccessPath | undefined;
+  let bestSteps = Number.POSITIVE_INFINITY;
+  for (const p of paths) {
+    const steps = stepsOf(p.chainText ?? p.text);
+    if (steps < bestSteps) {
+      best = p;
+      bestSteps = steps;
+    }
+  }
+  return best;
+}
+
+function stepsOf(text: string): number {
+  let steps = 0;
+  for (let i = text.indexOf(" -("); i !== -1; i = text.indexOf(" -(", i + 3)) steps++;
+  return steps;
 }
 
 function principalsOf(catalog: PgCatalog, options: AccessOptions): PgRole[] {
