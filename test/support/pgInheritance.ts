@@ -1,8 +1,13 @@
 /**
- * Helpers of the live partition and inheritance tests (inheritance.test.ts,
- * descendants.test.ts): login roles for the attackers, and a partition left detach-pending.
+ * Helpers of the live route tests that attack as login roles (inheritance.test.ts,
+ * descendants.test.ts, cycles.test.ts): the attackers' roles, the audit of the tables they
+ * attack, the teardown, and a partition left detach-pending.
  */
 import { expect } from "vitest";
+import type { AuditContext } from "../../lib/audit/checks/types.js";
+import { probePostgres } from "../../lib/audit/probes/postgres/index.js";
+import { config, context } from "./builders.js";
+import type { PgFixture } from "./pgFixture.js";
 import { adminClient, inSession, type PgServer } from "./pgServers.js";
 
 const q = (ident: string) => `"${ident.replace(/"/g, '""')}"`;
@@ -19,6 +24,21 @@ export async function dropRoles(server: PgServer, roles: readonly string[]): Pro
   await inSession(adminClient(server), async (admin) => {
     for (const r of roles) await admin.query(`DROP ROLE IF EXISTS ${q(r)}`);
   });
+}
+
+/** Probes the tables as the fixture's CONNECT-only audit role, expecting no principal: what the checks are given. */
+export async function auditTables(fx: PgFixture, tables: string[]): Promise<AuditContext> {
+  const target = fx.target({ tables, principals: {} });
+  const observations = await probePostgres([target], { credentials: { env: fx.env } });
+  return context(config({ postgres: [target] }), undefined, { postgres: observations });
+}
+
+/** Drops the fixture's database and the test's own roles, then stops the server. */
+export async function tearDown(server: PgServer | undefined, fx: PgFixture | undefined, roles: readonly string[]): Promise<void> {
+  if (!server) return;
+  await fx?.drop();
+  await dropRoles(server, roles);
+  await server.stop();
 }
 
 /**

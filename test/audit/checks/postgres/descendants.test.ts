@@ -12,10 +12,8 @@ import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pgUnexpectedPrincipal } from "../../../../lib/audit/checks/postgres/pg-unexpected-principal.js";
 import type { CheckResult } from "../../../../lib/audit/findings/model.js";
-import { probePostgres } from "../../../../lib/audit/probes/postgres/index.js";
-import { config, context } from "../../../support/builders.js";
 import { createPgFixture, type PgFixture } from "../../../support/pgFixture.js";
-import { createLoginRoles, dropRoles, leaveDetachPending } from "../../../support/pgInheritance.js";
+import { auditTables, createLoginRoles, leaveDetachPending, tearDown } from "../../../support/pgInheritance.js";
 import { adminClient, inSession, loginClient, type PgServer, pgServersUnderTest } from "../../../support/pgServers.js";
 import { skipWithout } from "../../../support/services.js";
 
@@ -114,18 +112,10 @@ for (const s of servers) {
       });
       await refill();
       await leaveDetachPending(server, fx.database, "public.delayed_jobs", "public.dj_parked");
-      const target = fx.target({ tables: ["public.delayed_jobs", "public.legacy_jobs"], principals: {} });
-      const observations = await probePostgres([target], { credentials: { env: fx.env } });
-      const ctx = context(config({ postgres: [target] }), undefined, { postgres: observations });
-      principals = pgUnexpectedPrincipal.evaluate(ctx);
+      principals = pgUnexpectedPrincipal.evaluate(await auditTables(fx, ["public.delayed_jobs", "public.legacy_jobs"]));
     });
 
-    afterAll(async () => {
-      if (!server) return;
-      await fx?.drop();
-      await dropRoles(server, Object.values(role));
-      await server.stop();
-    });
+    afterAll(() => tearDown(server, fx, Object.values(role)));
 
     it("observes everything as the CONNECT-only audit role, with no ERROR", () => {
       expect(principals.filter((r) => r.status === "ERROR")).toEqual([]);
