@@ -251,10 +251,11 @@ export class ObjectRoutes {
   private readonly partialAt: string[][] = [];
   /**
    * What the last round of a cycle found for each of its ones that a route came back to: the
-   * next round starts from it. Each is short of the whole answer, never more (rounds only add),
-   * so one left from a cycle settled earlier is a safe start too.
+   * next round starts from it. Each kind of path in it was found with answers short of the
+   * whole ones, so it is in the whole answer too (kinds are only ever added), and one left from
+   * a cycle settled earlier is a safe start.
    */
-  private readonly roundsFound = new Map<string, { paths: AccessPath[]; handed: Set<string>; kept: Map<Route, AccessPath> }>();
+  private readonly roundsFound = new Map<string, { paths: AccessPath[]; byKind: Map<string, AccessPath> }>();
   /** By depth: whether one inside the held() at that depth found more, so its cycle is walked again. */
   private readonly roundAgain: boolean[] = [];
   /** Each held() being evaluated, by role and relation, with its depth. */
@@ -806,10 +807,9 @@ export class ObjectRoutes {
     // What an earlier round of a cycle through this one found: where this round starts from.
     const earlier = this.roundsFound.get(key);
     this.handedBack.set(key, earlier?.paths ?? grants);
-    // Once a cycle has come back here: the kinds of path handed to it so far, and each route's
-    // path as first found (a later round adds a route's path only when it is of a new kind).
-    let handed = earlier && new Set(earlier.handed);
-    let kept = earlier && new Map(earlier.kept);
+    // Once a cycle has come back here: one path of each kind found through a route, the one
+    // with the fewest steps. Only ever added to: a kind found once stays found.
+    let byKind = earlier && new Map(earlier.byKind);
     const depth = this.inProgress.size;
     try {
       for (;;) {
@@ -829,33 +829,24 @@ export class ObjectRoutes {
         let paths: AccessPath[];
         // Who read what this one handed back (none when no route came back here).
         const readers = this.readersOf.get(key);
-        if (!readers && !kept) {
+        if (!readers && !byKind) {
           // Nothing came back here: the grants and every route's path (nobody else holds the list).
           for (const path of found) grants.push(path);
           paths = grants;
         } else {
-          // The first round keeps every route's path, as an answer without a cycle does.
-          const firstRound = !handed || !kept;
-          if (!handed || !kept) {
-            handed = new Set(grants.map((p) => this.kindOfPath(p)));
-            kept = new Map();
-          }
-          for (let i = 0; i < found.length; i++) {
-            const path = found[i] as AccessPath;
+          byKind ??= new Map();
+          const granted = new Set(grants.map((p) => this.kindOfPath(p)));
+          for (const path of found) {
             const kind = this.kindOfPath(path);
-            const known = handed.has(kind);
+            if (granted.has(kind)) continue;
+            const known = byKind.get(kind);
             if (!known) {
-              handed.add(kind);
+              byKind.set(kind, path);
               grew ||= readers !== undefined && this.readByAny(readers, path);
-            }
-            if (!known || firstRound) kept.set(foundBy[i] as Route, path);
+            } else if (stepsOf(path.chainText ?? path.text) < stepsOf(known.chainText ?? known.text)) byKind.set(kind, path);
           }
-          paths = [...grants];
-          for (const route of this.routesInto(relation)) {
-            const path = kept.get(route);
-            if (path) paths.push(path);
-          }
-          this.roundsFound.set(key, { paths, handed, kept });
+          paths = [...grants, ...byKind.values()];
+          this.roundsFound.set(key, { paths, byKind });
         }
         // A cycle came back here and was handed what this one had found. If a route found a
         // kind of path not handed that a way in the cycle read would take (a rule that turns
@@ -865,8 +856,8 @@ export class ObjectRoutes {
         // are finitely many kinds, so it ends. The one walked again is the outermost of the
         // cycle (the shallowest it came back to): one inside it walks only as its part, so
         // nested cycles are walked together, not each again for every round of the one outside.
-        // After the first round a path that only repeats a kind already found is not kept, so
-        // no way in is named by a path that goes round the cycle for nothing. (A partitioned
+        // One path of each kind is kept, the shortest, so no way in is named by a path that goes
+        // round the cycle for nothing. (A partitioned
         // table is such a cycle, and no partition's way in through it reads what it finds
         // through a partition: one round.)
         const again = grew || (this.roundAgain[depth] as boolean | undefined) === true;
@@ -1107,7 +1098,8 @@ export class ObjectRoutes {
     const out: AccessPath[] = [];
     // A partitioned table is a cycle of its own (a partition's rows through the table, the
     // table's through each partition): held() settles it the first time a partition's way in
-    // asks, and keeps every partition's answer, so each is worked out once per role.
+    // asks, and keeps the partitions' answers, so each is worked out a few times per role at
+    // most, not once per sibling.
     for (const routes of [this.routesInto(relation), this.ownerRoutes(table, relation)]) {
       for (const route of routes) {
         const path = this.take(role, route, target, publicOnly);

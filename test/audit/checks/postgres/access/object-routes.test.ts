@@ -1418,3 +1418,73 @@ describe("cycles inside cycles, in every order (found by a differential check ag
     ]);
   });
 });
+
+describe("a kind of path found once in a cycle stays found (found by review)", () => {
+  // clerk UPDATEs part0 -> trigger t0 runs f0() as app, which UPDATEs the partitioned queue:
+  // rows move between part0's partitions, an INSERT there -> trigger t1 runs f1() as intern,
+  // which DELETEs from the queue. Rules on
+  // other0 nobody can use made the queue's answer be worked out again with its grants alone,
+  // and part0's through-the-queue path of that round replaced the whole-table one found before.
+  const PART0 = 30;
+  const PART1 = 31;
+  const OTHER0 = 50;
+  const OTHER1 = 51;
+  const table = (o: number, name: string, owner: string): PgTable => ({ ...jobsTable({ acl: [] }), oid: o, name, owner: oid(owner) });
+  const build = (withUnusableRule: boolean) =>
+    catalog({
+      tables: [
+        table(OTHER1, "other1", "owner"),
+        jobsTable({
+          relkind: "p",
+          acl: [...grant("owner", "SELECT", "INSERT", "UPDATE", "DELETE"), ...grant("app", "UPDATE"), ...grant("intern", "DELETE")],
+          columnAcls: [{ column: "a", acl: grant("clerk", "UPDATE") }],
+        }),
+        table(OTHER0, "other0", "nobody"),
+      ],
+      relations: [
+        relation(JOBS, "delayed_jobs", "owner", [], { relkind: "p" }),
+        relation(PART0, "part0", "helper", [], { relkind: "p", parents: [JOBS], acl: grant("clerk", "UPDATE") }),
+        relation(PART1, "part1", "owner", [], { parents: [PART0] }),
+        relation(32, "part1b", "owner", [], { parents: [PART0] }),
+        relation(OTHER0, "other0", "nobody", []),
+        relation(OTHER1, "other1", "owner", []),
+      ],
+      rules: [
+        rule("rule0", PART1, "INSERT", "CREATE RULE rule0 AS ON INSERT TO public.part1 DO ALSO (UPDATE public.other0 SET a = 1)", {
+          oid: 90,
+          references: [OTHER0],
+        }),
+        rule(
+          "rule3",
+          JOBS,
+          "INSERT",
+          "CREATE RULE rule3 AS ON INSERT TO public.delayed_jobs DO ALSO (INSERT INTO public.other0 VALUES (1))",
+          {
+            oid: 93,
+            references: [OTHER0],
+          },
+        ),
+        rule("rule4", OTHER0, "UPDATE", "CREATE RULE rule4 AS ON UPDATE TO public.other0 DO ALSO (DELETE FROM public.part1)", {
+          oid: 94,
+          references: [PART1],
+        }),
+        ...(withUnusableRule
+          ? [
+              rule("rule7", OTHER0, "UPDATE", "CREATE RULE rule7 AS ON UPDATE TO public.other0 DO ALSO (DELETE FROM public.other1)", {
+                oid: 97,
+                references: [OTHER1],
+              }),
+            ]
+          : []),
+      ],
+      functions: [
+        fn(200, "f0", "app", "BEGIN UPDATE public.delayed_jobs SET a = 1; END", { trigger: true }),
+        fn(201, "f1", "intern", "BEGIN DELETE FROM public.delayed_jobs; END", { trigger: true }),
+      ],
+      triggers: [trigger("t0", PART0, 200, ["UPDATE"], { level: "ROW" }), trigger("t1", PART0, 201, ["INSERT"], { level: "ROW" })],
+    });
+
+  it.each([false, true])("clerk UPDATEs and, through the two triggers, DELETEs (a rule nobody can use: %s)", (withUnusableRule) => {
+    expect(accessOf(build(withUnusableRule), "clerk")?.privileges).toEqual(["UPDATE", "DELETE"]);
+  });
+});
