@@ -261,8 +261,8 @@ export class ObjectRoutes {
   /** Each held() being evaluated, by role and relation, with its depth. */
   private readonly inProgress = new Map<string, number>();
   /**
-   * What a held() being evaluated again hands to a cycle that comes back into it: its answer
-   * from the round before (absent in the first round, which hands its grants alone).
+   * What a held() being evaluated hands to a cycle that comes back into it: its grants, or
+   * its answer from the round before.
    */
   private readonly handedBack = new Map<string, AccessPath[]>();
   /**
@@ -810,19 +810,17 @@ export class ObjectRoutes {
     // Once a cycle has come back here: one path of each kind found through a route, the one
     // with the fewest steps. Only ever added to: a kind found once stays found.
     let byKind = earlier && new Map(earlier.byKind);
+    let granted: Set<string> | undefined;
     const depth = this.inProgress.size;
     try {
       for (;;) {
         this.readersOf.delete(key);
         this.roundAgain[depth] = false;
         const found: AccessPath[] = [];
-        const foundBy: Route[] = [];
         const { cutAt, cutShort } = this.evaluating(key, () => {
           for (const route of this.routesInto(relation)) {
             const path = this.take(role, route, relationOid);
-            if (!path) continue;
-            found.push(path);
-            foundBy.push(route);
+            if (path) found.push(path);
           }
         });
         let grew = false;
@@ -835,7 +833,7 @@ export class ObjectRoutes {
           paths = grants;
         } else {
           byKind ??= new Map();
-          const granted = new Set(grants.map((p) => this.kindOfPath(p)));
+          granted ??= new Set(grants.map((p) => this.kindOfPath(p)));
           for (const path of found) {
             const kind = this.kindOfPath(path);
             if (granted.has(kind)) continue;
@@ -857,9 +855,8 @@ export class ObjectRoutes {
         // cycle (the shallowest it came back to): one inside it walks only as its part, so
         // nested cycles are walked together, not each again for every round of the one outside.
         // One path of each kind is kept, the shortest, so no way in is named by a path that goes
-        // round the cycle for nothing. (A partitioned
-        // table is such a cycle, and no partition's way in through it reads what it finds
-        // through a partition: one round.)
+        // round the cycle for nothing. (A partitioned table is such a cycle, and no partition's
+        // way in through it reads what it holds through a partition: it seldom needs a second.)
         const again = grew || (this.roundAgain[depth] as boolean | undefined) === true;
         if (cutAt < depth) {
           // Part of a cycle through one further out: kept while that one is evaluated.
@@ -912,8 +909,8 @@ export class ObjectRoutes {
 
   /**
    * Runs `walk` with `key` (a role and a relation) marked as being evaluated: a route that
-   * comes back into it is cut there. Returns the depth it was evaluated at and the shallowest
-   * depth a cycle inside it came back to.
+   * comes back into it is cut there. Returns the depth it was evaluated at, the shallowest
+   * depth a cycle inside it came back to, and the answers cut short at it (which end with it).
    */
   private evaluating(key: string, walk: () => void): { depth: number; cutAt: number; cutShort: Map<string, AccessPath[]> } {
     const depth = this.inProgress.size;
@@ -1111,8 +1108,8 @@ export class ObjectRoutes {
 }
 
 /**
- * The path with the fewest steps (routes taken), the first of those: the shortest account of
- * how the way in is held. A cycle's later rounds find longer paths to what its first round
+ * The path with the fewest steps (the arrows of its text: routes, calls, role hops), the first
+ * of those: the shortest account of how the way in is held. A cycle's later rounds find longer paths to what its first round
  * found; the short one is the one to name.
  */
 function fewestSteps(paths: readonly AccessPath[]): AccessPath | undefined {
