@@ -20,6 +20,7 @@ import type {
   PgCatalog,
   PgDefaultAcl,
   PgEventTrigger,
+  PgForeignKey,
   PgFunction,
   PgMembership,
   PgRelation,
@@ -195,6 +196,7 @@ export async function readCatalog(db: Queryable, tables: readonly string[]): Pro
     const tableParams = [requested.map((t) => t.schema), requested.map((t) => t.name)];
     const relations: PgRelation[] = [];
     const rules: PgRule[] = [];
+    const foreignKeys: PgForeignKey[] = [];
     for (const r of (await db.query(relationsSql(serverVersionNum), tableParams)).rows) {
       const oid = num(r.oid);
       const options = texts(r.options);
@@ -219,6 +221,19 @@ export async function readCatalog(db: Queryable, tables: readonly string[]): Pro
           instead: rule.instead === true,
           references: nums(rule.references),
           definition: String(rule.definition ?? ""),
+        });
+      }
+      for (const fk of (r.foreign_keys as Record<string, unknown>[] | null) ?? []) {
+        foreignKeys.push({
+          oid: num(fk.oid),
+          name: String(fk.name),
+          relation: oid,
+          references: num(fk.references),
+          onDelete: String(fk.on_delete),
+          onUpdate: String(fk.on_update),
+          columns: texts(fk.columns),
+          referencedColumns: texts(fk.referenced_columns),
+          deleteSets: texts(fk.delete_sets),
         });
       }
     }
@@ -254,6 +269,7 @@ export async function readCatalog(db: Queryable, tables: readonly string[]): Pro
       namespaces,
       relations,
       rules,
+      foreignKeys,
       functions,
       triggers,
     };

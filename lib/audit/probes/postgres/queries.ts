@@ -75,6 +75,21 @@ FROM pg_catalog.pg_default_acl d LEFT JOIN pg_catalog.pg_namespace n ON n.oid = 
 WHERE d.defaclnamespace = 0 OR n.nspname = ANY($1::text[])
 ORDER BY d.oid`;
 
+/**
+ * A foreign key whose ON DELETE or ON UPDATE action writes the referencing rows (CASCADE,
+ * SET NULL, SET DEFAULT): a statement on the referenced table changes them, with the rights
+ * of the referencing table's owner. NO ACTION and RESTRICT only refuse.
+ */
+const WRITING_ACTION = "con.confdeltype IN ('c', 'n', 'd') OR con.confupdtype IN ('c', 'n', 'd')";
+
+/** The names of a constraint's columns (an int2[] of attnums of `relation`), in the constraint's order, as a JSON array. */
+const columnNames = (
+  attnums: string,
+  relation: string,
+) => `(SELECT coalesce(pg_catalog.json_agg(a.attname::text ORDER BY k.ord), '[]'::json)
+          FROM unnest(${attnums}) WITH ORDINALITY AS k(attnum, ord)
+          JOIN pg_catalog.pg_attribute a ON a.attrelid = ${relation} AND a.attnum = k.attnum)`;
+
 /** The configured tables' oids, from $1 schemas and $2 names. */
 const REQUESTED_OIDS = `SELECT c.oid
   FROM unnest($1::text[], $2::text[]) AS r(schema_name, table_name)
@@ -82,17 +97,21 @@ const REQUESTED_OIDS = `SELECT c.oid
   JOIN pg_catalog.pg_class c ON c.relnamespace = n.oid AND c.relname = r.table_name`;
 
 /**
- * $1 schemas, $2 table names. Every relation whose rewrite rules reach a configured table,
- * at any depth (views, views over views, tables with INSERT/UPDATE/DELETE rules), the
- * configured tables themselves (their own rules), tables with a SECURITY DEFINER trigger
- * function (what it touches is judged from its body), every descendant (`pg_inherits`:
- * partitions and inheritance children) of a configured table, whose rows are the table's,
- * and every ancestor (inheritance parents and partitioned tables) of those and of the
- * trigger tables, whose privileges reach the child's rows. One row each, with its non-SELECT
- * rules and its direct parents. pg_relation_is_updatable is PostgreSQL's own judgement of
- * auto-updatable views and INSTEAD rules (information_schema.views uses it).
+ * $1 schemas, $2 table names. Every relation a statement can reach a configured table
+ * through, found from the configured tables, every descendant (`pg_inherits`: partitions and
+ * inheritance children) of one, whose rows are the table's, and every table with a SECURITY
+ * DEFINER trigger function (what it touches is judged from its body), then, at any depth:
+ * relations whose rewrite rules use one (views, views over views, tables with INSERT, UPDATE
+ * or DELETE rules), tables one references by a foreign key whose ON DELETE or ON UPDATE
+ * action writes it (a DELETE there cascades here, with the owner's rights), and ancestors
+ * (inheritance parents and partitioned tables), whose privileges reach a child's rows. One
+ * row each, with its non-SELECT rules, its writing foreign keys and its direct parents.
+ * pg_relation_is_updatable is PostgreSQL's own judgement of auto-updatable views and INSTEAD
+ * rules (information_schema.views uses it).
  */
 export function relationsSql(serverVersionNum: number): string {
+  // 15+: ON DELETE SET NULL (col, …) may set only some of the key's columns.
+  const setColumns = serverVersionNum >= 150000 ? columnNames("con.confdelsetcols", "con.conrelid") : "'[]'::json";
   // A partition whose DETACH CONCURRENTLY did not finish (14+) is no longer read through its
   // parent (tried on 15): it is not a child for this purpose.
   const attached = serverVersionNum >= 140000 ? " AND NOT i.inhdetachpending" : "";
@@ -107,25 +126,25 @@ up(oid) AS (
   UNION
   SELECT i.inhparent FROM up JOIN pg_catalog.pg_inherits i ON i.inhrelid = up.oid${attached}
 ),
-reach(oid) AS (
-  SELECT oid FROM up
-  UNION
-  SELECT rw.ev_class FROM reach
-  JOIN pg_catalog.pg_depend d ON d.refclassid = 'pg_catalog.pg_class'::regclass AND d.refobjid = reach.oid
-    AND d.classid = 'pg_catalog.pg_rewrite'::regclass
-  JOIN pg_catalog.pg_rewrite rw ON rw.oid = d.objid
-  WHERE rw.ev_class <> reach.oid
-),
 fired(oid) AS (
   SELECT t.tgrelid FROM pg_catalog.pg_trigger t JOIN pg_catalog.pg_proc p ON p.oid = t.tgfoid
   WHERE NOT t.tgisinternal AND p.prosecdef
-  UNION
-  SELECT i.inhparent FROM fired JOIN pg_catalog.pg_inherits i ON i.inhrelid = fired.oid${attached}
 ),
-entry AS (
-  SELECT oid FROM reach
+entry(oid) AS (
+  SELECT oid FROM up
   UNION
   SELECT oid FROM fired
+  UNION
+  SELECT e.next FROM entry CROSS JOIN LATERAL (
+    SELECT rw.ev_class AS next FROM pg_catalog.pg_depend d JOIN pg_catalog.pg_rewrite rw ON rw.oid = d.objid
+    WHERE d.refclassid = 'pg_catalog.pg_class'::regclass AND d.refobjid = entry.oid
+      AND d.classid = 'pg_catalog.pg_rewrite'::regclass AND rw.ev_class <> entry.oid
+    UNION ALL
+    SELECT con.confrelid FROM pg_catalog.pg_constraint con
+    WHERE con.conrelid = entry.oid AND con.contype = 'f' AND (${WRITING_ACTION})
+    UNION ALL
+    SELECT i.inhparent FROM pg_catalog.pg_inherits i WHERE i.inhrelid = entry.oid${attached}
+  ) e
 )
 SELECT c.oid::int8 AS oid, n.nspname::text AS schema, c.relname::text AS name, c.relkind::text AS relkind, c.relowner::int8 AS owner,
   ${aclJson("coalesce(c.relacl, pg_catalog.acldefault('r', c.relowner))")} AS acl,
@@ -144,7 +163,14 @@ SELECT c.oid::int8 AS oid, n.nspname::text AS schema, c.relname::text AS name, c
        'references', (SELECT coalesce(pg_catalog.array_agg(DISTINCT d.refobjid::int8), '{}'::int8[])
           FROM pg_catalog.pg_depend d WHERE d.classid = 'pg_catalog.pg_rewrite'::regclass AND d.objid = rw.oid
             AND d.refclassid = 'pg_catalog.pg_class'::regclass AND d.refobjid <> c.oid)) ORDER BY rw.oid), '[]'::json)
-     FROM pg_catalog.pg_rewrite rw WHERE rw.ev_class = c.oid AND rw.ev_type <> '1' AND rw.ev_enabled <> 'D') AS rules
+     FROM pg_catalog.pg_rewrite rw WHERE rw.ev_class = c.oid AND rw.ev_type <> '1' AND rw.ev_enabled <> 'D') AS rules,
+  (SELECT coalesce(pg_catalog.json_agg(pg_catalog.json_build_object(
+       'oid', con.oid::int8, 'name', con.conname::text, 'references', con.confrelid::int8,
+       'on_delete', con.confdeltype::text, 'on_update', con.confupdtype::text,
+       'columns', ${columnNames("con.conkey", "con.conrelid")},
+       'referenced_columns', ${columnNames("con.confkey", "con.confrelid")},
+       'delete_sets', ${setColumns}) ORDER BY con.oid), '[]'::json)
+     FROM pg_catalog.pg_constraint con WHERE con.conrelid = c.oid AND con.contype = 'f' AND (${WRITING_ACTION})) AS foreign_keys
 FROM entry JOIN pg_catalog.pg_class c ON c.oid = entry.oid JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 ORDER BY c.oid`;
 }

@@ -158,6 +158,31 @@ export interface PgRule {
 }
 
 /**
+ * A foreign key whose ON DELETE or ON UPDATE action writes the rows that reference a key:
+ * CASCADE (deletes them, or updates their key), SET NULL or SET DEFAULT (updates their key
+ * columns). PostgreSQL runs the action as the owner of the referencing table, whoever deleted
+ * or updated the referenced row, and row-level security does not narrow it (proven live in
+ * foreign-keys.test.ts). Keys whose actions only refuse (NO ACTION, RESTRICT) are not read.
+ */
+export interface PgForeignKey {
+  oid: number;
+  name: string;
+  /** The referencing relation (`conrelid`): the one whose rows the actions write. */
+  relation: number;
+  /** The referenced relation (`confrelid`): the one whose DELETE or UPDATE sets the actions off. */
+  references: number;
+  /** `confdeltype` and `confupdtype`: a no action, r restrict, c cascade, n set null, d set default. */
+  onDelete: string;
+  onUpdate: string;
+  /** The referencing columns (`conkey`), in the key's order. */
+  columns: string[];
+  /** The referenced columns (`confkey`). */
+  referencedColumns: string[];
+  /** 15+: the columns `ON DELETE SET NULL (…)` or `SET DEFAULT (…)` sets, when it names them (`confdelsetcols`); else empty. */
+  deleteSets: string[];
+}
+
+/**
  * A function that may run with rights other than its caller's, or decide what such code
  * does: every SECURITY DEFINER function or procedure outside the system schemas, every
  * function a trigger on a configured table calls, and, transitively, every function outside
@@ -241,6 +266,8 @@ export interface PgCatalog {
   /** Views reaching a configured table, and tables whose rules or triggers touch one. */
   relations?: PgRelation[];
   rules?: PgRule[];
+  /** Foreign keys of those relations whose actions write the referencing rows. Absent in hand-built catalogs. */
+  foreignKeys?: PgForeignKey[];
   functions?: PgFunction[];
   triggers?: PgTrigger[];
 }

@@ -7,6 +7,9 @@
  * - a view reads (and, when auto-updatable, writes) its base relations with its owner's
  *   rights, unless it is `security_invoker` (15+); views over views compose;
  * - a rule's actions run with the rights of the owner of the relation it is on;
+ * - a foreign key's ON DELETE or ON UPDATE action (CASCADE, SET NULL, SET DEFAULT) runs with
+ *   the rights of the referencing table's owner, for whoever deletes or updates the
+ *   referenced row, and row-level security does not narrow it;
  * - a SECURITY DEFINER function (or trigger function) runs with its owner's rights;
  *   EXECUTE belongs to PUBLIC by default; one whose search_path others can put objects
  *   on runs their code as its owner, so it gives its owner's whole access;
@@ -19,6 +22,7 @@
  */
 import {
   type PgCatalog,
+  type PgForeignKey,
   type PgFunction,
   type PgRelation,
   type PgRole,
@@ -87,6 +91,8 @@ interface Route {
   privileges: readonly string[] | "all";
   /** The object, e.g. `public.purge_jobs() [SECURITY DEFINER, owner app_migrator; prosrc text]`. */
   object: string;
+  /** When the route writes only some columns (a foreign key's action sets its key columns): those. */
+  columns?: readonly string[];
 }
 
 /** Where a definer function's code touches the target: through which calls, with whose rights, doing what. */
@@ -204,6 +210,9 @@ function parentOwnerPower(kind: "partitioned table" | "inheritance parent", mayI
   };
 }
 
+/** The writing actions of a foreign key (`confdeltype`, `confupdtype`); NO ACTION (a) and RESTRICT (r) only refuse. */
+const FK_ACTIONS: Readonly<Record<string, string>> = { c: "CASCADE", n: "SET NULL", d: "SET DEFAULT" };
+
 /** Every relation reachable from `start` along `edges` (parents or children), nearest first, each once. */
 function walk(start: number, edges: ReadonlyMap<number, readonly number[]>): number[] {
   const seen = new Set<number>([start]);
@@ -239,6 +248,8 @@ export class ObjectRoutes {
   /** Each relation's direct partitions or inheritance children (the probe reads those of the configured tables). */
   private readonly children = new Map<number, number[]>();
   private readonly relkinds = new Map<number, string>();
+  /** Writing foreign keys by the referencing relation (the one their actions write). */
+  private readonly foreignKeys = new Map<number, PgForeignKey[]>();
   private readonly functions = new Map<number, PgFunction>();
   private readonly routesMemo = new Map<number, Route[]>();
   /** Whole answers of held(). */
@@ -327,6 +338,11 @@ export class ObjectRoutes {
         });
       }
     }
+    for (const fk of catalog.foreignKeys ?? []) {
+      const keys = this.foreignKeys.get(fk.relation);
+      if (keys) keys.push(fk);
+      else this.foreignKeys.set(fk.relation, [fk]);
+    }
     for (const f of catalog.functions ?? []) {
       this.functions.set(f.oid, f);
       const byName = this.functionsByName.get(spelled(f.name)) ?? [];
@@ -406,6 +422,11 @@ export class ObjectRoutes {
   /** Every ancestor of the relation, nearest first, each once. */
   private ancestors(oid: number): number[] {
     return walk(oid, this.parents);
+  }
+
+  /** Who sets off a row trigger of the relation on `event`, such as a foreign key's action (firesTrigger decides which paths do). */
+  private rowWayIn(relation: number, event: string): WayIn {
+    return this.interned(`r${relation}:${event}:ROW`, () => ({ kind: "relation", relation, privilege: event, trigger: "ROW" }));
   }
 
   /** Who fires the trigger on `event` (firesTrigger decides which paths do). */
@@ -509,6 +530,7 @@ export class ObjectRoutes {
         object: `rule ${rule.name} ON ${rule.event} TO ${on.schema}.${on.name} [${rule.instead ? "DO INSTEAD" : "DO ALSO"}, ${this.describeOwner(on.owner)}]`,
       });
     }
+    for (const route of this.foreignKeyRoutes(target)) routes.push(route);
     for (const fn of this.functions.values()) {
       // Trigger functions cannot be called directly: only the trigger route reaches them.
       if (!fn.securityDefiner || fn.trigger) continue;
@@ -570,6 +592,49 @@ export class ObjectRoutes {
       }
     }
     this.routesMemo.set(target.oid, routes);
+    return routes;
+  }
+
+  /**
+   * The target's foreign keys whose actions write it: a DELETE on the referenced relation
+   * deletes the referencing rows (CASCADE) or sets their key columns (SET NULL, SET DEFAULT),
+   * an UPDATE of a referenced key updates their key columns. PostgreSQL runs the action as
+   * the target's owner from the referenced relation's row triggers, so the way in is what
+   * fires a row trigger there: a statement naming it, a parent or a partition of it (each
+   * partition of a referenced partitioned table has its own copy of the key), not an
+   * inheritance child, which has no foreign keys of its parent's.
+   */
+  private foreignKeyRoutes(target: Relation): Route[] {
+    const routes: Route[] = [];
+    for (const fk of this.foreignKeys.get(target.oid) ?? []) {
+      const on = this.relations.get(fk.references);
+      if (!on) continue;
+      const object = (action: string) =>
+        `foreign key ${fk.name} ON ${target.schema}.${target.name} REFERENCES ${on.schema}.${on.name} [${action}, ${this.describeOwner(target.owner)}]`;
+      const onDelete = FK_ACTIONS[fk.onDelete];
+      if (onDelete) {
+        const sets = fk.deleteSets.length > 0 ? fk.deleteSets : fk.columns;
+        routes.push({
+          source: "foreign key",
+          wayIn: this.rowWayIn(on.oid, "DELETE"),
+          runsAs: target.owner,
+          privileges: onDelete === "CASCADE" ? ["DELETE"] : ["UPDATE"],
+          object: object(`ON DELETE ${onDelete}${onDelete === "CASCADE" ? "" : ` (${sets.join(", ")})`}`),
+          ...(onDelete === "CASCADE" ? {} : { columns: sets }),
+        });
+      }
+      const onUpdate = FK_ACTIONS[fk.onUpdate];
+      if (onUpdate) {
+        routes.push({
+          source: "foreign key",
+          wayIn: this.rowWayIn(on.oid, "UPDATE"),
+          runsAs: target.owner,
+          privileges: ["UPDATE"],
+          object: object(`ON UPDATE ${onUpdate} (${fk.columns.join(", ")})`),
+          columns: fk.columns,
+        });
+      }
+    }
     return routes;
   }
 
@@ -973,6 +1038,10 @@ export class ObjectRoutes {
       via: route.object,
       chainText: via,
     };
+    if (route.columns) {
+      path.columns = [...route.columns];
+      path.text = `${via}${effect.privilegesText} (columns: ${route.columns.join(", ")})`;
+    }
     const narrowed = this.columnsOnly(route, entry);
     if (narrowed && entry.columns) {
       path.privileges = [narrowed];
@@ -1139,6 +1208,8 @@ function principalsOf(catalog: PgCatalog, options: AccessOptions): PgRole[] {
 const RLS_NOTE = " (row-level security is on: policies may narrow the rows, the access stays)";
 const RLS_EXEMPT = new Set<AccessSource>([
   "owner",
+  // A foreign key's action runs with row-level security off for the owner, even FORCEd (proven live).
+  "foreign key",
   "superuser",
   "rds_superuser",
   "pg_execute_server_program",

@@ -50,6 +50,7 @@ export type AccessSource =
   // Routes through objects and owners (object-access.ts).
   | "view"
   | "rule"
+  | "foreign key"
   | "definer function"
   | "unsafe definer function"
   | "dynamic SQL definer function"

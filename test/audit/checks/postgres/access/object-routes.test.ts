@@ -10,9 +10,11 @@ import {
   ObjectRoutes,
 } from "../../../../../lib/audit/checks/postgres/access/object-access.js";
 import { RoleGraph } from "../../../../../lib/audit/checks/postgres/access/role-graph.js";
+import { writablePayload } from "../../../../../lib/audit/checks/postgres/payload.js";
 import type {
   PgAclItem,
   PgCatalog,
+  PgForeignKey,
   PgFunction,
   PgMembership,
   PgRelation,
@@ -263,6 +265,99 @@ describe("rules", () => {
       tables: [jobsTable({ acl: [...grant("owner", "SELECT", "INSERT", "UPDATE", "DELETE"), ...grant("clerk", "INSERT")] })],
     });
     expect(texts(cat, "clerk")).toEqual(["clerk: INSERT"]);
+  });
+});
+
+describe("foreign keys whose actions write the queue (live: foreign-keys.test.ts)", () => {
+  const users = (extra: Partial<PgRelation> = {}) =>
+    relation(30, "users", "owner", [], { relkind: "r", acl: grant("clerk", "DELETE", "UPDATE"), ...extra });
+  const key = (name: string, onDelete: string, onUpdate: string, extra: Partial<PgForeignKey> = {}): PgForeignKey => ({
+    oid: 300,
+    name,
+    relation: JOBS,
+    references: 30,
+    onDelete,
+    onUpdate,
+    columns: ["user_id"],
+    referencedColumns: ["id"],
+    deleteSets: [],
+    ...extra,
+  });
+  const via = (name: string, action: string) =>
+    `foreign key ${name} ON public.delayed_jobs REFERENCES public.users [${action}, owner owner]`;
+
+  it("ON DELETE CASCADE is DELETE for the referenced table's deleters; SET NULL, SET DEFAULT and ON UPDATE actions UPDATE of the columns they set", () => {
+    const cat = catalog({
+      relations: [users()],
+      foreignKeys: [
+        key("by_user", "c", "a"),
+        // 15+: ON DELETE SET NULL (owner_id) sets only the column it names.
+        key("by_owner", "n", "d", { columns: ["owner_id", "tenant"], deleteSets: ["owner_id"] }),
+      ],
+    });
+    expect(texts(cat, "clerk")).toEqual([
+      `clerk -(DELETE)-> ${via("by_user", "ON DELETE CASCADE")} -> DELETE`,
+      `clerk -(DELETE)-> ${via("by_owner", "ON DELETE SET NULL (owner_id)")} -> UPDATE (columns: owner_id)`,
+      `clerk -(UPDATE)-> ${via("by_owner", "ON UPDATE SET DEFAULT (owner_id, tenant)")} -> UPDATE (columns: owner_id, tenant)`,
+    ]);
+    expect(accessOf(cat, "clerk")?.paths.map((p) => [p.source, p.columns])).toEqual([
+      ["foreign key", undefined],
+      ["foreign key", ["owner_id"]],
+      ["foreign key", ["owner_id", "tenant"]],
+    ]);
+  });
+
+  it("NO ACTION and RESTRICT only refuse, and a key to an unknown relation gives nothing", () => {
+    const cat = catalog({ relations: [users()], foreignKeys: [key("quiet", "a", "r"), key("lost", "c", "c", { references: 99 })] });
+    expect(accessOf(cat, "clerk")).toBeUndefined();
+  });
+
+  it("an action writes the key's columns only: it is a payload write when the key is the payload column, and not otherwise", () => {
+    const paths = (columns: string[]) =>
+      accessOf(catalog({ relations: [users()], foreignKeys: [key("k", "a", "c", { columns })] }), "clerk")?.paths ?? [];
+    expect(writablePayload(["handler"], paths(["user_id"]))).toEqual([]);
+    expect(writablePayload(["handler"], paths(["handler"]))).toEqual(["handler"]);
+  });
+
+  it("the queue's row-level security is not noted: an action runs as the queue's owner with it off", () => {
+    const cat = catalog({ relations: [users()], foreignKeys: [key("by_user", "c", "a")], tables: [jobsTable({ rowSecurity: true })] });
+    expect(texts(cat, "clerk")).toEqual([`clerk -(DELETE)-> ${via("by_user", "ON DELETE CASCADE")} -> DELETE`]);
+  });
+
+  it("adds nothing for the queue's owner, who runs the action", () => {
+    const cat = catalog({ relations: [users({ acl: grant("owner", "DELETE") })], foreignKeys: [key("by_user", "c", "a")] });
+    expect(texts(cat, "owner").filter((t) => t.includes("foreign key"))).toEqual([]);
+  });
+
+  it("a partition of a partitioned referenced table is a way in (its copy of the key fires); an inheritance child is not", () => {
+    const child = (relkind: "r" | "p") =>
+      catalog({
+        relations: [
+          users({ relkind, acl: [] }),
+          relation(31, "users_1", "owner", [], { relkind: "r", parents: [30], acl: grant("analyst", "DELETE") }),
+        ],
+        foreignKeys: [key("by_user", "c", "a")],
+      });
+    expect(texts(child("p"), "analyst")).toEqual([
+      `analyst -(DELETE)-> public.users_1 [partition, owner owner] -(DELETE)-> ${via("by_user", "ON DELETE CASCADE")} -> DELETE`,
+    ]);
+    expect(accessOf(child("r"), "analyst")).toBeUndefined();
+  });
+
+  it("composes: a key of the referenced table's own cascades into it, and a view over it deletes through both", () => {
+    const cat = catalog({
+      relations: [
+        users({ acl: [] }),
+        relation(32, "orgs", "owner", [], { relkind: "r", acl: grant("clerk", "DELETE") }),
+        relation(33, "users_view", "owner", [30], { updatable: ["DELETE"], acl: grant("analyst", "DELETE") }),
+      ],
+      foreignKeys: [key("by_user", "c", "a"), key("by_org", "c", "a", { relation: 30, references: 32, columns: ["org"] })],
+    });
+    const byOrg = "foreign key by_org ON public.users REFERENCES public.orgs [ON DELETE CASCADE, owner owner]";
+    expect(texts(cat, "clerk")).toEqual([`clerk -(DELETE)-> ${byOrg} -(DELETE)-> ${via("by_user", "ON DELETE CASCADE")} -> DELETE`]);
+    expect(texts(cat, "analyst")).toEqual([
+      `analyst -(DELETE)-> public.users_view [view, owner owner] (auto-updatable) -(DELETE)-> ${via("by_user", "ON DELETE CASCADE")} -> DELETE`,
+    ]);
   });
 });
 

@@ -1,0 +1,205 @@
+/**
+ * Foreign keys as routes into the queue, live on the 5432 service (15) and an embedded
+ * PostgreSQL 18. The queue's rows reference `users` (ON DELETE CASCADE) and a unique
+ * `users.n` (ON UPDATE SET NULL), and `users` references `orgs` (ON DELETE CASCADE):
+ * PostgreSQL runs each action as the owner of the referencing table, so a role that may
+ * only delete from `users`, or only from `orgs`, empties the queue, and one that may only
+ * update `users` rewrites a column of every job, row-level security FORCEd on the queue
+ * notwithstanding. An action also fires the referencing table's triggers: a role that may only
+ * delete tags fires a definer trigger on `job_notes`, which rewrites a second queue's jobs (and
+ * so does one that may only delete through a view over `job_notes`: the probe now follows
+ * views, rules and keys from such trigger tables as it does from the queue).
+ * The look-alike's queue references its own users with NO ACTION and
+ * RESTRICT: its clerk's DELETE and UPDATE are refused, and nothing is reported.
+ */
+import { randomBytes } from "node:crypto";
+import type pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { pgUnexpectedPrincipal } from "../../../../lib/audit/checks/postgres/pg-unexpected-principal.js";
+import type { CheckResult } from "../../../../lib/audit/findings/model.js";
+import { createPgFixture, type PgFixture } from "../../../support/pgFixture.js";
+import { auditTables, createLoginRoles, tearDown } from "../../../support/pgInheritance.js";
+import { adminClient, inSession, loginClient, type PgServer, pgServersUnderTest } from "../../../support/pgServers.js";
+import { skipWithout } from "../../../support/services.js";
+
+const servers = await pgServersUnderTest();
+
+const q = (ident: string) => `"${ident.replace(/"/g, '""')}"`;
+
+for (const s of servers) {
+  describe.skipIf(skipWithout(`PostgreSQL (${s.name})`, s.unavailable))(`foreign keys into the queue on ${s.name}`, () => {
+    let server: PgServer | undefined;
+    let fx: PgFixture | undefined;
+    const sfx = randomBytes(4).toString("hex");
+    const role = {
+      deleter: `qf${sfx}_deleter`,
+      orgDeleter: `qf${sfx}_org_deleter`,
+      updater: `qf${sfx}_updater`,
+      quietClerk: `qf${sfx}_quiet_clerk`,
+      tagger: `qf${sfx}_tagger`,
+      noteClerk: `qf${sfx}_note_clerk`,
+    };
+    type Name = keyof typeof role;
+    const password = randomBytes(12).toString("hex");
+    let principals: CheckResult[] = [];
+
+    const inQueueDb = <T>(fn: (c: pg.Client) => Promise<T>) => inSession(adminClient(server as PgServer, fx?.database), fn);
+    const as = <T>(who: Name, fn: (c: pg.Client) => Promise<T>) =>
+      inSession(loginClient(server as PgServer, role[who], password, fx?.database), fn);
+    const rows = (sql: string) => inQueueDb(async (c) => (await c.query(sql)).rows);
+    const onTable = (table: string, who: Name) =>
+      principals.find((r) => r.status === "FAIL" && r.subject === role[who] && r.resource.id.endsWith(`:public.${table}`));
+    /** Two users of one org, a job each, and the same in the look-alike. */
+    const refill = () =>
+      inQueueDb(async (c) => {
+        await c.query("TRUNCATE public.orgs, public.quiet_users, public.tags, public.note_jobs CASCADE");
+        await c.query("INSERT INTO public.orgs VALUES (1)");
+        await c.query("INSERT INTO public.users VALUES (1, 1, 10), (2, 1, 20)");
+        await c.query("INSERT INTO public.fk_jobs (handler, user_id, owner_n) VALUES ('job', 1, 10), ('job', 2, 20)");
+        await c.query("INSERT INTO public.quiet_users VALUES (1, 10)");
+        await c.query("INSERT INTO public.quiet_jobs (handler, user_id, owner_n) VALUES ('job', 1, 10)");
+        await c.query("INSERT INTO public.tags VALUES (1)");
+        await c.query("INSERT INTO public.job_notes (tag) VALUES (1)");
+        await c.query("INSERT INTO public.note_jobs (handler) VALUES ('job')");
+      });
+
+    beforeAll(async () => {
+      server = await s.start();
+      fx = await createPgFixture(server);
+      const owner = q(fx.roles.migrator);
+      await createLoginRoles(server, Object.values(role), password);
+      await inQueueDb(async (c) => {
+        for (const sql of [
+          "CREATE TABLE public.orgs (id int PRIMARY KEY)",
+          "CREATE TABLE public.users (id int PRIMARY KEY, org int REFERENCES public.orgs ON DELETE CASCADE, n int UNIQUE)",
+          `CREATE TABLE public.fk_jobs (id serial PRIMARY KEY, handler text NOT NULL,
+             user_id int REFERENCES public.users ON DELETE CASCADE,
+             owner_n int REFERENCES public.users (n) ON UPDATE SET NULL)`,
+          // No policy, and FORCEd: even the owner's own statements see no row. The actions still run.
+          "ALTER TABLE public.fk_jobs ENABLE ROW LEVEL SECURITY",
+          "ALTER TABLE public.fk_jobs FORCE ROW LEVEL SECURITY",
+          "CREATE TABLE public.quiet_users (id int PRIMARY KEY, n int UNIQUE)",
+          `CREATE TABLE public.quiet_jobs (id serial PRIMARY KEY, handler text NOT NULL,
+             user_id int REFERENCES public.quiet_users ON DELETE NO ACTION,
+             owner_n int REFERENCES public.quiet_users (n) ON UPDATE RESTRICT)`,
+          // A table that is not the queue, whose definer trigger rewrites the second queue's jobs
+          // after any DELETE of its rows (statement level), and whose rows go with their tag.
+          "CREATE TABLE public.tags (id int PRIMARY KEY)",
+          "CREATE TABLE public.job_notes (id serial PRIMARY KEY, tag int REFERENCES public.tags ON DELETE CASCADE)",
+          "CREATE TABLE public.note_jobs (id serial PRIMARY KEY, handler text NOT NULL)",
+          `CREATE FUNCTION public.touch_jobs() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+             AS $$ BEGIN UPDATE public.note_jobs SET handler = 'touched'; RETURN NULL; END $$`,
+          `ALTER FUNCTION public.touch_jobs() OWNER TO ${owner}`,
+          "CREATE TRIGGER touch AFTER DELETE ON public.job_notes FOR EACH STATEMENT EXECUTE FUNCTION public.touch_jobs()",
+          ...["orgs", "users", "fk_jobs", "quiet_users", "quiet_jobs", "tags", "job_notes", "note_jobs"].map(
+            (t) => `ALTER TABLE public.${t} OWNER TO ${owner}`,
+          ),
+          `GRANT DELETE ON public.tags TO ${q(role.tagger)}`,
+          // A view over the trigger table, which reaches no queue by itself: until 2026-12-07 it was not fetched.
+          "CREATE VIEW public.job_notes_view AS SELECT id, tag FROM public.job_notes",
+          `ALTER VIEW public.job_notes_view OWNER TO ${owner}`,
+          `GRANT DELETE ON public.job_notes_view TO ${q(role.noteClerk)}`,
+          `GRANT DELETE ON public.users TO ${q(role.deleter)}`,
+          `GRANT DELETE ON public.orgs TO ${q(role.orgDeleter)}`,
+          `GRANT UPDATE ON public.users TO ${q(role.updater)}`,
+          `GRANT DELETE, UPDATE ON public.quiet_users TO ${q(role.quietClerk)}`,
+        ])
+          await c.query(sql);
+      });
+      await refill();
+      principals = pgUnexpectedPrincipal.evaluate(await auditTables(fx, ["public.fk_jobs", "public.quiet_jobs", "public.note_jobs"]));
+    });
+
+    afterAll(() => tearDown(server, fx, Object.values(role)));
+
+    const fk = (name: string, references: string, action: string) =>
+      `foreign key ${name} ON public.fk_jobs REFERENCES public.${references} [${action}, owner ${fx?.roles.migrator}]`;
+
+    it("observes everything as the CONNECT-only audit role, with no ERROR", () => {
+      expect(principals.filter((r) => r.status === "ERROR")).toEqual([]);
+    });
+
+    it("a role that may only delete users empties the queue, and is reported with DELETE through the key", async () => {
+      await refill();
+      await as("deleter", async (c) => {
+        await expect(c.query("DELETE FROM public.fk_jobs")).rejects.toMatchObject({ code: "42501" });
+        await c.query("DELETE FROM public.users");
+      });
+      expect(await rows("SELECT id FROM public.fk_jobs")).toEqual([]);
+
+      const f = onTable("fk_jobs", "deleter");
+      expect(f?.evidence.privileges).toEqual(["DELETE"]);
+      // Row-level security does not narrow an action: the path carries no note of it.
+      expect(f?.evidence.paths).toEqual([
+        `${role.deleter} -(DELETE)-> ${fk("fk_jobs_user_id_fkey", "users", "ON DELETE CASCADE")} -> DELETE`,
+      ]);
+    });
+
+    it("one that may only delete orgs empties it through two keys", async () => {
+      await refill();
+      await as("orgDeleter", (c) => c.query("DELETE FROM public.orgs"));
+      expect(await rows("SELECT id FROM public.fk_jobs")).toEqual([]);
+
+      const users = `foreign key users_org_fkey ON public.users REFERENCES public.orgs [ON DELETE CASCADE, owner ${fx?.roles.migrator}]`;
+      expect(onTable("fk_jobs", "orgDeleter")?.evidence.paths).toEqual([
+        `${role.orgDeleter} -(DELETE)-> ${users} -(DELETE)-> ${fk("fk_jobs_user_id_fkey", "users", "ON DELETE CASCADE")} -> DELETE`,
+      ]);
+    });
+
+    it("one that may only update users changes a column of the jobs: UPDATE of that column, without the payload claim", async () => {
+      await refill();
+      // Without SELECT it cannot read n; setting it needs no read.
+      await as("updater", (c) => c.query("UPDATE public.users SET n = NULL"));
+      expect(await rows("SELECT handler, owner_n FROM public.fk_jobs ORDER BY id")).toEqual([
+        { handler: "job", owner_n: null },
+        { handler: "job", owner_n: null },
+      ]);
+
+      const f = onTable("fk_jobs", "updater");
+      expect(f?.evidence.privileges).toEqual(["UPDATE"]);
+      expect(f?.evidence.paths).toEqual([
+        `${role.updater} -(UPDATE)-> ${fk("fk_jobs_owner_n_fkey", "users", "ON UPDATE SET NULL (owner_n)")} -> UPDATE (columns: owner_n)`,
+      ]);
+      expect(f?.message).not.toContain("code execution");
+    });
+
+    it("one that may only delete tags fires another table's definer trigger through a key, and rewrites every job", async () => {
+      await refill();
+      await as("tagger", (c) => c.query("DELETE FROM public.tags"));
+      expect(await rows("SELECT handler FROM public.note_jobs")).toEqual([{ handler: "touched" }]);
+
+      const f = onTable("note_jobs", "tagger");
+      expect(f?.evidence.privileges).toEqual(["UPDATE"]);
+      const m = fx?.roles.migrator;
+      expect(f?.evidence.paths).toEqual([
+        `${role.tagger} -(DELETE)-> foreign key job_notes_tag_fkey ON public.job_notes REFERENCES public.tags [ON DELETE CASCADE, owner ${m}] -(DELETE)-> trigger touch ON public.job_notes -> public.touch_jobs() [SECURITY DEFINER, owner ${m}; body text names the table] -> UPDATE`,
+      ]);
+    });
+
+    it("so does one that may only delete through a view over that table", async () => {
+      await refill();
+      await as("noteClerk", (c) => c.query("DELETE FROM public.job_notes_view"));
+      expect(await rows("SELECT handler FROM public.note_jobs")).toEqual([{ handler: "touched" }]);
+
+      const m = fx?.roles.migrator;
+      expect(onTable("note_jobs", "noteClerk")?.evidence.paths).toEqual([
+        `${role.noteClerk} -(DELETE)-> public.job_notes_view [view, owner ${m}] (auto-updatable) -(DELETE)-> trigger touch ON public.job_notes -> public.touch_jobs() [SECURITY DEFINER, owner ${m}; body text names the table] -> UPDATE`,
+      ]);
+    });
+
+    it("the look-alike's keys only refuse: its clerk changes nothing of the queue and is not reported", async () => {
+      await refill();
+      await as("quietClerk", async (c) => {
+        await expect(c.query("DELETE FROM public.quiet_users")).rejects.toMatchObject({ code: "23503" });
+        // RESTRICT's refusal is 23503 on 15 and its own 23001 (restrict_violation) on 18.
+        await expect(c.query("UPDATE public.quiet_users SET n = 11")).rejects.toMatchObject({
+          code: expect.stringMatching(/^23(503|001)$/),
+        });
+      });
+      expect(await rows("SELECT user_id, owner_n FROM public.quiet_jobs")).toEqual([{ user_id: 1, owner_n: 10 }]);
+      expect(onTable("quiet_jobs", "quietClerk")).toBeUndefined();
+      // And the roles of the real queue have no route into the look-alike's.
+      for (const who of ["deleter", "orgDeleter", "updater"] as const) expect(onTable("quiet_jobs", who)).toBeUndefined();
+    });
+  });
+}
