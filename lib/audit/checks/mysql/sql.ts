@@ -40,6 +40,8 @@ export function onSql(scope: GrantScope): string {
 
 /** REVOKE of `privileges` held at the path's end (by its holder), columns included. */
 export function revokeGrant(path: AccessPath, privileges: readonly string[]): string | undefined {
+  // Through a foreign key: the privilege on the referenced table is what to take away.
+  if (path.wayIn) return revokeGrant(path.wayIn.path, [path.wayIn.privilege]);
   const scope = path.scope;
   if (scope.kind === "routine") return `REVOKE EXECUTE ON ${onSql(scope)} FROM ${accountSql(path.holder)};`;
   const held = privileges.filter((p) => path.privileges.includes(p));

@@ -13,6 +13,7 @@ import {
   DEFAULT_ROLES_SQL,
   DEFINER_OBJECTS_SQL,
   END_SQL,
+  FOREIGN_KEYS_SQL,
   GLOBAL_GRANTS_SQL,
   IDENTITY_SQL,
   MYSQL_USER_PRIV_COLUMNS,
@@ -25,7 +26,15 @@ import {
   TABLES_SQL,
   TIMEOUT_SQL,
 } from "./queries.js";
-import type { MysqlAccount, MysqlAccountRef, MysqlCatalog, MysqlDefinerObject, MysqlFlavor, MysqlQueueTableFact } from "./types.js";
+import type {
+  MysqlAccount,
+  MysqlAccountRef,
+  MysqlCatalog,
+  MysqlDefinerObject,
+  MysqlFlavor,
+  MysqlForeignKey,
+  MysqlQueueTableFact,
+} from "./types.js";
 
 type Row = Record<string, unknown>;
 
@@ -121,6 +130,32 @@ export function parseRoleList(value: string): MysqlAccountRef[] {
     });
 }
 
+/** One key per (database, table, name), its columns in the key's order (the rows come ordered so). */
+export function foreignKeysOf(rows: readonly Row[]): MysqlForeignKey[] {
+  const byName = new Map<string, MysqlForeignKey>();
+  for (const r of rows) {
+    const id = [text(r.db), text(r.table_name), text(r.name)].join("\u0000");
+    let key = byName.get(id);
+    if (!key) {
+      key = {
+        db: text(r.db),
+        table: text(r.table_name),
+        name: text(r.name),
+        columns: [],
+        referencedDb: text(r.referenced_db),
+        referencedTable: text(r.referenced_table),
+        referencedColumns: [],
+        onDelete: text(r.on_delete).toUpperCase(),
+        onUpdate: text(r.on_update).toUpperCase(),
+      };
+      byName.set(id, key);
+    }
+    key.columns.push(text(r.column_name));
+    key.referencedColumns.push(text(r.referenced_column));
+  }
+  return [...byName.values()];
+}
+
 export async function readMysqlCatalog(
   db: MysqlQueryable,
   databases: readonly string[],
@@ -144,6 +179,7 @@ export async function readMysqlCatalog(
     const defaultRows = flavor === "mysql" ? await db.query(DEFAULT_ROLES_SQL) : [];
     const proxyRows = await db.query(PROXIES_SQL);
     const objectRows = await db.query(DEFINER_OBJECTS_SQL[flavor]);
+    const keyRows = await db.query(FOREIGN_KEYS_SQL);
     const tableFacts = databases.length > 0 ? await db.query(TABLES_SQL, [[...databases]]) : [];
 
     const accounts: MysqlAccount[] = accountRows.map((r) => {
@@ -191,6 +227,7 @@ export async function readMysqlCatalog(
         definition: definition === "" ? null : definition,
       };
     });
+    const foreignKeys = foreignKeysOf(keyRows);
     const tables: MysqlQueueTableFact[] = tableFacts.map((t) => ({ db: text(t.db), table: text(t.table_name), found: true }));
     return {
       flavor,
@@ -232,6 +269,7 @@ export async function readMysqlCatalog(
         withGrant: truthy(r.with_grant),
       })),
       definerObjects,
+      foreignKeys,
       tables,
     };
   } finally {

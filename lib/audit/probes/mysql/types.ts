@@ -83,6 +83,26 @@ export interface MysqlDefinerObject {
   definition: string | null;
 }
 
+/**
+ * A foreign key whose ON DELETE or ON UPDATE rule writes the rows that reference a key
+ * (CASCADE, SET NULL, SET DEFAULT): InnoDB runs it for whoever deletes or updates the
+ * referenced row, checking no privilege on this table (proven live in
+ * test/audit/checks/mysql/foreign-keys.test.ts).
+ */
+export interface MysqlForeignKey {
+  /** The referencing table: the one the rules write. */
+  db: string;
+  table: string;
+  name: string;
+  columns: string[];
+  referencedDb: string;
+  referencedTable: string;
+  referencedColumns: string[];
+  /** `DELETE_RULE`, `UPDATE_RULE`: CASCADE, SET NULL, SET DEFAULT, RESTRICT or NO ACTION. */
+  onDelete: string;
+  onUpdate: string;
+}
+
 export interface MysqlQueueTableFact {
   db: string;
   table: string;
@@ -106,6 +126,8 @@ export interface MysqlCatalog {
   roleEdges: MysqlRoleEdge[];
   proxies: MysqlProxyGrant[];
   definerObjects: MysqlDefinerObject[];
+  /** Foreign keys that write their table on a DELETE or UPDATE of another's. Absent in hand-built catalogs. */
+  foreignKeys?: MysqlForeignKey[];
   /** Every table and view in the configured databases (what is not here does not exist). */
   tables: MysqlQueueTableFact[];
 }

@@ -11,7 +11,8 @@ import {
   objectEffect,
   superuserPath,
 } from "../../../../lib/audit/checks/mysql/access/model.js";
-import type { MysqlCatalog } from "../../../../lib/audit/probes/mysql/types.js";
+import { cutPath, revokeGrant } from "../../../../lib/audit/checks/mysql/sql.js";
+import type { MysqlCatalog, MysqlForeignKey } from "../../../../lib/audit/probes/mysql/types.js";
 import { account, catalog, definer, edge, onTable, ref, role, withExtra } from "./catalog.js";
 
 const QUEUE = [{ db: "app", table: "delayed_jobs" }];
@@ -524,6 +525,98 @@ describe("DEFINER views and routines lend their definer's privileges", () => {
         { kind: "routine", db: "app", name: "purge", type: "function" },
       ],
     ]);
+  });
+});
+
+describe("foreign keys whose rules write the queue (live: foreign-keys.test.ts)", () => {
+  const key = (name: string, onDelete: string, onUpdate: string, over: Partial<MysqlForeignKey> = {}): MysqlForeignKey => ({
+    db: "app",
+    table: "delayed_jobs",
+    name,
+    columns: ["user_id"],
+    referencedDb: "app",
+    referencedTable: "users",
+    referencedColumns: ["id"],
+    onDelete,
+    onUpdate,
+    ...over,
+  });
+  const clerk = account("clerk", "%");
+  const keyed = (foreignKeys: MysqlForeignKey[], extra: Partial<MysqlCatalog> = {}) =>
+    withExtra({ accounts: [clerk], ...extra }, { foreignKeys });
+
+  it("ON DELETE CASCADE is DELETE for whoever may delete the referenced rows; SET NULL and ON UPDATE rules UPDATE of the key's columns", () => {
+    const c = keyed([key("by_user", "CASCADE", "CASCADE"), key("by_owner", "SET NULL", "RESTRICT", { columns: ["owner_id"] })], {
+      tableGrants: [onTable("clerk", "%", ["DELETE", "UPDATE"], "users")],
+    });
+    expect(texts(c, "clerk@%")).toEqual([
+      "clerk@% -> DELETE, UPDATE on app.users -(foreign key by_user ON DELETE CASCADE)-> DELETE on app.delayed_jobs",
+      "clerk@% -> DELETE, UPDATE on app.users -(foreign key by_user ON UPDATE CASCADE)-> UPDATE (user_id) on app.delayed_jobs",
+      "clerk@% -> DELETE, UPDATE on app.users -(foreign key by_owner ON DELETE SET NULL)-> UPDATE (owner_id) on app.delayed_jobs",
+    ]);
+    expect(who(c, "clerk@%")).toMatchObject({ privileges: ["UPDATE", "DELETE"], columnOnly: { UPDATE: ["owner_id", "user_id"] } });
+  });
+
+  it("RESTRICT and NO ACTION only refuse; a column UPDATE of the referenced table counts only on a referenced column", () => {
+    expect(
+      who(keyed([key("k", "RESTRICT", "NO ACTION")], { tableGrants: [onTable("clerk", "%", ["DELETE", "UPDATE"], "users")] }), "clerk@%"),
+    ).toBe(undefined);
+    const byColumn = (column: string) =>
+      who(
+        keyed([key("k", "RESTRICT", "SET NULL")], {
+          columnGrants: [{ user: "clerk", host: "%", db: "app", table: "users", column, privileges: ["UPDATE"] }],
+        }),
+        "clerk@%",
+      );
+    expect(byColumn("email")).toBeUndefined();
+    expect(byColumn("id")?.paths.map((p) => p.text)).toEqual([
+      "clerk@% -> UPDATE on app.users(id) -(foreign key k ON UPDATE SET NULL)-> UPDATE (user_id) on app.delayed_jobs",
+    ]);
+  });
+
+  it("the revoke that cuts a path through a key takes the privilege used on the referenced table, from whoever holds it", () => {
+    const c = keyed([key("by_owner", "SET NULL", "RESTRICT")], {
+      accounts: [clerk, role("users_admin")],
+      tableGrants: [onTable("users_admin", "%", ["DELETE", "UPDATE"], "users")],
+      roleEdges: [edge(ref("users_admin", "%"), ref("clerk", "%"))],
+    });
+    const [path] = who(c, "clerk@%")?.paths ?? [];
+    // The path gives UPDATE on the queue; DELETE on users is what it is taken through.
+    expect(path?.privileges).toEqual(["UPDATE"]);
+    expect(revokeGrant(path as NonNullable<typeof path>, ["UPDATE"])).toBe("REVOKE DELETE ON `app`.`users` FROM 'users_admin'@'%';");
+    expect(cutPath(ref("clerk", "%"), path as NonNullable<typeof path>)).toBe("REVOKE 'users_admin'@'%' FROM 'clerk'@'%';");
+  });
+
+  it("composes with other routes into the referenced table and with keys of its own, and a cycle of keys ends", () => {
+    const c = keyed(
+      [
+        key("by_user", "CASCADE", "RESTRICT"),
+        key("by_org", "CASCADE", "RESTRICT", { table: "users", columns: ["org"], referencedTable: "orgs" }),
+        // A cycle: orgs refers back to users, and users to itself.
+        key("back", "CASCADE", "RESTRICT", { table: "orgs", columns: ["owner"], referencedTable: "users" }),
+        key("self", "CASCADE", "RESTRICT", { table: "users", columns: ["manager"], referencedTable: "users" }),
+      ],
+      {
+        accounts: [clerk, account("migrator", "localhost")],
+        tableGrants: [onTable("clerk", "%", ["DELETE"], "orgs"), onTable("migrator", "localhost", ["DELETE"], "users")],
+        definerObjects: [definer({ kind: "procedure", name: "purge_users", definition: "DELETE FROM users" })],
+        routineGrants: [{ user: "clerk", host: "%", db: "app", routine: "purge_users", type: "PROCEDURE", privileges: ["EXECUTE"] }],
+      },
+    );
+    expect(texts(c, "clerk@%")).toEqual([
+      "clerk@% -(EXECUTE procedure app.purge_users, definer migrator@localhost)-> DELETE on app.users -(foreign key by_user ON DELETE CASCADE)-> DELETE on app.delayed_jobs",
+      "clerk@% -> DELETE on app.orgs -(foreign key by_org ON DELETE CASCADE)-> DELETE on app.users -(foreign key by_user ON DELETE CASCADE)-> DELETE on app.delayed_jobs",
+    ]);
+  });
+
+  it("a key of another table, or into another database's table nobody can write, gives nothing", () => {
+    const c = keyed(
+      [key("other", "CASCADE", "CASCADE", { table: "audit_log" }), key("far", "CASCADE", "CASCADE", { referencedDb: "crm" })],
+      {
+        tableGrants: [onTable("clerk", "%", ["DELETE", "UPDATE"], "users")],
+      },
+    );
+    expect(who(c, "clerk@%")).toBeUndefined();
   });
 });
 

@@ -40,6 +40,7 @@ interface Server {
   tables?: Row[];
   edges?: Row[];
   defaults?: Row[];
+  keys?: Row[];
   mandatory?: string;
   activateAll?: "ON" | "OFF";
 }
@@ -62,6 +63,7 @@ function fakeMysql8(s: Server): { db: MysqlQueryable; sent: string[] } {
     [Q.DEFAULT_ROLES_SQL, s.defaults ?? []],
     [Q.PROXIES_SQL, []],
     [Q.DEFINER_OBJECTS_SQL.mysql, []],
+    [Q.FOREIGN_KEYS_SQL, s.keys ?? []],
     [Q.TABLES_SQL, [{ db: "app", table_name: "delayed_jobs" }]],
   ]);
   return {
@@ -128,10 +130,48 @@ async function judge(server: Server) {
 describe("MySQL 8 catalogs", () => {
   it("reads MySQL 8's tables with a fixed statement list, and the clean estate passes", async () => {
     const { fails, sent, catalog } = await judge(BASE);
-    expect(sent).toHaveLength(17);
+    expect(sent).toHaveLength(18);
     expect(catalog.flavor).toBe("mysql");
     expect(fails("mysql-unexpected-principal")).toEqual([]);
     expect(fails("mysql-tls-not-required")).toEqual([]);
+  });
+
+  it("reads a two-column foreign key from information_schema's rows, one per column, and reports who deletes through it", async () => {
+    const column = (column_name: string, referenced_column: string): Row => ({
+      db: "app",
+      table_name: "delayed_jobs",
+      name: "by_tenant_user",
+      column_name,
+      referenced_db: "app",
+      referenced_table: "users",
+      referenced_column,
+      on_delete: "CASCADE",
+      on_update: "NO ACTION",
+    });
+    const { fails, catalog } = await judge({
+      ...BASE,
+      users: [...BASE.users, userRow("crm", "%")],
+      tables: [...BASE.tables, { ...tablePriv("crm", "%", "Delete"), table_name: "users" }],
+      keys: [column("tenant_id", "tenant_id"), column("user_id", "id")],
+    });
+    expect(catalog.foreignKeys).toEqual([
+      {
+        db: "app",
+        table: "delayed_jobs",
+        name: "by_tenant_user",
+        columns: ["tenant_id", "user_id"],
+        referencedDb: "app",
+        referencedTable: "users",
+        referencedColumns: ["tenant_id", "id"],
+        onDelete: "CASCADE",
+        onUpdate: "NO ACTION",
+      },
+    ]);
+    const f = fails("mysql-unexpected-principal");
+    expect(f.map((r) => r.evidence.paths)).toEqual([
+      ["crm@% -> DELETE on app.users -(foreign key by_tenant_user ON DELETE CASCADE)-> DELETE on app.delayed_jobs"],
+    ]);
+    expect(f[0]?.fix?.commands).toEqual(["REVOKE DELETE ON `app`.`users` FROM 'crm'@'%';"]);
   });
 
   it("a role granted but not default still gives access (SET ROLE), nested roles too", async () => {

@@ -6,10 +6,13 @@
  * or after SET ROLE, both count), as the mandatory roles (MySQL 8), as PUBLIC (MariaDB 10.11),
  * and as every account it may PROXY. Each of those holds global (`*.*`), database (patterns
  * included), table and column grants. DEFINER views and routines that touch a queue table
- * lend their definer's privileges to whoever may SELECT the view or EXECUTE the routine.
+ * lend their definer's privileges to whoever may SELECT the view or EXECUTE the routine. A
+ * foreign key of the queue table whose ON DELETE or ON UPDATE rule writes it (CASCADE, SET
+ * NULL, SET DEFAULT) gives whoever may delete or update the referenced table a DELETE or an
+ * UPDATE of its key columns: InnoDB checks no privilege on the queue for it.
  */
 import { MYSQL_TABLE_PRIVILEGES } from "../../../model/mysql-privileges.js";
-import type { MysqlAccount, MysqlAccountRef, MysqlCatalog, MysqlDefinerObject } from "../../../probes/mysql/types.js";
+import type { MysqlAccount, MysqlAccountRef, MysqlCatalog, MysqlDefinerObject, MysqlForeignKey } from "../../../probes/mysql/types.js";
 import { likeMatch } from "./patterns.js";
 
 export const TABLE_ACCESS = MYSQL_TABLE_PRIVILEGES;
@@ -44,6 +47,11 @@ export interface AccessPath {
   /** The grant's object: `*.*`, a database pattern, a table, columns, or the definer object used. */
   scope: GrantScope;
   first?: FirstHop;
+  /**
+   * For a path through a foreign key: the path into the referenced table it starts from, and
+   * the privilege used there (DELETE or UPDATE). Revoking that privilege cuts this path.
+   */
+  wayIn?: { path: AccessPath; privilege: "DELETE" | "UPDATE" };
 }
 
 export type GrantScope =
@@ -307,6 +315,161 @@ function objectGrants(index: GrantIndex, id: MysqlAccountRef, object: MysqlDefin
   return routine ? ["EXECUTE"] : [];
 }
 
+/** The paths by which each login-capable account (by key) reaches one table: grants, roles, proxies, definer objects. */
+type PathsByAccount = Map<string, AccessPath[]>;
+
+function ownPaths(index: GrantIndex, subjects: readonly MysqlAccount[], db: string, table: string): PathsByAccount {
+  const qualified = `${db}.${table}`;
+  // Definer objects touching this table: what they lend, once per table.
+  const lenders = index.catalog.definerObjects
+    .filter((o) => o.securityType === "DEFINER")
+    .map((o) => {
+      const effect = objectEffect(o, db, table);
+      if (effect.length === 0) return undefined;
+      const definerHeld = definerPrivileges(index, o.definer, db, table);
+      const lent = effect.filter((p) => definerHeld.has(p));
+      return lent.length > 0 ? { object: o, lent } : undefined;
+    })
+    .filter((x) => x !== undefined);
+  // Many accounts share a role: each holder's grants on this table are looked up once.
+  const grantsOf = new Map<string, Grant[]>();
+  const holderGrants = (id: MysqlAccountRef) => {
+    const k = hostKey(id);
+    let grants = grantsOf.get(k);
+    if (!grants) {
+      grants = directGrants(index, id, db, table);
+      grantsOf.set(k, grants);
+    }
+    return grants;
+  };
+  const out: PathsByAccount = new Map();
+  for (const account of subjects) {
+    const paths: AccessPath[] = [];
+    for (const r of index.reach(account)) {
+      for (const g of holderGrants(r.id)) {
+        paths.push({
+          text: `${key(account)} ${r.hops || "-> "}${privilegeText(g.privileges)} on ${scopeText(g.scope)}`,
+          privileges: g.privileges,
+          ...(g.columns ? { columns: g.columns } : {}),
+          kind: r.kind,
+          holder: r.id,
+          scope: g.scope,
+          ...(r.first ? { first: r.first } : {}),
+        });
+      }
+      for (const l of lenders) {
+        const uses = objectGrants(index, r.id, l.object);
+        if (uses.length === 0) continue;
+        const lent = l.object.kind === "view" ? l.lent.filter((p) => uses.includes(p)) : l.lent;
+        if (lent.length === 0) continue;
+        const what = l.object.kind === "view" ? `${uses.join(", ")} on view` : `EXECUTE ${l.object.kind}`;
+        const unseen = l.object.definition === null ? ", definition not visible: assumed to reach" : "";
+        paths.push({
+          text: `${key(account)} ${r.hops}-(${what} ${l.object.db}.${l.object.name}, definer ${key(l.object.definer)}${unseen})-> ${lent.join(", ")} on ${qualified}`,
+          privileges: lent,
+          kind: "definer",
+          holder: r.id,
+          scope:
+            l.object.kind === "view"
+              ? { kind: "view", db: l.object.db, name: l.object.name }
+              : { kind: "routine", db: l.object.db, name: l.object.name, type: l.object.kind },
+          ...(r.first ? { first: r.first } : {}),
+        });
+      }
+    }
+    if (paths.length > 0) out.set(key(account), paths);
+  }
+  return out;
+}
+
+/** The rules of a foreign key that write its table; RESTRICT and NO ACTION only refuse. */
+const WRITING_RULES = new Set(["CASCADE", "SET NULL", "SET DEFAULT"]);
+
+/**
+ * What a way into the referenced table (`way`) does to the referencing one through the key:
+ * a DELETE there deletes the rows here (CASCADE) or sets their key columns (SET NULL, SET
+ * DEFAULT); an UPDATE of a referenced column updates the key columns here. The path keeps
+ * the way in's holder, scope and first step: cutting the way in is what cuts it.
+ */
+function foreignKeyPaths(fk: MysqlForeignKey, way: AccessPath): AccessPath[] {
+  const out: AccessPath[] = [];
+  const via = (rule: string, privilege: "DELETE" | "UPDATE", gives: "DELETE" | "UPDATE") => {
+    const columns = gives === "UPDATE" ? { columns: { UPDATE: [...fk.columns] } } : {};
+    const on = gives === "UPDATE" ? `UPDATE (${fk.columns.join(", ")})` : "DELETE";
+    out.push({
+      text: `${way.text} -(foreign key ${fk.name} ${rule})-> ${on} on ${fk.db}.${fk.table}`,
+      privileges: [gives],
+      ...columns,
+      kind: way.kind,
+      holder: way.holder,
+      scope: way.scope,
+      ...(way.first ? { first: way.first } : {}),
+      wayIn: { path: way, privilege },
+    });
+  };
+  if (WRITING_RULES.has(fk.onDelete) && way.privileges.includes("DELETE")) {
+    via(`ON DELETE ${fk.onDelete}`, "DELETE", fk.onDelete === "CASCADE" ? "DELETE" : "UPDATE");
+  }
+  const updates = way.columns?.UPDATE;
+  const updatesKey = updates ? updates.some((c) => fk.referencedColumns.includes(c)) : way.privileges.includes("UPDATE");
+  if (WRITING_RULES.has(fk.onUpdate) && updatesKey) via(`ON UPDATE ${fk.onUpdate}`, "UPDATE", "UPDATE");
+  return out;
+}
+
+/**
+ * Every account's paths to each table asked for: its own (ownPaths), and through each
+ * foreign key of the table whose rules write it, the paths to the referenced table, at any
+ * depth. A cycle of keys is walked once: a key back into a table being worked out is not
+ * followed again, and answers worked out inside such a cycle are not kept (each is a
+ * DELETE or an UPDATE of key columns carried along the cycle, which its first pass gives).
+ */
+class TablePaths {
+  private readonly memo = new Map<string, PathsByAccount>();
+  private readonly keysOf = new Map<string, MysqlForeignKey[]>();
+  private readonly visiting = new Set<string>();
+  private cuts = 0;
+
+  constructor(
+    private readonly index: GrantIndex,
+    private readonly subjects: readonly MysqlAccount[],
+  ) {
+    for (const fk of index.catalog.foreignKeys ?? []) {
+      const id = tableId(fk.db, fk.table);
+      const keys = this.keysOf.get(id);
+      if (keys) keys.push(fk);
+      else this.keysOf.set(id, [fk]);
+    }
+  }
+
+  of(db: string, table: string): PathsByAccount {
+    const id = tableId(db, table);
+    const memo = this.memo.get(id);
+    if (memo) return memo;
+    const out = ownPaths(this.index, this.subjects, db, table);
+    const cutsBefore = this.cuts;
+    this.visiting.add(id);
+    for (const fk of this.keysOf.get(id) ?? []) {
+      if (!WRITING_RULES.has(fk.onDelete) && !WRITING_RULES.has(fk.onUpdate)) continue;
+      if (this.visiting.has(tableId(fk.referencedDb, fk.referencedTable))) {
+        this.cuts++;
+        continue;
+      }
+      for (const [account, ways] of this.of(fk.referencedDb, fk.referencedTable)) {
+        const through = ways.flatMap((way) => foreignKeyPaths(fk, way));
+        if (through.length === 0) continue;
+        const paths = out.get(account);
+        if (paths) paths.push(...through);
+        else out.set(account, through);
+      }
+    }
+    this.visiting.delete(id);
+    if (this.cuts === cutsBefore || this.visiting.size === 0) this.memo.set(id, out);
+    return out;
+  }
+}
+
+const tableId = (db: string, table: string) => `${db}\u0000${table}`;
+
 export function computeMysqlAccess(
   catalog: MysqlCatalog,
   tables: readonly { db: string; table: string }[],
@@ -314,67 +477,14 @@ export function computeMysqlAccess(
 ): Map<string, MysqlTableAccess> {
   const result = new Map<string, MysqlTableAccess>();
   const subjects = catalog.accounts.filter((a) => !a.isRole);
+  const reaching = new TablePaths(index, subjects);
   for (const { db, table } of tables) {
     const qualified = `${db}.${table}`;
-    // Definer objects touching this table: what they lend, once per table.
-    const lenders = catalog.definerObjects
-      .filter((o) => o.securityType === "DEFINER")
-      .map((o) => {
-        const effect = objectEffect(o, db, table);
-        if (effect.length === 0) return undefined;
-        const definerHeld = definerPrivileges(index, o.definer, db, table);
-        const lent = effect.filter((p) => definerHeld.has(p));
-        return lent.length > 0 ? { object: o, lent } : undefined;
-      })
-      .filter((x) => x !== undefined);
+    const byAccount = reaching.of(db, table);
     const principals: AccountAccess[] = [];
-    // Many accounts share a role: each holder's grants on this table are looked up once.
-    const grantsOf = new Map<string, Grant[]>();
-    const holderGrants = (id: MysqlAccountRef) => {
-      const k = hostKey(id);
-      let grants = grantsOf.get(k);
-      if (!grants) {
-        grants = directGrants(index, id, db, table);
-        grantsOf.set(k, grants);
-      }
-      return grants;
-    };
     for (const account of subjects) {
-      const paths: AccessPath[] = [];
-      const reached = index.reach(account);
-      for (const r of reached) {
-        for (const g of holderGrants(r.id)) {
-          paths.push({
-            text: `${key(account)} ${r.hops || "-> "}${privilegeText(g.privileges)} on ${scopeText(g.scope)}`,
-            privileges: g.privileges,
-            ...(g.columns ? { columns: g.columns } : {}),
-            kind: r.kind,
-            holder: r.id,
-            scope: g.scope,
-            ...(r.first ? { first: r.first } : {}),
-          });
-        }
-        for (const l of lenders) {
-          const uses = objectGrants(index, r.id, l.object);
-          if (uses.length === 0) continue;
-          const lent = l.object.kind === "view" ? l.lent.filter((p) => uses.includes(p)) : l.lent;
-          if (lent.length === 0) continue;
-          const what = l.object.kind === "view" ? `${uses.join(", ")} on view` : `EXECUTE ${l.object.kind}`;
-          const unseen = l.object.definition === null ? ", definition not visible: assumed to reach" : "";
-          paths.push({
-            text: `${key(account)} ${r.hops}-(${what} ${l.object.db}.${l.object.name}, definer ${key(l.object.definer)}${unseen})-> ${lent.join(", ")} on ${qualified}`,
-            privileges: lent,
-            kind: "definer",
-            holder: r.id,
-            scope:
-              l.object.kind === "view"
-                ? { kind: "view", db: l.object.db, name: l.object.name }
-                : { kind: "routine", db: l.object.db, name: l.object.name, type: l.object.kind },
-            ...(r.first ? { first: r.first } : {}),
-          });
-        }
-      }
-      if (paths.length === 0) continue;
+      const paths = byAccount.get(key(account));
+      if (!paths) continue;
       const whole = new Set<string>();
       const columnOnly: Record<string, Set<string>> = {};
       for (const p of paths) {
