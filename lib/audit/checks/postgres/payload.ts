@@ -37,7 +37,8 @@ export function writablePayload(payload: readonly string[], paths: readonly Acce
   if (payload.length === 0) return [];
   const out = new Set<string>();
   for (const p of paths) {
-    if (COLUMNS_UNKNOWN.has(p.source) || !p.privileges.some((x) => PAYLOAD_WRITES.has(x))) continue;
+    // A key set to NULL or its default carries no code of anyone's choosing.
+    if (COLUMNS_UNKNOWN.has(p.source) || p.fixedValues || !p.privileges.some((x) => PAYLOAD_WRITES.has(x))) continue;
     for (const c of p.columns ? payload.filter((x) => p.columns?.includes(x)) : payload) out.add(c);
   }
   return payload.filter((c) => out.has(c));

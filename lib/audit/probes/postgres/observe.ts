@@ -210,6 +210,7 @@ export async function readCatalog(db: Queryable, tables: readonly string[]): Pro
         securityInvoker: reloptionOn(options, "security_invoker"),
         updatable: updatableEvents(num(r.updatable)),
         reads: nums(r.reads),
+        columnAcls: ((r.column_acls as Record<string, unknown>[] | null) ?? []).map((c) => ({ column: String(c.column), acl: acl(c.acl) })),
         ...parentsOf(nums(r.parents)),
       });
       for (const rule of (r.rules as Record<string, unknown>[] | null) ?? []) {
@@ -234,6 +235,8 @@ export async function readCatalog(db: Queryable, tables: readonly string[]): Pro
           columns: texts(fk.columns),
           referencedColumns: texts(fk.referenced_columns),
           deleteSets: texts(fk.delete_sets),
+          deleteFires: fk.delete_fires === true,
+          updateFires: fk.update_fires === true,
         });
       }
     }

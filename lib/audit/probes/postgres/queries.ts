@@ -90,6 +90,15 @@ const columnNames = (
           FROM unnest(${attnums}) WITH ORDINALITY AS k(attnum, ord)
           JOIN pg_catalog.pg_attribute a ON a.attrelid = ${relation} AND a.attnum = k.attnum)`;
 
+/**
+ * Whether the key's action on DELETE (tgtype bit 8) or UPDATE (16) has an enabled trigger on
+ * the referenced relation: a superuser may disable it, a NOT ENFORCED key (18+) has none, and
+ * the copies of a key on the partitions of a partitioned referencing table have none either
+ * (the action runs from the partitioned table's).
+ */
+const actionFires = (bit: number) => `EXISTS (SELECT 1 FROM pg_catalog.pg_trigger t
+         WHERE t.tgconstraint = con.oid AND t.tgrelid = con.confrelid AND t.tgenabled <> 'D' AND (t.tgtype & ${bit}) <> 0)`;
+
 /** The configured tables' oids, from $1 schemas and $2 names. */
 const REQUESTED_OIDS = `SELECT c.oid
   FROM unnest($1::text[], $2::text[]) AS r(schema_name, table_name)
@@ -149,6 +158,9 @@ entry(oid) AS (
 SELECT c.oid::int8 AS oid, n.nspname::text AS schema, c.relname::text AS name, c.relkind::text AS relkind, c.relowner::int8 AS owner,
   ${aclJson("coalesce(c.relacl, pg_catalog.acldefault('r', c.relowner))")} AS acl,
   coalesce(c.reloptions, '{}'::text[])::text[] AS options,
+  (SELECT coalesce(pg_catalog.json_agg(pg_catalog.json_build_object('column', att.attname::text, 'acl', ${aclJson("att.attacl")}) ORDER BY att.attnum), '[]'::json)
+     FROM pg_catalog.pg_attribute att
+     WHERE att.attrelid = c.oid AND att.attnum > 0 AND NOT att.attisdropped AND att.attacl IS NOT NULL) AS column_acls,
   CASE WHEN c.relkind = 'v' THEN pg_catalog.pg_relation_is_updatable(c.oid, false) ELSE 0 END AS updatable,
   (SELECT coalesce(pg_catalog.array_agg(i.inhparent::int8 ORDER BY i.inhseqno), '{}'::int8[])
      FROM pg_catalog.pg_inherits i WHERE i.inhrelid = c.oid${attached}) AS parents,
@@ -169,7 +181,8 @@ SELECT c.oid::int8 AS oid, n.nspname::text AS schema, c.relname::text AS name, c
        'on_delete', con.confdeltype::text, 'on_update', con.confupdtype::text,
        'columns', ${columnNames("con.conkey", "con.conrelid")},
        'referenced_columns', ${columnNames("con.confkey", "con.confrelid")},
-       'delete_sets', ${setColumns}) ORDER BY con.oid), '[]'::json)
+       'delete_sets', ${setColumns},
+       'delete_fires', ${actionFires(8)}, 'update_fires', ${actionFires(16)}) ORDER BY con.oid), '[]'::json)
      FROM pg_catalog.pg_constraint con WHERE con.conrelid = c.oid AND con.contype = 'f' AND (${WRITING_ACTION})) AS foreign_keys
 FROM entry JOIN pg_catalog.pg_class c ON c.oid = entry.oid JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 ORDER BY c.oid`;

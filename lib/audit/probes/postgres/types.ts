@@ -134,6 +134,8 @@ export interface PgRelation {
   updatable: string[];
   /** Relations the view's query reads (its `_RETURN` rule's dependencies); empty for tables. */
   reads: number[];
+  /** Column grants (`attacl`). Absent in hand-built catalogs, where there are none. */
+  columnAcls?: PgColumnAcl[];
   /**
    * Its direct parents (`pg_inherits`): the partitioned table of a partition, the parents of
    * an inheritance child. Absent when it has none.
@@ -180,6 +182,14 @@ export interface PgForeignKey {
   referencedColumns: string[];
   /** 15+: the columns `ON DELETE SET NULL (…)` or `SET DEFAULT (…)` sets, when it names them (`confdelsetcols`); else empty. */
   deleteSets: string[];
+  /**
+   * Whether the ON DELETE (ON UPDATE) action has an enabled trigger on the referenced relation:
+   * not when a superuser disabled it, nor for a NOT ENFORCED key (18+), nor for a copy of a key
+   * on a partition of a partitioned referencing table (the partitioned table's acts). Absent
+   * in hand-built catalogs, where it is taken as firing.
+   */
+  deleteFires?: boolean;
+  updateFires?: boolean;
 }
 
 /**

@@ -4,13 +4,15 @@
  * `users.n` (ON UPDATE SET NULL), and `users` references `orgs` (ON DELETE CASCADE):
  * PostgreSQL runs each action as the owner of the referencing table, so a role that may
  * only delete from `users`, or only from `orgs`, empties the queue, and one that may only
- * update `users` rewrites a column of every job, row-level security FORCEd on the queue
- * notwithstanding. An action also fires the referencing table's triggers: a role that may only
+ * update `users.n` (a column grant) rewrites a column of every job, row-level security FORCEd
+ * on the queue notwithstanding. An action also fires the referencing table's triggers: a role that may only
  * delete tags fires a definer trigger on `job_notes`, which rewrites a second queue's jobs (and
  * so does one that may only delete through a view over `job_notes`: the probe now follows
  * views, rules and keys from such trigger tables as it does from the queue).
- * The look-alike's queue references its own users with NO ACTION and
- * RESTRICT: its clerk's DELETE and UPDATE are refused, and nothing is reported.
+ * The look-alikes: a role that may update only another column of `users`, one that may delete
+ * from a table whose key's action a superuser disabled, and a queue that references its own
+ * users with NO ACTION and RESTRICT, whose clerk's DELETE and UPDATE are refused: nothing is
+ * reported of them.
  */
 import { randomBytes } from "node:crypto";
 import type pg from "pg";
@@ -36,6 +38,8 @@ for (const s of servers) {
       orgDeleter: `qf${sfx}_org_deleter`,
       updater: `qf${sfx}_updater`,
       quietClerk: `qf${sfx}_quiet_clerk`,
+      otherUpdater: `qf${sfx}_other_updater`,
+      dormantClerk: `qf${sfx}_dormant_clerk`,
       tagger: `qf${sfx}_tagger`,
       noteClerk: `qf${sfx}_note_clerk`,
     };
@@ -52,10 +56,11 @@ for (const s of servers) {
     /** Two users of one org, a job each, and the same in the look-alike. */
     const refill = () =>
       inQueueDb(async (c) => {
-        await c.query("TRUNCATE public.orgs, public.quiet_users, public.tags, public.note_jobs CASCADE");
+        await c.query("TRUNCATE public.orgs, public.quiet_users, public.tags, public.note_jobs, public.dormant CASCADE");
         await c.query("INSERT INTO public.orgs VALUES (1)");
         await c.query("INSERT INTO public.users VALUES (1, 1, 10), (2, 1, 20)");
-        await c.query("INSERT INTO public.fk_jobs (handler, user_id, owner_n) VALUES ('job', 1, 10), ('job', 2, 20)");
+        await c.query("INSERT INTO public.dormant VALUES (1)");
+        await c.query("INSERT INTO public.fk_jobs (handler, user_id, owner_n, dormant_id) VALUES ('job', 1, 10, 1), ('job', 2, 20, 1)");
         await c.query("INSERT INTO public.quiet_users VALUES (1, 10)");
         await c.query("INSERT INTO public.quiet_jobs (handler, user_id, owner_n) VALUES ('job', 1, 10)");
         await c.query("INSERT INTO public.tags VALUES (1)");
@@ -72,9 +77,13 @@ for (const s of servers) {
         for (const sql of [
           "CREATE TABLE public.orgs (id int PRIMARY KEY)",
           "CREATE TABLE public.users (id int PRIMARY KEY, org int REFERENCES public.orgs ON DELETE CASCADE, n int UNIQUE)",
+          // A key whose action a superuser disabled (DISABLE TRIGGER ALL on the referenced table).
+          "CREATE TABLE public.dormant (id int PRIMARY KEY)",
           `CREATE TABLE public.fk_jobs (id serial PRIMARY KEY, handler text NOT NULL,
              user_id int REFERENCES public.users ON DELETE CASCADE,
-             owner_n int REFERENCES public.users (n) ON UPDATE SET NULL)`,
+             owner_n int REFERENCES public.users (n) ON UPDATE SET NULL,
+             dormant_id int REFERENCES public.dormant ON DELETE CASCADE)`,
+          "ALTER TABLE public.dormant DISABLE TRIGGER ALL",
           // No policy, and FORCEd: even the owner's own statements see no row. The actions still run.
           "ALTER TABLE public.fk_jobs ENABLE ROW LEVEL SECURITY",
           "ALTER TABLE public.fk_jobs FORCE ROW LEVEL SECURITY",
@@ -91,7 +100,7 @@ for (const s of servers) {
              AS $$ BEGIN UPDATE public.note_jobs SET handler = 'touched'; RETURN NULL; END $$`,
           `ALTER FUNCTION public.touch_jobs() OWNER TO ${owner}`,
           "CREATE TRIGGER touch AFTER DELETE ON public.job_notes FOR EACH STATEMENT EXECUTE FUNCTION public.touch_jobs()",
-          ...["orgs", "users", "fk_jobs", "quiet_users", "quiet_jobs", "tags", "job_notes", "note_jobs"].map(
+          ...["orgs", "users", "dormant", "fk_jobs", "quiet_users", "quiet_jobs", "tags", "job_notes", "note_jobs"].map(
             (t) => `ALTER TABLE public.${t} OWNER TO ${owner}`,
           ),
           `GRANT DELETE ON public.tags TO ${q(role.tagger)}`,
@@ -101,7 +110,10 @@ for (const s of servers) {
           `GRANT DELETE ON public.job_notes_view TO ${q(role.noteClerk)}`,
           `GRANT DELETE ON public.users TO ${q(role.deleter)}`,
           `GRANT DELETE ON public.orgs TO ${q(role.orgDeleter)}`,
-          `GRANT UPDATE ON public.users TO ${q(role.updater)}`,
+          // Column grants on a table that is not the queue: the referenced column, and another.
+          `GRANT UPDATE (n) ON public.users TO ${q(role.updater)}`,
+          `GRANT UPDATE (org) ON public.users TO ${q(role.otherUpdater)}`,
+          `GRANT DELETE ON public.dormant TO ${q(role.dormantClerk)}`,
           `GRANT DELETE, UPDATE ON public.quiet_users TO ${q(role.quietClerk)}`,
         ])
           await c.query(sql);
@@ -146,7 +158,7 @@ for (const s of servers) {
       ]);
     });
 
-    it("one that may only update users changes a column of the jobs: UPDATE of that column, without the payload claim", async () => {
+    it("one that may only update the referenced column of users changes a column of the jobs: UPDATE of that column, without the payload claim", async () => {
       await refill();
       // Without SELECT it cannot read n; setting it needs no read.
       await as("updater", (c) => c.query("UPDATE public.users SET n = NULL"));
@@ -185,6 +197,18 @@ for (const s of servers) {
       expect(onTable("note_jobs", "noteClerk")?.evidence.paths).toEqual([
         `${role.noteClerk} -(DELETE)-> public.job_notes_view [view, owner ${m}] (auto-updatable) -(DELETE)-> trigger touch ON public.job_notes -> public.touch_jobs() [SECURITY DEFINER, owner ${m}; body text names the table] -> UPDATE`,
       ]);
+    });
+
+    it("look-alikes stay silent: an update of another column of users, and a key whose action is disabled", async () => {
+      await refill();
+      await as("otherUpdater", (c) => c.query("UPDATE public.users SET org = NULL"));
+      await as("dormantClerk", (c) => c.query("DELETE FROM public.dormant"));
+      expect(await rows("SELECT user_id, owner_n, dormant_id FROM public.fk_jobs ORDER BY id")).toEqual([
+        { user_id: 1, owner_n: 10, dormant_id: 1 },
+        { user_id: 2, owner_n: 20, dormant_id: 1 },
+      ]);
+      expect(onTable("fk_jobs", "otherUpdater")).toBeUndefined();
+      expect(onTable("fk_jobs", "dormantClerk")).toBeUndefined();
     });
 
     it("the look-alike's keys only refuse: its clerk changes nothing of the queue and is not reported", async () => {

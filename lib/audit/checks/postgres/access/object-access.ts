@@ -74,6 +74,8 @@ type WayIn =
       trigger?: PgTrigger["level"];
       whole?: boolean;
       besides?: number;
+      /** Only a statement that sets one of these columns will do (a foreign key's ON UPDATE action). */
+      columns?: readonly string[];
     }
   | { kind: "function"; fn: PgFunction; privilege: "EXECUTE" }
   | { kind: "role"; role: number; verb: string };
@@ -93,6 +95,8 @@ interface Route {
   object: string;
   /** When the route writes only some columns (a foreign key's action sets its key columns): those. */
   columns?: readonly string[];
+  /** It writes only NULL or the columns' defaults (SET NULL, SET DEFAULT): no value of the taker's choosing. */
+  fixedValues?: boolean;
 }
 
 /** Where a definer function's code touches the target: through which calls, with whose rights, doing what. */
@@ -314,7 +318,7 @@ export class ObjectRoutes {
         schema: r.schema,
         name: r.name,
         owner: r.owner,
-        grantable: { owner: r.owner, acl: r.acl, columnAcls: [] },
+        grantable: { owner: r.owner, acl: r.acl, columnAcls: r.columnAcls ?? NO_COLUMNS },
       });
       if (r.relkind === "v" || r.relkind === "m") this.views.set(r.oid, r);
       this.relkinds.set(r.oid, r.relkind);
@@ -325,7 +329,7 @@ export class ObjectRoutes {
         else this.children.set(parent, [r.oid]);
       }
     }
-    // The configured tables' own ACLs carry their column grants.
+    // The configured tables' own entries (their column grants are read with them).
     for (const t of catalog.tables) {
       if (t.found && t.oid !== undefined && t.owner !== undefined) {
         this.configured.add(t.oid);
@@ -424,9 +428,20 @@ export class ObjectRoutes {
     return walk(oid, this.parents);
   }
 
-  /** Who sets off a row trigger of the relation on `event`, such as a foreign key's action (firesTrigger decides which paths do). */
-  private rowWayIn(relation: number, event: string): WayIn {
-    return this.interned(`r${relation}:${event}:ROW`, () => ({ kind: "relation", relation, privilege: event, trigger: "ROW" }));
+  /**
+   * Who sets off a row trigger of the relation on `event`, such as a foreign key's action
+   * (firesTrigger decides which paths do); with `columns`, an UPDATE that sets one of them.
+   */
+  private rowWayIn(relation: number, event: string, columns?: readonly string[]): WayIn {
+    if (!columns)
+      return this.interned(`r${relation}:${event}:ROW`, () => ({ kind: "relation", relation, privilege: event, trigger: "ROW" }));
+    return this.interned(`r${relation}:${event}:ROW:${JSON.stringify(columns)}`, () => ({
+      kind: "relation",
+      relation,
+      privilege: event,
+      trigger: "ROW",
+      columns,
+    }));
   }
 
   /** Who fires the trigger on `event` (firesTrigger decides which paths do). */
@@ -611,7 +626,7 @@ export class ObjectRoutes {
       if (!on) continue;
       const object = (action: string) =>
         `foreign key ${fk.name} ON ${target.schema}.${target.name} REFERENCES ${on.schema}.${on.name} [${action}, ${this.describeOwner(target.owner)}]`;
-      const onDelete = FK_ACTIONS[fk.onDelete];
+      const onDelete = fk.deleteFires === false ? undefined : FK_ACTIONS[fk.onDelete];
       if (onDelete) {
         const sets = fk.deleteSets.length > 0 ? fk.deleteSets : fk.columns;
         routes.push({
@@ -620,18 +635,21 @@ export class ObjectRoutes {
           runsAs: target.owner,
           privileges: onDelete === "CASCADE" ? ["DELETE"] : ["UPDATE"],
           object: object(`ON DELETE ${onDelete}${onDelete === "CASCADE" ? "" : ` (${sets.join(", ")})`}`),
-          ...(onDelete === "CASCADE" ? {} : { columns: sets }),
+          ...(onDelete === "CASCADE" ? {} : { columns: sets, fixedValues: true }),
         });
       }
-      const onUpdate = FK_ACTIONS[fk.onUpdate];
+      const onUpdate = fk.updateFires === false ? undefined : FK_ACTIONS[fk.onUpdate];
       if (onUpdate) {
         routes.push({
           source: "foreign key",
-          wayIn: this.rowWayIn(on.oid, "UPDATE"),
+          // Only an UPDATE that sets a referenced column changes the key.
+          wayIn: this.rowWayIn(on.oid, "UPDATE", fk.referencedColumns),
           runsAs: target.owner,
           privileges: ["UPDATE"],
           object: object(`ON UPDATE ${onUpdate} (${fk.columns.join(", ")})`),
           columns: fk.columns,
+          // CASCADE writes the new key, which the updater chose; SET NULL and SET DEFAULT do not.
+          ...(onUpdate === "CASCADE" ? {} : { fixedValues: true }),
         });
       }
     }
@@ -1019,11 +1037,14 @@ export class ObjectRoutes {
 
   /**
    * A column grant on a parent reaches those columns of the child, and only by its own
-   * privilege (whether an UPDATE of them can move a row depends on the partition key): that
-   * privilege, or undefined when the route gives its whole effect.
+   * privilege (whether an UPDATE of them can move a row depends on the partition key); one on
+   * a partition or child reaches those columns of the table's rows in it: that privilege, or
+   * undefined when the route gives its whole effect.
    */
   private columnsOnly(route: Route, entry: Entry): string | undefined {
-    return entry.columns && throughParent(route) && route.wayIn.kind === "relation" ? route.wayIn.privilege : undefined;
+    return entry.columns && (throughParent(route) || throughChild(route)) && route.wayIn.kind === "relation"
+      ? route.wayIn.privilege
+      : undefined;
   }
 
   private path(route: Route, entry: Entry, effect: Effect): AccessPath {
@@ -1038,6 +1059,7 @@ export class ObjectRoutes {
       via: route.object,
       chainText: via,
     };
+    if (route.fixedValues) path.fixedValues = true;
     if (route.columns) {
       path.columns = [...route.columns];
       path.text = `${via}${effect.privilegesText} (columns: ${route.columns.join(", ")})`;
@@ -1128,6 +1150,9 @@ export class ObjectRoutes {
   private admits(wayIn: RelationWayIn, path: AccessPath): boolean {
     if (wayIn.named && (throughParent(path) || throughChild(path))) return false;
     if (wayIn.whole && throughChild(path)) return false;
+    // A foreign key's action on an inheritance parent is DELETE or UPDATE … ONLY it: its children keep their rows (tried live).
+    if (wayIn.whole && path.source === "foreign key" && this.relkinds.get(wayIn.relation) !== "p") return false;
+    if (wayIn.columns && path.columns && !path.columns.some((c) => wayIn.columns?.includes(c))) return false;
     if (wayIn.besides !== undefined && this.parentOfPath.get(path) === wayIn.besides) return false;
     return (
       wayIn.trigger === undefined ||

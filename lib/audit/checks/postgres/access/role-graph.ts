@@ -80,6 +80,8 @@ export interface AccessPath {
   via?: string;
   /** The text up to the holder (or, for routes, up to the object), to which a further route appends. */
   chainText?: string;
+  /** The path writes only values its holder does not choose (a foreign key's SET NULL or SET DEFAULT). */
+  fixedValues?: boolean;
 }
 
 export interface PrincipalAccess {

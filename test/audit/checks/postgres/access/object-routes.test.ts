@@ -319,6 +319,58 @@ describe("foreign keys whose actions write the queue (live: foreign-keys.test.ts
     expect(writablePayload(["handler"], paths(["handler"]))).toEqual(["handler"]);
   });
 
+  it("an action whose trigger does not fire gives nothing: disabled by a superuser, NOT ENFORCED (18+), or a copy on a partition", () => {
+    const cat = catalog({
+      relations: [users()],
+      foreignKeys: [key("k", "c", "c", { deleteFires: false, updateFires: false })],
+    });
+    expect(accessOf(cat, "clerk")).toBeUndefined();
+  });
+
+  it("SET NULL and SET DEFAULT write no value of the taker's choosing: not a payload write even on the payload column", () => {
+    const paths = (onDelete: string, onUpdate: string) =>
+      accessOf(catalog({ relations: [users()], foreignKeys: [key("k", onDelete, onUpdate, { columns: ["handler"] })] }), "clerk")?.paths ??
+      [];
+    expect(writablePayload(["handler"], paths("n", "d"))).toEqual([]);
+    expect(paths("n", "d").map((p) => p.fixedValues)).toEqual([true, true]);
+    expect(writablePayload(["handler"], paths("a", "c"))).toEqual(["handler"]);
+  });
+
+  it("an ON UPDATE action needs an UPDATE of a referenced column: a column grant on one counts, on another not, nor a key set by another action", () => {
+    const byColumn = (column: string) =>
+      accessOf(
+        catalog({
+          relations: [users({ acl: [], columnAcls: [{ column, acl: grant("clerk", "UPDATE") }] })],
+          foreignKeys: [key("by_user", "a", "c")],
+        }),
+        "clerk",
+      );
+    expect(byColumn("id")?.paths.map((p) => p.text)).toEqual([
+      `clerk -(UPDATE)-> ${via("by_user", "ON UPDATE CASCADE (user_id)")} -> UPDATE (columns: user_id)`,
+    ]);
+    expect(byColumn("email")).toBeUndefined();
+    // orgs' deleter sets users.org to NULL: users.id, which the queue's key references, does not change.
+    const chained = catalog({
+      relations: [users({ acl: [] }), relation(32, "orgs", "owner", [], { relkind: "r", acl: grant("clerk", "DELETE") })],
+      foreignKeys: [key("by_user", "a", "c"), key("by_org", "n", "a", { relation: 30, references: 32, columns: ["org"] })],
+    });
+    expect(accessOf(chained, "clerk")).toBeUndefined();
+  });
+
+  it("a key on an inheritance parent of the queue acts on the parent ONLY; on a partitioned one it reaches the partition", () => {
+    const parentKeyed = (relkind: "r" | "p") =>
+      catalog({
+        relations: [
+          users(),
+          relation(JOBS, "delayed_jobs", "owner", [], { relkind: "r", parents: [40] }),
+          relation(40, "jobs_all", "owner", [], { relkind }),
+        ],
+        foreignKeys: [key("by_user", "c", "a", { relation: 40 })],
+      });
+    expect(accessOf(parentKeyed("r"), "clerk")).toBeUndefined();
+    expect(accessOf(parentKeyed("p"), "clerk")?.privileges).toEqual(["DELETE"]);
+  });
+
   it("the queue's row-level security is not noted: an action runs as the queue's owner with it off", () => {
     const cat = catalog({ relations: [users()], foreignKeys: [key("by_user", "c", "a")], tables: [jobsTable({ rowSecurity: true })] });
     expect(texts(cat, "clerk")).toEqual([`clerk -(DELETE)-> ${via("by_user", "ON DELETE CASCADE")} -> DELETE`]);
@@ -601,6 +653,15 @@ describe("privileges on a parent (live: inheritance.test.ts)", () => {
     ]);
   });
 
+  it("so does one on a parent that is not configured, read with the parent (2026-12-07)", () => {
+    const cat = catalog({
+      relations: [queueRow(20), table(20, "jobs_all", "p", { columnAcls: [{ column: "status", acl: grant("analyst", "UPDATE") }] })],
+    });
+    expect(accessOf(cat, "analyst")?.paths.map((p) => [p.text, p.columns])).toEqual([
+      ["analyst -(UPDATE)-> public.jobs_all [partitioned table, owner owner] -> UPDATE (columns: status)", ["status"]],
+    ]);
+  });
+
   it("a PUBLIC column grant on a configured parent is kept once as a PUBLIC route, with that privilege only", () => {
     const parent = jobsTable({
       name: "jobs_all",
@@ -701,6 +762,15 @@ describe("the queue's partitions and children (live: descendants.test.ts)", () =
     expect(texts(cat, "analyst")[0]).toBe("analyst -(SELECT)-> public.dj_default [partition, owner owner] -> SELECT");
     const updateOnly = catalog({ relations: [queueAs("p"), child(30, "dj_default", { acl: grant("analyst", "UPDATE") })] });
     expect(accessOf(updateOnly, "analyst")?.privileges).toEqual(["UPDATE"]);
+  });
+
+  it("a column grant on a partition reaches those columns of the queue's rows in it, by that privilege only", () => {
+    const cat = catalog({
+      relations: [queueAs("p"), child(30, "dj_default", { columnAcls: [{ column: "run_at", acl: grant("analyst", "SELECT") }] })],
+    });
+    expect(accessOf(cat, "analyst")?.paths.map((p) => [p.text, p.columns])).toEqual([
+      ["analyst -(SELECT)-> public.dj_default [partition, owner owner] -> SELECT (columns: run_at)", ["run_at"]],
+    ]);
   });
 
   it("UPDATE on the partitioned queue, or on a partitioned partition of it, is UPDATE only: rows moving between its partitions stay in the queue", () => {
