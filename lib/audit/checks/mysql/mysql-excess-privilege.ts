@@ -1,8 +1,20 @@
 import type { CheckResult } from "../../findings/model.js";
 import { fail, pass } from "../results.js";
 import type { Check } from "../types.js";
-import { revokeGrant } from "./sql.js";
+import { type AccessPath, rootWayIn } from "./access/model.js";
+import { revokeExcess } from "./sql.js";
 import { eachMysqlTable, payloadNote, payloadWrites, sqlFix } from "./targets.js";
+
+/** The revokes, and what they leave to a person: a path through a key whose grant the policy needs on the queue. */
+function excessFix(account: string, excess: string[], paths: AccessPath[], allowed: ReadonlySet<string>, db: string, table: string) {
+  const commands = paths.map((x) => revokeExcess(x, excess, allowed, db, table));
+  const left = paths.filter((_, i) => commands[i] === undefined && rootWayIn(paths[i] as AccessPath) !== undefined);
+  const note =
+    left.length > 0
+      ? `; the foreign-key path${left.length > 1 ? "s" : ""} starting from a grant that also gives what the policy allows on the queue (${left.map((p) => p.text).join("; ")}) need the key's rule changed or that grant narrowed to the tables it is for`
+      : "";
+  return sqlFix(`Revoke ${excess.join(", ")} where ${account} gets it${note}`, commands);
+}
 
 export const mysqlExcessPrivilege: Check = {
   meta: {
@@ -40,10 +52,7 @@ export const mysqlExcessPrivilege: Check = {
             `Account ${account} holds ${excess.join(", ")} on ${table.qualified} beyond its allowed ${[...allowed].join(", ") || "nothing"} (${paths[0]?.text}): revoke the excess.${payloadNote(table, payload)}`,
             { allowed: [...allowed], excess, paths: paths.map((x) => x.text), ...(payload.length > 0 ? { payloadWrites: payload } : {}) },
           ),
-          fix: sqlFix(
-            `Revoke ${excess.join(", ")} where ${account} gets it`,
-            paths.map((x) => revokeGrant(x, excess)),
-          ),
+          fix: excessFix(account, excess, paths, allowed as ReadonlySet<string>, table.database, table.table),
         });
       }
       if (out.length > 0) return out;

@@ -5,7 +5,8 @@
  * backtick doubled). Database patterns keep their wildcards: REVOKE must name the grant as stored.
  */
 import type { MysqlAccountRef } from "../../probes/mysql/types.js";
-import type { AccessPath, FirstHop, GrantScope } from "./access/model.js";
+import { type AccessPath, type FirstHop, type GrantScope, rootWayIn } from "./access/model.js";
+import { likeMatch } from "./access/patterns.js";
 
 export function literal(text: string): string {
   // A backslash is written as a pattern-free \\ only when the server reads escapes; doubling quotes always works.
@@ -42,8 +43,15 @@ export function onSql(scope: GrantScope): string {
 export function revokeGrant(path: AccessPath, privileges: readonly string[]): string | undefined {
   // Through a foreign key: the privilege on the referenced table is what to take away.
   if (path.wayIn) return revokeGrant(path.wayIn.path, [path.wayIn.privilege]);
+  // Through a definer object: the grant that lets the holder use it, where it is granted.
+  const use = path.uses;
+  if (use) {
+    const used = path.scope.kind === "routine" ? use.privileges : privileges.filter((p) => use.privileges.includes(p));
+    return revokeGrant({ ...path, scope: use.at, privileges: use.privileges, uses: undefined }, used);
+  }
   const scope = path.scope;
   if (scope.kind === "routine") return `REVOKE EXECUTE ON ${onSql(scope)} FROM ${accountSql(path.holder)};`;
+  // The grant's own privileges are what can be revoked there (EXECUTE, for a routine used through a database or global grant).
   const held = privileges.filter((p) => path.privileges.includes(p));
   if (held.length === 0) return undefined;
   const list =
@@ -67,4 +75,29 @@ export function revokeFirstHop(account: MysqlAccountRef, first: FirstHop): strin
 export function cutPath(account: MysqlAccountRef, path: AccessPath): string | undefined {
   if (path.first && (path.first.kind === "role" || path.first.kind === "proxy")) return revokeFirstHop(account, path.first);
   return revokeGrant(path, path.privileges);
+}
+
+/** Whether a grant of this scope holds on db.table too. */
+function covers(scope: GrantScope, db: string, table: string): boolean {
+  if (scope.kind === "global") return true;
+  if (scope.kind === "database") return likeMatch(scope.db, db);
+  return scope.kind === "table" && scope.db === db && scope.table === table;
+}
+
+/**
+ * The REVOKE that takes `excess` away along the path, or undefined when it would also take away
+ * a privilege `allowed` on db.table: a path through a foreign key that starts from a global or
+ * database grant which also gives the allowed privilege on the queue (revoking that grant would
+ * break what the policy allows; the key's rule, or narrowing the grant, is the change to make).
+ */
+export function revokeExcess(
+  path: AccessPath,
+  excess: readonly string[],
+  allowed: ReadonlySet<string>,
+  db: string,
+  table: string,
+): string | undefined {
+  const root = rootWayIn(path);
+  if (root && allowed.has(root.privilege) && covers(root.path.uses?.at ?? root.path.scope, db, table)) return undefined;
+  return revokeGrant(path, excess);
 }

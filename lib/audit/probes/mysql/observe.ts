@@ -147,11 +147,16 @@ export function foreignKeysOf(rows: readonly Row[]): MysqlForeignKey[] {
         referencedColumns: [],
         onDelete: text(r.on_delete).toUpperCase(),
         onUpdate: text(r.on_update).toUpperCase(),
+        keyChangesWithRow: false,
+        referencedColumnsHidden: false,
       };
       byName.set(id, key);
     }
     key.columns.push(text(r.column_name));
     key.referencedColumns.push(text(r.referenced_column));
+    // "STORED GENERATED", "VIRTUAL GENERATED", "on update current_timestamp()" (MySQL: "DEFAULT_GENERATED on update CURRENT_TIMESTAMP").
+    if (r.referenced_extra === null || r.referenced_extra === undefined) key.referencedColumnsHidden = true;
+    else if (/generated|on update/i.test(text(r.referenced_extra).replace(/DEFAULT_GENERATED/i, ""))) key.keyChangesWithRow = true;
   }
   return [...byName.values()];
 }

@@ -155,17 +155,21 @@ FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA NOT IN ('sys', 'mysql', 'i
  * Foreign keys whose ON DELETE or ON UPDATE rule writes the referencing rows (CASCADE, SET
  * NULL, SET DEFAULT), one row per column in the key's order, in every database (a key may
  * reference another database's table). InnoDB runs those actions without checking any
- * privilege on the referencing table. information_schema lists them to the audit account
- * through its SHOW VIEW on *.* (any privilege makes a table visible there).
+ * privilege on the referencing table. With each, the referenced column's EXTRA: a generated
+ * or ON UPDATE column changes when other columns are updated. information_schema lists them
+ * to the audit account through its SHOW VIEW on *.* (any privilege makes a table visible there).
  */
 export const FOREIGN_KEYS_SQL = `SELECT CONVERT(k.TABLE_SCHEMA USING utf8mb4) AS db, CONVERT(k.TABLE_NAME USING utf8mb4) AS table_name,
   CONVERT(k.CONSTRAINT_NAME USING utf8mb4) AS name, CONVERT(k.COLUMN_NAME USING utf8mb4) AS column_name,
   CONVERT(k.REFERENCED_TABLE_SCHEMA USING utf8mb4) AS referenced_db, CONVERT(k.REFERENCED_TABLE_NAME USING utf8mb4) AS referenced_table,
   CONVERT(k.REFERENCED_COLUMN_NAME USING utf8mb4) AS referenced_column,
-  CONVERT(rc.DELETE_RULE USING utf8mb4) AS on_delete, CONVERT(rc.UPDATE_RULE USING utf8mb4) AS on_update
+  CONVERT(rc.DELETE_RULE USING utf8mb4) AS on_delete, CONVERT(rc.UPDATE_RULE USING utf8mb4) AS on_update,
+  CONVERT(col.EXTRA USING utf8mb4) AS referenced_extra
 FROM information_schema.REFERENTIAL_CONSTRAINTS rc
 JOIN information_schema.KEY_COLUMN_USAGE k
   ON k.CONSTRAINT_SCHEMA = rc.CONSTRAINT_SCHEMA AND k.CONSTRAINT_NAME = rc.CONSTRAINT_NAME AND k.TABLE_NAME = rc.TABLE_NAME
+LEFT JOIN information_schema.COLUMNS col
+  ON col.TABLE_SCHEMA = k.REFERENCED_TABLE_SCHEMA AND col.TABLE_NAME = k.REFERENCED_TABLE_NAME AND col.COLUMN_NAME = k.REFERENCED_COLUMN_NAME
 WHERE k.REFERENCED_TABLE_NAME IS NOT NULL
   AND (rc.DELETE_RULE IN ('CASCADE', 'SET NULL', 'SET DEFAULT') OR rc.UPDATE_RULE IN ('CASCADE', 'SET NULL', 'SET DEFAULT'))
 ORDER BY k.TABLE_SCHEMA, k.TABLE_NAME, k.CONSTRAINT_NAME, k.ORDINAL_POSITION`;

@@ -101,6 +101,18 @@ export interface MysqlForeignKey {
   /** `DELETE_RULE`, `UPDATE_RULE`: CASCADE, SET NULL, SET DEFAULT, RESTRICT or NO ACTION. */
   onDelete: string;
   onUpdate: string;
+  /**
+   * A referenced column is generated or `ON UPDATE CURRENT_TIMESTAMP`: it changes when the row's
+   * other columns are updated, so any UPDATE of the referenced table may change the key.
+   * Absent in hand-built catalogs, where it is taken as false.
+   */
+  keyChangesWithRow?: boolean;
+  /**
+   * The referenced columns' definitions were not visible to the audit account
+   * (information_schema.COLUMNS lists a column only to an account with a privilege on it), so
+   * whether they change with the row is unknown. Absent in hand-built catalogs: visible.
+   */
+  referencedColumnsHidden?: boolean;
 }
 
 export interface MysqlQueueTableFact {

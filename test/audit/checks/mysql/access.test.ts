@@ -318,6 +318,8 @@ describe("DEFINER views and routines lend their definer's privileges", () => {
         kind: "definer",
         holder: expect.objectContaining(ref("judy", "%")),
         scope: { kind: "view", db: "app", name: "jobs_v" },
+        // The grant that lets judy use the view: the one to revoke.
+        uses: { privileges: ["SELECT"], at: { kind: "table", db: "app", table: "jobs_v" } },
       },
     ]);
   });
@@ -382,6 +384,7 @@ describe("DEFINER views and routines lend their definer's privileges", () => {
         kind: "definer",
         holder: expect.objectContaining(ref("judy", "%")),
         scope: { kind: "routine", db: "app", name: "purge_jobs", type: "procedure" },
+        uses: { privileges: ["EXECUTE"], at: { kind: "routine", db: "app", name: "purge_jobs", type: "procedure" } },
       },
     ]);
   });
@@ -607,6 +610,62 @@ describe("foreign keys whose rules write the queue (live: foreign-keys.test.ts)"
       "clerk@% -(EXECUTE procedure app.purge_users, definer migrator@localhost)-> DELETE on app.users -(foreign key by_user ON DELETE CASCADE)-> DELETE on app.delayed_jobs",
       "clerk@% -> DELETE on app.orgs -(foreign key by_org ON DELETE CASCADE)-> DELETE on app.users -(foreign key by_user ON DELETE CASCADE)-> DELETE on app.delayed_jobs",
     ]);
+  });
+
+  it("a cycle of keys is followed round: a self-key that sets NULL on delete gives the queue's own deleters UPDATE of it", () => {
+    const c = keyed([key("parent", "SET NULL", "RESTRICT", { columns: ["parent_id"], referencedTable: "delayed_jobs" })], {
+      tableGrants: [onTable("clerk", "%", ["DELETE"])],
+    });
+    expect(texts(c, "clerk@%")).toEqual([
+      "clerk@% -> DELETE on app.delayed_jobs",
+      "clerk@% -> DELETE on app.delayed_jobs -(foreign key parent ON DELETE SET NULL)-> UPDATE (parent_id) on app.delayed_jobs",
+    ]);
+  });
+
+  it("column names compare without case; an unseen referenced column is taken to change with the row, and a seen one by its name", () => {
+    const update = (column: string, over: Partial<MysqlForeignKey> = {}) =>
+      texts(
+        keyed([key("k", "RESTRICT", "CASCADE", over)], {
+          columnGrants: [{ user: "clerk", host: "%", db: "app", table: "users", column, privileges: ["UPDATE"] }],
+        }),
+        "clerk@%",
+      );
+    expect(update("ID")).toEqual([
+      "clerk@% -> UPDATE on app.users(ID) -(foreign key k ON UPDATE CASCADE)-> UPDATE (user_id) on app.delayed_jobs",
+    ]);
+    expect(update("email")).toBeUndefined();
+    expect(update("email", { keyChangesWithRow: true })).toHaveLength(1);
+    expect(update("email", { referencedColumnsHidden: true })).toEqual([
+      "clerk@% -> UPDATE on app.users(email) -(foreign key k ON UPDATE CASCADE, the referenced columns' definitions not visible: taken to change with the row)-> UPDATE (user_id) on app.delayed_jobs",
+    ]);
+  });
+
+  it("keeps one path per grant and what it gives, however many ways the keys offer: a graph of keys doubling at each of 30 levels", () => {
+    const levels = 30;
+    const keys: MysqlForeignKey[] = [];
+    const tableAt = (i: number) => (i === 0 ? "delayed_jobs" : `t${i}`);
+    for (let i = 0; i < levels; i++) {
+      for (const side of ["a", "b"])
+        keys.push(key(`k${i}${side}`, "CASCADE", "RESTRICT", { table: tableAt(i), columns: [side], referencedTable: tableAt(i + 1) }));
+    }
+    const c = keyed(keys, { tableGrants: [onTable("clerk", "%", ["DELETE"], tableAt(levels))] });
+    const paths = texts(c, "clerk@%") ?? [];
+    expect(paths).toHaveLength(1);
+    expect(paths[0]?.match(/foreign key/g)).toHaveLength(levels);
+  });
+
+  it("a DEFINER view used through a database grant is cut by revoking that grant, not one on the view (there is none)", () => {
+    const c = withExtra({
+      accounts: [account("migrator", "localhost"), account("judy", "%")],
+      tableGrants: [onTable("migrator", "localhost", ["SELECT"])],
+      dbGrants: [{ user: "judy", host: "%", db: "app", privileges: ["SELECT"] }],
+      definerObjects: [definer({ kind: "view", name: "jobs_v" })],
+    });
+    const viaView = who(c, "judy@%")?.paths.find((p) => p.kind === "definer");
+    expect(viaView?.text).toBe(
+      "judy@% -(SELECT on view app.jobs_v (granted on app.*), definer migrator@localhost)-> SELECT on app.delayed_jobs",
+    );
+    expect(revokeGrant(viaView as NonNullable<typeof viaView>, ["SELECT"])).toBe("REVOKE SELECT ON `app`.* FROM 'judy'@'%';");
   });
 
   it("a key of another table, or into another database's table nobody can write, gives nothing", () => {

@@ -219,12 +219,9 @@ describe("mysql-unexpected-principal", () => {
     );
     const results = judge(mysqlUnexpectedPrincipal, c);
     const cut = (subject: string) => one(results, subject)?.fix?.commands;
-    // Global SELECT reads the view too: a second route through its definer.
-    expect(cut("ops@%")).toEqual([
-      "REVOKE SELECT ON *.* FROM 'ops'@'%';",
-      "REVOKE SELECT ON `app`.`jobs_v` FROM 'ops'@'%';",
-      "REVOKE REFERENCES ON `app`.`delayed_jobs` FROM PUBLIC;",
-    ]);
+    // Global SELECT reads the view too: a second route through its definer, cut by the same
+    // revoke (one on the view itself would fail: MariaDB has no such grant, ERROR 1147).
+    expect(cut("ops@%")).toEqual(["REVOKE SELECT ON *.* FROM 'ops'@'%';", "REVOKE REFERENCES ON `app`.`delayed_jobs` FROM PUBLIC;"]);
     expect(cut("frank@%")).toEqual([
       "REVOKE INSERT ON `ap_`.* FROM 'frank'@'%';",
       "REVOKE REFERENCES ON `app`.`delayed_jobs` FROM PUBLIC;",

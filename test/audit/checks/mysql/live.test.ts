@@ -98,10 +98,10 @@ describe.skipIf(skip)("mysql-* checks on a messy MariaDB", () => {
     expect(find("mysql-unexpected-principal", acct("erin"))?.fix?.commands).toEqual([
       `REVOKE UPDATE (\`handler\`) ON \`${fx.db}\`.\`delayed_jobs\` FROM '${fx.name("erin")}'@'127.0.0.1';`,
     ]);
-    // The pattern also covers the DEFINER view in that database: both routes, both cut.
+    // The pattern also covers the DEFINER view in that database: both routes, cut by the one
+    // revoke (a REVOKE on the view itself would fail: there is no grant on it, ERROR 1147).
     expect(find("mysql-unexpected-principal", acct("frank"))?.fix?.commands).toEqual([
       `REVOKE SELECT ON \`${fx.name("ap_")}\`.* FROM '${fx.name("frank")}'@'127.0.0.1';`,
-      `REVOKE SELECT ON \`${fx.db}\`.\`jobs_v\` FROM '${fx.name("frank")}'@'127.0.0.1';`,
     ]);
     expect(find("mysql-excess-privilege", acct("web"))?.fix?.commands).toEqual([
       `REVOKE DELETE ON \`${fx.db}\`.\`delayed_jobs\` FROM '${fx.name("web")}'@'127.0.0.1';`,

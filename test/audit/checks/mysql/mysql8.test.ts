@@ -165,6 +165,8 @@ describe("MySQL 8 catalogs", () => {
         referencedColumns: ["tenant_id", "id"],
         onDelete: "CASCADE",
         onUpdate: "NO ACTION",
+        keyChangesWithRow: false,
+        referencedColumnsHidden: true,
       },
     ]);
     const f = fails("mysql-unexpected-principal");

@@ -52,6 +52,14 @@ export interface AccessPath {
    * the privilege used there (DELETE or UPDATE). Revoking that privilege cuts this path.
    */
   wayIn?: { path: AccessPath; privilege: "DELETE" | "UPDATE" };
+  /** For a definer path: the grant by which the holder may use the view or routine (revoking it cuts the path). */
+  uses?: ObjectUse;
+}
+
+/** A grant that lets its holder use a definer object: privileges on a view, EXECUTE on a routine, and where it is granted. */
+export interface ObjectUse {
+  privileges: string[];
+  at: GrantScope;
 }
 
 export type GrantScope =
@@ -294,17 +302,25 @@ function definerPrivileges(index: GrantIndex, id: MysqlAccountRef, db: string, t
   return held;
 }
 
-/** Whether `id` itself (no roles) may use the object: SELECT… on a view, EXECUTE on a routine. */
-function objectGrants(index: GrantIndex, id: MysqlAccountRef, object: MysqlDefinerObject): string[] {
+const VIEW_USES = ["SELECT", "INSERT", "UPDATE", "DELETE"];
+
+/**
+ * How `id` itself (no roles) may use the object, grant by grant: SELECT… on a view (a grant
+ * on the view, its database or *.*), EXECUTE on a routine (on it, its database or *.*).
+ */
+function objectGrants(index: GrantIndex, id: MysqlAccountRef, object: MysqlDefinerObject): ObjectUse[] {
   if (object.kind === "view") {
-    return [...new Set(directGrants(index, id, object.db, object.name).flatMap((g) => g.privileges))].filter((p) =>
-      ["SELECT", "INSERT", "UPDATE", "DELETE"].includes(p),
-    );
+    return directGrants(index, id, object.db, object.name)
+      .map((g) => ({ privileges: g.privileges.filter((p) => VIEW_USES.includes(p)), at: g.scope }))
+      .filter((u) => u.privileges.length > 0);
   }
-  const account = index.account(id);
-  if (account?.global.includes("EXECUTE")) return ["EXECUTE"];
+  const out: ObjectUse[] = [];
+  if (index.account(id)?.global.includes("EXECUTE")) out.push({ privileges: ["EXECUTE"], at: { kind: "global" } });
   const k = hostKey(id);
-  if ((index.dbGrantsOf.get(k) ?? []).some((g) => likeMatch(g.db, object.db) && g.privileges.includes("EXECUTE"))) return ["EXECUTE"];
+  for (const g of index.dbGrantsOf.get(k) ?? []) {
+    if (likeMatch(g.db, object.db) && g.privileges.includes("EXECUTE"))
+      out.push({ privileges: ["EXECUTE"], at: { kind: "database", db: g.db } });
+  }
   const routine = (index.routineGrantsOf.get(k) ?? []).some(
     (g) =>
       g.db === object.db &&
@@ -312,7 +328,8 @@ function objectGrants(index: GrantIndex, id: MysqlAccountRef, object: MysqlDefin
       g.type.toLowerCase() === object.kind &&
       g.privileges.includes("EXECUTE"),
   );
-  return routine ? ["EXECUTE"] : [];
+  if (routine) out.push({ privileges: ["EXECUTE"], at: { kind: "routine", db: object.db, name: object.name, type: object.kind } });
+  return out;
 }
 
 /** The paths by which each login-capable account (by key) reaches one table: grants, roles, proxies, definer objects. */
@@ -358,23 +375,26 @@ function ownPaths(index: GrantIndex, subjects: readonly MysqlAccount[], db: stri
         });
       }
       for (const l of lenders) {
-        const uses = objectGrants(index, r.id, l.object);
-        if (uses.length === 0) continue;
-        const lent = l.object.kind === "view" ? l.lent.filter((p) => uses.includes(p)) : l.lent;
-        if (lent.length === 0) continue;
-        const what = l.object.kind === "view" ? `${uses.join(", ")} on view` : `EXECUTE ${l.object.kind}`;
-        const unseen = l.object.definition === null ? ", definition not visible: assumed to reach" : "";
-        paths.push({
-          text: `${key(account)} ${r.hops}-(${what} ${l.object.db}.${l.object.name}, definer ${key(l.object.definer)}${unseen})-> ${lent.join(", ")} on ${qualified}`,
-          privileges: lent,
-          kind: "definer",
-          holder: r.id,
-          scope:
-            l.object.kind === "view"
-              ? { kind: "view", db: l.object.db, name: l.object.name }
-              : { kind: "routine", db: l.object.db, name: l.object.name, type: l.object.kind },
-          ...(r.first ? { first: r.first } : {}),
-        });
+        // One path per grant that lets the holder use the object: revoking each is what cuts them.
+        for (const use of objectGrants(index, r.id, l.object)) {
+          const lent = l.object.kind === "view" ? l.lent.filter((p) => use.privileges.includes(p)) : l.lent;
+          if (lent.length === 0) continue;
+          const what = l.object.kind === "view" ? `${use.privileges.join(", ")} on view` : `EXECUTE ${l.object.kind}`;
+          const unseen = l.object.definition === null ? ", definition not visible: assumed to reach" : "";
+          const granted = use.at.kind === "global" || use.at.kind === "database" ? ` (granted on ${scopeText(use.at)})` : "";
+          paths.push({
+            text: `${key(account)} ${r.hops}-(${what} ${l.object.db}.${l.object.name}${granted}, definer ${key(l.object.definer)}${unseen})-> ${lent.join(", ")} on ${qualified}`,
+            privileges: lent,
+            kind: "definer",
+            holder: r.id,
+            scope:
+              l.object.kind === "view"
+                ? { kind: "view", db: l.object.db, name: l.object.name }
+                : { kind: "routine", db: l.object.db, name: l.object.name, type: l.object.kind },
+            uses: use,
+            ...(r.first ? { first: r.first } : {}),
+          });
+        }
       }
     }
     if (paths.length > 0) out.set(key(account), paths);
@@ -382,14 +402,19 @@ function ownPaths(index: GrantIndex, subjects: readonly MysqlAccount[], db: stri
   return out;
 }
 
-/** The rules of a foreign key that write its table; RESTRICT and NO ACTION only refuse. */
+/**
+ * The rules of a foreign key that write its table; RESTRICT and NO ACTION only refuse. (SET
+ * DEFAULT is refused by MySQL 8 and stored as RESTRICT by MariaDB: it is kept for a server
+ * that would carry it out.)
+ */
 const WRITING_RULES = new Set(["CASCADE", "SET NULL", "SET DEFAULT"]);
 
 /**
  * What a way into the referenced table (`way`) does to the referencing one through the key:
  * a DELETE there deletes the rows here (CASCADE) or sets their key columns (SET NULL, SET
- * DEFAULT); an UPDATE of a referenced column updates the key columns here. The path keeps
- * the way in's holder, scope and first step: cutting the way in is what cuts it.
+ * DEFAULT); an UPDATE that changes a referenced column updates the key columns here. Column
+ * names compare without case, as MySQL's do. The path keeps the way in's holder, scope and
+ * first step: cutting the way in is what cuts it.
  */
 function foreignKeyPaths(fk: MysqlForeignKey, way: AccessPath): AccessPath[] {
   const out: AccessPath[] = [];
@@ -410,30 +435,62 @@ function foreignKeyPaths(fk: MysqlForeignKey, way: AccessPath): AccessPath[] {
   if (WRITING_RULES.has(fk.onDelete) && way.privileges.includes("DELETE")) {
     via(`ON DELETE ${fk.onDelete}`, "DELETE", fk.onDelete === "CASCADE" ? "DELETE" : "UPDATE");
   }
-  const updates = way.columns?.UPDATE;
-  const updatesKey = updates ? updates.some((c) => fk.referencedColumns.includes(c)) : way.privileges.includes("UPDATE");
-  if (WRITING_RULES.has(fk.onUpdate) && updatesKey) via(`ON UPDATE ${fk.onUpdate}`, "UPDATE", "UPDATE");
+  const updates = WRITING_RULES.has(fk.onUpdate) && way.privileges.includes("UPDATE") ? updatesKey(fk, way.columns?.UPDATE) : "no";
+  if (updates !== "no") {
+    const unseen = updates === "unseen" ? ", the referenced columns' definitions not visible: taken to change with the row" : "";
+    via(`ON UPDATE ${fk.onUpdate}${unseen}`, "UPDATE", "UPDATE");
+  }
   return out;
+}
+
+/**
+ * Whether an UPDATE of `columns` (undefined: the whole row) can change the key's referenced
+ * columns: yes when it sets one (names compare without case, as MySQL's do) or when they
+ * change with the row (generated, ON UPDATE); "unseen" when only the second could say yes and
+ * the audit account cannot see their definitions (unknown is not taken as no).
+ */
+function updatesKey(fk: MysqlForeignKey, columns: readonly string[] | undefined): "yes" | "unseen" | "no" {
+  if (!columns || fk.keyChangesWithRow) return "yes";
+  const referenced = new Set(fk.referencedColumns.map((c) => c.toLowerCase()));
+  if (columns.some((c) => referenced.has(c.toLowerCase()))) return "yes";
+  return fk.referencedColumnsHidden ? "unseen" : "no";
+}
+
+/** The path a path through keys starts from: the way into the first referenced table. */
+export function rootWayIn(path: AccessPath): { path: AccessPath; privilege: string } | undefined {
+  let way = path.wayIn;
+  while (way?.path.wayIn) way = way.path.wayIn;
+  return way;
+}
+
+/** What makes two paths through keys the same for a reader: what they give, and the grant they start from. */
+function sameThrough(path: AccessPath): string {
+  const root = rootWayIn(path);
+  return [path.privileges.join(","), path.columns?.UPDATE?.join(",") ?? "", root?.privilege ?? "", root?.path.text ?? path.text].join(
+    "\u0000",
+  );
 }
 
 /**
  * Every account's paths to each table asked for: its own (ownPaths), and through each
  * foreign key of the table whose rules write it, the paths to the referenced table, at any
- * depth. A cycle of keys is walked once: a key back into a table being worked out is not
- * followed again, and answers worked out inside such a cycle are not kept (each is a
- * DELETE or an UPDATE of key columns carried along the cycle, which its first pass gives).
+ * depth. Worked out for every table the keys connect at once, round by round until a round
+ * adds nothing: a cycle of keys (a table referring to itself, two referring to each other) may
+ * turn a DELETE into an UPDATE on its way round, so nothing is cut. Of the paths through keys
+ * that give the same privilege (and columns) from the same grant, the first round's is kept:
+ * the fewest keys. So the paths stay as many as the grants that start them, not the ways
+ * through a graph of keys (which can double with each level).
  */
 class TablePaths {
   private readonly memo = new Map<string, PathsByAccount>();
   private readonly keysOf = new Map<string, MysqlForeignKey[]>();
-  private readonly visiting = new Set<string>();
-  private cuts = 0;
 
   constructor(
     private readonly index: GrantIndex,
     private readonly subjects: readonly MysqlAccount[],
   ) {
     for (const fk of index.catalog.foreignKeys ?? []) {
+      if (!WRITING_RULES.has(fk.onDelete) && !WRITING_RULES.has(fk.onUpdate)) continue;
       const id = tableId(fk.db, fk.table);
       const keys = this.keysOf.get(id);
       if (keys) keys.push(fk);
@@ -442,30 +499,66 @@ class TablePaths {
   }
 
   of(db: string, table: string): PathsByAccount {
-    const id = tableId(db, table);
-    const memo = this.memo.get(id);
+    const start = tableId(db, table);
+    const memo = this.memo.get(start);
     if (memo) return memo;
-    const out = ownPaths(this.index, this.subjects, db, table);
-    const cutsBefore = this.cuts;
-    this.visiting.add(id);
-    for (const fk of this.keysOf.get(id) ?? []) {
-      if (!WRITING_RULES.has(fk.onDelete) && !WRITING_RULES.has(fk.onUpdate)) continue;
-      if (this.visiting.has(tableId(fk.referencedDb, fk.referencedTable))) {
-        this.cuts++;
-        continue;
-      }
-      for (const [account, ways] of this.of(fk.referencedDb, fk.referencedTable)) {
-        const through = ways.flatMap((way) => foreignKeyPaths(fk, way));
-        if (through.length === 0) continue;
-        const paths = out.get(account);
-        if (paths) paths.push(...through);
-        else out.set(account, through);
+    // Every table the keys lead to from here, and each one's own paths.
+    const names = new Map<string, { db: string; table: string }>([[start, { db, table }]]);
+    for (const [id] of names) {
+      for (const fk of this.keysOf.get(id) ?? []) {
+        const to = tableId(fk.referencedDb, fk.referencedTable);
+        if (!names.has(to)) names.set(to, { db: fk.referencedDb, table: fk.referencedTable });
       }
     }
-    this.visiting.delete(id);
-    if (this.cuts === cutsBefore || this.visiting.size === 0) this.memo.set(id, out);
-    return out;
+    const paths = new Map<string, PathsByAccount>();
+    const seen = new Map<string, Set<string>>();
+    let added = new Map<string, PathsByAccount>();
+    for (const [id, t] of names) {
+      // A table an earlier walk worked out starts from its whole answer, its paths through keys known.
+      const own = this.memo.get(id) ?? ownPaths(this.index, this.subjects, t.db, t.table);
+      const known = new Set<string>();
+      for (const [account, list] of own) for (const p of list) if (p.wayIn) known.add(`${account}\u0000${sameThrough(p)}`);
+      paths.set(id, new Map([...own].map(([account, list]) => [account, [...list]])));
+      seen.set(id, known);
+      added.set(id, own);
+    }
+    while (added.size > 0) {
+      const next = new Map<string, PathsByAccount>();
+      for (const id of names.keys()) {
+        for (const fk of this.keysOf.get(id) ?? []) {
+          const from = added.get(tableId(fk.referencedDb, fk.referencedTable));
+          if (!from) continue;
+          for (const [account, ways] of from) {
+            for (const way of ways) {
+              for (const p of foreignKeyPaths(fk, way)) {
+                const same = `${account}\u0000${sameThrough(p)}`;
+                const known = seen.get(id) as Set<string>;
+                if (known.has(same)) continue;
+                known.add(same);
+                push(paths.get(id) as PathsByAccount, account, p);
+                let fresh = next.get(id);
+                if (!fresh) {
+                  fresh = new Map();
+                  next.set(id, fresh);
+                }
+                push(fresh, account, p);
+              }
+            }
+          }
+        }
+      }
+      added = next;
+    }
+    // Every table here had all the tables its keys lead to in the same walk: each answer is whole.
+    for (const [id, byAccount] of paths) if (!this.memo.has(id)) this.memo.set(id, byAccount);
+    return paths.get(start) as PathsByAccount;
   }
+}
+
+function push(into: PathsByAccount, account: string, path: AccessPath): void {
+  const list = into.get(account);
+  if (list) list.push(path);
+  else into.set(account, [path]);
 }
 
 const tableId = (db: string, table: string) => `${db}\u0000${table}`;
