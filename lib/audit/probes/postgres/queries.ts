@@ -99,6 +99,14 @@ const columnNames = (
 const actionFires = (bit: number) => `EXISTS (SELECT 1 FROM pg_catalog.pg_trigger t
          WHERE t.tgconstraint = con.oid AND t.tgrelid = con.confrelid AND t.tgenabled <> 'D' AND (t.tgtype & ${bit}) <> 0)`;
 
+/**
+ * A trigger on a table with a writing foreign key: a key's action runs its statement as that
+ * table's owner, and its BEFORE triggers fire inside it as that owner (from 16 its AFTER ones
+ * too: tried on 15 and 18).
+ */
+const ACTION_TRIGGER = `EXISTS (SELECT 1 FROM pg_catalog.pg_constraint con
+    WHERE con.conrelid = t.tgrelid AND con.contype = 'f' AND (${WRITING_ACTION}))`;
+
 /** The configured tables' oids, from $1 schemas and $2 names. */
 const REQUESTED_OIDS = `SELECT c.oid
   FROM unnest($1::text[], $2::text[]) AS r(schema_name, table_name)
@@ -137,7 +145,7 @@ up(oid) AS (
 ),
 fired(oid) AS (
   SELECT t.tgrelid FROM pg_catalog.pg_trigger t JOIN pg_catalog.pg_proc p ON p.oid = t.tgfoid
-  WHERE NOT t.tgisinternal AND p.prosecdef
+  WHERE NOT t.tgisinternal AND (p.prosecdef OR ${ACTION_TRIGGER})
 ),
 entry(oid) AS (
   SELECT oid FROM up
@@ -190,7 +198,8 @@ ORDER BY c.oid`;
 
 /**
  * $1 schemas, $2 table names. Every SECURITY DEFINER function or procedure outside the
- * system schemas, every function a trigger on a configured table calls, and the functions
+ * system schemas, every function a trigger on a configured table calls (or on a table with a
+ * writing foreign key: it may run as that table's owner in the key's action), and the functions
  * those call, transitively: every function outside the system schemas (not C or internal:
  * their owners cannot change them) whose name the caller's prosrc mentions in any letter
  * case, or that pg_depend records for a SQL-standard body. UNION keeps each function once,
@@ -211,7 +220,7 @@ fns(oid) AS (
   SELECT p.oid FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
   WHERE p.prosecdef AND n.nspname NOT IN ('pg_catalog', 'information_schema')
   UNION
-  SELECT t.tgfoid FROM pg_catalog.pg_trigger t WHERE NOT t.tgisinternal AND t.tgrelid IN (SELECT oid FROM req)
+  SELECT t.tgfoid FROM pg_catalog.pg_trigger t WHERE NOT t.tgisinternal AND (t.tgrelid IN (SELECT oid FROM req) OR ${ACTION_TRIGGER})
   UNION
   SELECT callee.oid FROM fns JOIN pg_catalog.pg_proc caller ON caller.oid = fns.oid
   JOIN callable callee ON callee.oid <> caller.oid
@@ -242,10 +251,13 @@ JOIN pg_catalog.pg_language l ON l.oid = p.prolang
 ORDER BY p.oid`;
 }
 
-/** $1 schemas, $2 table names. User triggers on a configured table or calling a SECURITY DEFINER function. */
+/**
+ * $1 schemas, $2 table names. User triggers on a configured table, calling a SECURITY DEFINER
+ * function, or on a table with a writing foreign key.
+ */
 export const TRIGGERS_SQL = `WITH req AS (${REQUESTED_OIDS})
 SELECT t.tgname::text AS name, t.tgrelid::int8 AS relation, t.tgfoid::int8 AS function, t.tgtype::int AS type,
   t.tgenabled::text AS enabled
 FROM pg_catalog.pg_trigger t JOIN pg_catalog.pg_proc p ON p.oid = t.tgfoid
-WHERE NOT t.tgisinternal AND (p.prosecdef OR t.tgrelid IN (SELECT oid FROM req))
+WHERE NOT t.tgisinternal AND (p.prosecdef OR t.tgrelid IN (SELECT oid FROM req) OR ${ACTION_TRIGGER})
 ORDER BY t.oid`;

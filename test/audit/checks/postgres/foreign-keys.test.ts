@@ -9,6 +9,11 @@
  * delete tags fires a definer trigger on `job_notes`, which rewrites a second queue's jobs (and
  * so does one that may only delete through a view over `job_notes`: the probe now follows
  * views, rules and keys from such trigger tables as it does from the queue).
+ * The action's statement runs as that owner, so the referencing table's BEFORE triggers do too,
+ * SECURITY INVOKER ones included: one rewrites a third queue for a role that may only delete
+ * stamps, and one whose body names its log table unqualified hands the owner's whole access to
+ * a role that plants a table of that name in pg_temp. (AFTER ones fire as the caller on 15,
+ * refused there, and as the owner on 18.)
  * The look-alikes: a role that may update only another column of `users`, one that may delete
  * from a table whose key's action a superuser disabled, and a queue that references its own
  * users with NO ACTION and RESTRICT, whose clerk's DELETE and UPDATE are refused: nothing is
@@ -41,6 +46,9 @@ for (const s of servers) {
       otherUpdater: `qf${sfx}_other_updater`,
       dormantClerk: `qf${sfx}_dormant_clerk`,
       tagger: `qf${sfx}_tagger`,
+      stamper: `qf${sfx}_stamper`,
+      afterStamper: `qf${sfx}_after_stamper`,
+      planter: `qf${sfx}_planter`,
       noteClerk: `qf${sfx}_note_clerk`,
     };
     type Name = keyof typeof role;
@@ -56,7 +64,12 @@ for (const s of servers) {
     /** Two users of one org, a job each, and the same in the look-alike. */
     const refill = () =>
       inQueueDb(async (c) => {
-        await c.query("TRUNCATE public.orgs, public.quiet_users, public.tags, public.note_jobs, public.dormant CASCADE");
+        await c.query(
+          "TRUNCATE public.orgs, public.quiet_users, public.tags, public.note_jobs, public.dormant, public.stamps, public.after_stamps, public.plain_stamps, public.inv_jobs CASCADE",
+        );
+        for (const t of ["stamps", "after_stamps", "plain_stamps"]) await c.query(`INSERT INTO public.${t} VALUES (1)`);
+        for (const t of ["stamp_log", "after_log", "plain_log"]) await c.query(`INSERT INTO public.${t} (stamp) VALUES (1)`);
+        await c.query("INSERT INTO public.inv_jobs (handler) VALUES ('job')");
         await c.query("INSERT INTO public.orgs VALUES (1)");
         await c.query("INSERT INTO public.users VALUES (1, 1, 10), (2, 1, 20)");
         await c.query("INSERT INTO public.dormant VALUES (1)");
@@ -100,9 +113,47 @@ for (const s of servers) {
              AS $$ BEGIN UPDATE public.note_jobs SET handler = 'touched'; RETURN NULL; END $$`,
           `ALTER FUNCTION public.touch_jobs() OWNER TO ${owner}`,
           "CREATE TRIGGER touch AFTER DELETE ON public.job_notes FOR EACH STATEMENT EXECUTE FUNCTION public.touch_jobs()",
-          ...["orgs", "users", "dormant", "fk_jobs", "quiet_users", "quiet_jobs", "tags", "job_notes", "note_jobs"].map(
-            (t) => `ALTER TABLE public.${t} OWNER TO ${owner}`,
-          ),
+          // SECURITY INVOKER triggers on tables whose rows go with a stamp: a BEFORE one, pinned;
+          // the same AFTER (fires as the caller, who may not write the queue); a BEFORE one whose
+          // body names its log table unqualified and pins no search_path.
+          "CREATE TABLE public.inv_jobs (id serial PRIMARY KEY, handler text NOT NULL)",
+          "CREATE TABLE public.audit_trail (id int)",
+          ...["stamps", "after_stamps", "plain_stamps"].map((t) => `CREATE TABLE public.${t} (id int PRIMARY KEY)`),
+          ...[
+            ["stamp_log", "stamps"],
+            ["after_log", "after_stamps"],
+            ["plain_log", "plain_stamps"],
+          ].map(([t, r]) => `CREATE TABLE public.${t} (id serial PRIMARY KEY, stamp int REFERENCES public.${r} ON DELETE CASCADE)`),
+          `CREATE FUNCTION public.mark_jobs() RETURNS trigger LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
+             AS $$ BEGIN UPDATE public.inv_jobs SET handler = 'marked'; RETURN OLD; END $$`,
+          "CREATE TRIGGER mark BEFORE DELETE ON public.stamp_log FOR EACH ROW EXECUTE FUNCTION public.mark_jobs()",
+          "CREATE TRIGGER mark AFTER DELETE ON public.after_log FOR EACH ROW EXECUTE FUNCTION public.mark_jobs()",
+          `CREATE FUNCTION public.log_plain() RETURNS trigger LANGUAGE plpgsql
+             AS $$ BEGIN INSERT INTO audit_trail VALUES (OLD.id); RETURN OLD; END $$`,
+          "CREATE TRIGGER log BEFORE DELETE ON public.plain_log FOR EACH ROW EXECUTE FUNCTION public.log_plain()",
+          ...["mark_jobs", "log_plain"].map((f) => `ALTER FUNCTION public.${f}() OWNER TO ${owner}`),
+          `GRANT DELETE ON public.stamps TO ${q(role.stamper)}`,
+          `GRANT DELETE ON public.after_stamps TO ${q(role.afterStamper)}`,
+          `GRANT DELETE ON public.plain_stamps TO ${q(role.planter)}`,
+          ...[
+            "orgs",
+            "users",
+            "dormant",
+            "fk_jobs",
+            "quiet_users",
+            "quiet_jobs",
+            "tags",
+            "job_notes",
+            "note_jobs",
+            "inv_jobs",
+            "audit_trail",
+            "stamps",
+            "after_stamps",
+            "plain_stamps",
+            "stamp_log",
+            "after_log",
+            "plain_log",
+          ].map((t) => `ALTER TABLE public.${t} OWNER TO ${owner}`),
           `GRANT DELETE ON public.tags TO ${q(role.tagger)}`,
           // A view over the trigger table, which reaches no queue by itself: until 2026-12-07 it was not fetched.
           "CREATE VIEW public.job_notes_view AS SELECT id, tag FROM public.job_notes",
@@ -119,7 +170,9 @@ for (const s of servers) {
           await c.query(sql);
       });
       await refill();
-      principals = pgUnexpectedPrincipal.evaluate(await auditTables(fx, ["public.fk_jobs", "public.quiet_jobs", "public.note_jobs"]));
+      principals = pgUnexpectedPrincipal.evaluate(
+        await auditTables(fx, ["public.fk_jobs", "public.quiet_jobs", "public.note_jobs", "public.inv_jobs"]),
+      );
     });
 
     afterAll(() => tearDown(server, fx, Object.values(role)));
@@ -196,6 +249,49 @@ for (const s of servers) {
       const m = fx?.roles.migrator;
       expect(onTable("note_jobs", "noteClerk")?.evidence.paths).toEqual([
         `${role.noteClerk} -(DELETE)-> public.job_notes_view [view, owner ${m}] (auto-updatable) -(DELETE)-> trigger touch ON public.job_notes -> public.touch_jobs() [SECURITY DEFINER, owner ${m}; body text names the table] -> UPDATE`,
+      ]);
+    });
+
+    it("a key's action runs the referencing table's BEFORE triggers as its owner: an invoker trigger there rewrites the queue", async () => {
+      await refill();
+      await as("stamper", (c) => c.query("DELETE FROM public.stamps"));
+      expect(await rows("SELECT handler FROM public.inv_jobs")).toEqual([{ handler: "marked" }]);
+      const f = onTable("inv_jobs", "stamper");
+      expect(f?.evidence.privileges).toEqual(["UPDATE"]);
+      const m = fx?.roles.migrator;
+      expect(f?.evidence.paths).toEqual([
+        `${role.stamper} -(DELETE)-> foreign key stamp_log_stamp_fkey ON public.stamp_log REFERENCES public.stamps [ON DELETE CASCADE, owner ${m}] -> trigger mark ON public.stamp_log -> public.mark_jobs() [SECURITY INVOKER, run as owner ${m} in the action; body text names the table] -> UPDATE`,
+      ]);
+    });
+
+    it("the same trigger AFTER the action: on 15 it fires as the caller, who may not write the queue (refused, not reported); on 18 as the owner", async () => {
+      await refill();
+      const asOwner = (fx?.serverVersionNum ?? 0) >= 180000;
+      await as("afterStamper", async (c) => {
+        if (asOwner) await c.query("DELETE FROM public.after_stamps");
+        else await expect(c.query("DELETE FROM public.after_stamps")).rejects.toMatchObject({ code: "42501" });
+      });
+      expect(await rows("SELECT handler FROM public.inv_jobs")).toEqual([{ handler: asOwner ? "marked" : "job" }]);
+      expect(onTable("inv_jobs", "afterStamper")?.evidence.privileges).toEqual(asOwner ? ["UPDATE"] : undefined);
+    });
+
+    it("an invoker BEFORE trigger with no search_path of its own is the owner's whole access: the caller plants the table it names", async () => {
+      await refill();
+      await as("planter", async (c) => {
+        await c.query("CREATE TEMP TABLE audit_trail (id int)");
+        await c.query("GRANT INSERT ON pg_temp.audit_trail TO PUBLIC");
+        await c.query(`CREATE FUNCTION pg_temp.evil() RETURNS trigger LANGUAGE plpgsql
+          AS $$ BEGIN UPDATE public.inv_jobs SET handler = '--- !ruby/object:Evil {}'; RETURN NEW; END $$`);
+        await c.query("CREATE TRIGGER evil BEFORE INSERT ON pg_temp.audit_trail FOR EACH ROW EXECUTE FUNCTION pg_temp.evil()");
+        await c.query("DELETE FROM public.plain_stamps");
+      });
+      expect(await rows("SELECT handler FROM public.inv_jobs")).toEqual([{ handler: "--- !ruby/object:Evil {}" }]);
+      const f = onTable("inv_jobs", "planter");
+      expect(f?.evidence.privileges).toEqual(expect.arrayContaining(["SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE"]));
+      expect(f?.evidence.paths).toEqual([
+        expect.stringContaining(
+          `${role.planter} -(DELETE)-> foreign key plain_log_stamp_fkey ON public.plain_log REFERENCES public.plain_stamps [ON DELETE CASCADE, owner ${fx?.roles.migrator}] -> trigger log ON public.plain_log -> public.log_plain() [SECURITY INVOKER, run as owner ${fx?.roles.migrator} in the action; search_path not pinned (no SET search_path): it is the caller's: escalation to that owner] -> SELECT, INSERT, UPDATE, DELETE, TRUNCATE`,
+        ),
       ]);
     });
 

@@ -18,7 +18,9 @@
  * - the owner of the table's schema can drop it (and put another in its place); the
  *   database owner is implicitly pg_database_owner, which owns `public` from 15.
  * SECURITY INVOKER functions (the default) and INSTEAD OF triggers with them use the
- * caller's rights and give nothing.
+ * caller's rights and give nothing, except where the caller is not the one who set them off:
+ * a foreign key's action runs the referencing table's BEFORE (from 16 also AFTER) triggers as
+ * that table's owner.
  */
 import {
   type PgCatalog,
@@ -546,6 +548,7 @@ export class ObjectRoutes {
       });
     }
     for (const route of this.foreignKeyRoutes(target)) routes.push(route);
+    for (const route of this.actionTriggerRoutes(target)) routes.push(route);
     for (const fn of this.functions.values()) {
       // Trigger functions cannot be called directly: only the trigger route reaches them.
       if (!fn.securityDefiner || fn.trigger) continue;
@@ -622,35 +625,121 @@ export class ObjectRoutes {
   private foreignKeyRoutes(target: Relation): Route[] {
     const routes: Route[] = [];
     for (const fk of this.foreignKeys.get(target.oid) ?? []) {
-      const on = this.relations.get(fk.references);
-      if (!on) continue;
-      const object = (action: string) =>
-        `foreign key ${fk.name} ON ${target.schema}.${target.name} REFERENCES ${on.schema}.${on.name} [${action}, ${this.describeOwner(target.owner)}]`;
-      const onDelete = fk.deleteFires === false ? undefined : FK_ACTIONS[fk.onDelete];
-      if (onDelete) {
-        const sets = fk.deleteSets.length > 0 ? fk.deleteSets : fk.columns;
+      for (const action of this.actionsOf(fk, target)) {
         routes.push({
           source: "foreign key",
-          wayIn: this.rowWayIn(on.oid, "DELETE"),
+          wayIn: action.wayIn,
           runsAs: target.owner,
-          privileges: onDelete === "CASCADE" ? ["DELETE"] : ["UPDATE"],
-          object: object(`ON DELETE ${onDelete}${onDelete === "CASCADE" ? "" : ` (${sets.join(", ")})`}`),
-          ...(onDelete === "CASCADE" ? {} : { columns: sets, fixedValues: true }),
+          privileges: [action.event],
+          object: action.object,
+          // A DELETE removes whole rows; an UPDATE writes the key's columns only.
+          ...(action.event === "UPDATE" ? { columns: action.columns } : {}),
+          ...(action.fixedValues ? { fixedValues: true } : {}),
         });
       }
-      const onUpdate = fk.updateFires === false ? undefined : FK_ACTIONS[fk.onUpdate];
-      if (onUpdate) {
-        routes.push({
-          source: "foreign key",
-          // Only an UPDATE that sets a referenced column changes the key.
-          wayIn: this.rowWayIn(on.oid, "UPDATE", fk.referencedColumns),
-          runsAs: target.owner,
-          privileges: ["UPDATE"],
-          object: object(`ON UPDATE ${onUpdate} (${fk.columns.join(", ")})`),
-          columns: fk.columns,
-          // CASCADE writes the new key, which the updater chose; SET NULL and SET DEFAULT do not.
-          ...(onUpdate === "CASCADE" ? {} : { fixedValues: true }),
-        });
+    }
+    return routes;
+  }
+
+  /**
+   * A writing key's actions on the referencing relation `on`: the statement each runs there as
+   * its owner (DELETE for ON DELETE CASCADE, UPDATE of the key's columns otherwise), who sets it
+   * off, and the object an auditor reads. None when the action's trigger does not fire or the
+   * referenced relation is unknown.
+   */
+  private actionsOf(
+    fk: PgForeignKey,
+    on: Relation,
+  ): { event: "DELETE" | "UPDATE"; wayIn: WayIn; object: string; columns: readonly string[]; fixedValues: boolean }[] {
+    const referenced = this.relations.get(fk.references);
+    if (!referenced) return [];
+    const object = (action: string) =>
+      `foreign key ${fk.name} ON ${on.schema}.${on.name} REFERENCES ${referenced.schema}.${referenced.name} [${action}, ${this.describeOwner(on.owner)}]`;
+    const out: { event: "DELETE" | "UPDATE"; wayIn: WayIn; object: string; columns: readonly string[]; fixedValues: boolean }[] = [];
+    const onDelete = fk.deleteFires === false ? undefined : FK_ACTIONS[fk.onDelete];
+    if (onDelete) {
+      const sets = fk.deleteSets.length > 0 ? fk.deleteSets : fk.columns;
+      const cascade = onDelete === "CASCADE";
+      out.push({
+        event: cascade ? "DELETE" : "UPDATE",
+        wayIn: this.rowWayIn(referenced.oid, "DELETE"),
+        object: object(`ON DELETE ${onDelete}${cascade ? "" : ` (${sets.join(", ")})`}`),
+        columns: cascade ? fk.columns : sets,
+        fixedValues: !cascade,
+      });
+    }
+    const onUpdate = fk.updateFires === false ? undefined : FK_ACTIONS[fk.onUpdate];
+    if (onUpdate) {
+      out.push({
+        event: "UPDATE",
+        // Only an UPDATE that sets a referenced column changes the key.
+        wayIn: this.rowWayIn(referenced.oid, "UPDATE", fk.referencedColumns),
+        object: object(`ON UPDATE ${onUpdate} (${fk.columns.join(", ")})`),
+        columns: fk.columns,
+        // CASCADE writes the new key, which the updater chose; SET NULL and SET DEFAULT do not.
+        fixedValues: onUpdate !== "CASCADE",
+      });
+    }
+    return out;
+  }
+
+  /**
+   * Whether a key's action fires the referencing relation's AFTER triggers as its owner: on 18
+   * (tried live) they do, on 15 they fire as the caller (tried live); 16 and 17 are untried and
+   * taken as 18 (reporting what may not be, rather than missing what may).
+   */
+  private get afterAsOwner(): boolean {
+    return this.catalog.serverVersionNum >= 160000;
+  }
+
+  /**
+   * What else runs as the referencing relation's owner in a key's action: the action's statement
+   * runs as that owner, so its BEFORE triggers for the event (row and statement level) do too,
+   * SECURITY INVOKER ones included, and from 16 its AFTER ones (afterAsOwner). Whoever sets the
+   * action off takes them. A definer trigger function runs as its own
+   * owner and is the definer-trigger route; an invoker one whose search_path is not pinned
+   * safely lets the caller plant what its body resolves by name (a table in pg_temp, searched
+   * first): everything the owner may do.
+   */
+  private actionTriggerRoutes(target: Relation): Route[] {
+    const routes: Route[] = [];
+    for (const [relationOid, keys] of this.foreignKeys) {
+      const on = this.relations.get(relationOid);
+      if (!on) continue;
+      const inAction = (this.catalog.triggers ?? []).filter(
+        (t) => t.relation === relationOid && t.enabled && (t.timing === "BEFORE" || (t.timing === "AFTER" && this.afterAsOwner)),
+      );
+      if (inAction.length === 0) continue;
+      for (const fk of keys) {
+        for (const action of this.actionsOf(fk, on)) {
+          for (const trigger of inAction) {
+            const fn = this.functions.get(trigger.function);
+            if (!fn || fn.securityDefiner || !trigger.events.includes(action.event)) continue;
+            const runs = `SECURITY INVOKER, run as ${this.describeOwner(on.owner)} in the action`;
+            const head = `${action.object} -> trigger ${trigger.name} ON ${on.schema}.${on.name} -> `;
+            const why = unsafeSearchPath({ ...fn, owner: on.owner }, this.catalog, this.graph);
+            if (why) {
+              if (this.configured.has(target.oid))
+                routes.push({
+                  source: "foreign key trigger",
+                  wayIn: action.wayIn,
+                  runsAs: on.owner,
+                  privileges: "all",
+                  object: `${head}${functionName(fn)} [${runs}; ${why}: escalation to that owner]`,
+                });
+              continue;
+            }
+            for (const reach of this.reaches(fn, target, on.owner)) {
+              routes.push({
+                source: "foreign key trigger",
+                wayIn: action.wayIn,
+                runsAs: reach.runsAs,
+                privileges: reach.privileges,
+                object: `${head}${this.chainObject(reach, runs)}`,
+              });
+            }
+          }
+        }
       }
     }
     return routes;
@@ -701,9 +790,10 @@ export class ObjectRoutes {
    * callee with its own owner's, if the caller may execute it). Statements built at run time
    * count as whatever that role may do to a configured table.
    */
-  private reaches(root: PgFunction, target: Relation): Reach[] {
+  /** Where the function's code (run as `runsAs`, its owner unless said) touches the target. */
+  private reaches(root: PgFunction, target: Relation, runsAs = root.owner): Reach[] {
     const out: Reach[] = [];
-    const runners = new Map<number, number>([[root.oid, root.owner]]);
+    const runners = new Map<number, number>([[root.oid, runsAs]]);
     const chains: PgFunction[][] = [[root]];
     for (let i = 0; i < chains.length; i++) {
       const chain = chains[i] as PgFunction[];
@@ -743,11 +833,13 @@ export class ObjectRoutes {
   }
 
   /** The object text of a reach: the function taken, each call, and how the touch was concluded. */
-  private chainObject(reach: Reach): string {
+  /** The chain of calls as an auditor reads it; `rootLabel` says how the first runs when it is not a definer function's own. */
+  private chainObject(reach: Reach, rootLabel?: string): string {
     const definer = (f: PgFunction) => `SECURITY DEFINER, ${this.describeOwner(f.owner)}`;
     const [root, ...rest] = reach.chain as [PgFunction, ...PgFunction[]];
-    if (rest.length === 0) return `${functionName(root)} [${definer(root)}; ${reach.how}]`;
-    let text = `${functionName(root)} [${definer(root)}]`;
+    const label = rootLabel ?? definer(root);
+    if (rest.length === 0) return `${functionName(root)} [${label}; ${reach.how}]`;
+    let text = `${functionName(root)} [${label}]`;
     rest.forEach((f, i) => {
       const parts = [...(f.securityDefiner ? [definer(f)] : []), ...(i === rest.length - 1 ? [reach.how] : [])];
       text += ` -(calls)-> ${functionName(f)}${parts.length > 0 ? ` [${parts.join("; ")}]` : ""}`;

@@ -51,6 +51,7 @@ export type AccessSource =
   | "view"
   | "rule"
   | "foreign key"
+  | "foreign key trigger"
   | "definer function"
   | "unsafe definer function"
   | "dynamic SQL definer function"

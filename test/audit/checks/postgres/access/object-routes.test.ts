@@ -371,6 +371,51 @@ describe("foreign keys whose actions write the queue (live: foreign-keys.test.ts
     expect(accessOf(parentKeyed("p"), "clerk")?.privileges).toEqual(["DELETE"]);
   });
 
+  describe("what runs as the referencing table's owner in an action (live: foreign-keys.test.ts)", () => {
+    const notes = relation(35, "job_notes", "owner", [], { relkind: "r" });
+    const body = "BEGIN UPDATE public.delayed_jobs SET run_at = now(); RETURN OLD; END";
+    // Owned by a role that holds nothing on the queue: an invoker function runs with the rights of whoever runs it.
+    const touch = (extra: Partial<PgFunction> = {}) => fn(60, "touch", "helper", body, { securityDefiner: false, acl: [], ...extra });
+    const withTrigger = (t: Partial<PgTrigger>, version = 150000, f = touch()) =>
+      catalog({
+        serverVersionNum: version,
+        relations: [users(), notes],
+        foreignKeys: [key("by_user", "c", "a", { relation: 35 })],
+        functions: [f],
+        triggers: [trigger("t", 35, 60, ["DELETE"], { timing: "BEFORE", ...t })],
+      });
+    const head =
+      "clerk -(DELETE)-> foreign key by_user ON public.job_notes REFERENCES public.users [ON DELETE CASCADE, owner owner] -> trigger t ON public.job_notes";
+
+    it("its BEFORE triggers, SECURITY INVOKER ones included: whoever sets the action off does what the body does, as that owner", () => {
+      expect(texts(withTrigger({}), "clerk")).toEqual([
+        `${head} -> public.touch() [SECURITY INVOKER, run as owner owner in the action; body text names the table] -> UPDATE`,
+      ]);
+      expect(accessOf(withTrigger({}), "clerk")?.paths[0]?.source).toBe("foreign key trigger");
+    });
+
+    it("its AFTER triggers from 16 (as the owner on 18, tried live), not before (as the caller on 15, tried live)", () => {
+      expect(accessOf(withTrigger({ timing: "AFTER" }, 150000), "clerk")).toBeUndefined();
+      expect(accessOf(withTrigger({ timing: "AFTER" }, 160000), "clerk")?.privileges).toEqual(["UPDATE"]);
+    });
+
+    it("not a disabled trigger, one for another event than the action's, nor a definer one (the definer-trigger route's)", () => {
+      expect(accessOf(withTrigger({ enabled: false }), "clerk")).toBeUndefined();
+      expect(accessOf(withTrigger({ events: ["UPDATE"] }), "clerk")).toBeUndefined();
+      // A definer one owned by the queue's owner: the definer-trigger route.
+      expect(texts(withTrigger({}, 150000, touch({ securityDefiner: true, owner: oid("owner") })), "clerk")).toEqual([
+        "clerk -(DELETE)-> foreign key by_user ON public.job_notes REFERENCES public.users [ON DELETE CASCADE, owner owner] -(DELETE)-> trigger t ON public.job_notes -> public.touch() [SECURITY DEFINER, owner owner; body text names the table] -> UPDATE",
+      ]);
+    });
+
+    it("one with no search_path of its own gives everything that owner may do to a configured table", () => {
+      const cat = withTrigger({}, 150000, touch({ config: [] }));
+      expect(texts(cat, "clerk")).toEqual([
+        `${head} -> public.touch() [SECURITY INVOKER, run as owner owner in the action; search_path not pinned (no SET search_path): it is the caller's: escalation to that owner] -> SELECT, INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER`,
+      ]);
+    });
+  });
+
   it("the queue's row-level security is not noted: an action runs as the queue's owner with it off", () => {
     const cat = catalog({ relations: [users()], foreignKeys: [key("by_user", "c", "a")], tables: [jobsTable({ rowSecurity: true })] });
     expect(texts(cat, "clerk")).toEqual([`clerk -(DELETE)-> ${via("by_user", "ON DELETE CASCADE")} -> DELETE`]);
