@@ -88,6 +88,8 @@ function trigger(r: Record<string, unknown>): PgTrigger {
     timing: type & 64 ? "INSTEAD OF" : type & 2 ? "BEFORE" : "AFTER",
     level: type & 1 ? "ROW" : "STATEMENT",
     enabled: firesInEverySession(r.enabled),
+    cloned: r.cloned === true,
+    columns: texts(r.columns),
   };
 }
 
@@ -237,6 +239,7 @@ export async function readCatalog(db: Queryable, tables: readonly string[]): Pro
           deleteSets: texts(fk.delete_sets),
           deleteFires: fk.delete_fires === true,
           updateFires: fk.update_fires === true,
+          defaultCalls: nums(fk.default_calls),
         });
       }
     }

@@ -107,6 +107,15 @@ const actionFires = (bit: number) => `EXISTS (SELECT 1 FROM pg_catalog.pg_trigge
 const ACTION_TRIGGER = `EXISTS (SELECT 1 FROM pg_catalog.pg_constraint con
     WHERE con.conrelid = t.tgrelid AND con.contype = 'f' AND (${WRITING_ACTION}))`;
 
+/**
+ * The functions the defaults of a key's columns call (`pg_depend` of their `pg_attrdef`): a
+ * SET DEFAULT action evaluates them as the referencing table's owner.
+ */
+const DEFAULT_CALLS = `(SELECT coalesce(pg_catalog.json_agg(DISTINCT d.refobjid::int8), '[]'::json)
+         FROM pg_catalog.pg_attrdef ad JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_attrdef'::regclass
+           AND d.objid = ad.oid AND d.refclassid = 'pg_catalog.pg_proc'::regclass
+         WHERE ad.adrelid = con.conrelid AND ad.adnum = ANY(con.conkey))`;
+
 /** The configured tables' oids, from $1 schemas and $2 names. */
 const REQUESTED_OIDS = `SELECT c.oid
   FROM unnest($1::text[], $2::text[]) AS r(schema_name, table_name)
@@ -190,7 +199,8 @@ SELECT c.oid::int8 AS oid, n.nspname::text AS schema, c.relname::text AS name, c
        'columns', ${columnNames("con.conkey", "con.conrelid")},
        'referenced_columns', ${columnNames("con.confkey", "con.confrelid")},
        'delete_sets', ${setColumns},
-       'delete_fires', ${actionFires(8)}, 'update_fires', ${actionFires(16)}) ORDER BY con.oid), '[]'::json)
+       'delete_fires', ${actionFires(8)}, 'update_fires', ${actionFires(16)},
+       'default_calls', ${DEFAULT_CALLS}) ORDER BY con.oid), '[]'::json)
      FROM pg_catalog.pg_constraint con WHERE con.conrelid = c.oid AND con.contype = 'f' AND (${WRITING_ACTION})) AS foreign_keys
 FROM entry JOIN pg_catalog.pg_class c ON c.oid = entry.oid JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 ORDER BY c.oid`;
@@ -199,8 +209,9 @@ ORDER BY c.oid`;
 /**
  * $1 schemas, $2 table names. Every SECURITY DEFINER function or procedure outside the
  * system schemas, every function a trigger on a configured table calls (or on a table with a
- * writing foreign key: it may run as that table's owner in the key's action), and the functions
- * those call, transitively: every function outside the system schemas (not C or internal:
+ * writing foreign key: it may run as that table's owner in the key's action), every function a
+ * SET DEFAULT key's column defaults call (evaluated as that owner too), and the functions those
+ * call, transitively: every function outside the system schemas (not C or internal:
  * their owners cannot change them) whose name the caller's prosrc mentions in any letter
  * case, or that pg_depend records for a SQL-standard body. UNION keeps each function once,
  * so call cycles end. The mention is a coarse filter; the model matches calls exactly. The
@@ -221,6 +232,13 @@ fns(oid) AS (
   WHERE p.prosecdef AND n.nspname NOT IN ('pg_catalog', 'information_schema')
   UNION
   SELECT t.tgfoid FROM pg_catalog.pg_trigger t WHERE NOT t.tgisinternal AND (t.tgrelid IN (SELECT oid FROM req) OR ${ACTION_TRIGGER})
+  UNION
+  SELECT d.refobjid FROM pg_catalog.pg_constraint con
+  JOIN pg_catalog.pg_attrdef ad ON ad.adrelid = con.conrelid AND ad.adnum = ANY(con.conkey)
+  JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_attrdef'::regclass AND d.objid = ad.oid
+    AND d.refclassid = 'pg_catalog.pg_proc'::regclass
+  JOIN pg_catalog.pg_proc dp ON dp.oid = d.refobjid JOIN pg_catalog.pg_namespace dn ON dn.oid = dp.pronamespace
+  WHERE con.contype = 'f' AND 'd' IN (con.confdeltype, con.confupdtype) AND dn.nspname NOT IN ('pg_catalog', 'information_schema')
   UNION
   SELECT callee.oid FROM fns JOIN pg_catalog.pg_proc caller ON caller.oid = fns.oid
   JOIN callable callee ON callee.oid <> caller.oid
@@ -257,7 +275,10 @@ ORDER BY p.oid`;
  */
 export const TRIGGERS_SQL = `WITH req AS (${REQUESTED_OIDS})
 SELECT t.tgname::text AS name, t.tgrelid::int8 AS relation, t.tgfoid::int8 AS function, t.tgtype::int AS type,
-  t.tgenabled::text AS enabled
+  t.tgenabled::text AS enabled, t.tgparentid <> 0 AS cloned,
+  (SELECT coalesce(pg_catalog.json_agg(a.attname::text ORDER BY k.ord), '[]'::json)
+     FROM unnest(t.tgattr::int2[]) WITH ORDINALITY AS k(attnum, ord)
+     JOIN pg_catalog.pg_attribute a ON a.attrelid = t.tgrelid AND a.attnum = k.attnum) AS columns
 FROM pg_catalog.pg_trigger t JOIN pg_catalog.pg_proc p ON p.oid = t.tgfoid
 WHERE NOT t.tgisinternal AND (p.prosecdef OR t.tgrelid IN (SELECT oid FROM req) OR ${ACTION_TRIGGER})
 ORDER BY t.oid`;

@@ -190,6 +190,8 @@ export interface PgForeignKey {
    */
   deleteFires?: boolean;
   updateFires?: boolean;
+  /** Functions the defaults of the key's columns call: a SET DEFAULT action evaluates them as the referencing table's owner. */
+  defaultCalls?: number[];
 }
 
 /**
@@ -253,6 +255,10 @@ export interface PgTrigger {
   level?: "ROW" | "STATEMENT";
   /** Fires in a writer's statement: `tgenabled` O (origin) or A (always); not D (disabled) nor R (replica only). */
   enabled: boolean;
+  /** A copy of a partitioned table's trigger on one of its partitions (`tgparentid`). Absent in hand-built catalogs: not a copy. */
+  cloned?: boolean;
+  /** `UPDATE OF` columns (`tgattr`): it fires only on an UPDATE that sets one of them. Absent or empty: any UPDATE. */
+  columns?: string[];
 }
 
 export interface PgCatalog {

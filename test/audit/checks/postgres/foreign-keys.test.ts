@@ -49,6 +49,7 @@ for (const s of servers) {
       stamper: `qf${sfx}_stamper`,
       afterStamper: `qf${sfx}_after_stamper`,
       planter: `qf${sfx}_planter`,
+      partStamper: `qf${sfx}_part_stamper`,
       noteClerk: `qf${sfx}_note_clerk`,
     };
     type Name = keyof typeof role;
@@ -67,7 +68,9 @@ for (const s of servers) {
         await c.query(
           "TRUNCATE public.orgs, public.quiet_users, public.tags, public.note_jobs, public.dormant, public.stamps, public.after_stamps, public.plain_stamps, public.inv_jobs CASCADE",
         );
-        for (const t of ["stamps", "after_stamps", "plain_stamps"]) await c.query(`INSERT INTO public.${t} VALUES (1)`);
+        await c.query("TRUNCATE public.part_stamps CASCADE");
+        for (const t of ["stamps", "after_stamps", "plain_stamps", "part_stamps"]) await c.query(`INSERT INTO public.${t} VALUES (1)`);
+        await c.query("INSERT INTO public.part_notes (id, stamp) VALUES (1, 1)");
         for (const t of ["stamp_log", "after_log", "plain_log"]) await c.query(`INSERT INTO public.${t} (stamp) VALUES (1)`);
         await c.query("INSERT INTO public.inv_jobs (handler) VALUES ('job')");
         await c.query("INSERT INTO public.orgs VALUES (1)");
@@ -127,6 +130,12 @@ for (const s of servers) {
           `CREATE FUNCTION public.mark_jobs() RETURNS trigger LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
              AS $$ BEGIN UPDATE public.inv_jobs SET handler = 'marked'; RETURN OLD; END $$`,
           "CREATE TRIGGER mark BEFORE DELETE ON public.stamp_log FOR EACH ROW EXECUTE FUNCTION public.mark_jobs()",
+          // A partitioned referencing table, the trigger on its partition only.
+          "CREATE TABLE public.part_stamps (id int PRIMARY KEY)",
+          "CREATE TABLE public.part_notes (id int, stamp int REFERENCES public.part_stamps ON DELETE CASCADE) PARTITION BY LIST (id)",
+          "CREATE TABLE public.part_notes_1 PARTITION OF public.part_notes FOR VALUES IN (1)",
+          "CREATE TRIGGER mark BEFORE DELETE ON public.part_notes_1 FOR EACH ROW EXECUTE FUNCTION public.mark_jobs()",
+          `GRANT DELETE ON public.part_stamps TO ${q(role.partStamper)}`,
           "CREATE TRIGGER mark AFTER DELETE ON public.after_log FOR EACH ROW EXECUTE FUNCTION public.mark_jobs()",
           `CREATE FUNCTION public.log_plain() RETURNS trigger LANGUAGE plpgsql
              AS $$ BEGIN INSERT INTO audit_trail VALUES (OLD.id); RETURN OLD; END $$`,
@@ -153,6 +162,9 @@ for (const s of servers) {
             "stamp_log",
             "after_log",
             "plain_log",
+            "part_stamps",
+            "part_notes",
+            "part_notes_1",
           ].map((t) => `ALTER TABLE public.${t} OWNER TO ${owner}`),
           `GRANT DELETE ON public.tags TO ${q(role.tagger)}`,
           // A view over the trigger table, which reaches no queue by itself: until 2026-12-07 it was not fetched.
@@ -261,6 +273,16 @@ for (const s of servers) {
       const m = fx?.roles.migrator;
       expect(f?.evidence.paths).toEqual([
         `${role.stamper} -(DELETE)-> foreign key stamp_log_stamp_fkey ON public.stamp_log REFERENCES public.stamps [ON DELETE CASCADE, owner ${m}] -> trigger mark ON public.stamp_log -> public.mark_jobs() [SECURITY INVOKER, run as owner ${m} in the action; body text names the table] -> UPDATE`,
+      ]);
+    });
+
+    it("so does a row trigger on a partition of a partitioned referencing table", async () => {
+      await refill();
+      await as("partStamper", (c) => c.query("DELETE FROM public.part_stamps"));
+      expect(await rows("SELECT handler FROM public.inv_jobs")).toEqual([{ handler: "marked" }]);
+      const m = fx?.roles.migrator;
+      expect(onTable("inv_jobs", "partStamper")?.evidence.paths).toEqual([
+        `${role.partStamper} -(DELETE)-> foreign key part_notes_stamp_fkey ON public.part_notes REFERENCES public.part_stamps [ON DELETE CASCADE, owner ${m}] -> trigger mark ON public.part_notes_1 -> public.mark_jobs() [SECURITY INVOKER, run as owner ${m} in the action; body text names the table] -> UPDATE`,
       ]);
     });
 

@@ -216,6 +216,17 @@ function parentOwnerPower(kind: "partitioned table" | "inheritance parent", mayI
   };
 }
 
+/** One action of a key on its referencing relation: what it runs there, who sets it off, as an auditor reads it. */
+interface KeyAction {
+  /** CASCADE, SET NULL or SET DEFAULT. */
+  rule: string;
+  event: "DELETE" | "UPDATE";
+  wayIn: WayIn;
+  object: string;
+  columns: readonly string[];
+  fixedValues: boolean;
+}
+
 /** The writing actions of a foreign key (`confdeltype`, `confupdtype`); NO ACTION (a) and RESTRICT (r) only refuse. */
 const FK_ACTIONS: Readonly<Record<string, string>> = { c: "CASCADE", n: "SET NULL", d: "SET DEFAULT" };
 
@@ -647,20 +658,18 @@ export class ObjectRoutes {
    * off, and the object an auditor reads. None when the action's trigger does not fire or the
    * referenced relation is unknown.
    */
-  private actionsOf(
-    fk: PgForeignKey,
-    on: Relation,
-  ): { event: "DELETE" | "UPDATE"; wayIn: WayIn; object: string; columns: readonly string[]; fixedValues: boolean }[] {
+  private actionsOf(fk: PgForeignKey, on: Relation): KeyAction[] {
     const referenced = this.relations.get(fk.references);
     if (!referenced) return [];
     const object = (action: string) =>
       `foreign key ${fk.name} ON ${on.schema}.${on.name} REFERENCES ${referenced.schema}.${referenced.name} [${action}, ${this.describeOwner(on.owner)}]`;
-    const out: { event: "DELETE" | "UPDATE"; wayIn: WayIn; object: string; columns: readonly string[]; fixedValues: boolean }[] = [];
+    const out: KeyAction[] = [];
     const onDelete = fk.deleteFires === false ? undefined : FK_ACTIONS[fk.onDelete];
     if (onDelete) {
       const sets = fk.deleteSets.length > 0 ? fk.deleteSets : fk.columns;
       const cascade = onDelete === "CASCADE";
       out.push({
+        rule: onDelete,
         event: cascade ? "DELETE" : "UPDATE",
         wayIn: this.rowWayIn(referenced.oid, "DELETE"),
         object: object(`ON DELETE ${onDelete}${cascade ? "" : ` (${sets.join(", ")})`}`),
@@ -671,6 +680,7 @@ export class ObjectRoutes {
     const onUpdate = fk.updateFires === false ? undefined : FK_ACTIONS[fk.onUpdate];
     if (onUpdate) {
       out.push({
+        rule: onUpdate,
         event: "UPDATE",
         // Only an UPDATE that sets a referenced column changes the key.
         wayIn: this.rowWayIn(referenced.oid, "UPDATE", fk.referencedColumns),
@@ -706,43 +716,66 @@ export class ObjectRoutes {
     for (const [relationOid, keys] of this.foreignKeys) {
       const on = this.relations.get(relationOid);
       if (!on) continue;
-      const inAction = (this.catalog.triggers ?? []).filter(
-        (t) => t.relation === relationOid && t.enabled && (t.timing === "BEFORE" || (t.timing === "AFTER" && this.afterAsOwner)),
-      );
-      if (inAction.length === 0) continue;
+      const inAction = this.triggersInAction(on);
       for (const fk of keys) {
         for (const action of this.actionsOf(fk, on)) {
-          for (const trigger of inAction) {
+          // SET DEFAULT evaluates the key columns' defaults, as the owner: the functions they call run so.
+          if (action.rule === "SET DEFAULT") {
+            for (const called of fk.defaultCalls ?? []) {
+              const fn = this.functions.get(called);
+              if (fn) this.ranInAction(fn, `${action.object} -> default of (${action.columns.join(", ")})`, action, on, target, routes);
+            }
+          }
+          for (const { trigger, table } of inAction) {
             const fn = this.functions.get(trigger.function);
+            // A definer trigger function runs as its own owner: the definer-trigger route.
             if (!fn || fn.securityDefiner || !trigger.events.includes(action.event)) continue;
-            const runs = `SECURITY INVOKER, run as ${this.describeOwner(on.owner)} in the action`;
-            const head = `${action.object} -> trigger ${trigger.name} ON ${on.schema}.${on.name} -> `;
-            const why = unsafeSearchPath({ ...fn, owner: on.owner }, this.catalog, this.graph);
-            if (why) {
-              if (this.configured.has(target.oid))
-                routes.push({
-                  source: "foreign key trigger",
-                  wayIn: action.wayIn,
-                  runsAs: on.owner,
-                  privileges: "all",
-                  object: `${head}${functionName(fn)} [${runs}; ${why}: escalation to that owner]`,
-                });
-              continue;
-            }
-            for (const reach of this.reaches(fn, target, on.owner)) {
-              routes.push({
-                source: "foreign key trigger",
-                wayIn: action.wayIn,
-                runsAs: reach.runsAs,
-                privileges: reach.privileges,
-                object: `${head}${this.chainObject(reach, runs)}`,
-              });
-            }
+            // An UPDATE OF trigger fires only when the action sets one of its columns (tried live).
+            if (action.event === "UPDATE" && trigger.columns?.length && !trigger.columns.some((c) => action.columns.includes(c))) continue;
+            this.ranInAction(
+              fn,
+              `${action.object} -> trigger ${trigger.name} ON ${table.schema}.${table.name}`,
+              action,
+              on,
+              target,
+              routes,
+            );
           }
         }
       }
     }
-    return routes;
+    // One route per way in, function and role it runs as, for those that give everything: a
+    // thousand tables keyed to one with the same unpinned audit trigger are one escalation.
+    const seen = new Set<string>();
+    return routes.filter((r) => {
+      if (r.privileges !== "all") return true;
+      const key = `${JSON.stringify(r.wayIn)}\u0000${r.runsAs}\u0000${r.object.slice(r.object.lastIndexOf(" -> "))}`;
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
+  }
+
+  /**
+   * The triggers a key's action on `on` fires as `on`'s owner: its own BEFORE ones (and from 16
+   * AFTER, afterAsOwner), and for a partitioned table the row triggers of its partitions at any
+   * depth, as the partitioned table's owner whoever owns the partition (tried live), not the
+   * copies of its own (counted once, on it) nor a partition's statement triggers (they do not
+   * fire: tried live).
+   */
+  private triggersInAction(on: Relation): { trigger: PgTrigger; table: Relation }[] {
+    const fires = (t: PgTrigger) => t.enabled && (t.timing === "BEFORE" || (t.timing === "AFTER" && this.afterAsOwner));
+    const out: { trigger: PgTrigger; table: Relation }[] = [];
+    for (const t of this.catalog.triggers ?? []) if (t.relation === on.oid && fires(t)) out.push({ trigger: t, table: on });
+    if (this.relkinds.get(on.oid) !== "p") return out;
+    for (const partition of this.descendants(on.oid)) {
+      const table = this.relations.get(partition);
+      if (!table) continue;
+      for (const t of this.catalog.triggers ?? []) {
+        if (t.relation === partition && !t.cloned && t.level !== "STATEMENT" && fires(t)) out.push({ trigger: t, table });
+      }
+    }
+    return out;
   }
 
   /**
@@ -833,6 +866,39 @@ export class ObjectRoutes {
   }
 
   /** The object text of a reach: the function taken, each call, and how the touch was concluded. */
+  /**
+   * The routes of a function a key's action runs on `on` (a trigger's, or one a default calls):
+   * an invoker one runs as `on`'s owner, a definer one as its own; one whose search_path is not
+   * pinned safely gives everything it runs as may do to a configured table.
+   */
+  private ranInAction(fn: PgFunction, head: string, action: KeyAction, on: Relation, target: Relation, routes: Route[]): void {
+    const runner = fn.securityDefiner ? fn.owner : on.owner;
+    const runs = fn.securityDefiner
+      ? `SECURITY DEFINER, ${this.describeOwner(fn.owner)}`
+      : `SECURITY INVOKER, run as ${this.describeOwner(on.owner)} in the action`;
+    const why = fn.securityDefiner ? this.unsafe.get(fn.oid) : unsafeSearchPath({ ...fn, owner: on.owner }, this.catalog, this.graph);
+    if (why) {
+      if (this.configured.has(target.oid))
+        routes.push({
+          source: "foreign key trigger",
+          wayIn: action.wayIn,
+          runsAs: runner,
+          privileges: "all",
+          object: `${head} -> ${functionName(fn)} [${runs}; ${why}: escalation to that owner]`,
+        });
+      return;
+    }
+    for (const reach of this.reaches(fn, target, runner)) {
+      routes.push({
+        source: "foreign key trigger",
+        wayIn: action.wayIn,
+        runsAs: reach.runsAs,
+        privileges: reach.privileges,
+        object: `${head} -> ${this.chainObject(reach, runs)}`,
+      });
+    }
+  }
+
   /** The chain of calls as an auditor reads it; `rootLabel` says how the first runs when it is not a definer function's own. */
   private chainObject(reach: Reach, rootLabel?: string): string {
     const definer = (f: PgFunction) => `SECURITY DEFINER, ${this.describeOwner(f.owner)}`;

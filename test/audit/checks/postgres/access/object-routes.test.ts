@@ -408,6 +408,60 @@ describe("foreign keys whose actions write the queue (live: foreign-keys.test.ts
       ]);
     });
 
+    it("an UPDATE OF trigger fires only when the action sets one of its columns", () => {
+      const updating = (columns: string[]) =>
+        catalog({
+          relations: [users(), notes],
+          foreignKeys: [key("by_user", "a", "n", { relation: 35 })],
+          functions: [touch()],
+          triggers: [trigger("t", 35, 60, ["UPDATE"], { timing: "BEFORE", columns })],
+        });
+      expect(accessOf(updating(["other"]), "clerk")).toBeUndefined();
+      expect(accessOf(updating(["user_id"]), "clerk")?.privileges).toEqual(["UPDATE"]);
+    });
+
+    it("a partitioned referencing table's action fires its partitions' row triggers, as its owner; not their statement triggers nor its own copies twice", () => {
+      const cat = (t: Partial<PgTrigger>) =>
+        catalog({
+          relations: [
+            users(),
+            relation(35, "job_notes", "owner", [], { relkind: "p" }),
+            // The partition is someone else's: the trigger still runs as the partitioned table's owner.
+            relation(36, "job_notes_1", "helper", [], { relkind: "r", parents: [35] }),
+          ],
+          foreignKeys: [key("by_user", "c", "a", { relation: 35 })],
+          functions: [touch()],
+          triggers: [trigger("t", 36, 60, ["DELETE"], { timing: "BEFORE", ...t })],
+        });
+      expect(texts(cat({}), "clerk")).toEqual([
+        "clerk -(DELETE)-> foreign key by_user ON public.job_notes REFERENCES public.users [ON DELETE CASCADE, owner owner] -> trigger t ON public.job_notes_1 -> public.touch() [SECURITY INVOKER, run as owner owner in the action; body text names the table] -> UPDATE",
+      ]);
+      expect(accessOf(cat({ level: "STATEMENT" }), "clerk")).toBeUndefined();
+      expect(accessOf(cat({ cloned: true }), "clerk")).toBeUndefined();
+    });
+
+    it("SET DEFAULT evaluates the key columns' defaults as the owner: a function a default calls does what its body does", () => {
+      const cat = catalog({
+        relations: [users(), notes],
+        foreignKeys: [key("by_user", "d", "a", { relation: 35, defaultCalls: [60] })],
+        functions: [touch()],
+      });
+      expect(texts(cat, "clerk")).toEqual([
+        "clerk -(DELETE)-> foreign key by_user ON public.job_notes REFERENCES public.users [ON DELETE SET DEFAULT (user_id), owner owner] -> default of (user_id) -> public.touch() [SECURITY INVOKER, run as owner owner in the action; body text names the table] -> UPDATE",
+      ]);
+    });
+
+    it("the same escalation through many tables keyed to one is one path", () => {
+      const tables = Array.from({ length: 50 }, (_, i) => relation(100 + i, `notes_${i}`, "owner", [], { relkind: "r" }));
+      const cat = catalog({
+        relations: [users(), ...tables],
+        foreignKeys: tables.map((t) => key(`k${t.oid}`, "c", "a", { relation: t.oid })),
+        functions: [touch({ config: [] })],
+        triggers: tables.map((t) => trigger("audit", t.oid, 60, ["DELETE"], { timing: "BEFORE" })),
+      });
+      expect(texts(cat, "clerk")).toHaveLength(1);
+    });
+
     it("one with no search_path of its own gives everything that owner may do to a configured table", () => {
       const cat = withTrigger({}, 150000, touch({ config: [] }));
       expect(texts(cat, "clerk")).toEqual([
