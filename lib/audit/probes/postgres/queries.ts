@@ -125,8 +125,10 @@ const REQUESTED_OIDS = `SELECT c.oid
 /**
  * $1 schemas, $2 table names. Every relation a statement can reach a configured table
  * through, found from the configured tables, every descendant (`pg_inherits`: partitions and
- * inheritance children) of one, whose rows are the table's, and every table with a SECURITY
- * DEFINER trigger function (what it touches is judged from its body), then, at any depth:
+ * inheritance children) of one, whose rows are the table's, every table with a SECURITY
+ * DEFINER trigger function (what it touches is judged from its body), and every table with a
+ * writing foreign key whose action runs code as its owner (a trigger, or a SET DEFAULT
+ * key's column defaults), then, at any depth:
  * relations whose rewrite rules use one (views, views over views, tables with INSERT, UPDATE
  * or DELETE rules), tables one references by a foreign key whose ON DELETE or ON UPDATE
  * action writes it (a DELETE there cascades here, with the owner's rights), and ancestors
@@ -155,6 +157,8 @@ up(oid) AS (
 fired(oid) AS (
   SELECT t.tgrelid FROM pg_catalog.pg_trigger t JOIN pg_catalog.pg_proc p ON p.oid = t.tgfoid
   WHERE NOT t.tgisinternal AND (p.prosecdef OR ${ACTION_TRIGGER})
+  UNION
+  SELECT con.conrelid FROM pg_catalog.pg_constraint con WHERE con.contype = 'f' AND 'd' IN (con.confdeltype, con.confupdtype)
 ),
 entry(oid) AS (
   SELECT oid FROM up

@@ -50,6 +50,7 @@ for (const s of servers) {
       afterStamper: `qf${sfx}_after_stamper`,
       planter: `qf${sfx}_planter`,
       partStamper: `qf${sfx}_part_stamper`,
+      dfltClerk: `qf${sfx}_dflt_clerk`,
       noteClerk: `qf${sfx}_note_clerk`,
     };
     type Name = keyof typeof role;
@@ -68,7 +69,9 @@ for (const s of servers) {
         await c.query(
           "TRUNCATE public.orgs, public.quiet_users, public.tags, public.note_jobs, public.dormant, public.stamps, public.after_stamps, public.plain_stamps, public.inv_jobs CASCADE",
         );
-        await c.query("TRUNCATE public.part_stamps CASCADE");
+        await c.query("TRUNCATE public.part_stamps, public.dflt_stamps CASCADE");
+        await c.query("INSERT INTO public.dflt_stamps VALUES (1)");
+        await c.query("INSERT INTO public.dflt_log (stamp) VALUES (1)");
         for (const t of ["stamps", "after_stamps", "plain_stamps", "part_stamps"]) await c.query(`INSERT INTO public.${t} VALUES (1)`);
         await c.query("INSERT INTO public.part_notes (id, stamp) VALUES (1, 1)");
         for (const t of ["stamp_log", "after_log", "plain_log"]) await c.query(`INSERT INTO public.${t} (stamp) VALUES (1)`);
@@ -130,6 +133,14 @@ for (const s of servers) {
           `CREATE FUNCTION public.mark_jobs() RETURNS trigger LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
              AS $$ BEGIN UPDATE public.inv_jobs SET handler = 'marked'; RETURN OLD; END $$`,
           "CREATE TRIGGER mark BEFORE DELETE ON public.stamp_log FOR EACH ROW EXECUTE FUNCTION public.mark_jobs()",
+          // A key that sets its column to a default, which calls a function.
+          "CREATE TABLE public.dflt_stamps (id int PRIMARY KEY)",
+          `CREATE FUNCTION public.pick_stamp() RETURNS int LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
+             AS $$ BEGIN UPDATE public.inv_jobs SET handler = 'defaulted'; RETURN NULL; END $$`,
+          `ALTER FUNCTION public.pick_stamp() OWNER TO ${owner}`,
+          `CREATE TABLE public.dflt_log (id serial PRIMARY KEY,
+             stamp int DEFAULT public.pick_stamp() REFERENCES public.dflt_stamps ON DELETE SET DEFAULT)`,
+          `GRANT DELETE ON public.dflt_stamps TO ${q(role.dfltClerk)}`,
           // A partitioned referencing table, the trigger on its partition only.
           "CREATE TABLE public.part_stamps (id int PRIMARY KEY)",
           "CREATE TABLE public.part_notes (id int, stamp int REFERENCES public.part_stamps ON DELETE CASCADE) PARTITION BY LIST (id)",
@@ -165,6 +176,8 @@ for (const s of servers) {
             "part_stamps",
             "part_notes",
             "part_notes_1",
+            "dflt_stamps",
+            "dflt_log",
           ].map((t) => `ALTER TABLE public.${t} OWNER TO ${owner}`),
           `GRANT DELETE ON public.tags TO ${q(role.tagger)}`,
           // A view over the trigger table, which reaches no queue by itself: until 2026-12-07 it was not fetched.
@@ -283,6 +296,16 @@ for (const s of servers) {
       const m = fx?.roles.migrator;
       expect(onTable("inv_jobs", "partStamper")?.evidence.paths).toEqual([
         `${role.partStamper} -(DELETE)-> foreign key part_notes_stamp_fkey ON public.part_notes REFERENCES public.part_stamps [ON DELETE CASCADE, owner ${m}] -> trigger mark ON public.part_notes_1 -> public.mark_jobs() [SECURITY INVOKER, run as owner ${m} in the action; body text names the table] -> UPDATE`,
+      ]);
+    });
+
+    it("a SET DEFAULT key's action evaluates the column's default as the owner: the function it calls rewrites the queue", async () => {
+      await refill();
+      await as("dfltClerk", (c) => c.query("DELETE FROM public.dflt_stamps"));
+      expect(await rows("SELECT handler FROM public.inv_jobs")).toEqual([{ handler: "defaulted" }]);
+      const m = fx?.roles.migrator;
+      expect(onTable("inv_jobs", "dfltClerk")?.evidence.paths).toEqual([
+        `${role.dfltClerk} -(DELETE)-> foreign key dflt_log_stamp_fkey ON public.dflt_log REFERENCES public.dflt_stamps [ON DELETE SET DEFAULT (stamp), owner ${m}] -> default of (stamp) -> public.pick_stamp() [SECURITY INVOKER, run as owner ${m} in the action; body text names the table] -> UPDATE`,
       ]);
     });
 
