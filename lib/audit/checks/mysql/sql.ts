@@ -51,7 +51,7 @@ export function revokeGrant(path: AccessPath, privileges: readonly string[]): st
   }
   const scope = path.scope;
   if (scope.kind === "routine") return `REVOKE EXECUTE ON ${onSql(scope)} FROM ${accountSql(path.holder)};`;
-  // The grant's own privileges are what can be revoked there (EXECUTE, for a routine used through a database or global grant).
+  // At a database or global scope, only what that grant holds can be revoked there (a routine's use: EXECUTE).
   const held = privileges.filter((p) => path.privileges.includes(p));
   if (held.length === 0) return undefined;
   const list =

@@ -30,7 +30,7 @@ const PAYLOAD_WRITES = new Set(["INSERT", "UPDATE", "DROP"]);
  * Routes whose columns are not known: a view may not expose the payload column, a body may
  * write other columns. They are reported as writes, without the code-execution claim.
  */
-const COLUMNS_UNKNOWN = new Set<AccessPath["source"]>(["view", "rule", "definer function", "definer trigger"]);
+const COLUMNS_UNKNOWN = new Set<AccessPath["source"]>(["view", "rule", "definer function", "definer trigger", "foreign key trigger"]);
 
 /** The payload columns the paths let a role write (INSERT, UPDATE, or control of the table). */
 export function writablePayload(payload: readonly string[], paths: readonly AccessPath[]): string[] {

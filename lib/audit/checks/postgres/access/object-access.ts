@@ -267,6 +267,8 @@ export class ObjectRoutes {
   private readonly relkinds = new Map<number, string>();
   /** Writing foreign keys by the referencing relation (the one their actions write). */
   private readonly foreignKeys = new Map<number, PgForeignKey[]>();
+  /** The triggers a key's action fires as the referencing relation's owner, by that relation (every target asks). */
+  private readonly inActionMemo = new Map<number, { trigger: PgTrigger; table: Relation }[]>();
   private readonly functions = new Map<number, PgFunction>();
   private readonly routesMemo = new Map<number, Route[]>();
   /** Whole answers of held(). */
@@ -713,17 +715,28 @@ export class ObjectRoutes {
    */
   private actionTriggerRoutes(target: Relation): Route[] {
     const routes: Route[] = [];
+    const escalations = new Set<string>();
     for (const [relationOid, keys] of this.foreignKeys) {
       const on = this.relations.get(relationOid);
       if (!on) continue;
       const inAction = this.triggersInAction(on);
+      if (inAction.length === 0 && !keys.some((k) => k.defaultCalls?.length)) continue;
       for (const fk of keys) {
         for (const action of this.actionsOf(fk, on)) {
           // SET DEFAULT evaluates the key columns' defaults, as the owner: the functions they call run so.
           if (action.rule === "SET DEFAULT") {
             for (const called of fk.defaultCalls ?? []) {
               const fn = this.functions.get(called);
-              if (fn) this.ranInAction(fn, `${action.object} -> default of (${action.columns.join(", ")})`, action, on, target, routes);
+              if (fn)
+                this.ranInAction(
+                  fn,
+                  `${action.object} -> default of (${action.columns.join(", ")})`,
+                  action,
+                  on,
+                  target,
+                  routes,
+                  escalations,
+                );
             }
           }
           for (const { trigger, table } of inAction) {
@@ -739,21 +752,13 @@ export class ObjectRoutes {
               on,
               target,
               routes,
+              escalations,
             );
           }
         }
       }
     }
-    // One route per way in, function and role it runs as, for those that give everything: a
-    // thousand tables keyed to one with the same unpinned audit trigger are one escalation.
-    const seen = new Set<string>();
-    return routes.filter((r) => {
-      if (r.privileges !== "all") return true;
-      const key = `${JSON.stringify(r.wayIn)}\u0000${r.runsAs}\u0000${r.object.slice(r.object.lastIndexOf(" -> "))}`;
-      if (seen.has(key)) return false;
-      seen.add(key);
-      return true;
-    });
+    return routes;
   }
 
   /**
@@ -764,6 +769,15 @@ export class ObjectRoutes {
    * fire: tried live).
    */
   private triggersInAction(on: Relation): { trigger: PgTrigger; table: Relation }[] {
+    let memo = this.inActionMemo.get(on.oid);
+    if (!memo) {
+      memo = this.findTriggersInAction(on);
+      this.inActionMemo.set(on.oid, memo);
+    }
+    return memo;
+  }
+
+  private findTriggersInAction(on: Relation): { trigger: PgTrigger; table: Relation }[] {
     const fires = (t: PgTrigger) => t.enabled && (t.timing === "BEFORE" || (t.timing === "AFTER" && this.afterAsOwner));
     const out: { trigger: PgTrigger; table: Relation }[] = [];
     for (const t of this.catalog.triggers ?? []) if (t.relation === on.oid && fires(t)) out.push({ trigger: t, table: on });
@@ -818,12 +832,12 @@ export class ObjectRoutes {
   }
 
   /**
-   * What a SECURITY DEFINER function does to the target, itself and through every function it
-   * calls (an invoker callee runs with the caller's rights, here the definer's owner; a definer
-   * callee with its own owner's, if the caller may execute it). Statements built at run time
-   * count as whatever that role may do to a configured table.
+   * What a function does to the target, itself and through every function it calls, run as
+   * `runsAs` (a SECURITY DEFINER function's owner; the referencing table's owner for an invoker
+   * one a key's action runs). An invoker callee runs with its caller's rights, a definer callee
+   * with its own owner's, if the caller may execute it. Statements built at run time count as
+   * whatever that role may do to a configured table.
    */
-  /** Where the function's code (run as `runsAs`, its owner unless said) touches the target. */
   private reaches(root: PgFunction, target: Relation, runsAs = root.owner): Reach[] {
     const out: Reach[] = [];
     const runners = new Map<number, number>([[root.oid, runsAs]]);
@@ -865,27 +879,39 @@ export class ObjectRoutes {
     return `body in ${fn.language}: the statements it runs are not read, so what it touches could not be resolved statically`;
   }
 
-  /** The object text of a reach: the function taken, each call, and how the touch was concluded. */
   /**
    * The routes of a function a key's action runs on `on` (a trigger's, or one a default calls):
    * an invoker one runs as `on`'s owner, a definer one as its own; one whose search_path is not
    * pinned safely gives everything it runs as may do to a configured table.
    */
-  private ranInAction(fn: PgFunction, head: string, action: KeyAction, on: Relation, target: Relation, routes: Route[]): void {
+  private ranInAction(
+    fn: PgFunction,
+    head: string,
+    action: KeyAction,
+    on: Relation,
+    target: Relation,
+    routes: Route[],
+    escalations: Set<string>,
+  ): void {
     const runner = fn.securityDefiner ? fn.owner : on.owner;
     const runs = fn.securityDefiner
       ? `SECURITY DEFINER, ${this.describeOwner(fn.owner)}`
       : `SECURITY INVOKER, run as ${this.describeOwner(on.owner)} in the action`;
     const why = fn.securityDefiner ? this.unsafe.get(fn.oid) : unsafeSearchPath({ ...fn, owner: on.owner }, this.catalog, this.graph);
     if (why) {
-      if (this.configured.has(target.oid))
+      // One escalation per way in, function and role it runs as: a thousand tables keyed to one
+      // with the same unpinned audit trigger are one.
+      const once = `${fn.oid}:${runner}:${JSON.stringify(action.wayIn)}`;
+      if (this.configured.has(target.oid) && !escalations.has(once)) {
+        escalations.add(once);
         routes.push({
-          source: "foreign key trigger",
+          source: "unsafe foreign key trigger",
           wayIn: action.wayIn,
           runsAs: runner,
           privileges: "all",
           object: `${head} -> ${functionName(fn)} [${runs}; ${why}: escalation to that owner]`,
         });
+      }
       return;
     }
     for (const reach of this.reaches(fn, target, runner)) {
@@ -899,7 +925,10 @@ export class ObjectRoutes {
     }
   }
 
-  /** The chain of calls as an auditor reads it; `rootLabel` says how the first runs when it is not a definer function's own. */
+  /**
+   * The object text of a reach: the function taken, each call, and how the touch was concluded;
+   * `rootLabel` says how the first runs when it is not a definer function run as its owner.
+   */
   private chainObject(reach: Reach, rootLabel?: string): string {
     const definer = (f: PgFunction) => `SECURITY DEFINER, ${this.describeOwner(f.owner)}`;
     const [root, ...rest] = reach.chain as [PgFunction, ...PgFunction[]];

@@ -52,6 +52,7 @@ export type AccessSource =
   | "rule"
   | "foreign key"
   | "foreign key trigger"
+  | "unsafe foreign key trigger"
   | "definer function"
   | "unsafe definer function"
   | "dynamic SQL definer function"

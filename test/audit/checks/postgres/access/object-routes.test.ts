@@ -392,6 +392,8 @@ describe("foreign keys whose actions write the queue (live: foreign-keys.test.ts
         `${head} -> public.touch() [SECURITY INVOKER, run as owner owner in the action; body text names the table] -> UPDATE`,
       ]);
       expect(accessOf(withTrigger({}), "clerk")?.paths[0]?.source).toBe("foreign key trigger");
+      // What the body writes is read from its text, not its columns: no payload claim, as for a definer trigger.
+      expect(writablePayload(["handler"], accessOf(withTrigger({}), "clerk")?.paths ?? [])).toEqual([]);
     });
 
     it("its AFTER triggers from 16 (as the owner on 18, tried live), not before (as the caller on 15, tried live)", () => {
@@ -467,6 +469,9 @@ describe("foreign keys whose actions write the queue (live: foreign-keys.test.ts
       expect(texts(cat, "clerk")).toEqual([
         `${head} -> public.touch() [SECURITY INVOKER, run as owner owner in the action; search_path not pinned (no SET search_path): it is the caller's: escalation to that owner] -> SELECT, INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER`,
       ]);
+      // The owner's whole access: its payload column is written with whatever the caller plants.
+      expect(accessOf(cat, "clerk")?.paths[0]?.source).toBe("unsafe foreign key trigger");
+      expect(writablePayload(["handler"], accessOf(cat, "clerk")?.paths ?? [])).toEqual(["handler"]);
     });
   });
 
