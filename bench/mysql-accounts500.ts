@@ -38,7 +38,7 @@ export async function benchMysqlAccounts500(): Promise<{
     for (const t of ["global_priv", "db", "tables_priv", "columns_priv", "procs_priv", "roles_mapping", "proxies_priv", "proc"]) {
       await run(`GRANT SELECT ON mysql.${t} TO '${auditor}'@'127.0.0.1'`);
     }
-    await run(`GRANT SHOW VIEW ON *.* TO '${auditor}'@'127.0.0.1'`);
+    await run(`GRANT SHOW VIEW, TRIGGER ON *.* TO '${auditor}'@'127.0.0.1'`);
     const tables = Array.from({ length: TABLES }, (_, i) => `jobs_${i}`);
     const target: MysqlTarget = {
       name: "bench",

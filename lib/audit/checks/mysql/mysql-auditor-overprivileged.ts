@@ -1,6 +1,7 @@
 import { fail, pass } from "../results.js";
 import type { Check } from "../types.js";
 import { key, superuserPath } from "./access/model.js";
+import { queuePrivileges } from "./accounts.js";
 import { superuserFix } from "./mysql-superuser-accounts.js";
 import { cutPath } from "./sql.js";
 import { eachMysqlServer } from "./targets.js";
@@ -12,9 +13,9 @@ export const mysqlAuditorOverprivileged: Check = {
     severity: "medium",
     resourceType: "MySQL::Server",
     rationale:
-      "The auditor needs to read the grant tables only. An audit credential that can also read the jobs or write the queue (or holds superuser-like powers) turns the auditor itself into an attack path, and its evidence is no better than the account's integrity.",
+      "The auditor needs to read the grant tables and see the triggers only. An audit credential that can also read the jobs or write the queue (or holds superuser-like powers) turns the auditor itself into an attack path, and its evidence is no better than the account's integrity.",
     remediation:
-      "Use the audit account of docs/mysql.md (SELECT on the grant tables, SHOW VIEW) and revoke anything else: `REVOKE ALL PRIVILEGES ON `app_production`.* FROM 'queue_auditor'@'10.20.%';`.",
+      "Use the audit account of docs/mysql.md (SELECT on the grant tables, SHOW VIEW, TRIGGER) and revoke anything else: `REVOKE ALL PRIVILEGES ON `app_production`.* FROM 'queue_auditor'@'10.20.%';`.",
     references: ["https://dev.mysql.com/doc/refman/8.4/en/privileges-provided.html"],
   },
   evaluate(ctx) {
@@ -43,9 +44,10 @@ export const mysqlAuditorOverprivileged: Check = {
       const paths = [];
       for (const access of view.access.values()) {
         const p = access.principals.find((x) => x.account === name);
-        if (!p) continue;
-        held[access.qualified] = p.privileges;
-        paths.push(...p.paths);
+        const privileges = p ? queuePrivileges(view, p) : [];
+        if (!p || privileges.length === 0) continue;
+        held[access.qualified] = privileges;
+        paths.push(...p.paths.filter((x) => x.privileges.some((y) => privileges.includes(y))));
       }
       if (Object.keys(held).length > 0) {
         const what = Object.entries(held)

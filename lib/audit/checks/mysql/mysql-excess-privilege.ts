@@ -2,6 +2,7 @@ import type { CheckResult } from "../../findings/model.js";
 import { fail, pass } from "../results.js";
 import type { Check } from "../types.js";
 import { type AccessPath, rootWayIn } from "./access/model.js";
+import { hiddenTriggerErrors } from "./hidden-triggers.js";
 import { revokeExcess } from "./sql.js";
 import { eachMysqlTable, payloadNote, payloadWrites, sqlFix } from "./targets.js";
 
@@ -11,7 +12,7 @@ function excessFix(account: string, excess: string[], paths: AccessPath[], allow
   const left = paths.filter((_, i) => commands[i] === undefined && rootWayIn(paths[i] as AccessPath) !== undefined);
   const note =
     left.length > 0
-      ? `; the foreign-key path${left.length > 1 ? "s" : ""} starting from a grant that also gives what the policy allows on the queue (${left.map((p) => p.text).join("; ")}) need the key's rule changed or that grant narrowed to the tables it is for`
+      ? `; the path${left.length > 1 ? "s" : ""} through a key or trigger starting from a grant that also gives what the policy allows on the queue (${left.map((p) => p.text).join("; ")}) need the key's rule (or the trigger) changed or that grant narrowed to the tables it is for`
       : "";
   return sqlFix(`Revoke ${excess.join(", ")} where ${account} gets it${note}`, commands);
 }
@@ -55,6 +56,15 @@ export const mysqlExcessPrivilege: Check = {
           fix: excessFix(account, excess, paths, allowed as ReadonlySet<string>, table.database, table.table),
         });
       }
+      // A hidden trigger could give a principal not failing already more than it is allowed.
+      const failing = new Set(out.map((r) => r.subject));
+      out.push(
+        ...hiddenTriggerErrors("mysql-excess-privilege", view, access, resource, (account, gains) => {
+          const allowed = view.policy.principals.get(account);
+          if (!allowed || view.policy.admins.has(account) || failing.has(account)) return [];
+          return gains.filter((p) => !allowed.has(p as never));
+        }),
+      );
       if (out.length > 0) return out;
       return [
         pass("mysql-excess-privilege", resource, `No policy principal holds more than it is allowed on ${table.qualified}.`, {

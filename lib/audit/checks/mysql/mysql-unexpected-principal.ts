@@ -2,6 +2,7 @@ import { parseAccount } from "../../config/mysql.js";
 import type { CheckResult } from "../../findings/model.js";
 import { fail, pass } from "../results.js";
 import type { Check } from "../types.js";
+import { hiddenTriggerErrors } from "./hidden-triggers.js";
 import { cutPath } from "./sql.js";
 import { eachMysqlTable, inMysqlPolicy, isPlatformAccount, payloadNote, payloadWrites, sqlFix } from "./targets.js";
 
@@ -50,6 +51,13 @@ export const mysqlUnexpectedPrincipal: Check = {
           ),
         });
       }
+      // A hidden trigger could give an account outside the policy access it does not have yet.
+      const failing = new Set(out.map((r) => r.subject));
+      out.push(
+        ...hiddenTriggerErrors("mysql-unexpected-principal", view, access, resource, (account, gains) =>
+          inMysqlPolicy(view.policy, account) || isPlatformAccount(account) || failing.has(account) ? [] : [...gains],
+        ),
+      );
       if (out.length > 0) return out;
       return [
         pass("mysql-unexpected-principal", resource, `Only accounts of the policy can use ${table.qualified}.`, {

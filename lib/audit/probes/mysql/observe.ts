@@ -25,6 +25,7 @@ import {
   TABLE_GRANTS_SQL,
   TABLES_SQL,
   TIMEOUT_SQL,
+  TRIGGERS_SQL,
 } from "./queries.js";
 import type {
   MysqlAccount,
@@ -34,6 +35,7 @@ import type {
   MysqlFlavor,
   MysqlForeignKey,
   MysqlQueueTableFact,
+  MysqlTrigger,
 } from "./types.js";
 
 type Row = Record<string, unknown>;
@@ -161,6 +163,22 @@ export function foreignKeysOf(rows: readonly Row[]): MysqlForeignKey[] {
   return [...byName.values()];
 }
 
+const TRIGGER_EVENTS = new Set(["INSERT", "UPDATE", "DELETE"]);
+
+/** information_schema.TRIGGERS rows as triggers (an event the server would not name is dropped). */
+export function triggersOf(rows: readonly Row[]): MysqlTrigger[] {
+  return rows
+    .map((r) => ({
+      db: text(r.db),
+      table: text(r.table_name),
+      name: text(r.name),
+      event: text(r.event).toUpperCase() as MysqlTrigger["event"],
+      definer: splitDefiner(text(r.definer)),
+      body: text(r.body),
+    }))
+    .filter((t) => TRIGGER_EVENTS.has(t.event));
+}
+
 export async function readMysqlCatalog(
   db: MysqlQueryable,
   databases: readonly string[],
@@ -185,6 +203,7 @@ export async function readMysqlCatalog(
     const proxyRows = await db.query(PROXIES_SQL);
     const objectRows = await db.query(DEFINER_OBJECTS_SQL[flavor]);
     const keyRows = await db.query(FOREIGN_KEYS_SQL);
+    const triggerRows = await db.query(TRIGGERS_SQL);
     const tableFacts = databases.length > 0 ? await db.query(TABLES_SQL, [[...databases]]) : [];
 
     const accounts: MysqlAccount[] = accountRows.map((r) => {
@@ -275,6 +294,7 @@ export async function readMysqlCatalog(
       })),
       definerObjects,
       foreignKeys,
+      triggers: triggersOf(triggerRows),
       tables,
     };
   } finally {

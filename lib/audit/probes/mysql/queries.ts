@@ -174,5 +174,16 @@ WHERE k.REFERENCED_TABLE_NAME IS NOT NULL
   AND (rc.DELETE_RULE IN ('CASCADE', 'SET NULL', 'SET DEFAULT') OR rc.UPDATE_RULE IN ('CASCADE', 'SET NULL', 'SET DEFAULT'))
 ORDER BY k.TABLE_SCHEMA, k.TABLE_NAME, k.CONSTRAINT_NAME, k.ORDINAL_POSITION`;
 
+/**
+ * Every trigger the audit account can see, with its event, definer and body: a table's
+ * triggers are listed only to an account holding TRIGGER on it (docs/mysql.md says why the
+ * audit account holds it on *.*).
+ */
+export const TRIGGERS_SQL = `SELECT CONVERT(EVENT_OBJECT_SCHEMA USING utf8mb4) AS db, CONVERT(EVENT_OBJECT_TABLE USING utf8mb4) AS table_name,
+  CONVERT(TRIGGER_NAME USING utf8mb4) AS name, CONVERT(EVENT_MANIPULATION USING utf8mb4) AS event,
+  CONVERT(DEFINER USING utf8mb4) AS definer, CONVERT(ACTION_STATEMENT USING utf8mb4) AS body
+FROM information_schema.TRIGGERS
+ORDER BY EVENT_OBJECT_SCHEMA, EVENT_OBJECT_TABLE, TRIGGER_NAME`;
+
 /** ? = the configured databases (the driver expands the list). */
 export const TABLES_SQL = "SELECT TABLE_SCHEMA AS db, TABLE_NAME AS table_name FROM information_schema.TABLES WHERE TABLE_SCHEMA IN (?)";

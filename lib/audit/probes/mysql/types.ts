@@ -115,6 +115,20 @@ export interface MysqlForeignKey {
   referencedColumnsHidden?: boolean;
 }
 
+/**
+ * A trigger: MySQL and MariaDB run its body with its definer's privileges (a trigger has no
+ * SQL SECURITY INVOKER) for whoever's INSERT, UPDATE or DELETE on its table fires it, provided
+ * the definer holds TRIGGER on that table when it fires (else the statement fails).
+ */
+export interface MysqlTrigger {
+  db: string;
+  table: string;
+  name: string;
+  event: "INSERT" | "UPDATE" | "DELETE";
+  definer: MysqlAccountRef;
+  body: string;
+}
+
 export interface MysqlQueueTableFact {
   db: string;
   table: string;
@@ -140,6 +154,13 @@ export interface MysqlCatalog {
   definerObjects: MysqlDefinerObject[];
   /** Foreign keys that write their table on a DELETE or UPDATE of another's. Absent in hand-built catalogs. */
   foreignKeys?: MysqlForeignKey[];
+  /**
+   * The triggers the audit account can see: information_schema.TRIGGERS lists a table's
+   * triggers only to an account holding TRIGGER on the table, so where it holds none they are
+   * hidden (the model says where that matters). Absent in hand-built catalogs: no triggers, and
+   * none hidden.
+   */
+  triggers?: MysqlTrigger[];
   /** Every table and view in the configured databases (what is not here does not exist). */
   tables: MysqlQueueTableFact[];
 }

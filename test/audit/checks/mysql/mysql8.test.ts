@@ -41,6 +41,7 @@ interface Server {
   edges?: Row[];
   defaults?: Row[];
   keys?: Row[];
+  triggers?: Row[];
   mandatory?: string;
   activateAll?: "ON" | "OFF";
 }
@@ -64,6 +65,7 @@ function fakeMysql8(s: Server): { db: MysqlQueryable; sent: string[] } {
     [Q.PROXIES_SQL, []],
     [Q.DEFINER_OBJECTS_SQL.mysql, []],
     [Q.FOREIGN_KEYS_SQL, s.keys ?? []],
+    [Q.TRIGGERS_SQL, s.triggers ?? []],
     [Q.TABLES_SQL, [{ db: "app", table_name: "delayed_jobs" }]],
   ]);
   return {
@@ -130,7 +132,7 @@ async function judge(server: Server) {
 describe("MySQL 8 catalogs", () => {
   it("reads MySQL 8's tables with a fixed statement list, and the clean estate passes", async () => {
     const { fails, sent, catalog } = await judge(BASE);
-    expect(sent).toHaveLength(18);
+    expect(sent).toHaveLength(19);
     expect(catalog.flavor).toBe("mysql");
     expect(fails("mysql-unexpected-principal")).toEqual([]);
     expect(fails("mysql-tls-not-required")).toEqual([]);

@@ -9,10 +9,18 @@
  * lend their definer's privileges to whoever may SELECT the view or EXECUTE the routine. A
  * foreign key of the queue table whose ON DELETE or ON UPDATE rule writes it (CASCADE, SET
  * NULL, SET DEFAULT) gives whoever may delete or update the referenced table a DELETE or an
- * UPDATE of its key columns: InnoDB checks no privilege on the queue for it.
+ * UPDATE of its key columns: InnoDB checks no privilege on the queue for it. A trigger whose
+ * body writes the queue gives whoever fires it what the body does, as far as its definer may.
  */
 import { MYSQL_TABLE_PRIVILEGES } from "../../../model/mysql-privileges.js";
-import type { MysqlAccount, MysqlAccountRef, MysqlCatalog, MysqlDefinerObject, MysqlForeignKey } from "../../../probes/mysql/types.js";
+import type {
+  MysqlAccount,
+  MysqlAccountRef,
+  MysqlCatalog,
+  MysqlDefinerObject,
+  MysqlForeignKey,
+  MysqlTrigger,
+} from "../../../probes/mysql/types.js";
 import { likeMatch } from "./patterns.js";
 
 export const TABLE_ACCESS = MYSQL_TABLE_PRIVILEGES;
@@ -48,10 +56,13 @@ export interface AccessPath {
   scope: GrantScope;
   first?: FirstHop;
   /**
-   * For a path through a foreign key: the path into the referenced table it starts from, and
-   * the privilege used there (DELETE or UPDATE). Revoking that privilege cuts this path.
+   * For a path through a foreign key or a trigger: the path into the referenced (or the
+   * trigger's) table it starts from, and the privilege used there. Revoking that privilege cuts
+   * this path.
    */
-  wayIn?: { path: AccessPath; privilege: "DELETE" | "UPDATE" };
+  wayIn?: { path: AccessPath; privilege: "DELETE" | "UPDATE" | "INSERT" };
+  /** The last step when it is a key's action or a trigger: InnoDB's cascades fire no triggers. */
+  through?: "foreign key" | "trigger";
   /** For a definer path: the grant by which the holder may use the view or routine (revoking it cuts the path). */
   uses?: ObjectUse;
 }
@@ -276,12 +287,20 @@ export function objectEffect(object: MysqlDefinerObject, db: string, table: stri
   const all = ["SELECT", "INSERT", "UPDATE", "DELETE"];
   const def = object.definition;
   if (def === null) return all;
+  if (!namesTable(def, object.db, db, table)) return [];
+  return object.kind === "view" ? all : statementEffect(def);
+}
+
+/** Whether a text written in `home` names db.table: qualified, or bare when db is its own database. */
+function namesTable(text: string, home: string, db: string, table: string): boolean {
   const t = escapeRe(table);
   const qualifiedRe = new RegExp(`\`?${escapeRe(db)}\`?\\s*\\.\\s*\`?${t}\`?(?![\\w$])`, "i");
   const bareRe = new RegExp(`(?<![\\w$.])\`?${t}\`?(?![\\w$])`, "i");
-  const names = qualifiedRe.test(def) || (object.db === db && bareRe.test(def));
-  if (!names) return [];
-  if (object.kind === "view") return all;
+  return qualifiedRe.test(text) || (home === db && bareRe.test(text));
+}
+
+/** What a routine's or trigger's statements can do to a table they name, by their verbs. */
+function statementEffect(def: string): string[] {
   const effect = new Set<string>();
   if (/\bselect\b/i.test(def)) effect.add("SELECT");
   if (/\b(insert|replace)\b/i.test(def)) effect.add("INSERT");
@@ -293,7 +312,7 @@ export function objectEffect(object: MysqlDefinerObject, db: string, table: stri
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\/-]/g, "\\$&");
 
 /** Privileges of `id` (with the roles active when it runs as a definer) on db.table. */
-function definerPrivileges(index: GrantIndex, id: MysqlAccountRef, db: string, table: string): Set<string> {
+export function definerPrivileges(index: GrantIndex, id: MysqlAccountRef, db: string, table: string): Set<string> {
   const held = new Set<string>();
   for (const r of index.reach(id)) {
     if (!r.active || r.kind === "proxy") continue;
@@ -430,6 +449,7 @@ function foreignKeyPaths(fk: MysqlForeignKey, way: AccessPath): AccessPath[] {
       scope: way.scope,
       ...(way.first ? { first: way.first } : {}),
       wayIn: { path: way, privilege },
+      through: "foreign key",
     });
   };
   if (WRITING_RULES.has(fk.onDelete) && way.privileges.includes("DELETE")) {
@@ -454,6 +474,44 @@ function updatesKey(fk: MysqlForeignKey, columns: readonly string[] | undefined)
   const referenced = new Set(fk.referencedColumns.map((c) => c.toLowerCase()));
   if (columns.some((c) => referenced.has(c.toLowerCase()))) return "yes";
   return fk.referencedColumnsHidden ? "unseen" : "no";
+}
+
+/** A trigger that can write a table, and what it lends there: its body's verbs that its definer holds. */
+interface TriggerInto {
+  trigger: MysqlTrigger;
+  lent: string[];
+}
+
+/**
+ * What a way into a trigger's table does through it: a statement the way allows fires the
+ * trigger (any UPDATE, whatever its columns: MySQL has no UPDATE OF), and the body runs as its
+ * definer. A way that is itself a key's action fires nothing: InnoDB's cascades fire no triggers.
+ */
+function triggerPaths(into: TriggerInto, way: AccessPath, db: string, table: string): AccessPath[] {
+  const { trigger, lent } = into;
+  if (way.through === "foreign key" || !way.privileges.includes(trigger.event)) return [];
+  return [
+    {
+      text: `${way.text} -(${trigger.event} trigger ${trigger.db}.${trigger.name}, definer ${key(trigger.definer)})-> ${lent.join(", ")} on ${db}.${table}`,
+      privileges: lent,
+      kind: way.kind,
+      holder: way.holder,
+      scope: way.scope,
+      ...(way.first ? { first: way.first } : {}),
+      wayIn: { path: way, privilege: trigger.event },
+      through: "trigger",
+    },
+  ];
+}
+
+/**
+ * The triggers that can run at all: the definer exists and holds TRIGGER on the trigger's table
+ * (checked when it fires: without it the firing statement fails, proven live on MariaDB).
+ */
+function runnableTriggers(index: GrantIndex): MysqlTrigger[] {
+  return (index.catalog.triggers ?? []).filter(
+    (t) => index.account(t.definer) !== undefined && definerPrivileges(index, t.definer, t.db, t.table).has("TRIGGER"),
+  );
 }
 
 /** The path a path through keys starts from: the way into the first referenced table. */
@@ -484,6 +542,8 @@ function sameThrough(path: AccessPath): string {
 class TablePaths {
   private readonly memo = new Map<string, PathsByAccount>();
   private readonly keysOf = new Map<string, MysqlForeignKey[]>();
+  private readonly triggers: MysqlTrigger[];
+  private readonly triggersInto = new Map<string, TriggerInto[]>();
 
   constructor(
     private readonly index: GrantIndex,
@@ -496,18 +556,54 @@ class TablePaths {
       if (keys) keys.push(fk);
       else this.keysOf.set(id, [fk]);
     }
+    this.triggers = runnableTriggers(index);
+  }
+
+  /** The triggers of other tables whose bodies write db.table, once per table. */
+  private triggersOf(id: string, db: string, table: string): TriggerInto[] {
+    let into = this.triggersInto.get(id);
+    if (into) return into;
+    into = [];
+    for (const trigger of this.triggers) {
+      if (SYSTEM_SCHEMAS.has(db) || !namesTable(trigger.body, trigger.db, db, table)) continue;
+      // On its own table a trigger may read (and SIGNAL what it read: proven live) but not write
+      // (ER_CANT_UPDATE_USED_TABLE_IN_SF_OR_TRG).
+      const own = trigger.db === db && trigger.table === table;
+      const held = definerPrivileges(this.index, trigger.definer, db, table);
+      const lent = statementEffect(trigger.body).filter((p) => held.has(p) && (!own || p === "SELECT"));
+      if (lent.length > 0) into.push({ trigger, lent });
+    }
+    this.triggersInto.set(id, into);
+    return into;
+  }
+
+  /** What leads into a table: the keys whose rules write it, the triggers whose bodies do. */
+  private edgesInto(id: string, at: { db: string; table: string }): { from: string; paths: (way: AccessPath) => AccessPath[] }[] {
+    const keys = (this.keysOf.get(id) ?? []).map((fk) => ({
+      from: tableId(fk.referencedDb, fk.referencedTable),
+      paths: (way: AccessPath) => foreignKeyPaths(fk, way),
+    }));
+    const triggers = this.triggersOf(id, at.db, at.table).map((into) => ({
+      from: tableId(into.trigger.db, into.trigger.table),
+      paths: (way: AccessPath) => triggerPaths(into, way, at.db, at.table),
+    }));
+    return [...keys, ...triggers];
   }
 
   of(db: string, table: string): PathsByAccount {
     const start = tableId(db, table);
     const memo = this.memo.get(start);
     if (memo) return memo;
-    // Every table the keys lead to from here, and each one's own paths.
+    // Every table the keys and triggers lead to from here, and each one's own paths.
     const names = new Map<string, { db: string; table: string }>([[start, { db, table }]]);
-    for (const [id] of names) {
+    for (const [id, at] of names) {
       for (const fk of this.keysOf.get(id) ?? []) {
         const to = tableId(fk.referencedDb, fk.referencedTable);
         if (!names.has(to)) names.set(to, { db: fk.referencedDb, table: fk.referencedTable });
+      }
+      for (const { trigger } of this.triggersOf(id, at.db, at.table)) {
+        const to = tableId(trigger.db, trigger.table);
+        if (!names.has(to)) names.set(to, { db: trigger.db, table: trigger.table });
       }
     }
     const paths = new Map<string, PathsByAccount>();
@@ -522,15 +618,16 @@ class TablePaths {
       seen.set(id, known);
       added.set(id, own);
     }
+    const edges = new Map([...names].map(([id, at]) => [id, this.edgesInto(id, at)]));
     while (added.size > 0) {
       const next = new Map<string, PathsByAccount>();
       for (const id of names.keys()) {
-        for (const fk of this.keysOf.get(id) ?? []) {
-          const from = added.get(tableId(fk.referencedDb, fk.referencedTable));
+        for (const edge of edges.get(id) ?? []) {
+          const from = added.get(edge.from);
           if (!from) continue;
           for (const [account, ways] of from) {
             for (const way of ways) {
-              for (const p of foreignKeyPaths(fk, way)) {
+              for (const p of edge.paths(way)) {
                 const same = `${account}\u0000${sameThrough(p)}`;
                 const known = seen.get(id) as Set<string>;
                 if (known.has(same)) continue;

@@ -1,0 +1,119 @@
+/**
+ * Where triggers the audit account cannot see could change who reaches a queue table, pure
+ * over a MysqlCatalog. information_schema.TRIGGERS lists a table's triggers only to an account
+ * holding TRIGGER on it, so on tables where the audit account holds none the model sees no
+ * trigger, and "no route" there would be a guess. A hidden trigger can only matter where three
+ * things meet, all of them in the grant tables the audit account does read:
+ *
+ * - an account that may define a trigger that fires: it holds TRIGGER on the table (checked when
+ *   the trigger fires, not only when it is made);
+ * - that account may itself write the queue table: the body runs with its privileges;
+ * - some login account may write a table there, so fire the trigger, and would gain by it.
+ *
+ * Each such meeting is a risk the checks report as an ERROR (unknown is never compliant),
+ * naming the grant that would let the audit account see the triggers instead.
+ */
+import type { MysqlAccountRef } from "../../../probes/mysql/types.js";
+import { definerPrivileges, type GrantIndex, type GrantScope, key, type MysqlTableAccess, PLATFORM_ACCOUNTS } from "./model.js";
+import { hasWildcard, likeMatch } from "./patterns.js";
+
+const WRITES = ["INSERT", "UPDATE", "DELETE"];
+
+export interface HiddenTriggerRisk {
+  /** An account that could define a trigger there: it holds TRIGGER on `on` and writes the queue table. */
+  definer: string;
+  /** Where it holds TRIGGER and the audit account does not: the tables whose triggers are hidden. */
+  on: GrantScope;
+  /** What such a trigger could do to the queue table: the definer's own writes there. */
+  gives: string[];
+  /** Login accounts that may write a table in `on`, with what they would gain on the queue table. */
+  accounts: { account: string; gains: string[] }[];
+}
+
+type Scope = Exclude<GrantScope, { kind: "routine" } | { kind: "view" } | { kind: "columns" }>;
+
+/**
+ * The scopes on which `id` holds a privilege `wanted` picks, through the roles `reach` gives
+ * (only the active ones when `activeOnly`: a session's and a definer's).
+ */
+function scopesWith(
+  index: GrantIndex,
+  id: MysqlAccountRef,
+  wanted: (privileges: readonly string[]) => boolean,
+  activeOnly: boolean,
+): Scope[] {
+  const out: Scope[] = [];
+  for (const r of index.reach(id)) {
+    if (activeOnly && (!r.active || r.kind === "proxy")) continue;
+    const k = `${r.id.user}@${r.id.host.toLowerCase()}`;
+    if (wanted(index.account(r.id)?.global ?? [])) out.push({ kind: "global" });
+    for (const g of index.dbGrantsOf.get(k) ?? []) if (wanted(g.privileges)) out.push({ kind: "database", db: g.db });
+    for (const g of index.tableGrantsOf.get(k) ?? []) if (wanted(g.privileges)) out.push({ kind: "table", db: g.db, table: g.table });
+    for (const g of index.columnGrantsOf.get(k) ?? []) if (wanted(g.privileges)) out.push({ kind: "table", db: g.db, table: g.table });
+  }
+  return out;
+}
+
+const holdsTrigger = (privileges: readonly string[]) => privileges.includes("TRIGGER");
+const writesAny = (privileges: readonly string[]) => privileges.some((p) => WRITES.includes(p));
+
+/** Whether the tables of `inner` are all among those of `outer` (a pattern is read as the names it matches). */
+function within(inner: Scope, outer: Scope): boolean {
+  if (outer.kind === "global") return true;
+  if (inner.kind === "global") return false;
+  if (outer.kind === "database") {
+    if (inner.kind === "database") return inner.db === outer.db || (!hasWildcard(inner.db) && likeMatch(outer.db, inner.db));
+    return likeMatch(outer.db, inner.db);
+  }
+  return inner.kind === "table" && inner.db === outer.db && inner.table === outer.table;
+}
+
+/** Whether some table may be in both (two database patterns: when either matches the other as a name, or they are the same). */
+function overlap(a: Scope, b: Scope): boolean {
+  if (a.kind === "global" || b.kind === "global") return true;
+  if (a.kind === "database" && b.kind === "database") return a.db === b.db || likeMatch(a.db, b.db) || likeMatch(b.db, a.db);
+  if (a.kind === "database") return likeMatch(a.db, (b as { db: string }).db);
+  if (b.kind === "database") return likeMatch(b.db, a.db);
+  return a.db === b.db && a.table === (b as { table: string }).table;
+}
+
+/** Each place a hidden trigger could give a login account more on db.table, or [] when the catalog says no trigger can. */
+export function hiddenTriggerRisks(index: GrantIndex, access: MysqlTableAccess): HiddenTriggerRisk[] {
+  const catalog = index.catalog;
+  // A hand-built catalog without triggers read: nothing hidden to judge.
+  if (catalog.triggers === undefined) return [];
+  const auditor = key(catalog.currentUser);
+  const seen = scopesWith(index, catalog.currentUser, holdsTrigger, true);
+  if (seen.some((s) => s.kind === "global")) return [];
+  const holding = new Map(access.principals.map((p) => [p.account, new Set(p.privileges.filter((x) => !p.columnOnly[x]))]));
+  const firers = catalog.accounts
+    .filter((a) => index.login(a) && !PLATFORM_ACCOUNTS.has(key(a)) && key(a) !== auditor)
+    .map((a) => ({ account: key(a), writes: scopesWith(index, a, writesAny, false) }))
+    .filter((f) => f.writes.length > 0);
+  const out: HiddenTriggerRisk[] = [];
+  for (const definer of catalog.accounts) {
+    const held = definerPrivileges(index, definer, access.db, access.table);
+    const gives = WRITES.filter((p) => held.has(p));
+    if (gives.length === 0) continue;
+    const name = key(definer);
+    const hidden = dedupe(scopesWith(index, definer, holdsTrigger, true).filter((s) => !seen.some((v) => within(s, v))));
+    for (const on of hidden) {
+      const accounts: HiddenTriggerRisk["accounts"] = [];
+      for (const f of firers) {
+        if (f.account === name || !f.writes.some((w) => overlap(w, on))) continue;
+        const has = holding.get(f.account);
+        const gains = gives.filter((p) => !has?.has(p));
+        if (gains.length > 0) accounts.push({ account: f.account, gains });
+      }
+      if (accounts.length > 0) out.push({ definer: name, on, gives, accounts });
+    }
+  }
+  return out;
+}
+
+function dedupe(scopes: Scope[]): Scope[] {
+  const byText = new Map(scopes.map((s) => [JSON.stringify(s), s]));
+  const unique = [...byText.values()];
+  // A table inside a database (or *.*) the same definer holds TRIGGER on says nothing more.
+  return unique.filter((s) => !unique.some((o) => o !== s && within(s, o) && !within(o, s)));
+}

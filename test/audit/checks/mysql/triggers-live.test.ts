@@ -1,0 +1,285 @@
+/**
+ * Triggers as routes into the queue, live on the MariaDB service. A trigger runs its body as
+ * its definer for whoever fires it: an account that may only insert into `signals` deletes
+ * jobs, one that may only insert into `pings` deletes them through a trigger and a key, one
+ * that may only update a note of `flags` rewrites every job's handler. The look-alikes: a
+ * trigger whose definer lacks TRIGGER on its table (the statement is refused), a key's
+ * cascade into a table with a trigger (InnoDB fires none), a trigger that writes elsewhere,
+ * and a DELETE on a table whose trigger is on INSERT. And an audit account without TRIGGER
+ * says the triggers are hidden instead of passing.
+ */
+import { readFileSync } from "node:fs";
+import type mysql from "mysql2/promise";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parseConfig } from "../../../../lib/audit/config/load.js";
+import type { MysqlTarget } from "../../../../lib/audit/config/schema.js";
+import { evaluateChecks } from "../../../../lib/audit/engine.js";
+import type { CheckResult } from "../../../../lib/audit/findings/model.js";
+import { probeMysql } from "../../../../lib/audit/probes/mysql/index.js";
+import type { MysqlObservation } from "../../../../lib/audit/probes/mysql/types.js";
+import { connectAs, localMariadbUnavailable, rootConnection } from "../../../support/mariadb.js";
+import { createMariadbFixture, docsAuditorSql, type MariadbFixture } from "../../../support/mariadbFixture.js";
+import { skipWithout } from "../../../support/services.js";
+
+const skip = skipWithout("MariaDB (127.0.0.1:3306)", await localMariadbUnavailable());
+const docs = readFileSync(new URL("../../../../docs/mysql.md", import.meta.url), "utf8");
+const H = "127.0.0.1";
+
+describe.skipIf(skip)("triggers into the queue on MariaDB", () => {
+  let fx: MariadbFixture;
+  let observation: MysqlObservation;
+  let results: CheckResult[];
+  let blindResults: CheckResult[];
+  const who = [
+    "signaler",
+    "pinger",
+    "flagger",
+    "chainer",
+    "nodef",
+    "nodef_clerk",
+    "parent_clerk",
+    "log_clerk",
+    "sig_deleter",
+    "enqueuer",
+    "blind",
+  ] as const;
+  type Who = (typeof who)[number];
+  const password = (w: Who) => `pw-trg-${w}`;
+  const account = (w: Who) => `${fx.name(w)}@${H}`;
+  const t = (table: string) => `\`${fx.db}\`.${table}`;
+  const migrator = () => `'${fx.name("migrator")}'@'${H}'`;
+
+  const root = async <T>(fn: (c: mysql.Connection) => Promise<T>) => {
+    const c = await rootConnection();
+    try {
+      return await fn(c);
+    } finally {
+      await c.end();
+    }
+  };
+  const as = async <T>(w: Who, fn: (c: mysql.Connection) => Promise<T>) => {
+    const c = await connectAs(fx.name(w), password(w), { host: H });
+    try {
+      return await fn(c);
+    } finally {
+      await c.end();
+    }
+  };
+  const rows = (sql: string) => root(async (c) => (await c.query(sql))[0] as Record<string, unknown>[]);
+  const jobs = () => rows(`SELECT id, handler FROM ${t("trg_jobs")} ORDER BY id`);
+  const unexpected = (w: Who, from = results) =>
+    from.find((r) => r.checkId === "mysql-unexpected-principal" && r.status === "FAIL" && r.subject === account(w));
+  /** Two jobs of owner 1, and a child of parent 1. */
+  const refill = () =>
+    root(async (c) => {
+      for (const table of ["flags", "trg_jobs", "owners", "children", "parents", "audit_log"]) await c.query(`DELETE FROM ${t(table)}`);
+      await c.query(`INSERT INTO ${t("owners")} VALUES (1)`);
+      await c.query(`INSERT INTO ${t("trg_jobs")} (id, handler, owner_id) VALUES (1, 'job', 1), (2, 'job', 1)`);
+      await c.query(`INSERT INTO ${t("parents")} VALUES (1)`);
+      await c.query(`INSERT INTO ${t("children")} VALUES (1, 1)`);
+      await c.query(`INSERT INTO ${t("flags")} (id, note, payload) VALUES (1, 'n', '--- !ruby/object:Evil {}')`);
+    });
+  const audit = async (target: MysqlTarget, auditorPassword: string) => {
+    const env = { [(target.connection.password as { env: string }).env]: auditorPassword };
+    const [seen] = (await probeMysql([target], { credentials: { env } })) as [MysqlObservation];
+    return {
+      seen,
+      results: evaluateChecks({
+        config: parseConfig({ version: 1, mysql: [target] }, "test.yaml"),
+        inventory: { partitions: [] },
+        observations: { postgres: [], redis: [], mysql: [seen] },
+        now: new Date(),
+      }),
+    };
+  };
+
+  beforeAll(async () => {
+    fx = await createMariadbFixture(docsAuditorSql(docs, "mariadb"));
+    await root(async (c) => {
+      const trigger = (name: string, definer: string, when: string, table: string, body: string) =>
+        c.query(`CREATE DEFINER=${definer} TRIGGER ${t(name)} ${when} ON ${t(table)} FOR EACH ROW ${body}`);
+      for (const sql of [
+        `CREATE TABLE ${t("owners")} (id INT PRIMARY KEY) ENGINE=InnoDB`,
+        `CREATE TABLE ${t("trg_jobs")} (id INT PRIMARY KEY, handler TEXT, owner_id INT,
+           CONSTRAINT by_owner FOREIGN KEY (owner_id) REFERENCES ${t("owners")} (id) ON DELETE CASCADE) ENGINE=InnoDB`,
+        `CREATE TABLE ${t("signals")} (v INT) ENGINE=InnoDB`,
+        `CREATE TABLE ${t("pings")} (v INT) ENGINE=InnoDB`,
+        `CREATE TABLE ${t("flags")} (id INT PRIMARY KEY, note TEXT, payload TEXT) ENGINE=InnoDB`,
+        `CREATE TABLE ${t("a")} (v INT) ENGINE=InnoDB`,
+        `CREATE TABLE ${t("b")} (v INT) ENGINE=InnoDB`,
+        `CREATE TABLE ${t("nodef_t")} (v INT) ENGINE=InnoDB`,
+        `CREATE TABLE ${t("parents")} (id INT PRIMARY KEY) ENGINE=InnoDB`,
+        `CREATE TABLE ${t("children")} (id INT PRIMARY KEY, parent_id INT,
+           FOREIGN KEY (parent_id) REFERENCES ${t("parents")} (id) ON DELETE CASCADE) ENGINE=InnoDB`,
+        `CREATE TABLE ${t("logsrc")} (v INT) ENGINE=InnoDB`,
+        `CREATE TABLE ${t("audit_log")} (v INT) ENGINE=InnoDB`,
+      ])
+        await c.query(sql);
+      for (const w of who) await c.query(`CREATE USER '${fx.name(w)}'@'${H}' IDENTIFIED BY '${password(w)}'`);
+      // The fixture's migrator (locked, ALL on the database) defines the triggers.
+      await trigger("sig_ai", migrator(), "AFTER INSERT", "signals", `DELETE FROM ${t("trg_jobs")} WHERE id = NEW.v`);
+      await trigger("ping_ai", migrator(), "AFTER INSERT", "pings", `DELETE FROM ${t("owners")} WHERE id = NEW.v`);
+      await trigger("flag_bu", migrator(), "BEFORE UPDATE", "flags", `UPDATE ${t("trg_jobs")} SET handler = NEW.payload`);
+      await trigger("a_ai", migrator(), "AFTER INSERT", "a", `INSERT INTO ${t("b")} VALUES (NEW.v)`);
+      await trigger("b_ai", migrator(), "AFTER INSERT", "b", `DELETE FROM ${t("trg_jobs")} WHERE id = NEW.v`);
+      await trigger("child_ad", migrator(), "AFTER DELETE", "children", `DELETE FROM ${t("trg_jobs")}`);
+      await trigger("log_ai", migrator(), "AFTER INSERT", "logsrc", `INSERT INTO ${t("audit_log")} VALUES (NEW.v)`);
+      // On the queue itself: a job asking to "peek" is refused with the first job's handler as the message.
+      await trigger(
+        "peek_bi",
+        migrator(),
+        "BEFORE INSERT",
+        "trg_jobs",
+        `BEGIN DECLARE h TEXT; IF NEW.handler = 'peek' THEN SELECT handler INTO h FROM ${t("trg_jobs")} ORDER BY id LIMIT 1; SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = h; END IF; END`,
+      );
+      await c.query(`GRANT INSERT ON ${t("trg_jobs")} TO '${fx.name("enqueuer")}'@'${H}'`);
+      // nodef may delete jobs but holds no TRIGGER on nodef_t: its trigger cannot fire.
+      await c.query(`GRANT DELETE ON ${t("trg_jobs")} TO '${fx.name("nodef")}'@'${H}'`);
+      await trigger("nodef_ai", `'${fx.name("nodef")}'@'${H}'`, "AFTER INSERT", "nodef_t", `DELETE FROM ${t("trg_jobs")}`);
+
+      await c.query(`GRANT INSERT ON ${t("signals")} TO '${fx.name("signaler")}'@'${H}'`);
+      await c.query(`GRANT INSERT ON ${t("pings")} TO '${fx.name("pinger")}'@'${H}'`);
+      await c.query(`GRANT SELECT (id), UPDATE (note) ON ${t("flags")} TO '${fx.name("flagger")}'@'${H}'`);
+      await c.query(`GRANT INSERT ON ${t("a")} TO '${fx.name("chainer")}'@'${H}'`);
+      await c.query(`GRANT INSERT ON ${t("nodef_t")} TO '${fx.name("nodef_clerk")}'@'${H}'`);
+      await c.query(`GRANT DELETE ON ${t("parents")} TO '${fx.name("parent_clerk")}'@'${H}'`);
+      await c.query(`GRANT INSERT ON ${t("logsrc")} TO '${fx.name("log_clerk")}'@'${H}'`);
+      await c.query(`GRANT SELECT, DELETE ON ${t("signals")} TO '${fx.name("sig_deleter")}'@'${H}'`);
+      // A second audit account: the documented one without TRIGGER, which sees no trigger.
+      for (const sql of docsAuditorSql(docs, "mariadb")(fx.name("blind"), H, password("blind")).filter(
+        (s) => !/^(CREATE USER|GRANT TRIGGER)/.test(s),
+      ))
+        await c.query(sql);
+    });
+    await refill();
+    const target = fx.target({ tables: [`${fx.db}.trg_jobs`] });
+    ({ seen: observation, results } = await audit(target, fx.auditor.password));
+    const blindTarget = fx.target({
+      tables: [`${fx.db}.trg_jobs`],
+      connection: { ...target.connection, user: fx.name("blind"), password: { env: `QA_BLIND_${fx.db}` } },
+    });
+    ({ results: blindResults } = await audit(blindTarget, password("blind")));
+  }, 60_000);
+
+  afterAll(async () => {
+    if (!fx) return;
+    await root(async (c) => {
+      for (const w of who) await c.query(`DROP USER IF EXISTS '${fx.name(w)}'@'${H}'`);
+    });
+    await fx.drop();
+  });
+
+  it("the audit account of docs/mysql.md sees every trigger, with its event, definer and body", () => {
+    expect(observation.error).toBeUndefined();
+    const mine = (observation.catalog?.triggers ?? []).filter((x) => x.db === fx.db);
+    expect(mine.map((x) => [x.table, x.name, x.event, `${x.definer.user}@${x.definer.host}`])).toEqual([
+      ["a", "a_ai", "INSERT", `${fx.name("migrator")}@${H}`],
+      ["b", "b_ai", "INSERT", `${fx.name("migrator")}@${H}`],
+      ["children", "child_ad", "DELETE", `${fx.name("migrator")}@${H}`],
+      ["flags", "flag_bu", "UPDATE", `${fx.name("migrator")}@${H}`],
+      ["logsrc", "log_ai", "INSERT", `${fx.name("migrator")}@${H}`],
+      ["nodef_t", "nodef_ai", "INSERT", `${fx.name("nodef")}@${H}`],
+      ["pings", "ping_ai", "INSERT", `${fx.name("migrator")}@${H}`],
+      ["signals", "sig_ai", "INSERT", `${fx.name("migrator")}@${H}`],
+      ["trg_jobs", "peek_bi", "INSERT", `${fx.name("migrator")}@${H}`],
+    ]);
+    expect(mine.find((x) => x.name === "sig_ai")?.body).toBe(`DELETE FROM ${t("trg_jobs")} WHERE id = NEW.v`);
+    // TRIGGER is the audit account's own: it is not reported as access to the queue.
+    expect(results.find((r) => r.checkId === "mysql-auditor-overprivileged")?.status).toBe("PASS");
+  });
+
+  it("an account that may only insert signals deletes a job, and is reported with DELETE and the revoke that cuts it", async () => {
+    await refill();
+    await as("signaler", async (c) => {
+      await expect(c.query(`DELETE FROM ${t("trg_jobs")}`)).rejects.toMatchObject({ code: "ER_TABLEACCESS_DENIED_ERROR" });
+      await c.query(`INSERT INTO ${t("signals")} VALUES (1)`);
+    });
+    expect(await jobs()).toEqual([{ id: 2, handler: "job" }]);
+    const f = unexpected("signaler");
+    expect(f?.evidence.privileges).toEqual(["DELETE"]);
+    expect(f?.evidence.paths).toEqual([
+      `${account("signaler")} -> INSERT on ${fx.db}.signals -(INSERT trigger ${fx.db}.sig_ai, definer ${fx.name("migrator")}@${H})-> DELETE on ${fx.db}.trg_jobs`,
+    ]);
+    expect(f?.fix?.commands).toEqual([`REVOKE INSERT ON \`${fx.db}\`.\`signals\` FROM '${fx.name("signaler")}'@'${H}';`]);
+    // The printed fix, run: the route is closed.
+    await root(async (c) => {
+      for (const sql of f?.fix?.commands ?? []) await c.query(sql);
+    });
+    await as("signaler", (c) =>
+      expect(c.query(`INSERT INTO ${t("signals")} VALUES (2)`)).rejects.toMatchObject({ code: "ER_TABLEACCESS_DENIED_ERROR" }),
+    );
+    await root((c) => c.query(`GRANT INSERT ON ${t("signals")} TO '${fx.name("signaler")}'@'${H}'`));
+  });
+
+  it("one that may only insert pings empties the queue through a trigger and a key", async () => {
+    await refill();
+    await as("pinger", (c) => c.query(`INSERT INTO ${t("pings")} VALUES (1)`));
+    expect(await jobs()).toEqual([]);
+    expect(unexpected("pinger")?.evidence.paths).toEqual([
+      `${account("pinger")} -> INSERT on ${fx.db}.pings -(INSERT trigger ${fx.db}.ping_ai, definer ${fx.name("migrator")}@${H})-> DELETE on ${fx.db}.owners -(foreign key by_owner ON DELETE CASCADE)-> DELETE on ${fx.db}.trg_jobs`,
+    ]);
+  });
+
+  it("one that may only update a note rewrites every job's handler: UPDATE of the whole row", async () => {
+    await refill();
+    await as("flagger", (c) => c.query(`UPDATE ${t("flags")} SET note = 'x' WHERE id = 1`));
+    expect(await jobs()).toEqual([
+      { id: 1, handler: "--- !ruby/object:Evil {}" },
+      { id: 2, handler: "--- !ruby/object:Evil {}" },
+    ]);
+    const f = unexpected("flagger");
+    // The whole row, whatever column the account may set (the payload claim on delayed_jobs: triggers.test.ts).
+    expect(f?.evidence).toMatchObject({ privileges: ["UPDATE"], columnOnly: {} });
+  });
+
+  it("one that may only enqueue reads a job's handler through a trigger on the queue that SIGNALs it: SELECT", async () => {
+    await refill();
+    await as("enqueuer", async (c) => {
+      await expect(c.query(`SELECT handler FROM ${t("trg_jobs")}`)).rejects.toMatchObject({ code: "ER_TABLEACCESS_DENIED_ERROR" });
+      await expect(c.query(`INSERT INTO ${t("trg_jobs")} (id, handler) VALUES (9, 'peek')`)).rejects.toMatchObject({ sqlMessage: "job" });
+    });
+    const f = unexpected("enqueuer");
+    expect(f?.evidence.privileges).toEqual(["SELECT", "INSERT"]);
+    expect(f?.evidence.paths).toContain(
+      `${account("enqueuer")} -> INSERT on ${fx.db}.trg_jobs -(INSERT trigger ${fx.db}.peek_bi, definer ${fx.name("migrator")}@${H})-> SELECT on ${fx.db}.trg_jobs`,
+    );
+  });
+
+  it("a trigger's write fires the next table's trigger", async () => {
+    await refill();
+    await as("chainer", (c) => c.query(`INSERT INTO ${t("a")} VALUES (2)`));
+    expect(await jobs()).toEqual([{ id: 1, handler: "job" }]);
+    expect(unexpected("chainer")?.evidence.paths).toEqual([
+      `${account("chainer")} -> INSERT on ${fx.db}.a -(INSERT trigger ${fx.db}.a_ai, definer ${fx.name("migrator")}@${H})-> INSERT on ${fx.db}.b -(INSERT trigger ${fx.db}.b_ai, definer ${fx.name("migrator")}@${H})-> DELETE on ${fx.db}.trg_jobs`,
+    ]);
+  });
+
+  it("silent where nothing happens: a definer without TRIGGER on its table, a key's cascade, a trigger writing elsewhere, another event", async () => {
+    await refill();
+    await as("nodef_clerk", (c) =>
+      expect(c.query(`INSERT INTO ${t("nodef_t")} VALUES (1)`)).rejects.toMatchObject({ code: "ER_TABLEACCESS_DENIED_ERROR" }),
+    );
+    await as("parent_clerk", (c) => c.query(`DELETE FROM ${t("parents")}`));
+    expect(await rows(`SELECT id FROM ${t("children")}`)).toEqual([]);
+    await as("log_clerk", (c) => c.query(`INSERT INTO ${t("logsrc")} VALUES (1)`));
+    await as("sig_deleter", (c) => c.query(`DELETE FROM ${t("signals")}`));
+    expect(await jobs()).toHaveLength(2);
+    for (const w of ["nodef_clerk", "parent_clerk", "log_clerk", "sig_deleter"] as const) expect(unexpected(w)).toBeUndefined();
+  });
+
+  it("an audit account without TRIGGER sees no trigger, and says where hidden ones could give access instead of passing", () => {
+    const error = blindResults.find(
+      (r) => r.checkId === "mysql-unexpected-principal" && r.status === "ERROR" && r.subject === "hidden triggers",
+    );
+    expect(error?.evidence.code).toBe("TRIGGERS_HIDDEN");
+    const risks = error?.evidence.hiddenTriggers as { definer: string; on: string; accounts: { account: string; gains: string[] }[] }[];
+    const migratorRisk = risks.find((r) => r.definer === `${fx.name("migrator")}@${H}`);
+    expect(migratorRisk?.on).toBe(`${fx.db}.*`);
+    const listed = migratorRisk?.accounts.map((a) => a.account) ?? [];
+    for (const w of ["signaler", "pinger", "flagger", "chainer"] as const) expect(listed).toContain(account(w));
+    expect(error?.message).toContain(`GRANT TRIGGER ON \`${fx.db}\`.*`);
+    // The trigger routes themselves are not seen by it.
+    expect(unexpected("signaler", blindResults)).toBeUndefined();
+    expect(blindResults.some((r) => r.checkId === "mysql-unexpected-principal" && r.status === "PASS")).toBe(false);
+  });
+});

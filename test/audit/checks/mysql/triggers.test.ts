@@ -1,0 +1,338 @@
+/**
+ * Triggers as routes into the queue, in memory: a trigger runs its body as its definer for
+ * whoever fires it, so an account that may only insert into `signals` deletes jobs when a
+ * trigger on `signals` does; and where the audit account cannot see the triggers, the checks
+ * say so (ERROR) instead of passing. Live on MariaDB: triggers-live.test.ts.
+ */
+import { describe, expect, it } from "vitest";
+import { hiddenTriggerRisks } from "../../../../lib/audit/checks/mysql/access/hidden-triggers.js";
+import { computeMysqlAccess, GrantIndex } from "../../../../lib/audit/checks/mysql/access/model.js";
+import { mysqlAuditorOverprivileged } from "../../../../lib/audit/checks/mysql/mysql-auditor-overprivileged.js";
+import { mysqlExcessPrivilege } from "../../../../lib/audit/checks/mysql/mysql-excess-privilege.js";
+import { mysqlTlsNotRequired } from "../../../../lib/audit/checks/mysql/mysql-tls-not-required.js";
+import { mysqlUnexpectedPrincipal } from "../../../../lib/audit/checks/mysql/mysql-unexpected-principal.js";
+import { cutPath } from "../../../../lib/audit/checks/mysql/sql.js";
+import type { Check } from "../../../../lib/audit/checks/types.js";
+import type { MysqlCatalog, MysqlForeignKey, MysqlTrigger } from "../../../../lib/audit/probes/mysql/types.js";
+import { config, context } from "../../../support/builders.js";
+import { account, catalog, onTable, ref, role, withExtra } from "./catalog.js";
+
+const QUEUE = [{ db: "app", table: "delayed_jobs" }];
+const access = (c: MysqlCatalog) => computeMysqlAccess(c, QUEUE).get("app.delayed_jobs");
+const who = (c: MysqlCatalog, name: string) => access(c)?.principals.find((p) => p.account === name);
+const texts = (c: MysqlCatalog, name: string) => who(c, name)?.paths.map((p) => p.text);
+
+const trigger = (over: Partial<MysqlTrigger> & Pick<MysqlTrigger, "name" | "table">): MysqlTrigger => ({
+  db: "app",
+  event: "INSERT",
+  definer: ref("migrator", "%"),
+  body: "DELETE FROM delayed_jobs WHERE id = NEW.v",
+  ...over,
+});
+/** The migrator (locked, never logs in) owns app.* and defines the triggers; the auditor holds TRIGGER on *.* as docs/mysql.md says. */
+const migrator = account("migrator", "%", { locked: true });
+const auditor = account("queue_auditor", "10.20.%", { global: ["TRIGGER"] });
+const clerk = account("clerk", "%");
+const ALL = ["SELECT", "INSERT", "UPDATE", "DELETE", "TRIGGER"];
+/** The healthy catalog plus the migrator (ALL on app.*, unless `extra.dbGrants` says otherwise) and the clerk; triggers read. */
+const estate = (extra: Partial<MysqlCatalog>, over: Partial<MysqlCatalog> = {}) =>
+  withExtra(
+    {
+      ...extra,
+      accounts: [migrator, clerk, ...(extra.accounts ?? [])],
+      dbGrants: extra.dbGrants ?? [{ user: "migrator", host: "%", db: "app", privileges: ALL }],
+    },
+    { triggers: [], ...over },
+  );
+const WORKER = { "app_worker@10.20.%": ["SELECT", "INSERT", "UPDATE", "DELETE"] };
+/** One check's verdicts on `c`, the policy being the worker (and whoever `principals` adds). */
+const judge = (check: Check, c: MysqlCatalog, principals: Record<string, string[]> = {}) =>
+  check.evaluate(
+    context(
+      config({
+        mysql: [
+          {
+            name: "queue-mysql",
+            connection: { host: "db.example.com", user: "queue_auditor", password: { iam: true } },
+            tables: ["app.delayed_jobs"],
+            principals: { ...WORKER, ...principals },
+          },
+        ] as never,
+      }),
+      undefined,
+      { mysql: [{ target: "queue-mysql", catalog: c }] },
+    ),
+  );
+const withAuditor = (c: MysqlCatalog): MysqlCatalog => ({
+  ...c,
+  accounts: c.accounts.map((a) => (a.user === "queue_auditor" ? auditor : a)),
+});
+
+describe("a trigger whose body writes the queue", () => {
+  it("gives whoever fires it what the body does, as far as the definer may, and the path names the trigger", () => {
+    const c = estate(
+      { tableGrants: [onTable("clerk", "%", ["INSERT"], "signals")] },
+      { triggers: [trigger({ name: "sig_ai", table: "signals" })] },
+    );
+    expect(texts(c, "clerk@%")).toEqual([
+      "clerk@% -> INSERT on app.signals -(INSERT trigger app.sig_ai, definer migrator@%)-> DELETE on app.delayed_jobs",
+    ]);
+    expect(who(c, "clerk@%")).toMatchObject({ privileges: ["DELETE"], columnOnly: {} });
+    // Cutting it takes away what fires the trigger, where it is granted.
+    const [path] = who(c, "clerk@%")?.paths ?? [];
+    expect(cutPath(ref("clerk", "%"), path as NonNullable<typeof path>)).toBe("REVOKE INSERT ON `app`.`signals` FROM 'clerk'@'%';");
+  });
+
+  it("fires only for its own event: DELETE on the table does not fire an INSERT trigger, any UPDATE (one column too) fires an UPDATE trigger", () => {
+    const t = trigger({ name: "sig_ai", table: "signals" });
+    expect(
+      who(estate({ tableGrants: [onTable("clerk", "%", ["DELETE", "SELECT"], "signals")] }, { triggers: [t] }), "clerk@%"),
+    ).toBeUndefined();
+    const onUpdate = trigger({ name: "flag_bu", table: "flags", event: "UPDATE", body: "UPDATE delayed_jobs SET handler = NEW.payload" });
+    const c = estate(
+      { columnGrants: [{ user: "clerk", host: "%", db: "app", table: "flags", column: "note", privileges: ["UPDATE"] }] },
+      { triggers: [onUpdate] },
+    );
+    expect(texts(c, "clerk@%")).toEqual([
+      "clerk@% -> UPDATE on app.flags(note) -(UPDATE trigger app.flag_bu, definer migrator@%)-> UPDATE on app.delayed_jobs",
+    ]);
+    // The body's UPDATE of the queue may set the payload column: the whole row, not the firer's column.
+    expect(who(c, "clerk@%")).toMatchObject({ privileges: ["UPDATE"], columnOnly: {} });
+    const [f] = judge(mysqlUnexpectedPrincipal, c);
+    expect(f).toMatchObject({ status: "FAIL", subject: "clerk@%", evidence: { payloadWrites: ["handler"] } });
+    expect(f?.message).toContain("code execution");
+  });
+
+  it("lends only what the definer holds on the queue, and nothing when the definer lacks TRIGGER on the table or does not exist", () => {
+    const reader = account("reader", "%");
+    const byReader = (body: string, grants = ["SELECT", "TRIGGER"]) =>
+      who(
+        estate(
+          {
+            accounts: [reader],
+            tableGrants: [
+              onTable("clerk", "%", ["INSERT"], "signals"),
+              onTable("reader", "%", grants, "signals"),
+              onTable("reader", "%", ["SELECT"]),
+            ],
+          },
+          { triggers: [trigger({ name: "t", table: "signals", definer: ref("reader", "%"), body })] },
+        ),
+        "clerk@%",
+      );
+    // reader may only SELECT the queue: its trigger's DELETE fails, its SELECT is lent (SIGNAL can carry what it read).
+    expect(byReader("DELETE FROM delayed_jobs")).toBeUndefined();
+    expect(byReader("SET @h = (SELECT handler FROM delayed_jobs LIMIT 1)")?.privileges).toEqual(["SELECT"]);
+    // Without TRIGGER on signals the firing statement fails (ER_TABLEACCESS_DENIED_ERROR, proven live).
+    expect(byReader("SET @h = (SELECT handler FROM delayed_jobs LIMIT 1)", ["SELECT"])).toBeUndefined();
+    const ghost = trigger({ name: "t", table: "signals", definer: ref("gone", "%") });
+    expect(who(estate({ tableGrants: [onTable("clerk", "%", ["INSERT"], "signals")] }, { triggers: [ghost] }), "clerk@%")).toBeUndefined();
+  });
+
+  it("a body that names another table, or the queue of another database, lends nothing here; a qualified name does", () => {
+    const grants = { tableGrants: [onTable("clerk", "%", ["INSERT"], "signals")] };
+    expect(
+      who(estate(grants, { triggers: [trigger({ name: "t", table: "signals", body: "DELETE FROM delayed_jobs_archive" })] }), "clerk@%"),
+    ).toBeUndefined();
+    expect(
+      who(estate(grants, { triggers: [trigger({ name: "t", table: "signals", body: "DELETE FROM billing.delayed_jobs" })] }), "clerk@%"),
+    ).toBeUndefined();
+    const other = trigger({ name: "t", db: "crm", table: "signals", body: "DELETE FROM `app`.`delayed_jobs`" });
+    const clerkOnCrm = { tableGrants: [onTable("clerk", "%", ["INSERT"], "signals", "crm")] };
+    // The migrator must hold TRIGGER on crm.signals too, or the trigger cannot fire at all.
+    expect(who(estate(clerkOnCrm, { triggers: [other] }), "clerk@%")).toBeUndefined();
+    const migratorOnCrm = { user: "migrator", host: "%", db: "crm", privileges: ["TRIGGER"] };
+    const c = estate(
+      { ...clerkOnCrm, dbGrants: [{ user: "migrator", host: "%", db: "app", privileges: ALL }, migratorOnCrm] },
+      { triggers: [other] },
+    );
+    expect(texts(c, "clerk@%")).toEqual([
+      "clerk@% -> INSERT on crm.signals -(INSERT trigger crm.t, definer migrator@%)-> DELETE on app.delayed_jobs",
+    ]);
+  });
+
+  it("chains: a trigger's write fires the next table's triggers and a key's action, but a key's action fires no trigger", () => {
+    const cascade: MysqlForeignKey = {
+      db: "app",
+      table: "delayed_jobs",
+      name: "by_owner",
+      columns: ["owner_id"],
+      referencedDb: "app",
+      referencedTable: "owners",
+      referencedColumns: ["id"],
+      onDelete: "CASCADE",
+      onUpdate: "RESTRICT",
+    };
+    const grants = { tableGrants: [onTable("clerk", "%", ["INSERT"], "pings"), onTable("clerk", "%", ["DELETE"], "parents")] };
+    const c = estate(grants, {
+      foreignKeys: [cascade, { ...cascade, table: "children", name: "by_parent", referencedTable: "parents" }],
+      triggers: [
+        // pings -> (trigger) owners -> (key) the queue.
+        trigger({ name: "ping_ai", table: "pings", body: "DELETE FROM owners WHERE id = NEW.v" }),
+        // parents -> (key) children, whose DELETE trigger writes the queue: InnoDB's cascade does not fire it.
+        trigger({ name: "child_ad", table: "children", event: "DELETE", body: "DELETE FROM delayed_jobs WHERE id = OLD.id" }),
+      ],
+    });
+    expect(texts(c, "clerk@%")).toEqual([
+      "clerk@% -> INSERT on app.pings -(INSERT trigger app.ping_ai, definer migrator@%)-> DELETE on app.owners -(foreign key by_owner ON DELETE CASCADE)-> DELETE on app.delayed_jobs",
+    ]);
+    const nested = estate(
+      { tableGrants: [onTable("clerk", "%", ["INSERT"], "a")] },
+      {
+        triggers: [
+          trigger({ name: "a_ai", table: "a", body: "INSERT INTO b VALUES (NEW.v)" }),
+          trigger({ name: "b_ai", table: "b", body: "DELETE FROM delayed_jobs WHERE id = NEW.v" }),
+        ],
+      },
+    );
+    expect(texts(nested, "clerk@%")).toEqual([
+      "clerk@% -> INSERT on app.a -(INSERT trigger app.a_ai, definer migrator@%)-> INSERT on app.b -(INSERT trigger app.b_ai, definer migrator@%)-> DELETE on app.delayed_jobs",
+    ]);
+  });
+
+  it("on its own table a trigger may only read: an account that may insert reads the queue through a SIGNAL, and a write there lends nothing", () => {
+    const onQueue = (body: string) =>
+      estate(
+        { accounts: [account("enqueuer", "%")], tableGrants: [onTable("enqueuer", "%", ["INSERT"])] },
+        { triggers: [trigger({ name: "peek_bi", table: "delayed_jobs", body })] },
+      );
+    const peek = onQueue("BEGIN SELECT handler INTO @h FROM delayed_jobs LIMIT 1; SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = @h; END");
+    expect(texts(peek, "enqueuer@%")).toEqual([
+      "enqueuer@% -> INSERT on app.delayed_jobs",
+      "enqueuer@% -> INSERT on app.delayed_jobs -(INSERT trigger app.peek_bi, definer migrator@%)-> SELECT on app.delayed_jobs",
+    ]);
+    expect(who(onQueue("DELETE FROM delayed_jobs WHERE id = NEW.id"), "enqueuer@%")?.privileges).toEqual(["INSERT"]);
+  });
+
+  it("two tables whose triggers write each other end, with one path per grant", () => {
+    const c = estate(
+      { tableGrants: [onTable("clerk", "%", ["INSERT"], "a")] },
+      {
+        triggers: [
+          trigger({ name: "a_ai", table: "a", body: "INSERT INTO b VALUES (NEW.v)" }),
+          trigger({ name: "b_ai", table: "b", body: "INSERT INTO a VALUES (NEW.v); DELETE FROM delayed_jobs" }),
+        ],
+      },
+    );
+    expect(texts(c, "clerk@%")).toHaveLength(1);
+  });
+});
+
+describe("triggers the audit account cannot see", () => {
+  // The auditor of the healthy catalog holds no TRIGGER: it sees no trigger at all.
+  const hidden = (extra: Partial<MysqlCatalog>, over: Partial<MysqlCatalog> = {}) => estate(extra, over);
+  const risks = (c: MysqlCatalog) => {
+    const a = access(c);
+    return a ? hiddenTriggerRisks(new GrantIndex(c), a) : [];
+  };
+
+  it("matter where an account that may define a firing trigger writes the queue and someone else may fire it", () => {
+    const c = hidden({ tableGrants: [onTable("clerk", "%", ["INSERT"], "signals")] });
+    expect(risks(c)).toEqual([
+      {
+        definer: "migrator@%",
+        on: { kind: "database", db: "app" },
+        gives: ["INSERT", "UPDATE", "DELETE"],
+        accounts: [
+          { account: "clerk@%", gains: ["INSERT", "UPDATE", "DELETE"] },
+          // The worker already holds all three: it gains nothing, so it is not listed.
+        ],
+      },
+    ]);
+  });
+
+  it("do not matter when the audit account sees them, when no definer could write the queue, or when no one else writes there", () => {
+    const grants = { tableGrants: [onTable("clerk", "%", ["INSERT"], "signals")] };
+    expect(risks(withAuditor(hidden(grants)))).toEqual([]);
+    const seenOnApp = hidden({
+      ...grants,
+      dbGrants: [
+        { user: "migrator", host: "%", db: "app", privileges: ALL },
+        { user: "queue_auditor", host: "10.20.%", db: "app", privileges: ["TRIGGER"] },
+      ],
+    });
+    expect(risks(seenOnApp)).toEqual([]);
+    // The migrator may define triggers on app.* but not write the queue: nothing it defines could.
+    const noWrites = hidden({ ...grants, dbGrants: [{ user: "migrator", host: "%", db: "app", privileges: ["SELECT", "TRIGGER"] }] });
+    expect(risks(noWrites)).toEqual([]);
+    // The clerk writes only in crm.*, where nobody holds TRIGGER.
+    expect(risks(hidden({ tableGrants: [onTable("clerk", "%", ["INSERT"], "signals", "crm")] }))).toEqual([]);
+    // A catalog read without triggers (a hand-built one) has nothing hidden to judge.
+    expect(risks({ ...hidden(grants), triggers: undefined })).toEqual([]);
+  });
+
+  it("a TRIGGER grant of the auditor on one table leaves the rest of the database hidden", () => {
+    const c = hidden({
+      tableGrants: [onTable("clerk", "%", ["INSERT"], "signals"), onTable("queue_auditor", "10.20.%", ["TRIGGER"], "signals")],
+    });
+    expect(risks(c).map((r) => r.on)).toEqual([{ kind: "database", db: "app" }]);
+  });
+
+  it("the checks give an ERROR naming what is hidden, who could define it, who would gain and the grant that shows it, instead of a PASS", () => {
+    const c = hidden({
+      accounts: [account("app_web", "10.20.%")],
+      tableGrants: [
+        onTable("clerk", "%", ["INSERT"], "signals"),
+        onTable("app_web", "10.20.%", ["SELECT", "INSERT"]),
+        onTable("app_web", "10.20.%", ["INSERT"], "signals"),
+      ],
+    });
+    const web = { "app_web@10.20.%": ["SELECT", "INSERT"] };
+    const [unexpected] = judge(mysqlUnexpectedPrincipal, c, web);
+    expect(unexpected).toMatchObject({
+      status: "ERROR",
+      subject: "hidden triggers",
+      message:
+        "Could not evaluate whether triggers give clerk@% more on app.delayed_jobs: the audit account cannot see the triggers on app.* (information_schema shows a table's triggers only to an account holding TRIGGER on it), where migrator@% may define one that runs with its own writes on app.delayed_jobs; give the audit account GRANT TRIGGER ON `app`.* (docs/mysql.md) (mysql:queue-mysql).",
+      evidence: {
+        code: "TRIGGERS_HIDDEN",
+        hiddenTriggers: [
+          {
+            definer: "migrator@%",
+            on: "app.*",
+            gives: ["INSERT", "UPDATE", "DELETE"],
+            accounts: [{ account: "clerk@%", gains: ["INSERT", "UPDATE", "DELETE"] }],
+          },
+        ],
+      },
+    });
+    // The policy's web account could gain UPDATE and DELETE, which it is not allowed.
+    const [excess] = judge(mysqlExcessPrivilege, c, web);
+    expect(excess).toMatchObject({
+      status: "ERROR",
+      evidence: { hiddenTriggers: [{ accounts: [{ account: "app_web@10.20.%", gains: ["UPDATE", "DELETE"] }] }] },
+    });
+    // Seen, the same estate passes both.
+    expect(judge(mysqlUnexpectedPrincipal, withAuditor(c), web).map((r) => r.status)).toEqual(["PASS"]);
+    expect(judge(mysqlExcessPrivilege, withAuditor(c), web).map((r) => r.status)).toEqual(["PASS"]);
+  });
+
+  it("an account already reported is not listed again, and a role cannot fire", () => {
+    const c = hidden({
+      accounts: [role("writers")],
+      tableGrants: [
+        onTable("clerk", "%", ["INSERT"], "signals"),
+        onTable("clerk", "%", ["SELECT"]),
+        onTable("writers", "%", ["INSERT"], "signals"),
+      ],
+    });
+    expect(risks(c)[0]?.accounts.map((a) => a.account)).toEqual(["clerk@%"]);
+    const results = judge(mysqlUnexpectedPrincipal, c);
+    expect(results.map((r) => [r.status, r.subject])).toEqual([["FAIL", "clerk@%"]]);
+  });
+});
+
+describe("the audit account's own TRIGGER", () => {
+  it("is not reported as access to the queue: docs/mysql.md grants it to see the triggers", () => {
+    expect(judge(mysqlAuditorOverprivileged, withAuditor(catalog({ triggers: [] }))).map((r) => r.status)).toEqual(["PASS"]);
+    const reads = withAuditor(catalog({ triggers: [], tableGrants: [onTable("queue_auditor", "10.20.%", ["SELECT"])] }));
+    const [f] = judge(mysqlAuditorOverprivileged, reads);
+    expect(f).toMatchObject({ status: "FAIL", message: expect.stringContaining("holds SELECT on app.delayed_jobs") });
+    // Nor does it make the audit account a queue account whose connections must be encrypted.
+    const plaintext = withAuditor(catalog({ triggers: [], requireSecureTransport: false }));
+    plaintext.accounts = plaintext.accounts.map((a) => (a.user === "queue_auditor" ? { ...a, sslType: "" } : a));
+    const tls = judge(mysqlTlsNotRequired, plaintext);
+    expect(tls.some((r) => r.status === "FAIL")).toBe(true);
+    expect(tls.map((r) => r.subject)).not.toContain("queue_auditor@10.20.%");
+  });
+});
