@@ -125,8 +125,12 @@ describe("a trigger whose body writes the queue", () => {
     expect(byReader("SET @h = (SELECT handler FROM delayed_jobs LIMIT 1)")?.privileges).toEqual(["SELECT"]);
     // Without TRIGGER on signals the firing statement fails (ER_TABLEACCESS_DENIED_ERROR, proven live).
     expect(byReader("SET @h = (SELECT handler FROM delayed_jobs LIMIT 1)", ["SELECT"])).toBeUndefined();
+    // A definer that does not exist fails the statement (ER_NO_SUCH_USER), whatever grant rows it left behind.
     const ghost = trigger({ name: "t", table: "signals", definer: ref("gone", "%") });
-    expect(who(estate({ tableGrants: [onTable("clerk", "%", ["INSERT"], "signals")] }, { triggers: [ghost] }), "clerk@%")).toBeUndefined();
+    const orphanGrants = [onTable("gone", "%", ["TRIGGER"], "signals"), onTable("gone", "%", ["DELETE"])];
+    expect(
+      who(estate({ tableGrants: [onTable("clerk", "%", ["INSERT"], "signals"), ...orphanGrants] }, { triggers: [ghost] }), "clerk@%"),
+    ).toBeUndefined();
   });
 
   it("a body that names another table, or the queue of another database, lends nothing here; a qualified name does", () => {
@@ -259,6 +263,11 @@ describe("triggers the audit account cannot see", () => {
     expect(risks(hidden({ tableGrants: [onTable("clerk", "%", ["INSERT"], "signals", "crm")] }))).toEqual([]);
     // A catalog read without triggers (a hand-built one) has nothing hidden to judge.
     expect(risks({ ...hidden(grants), triggers: undefined })).toEqual([]);
+  });
+
+  it("a definer's TRIGGER on a table inside a database it already holds TRIGGER on is one place, not two", () => {
+    const c = hidden({ tableGrants: [onTable("clerk", "%", ["INSERT"], "signals"), onTable("migrator", "%", ["TRIGGER"], "signals")] });
+    expect(risks(c).map((r) => r.on)).toEqual([{ kind: "database", db: "app" }]);
   });
 
   it("a TRIGGER grant of the auditor on one table leaves the rest of the database hidden", () => {
