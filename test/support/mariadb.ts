@@ -30,6 +30,16 @@ export async function rootConnection(): Promise<mysql.Connection> {
   return connectAs(LOCAL_MARIADB.user);
 }
 
+/** Runs `fn` on a session of its own, closed after: `open` makes it (rootConnection, or connectAs an account). */
+export async function withSession<T>(open: () => Promise<mysql.Connection>, fn: (c: mysql.Connection) => Promise<T>): Promise<T> {
+  const c = await open();
+  try {
+    return await fn(c);
+  } finally {
+    await c.end();
+  }
+}
+
 /** Why the 3306 service cannot be used, or undefined. */
 export async function localMariadbUnavailable(): Promise<string | undefined> {
   const tcp = await tcpUnavailable(LOCAL_MARIADB.host, LOCAL_MARIADB.port);

@@ -5,7 +5,12 @@
  * as the account and doing it, and prove the look-alike controls do nothing.
  */
 import { randomBytes } from "node:crypto";
+import { parseConfig } from "../../lib/audit/config/load.js";
 import type { MysqlTarget } from "../../lib/audit/config/schema.js";
+import { evaluateChecks } from "../../lib/audit/engine.js";
+import type { CheckResult } from "../../lib/audit/findings/model.js";
+import { probeMysql } from "../../lib/audit/probes/mysql/index.js";
+import type { MysqlObservation } from "../../lib/audit/probes/mysql/types.js";
 import { LOCAL_MARIADB, rootConnection } from "./mariadb.js";
 
 export interface MariadbFixture {
@@ -193,4 +198,20 @@ export function docsAuditorSql(docs: string, flavor: "mariadb" | "mysql") {
       .map((s) => s.trim())
       .filter((s) => s !== "")
       .map((s) => s.replaceAll("'queue_auditor'@'10.20.%'", `'${user}'@'${host}'`).replaceAll("'…'", `'${password}'`).replace(/;$/, ""));
+}
+
+/** Probes `target` as its audit account (the password through the target's env variable) and runs every check on it. */
+export async function auditMariadb(
+  target: MysqlTarget,
+  auditorPassword: string,
+): Promise<{ observation: MysqlObservation; results: CheckResult[] }> {
+  const env = { [(target.connection.password as { env: string }).env]: auditorPassword };
+  const [observation] = (await probeMysql([target], { credentials: { env } })) as [MysqlObservation];
+  const results = evaluateChecks({
+    config: parseConfig({ version: 1, mysql: [target] }, "test.yaml"),
+    inventory: { partitions: [] },
+    observations: { postgres: [], redis: [], mysql: [observation] },
+    now: new Date(),
+  });
+  return { observation, results };
 }

@@ -8,7 +8,7 @@ import type { CheckId } from "../ids.js";
 import { unobserved } from "../results.js";
 import { hiddenTriggerRisks } from "./access/hidden-triggers.js";
 import { type MysqlTableAccess, scopeText } from "./access/model.js";
-import { onSql } from "./sql.js";
+import { accountSql, onSql } from "./sql.js";
 import type { MysqlView } from "./targets.js";
 
 const LISTED = 5;
@@ -36,17 +36,17 @@ export function hiddenTriggerErrors(
   const scopes = [...new Set(risks.map((r) => scopeText(r.on)))];
   const definers = [...new Set(risks.map((r) => r.definer))];
   const accounts = [...new Set(risks.flatMap((r) => r.accounts.map((a) => a.account)))].sort();
-  const grants = [...new Set(risks.map((r) => `GRANT TRIGGER ON ${onSql(r.on)}`))];
+  const grants = [...new Set(risks.map((r) => `GRANT TRIGGER ON ${onSql(r.on)} TO ${accountSql(view.catalog.currentUser)};`))];
   const cause = {
     source: `mysql:${view.target.name}`,
-    reason: `the audit account cannot see the triggers on ${list(scopes)} (information_schema shows a table's triggers only to an account holding TRIGGER on it), where ${list(definers)} may define one that runs with its own writes on ${access.qualified}; give the audit account ${list(grants)} (docs/mysql.md)`,
+    reason: `the audit account cannot see the triggers on ${list(scopes)} (information_schema shows a table's triggers only to an account holding TRIGGER on it), where ${list(definers)} may define one that runs with its own access to ${access.qualified}; to read them: ${list(grants)} (docs/mysql.md)`,
     code: "TRIGGERS_HIDDEN",
   };
   const result = unobserved(
     checkId,
     resource,
     cause,
-    `whether triggers give ${list(accounts)} more on ${access.qualified}`,
+    `whether triggers give ${list(accounts)} access to ${access.qualified} beyond what the policy allows`,
     "hidden triggers",
   );
   result.evidence = {

@@ -10,13 +10,10 @@
 import { readFileSync } from "node:fs";
 import type mysql from "mysql2/promise";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parseConfig } from "../../../../lib/audit/config/load.js";
-import { evaluateChecks } from "../../../../lib/audit/engine.js";
 import type { CheckResult } from "../../../../lib/audit/findings/model.js";
-import { probeMysql } from "../../../../lib/audit/probes/mysql/index.js";
 import type { MysqlObservation } from "../../../../lib/audit/probes/mysql/types.js";
-import { connectAs, localMariadbUnavailable, rootConnection } from "../../../support/mariadb.js";
-import { createMariadbFixture, docsAuditorSql, type MariadbFixture } from "../../../support/mariadbFixture.js";
+import { connectAs, localMariadbUnavailable, rootConnection, withSession } from "../../../support/mariadb.js";
+import { auditMariadb, createMariadbFixture, docsAuditorSql, type MariadbFixture } from "../../../support/mariadbFixture.js";
 import { skipWithout } from "../../../support/services.js";
 
 const skip = skipWithout("MariaDB (127.0.0.1:3306)", await localMariadbUnavailable());
@@ -33,22 +30,8 @@ describe.skipIf(skip)("foreign keys into the queue on MariaDB", () => {
   const account = (w: Who) => `${fx.name(w)}@${H}`;
   const t = (table: string) => `\`${fx.db}\`.${table}`;
 
-  const root = async <T>(fn: (c: mysql.Connection) => Promise<T>) => {
-    const c = await rootConnection();
-    try {
-      return await fn(c);
-    } finally {
-      await c.end();
-    }
-  };
-  const as = async <T>(w: Who, fn: (c: mysql.Connection) => Promise<T>) => {
-    const c = await connectAs(fx.name(w), password(w), { host: H });
-    try {
-      return await fn(c);
-    } finally {
-      await c.end();
-    }
-  };
+  const root = <T>(fn: (c: mysql.Connection) => Promise<T>) => withSession(rootConnection, fn);
+  const as = <T>(w: Who, fn: (c: mysql.Connection) => Promise<T>) => withSession(() => connectAs(fx.name(w), password(w), { host: H }), fn);
   const rows = (sql: string) => root(async (c) => (await c.query(sql))[0] as Record<string, unknown>[]);
   const unexpected = (table: string, w: Who) =>
     results.find(
@@ -119,14 +102,7 @@ describe.skipIf(skip)("foreign keys into the queue on MariaDB", () => {
       tables: [`${fx.db}.fk_jobs`, `${fx.db}.quiet_jobs`],
       principals: { ...base.principals, [`${fx.name("db_deleter")}@${H}`]: ["SELECT", "INSERT", "DELETE"] },
     });
-    const env = { [(target.connection.password as { env: string }).env]: fx.auditor.password };
-    [observation] = (await probeMysql([target], { credentials: { env } })) as [MysqlObservation];
-    results = evaluateChecks({
-      config: parseConfig({ version: 1, mysql: [target] }, "test.yaml"),
-      inventory: { partitions: [] },
-      observations: { postgres: [], redis: [], mysql: [observation] },
-      now: new Date(),
-    });
+    ({ observation, results } = await auditMariadb(target, fx.auditor.password));
   }, 60_000);
 
   afterAll(async () => {

@@ -7,13 +7,10 @@ import { readFileSync } from "node:fs";
 import net from "node:net";
 import type mysql from "mysql2/promise";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parseConfig } from "../../../../lib/audit/config/load.js";
-import { evaluateChecks } from "../../../../lib/audit/engine.js";
 import type { CheckResult } from "../../../../lib/audit/findings/model.js";
-import { probeMysql } from "../../../../lib/audit/probes/mysql/index.js";
 import type { MysqlObservation } from "../../../../lib/audit/probes/mysql/types.js";
 import { connectAs, localMariadbUnavailable } from "../../../support/mariadb.js";
-import { createMariadbFixture, docsAuditorSql, type MariadbFixture } from "../../../support/mariadbFixture.js";
+import { auditMariadb, createMariadbFixture, docsAuditorSql, type MariadbFixture } from "../../../support/mariadbFixture.js";
 import { skipWithout } from "../../../support/services.js";
 
 const skip = skipWithout("MariaDB (127.0.0.1:3306)", await localMariadbUnavailable());
@@ -34,16 +31,7 @@ describe.skipIf(skip)("mysql-* checks on a messy MariaDB", () => {
 
   beforeAll(async () => {
     fx = await createMariadbFixture(docsAuditorSql(docs, "mariadb"));
-    const target = fx.target();
-    const env = { [(target.connection.password as { env: string }).env]: fx.auditor.password };
-    [observation] = (await probeMysql([target], { credentials: { env } })) as [MysqlObservation];
-    const config = parseConfig({ version: 1, mysql: [target] }, "test.yaml");
-    results = evaluateChecks({
-      config,
-      inventory: { partitions: [] },
-      observations: { postgres: [], redis: [], mysql: [observation] },
-      now: new Date(),
-    });
+    ({ observation, results } = await auditMariadb(fx.target(), fx.auditor.password));
   }, 60_000);
   afterAll(async () => fx?.drop());
 

@@ -11,14 +11,10 @@
 import { readFileSync } from "node:fs";
 import type mysql from "mysql2/promise";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parseConfig } from "../../../../lib/audit/config/load.js";
-import type { MysqlTarget } from "../../../../lib/audit/config/schema.js";
-import { evaluateChecks } from "../../../../lib/audit/engine.js";
 import type { CheckResult } from "../../../../lib/audit/findings/model.js";
-import { probeMysql } from "../../../../lib/audit/probes/mysql/index.js";
 import type { MysqlObservation } from "../../../../lib/audit/probes/mysql/types.js";
-import { connectAs, localMariadbUnavailable, rootConnection } from "../../../support/mariadb.js";
-import { createMariadbFixture, docsAuditorSql, type MariadbFixture } from "../../../support/mariadbFixture.js";
+import { connectAs, localMariadbUnavailable, rootConnection, withSession } from "../../../support/mariadb.js";
+import { auditMariadb, createMariadbFixture, docsAuditorSql, type MariadbFixture } from "../../../support/mariadbFixture.js";
 import { skipWithout } from "../../../support/services.js";
 
 const skip = skipWithout("MariaDB (127.0.0.1:3306)", await localMariadbUnavailable());
@@ -41,6 +37,15 @@ describe.skipIf(skip)("triggers into the queue on MariaDB", () => {
     "log_clerk",
     "sig_deleter",
     "enqueuer",
+    "f_view",
+    "f_call",
+    "f_role",
+    "f_dr",
+    "f_col",
+    "f_join",
+    "defr",
+    "coldef",
+    "rdef",
     "blind",
   ] as const;
   type Who = (typeof who)[number];
@@ -49,22 +54,8 @@ describe.skipIf(skip)("triggers into the queue on MariaDB", () => {
   const t = (table: string) => `\`${fx.db}\`.${table}`;
   const migrator = () => `'${fx.name("migrator")}'@'${H}'`;
 
-  const root = async <T>(fn: (c: mysql.Connection) => Promise<T>) => {
-    const c = await rootConnection();
-    try {
-      return await fn(c);
-    } finally {
-      await c.end();
-    }
-  };
-  const as = async <T>(w: Who, fn: (c: mysql.Connection) => Promise<T>) => {
-    const c = await connectAs(fx.name(w), password(w), { host: H });
-    try {
-      return await fn(c);
-    } finally {
-      await c.end();
-    }
-  };
+  const root = <T>(fn: (c: mysql.Connection) => Promise<T>) => withSession(rootConnection, fn);
+  const as = <T>(w: Who, fn: (c: mysql.Connection) => Promise<T>) => withSession(() => connectAs(fx.name(w), password(w), { host: H }), fn);
   const rows = (sql: string) => root(async (c) => (await c.query(sql))[0] as Record<string, unknown>[]);
   const jobs = () => rows(`SELECT id, handler FROM ${t("trg_jobs")} ORDER BY id`);
   const unexpected = (w: Who, from = results) =>
@@ -72,27 +63,15 @@ describe.skipIf(skip)("triggers into the queue on MariaDB", () => {
   /** Two jobs of owner 1, and a child of parent 1. */
   const refill = () =>
     root(async (c) => {
-      for (const table of ["flags", "trg_jobs", "owners", "children", "parents", "audit_log"]) await c.query(`DELETE FROM ${t(table)}`);
+      for (const table of ["flags", "trg_jobs", "owners", "children", "parents", "audit_log", "leak"])
+        await c.query(`DELETE FROM ${t(table)}`);
+      await c.query(`INSERT INTO ${t("leak")} VALUES ('nothing')`);
       await c.query(`INSERT INTO ${t("owners")} VALUES (1)`);
       await c.query(`INSERT INTO ${t("trg_jobs")} (id, handler, owner_id) VALUES (1, 'job', 1), (2, 'job', 1)`);
       await c.query(`INSERT INTO ${t("parents")} VALUES (1)`);
       await c.query(`INSERT INTO ${t("children")} VALUES (1, 1)`);
       await c.query(`INSERT INTO ${t("flags")} (id, note, payload) VALUES (1, 'n', '--- !ruby/object:Evil {}')`);
     });
-  const audit = async (target: MysqlTarget, auditorPassword: string) => {
-    const env = { [(target.connection.password as { env: string }).env]: auditorPassword };
-    const [seen] = (await probeMysql([target], { credentials: { env } })) as [MysqlObservation];
-    return {
-      seen,
-      results: evaluateChecks({
-        config: parseConfig({ version: 1, mysql: [target] }, "test.yaml"),
-        inventory: { partitions: [] },
-        observations: { postgres: [], redis: [], mysql: [seen] },
-        now: new Date(),
-      }),
-    };
-  };
-
   beforeAll(async () => {
     fx = await createMariadbFixture(docsAuditorSql(docs, "mariadb"));
     await root(async (c) => {
@@ -113,6 +92,8 @@ describe.skipIf(skip)("triggers into the queue on MariaDB", () => {
            FOREIGN KEY (parent_id) REFERENCES ${t("parents")} (id) ON DELETE CASCADE) ENGINE=InnoDB`,
         `CREATE TABLE ${t("logsrc")} (v INT) ENGINE=InnoDB`,
         `CREATE TABLE ${t("audit_log")} (v INT) ENGINE=InnoDB`,
+        `CREATE TABLE ${t("leak")} (m TEXT) ENGINE=InnoDB`,
+        ...["s_view", "s_call", "s_role", "s_dr", "s_col", "s_join"].map((x) => `CREATE TABLE ${t(x)} (v INT) ENGINE=InnoDB`),
       ])
         await c.query(sql);
       for (const w of who) await c.query(`CREATE USER '${fx.name(w)}'@'${H}' IDENTIFIED BY '${password(w)}'`);
@@ -133,6 +114,44 @@ describe.skipIf(skip)("triggers into the queue on MariaDB", () => {
         `BEGIN DECLARE h TEXT; IF NEW.handler = 'peek' THEN SELECT handler INTO h FROM ${t("trg_jobs")} ORDER BY id LIMIT 1; SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = h; END IF; END`,
       );
       await c.query(`GRANT INSERT ON ${t("trg_jobs")} TO '${fx.name("enqueuer")}'@'${H}'`);
+
+      // Through a view the body names, and a procedure it calls: both INVOKER, so they run as the trigger's definer.
+      await c.query(`CREATE DEFINER=${migrator()} SQL SECURITY INVOKER VIEW ${t("jobs_iv2")} AS SELECT id, handler FROM ${t("trg_jobs")}`);
+      await trigger("view_ai", migrator(), "AFTER INSERT", "s_view", `DELETE FROM ${t("jobs_iv2")} WHERE id = NEW.v`);
+      await c.query(
+        `CREATE DEFINER=${migrator()} PROCEDURE ${t("wipe")}(i INT) SQL SECURITY INVOKER DELETE FROM ${t("trg_jobs")} WHERE id = i`,
+      );
+      await trigger("call_ai", migrator(), "AFTER INSERT", "s_call", `CALL ${t("wipe")}(NEW.v)`);
+      // A role definer whose privileges come from a role granted to it: they count.
+      await c.query(`CREATE ROLE '${fx.name("r_in")}'`);
+      await c.query(`CREATE ROLE '${fx.name("r_out")}'`);
+      await c.query(`GRANT DELETE ON ${t("trg_jobs")} TO '${fx.name("r_in")}'`);
+      await c.query(`GRANT TRIGGER ON \`${fx.db}\`.* TO '${fx.name("r_in")}'`);
+      await c.query(`GRANT '${fx.name("r_in")}' TO '${fx.name("r_out")}'`);
+      // (DELETE alone: a WHERE on id would need SELECT too.)
+      await trigger("role_ai", `'${fx.name("r_out")}'`, "AFTER INSERT", "s_role", `DELETE FROM ${t("trg_jobs")} LIMIT 1`);
+      // A user definer whose privileges come only from its default role: MariaDB activates none.
+      await c.query(`GRANT '${fx.name("r_in")}' TO '${fx.name("defr")}'@'${H}'`);
+      await c.query(`SET DEFAULT ROLE '${fx.name("r_in")}' FOR '${fx.name("defr")}'@'${H}'`);
+      await trigger("dr_ai", `'${fx.name("defr")}'@'${H}'`, "AFTER INSERT", "s_dr", `DELETE FROM ${t("trg_jobs")} LIMIT 1`);
+      // A definer holding only UPDATE (handler) on the queue.
+      await c.query(`GRANT UPDATE (handler) ON ${t("trg_jobs")} TO '${fx.name("coldef")}'@'${H}'`);
+      await c.query(`GRANT TRIGGER ON ${t("s_col")} TO '${fx.name("coldef")}'@'${H}'`);
+      await trigger("col_ai", `'${fx.name("coldef")}'@'${H}'`, "AFTER INSERT", "s_col", `UPDATE ${t("trg_jobs")} SET handler = 'x'`);
+      // A read with no SELECT keyword: a multi-table UPDATE copies a handler into a table the firer reads.
+      await c.query(`GRANT SELECT ON ${t("trg_jobs")} TO '${fx.name("rdef")}'@'${H}'`);
+      await c.query(`GRANT SELECT, UPDATE, TRIGGER ON ${t("s_join")} TO '${fx.name("rdef")}'@'${H}'`);
+      await c.query(`GRANT SELECT, UPDATE ON ${t("leak")} TO '${fx.name("rdef")}'@'${H}'`);
+      await trigger(
+        "join_ai",
+        `'${fx.name("rdef")}'@'${H}'`,
+        "AFTER INSERT",
+        "s_join",
+        `UPDATE ${t("leak")} l JOIN ${t("trg_jobs")} j ON j.id = NEW.v SET l.m = j.handler`,
+      );
+      for (const w of ["f_view", "f_call", "f_role", "f_dr", "f_col", "f_join"] as const)
+        await c.query(`GRANT INSERT ON ${t(`s_${w.slice(2)}`)} TO '${fx.name(w)}'@'${H}'`);
+      await c.query(`GRANT SELECT ON ${t("leak")} TO '${fx.name("f_join")}'@'${H}'`);
       // nodef may delete jobs but holds no TRIGGER on nodef_t: its trigger cannot fire.
       await c.query(`GRANT DELETE ON ${t("trg_jobs")} TO '${fx.name("nodef")}'@'${H}'`);
       await trigger("nodef_ai", `'${fx.name("nodef")}'@'${H}'`, "AFTER INSERT", "nodef_t", `DELETE FROM ${t("trg_jobs")}`);
@@ -153,18 +172,19 @@ describe.skipIf(skip)("triggers into the queue on MariaDB", () => {
     });
     await refill();
     const target = fx.target({ tables: [`${fx.db}.trg_jobs`] });
-    ({ seen: observation, results } = await audit(target, fx.auditor.password));
+    ({ observation, results } = await auditMariadb(target, fx.auditor.password));
     const blindTarget = fx.target({
       tables: [`${fx.db}.trg_jobs`],
       connection: { ...target.connection, user: fx.name("blind"), password: { env: `QA_BLIND_${fx.db}` } },
     });
-    ({ results: blindResults } = await audit(blindTarget, password("blind")));
+    ({ results: blindResults } = await auditMariadb(blindTarget, password("blind")));
   }, 60_000);
 
   afterAll(async () => {
     if (!fx) return;
     await root(async (c) => {
       for (const w of who) await c.query(`DROP USER IF EXISTS '${fx.name(w)}'@'${H}'`);
+      for (const r of ["r_in", "r_out"]) await c.query(`DROP ROLE IF EXISTS '${fx.name(r)}'`);
     });
     await fx.drop();
   });
@@ -172,17 +192,20 @@ describe.skipIf(skip)("triggers into the queue on MariaDB", () => {
   it("the audit account of docs/mysql.md sees every trigger, with its event, definer and body", () => {
     expect(observation.error).toBeUndefined();
     const mine = (observation.catalog?.triggers ?? []).filter((x) => x.db === fx.db);
-    expect(mine.map((x) => [x.table, x.name, x.event, `${x.definer.user}@${x.definer.host}`])).toEqual([
-      ["a", "a_ai", "INSERT", `${fx.name("migrator")}@${H}`],
-      ["b", "b_ai", "INSERT", `${fx.name("migrator")}@${H}`],
-      ["children", "child_ad", "DELETE", `${fx.name("migrator")}@${H}`],
-      ["flags", "flag_bu", "UPDATE", `${fx.name("migrator")}@${H}`],
-      ["logsrc", "log_ai", "INSERT", `${fx.name("migrator")}@${H}`],
-      ["nodef_t", "nodef_ai", "INSERT", `${fx.name("nodef")}@${H}`],
-      ["pings", "ping_ai", "INSERT", `${fx.name("migrator")}@${H}`],
-      ["signals", "sig_ai", "INSERT", `${fx.name("migrator")}@${H}`],
-      ["trg_jobs", "peek_bi", "INSERT", `${fx.name("migrator")}@${H}`],
-    ]);
+    expect(mine.map((x) => [x.table, x.name, x.event, `${x.definer.user}@${x.definer.host}`])).toEqual(
+      expect.arrayContaining([
+        ["a", "a_ai", "INSERT", `${fx.name("migrator")}@${H}`],
+        ["b", "b_ai", "INSERT", `${fx.name("migrator")}@${H}`],
+        ["children", "child_ad", "DELETE", `${fx.name("migrator")}@${H}`],
+        ["flags", "flag_bu", "UPDATE", `${fx.name("migrator")}@${H}`],
+        ["logsrc", "log_ai", "INSERT", `${fx.name("migrator")}@${H}`],
+        ["nodef_t", "nodef_ai", "INSERT", `${fx.name("nodef")}@${H}`],
+        ["pings", "ping_ai", "INSERT", `${fx.name("migrator")}@${H}`],
+        ["signals", "sig_ai", "INSERT", `${fx.name("migrator")}@${H}`],
+        ["trg_jobs", "peek_bi", "INSERT", `${fx.name("migrator")}@${H}`],
+      ]),
+    );
+    expect(mine).toHaveLength(15);
     expect(mine.find((x) => x.name === "sig_ai")?.body).toBe(`DELETE FROM ${t("trg_jobs")} WHERE id = NEW.v`);
     // TRIGGER is the audit account's own: it is not reported as access to the queue.
     expect(results.find((r) => r.checkId === "mysql-auditor-overprivileged")?.status).toBe("PASS");
@@ -252,6 +275,45 @@ describe.skipIf(skip)("triggers into the queue on MariaDB", () => {
     expect(unexpected("chainer")?.evidence.paths).toEqual([
       `${account("chainer")} -> INSERT on ${fx.db}.a -(INSERT trigger ${fx.db}.a_ai, definer ${fx.name("migrator")}@${H})-> INSERT on ${fx.db}.b -(INSERT trigger ${fx.db}.b_ai, definer ${fx.name("migrator")}@${H})-> DELETE on ${fx.db}.trg_jobs`,
     ]);
+  });
+
+  it("through a view the body names and a procedure it calls, as the trigger's definer", async () => {
+    await refill();
+    await as("f_view", (c) => c.query(`INSERT INTO ${t("s_view")} VALUES (1)`));
+    await as("f_call", (c) => c.query(`INSERT INTO ${t("s_call")} VALUES (2)`));
+    expect(await jobs()).toEqual([]);
+    const m = `${fx.name("migrator")}@${H}`;
+    expect(unexpected("f_view")?.evidence.paths).toEqual([
+      `${account("f_view")} -> INSERT on ${fx.db}.s_view -(INSERT trigger ${fx.db}.view_ai, definer ${m}, through view ${fx.db}.jobs_iv2)-> DELETE on ${fx.db}.trg_jobs`,
+    ]);
+    expect(unexpected("f_call")?.evidence.paths).toEqual([
+      `${account("f_call")} -> INSERT on ${fx.db}.s_call -(INSERT trigger ${fx.db}.call_ai, definer ${m}, through procedure ${fx.db}.wipe)-> DELETE on ${fx.db}.trg_jobs`,
+    ]);
+  });
+
+  it("a role definer brings the roles granted to it; a user definer's default role brings nothing (refused)", async () => {
+    await refill();
+    await as("f_role", (c) => c.query(`INSERT INTO ${t("s_role")} VALUES (1)`));
+    expect(await jobs()).toHaveLength(1);
+    expect(unexpected("f_role")?.evidence.privileges).toEqual(["DELETE"]);
+    await as("f_dr", (c) =>
+      expect(c.query(`INSERT INTO ${t("s_dr")} VALUES (2)`)).rejects.toMatchObject({ code: "ER_TABLEACCESS_DENIED_ERROR" }),
+    );
+    expect(await jobs()).toHaveLength(1);
+    expect(unexpected("f_dr")).toBeUndefined();
+  });
+
+  it("a definer holding UPDATE of one column lends that column; a read needs no SELECT keyword", async () => {
+    await refill();
+    await as("f_col", (c) => c.query(`INSERT INTO ${t("s_col")} VALUES (1)`));
+    expect((await jobs()).map((j) => j.handler)).toEqual(["x", "x"]);
+    expect(unexpected("f_col")?.evidence).toMatchObject({ privileges: ["UPDATE"], columnOnly: { UPDATE: ["handler"] } });
+    await as("f_join", async (c) => {
+      await expect(c.query(`SELECT handler FROM ${t("trg_jobs")}`)).rejects.toMatchObject({ code: "ER_TABLEACCESS_DENIED_ERROR" });
+      await c.query(`INSERT INTO ${t("s_join")} VALUES (2)`);
+      expect((await c.query(`SELECT m FROM ${t("leak")}`))[0]).toEqual([{ m: "x" }]);
+    });
+    expect(unexpected("f_join")?.evidence.privileges).toEqual(["SELECT"]);
   });
 
   it("silent where nothing happens: a definer without TRIGGER on its table, a key's cascade, a trigger writing elsewhere, another event", async () => {

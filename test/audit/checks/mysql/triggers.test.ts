@@ -222,6 +222,161 @@ describe("a trigger whose body writes the queue", () => {
   });
 });
 
+describe("how a body reaches the queue, and as whom (found by a live review)", () => {
+  const fires = (body: string, over: Partial<MysqlCatalog> = {}, extra: Partial<MysqlCatalog> = {}) =>
+    texts(
+      estate(
+        { ...extra, tableGrants: [onTable("clerk", "%", ["INSERT"], "signals"), ...(extra.tableGrants ?? [])] },
+        { triggers: [trigger({ name: "t", table: "signals", body })], ...over },
+      ),
+      "clerk@%",
+    );
+
+  it("reads a name across comments around the dot, and in ANSI double quotes", () => {
+    // From another database, so only the qualified name can say it is the queue.
+    const fromCrm = (body: string) =>
+      texts(
+        estate(
+          {
+            tableGrants: [onTable("clerk", "%", ["INSERT"], "signals", "crm")],
+            dbGrants: [
+              { user: "migrator", host: "%", db: "app", privileges: ALL },
+              { user: "migrator", host: "%", db: "crm", privileges: ["TRIGGER"] },
+            ],
+          },
+          { triggers: [trigger({ name: "t", db: "crm", table: "signals", body })] },
+        ),
+        "clerk@%",
+      );
+    const deletes = ["clerk@% -> INSERT on crm.signals -(INSERT trigger crm.t, definer migrator@%)-> DELETE on app.delayed_jobs"];
+    expect(fromCrm("DELETE FROM `app` /* x */ . -- y\n delayed_jobs LIMIT 1")).toEqual(deletes);
+    expect(fromCrm('DELETE FROM "app"."delayed_jobs" LIMIT 1')).toEqual(deletes);
+    expect(fromCrm("DELETE FROM delayed_jobs LIMIT 1")).toBeUndefined();
+  });
+
+  it("follows a view the body names and a routine it calls: an INVOKER one runs as the trigger's definer, a DEFINER one as its own", () => {
+    const view = (securityType: "DEFINER" | "INVOKER", viewDefiner = ref("migrator", "%")) => ({
+      kind: "view" as const,
+      db: "app",
+      name: "jv",
+      securityType,
+      definer: viewDefiner,
+      definition: "select `id`, `handler` from `app`.`delayed_jobs`",
+    });
+    expect(fires("DELETE FROM jv WHERE id = NEW.v", {}, { definerObjects: [view("INVOKER")] })).toEqual([
+      "clerk@% -> INSERT on app.signals -(INSERT trigger app.t, definer migrator@%, through view app.jv)-> DELETE on app.delayed_jobs",
+    ]);
+    // A DEFINER view runs as its definer, who may only read: the body's DELETE through it fails, its read does not.
+    const reader = account("reader", "%");
+    const readerView = {
+      accounts: [reader],
+      definerObjects: [view("DEFINER", ref("reader", "%"))],
+      tableGrants: [onTable("reader", "%", ["SELECT"])],
+    };
+    expect(fires("DELETE FROM jv WHERE id = NEW.v", {}, readerView)).toBeUndefined();
+    expect(fires("SET @h = (SELECT handler FROM jv LIMIT 1)", {}, readerView)).toEqual([
+      "clerk@% -> INSERT on app.signals -(INSERT trigger app.t, definer migrator@%, through view app.jv)-> SELECT on app.delayed_jobs",
+    ]);
+    const wipe = {
+      kind: "procedure" as const,
+      db: "app",
+      name: "wipe",
+      securityType: "INVOKER" as const,
+      definer: ref("reader", "%"),
+      definition: "DELETE FROM delayed_jobs",
+    };
+    expect(fires("CALL wipe()", {}, { accounts: [reader], definerObjects: [wipe] })).toEqual([
+      "clerk@% -> INSERT on app.signals -(INSERT trigger app.t, definer migrator@%, through procedure app.wipe)-> DELETE on app.delayed_jobs",
+    ]);
+    expect(fires("CALL wipe()", {}, { accounts: [reader], definerObjects: [{ ...wipe, securityType: "DEFINER" }] })).toBeUndefined();
+    // A name in the text that is not called is no call.
+    expect(fires("INSERT INTO log VALUES ('wipe')", {}, { accounts: [reader], definerObjects: [wipe] })).toBeUndefined();
+  });
+
+  it("a read needs no SELECT keyword: a multi-table UPDATE or DELETE reads the queue", () => {
+    expect(fires("UPDATE leak l JOIN delayed_jobs j ON j.id = NEW.v SET l.m = j.handler")?.[0]).toContain(
+      "-> SELECT, UPDATE on app.delayed_jobs",
+    );
+    expect(fires("UPDATE leak, delayed_jobs SET leak.m = delayed_jobs.handler")?.[0]).toContain("-> SELECT, UPDATE on app.delayed_jobs");
+    expect(fires("DELETE leak FROM leak, delayed_jobs WHERE leak.m = delayed_jobs.handler")?.[0]).toContain(
+      "-> SELECT, DELETE on app.delayed_jobs",
+    );
+    expect(fires("DELETE FROM delayed_jobs WHERE id = NEW.v")?.[0]).toContain("-> DELETE on app.delayed_jobs");
+  });
+
+  it("a definer holding a privilege on some columns lends it on those columns (a trigger and a DEFINER routine alike)", () => {
+    const coldef = account("coldef", "%");
+    const grants = {
+      accounts: [coldef],
+      tableGrants: [onTable("coldef", "%", ["TRIGGER"], "signals")],
+      columnGrants: [{ user: "coldef", host: "%", db: "app", table: "delayed_jobs", column: "handler", privileges: ["UPDATE"] }],
+    };
+    const c = estate(
+      { ...grants, tableGrants: [onTable("clerk", "%", ["INSERT"], "signals"), ...grants.tableGrants] },
+      { triggers: [trigger({ name: "t", table: "signals", definer: ref("coldef", "%"), body: "UPDATE delayed_jobs SET handler = 'x'" })] },
+    );
+    expect(texts(c, "clerk@%")).toEqual([
+      "clerk@% -> INSERT on app.signals -(INSERT trigger app.t, definer coldef@%)-> UPDATE (handler) on app.delayed_jobs",
+    ]);
+    expect(who(c, "clerk@%")).toMatchObject({ privileges: ["UPDATE"], columnOnly: { UPDATE: ["handler"] } });
+    const routine = estate(
+      {
+        ...grants,
+        routineGrants: [{ user: "clerk", host: "%", db: "app", routine: "rewrite", type: "PROCEDURE", privileges: ["EXECUTE"] }],
+        definerObjects: [
+          {
+            kind: "procedure",
+            db: "app",
+            name: "rewrite",
+            securityType: "DEFINER",
+            definer: ref("coldef", "%"),
+            definition: "UPDATE delayed_jobs SET handler = 'x'",
+          },
+        ],
+      },
+      {},
+    );
+    expect(texts(routine, "clerk@%")).toEqual([
+      "clerk@% -(EXECUTE procedure app.rewrite, definer coldef@%)-> UPDATE (handler) on app.delayed_jobs",
+    ]);
+  });
+
+  it("whose roles a definer brings: a MariaDB role all granted to it, a MariaDB user none (not its default), a MySQL user its default ones", () => {
+    const withRoles = (flavor: "mysql" | "mariadb", definer: ReturnType<typeof account>) =>
+      who(
+        estate(
+          {
+            accounts: [
+              definer,
+              role("r_in", "", { isRole: true }),
+              ...(definer.user === "r_out" ? [] : [role("r_out", "", { isRole: true })]),
+            ],
+            roleEdges: [
+              { role: ref("r_in", ""), grantee: ref("r_out", ""), admin: false },
+              { role: ref("r_in", ""), grantee: ref(definer.user, definer.host), admin: false },
+            ],
+            tableGrants: [
+              onTable("clerk", "%", ["INSERT"], "signals"),
+              onTable("r_in", "", ["DELETE"]),
+              onTable("r_in", "", ["TRIGGER"], "signals"),
+            ],
+          },
+          {
+            flavor,
+            triggers: [
+              trigger({ name: "t", table: "signals", definer: ref(definer.user, definer.host), body: "DELETE FROM delayed_jobs" }),
+            ],
+          },
+        ),
+        "clerk@%",
+      )?.privileges;
+    expect(withRoles("mariadb", role("r_out", "", { isRole: true }))).toEqual(["DELETE"]);
+    const defr = account("defr", "%", { defaultRoles: [ref("r_in", "")] });
+    expect(withRoles("mariadb", defr)).toBeUndefined();
+    expect(withRoles("mysql", defr)).toEqual(["DELETE"]);
+  });
+});
+
 describe("triggers the audit account cannot see", () => {
   // The auditor of the healthy catalog holds no TRIGGER: it sees no trigger at all.
   const hidden = (extra: Partial<MysqlCatalog>, over: Partial<MysqlCatalog> = {}) => estate(extra, over);
@@ -230,22 +385,28 @@ describe("triggers the audit account cannot see", () => {
     return a ? hiddenTriggerRisks(new GrantIndex(c), a) : [];
   };
 
-  it("matter where an account that may define a firing trigger writes the queue and someone else may fire it", () => {
+  it("matter where an account that may define a firing trigger reads or writes the queue and someone else may fire it", () => {
     const c = hidden({ tableGrants: [onTable("clerk", "%", ["INSERT"], "signals")] });
     expect(risks(c)).toEqual([
       {
         definer: "migrator@%",
         on: { kind: "database", db: "app" },
-        gives: ["INSERT", "UPDATE", "DELETE"],
+        gives: ["SELECT", "INSERT", "UPDATE", "DELETE"],
         accounts: [
-          { account: "clerk@%", gains: ["INSERT", "UPDATE", "DELETE"] },
-          // The worker already holds all three: it gains nothing, so it is not listed.
+          { account: "clerk@%", gains: ["SELECT", "INSERT", "UPDATE", "DELETE"] },
+          // The worker already holds all four: it gains nothing, so it is not listed.
         ],
       },
     ]);
+    // A definer that may only read the queue still matters: its trigger can SIGNAL what it read.
+    const reader = hidden({
+      ...{ tableGrants: [onTable("clerk", "%", ["INSERT"], "signals")] },
+      dbGrants: [{ user: "migrator", host: "%", db: "app", privileges: ["SELECT", "TRIGGER"] }],
+    });
+    expect(risks(reader).map((r) => [r.gives, r.accounts])).toEqual([[["SELECT"], [{ account: "clerk@%", gains: ["SELECT"] }]]]);
   });
 
-  it("do not matter when the audit account sees them, when no definer could write the queue, or when no one else writes there", () => {
+  it("do not matter when the audit account sees them, when no definer could use the queue, or when no one else writes there", () => {
     const grants = { tableGrants: [onTable("clerk", "%", ["INSERT"], "signals")] };
     expect(risks(withAuditor(hidden(grants)))).toEqual([]);
     const seenOnApp = hidden({
@@ -256,8 +417,8 @@ describe("triggers the audit account cannot see", () => {
       ],
     });
     expect(risks(seenOnApp)).toEqual([]);
-    // The migrator may define triggers on app.* but not write the queue: nothing it defines could.
-    const noWrites = hidden({ ...grants, dbGrants: [{ user: "migrator", host: "%", db: "app", privileges: ["SELECT", "TRIGGER"] }] });
+    // The migrator may define triggers on app.* but neither read nor write the queue: nothing it defines could.
+    const noWrites = hidden({ ...grants, dbGrants: [{ user: "migrator", host: "%", db: "app", privileges: ["TRIGGER"] }] });
     expect(risks(noWrites)).toEqual([]);
     // The clerk writes only in crm.*, where nobody holds TRIGGER.
     expect(risks(hidden({ tableGrants: [onTable("clerk", "%", ["INSERT"], "signals", "crm")] }))).toEqual([]);
@@ -292,15 +453,15 @@ describe("triggers the audit account cannot see", () => {
       status: "ERROR",
       subject: "hidden triggers",
       message:
-        "Could not evaluate whether triggers give clerk@% more on app.delayed_jobs: the audit account cannot see the triggers on app.* (information_schema shows a table's triggers only to an account holding TRIGGER on it), where migrator@% may define one that runs with its own writes on app.delayed_jobs; give the audit account GRANT TRIGGER ON `app`.* (docs/mysql.md) (mysql:queue-mysql).",
+        "Could not evaluate whether triggers give clerk@% access to app.delayed_jobs beyond what the policy allows: the audit account cannot see the triggers on app.* (information_schema shows a table's triggers only to an account holding TRIGGER on it), where migrator@% may define one that runs with its own access to app.delayed_jobs; to read them: GRANT TRIGGER ON `app`.* TO 'queue_auditor'@'10.20.%'; (docs/mysql.md) (mysql:queue-mysql).",
       evidence: {
         code: "TRIGGERS_HIDDEN",
         hiddenTriggers: [
           {
             definer: "migrator@%",
             on: "app.*",
-            gives: ["INSERT", "UPDATE", "DELETE"],
-            accounts: [{ account: "clerk@%", gains: ["INSERT", "UPDATE", "DELETE"] }],
+            gives: ["SELECT", "INSERT", "UPDATE", "DELETE"],
+            accounts: [{ account: "clerk@%", gains: ["SELECT", "INSERT", "UPDATE", "DELETE"] }],
           },
         ],
       },

@@ -7,24 +7,27 @@
  *
  * - an account that may define a trigger that fires: it holds TRIGGER on the table (checked when
  *   the trigger fires, not only when it is made);
- * - that account may itself write the queue table: the body runs with its privileges;
+ * - that account may itself read or write the queue table: the body runs with its privileges
+ *   (a read reaches the firer through a SIGNAL's message);
  * - some login account may write a table there, so fire the trigger, and would gain by it.
  *
  * Each such meeting is a risk the checks report as an ERROR (unknown is never compliant),
  * naming the grant that would let the audit account see the triggers instead.
  */
 import type { MysqlAccountRef } from "../../../probes/mysql/types.js";
-import { definerPrivileges, type GrantIndex, type GrantScope, key, type MysqlTableAccess, PLATFORM_ACCOUNTS } from "./model.js";
+import { definerIds, definerPrivileges, type GrantIndex, type GrantScope, key, type MysqlTableAccess, PLATFORM_ACCOUNTS } from "./model.js";
 import { hasWildcard, likeMatch } from "./patterns.js";
 
 const WRITES = ["INSERT", "UPDATE", "DELETE"];
+/** What a hidden trigger's body could do to the queue table: write it, or read it and SIGNAL what it read. */
+const GIVES = ["SELECT", ...WRITES];
 
 export interface HiddenTriggerRisk {
-  /** An account that could define a trigger there: it holds TRIGGER on `on` and writes the queue table. */
+  /** An account that could define a trigger there: it holds TRIGGER on `on` and reads or writes the queue table. */
   definer: string;
   /** Where it holds TRIGGER and the audit account does not: the tables whose triggers are hidden. */
   on: GrantScope;
-  /** What such a trigger could do to the queue table: the definer's own writes there. */
+  /** What such a trigger could do to the queue table: what the definer itself may do there. */
   gives: string[];
   /** Login accounts that may write a table in `on`, with what they would gain on the queue table. */
   accounts: { account: string; gains: string[] }[];
@@ -32,21 +35,12 @@ export interface HiddenTriggerRisk {
 
 type Scope = Exclude<GrantScope, { kind: "routine" } | { kind: "view" } | { kind: "columns" }>;
 
-/**
- * The scopes on which `id` holds a privilege `wanted` picks, through the roles `reach` gives
- * (only the active ones when `activeOnly`: a session's and a definer's).
- */
-function scopesWith(
-  index: GrantIndex,
-  id: MysqlAccountRef,
-  wanted: (privileges: readonly string[]) => boolean,
-  activeOnly: boolean,
-): Scope[] {
+/** The scopes on which any of `ids` holds a privilege `wanted` picks. */
+function scopesWith(index: GrantIndex, ids: readonly MysqlAccountRef[], wanted: (privileges: readonly string[]) => boolean): Scope[] {
   const out: Scope[] = [];
-  for (const r of index.reach(id)) {
-    if (activeOnly && (!r.active || r.kind === "proxy")) continue;
-    const k = `${r.id.user}@${r.id.host.toLowerCase()}`;
-    if (wanted(index.account(r.id)?.global ?? [])) out.push({ kind: "global" });
+  for (const id of ids) {
+    const k = `${id.user}@${id.host.toLowerCase()}`;
+    if (wanted(index.account(id)?.global ?? [])) out.push({ kind: "global" });
     for (const g of index.dbGrantsOf.get(k) ?? []) if (wanted(g.privileges)) out.push({ kind: "database", db: g.db });
     for (const g of index.tableGrantsOf.get(k) ?? []) if (wanted(g.privileges)) out.push({ kind: "table", db: g.db, table: g.table });
     for (const g of index.columnGrantsOf.get(k) ?? []) if (wanted(g.privileges)) out.push({ kind: "table", db: g.db, table: g.table });
@@ -83,20 +77,32 @@ export function hiddenTriggerRisks(index: GrantIndex, access: MysqlTableAccess):
   // A hand-built catalog without triggers read: nothing hidden to judge.
   if (catalog.triggers === undefined) return [];
   const auditor = key(catalog.currentUser);
-  const seen = scopesWith(index, catalog.currentUser, holdsTrigger, true);
+  // The audit session's roles: its own and those active at login.
+  const session = index
+    .reach(catalog.currentUser)
+    .filter((r) => r.active && r.kind !== "proxy")
+    .map((r) => r.id);
+  const seen = scopesWith(index, session, holdsTrigger);
   if (seen.some((s) => s.kind === "global")) return [];
   const holding = new Map(access.principals.map((p) => [p.account, new Set(p.privileges.filter((x) => !p.columnOnly[x]))]));
   const firers = catalog.accounts
     .filter((a) => index.login(a) && !PLATFORM_ACCOUNTS.has(key(a)) && key(a) !== auditor)
-    .map((a) => ({ account: key(a), writes: scopesWith(index, a, writesAny, false) }))
+    .map((a) => ({
+      account: key(a),
+      writes: scopesWith(
+        index,
+        index.reach(a).map((r) => r.id),
+        writesAny,
+      ),
+    }))
     .filter((f) => f.writes.length > 0);
   const out: HiddenTriggerRisk[] = [];
   for (const definer of catalog.accounts) {
     const held = definerPrivileges(index, definer, access.db, access.table);
-    const gives = WRITES.filter((p) => held.has(p));
+    const gives = GIVES.filter((p) => held.has(p));
     if (gives.length === 0) continue;
     const name = key(definer);
-    const hidden = dedupe(scopesWith(index, definer, holdsTrigger, true).filter((s) => !seen.some((v) => within(s, v))));
+    const hidden = dedupe(scopesWith(index, definerIds(index, definer), holdsTrigger).filter((s) => !seen.some((v) => within(s, v))));
     for (const on of hidden) {
       const accounts: HiddenTriggerRisk["accounts"] = [];
       for (const f of firers) {

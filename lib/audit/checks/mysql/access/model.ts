@@ -294,15 +294,21 @@ export function objectEffect(object: MysqlDefinerObject, db: string, table: stri
 /** Whether a text written in `home` names db.table: qualified, or bare when db is its own database. */
 function namesTable(text: string, home: string, db: string, table: string): boolean {
   const t = escapeRe(table);
-  const qualifiedRe = new RegExp(`\`?${escapeRe(db)}\`?\\s*\\.\\s*\`?${t}\`?(?![\\w$])`, "i");
-  const bareRe = new RegExp(`(?<![\\w$.])\`?${t}\`?(?![\\w$])`, "i");
+  const qualifiedRe = new RegExp(`${QUOTE}${escapeRe(db)}${QUOTE}${GAP}\\.${GAP}${QUOTE}${t}${QUOTE}(?![\\w$])`, "i");
+  const bareRe = new RegExp(`(?<![\\w$.])${QUOTE}${t}${QUOTE}(?![\\w$])`, "i");
   return qualifiedRe.test(text) || (home === db && bareRe.test(text));
 }
+/** A backtick, or a double quote (ANSI_QUOTES): names compare without case, which errs towards reporting. */
+const QUOTE = '[`"]?';
+/** What may stand between a database name and the dot, or the dot and the table: spaces and comments. */
+const GAP = "(?:\\s|/\\*[\\s\\S]*?\\*/|(?:--\\s|#)[^\\n]*\\n)*";
 
 /** What a routine's or trigger's statements can do to a table they name, by their verbs. */
 function statementEffect(def: string): string[] {
   const effect = new Set<string>();
-  if (/\bselect\b/i.test(def)) effect.add("SELECT");
+  // A read needs no SELECT keyword: a multi-table UPDATE or DELETE (JOIN, USING, a list) reads its other tables.
+  if (/\b(select|join|using)\b/i.test(def) || /\bupdate\b[^;]*?,[^;]*?\bset\b/i.test(def) || /\bdelete\b[^;]*?\bfrom\b[^;]*?,/i.test(def))
+    effect.add("SELECT");
   if (/\b(insert|replace)\b/i.test(def)) effect.add("INSERT");
   if (/\bupdate\b/i.test(def)) effect.add("UPDATE");
   if (/\bdelete\b/i.test(def)) effect.add("DELETE");
@@ -311,14 +317,59 @@ function statementEffect(def: string): string[] {
 }
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\/-]/g, "\\$&");
 
-/** Privileges of `id` (with the roles active when it runs as a definer) on db.table. */
-export function definerPrivileges(index: GrantIndex, id: MysqlAccountRef, db: string, table: string): Set<string> {
-  const held = new Set<string>();
-  for (const r of index.reach(id)) {
-    if (!r.active || r.kind === "proxy") continue;
-    for (const g of directGrants(index, r.id, db, table)) if (!g.columns) for (const p of g.privileges) held.add(p);
+/**
+ * The ids whose grants count when `id` runs a stored object as its definer. A role definer
+ * (MariaDB) brings every role granted to it. A user definer on MariaDB brings none of its roles,
+ * default ones included (tried live on 10.11: its trigger was refused TRIGGER that only its
+ * default role held), only PUBLIC; on MySQL 8 its default roles are active in definer context.
+ */
+export function definerIds(index: GrantIndex, id: MysqlAccountRef): MysqlAccountRef[] {
+  const reached = index.reach(id).filter((r) => r.kind !== "proxy");
+  if (index.account(id)?.isRole) return reached.map((r) => r.id);
+  if (index.catalog.flavor === "mariadb") return reached.filter((r) => r.hops === "" || r.first?.kind === "public").map((r) => r.id);
+  return reached.filter((r) => r.active).map((r) => r.id);
+}
+
+/** What a definer holds on db.table: privileges on the whole table, and those held only on some columns. */
+export interface DefinerHolds {
+  whole: Set<string>;
+  columns: Record<string, string[]>;
+}
+
+export function definerHolds(index: GrantIndex, id: MysqlAccountRef, db: string, table: string): DefinerHolds {
+  const whole = new Set<string>();
+  const columns: Record<string, Set<string>> = {};
+  for (const holder of definerIds(index, id)) {
+    for (const g of directGrants(index, holder, db, table)) {
+      for (const p of g.privileges) {
+        const cols = g.columns?.[p];
+        if (!cols) whole.add(p);
+        else for (const c of cols) (columns[p] ??= new Set()).add(c);
+      }
+    }
   }
-  return held;
+  return {
+    whole,
+    columns: Object.fromEntries(
+      Object.entries(columns)
+        .filter(([p]) => !whole.has(p))
+        .map(([p, c]) => [p, [...c].sort()]),
+    ),
+  };
+}
+
+/** Privileges of `id` on the whole of db.table when it runs as a definer. */
+export function definerPrivileges(index: GrantIndex, id: MysqlAccountRef, db: string, table: string): Set<string> {
+  return definerHolds(index, id, db, table).whole;
+}
+
+/** What of `effect` a definer can do: on the whole table, or (`columns`) only on the columns it holds. */
+function lendable(effect: readonly string[], holds: DefinerHolds): { privileges: string[]; columns?: Record<string, string[]> } {
+  // Only these exist as column privileges that read or write rows (REFERENCES does neither).
+  const byColumn = (p: string) => (p === "SELECT" || p === "INSERT" || p === "UPDATE") && holds.columns[p] !== undefined;
+  const privileges = effect.filter((p) => holds.whole.has(p) || byColumn(p));
+  const columns = Object.fromEntries(privileges.filter((p) => !holds.whole.has(p)).map((p) => [p, holds.columns[p] as string[]]));
+  return Object.keys(columns).length > 0 ? { privileges, columns } : { privileges };
 }
 
 const VIEW_USES = ["SELECT", "INSERT", "UPDATE", "DELETE"];
@@ -362,9 +413,8 @@ function ownPaths(index: GrantIndex, subjects: readonly MysqlAccount[], db: stri
     .map((o) => {
       const effect = objectEffect(o, db, table);
       if (effect.length === 0) return undefined;
-      const definerHeld = definerPrivileges(index, o.definer, db, table);
-      const lent = effect.filter((p) => definerHeld.has(p));
-      return lent.length > 0 ? { object: o, lent } : undefined;
+      const { privileges: lent, columns } = lendable(effect, definerHolds(index, o.definer, db, table));
+      return lent.length > 0 ? { object: o, lent, columns } : undefined;
     })
     .filter((x) => x !== undefined);
   // Many accounts share a role: each holder's grants on this table are looked up once.
@@ -401,9 +451,12 @@ function ownPaths(index: GrantIndex, subjects: readonly MysqlAccount[], db: stri
           const what = l.object.kind === "view" ? `${use.privileges.join(", ")} on view` : `EXECUTE ${l.object.kind}`;
           const unseen = l.object.definition === null ? ", definition not visible: assumed to reach" : "";
           const granted = use.at.kind === "global" || use.at.kind === "database" ? ` (granted on ${scopeText(use.at)})` : "";
+          const columns = l.columns && Object.fromEntries(Object.entries(l.columns).filter(([p]) => lent.includes(p)));
+          const gives = lent.map((p) => (columns?.[p] ? `${p} (${columns[p].join(", ")})` : p)).join(", ");
           paths.push({
-            text: `${key(account)} ${r.hops}-(${what} ${l.object.db}.${l.object.name}${granted}, definer ${key(l.object.definer)}${unseen})-> ${lent.join(", ")} on ${qualified}`,
+            text: `${key(account)} ${r.hops}-(${what} ${l.object.db}.${l.object.name}${granted}, definer ${key(l.object.definer)}${unseen})-> ${gives} on ${qualified}`,
             privileges: lent,
+            ...(columns && Object.keys(columns).length > 0 ? { columns } : {}),
             kind: "definer",
             holder: r.id,
             scope:
@@ -480,6 +533,40 @@ function updatesKey(fk: MysqlForeignKey, columns: readonly string[] | undefined)
 interface TriggerInto {
   trigger: MysqlTrigger;
   lent: string[];
+  /** Privileges the body's runner holds only on some columns: privilege -> columns. */
+  columns?: Record<string, string[]>;
+  /** The view or routine the body reaches the table through (`view app.jv`, `procedure app.wipe`), if not directly. */
+  via?: string;
+}
+
+/**
+ * How a trigger's body reaches db.table, and as whom: directly (as the trigger's definer),
+ * through a view it names, or through a routine it calls (one level). An INVOKER view or
+ * routine runs as the trigger's definer, a DEFINER one as its own; one whose text the audit
+ * account cannot read is taken to reach every table, as elsewhere.
+ */
+function triggerReaches(
+  trigger: MysqlTrigger,
+  objects: readonly MysqlDefinerObject[],
+  db: string,
+  table: string,
+): { runner: MysqlAccountRef; effect: string[]; via?: string }[] {
+  const body = trigger.body;
+  const out: { runner: MysqlAccountRef; effect: string[]; via?: string }[] = [];
+  if (namesTable(body, trigger.db, db, table)) out.push({ runner: trigger.definer, effect: statementEffect(body) });
+  for (const o of objects) {
+    if (o.db === db && o.name === table) continue;
+    if (!namesTable(body, trigger.db, o.db, o.name) || (o.kind === "procedure" && !/\bcall\b/i.test(body))) continue;
+    const effect =
+      o.kind === "view"
+        ? objectEffect(o, db, table).length > 0
+          ? statementEffect(body).filter((p) => VIEW_USES.includes(p))
+          : []
+        : objectEffect(o, db, table);
+    if (effect.length === 0) continue;
+    out.push({ runner: o.securityType === "DEFINER" ? o.definer : trigger.definer, effect, via: `${o.kind} ${o.db}.${o.name}` });
+  }
+  return out;
 }
 
 /**
@@ -488,12 +575,14 @@ interface TriggerInto {
  * definer. A way that is itself a key's action fires nothing: InnoDB's cascades fire no triggers.
  */
 function triggerPaths(into: TriggerInto, way: AccessPath, db: string, table: string): AccessPath[] {
-  const { trigger, lent } = into;
+  const { trigger, lent, columns, via } = into;
   if (way.through === "foreign key" || !way.privileges.includes(trigger.event)) return [];
+  const what = lent.map((p) => (columns?.[p] ? `${p} (${columns[p].join(", ")})` : p)).join(", ");
   return [
     {
-      text: `${way.text} -(${trigger.event} trigger ${trigger.db}.${trigger.name}, definer ${key(trigger.definer)})-> ${lent.join(", ")} on ${db}.${table}`,
+      text: `${way.text} -(${trigger.event} trigger ${trigger.db}.${trigger.name}, definer ${key(trigger.definer)}${via ? `, through ${via}` : ""})-> ${what} on ${db}.${table}`,
       privileges: lent,
+      ...(columns ? { columns } : {}),
       kind: way.kind,
       holder: way.holder,
       scope: way.scope,
@@ -564,14 +653,16 @@ class TablePaths {
     let into = this.triggersInto.get(id);
     if (into) return into;
     into = [];
+    if (SYSTEM_SCHEMAS.has(db)) return into;
     for (const trigger of this.triggers) {
-      if (SYSTEM_SCHEMAS.has(db) || !namesTable(trigger.body, trigger.db, db, table)) continue;
       // On its own table a trigger may read (and SIGNAL what it read: proven live) but not write
       // (ER_CANT_UPDATE_USED_TABLE_IN_SF_OR_TRG).
       const own = trigger.db === db && trigger.table === table;
-      const held = definerPrivileges(this.index, trigger.definer, db, table);
-      const lent = statementEffect(trigger.body).filter((p) => held.has(p) && (!own || p === "SELECT"));
-      if (lent.length > 0) into.push({ trigger, lent });
+      for (const reach of triggerReaches(trigger, this.index.catalog.definerObjects, db, table)) {
+        const effect = reach.effect.filter((p) => !own || p === "SELECT");
+        const { privileges: lent, columns } = lendable(effect, definerHolds(this.index, reach.runner, db, table));
+        if (lent.length > 0) into.push({ trigger, lent, ...(columns ? { columns } : {}), ...(reach.via ? { via: reach.via } : {}) });
+      }
     }
     this.triggersInto.set(id, into);
     return into;
