@@ -26,8 +26,14 @@ export interface MariadbFixture {
 
 const H = "127.0.0.1";
 
+/**
+ * `anonymous` adds the server-wide anonymous account ''@'127.0.0.2' (with SELECT on the queue):
+ * one name for the whole server, so only one fixture at a time may hold it (the live check
+ * tests); the others, running beside it, leave it out.
+ */
 export async function createMariadbFixture(
   auditorSql: (user: string, host: string, password: string) => string[],
+  { anonymous = false }: { anonymous?: boolean } = {},
 ): Promise<MariadbFixture> {
   const sfx = randomBytes(3).toString("hex");
   const name = (n: string) => `qa${sfx}_${n}`;
@@ -128,10 +134,12 @@ export async function createMariadbFixture(
     await run(`GRANT CREATE USER ON *.* TO ${ops2} WITH GRANT OPTION`);
     await user("nopass", H, { password: null });
     await user("locked", H, { password: null, extra: " ACCOUNT LOCK" });
-    await run("CREATE USER ''@'127.0.0.2'");
-    accounts.push({ user: "", host: "127.0.0.2" });
-    passwords["@127.0.0.2"] = "";
-    await run(`GRANT SELECT ON \`${db}\`.delayed_jobs TO ''@'127.0.0.2'`);
+    if (anonymous) {
+      await run("CREATE USER ''@'127.0.0.2'");
+      accounts.push({ user: "", host: "127.0.0.2" });
+      passwords["@127.0.0.2"] = "";
+      await run(`GRANT SELECT ON \`${db}\`.delayed_jobs TO ''@'127.0.0.2'`);
+    }
 
     for (const sql of auditorSql(auditor.user, auditor.host, auditor.password)) await run(sql);
     accounts.push({ user: auditor.user, host: auditor.host });

@@ -30,7 +30,7 @@ describe.skipIf(skip)("mysql-* checks on a messy MariaDB", () => {
   const acct = (n: string, host = "127.0.0.1") => `${fx.name(n)}@${host}`;
 
   beforeAll(async () => {
-    fx = await createMariadbFixture(docsAuditorSql(docs, "mariadb"));
+    fx = await createMariadbFixture(docsAuditorSql(docs, "mariadb"), { anonymous: true });
     ({ observation, results } = await auditMariadb(fx.target(), fx.auditor.password));
   }, 60_000);
   afterAll(async () => fx?.drop());
