@@ -686,7 +686,8 @@ describe("what a definer object's text does to a table (objectEffect)", () => {
   it("reads each statement kind from a routine's body, in any case", () => {
     expect(effect("BEGIN SELECT * FROM delayed_jobs; END")).toEqual(["SELECT"]);
     expect(effect("begin insert into delayed_jobs values (1); end")).toEqual(["INSERT"]);
-    expect(effect("REPLACE INTO delayed_jobs VALUES (1)")).toEqual(["INSERT"]);
+    // REPLACE deletes the row it replaces; TRUNCATE empties the table (its runner needs DROP for it).
+    expect(effect("REPLACE INTO delayed_jobs VALUES (1)")).toEqual(["INSERT", "DELETE"]);
     expect(effect("UPDATE delayed_jobs SET priority = 0")).toEqual(["UPDATE"]);
     expect(effect("Delete From delayed_jobs")).toEqual(["DELETE"]);
     expect(effect("TRUNCATE TABLE delayed_jobs")).toEqual(["DELETE"]);
@@ -726,12 +727,13 @@ describe("what a definer object's text does to a table (objectEffect)", () => {
   });
 
   it("takes the table's and the database's names literally, not as patterns", () => {
-    const o = definer({ kind: "procedure", name: "p", db: "x", definition: "DELETE FROM aXb.jobsXv" });
+    // Such names must be quoted in SQL: a dot or a plus inside a backticked name is the name's own.
+    const o = definer({ kind: "procedure", name: "p", db: "x", definition: "DELETE FROM `aXb`.`jobsXv`" });
     expect(objectEffect(o, "a.b", "jobs.v")).toEqual([]);
-    expect(objectEffect({ ...o, definition: "DELETE FROM a.b.jobs.v" }, "a.b", "jobs.v")).toEqual(["DELETE"]);
-    expect(objectEffect({ ...o, db: "a+b", definition: "DELETE FROM jobs+" }, "a+b", "jobs+")).toEqual(["DELETE"]);
-    expect(objectEffect({ ...o, definition: "DELETE FROM a.bXc.t" }, "a.b.c", "t")).toEqual([]);
-    expect(objectEffect({ ...o, definition: "DELETE FROM a.b.c.t" }, "a.b.c", "t")).toEqual(["DELETE"]);
+    expect(objectEffect({ ...o, definition: "DELETE FROM `a.b`.`jobs.v`" }, "a.b", "jobs.v")).toEqual(["DELETE"]);
+    expect(objectEffect({ ...o, db: "a+b", definition: "DELETE FROM `jobs+`" }, "a+b", "jobs+")).toEqual(["DELETE"]);
+    expect(objectEffect({ ...o, definition: "DELETE FROM `a.bXc`.t" }, "a.b.c", "t")).toEqual([]);
+    expect(objectEffect({ ...o, definition: "DELETE FROM `a.b.c`.t" }, "a.b.c", "t")).toEqual(["DELETE"]);
   });
 
   it("ignores objects of the system schemas", () => {

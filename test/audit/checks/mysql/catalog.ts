@@ -64,7 +64,10 @@ export function catalog(over: Partial<MysqlCatalog> = {}): MysqlCatalog {
       account("queue_auditor", "10.20.%"),
       account("app_worker", "10.20.%"),
     ],
-    dbGrants: [],
+    // The migrator that defines the routines may run them (a routine's definer needs EXECUTE on
+    // it, as the server gives its creator with automatic_sp_privileges): a grant row only, as
+    // for an account this estate does not list.
+    dbGrants: [{ user: "migrator", host: "localhost", db: "app", privileges: ["EXECUTE"] }],
     tableGrants: [onTable("app_worker", "10.20.%", ["SELECT", "INSERT", "UPDATE", "DELETE"])],
     columnGrants: [],
     routineGrants: [],

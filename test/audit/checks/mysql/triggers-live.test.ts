@@ -46,6 +46,10 @@ describe.skipIf(skip)("triggers into the queue on MariaDB", () => {
     "defr",
     "coldef",
     "rdef",
+    "noter",
+    "repl",
+    "noexec",
+    "nox_caller",
     "blind",
   ] as const;
   type Who = (typeof who)[number];
@@ -79,7 +83,7 @@ describe.skipIf(skip)("triggers into the queue on MariaDB", () => {
         c.query(`CREATE DEFINER=${definer} TRIGGER ${t(name)} ${when} ON ${t(table)} FOR EACH ROW ${body}`);
       for (const sql of [
         `CREATE TABLE ${t("owners")} (id INT PRIMARY KEY) ENGINE=InnoDB`,
-        `CREATE TABLE ${t("trg_jobs")} (id INT PRIMARY KEY, handler TEXT, owner_id INT,
+        `CREATE TABLE ${t("trg_jobs")} (id INT PRIMARY KEY, handler TEXT, note TEXT, owner_id INT,
            CONSTRAINT by_owner FOREIGN KEY (owner_id) REFERENCES ${t("owners")} (id) ON DELETE CASCADE) ENGINE=InnoDB`,
         `CREATE TABLE ${t("signals")} (v INT) ENGINE=InnoDB`,
         `CREATE TABLE ${t("pings")} (v INT) ENGINE=InnoDB`,
@@ -93,7 +97,7 @@ describe.skipIf(skip)("triggers into the queue on MariaDB", () => {
         `CREATE TABLE ${t("logsrc")} (v INT) ENGINE=InnoDB`,
         `CREATE TABLE ${t("audit_log")} (v INT) ENGINE=InnoDB`,
         `CREATE TABLE ${t("leak")} (m TEXT) ENGINE=InnoDB`,
-        ...["s_view", "s_call", "s_role", "s_dr", "s_col", "s_join"].map((x) => `CREATE TABLE ${t(x)} (v INT) ENGINE=InnoDB`),
+        ...["s_view", "s_call", "s_role", "s_dr", "s_col", "s_join", "s_rep"].map((x) => `CREATE TABLE ${t(x)} (v INT) ENGINE=InnoDB`),
       ])
         await c.query(sql);
       for (const w of who) await c.query(`CREATE USER '${fx.name(w)}'@'${H}' IDENTIFIED BY '${password(w)}'`);
@@ -152,6 +156,24 @@ describe.skipIf(skip)("triggers into the queue on MariaDB", () => {
       for (const w of ["f_view", "f_call", "f_role", "f_dr", "f_col", "f_join"] as const)
         await c.query(`GRANT INSERT ON ${t(`s_${w.slice(2)}`)} TO '${fx.name(w)}'@'${H}'`);
       await c.query(`GRANT SELECT ON ${t("leak")} TO '${fx.name("f_join")}'@'${H}'`);
+      // A BEFORE trigger on the queue that copies a note into the handler: UPDATE (note) writes the payload.
+      await trigger("q_bu", migrator(), "BEFORE UPDATE", "trg_jobs", "SET NEW.handler = IF(NEW.note LIKE '---%', NEW.note, NEW.handler)");
+      await c.query(`GRANT SELECT (id), UPDATE (note) ON ${t("trg_jobs")} TO '${fx.name("noter")}'@'${H}'`);
+      // REPLACE in a body deletes the row it replaces.
+      await trigger(
+        "rep_ai",
+        migrator(),
+        "AFTER INSERT",
+        "s_rep",
+        `REPLACE INTO ${t("trg_jobs")} (id, handler) VALUES (NEW.v, 'replaced')`,
+      );
+      await c.query(`GRANT INSERT ON ${t("s_rep")} TO '${fx.name("repl")}'@'${H}'`);
+      // A DEFINER procedure whose definer may not EXECUTE it: the call is refused.
+      await c.query(`GRANT DELETE ON ${t("trg_jobs")} TO '${fx.name("noexec")}'@'${H}'`);
+      await c.query(
+        `CREATE DEFINER='${fx.name("noexec")}'@'${H}' PROCEDURE ${t("nox_purge")}() SQL SECURITY DEFINER DELETE FROM ${t("trg_jobs")}`,
+      );
+      await c.query(`GRANT EXECUTE ON PROCEDURE ${t("nox_purge")} TO '${fx.name("nox_caller")}'@'${H}'`);
       // nodef may delete jobs but holds no TRIGGER on nodef_t: its trigger cannot fire.
       await c.query(`GRANT DELETE ON ${t("trg_jobs")} TO '${fx.name("nodef")}'@'${H}'`);
       await trigger("nodef_ai", `'${fx.name("nodef")}'@'${H}'`, "AFTER INSERT", "nodef_t", `DELETE FROM ${t("trg_jobs")}`);
@@ -205,7 +227,7 @@ describe.skipIf(skip)("triggers into the queue on MariaDB", () => {
         ["trg_jobs", "peek_bi", "INSERT", `${fx.name("migrator")}@${H}`],
       ]),
     );
-    expect(mine).toHaveLength(15);
+    expect(mine).toHaveLength(17);
     expect(mine.find((x) => x.name === "sig_ai")?.body).toBe(`DELETE FROM ${t("trg_jobs")} WHERE id = NEW.v`);
     // TRIGGER is the audit account's own: it is not reported as access to the queue.
     expect(results.find((r) => r.checkId === "mysql-auditor-overprivileged")?.status).toBe("PASS");
@@ -316,6 +338,37 @@ describe.skipIf(skip)("triggers into the queue on MariaDB", () => {
     expect(unexpected("f_join")?.evidence.privileges).toEqual(["SELECT"]);
   });
 
+  it("a BEFORE trigger on the queue that sets NEW.handler: UPDATE of a note writes the payload", async () => {
+    await refill();
+    await as("noter", async (c) => {
+      await expect(c.query(`UPDATE ${t("trg_jobs")} SET handler = 'x' WHERE id = 1`)).rejects.toMatchObject({
+        code: "ER_COLUMNACCESS_DENIED_ERROR",
+      });
+      await c.query(`UPDATE ${t("trg_jobs")} SET note = '--- !ruby/object:Evil {}' WHERE id = 1`);
+    });
+    expect(await jobs()).toEqual([
+      { id: 1, handler: "--- !ruby/object:Evil {}" },
+      { id: 2, handler: "job" },
+    ]);
+    const f = unexpected("noter");
+    expect(f?.evidence.columnOnly).toEqual({ SELECT: ["id"], UPDATE: ["handler", "note"] });
+    expect(f?.evidence.paths).toContain(
+      `${account("noter")} -> SELECT, UPDATE on ${fx.db}.trg_jobs(id, note) -(UPDATE trigger ${fx.db}.q_bu, definer ${fx.name("migrator")}@${H})-> UPDATE (handler) on ${fx.db}.trg_jobs`,
+    );
+  });
+
+  it("a REPLACE in a body deletes the job it replaces: INSERT and DELETE", async () => {
+    await refill();
+    await as("repl", (c) => c.query(`INSERT INTO ${t("s_rep")} VALUES (1)`));
+    expect(await rows(`SELECT id, handler, owner_id FROM ${t("trg_jobs")} ORDER BY id`)).toEqual([
+      { id: 1, handler: "replaced", owner_id: null },
+      { id: 2, handler: "job", owner_id: 1 },
+    ]);
+    expect(unexpected("repl")?.evidence.paths).toContain(
+      `${account("repl")} -> INSERT on ${fx.db}.s_rep -(INSERT trigger ${fx.db}.rep_ai, definer ${fx.name("migrator")}@${H})-> INSERT, DELETE on ${fx.db}.trg_jobs`,
+    );
+  });
+
   it("silent where nothing happens: a definer without TRIGGER on its table, a key's cascade, a trigger writing elsewhere, another event", async () => {
     await refill();
     await as("nodef_clerk", (c) =>
@@ -325,8 +378,13 @@ describe.skipIf(skip)("triggers into the queue on MariaDB", () => {
     expect(await rows(`SELECT id FROM ${t("children")}`)).toEqual([]);
     await as("log_clerk", (c) => c.query(`INSERT INTO ${t("logsrc")} VALUES (1)`));
     await as("sig_deleter", (c) => c.query(`DELETE FROM ${t("signals")}`));
+    // A DEFINER procedure whose definer may not EXECUTE it.
+    await as("nox_caller", (c) =>
+      expect(c.query(`CALL ${t("nox_purge")}()`)).rejects.toMatchObject({ code: "ER_PROCACCESS_DENIED_ERROR" }),
+    );
     expect(await jobs()).toHaveLength(2);
-    for (const w of ["nodef_clerk", "parent_clerk", "log_clerk", "sig_deleter"] as const) expect(unexpected(w)).toBeUndefined();
+    for (const w of ["nodef_clerk", "parent_clerk", "log_clerk", "sig_deleter", "nox_caller"] as const)
+      expect(unexpected(w)).toBeUndefined();
   });
 
   it("an audit account without TRIGGER sees no trigger, and says where hidden ones could give access instead of passing", () => {

@@ -33,7 +33,7 @@ const trigger = (over: Partial<MysqlTrigger> & Pick<MysqlTrigger, "name" | "tabl
 const migrator = account("migrator", "%", { locked: true });
 const auditor = account("queue_auditor", "10.20.%", { global: ["TRIGGER"] });
 const clerk = account("clerk", "%");
-const ALL = ["SELECT", "INSERT", "UPDATE", "DELETE", "TRIGGER"];
+const ALL = ["SELECT", "INSERT", "UPDATE", "DELETE", "TRIGGER", "EXECUTE"];
 /** The healthy catalog plus the migrator (ALL on app.*, unless `extra.dbGrants` says otherwise) and the clerk; triggers read. */
 const estate = (extra: Partial<MysqlCatalog>, over: Partial<MysqlCatalog> = {}) =>
   withExtra(
@@ -289,6 +289,20 @@ describe("how a body reaches the queue, and as whom (found by a live review)", (
       "clerk@% -> INSERT on app.signals -(INSERT trigger app.t, definer migrator@%, through procedure app.wipe)-> DELETE on app.delayed_jobs",
     ]);
     expect(fires("CALL wipe()", {}, { accounts: [reader], definerObjects: [{ ...wipe, securityType: "DEFINER" }] })).toBeUndefined();
+    // A DEFINER routine whose definer may delete runs as it, if that definer may EXECUTE it.
+    const deleter = {
+      accounts: [reader],
+      definerObjects: [{ ...wipe, securityType: "DEFINER" as const }],
+      tableGrants: [onTable("reader", "%", ["DELETE"])],
+    };
+    expect(fires("CALL wipe()", {}, deleter)).toBeUndefined();
+    const runs = {
+      ...deleter,
+      routineGrants: [{ user: "reader", host: "%", db: "app", routine: "wipe", type: "PROCEDURE", privileges: ["EXECUTE"] }],
+    };
+    expect(fires("CALL wipe()", {}, runs)).toEqual([
+      "clerk@% -> INSERT on app.signals -(INSERT trigger app.t, definer migrator@%, through procedure app.wipe)-> DELETE on app.delayed_jobs",
+    ]);
     // A name in the text that is not called is no call.
     expect(fires("INSERT INTO log VALUES ('wipe')", {}, { accounts: [reader], definerObjects: [wipe] })).toBeUndefined();
   });
@@ -322,7 +336,11 @@ describe("how a body reaches the queue, and as whom (found by a live review)", (
     const routine = estate(
       {
         ...grants,
-        routineGrants: [{ user: "clerk", host: "%", db: "app", routine: "rewrite", type: "PROCEDURE", privileges: ["EXECUTE"] }],
+        routineGrants: [
+          { user: "clerk", host: "%", db: "app", routine: "rewrite", type: "PROCEDURE", privileges: ["EXECUTE"] },
+          // A DEFINER routine runs only if its definer may EXECUTE it too.
+          { user: "coldef", host: "%", db: "app", routine: "rewrite", type: "PROCEDURE", privileges: ["EXECUTE"] },
+        ],
         definerObjects: [
           {
             kind: "procedure",
@@ -377,6 +395,76 @@ describe("how a body reaches the queue, and as whom (found by a live review)", (
   });
 });
 
+describe("what a second live review found", () => {
+  it("a BEFORE trigger on the queue that sets NEW.handler writes it for whoever fires it, if its definer may UPDATE it", () => {
+    const noter = account("noter", "%");
+    const setter = (body: string, definerGrants: string[] = ALL) =>
+      estate(
+        {
+          accounts: [noter],
+          dbGrants: [{ user: "migrator", host: "%", db: "app", privileges: definerGrants }],
+          columnGrants: [{ user: "noter", host: "%", db: "app", table: "delayed_jobs", column: "note", privileges: ["UPDATE"] }],
+        },
+        { triggers: [trigger({ name: "q_bu", table: "delayed_jobs", event: "UPDATE", body })] },
+      );
+    const c = setter("SET NEW.handler = IF(NEW.note LIKE '---%', NEW.note, NEW.handler)");
+    expect(texts(c, "noter@%")).toEqual([
+      "noter@% -> UPDATE on app.delayed_jobs(note)",
+      "noter@% -> UPDATE on app.delayed_jobs(note) -(UPDATE trigger app.q_bu, definer migrator@%)-> UPDATE (handler) on app.delayed_jobs",
+    ]);
+    expect(who(c, "noter@%")?.columnOnly).toEqual({ UPDATE: ["handler", "note"] });
+    const [f] = judge(mysqlUnexpectedPrincipal, c).filter((r) => r.subject === "noter@%");
+    expect(f?.evidence.payloadWrites).toEqual(["handler"]);
+    // A comparison is no assignment; a definer that may not UPDATE the column sets nothing.
+    expect(texts(setter("IF NEW.handler = 'x' THEN SIGNAL SQLSTATE '45000'; END IF"), "noter@%")).toHaveLength(1);
+    expect(texts(setter("SET NEW.handler = NEW.note", ["SELECT", "TRIGGER"]), "noter@%")).toHaveLength(1);
+  });
+
+  it("REPLACE needs INSERT and DELETE and deletes the row it replaces; TRUNCATE needs DROP; RETURNING reads", () => {
+    const body = (b: string, definerGrants: string[]) =>
+      who(
+        estate(
+          {
+            tableGrants: [onTable("clerk", "%", ["INSERT"], "signals")],
+            dbGrants: [{ user: "migrator", host: "%", db: "app", privileges: definerGrants }],
+          },
+          { triggers: [trigger({ name: "t", table: "signals", body: b })] },
+        ),
+        "clerk@%",
+      )?.privileges;
+    expect(body("REPLACE INTO delayed_jobs (id, handler) VALUES (NEW.v, 'x')", ALL)).toEqual(["INSERT", "DELETE"]);
+    expect(body("REPLACE INTO delayed_jobs (id, handler) VALUES (NEW.v, 'x')", ["INSERT", "TRIGGER"])).toBeUndefined();
+    expect(body("TRUNCATE TABLE delayed_jobs", ALL)).toBeUndefined();
+    expect(body("TRUNCATE TABLE delayed_jobs", ["DROP", "TRIGGER"])).toEqual(["DELETE"]);
+    expect(body("DELETE FROM delayed_jobs WHERE id = NEW.v RETURNING handler", ALL)).toEqual(["SELECT", "DELETE"]);
+  });
+
+  it("a DEFINER routine runs only if its definer may EXECUTE it", () => {
+    const purge = {
+      kind: "procedure" as const,
+      db: "app",
+      name: "purge",
+      securityType: "DEFINER" as const,
+      definer: ref("noexec", "%"),
+      definition: "DELETE FROM delayed_jobs",
+    };
+    const c = (definerExecutes: boolean) =>
+      estate({
+        accounts: [account("noexec", "%")],
+        tableGrants: [onTable("noexec", "%", ["DELETE"])],
+        definerObjects: [purge],
+        routineGrants: [
+          { user: "clerk", host: "%", db: "app", routine: "purge", type: "PROCEDURE", privileges: ["EXECUTE"] },
+          ...(definerExecutes
+            ? [{ user: "noexec", host: "%", db: "app", routine: "purge", type: "PROCEDURE", privileges: ["EXECUTE"] }]
+            : []),
+        ],
+      });
+    expect(who(c(false), "clerk@%")).toBeUndefined();
+    expect(who(c(true), "clerk@%")?.privileges).toEqual(["DELETE"]);
+  });
+});
+
 describe("triggers the audit account cannot see", () => {
   // The auditor of the healthy catalog holds no TRIGGER: it sees no trigger at all.
   const hidden = (extra: Partial<MysqlCatalog>, over: Partial<MysqlCatalog> = {}) => estate(extra, over);
@@ -424,6 +512,16 @@ describe("triggers the audit account cannot see", () => {
     expect(risks(hidden({ tableGrants: [onTable("clerk", "%", ["INSERT"], "signals", "crm")] }))).toEqual([]);
     // A catalog read without triggers (a hand-built one) has nothing hidden to judge.
     expect(risks({ ...hidden(grants), triggers: undefined })).toEqual([]);
+  });
+
+  it("count a definer that holds the queue only on some columns", () => {
+    const c = hidden({
+      accounts: [account("coldef", "%")],
+      tableGrants: [onTable("clerk", "%", ["INSERT"], "signals"), onTable("coldef", "%", ["TRIGGER"], "signals")],
+      columnGrants: [{ user: "coldef", host: "%", db: "app", table: "delayed_jobs", column: "handler", privileges: ["UPDATE"] }],
+      dbGrants: [],
+    });
+    expect(risks(c).map((r) => [r.definer, r.gives])).toEqual([["coldef@%", ["UPDATE"]]]);
   });
 
   it("a definer's TRIGGER on a table inside a database it already holds TRIGGER on is one place, not two", () => {

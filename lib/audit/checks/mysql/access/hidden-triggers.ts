@@ -15,7 +15,7 @@
  * naming the grant that would let the audit account see the triggers instead.
  */
 import type { MysqlAccountRef } from "../../../probes/mysql/types.js";
-import { definerIds, definerPrivileges, type GrantIndex, type GrantScope, key, type MysqlTableAccess, PLATFORM_ACCOUNTS } from "./model.js";
+import { definerHolds, definerIds, type GrantIndex, type GrantScope, key, type MysqlTableAccess, PLATFORM_ACCOUNTS } from "./model.js";
 import { hasWildcard, likeMatch } from "./patterns.js";
 
 const WRITES = ["INSERT", "UPDATE", "DELETE"];
@@ -98,8 +98,8 @@ export function hiddenTriggerRisks(index: GrantIndex, access: MysqlTableAccess):
     .filter((f) => f.writes.length > 0);
   const out: HiddenTriggerRisk[] = [];
   for (const definer of catalog.accounts) {
-    const held = definerPrivileges(index, definer, access.db, access.table);
-    const gives = GIVES.filter((p) => held.has(p));
+    const held = definerHolds(index, definer, access.db, access.table);
+    const gives = GIVES.filter((p) => held.whole.has(p) || held.columns[p] !== undefined);
     if (gives.length === 0) continue;
     const name = key(definer);
     const hidden = dedupe(scopesWith(index, definerIds(index, definer), holdsTrigger).filter((s) => !seen.some((v) => within(s, v))));

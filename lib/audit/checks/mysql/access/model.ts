@@ -22,6 +22,7 @@ import type {
   MysqlTrigger,
 } from "../../../probes/mysql/types.js";
 import { likeMatch } from "./patterns.js";
+import { type Action, actionGives, namesTable, newRowAssignments, statementActions } from "./sql-text.js";
 
 export const TABLE_ACCESS = MYSQL_TABLE_PRIVILEGES;
 const TABLE_ACCESS_SET: ReadonlySet<string> = new Set(TABLE_ACCESS);
@@ -283,39 +284,18 @@ function directGrants(index: GrantIndex, id: MysqlAccountRef, db: string, table:
 
 /** What a definer object does to a table it names, from its text (null: it may do anything). */
 export function objectEffect(object: MysqlDefinerObject, db: string, table: string): string[] {
+  return actionGives(objectActions(object, db, table));
+}
+
+const VIEW_USES = ["SELECT", "INSERT", "UPDATE", "DELETE"];
+
+/** What a definer object may do to db.table, from its text: every use for a view that names it (or whose text is hidden). */
+function objectActions(object: MysqlDefinerObject, db: string, table: string): Action[] {
   if (SYSTEM_SCHEMAS.has(object.db)) return [];
-  const all = ["SELECT", "INSERT", "UPDATE", "DELETE"];
   const def = object.definition;
-  if (def === null) return all;
-  if (!namesTable(def, object.db, db, table)) return [];
-  return object.kind === "view" ? all : statementEffect(def);
+  if (def !== null && !namesTable(def, object.db, db, table)) return [];
+  return def === null || object.kind === "view" ? VIEW_USES.map((p) => ({ gives: p, needs: [p] })) : statementActions(def);
 }
-
-/** Whether a text written in `home` names db.table: qualified, or bare when db is its own database. */
-function namesTable(text: string, home: string, db: string, table: string): boolean {
-  const t = escapeRe(table);
-  const qualifiedRe = new RegExp(`${QUOTE}${escapeRe(db)}${QUOTE}${GAP}\\.${GAP}${QUOTE}${t}${QUOTE}(?![\\w$])`, "i");
-  const bareRe = new RegExp(`(?<![\\w$.])${QUOTE}${t}${QUOTE}(?![\\w$])`, "i");
-  return qualifiedRe.test(text) || (home === db && bareRe.test(text));
-}
-/** A backtick, or a double quote (ANSI_QUOTES): names compare without case, which errs towards reporting. */
-const QUOTE = '[`"]?';
-/** What may stand between a database name and the dot, or the dot and the table: spaces and comments. */
-const GAP = "(?:\\s|/\\*[\\s\\S]*?\\*/|(?:--\\s|#)[^\\n]*\\n)*";
-
-/** What a routine's or trigger's statements can do to a table they name, by their verbs. */
-function statementEffect(def: string): string[] {
-  const effect = new Set<string>();
-  // A read needs no SELECT keyword: a multi-table UPDATE or DELETE (JOIN, USING, a list) reads its other tables.
-  if (/\b(select|join|using)\b/i.test(def) || /\bupdate\b[^;]*?,[^;]*?\bset\b/i.test(def) || /\bdelete\b[^;]*?\bfrom\b[^;]*?,/i.test(def))
-    effect.add("SELECT");
-  if (/\b(insert|replace)\b/i.test(def)) effect.add("INSERT");
-  if (/\bupdate\b/i.test(def)) effect.add("UPDATE");
-  if (/\bdelete\b/i.test(def)) effect.add("DELETE");
-  if (/\btruncate\b/i.test(def)) effect.add("DELETE");
-  return [...effect];
-}
-const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\/-]/g, "\\$&");
 
 /**
  * The ids whose grants count when `id` runs a stored object as its definer. A role definer
@@ -344,7 +324,11 @@ export function definerHolds(index: GrantIndex, id: MysqlAccountRef, db: string,
       for (const p of g.privileges) {
         const cols = g.columns?.[p];
         if (!cols) whole.add(p);
-        else for (const c of cols) (columns[p] ??= new Set()).add(c);
+        else {
+          const set = columns[p] ?? new Set<string>();
+          for (const c of cols) set.add(c);
+          columns[p] = set;
+        }
       }
     }
   }
@@ -363,16 +347,20 @@ export function definerPrivileges(index: GrantIndex, id: MysqlAccountRef, db: st
   return definerHolds(index, id, db, table).whole;
 }
 
-/** What of `effect` a definer can do: on the whole table, or (`columns`) only on the columns it holds. */
-function lendable(effect: readonly string[], holds: DefinerHolds): { privileges: string[]; columns?: Record<string, string[]> } {
+/**
+ * What of `actions` a definer can do: those whose needs it holds (on the whole table, or for
+ * SELECT, INSERT and UPDATE on some columns: `columns` then says which).
+ */
+function lendable(actions: readonly Action[], holds: DefinerHolds): { privileges: string[]; columns?: Record<string, string[]> } {
   // Only these exist as column privileges that read or write rows (REFERENCES does neither).
   const byColumn = (p: string) => (p === "SELECT" || p === "INSERT" || p === "UPDATE") && holds.columns[p] !== undefined;
-  const privileges = effect.filter((p) => holds.whole.has(p) || byColumn(p));
-  const columns = Object.fromEntries(privileges.filter((p) => !holds.whole.has(p)).map((p) => [p, holds.columns[p] as string[]]));
+  const held = (p: string) => holds.whole.has(p) || byColumn(p);
+  const privileges = actionGives(actions.filter((a) => a.needs.every(held)));
+  const columns = Object.fromEntries(
+    privileges.filter((p) => !holds.whole.has(p) && byColumn(p)).map((p) => [p, holds.columns[p] as string[]]),
+  );
   return Object.keys(columns).length > 0 ? { privileges, columns } : { privileges };
 }
-
-const VIEW_USES = ["SELECT", "INSERT", "UPDATE", "DELETE"];
 
 /**
  * How `id` itself (no roles) may use the object, grant by grant: SELECT… on a view (a grant
@@ -411,9 +399,9 @@ function ownPaths(index: GrantIndex, subjects: readonly MysqlAccount[], db: stri
   const lenders = index.catalog.definerObjects
     .filter((o) => o.securityType === "DEFINER")
     .map((o) => {
-      const effect = objectEffect(o, db, table);
-      if (effect.length === 0) return undefined;
-      const { privileges: lent, columns } = lendable(effect, definerHolds(index, o.definer, db, table));
+      const actions = objectActions(o, db, table);
+      if (actions.length === 0 || !definerMayRun(index, o, o.definer)) return undefined;
+      const { privileges: lent, columns } = lendable(actions, definerHolds(index, o.definer, db, table));
       return lent.length > 0 ? { object: o, lent, columns } : undefined;
     })
     .filter((x) => x !== undefined);
@@ -539,34 +527,45 @@ interface TriggerInto {
   via?: string;
 }
 
+/** How a trigger's body reaches a table: the actions, who runs them, and the view or routine it goes through. */
+interface TriggerReach {
+  runner: MysqlAccountRef;
+  actions: Action[];
+  via?: string;
+}
+
 /**
  * How a trigger's body reaches db.table, and as whom: directly (as the trigger's definer),
- * through a view it names, or through a routine it calls (one level). An INVOKER view or
- * routine runs as the trigger's definer, a DEFINER one as its own; one whose text the audit
- * account cannot read is taken to reach every table, as elsewhere.
+ * through a view it names, or through a routine it calls (one level; `named` are the objects
+ * the body names). An INVOKER view or routine runs as the trigger's definer, a DEFINER one as
+ * its own; a routine runs only for a caller, and a DEFINER routine only for a definer, holding
+ * EXECUTE on it. One whose text the audit account cannot read is taken to reach every table.
  */
 function triggerReaches(
+  index: GrantIndex,
   trigger: MysqlTrigger,
-  objects: readonly MysqlDefinerObject[],
+  named: readonly MysqlDefinerObject[],
   db: string,
   table: string,
-): { runner: MysqlAccountRef; effect: string[]; via?: string }[] {
+): TriggerReach[] {
   const body = trigger.body;
-  const out: { runner: MysqlAccountRef; effect: string[]; via?: string }[] = [];
-  if (namesTable(body, trigger.db, db, table)) out.push({ runner: trigger.definer, effect: statementEffect(body) });
-  for (const o of objects) {
+  const out: TriggerReach[] = [];
+  if (namesTable(body, trigger.db, db, table)) out.push({ runner: trigger.definer, actions: statementActions(body) });
+  for (const o of named) {
     if (o.db === db && o.name === table) continue;
-    if (!namesTable(body, trigger.db, o.db, o.name) || (o.kind === "procedure" && !/\bcall\b/i.test(body))) continue;
-    const effect =
-      o.kind === "view"
-        ? objectEffect(o, db, table).length > 0
-          ? statementEffect(body).filter((p) => VIEW_USES.includes(p))
-          : []
-        : objectEffect(o, db, table);
-    if (effect.length === 0) continue;
-    out.push({ runner: o.securityType === "DEFINER" ? o.definer : trigger.definer, effect, via: `${o.kind} ${o.db}.${o.name}` });
+    const reaches = objectActions(o, db, table);
+    if (reaches.length === 0 || !definerMayRun(index, o, trigger.definer)) continue;
+    if (o.securityType === "DEFINER" && !definerMayRun(index, o, o.definer)) continue;
+    const actions = o.kind === "view" ? statementActions(body).filter((a) => VIEW_USES.includes(a.gives)) : reaches;
+    out.push({ runner: o.securityType === "DEFINER" ? o.definer : trigger.definer, actions, via: `${o.kind} ${o.db}.${o.name}` });
   }
   return out;
+}
+
+/** Whether `runner` (as a definer runs: definerIds) may run the object: EXECUTE for a routine, anything for a view. */
+function definerMayRun(index: GrantIndex, object: MysqlDefinerObject, runner: MysqlAccountRef): boolean {
+  if (object.kind === "view") return true;
+  return definerIds(index, runner).some((id) => objectGrants(index, id, object).length > 0);
 }
 
 /**
@@ -633,6 +632,7 @@ class TablePaths {
   private readonly keysOf = new Map<string, MysqlForeignKey[]>();
   private readonly triggers: MysqlTrigger[];
   private readonly triggersInto = new Map<string, TriggerInto[]>();
+  private readonly named = new Map<MysqlTrigger, MysqlDefinerObject[]>();
 
   constructor(
     private readonly index: GrantIndex,
@@ -648,7 +648,20 @@ class TablePaths {
     this.triggers = runnableTriggers(index);
   }
 
-  /** The triggers of other tables whose bodies write db.table, once per table. */
+  /** The views and routines a trigger's body names (a procedure only with a CALL), once per trigger. */
+  private namedBy(trigger: MysqlTrigger): MysqlDefinerObject[] {
+    let named = this.named.get(trigger);
+    if (!named) {
+      const calls = /\bcall\b/i.test(trigger.body);
+      named = this.index.catalog.definerObjects.filter(
+        (o) => namesTable(trigger.body, trigger.db, o.db, o.name) && (o.kind !== "procedure" || calls),
+      );
+      this.named.set(trigger, named);
+    }
+    return named;
+  }
+
+  /** The triggers whose bodies read or write db.table, once per table. */
   private triggersOf(id: string, db: string, table: string): TriggerInto[] {
     let into = this.triggersInto.get(id);
     if (into) return into;
@@ -656,11 +669,18 @@ class TablePaths {
     if (SYSTEM_SCHEMAS.has(db)) return into;
     for (const trigger of this.triggers) {
       // On its own table a trigger may read (and SIGNAL what it read: proven live) but not write
-      // (ER_CANT_UPDATE_USED_TABLE_IN_SF_OR_TRG).
+      // (ER_CANT_UPDATE_USED_TABLE_IN_SF_OR_TRG), except the row that fires it: a BEFORE trigger
+      // that sets NEW.col writes col for whoever fires it, if its definer may UPDATE col.
       const own = trigger.db === db && trigger.table === table;
-      for (const reach of triggerReaches(trigger, this.index.catalog.definerObjects, db, table)) {
-        const effect = reach.effect.filter((p) => !own || p === "SELECT");
-        const { privileges: lent, columns } = lendable(effect, definerHolds(this.index, reach.runner, db, table));
+      if (own && trigger.event !== "DELETE") {
+        const holds = definerHolds(this.index, trigger.definer, db, table);
+        const settable = (c: string) => holds.whole.has("UPDATE") || (holds.columns.UPDATE ?? []).some((x) => x.toLowerCase() === c);
+        const set = newRowAssignments(trigger.body).filter(settable);
+        if (set.length > 0) into.push({ trigger, lent: [trigger.event], columns: { [trigger.event]: set } });
+      }
+      for (const reach of triggerReaches(this.index, trigger, this.namedBy(trigger), db, table)) {
+        const actions = own ? reach.actions.filter((a) => a.gives === "SELECT") : reach.actions;
+        const { privileges: lent, columns } = lendable(actions, definerHolds(this.index, reach.runner, db, table));
         if (lent.length > 0) into.push({ trigger, lent, ...(columns ? { columns } : {}), ...(reach.via ? { via: reach.via } : {}) });
       }
     }

@@ -1,0 +1,109 @@
+/**
+ * What the text of a view, routine or trigger says it touches, pure: the names it uses and
+ * what its statements may do. No SQL parser: a reading that errs towards reporting (a name in
+ * a string counts, names compare without case), never towards missing a route; a comment names
+ * nothing.
+ */
+
+/** The names a text uses: `db.table` pairs, and names used alone (lower case). */
+interface NamesIn {
+  qualified: Set<string>;
+  bare: Set<string>;
+}
+
+/**
+ * An identifier: backticked (`` doubles a backtick), double-quoted (ANSI_QUOTES), or a bare word;
+ * or a comment, which names nothing (but MariaDB's and MySQL's executable comments, `/*!` and
+ * `/*M!`, run: they are read as code).
+ */
+const TOKEN = /(\/\*(?!!|M!)[\s\S]*?\*\/|(?:--\s|#)[^\n]*)|`((?:[^`]|``)*)`|"((?:[^"\\]|""|\\.)*)"|([\p{L}\p{N}_$]+)/gu;
+/** What may stand between a name, its dot and the next name: spaces and comments. */
+const DOT = /^(?:\s|\/\*[\s\S]*?\*\/|(?:--\s|#)[^\n]*\n)*\.(?:\s|\/\*[\s\S]*?\*\/|(?:--\s|#)[^\n]*\n)*$/;
+
+// Bodies and definitions repeat across every table asked about: each is read once. The cap keeps
+// a long-lived process (a warm Lambda auditing many servers) from holding every text it saw.
+const memo = new Map<string, NamesIn>();
+const MEMO_LIMIT = 50_000;
+
+function namesIn(text: string): NamesIn {
+  const known = memo.get(text);
+  if (known) return known;
+  const tokens: { name: string; start: number; end: number }[] = [];
+  for (const m of text.matchAll(TOKEN)) {
+    if (m[1] !== undefined) continue;
+    const name = m[2] !== undefined ? m[2].replaceAll("``", "`") : m[3] !== undefined ? m[3].replaceAll('""', '"') : (m[4] as string);
+    tokens.push({ name: name.toLowerCase(), start: m.index, end: m.index + m[0].length });
+  }
+  const qualified = new Set<string>();
+  const bare = new Set<string>();
+  let second = false;
+  tokens.forEach((t, i) => {
+    if (!second) bare.add(t.name);
+    const next = tokens[i + 1];
+    second = next !== undefined && DOT.test(text.slice(t.end, next.start));
+    if (second && next) qualified.add(`${t.name}\u0000${next.name}`);
+  });
+  const names = { qualified, bare };
+  if (memo.size >= MEMO_LIMIT) memo.clear();
+  memo.set(text, names);
+  return names;
+}
+
+/** Whether a text written in database `home` names db.table: qualified, or alone when db is `home`. */
+export function namesTable(text: string, home: string, db: string, table: string): boolean {
+  const names = namesIn(text);
+  return names.qualified.has(`${db.toLowerCase()}\u0000${table.toLowerCase()}`) || (home === db && names.bare.has(table.toLowerCase()));
+}
+
+/** One thing a statement may do to a table it names: what that gives, and what its runner must hold for it. */
+export interface Action {
+  gives: string;
+  needs: string[];
+}
+
+const one = (p: string): Action => ({ gives: p, needs: [p] });
+
+/**
+ * What a routine's or trigger's statements may do to a table they name, by their verbs. A read
+ * needs no SELECT keyword: a multi-table UPDATE or DELETE (a JOIN, USING, a list of tables) reads
+ * its other tables, and MariaDB's RETURNING hands back what a DELETE, INSERT or REPLACE touched.
+ * REPLACE deletes the row it replaces (it needs INSERT and DELETE); TRUNCATE empties the table
+ * and needs DROP; DROP TABLE and ALTER TABLE give what they are named for.
+ */
+export function statementActions(def: string): Action[] {
+  const out: Action[] = [];
+  const reads =
+    /\b(select|join|using|returning)\b/i.test(def) ||
+    /\bupdate\b[^;]*?,[^;]*?\bset\b/i.test(def) ||
+    /\bdelete\b[^;]*?\bfrom\b[^;]*?,/i.test(def);
+  if (reads) out.push(one("SELECT"));
+  if (/\binsert\b/i.test(def)) out.push(one("INSERT"));
+  if (/\breplace\b/i.test(def))
+    out.push({ gives: "INSERT", needs: ["INSERT", "DELETE"] }, { gives: "DELETE", needs: ["INSERT", "DELETE"] });
+  if (/\bupdate\b/i.test(def)) out.push(one("UPDATE"));
+  if (/\bdelete\b/i.test(def)) out.push(one("DELETE"));
+  if (/\btruncate\b/i.test(def)) out.push({ gives: "DELETE", needs: ["DROP"] });
+  if (/\bdrop\s+table\b/i.test(def)) out.push(one("DROP"));
+  if (/\balter\s+table\b/i.test(def)) out.push(one("ALTER"));
+  return out;
+}
+
+/** What a statement may give, each privilege once in the manual's order. */
+export function actionGives(actions: readonly Action[]): string[] {
+  const gives = new Set(actions.map((a) => a.gives));
+  return ["SELECT", "INSERT", "UPDATE", "DELETE", "DROP", "ALTER"].filter((p) => gives.has(p));
+}
+
+/**
+ * The columns of its own row a BEFORE trigger sets (`SET NEW.handler = …`, lower case): the
+ * statement that fires it writes them whatever columns it names itself. (A comparison such as
+ * `SET @x = NEW.a = 1` is read as setting `a`: an over-report.)
+ */
+export function newRowAssignments(body: string): string[] {
+  const out = new Set<string>();
+  for (const set of body.matchAll(/\bset\b([^;]*)/gi)) {
+    for (const m of (set[1] as string).matchAll(/\bnew\s*\.\s*[`"]?([\p{L}\p{N}_$]+)[`"]?\s*:?=/giu))
+      out.add((m[1] as string).toLowerCase());
+  }
+  return [...out];
+}
