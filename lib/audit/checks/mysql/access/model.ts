@@ -22,7 +22,7 @@ import type {
   MysqlTrigger,
 } from "../../../probes/mysql/types.js";
 import { likeMatch } from "./patterns.js";
-import { type Action, actionGives, namesTable, newRowAssignments, statementActions } from "./sql-text.js";
+import { type Action, actionGives, namesTable, newRowAssignments, statementActions, tablesNamed } from "./sql-text.js";
 
 export const TABLE_ACCESS = MYSQL_TABLE_PRIVILEGES;
 const TABLE_ACCESS_SET: ReadonlySet<string> = new Set(TABLE_ACCESS);
@@ -633,6 +633,8 @@ class TablePaths {
   private readonly triggers: MysqlTrigger[];
   private readonly triggersInto = new Map<string, TriggerInto[]>();
   private readonly named = new Map<MysqlTrigger, MysqlDefinerObject[]>();
+  /** The definer objects by `db\u0000name` (lower case), built when a trigger first asks. */
+  private objectsByName: Map<string, MysqlDefinerObject[]> | undefined;
 
   constructor(
     private readonly index: GrantIndex,
@@ -652,10 +654,16 @@ class TablePaths {
   private namedBy(trigger: MysqlTrigger): MysqlDefinerObject[] {
     let named = this.named.get(trigger);
     if (!named) {
+      if (!this.objectsByName) {
+        this.objectsByName = new Map();
+        for (const o of this.index.catalog.definerObjects) {
+          const k = `${o.db.toLowerCase()}\u0000${o.name.toLowerCase()}`;
+          this.objectsByName.set(k, [...(this.objectsByName.get(k) ?? []), o]);
+        }
+      }
       const calls = /\bcall\b/i.test(trigger.body);
-      named = this.index.catalog.definerObjects.filter(
-        (o) => namesTable(trigger.body, trigger.db, o.db, o.name) && (o.kind !== "procedure" || calls),
-      );
+      const candidates = new Set(tablesNamed(trigger.body, trigger.db).flatMap((k) => this.objectsByName?.get(k) ?? []));
+      named = [...candidates].filter((o) => namesTable(trigger.body, trigger.db, o.db, o.name) && (o.kind !== "procedure" || calls));
       this.named.set(trigger, named);
     }
     return named;

@@ -55,6 +55,17 @@ export function namesTable(text: string, home: string, db: string, table: string
   return names.qualified.has(`${db.toLowerCase()}\u0000${table.toLowerCase()}`) || (home === db && names.bare.has(table.toLowerCase()));
 }
 
+/**
+ * Every `db\u0000table` (lower case) a text written in database `home` may name: its qualified
+ * names, and its names used alone as `home`'s. A superset to look names up by; namesTable says
+ * which hold.
+ */
+export function tablesNamed(text: string, home: string): string[] {
+  const names = namesIn(text);
+  const own = home.toLowerCase();
+  return [...names.qualified, ...[...names.bare].map((n) => `${own}\u0000${n}`)];
+}
+
 /** One thing a statement may do to a table it names: what that gives, and what its runner must hold for it. */
 export interface Action {
   gives: string;
