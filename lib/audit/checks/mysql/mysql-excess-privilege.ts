@@ -1,3 +1,4 @@
+import { parseAccount } from "../../config/mysql.js";
 import type { CheckResult } from "../../findings/model.js";
 import { fail, pass } from "../results.js";
 import type { Check } from "../types.js";
@@ -6,15 +7,32 @@ import { hiddenTriggerErrors } from "./hidden-triggers.js";
 import { revokeExcess } from "./sql.js";
 import { eachMysqlTable, payloadNote, payloadWrites, sqlFix } from "./targets.js";
 
-/** The revokes, and what they leave to a person: a path through a key whose grant the policy needs on the queue. */
-function excessFix(account: string, excess: string[], paths: AccessPath[], allowed: ReadonlySet<string>, db: string, table: string) {
-  const commands = paths.map((x) => revokeExcess(x, excess, allowed, db, table));
+/**
+ * The revokes, and what they leave to a person: a path through a key or trigger whose grant the
+ * policy needs on the queue. `queuePaths` are all the account's paths to the queue.
+ */
+function excessFix(
+  account: string,
+  excess: string[],
+  paths: AccessPath[],
+  queuePaths: readonly AccessPath[],
+  allowed: ReadonlySet<string>,
+  db: string,
+  table: string,
+) {
+  const own = new Set(queuePaths);
+  const commands = paths.map((x) => revokeExcess(parseAccount(account), x, excess, allowed, db, table, own));
   const left = paths.filter((_, i) => commands[i] === undefined && rootWayIn(paths[i] as AccessPath) !== undefined);
-  const note =
+  const proxied = paths.filter((p) => p.kind === "proxy");
+  const notes = [
     left.length > 0
-      ? `; the path${left.length > 1 ? "s" : ""} through a key or trigger starting from a grant that also gives what the policy allows on the queue (${left.map((p) => p.text).join("; ")}) need the key's rule (or the trigger) changed or that grant narrowed to the tables it is for`
-      : "";
-  return sqlFix(`Revoke ${excess.join(", ")} where ${account} gets it${note}`, commands);
+      ? `the path${left.length > 1 ? "s" : ""} through a key or trigger starting from a grant that also gives what the policy allows on the queue (${left.map((p) => p.text).join("; ")}) need the key's rule (or the trigger) changed or that grant narrowed to the tables it is for`
+      : "",
+    proxied.length > 0
+      ? `revoking the PROXY also takes what it gives within the policy: grant ${account} that directly, never through another account`
+      : "",
+  ].filter((n) => n !== "");
+  return sqlFix(`Revoke ${excess.join(", ")} where ${account} gets it${notes.map((n) => `; ${n}`).join("")}`, commands);
 }
 
 export const mysqlExcessPrivilege: Check = {
@@ -53,7 +71,7 @@ export const mysqlExcessPrivilege: Check = {
             `Account ${account} holds ${excess.join(", ")} on ${table.qualified} beyond its allowed ${[...allowed].join(", ") || "nothing"} (${paths[0]?.text}): revoke the excess.${payloadNote(table, payload)}`,
             { allowed: [...allowed], excess, paths: paths.map((x) => x.text), ...(payload.length > 0 ? { payloadWrites: payload } : {}) },
           ),
-          fix: excessFix(account, excess, paths, allowed as ReadonlySet<string>, table.database, table.table),
+          fix: excessFix(account, excess, paths, p.paths, allowed as ReadonlySet<string>, table.database, table.table),
         });
       }
       // A hidden trigger could give a principal not failing already more than it is allowed.

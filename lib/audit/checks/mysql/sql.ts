@@ -85,19 +85,30 @@ function covers(scope: GrantScope, db: string, table: string): boolean {
 }
 
 /**
- * The REVOKE that takes `excess` away along the path, or undefined when it would also take away
- * a privilege `allowed` on db.table: a path through a foreign key that starts from a global or
- * database grant which also gives the allowed privilege on the queue (revoking that grant would
- * break what the policy allows; the key's rule, or narrowing the grant, is the change to make).
+ * The REVOKE that takes `excess` away along `account`'s path, or undefined when it would also
+ * take away a privilege `allowed` on db.table: a path through a foreign key or a trigger that
+ * starts from a grant which also gives the allowed privilege on the queue (a global or database
+ * grant, or one of the account's own ways into the queue, `queuePaths`: revoking it would break
+ * what the policy allows; the key's rule or the trigger, or narrowing the grant, is the change
+ * to make). Through PROXY it is the account's own PROXY that is revoked, never the proxied
+ * account's grants.
  */
 export function revokeExcess(
+  account: MysqlAccountRef,
   path: AccessPath,
   excess: readonly string[],
   allowed: ReadonlySet<string>,
   db: string,
   table: string,
+  queuePaths: ReadonlySet<AccessPath> = new Set(),
 ): string | undefined {
   const root = rootWayIn(path);
-  if (root && allowed.has(root.privilege) && covers(root.path.uses?.at ?? root.path.scope, db, table)) return undefined;
+  // The way in is itself how the account uses the queue (a column grant on it, a view over it: a
+  // trigger on the queue fired by the allowed INSERT): revoking it would take the allowed use too.
+  if (root && allowed.has(root.privilege) && (covers(root.path.uses?.at ?? root.path.scope, db, table) || queuePaths.has(root.path)))
+    return undefined;
+  // Through PROXY the grant is another login account's own: never taken from it (it may be a
+  // policy account); the account's own PROXY is what to cut.
+  if (path.kind === "proxy") return path.first?.kind === "proxy" ? revokeFirstHop(account, path.first) : undefined;
   return revokeGrant(path, excess);
 }

@@ -465,6 +465,57 @@ describe("what a second live review found", () => {
   });
 });
 
+describe("what a third live review found: the excess fix, and NEW through a CALL", () => {
+  it("a principal's excess through a trigger its allowed column INSERT fires is left to a person: revoking the INSERT would break the queue", () => {
+    const colenq = account("colenq", "%");
+    const c = estate(
+      {
+        accounts: [colenq],
+        columnGrants: [{ user: "colenq", host: "%", db: "app", table: "delayed_jobs", column: "handler", privileges: ["INSERT"] }],
+      },
+      {
+        triggers: [
+          trigger({
+            name: "peek_bi",
+            table: "delayed_jobs",
+            body: "BEGIN SELECT handler INTO @h FROM delayed_jobs LIMIT 1; SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = @h; END",
+          }),
+        ],
+      },
+    );
+    const [f] = judge(mysqlExcessPrivilege, c, { "colenq@%": ["INSERT"] });
+    expect(f).toMatchObject({ status: "FAIL", subject: "colenq@%", evidence: { excess: ["SELECT"] } });
+    expect(f?.fix).toMatchObject({ kind: "manual", commands: [] });
+    expect(f?.fix?.text).toContain("need the key's rule (or the trigger) changed");
+  });
+
+  it("a principal's excess through PROXY is cut at its own PROXY, never revoked from the proxied account", () => {
+    const c = estate({
+      accounts: [account("pcarol", "%")],
+      proxies: [{ user: "pcarol", host: "%", proxied: ref("app_worker", "10.20.%"), withGrant: false }],
+    });
+    const [f] = judge(mysqlExcessPrivilege, c, { "pcarol@%": ["SELECT"] });
+    expect(f).toMatchObject({ status: "FAIL", subject: "pcarol@%", evidence: { excess: ["INSERT", "UPDATE", "DELETE"] } });
+    expect(f?.fix?.commands).toEqual(["REVOKE PROXY ON 'app_worker'@'10.20.%' FROM 'pcarol'@'%';"]);
+    expect(f?.fix?.text).toContain("revoking the PROXY also takes what it gives within the policy");
+  });
+
+  it("a BEFORE trigger that passes NEW.handler to a procedure (an OUT parameter) writes it", () => {
+    const nina = account("nina", "%");
+    const c = estate(
+      {
+        accounts: [nina],
+        columnGrants: [{ user: "nina", host: "%", db: "app", table: "delayed_jobs", column: "priority", privileges: ["UPDATE"] }],
+      },
+      { triggers: [trigger({ name: "set_bu", table: "delayed_jobs", event: "UPDATE", body: "CALL app.setp(NEW.handler)" })] },
+    );
+    expect(texts(c, "nina@%")).toEqual([
+      "nina@% -> UPDATE on app.delayed_jobs(priority)",
+      "nina@% -> UPDATE on app.delayed_jobs(priority) -(UPDATE trigger app.set_bu, definer migrator@%)-> UPDATE (handler) on app.delayed_jobs",
+    ]);
+  });
+});
+
 describe("triggers the audit account cannot see", () => {
   // The auditor of the healthy catalog holds no TRIGGER: it sees no trigger at all.
   const hidden = (extra: Partial<MysqlCatalog>, over: Partial<MysqlCatalog> = {}) => estate(extra, over);

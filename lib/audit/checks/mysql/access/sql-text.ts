@@ -106,15 +106,21 @@ export function actionGives(actions: readonly Action[]): string[] {
 }
 
 /**
- * The columns of its own row a BEFORE trigger sets (`SET NEW.handler = …`, lower case): the
- * statement that fires it writes them whatever columns it names itself. (A comparison such as
- * `SET @x = NEW.a = 1` is read as setting `a`: an over-report.)
+ * The columns of its own row a BEFORE trigger sets (`SET NEW.handler = …`, or passes to a
+ * procedure, whose OUT parameter may set it: lower case): the statement that fires it writes them
+ * whatever columns it names itself. (A comparison such as `SET @x = NEW.a = 1` is read as
+ * setting `a`: an over-report.)
  */
 export function newRowAssignments(body: string): string[] {
   const out = new Set<string>();
   for (const set of body.matchAll(/\bset\b([^;]*)/gi)) {
     for (const m of (set[1] as string).matchAll(/\bnew\s*\.\s*[`"]?([\p{L}\p{N}_$]+)[`"]?\s*:?=/giu))
       out.add((m[1] as string).toLowerCase());
+  }
+  // A procedure's OUT or INOUT parameter sets what is passed to it (proven live: CALL p(NEW.handler)).
+  // The parameters' modes are not read: every NEW column passed to a CALL counts (an over-report).
+  for (const call of body.matchAll(/\bcall\b[^(;]*\(([^;]*)\)/gi)) {
+    for (const m of (call[1] as string).matchAll(/\bnew\s*\.\s*[`"]?([\p{L}\p{N}_$]+)[`"]?/giu)) out.add((m[1] as string).toLowerCase());
   }
   return [...out];
 }
