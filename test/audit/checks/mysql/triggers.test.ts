@@ -575,6 +575,36 @@ describe("triggers the audit account cannot see", () => {
     expect(risks(c).map((r) => [r.definer, r.gives])).toEqual([["coldef@%", ["UPDATE"]]]);
   });
 
+  it("count a definer that reaches the queue only by a route: a key whose rule writes it", () => {
+    const c = hidden(
+      {
+        accounts: [account("keyed", "%")],
+        tableGrants: [
+          onTable("clerk", "%", ["INSERT"], "signals"),
+          onTable("keyed", "%", ["TRIGGER"], "signals"),
+          onTable("keyed", "%", ["DELETE"], "users"),
+        ],
+        dbGrants: [],
+      },
+      {
+        foreignKeys: [
+          {
+            db: "app",
+            table: "delayed_jobs",
+            name: "by_user",
+            columns: ["user_id"],
+            referencedDb: "app",
+            referencedTable: "users",
+            referencedColumns: ["id"],
+            onDelete: "CASCADE",
+            onUpdate: "RESTRICT",
+          },
+        ],
+      },
+    );
+    expect(risks(c).map((r) => [r.definer, r.gives])).toEqual([["keyed@%", ["DELETE"]]]);
+  });
+
   it("a definer's TRIGGER on a table inside a database it already holds TRIGGER on is one place, not two", () => {
     const c = hidden({ tableGrants: [onTable("clerk", "%", ["INSERT"], "signals"), onTable("migrator", "%", ["TRIGGER"], "signals")] });
     expect(risks(c).map((r) => r.on)).toEqual([{ kind: "database", db: "app" }]);

@@ -97,9 +97,13 @@ export function hiddenTriggerRisks(index: GrantIndex, access: MysqlTableAccess):
     }))
     .filter((f) => f.writes.length > 0);
   const out: HiddenTriggerRisk[] = [];
+  // What an account reaches on the queue by every route (keys, DEFINER objects, visible
+  // triggers): more than it may as a definer (no SET ROLE, no PROXY there), which errs the safe way.
+  const routes = new Map(access.principals.map((p) => [p.account, p.privileges]));
   for (const definer of catalog.accounts) {
     const held = definerHolds(index, definer, access.db, access.table);
-    const gives = GIVES.filter((p) => held.whole.has(p) || held.columns[p] !== undefined);
+    const reached = routes.get(key(definer)) ?? [];
+    const gives = GIVES.filter((p) => held.whole.has(p) || held.columns[p] !== undefined || reached.includes(p));
     if (gives.length === 0) continue;
     const name = key(definer);
     const hidden = dedupe(scopesWith(index, definerIds(index, definer), holdsTrigger).filter((s) => !seen.some((v) => within(s, v))));
