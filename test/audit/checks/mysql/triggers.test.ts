@@ -605,6 +605,31 @@ describe("triggers the audit account cannot see", () => {
     expect(risks(c).map((r) => [r.definer, r.gives])).toEqual([["keyed@%", ["DELETE"]]]);
   });
 
+  it("list an account that may write there only through a DEFINER routine or view", () => {
+    const fill = {
+      kind: "procedure" as const,
+      db: "app",
+      name: "fill",
+      securityType: "DEFINER" as const,
+      definer: ref("migrator", "%"),
+      definition: "INSERT INTO signals VALUES (1)",
+    };
+    const base = { accounts: [account("caller", "%")], definerObjects: [fill] };
+    expect(risks(hidden(base))).toEqual([]);
+    const calls = hidden({
+      ...base,
+      routineGrants: [{ user: "caller", host: "%", db: "app", routine: "fill", type: "PROCEDURE", privileges: ["EXECUTE"] }],
+    });
+    expect(risks(calls)[0]?.accounts.map((a) => a.account)).toEqual(["caller@%"]);
+    const view = { ...fill, kind: "view" as const, name: "sv", definition: "select `v` from `app`.`signals`" };
+    const writesView = (privileges: string[]) =>
+      risks(
+        hidden({ accounts: [account("caller", "%")], definerObjects: [view], tableGrants: [onTable("caller", "%", privileges, "sv")] }),
+      )[0]?.accounts.map((a) => a.account) ?? [];
+    expect(writesView(["INSERT"])).toEqual(["caller@%"]);
+    expect(writesView(["SELECT"])).toEqual([]);
+  });
+
   it("a definer's TRIGGER on a table inside a database it already holds TRIGGER on is one place, not two", () => {
     const c = hidden({ tableGrants: [onTable("clerk", "%", ["INSERT"], "signals"), onTable("migrator", "%", ["TRIGGER"], "signals")] });
     expect(risks(c).map((r) => r.on)).toEqual([{ kind: "database", db: "app" }]);

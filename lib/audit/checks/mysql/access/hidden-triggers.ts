@@ -14,9 +14,19 @@
  * Each such meeting is a risk the checks report as an ERROR (unknown is never compliant),
  * naming the grant that would let the audit account see the triggers instead.
  */
-import type { MysqlAccountRef } from "../../../probes/mysql/types.js";
-import { definerHolds, definerIds, type GrantIndex, type GrantScope, key, type MysqlTableAccess, PLATFORM_ACCOUNTS } from "./model.js";
+import type { MysqlAccountRef, MysqlDefinerObject } from "../../../probes/mysql/types.js";
+import {
+  definerHolds,
+  definerIds,
+  type GrantIndex,
+  type GrantScope,
+  key,
+  type MysqlTableAccess,
+  objectGrants,
+  PLATFORM_ACCOUNTS,
+} from "./model.js";
 import { hasWildcard, likeMatch } from "./patterns.js";
+import { statementActions, tablesNamed } from "./sql-text.js";
 
 const WRITES = ["INSERT", "UPDATE", "DELETE"];
 /** What a hidden trigger's body could do to the queue table: write it, or read it and SIGNAL what it read. */
@@ -64,11 +74,39 @@ function within(inner: Scope, outer: Scope): boolean {
 
 /** Whether some table may be in both (two database patterns: when either matches the other as a name, or they are the same). */
 function overlap(a: Scope, b: Scope): boolean {
+  // Without case: names read from a routine's text are lower-cased, and erring here only reports more.
+  const like = (pattern: string, name: string) => likeMatch(pattern, name, true);
   if (a.kind === "global" || b.kind === "global") return true;
-  if (a.kind === "database" && b.kind === "database") return a.db === b.db || likeMatch(a.db, b.db) || likeMatch(b.db, a.db);
-  if (a.kind === "database") return likeMatch(a.db, (b as { db: string }).db);
-  if (b.kind === "database") return likeMatch(b.db, a.db);
-  return a.db === b.db && a.table === (b as { table: string }).table;
+  if (a.kind === "database" && b.kind === "database") return like(a.db, b.db) || like(b.db, a.db);
+  if (a.kind === "database") return like(a.db, (b as { db: string }).db);
+  if (b.kind === "database") return like(b.db, a.db);
+  const t = b as { db: string; table: string };
+  return a.db.toLowerCase() === t.db.toLowerCase() && a.table.toLowerCase() === t.table.toLowerCase();
+}
+
+/**
+ * The DEFINER routines and views through which a user may write tables, and which: the tables
+ * their text names (a view whose text is hidden: any table, as elsewhere), and which uses of the
+ * object write (EXECUTE of a routine whose statements write; INSERT, UPDATE or DELETE on a view).
+ */
+function objectWrites(
+  objects: readonly MysqlDefinerObject[],
+): { object: MysqlDefinerObject; scopes: Scope[]; uses: (privileges: readonly string[]) => boolean }[] {
+  const out = [];
+  for (const object of objects) {
+    if (object.securityType !== "DEFINER") continue;
+    const def = object.definition;
+    if (object.kind !== "view" && (def === null || !statementActions(def).some((a) => WRITES.includes(a.gives)))) continue;
+    const scopes: Scope[] =
+      def === null
+        ? [{ kind: "global" }]
+        : tablesNamed(def, object.db).map((k) => {
+            const [db, table] = k.split("\u0000") as [string, string];
+            return { kind: "table", db, table };
+          });
+    out.push({ object, scopes, uses: object.kind === "view" ? writesAny : () => true });
+  }
+  return out;
 }
 
 /** Each place a hidden trigger could give a login account more on db.table, or [] when the catalog says no trigger can. */
@@ -85,16 +123,15 @@ export function hiddenTriggerRisks(index: GrantIndex, access: MysqlTableAccess):
   const seen = scopesWith(index, session, holdsTrigger);
   if (seen.some((s) => s.kind === "global")) return [];
   const holding = new Map(access.principals.map((p) => [p.account, new Set(p.privileges.filter((x) => !p.columnOnly[x]))]));
+  const through = objectWrites(catalog.definerObjects);
   const firers = catalog.accounts
     .filter((a) => index.login(a) && !PLATFORM_ACCOUNTS.has(key(a)) && key(a) !== auditor)
-    .map((a) => ({
-      account: key(a),
-      writes: scopesWith(
-        index,
-        index.reach(a).map((r) => r.id),
-        writesAny,
-      ),
-    }))
+    .map((a) => {
+      const ids = index.reach(a).map((r) => r.id);
+      // Its own writes, and those of the DEFINER routines and views it may use (as their definers).
+      const used = through.filter((w) => ids.some((id) => objectGrants(index, id, w.object).some((u) => w.uses(u.privileges))));
+      return { account: key(a), writes: [...scopesWith(index, ids, writesAny), ...used.flatMap((w) => w.scopes)] };
+    })
     .filter((f) => f.writes.length > 0);
   const out: HiddenTriggerRisk[] = [];
   // What an account reaches on the queue by every route (keys, DEFINER objects, visible

@@ -366,7 +366,7 @@ function lendable(actions: readonly Action[], holds: DefinerHolds): { privileges
  * How `id` itself (no roles) may use the object, grant by grant: SELECT… on a view (a grant
  * on the view, its database or *.*), EXECUTE on a routine (on it, its database or *.*).
  */
-function objectGrants(index: GrantIndex, id: MysqlAccountRef, object: MysqlDefinerObject): ObjectUse[] {
+export function objectGrants(index: GrantIndex, id: MysqlAccountRef, object: MysqlDefinerObject): ObjectUse[] {
   if (object.kind === "view") {
     return directGrants(index, id, object.db, object.name)
       .map((g) => ({ privileges: g.privileges.filter((p) => VIEW_USES.includes(p)), at: g.scope }))
