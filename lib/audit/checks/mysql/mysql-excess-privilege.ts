@@ -1,5 +1,6 @@
 import { parseAccount } from "../../config/mysql.js";
 import type { CheckResult } from "../../findings/model.js";
+import type { MysqlAccountRef, MysqlCatalog } from "../../probes/mysql/types.js";
 import { fail, pass } from "../results.js";
 import type { Check } from "../types.js";
 import { type AccessPath, rootWayIn } from "./access/model.js";
@@ -12,6 +13,7 @@ import { eachMysqlTable, payloadNote, payloadWrites, sqlFix } from "./targets.js
  * policy needs on the queue. `queuePaths` are all the account's paths to the queue.
  */
 function excessFix(
+  catalog: MysqlCatalog,
   account: string,
   excess: string[],
   paths: AccessPath[],
@@ -21,15 +23,22 @@ function excessFix(
   table: string,
 ) {
   const own = new Set(queuePaths);
-  const commands = paths.map((x) => revokeExcess(parseAccount(account), x, excess, allowed, db, table, own));
+  const me = parseAccount(account);
+  const same = (a: MysqlAccountRef, b: MysqlAccountRef) => a.user === b.user && a.host.toLowerCase() === b.host.toLowerCase();
+  // A role is shared when it is granted to anyone else (an account or a role), or is everyone's (PUBLIC, mandatory).
+  const shared = (role: MysqlAccountRef) =>
+    (role.user === "PUBLIC" && role.host === "") ||
+    catalog.mandatoryRoles.some((m) => same(m, role)) ||
+    catalog.roleEdges.some((e) => same(e.role, role) && !same(e.grantee, me));
+  const commands = paths.map((x) => revokeExcess(me, x, excess, allowed, db, table, own, shared));
   const left = paths.filter((_, i) => commands[i] === undefined && rootWayIn(paths[i] as AccessPath) !== undefined);
-  const proxied = paths.filter((p) => p.kind === "proxy");
+  const proxied = paths.filter((p) => p.kind === "proxy" || (p.kind === "role" && shared(p.holder)));
   const notes = [
     left.length > 0
       ? `the path${left.length > 1 ? "s" : ""} through a key or trigger starting from a grant that also gives what the policy allows on the queue (${left.map((p) => p.text).join("; ")}) need the key's rule (or the trigger) changed or that grant narrowed to the tables it is for`
       : "",
     proxied.length > 0
-      ? `revoking the PROXY also takes what it gives within the policy: grant ${account} that directly, never through another account`
+      ? `revoking a PROXY or a role others hold also takes what it gives within the policy: grant ${account} that directly, never through another account or a shared role`
       : "",
   ].filter((n) => n !== "");
   return sqlFix(`Revoke ${excess.join(", ")} where ${account} gets it${notes.map((n) => `; ${n}`).join("")}`, commands);
@@ -71,7 +80,7 @@ export const mysqlExcessPrivilege: Check = {
             `Account ${account} holds ${excess.join(", ")} on ${table.qualified} beyond its allowed ${[...allowed].join(", ") || "nothing"} (${paths[0]?.text}): revoke the excess.${payloadNote(table, payload)}`,
             { allowed: [...allowed], excess, paths: paths.map((x) => x.text), ...(payload.length > 0 ? { payloadWrites: payload } : {}) },
           ),
-          fix: excessFix(account, excess, paths, p.paths, allowed as ReadonlySet<string>, table.database, table.table),
+          fix: excessFix(view.catalog, account, excess, paths, p.paths, allowed as ReadonlySet<string>, table.database, table.table),
         });
       }
       // A hidden trigger could give a principal not failing already more than it is allowed.

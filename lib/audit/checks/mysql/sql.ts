@@ -91,7 +91,7 @@ function covers(scope: GrantScope, db: string, table: string): boolean {
  * grant, or one of the account's own ways into the queue, `queuePaths`: revoking it would break
  * what the policy allows; the key's rule or the trigger, or narrowing the grant, is the change
  * to make). Through PROXY it is the account's own PROXY that is revoked, never the proxied
- * account's grants.
+ * account's grants; through a role others hold too (`shared`), the account's own grant of it.
  */
 export function revokeExcess(
   account: MysqlAccountRef,
@@ -101,6 +101,7 @@ export function revokeExcess(
   db: string,
   table: string,
   queuePaths: ReadonlySet<AccessPath> = new Set(),
+  shared: (holder: MysqlAccountRef) => boolean = () => false,
 ): string | undefined {
   const root = rootWayIn(path);
   // The way in is itself how the account uses the queue (a column grant on it, a view over it: a
@@ -110,5 +111,8 @@ export function revokeExcess(
   // Through PROXY the grant is another login account's own: never taken from it (it may be a
   // policy account); the account's own PROXY is what to cut.
   if (path.kind === "proxy") return path.first?.kind === "proxy" ? revokeFirstHop(account, path.first) : undefined;
+  // A role other accounts hold too: revoking from it would take the privilege from them as well
+  // (a policy account among them, proven live): the account's own grant of the role is cut.
+  if (path.kind === "role" && shared(path.holder)) return path.first?.kind === "role" ? revokeFirstHop(account, path.first) : undefined;
   return revokeGrant(path, excess);
 }

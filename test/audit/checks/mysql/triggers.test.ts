@@ -497,7 +497,7 @@ describe("what a third live review found: the excess fix, and NEW through a CALL
     const [f] = judge(mysqlExcessPrivilege, c, { "pcarol@%": ["SELECT"] });
     expect(f).toMatchObject({ status: "FAIL", subject: "pcarol@%", evidence: { excess: ["INSERT", "UPDATE", "DELETE"] } });
     expect(f?.fix?.commands).toEqual(["REVOKE PROXY ON 'app_worker'@'10.20.%' FROM 'pcarol'@'%';"]);
-    expect(f?.fix?.text).toContain("revoking the PROXY also takes what it gives within the policy");
+    expect(f?.fix?.text).toContain("revoking a PROXY or a role others hold also takes what it gives within the policy");
   });
 
   it("a BEFORE trigger that passes NEW.handler to a procedure (an OUT parameter) writes it", () => {
@@ -513,6 +513,71 @@ describe("what a third live review found: the excess fix, and NEW through a CALL
       "nina@% -> UPDATE on app.delayed_jobs(priority)",
       "nina@% -> UPDATE on app.delayed_jobs(priority) -(UPDATE trigger app.set_bu, definer migrator@%)-> UPDATE (handler) on app.delayed_jobs",
     ]);
+  });
+});
+
+describe("what a fourth live review found: routine texts, and a shared role's fix", () => {
+  const proc = (name: string, definition: string, securityType: "DEFINER" | "INVOKER" = "DEFINER") => ({
+    kind: "procedure" as const,
+    db: "app",
+    name,
+    securityType,
+    definer: ref("migrator", "%"),
+    definition,
+  });
+  const calling = (objects: ReturnType<typeof proc>[], name: string) =>
+    who(
+      estate({
+        definerObjects: objects,
+        routineGrants: [{ user: "clerk", host: "%", db: "app", routine: name, type: "PROCEDURE", privileges: ["EXECUTE"] }],
+      }),
+      "clerk@%",
+    );
+
+  it("a `--` comment ends at its line, and a comment marker inside a string starts no comment", () => {
+    expect(calling([proc("p", "BEGIN\n--\nDELETE FROM delayed_jobs LIMIT 1;\nEND")], "p")?.privileges).toEqual(["DELETE"]);
+    expect(calling([proc("p", "BEGIN SELECT '/*'; DELETE FROM delayed_jobs LIMIT 1; SELECT '*/'; END")], "p")?.privileges).toEqual([
+      "SELECT",
+      "DELETE",
+    ]);
+    expect(calling([proc("p", "BEGIN SELECT '#'; DELETE FROM delayed_jobs LIMIT 1;\nEND")], "p")?.privileges).toEqual(["SELECT", "DELETE"]);
+    expect(calling([proc("p", "BEGIN SELECT 1 /* DELETE FROM delayed_jobs */; END")], "p")).toBeUndefined();
+    // A name inside a string counts (it may be SQL run later): reading errs towards reporting.
+    expect(calling([proc("p", "BEGIN DELETE FROM log; INSERT INTO log VALUES ('app.delayed_jobs'); END")], "p")?.privileges).toEqual([
+      "INSERT",
+      "DELETE",
+    ]);
+  });
+
+  it("a routine that builds its SQL (EXECUTE IMMEDIATE, PREPARE) is taken to reach every table, and says so", () => {
+    const c = calling([proc("p_any", "EXECUTE IMMEDIATE q")], "p_any");
+    expect(c?.privileges).toEqual(["SELECT", "INSERT", "UPDATE", "DELETE"]);
+    expect(c?.paths[0]?.text).toContain("dynamic SQL: assumed to reach");
+  });
+
+  it("a DEFINER routine's calls of INVOKER routines are followed (they run as its definer)", () => {
+    const inner = proc("inner_ip", "DELETE FROM app.delayed_jobs LIMIT 1", "INVOKER");
+    expect(calling([inner, proc("outer_dp", "CALL app.inner_ip()")], "outer_dp")?.privileges).toEqual(["DELETE"]);
+    // Named without a CALL, a procedure is not called.
+    expect(calling([inner, proc("outer_dp", "INSERT INTO log VALUES ('inner_ip')")], "outer_dp")).toBeUndefined();
+  });
+
+  it("a principal's excess through a role others hold is cut at its own grant of the role, not revoked from the role", () => {
+    const rq = role("rq", "%");
+    const c = estate({
+      accounts: [rq, account("web", "%")],
+      tableGrants: [onTable("rq", "%", ["SELECT", "DELETE"])],
+      roleEdges: [
+        { role: ref("rq", "%"), grantee: ref("web", "%"), admin: false },
+        { role: ref("rq", "%"), grantee: ref("app_worker", "10.20.%"), admin: false },
+      ],
+    });
+    const [f] = judge(mysqlExcessPrivilege, c, { "web@%": ["SELECT", "INSERT"] }).filter((r) => r.subject === "web@%");
+    expect(f?.fix?.commands).toEqual(["REVOKE 'rq'@'%' FROM 'web'@'%';"]);
+    // Held by web alone, the excess is revoked from the role itself.
+    const alone = { ...c, roleEdges: c.roleEdges.slice(0, 1) };
+    const [g] = judge(mysqlExcessPrivilege, alone, { "web@%": ["SELECT", "INSERT"] }).filter((r) => r.subject === "web@%");
+    expect(g?.fix?.commands).toEqual(["REVOKE DELETE ON `app`.`delayed_jobs` FROM 'rq'@'%';"]);
   });
 });
 

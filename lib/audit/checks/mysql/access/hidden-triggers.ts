@@ -24,6 +24,7 @@ import {
   type MysqlTableAccess,
   objectGrants,
   PLATFORM_ACCOUNTS,
+  unreadable,
 } from "./model.js";
 import { hasWildcard, likeMatch } from "./patterns.js";
 import { statementActions, tablesNamed } from "./sql-text.js";
@@ -96,9 +97,10 @@ function objectWrites(
   for (const object of objects) {
     if (object.securityType !== "DEFINER") continue;
     const def = object.definition;
-    if (object.kind !== "view" && (def === null || !statementActions(def).some((a) => WRITES.includes(a.gives)))) continue;
+    const blind = unreadable(object);
+    if (object.kind !== "view" && !blind && !statementActions(def as string).some((a) => WRITES.includes(a.gives))) continue;
     const scopes: Scope[] =
-      def === null
+      blind || def === null
         ? [{ kind: "global" }]
         : tablesNamed(def, object.db).map((k) => {
             const [db, table] = k.split("\u0000") as [string, string];

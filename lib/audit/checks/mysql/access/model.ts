@@ -22,7 +22,7 @@ import type {
   MysqlTrigger,
 } from "../../../probes/mysql/types.js";
 import { likeMatch } from "./patterns.js";
-import { type Action, actionGives, namesTable, newRowAssignments, statementActions, tablesNamed } from "./sql-text.js";
+import { type Action, actionGives, namesTable, newRowAssignments, runsDynamicSql, statementActions, tablesNamed } from "./sql-text.js";
 
 export const TABLE_ACCESS = MYSQL_TABLE_PRIVILEGES;
 const TABLE_ACCESS_SET: ReadonlySet<string> = new Set(TABLE_ACCESS);
@@ -283,18 +283,49 @@ function directGrants(index: GrantIndex, id: MysqlAccountRef, db: string, table:
 }
 
 /** What a definer object does to a table it names, from its text (null: it may do anything). */
-export function objectEffect(object: MysqlDefinerObject, db: string, table: string): string[] {
-  return actionGives(objectActions(object, db, table));
+export function objectEffect(object: MysqlDefinerObject, db: string, table: string, objects: readonly MysqlDefinerObject[] = []): string[] {
+  return actionGives(objectActions(object, db, table, objects));
 }
 
 const VIEW_USES = ["SELECT", "INSERT", "UPDATE", "DELETE"];
+const ANY_USE: Action[] = VIEW_USES.map((p) => ({ gives: p, needs: [p] }));
 
-/** What a definer object may do to db.table, from its text: every use for a view that names it (or whose text is hidden). */
-function objectActions(object: MysqlDefinerObject, db: string, table: string): Action[] {
-  if (SYSTEM_SCHEMAS.has(object.db)) return [];
-  const def = object.definition;
-  if (def !== null && !namesTable(def, object.db, db, table)) return [];
-  return def === null || object.kind === "view" ? VIEW_USES.map((p) => ({ gives: p, needs: [p] })) : statementActions(def);
+/** Whether the object's text cannot say what it does: hidden from the audit account, or SQL built as it runs. */
+export function unreadable(object: MysqlDefinerObject): boolean {
+  return object.definition === null || (object.kind !== "view" && runsDynamicSql(object.definition));
+}
+
+/**
+ * What a definer object may do to db.table, from its text: every use for a view that names it,
+ * or for an object whose text cannot say (unreadable); a routine's statements, and those of the
+ * INVOKER routines it calls (they run as the same definer), at any depth. A DEFINER routine it
+ * calls runs as its own definer: not followed here.
+ */
+function objectActions(
+  object: MysqlDefinerObject,
+  db: string,
+  table: string,
+  objects: readonly MysqlDefinerObject[],
+  seen: Set<MysqlDefinerObject> = new Set(),
+): Action[] {
+  if (SYSTEM_SCHEMAS.has(object.db) || seen.has(object)) return [];
+  seen.add(object);
+  if (unreadable(object)) return ANY_USE;
+  const def = object.definition as string;
+  const called =
+    object.kind === "view"
+      ? []
+      : objects.filter(
+          (o) =>
+            o !== object &&
+            o.kind !== "view" &&
+            o.securityType === "INVOKER" &&
+            (o.kind === "function" || /\bcall\b/i.test(def)) &&
+            namesTable(def, object.db, o.db, o.name),
+        );
+  const inner = called.flatMap((o) => objectActions(o, db, table, objects, seen));
+  if (!namesTable(def, object.db, db, table)) return inner;
+  return [...(object.kind === "view" ? ANY_USE : statementActions(def)), ...inner];
 }
 
 /**
@@ -399,7 +430,7 @@ function ownPaths(index: GrantIndex, subjects: readonly MysqlAccount[], db: stri
   const lenders = index.catalog.definerObjects
     .filter((o) => o.securityType === "DEFINER")
     .map((o) => {
-      const actions = objectActions(o, db, table);
+      const actions = objectActions(o, db, table, index.catalog.definerObjects);
       if (actions.length === 0 || !definerMayRun(index, o, o.definer)) return undefined;
       const { privileges: lent, columns } = lendable(actions, definerHolds(index, o.definer, db, table));
       return lent.length > 0 ? { object: o, lent, columns } : undefined;
@@ -437,7 +468,12 @@ function ownPaths(index: GrantIndex, subjects: readonly MysqlAccount[], db: stri
           const lent = l.object.kind === "view" ? l.lent.filter((p) => use.privileges.includes(p)) : l.lent;
           if (lent.length === 0) continue;
           const what = l.object.kind === "view" ? `${use.privileges.join(", ")} on view` : `EXECUTE ${l.object.kind}`;
-          const unseen = l.object.definition === null ? ", definition not visible: assumed to reach" : "";
+          const unseen =
+            l.object.definition === null
+              ? ", definition not visible: assumed to reach"
+              : unreadable(l.object)
+                ? ", dynamic SQL: assumed to reach"
+                : "";
           const granted = use.at.kind === "global" || use.at.kind === "database" ? ` (granted on ${scopeText(use.at)})` : "";
           const columns = l.columns && Object.fromEntries(Object.entries(l.columns).filter(([p]) => lent.includes(p)));
           const gives = lent.map((p) => (columns?.[p] ? `${p} (${columns[p].join(", ")})` : p)).join(", ");
@@ -553,7 +589,7 @@ function triggerReaches(
   if (namesTable(body, trigger.db, db, table)) out.push({ runner: trigger.definer, actions: statementActions(body) });
   for (const o of named) {
     if (o.db === db && o.name === table) continue;
-    const reaches = objectActions(o, db, table);
+    const reaches = objectActions(o, db, table, index.catalog.definerObjects);
     if (reaches.length === 0 || !definerMayRun(index, o, trigger.definer)) continue;
     if (o.securityType === "DEFINER" && !definerMayRun(index, o, o.definer)) continue;
     const actions = o.kind === "view" ? statementActions(body).filter((a) => VIEW_USES.includes(a.gives)) : reaches;

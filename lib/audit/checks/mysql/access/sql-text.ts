@@ -13,12 +13,14 @@ interface NamesIn {
 
 /**
  * An identifier: backticked (`` doubles a backtick), double-quoted (ANSI_QUOTES), or a bare word;
- * or a comment, which names nothing (but MariaDB's and MySQL's executable comments, `/*!` and
- * `/*M!`, run: they are read as code).
+ * a single-quoted string, read on its own; or a comment, which names nothing (`-- ` ends at its
+ * line's end; MariaDB's and MySQL's executable comments, `/*!` and `/*M!`, run: they are read as
+ * code).
  */
-const TOKEN = /(\/\*(?!!|M!)[\s\S]*?\*\/|(?:--\s|#)[^\n]*)|`((?:[^`]|``)*)`|"((?:[^"\\]|""|\\.)*)"|([\p{L}\p{N}_$]+)/gu;
+const TOKEN =
+  /(\/\*(?!!|M!)[\s\S]*?\*\/|(?:--(?=\s)|#)[^\n]*)|'((?:[^'\\]|''|\\.)*)'|`((?:[^`]|``)*)`|"((?:[^"\\]|""|\\.)*)"|([\p{L}\p{N}_$]+)/gu;
 /** What may stand between a name, its dot and the next name: spaces and comments. */
-const DOT = /^(?:\s|\/\*[\s\S]*?\*\/|(?:--\s|#)[^\n]*\n)*\.(?:\s|\/\*[\s\S]*?\*\/|(?:--\s|#)[^\n]*\n)*$/;
+const DOT = /^(?:\s|\/\*[\s\S]*?\*\/|(?:--(?=\s)|#)[^\n]*(?:\n|$))*\.(?:\s|\/\*[\s\S]*?\*\/|(?:--(?=\s)|#)[^\n]*(?:\n|$))*$/;
 
 // Bodies and definitions repeat across every table asked about: each is read once. The cap keeps
 // a long-lived process (a warm Lambda auditing many servers) from holding every text it saw.
@@ -29,13 +31,21 @@ function namesIn(text: string): NamesIn {
   const known = memo.get(text);
   if (known) return known;
   const tokens: { name: string; start: number; end: number }[] = [];
-  for (const m of text.matchAll(TOKEN)) {
-    if (m[1] !== undefined) continue;
-    const name = m[2] !== undefined ? m[2].replaceAll("``", "`") : m[3] !== undefined ? m[3].replaceAll('""', '"') : (m[4] as string);
-    tokens.push({ name: name.toLowerCase(), start: m.index, end: m.index + m[0].length });
-  }
   const qualified = new Set<string>();
   const bare = new Set<string>();
+  for (const m of text.matchAll(TOKEN)) {
+    if (m[1] !== undefined) continue;
+    if (m[2] !== undefined) {
+      // A string is read as text of its own (it may be SQL run later): its names count, and a
+      // comment marker inside it starts no comment here.
+      const inner = namesIn(m[2].replaceAll("''", "'"));
+      for (const n of inner.bare) bare.add(n);
+      for (const n of inner.qualified) qualified.add(n);
+      continue;
+    }
+    const name = m[3] !== undefined ? m[3].replaceAll("``", "`") : m[4] !== undefined ? m[4].replaceAll('""', '"') : (m[5] as string);
+    tokens.push({ name: name.toLowerCase(), start: m.index, end: m.index + m[0].length });
+  }
   let second = false;
   tokens.forEach((t, i) => {
     if (!second) bare.add(t.name);
@@ -81,6 +91,11 @@ const one = (p: string): Action => ({ gives: p, needs: [p] });
  * REPLACE deletes the row it replaces (it needs INSERT and DELETE); TRUNCATE empties the table
  * and needs DROP; DROP TABLE and ALTER TABLE give what they are named for.
  */
+/** Whether a routine builds the SQL it runs (PREPARE, EXECUTE IMMEDIATE): its text does not say what it does. */
+export function runsDynamicSql(def: string): boolean {
+  return /\b(prepare|execute\s+immediate)\b/i.test(def);
+}
+
 export function statementActions(def: string): Action[] {
   const out: Action[] = [];
   const reads =
