@@ -3,7 +3,7 @@ import type { CheckResult } from "../../findings/model.js";
 import type { MysqlAccountRef, MysqlCatalog } from "../../probes/mysql/types.js";
 import { fail, pass } from "../results.js";
 import type { Check } from "../types.js";
-import { type AccessPath, rootWayIn } from "./access/model.js";
+import { type AccessPath, rootWayIn, sameId } from "./access/model.js";
 import { hiddenTriggerErrors } from "./hidden-triggers.js";
 import { revokeExcess } from "./sql.js";
 import { eachMysqlTable, payloadNote, payloadWrites, sqlFix } from "./targets.js";
@@ -24,20 +24,19 @@ function excessFix(
 ) {
   const own = new Set(queuePaths);
   const me = parseAccount(account);
-  const same = (a: MysqlAccountRef, b: MysqlAccountRef) => a.user === b.user && a.host.toLowerCase() === b.host.toLowerCase();
   // A role is shared when it is granted to anyone else (an account or a role), or is everyone's (PUBLIC, mandatory).
   const shared = (role: MysqlAccountRef) =>
     (role.user === "PUBLIC" && role.host === "") ||
-    catalog.mandatoryRoles.some((m) => same(m, role)) ||
-    catalog.roleEdges.some((e) => same(e.role, role) && !same(e.grantee, me));
+    catalog.mandatoryRoles.some((m) => sameId(m, role)) ||
+    catalog.roleEdges.some((e) => sameId(e.role, role) && !sameId(e.grantee, me));
   const commands = paths.map((x) => revokeExcess(me, x, excess, allowed, db, table, own, shared));
   const left = paths.filter((_, i) => commands[i] === undefined && rootWayIn(paths[i] as AccessPath) !== undefined);
-  const proxied = paths.filter((p) => p.kind === "proxy" || (p.kind === "role" && shared(p.holder)));
+  const cutAtOwnStep = paths.filter((p) => p.kind === "proxy" || (p.kind === "role" && shared(p.holder)));
   const notes = [
     left.length > 0
       ? `the path${left.length > 1 ? "s" : ""} through a key or trigger starting from a grant that also gives what the policy allows on the queue (${left.map((p) => p.text).join("; ")}) need the key's rule (or the trigger) changed or that grant narrowed to the tables it is for`
       : "",
-    proxied.length > 0
+    cutAtOwnStep.length > 0
       ? `revoking a PROXY or a role others hold also takes what it gives within the policy: grant ${account} that directly, never through another account or a shared role`
       : "",
   ].filter((n) => n !== "");

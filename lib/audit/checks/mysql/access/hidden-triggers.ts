@@ -99,20 +99,31 @@ function objectWrites(
     const def = object.definition;
     const blind = unreadable(object);
     if (object.kind !== "view" && !blind && !statementActions(def as string).some((a) => WRITES.includes(a.gives))) continue;
-    const scopes: Scope[] =
-      blind || def === null
-        ? [{ kind: "global" }]
-        : tablesNamed(def, object.db).map((k) => {
-            const [db, table] = k.split("\u0000") as [string, string];
-            return { kind: "table", db, table };
-          });
+    const scopes: Scope[] = blind
+      ? [{ kind: "global" }]
+      : tablesNamed(def as string, object.db).map((k) => {
+          const [db, table] = k.split("\u0000") as [string, string];
+          return { kind: "table", db, table };
+        });
     out.push({ object, scopes, uses: object.kind === "view" ? writesAny : () => true });
   }
   return out;
 }
 
+// Two checks ask about each table: the answer is worked out once per table's access.
+const memo = new WeakMap<MysqlTableAccess, HiddenTriggerRisk[]>();
+
 /** Each place a hidden trigger could give a login account more on db.table, or [] when the catalog says no trigger can. */
 export function hiddenTriggerRisks(index: GrantIndex, access: MysqlTableAccess): HiddenTriggerRisk[] {
+  let risks = memo.get(access);
+  if (!risks) {
+    risks = risksOf(index, access);
+    memo.set(access, risks);
+  }
+  return risks;
+}
+
+function risksOf(index: GrantIndex, access: MysqlTableAccess): HiddenTriggerRisk[] {
   const catalog = index.catalog;
   // A hand-built catalog without triggers read: nothing hidden to judge.
   if (catalog.triggers === undefined) return [];
@@ -124,7 +135,10 @@ export function hiddenTriggerRisks(index: GrantIndex, access: MysqlTableAccess):
     .map((r) => r.id);
   const seen = scopesWith(index, session, holdsTrigger);
   if (seen.some((s) => s.kind === "global")) return [];
-  const holding = new Map(access.principals.map((p) => [p.account, new Set(p.privileges.filter((x) => !p.columnOnly[x]))]));
+  // What each account reaches on the queue by every route the model sees (keys, DEFINER objects,
+  // visible triggers): what a firer already holds, and, as a definer, more than it may there (no
+  // SET ROLE, no PROXY in definer context), which errs the safe way.
+  const principals = new Map(access.principals.map((p) => [p.account, p]));
   const through = objectWrites(catalog.definerObjects);
   const firers = catalog.accounts
     .filter((a) => index.login(a) && !PLATFORM_ACCOUNTS.has(key(a)) && key(a) !== auditor)
@@ -136,12 +150,9 @@ export function hiddenTriggerRisks(index: GrantIndex, access: MysqlTableAccess):
     })
     .filter((f) => f.writes.length > 0);
   const out: HiddenTriggerRisk[] = [];
-  // What an account reaches on the queue by every route (keys, DEFINER objects, visible
-  // triggers): more than it may as a definer (no SET ROLE, no PROXY there), which errs the safe way.
-  const routes = new Map(access.principals.map((p) => [p.account, p.privileges]));
   for (const definer of catalog.accounts) {
     const held = definerHolds(index, definer, access.db, access.table);
-    const reached = routes.get(key(definer)) ?? [];
+    const reached = principals.get(key(definer))?.privileges ?? [];
     const gives = GIVES.filter((p) => held.whole.has(p) || held.columns[p] !== undefined || reached.includes(p));
     if (gives.length === 0) continue;
     const name = key(definer);
@@ -150,8 +161,9 @@ export function hiddenTriggerRisks(index: GrantIndex, access: MysqlTableAccess):
       const accounts: HiddenTriggerRisk["accounts"] = [];
       for (const f of firers) {
         if (f.account === name || !f.writes.some((w) => overlap(w, on))) continue;
-        const has = holding.get(f.account);
-        const gains = gives.filter((p) => !has?.has(p));
+        const has = principals.get(f.account);
+        // Held on the whole table already, it is no gain (held on some columns, the rest is).
+        const gains = gives.filter((p) => !has?.privileges.includes(p) || has.columnOnly[p] !== undefined);
         if (gains.length > 0) accounts.push({ account: f.account, gains });
       }
       if (accounts.length > 0) out.push({ definer: name, on, gives, accounts });

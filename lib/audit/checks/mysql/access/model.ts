@@ -41,7 +41,7 @@ const SYSTEM_SCHEMAS = new Set(["mysql", "sys", "information_schema", "performan
 export const key = (a: MysqlAccountRef): string => `${a.user}@${a.host}`;
 /** How a role is named in a path: MariaDB roles have no host, MySQL's default host is `%`. */
 const roleName = (r: MysqlAccountRef) => (r.host === "" || r.host === "%" ? r.user : key(r));
-const sameId = (a: MysqlAccountRef, b: MysqlAccountRef) => a.user === b.user && a.host.toLowerCase() === b.host.toLowerCase();
+export const sameId = (a: MysqlAccountRef, b: MysqlAccountRef) => a.user === b.user && a.host.toLowerCase() === b.host.toLowerCase();
 const hostKey = (a: MysqlAccountRef) => `${a.user}@${a.host.toLowerCase()}`;
 
 export interface AccessPath {
@@ -283,8 +283,8 @@ function directGrants(index: GrantIndex, id: MysqlAccountRef, db: string, table:
 }
 
 /** What a definer object does to a table it names, from its text (null: it may do anything). */
-export function objectEffect(object: MysqlDefinerObject, db: string, table: string, objects: readonly MysqlDefinerObject[] = []): string[] {
-  return actionGives(objectActions(object, db, table, objects));
+export function objectEffect(object: MysqlDefinerObject, db: string, table: string): string[] {
+  return actionGives(objectActions(object, db, table, []));
 }
 
 const VIEW_USES = ["SELECT", "INSERT", "UPDATE", "DELETE"];
@@ -312,20 +312,38 @@ function objectActions(
   seen.add(object);
   if (unreadable(object)) return ANY_USE;
   const def = object.definition as string;
-  const called =
-    object.kind === "view"
-      ? []
-      : objects.filter(
-          (o) =>
-            o !== object &&
-            o.kind !== "view" &&
-            o.securityType === "INVOKER" &&
-            (o.kind === "function" || /\bcall\b/i.test(def)) &&
-            namesTable(def, object.db, o.db, o.name),
-        );
-  const inner = called.flatMap((o) => objectActions(o, db, table, objects, seen));
+  const inner = invokerCallees(object, objects).flatMap((o) => objectActions(o, db, table, objects, seen));
   if (!namesTable(def, object.db, db, table)) return inner;
   return [...(object.kind === "view" ? ANY_USE : statementActions(def)), ...inner];
+}
+
+// Which routines a routine calls does not depend on the table asked about: found once per
+// routine, among the objects of its catalog (the list it was asked with).
+const callees = new WeakMap<readonly MysqlDefinerObject[], WeakMap<MysqlDefinerObject, MysqlDefinerObject[]>>();
+
+/** The INVOKER routines a routine's text calls (a procedure only with a CALL): they run as its runner. */
+function invokerCallees(object: MysqlDefinerObject, objects: readonly MysqlDefinerObject[]): MysqlDefinerObject[] {
+  if (object.kind === "view" || object.definition === null) return [];
+  let known = callees.get(objects);
+  if (!known) {
+    known = new WeakMap();
+    callees.set(objects, known);
+  }
+  let found = known.get(object);
+  if (!found) {
+    const def = object.definition;
+    const calls = /\bcall\b/i.test(def);
+    found = objects.filter(
+      (o) =>
+        o !== object &&
+        o.kind !== "view" &&
+        o.securityType === "INVOKER" &&
+        (o.kind === "function" || calls) &&
+        namesTable(def, object.db, o.db, o.name),
+    );
+    known.set(object, found);
+  }
+  return found;
 }
 
 /**
@@ -371,11 +389,6 @@ export function definerHolds(index: GrantIndex, id: MysqlAccountRef, db: string,
         .map(([p, c]) => [p, [...c].sort()]),
     ),
   };
-}
-
-/** Privileges of `id` on the whole of db.table when it runs as a definer. */
-export function definerPrivileges(index: GrantIndex, id: MysqlAccountRef, db: string, table: string): Set<string> {
-  return definerHolds(index, id, db, table).whole;
 }
 
 /**
@@ -553,6 +566,12 @@ function updatesKey(fk: MysqlForeignKey, columns: readonly string[] | undefined)
   return fk.referencedColumnsHidden ? "unseen" : "no";
 }
 
+/** A way into a table from another: a key's action or a trigger, and what it makes of a way into that other table. */
+interface Edge {
+  from: { db: string; table: string };
+  paths: (way: AccessPath) => AccessPath[];
+}
+
 /** A trigger that can write a table, and what it lends there: its body's verbs that its definer holds. */
 interface TriggerInto {
   trigger: MysqlTrigger;
@@ -634,7 +653,7 @@ function triggerPaths(into: TriggerInto, way: AccessPath, db: string, table: str
  */
 function runnableTriggers(index: GrantIndex): MysqlTrigger[] {
   return (index.catalog.triggers ?? []).filter(
-    (t) => index.account(t.definer) !== undefined && definerPrivileges(index, t.definer, t.db, t.table).has("TRIGGER"),
+    (t) => index.account(t.definer) !== undefined && definerHolds(index, t.definer, t.db, t.table).whole.has("TRIGGER"),
   );
 }
 
@@ -669,8 +688,8 @@ class TablePaths {
   private readonly triggers: MysqlTrigger[];
   private readonly triggersInto = new Map<string, TriggerInto[]>();
   private readonly named = new Map<MysqlTrigger, MysqlDefinerObject[]>();
-  /** The definer objects by `db\u0000name` (lower case), built when a trigger first asks. */
-  private objectsByName: Map<string, MysqlDefinerObject[]> | undefined;
+  /** The definer objects by `db\u0000name` (lower case): what a trigger body names is looked up here. */
+  private readonly objectsByName = new Map<string, MysqlDefinerObject[]>();
 
   constructor(
     private readonly index: GrantIndex,
@@ -684,21 +703,20 @@ class TablePaths {
       else this.keysOf.set(id, [fk]);
     }
     this.triggers = runnableTriggers(index);
+    for (const o of index.catalog.definerObjects) {
+      const k = `${o.db.toLowerCase()}\u0000${o.name.toLowerCase()}`;
+      const list = this.objectsByName.get(k);
+      if (list) list.push(o);
+      else this.objectsByName.set(k, [o]);
+    }
   }
 
   /** The views and routines a trigger's body names (a procedure only with a CALL), once per trigger. */
   private namedBy(trigger: MysqlTrigger): MysqlDefinerObject[] {
     let named = this.named.get(trigger);
     if (!named) {
-      if (!this.objectsByName) {
-        this.objectsByName = new Map();
-        for (const o of this.index.catalog.definerObjects) {
-          const k = `${o.db.toLowerCase()}\u0000${o.name.toLowerCase()}`;
-          this.objectsByName.set(k, [...(this.objectsByName.get(k) ?? []), o]);
-        }
-      }
       const calls = /\bcall\b/i.test(trigger.body);
-      const candidates = new Set(tablesNamed(trigger.body, trigger.db).flatMap((k) => this.objectsByName?.get(k) ?? []));
+      const candidates = new Set(tablesNamed(trigger.body, trigger.db).flatMap((k) => this.objectsByName.get(k) ?? []));
       named = [...candidates].filter((o) => namesTable(trigger.body, trigger.db, o.db, o.name) && (o.kind !== "procedure" || calls));
       this.named.set(trigger, named);
     }
@@ -733,13 +751,13 @@ class TablePaths {
   }
 
   /** What leads into a table: the keys whose rules write it, the triggers whose bodies do. */
-  private edgesInto(id: string, at: { db: string; table: string }): { from: string; paths: (way: AccessPath) => AccessPath[] }[] {
+  private edgesInto(id: string, at: { db: string; table: string }): Edge[] {
     const keys = (this.keysOf.get(id) ?? []).map((fk) => ({
-      from: tableId(fk.referencedDb, fk.referencedTable),
+      from: { db: fk.referencedDb, table: fk.referencedTable },
       paths: (way: AccessPath) => foreignKeyPaths(fk, way),
     }));
     const triggers = this.triggersOf(id, at.db, at.table).map((into) => ({
-      from: tableId(into.trigger.db, into.trigger.table),
+      from: { db: into.trigger.db, table: into.trigger.table },
       paths: (way: AccessPath) => triggerPaths(into, way, at.db, at.table),
     }));
     return [...keys, ...triggers];
@@ -751,14 +769,13 @@ class TablePaths {
     if (memo) return memo;
     // Every table the keys and triggers lead to from here, and each one's own paths.
     const names = new Map<string, { db: string; table: string }>([[start, { db, table }]]);
+    const edges = new Map<string, Edge[]>();
     for (const [id, at] of names) {
-      for (const fk of this.keysOf.get(id) ?? []) {
-        const to = tableId(fk.referencedDb, fk.referencedTable);
-        if (!names.has(to)) names.set(to, { db: fk.referencedDb, table: fk.referencedTable });
-      }
-      for (const { trigger } of this.triggersOf(id, at.db, at.table)) {
-        const to = tableId(trigger.db, trigger.table);
-        if (!names.has(to)) names.set(to, { db: trigger.db, table: trigger.table });
+      const into = this.edgesInto(id, at);
+      edges.set(id, into);
+      for (const { from } of into) {
+        const to = tableId(from.db, from.table);
+        if (!names.has(to)) names.set(to, from);
       }
     }
     const paths = new Map<string, PathsByAccount>();
@@ -773,12 +790,11 @@ class TablePaths {
       seen.set(id, known);
       added.set(id, own);
     }
-    const edges = new Map([...names].map(([id, at]) => [id, this.edgesInto(id, at)]));
     while (added.size > 0) {
       const next = new Map<string, PathsByAccount>();
       for (const id of names.keys()) {
         for (const edge of edges.get(id) ?? []) {
-          const from = added.get(edge.from);
+          const from = added.get(tableId(edge.from.db, edge.from.table));
           if (!from) continue;
           for (const [account, ways] of from) {
             for (const way of ways) {
