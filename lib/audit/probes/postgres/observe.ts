@@ -5,6 +5,7 @@
 
 import {
   DEFAULT_ACLS_SQL,
+  EXPRESSION_CALLS_SQL,
   functionsSql,
   MEMBERSHIPS_SQL_16,
   MEMBERSHIPS_SQL_LEGACY,
@@ -20,6 +21,7 @@ import type {
   PgCatalog,
   PgDefaultAcl,
   PgEventTrigger,
+  PgExpressionCall,
   PgForeignKey,
   PgFunction,
   PgMembership,
@@ -91,6 +93,23 @@ function trigger(r: Record<string, unknown>): PgTrigger {
     cloned: r.cloned === true,
     columns: texts(r.columns),
   };
+}
+
+const EXPRESSION_KINDS = new Set<PgExpressionCall["kind"]>(["default", "generated column", "check", "domain check", "index", "policy"]);
+
+/** A row of EXPRESSION_CALLS_SQL; a kind this code does not know is dropped (the query names every kind it returns). */
+function expressionCall(r: Record<string, unknown>): PgExpressionCall[] {
+  const kind = String(r.kind) as PgExpressionCall["kind"];
+  if (!EXPRESSION_KINDS.has(kind)) return [];
+  return [
+    {
+      relation: num(r.relation),
+      kind,
+      name: String(r.name),
+      ...(r.command === null || r.command === undefined ? {} : { command: String(r.command) }),
+      function: num(r.function),
+    },
+  ];
 }
 
 /**
@@ -262,6 +281,7 @@ export async function readCatalog(db: Queryable, tables: readonly string[]): Pro
       ...eventTriggersOf(f.event_triggers),
     }));
     const triggers = (await db.query(TRIGGERS_SQL, tableParams)).rows.map(trigger);
+    const expressionCalls = (await db.query(EXPRESSION_CALLS_SQL, tableParams)).rows.flatMap(expressionCall);
     return {
       serverVersionNum,
       database: String(server.database),
@@ -278,6 +298,7 @@ export async function readCatalog(db: Queryable, tables: readonly string[]): Pro
       foreignKeys,
       functions,
       triggers,
+      expressionCalls,
     };
   } finally {
     // Read-only: nothing to keep, and ROLLBACK also ends a transaction a failed query aborted.

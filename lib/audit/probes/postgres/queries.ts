@@ -211,10 +211,62 @@ ORDER BY c.oid`;
 }
 
 /**
+ * The functions PostgreSQL runs inside another role's statement on a configured table, as
+ * that role, from expressions stored on the table: column defaults and generated columns
+ * (`pg_attrdef`), CHECK constraints, the CHECK constraints of the columns' domains (and of the
+ * domains those are based on), index expressions and predicates, and row-level security
+ * policies while row-level security is on. pg_depend records each function the expression
+ * calls, and each operator, whose function (`oprcode`) runs too. Functions in the system
+ * schemas are left out, their owner being the bootstrap superuser (pg_depend records nothing
+ * on the built-in ones anyway: they are pinned). Uses `req` (the configured
+ * tables); one row per expression and function: relation, kind, name, command (policies:
+ * `polcmd`), function.
+ */
+const EXPRESSION_FUNCTIONS = `WITH RECURSIVE column_domains(relation, col, typ) AS (
+  SELECT a.attrelid, a.attname::text, a.atttypid FROM pg_catalog.pg_attribute a
+  WHERE a.attrelid IN (SELECT oid FROM req) AND a.attnum > 0 AND NOT a.attisdropped
+  UNION
+  SELECT cd.relation, cd.col, t.typbasetype FROM column_domains cd JOIN pg_catalog.pg_type t ON t.oid = cd.typ WHERE t.typtype = 'd'
+),
+uses(relation, kind, name, command, classid, objid) AS (
+  SELECT ad.adrelid, CASE WHEN a.attgenerated = '' THEN 'default' ELSE 'generated column' END, a.attname::text, NULL::text,
+    'pg_catalog.pg_attrdef'::regclass, ad.oid
+  FROM pg_catalog.pg_attrdef ad JOIN pg_catalog.pg_attribute a ON a.attrelid = ad.adrelid AND a.attnum = ad.adnum
+  WHERE ad.adrelid IN (SELECT oid FROM req)
+  UNION ALL
+  SELECT con.conrelid, 'check', con.conname::text, NULL, 'pg_catalog.pg_constraint'::regclass, con.oid
+  FROM pg_catalog.pg_constraint con WHERE con.contype = 'c' AND con.conrelid IN (SELECT oid FROM req)
+  UNION ALL
+  SELECT cd.relation, 'domain check', con.conname::text || ' of domain ' || pg_catalog.format_type(con.contypid, NULL) || ' on column ' || cd.col, NULL,
+    'pg_catalog.pg_constraint'::regclass, con.oid
+  FROM column_domains cd JOIN pg_catalog.pg_constraint con ON con.contypid = cd.typ AND con.contype = 'c'
+  UNION ALL
+  SELECT i.indrelid, 'index', ic.relname::text, NULL, 'pg_catalog.pg_class'::regclass, i.indexrelid
+  FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid WHERE i.indrelid IN (SELECT oid FROM req)
+  UNION ALL
+  SELECT pol.polrelid, 'policy', pol.polname::text, pol.polcmd::text, 'pg_catalog.pg_policy'::regclass, pol.oid
+  FROM pg_catalog.pg_policy pol JOIN pg_catalog.pg_class c ON c.oid = pol.polrelid
+  WHERE pol.polrelid IN (SELECT oid FROM req) AND c.relrowsecurity
+)
+SELECT DISTINCT u.relation, u.kind, u.name, u.command, p.oid AS function
+FROM uses u JOIN pg_catalog.pg_depend d ON d.classid = u.classid AND d.objid = u.objid
+LEFT JOIN pg_catalog.pg_operator o ON d.refclassid = 'pg_catalog.pg_operator'::regclass AND o.oid = d.refobjid
+JOIN pg_catalog.pg_proc p ON p.oid = CASE WHEN d.refclassid = 'pg_catalog.pg_proc'::regclass THEN d.refobjid ELSE o.oprcode END
+JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
+WHERE n.nspname NOT IN ('pg_catalog', 'information_schema')`;
+
+/** $1 schemas, $2 table names. The functions the configured tables' stored expressions call (see EXPRESSION_FUNCTIONS). */
+export const EXPRESSION_CALLS_SQL = `WITH req AS (${REQUESTED_OIDS})
+SELECT e.relation::int8 AS relation, e.kind, e.name, e.command, e.function::int8 AS function
+FROM (${EXPRESSION_FUNCTIONS}) e
+ORDER BY e.relation, e.kind, e.name, e.function`;
+
+/**
  * $1 schemas, $2 table names. Every SECURITY DEFINER function or procedure outside the
  * system schemas, every function a trigger on a configured table calls (or on a table with a
  * writing foreign key: it may run as that table's owner in the key's action), every function a
- * SET DEFAULT key's column defaults call (evaluated as that owner too), and the functions those
+ * SET DEFAULT key's column defaults call (evaluated as that owner too), every function a
+ * configured table's stored expressions call (EXPRESSION_FUNCTIONS), and the functions those
  * call, transitively: every function outside the system schemas (not C or internal:
  * their owners cannot change them) whose name the caller's prosrc mentions in any letter
  * case, or that pg_depend records for a SQL-standard body. UNION keeps each function once,
@@ -243,6 +295,8 @@ fns(oid) AS (
     AND d.refclassid = 'pg_catalog.pg_proc'::regclass
   JOIN pg_catalog.pg_proc dp ON dp.oid = d.refobjid JOIN pg_catalog.pg_namespace dn ON dn.oid = dp.pronamespace
   WHERE con.contype = 'f' AND 'd' IN (con.confdeltype, con.confupdtype) AND dn.nspname NOT IN ('pg_catalog', 'information_schema')
+  UNION
+  SELECT e.function FROM (${EXPRESSION_FUNCTIONS}) e
   UNION
   SELECT callee.oid FROM fns JOIN pg_catalog.pg_proc caller ON caller.oid = fns.oid
   JOIN callable callee ON callee.oid <> caller.oid

@@ -261,6 +261,21 @@ export interface PgTrigger {
   columns?: string[];
 }
 
+/**
+ * A function a configured table's stored expression calls: PostgreSQL runs it inside the
+ * statements of whoever writes (or, for a policy, reads) the table, as that role, so its
+ * owner can redefine what those statements do.
+ */
+export interface PgExpressionCall {
+  relation: number;
+  kind: "default" | "generated column" | "check" | "domain check" | "index" | "policy";
+  /** The column, constraint (a domain's: `name of domain type on column col`), index or policy. */
+  name: string;
+  /** Policies: `polcmd` (r SELECT, a INSERT, w UPDATE, d DELETE, * ALL). */
+  command?: string;
+  function: number;
+}
+
 export interface PgCatalog {
   /** `server_version_num`, e.g. 150020 or 180004. */
   serverVersionNum: number;
@@ -286,6 +301,8 @@ export interface PgCatalog {
   foreignKeys?: PgForeignKey[];
   functions?: PgFunction[];
   triggers?: PgTrigger[];
+  /** Functions the configured tables' defaults, constraints, indexes and policies call. Absent in hand-built catalogs. */
+  expressionCalls?: PgExpressionCall[];
 }
 
 export const PUBLIC_OID = 0;

@@ -24,6 +24,7 @@
  */
 import {
   type PgCatalog,
+  type PgExpressionCall,
   type PgForeignKey,
   type PgFunction,
   type PgRelation,
@@ -55,6 +56,38 @@ import { pinnedSearchPath, unsafeSearchPath } from "./search-path.js";
 /** Not a grantable privilege: the power to drop the table or put another in its place. */
 export const CONTROL = "DROP";
 const WRITES = ["INSERT", "UPDATE", "DELETE"] as const;
+
+const EXPRESSION_EVENTS = ["SELECT", "INSERT", "UPDATE", "DELETE"] as const;
+/**
+ * The statements a policy's expressions run in: a SELECT policy also in an UPDATE or DELETE
+ * that reads the rows it changes (a WHERE clause, RETURNING: proven live), an UPDATE policy
+ * also in SELECT … FOR UPDATE.
+ */
+const POLICY_COMMANDS: Record<string, readonly string[]> = {
+  r: ["SELECT", "UPDATE", "DELETE"],
+  a: ["INSERT"],
+  w: ["SELECT", "UPDATE"],
+  d: ["DELETE"],
+  "*": EXPRESSION_EVENTS,
+};
+
+/** How a stored expression is named in a path, and the statements that evaluate it. */
+function expressionUse(call: PgExpressionCall): { label: string; events: readonly string[] } {
+  switch (call.kind) {
+    case "default":
+      return { label: `default of column ${call.name}`, events: ["INSERT"] };
+    case "generated column":
+      return { label: `generated column ${call.name}`, events: ["INSERT", "UPDATE"] };
+    case "check":
+      return { label: `CHECK constraint ${call.name}`, events: ["INSERT", "UPDATE"] };
+    case "domain check":
+      return { label: `CHECK constraint ${call.name}`, events: ["INSERT", "UPDATE"] };
+    case "index":
+      return { label: `index ${call.name}`, events: ["INSERT", "UPDATE"] };
+    case "policy":
+      return { label: `policy ${call.name}`, events: POLICY_COMMANDS[call.command ?? "*"] ?? EXPRESSION_EVENTS };
+  }
+}
 const NO_COLUMNS: Grantable["columnAcls"] = [];
 const NO_GRANTS: Grantable = { owner: -1, acl: [], columnAcls: NO_COLUMNS };
 
@@ -942,6 +975,47 @@ export class ObjectRoutes {
     return text;
   }
 
+  /**
+   * The owners of the functions the table's defaults, constraints, indexes and policies call,
+   * and of every function those call: PostgreSQL runs them inside the writers' (a policy's:
+   * also the readers') statements, as those roles, and an owner may replace the body (even an
+   * index's IMMUTABLE function, with a VOLATILE one: proven live). One route per function,
+   * naming every expression that runs it.
+   */
+  private expressionRoutes(table: PgTable, target: Relation): Route[] {
+    const byFunction = new Map<number, { fn: PgFunction; chain: PgFunction[]; uses: string[]; events: Set<string> }>();
+    for (const call of this.catalog.expressionCalls ?? []) {
+      if (call.relation !== target.oid) continue;
+      const root = this.functions.get(call.function);
+      if (!root) continue;
+      const { label, events } = expressionUse(call);
+      for (const chain of this.callChains(root)) {
+        const fn = chain[chain.length - 1] as PgFunction;
+        // The table's owner and superusers already hold everything.
+        if (fn.owner === target.owner || this.graph.byOid.get(fn.owner)?.superuser) continue;
+        let entry = byFunction.get(fn.oid);
+        if (!entry) {
+          entry = { fn, chain, uses: [], events: new Set() };
+          byFunction.set(fn.oid, entry);
+        }
+        entry.uses.push(chain.length > 1 ? `${label} -> ${chain.map(functionName).join(" -(calls)-> ")}` : label);
+        for (const e of events) entry.events.add(e);
+      }
+    }
+    const routes: Route[] = [];
+    for (const { fn, uses, events } of byFunction.values()) {
+      const runs = EXPRESSION_EVENTS.filter((e) => events.has(e));
+      // Every expression runs in some write, whose code may then do what that writer may.
+      routes.push({
+        source: "expression function owner",
+        wayIn: this.roleWayIn(fn.owner, "owns function"),
+        privileges: [...(events.has("SELECT") ? ["SELECT"] : []), ...WRITES],
+        object: `${functionName(fn)} [${uses.join("; ")} ON ${table.schema}.${table.name}: runs in every ${runs.join(", ")}, as the role running it]`,
+      });
+    }
+    return routes;
+  }
+
   /** Routes only a configured table has: the owners of its trigger functions and of its schema. */
   private ownerRoutes(table: PgTable, target: Relation): Route[] {
     const memo = this.ownerRoutesMemo.get(target.oid);
@@ -976,6 +1050,7 @@ export class ObjectRoutes {
         });
       }
     }
+    routes.push(...this.expressionRoutes(table, target));
     for (const ancestorOid of this.ancestors(target.oid)) {
       const ancestor = this.relations.get(ancestorOid);
       if (!ancestor || ancestor.owner === target.owner || this.graph.byOid.get(ancestor.owner)?.superuser) continue;
@@ -1431,6 +1506,7 @@ const RLS_EXEMPT = new Set<AccessSource>([
   "rds_replication",
   "schema owner",
   "trigger function owner",
+  "expression function owner",
   "parent owner",
   "child owner",
   // The queue's policies do not apply to a statement that names its parent or one of its

@@ -64,6 +64,7 @@ export type AccessSource =
   | "inheritance child"
   | "child owner"
   | "trigger function owner"
+  | "expression function owner"
   | "schema owner";
 
 export interface AccessPath {

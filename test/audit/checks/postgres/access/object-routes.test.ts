@@ -14,6 +14,7 @@ import { writablePayload } from "../../../../../lib/audit/checks/postgres/payloa
 import type {
   PgAclItem,
   PgCatalog,
+  PgExpressionCall,
   PgForeignKey,
   PgFunction,
   PgMembership,
@@ -1079,6 +1080,87 @@ describe("owners of what runs in the queue's statements", () => {
     // A member of the schema's owner holds it too.
     const viaMember = catalog({ namespaces: [ops], memberships: [member("analyst", "app")] });
     expect(texts(viaMember, "analyst")).toEqual(["analyst -> app -(owns)-> schema public -> DROP"]);
+  });
+});
+
+describe("owners of the functions the queue's stored expressions call (live: expression-functions.test.ts)", () => {
+  const call = (kind: PgExpressionCall["kind"], name: string, fnOid: number, extra: Partial<PgExpressionCall> = {}): PgExpressionCall => ({
+    relation: JOBS,
+    kind,
+    name,
+    function: fnOid,
+    ...extra,
+  });
+  const invoker = (o: number, name: string, owner: string, body = "SELECT true") =>
+    fn(o, name, owner, body, { securityDefiner: false, language: "sql", acl: [], config: [] });
+
+  it("one path per function, naming every expression that runs it and the statements they run in", () => {
+    const cat = catalog({
+      functions: [invoker(20, "handler_ok", "hooker")],
+      expressionCalls: [call("check", "jobs_handler_check", 20), call("index", "jobs_handler_idx", 20), call("default", "queue", 20)],
+    });
+    expect(accessOf(cat, "hooker")?.paths).toStrictEqual([
+      {
+        source: "expression function owner",
+        reach: "self",
+        chain: ["hooker"],
+        privileges: ["INSERT", "UPDATE", "DELETE"],
+        text: "hooker -(owns function)-> public.handler_ok() [CHECK constraint jobs_handler_check; index jobs_handler_idx; default of column queue ON public.delayed_jobs: runs in every INSERT, UPDATE, as the role running it] -> INSERT, UPDATE, DELETE",
+        via: "public.handler_ok() [CHECK constraint jobs_handler_check; index jobs_handler_idx; default of column queue ON public.delayed_jobs: runs in every INSERT, UPDATE, as the role running it]",
+        chainText:
+          "hooker -(owns function)-> public.handler_ok() [CHECK constraint jobs_handler_check; index jobs_handler_idx; default of column queue ON public.delayed_jobs: runs in every INSERT, UPDATE, as the role running it]",
+      },
+    ]);
+  });
+
+  it("follows the calls at any depth, to each function's own owner", () => {
+    const cat = catalog({
+      functions: [
+        invoker(20, "handler_ok", "owner", "SELECT public.middle()"),
+        invoker(21, "middle", "owner", "SELECT public.leaf()"),
+        invoker(22, "leaf", "helper"),
+      ],
+      expressionCalls: [call("generated column", "handler_class", 20)],
+    });
+    expect(texts(cat, "helper")).toEqual([
+      "helper -(owns function)-> public.leaf() [generated column handler_class -> public.handler_ok() -(calls)-> public.middle() -(calls)-> public.leaf() ON public.delayed_jobs: runs in every INSERT, UPDATE, as the role running it] -> INSERT, UPDATE, DELETE",
+    ]);
+  });
+
+  it("a policy runs in the statements its command covers: a SELECT policy in readers' and in reading writers' statements", () => {
+    const policy = (command: string | undefined) =>
+      catalog({
+        functions: [invoker(20, "visible", "hooker")],
+        expressionCalls: [call("policy", "jobs_policy", 20, command === undefined ? {} : { command })],
+      });
+    const of = (command: string | undefined) => accessOf(policy(command), "hooker")?.paths[0];
+    expect(of("r")?.privileges).toEqual(["SELECT", "INSERT", "UPDATE", "DELETE"]);
+    expect(of("r")?.text).toContain(
+      "[policy jobs_policy ON public.delayed_jobs: runs in every SELECT, UPDATE, DELETE, as the role running it]",
+    );
+    expect(of("a")?.privileges).toEqual(["INSERT", "UPDATE", "DELETE"]);
+    expect(of("a")?.text).toContain("runs in every INSERT, as");
+    expect(of("w")?.text).toContain("runs in every SELECT, UPDATE, as");
+    expect(of("d")?.text).toContain("runs in every DELETE, as");
+    expect(of("*")?.text).toContain("runs in every SELECT, INSERT, UPDATE, DELETE, as");
+    // No command read, or one this code does not know: every statement.
+    expect(of(undefined)?.text).toContain("runs in every SELECT, INSERT, UPDATE, DELETE, as");
+    expect(of("z")?.text).toContain("runs in every SELECT, INSERT, UPDATE, DELETE, as");
+  });
+
+  it("stays silent for functions of the table's owner or a superuser, of another table's expressions, or not fetched", () => {
+    const cat = catalog({
+      functions: [invoker(20, "by_owner", "owner"), invoker(21, "by_su", "su"), invoker(22, "elsewhere", "hooker")],
+      expressionCalls: [
+        call("check", "c1", 20),
+        call("index", "i1", 21),
+        call("check", "c2", 22, { relation: 77 }),
+        call("check", "c3", 99),
+      ],
+    });
+    expect(accessOf(cat, "hooker")).toBeUndefined();
+    expect(texts(cat, "owner")).toEqual(["owner: owner (all privileges)"]);
+    expect(texts(cat, "su")).toEqual(["su: superuser (all privileges)"]);
   });
 });
 
