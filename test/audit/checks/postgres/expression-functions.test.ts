@@ -290,6 +290,21 @@ for (const s of servers) {
       );
     });
 
+    it("the owner of a default's function rewrites another job's handler through a worker's INSERT: code execution on the workers", async () => {
+      const victim = await asAdmin(async (c) => Number((await c.query("SELECT min(id) AS id FROM public.delayed_jobs")).rows[0].id));
+      await as("defaulter", (c) => c.query(hook("defaulter", `UPDATE public.delayed_jobs SET handler = '--- !ruby/object:Evil' WHERE id = ${victim};`)));
+      try {
+        await as("worker", (c) => c.query("INSERT INTO public.delayed_jobs (handler) VALUES ('--- Carrier')"));
+      } finally {
+        await restore("defaulter");
+      }
+      const handler = await asAdmin(async (c) => (await c.query("SELECT handler FROM public.delayed_jobs WHERE id = $1", [victim])).rows[0]?.handler);
+      expect(handler).toBe("--- !ruby/object:Evil");
+      const f = only("defaulter");
+      expect(f.evidence.payloadColumns).toEqual(["handler"]);
+      expect(f.severity).toBe("critical");
+    });
+
     it("the owner of an index expression's IMMUTABLE function replaces it with a VOLATILE one that writes as the worker", async () => {
       await as("indexer", (c) => c.query(hook("indexer", "DELETE FROM public.delayed_jobs WHERE handler = '--- Web';")));
       try {
