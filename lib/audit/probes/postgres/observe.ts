@@ -95,7 +95,18 @@ function trigger(r: Record<string, unknown>): PgTrigger {
   };
 }
 
-const EXPRESSION_KINDS = new Set<PgExpressionCall["kind"]>(["default", "generated column", "check", "domain check", "index", "policy"]);
+const EXPRESSION_KINDS = new Set<PgExpressionCall["kind"]>([
+  "default",
+  "domain default",
+  "generated column",
+  "check",
+  "domain check",
+  "range type",
+  "index",
+  "trigger condition",
+  "rule",
+  "policy",
+]);
 
 /** A row of EXPRESSION_CALLS_SQL; a kind this code does not know is dropped (the query names every kind it returns). */
 function expressionCall(r: Record<string, unknown>): PgExpressionCall[] {

@@ -212,21 +212,39 @@ ORDER BY c.oid`;
 
 /**
  * The functions PostgreSQL runs inside another role's statement on a configured table, as
- * that role, from expressions stored on the table: column defaults and generated columns
- * (`pg_attrdef`), CHECK constraints, the CHECK constraints of the columns' domains (and of the
- * domains those are based on), index expressions and predicates, and row-level security
- * policies while row-level security is on. pg_depend records each function the expression
- * calls, and each operator, whose function (`oprcode`) runs too. Functions in the system
- * schemas are left out, their owner being the bootstrap superuser (pg_depend records nothing
- * on the built-in ones anyway: they are pinned). Uses `req` (the configured
- * tables); one row per expression and function: relation, kind, name, command (policies:
- * `polcmd`), function.
+ * that role, from expressions stored with the table: column defaults and generated columns
+ * (`pg_attrdef`), the default of a column's domain when the column has none, CHECK
+ * constraints, the CHECK constraints of the columns' types (a domain, the domains it is based
+ * on, an array's elements, a composite's fields, a range's subtype, at any depth), a range
+ * type's canonical and subtype-difference functions, index expressions and predicates
+ * (exclusion constraints are indexes), the WHEN conditions of enabled row triggers, the
+ * queue's enabled rules, and row-level security policies while row-level security is on.
+ * A partition or child of a configured table adds its CHECKs, indexes and trigger conditions
+ * (a write through the parent evaluates them); its defaults and policies are not the
+ * parent's. pg_depend records each function an expression calls, and each operator, whose
+ * function (`oprcode`) runs too. Functions in the system schemas are left out, their owner
+ * being the bootstrap superuser (pg_depend records nothing on the built-in ones anyway:
+ * they are pinned). Uses `req` (the configured tables); one row per expression and
+ * function: relation, kind, name, command (policies: `polcmd`; trigger conditions: `tgtype`;
+ * rules: `ev_type`), function.
  */
-const EXPRESSION_FUNCTIONS = `WITH RECURSIVE column_domains(relation, col, typ) AS (
-  SELECT a.attrelid, a.attname::text, a.atttypid FROM pg_catalog.pg_attribute a
+const EXPRESSION_FUNCTIONS = `WITH RECURSIVE tabs(oid) AS (
+  SELECT oid FROM req
+  UNION
+  SELECT i.inhrelid FROM tabs JOIN pg_catalog.pg_inherits i ON i.inhparent = tabs.oid
+),
+column_types(relation, col, typ, own) AS (
+  SELECT a.attrelid, a.attname::text, a.atttypid, NOT a.atthasdef FROM pg_catalog.pg_attribute a
   WHERE a.attrelid IN (SELECT oid FROM req) AND a.attnum > 0 AND NOT a.attisdropped
   UNION
-  SELECT cd.relation, cd.col, t.typbasetype FROM column_domains cd JOIN pg_catalog.pg_type t ON t.oid = cd.typ WHERE t.typtype = 'd'
+  SELECT ct.relation, ct.col, s.typ, ct.own AND s.own FROM column_types ct JOIN pg_catalog.pg_type t ON t.oid = ct.typ
+  CROSS JOIN LATERAL (
+    SELECT t.typbasetype AS typ, true AS own WHERE t.typtype = 'd'
+    UNION ALL SELECT t.typelem, false WHERE t.typcategory = 'A' AND t.typelem <> 0
+    UNION ALL SELECT fa.atttypid, false FROM pg_catalog.pg_attribute fa
+      WHERE t.typtype = 'c' AND fa.attrelid = t.typrelid AND fa.attnum > 0 AND NOT fa.attisdropped
+    UNION ALL SELECT r.rngsubtype, false FROM pg_catalog.pg_range r WHERE t.typtype = 'r' AND r.rngtypid = t.oid
+  ) s
 ),
 uses(relation, kind, name, command, classid, objid) AS (
   SELECT ad.adrelid, CASE WHEN a.attgenerated = '' THEN 'default' ELSE 'generated column' END, a.attname::text, NULL::text,
@@ -234,24 +252,47 @@ uses(relation, kind, name, command, classid, objid) AS (
   FROM pg_catalog.pg_attrdef ad JOIN pg_catalog.pg_attribute a ON a.attrelid = ad.adrelid AND a.attnum = ad.adnum
   WHERE ad.adrelid IN (SELECT oid FROM req)
   UNION ALL
-  SELECT con.conrelid, 'check', con.conname::text, NULL, 'pg_catalog.pg_constraint'::regclass, con.oid
-  FROM pg_catalog.pg_constraint con WHERE con.contype = 'c' AND con.conrelid IN (SELECT oid FROM req)
+  SELECT ct.relation, 'domain default', pg_catalog.format_type(t.oid, NULL) || ' on column ' || ct.col, NULL,
+    'pg_catalog.pg_type'::regclass, t.oid
+  FROM column_types ct JOIN pg_catalog.pg_type t ON t.oid = ct.typ WHERE ct.own AND t.typtype = 'd' AND t.typdefaultbin IS NOT NULL
   UNION ALL
-  SELECT cd.relation, 'domain check', con.conname::text || ' of domain ' || pg_catalog.format_type(con.contypid, NULL) || ' on column ' || cd.col, NULL,
+  SELECT con.conrelid, 'check', con.conname::text, NULL, 'pg_catalog.pg_constraint'::regclass, con.oid
+  FROM pg_catalog.pg_constraint con WHERE con.contype = 'c' AND con.conrelid IN (SELECT oid FROM tabs)
+  UNION ALL
+  SELECT ct.relation, 'domain check', con.conname::text || ' of domain ' || pg_catalog.format_type(con.contypid, NULL) || ' on column ' || ct.col, NULL,
     'pg_catalog.pg_constraint'::regclass, con.oid
-  FROM column_domains cd JOIN pg_catalog.pg_constraint con ON con.contypid = cd.typ AND con.contype = 'c'
+  FROM column_types ct JOIN pg_catalog.pg_constraint con ON con.contypid = ct.typ AND con.contype = 'c'
   UNION ALL
   SELECT i.indrelid, 'index', ic.relname::text, NULL, 'pg_catalog.pg_class'::regclass, i.indexrelid
-  FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid WHERE i.indrelid IN (SELECT oid FROM req)
+  FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid WHERE i.indrelid IN (SELECT oid FROM tabs)
+  UNION ALL
+  SELECT t.tgrelid, 'trigger condition', t.tgname::text, t.tgtype::text, 'pg_catalog.pg_trigger'::regclass, t.oid
+  FROM pg_catalog.pg_trigger t
+  WHERE t.tgrelid IN (SELECT oid FROM tabs) AND NOT t.tgisinternal AND t.tgenabled IN ('O', 'A') AND t.tgqual IS NOT NULL
+  UNION ALL
+  SELECT r.ev_class, 'rule', r.rulename::text, r.ev_type::text, 'pg_catalog.pg_rewrite'::regclass, r.oid
+  FROM pg_catalog.pg_rewrite r WHERE r.ev_class IN (SELECT oid FROM req) AND r.rulename <> '_RETURN' AND r.ev_enabled IN ('O', 'A')
   UNION ALL
   SELECT pol.polrelid, 'policy', pol.polname::text, pol.polcmd::text, 'pg_catalog.pg_policy'::regclass, pol.oid
   FROM pg_catalog.pg_policy pol JOIN pg_catalog.pg_class c ON c.oid = pol.polrelid
   WHERE pol.polrelid IN (SELECT oid FROM req) AND c.relrowsecurity
+),
+called(relation, kind, name, command, function) AS (
+  SELECT u.relation, u.kind, u.name, u.command,
+    CASE WHEN d.refclassid = 'pg_catalog.pg_proc'::regclass THEN d.refobjid ELSE o.oprcode END
+  FROM uses u JOIN pg_catalog.pg_depend d ON d.classid = u.classid AND d.objid = u.objid
+    AND d.refclassid IN ('pg_catalog.pg_proc'::regclass, 'pg_catalog.pg_operator'::regclass)
+    -- A trigger depends on its own function too: that one's owner is the trigger-function-owner route.
+    AND NOT (u.kind = 'trigger condition' AND d.refobjid = (SELECT t.tgfoid FROM pg_catalog.pg_trigger t WHERE t.oid = u.objid))
+  LEFT JOIN pg_catalog.pg_operator o ON d.refclassid = 'pg_catalog.pg_operator'::regclass AND o.oid = d.refobjid
+  UNION ALL
+  SELECT ct.relation, 'range type', pg_catalog.format_type(r.rngtypid, NULL) || ' on column ' || ct.col, NULL, f.fn
+  FROM column_types ct JOIN pg_catalog.pg_range r ON r.rngtypid = ct.typ
+  CROSS JOIN LATERAL (VALUES (r.rngcanonical::oid), (r.rngsubdiff::oid)) AS f(fn)
+  WHERE f.fn <> 0
 )
-SELECT DISTINCT u.relation, u.kind, u.name, u.command, p.oid AS function
-FROM uses u JOIN pg_catalog.pg_depend d ON d.classid = u.classid AND d.objid = u.objid
-LEFT JOIN pg_catalog.pg_operator o ON d.refclassid = 'pg_catalog.pg_operator'::regclass AND o.oid = d.refobjid
-JOIN pg_catalog.pg_proc p ON p.oid = CASE WHEN d.refclassid = 'pg_catalog.pg_proc'::regclass THEN d.refobjid ELSE o.oprcode END
+SELECT DISTINCT c.relation, c.kind, c.name, c.command, p.oid AS function
+FROM called c JOIN pg_catalog.pg_proc p ON p.oid = c.function
 JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
 WHERE n.nspname NOT IN ('pg_catalog', 'information_schema')`;
 
@@ -260,6 +301,18 @@ export const EXPRESSION_CALLS_SQL = `WITH req AS (${REQUESTED_OIDS})
 SELECT e.relation::int8 AS relation, e.kind, e.name, e.command, e.function::int8 AS function
 FROM (${EXPRESSION_FUNCTIONS}) e
 ORDER BY e.relation, e.kind, e.name, e.function`;
+
+/**
+ * Whether the function $CALLER uses an operator outside the system schemas whose function is
+ * $CALLEE: pg_depend records it for a SQL-standard body; another body is text, so its
+ * operator's symbol in the text counts (a coarse match: a user operator spelled like a common
+ * one is taken as used wherever that symbol appears, which over-reports).
+ */
+const OPERATOR_USED = `SELECT 1 FROM pg_catalog.pg_operator o JOIN pg_catalog.pg_namespace opn ON opn.oid = o.oprnamespace
+  WHERE o.oprcode = $CALLEE AND opn.nspname NOT IN ('pg_catalog', 'information_schema')
+    AND (pg_catalog.strpos($CALLER.prosrc, o.oprname::text) > 0
+      OR EXISTS (SELECT 1 FROM pg_catalog.pg_depend od WHERE od.classid = 'pg_catalog.pg_proc'::regclass AND od.objid = $CALLER.oid
+        AND od.refclassid = 'pg_catalog.pg_operator'::regclass AND od.refobjid = o.oid))`;
 
 /**
  * $1 schemas, $2 table names. Every SECURITY DEFINER function or procedure outside the
@@ -302,7 +355,8 @@ fns(oid) AS (
   JOIN callable callee ON callee.oid <> caller.oid
    AND (pg_catalog.strpos(pg_catalog.lower(caller.prosrc), callee.name) > 0
      OR EXISTS (SELECT 1 FROM pg_catalog.pg_depend d WHERE d.classid = 'pg_catalog.pg_proc'::regclass AND d.objid = caller.oid
-       AND d.refclassid = 'pg_catalog.pg_proc'::regclass AND d.refobjid = callee.oid))
+       AND d.refclassid = 'pg_catalog.pg_proc'::regclass AND d.refobjid = callee.oid)
+     OR EXISTS (${OPERATOR_USED.replaceAll("$CALLER", "caller").replaceAll("$CALLEE", "callee.oid")}))
 )
 SELECT p.oid::int8 AS oid, n.nspname::text AS schema, p.proname::text AS name,
   pg_catalog.pg_get_function_identity_arguments(p.oid) AS args, p.prokind::text AS kind, p.proowner::int8 AS owner,
@@ -315,9 +369,11 @@ SELECT p.oid::int8 AS oid, n.nspname::text AS schema, p.proname::text AS name,
   (SELECT coalesce(pg_catalog.array_agg(DISTINCT d.refobjid::int8), '{}'::int8[])
      FROM pg_catalog.pg_depend d WHERE d.classid = 'pg_catalog.pg_proc'::regclass AND d.objid = p.oid
        AND d.refclassid = 'pg_catalog.pg_class'::regclass) AS references,
-  (SELECT coalesce(pg_catalog.array_agg(DISTINCT d.refobjid::int8), '{}'::int8[])
-     FROM pg_catalog.pg_depend d WHERE d.classid = 'pg_catalog.pg_proc'::regclass AND d.objid = p.oid
-       AND d.refclassid = 'pg_catalog.pg_proc'::regclass AND d.refobjid <> p.oid) AS calls,
+  (SELECT coalesce(pg_catalog.array_agg(DISTINCT c.oid::int8), '{}'::int8[]) FROM (
+     SELECT d.refobjid AS oid FROM pg_catalog.pg_depend d WHERE d.classid = 'pg_catalog.pg_proc'::regclass AND d.objid = p.oid
+       AND d.refclassid = 'pg_catalog.pg_proc'::regclass AND d.refobjid <> p.oid
+     UNION SELECT uo.oprcode FROM pg_catalog.pg_operator uo
+       WHERE uo.oprcode <> p.oid AND EXISTS (${OPERATOR_USED.replaceAll("$CALLER", "p").replaceAll("$CALLEE", "uo.oprcode")})) c) AS calls,
   (SELECT coalesce(pg_catalog.json_agg(pg_catalog.json_build_object('name', e.evtname::text, 'event', e.evtevent::text,
        'enabled', e.evtenabled::text) ORDER BY e.oid), '[]'::json)
      FROM pg_catalog.pg_event_trigger e WHERE e.evtfoid = p.oid) AS event_triggers

@@ -268,10 +268,20 @@ export interface PgTrigger {
  */
 export interface PgExpressionCall {
   relation: number;
-  kind: "default" | "generated column" | "check" | "domain check" | "index" | "policy";
+  kind:
+    | "default"
+    | "domain default"
+    | "generated column"
+    | "check"
+    | "domain check"
+    | "range type"
+    | "index"
+    | "trigger condition"
+    | "rule"
+    | "policy";
   /** The column, constraint (a domain's: `name of domain type on column col`), index or policy. */
   name: string;
-  /** Policies: `polcmd` (r SELECT, a INSERT, w UPDATE, d DELETE, * ALL). */
+  /** Policies: `polcmd` (r SELECT, a INSERT, w UPDATE, d DELETE, * ALL); trigger conditions: `tgtype`; rules: `ev_type`. */
   command?: string;
   function: number;
 }

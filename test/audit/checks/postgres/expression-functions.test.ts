@@ -37,6 +37,19 @@ const NAMES = [
   "policer",
   "bystander",
   "dormant",
+  "domdef",
+  "tagger",
+  "metaer",
+  "ranger",
+  "spanner",
+  "whener",
+  "ruler",
+  "op2",
+  "op3",
+  "parter",
+  "lowdef",
+  "inner",
+  "inner2",
   "auditor",
 ] as const;
 type Name = (typeof NAMES)[number];
@@ -77,6 +90,24 @@ const FUNCTIONS: Record<string, { owner: Name; signature: string; returns: strin
   policer: { owner: "policer", signature: "x.visible(i bigint)", returns: "boolean", benign: "SELECT i > 0", value: "true" },
   bystander: { owner: "bystander", signature: "x.archive_ok(h text)", returns: "boolean", benign: "SELECT true", value: "true" },
   dormant: { owner: "dormant", signature: "x.dormant_visible(i bigint)", returns: "boolean", benign: "SELECT true", value: "true" },
+  domdef: { owner: "domdef", signature: "x.dom_default()", returns: "text", benign: "SELECT 'lane'::text", value: "'lane'" },
+  tagger: { owner: "tagger", signature: "x.tag_ok(t text)", returns: "boolean", benign: "SELECT t <> ''", value: "true" },
+  metaer: { owner: "metaer", signature: "x.meta_ok(t text)", returns: "boolean", benign: "SELECT t <> ''", value: "true" },
+  ranger: {
+    owner: "ranger",
+    signature: "x.slot_diff(a int4, b int4)",
+    returns: "float8",
+    benign: "SELECT (a - b)::float8",
+    value: "(a - b)::float8",
+  },
+  spanner: { owner: "spanner", signature: "x.small_ok(v int4)", returns: "boolean", benign: "SELECT v >= 0", value: "true" },
+  whener: { owner: "whener", signature: "x.when_ok(h text)", returns: "boolean", benign: "SELECT true", value: "true" },
+  ruler: { owner: "ruler", signature: "x.log_entry(h text)", returns: "text", benign: "SELECT h", value: "h" },
+  op2: { owner: "op2", signature: "x.same2(a text, b text)", returns: "boolean", benign: "SELECT a = b", value: "true" },
+  op3: { owner: "op3", signature: "x.same3(a text, b text)", returns: "boolean", benign: "SELECT a = b", value: "true" },
+  parter: { owner: "parter", signature: "x.part_ok(h text)", returns: "boolean", benign: "SELECT true", value: "true" },
+  inner: { owner: "inner", signature: "x.inner_ok(h text)", returns: "boolean", benign: "SELECT true", value: "true" },
+  inner2: { owner: "inner2", signature: "x.inner2_ok(h text)", returns: "boolean", benign: "SELECT true", value: "true" },
 };
 
 for (const s of servers) {
@@ -137,6 +168,27 @@ for (const s of servers) {
           "GRANT INSERT ON public.loot TO PUBLIC",
           `CREATE OPERATOR x.=== (LEFTARG = text, RIGHTARG = text, FUNCTION = x.same_handler)`,
           `ALTER OPERATOR x.=== (text, text) OWNER TO ${q(role.opper)}`,
+          "CREATE OPERATOR x.##= (LEFTARG = text, RIGHTARG = text, FUNCTION = x.same2)",
+          "CREATE OPERATOR x.#=# (LEFTARG = text, RIGHTARG = text, FUNCTION = x.same3)",
+          // The table owner's own functions, whose bodies use another role's operator.
+          "CREATE FUNCTION public.owner_check_sql(h text) RETURNS boolean LANGUAGE sql AS $f$ SELECT h OPERATOR(x.##=) h $f$",
+          "CREATE FUNCTION public.owner_check_atomic(h text) RETURNS boolean LANGUAGE sql BEGIN ATOMIC SELECT h OPERATOR(x.#=#) h; END",
+          `ALTER FUNCTION public.owner_check_sql(text) OWNER TO ${m}`,
+          `ALTER FUNCTION public.owner_check_atomic(text) OWNER TO ${m}`,
+          // SECURITY DEFINER checks: one of a role with no rights on the queue, one of the table's owner.
+          "CREATE FUNCTION x.low_check(h text) RETURNS boolean LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $f$ SELECT x.inner_ok(h) $f$",
+          `ALTER FUNCTION x.low_check(text) OWNER TO ${q(role.lowdef)}`,
+          "CREATE FUNCTION public.own_check(h text) RETURNS boolean LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $f$ SELECT x.inner2_ok(h) $f$",
+          `ALTER FUNCTION public.own_check(text) OWNER TO ${m}`,
+          "CREATE FUNCTION public.noop_trg() RETURNS trigger LANGUAGE plpgsql AS $f$ BEGIN RETURN NEW; END $f$",
+          `ALTER FUNCTION public.noop_trg() OWNER TO ${m}`,
+          "CREATE DOMAIN public.lane AS text DEFAULT x.dom_default()",
+          "CREATE DOMAIN public.tag AS text CHECK (x.tag_ok(VALUE))",
+          "CREATE DOMAIN public.meta_key AS text CHECK (x.meta_ok(VALUE))",
+          "CREATE TYPE public.meta AS (k public.meta_key)",
+          "CREATE TYPE public.slot_range AS RANGE (subtype = int4, subtype_diff = x.slot_diff)",
+          "CREATE DOMAIN public.small_int AS int4 CHECK (x.small_ok(VALUE))",
+          "CREATE TYPE public.small_range AS RANGE (subtype = public.small_int)",
           // The column's domain has no CHECK of its own; the domain it is based on has.
           `CREATE DOMAIN public.base_priority AS int CHECK (x.priority_ok(VALUE))`,
           "CREATE DOMAIN public.priority AS public.base_priority",
@@ -147,7 +199,20 @@ for (const s of servers) {
              handler_class text GENERATED ALWAYS AS (x.handler_class(handler)) STORED,
              priority public.priority DEFAULT 0,
              run_at timestamptz NOT NULL DEFAULT now(),
-             attempts int NOT NULL DEFAULT 0)`,
+             attempts int NOT NULL DEFAULT 0,
+             lane public.lane,
+             -- Its own default wins over its domain's: the domain's function does not run.
+             fixed_lane public.lane DEFAULT 'fixed',
+             tags public.tag[],
+             meta public.meta,
+             CHECK (public.owner_check_sql(handler)),
+             CHECK (public.owner_check_atomic(handler)),
+             CHECK (x.low_check(handler)),
+             CHECK (public.own_check(handler)))`,
+          "CREATE TRIGGER jobs_when BEFORE UPDATE ON public.delayed_jobs FOR EACH ROW WHEN (x.when_ok(NEW.handler)) EXECUTE FUNCTION public.noop_trg()",
+          "CREATE TABLE public.job_log (entry text)",
+          `ALTER TABLE public.job_log OWNER TO ${m}`,
+          "CREATE RULE jobs_log AS ON UPDATE TO public.delayed_jobs DO ALSO INSERT INTO public.job_log VALUES (x.log_entry(new.handler))",
           "CREATE INDEX delayed_jobs_run_day ON public.delayed_jobs (x.run_day(run_at))",
           "CREATE INDEX delayed_jobs_priority ON public.delayed_jobs (priority) WHERE attempts < 5",
           `ALTER TABLE public.delayed_jobs OWNER TO ${m}`,
@@ -166,12 +231,22 @@ for (const s of servers) {
           `ALTER TABLE public.job_archive OWNER TO ${m}`,
           `GRANT SELECT, INSERT ON public.job_archive TO ${q(role.worker)}`,
           // A policy on a configured table whose row-level security is off: it never runs.
-          "CREATE TABLE public.good_jobs (id bigint PRIMARY KEY, handler text)",
+          "CREATE TABLE public.good_jobs (id bigint PRIMARY KEY, handler text, slot public.slot_range, span public.small_range)",
+          "CREATE INDEX good_jobs_slot ON public.good_jobs USING gist (slot)",
           `ALTER TABLE public.good_jobs OWNER TO ${m}`,
           "CREATE POLICY dormant ON public.good_jobs USING (x.dormant_visible(id))",
           `GRANT SELECT, INSERT, UPDATE, DELETE ON public.good_jobs TO ${q(role.worker)}`,
           `GRANT SELECT, INSERT ON public.good_jobs TO ${q(role.web)}`,
-          "INSERT INTO public.good_jobs VALUES (1, '--- Job')",
+          // Enough ranges for the GiST index to have inner pages, where an insert weighs subtrees.
+          "INSERT INTO public.good_jobs SELECT g, '--- Job', public.slot_range(g, g + 1) FROM generate_series(1, 3000) g",
+          // A partitioned queue whose default partition has a CHECK of its own.
+          "CREATE TABLE public.pjobs (id bigint, handler text) PARTITION BY LIST (handler)",
+          "CREATE TABLE public.pjobs_rest PARTITION OF public.pjobs DEFAULT",
+          "ALTER TABLE public.pjobs_rest ADD CONSTRAINT pjobs_rest_ok CHECK (x.part_ok(handler))",
+          `ALTER TABLE public.pjobs OWNER TO ${m}`,
+          `ALTER TABLE public.pjobs_rest OWNER TO ${m}`,
+          `GRANT SELECT, INSERT, UPDATE, DELETE ON public.pjobs TO ${q(role.worker)}`,
+          `GRANT SELECT, INSERT ON public.pjobs TO ${q(role.web)}`,
         ])
           await c.query(sql);
       });
@@ -187,7 +262,7 @@ for (const s of servers) {
           connectTimeoutSeconds: 5,
           statementTimeoutSeconds: 10,
         },
-        tables: ["public.delayed_jobs", "public.good_jobs"],
+        tables: ["public.delayed_jobs", "public.good_jobs", "public.pjobs"],
         owner: role.migrator,
         admins: [server.adminUser],
         principals: { [role.worker]: ["SELECT", "INSERT", "UPDATE", "DELETE"], [role.web]: ["SELECT", "INSERT"] },
@@ -229,11 +304,25 @@ for (const s of servers) {
       expect(calls.map((c) => `${c.kind} ${c.name} ${schemaOf.get(c.function)}`).sort()).toEqual([
         "check delayed_jobs_handler_check x",
         "check delayed_jobs_handler_check1 x",
+        // owner_check_sql, owner_check_atomic, low_check, own_check: their callees are followed from them.
+        "check delayed_jobs_handler_check3 public",
+        "check delayed_jobs_handler_check4 public",
+        "check delayed_jobs_handler_check5 x",
+        "check delayed_jobs_handler_check6 public",
+        "check pjobs_rest_ok x",
         "default queue x",
         "domain check base_priority_check of domain public.base_priority on column priority x",
+        "domain check meta_key_check of domain public.meta_key on column meta x",
+        "domain check small_int_check of domain public.small_int on column span x",
+        "domain check tag_check of domain public.tag on column tags x",
+        "domain default public.lane on column lane x",
         "generated column handler_class x",
         "index delayed_jobs_run_day x",
         "policy jobs_visible x",
+        "range type public.slot_range on column slot x",
+        "rule jobs_log x",
+        // The trigger's own function is the trigger-function-owner route's, not listed here.
+        "trigger condition jobs_when x",
       ]);
     });
 
@@ -249,9 +338,9 @@ for (const s of servers) {
       const left = await asAdmin((c) => c.query<{ handler: string }>("SELECT handler FROM public.delayed_jobs ORDER BY id"));
       expect(left.rows.map((r) => r.handler)).toEqual(["--- Fresh"]);
       const f = only("checker");
-      expect(f.evidence.privileges).toEqual(["INSERT", "UPDATE", "DELETE"]);
+      expect(f.evidence.privileges).toEqual(["SELECT", "INSERT", "UPDATE", "DELETE"]);
       expect(paths(f)).toEqual([
-        `${role.checker} -(owns function)-> x.handler_ok(h text) [CHECK constraint delayed_jobs_handler_check ON public.delayed_jobs: runs in every INSERT, UPDATE, as the role running it] -> INSERT, UPDATE, DELETE`,
+        `${role.checker} -(owns function)-> x.handler_ok(h text) [CHECK constraint delayed_jobs_handler_check ON public.delayed_jobs: runs in INSERT, UPDATE statements, as the role running them] -> SELECT, INSERT, UPDATE, DELETE`,
       ]);
     });
 
@@ -264,7 +353,7 @@ for (const s of servers) {
       }
       expect((await loot("helper")).map((r) => r.who)).toContain(role.worker);
       expect(paths(only("helper"))).toEqual([
-        `${role.helper} -(owns function)-> x.audit_note() [CHECK constraint delayed_jobs_handler_check -> x.handler_ok(h text) -(calls)-> x.audit_note() ON public.delayed_jobs: runs in every INSERT, UPDATE, as the role running it] -> INSERT, UPDATE, DELETE`,
+        `${role.helper} -(owns function)-> x.audit_note() [CHECK constraint delayed_jobs_handler_check -> x.handler_ok(h text) -(calls)-> x.audit_note() ON public.delayed_jobs: runs in INSERT, UPDATE statements, as the role running them] -> SELECT, INSERT, UPDATE, DELETE`,
       ]);
     });
 
@@ -277,28 +366,32 @@ for (const s of servers) {
       }
       for (const key of ["defaulter", "generator", "domainer"] as const) {
         expect((await loot(key)).map((r) => r.who)).toContain(role.web);
-        expect(only(key).evidence.privileges).toEqual(["INSERT", "UPDATE", "DELETE"]);
+        expect(only(key).evidence.privileges).toEqual(["SELECT", "INSERT", "UPDATE", "DELETE"]);
       }
       expect(paths(only("defaulter"))[0]).toContain(
-        "x.default_queue() [default of column queue ON public.delayed_jobs: runs in every INSERT, as",
+        "x.default_queue() [default of column queue ON public.delayed_jobs: runs in INSERT statements, as",
       );
       expect(paths(only("generator"))[0]).toContain(
-        "x.handler_class(h text) [generated column handler_class ON public.delayed_jobs: runs in every INSERT, UPDATE,",
+        "x.handler_class(h text) [generated column handler_class ON public.delayed_jobs: runs in INSERT, UPDATE statements,",
       );
       expect(paths(only("domainer"))[0]).toContain(
-        "x.priority_ok(p integer) [CHECK constraint base_priority_check of domain public.base_priority on column priority ON public.delayed_jobs: runs in every INSERT, UPDATE,",
+        "x.priority_ok(p integer) [CHECK constraint base_priority_check of domain public.base_priority on column priority ON public.delayed_jobs: runs in INSERT, UPDATE statements,",
       );
     });
 
     it("the owner of a default's function rewrites another job's handler through a worker's INSERT: code execution on the workers", async () => {
       const victim = await asAdmin(async (c) => Number((await c.query("SELECT min(id) AS id FROM public.delayed_jobs")).rows[0].id));
-      await as("defaulter", (c) => c.query(hook("defaulter", `UPDATE public.delayed_jobs SET handler = '--- !ruby/object:Evil' WHERE id = ${victim};`)));
+      await as("defaulter", (c) =>
+        c.query(hook("defaulter", `UPDATE public.delayed_jobs SET handler = '--- !ruby/object:Evil' WHERE id = ${victim};`)),
+      );
       try {
         await as("worker", (c) => c.query("INSERT INTO public.delayed_jobs (handler) VALUES ('--- Carrier')"));
       } finally {
         await restore("defaulter");
       }
-      const handler = await asAdmin(async (c) => (await c.query("SELECT handler FROM public.delayed_jobs WHERE id = $1", [victim])).rows[0]?.handler);
+      const handler = await asAdmin(
+        async (c) => (await c.query("SELECT handler FROM public.delayed_jobs WHERE id = $1", [victim])).rows[0]?.handler,
+      );
       expect(handler).toBe("--- !ruby/object:Evil");
       const f = only("defaulter");
       expect(f.evidence.payloadColumns).toEqual(["handler"]);
@@ -315,7 +408,7 @@ for (const s of servers) {
       expect((await loot("indexer")).map((r) => r.who)).toContain(role.worker);
       expect(await asAdmin(async (c) => (await c.query("SELECT 1 FROM public.delayed_jobs WHERE handler = '--- Web'")).rowCount)).toBe(0);
       expect(paths(only("indexer"))[0]).toContain(
-        "x.run_day(t timestamp with time zone) [index delayed_jobs_run_day ON public.delayed_jobs: runs in every INSERT, UPDATE, as",
+        "x.run_day(t timestamp with time zone) [index delayed_jobs_run_day ON public.delayed_jobs: runs in INSERT, UPDATE statements, as",
       );
     });
 
@@ -353,7 +446,129 @@ for (const s of servers) {
       const f = only("policer");
       expect(f.evidence.privileges).toEqual(["SELECT", "INSERT", "UPDATE", "DELETE"]);
       expect(paths(f)[0]).toContain(
-        "x.visible(i bigint) [policy jobs_visible ON public.delayed_jobs: runs in every SELECT, UPDATE, DELETE, as the role running it]",
+        "x.visible(i bigint) [policy jobs_visible ON public.delayed_jobs: runs in SELECT, INSERT, UPDATE, DELETE statements, as the role running them]",
+      );
+    });
+
+    it("a domain's default, an array of a domain and a composite's domain field run their owners' functions in a worker's INSERT", async () => {
+      for (const key of ["domdef", "tagger", "metaer"] as const) await as(key, (c) => c.query(hook(key)));
+      try {
+        await as("worker", (c) => c.query("INSERT INTO public.delayed_jobs (handler, tags, meta) VALUES ('--- Typed', '{a,b}', ROW('k'))"));
+      } finally {
+        for (const key of ["domdef", "tagger", "metaer"]) await restore(key);
+      }
+      for (const key of ["domdef", "tagger", "metaer"] as const) expect((await loot(key)).map((r) => r.who)).toContain(role.worker);
+      expect(paths(only("domdef"))[0]).toContain(
+        "x.dom_default() [default of domain public.lane on column lane ON public.delayed_jobs: runs in INSERT statements,",
+      );
+      expect(paths(only("tagger"))[0]).toContain(
+        "x.tag_ok(t text) [CHECK constraint tag_check of domain public.tag on column tags ON public.delayed_jobs",
+      );
+      expect(paths(only("metaer"))[0]).toContain(
+        "x.meta_ok(t text) [CHECK constraint meta_key_check of domain public.meta_key on column meta ON public.delayed_jobs",
+      );
+    });
+
+    it("a range type's subtype difference, and the CHECK of its subtype's domain, run in a worker's INSERT", async () => {
+      for (const key of ["ranger", "spanner"] as const) await as(key, (c) => c.query(hook(key)));
+      try {
+        await as("worker", (c) =>
+          c.query("INSERT INTO public.good_jobs VALUES (5001, '--- Slot', public.slot_range(90000, 90010), public.small_range(1, 5))"),
+        );
+      } finally {
+        for (const key of ["ranger", "spanner"]) await restore(key);
+      }
+      for (const key of ["ranger", "spanner"] as const) expect((await loot(key)).map((r) => r.who)).toContain(role.worker);
+      expect(unexpected("spanner", "good_jobs")).toHaveLength(1);
+      const found = unexpected("ranger", "good_jobs");
+      expect(found).toHaveLength(1);
+      expect(paths(found[0])[0]).toContain(
+        "x.slot_diff(a integer, b integer) [range type public.slot_range on column slot ON public.good_jobs: runs in INSERT, UPDATE statements,",
+      );
+    });
+
+    it("a trigger's WHEN condition and a rule on the queue run their functions in a worker's UPDATE", async () => {
+      for (const key of ["whener", "ruler"] as const) await as(key, (c) => c.query(hook(key)));
+      try {
+        await as("worker", (c) => c.query("UPDATE public.delayed_jobs SET attempts = attempts + 1 WHERE id > 0"));
+      } finally {
+        for (const key of ["whener", "ruler"]) await restore(key);
+      }
+      for (const key of ["whener", "ruler"] as const) expect((await loot(key)).map((r) => r.who)).toContain(role.worker);
+      expect(paths(only("whener"))[0]).toContain(
+        "x.when_ok(h text) [WHEN condition of trigger jobs_when ON public.delayed_jobs: runs in UPDATE statements,",
+      );
+      expect(paths(only("ruler"))[0]).toContain("x.log_entry(h text) [rule jobs_log ON public.delayed_jobs: runs in UPDATE statements,");
+    });
+
+    it("an operator in the table owner's SQL and BEGIN ATOMIC functions runs its owner's function in a worker's INSERT", async () => {
+      for (const key of ["op2", "op3"] as const) await as(key, (c) => c.query(hook(key)));
+      try {
+        await as("worker", (c) => c.query("INSERT INTO public.delayed_jobs (handler) VALUES ('--- Ops')"));
+      } finally {
+        for (const key of ["op2", "op3"]) await restore(key);
+      }
+      for (const key of ["op2", "op3"] as const) expect((await loot(key)).map((r) => r.who)).toContain(role.worker);
+      expect(paths(only("op2"))[0]).toMatch(
+        /-> public\.owner_check_sql\(h text\) -\(calls\)-> x\.same2\(a text, b text\) ON public\.delayed_jobs: runs in INSERT, UPDATE/,
+      );
+      expect(paths(only("op3"))[0]).toMatch(
+        /-> public\.owner_check_atomic\(h text\) -\(calls\)-> x\.same3\(a text, b text\) ON public\.delayed_jobs: runs in INSERT, UPDATE/,
+      );
+    });
+
+    it("a partition's CHECK runs in a write through the partitioned queue", async () => {
+      await as("parter", (c) => c.query(hook("parter")));
+      try {
+        await as("worker", (c) => c.query("INSERT INTO public.pjobs VALUES (1, '--- Part')"));
+      } finally {
+        await restore("parter");
+      }
+      expect((await loot("parter")).map((r) => r.who)).toEqual([role.worker]);
+      const found = unexpected("parter", "pjobs");
+      expect(found).toHaveLength(1);
+      expect(paths(found[0])[0]).toContain(
+        "x.part_ok(h text) [CHECK constraint pjobs_rest_ok of public.pjobs_rest ON public.pjobs: runs in INSERT, UPDATE statements,",
+      );
+    });
+
+    it("a function called through a SECURITY DEFINER check runs as that function's owner, with whatever that owner may do", async () => {
+      // As the definer's owner, the callee's code may make the definer SECURITY INVOKER: the
+      // next writer then runs it as itself. So it gets what the definer's owner gets.
+      await as("inner", (c) =>
+        c.query(hook("inner", `IF current_user = '${role.lowdef}' THEN ALTER FUNCTION x.low_check(text) SECURITY INVOKER; END IF;`)),
+      );
+      await as("inner2", (c) => c.query(hook("inner2", `GRANT ALL ON public.delayed_jobs TO ${q(role.inner2)};`)));
+      try {
+        await as("worker", (c) => c.query("INSERT INTO public.delayed_jobs (handler) VALUES ('--- Definer')"));
+        await as("worker", (c) => c.query("INSERT INTO public.delayed_jobs (handler) VALUES ('--- Invoker')"));
+        expect((await loot("inner")).map((r) => r.who)).toEqual([role.lowdef, role.worker]);
+        expect((await loot("inner2")).map((r) => r.who)).toContain(role.migrator);
+        expect(await refused("inner2", "TRUNCATE public.delayed_jobs")).toBeUndefined();
+      } finally {
+        await restore("inner");
+        await restore("inner2");
+        await asAdmin(async (c) => {
+          await c.query("ALTER FUNCTION x.low_check(text) SECURITY DEFINER");
+          await c.query(`REVOKE ALL ON public.delayed_jobs FROM ${q(role.inner2)}`);
+          await c.query("INSERT INTO public.delayed_jobs (handler) VALUES ('--- Job')");
+        });
+      }
+      expect(only("lowdef").evidence.privileges).toEqual(["SELECT", "INSERT", "UPDATE", "DELETE"]);
+      const low = only("inner");
+      expect(low.evidence.privileges).toEqual(["SELECT", "INSERT", "UPDATE", "DELETE"]);
+      expect(paths(low)).toEqual([
+        `${role.inner} -(owns function)-> x.inner_ok(h text) [CHECK constraint delayed_jobs_handler_check5 -> x.low_check(h text) -(calls)-> x.inner_ok(h text) ON public.delayed_jobs: runs in INSERT, UPDATE statements, as the role running them (its code runs as the SECURITY DEFINER caller's owner ${role.lowdef}, who may make the caller SECURITY INVOKER)] -> SELECT, INSERT, UPDATE, DELETE`,
+      ]);
+      const f = only("inner2");
+      // Everything the table's owner holds (18 adds MAINTAIN).
+      expect(f.evidence.privileges).toEqual(
+        expect.arrayContaining(["SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE", "REFERENCES", "TRIGGER"]),
+      );
+      expect(paths(f)).toContainEqual(
+        expect.stringContaining(
+          `ON public.delayed_jobs: runs in INSERT, UPDATE statements, as the SECURITY DEFINER caller's owner ${role.migrator}] -> SELECT, INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER`,
+        ),
       );
     });
 
@@ -385,7 +600,33 @@ for (const s of servers) {
         .filter((r) => r.checkId === "pg-unexpected-principal" && r.status === "FAIL" && r.subject?.startsWith(`qx${sfx}_`))
         .map((r) => r.subject);
       expect([...new Set(reported)].sort()).toEqual(
-        (["checker", "defaulter", "domainer", "generator", "helper", "indexer", "opper", "policer"] as const).map((n) => role[n]).sort(),
+        (
+          [
+            "checker",
+            "defaulter",
+            "domainer",
+            "generator",
+            "helper",
+            "indexer",
+            "opper",
+            "policer",
+            "domdef",
+            "tagger",
+            "metaer",
+            "ranger",
+            "spanner",
+            "whener",
+            "ruler",
+            "op2",
+            "op3",
+            "parter",
+            "lowdef",
+            "inner",
+            "inner2",
+          ] as const
+        )
+          .map((n) => role[n])
+          .sort(),
       );
     });
   });

@@ -373,7 +373,7 @@ for (const s of servers) {
         ),
       );
       const f = unexpected("hooker");
-      expect(f?.evidence.privileges).toEqual(["INSERT", "UPDATE", "DELETE"]);
+      expect(f?.evidence.privileges).toEqual(["SELECT", "INSERT", "UPDATE", "DELETE"]);
       expect(paths(f)[0]).toMatch(
         new RegExp(
           `^${role.hooker} -\\(owns function\\)-> hooks\\.jobs_touch\\(\\) \\[trigger jobs_touch BEFORE INSERT OR UPDATE ON public\\.delayed_jobs`,
@@ -543,9 +543,9 @@ for (const s of servers) {
       expect(handler).toBe("--- !ruby/object:Helped {}");
       expect(await refused("helper", "UPDATE public.delayed_jobs SET handler = 'x'")).toBe("42501");
       const f = unexpected("helper");
-      expect(f?.evidence.privileges).toEqual(["INSERT", "UPDATE", "DELETE"]);
+      expect(f?.evidence.privileges).toEqual(["SELECT", "INSERT", "UPDATE", "DELETE"]);
       expect(paths(f)).toContain(
-        `${role.helper} -(owns function)-> helpers.normalize_handler(h text) [trigger jobs_stamp BEFORE INSERT ON public.delayed_jobs -> public.jobs_stamp() -(calls)-> helpers.normalize_handler(h text): runs in every such statement] -> INSERT, UPDATE, DELETE`,
+        `${role.helper} -(owns function)-> helpers.normalize_handler(h text) [trigger jobs_stamp BEFORE INSERT ON public.delayed_jobs -> public.jobs_stamp() -(calls)-> helpers.normalize_handler(h text): runs in every such statement] -> SELECT, INSERT, UPDATE, DELETE`,
       );
     });
 

@@ -59,31 +59,54 @@ const WRITES = ["INSERT", "UPDATE", "DELETE"] as const;
 
 const EXPRESSION_EVENTS = ["SELECT", "INSERT", "UPDATE", "DELETE"] as const;
 /**
- * The statements a policy's expressions run in: a SELECT policy also in an UPDATE or DELETE
- * that reads the rows it changes (a WHERE clause, RETURNING: proven live), an UPDATE policy
- * also in SELECT … FOR UPDATE.
+ * The statements a policy's expressions run in: a SELECT policy also in an INSERT, UPDATE or
+ * DELETE that reads the rows it changes (RETURNING, a WHERE clause: proven live), an UPDATE
+ * policy also in SELECT … FOR UPDATE and INSERT … ON CONFLICT DO UPDATE.
  */
 const POLICY_COMMANDS: Record<string, readonly string[]> = {
-  r: ["SELECT", "UPDATE", "DELETE"],
+  r: EXPRESSION_EVENTS,
   a: ["INSERT"],
-  w: ["SELECT", "UPDATE"],
+  w: ["SELECT", "INSERT", "UPDATE"],
   d: ["DELETE"],
   "*": EXPRESSION_EVENTS,
 };
+
+/** `tgtype` bits of a row trigger's events. */
+const TRIGGER_EVENT_BITS: readonly [number, string][] = [
+  [4, "INSERT"],
+  [16, "UPDATE"],
+  [8, "DELETE"],
+];
+/** `ev_type` of a rule. */
+const RULE_EVENTS: Record<string, string> = { "1": "SELECT", "2": "UPDATE", "3": "INSERT", "4": "DELETE" };
 
 /** How a stored expression is named in a path, and the statements that evaluate it. */
 function expressionUse(call: PgExpressionCall): { label: string; events: readonly string[] } {
   switch (call.kind) {
     case "default":
       return { label: `default of column ${call.name}`, events: ["INSERT"] };
+    case "domain default":
+      return { label: `default of domain ${call.name}`, events: ["INSERT"] };
     case "generated column":
       return { label: `generated column ${call.name}`, events: ["INSERT", "UPDATE"] };
     case "check":
-      return { label: `CHECK constraint ${call.name}`, events: ["INSERT", "UPDATE"] };
     case "domain check":
       return { label: `CHECK constraint ${call.name}`, events: ["INSERT", "UPDATE"] };
+    case "range type":
+      return { label: `range type ${call.name}`, events: ["INSERT", "UPDATE"] };
     case "index":
       return { label: `index ${call.name}`, events: ["INSERT", "UPDATE"] };
+    case "trigger condition": {
+      const type = Number(call.command);
+      return {
+        label: `WHEN condition of trigger ${call.name}`,
+        events: TRIGGER_EVENT_BITS.filter(([bit]) => type & bit).map(([, e]) => e),
+      };
+    }
+    case "rule": {
+      const event = RULE_EVENTS[call.command ?? ""];
+      return { label: `rule ${call.name}`, events: event ? [event] : EXPRESSION_EVENTS };
+    }
     case "policy":
       return { label: `policy ${call.name}`, events: POLICY_COMMANDS[call.command ?? "*"] ?? EXPRESSION_EVENTS };
   }
@@ -828,7 +851,8 @@ export class ObjectRoutes {
   /**
    * Functions `fn` calls: those pg_depend records (SQL-standard bodies), or whose name its body
    * calls, `name(`, in any spelling; unqualified names only in the schemas of a pinned
-   * search_path (overloads are not told apart: each is taken as called).
+   * search_path (overloads are not told apart: each is taken as called); and the functions of
+   * the user operators it uses (the probe's `calls`).
    */
   private callees(fn: PgFunction): PgFunction[] {
     const memo = this.calleesMemo.get(fn.oid);
@@ -843,6 +867,15 @@ export class ObjectRoutes {
         if (fn.calls?.includes(g.oid)) out.push(g);
         else if (!fn.sqlStandardBody && callsFunction(fn.body, g.schema, g.name, pinned !== undefined && !pinned.includes(g.schema), lower))
           out.push(g);
+      }
+    }
+    // What the probe found called without the callee's name in the text: a user operator's function.
+    const found = new Set(out.map((g) => g.oid));
+    for (const oid of fn.calls ?? []) {
+      const g = this.functions.get(oid);
+      if (g && g.oid !== fn.oid && !g.trigger && !found.has(oid)) {
+        found.add(oid);
+        out.push(g);
       }
     }
     this.calleesMemo.set(fn.oid, out);
@@ -976,42 +1009,69 @@ export class ObjectRoutes {
   }
 
   /**
-   * The owners of the functions the table's defaults, constraints, indexes and policies call,
-   * and of every function those call: PostgreSQL runs them inside the writers' (a policy's:
-   * also the readers') statements, as those roles, and an owner may replace the body (even an
-   * index's IMMUTABLE function, with a VOLATILE one: proven live). One route per function,
-   * naming every expression that runs it.
+   * The owners of the functions the table's stored expressions call (defaults, CHECKs, index
+   * expressions, trigger conditions, rules, policies… and those of its partitions and children
+   * that a write through it evaluates), and of every function those call: PostgreSQL runs
+   * them inside the writers' (a policy's: also the readers') statements, as those roles, and
+   * an owner may replace the body (even an index's IMMUTABLE function, with a VOLATILE one:
+   * proven live). A function called through a SECURITY DEFINER one runs as that one's owner
+   * instead, whatever it may do. One route per function and role it runs as, naming every
+   * expression that runs it.
    */
   private expressionRoutes(table: PgTable, target: Relation): Route[] {
-    const byFunction = new Map<number, { fn: PgFunction; chain: PgFunction[]; uses: string[]; events: Set<string> }>();
+    const below = new Set(this.descendants(target.oid));
+    const byFunction = new Map<string, { fn: PgFunction; runsAs?: number; uses: string[]; events: Set<string> }>();
     for (const call of this.catalog.expressionCalls ?? []) {
-      if (call.relation !== target.oid) continue;
+      if (call.relation !== target.oid && !below.has(call.relation)) continue;
       const root = this.functions.get(call.function);
       if (!root) continue;
       const { label, events } = expressionUse(call);
+      const child = call.relation === target.oid ? undefined : this.relations.get(call.relation);
+      const where = child ? `${label} of ${child.schema}.${child.name}` : label;
       for (const chain of this.callChains(root)) {
         const fn = chain[chain.length - 1] as PgFunction;
-        // The table's owner and superusers already hold everything.
-        if (fn.owner === target.owner || this.graph.byOid.get(fn.owner)?.superuser) continue;
-        let entry = byFunction.get(fn.oid);
+        // The nearest SECURITY DEFINER caller decides whose rights the function runs with.
+        let runsAs: number | undefined;
+        for (let i = 0; i < chain.length - 1; i++) if ((chain[i] as PgFunction).securityDefiner) runsAs = (chain[i] as PgFunction).owner;
+        // The table's owner and superusers already hold everything; a definer's owner, its own rights.
+        if (fn.owner === target.owner || fn.owner === runsAs || this.graph.byOid.get(fn.owner)?.superuser) continue;
+        const key = `${fn.oid}:${runsAs ?? ""}`;
+        let entry = byFunction.get(key);
         if (!entry) {
-          entry = { fn, chain, uses: [], events: new Set() };
-          byFunction.set(fn.oid, entry);
+          entry = { fn, ...(runsAs === undefined ? {} : { runsAs }), uses: [], events: new Set() };
+          byFunction.set(key, entry);
         }
-        entry.uses.push(chain.length > 1 ? `${label} -> ${chain.map(functionName).join(" -(calls)-> ")}` : label);
+        entry.uses.push(chain.length > 1 ? `${where} -> ${chain.map(functionName).join(" -(calls)-> ")}` : where);
         for (const e of events) entry.events.add(e);
       }
     }
     const routes: Route[] = [];
-    for (const { fn, uses, events } of byFunction.values()) {
-      const runs = EXPRESSION_EVENTS.filter((e) => events.has(e));
-      // Every expression runs in some write, whose code may then do what that writer may.
+    for (const { fn, runsAs, uses, events } of byFunction.values()) {
+      const runs = `runs in ${EXPRESSION_EVENTS.filter((e) => events.has(e)).join(", ")} statements`;
+      const object = `${functionName(fn)} [${uses.join("; ")} ON ${table.schema}.${table.name}: ${runs}`;
+      const wayIn = this.roleWayIn(fn.owner, "owns function");
+      // It runs as each writer (and reader): what a worker may do, and it sees the values
+      // written. Behind a SECURITY DEFINER caller it runs as that caller's owner, and so may
+      // make the caller SECURITY INVOKER (an owner may): the next writer runs it as itself
+      // (proven live). Whatever that owner may do besides is a second route.
+      const asWriters =
+        runsAs === undefined
+          ? ""
+          : ` (its code runs as the SECURITY DEFINER caller's ${this.describeOwner(runsAs)}, who may make the caller SECURITY INVOKER)`;
       routes.push({
         source: "expression function owner",
-        wayIn: this.roleWayIn(fn.owner, "owns function"),
-        privileges: [...(events.has("SELECT") ? ["SELECT"] : []), ...WRITES],
-        object: `${functionName(fn)} [${uses.join("; ")} ON ${table.schema}.${table.name}: runs in every ${runs.join(", ")}, as the role running it]`,
+        wayIn,
+        privileges: EXPRESSION_EVENTS,
+        object: `${object}, as the role running them${asWriters}]`,
       });
+      if (runsAs !== undefined)
+        routes.push({
+          source: "expression function owner",
+          wayIn,
+          runsAs,
+          privileges: "all",
+          object: `${object}, as the SECURITY DEFINER caller's ${this.describeOwner(runsAs)}]`,
+        });
     }
     return routes;
   }
@@ -1030,7 +1090,7 @@ export class ObjectRoutes {
       routes.push({
         source: "trigger function owner",
         wayIn: this.roleWayIn(fn.owner, "owns function"),
-        privileges: WRITES,
+        privileges: EXPRESSION_EVENTS,
         object: `${functionName(fn)} [trigger ${trigger.name} ${trigger.timing} ${trigger.events.join(" OR ")} ON ${table.schema}.${table.name}: runs in every such statement]`,
       });
     }
@@ -1045,7 +1105,7 @@ export class ObjectRoutes {
         routes.push({
           source: "trigger function owner",
           wayIn: this.roleWayIn(callee.owner, "owns function"),
-          privileges: WRITES,
+          privileges: EXPRESSION_EVENTS,
           object: `${functionName(callee)} [trigger ${trigger.name} ${trigger.timing} ${trigger.events.join(" OR ")} ON ${table.schema}.${table.name} -> ${chain.map(functionName).join(" -(calls)-> ")}: runs in every such statement]`,
         });
       }

@@ -303,9 +303,9 @@ describe("calls between functions, and SQL built at run time", () => {
     });
     const trigger: PgTrigger = { name: "jobs_stamp", relation: JOBS, function: 9, events: ["INSERT"], timing: "BEFORE", enabled: true };
     const access = accessOf(catalog({ functions: [stamp, normalize], triggers: [trigger] }), "hooker");
-    expect(access?.privileges).toEqual(["INSERT", "UPDATE", "DELETE"]);
+    expect(access?.privileges).toEqual(["SELECT", "INSERT", "UPDATE", "DELETE"]);
     expect(access?.paths.map((p) => p.text)).toEqual([
-      "hooker -(owns function)-> helpers.normalize(h text) [trigger jobs_stamp BEFORE INSERT ON public.delayed_jobs -> public.jobs_stamp() -(calls)-> helpers.normalize(h text): runs in every such statement] -> INSERT, UPDATE, DELETE",
+      "hooker -(owns function)-> helpers.normalize(h text) [trigger jobs_stamp BEFORE INSERT ON public.delayed_jobs -> public.jobs_stamp() -(calls)-> helpers.normalize(h text): runs in every such statement] -> SELECT, INSERT, UPDATE, DELETE",
     ]);
     // Owned by the table's owner: nothing beyond what it already holds.
     const own = { ...normalize, owner: oid("owner") };
@@ -428,9 +428,9 @@ describe("routes through rules and triggers", () => {
       enabled: true,
     };
     const access = accessOf(catalog({ functions: [touch], triggers: [trigger] }), "hooker");
-    expect(access?.privileges).toEqual(["INSERT", "UPDATE", "DELETE"]);
+    expect(access?.privileges).toEqual(["SELECT", "INSERT", "UPDATE", "DELETE"]);
     expect(access?.paths[0]?.text).toBe(
-      "hooker -(owns function)-> public.touch() [trigger touch BEFORE INSERT OR UPDATE ON public.delayed_jobs: runs in every such statement] -> INSERT, UPDATE, DELETE",
+      "hooker -(owns function)-> public.touch() [trigger touch BEFORE INSERT OR UPDATE ON public.delayed_jobs: runs in every such statement] -> SELECT, INSERT, UPDATE, DELETE",
     );
   });
 });

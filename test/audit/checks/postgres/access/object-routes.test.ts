@@ -1057,7 +1057,7 @@ describe("owners of what runs in the queue's statements", () => {
       triggers: [trigger("stamp", JOBS, 9, ["UPDATE"], { timing: "BEFORE" })],
     });
     expect(texts(cat, "hooker")).toEqual([
-      "hooker -(owns function)-> public.stamp() [trigger stamp BEFORE UPDATE ON public.delayed_jobs: runs in every such statement] -> INSERT, UPDATE, DELETE",
+      "hooker -(owns function)-> public.stamp() [trigger stamp BEFORE UPDATE ON public.delayed_jobs: runs in every such statement] -> SELECT, INSERT, UPDATE, DELETE",
     ]);
   });
 
@@ -1099,17 +1099,62 @@ describe("owners of the functions the queue's stored expressions call (live: exp
       functions: [invoker(20, "handler_ok", "hooker")],
       expressionCalls: [call("check", "jobs_handler_check", 20), call("index", "jobs_handler_idx", 20), call("default", "queue", 20)],
     });
+    const object =
+      "public.handler_ok() [CHECK constraint jobs_handler_check; index jobs_handler_idx; default of column queue ON public.delayed_jobs: runs in INSERT, UPDATE statements, as the role running them]";
     expect(accessOf(cat, "hooker")?.paths).toStrictEqual([
       {
         source: "expression function owner",
         reach: "self",
         chain: ["hooker"],
-        privileges: ["INSERT", "UPDATE", "DELETE"],
-        text: "hooker -(owns function)-> public.handler_ok() [CHECK constraint jobs_handler_check; index jobs_handler_idx; default of column queue ON public.delayed_jobs: runs in every INSERT, UPDATE, as the role running it] -> INSERT, UPDATE, DELETE",
-        via: "public.handler_ok() [CHECK constraint jobs_handler_check; index jobs_handler_idx; default of column queue ON public.delayed_jobs: runs in every INSERT, UPDATE, as the role running it]",
-        chainText:
-          "hooker -(owns function)-> public.handler_ok() [CHECK constraint jobs_handler_check; index jobs_handler_idx; default of column queue ON public.delayed_jobs: runs in every INSERT, UPDATE, as the role running it]",
+        privileges: ["SELECT", "INSERT", "UPDATE", "DELETE"],
+        text: `hooker -(owns function)-> ${object} -> SELECT, INSERT, UPDATE, DELETE`,
+        via: object,
+        chainText: `hooker -(owns function)-> ${object}`,
       },
+    ]);
+  });
+
+  it("names each kind of expression, and the statements each runs in", () => {
+    const of = (c: PgExpressionCall) =>
+      accessOf(catalog({ functions: [invoker(20, "f", "hooker")], expressionCalls: [c] }), "hooker")?.paths[0]?.text.replace(/^.*\[/, "[");
+    const tail = (statements: string) =>
+      `ON public.delayed_jobs: runs in ${statements} statements, as the role running them] -> SELECT, INSERT, UPDATE, DELETE`;
+    expect(of(call("default", "queue", 20))).toBe(`[default of column queue ${tail("INSERT")}`);
+    expect(of(call("domain default", "public.lane on column lane", 20))).toBe(
+      `[default of domain public.lane on column lane ${tail("INSERT")}`,
+    );
+    expect(of(call("generated column", "kind", 20))).toBe(`[generated column kind ${tail("INSERT, UPDATE")}`);
+    expect(of(call("domain check", "tag_check of domain public.tag on column tags", 20))).toBe(
+      `[CHECK constraint tag_check of domain public.tag on column tags ${tail("INSERT, UPDATE")}`,
+    );
+    expect(of(call("range type", "public.slot on column slot", 20))).toBe(
+      `[range type public.slot on column slot ${tail("INSERT, UPDATE")}`,
+    );
+    expect(of(call("index", "jobs_idx", 20))).toBe(`[index jobs_idx ${tail("INSERT, UPDATE")}`);
+    // tgtype: 1 ROW, 4 INSERT, 8 DELETE, 16 UPDATE.
+    expect(of(call("trigger condition", "jobs_when", 20, { command: String(1 | 16) }))).toBe(
+      `[WHEN condition of trigger jobs_when ${tail("UPDATE")}`,
+    );
+    expect(of(call("trigger condition", "jobs_when", 20, { command: String(1 | 4 | 8) }))).toBe(
+      `[WHEN condition of trigger jobs_when ${tail("INSERT, DELETE")}`,
+    );
+    // ev_type: 1 SELECT, 2 UPDATE, 3 INSERT, 4 DELETE.
+    expect(of(call("rule", "jobs_log", 20, { command: "2" }))).toBe(`[rule jobs_log ${tail("UPDATE")}`);
+    expect(of(call("rule", "jobs_log", 20, { command: "3" }))).toBe(`[rule jobs_log ${tail("INSERT")}`);
+    expect(of(call("rule", "jobs_log", 20, { command: "4" }))).toBe(`[rule jobs_log ${tail("DELETE")}`);
+    expect(of(call("rule", "jobs_view", 20, { command: "1" }))).toBe(`[rule jobs_view ${tail("SELECT")}`);
+    expect(of(call("rule", "jobs_odd", 20, { command: "9" }))).toBe(`[rule jobs_odd ${tail("SELECT, INSERT, UPDATE, DELETE")}`);
+  });
+
+  it("a partition's or child's expressions count, named with it; another table's do not", () => {
+    const part = relation(7, "jobs_rest", "owner", [], { relkind: "r", parents: [JOBS] });
+    const cat = catalog({
+      relations: [part],
+      functions: [invoker(20, "part_ok", "hooker")],
+      expressionCalls: [call("check", "jobs_rest_ok", 20, { relation: 7 })],
+    });
+    expect(texts(cat, "hooker")).toEqual([
+      "hooker -(owns function)-> public.part_ok() [CHECK constraint jobs_rest_ok of public.jobs_rest ON public.delayed_jobs: runs in INSERT, UPDATE statements, as the role running them] -> SELECT, INSERT, UPDATE, DELETE",
     ]);
   });
 
@@ -1123,8 +1168,38 @@ describe("owners of the functions the queue's stored expressions call (live: exp
       expressionCalls: [call("generated column", "handler_class", 20)],
     });
     expect(texts(cat, "helper")).toEqual([
-      "helper -(owns function)-> public.leaf() [generated column handler_class -> public.handler_ok() -(calls)-> public.middle() -(calls)-> public.leaf() ON public.delayed_jobs: runs in every INSERT, UPDATE, as the role running it] -> INSERT, UPDATE, DELETE",
+      "helper -(owns function)-> public.leaf() [generated column handler_class -> public.handler_ok() -(calls)-> public.middle() -(calls)-> public.leaf() ON public.delayed_jobs: runs in INSERT, UPDATE statements, as the role running them] -> SELECT, INSERT, UPDATE, DELETE",
     ]);
+  });
+
+  it("a function called through a SECURITY DEFINER one runs as its owner: the writers' access through it, and whatever that owner may do", () => {
+    const definer = (owner: string) =>
+      fn(20, "checked", owner, "SELECT public.leaf()", {
+        securityDefiner: true,
+        language: "sql",
+        acl: [],
+        config: ["search_path=pg_catalog, pg_temp"],
+      });
+    const cat = (owner: string) =>
+      catalog({ functions: [definer(owner), invoker(22, "leaf", "helper")], expressionCalls: [call("check", "jobs_check", 20)] });
+    const through =
+      "public.leaf() [CHECK constraint jobs_check -> public.checked() -(calls)-> public.leaf() ON public.delayed_jobs: runs in INSERT, UPDATE statements";
+    expect(texts(cat("clerk"), "helper")).toEqual([
+      `helper -(owns function)-> ${through}, as the role running them (its code runs as the SECURITY DEFINER caller's owner clerk, who may make the caller SECURITY INVOKER)] -> SELECT, INSERT, UPDATE, DELETE`,
+    ]);
+    expect(texts(cat("owner"), "helper")).toContainEqual(
+      `helper -(owns function)-> ${through}, as the SECURITY DEFINER caller's owner owner] -> ${ALL.join(", ")}`,
+    );
+    // The definer's own owner: its own function, run as each writer once it makes it an invoker.
+    expect(texts(cat("clerk"), "clerk")).toEqual([
+      "clerk -(owns function)-> public.checked() [CHECK constraint jobs_check ON public.delayed_jobs: runs in INSERT, UPDATE statements, as the role running them] -> SELECT, INSERT, UPDATE, DELETE",
+    ]);
+    // A callee its definer's owner owns too runs with that owner's own rights: nothing new.
+    const own = catalog({
+      functions: [definer("clerk"), invoker(22, "leaf", "clerk")],
+      expressionCalls: [call("check", "jobs_check", 20)],
+    });
+    expect(texts(own, "clerk")).toHaveLength(1);
   });
 
   it("a policy runs in the statements its command covers: a SELECT policy in readers' and in reading writers' statements", () => {
@@ -1136,16 +1211,15 @@ describe("owners of the functions the queue's stored expressions call (live: exp
     const of = (command: string | undefined) => accessOf(policy(command), "hooker")?.paths[0];
     expect(of("r")?.privileges).toEqual(["SELECT", "INSERT", "UPDATE", "DELETE"]);
     expect(of("r")?.text).toContain(
-      "[policy jobs_policy ON public.delayed_jobs: runs in every SELECT, UPDATE, DELETE, as the role running it]",
+      "[policy jobs_policy ON public.delayed_jobs: runs in SELECT, INSERT, UPDATE, DELETE statements, as the role running them]",
     );
-    expect(of("a")?.privileges).toEqual(["INSERT", "UPDATE", "DELETE"]);
-    expect(of("a")?.text).toContain("runs in every INSERT, as");
-    expect(of("w")?.text).toContain("runs in every SELECT, UPDATE, as");
-    expect(of("d")?.text).toContain("runs in every DELETE, as");
-    expect(of("*")?.text).toContain("runs in every SELECT, INSERT, UPDATE, DELETE, as");
+    expect(of("a")?.text).toContain("runs in INSERT statements, as");
+    expect(of("w")?.text).toContain("runs in SELECT, INSERT, UPDATE statements, as");
+    expect(of("d")?.text).toContain("runs in DELETE statements, as");
+    expect(of("*")?.text).toContain("runs in SELECT, INSERT, UPDATE, DELETE statements, as");
     // No command read, or one this code does not know: every statement.
-    expect(of(undefined)?.text).toContain("runs in every SELECT, INSERT, UPDATE, DELETE, as");
-    expect(of("z")?.text).toContain("runs in every SELECT, INSERT, UPDATE, DELETE, as");
+    expect(of(undefined)?.text).toContain("runs in SELECT, INSERT, UPDATE, DELETE statements, as");
+    expect(of("z")?.text).toContain("runs in SELECT, INSERT, UPDATE, DELETE statements, as");
   });
 
   it("stays silent for functions of the table's owner or a superuser, of another table's expressions, or not fetched", () => {
@@ -1384,15 +1458,15 @@ describe("owners of what the queue's triggers call", () => {
         source: "trigger function owner",
         reach: "self",
         chain: ["helper"],
-        privileges: ["INSERT", "UPDATE", "DELETE"],
-        text: "helper -(owns function)-> public.leaf() [trigger stamp BEFORE INSERT OR UPDATE ON public.delayed_jobs -> public.stamp() -(calls)-> public.left_fn() -(calls)-> public.leaf(): runs in every such statement] -> INSERT, UPDATE, DELETE",
+        privileges: ["SELECT", "INSERT", "UPDATE", "DELETE"],
+        text: "helper -(owns function)-> public.leaf() [trigger stamp BEFORE INSERT OR UPDATE ON public.delayed_jobs -> public.stamp() -(calls)-> public.left_fn() -(calls)-> public.leaf(): runs in every such statement] -> SELECT, INSERT, UPDATE, DELETE",
         via: "public.leaf() [trigger stamp BEFORE INSERT OR UPDATE ON public.delayed_jobs -> public.stamp() -(calls)-> public.left_fn() -(calls)-> public.leaf(): runs in every such statement]",
         chainText:
           "helper -(owns function)-> public.leaf() [trigger stamp BEFORE INSERT OR UPDATE ON public.delayed_jobs -> public.stamp() -(calls)-> public.left_fn() -(calls)-> public.leaf(): runs in every such statement]",
       },
     ]);
     expect(paths("hooker")?.map((p) => p.text)).toEqual([
-      "hooker -(owns function)-> public.stamp() [trigger stamp BEFORE INSERT OR UPDATE ON public.delayed_jobs: runs in every such statement] -> INSERT, UPDATE, DELETE",
+      "hooker -(owns function)-> public.stamp() [trigger stamp BEFORE INSERT OR UPDATE ON public.delayed_jobs: runs in every such statement] -> SELECT, INSERT, UPDATE, DELETE",
     ]);
     expect(paths("owner")?.map((p) => p.text)).toEqual(["owner: owner (all privileges)"]);
     expect(paths("su")?.map((p) => p.text)).toEqual(["su: superuser (all privileges)"]);
