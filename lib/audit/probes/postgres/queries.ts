@@ -303,16 +303,16 @@ FROM (${EXPRESSION_FUNCTIONS}) e
 ORDER BY e.relation, e.kind, e.name, e.function`;
 
 /**
- * Whether the function $CALLER uses an operator outside the system schemas whose function is
- * $CALLEE: pg_depend records it for a SQL-standard body; another body is text, so its
- * operator's symbol in the text counts (a coarse match: a user operator spelled like a common
- * one is taken as used wherever that symbol appears, which over-reports).
+ * The user operators (outside the system schemas; `user_operators` in the query) the function
+ * $CALLER uses: pg_depend records them for a SQL-standard body; another body is text, so an
+ * operator's symbol in it counts (a coarse match: a user operator spelled like a common one
+ * is taken as used wherever that symbol appears, which over-reports). Most databases have
+ * none, so the list is tiny and filtered first.
  */
-const OPERATOR_USED = `SELECT 1 FROM pg_catalog.pg_operator o JOIN pg_catalog.pg_namespace opn ON opn.oid = o.oprnamespace
-  WHERE o.oprcode = $CALLEE AND opn.nspname NOT IN ('pg_catalog', 'information_schema')
-    AND (pg_catalog.strpos($CALLER.prosrc, o.oprname::text) > 0
-      OR EXISTS (SELECT 1 FROM pg_catalog.pg_depend od WHERE od.classid = 'pg_catalog.pg_proc'::regclass AND od.objid = $CALLER.oid
-        AND od.refclassid = 'pg_catalog.pg_operator'::regclass AND od.refobjid = o.oid))`;
+const OPERATORS_USED = `SELECT uo.oprcode FROM user_operators uo
+  WHERE pg_catalog.strpos($CALLER.prosrc, uo.oprname) > 0
+    OR EXISTS (SELECT 1 FROM pg_catalog.pg_depend od WHERE od.classid = 'pg_catalog.pg_proc'::regclass AND od.objid = $CALLER.oid
+      AND od.refclassid = 'pg_catalog.pg_operator'::regclass AND od.refobjid = uo.oid)`;
 
 /**
  * $1 schemas, $2 table names. Every SECURITY DEFINER function or procedure outside the
@@ -331,6 +331,10 @@ const OPERATOR_USED = `SELECT 1 FROM pg_catalog.pg_operator o JOIN pg_catalog.pg
 export function functionsSql(serverVersionNum: number): string {
   const sqlStandard = serverVersionNum >= 140000 ? "p.prosqlbody IS NOT NULL" : "false";
   return `WITH RECURSIVE req AS (${REQUESTED_OIDS}),
+user_operators AS (
+  SELECT o.oid, o.oprname::text AS oprname, o.oprcode FROM pg_catalog.pg_operator o
+  JOIN pg_catalog.pg_namespace n ON n.oid = o.oprnamespace WHERE n.nspname NOT IN ('pg_catalog', 'information_schema')
+),
 callable AS (
   SELECT p.oid, pg_catalog.lower(p.proname::text) AS name FROM pg_catalog.pg_proc p
   JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace JOIN pg_catalog.pg_language l ON l.oid = p.prolang
@@ -356,7 +360,7 @@ fns(oid) AS (
    AND (pg_catalog.strpos(pg_catalog.lower(caller.prosrc), callee.name) > 0
      OR EXISTS (SELECT 1 FROM pg_catalog.pg_depend d WHERE d.classid = 'pg_catalog.pg_proc'::regclass AND d.objid = caller.oid
        AND d.refclassid = 'pg_catalog.pg_proc'::regclass AND d.refobjid = callee.oid)
-     OR EXISTS (${OPERATOR_USED.replaceAll("$CALLER", "caller").replaceAll("$CALLEE", "callee.oid")}))
+     OR callee.oid IN (${OPERATORS_USED.replaceAll("$CALLER", "caller")}))
 )
 SELECT p.oid::int8 AS oid, n.nspname::text AS schema, p.proname::text AS name,
   pg_catalog.pg_get_function_identity_arguments(p.oid) AS args, p.prokind::text AS kind, p.proowner::int8 AS owner,
@@ -372,8 +376,7 @@ SELECT p.oid::int8 AS oid, n.nspname::text AS schema, p.proname::text AS name,
   (SELECT coalesce(pg_catalog.array_agg(DISTINCT c.oid::int8), '{}'::int8[]) FROM (
      SELECT d.refobjid AS oid FROM pg_catalog.pg_depend d WHERE d.classid = 'pg_catalog.pg_proc'::regclass AND d.objid = p.oid
        AND d.refclassid = 'pg_catalog.pg_proc'::regclass AND d.refobjid <> p.oid
-     UNION SELECT uo.oprcode FROM pg_catalog.pg_operator uo
-       WHERE uo.oprcode <> p.oid AND EXISTS (${OPERATOR_USED.replaceAll("$CALLER", "p").replaceAll("$CALLEE", "uo.oprcode")})) c) AS calls,
+     UNION ${OPERATORS_USED.replaceAll("$CALLER", "p")}) c WHERE c.oid <> p.oid) AS calls,
   (SELECT coalesce(pg_catalog.json_agg(pg_catalog.json_build_object('name', e.evtname::text, 'event', e.evtevent::text,
        'enabled', e.evtenabled::text) ORDER BY e.oid), '[]'::json)
      FROM pg_catalog.pg_event_trigger e WHERE e.evtfoid = p.oid) AS event_triggers
