@@ -303,18 +303,6 @@ FROM (${EXPRESSION_FUNCTIONS}) e
 ORDER BY e.relation, e.kind, e.name, e.function`;
 
 /**
- * The user operators (outside the system schemas; `user_operators` in the query) the function
- * $CALLER uses: pg_depend records them for a SQL-standard body; another body is text, so an
- * operator's symbol in it counts (a coarse match: a user operator spelled like a common one
- * is taken as used wherever that symbol appears, which over-reports). Most databases have
- * none, so the list is tiny and filtered first.
- */
-const OPERATORS_USED = `SELECT uo.oprcode FROM user_operators uo
-  WHERE pg_catalog.strpos($CALLER.prosrc, uo.oprname) > 0
-    OR EXISTS (SELECT 1 FROM pg_catalog.pg_depend od WHERE od.classid = 'pg_catalog.pg_proc'::regclass AND od.objid = $CALLER.oid
-      AND od.refclassid = 'pg_catalog.pg_operator'::regclass AND od.refobjid = uo.oid)`;
-
-/**
  * $1 schemas, $2 table names. Every SECURITY DEFINER function or procedure outside the
  * system schemas, every function a trigger on a configured table calls (or on a table with a
  * writing foreign key: it may run as that table's owner in the key's action), every function a
@@ -334,6 +322,18 @@ export function functionsSql(serverVersionNum: number): string {
 user_operators AS (
   SELECT o.oid, o.oprname::text AS oprname, o.oprcode FROM pg_catalog.pg_operator o
   JOIN pg_catalog.pg_namespace n ON n.oid = o.oprnamespace WHERE n.nspname NOT IN ('pg_catalog', 'information_schema')
+),
+-- The user operators each function uses, worked out once (most databases have none): pg_depend
+-- records them for a SQL-standard body; another body is text, so an operator's symbol in it
+-- counts (coarse: a user operator spelled like a common one is taken as used wherever that
+-- symbol appears, which over-reports).
+operator_calls(caller, callee) AS (
+  SELECT p.oid, uo.oprcode FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace pn ON pn.oid = p.pronamespace
+  JOIN user_operators uo ON pg_catalog.strpos(p.prosrc, uo.oprname) > 0
+  WHERE pn.nspname NOT IN ('pg_catalog', 'information_schema')
+  UNION
+  SELECT od.objid, uo.oprcode FROM pg_catalog.pg_depend od JOIN user_operators uo ON uo.oid = od.refobjid
+  WHERE od.classid = 'pg_catalog.pg_proc'::regclass AND od.refclassid = 'pg_catalog.pg_operator'::regclass
 ),
 callable AS (
   SELECT p.oid, pg_catalog.lower(p.proname::text) AS name FROM pg_catalog.pg_proc p
@@ -355,12 +355,17 @@ fns(oid) AS (
   UNION
   SELECT e.function FROM (${EXPRESSION_FUNCTIONS}) e
   UNION
-  SELECT callee.oid FROM fns JOIN pg_catalog.pg_proc caller ON caller.oid = fns.oid
-  JOIN callable callee ON callee.oid <> caller.oid
-   AND (pg_catalog.strpos(pg_catalog.lower(caller.prosrc), callee.name) > 0
-     OR EXISTS (SELECT 1 FROM pg_catalog.pg_depend d WHERE d.classid = 'pg_catalog.pg_proc'::regclass AND d.objid = caller.oid
-       AND d.refclassid = 'pg_catalog.pg_proc'::regclass AND d.refobjid = callee.oid)
-     OR callee.oid IN (${OPERATORS_USED.replaceAll("$CALLER", "caller")}))
+  SELECT reached.oid FROM fns CROSS JOIN LATERAL (
+    -- The caller's text lowered once, not once per function it is compared with.
+    SELECT callee.oid FROM (SELECT pg_catalog.lower(p.prosrc) AS src FROM pg_catalog.pg_proc p WHERE p.oid = fns.oid) caller
+    JOIN callable callee ON callee.oid <> fns.oid AND pg_catalog.strpos(caller.src, callee.name) > 0
+    UNION ALL
+    SELECT callee.oid FROM pg_catalog.pg_depend d JOIN callable callee ON callee.oid = d.refobjid
+    WHERE d.classid = 'pg_catalog.pg_proc'::regclass AND d.objid = fns.oid AND d.refclassid = 'pg_catalog.pg_proc'::regclass
+      AND d.refobjid <> fns.oid
+    UNION ALL
+    SELECT oc.callee FROM operator_calls oc WHERE oc.caller = fns.oid
+  ) reached
 )
 SELECT p.oid::int8 AS oid, n.nspname::text AS schema, p.proname::text AS name,
   pg_catalog.pg_get_function_identity_arguments(p.oid) AS args, p.prokind::text AS kind, p.proowner::int8 AS owner,
@@ -376,7 +381,7 @@ SELECT p.oid::int8 AS oid, n.nspname::text AS schema, p.proname::text AS name,
   (SELECT coalesce(pg_catalog.array_agg(DISTINCT c.oid::int8), '{}'::int8[]) FROM (
      SELECT d.refobjid AS oid FROM pg_catalog.pg_depend d WHERE d.classid = 'pg_catalog.pg_proc'::regclass AND d.objid = p.oid
        AND d.refclassid = 'pg_catalog.pg_proc'::regclass AND d.refobjid <> p.oid
-     UNION ${OPERATORS_USED.replaceAll("$CALLER", "p")}) c WHERE c.oid <> p.oid) AS calls,
+     UNION SELECT oc.callee FROM operator_calls oc WHERE oc.caller = p.oid) c WHERE c.oid <> p.oid) AS calls,
   (SELECT coalesce(pg_catalog.json_agg(pg_catalog.json_build_object('name', e.evtname::text, 'event', e.evtevent::text,
        'enabled', e.evtenabled::text) ORDER BY e.oid), '[]'::json)
      FROM pg_catalog.pg_event_trigger e WHERE e.evtfoid = p.oid) AS event_triggers
