@@ -103,6 +103,7 @@ const EXPRESSION_KINDS = new Set<PgExpressionCall["kind"]>([
   "domain check",
   "range type",
   "index",
+  "statistics",
   "trigger condition",
   "rule",
   "policy",

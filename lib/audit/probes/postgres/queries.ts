@@ -217,9 +217,10 @@ ORDER BY c.oid`;
  * constraints, the CHECK constraints of the columns' types (a domain, the domains it is based
  * on, an array's elements, a composite's fields, a range's subtype, at any depth), a range
  * type's canonical and subtype-difference functions, index expressions and predicates
- * (exclusion constraints are indexes), the WHEN conditions of enabled row triggers, the
+ * (exclusion constraints are indexes), extended statistics' expressions (ANALYZE evaluates
+ * them, and the indexes', as the table's owner), the WHEN conditions of enabled row triggers, the
  * queue's enabled rules, and row-level security policies while row-level security is on.
- * A partition or child of a configured table adds its CHECKs, indexes and trigger conditions
+ * A partition or child of a configured table adds its CHECKs, indexes, statistics and trigger conditions
  * (a write through the parent evaluates them); its defaults and policies are not the
  * parent's. pg_depend records each function an expression calls, and each operator, whose
  * function (`oprcode`) runs too. Functions in the system schemas are left out, their owner
@@ -265,6 +266,9 @@ uses(relation, kind, name, command, classid, objid) AS (
   UNION ALL
   SELECT i.indrelid, 'index', ic.relname::text, NULL, 'pg_catalog.pg_class'::regclass, i.indexrelid
   FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid WHERE i.indrelid IN (SELECT oid FROM tabs)
+  UNION ALL
+  SELECT se.stxrelid, 'statistics', se.stxname::text, NULL, 'pg_catalog.pg_statistic_ext'::regclass, se.oid
+  FROM pg_catalog.pg_statistic_ext se WHERE se.stxrelid IN (SELECT oid FROM tabs)
   UNION ALL
   SELECT t.tgrelid, 'trigger condition', t.tgname::text, t.tgtype::text, 'pg_catalog.pg_trigger'::regclass, t.oid
   FROM pg_catalog.pg_trigger t

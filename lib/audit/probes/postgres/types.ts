@@ -276,6 +276,7 @@ export interface PgExpressionCall {
     | "domain check"
     | "range type"
     | "index"
+    | "statistics"
     | "trigger condition"
     | "rule"
     | "policy";

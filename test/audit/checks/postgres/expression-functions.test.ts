@@ -42,6 +42,7 @@ const NAMES = [
   "metaer",
   "ranger",
   "spanner",
+  "statser",
   "whener",
   "ruler",
   "op2",
@@ -101,6 +102,7 @@ const FUNCTIONS: Record<string, { owner: Name; signature: string; returns: strin
     value: "(a - b)::float8",
   },
   spanner: { owner: "spanner", signature: "x.small_ok(v int4)", returns: "boolean", benign: "SELECT v >= 0", value: "true" },
+  statser: { owner: "statser", signature: "x.stat_key(h text)", returns: "text", benign: "SELECT lower(h)", value: "lower(h)" },
   whener: { owner: "whener", signature: "x.when_ok(h text)", returns: "boolean", benign: "SELECT true", value: "true" },
   ruler: { owner: "ruler", signature: "x.log_entry(h text)", returns: "text", benign: "SELECT h", value: "h" },
   op2: { owner: "op2", signature: "x.same2(a text, b text)", returns: "boolean", benign: "SELECT a = b", value: "true" },
@@ -214,6 +216,7 @@ for (const s of servers) {
           `ALTER TABLE public.job_log OWNER TO ${m}`,
           "CREATE RULE jobs_log AS ON UPDATE TO public.delayed_jobs DO ALSO INSERT INTO public.job_log VALUES (x.log_entry(new.handler))",
           "CREATE INDEX delayed_jobs_run_day ON public.delayed_jobs (x.run_day(run_at))",
+          "CREATE STATISTICS public.jobs_stat ON (x.stat_key(handler)), id FROM public.delayed_jobs",
           "CREATE INDEX delayed_jobs_priority ON public.delayed_jobs (priority) WHERE attempts < 5",
           `ALTER TABLE public.delayed_jobs OWNER TO ${m}`,
           `ALTER SEQUENCE public.delayed_jobs_id_seq OWNER TO ${m}`,
@@ -321,6 +324,7 @@ for (const s of servers) {
         "policy jobs_visible x",
         "range type public.slot_range on column slot x",
         "rule jobs_log x",
+        "statistics jobs_stat x",
         // The trigger's own function is the trigger-function-owner route's, not listed here.
         "trigger condition jobs_when x",
       ]);
@@ -410,6 +414,36 @@ for (const s of servers) {
       expect(paths(only("indexer"))[0]).toContain(
         "x.run_day(t timestamp with time zone) [index delayed_jobs_run_day ON public.delayed_jobs: runs in INSERT, UPDATE statements, as",
       );
+    });
+
+    it("ANALYZE runs an index's and extended statistics' functions as the table's owner: their owners grant themselves the queue", async () => {
+      const grab = (who: Name) =>
+        `IF current_user = '${role.migrator}' THEN EXECUTE 'GRANT ALL ON public.delayed_jobs TO ${q(role[who])}'; END IF;`;
+      for (const key of ["indexer", "statser"] as const) {
+        expect(await refused(key, "SELECT handler FROM public.delayed_jobs")).toBe("42501");
+        await as(key, (c) => c.query(hook(key, grab(key))));
+      }
+      try {
+        // What autovacuum does on its own schedule; a superuser's ANALYZE runs as the owner too.
+        await asAdmin((c) => c.query("ANALYZE public.delayed_jobs"));
+        for (const key of ["indexer", "statser"] as const) {
+          expect((await loot(key)).map((r) => r.who)).toContain(role.migrator);
+          expect(await refused(key, "SELECT handler FROM public.delayed_jobs")).toBeUndefined();
+        }
+      } finally {
+        for (const key of ["indexer", "statser"] as const) {
+          await restore(key);
+          await asAdmin((c) => c.query(`REVOKE ALL ON public.delayed_jobs FROM ${q(role[key])}`));
+        }
+      }
+      const maintenance = `runs in ANALYZE, VACUUM FULL, CLUSTER and REINDEX (autovacuum's ANALYZE too), as the table's owner ${role.migrator}]`;
+      expect(paths(only("indexer"))).toContainEqual(
+        expect.stringContaining(`x.run_day(t timestamp with time zone) [index delayed_jobs_run_day ON public.delayed_jobs: ${maintenance}`),
+      );
+      expect(only("indexer").evidence.privileges).toEqual(expect.arrayContaining(["TRUNCATE", "REFERENCES", "TRIGGER"]));
+      expect(paths(only("statser"))).toEqual([
+        expect.stringContaining(`x.stat_key(h text) [statistics jobs_stat ON public.delayed_jobs: ${maintenance}`),
+      ]);
     });
 
     it("the owner of an operator's function in a CHECK runs in the worker's INSERT", async () => {
@@ -615,6 +649,7 @@ for (const s of servers) {
             "metaer",
             "ranger",
             "spanner",
+            "statser",
             "whener",
             "ruler",
             "op2",

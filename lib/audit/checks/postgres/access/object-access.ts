@@ -80,8 +80,12 @@ const TRIGGER_EVENT_BITS: readonly [number, string][] = [
 /** `ev_type` of a rule. */
 const RULE_EVENTS: Record<string, string> = { "1": "SELECT", "2": "UPDATE", "3": "INSERT", "4": "DELETE" };
 
-/** How a stored expression is named in a path, and the statements that evaluate it. */
-function expressionUse(call: PgExpressionCall): { label: string; events: readonly string[] } {
+/**
+ * How a stored expression is named in a path, the statements that evaluate it, and whether
+ * maintenance (ANALYZE, VACUUM FULL, CLUSTER, REINDEX, autovacuum's ANALYZE) evaluates it
+ * too, as the table's owner.
+ */
+function expressionUse(call: PgExpressionCall): { label: string; events: readonly string[]; maintenance?: true } {
   switch (call.kind) {
     case "default":
       return { label: `default of column ${call.name}`, events: ["INSERT"] };
@@ -95,7 +99,9 @@ function expressionUse(call: PgExpressionCall): { label: string; events: readonl
     case "range type":
       return { label: `range type ${call.name}`, events: ["INSERT", "UPDATE"] };
     case "index":
-      return { label: `index ${call.name}`, events: ["INSERT", "UPDATE"] };
+      return { label: `index ${call.name}`, events: ["INSERT", "UPDATE"], maintenance: true };
+    case "statistics":
+      return { label: `statistics ${call.name}`, events: [], maintenance: true };
     case "trigger condition": {
       const type = Number(call.command);
       return {
@@ -1021,12 +1027,14 @@ export class ObjectRoutes {
   private expressionRoutes(table: PgTable, target: Relation): Route[] {
     const below = new Set(this.descendants(target.oid));
     const byFunction = new Map<string, { fn: PgFunction; runsAs?: number; uses: string[]; events: Set<string> }>();
+    const byMaintainer = new Map<string, { fn: PgFunction; owner: number; uses: string[] }>();
     for (const call of this.catalog.expressionCalls ?? []) {
       if (call.relation !== target.oid && !below.has(call.relation)) continue;
       const root = this.functions.get(call.function);
       if (!root) continue;
-      const { label, events } = expressionUse(call);
+      const { label, events, maintenance } = expressionUse(call);
       const child = call.relation === target.oid ? undefined : this.relations.get(call.relation);
+      const tableOwner = child?.owner ?? target.owner;
       const where = child ? `${label} of ${child.schema}.${child.name}` : label;
       for (const chain of this.callChains(root)) {
         const fn = chain[chain.length - 1] as PgFunction;
@@ -1035,13 +1043,25 @@ export class ObjectRoutes {
         for (let i = 0; i < chain.length - 1; i++) if ((chain[i] as PgFunction).securityDefiner) runsAs = (chain[i] as PgFunction).owner;
         // The table's owner and superusers already hold everything; a definer's owner, its own rights.
         if (fn.owner === target.owner || fn.owner === runsAs || this.graph.byOid.get(fn.owner)?.superuser) continue;
+        const use = chain.length > 1 ? `${where} -> ${chain.map(functionName).join(" -(calls)-> ")}` : where;
+        // Maintenance runs it as the owner of the table the index or statistics belong to.
+        if (maintenance && runsAs === undefined && fn.owner !== tableOwner) {
+          const key = `${fn.oid}:${tableOwner}`;
+          let entry = byMaintainer.get(key);
+          if (!entry) {
+            entry = { fn, owner: tableOwner, uses: [] };
+            byMaintainer.set(key, entry);
+          }
+          entry.uses.push(use);
+        }
+        if (events.length === 0) continue;
         const key = `${fn.oid}:${runsAs ?? ""}`;
         let entry = byFunction.get(key);
         if (!entry) {
           entry = { fn, ...(runsAs === undefined ? {} : { runsAs }), uses: [], events: new Set() };
           byFunction.set(key, entry);
         }
-        entry.uses.push(chain.length > 1 ? `${where} -> ${chain.map(functionName).join(" -(calls)-> ")}` : where);
+        entry.uses.push(use);
         for (const e of events) entry.events.add(e);
       }
     }
@@ -1073,6 +1093,14 @@ export class ObjectRoutes {
           object: `${object}, as the SECURITY DEFINER caller's ${this.describeOwner(runsAs)}]`,
         });
     }
+    for (const { fn, owner, uses } of byMaintainer.values())
+      routes.push({
+        source: "expression function owner",
+        wayIn: this.roleWayIn(fn.owner, "owns function"),
+        runsAs: owner,
+        privileges: "all",
+        object: `${functionName(fn)} [${uses.join("; ")} ON ${table.schema}.${table.name}: runs in ANALYZE, VACUUM FULL, CLUSTER and REINDEX (autovacuum's ANALYZE too), as the table's ${this.describeOwner(owner)}]`,
+      });
     return routes;
   }
 

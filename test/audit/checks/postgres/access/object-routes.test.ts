@@ -1097,10 +1097,10 @@ describe("owners of the functions the queue's stored expressions call (live: exp
   it("one path per function, naming every expression that runs it and the statements they run in", () => {
     const cat = catalog({
       functions: [invoker(20, "handler_ok", "hooker")],
-      expressionCalls: [call("check", "jobs_handler_check", 20), call("index", "jobs_handler_idx", 20), call("default", "queue", 20)],
+      expressionCalls: [call("check", "jobs_handler_check", 20), call("generated column", "kind", 20), call("default", "queue", 20)],
     });
     const object =
-      "public.handler_ok() [CHECK constraint jobs_handler_check; index jobs_handler_idx; default of column queue ON public.delayed_jobs: runs in INSERT, UPDATE statements, as the role running them]";
+      "public.handler_ok() [CHECK constraint jobs_handler_check; generated column kind; default of column queue ON public.delayed_jobs: runs in INSERT, UPDATE statements, as the role running them]";
     expect(accessOf(cat, "hooker")?.paths).toStrictEqual([
       {
         source: "expression function owner",
@@ -1112,6 +1112,41 @@ describe("owners of the functions the queue's stored expressions call (live: exp
         chainText: `hooker -(owns function)-> ${object}`,
       },
     ]);
+  });
+
+  it("an index's or extended statistics' function also runs in maintenance, as the table's owner: whatever the owner may do", () => {
+    const cat = catalog({
+      functions: [invoker(20, "run_day", "hooker"), invoker(21, "stat_key", "helper")],
+      expressionCalls: [call("index", "jobs_run_day", 20), call("statistics", "jobs_stat", 21)],
+    });
+    expect(texts(cat, "hooker")).toEqual([
+      "hooker -(owns function)-> public.run_day() [index jobs_run_day ON public.delayed_jobs: runs in INSERT, UPDATE statements, as the role running them] -> SELECT, INSERT, UPDATE, DELETE",
+      `hooker -(owns function)-> public.run_day() [index jobs_run_day ON public.delayed_jobs: runs in ANALYZE, VACUUM FULL, CLUSTER and REINDEX (autovacuum's ANALYZE too), as the table's owner owner] -> ${ALL.join(", ")}`,
+    ]);
+    // Statistics run in no writer's statement: only the owner's path.
+    expect(texts(cat, "helper")).toEqual([
+      `helper -(owns function)-> public.stat_key() [statistics jobs_stat ON public.delayed_jobs: runs in ANALYZE, VACUUM FULL, CLUSTER and REINDEX (autovacuum's ANALYZE too), as the table's owner owner] -> ${ALL.join(", ")}`,
+    ]);
+    // Behind a SECURITY DEFINER function it runs as that one's owner, in maintenance too.
+    const definer = fn(22, "checked", "clerk", "SELECT public.leaf()", {
+      securityDefiner: true,
+      language: "sql",
+      acl: [],
+      config: ["search_path=pg_catalog, pg_temp"],
+    });
+    const behind = catalog({ functions: [definer, invoker(23, "leaf", "helper")], expressionCalls: [call("index", "jobs_idx", 22)] });
+    expect(texts(behind, "helper").some((t) => t.includes("as the table's owner"))).toBe(false);
+    expect(texts(behind, "clerk").some((t) => t.includes("as the table's owner owner] -> SELECT"))).toBe(true);
+    // A partition's index runs as the partition's owner.
+    const part = relation(7, "jobs_rest", "helper", [], { relkind: "r", parents: [JOBS] });
+    const partitioned = catalog({
+      relations: [part],
+      functions: [invoker(20, "run_day", "hooker")],
+      expressionCalls: [call("index", "rest_idx", 20, { relation: 7 })],
+    });
+    expect(texts(partitioned, "hooker")[1]).toContain(
+      "[index rest_idx of public.jobs_rest ON public.delayed_jobs: runs in ANALYZE, VACUUM FULL, CLUSTER and REINDEX (autovacuum's ANALYZE too), as the table's owner helper]",
+    );
   });
 
   it("names each kind of expression, and the statements each runs in", () => {
