@@ -210,6 +210,13 @@ FROM entry JOIN pg_catalog.pg_class c ON c.oid = entry.oid JOIN pg_catalog.pg_na
 ORDER BY c.oid`;
 }
 
+/** `tabs`: the configured tables (`req`) and their partitions and children, at any depth. */
+const DESCENDANTS = `tabs(oid) AS (
+  SELECT oid FROM req
+  UNION
+  SELECT i.inhrelid FROM tabs JOIN pg_catalog.pg_inherits i ON i.inhparent = tabs.oid
+)`;
+
 /**
  * The functions PostgreSQL runs inside another role's statement on a configured table, as
  * that role, from expressions stored with the table: column defaults and generated columns
@@ -323,6 +330,7 @@ ORDER BY e.relation, e.kind, e.name, e.function`;
 export function functionsSql(serverVersionNum: number): string {
   const sqlStandard = serverVersionNum >= 140000 ? "p.prosqlbody IS NOT NULL" : "false";
   return `WITH RECURSIVE req AS (${REQUESTED_OIDS}),
+${DESCENDANTS},
 user_operators AS (
   SELECT o.oid, o.oprname::text AS oprname, o.oprcode FROM pg_catalog.pg_operator o
   JOIN pg_catalog.pg_namespace n ON n.oid = o.oprnamespace WHERE n.nspname NOT IN ('pg_catalog', 'information_schema')
@@ -348,7 +356,7 @@ fns(oid) AS (
   SELECT p.oid FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
   WHERE p.prosecdef AND n.nspname NOT IN ('pg_catalog', 'information_schema')
   UNION
-  SELECT t.tgfoid FROM pg_catalog.pg_trigger t WHERE NOT t.tgisinternal AND (t.tgrelid IN (SELECT oid FROM req) OR ${ACTION_TRIGGER})
+  SELECT t.tgfoid FROM pg_catalog.pg_trigger t WHERE NOT t.tgisinternal AND (t.tgrelid IN (SELECT oid FROM tabs) OR ${ACTION_TRIGGER})
   UNION
   SELECT d.refobjid FROM pg_catalog.pg_constraint con
   JOIN pg_catalog.pg_attrdef ad ON ad.adrelid = con.conrelid AND ad.adnum = ANY(con.conkey)
@@ -396,15 +404,16 @@ ORDER BY p.oid`;
 }
 
 /**
- * $1 schemas, $2 table names. User triggers on a configured table, calling a SECURITY DEFINER
- * function, or on a table with a writing foreign key.
+ * $1 schemas, $2 table names. User triggers on a configured table or one of its partitions or
+ * children, calling a SECURITY DEFINER function, or on a table with a writing foreign key.
  */
-export const TRIGGERS_SQL = `WITH req AS (${REQUESTED_OIDS})
+export const TRIGGERS_SQL = `WITH RECURSIVE req AS (${REQUESTED_OIDS}),
+${DESCENDANTS}
 SELECT t.tgname::text AS name, t.tgrelid::int8 AS relation, t.tgfoid::int8 AS function, t.tgtype::int AS type,
   t.tgenabled::text AS enabled, t.tgparentid <> 0 AS cloned,
   (SELECT coalesce(pg_catalog.json_agg(a.attname::text ORDER BY k.ord), '[]'::json)
      FROM unnest(t.tgattr::int2[]) WITH ORDINALITY AS k(attnum, ord)
      JOIN pg_catalog.pg_attribute a ON a.attrelid = t.tgrelid AND a.attnum = k.attnum) AS columns
 FROM pg_catalog.pg_trigger t JOIN pg_catalog.pg_proc p ON p.oid = t.tgfoid
-WHERE NOT t.tgisinternal AND (p.prosecdef OR t.tgrelid IN (SELECT oid FROM req) OR ${ACTION_TRIGGER})
+WHERE NOT t.tgisinternal AND (p.prosecdef OR t.tgrelid IN (SELECT oid FROM tabs) OR ${ACTION_TRIGGER})
 ORDER BY t.oid`;

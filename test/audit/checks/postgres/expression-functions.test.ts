@@ -43,6 +43,7 @@ const NAMES = [
   "ranger",
   "spanner",
   "statser",
+  "ptrigger",
   "whener",
   "ruler",
   "op2",
@@ -246,6 +247,10 @@ for (const s of servers) {
           "CREATE TABLE public.pjobs (id bigint, handler text) PARTITION BY LIST (handler)",
           "CREATE TABLE public.pjobs_rest PARTITION OF public.pjobs DEFAULT",
           "ALTER TABLE public.pjobs_rest ADD CONSTRAINT pjobs_rest_ok CHECK (x.part_ok(handler))",
+          // The partition's own trigger (not a copy of one on the partitioned table).
+          "CREATE FUNCTION x.part_stamp() RETURNS trigger LANGUAGE plpgsql AS $f$ BEGIN RETURN NEW; END $f$",
+          `ALTER FUNCTION x.part_stamp() OWNER TO ${q(role.ptrigger)}`,
+          "CREATE TRIGGER pjobs_rest_stamp BEFORE INSERT ON public.pjobs_rest FOR EACH ROW EXECUTE FUNCTION x.part_stamp()",
           `ALTER TABLE public.pjobs OWNER TO ${m}`,
           `ALTER TABLE public.pjobs_rest OWNER TO ${m}`,
           `GRANT SELECT, INSERT, UPDATE, DELETE ON public.pjobs TO ${q(role.worker)}`,
@@ -551,14 +556,25 @@ for (const s of servers) {
       );
     });
 
-    it("a partition's CHECK runs in a write through the partitioned queue", async () => {
+    it("a partition's CHECK and its own trigger's function run in a write through the partitioned queue", async () => {
       await as("parter", (c) => c.query(hook("parter")));
+      await as("ptrigger", (c) =>
+        c.query(
+          "CREATE OR REPLACE FUNCTION x.part_stamp() RETURNS trigger LANGUAGE plpgsql AS $f$ BEGIN INSERT INTO public.loot VALUES (current_user, 'ptrigger', current_query()); RETURN NEW; END $f$",
+        ),
+      );
       try {
         await as("worker", (c) => c.query("INSERT INTO public.pjobs VALUES (1, '--- Part')"));
       } finally {
         await restore("parter");
       }
       expect((await loot("parter")).map((r) => r.who)).toEqual([role.worker]);
+      expect((await loot("ptrigger")).map((r) => r.who)).toEqual([role.worker]);
+      const trigger = unexpected("ptrigger", "pjobs");
+      expect(trigger).toHaveLength(1);
+      expect(paths(trigger[0])).toEqual([
+        `${role.ptrigger} -(owns function)-> x.part_stamp() [trigger pjobs_rest_stamp BEFORE INSERT ON public.pjobs_rest, under public.pjobs: runs in every such statement] -> SELECT, INSERT, UPDATE, DELETE`,
+      ]);
       const found = unexpected("parter", "pjobs");
       expect(found).toHaveLength(1);
       expect(paths(found[0])[0]).toContain(
@@ -650,6 +666,7 @@ for (const s of servers) {
             "ranger",
             "spanner",
             "statser",
+            "ptrigger",
             "whener",
             "ruler",
             "op2",

@@ -1104,14 +1104,34 @@ export class ObjectRoutes {
     return routes;
   }
 
+  /**
+   * The enabled triggers that run in writes to the configured table: its own, and those its
+   * partitions and children have of their own (not the copies of its own), row triggers and
+   * TRUNCATE ones, which a write or TRUNCATE through it fires (tried live: a partition's own
+   * BEFORE INSERT trigger ran in a worker's INSERT into the partitioned queue). `on` names
+   * where the trigger is.
+   */
+  private ownTriggers(table: PgTable, target: Relation): { trigger: PgTrigger; on: string }[] {
+    const below = new Set(this.descendants(target.oid));
+    const out: { trigger: PgTrigger; on: string }[] = [];
+    for (const trigger of this.catalog.triggers ?? []) {
+      if (!trigger.enabled) continue;
+      if (trigger.relation === target.oid) out.push({ trigger, on: `${table.schema}.${table.name}` });
+      else if (below.has(trigger.relation) && !trigger.cloned && (trigger.level !== "STATEMENT" || trigger.events.includes("TRUNCATE"))) {
+        const child = this.relations.get(trigger.relation);
+        if (child) out.push({ trigger, on: `${child.schema}.${child.name}, under ${table.schema}.${table.name}` });
+      }
+    }
+    return out;
+  }
+
   /** Routes only a configured table has: the owners of its trigger functions and of its schema. */
   private ownerRoutes(table: PgTable, target: Relation): Route[] {
     const memo = this.ownerRoutesMemo.get(target.oid);
     if (memo) return memo;
     const routes: Route[] = [];
     this.ownerRoutesMemo.set(target.oid, routes);
-    for (const trigger of this.catalog.triggers ?? []) {
-      if (!trigger.enabled || trigger.relation !== target.oid) continue;
+    for (const { trigger, on } of this.ownTriggers(table, target)) {
       const fn = this.functions.get(trigger.function);
       // The table's owner and superusers already hold everything.
       if (!fn || fn.owner === target.owner || this.graph.byOid.get(fn.owner)?.superuser) continue;
@@ -1119,11 +1139,10 @@ export class ObjectRoutes {
         source: "trigger function owner",
         wayIn: this.roleWayIn(fn.owner, "owns function"),
         privileges: EXPRESSION_EVENTS,
-        object: `${functionName(fn)} [trigger ${trigger.name} ${trigger.timing} ${trigger.events.join(" OR ")} ON ${table.schema}.${table.name}: runs in every such statement]`,
+        object: `${functionName(fn)} [trigger ${trigger.name} ${trigger.timing} ${trigger.events.join(" OR ")} ON ${on}: runs in every such statement]`,
       });
     }
-    for (const trigger of this.catalog.triggers ?? []) {
-      if (!trigger.enabled || trigger.relation !== target.oid) continue;
+    for (const { trigger, on } of this.ownTriggers(table, target)) {
       const fn = this.functions.get(trigger.function);
       if (!fn) continue;
       // Every function the trigger function calls, at any depth, runs in the writer's statement too.
@@ -1134,7 +1153,7 @@ export class ObjectRoutes {
           source: "trigger function owner",
           wayIn: this.roleWayIn(callee.owner, "owns function"),
           privileges: EXPRESSION_EVENTS,
-          object: `${functionName(callee)} [trigger ${trigger.name} ${trigger.timing} ${trigger.events.join(" OR ")} ON ${table.schema}.${table.name} -> ${chain.map(functionName).join(" -(calls)-> ")}: runs in every such statement]`,
+          object: `${functionName(callee)} [trigger ${trigger.name} ${trigger.timing} ${trigger.events.join(" OR ")} ON ${on} -> ${chain.map(functionName).join(" -(calls)-> ")}: runs in every such statement]`,
         });
       }
     }

@@ -1083,6 +1083,30 @@ describe("owners of what runs in the queue's statements", () => {
   });
 });
 
+describe("owners of the trigger functions of the queue's partitions and children (live: expression-functions.test.ts)", () => {
+  it("counts a partition's own row and TRUNCATE triggers, not its statement triggers nor the copies of the queue's", () => {
+    const part = relation(7, "jobs_rest", "owner", [], { relkind: "r", parents: [JOBS] });
+    const stamp = (o: number, owner: string) =>
+      fn(o, `stamp_${o}`, owner, "BEGIN RETURN NEW; END", { securityDefiner: false, trigger: true, acl: [] });
+    const cat = catalog({
+      relations: [part],
+      functions: [stamp(20, "hooker"), stamp(21, "helper"), stamp(22, "clerk"), stamp(23, "analyst")],
+      triggers: [
+        trigger("own_row", 7, 20, ["INSERT"], { timing: "BEFORE", level: "ROW" }),
+        trigger("own_statement", 7, 21, ["INSERT"], { level: "STATEMENT" }),
+        trigger("own_truncate", 7, 22, ["TRUNCATE"], { level: "STATEMENT" }),
+        trigger("copy", 7, 23, ["INSERT"], { level: "ROW", cloned: true }),
+      ],
+    });
+    expect(texts(cat, "hooker")).toEqual([
+      "hooker -(owns function)-> public.stamp_20() [trigger own_row BEFORE INSERT ON public.jobs_rest, under public.delayed_jobs: runs in every such statement] -> SELECT, INSERT, UPDATE, DELETE",
+    ]);
+    expect(accessOf(cat, "helper")).toBeUndefined();
+    expect(texts(cat, "clerk")).toHaveLength(1);
+    expect(accessOf(cat, "analyst")).toBeUndefined();
+  });
+});
+
 describe("owners of the functions the queue's stored expressions call (live: expression-functions.test.ts)", () => {
   const call = (kind: PgExpressionCall["kind"], name: string, fnOid: number, extra: Partial<PgExpressionCall> = {}): PgExpressionCall => ({
     relation: JOBS,
