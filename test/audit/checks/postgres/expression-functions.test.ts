@@ -441,7 +441,7 @@ for (const s of servers) {
           await asAdmin((c) => c.query(`REVOKE ALL ON public.delayed_jobs FROM ${q(role[key])}`));
         }
       }
-      const maintenance = `runs in ANALYZE, VACUUM FULL, CLUSTER and REINDEX (autovacuum's ANALYZE too), as the table's owner ${role.migrator}]`;
+      const maintenance = `runs in ANALYZE, VACUUM (a BRIN index's summaries), VACUUM FULL, CLUSTER and REINDEX, autovacuum's included, as the table's owner ${role.migrator}]`;
       expect(paths(only("indexer"))).toContainEqual(
         expect.stringContaining(`x.run_day(t timestamp with time zone) [index delayed_jobs_run_day ON public.delayed_jobs: ${maintenance}`),
       );

@@ -58,6 +58,9 @@ export const CONTROL = "DROP";
 const WRITES = ["INSERT", "UPDATE", "DELETE"] as const;
 
 const EXPRESSION_EVENTS = ["SELECT", "INSERT", "UPDATE", "DELETE"] as const;
+/** The trigger events a statement through a partitioned table, or an inheritance parent, fires on its descendants. */
+const CHILD_EVENTS_PARTITIONED = new Set(["INSERT", "UPDATE", "DELETE", "TRUNCATE"]);
+const CHILD_EVENTS_INHERITED = new Set(["UPDATE", "DELETE", "TRUNCATE"]);
 /**
  * The statements a policy's expressions run in: a SELECT policy also in an INSERT, UPDATE or
  * DELETE that reads the rows it changes (RETURNING, a WHERE clause: proven live), an UPDATE
@@ -1045,7 +1048,10 @@ export class ObjectRoutes {
         if (fn.owner === target.owner || fn.owner === runsAs || this.graph.byOid.get(fn.owner)?.superuser) continue;
         const use = chain.length > 1 ? `${where} -> ${chain.map(functionName).join(" -(calls)-> ")}` : where;
         // Maintenance runs it as the owner of the table the index or statistics belong to.
-        if (maintenance && runsAs === undefined && fn.owner !== tableOwner) {
+        // A partitioned table's index has no storage: each partition's copy runs as its own owner.
+        const relkind = this.relkinds.get(call.relation) ?? (call.relation === target.oid ? table.relkind : undefined);
+        const storage = !(call.kind === "index" && relkind === "p");
+        if (maintenance && storage && runsAs === undefined && fn.owner !== tableOwner) {
           const key = `${fn.oid}:${tableOwner}`;
           let entry = byMaintainer.get(key);
           if (!entry) {
@@ -1099,7 +1105,7 @@ export class ObjectRoutes {
         wayIn: this.roleWayIn(fn.owner, "owns function"),
         runsAs: owner,
         privileges: "all",
-        object: `${functionName(fn)} [${uses.join("; ")} ON ${table.schema}.${table.name}: runs in ANALYZE, VACUUM FULL, CLUSTER and REINDEX (autovacuum's ANALYZE too), as the table's ${this.describeOwner(owner)}]`,
+        object: `${functionName(fn)} [${uses.join("; ")} ON ${table.schema}.${table.name}: runs in ANALYZE, VACUUM (a BRIN index's summaries), VACUUM FULL, CLUSTER and REINDEX, autovacuum's included, as the table's ${this.describeOwner(owner)}]`,
       });
     return routes;
   }
@@ -1113,14 +1119,25 @@ export class ObjectRoutes {
    */
   private ownTriggers(table: PgTable, target: Relation): { trigger: PgTrigger; on: string }[] {
     const below = new Set(this.descendants(target.oid));
+    // An INSERT through an inheritance parent stays in the parent; through a partitioned
+    // table it lands in a partition (tried live).
+    const reaching = (this.relkinds.get(target.oid) ?? table.relkind) === "p" ? CHILD_EVENTS_PARTITIONED : CHILD_EVENTS_INHERITED;
     const out: { trigger: PgTrigger; on: string }[] = [];
+    const own = new Set<string>();
     for (const trigger of this.catalog.triggers ?? []) {
-      if (!trigger.enabled) continue;
-      if (trigger.relation === target.oid) out.push({ trigger, on: `${table.schema}.${table.name}` });
-      else if (below.has(trigger.relation) && !trigger.cloned && (trigger.level !== "STATEMENT" || trigger.events.includes("TRUNCATE"))) {
-        const child = this.relations.get(trigger.relation);
-        if (child) out.push({ trigger, on: `${child.schema}.${child.name}, under ${table.schema}.${table.name}` });
-      }
+      if (!trigger.enabled || trigger.relation !== target.oid) continue;
+      out.push({ trigger, on: `${table.schema}.${table.name}` });
+      own.add(`${trigger.name}:${trigger.function}`);
+    }
+    for (const trigger of this.catalog.triggers ?? []) {
+      if (!trigger.enabled || !below.has(trigger.relation)) continue;
+      // A copy of the queue's enabled trigger is that trigger; a copy whose original was
+      // disabled on the queue alone still fires (tried live).
+      if (trigger.cloned && own.has(`${trigger.name}:${trigger.function}`)) continue;
+      if (trigger.level === "STATEMENT" && !trigger.events.includes("TRUNCATE")) continue;
+      if (!trigger.events.some((e) => reaching.has(e))) continue;
+      const child = this.relations.get(trigger.relation);
+      if (child) out.push({ trigger, on: `${child.schema}.${child.name}, under ${table.schema}.${table.name}` });
     }
     return out;
   }

@@ -1084,26 +1084,50 @@ describe("owners of what runs in the queue's statements", () => {
 });
 
 describe("owners of the trigger functions of the queue's partitions and children (live: expression-functions.test.ts)", () => {
-  it("counts a partition's own row and TRUNCATE triggers, not its statement triggers nor the copies of the queue's", () => {
-    const part = relation(7, "jobs_rest", "owner", [], { relkind: "r", parents: [JOBS] });
-    const stamp = (o: number, owner: string) =>
-      fn(o, `stamp_${o}`, owner, "BEGIN RETURN NEW; END", { securityDefiner: false, trigger: true, acl: [] });
-    const cat = catalog({
-      relations: [part],
-      functions: [stamp(20, "hooker"), stamp(21, "helper"), stamp(22, "clerk"), stamp(23, "analyst")],
-      triggers: [
-        trigger("own_row", 7, 20, ["INSERT"], { timing: "BEFORE", level: "ROW" }),
-        trigger("own_statement", 7, 21, ["INSERT"], { level: "STATEMENT" }),
-        trigger("own_truncate", 7, 22, ["TRUNCATE"], { level: "STATEMENT" }),
-        trigger("copy", 7, 23, ["INSERT"], { level: "ROW", cloned: true }),
-      ],
-    });
-    expect(texts(cat, "hooker")).toEqual([
+  const part = relation(7, "jobs_rest", "owner", [], { relkind: "r", parents: [JOBS] });
+  const stamp = (o: number, owner: string) =>
+    fn(o, `stamp_${o}`, owner, "BEGIN RETURN NEW; END", { securityDefiner: false, trigger: true, acl: [] });
+  const functions = [stamp(20, "hooker"), stamp(21, "helper"), stamp(22, "clerk"), stamp(23, "analyst"), stamp(24, "app")];
+
+  it("counts a partition's own row and TRUNCATE triggers, not its statement triggers nor the copies of the queue's enabled ones", () => {
+    const cat = (copyOriginalEnabled: boolean) =>
+      catalog({
+        tables: [jobsTable({ relkind: "p" })],
+        relations: [part],
+        functions,
+        triggers: [
+          trigger("own_row", 7, 20, ["INSERT"], { timing: "BEFORE", level: "ROW" }),
+          trigger("own_statement", 7, 21, ["INSERT"], { level: "STATEMENT" }),
+          trigger("own_truncate", 7, 22, ["TRUNCATE"], { level: "STATEMENT" }),
+          trigger("copy", JOBS, 23, ["INSERT"], { level: "ROW", enabled: copyOriginalEnabled }),
+          trigger("copy", 7, 23, ["INSERT"], { level: "ROW", cloned: true }),
+        ],
+      });
+    expect(texts(cat(true), "hooker")).toEqual([
       "hooker -(owns function)-> public.stamp_20() [trigger own_row BEFORE INSERT ON public.jobs_rest, under public.delayed_jobs: runs in every such statement] -> SELECT, INSERT, UPDATE, DELETE",
     ]);
-    expect(accessOf(cat, "helper")).toBeUndefined();
-    expect(texts(cat, "clerk")).toHaveLength(1);
-    expect(accessOf(cat, "analyst")).toBeUndefined();
+    expect(accessOf(cat(true), "helper")).toBeUndefined();
+    expect(texts(cat(true), "clerk")).toHaveLength(1);
+    // The queue's own trigger, once; with it disabled on the queue alone, its copy still fires.
+    expect(texts(cat(true), "analyst")).toEqual([expect.stringContaining("[trigger copy AFTER INSERT ON public.delayed_jobs:")]);
+    expect(texts(cat(false), "analyst")).toEqual([
+      expect.stringContaining("[trigger copy AFTER INSERT ON public.jobs_rest, under public.delayed_jobs:"),
+    ]);
+  });
+
+  it("an inheritance child's own INSERT triggers do not fire through the parent; its UPDATE ones do", () => {
+    const cat = catalog({
+      relations: [part],
+      functions,
+      triggers: [
+        trigger("child_insert", 7, 20, ["INSERT"], { level: "ROW" }),
+        trigger("child_update", 7, 24, ["UPDATE"], { level: "ROW" }),
+      ],
+    });
+    expect(accessOf(cat, "hooker")).toBeUndefined();
+    expect(texts(cat, "app")).toEqual([
+      expect.stringContaining("[trigger child_update AFTER UPDATE ON public.jobs_rest, under public.delayed_jobs:"),
+    ]);
   });
 });
 
@@ -1145,11 +1169,11 @@ describe("owners of the functions the queue's stored expressions call (live: exp
     });
     expect(texts(cat, "hooker")).toEqual([
       "hooker -(owns function)-> public.run_day() [index jobs_run_day ON public.delayed_jobs: runs in INSERT, UPDATE statements, as the role running them] -> SELECT, INSERT, UPDATE, DELETE",
-      `hooker -(owns function)-> public.run_day() [index jobs_run_day ON public.delayed_jobs: runs in ANALYZE, VACUUM FULL, CLUSTER and REINDEX (autovacuum's ANALYZE too), as the table's owner owner] -> ${ALL.join(", ")}`,
+      `hooker -(owns function)-> public.run_day() [index jobs_run_day ON public.delayed_jobs: runs in ANALYZE, VACUUM (a BRIN index's summaries), VACUUM FULL, CLUSTER and REINDEX, autovacuum's included, as the table's owner owner] -> ${ALL.join(", ")}`,
     ]);
     // Statistics run in no writer's statement: only the owner's path.
     expect(texts(cat, "helper")).toEqual([
-      `helper -(owns function)-> public.stat_key() [statistics jobs_stat ON public.delayed_jobs: runs in ANALYZE, VACUUM FULL, CLUSTER and REINDEX (autovacuum's ANALYZE too), as the table's owner owner] -> ${ALL.join(", ")}`,
+      `helper -(owns function)-> public.stat_key() [statistics jobs_stat ON public.delayed_jobs: runs in ANALYZE, VACUUM (a BRIN index's summaries), VACUUM FULL, CLUSTER and REINDEX, autovacuum's included, as the table's owner owner] -> ${ALL.join(", ")}`,
     ]);
     // Behind a SECURITY DEFINER function it runs as that one's owner, in maintenance too.
     const definer = fn(22, "checked", "clerk", "SELECT public.leaf()", {
@@ -1161,6 +1185,13 @@ describe("owners of the functions the queue's stored expressions call (live: exp
     const behind = catalog({ functions: [definer, invoker(23, "leaf", "helper")], expressionCalls: [call("index", "jobs_idx", 22)] });
     expect(texts(behind, "helper").some((t) => t.includes("as the table's owner"))).toBe(false);
     expect(texts(behind, "clerk").some((t) => t.includes("as the table's owner owner] -> SELECT"))).toBe(true);
+    // A partitioned queue's index has no storage: no maintenance runs it as the queue's owner.
+    const onPartitioned = catalog({
+      tables: [jobsTable({ relkind: "p" })],
+      functions: [invoker(20, "run_day", "hooker")],
+      expressionCalls: [call("index", "jobs_run_day", 20)],
+    });
+    expect(texts(onPartitioned, "hooker")).toHaveLength(1);
     // A partition's index runs as the partition's owner.
     const part = relation(7, "jobs_rest", "helper", [], { relkind: "r", parents: [JOBS] });
     const partitioned = catalog({
@@ -1169,7 +1200,7 @@ describe("owners of the functions the queue's stored expressions call (live: exp
       expressionCalls: [call("index", "rest_idx", 20, { relation: 7 })],
     });
     expect(texts(partitioned, "hooker")[1]).toContain(
-      "[index rest_idx of public.jobs_rest ON public.delayed_jobs: runs in ANALYZE, VACUUM FULL, CLUSTER and REINDEX (autovacuum's ANALYZE too), as the table's owner helper]",
+      "[index rest_idx of public.jobs_rest ON public.delayed_jobs: runs in ANALYZE, VACUUM (a BRIN index's summaries), VACUUM FULL, CLUSTER and REINDEX, autovacuum's included, as the table's owner helper]",
     );
   });
 
