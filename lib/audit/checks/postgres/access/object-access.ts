@@ -1148,7 +1148,8 @@ export class ObjectRoutes {
     if (memo) return memo;
     const routes: Route[] = [];
     this.ownerRoutesMemo.set(target.oid, routes);
-    for (const { trigger, on } of this.ownTriggers(table, target)) {
+    const triggers = this.ownTriggers(table, target);
+    for (const { trigger, on } of triggers) {
       const fn = this.functions.get(trigger.function);
       // The table's owner and superusers already hold everything.
       if (!fn || fn.owner === target.owner || this.graph.byOid.get(fn.owner)?.superuser) continue;
@@ -1159,7 +1160,7 @@ export class ObjectRoutes {
         object: `${functionName(fn)} [trigger ${trigger.name} ${trigger.timing} ${trigger.events.join(" OR ")} ON ${on}: runs in every such statement]`,
       });
     }
-    for (const { trigger, on } of this.ownTriggers(table, target)) {
+    for (const { trigger, on } of triggers) {
       const fn = this.functions.get(trigger.function);
       if (!fn) continue;
       // Every function the trigger function calls, at any depth, runs in the writer's statement too.
