@@ -1112,9 +1112,10 @@ export class ObjectRoutes {
 
   /**
    * The enabled triggers that run in writes to the configured table: its own, and those its
-   * partitions and children have of their own (not the copies of its own), row triggers and
-   * TRUNCATE ones, which a write or TRUNCATE through it fires (tried live: a partition's own
-   * BEFORE INSERT trigger ran in a worker's INSERT into the partitioned queue). `on` names
+   * partitions and children have of their own (or copied from one of its triggers that is
+   * disabled on it alone), row triggers and TRUNCATE ones, which a write or TRUNCATE through
+   * it fires (tried live: a partition's own BEFORE INSERT trigger ran in a worker's INSERT
+   * into the partitioned queue; an inheritance child's INSERT ones never fire). `on` names
    * where the trigger is.
    */
   private ownTriggers(table: PgTable, target: Relation): { trigger: PgTrigger; on: string }[] {
