@@ -109,19 +109,23 @@ const EXPRESSION_KINDS = new Set<PgExpressionCall["kind"]>([
   "policy",
 ]);
 
-/** A row of EXPRESSION_CALLS_SQL; a kind this code does not know is dropped (the query names every kind it returns). */
-function expressionCall(r: Record<string, unknown>): PgExpressionCall[] {
+/**
+ * A row of EXPRESSION_CALLS_SQL. A kind this code does not know cannot be judged: it fails
+ * the observation (an ERROR for the database), never a silent pass.
+ */
+export function expressionCall(r: Record<string, unknown>): PgExpressionCall {
   const kind = String(r.kind) as PgExpressionCall["kind"];
-  if (!EXPRESSION_KINDS.has(kind)) return [];
-  return [
-    {
-      relation: num(r.relation),
-      kind,
-      name: String(r.name),
-      ...(r.command === null || r.command === undefined ? {} : { command: String(r.command) }),
-      function: num(r.function),
-    },
-  ];
+  if (!EXPRESSION_KINDS.has(kind))
+    throw new Error(
+      `stored-expression query: unknown kind ${JSON.stringify(r.kind)} (expected one of ${[...EXPRESSION_KINDS].join(", ")})`,
+    );
+  return {
+    relation: num(r.relation),
+    kind,
+    name: String(r.name),
+    ...(r.command === null || r.command === undefined ? {} : { command: String(r.command) }),
+    function: num(r.function),
+  };
 }
 
 /**
@@ -293,7 +297,7 @@ export async function readCatalog(db: Queryable, tables: readonly string[]): Pro
       ...eventTriggersOf(f.event_triggers),
     }));
     const triggers = (await db.query(TRIGGERS_SQL, tableParams)).rows.map(trigger);
-    const expressionCalls = (await db.query(EXPRESSION_CALLS_SQL, tableParams)).rows.flatMap(expressionCall);
+    const expressionCalls = (await db.query(EXPRESSION_CALLS_SQL, tableParams)).rows.map(expressionCall);
     return {
       serverVersionNum,
       database: String(server.database),

@@ -236,11 +236,7 @@ const DESCENDANTS = `tabs(oid) AS (
  * function: relation, kind, name, command (policies: `polcmd`; trigger conditions: `tgtype`;
  * rules: `ev_type`), function.
  */
-const EXPRESSION_FUNCTIONS = `WITH RECURSIVE tabs(oid) AS (
-  SELECT oid FROM req
-  UNION
-  SELECT i.inhrelid FROM tabs JOIN pg_catalog.pg_inherits i ON i.inhparent = tabs.oid
-),
+const EXPRESSION_FUNCTIONS = `WITH RECURSIVE ${DESCENDANTS},
 column_types(relation, col, typ, own) AS (
   SELECT a.attrelid, a.attname::text, a.atttypid, NOT a.atthasdef FROM pg_catalog.pg_attribute a
   WHERE a.attrelid IN (SELECT oid FROM req) AND a.attnum > 0 AND NOT a.attisdropped
@@ -392,7 +388,7 @@ SELECT p.oid::int8 AS oid, n.nspname::text AS schema, p.proname::text AS name,
        AND d.refclassid = 'pg_catalog.pg_class'::regclass) AS references,
   (SELECT coalesce(pg_catalog.array_agg(DISTINCT c.oid::int8), '{}'::int8[]) FROM (
      SELECT d.refobjid AS oid FROM pg_catalog.pg_depend d WHERE d.classid = 'pg_catalog.pg_proc'::regclass AND d.objid = p.oid
-       AND d.refclassid = 'pg_catalog.pg_proc'::regclass AND d.refobjid <> p.oid
+       AND d.refclassid = 'pg_catalog.pg_proc'::regclass
      UNION SELECT oc.callee FROM operator_calls oc WHERE oc.caller = p.oid) c WHERE c.oid <> p.oid) AS calls,
   (SELECT coalesce(pg_catalog.json_agg(pg_catalog.json_build_object('name', e.evtname::text, 'event', e.evtevent::text,
        'enabled', e.evtenabled::text) ORDER BY e.oid), '[]'::json)

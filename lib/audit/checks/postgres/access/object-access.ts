@@ -85,8 +85,8 @@ const RULE_EVENTS: Record<string, string> = { "1": "SELECT", "2": "UPDATE", "3":
 
 /**
  * How a stored expression is named in a path, the statements that evaluate it, and whether
- * maintenance (ANALYZE, VACUUM FULL, CLUSTER, REINDEX, autovacuum's ANALYZE) evaluates it
- * too, as the table's owner.
+ * maintenance (ANALYZE, a BRIN index's VACUUM, VACUUM FULL, CLUSTER, REINDEX, autovacuum's
+ * too) evaluates it as well, as the table's owner.
  */
 function expressionUse(call: PgExpressionCall): { label: string; events: readonly string[]; maintenance?: true } {
   switch (call.kind) {
@@ -1039,6 +1039,10 @@ export class ObjectRoutes {
       const child = call.relation === target.oid ? undefined : this.relations.get(call.relation);
       const tableOwner = child?.owner ?? target.owner;
       const where = child ? `${label} of ${child.schema}.${child.name}` : label;
+      // Maintenance runs it as the owner of the table the index or statistics belong to. A
+      // partitioned table's index has no storage: each partition's copy runs as its own owner.
+      const relkind = this.relkinds.get(call.relation) ?? (child ? undefined : table.relkind);
+      const maintained = maintenance === true && !(call.kind === "index" && relkind === "p");
       for (const chain of this.callChains(root)) {
         const fn = chain[chain.length - 1] as PgFunction;
         // The nearest SECURITY DEFINER caller decides whose rights the function runs with.
@@ -1047,11 +1051,7 @@ export class ObjectRoutes {
         // The table's owner and superusers already hold everything; a definer's owner, its own rights.
         if (fn.owner === target.owner || fn.owner === runsAs || this.graph.byOid.get(fn.owner)?.superuser) continue;
         const use = chain.length > 1 ? `${where} -> ${chain.map(functionName).join(" -(calls)-> ")}` : where;
-        // Maintenance runs it as the owner of the table the index or statistics belong to.
-        // A partitioned table's index has no storage: each partition's copy runs as its own owner.
-        const relkind = this.relkinds.get(call.relation) ?? (call.relation === target.oid ? table.relkind : undefined);
-        const storage = !(call.kind === "index" && relkind === "p");
-        if (maintenance && storage && runsAs === undefined && fn.owner !== tableOwner) {
+        if (maintained && runsAs === undefined && fn.owner !== tableOwner) {
           const key = `${fn.oid}:${tableOwner}`;
           let entry = byMaintainer.get(key);
           if (!entry) {
