@@ -175,6 +175,16 @@ interface Reach {
   how: string;
 }
 
+/** A function a SECURITY DEFINER function calls, the owner it then runs as, and the chains of calls that reach it. */
+interface DefinerCallee {
+  fn: PgFunction;
+  runsAs: number;
+  calls: string[];
+}
+
+/** A callee named in a route is called by at most this many chains shown; the rest are counted. */
+const MAX_CALLERS_NAMED = 3;
+
 /** How a role holds a route's way in. */
 interface Entry {
   text: string;
@@ -383,6 +393,7 @@ export class ObjectRoutes {
   /** Functions by their name as any spelling contains it (body-references.ts): a body without it calls none of them. */
   private readonly functionsByName = new Map<string, PgFunction[]>();
   private readonly ownerRoutesMemo = new Map<number, Route[]>();
+  private definerCalleesMemo: DefinerCallee[] | undefined;
   /** The parent a path through a parent came down from (its way in's relation). */
   private readonly parentOfPath = new WeakMap<AccessPath, number>();
 
@@ -1024,8 +1035,9 @@ export class ObjectRoutes {
    * them inside the writers' (a policy's: also the readers') statements, as those roles, and
    * an owner may replace the body (even an index's IMMUTABLE function, with a VOLATILE one:
    * proven live). A function called through a SECURITY DEFINER one runs as that one's owner
-   * instead, whatever it may do. One route per function and role it runs as, naming every
-   * expression that runs it.
+   * instead: that owner may make the caller SECURITY INVOKER, so the writers' route stands, and
+   * whatever that owner may do besides is the definer callee route (definerCalleeRoutes). One
+   * route per function and role it runs as, naming every expression that runs it.
    */
   private expressionRoutes(table: PgTable, target: Relation): Route[] {
     const below = new Set(this.descendants(target.oid));
@@ -1079,7 +1091,7 @@ export class ObjectRoutes {
       // It runs as each writer (and reader): what a worker may do, and it sees the values
       // written. Behind a SECURITY DEFINER caller it runs as that caller's owner, and so may
       // make the caller SECURITY INVOKER (an owner may): the next writer runs it as itself
-      // (proven live). Whatever that owner may do besides is a second route.
+      // (proven live). Whatever that owner may do besides is the definer callee route.
       const asWriters =
         runsAs === undefined
           ? ""
@@ -1090,14 +1102,6 @@ export class ObjectRoutes {
         privileges: EXPRESSION_EVENTS,
         object: `${object}, as the role running them${asWriters}]`,
       });
-      if (runsAs !== undefined)
-        routes.push({
-          source: "expression function owner",
-          wayIn,
-          runsAs,
-          privileges: "all",
-          object: `${object}, as the SECURITY DEFINER caller's ${this.describeOwner(runsAs)}]`,
-        });
     }
     for (const { fn, owner, uses } of byMaintainer.values())
       routes.push({
@@ -1107,6 +1111,70 @@ export class ObjectRoutes {
         privileges: "all",
         object: `${functionName(fn)} [${uses.join("; ")} ON ${table.schema}.${table.name}: runs in ANALYZE, VACUUM (a BRIN index's summaries), VACUUM FULL, CLUSTER and REINDEX, autovacuum's included, as the table's ${this.describeOwner(owner)}]`,
       });
+    return routes;
+  }
+
+  /**
+   * Every function a SECURITY DEFINER function calls, at any depth, with each owner it may run
+   * as: an invoker callee runs with its caller's rights, so as the nearest SECURITY DEFINER
+   * caller's owner, and through it as every definer owner above (below). Each callee is taken
+   * with its shortest chain from each definer function. Worked out once per catalog: each
+   * configured table asks.
+   */
+  private definerCallees(): DefinerCallee[] {
+    if (this.definerCalleesMemo) return this.definerCalleesMemo;
+    const byKey = new Map<string, DefinerCallee>();
+    for (const root of this.functions.values()) {
+      if (!root.securityDefiner) continue;
+      for (const chain of this.callChains(root).slice(1)) {
+        const fn = chain[chain.length - 1] as PgFunction;
+        // Its owner's own rights, or a superuser's, gain nothing by it.
+        if (this.graph.byOid.get(fn.owner)?.superuser) continue;
+        // It runs as the nearest SECURITY DEFINER caller's owner, who owns that caller and so
+        // may make it SECURITY INVOKER (as the expression routes argue): then it runs as the
+        // next one's owner up the chain. So every definer owner above it counts.
+        const owners = new Set<number>();
+        for (let i = 0; i < chain.length - 1; i++) if ((chain[i] as PgFunction).securityDefiner) owners.add((chain[i] as PgFunction).owner);
+        for (const runsAs of owners) {
+          if (fn.owner === runsAs) continue;
+          // The call fails unless the role it runs as may execute the callee (PUBLIC may, by default).
+          const caller = { oid: runsAs, name: this.graph.name(runsAs) };
+          if (!this.executePaths(caller, fn).some((p) => p.privileges.includes("EXECUTE"))) continue;
+          const key = `${fn.oid}:${runsAs}`;
+          let entry = byKey.get(key);
+          if (!entry) {
+            entry = { fn, runsAs, calls: [] };
+            byKey.set(key, entry);
+          }
+          entry.calls.push(chain.map(functionName).join(" -(calls)-> "));
+        }
+      }
+    }
+    this.definerCalleesMemo = [...byKey.values()];
+    return this.definerCalleesMemo;
+  }
+
+  /**
+   * The owners of the functions SECURITY DEFINER functions call: the owner may replace the
+   * body (CREATE OR REPLACE), and the next call of the definer function, by anyone (the owner
+   * itself, if it may execute it; a worker; a trigger's writer), runs the new body with the
+   * definer's owner's rights. So the callee's owner gets whatever that owner may do (proven
+   * live in definer-callees.test.ts). The table's owner already holds the table.
+   */
+  private definerCalleeRoutes(target: Relation): Route[] {
+    const routes: Route[] = [];
+    for (const { fn, runsAs, calls } of this.definerCallees()) {
+      if (fn.owner === target.owner) continue;
+      const shown = calls.slice(0, MAX_CALLERS_NAMED).join("; ");
+      const more = calls.length > MAX_CALLERS_NAMED ? ` and ${calls.length - MAX_CALLERS_NAMED} more` : "";
+      routes.push({
+        source: "definer callee owner",
+        wayIn: this.roleWayIn(fn.owner, "owns function"),
+        runsAs,
+        privileges: "all",
+        object: `${functionName(fn)} [called by ${shown}${more}: runs as the SECURITY DEFINER caller's ${this.describeOwner(runsAs)} whenever it is called]`,
+      });
+    }
     return routes;
   }
 
@@ -1177,6 +1245,7 @@ export class ObjectRoutes {
       }
     }
     routes.push(...this.expressionRoutes(table, target));
+    routes.push(...this.definerCalleeRoutes(target));
     for (const ancestorOid of this.ancestors(target.oid)) {
       const ancestor = this.relations.get(ancestorOid);
       if (!ancestor || ancestor.owner === target.owner || this.graph.byOid.get(ancestor.owner)?.superuser) continue;

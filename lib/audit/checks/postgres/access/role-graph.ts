@@ -65,6 +65,7 @@ export type AccessSource =
   | "child owner"
   | "trigger function owner"
   | "expression function owner"
+  | "definer callee owner"
   | "schema owner";
 
 export interface AccessPath {

@@ -1270,15 +1270,17 @@ describe("owners of the functions the queue's stored expressions call (live: exp
         acl: [],
         config: ["search_path=pg_catalog, pg_temp"],
       });
-    const cat = (owner: string) =>
-      catalog({ functions: [definer(owner), invoker(22, "leaf", "helper")], expressionCalls: [call("check", "jobs_check", 20)] });
+    // Everyone may execute the callee, as PostgreSQL's default ACL for functions says.
+    const leaf = { ...invoker(22, "leaf", "helper"), acl: grant("PUBLIC", "EXECUTE") };
+    const cat = (owner: string) => catalog({ functions: [definer(owner), leaf], expressionCalls: [call("check", "jobs_check", 20)] });
     const through =
       "public.leaf() [CHECK constraint jobs_check -> public.checked() -(calls)-> public.leaf() ON public.delayed_jobs: runs in INSERT, UPDATE statements";
     expect(texts(cat("clerk"), "helper")).toEqual([
       `helper -(owns function)-> ${through}, as the role running them (its code runs as the SECURITY DEFINER caller's owner clerk, who may make the caller SECURITY INVOKER)] -> SELECT, INSERT, UPDATE, DELETE`,
     ]);
+    // Whatever the definer's owner may do: the definer callee route.
     expect(texts(cat("owner"), "helper")).toContainEqual(
-      `helper -(owns function)-> ${through}, as the SECURITY DEFINER caller's owner owner] -> ${ALL.join(", ")}`,
+      `helper -(owns function)-> public.leaf() [called by public.checked() -(calls)-> public.leaf(): runs as the SECURITY DEFINER caller's owner owner whenever it is called] -> ${ALL.join(", ")}`,
     );
     // The definer's own owner: its own function, run as each writer once it makes it an invoker.
     expect(texts(cat("clerk"), "clerk")).toEqual([
@@ -1593,6 +1595,65 @@ describe("owners of what the queue's triggers call", () => {
     const orphan: PgSchema = { name: "public", found: true, oid: 2200, owner: 997, acl: [] };
     const cat = catalog({ namespaces: [orphan], functions: [stamp, gone], triggers: [trigger("stamp", JOBS, 9, ["INSERT"])] });
     expect(tableOf(cat)?.principals.map((p) => p.role)).toEqual(["owner", "su"]);
+  });
+});
+
+describe("owners of the functions SECURITY DEFINER functions call (live: definer-callees.test.ts)", () => {
+  const everyone = grant("PUBLIC", "EXECUTE");
+  const definer = (o: number, name: string, owner: string, body = "SELECT true") =>
+    fn(o, name, owner, body, { language: "sql", acl: everyone });
+  const callee = (o: number, name: string, owner: string, body = "SELECT true", acl = everyone) =>
+    fn(o, name, owner, body, { securityDefiner: false, language: "sql", acl, config: [] });
+  const called = (what: string, chain: string, as = "owner") =>
+    `${what} [called by ${chain}: runs as the SECURITY DEFINER caller's owner ${as} whenever it is called] -> ${ALL.join(", ")}`;
+
+  it("the callee's owner gets whatever the definer's owner may do, though the definer touches no table", () => {
+    const cat = catalog({ functions: [definer(20, "tidy", "owner", "SELECT public.note()"), callee(21, "note", "helper")] });
+    expect(texts(cat, "helper")).toEqual([
+      `helper -(owns function)-> ${called("public.note()", "public.tidy() -(calls)-> public.note()")}`,
+    ]);
+  });
+
+  it("behind two definers, every definer owner above the callee counts: it may make the nearer one an invoker", () => {
+    const cat = catalog({
+      functions: [
+        definer(20, "nightly", "owner", "SELECT public.mid()"),
+        definer(21, "mid", "clerk", "SELECT public.leaf()"),
+        callee(22, "leaf", "helper"),
+      ],
+    });
+    expect(texts(cat, "helper")).toEqual([
+      `helper -(owns function)-> ${called("public.leaf()", "public.nightly() -(calls)-> public.mid() -(calls)-> public.leaf()")}`,
+    ]);
+    // The middle definer's owner makes it an invoker with ALTER FUNCTION: it then runs as the outer owner.
+    expect(texts(cat, "clerk")).toEqual([`clerk -(owns function)-> ${called("public.mid()", "public.nightly() -(calls)-> public.mid()")}`]);
+  });
+
+  it("names three calling chains and counts the rest", () => {
+    const callers = [20, 21, 22, 23, 24].map((o) => definer(o, `caller${o}`, "owner", "SELECT public.note()"));
+    const cat = catalog({ functions: [...callers, callee(30, "note", "helper")] });
+    const [text] = texts(cat, "helper");
+    expect(text).toContain(
+      "[called by public.caller20() -(calls)-> public.note(); public.caller21() -(calls)-> public.note(); public.caller22() -(calls)-> public.note() and 2 more:",
+    );
+  });
+
+  it("stays silent for a callee of the definer's owner's own, of a superuser's, one the owner may not execute, an invoker caller's, and a definer whose owner holds nothing", () => {
+    const cat = catalog({
+      functions: [
+        definer(20, "own", "owner", "SELECT public.mine()"),
+        callee(21, "mine", "owner"),
+        definer(22, "super", "owner", "SELECT public.sus()"),
+        callee(23, "sus", "su"),
+        definer(24, "guarded", "owner", "SELECT public.locked()"),
+        callee(25, "locked", "helper", "SELECT true", grant("intern", "EXECUTE")),
+        callee(26, "plain", "owner", "SELECT public.calm()"),
+        callee(27, "calm", "hooker"),
+        definer(28, "low", "nobody", "SELECT public.low_note()"),
+        callee(29, "low_note", "clerk"),
+      ],
+    });
+    for (const who of ["helper", "hooker", "clerk", "nobody"]) expect(texts(cat, who)).toEqual([]);
   });
 });
 

@@ -1,0 +1,280 @@
+/**
+ * The owners of the functions SECURITY DEFINER functions call. Inside a definer function,
+ * PostgreSQL runs an invoker callee with the definer owner's rights; the callee's owner may
+ * replace its body, and the next call of the definer function, by anyone, runs the new body
+ * as that owner. Built on the 5432 service (15) and an embedded PostgreSQL 18: each callee's
+ * owner replaces its function, the definer function is called (by the owner itself, or by a
+ * worker's write that fires a definer trigger), and the owner takes the queue; each
+ * look-alike is tried the same way, fails, and stays silent.
+ */
+import { randomBytes } from "node:crypto";
+import type pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { postgresChecks } from "../../../../lib/audit/checks/postgres/index.js";
+import type { PostgresTarget } from "../../../../lib/audit/config/schema.js";
+import type { CheckResult } from "../../../../lib/audit/findings/model.js";
+import { probePostgres } from "../../../../lib/audit/probes/postgres/index.js";
+import { config, context } from "../../../support/builders.js";
+import { auditRoleSql } from "../../../support/pgFixture.js";
+import { adminClient, inSession, loginClient, type PgServer, pgServersUnderTest } from "../../../support/pgServers.js";
+import { skipWithout } from "../../../support/services.js";
+
+const servers = await pgServersUnderTest();
+
+const q = (ident: string) => `"${ident.replace(/"/g, '""')}"`;
+const NAMES = [
+  "migrator",
+  "worker",
+  "intern",
+  "stamper",
+  "deep",
+  "middef",
+  "leafer",
+  "calmer",
+  "locker",
+  "nobody",
+  "lowcallee",
+  "auditor",
+] as const;
+type Name = (typeof NAMES)[number];
+
+/** The callees, each owned by a role that may not touch the queue, in their harmless form. */
+const CALLEES: Record<string, { owner: Name; signature: string }> = {
+  note: { owner: "intern", signature: "x.note()" },
+  stamp: { owner: "stamper", signature: "x.stamp()" },
+  deepest: { owner: "deep", signature: "x.deepest()" },
+  leaf: { owner: "leafer", signature: "x.leaf()" },
+  calm: { owner: "calmer", signature: "x.calm()" },
+  locked: { owner: "locker", signature: "x.locked()" },
+  low_note: { owner: "lowcallee", signature: "x.low_note()" },
+};
+
+for (const s of servers) {
+  describe.skipIf(skipWithout(`PostgreSQL (${s.name})`, s.unavailable))(`functions SECURITY DEFINER functions call, on ${s.name}`, () => {
+    const sfx = randomBytes(4).toString("hex");
+    const role = Object.fromEntries(NAMES.map((n) => [n, `qd${sfx}_${n}`])) as Record<Name, string>;
+    const database = `qd${sfx}_queue`;
+    const password = randomBytes(12).toString("hex");
+    const envName = `QD_PG_PW_${sfx.toUpperCase()}`;
+    let server: PgServer;
+    let results: CheckResult[] = [];
+
+    const asAdmin = <T>(fn: (c: pg.Client) => Promise<T>, db = database) => inSession(adminClient(server, db), fn);
+    const as = <T>(who: Name, fn: (c: pg.Client) => Promise<T>) => inSession(loginClient(server, role[who], password, database), fn);
+    const attempt = (who: Name, sql: string) =>
+      as(who, (c) => c.query(sql)).then(
+        () => undefined,
+        (e: { code?: string }) => e.code ?? "error",
+      );
+    /** The callee's owner's replacement: it empties the queue, as whoever runs it. */
+    const replace = (key: string, body = "DELETE FROM public.delayed_jobs") =>
+      `CREATE OR REPLACE FUNCTION ${(CALLEES[key] as { signature: string }).signature} RETURNS void LANGUAGE plpgsql AS $f$ BEGIN ${body}; END $f$`;
+    const harmless = (key: string) =>
+      `CREATE OR REPLACE FUNCTION ${(CALLEES[key] as { signature: string }).signature} RETURNS void LANGUAGE sql AS $f$ SELECT $f$`;
+    const jobs = async () =>
+      Number((await asAdmin((c) => c.query<{ n: string }>("SELECT count(*) AS n FROM public.delayed_jobs"))).rows[0]?.n);
+    /** Back to three jobs, whatever an attempt did. */
+    const refill = () =>
+      asAdmin(async (c) => {
+        await c.query("DELETE FROM public.delayed_jobs");
+        await c.query("INSERT INTO public.delayed_jobs (handler) SELECT '--- Job' FROM generate_series(1, 3)");
+      });
+
+    beforeAll(async () => {
+      server = await s.start();
+      const literal = (await asAdmin((c) => c.query<{ q: string }>("SELECT quote_literal($1) AS q", [password]), "postgres")).rows[0]?.q;
+      await asAdmin(async (c) => {
+        await c.query(`CREATE DATABASE ${q(database)}`);
+        for (const n of NAMES) if (n !== "auditor") await c.query(`CREATE ROLE ${q(role[n])} LOGIN PASSWORD ${literal}`);
+        for (const sql of auditRoleSql(role.auditor, password, database)) await c.query(sql);
+      }, "postgres");
+      const m = q(role.migrator);
+      const everyone = NAMES.filter((n) => n !== "auditor")
+        .map((n) => q(role[n]))
+        .join(", ");
+      await asAdmin(async (c) => {
+        await c.query("CREATE SCHEMA x");
+        await c.query(`GRANT USAGE, CREATE ON SCHEMA x TO ${everyone}`);
+        for (const [key, f] of Object.entries(CALLEES)) {
+          await c.query(harmless(key));
+          await c.query(`ALTER FUNCTION ${f.signature} OWNER TO ${q(role[f.owner])}`);
+        }
+        const pinned = "SET search_path = pg_catalog, pg_temp";
+        for (const sql of [
+          "CREATE TABLE public.delayed_jobs (id bigserial PRIMARY KEY, handler text NOT NULL)",
+          `ALTER TABLE public.delayed_jobs OWNER TO ${m}`,
+          `ALTER SEQUENCE public.delayed_jobs_id_seq OWNER TO ${m}`,
+          `GRANT SELECT, INSERT, UPDATE, DELETE ON public.delayed_jobs TO ${q(role.worker)}`,
+          `GRANT USAGE ON SEQUENCE public.delayed_jobs_id_seq TO ${q(role.worker)}`,
+          // The table owner's maintenance function: it touches no table itself, it calls a helper.
+          `CREATE FUNCTION public.tidy_queue() RETURNS void LANGUAGE sql SECURITY DEFINER ${pinned} AS $f$ SELECT x.note() $f$`,
+          `ALTER FUNCTION public.tidy_queue() OWNER TO ${m}`,
+          // The table owner's definer trigger on another table, which the worker writes.
+          "CREATE TABLE public.job_log (entry text)",
+          `ALTER TABLE public.job_log OWNER TO ${m}`,
+          `GRANT INSERT ON public.job_log TO ${q(role.worker)}`,
+          `CREATE FUNCTION public.log_stamp() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER ${pinned} AS $f$ BEGIN PERFORM x.stamp(); RETURN NEW; END $f$`,
+          `ALTER FUNCTION public.log_stamp() OWNER TO ${m}`,
+          "CREATE TRIGGER log_stamp BEFORE INSERT ON public.job_log FOR EACH ROW EXECUTE FUNCTION public.log_stamp()",
+          // Two levels down, through an invoker function of another role's.
+          `CREATE FUNCTION x.middle() RETURNS void LANGUAGE sql ${pinned} AS $f$ SELECT x.deepest() $f$`,
+          `ALTER FUNCTION x.middle() OWNER TO ${q(role.nobody)}`,
+          `CREATE FUNCTION public.report() RETURNS void LANGUAGE sql SECURITY DEFINER ${pinned} AS $f$ SELECT x.middle() $f$`,
+          `ALTER FUNCTION public.report() OWNER TO ${m}`,
+          // A definer of a role with no rights on the queue, between the table owner's definer and a callee.
+          `CREATE FUNCTION x.mid_definer() RETURNS void LANGUAGE sql SECURITY DEFINER ${pinned} AS $f$ SELECT x.leaf() $f$`,
+          `ALTER FUNCTION x.mid_definer() OWNER TO ${q(role.middef)}`,
+          `CREATE FUNCTION public.nightly() RETURNS void LANGUAGE sql SECURITY DEFINER ${pinned} AS $f$ SELECT x.mid_definer() $f$`,
+          `ALTER FUNCTION public.nightly() OWNER TO ${m}`,
+          // Look-alikes. An invoker caller: its callee runs with the caller's own rights.
+          `CREATE FUNCTION public.plain() RETURNS void LANGUAGE sql ${pinned} AS $f$ SELECT x.calm() $f$`,
+          `ALTER FUNCTION public.plain() OWNER TO ${m}`,
+          // A callee the definer's owner may not execute: the call fails.
+          `CREATE FUNCTION public.guarded() RETURNS void LANGUAGE sql SECURITY DEFINER ${pinned} AS $f$ SELECT x.locked() $f$`,
+          `ALTER FUNCTION public.guarded() OWNER TO ${m}`,
+          "REVOKE EXECUTE ON FUNCTION x.locked() FROM PUBLIC",
+          // A definer whose owner holds nothing on the queue.
+          `CREATE FUNCTION public.low_definer() RETURNS void LANGUAGE sql SECURITY DEFINER ${pinned} AS $f$ SELECT x.low_note() $f$`,
+          `ALTER FUNCTION public.low_definer() OWNER TO ${q(role.nobody)}`,
+        ])
+          await c.query(sql);
+      });
+      await refill();
+      const target: PostgresTarget = {
+        name: `definer-callees-${sfx}`,
+        connection: {
+          host: server.host,
+          port: server.port,
+          database,
+          user: role.auditor,
+          password: { env: envName },
+          tls: "disable",
+          connectTimeoutSeconds: 5,
+          statementTimeoutSeconds: 10,
+        },
+        tables: ["public.delayed_jobs"],
+        owner: role.migrator,
+        admins: [server.adminUser],
+        principals: { [role.worker]: ["SELECT", "INSERT", "UPDATE", "DELETE"] },
+      };
+      const observations = await probePostgres([target], { credentials: { env: { [envName]: password } } });
+      const ctx = context(config({ postgres: [target] }), undefined, { postgres: observations });
+      results = postgresChecks.flatMap((c) => c.evaluate(ctx));
+    });
+
+    afterAll(async () => {
+      if (!server) return;
+      await asAdmin(async (c) => {
+        await c.query(`DROP DATABASE IF EXISTS ${q(database)} WITH (FORCE)`);
+        for (const n of NAMES) await c.query(`DROP ROLE IF EXISTS ${q(role[n])}`);
+      }, "postgres");
+      await server.stop();
+    });
+
+    const unexpected = (who: Name) =>
+      results.filter((r) => r.checkId === "pg-unexpected-principal" && r.status === "FAIL" && r.subject === role[who]);
+    const paths = (r: CheckResult | undefined) => (r?.evidence.paths as string[] | undefined) ?? [];
+    /** Replace the callee, run `trigger` as `who`, and put everything back. */
+    const tried = async (key: string, who: Name, trigger: string) => {
+      const owner = (CALLEES[key] as { owner: Name }).owner;
+      await as(owner, (c) => c.query(replace(key)));
+      try {
+        const refusal = await attempt(who, trigger);
+        return { refusal, left: await jobs() };
+      } finally {
+        await asAdmin((c) => c.query(harmless(key)));
+        await refill();
+      }
+    };
+
+    it("observes everything as the CONNECT-only audit role, with no ERROR", () => {
+      expect(results.filter((r) => r.status === "ERROR")).toEqual([]);
+    });
+
+    it("a callee's owner empties the queue by calling the table owner's definer function, and is reported with the owner's whole access", async () => {
+      expect(await attempt("intern", "DELETE FROM public.delayed_jobs")).toBe("42501");
+      expect(await tried("note", "intern", "SELECT public.tidy_queue()")).toEqual({ refusal: undefined, left: 0 });
+      const found = unexpected("intern");
+      expect(found).toHaveLength(1);
+      expect(found[0]?.evidence.privileges).toEqual(
+        expect.arrayContaining(["SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE", "REFERENCES", "TRIGGER"]),
+      );
+      expect(paths(found[0])).toContainEqual(
+        expect.stringMatching(
+          new RegExp(
+            `^${role.intern} -\\(owns function\\)-> x\\.note\\(\\) \\[called by public\\.tidy_queue\\(\\) -\\(calls\\)-> x\\.note\\(\\): runs as the SECURITY DEFINER caller's owner ${role.migrator} whenever it is called\\] -> SELECT, INSERT, UPDATE, DELETE, TRUNCATE`,
+          ),
+        ),
+      );
+    });
+
+    it("through a definer trigger on another table, a worker's INSERT there runs the callee as the table's owner", async () => {
+      expect(await tried("stamp", "worker", "INSERT INTO public.job_log VALUES ('done')")).toEqual({ refusal: undefined, left: 0 });
+      expect(paths(unexpected("stamper")[0])).toContainEqual(
+        expect.stringContaining(
+          `x.stamp() [called by public.log_stamp() -(calls)-> x.stamp(): runs as the SECURITY DEFINER caller's owner ${role.migrator} whenever it is called]`,
+        ),
+      );
+    });
+
+    it("at any depth, through another role's invoker function, each owner on the way is reported", async () => {
+      expect(await tried("deepest", "deep", "SELECT public.report()")).toEqual({ refusal: undefined, left: 0 });
+      expect(paths(unexpected("deep")[0])).toContainEqual(
+        expect.stringContaining("x.deepest() [called by public.report() -(calls)-> x.middle() -(calls)-> x.deepest():"),
+      );
+      // The middle function's owner may replace it just the same.
+      expect(paths(unexpected("nobody")[0])).toContainEqual(
+        expect.stringContaining("x.middle() [called by public.report() -(calls)-> x.middle():"),
+      );
+    });
+
+    it("behind a definer of a role with no rights, the callee first makes that definer an invoker, then runs as the outer definer's owner", async () => {
+      await as("leafer", (c) =>
+        c.query(
+          replace(
+            "leaf",
+            `IF current_user = '${role.middef}' THEN ALTER FUNCTION x.mid_definer() SECURITY INVOKER; ELSE DELETE FROM public.delayed_jobs; END IF`,
+          ),
+        ),
+      );
+      try {
+        // The first call runs it as the middle definer's owner, who owns that definer.
+        expect(await attempt("leafer", "SELECT public.nightly()")).toBeUndefined();
+        expect(await jobs()).toBe(3);
+        // The second runs it as the table's owner.
+        expect(await attempt("leafer", "SELECT public.nightly()")).toBeUndefined();
+        expect(await jobs()).toBe(0);
+      } finally {
+        await asAdmin(async (c) => {
+          await c.query(harmless("leaf"));
+          await c.query("ALTER FUNCTION x.mid_definer() SECURITY DEFINER");
+        });
+        await refill();
+      }
+      const leafer = paths(unexpected("leafer")[0]);
+      expect(leafer).toContainEqual(
+        expect.stringContaining(
+          `x.leaf() [called by public.nightly() -(calls)-> x.mid_definer() -(calls)-> x.leaf(): runs as the SECURITY DEFINER caller's owner ${role.migrator} whenever it is called]`,
+        ),
+      );
+      // As the middle definer's owner it gets only what that owner holds: nothing, no path.
+      expect(leafer.filter((p) => p.includes(`owner ${role.middef}`))).toEqual([]);
+      // The middle definer's owner may make it an invoker without running anything.
+      expect(paths(unexpected("middef")[0])).toContainEqual(
+        expect.stringContaining(
+          `x.mid_definer() [called by public.nightly() -(calls)-> x.mid_definer(): runs as the SECURITY DEFINER caller's owner ${role.migrator}`,
+        ),
+      );
+    });
+
+    it("look-alikes fail when tried, and stay silent: an invoker caller, a callee its definer's owner may not execute, a definer whose owner holds nothing", async () => {
+      // The invoker caller runs the callee as whoever calls it: the callee's owner, refused.
+      expect(await tried("calm", "calmer", "SELECT public.plain()")).toEqual({ refusal: "42501", left: 3 });
+      // The definer's owner may not execute the callee: the definer function fails.
+      expect(await tried("locked", "locker", "SELECT public.guarded()")).toEqual({ refusal: "42501", left: 3 });
+      // The definer runs it as a role that may not touch the queue.
+      expect(await tried("low_note", "lowcallee", "SELECT public.low_definer()")).toEqual({ refusal: "42501", left: 3 });
+      for (const who of ["calmer", "locker", "lowcallee", "migrator", "worker", "auditor"] as const) expect(unexpected(who)).toEqual([]);
+    });
+  });
+}
