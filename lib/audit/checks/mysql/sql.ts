@@ -50,7 +50,11 @@ export function revokeGrant(path: AccessPath, privileges: readonly string[]): st
     return revokeGrant({ ...path, scope: use.at, privileges: use.privileges, uses: undefined }, used);
   }
   const scope = path.scope;
-  if (scope.kind === "routine") return `REVOKE EXECUTE ON ${onSql(scope)} FROM ${accountSql(path.holder)};`;
+  // A routine's grant: EXECUTE to use it, ALTER ROUTINE to replace it.
+  if (scope.kind === "routine") {
+    const routine = privileges.filter((p) => p === "EXECUTE" || p === "ALTER ROUTINE");
+    return `REVOKE ${routine.length > 0 ? routine.join(", ") : "EXECUTE"} ON ${onSql(scope)} FROM ${accountSql(path.holder)};`;
+  }
   // At a database or global scope, only what that grant holds can be revoked there (a routine's use: EXECUTE).
   const held = privileges.filter((p) => path.privileges.includes(p));
   if (held.length === 0) return undefined;

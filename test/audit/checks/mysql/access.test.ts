@@ -531,6 +531,109 @@ describe("DEFINER views and routines lend their definer's privileges", () => {
   });
 });
 
+describe("replacing an INVOKER routine DEFINER code calls (live: definer-callees.test.ts)", () => {
+  // The migrator holds EXECUTE on app.* (catalog.ts) and these on the queue.
+  const base = {
+    accounts: [account("migrator", "localhost"), account("judy", "%")],
+    tableGrants: [onTable("migrator", "localhost", ["SELECT", "INSERT", "DELETE"])],
+  };
+  const helper = (over: Partial<Parameters<typeof definer>[0]> = {}) =>
+    definer({ kind: "procedure", name: "note_helper", securityType: "INVOKER", definition: "SELECT 1", ...over });
+  const tidy = definer({ kind: "procedure", name: "tidy", definition: "CALL note_helper()" });
+  const alter = (user = "judy", host = "%") => ({
+    user,
+    host,
+    db: "app",
+    routine: "note_helper",
+    type: "PROCEDURE",
+    privileges: ["ALTER ROUTINE"],
+  });
+  const create = (user = "judy", host = "%") => ({ user, host, db: "app", privileges: ["CREATE ROUTINE"] });
+  const replaced =
+    "replaces procedure app.note_helper, which procedure app.tidy runs as definer migrator@localhost)-> SELECT, INSERT, DELETE on app.delayed_jobs";
+
+  it("ALTER ROUTINE on the helper and CREATE ROUTINE on its database give whatever the definer holds; the fix revokes ALTER ROUTINE", () => {
+    const c = withExtra({ ...base, definerObjects: [tidy, helper()], routineGrants: [alter()], dbGrants: [create()] });
+    const [path] = who(c, "judy@%")?.paths ?? [];
+    expect(path?.text).toBe(`judy@% -(ALTER ROUTINE on app.note_helper: ${replaced}`);
+    expect(path?.privileges).toEqual(["SELECT", "INSERT", "DELETE"]);
+    expect(cutPath(ref("judy", "%"), path as NonNullable<typeof path>)).toBe(
+      "REVOKE ALTER ROUTINE ON PROCEDURE `app`.`note_helper` FROM 'judy'@'%';",
+    );
+  });
+
+  it("at any depth, through a trigger too, and with each privilege held through a different role", () => {
+    const middle = definer({ kind: "procedure", name: "middle", securityType: "INVOKER", definition: "CALL note_helper()" });
+    const c = withExtra(
+      {
+        ...base,
+        accounts: [...base.accounts, role("alterer"), role("creator")],
+        definerObjects: [definer({ kind: "procedure", name: "tidy", definition: "CALL middle()" }), middle, helper()],
+        routineGrants: [alter("alterer", "%")],
+        dbGrants: [create("creator", "%")],
+        roleEdges: [edge(ref("alterer", "%"), ref("judy", "%")), edge(ref("creator", "%"), ref("judy", "%"))],
+      },
+      {},
+    );
+    expect(texts(c, "judy@%")).toEqual([
+      `judy@% -(role alterer, SET ROLE)-> -(ALTER ROUTINE on app.note_helper, CREATE ROUTINE as creator@%: replaces procedure app.note_helper, which procedure app.tidy runs as definer migrator@localhost)-> SELECT, INSERT, DELETE on app.delayed_jobs`,
+    ]);
+    const triggered = withExtra({
+      ...base,
+      definerObjects: [helper()],
+      routineGrants: [alter()],
+      dbGrants: [create()],
+      tableGrants: [...base.tableGrants, onTable("migrator", "localhost", ["TRIGGER"], "pings")],
+      triggers: [],
+    });
+    triggered.triggers = [
+      {
+        db: "app",
+        name: "ping_ai",
+        table: "pings",
+        event: "INSERT",
+        definer: ref("migrator", "localhost"),
+        body: "CALL note_helper()",
+      },
+    ];
+    expect(texts(triggered, "judy@%")).toEqual([
+      "judy@% -(ALTER ROUTINE on app.note_helper: replaces procedure app.note_helper, which trigger app.ping_ai runs as definer migrator@localhost)-> SELECT, INSERT, DELETE on app.delayed_jobs",
+    ]);
+  });
+
+  it("stays silent without ALTER ROUTINE or CREATE ROUTINE, for an INVOKER caller, for the definer itself, and on MySQL when the definer's EXECUTE was on the helper alone (DROP takes it)", () => {
+    const of = (extra: Partial<MysqlCatalog>, over: Partial<MysqlCatalog> = {}) => texts(withExtra({ ...base, ...extra }, over), "judy@%");
+    expect(of({ definerObjects: [tidy, helper()], routineGrants: [alter()] })).toBeUndefined();
+    expect(of({ definerObjects: [tidy, helper()], dbGrants: [create()] })).toBeUndefined();
+    expect(
+      of({ definerObjects: [{ ...tidy, securityType: "INVOKER" }, helper()], routineGrants: [alter()], dbGrants: [create()] }),
+    ).toBeUndefined();
+    // The definer's EXECUTE on app.* survives a DROP; one on the helper alone does not, on MySQL.
+    const routineOnly = {
+      definerObjects: [tidy, helper()],
+      routineGrants: [
+        alter(),
+        { user: "migrator", host: "localhost", db: "app", routine: "note_helper", type: "PROCEDURE", privileges: ["EXECUTE"] },
+        { user: "migrator", host: "localhost", db: "app", routine: "tidy", type: "PROCEDURE", privileges: ["EXECUTE"] },
+      ],
+      dbGrants: [create()],
+    };
+    expect(of(routineOnly, { dbGrants: [] })).toBeUndefined();
+    // MariaDB's CREATE OR REPLACE keeps the routine's grants (tried live).
+    expect(of(routineOnly, { dbGrants: [], flavor: "mariadb", version: "10.11.9-MariaDB" })).toEqual([
+      `judy@% -(ALTER ROUTINE on app.note_helper: ${replaced}`,
+    ]);
+    // The definer replacing its own helper gains nothing it does not hold.
+    const self = withExtra({
+      ...base,
+      definerObjects: [tidy, helper()],
+      routineGrants: [alter("migrator", "localhost")],
+      dbGrants: [create("migrator", "localhost")],
+    });
+    expect(texts(self, "migrator@localhost")?.filter((t) => t.includes("replaces"))).toEqual([]);
+  });
+});
+
 describe("foreign keys whose rules write the queue (live: foreign-keys.test.ts)", () => {
   const key = (name: string, onDelete: string, onUpdate: string, over: Partial<MysqlForeignKey> = {}): MysqlForeignKey => ({
     db: "app",

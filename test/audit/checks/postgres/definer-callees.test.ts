@@ -30,6 +30,8 @@ const NAMES = [
   "deep",
   "middef",
   "leafer",
+  "schemer",
+  "behinder",
   "calmer",
   "locker",
   "nobody",
@@ -44,6 +46,7 @@ const CALLEES: Record<string, { owner: Name; signature: string }> = {
   stamp: { owner: "stamper", signature: "x.stamp()" },
   deepest: { owner: "deep", signature: "x.deepest()" },
   leaf: { owner: "leafer", signature: "x.leaf()" },
+  behind: { owner: "behinder", signature: "x.behind()" },
   calm: { owner: "calmer", signature: "x.calm()" },
   locked: { owner: "locker", signature: "x.locked()" },
   low_note: { owner: "lowcallee", signature: "x.low_note()" },
@@ -126,10 +129,22 @@ for (const s of servers) {
           `ALTER FUNCTION x.mid_definer() OWNER TO ${q(role.middef)}`,
           `CREATE FUNCTION public.nightly() RETURNS void LANGUAGE sql SECURITY DEFINER ${pinned} AS $f$ SELECT x.mid_definer() $f$`,
           `ALTER FUNCTION public.nightly() OWNER TO ${m}`,
-          // Look-alikes. An invoker caller: its callee runs with the caller's own rights.
+          // The table owner's function in another role's schema.
+          `CREATE SCHEMA y AUTHORIZATION ${q(role.schemer)}`,
+          `GRANT USAGE ON SCHEMA y TO ${m}`,
+          "CREATE FUNCTION y.scheduled() RETURNS void LANGUAGE sql AS $f$ SELECT $f$",
+          `ALTER FUNCTION y.scheduled() OWNER TO ${m}`,
+          `CREATE FUNCTION public.run_scheduled() RETURNS void LANGUAGE sql SECURITY DEFINER ${pinned} AS $f$ SELECT y.scheduled() $f$`,
+          `ALTER FUNCTION public.run_scheduled() OWNER TO ${m}`,
+          // Look-alikes. A chain through a function the definer's owner may not execute: every call fails.
+          "CREATE FUNCTION x.gate() RETURNS void LANGUAGE sql AS $f$ SELECT x.behind() $f$",
+          "REVOKE EXECUTE ON FUNCTION x.gate() FROM PUBLIC",
+          `CREATE FUNCTION public.gated() RETURNS void LANGUAGE sql SECURITY DEFINER ${pinned} AS $f$ SELECT x.gate() $f$`,
+          `ALTER FUNCTION public.gated() OWNER TO ${m}`,
+          // An invoker caller: its callee runs with the caller's own rights.
           `CREATE FUNCTION public.plain() RETURNS void LANGUAGE sql ${pinned} AS $f$ SELECT x.calm() $f$`,
           `ALTER FUNCTION public.plain() OWNER TO ${m}`,
-          // A callee the definer's owner may not execute: the call fails.
+          // A callee the definer's owner may not execute: its owner may grant it EXECUTE.
           `CREATE FUNCTION public.guarded() RETURNS void LANGUAGE sql SECURITY DEFINER ${pinned} AS $f$ SELECT x.locked() $f$`,
           `ALTER FUNCTION public.guarded() OWNER TO ${m}`,
           "REVOKE EXECUTE ON FUNCTION x.locked() FROM PUBLIC",
@@ -267,14 +282,51 @@ for (const s of servers) {
       );
     });
 
-    it("look-alikes fail when tried, and stay silent: an invoker caller, a callee its definer's owner may not execute, a definer whose owner holds nothing", async () => {
+    it("a callee the definer's owner may not execute is no shield: its owner grants EXECUTE, then replaces it", async () => {
+      expect(await tried("locked", "locker", "SELECT public.guarded()")).toEqual({ refusal: "42501", left: 3 });
+      await as("locker", (c) => c.query(`GRANT EXECUTE ON FUNCTION x.locked() TO ${q(role.migrator)}`));
+      try {
+        expect(await tried("locked", "locker", "SELECT public.guarded()")).toEqual({ refusal: undefined, left: 0 });
+      } finally {
+        await asAdmin((c) => c.query(`REVOKE EXECUTE ON FUNCTION x.locked() FROM ${q(role.migrator)}`));
+      }
+      expect(paths(unexpected("locker")[0])).toContainEqual(
+        expect.stringContaining("x.locked() [called by public.guarded() -(calls)-> x.locked():"),
+      );
+    });
+
+    it("the owner of the callee's schema drops the table owner's function and creates its own in its place", async () => {
+      expect(
+        await attempt(
+          "schemer",
+          "DROP FUNCTION y.scheduled(); CREATE FUNCTION y.scheduled() RETURNS void LANGUAGE plpgsql AS $f$ BEGIN DELETE FROM public.delayed_jobs; END $f$",
+        ),
+      ).toBeUndefined();
+      try {
+        expect(await attempt("schemer", "SELECT public.run_scheduled()")).toBeUndefined();
+        expect(await jobs()).toBe(0);
+      } finally {
+        await asAdmin(async (c) => {
+          await c.query("CREATE OR REPLACE FUNCTION y.scheduled() RETURNS void LANGUAGE sql AS $f$ SELECT $f$");
+          await c.query(`ALTER FUNCTION y.scheduled() OWNER TO ${q(role.migrator)}`);
+        });
+        await refill();
+      }
+      expect(paths(unexpected("schemer")[0])).toContainEqual(
+        expect.stringContaining(
+          `${role.schemer} -(owns)-> schema y [holds y.scheduled(), called by public.run_scheduled() -(calls)-> y.scheduled(): dropped and created again, it runs as the SECURITY DEFINER caller's owner ${role.migrator} whenever it is called]`,
+        ),
+      );
+    });
+
+    it("look-alikes fail when tried, and stay silent: an invoker caller, a chain through a function the definer's owner may not execute, a definer whose owner holds nothing", async () => {
       // The invoker caller runs the callee as whoever calls it: the callee's owner, refused.
       expect(await tried("calm", "calmer", "SELECT public.plain()")).toEqual({ refusal: "42501", left: 3 });
-      // The definer's owner may not execute the callee: the definer function fails.
-      expect(await tried("locked", "locker", "SELECT public.guarded()")).toEqual({ refusal: "42501", left: 3 });
+      // The function between the definer and the callee is not the callee owner's to grant: every call fails.
+      expect(await tried("behind", "behinder", "SELECT public.gated()")).toEqual({ refusal: "42501", left: 3 });
       // The definer runs it as a role that may not touch the queue.
       expect(await tried("low_note", "lowcallee", "SELECT public.low_definer()")).toEqual({ refusal: "42501", left: 3 });
-      for (const who of ["calmer", "locker", "lowcallee", "migrator", "worker", "auditor"] as const) expect(unexpected(who)).toEqual([]);
+      for (const who of ["calmer", "behinder", "lowcallee", "migrator", "worker", "auditor"] as const) expect(unexpected(who)).toEqual([]);
     });
   });
 }

@@ -392,9 +392,35 @@ for (const s of servers) {
         return true;
       });
       expect(dropped).toBe(true);
+      // As public's owner it also drops the migrator's requeue_impl, which api_requeue calls,
+      // and creates its own: the api role's next call runs it as the migrator.
+      await as("web", (c) =>
+        c.query(
+          "DROP FUNCTION public.requeue_impl(bigint); CREATE FUNCTION public.requeue_impl(job bigint) RETURNS void LANGUAGE plpgsql AS $$ BEGIN DELETE FROM public.delayed_jobs WHERE id = job; END $$",
+        ),
+      );
+      const job = await asAdmin(async (c) => (await c.query("SELECT min(id) AS id FROM public.delayed_jobs")).rows[0]?.id);
+      try {
+        await as("api", (c) => c.query("SELECT public.api_requeue($1)", [job]));
+        expect((await asAdmin((c) => c.query("SELECT 1 FROM public.delayed_jobs WHERE id = $1", [job]))).rowCount).toBe(0);
+      } finally {
+        await asAdmin(async (c) => {
+          await c.query(
+            "CREATE OR REPLACE FUNCTION public.requeue_impl(job bigint) RETURNS void LANGUAGE plpgsql AS $$ BEGIN UPDATE public.delayed_jobs SET run_at = now() WHERE id = job; END $$",
+          );
+          await c.query(`ALTER FUNCTION public.requeue_impl(bigint) OWNER TO ${q(role.migrator)}`);
+          await c.query("REVOKE EXECUTE ON FUNCTION public.requeue_impl(bigint) FROM PUBLIC");
+          await c.query("INSERT INTO public.delayed_jobs (id, handler) VALUES ($1, '--- !ruby/object:Job {}')", [job]);
+        });
+      }
       const f = finding("pg-excess-privilege", "web");
-      expect(f?.evidence.excess).toEqual(["DROP"]);
+      expect(f?.evidence.excess).toEqual(expect.arrayContaining(["UPDATE", "DELETE", "TRUNCATE", "DROP"]));
       expect(f?.evidence.paths).toContain(`${role.web} -(owns database)-> pg_database_owner -(owns)-> schema public -> DROP`);
+      expect(f?.evidence.paths).toContainEqual(
+        expect.stringContaining(
+          `${role.web} -(owns database)-> pg_database_owner -(owns)-> schema public [holds public.requeue_impl(job bigint), called by public.api_requeue(job bigint) -(calls)-> public.requeue_impl(job bigint): dropped and created again, it runs as the SECURITY DEFINER caller's owner ${role.migrator} whenever it is called]`,
+        ),
+      );
       expect(f?.severity).toBe("critical");
     });
 

@@ -331,19 +331,92 @@ function invokerCallees(object: MysqlDefinerObject, objects: readonly MysqlDefin
   }
   let found = known.get(object);
   if (!found) {
-    const def = object.definition;
-    const calls = /\bcall\b/i.test(def);
-    found = objects.filter(
-      (o) =>
-        o !== object &&
-        o.kind !== "view" &&
-        o.securityType === "INVOKER" &&
-        (o.kind === "function" || calls) &&
-        namesTable(def, object.db, o.db, o.name),
-    );
+    found = invokerRoutinesCalledIn(object.definition, object.db, objects).filter((o) => o !== object);
     known.set(object, found);
   }
   return found;
+}
+
+/** The INVOKER routines a body (a routine's, a trigger's) calls, `home` its database: a procedure only with a CALL. */
+function invokerRoutinesCalledIn(body: string, home: string, objects: readonly MysqlDefinerObject[]): MysqlDefinerObject[] {
+  const calls = /\bcall\b/i.test(body);
+  return objects.filter(
+    (o) => o.kind !== "view" && o.securityType === "INVOKER" && (o.kind === "function" || calls) && namesTable(body, home, o.db, o.name),
+  );
+}
+
+/** An INVOKER routine that DEFINER code calls, at any depth: it runs as that code's definer. */
+interface DefinerRun {
+  routine: MysqlDefinerObject;
+  runner: MysqlAccountRef;
+  /** The DEFINER routine or trigger that calls it, e.g. `procedure app.tidy`. */
+  by: string;
+}
+
+const definerRunsMemo = new WeakMap<GrantIndex, DefinerRun[]>();
+
+/**
+ * Every INVOKER routine that a DEFINER routine (one its definer may run) or a trigger (one its
+ * definer may fire) calls, at any depth, with the definer it then runs as. A body the audit
+ * account cannot read names no callee here (it is taken to reach every table anyway). Once per
+ * catalog.
+ */
+function definerRuns(index: GrantIndex): DefinerRun[] {
+  const memo = definerRunsMemo.get(index);
+  if (memo) return memo;
+  const objects = index.catalog.definerObjects;
+  const out: DefinerRun[] = [];
+  const follow = (first: MysqlDefinerObject[], runner: MysqlAccountRef, by: string, self?: MysqlDefinerObject) => {
+    const seen = new Set<MysqlDefinerObject>(self ? [self] : []);
+    const queue = [...first];
+    for (let i = 0; i < queue.length; i++) {
+      const routine = queue[i] as MysqlDefinerObject;
+      if (seen.has(routine) || SYSTEM_SCHEMAS.has(routine.db)) continue;
+      seen.add(routine);
+      out.push({ routine, runner, by });
+      queue.push(...invokerCallees(routine, objects));
+    }
+  };
+  for (const o of objects) {
+    if (o.kind === "view" || o.securityType !== "DEFINER" || o.definition === null || SYSTEM_SCHEMAS.has(o.db)) continue;
+    if (!definerMayRun(index, o, o.definer)) continue;
+    follow(invokerCallees(o, objects), o.definer, `${o.kind} ${o.db}.${o.name}`, o);
+  }
+  for (const t of runnableTriggers(index)) follow(invokerRoutinesCalledIn(t.body, t.db, objects), t.definer, `trigger ${t.db}.${t.name}`);
+  definerRunsMemo.set(index, out);
+  return out;
+}
+
+/**
+ * Where `id` itself (no roles) holds `privilege` on the routine, grant by grant: on it, its
+ * database or *.*.
+ */
+function routinePrivilegeAt(index: GrantIndex, id: MysqlAccountRef, routine: MysqlDefinerObject, privilege: string): GrantScope[] {
+  const out: GrantScope[] = [];
+  if (index.account(id)?.global.includes(privilege)) out.push({ kind: "global" });
+  const k = hostKey(id);
+  for (const g of index.dbGrantsOf.get(k) ?? [])
+    if (likeMatch(g.db, routine.db) && g.privileges.includes(privilege)) out.push({ kind: "database", db: g.db });
+  for (const g of index.routineGrantsOf.get(k) ?? [])
+    if (
+      g.db === routine.db &&
+      g.routine.toLowerCase() === routine.name.toLowerCase() &&
+      g.type.toLowerCase() === routine.kind &&
+      g.privileges.includes(privilege)
+    )
+      out.push({ kind: "routine", db: routine.db, name: routine.name, type: routine.kind as "procedure" | "function" });
+  return out;
+}
+
+/**
+ * Whether the routine, once replaced, still runs for `runner`: the server checks the runner's
+ * EXECUTE on it. MariaDB's CREATE OR REPLACE keeps the routine's grants (tried live); MySQL has
+ * no OR REPLACE for routines, and DROP takes the routine's own grants with it, so there only a
+ * database or global EXECUTE survives (on MariaDB after a DROP too: tried live).
+ */
+function runsOnceReplaced(index: GrantIndex, routine: MysqlDefinerObject, runner: MysqlAccountRef): boolean {
+  const keeps = index.catalog.flavor === "mariadb";
+  return definerIds(index, runner).some((id) => objectGrants(index, id, routine).some((u) => keeps || u.at.kind !== "routine"));
 }
 
 /**
@@ -449,6 +522,11 @@ function ownPaths(index: GrantIndex, subjects: readonly MysqlAccount[], db: stri
       return lent.length > 0 ? { object: o, lent, columns } : undefined;
     })
     .filter((x) => x !== undefined);
+  // INVOKER routines DEFINER code runs: whoever may replace one runs its own body as that definer.
+  const replaceable = definerRuns(index)
+    .filter((run) => runsOnceReplaced(index, run.routine, run.runner))
+    .map((run) => ({ run, holds: definerHolds(index, run.runner, db, table) }))
+    .filter(({ holds }) => holds.whole.size > 0 || Object.keys(holds.columns).length > 0);
   // Many accounts share a role: each holder's grants on this table are looked up once.
   const grantsOf = new Map<string, Grant[]>();
   const holderGrants = (id: MysqlAccountRef) => {
@@ -506,7 +584,50 @@ function ownPaths(index: GrantIndex, subjects: readonly MysqlAccount[], db: stri
         }
       }
     }
+    if (replaceable.length > 0) paths.push(...replacePaths(index, account, replaceable, qualified));
     if (paths.length > 0) out.set(key(account), paths);
+  }
+  return out;
+}
+
+/**
+ * The account's paths through INVOKER routines DEFINER code runs: replacing one takes ALTER
+ * ROUTINE on it (to drop it, or MariaDB's CREATE OR REPLACE) and CREATE ROUTINE on its database,
+ * by any id the account may act as; the new body then runs as the caller's definer, who may do
+ * everything it holds on the table (proven live in mysql/definer-callees.test.ts). One path per
+ * grant of ALTER ROUTINE, the one to revoke.
+ */
+function replacePaths(
+  index: GrantIndex,
+  account: MysqlAccount,
+  replaceable: readonly { run: DefinerRun; holds: DefinerHolds }[],
+  qualified: string,
+): AccessPath[] {
+  const out: AccessPath[] = [];
+  const reached = index.reach(account);
+  for (const { run, holds } of replaceable) {
+    const { routine } = run;
+    // The definer itself holds all of it already.
+    if (sameId(account, run.runner)) continue;
+    const creator = reached.find((r) => routinePrivilegeAt(index, r.id, routine, "CREATE ROUTINE").some((at) => at.kind !== "routine"));
+    if (!creator) continue;
+    const privileges = [...TABLE_ACCESS.filter((p) => holds.whole.has(p)), ...Object.keys(holds.columns)];
+    const gives = privileges.map((p) => (holds.columns[p] ? `${p} (${(holds.columns[p] as string[]).join(", ")})` : p)).join(", ");
+    for (const r of reached) {
+      for (const at of routinePrivilegeAt(index, r.id, routine, "ALTER ROUTINE")) {
+        const create = creator.id === r.id ? "" : `, CREATE ROUTINE as ${key(creator.id)}`;
+        out.push({
+          text: `${key(account)} ${r.hops}-(ALTER ROUTINE on ${scopeText(at)}${create}: replaces ${routine.kind} ${routine.db}.${routine.name}, which ${run.by} runs as definer ${key(run.runner)})-> ${gives} on ${qualified}`,
+          privileges,
+          ...(Object.keys(holds.columns).length > 0 ? { columns: holds.columns } : {}),
+          kind: "definer",
+          holder: r.id,
+          scope: { kind: "routine", db: routine.db, name: routine.name, type: routine.kind as "procedure" | "function" },
+          uses: { privileges: ["ALTER ROUTINE"], at },
+          ...(r.first ? { first: r.first } : {}),
+        });
+      }
+    }
   }
   return out;
 }

@@ -1128,18 +1128,15 @@ export class ObjectRoutes {
       if (!root.securityDefiner) continue;
       for (const chain of this.callChains(root).slice(1)) {
         const fn = chain[chain.length - 1] as PgFunction;
-        // Its owner's own rights, or a superuser's, gain nothing by it.
-        if (this.graph.byOid.get(fn.owner)?.superuser) continue;
+        // A call on the way that its runner may not execute fails every time: the chain is dead.
+        // (The callee's own EXECUTE does not count: its owner may grant it, found live by a review.)
+        if (!this.callsRun(chain)) continue;
         // It runs as the nearest SECURITY DEFINER caller's owner, who owns that caller and so
         // may make it SECURITY INVOKER (as the expression routes argue): then it runs as the
         // next one's owner up the chain. So every definer owner above it counts.
         const owners = new Set<number>();
         for (let i = 0; i < chain.length - 1; i++) if ((chain[i] as PgFunction).securityDefiner) owners.add((chain[i] as PgFunction).owner);
         for (const runsAs of owners) {
-          if (fn.owner === runsAs) continue;
-          // The call fails unless the role it runs as may execute the callee (PUBLIC may, by default).
-          const caller = { oid: runsAs, name: this.graph.name(runsAs) };
-          if (!this.executePaths(caller, fn).some((p) => p.privileges.includes("EXECUTE"))) continue;
           const key = `${fn.oid}:${runsAs}`;
           let entry = byKey.get(key);
           if (!entry) {
@@ -1154,26 +1151,52 @@ export class ObjectRoutes {
     return this.definerCalleesMemo;
   }
 
+  /** Whether every call between a chain's first function and its last may run: each runner may execute the next. */
+  private callsRun(chain: readonly PgFunction[]): boolean {
+    let runner = (chain[0] as PgFunction).owner;
+    for (let i = 1; i < chain.length - 1; i++) {
+      const fn = chain[i] as PgFunction;
+      if (!this.executePaths({ oid: runner, name: this.graph.name(runner) }, fn).some((p) => p.privileges.includes("EXECUTE"))) return false;
+      if (fn.securityDefiner) runner = fn.owner;
+    }
+    return true;
+  }
+
   /**
    * The owners of the functions SECURITY DEFINER functions call: the owner may replace the
-   * body (CREATE OR REPLACE), and the next call of the definer function, by anyone (the owner
-   * itself, if it may execute it; a worker; a trigger's writer), runs the new body with the
-   * definer's owner's rights. So the callee's owner gets whatever that owner may do (proven
-   * live in definer-callees.test.ts). The table's owner already holds the table.
+   * body (CREATE OR REPLACE) and grant the definer's owner EXECUTE on it if it lacks it, and the
+   * next call of the definer function, by anyone (the owner itself, if it may execute it; a
+   * worker; a trigger's writer), runs the new body with the definer's owner's rights. So the
+   * callee's owner gets whatever that owner may do, and so does the owner of the callee's
+   * schema, who may drop it and create another in its place (proven live in
+   * definer-callees.test.ts). The table's owner already holds the table.
    */
   private definerCalleeRoutes(target: Relation): Route[] {
     const routes: Route[] = [];
     for (const { fn, runsAs, calls } of this.definerCallees()) {
-      if (fn.owner === target.owner) continue;
       const shown = calls.slice(0, MAX_CALLERS_NAMED).join("; ");
       const more = calls.length > MAX_CALLERS_NAMED ? ` and ${calls.length - MAX_CALLERS_NAMED} more` : "";
-      routes.push({
-        source: "definer callee owner",
-        wayIn: this.roleWayIn(fn.owner, "owns function"),
-        runsAs,
-        privileges: "all",
-        object: `${functionName(fn)} [called by ${shown}${more}: runs as the SECURITY DEFINER caller's ${this.describeOwner(runsAs)} whenever it is called]`,
-      });
+      const runs = `runs as the SECURITY DEFINER caller's ${this.describeOwner(runsAs)} whenever it is called`;
+      // Its owner's own rights, a superuser's or the table owner's gain nothing by it.
+      const gains = (role: number) => role !== runsAs && role !== target.owner && !this.graph.byOid.get(role)?.superuser;
+      if (gains(fn.owner))
+        routes.push({
+          source: "definer callee owner",
+          wayIn: this.roleWayIn(fn.owner, "owns function"),
+          runsAs,
+          privileges: "all",
+          object: `${functionName(fn)} [called by ${shown}${more}: ${runs}]`,
+        });
+      // The owner of the callee's schema may drop any function in it and create its own in its place (found live by a review).
+      const schemaOwner = this.schemaOf(fn.schema)?.owner;
+      if (schemaOwner !== undefined && schemaOwner !== fn.owner && gains(schemaOwner))
+        routes.push({
+          source: "definer callee owner",
+          wayIn: this.roleWayIn(schemaOwner, "owns"),
+          runsAs,
+          privileges: "all",
+          object: `schema ${fn.schema} [holds ${functionName(fn)}, called by ${shown}${more}: dropped and created again, it ${runs}]`,
+        });
     }
     return routes;
   }

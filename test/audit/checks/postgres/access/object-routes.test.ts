@@ -1638,15 +1638,39 @@ describe("owners of the functions SECURITY DEFINER functions call (live: definer
     );
   });
 
-  it("stays silent for a callee of the definer's owner's own, of a superuser's, one the owner may not execute, an invoker caller's, and a definer whose owner holds nothing", () => {
+  it("a callee the definer's owner may not execute still counts: its owner may grant EXECUTE", () => {
+    const cat = catalog({
+      functions: [
+        definer(24, "guarded", "owner", "SELECT public.locked()"),
+        callee(25, "locked", "helper", "SELECT true", grant("intern", "EXECUTE")),
+      ],
+    });
+    expect(texts(cat, "helper")).toEqual([
+      `helper -(owns function)-> ${called("public.locked()", "public.guarded() -(calls)-> public.locked()")}`,
+    ]);
+  });
+
+  it("the owner of the callee's schema may drop it and create its own", () => {
+    const app: PgSchema = { name: "app", found: true, oid: 3000, owner: oid("clerk"), acl: [] };
+    const cat = catalog({
+      namespaces: [app],
+      functions: [definer(20, "tidy", "owner", "SELECT app.note()"), { ...callee(21, "note", "owner"), schema: "app" }],
+    });
+    expect(texts(cat, "clerk")).toEqual([
+      `clerk -(owns)-> schema app [holds app.note(), called by public.tidy() -(calls)-> app.note(): dropped and created again, it runs as the SECURITY DEFINER caller's owner owner whenever it is called] -> ${ALL.join(", ")}`,
+    ]);
+  });
+
+  it("stays silent for a callee of the definer's owner's own, of a superuser's, behind a function the runner may not execute, an invoker caller's, and a definer whose owner holds nothing", () => {
     const cat = catalog({
       functions: [
         definer(20, "own", "owner", "SELECT public.mine()"),
         callee(21, "mine", "owner"),
         definer(22, "super", "owner", "SELECT public.sus()"),
         callee(23, "sus", "su"),
-        definer(24, "guarded", "owner", "SELECT public.locked()"),
-        callee(25, "locked", "helper", "SELECT true", grant("intern", "EXECUTE")),
+        definer(24, "gated", "owner", "SELECT public.gate()"),
+        callee(25, "gate", "su", "SELECT public.behind()", grant("intern", "EXECUTE")),
+        callee(30, "behind", "helper"),
         callee(26, "plain", "owner", "SELECT public.calm()"),
         callee(27, "calm", "hooker"),
         definer(28, "low", "nobody", "SELECT public.low_note()"),
