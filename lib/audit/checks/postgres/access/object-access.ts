@@ -1156,7 +1156,8 @@ export class ObjectRoutes {
     let runner = (chain[0] as PgFunction).owner;
     for (let i = 1; i < chain.length - 1; i++) {
       const fn = chain[i] as PgFunction;
-      if (!this.executePaths({ oid: runner, name: this.graph.name(runner) }, fn).some((p) => p.privileges.includes("EXECUTE"))) return false;
+      if (!this.executePaths({ oid: runner, name: this.graph.name(runner) }, fn).some((p) => p.privileges.includes("EXECUTE")))
+        return false;
       if (fn.securityDefiner) runner = fn.owner;
     }
     return true;
