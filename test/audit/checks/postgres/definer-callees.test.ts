@@ -32,6 +32,7 @@ const NAMES = [
   "leafer",
   "schemer",
   "behinder",
+  "commenter",
   "calmer",
   "locker",
   "nobody",
@@ -47,6 +48,7 @@ const CALLEES: Record<string, { owner: Name; signature: string }> = {
   deepest: { owner: "deep", signature: "x.deepest()" },
   leaf: { owner: "leafer", signature: "x.leaf()" },
   behind: { owner: "behinder", signature: "x.behind()" },
+  retired: { owner: "commenter", signature: "x.retired()" },
   calm: { owner: "calmer", signature: "x.calm()" },
   locked: { owner: "locker", signature: "x.locked()" },
   low_note: { owner: "lowcallee", signature: "x.low_note()" },
@@ -141,6 +143,12 @@ for (const s of servers) {
           "REVOKE EXECUTE ON FUNCTION x.gate() FROM PUBLIC",
           `CREATE FUNCTION public.gated() RETURNS void LANGUAGE sql SECURITY DEFINER ${pinned} AS $f$ SELECT x.gate() $f$`,
           `ALTER FUNCTION public.gated() OWNER TO ${m}`,
+          // A callee named only in a comment.
+          `CREATE FUNCTION public.sweep() RETURNS void LANGUAGE plpgsql SECURITY DEFINER ${pinned} AS $f$ BEGIN
+             -- formerly PERFORM x.retired();
+             /* and before that: PERFORM x.retired() */
+             RETURN; END $f$`,
+          `ALTER FUNCTION public.sweep() OWNER TO ${m}`,
           // An invoker caller: its callee runs with the caller's own rights.
           `CREATE FUNCTION public.plain() RETURNS void LANGUAGE sql ${pinned} AS $f$ SELECT x.calm() $f$`,
           `ALTER FUNCTION public.plain() OWNER TO ${m}`,
@@ -319,14 +327,17 @@ for (const s of servers) {
       );
     });
 
-    it("look-alikes fail when tried, and stay silent: an invoker caller, a chain through a function the definer's owner may not execute, a definer whose owner holds nothing", async () => {
+    it("look-alikes fail when tried, and stay silent: an invoker caller, a chain through a function the definer's owner may not execute, a definer whose owner holds nothing, a callee named only in a comment", async () => {
       // The invoker caller runs the callee as whoever calls it: the callee's owner, refused.
       expect(await tried("calm", "calmer", "SELECT public.plain()")).toEqual({ refusal: "42501", left: 3 });
       // The function between the definer and the callee is not the callee owner's to grant: every call fails.
       expect(await tried("behind", "behinder", "SELECT public.gated()")).toEqual({ refusal: "42501", left: 3 });
       // The definer runs it as a role that may not touch the queue.
       expect(await tried("low_note", "lowcallee", "SELECT public.low_definer()")).toEqual({ refusal: "42501", left: 3 });
-      for (const who of ["calmer", "behinder", "lowcallee", "migrator", "worker", "auditor"] as const) expect(unexpected(who)).toEqual([]);
+      // Named only in the definer's comments: never called.
+      expect(await tried("retired", "commenter", "SELECT public.sweep()")).toEqual({ refusal: undefined, left: 3 });
+      for (const who of ["calmer", "behinder", "lowcallee", "commenter", "migrator", "worker", "auditor"] as const)
+        expect(unexpected(who)).toEqual([]);
     });
   });
 }

@@ -104,3 +104,68 @@ export function dynamicStatement(body: string): string | undefined {
   }
   return undefined;
 }
+
+/**
+ * The text with its comments blanked (`-- …` to the end of the line, `/* … *\/`, which nest in
+ * PostgreSQL), the same length so positions hold: a name in a comment names nothing (a live
+ * review reported a callee named only in `-- formerly PERFORM f()`). String literals (`'…'`,
+ * `E'…'`), quoted identifiers and dollar-quoted strings are kept whole, comment markers in them
+ * included: a string may be SQL run later. For SQL and PL/pgSQL bodies.
+ */
+export function withoutComments(text: string): string {
+  let out = "";
+  let i = 0;
+  const blank = (from: number, to: number) => text.slice(from, to).replace(/[^\n]/g, " ");
+  while (i < text.length) {
+    const c = text[i] as string;
+    const next = text[i + 1];
+    if (c === "-" && next === "-") {
+      const end = text.indexOf("\n", i);
+      const stop = end === -1 ? text.length : end;
+      out += blank(i, stop);
+      i = stop;
+    } else if (c === "/" && next === "*") {
+      let depth = 0;
+      let j = i;
+      while (j < text.length) {
+        if (text[j] === "/" && text[j + 1] === "*") {
+          depth++;
+          j += 2;
+        } else if (text[j] === "*" && text[j + 1] === "/") {
+          depth--;
+          j += 2;
+          if (depth === 0) break;
+        } else j++;
+      }
+      out += blank(i, j);
+      i = j;
+    } else if (c === "'" || c === '"') {
+      // E'…' reads backslash escapes; elsewhere a doubled quote is the only escape.
+      const escapes = c === "'" && /[eE]/.test(text[i - 1] ?? "") && !/[\w$]/.test(text[i - 2] ?? "");
+      let j = i + 1;
+      while (j < text.length) {
+        if (escapes && text[j] === "\\") j += 2;
+        else if (text[j] === c && text[j + 1] === c) j += 2;
+        else if (text[j] === c) break;
+        else j++;
+      }
+      out += text.slice(i, j + 1);
+      i = j + 1;
+    } else if (c === "$" && !/[\w$]/.test(text[i - 1] ?? "")) {
+      const tag = /^\$(?:[A-Za-z_\u0080-\uffff][\w\u0080-\uffff]*)?\$/.exec(text.slice(i))?.[0];
+      if (!tag) {
+        out += c;
+        i++;
+        continue;
+      }
+      const end = text.indexOf(tag, i + tag.length);
+      const stop = end === -1 ? text.length : end + tag.length;
+      out += text.slice(i, stop);
+      i = stop;
+    } else {
+      out += c;
+      i++;
+    }
+  }
+  return out;
+}

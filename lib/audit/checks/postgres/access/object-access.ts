@@ -33,7 +33,7 @@ import {
   type PgTrigger,
   PUBLIC_OID,
 } from "../../../probes/postgres/types.js";
-import { callsFunction, commandsOn, dynamicStatement, spelled } from "./body-references.js";
+import { callsFunction, commandsOn, dynamicStatement, spelled, withoutComments } from "./body-references.js";
 import {
   type AccessOptions,
   type AccessPath,
@@ -438,7 +438,9 @@ export class ObjectRoutes {
       if (keys) keys.push(fk);
       else this.foreignKeys.set(fk.relation, [fk]);
     }
-    for (const f of catalog.functions ?? []) {
+    for (const listed of catalog.functions ?? []) {
+      // What the body's code names: a name in a comment names nothing.
+      const f = listed.language === "sql" || listed.language === "plpgsql" ? { ...listed, body: withoutComments(listed.body) } : listed;
       this.functions.set(f.oid, f);
       const byName = this.functionsByName.get(spelled(f.name)) ?? [];
       byName.push(f);

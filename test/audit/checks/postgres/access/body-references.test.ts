@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { callsFunction, commandsOn, dynamicStatement } from "../../../../../lib/audit/checks/postgres/access/body-references.js";
+import {
+  callsFunction,
+  commandsOn,
+  dynamicStatement,
+  withoutComments,
+} from "../../../../../lib/audit/checks/postgres/access/body-references.js";
 
 describe("what a body does to a table", () => {
   it("reads each statement keyword before the name: INSERT, UPDATE, DELETE, TRUNCATE, MERGE, COPY", () => {
@@ -181,5 +186,29 @@ describe("SQL built at run time", () => {
 
   it("finds the dynamic statement after constant ones", () => {
     expect(dynamicStatement("BEGIN EXECUTE 'SELECT 1'; EXECUTE q; END")).toBe("EXECUTE q; END");
+  });
+});
+
+describe("comments name nothing", () => {
+  it("blanks line and block comments, nested ones too, keeping the text's length and lines", () => {
+    const body = "BEGIN\n  -- formerly PERFORM x.old();\n  /* outer /* inner x.old() */ still x.old() */ PERFORM x.new();\nEND";
+    const code = withoutComments(body);
+    expect(code).toHaveLength(body.length);
+    expect(code.split("\n")).toHaveLength(4);
+    expect(callsFunction(code, "x", "old")).toBe(false);
+    expect(callsFunction(code, "x", "new")).toBe(true);
+  });
+
+  it("keeps strings, quoted names and dollar quotes whole, comment markers in them included", () => {
+    for (const body of [
+      "EXECUTE 'SELECT x.old() -- not a comment here'",
+      "EXECUTE E'it\\'s -- still a string: ' || x.old()",
+      'SELECT "odd--name", x.old()',
+      "EXECUTE $q$ /* a string */ SELECT x.old() $q$",
+      "EXECUTE $$ -- $$ || 'x' ; PERFORM x.old()",
+    ])
+      expect(withoutComments(body)).toBe(body);
+    // A parameter or a name with $ in it starts no dollar quote.
+    expect(withoutComments("SELECT $1, a$b -- x.old()")).toBe(`SELECT $1, a$b ${" ".repeat(10)}`);
   });
 });
