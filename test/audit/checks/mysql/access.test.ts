@@ -634,6 +634,138 @@ describe("replacing an INVOKER routine DEFINER code calls (live: definer-callees
   });
 });
 
+describe("what a review found around replacing routines (live: definer-callees.test.ts)", () => {
+  const base = {
+    accounts: [account("migrator", "localhost"), account("judy", "%"), account("nobody", "localhost")],
+    tableGrants: [onTable("migrator", "localhost", ["SELECT", "INSERT", "DELETE"])],
+  };
+  const routine = (name: string, kind: "procedure" | "function", definition: string, over: Partial<Parameters<typeof definer>[0]> = {}) =>
+    definer({ kind, name, securityType: "INVOKER", definition, ...over });
+  const grantOn = (name: string, type: string, ...privileges: string[]) => ({
+    user: "judy",
+    host: "%",
+    db: "app",
+    routine: name,
+    type,
+    privileges,
+  });
+  const create = { user: "judy", host: "%", db: "app", privileges: ["CREATE ROUTINE"] };
+  const gives = "SELECT, INSERT, DELETE on app.delayed_jobs";
+
+  it("a function is called only where its name is followed by `(`, a procedure only after CALL", () => {
+    const c = withExtra({
+      ...base,
+      definerObjects: [
+        definer({ kind: "procedure", name: "reprio", definition: "UPDATE delayed_jobs SET priority = 0; CALL twin()" }),
+        routine("priority", "function", "RETURN 1"),
+        routine("twin", "function", "RETURN 1"),
+        routine("twin", "procedure", "SELECT 1"),
+      ],
+      routineGrants: [grantOn("priority", "FUNCTION", "ALTER ROUTINE"), grantOn("twin", "FUNCTION", "ALTER ROUTINE")],
+      dbGrants: [create],
+    });
+    expect(texts(c, "judy@%")).toBeUndefined();
+    const procedure = withExtra({
+      ...base,
+      definerObjects: c.definerObjects,
+      routineGrants: [grantOn("twin", "PROCEDURE", "ALTER ROUTINE")],
+      dbGrants: [create],
+    });
+    expect(texts(procedure, "judy@%")).toEqual([
+      `judy@% -(ALTER ROUTINE on app.twin: replaces procedure app.twin, which procedure app.reprio runs as definer migrator@localhost)-> ${gives}`,
+    ]);
+  });
+
+  it("a DEFINER callee is replaced by an INVOKER one: it then runs as the caller's definer", () => {
+    const c = withExtra({
+      ...base,
+      definerObjects: [
+        definer({ kind: "procedure", name: "dcaller", definition: "CALL dhelper()" }),
+        definer({ kind: "procedure", name: "dhelper", definition: "SELECT 1", definer: ref("nobody", "localhost") }),
+      ],
+      routineGrants: [grantOn("dhelper", "PROCEDURE", "ALTER ROUTINE")],
+      dbGrants: [create],
+    });
+    expect(texts(c, "judy@%")).toEqual([
+      `judy@% -(ALTER ROUTINE on app.dhelper: replaces procedure app.dhelper, which procedure app.dcaller runs as definer migrator@localhost)-> ${gives}`,
+    ]);
+  });
+
+  it("a procedure DEFINER code calls that does not exist: CREATE ROUTINE alone creates it", () => {
+    const c = withExtra({
+      ...base,
+      definerObjects: [definer({ kind: "procedure", name: "ghost_caller", definition: "CALL ghost()" })],
+      dbGrants: [create],
+    });
+    expect(texts(c, "judy@%")).toEqual([
+      `judy@% -(CREATE ROUTINE on app.*: creates procedure app.ghost, which procedure app.ghost_caller calls and no routine is, to run as definer migrator@localhost)-> ${gives}`,
+    ]);
+    expect(cutPath(ref("judy", "%"), who(c, "judy@%")?.paths[0] as NonNullable<ReturnType<typeof who>>["paths"][number])).toBe(
+      "REVOKE CREATE ROUTINE ON `app`.* FROM 'judy'@'%';",
+    );
+  });
+
+  it("a DEFINER view's functions run as its definer", () => {
+    const c = withExtra({
+      ...base,
+      definerObjects: [
+        definer({ kind: "view", name: "vf_v", definition: "select `app`.`vf`() AS `x`" }),
+        routine("vf", "function", "RETURN 1"),
+      ],
+      routineGrants: [grantOn("vf", "FUNCTION", "ALTER ROUTINE")],
+      dbGrants: [create],
+    });
+    expect(texts(c, "judy@%")).toEqual([
+      `judy@% -(ALTER ROUTINE on app.vf: replaces function app.vf, which view app.vf_v runs as definer migrator@localhost)-> ${gives}`,
+    ]);
+  });
+
+  it("ALTER ROUTINE and EXECUTE on an INVOKER routine make it SQL SECURITY DEFINER: it then does what its body does as its definer", () => {
+    const purge = routine("inv_purge", "procedure", "DELETE FROM delayed_jobs WHERE handler IS NOT NULL");
+    const c = withExtra({
+      ...base,
+      definerObjects: [purge],
+      routineGrants: [grantOn("inv_purge", "PROCEDURE", "EXECUTE", "ALTER ROUTINE")],
+    });
+    expect(texts(c, "judy@%")).toEqual([
+      "judy@% -(ALTER ROUTINE on app.inv_purge: makes INVOKER procedure app.inv_purge SQL SECURITY DEFINER, definer migrator@localhost)-> DELETE on app.delayed_jobs",
+    ]);
+    // Without EXECUTE nobody it controls calls it.
+    expect(
+      texts(withExtra({ ...base, definerObjects: [purge], routineGrants: [grantOn("inv_purge", "PROCEDURE", "ALTER ROUTINE")] }), "judy@%"),
+    ).toBeUndefined();
+  });
+
+  it("on MariaDB, ALTER ROUTINE and CREATE ROUTINE from two roles mean a DROP and a CREATE: the definer's grant on the routine alone does not survive", () => {
+    const split = (definerExecute: "routine" | "database") =>
+      withExtra(
+        {
+          ...base,
+          accounts: [...base.accounts, role("ra", ""), role("rc", "")],
+          definerObjects: [
+            definer({ kind: "procedure", name: "tidy", definition: "CALL helper()" }),
+            routine("helper", "procedure", "SELECT 1"),
+          ],
+          routineGrants: [
+            { user: "ra", host: "", db: "app", routine: "helper", type: "PROCEDURE", privileges: ["ALTER ROUTINE"] },
+            { user: "migrator", host: "localhost", db: "app", routine: "tidy", type: "PROCEDURE", privileges: ["EXECUTE"] },
+            { user: "migrator", host: "localhost", db: "app", routine: "helper", type: "PROCEDURE", privileges: ["EXECUTE"] },
+          ],
+          dbGrants: [
+            { user: "rc", host: "", db: "app", privileges: ["CREATE ROUTINE"] },
+            ...(definerExecute === "database" ? [{ user: "migrator", host: "localhost", db: "app", privileges: ["EXECUTE"] }] : []),
+          ],
+          roleEdges: [edge(ref("ra", ""), ref("judy", "%")), edge(ref("rc", ""), ref("judy", "%"))],
+        },
+        { flavor: "mariadb", version: "10.11.9-MariaDB", dbGrants: [] },
+      );
+    expect(texts(split("routine"), "judy@%")).toBeUndefined();
+    expect(texts(split("database"), "judy@%")).toEqual([
+      `judy@% -(role ra, SET ROLE)-> -(ALTER ROUTINE on app.helper, CREATE ROUTINE as rc@: replaces procedure app.helper, which procedure app.tidy runs as definer migrator@localhost)-> ${gives}`,
+    ]);
+  });
+});
+
 describe("foreign keys whose rules write the queue (live: foreign-keys.test.ts)", () => {
   const key = (name: string, onDelete: string, onUpdate: string, over: Partial<MysqlForeignKey> = {}): MysqlForeignKey => ({
     db: "app",

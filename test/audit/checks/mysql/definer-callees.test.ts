@@ -20,7 +20,22 @@ const H = "127.0.0.1";
 describe.skipIf(skip)("INVOKER routines DEFINER code calls, on MariaDB", () => {
   let fx: MariadbFixture;
   let results: CheckResult[];
-  const who = ["replacer", "stamper", "app", "noalter", "nocreate", "calmer", "lowdef", "lowhelper"] as const;
+  const who = [
+    "replacer",
+    "stamper",
+    "app",
+    "ghoster",
+    "dreplacer",
+    "nobody",
+    "flipper",
+    "noalter",
+    "nocreate",
+    "calmer",
+    "lowdef",
+    "lowhelper",
+    "columner",
+    "twinner",
+  ] as const;
   type Who = (typeof who)[number];
   const password = (w: Who) => `pw-dc-${w}`;
   const account = (w: Who) => `${fx.name(w)}@${H}`;
@@ -46,6 +61,8 @@ describe.skipIf(skip)("INVOKER routines DEFINER code calls, on MariaDB", () => {
   const replace = (name: string) => `CREATE OR REPLACE PROCEDURE ${t(name)}() SQL SECURITY INVOKER DELETE FROM ${t("delayed_jobs")}`;
   const harmless = (name: string) => `CREATE OR REPLACE PROCEDURE ${t(name)}() SQL SECURITY INVOKER SELECT 1`;
   const migrator = () => `'${fx.name("migrator")}'@'${H}'`;
+  /** A second database, for a procedure nobody has created. */
+  const lib = () => `\`${fx.db}_lib\``;
   const unexpected = (w: Who) =>
     results.find((r) => r.checkId === "mysql-unexpected-principal" && r.status === "FAIL" && r.subject === account(w));
   const paths = (r: CheckResult | undefined) => (r?.evidence.paths as string[] | undefined) ?? [];
@@ -68,6 +85,29 @@ describe.skipIf(skip)("INVOKER routines DEFINER code calls, on MariaDB", () => {
         `CREATE DEFINER=${acct("lowdef")} PROCEDURE ${t("low_tidy")}() SQL SECURITY DEFINER CALL ${t("low_helper")}()`,
         `GRANT EXECUTE ON PROCEDURE ${t("low_tidy")} TO ${acct("lowdef")}`,
         `GRANT EXECUTE ON PROCEDURE ${t("low_helper")} TO ${acct("lowdef")}`,
+        // A procedure the migrator's procedure calls that nobody has created, in a database only ghoster may create routines in.
+        `CREATE DATABASE ${lib()}`,
+        `GRANT EXECUTE ON ${lib()}.* TO ${migrator()}`,
+        `CREATE DEFINER=${migrator()} PROCEDURE ${t("ghost_caller")}() SQL SECURITY DEFINER CALL ${lib()}.ghost()`,
+        `GRANT EXECUTE ON PROCEDURE ${t("ghost_caller")} TO ${acct("ghoster")}`,
+        `GRANT CREATE ROUTINE ON ${lib()}.* TO ${acct("ghoster")}`,
+        // A DEFINER callee of an account with no rights: replaced by an INVOKER one.
+        `CREATE DEFINER=${acct("nobody")} PROCEDURE ${t("dhelper")}() SQL SECURITY DEFINER SELECT 1`,
+        `CREATE DEFINER=${migrator()} PROCEDURE ${t("dcaller")}() SQL SECURITY DEFINER CALL ${t("dhelper")}()`,
+        `GRANT ALTER ROUTINE ON PROCEDURE ${t("dhelper")} TO ${acct("dreplacer")}`,
+        `GRANT CREATE ROUTINE ON \`${fx.db}\`.* TO ${acct("dreplacer")}`,
+        `GRANT EXECUTE ON PROCEDURE ${t("dcaller")} TO ${acct("dreplacer")}`,
+        // An INVOKER procedure that purges: ALTER ROUTINE makes it SQL SECURITY DEFINER.
+        `CREATE DEFINER=${migrator()} PROCEDURE ${t("inv_purge")}() SQL SECURITY INVOKER DELETE FROM ${t("delayed_jobs")}`,
+        `GRANT EXECUTE, ALTER ROUTINE ON PROCEDURE ${t("inv_purge")} TO ${acct("flipper")}`,
+        // Look-alikes: a function named like a column the procedure sets, and a function named like the procedure it calls.
+        `CREATE DEFINER=${migrator()} FUNCTION ${t("priority")}() RETURNS INT SQL SECURITY INVOKER RETURN 1`,
+        `CREATE DEFINER=${migrator()} FUNCTION ${t("twin")}() RETURNS INT SQL SECURITY INVOKER RETURN 1`,
+        `CREATE DEFINER=${migrator()} PROCEDURE ${t("twin")}() SQL SECURITY INVOKER SELECT 1`,
+        `CREATE DEFINER=${migrator()} PROCEDURE ${t("reprio")}() SQL SECURITY DEFINER BEGIN UPDATE ${t("delayed_jobs")} SET priority = 0; CALL ${t("twin")}(); END`,
+        `GRANT ALTER ROUTINE ON FUNCTION ${t("priority")} TO ${acct("columner")}`,
+        `GRANT ALTER ROUTINE ON FUNCTION ${t("twin")} TO ${acct("twinner")}`,
+        ...(["columner", "twinner"] as const).map((w) => `GRANT CREATE ROUTINE ON \`${fx.db}\`.* TO ${acct(w)}`),
         // Who may replace what.
         `GRANT ALTER ROUTINE ON PROCEDURE ${t("note_helper")} TO ${acct("replacer")}`,
         `GRANT ALTER ROUTINE ON PROCEDURE ${t("stamp_helper")} TO ${acct("stamper")}`,
@@ -90,6 +130,7 @@ describe.skipIf(skip)("INVOKER routines DEFINER code calls, on MariaDB", () => {
     if (!fx) return;
     await root(async (c) => {
       for (const w of who) await c.query(`DROP USER IF EXISTS ${acct(w)}`);
+      await c.query(`DROP DATABASE IF EXISTS ${lib()}`);
     });
     await fx.drop();
   });
@@ -133,6 +174,77 @@ describe.skipIf(skip)("INVOKER routines DEFINER code calls, on MariaDB", () => {
     );
   });
 
+  it("a procedure the definer's procedure calls but nobody created: CREATE ROUTINE alone writes what runs as the definer", async () => {
+    try {
+      expect(
+        await attempt(
+          "ghoster",
+          `CREATE PROCEDURE ${lib()}.ghost() SQL SECURITY INVOKER DELETE FROM ${t("delayed_jobs")}`,
+          `CALL ${t("ghost_caller")}()`,
+        ),
+      ).toBeUndefined();
+      expect(await jobs()).toBe(0);
+    } finally {
+      await root((c) => c.query(`DROP PROCEDURE IF EXISTS ${lib()}.ghost`));
+      await refill();
+    }
+    expect(paths(unexpected("ghoster"))).toContainEqual(
+      expect.stringContaining(
+        `-(CREATE ROUTINE on ${fx.db}_lib.*: creates procedure ${fx.db}_lib.ghost, which procedure ${fx.db}.ghost_caller calls and no routine is, to run as definer ${fx.name("migrator")}@${H})->`,
+      ),
+    );
+  });
+
+  it("a DEFINER callee replaced by an INVOKER one runs as its caller's definer", async () => {
+    try {
+      expect(await tried("dhelper", "dreplacer", "dreplacer", `CALL ${t("dcaller")}()`)).toEqual({ refusal: undefined, left: 0 });
+    } finally {
+      await root((c) => c.query(`CREATE OR REPLACE DEFINER=${acct("nobody")} PROCEDURE ${t("dhelper")}() SQL SECURITY DEFINER SELECT 1`));
+    }
+    expect(paths(unexpected("dreplacer"))).toContainEqual(
+      expect.stringContaining(`replaces procedure ${fx.db}.dhelper, which procedure ${fx.db}.dcaller runs as definer`),
+    );
+  });
+
+  it("ALTER ROUTINE alone makes an INVOKER procedure SQL SECURITY DEFINER: it then purges as its definer", async () => {
+    expect(await attempt("flipper", `CALL ${t("inv_purge")}()`)).toBe("ER_TABLEACCESS_DENIED_ERROR");
+    try {
+      expect(
+        await attempt("flipper", `ALTER PROCEDURE ${t("inv_purge")} SQL SECURITY DEFINER`, `CALL ${t("inv_purge")}()`),
+      ).toBeUndefined();
+      expect(await jobs()).toBe(0);
+    } finally {
+      await root((c) => c.query(`ALTER PROCEDURE ${t("inv_purge")} SQL SECURITY INVOKER`));
+      await refill();
+    }
+    expect(paths(unexpected("flipper"))).toContainEqual(
+      `${account("flipper")} -(ALTER ROUTINE on ${fx.db}.inv_purge: makes INVOKER procedure ${fx.db}.inv_purge SQL SECURITY DEFINER, definer ${fx.name("migrator")}@${H})-> DELETE on ${fx.db}.delayed_jobs`,
+    );
+  });
+
+  it("a function named like a column the procedure sets, or like the procedure it calls, is never called: replaced, nothing happens, and it stays silent", async () => {
+    for (const [w, name] of [
+      ["columner", "priority"],
+      ["twinner", "twin"],
+    ] as const) {
+      try {
+        expect(
+          await attempt(
+            w,
+            `CREATE OR REPLACE FUNCTION ${t(name)}() RETURNS INT SQL SECURITY INVOKER BEGIN DELETE FROM ${t("delayed_jobs")}; RETURN 1; END`,
+          ),
+        ).toBeUndefined();
+        // The app runs the procedure, as it does every night.
+        await root((c) => c.query(`CALL ${t("reprio")}()`));
+        expect(await jobs()).toBe(2);
+      } finally {
+        await root((c) => c.query(`CREATE OR REPLACE FUNCTION ${t(name)}() RETURNS INT SQL SECURITY INVOKER RETURN 1`));
+        await refill();
+      }
+      expect(unexpected(w)).toBeUndefined();
+    }
+  });
+
   it("look-alikes are refused and stay silent: no ALTER ROUTINE, no CREATE ROUTINE, an INVOKER caller, a definer with no rights on the queue", async () => {
     expect(await tried("note_helper", "noalter", "noalter", `CALL ${t("tidy")}()`)).toEqual({
       refusal: "ER_PROCACCESS_DENIED_ERROR",
@@ -150,6 +262,7 @@ describe.skipIf(skip)("INVOKER routines DEFINER code calls, on MariaDB", () => {
       refusal: "ER_TABLEACCESS_DENIED_ERROR",
       left: 2,
     });
-    for (const w of ["noalter", "nocreate", "calmer", "lowdef", "lowhelper", "app"] as const) expect(unexpected(w)).toBeUndefined();
+    for (const w of ["noalter", "nocreate", "calmer", "lowdef", "lowhelper", "app", "nobody"] as const)
+      expect(unexpected(w)).toBeUndefined();
   });
 });

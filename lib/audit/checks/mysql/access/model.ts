@@ -22,7 +22,17 @@ import type {
   MysqlTrigger,
 } from "../../../probes/mysql/types.js";
 import { likeMatch } from "./patterns.js";
-import { type Action, actionGives, namesTable, newRowAssignments, runsDynamicSql, statementActions, tablesNamed } from "./sql-text.js";
+import {
+  type Action,
+  actionGives,
+  callsIn,
+  callsRoutine,
+  namesTable,
+  newRowAssignments,
+  runsDynamicSql,
+  statementActions,
+  tablesNamed,
+} from "./sql-text.js";
 
 export const TABLE_ACCESS = MYSQL_TABLE_PRIVILEGES;
 const TABLE_ACCESS_SET: ReadonlySet<string> = new Set(TABLE_ACCESS);
@@ -331,26 +341,45 @@ function invokerCallees(object: MysqlDefinerObject, objects: readonly MysqlDefin
   }
   let found = known.get(object);
   if (!found) {
-    found = invokerRoutinesCalledIn(object.definition, object.db, objects).filter((o) => o !== object);
+    found = routinesCalledIn(object.definition, object.db, objects).filter((o) => o !== object && o.securityType === "INVOKER");
     known.set(object, found);
   }
   return found;
 }
 
-/** The INVOKER routines a body (a routine's, a trigger's) calls, `home` its database: a procedure only with a CALL. */
-function invokerRoutinesCalledIn(body: string, home: string, objects: readonly MysqlDefinerObject[]): MysqlDefinerObject[] {
-  const calls = /\bcall\b/i.test(body);
-  return objects.filter(
-    (o) => o.kind !== "view" && o.securityType === "INVOKER" && (o.kind === "function" || calls) && namesTable(body, home, o.db, o.name),
+/** The routines a body (a routine's, a trigger's, a view's) calls, `home` its database: a procedure after CALL, a function before `(`. */
+function routinesCalledIn(body: string, home: string, objects: readonly MysqlDefinerObject[]): MysqlDefinerObject[] {
+  return objects.filter((o) => o.kind !== "view" && callsRoutine(body, home, o.db, o.name, o.kind));
+}
+
+/** The procedures a body calls that no listed routine is: whoever may create one there writes what runs. */
+function missingProceduresCalledIn(body: string, home: string, objects: readonly MysqlDefinerObject[]): { db: string; name: string }[] {
+  const { procedures } = callsIn(body);
+  const named = [
+    ...[...procedures.qualified].map((k) => {
+      const [db, name] = k.split("\u0000") as [string, string];
+      return { db, name };
+    }),
+    ...[...procedures.bare].map((name) => ({ db: home, name })),
+  ];
+  return named.filter(
+    ({ db, name }) =>
+      !SYSTEM_SCHEMAS.has(db.toLowerCase()) &&
+      !objects.some((o) => o.kind === "procedure" && o.db.toLowerCase() === db.toLowerCase() && o.name.toLowerCase() === name),
   );
 }
 
-/** An INVOKER routine that DEFINER code calls, at any depth: it runs as that code's definer. */
+/**
+ * A routine that DEFINER code calls, at any depth through INVOKER ones, or a procedure it calls
+ * that does not exist (`missing`): replaced by (or created as) an INVOKER one, it runs as that
+ * code's definer.
+ */
 interface DefinerRun {
   routine: MysqlDefinerObject;
   runner: MysqlAccountRef;
-  /** The DEFINER routine or trigger that calls it, e.g. `procedure app.tidy`. */
+  /** The DEFINER routine, view or trigger that calls it, e.g. `procedure app.tidy`. */
   by: string;
+  missing?: true;
 }
 
 const definerRunsMemo = new WeakMap<GrantIndex, DefinerRun[]>();
@@ -366,23 +395,37 @@ function definerRuns(index: GrantIndex): DefinerRun[] {
   if (memo) return memo;
   const objects = index.catalog.definerObjects;
   const out: DefinerRun[] = [];
-  const follow = (first: MysqlDefinerObject[], runner: MysqlAccountRef, by: string, self?: MysqlDefinerObject) => {
+  // A called routine of either kind may be replaced by an INVOKER one (the replacer chooses);
+  // the walk goes on only through INVOKER ones: a DEFINER one's body runs as its own definer,
+  // whose callees it walks as a root of its own.
+  const follow = (body: string, home: string, runner: MysqlAccountRef, by: string, self?: MysqlDefinerObject) => {
     const seen = new Set<MysqlDefinerObject>(self ? [self] : []);
-    const queue = [...first];
+    const queue = routinesCalledIn(body, home, objects);
+    const missing = missingProceduresCalledIn(body, home, objects);
     for (let i = 0; i < queue.length; i++) {
       const routine = queue[i] as MysqlDefinerObject;
       if (seen.has(routine) || SYSTEM_SCHEMAS.has(routine.db)) continue;
       seen.add(routine);
       out.push({ routine, runner, by });
-      queue.push(...invokerCallees(routine, objects));
+      if (routine.securityType === "INVOKER" && routine.definition !== null) {
+        queue.push(...routinesCalledIn(routine.definition, routine.db, objects));
+        missing.push(...missingProceduresCalledIn(routine.definition, routine.db, objects));
+      }
+    }
+    const made = new Set<string>();
+    for (const { db, name } of missing) {
+      if (made.has(`${db}\u0000${name}`)) continue;
+      made.add(`${db}\u0000${name}`);
+      const routine: MysqlDefinerObject = { kind: "procedure", db, name, securityType: "INVOKER", definer: runner, definition: null };
+      out.push({ routine, runner, by, missing: true });
     }
   };
   for (const o of objects) {
-    if (o.kind === "view" || o.securityType !== "DEFINER" || o.definition === null || SYSTEM_SCHEMAS.has(o.db)) continue;
+    if (o.securityType !== "DEFINER" || o.definition === null || SYSTEM_SCHEMAS.has(o.db)) continue;
     if (!definerMayRun(index, o, o.definer)) continue;
-    follow(invokerCallees(o, objects), o.definer, `${o.kind} ${o.db}.${o.name}`, o);
+    follow(o.definition, o.db, o.definer, `${o.kind} ${o.db}.${o.name}`, o);
   }
-  for (const t of runnableTriggers(index)) follow(invokerRoutinesCalledIn(t.body, t.db, objects), t.definer, `trigger ${t.db}.${t.name}`);
+  for (const t of runnableTriggers(index)) follow(t.body, t.db, t.definer, `trigger ${t.db}.${t.name}`);
   definerRunsMemo.set(index, out);
   return out;
 }
@@ -414,9 +457,21 @@ function routinePrivilegeAt(index: GrantIndex, id: MysqlAccountRef, routine: Mys
  * no OR REPLACE for routines, and DROP takes the routine's own grants with it, so there only a
  * database or global EXECUTE survives (on MariaDB after a DROP too: tried live).
  */
-function runsOnceReplaced(index: GrantIndex, routine: MysqlDefinerObject, runner: MysqlAccountRef): boolean {
-  const keeps = index.catalog.flavor === "mariadb";
-  return definerIds(index, runner).some((id) => objectGrants(index, id, routine).some((u) => keeps || u.at.kind !== "routine"));
+function runsOnceReplaced(
+  index: GrantIndex,
+  routine: MysqlDefinerObject,
+  runner: MysqlAccountRef,
+  dropped = index.catalog.flavor !== "mariadb",
+): boolean {
+  return definerIds(index, runner).some((id) => objectGrants(index, id, routine).some((u) => !dropped || u.at.kind !== "routine"));
+}
+
+/** A routine DEFINER code runs, what its definer holds on the table, and whether it still runs once replaced in place or dropped and created again. */
+interface Replaceable {
+  run: DefinerRun;
+  holds: DefinerHolds;
+  replaced: boolean;
+  dropped: boolean;
 }
 
 /**
@@ -523,10 +578,25 @@ function ownPaths(index: GrantIndex, subjects: readonly MysqlAccount[], db: stri
     })
     .filter((x) => x !== undefined);
   // INVOKER routines DEFINER code runs: whoever may replace one runs its own body as that definer.
-  const replaceable = definerRuns(index)
-    .filter((run) => runsOnceReplaced(index, run.routine, run.runner))
-    .map((run) => ({ run, holds: definerHolds(index, run.runner, db, table) }))
-    .filter(({ holds }) => holds.whole.size > 0 || Object.keys(holds.columns).length > 0);
+  const replaceable: Replaceable[] = definerRuns(index)
+    .map((run) => ({
+      run,
+      holds: definerHolds(index, run.runner, db, table),
+      replaced: runsOnceReplaced(index, run.routine, run.runner),
+      dropped: runsOnceReplaced(index, run.routine, run.runner, true),
+    }))
+    .filter(({ holds, replaced }) => replaced && (holds.whole.size > 0 || Object.keys(holds.columns).length > 0));
+  // INVOKER routines touching this table that ALTER ROUTINE could make SQL SECURITY DEFINER:
+  // then they run as their definer (found live by a review).
+  const flippable = index.catalog.definerObjects
+    .filter((o) => o.kind !== "view" && o.securityType === "INVOKER" && !SYSTEM_SCHEMAS.has(o.db))
+    .map((o) => {
+      const actions = objectActions(o, db, table, index.catalog.definerObjects);
+      if (actions.length === 0 || !definerMayRun(index, o, o.definer)) return undefined;
+      const { privileges: lent, columns } = lendable(actions, definerHolds(index, o.definer, db, table));
+      return lent.length > 0 ? { object: o, lent, columns } : undefined;
+    })
+    .filter((x) => x !== undefined);
   // Many accounts share a role: each holder's grants on this table are looked up once.
   const grantsOf = new Map<string, Grant[]>();
   const holderGrants = (id: MysqlAccountRef) => {
@@ -585,6 +655,26 @@ function ownPaths(index: GrantIndex, subjects: readonly MysqlAccount[], db: stri
       }
     }
     if (replaceable.length > 0) paths.push(...replacePaths(index, account, replaceable, qualified));
+    for (const f of flippable) {
+      const reached = index.reach(account);
+      // It must be called: by the account, through a grant of EXECUTE it may use.
+      if (!reached.some((r) => objectGrants(index, r.id, f.object).length > 0)) continue;
+      const gives = f.lent.map((p) => (f.columns?.[p] ? `${p} (${f.columns[p].join(", ")})` : p)).join(", ");
+      for (const r of reached) {
+        for (const at of routinePrivilegeAt(index, r.id, f.object, "ALTER ROUTINE")) {
+          paths.push({
+            text: `${key(account)} ${r.hops}-(ALTER ROUTINE on ${scopeText(at)}: makes INVOKER ${f.object.kind} ${f.object.db}.${f.object.name} SQL SECURITY DEFINER, definer ${key(f.object.definer)})-> ${gives} on ${qualified}`,
+            privileges: f.lent,
+            ...(f.columns ? { columns: f.columns } : {}),
+            kind: "definer",
+            holder: r.id,
+            scope: { kind: "routine", db: f.object.db, name: f.object.name, type: f.object.kind as "procedure" | "function" },
+            uses: { privileges: ["ALTER ROUTINE"], at },
+            ...(r.first ? { first: r.first } : {}),
+          });
+        }
+      }
+    }
     if (paths.length > 0) out.set(key(account), paths);
   }
   return out;
@@ -597,32 +687,55 @@ function ownPaths(index: GrantIndex, subjects: readonly MysqlAccount[], db: stri
  * everything it holds on the table (proven live in mysql/definer-callees.test.ts). One path per
  * grant of ALTER ROUTINE, the one to revoke.
  */
-function replacePaths(
-  index: GrantIndex,
-  account: MysqlAccount,
-  replaceable: readonly { run: DefinerRun; holds: DefinerHolds }[],
-  qualified: string,
-): AccessPath[] {
+function replacePaths(index: GrantIndex, account: MysqlAccount, replaceable: readonly Replaceable[], qualified: string): AccessPath[] {
   const out: AccessPath[] = [];
   const reached = index.reach(account);
-  for (const { run, holds } of replaceable) {
+  // MariaDB activates one role at a time: privileges of two roles are not used in one statement.
+  const oneRole = index.catalog.flavor === "mariadb";
+  for (const { run, holds, dropped } of replaceable) {
     const { routine } = run;
     // The definer itself holds all of it already.
     if (sameId(account, run.runner)) continue;
-    const creator = reached.find((r) => routinePrivilegeAt(index, r.id, routine, "CREATE ROUTINE").some((at) => at.kind !== "routine"));
-    if (!creator) continue;
     const privileges = [...TABLE_ACCESS.filter((p) => holds.whole.has(p)), ...Object.keys(holds.columns)];
     const gives = privileges.map((p) => (holds.columns[p] ? `${p} (${(holds.columns[p] as string[]).join(", ")})` : p)).join(", ");
+    const scope = { kind: "routine" as const, db: routine.db, name: routine.name, type: routine.kind as "procedure" | "function" };
+    const creators = reached.flatMap((r) =>
+      routinePrivilegeAt(index, r.id, routine, "CREATE ROUTINE")
+        .filter((at) => at.kind !== "routine")
+        .map((at) => ({ r, at })),
+    );
+    if (run.missing) {
+      // Called but not there: CREATE ROUTINE alone makes it (found live by a review).
+      for (const { r, at } of creators)
+        out.push({
+          text: `${key(account)} ${r.hops}-(CREATE ROUTINE on ${scopeText(at)}: creates procedure ${routine.db}.${routine.name}, which ${run.by} calls and no routine is, to run as definer ${key(run.runner)})-> ${gives} on ${qualified}`,
+          privileges,
+          ...(Object.keys(holds.columns).length > 0 ? { columns: holds.columns } : {}),
+          kind: "definer",
+          holder: r.id,
+          scope,
+          uses: { privileges: ["CREATE ROUTINE"], at },
+          ...(r.first ? { first: r.first } : {}),
+        });
+      continue;
+    }
+    if (creators.length === 0) continue;
     for (const r of reached) {
       for (const at of routinePrivilegeAt(index, r.id, routine, "ALTER ROUTINE")) {
-        const create = creator.id === r.id ? "" : `, CREATE ROUTINE as ${key(creator.id)}`;
+        // From two roles the replacement is a DROP under one and a CREATE under the other: the
+        // routine's own grants go with the DROP (tried live by a review).
+        const own = (id: MysqlAccountRef) => sameId(id, account);
+        const together = creators.find((c) => c.r.id === r.id || own(c.r.id) || own(r.id) || !oneRole);
+        const creator = together ?? (dropped ? creators[0] : undefined);
+        if (!creator) continue;
+        const create = creator.r.id === r.id ? "" : `, CREATE ROUTINE as ${key(creator.r.id)}`;
         out.push({
           text: `${key(account)} ${r.hops}-(ALTER ROUTINE on ${scopeText(at)}${create}: replaces ${routine.kind} ${routine.db}.${routine.name}, which ${run.by} runs as definer ${key(run.runner)})-> ${gives} on ${qualified}`,
           privileges,
           ...(Object.keys(holds.columns).length > 0 ? { columns: holds.columns } : {}),
           kind: "definer",
           holder: r.id,
-          scope: { kind: "routine", db: routine.db, name: routine.name, type: routine.kind as "procedure" | "function" },
+          scope,
           uses: { privileges: ["ALTER ROUTINE"], at },
           ...(r.first ? { first: r.first } : {}),
         });

@@ -139,3 +139,68 @@ export function newRowAssignments(body: string): string[] {
   }
   return [...out];
 }
+
+/** The routines a text calls: functions (a name followed by `(`) and procedures (the name after CALL). */
+export interface CallsIn {
+  functions: NamesIn;
+  procedures: NamesIn;
+}
+
+const callsMemo = new Map<string, CallsIn>();
+
+/**
+ * What a text calls, read as namesIn reads names (comments name nothing, strings count): a
+ * function only where its name is followed by `(`, a procedure only right after CALL. A column
+ * or table of the same name is not a call (found live by a review: `SET priority = 0` beside a
+ * function `priority`), nor is a function named in a CALL or a procedure followed by `(` alone.
+ */
+export function callsIn(text: string): CallsIn {
+  const known = callsMemo.get(text);
+  if (known) return known;
+  const functions: NamesIn = { qualified: new Set(), bare: new Set() };
+  const procedures: NamesIn = { qualified: new Set(), bare: new Set() };
+  const merge = (from: CallsIn) => {
+    for (const [to, src] of [
+      [functions, from.functions],
+      [procedures, from.procedures],
+    ] as const) {
+      for (const n of src.bare) to.bare.add(n);
+      for (const n of src.qualified) to.qualified.add(n);
+    }
+  };
+  const tokens: { name: string; start: number; end: number }[] = [];
+  for (const m of text.matchAll(TOKEN)) {
+    if (m[1] !== undefined) continue;
+    if (m[2] !== undefined) {
+      merge(callsIn(m[2].replaceAll("''", "'")));
+      continue;
+    }
+    const name = m[3] !== undefined ? m[3].replaceAll("``", "`") : m[4] !== undefined ? m[4].replaceAll('""', '"') : (m[5] as string);
+    tokens.push({ name: name.toLowerCase(), start: m.index, end: m.index + m[0].length });
+  }
+  const dotted = (a: { end: number } | undefined, b: { start: number } | undefined) =>
+    a !== undefined && b !== undefined && DOT.test(text.slice(a.end, b.start));
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i] as (typeof tokens)[number];
+    // A qualifier: its name is the next token's.
+    if (dotted(t, tokens[i + 1])) continue;
+    const qualified = dotted(tokens[i - 1], t);
+    const head = qualified ? i - 1 : i;
+    const add = (into: NamesIn) => {
+      if (qualified) into.qualified.add(`${(tokens[i - 1] as (typeof tokens)[number]).name}\u0000${t.name}`);
+      else into.bare.add(t.name);
+    };
+    if (tokens[head - 1]?.name === "call") add(procedures);
+    else if (/^\s*\(/.test(text.slice(t.end))) add(functions);
+  }
+  const calls = { functions, procedures };
+  if (callsMemo.size >= MEMO_LIMIT) callsMemo.clear();
+  callsMemo.set(text, calls);
+  return calls;
+}
+
+/** Whether a text written in database `home` calls the routine `db.name` of that kind. */
+export function callsRoutine(text: string, home: string, db: string, name: string, kind: "procedure" | "function"): boolean {
+  const names = kind === "procedure" ? callsIn(text).procedures : callsIn(text).functions;
+  return names.qualified.has(`${db.toLowerCase()}\u0000${name.toLowerCase()}`) || (home === db && names.bare.has(name.toLowerCase()));
+}
