@@ -92,6 +92,7 @@ function trigger(r: Record<string, unknown>): PgTrigger {
     enabled: firesInEverySession(r.enabled),
     cloned: r.cloned === true,
     columns: texts(r.columns),
+    ...(typeof r.schema === "string" && typeof r.table_name === "string" ? { schema: r.schema, table: r.table_name } : {}),
   };
 }
 

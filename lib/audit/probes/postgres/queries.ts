@@ -352,7 +352,7 @@ fns(oid) AS (
   SELECT p.oid FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
   WHERE p.prosecdef AND n.nspname NOT IN ('pg_catalog', 'information_schema')
   UNION
-  SELECT t.tgfoid FROM pg_catalog.pg_trigger t WHERE NOT t.tgisinternal AND (t.tgrelid IN (SELECT oid FROM tabs) OR ${ACTION_TRIGGER})
+  SELECT t.tgfoid FROM pg_catalog.pg_trigger t WHERE NOT t.tgisinternal
   UNION
   SELECT d.refobjid FROM pg_catalog.pg_constraint con
   JOIN pg_catalog.pg_attrdef ad ON ad.adrelid = con.conrelid AND ad.adnum = ANY(con.conkey)
@@ -400,16 +400,20 @@ ORDER BY p.oid`;
 }
 
 /**
- * $1 schemas, $2 table names. User triggers on a configured table or one of its partitions or
- * children, calling a SECURITY DEFINER function, or on a table with a writing foreign key.
+ * $1 schemas, $2 table names (kept for the statement's shape). Every user trigger, with its
+ * table's names: those on a configured table and its partitions and children run in the
+ * workers' writes, SECURITY DEFINER ones in anyone's, those on a table with a writing foreign
+ * key in the key's action, and any other in the writes a SECURITY DEFINER function makes, as
+ * its owner. A database has few triggers next to its functions.
  */
 export const TRIGGERS_SQL = `WITH RECURSIVE req AS (${REQUESTED_OIDS}),
 ${DESCENDANTS}
 SELECT t.tgname::text AS name, t.tgrelid::int8 AS relation, t.tgfoid::int8 AS function, t.tgtype::int AS type,
-  t.tgenabled::text AS enabled, t.tgparentid <> 0 AS cloned,
+  t.tgenabled::text AS enabled, t.tgparentid <> 0 AS cloned, tn.nspname::text AS schema, tc.relname::text AS table_name,
   (SELECT coalesce(pg_catalog.json_agg(a.attname::text ORDER BY k.ord), '[]'::json)
      FROM unnest(t.tgattr::int2[]) WITH ORDINALITY AS k(attnum, ord)
      JOIN pg_catalog.pg_attribute a ON a.attrelid = t.tgrelid AND a.attnum = k.attnum) AS columns
-FROM pg_catalog.pg_trigger t JOIN pg_catalog.pg_proc p ON p.oid = t.tgfoid
-WHERE NOT t.tgisinternal AND (p.prosecdef OR t.tgrelid IN (SELECT oid FROM tabs) OR ${ACTION_TRIGGER})
+FROM pg_catalog.pg_trigger t
+JOIN pg_catalog.pg_class tc ON tc.oid = t.tgrelid JOIN pg_catalog.pg_namespace tn ON tn.oid = tc.relnamespace
+WHERE NOT t.tgisinternal
 ORDER BY t.oid`;

@@ -259,6 +259,9 @@ export interface PgTrigger {
   cloned?: boolean;
   /** `UPDATE OF` columns (`tgattr`): it fires only on an UPDATE that sets one of them. Absent or empty: any UPDATE. */
   columns?: string[];
+  /** Its table's schema and name, for reading which bodies write it. Absent in hand-built catalogs: the relation's, if listed. */
+  schema?: string;
+  table?: string;
 }
 
 /**

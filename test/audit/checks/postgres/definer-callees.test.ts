@@ -33,6 +33,8 @@ const NAMES = [
   "schemer",
   "behinder",
   "commenter",
+  "hooker",
+  "quieter",
   "calmer",
   "locker",
   "nobody",
@@ -49,6 +51,8 @@ const CALLEES: Record<string, { owner: Name; signature: string }> = {
   leaf: { owner: "leafer", signature: "x.leaf()" },
   behind: { owner: "behinder", signature: "x.behind()" },
   retired: { owner: "commenter", signature: "x.retired()" },
+  hook: { owner: "hooker", signature: "x.hook()" },
+  quiet: { owner: "quieter", signature: "x.quiet()" },
   calm: { owner: "calmer", signature: "x.calm()" },
   locked: { owner: "locker", signature: "x.locked()" },
   low_note: { owner: "lowcallee", signature: "x.low_note()" },
@@ -143,6 +147,18 @@ for (const s of servers) {
           "REVOKE EXECUTE ON FUNCTION x.gate() FROM PUBLIC",
           `CREATE FUNCTION public.gated() RETURNS void LANGUAGE sql SECURITY DEFINER ${pinned} AS $f$ SELECT x.gate() $f$`,
           `ALTER FUNCTION public.gated() OWNER TO ${m}`,
+          // The table owner's definer function writes a log table whose triggers call other roles' functions.
+          "CREATE TABLE public.audit_log (entry text)",
+          "CREATE FUNCTION x.audit_log_hook() RETURNS trigger LANGUAGE plpgsql AS $f$ BEGIN PERFORM x.hook(); RETURN NEW; END $f$",
+          `ALTER FUNCTION x.audit_log_hook() OWNER TO ${q(role.hooker)}`,
+          "CREATE TRIGGER audit_log_hook BEFORE INSERT ON public.audit_log FOR EACH ROW EXECUTE FUNCTION x.audit_log_hook()",
+          // On DELETE only: the definer never deletes from the log.
+          "CREATE FUNCTION x.audit_log_quiet() RETURNS trigger LANGUAGE plpgsql AS $f$ BEGIN PERFORM x.quiet(); RETURN OLD; END $f$",
+          `ALTER FUNCTION x.audit_log_quiet() OWNER TO ${q(role.quieter)}`,
+          "CREATE TRIGGER audit_log_quiet BEFORE DELETE ON public.audit_log FOR EACH ROW EXECUTE FUNCTION x.audit_log_quiet()",
+          `GRANT INSERT, DELETE ON public.audit_log TO ${m}`,
+          `CREATE FUNCTION public.log_event(e text) RETURNS void LANGUAGE sql SECURITY DEFINER ${pinned} AS $f$ INSERT INTO public.audit_log VALUES (e) $f$`,
+          `ALTER FUNCTION public.log_event(text) OWNER TO ${m}`,
           // A callee named only in a comment.
           `CREATE FUNCTION public.sweep() RETURNS void LANGUAGE plpgsql SECURITY DEFINER ${pinned} AS $f$ BEGIN
              -- formerly PERFORM x.retired();
@@ -325,6 +341,33 @@ for (const s of servers) {
           `${role.schemer} -(owns)-> schema y [holds y.scheduled(), called by public.run_scheduled() -(calls)-> y.scheduled(): dropped and created again, it runs as the SECURITY DEFINER caller's owner ${role.migrator} whenever it is called]`,
         ),
       );
+    });
+
+    it("a definer's write into another table fires that table's invoker triggers as the definer's owner: their functions' owners take the queue", async () => {
+      // The trigger function's owner replaces it, and the callee's owner replaces that.
+      await as("hooker", (c) =>
+        c.query(
+          "CREATE OR REPLACE FUNCTION x.audit_log_hook() RETURNS trigger LANGUAGE plpgsql AS $f$ BEGIN DELETE FROM public.delayed_jobs; RETURN NEW; END $f$",
+        ),
+      );
+      try {
+        expect(await attempt("hooker", "SELECT public.log_event('x')")).toBeUndefined();
+        expect(await jobs()).toBe(0);
+      } finally {
+        await asAdmin((c) =>
+          c.query(
+            "CREATE OR REPLACE FUNCTION x.audit_log_hook() RETURNS trigger LANGUAGE plpgsql AS $f$ BEGIN PERFORM x.hook(); RETURN NEW; END $f$",
+          ),
+        );
+        await refill();
+      }
+      expect(await tried("quiet", "quieter", "SELECT public.log_event('y')")).toEqual({ refusal: undefined, left: 3 });
+      expect(paths(unexpected("hooker")[0])).toContainEqual(
+        expect.stringContaining(
+          `x.audit_log_hook() [run by public.log_event(e text) writes public.audit_log -(trigger audit_log_hook)-> x.audit_log_hook(): runs as the SECURITY DEFINER writer's owner ${role.migrator} whenever it writes]`,
+        ),
+      );
+      expect(unexpected("quieter")).toEqual([]);
     });
 
     it("look-alikes fail when tried, and stay silent: an invoker caller, a chain through a function the definer's owner may not execute, a definer whose owner holds nothing, a callee named only in a comment", async () => {

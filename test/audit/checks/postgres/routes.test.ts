@@ -373,7 +373,13 @@ for (const s of servers) {
         ),
       );
       const f = unexpected("hooker");
-      expect(f?.evidence.privileges).toEqual(["SELECT", "INSERT", "UPDATE", "DELETE"]);
+      // The migrator's definer functions that write the queue fire it too, as the migrator: whatever it may do.
+      expect(f?.evidence.privileges).toEqual(expect.arrayContaining(["SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE"]));
+      expect(paths(f)).toContainEqual(
+        expect.stringContaining(
+          `hooks.jobs_touch() [run by public.requeue_job(job bigint) writes public.delayed_jobs -(trigger jobs_touch)-> hooks.jobs_touch();`,
+        ),
+      );
       expect(paths(f)[0]).toMatch(
         new RegExp(
           `^${role.hooker} -\\(owns function\\)-> hooks\\.jobs_touch\\(\\) \\[trigger jobs_touch BEFORE INSERT OR UPDATE ON public\\.delayed_jobs`,
@@ -569,7 +575,8 @@ for (const s of servers) {
       expect(handler).toBe("--- !ruby/object:Helped {}");
       expect(await refused("helper", "UPDATE public.delayed_jobs SET handler = 'x'")).toBe("42501");
       const f = unexpected("helper");
-      expect(f?.evidence.privileges).toEqual(["SELECT", "INSERT", "UPDATE", "DELETE"]);
+      // A definer function's INSERT into the queue fires the trigger too, as the definer's owner.
+      expect(f?.evidence.privileges).toEqual(expect.arrayContaining(["SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE"]));
       expect(paths(f)).toContain(
         `${role.helper} -(owns function)-> helpers.normalize_handler(h text) [trigger jobs_stamp BEFORE INSERT ON public.delayed_jobs -> public.jobs_stamp() -(calls)-> helpers.normalize_handler(h text): runs in every such statement] -> SELECT, INSERT, UPDATE, DELETE`,
       );

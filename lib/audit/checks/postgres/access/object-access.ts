@@ -394,6 +394,7 @@ export class ObjectRoutes {
   private readonly functionsByName = new Map<string, PgFunction[]>();
   private readonly ownerRoutesMemo = new Map<number, Route[]>();
   private definerCalleesMemo: DefinerCallee[] | undefined;
+  private firedByDefinersMemo: DefinerCallee[] | undefined;
   /** The parent a path through a parent came down from (its way in's relation). */
   private readonly parentOfPath = new WeakMap<AccessPath, number>();
 
@@ -1153,9 +1154,83 @@ export class ObjectRoutes {
     return this.definerCalleesMemo;
   }
 
+  /**
+   * The SECURITY INVOKER trigger functions that the writes of SECURITY DEFINER code fire, and
+   * every function those call: they run as the role the writing function runs as (found live
+   * by a review: a worker's call of the table owner's definer function, which logs into
+   * another table, ran that table's trigger function as the table owner). Whoever owns one gets
+   * what that role may do. Each trigger is taken where a function's body writes its table with
+   * one of its events (the text's verbs, as for every function route), the writer's privilege on
+   * the table not checked. Worked out once per catalog.
+   */
+  private firedByDefiners(): DefinerCallee[] {
+    if (this.firedByDefinersMemo) return this.firedByDefinersMemo;
+    const byKey = new Map<string, DefinerCallee>();
+    const triggers: { trigger: PgTrigger; schema: string; table: string; fn: PgFunction }[] = [];
+    for (const trigger of this.catalog.triggers ?? []) {
+      const fn = this.functions.get(trigger.function);
+      const on = this.relations.get(trigger.relation);
+      const schema = trigger.schema ?? on?.schema;
+      const table = trigger.table ?? on?.name;
+      // A definer trigger function runs as its own owner: its callees are the definer callee route's.
+      if (!trigger.enabled || !fn || fn.securityDefiner || schema === undefined || table === undefined) continue;
+      triggers.push({ trigger, schema, table, fn });
+    }
+    if (triggers.length > 0) {
+      for (const root of this.functions.values()) {
+        if (!root.securityDefiner) continue;
+        for (const chain of this.callChains(root)) {
+          if (!this.callsRun(chain)) continue;
+          const writer = chain[chain.length - 1] as PgFunction;
+          let runsAs = root.owner;
+          for (const f of chain) if (f.securityDefiner) runsAs = f.owner;
+          const lower = this.lowerCaseBody(writer);
+          for (const { trigger, schema, table, fn } of triggers) {
+            const commands = commandsOn(writer.body, schema, table, lower);
+            if (!commands?.some((c) => trigger.events.includes(c))) continue;
+            const fired = `${chain.map(functionName).join(" -(calls)-> ")} writes ${schema}.${table} -(trigger ${trigger.name})-> `;
+            for (const calls of this.callChains(fn)) {
+              // A trigger fires without EXECUTE on its function; the calls it makes need it, as the writer's role.
+              if (!this.callsRun(calls, runsAs)) continue;
+              const g = calls[calls.length - 1] as PgFunction;
+              // An invoker callee runs as the writer's role; a definer one as its own owner (its own root).
+              if (calls.slice(1).some((f) => f.securityDefiner)) continue;
+              const key = `${g.oid}:${runsAs}`;
+              let entry = byKey.get(key);
+              if (!entry) {
+                entry = { fn: g, runsAs, calls: [] };
+                byKey.set(key, entry);
+              }
+              entry.calls.push(`${fired}${calls.map(functionName).join(" -(calls)-> ")}`);
+            }
+          }
+        }
+      }
+    }
+    this.firedByDefinersMemo = [...byKey.values()];
+    return this.firedByDefinersMemo;
+  }
+
+  /** The routes of firedByDefiners: the owner of each function gets what the role it runs as may do. */
+  private firedByDefinerRoutes(target: Relation): Route[] {
+    const routes: Route[] = [];
+    for (const { fn, runsAs, calls } of this.firedByDefiners()) {
+      if (fn.owner === runsAs || fn.owner === target.owner || this.graph.byOid.get(fn.owner)?.superuser) continue;
+      const shown = calls.slice(0, MAX_CALLERS_NAMED).join("; ");
+      const more = calls.length > MAX_CALLERS_NAMED ? ` and ${calls.length - MAX_CALLERS_NAMED} more` : "";
+      routes.push({
+        source: "definer callee owner",
+        wayIn: this.roleWayIn(fn.owner, "owns function"),
+        runsAs,
+        privileges: "all",
+        object: `${functionName(fn)} [run by ${shown}${more}: runs as the SECURITY DEFINER writer's ${this.describeOwner(runsAs)} whenever it writes]`,
+      });
+    }
+    return routes;
+  }
+
   /** Whether every call between a chain's first function and its last may run: each runner may execute the next. */
-  private callsRun(chain: readonly PgFunction[]): boolean {
-    let runner = (chain[0] as PgFunction).owner;
+  private callsRun(chain: readonly PgFunction[], runner = (chain[0] as PgFunction).owner): boolean {
     for (let i = 1; i < chain.length - 1; i++) {
       const fn = chain[i] as PgFunction;
       if (!this.executePaths({ oid: runner, name: this.graph.name(runner) }, fn).some((p) => p.privileges.includes("EXECUTE")))
@@ -1272,6 +1347,7 @@ export class ObjectRoutes {
     }
     routes.push(...this.expressionRoutes(table, target));
     routes.push(...this.definerCalleeRoutes(target));
+    routes.push(...this.firedByDefinerRoutes(target));
     for (const ancestorOid of this.ancestors(target.oid)) {
       const ancestor = this.relations.get(ancestorOid);
       if (!ancestor || ancestor.owner === target.owner || this.graph.byOid.get(ancestor.owner)?.superuser) continue;

@@ -1661,6 +1661,24 @@ describe("owners of the functions SECURITY DEFINER functions call (live: definer
     ]);
   });
 
+  it("a definer's write fires another table's invoker triggers as its owner: their functions' owners get what that owner may do", () => {
+    const log = relation(7, "audit_log", "su", [], { relkind: "r" });
+    const cat = (events: string[]) =>
+      catalog({
+        relations: [log],
+        functions: [
+          definer(20, "log_event", "owner", "INSERT INTO public.audit_log VALUES (1)"),
+          { ...callee(21, "log_hook", "helper"), trigger: true },
+        ],
+        triggers: [trigger("log_hook", 7, 21, events, { timing: "BEFORE" })],
+      });
+    expect(texts(cat(["INSERT"]), "helper")).toEqual([
+      `helper -(owns function)-> public.log_hook() [run by public.log_event() writes public.audit_log -(trigger log_hook)-> public.log_hook(): runs as the SECURITY DEFINER writer's owner owner whenever it writes] -> ${ALL.join(", ")}`,
+    ]);
+    // A trigger on an event the body does not do never fires.
+    expect(texts(cat(["DELETE"]), "helper")).toEqual([]);
+  });
+
   it("stays silent for a callee of the definer's owner's own, of a superuser's, behind a function the runner may not execute, an invoker caller's, and a definer whose owner holds nothing", () => {
     const cat = catalog({
       functions: [
