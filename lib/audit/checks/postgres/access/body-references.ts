@@ -110,9 +110,14 @@ export function dynamicStatement(body: string): string | undefined {
  * PostgreSQL), the same length so positions hold: a name in a comment names nothing (a live
  * review reported a callee named only in `-- formerly PERFORM f()`). String literals (`'…'`,
  * `E'…'`), quoted identifiers and dollar-quoted strings are kept whole, comment markers in them
- * included: a string may be SQL run later. For SQL and PL/pgSQL bodies.
+ * included: a string may be SQL run later. For SQL and PL/pgSQL bodies. A text with a
+ * backslash before a quote is returned whole (below).
  */
 export function withoutComments(text: string): string {
+  // With standard_conforming_strings off (a session or the function may set it) a backslash
+  // escapes a quote in a plain string too: where one stands before a quote, where strings end
+  // depends on a setting the text does not show, so no comment is trusted.
+  if (text.includes("\\'")) return text;
   let out = "";
   let i = 0;
   const blank = (from: number, to: number) => text.slice(from, to).replace(/[^\n]/g, " ");

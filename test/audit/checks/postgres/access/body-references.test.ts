@@ -208,6 +208,10 @@ describe("comments name nothing", () => {
       "EXECUTE $$ -- $$ || 'x' ; PERFORM x.old()",
     ])
       expect(withoutComments(body)).toBe(body);
+    // Where standard_conforming_strings decides where a string ends, no comment is trusted.
+    const ambiguous = "SELECT 'a\\' -- '; PERFORM x.evil();";
+    expect(withoutComments(ambiguous)).toBe(ambiguous);
+    expect(callsFunction(withoutComments(ambiguous), "x", "evil")).toBe(true);
     // A parameter or a name with $ in it starts no dollar quote.
     expect(withoutComments("SELECT $1, a$b -- x.old()")).toBe(`SELECT $1, a$b ${" ".repeat(10)}`);
   });
