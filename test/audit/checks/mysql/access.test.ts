@@ -11,6 +11,7 @@ import {
   objectEffect,
   superuserPath,
 } from "../../../../lib/audit/checks/mysql/access/model.js";
+import { callsRoutine } from "../../../../lib/audit/checks/mysql/access/sql-text.js";
 import { cutPath, revokeGrant } from "../../../../lib/audit/checks/mysql/sql.js";
 import type { MysqlCatalog, MysqlForeignKey } from "../../../../lib/audit/probes/mysql/types.js";
 import { account, catalog, definer, edge, onTable, ref, role, withExtra } from "./catalog.js";
@@ -763,6 +764,23 @@ describe("what a review found around replacing routines (live: definer-callees.t
     expect(texts(split("database"), "judy@%")).toEqual([
       `judy@% -(role ra, SET ROLE)-> -(ALTER ROUTINE on app.helper, CREATE ROUTINE as rc@: replaces procedure app.helper, which procedure app.tidy runs as definer migrator@localhost)-> ${gives}`,
     ]);
+  });
+});
+
+describe("what MariaDB runs as a call (found live by a review)", () => {
+  const calls = (text: string, name = "f") => callsRoutine(text, "app", "app", name, "function");
+  it("a comment between a function's name and its `(`", () => {
+    expect(calls("SELECT f /* c */ (1) INTO @a")).toBe(true);
+    expect(calls("SELECT f -- c\n (2) INTO @a")).toBe(true);
+    expect(calls("SELECT f #c\n (3) INTO @a")).toBe(true);
+  });
+  it("an unquoted name with characters past ASCII", () => {
+    expect(calls("SELECT f€(5)", "f€")).toBe(true);
+    expect(calls("SELECT f€(5)")).toBe(false);
+  });
+  it("a call between two double quotes that a backslash does not escape (NO_BACKSLASH_ESCAPES, ANSI_QUOTES)", () => {
+    expect(calls('SELECT "\\", f(6), "\\" INTO @a,@b,@c')).toBe(true);
+    expect(calls('SELECT 1 AS "\\", f(7) AS "\\" INTO @a,@b')).toBe(true);
   });
 });
 

@@ -18,7 +18,7 @@ interface NamesIn {
  * code).
  */
 const TOKEN =
-  /(\/\*(?!!|M!)[\s\S]*?\*\/|(?:--(?=\s)|#)[^\n]*)|'((?:[^'\\]|''|\\.)*)'|`((?:[^`]|``)*)`|"((?:[^"\\]|""|\\.)*)"|([\p{L}\p{N}_$]+)/gu;
+  /(\/\*(?!!|M!)[\s\S]*?\*\/|(?:--(?=\s)|#)[^\n]*)|'((?:[^'\\]|''|\\.)*)'|`((?:[^`]|``)*)`|"((?:[^"\\]|""|\\.)*)"|([\p{L}\p{N}_$\u0080-\uffff]+)/gu;
 /** What may stand between a name, its dot and the next name: spaces and comments. */
 const DOT = /^(?:\s|\/\*[\s\S]*?\*\/|(?:--(?=\s)|#)[^\n]*(?:\n|$))*\.(?:\s|\/\*[\s\S]*?\*\/|(?:--(?=\s)|#)[^\n]*(?:\n|$))*$/;
 
@@ -42,6 +42,14 @@ function namesIn(text: string): NamesIn {
       for (const n of inner.bare) bare.add(n);
       for (const n of inner.qualified) qualified.add(n);
       continue;
+    }
+    if (m[4] !== undefined) {
+      // A double-quoted token is a string or (ANSI_QUOTES) a name, and with NO_BACKSLASH_ESCAPES
+      // `"\"` ends where this reading does not: its inside is read as text too (a review hid
+      // `f(6)` between two such quotes).
+      const inner = namesIn(m[4]);
+      for (const n of inner.bare) bare.add(n);
+      for (const n of inner.qualified) qualified.add(n);
     }
     const name = m[3] !== undefined ? m[3].replaceAll("``", "`") : m[4] !== undefined ? m[4].replaceAll('""', '"') : (m[5] as string);
     tokens.push({ name: name.toLowerCase(), start: m.index, end: m.index + m[0].length });
@@ -148,6 +156,9 @@ export interface CallsIn {
 
 const callsMemo = new Map<string, CallsIn>();
 
+/** Spaces and comments, then `(`: MariaDB and MySQL allow both between a stored function's name and its arguments (found live by a review). */
+const BEFORE_PARENTHESIS = /^(?:\s|\/\*[\s\S]*?\*\/|(?:--(?=\s)|#)[^\n]*(?:\n|$))*\(/;
+
 /**
  * What a text calls, read as namesIn reads names (comments name nothing, strings count): a
  * function only where its name is followed by `(`, a procedure only right after CALL. A column
@@ -175,6 +186,7 @@ export function callsIn(text: string): CallsIn {
       merge(callsIn(m[2].replaceAll("''", "'")));
       continue;
     }
+    if (m[4] !== undefined) merge(callsIn(m[4]));
     const name = m[3] !== undefined ? m[3].replaceAll("``", "`") : m[4] !== undefined ? m[4].replaceAll('""', '"') : (m[5] as string);
     tokens.push({ name: name.toLowerCase(), start: m.index, end: m.index + m[0].length });
   }
@@ -191,7 +203,7 @@ export function callsIn(text: string): CallsIn {
       else into.bare.add(t.name);
     };
     if (tokens[head - 1]?.name === "call") add(procedures);
-    else if (/^\s*\(/.test(text.slice(t.end))) add(functions);
+    else if (BEFORE_PARENTHESIS.test(text.slice(t.end))) add(functions);
   }
   const calls = { functions, procedures };
   if (callsMemo.size >= MEMO_LIMIT) callsMemo.clear();

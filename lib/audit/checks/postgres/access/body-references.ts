@@ -32,6 +32,9 @@ const WRITES: readonly [RegExp, readonly string[]][] = [
   [/\bCOPY\s+$/i, ["SELECT", "INSERT"]],
 ];
 
+/** `INSERT … ON CONFLICT … DO UPDATE`, within the statement. */
+const UPSERT = /\bON\s+CONFLICT\b[\s\S]*\bDO\s+UPDATE\b/i;
+
 export const COMMAND_ORDER = ["SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE"] as const;
 
 /**
@@ -46,6 +49,11 @@ export function commandsOn(text: string, schema: string, name: string, lowerCase
     const before = text.slice(Math.max(0, match.index - 200), match.index);
     const write = WRITES.find(([re]) => re.test(before));
     for (const command of write ? write[1] : ["SELECT"]) found.add(command);
+    // An upsert updates the row it conflicts with: its UPDATE triggers fire too (found live by a review).
+    if (write?.[1].includes("INSERT")) {
+      const end = text.indexOf(";", match.index);
+      if (UPSERT.test(text.slice(match.index, end === -1 ? undefined : end))) found.add("UPDATE");
+    }
   }
   if (found.size === 0) return undefined;
   return COMMAND_ORDER.filter((c) => found.has(c));
@@ -120,13 +128,14 @@ export function withoutComments(text: string): string {
   if (text.includes("\\'")) return text;
   let out = "";
   let i = 0;
-  const blank = (from: number, to: number) => text.slice(from, to).replace(/[^\n]/g, " ");
+  const blank = (from: number, to: number) => text.slice(from, to).replace(/[^\n\r]/g, " ");
   while (i < text.length) {
     const c = text[i] as string;
     const next = text[i + 1];
     if (c === "-" && next === "-") {
-      const end = text.indexOf("\n", i);
-      const stop = end === -1 ? text.length : end;
+      // PostgreSQL ends it at a carriage return too (found live by a review).
+      const end = text.slice(i).search(/[\n\r]/);
+      const stop = end === -1 ? text.length : i + end;
       out += blank(i, stop);
       i = stop;
     } else if (c === "/" && next === "*") {
@@ -156,7 +165,8 @@ export function withoutComments(text: string): string {
       }
       out += text.slice(i, j + 1);
       i = j + 1;
-    } else if (c === "$" && !/[\w$]/.test(text[i - 1] ?? "")) {
+    } else if (c === "$" && !/[\p{L}\p{N}_$\u0080-\uffff]/u.test(text[i - 1] ?? "")) {
+      // After any identifier character, non-ASCII letters included, `$` continues the identifier.
       const tag = /^\$(?:[A-Za-z_\u0080-\uffff][\w\u0080-\uffff]*)?\$/.exec(text.slice(i))?.[0];
       if (!tag) {
         out += c;

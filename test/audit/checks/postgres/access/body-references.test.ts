@@ -212,7 +212,23 @@ describe("comments name nothing", () => {
     const ambiguous = "SELECT 'a\\' -- '; PERFORM x.evil();";
     expect(withoutComments(ambiguous)).toBe(ambiguous);
     expect(callsFunction(withoutComments(ambiguous), "x", "evil")).toBe(true);
+    // A carriage return ends a line comment, as PostgreSQL's lexer has it (found live by a review).
+    expect(callsFunction(withoutComments("BEGIN -- note\r PERFORM x.cr_callee();\nEND"), "x", "cr_callee")).toBe(true);
+    // After a non-ASCII letter `$` continues an identifier: é$x$ opens no quote (found live by a review).
+    const dollars = "DECLARE é$x$ text; BEGIN RAISE NOTICE '%', $x$ /* $x$; PERFORM x.dq_callee(); RAISE NOTICE '*/'; END";
+    expect(callsFunction(withoutComments(dollars), "x", "dq_callee")).toBe(true);
     // A parameter or a name with $ in it starts no dollar quote.
     expect(withoutComments("SELECT $1, a$b -- x.old()")).toBe(`SELECT $1, a$b ${" ".repeat(10)}`);
+  });
+});
+
+describe("an upsert", () => {
+  it("INSERT … ON CONFLICT … DO UPDATE updates the row it conflicts with (found live by a review); DO NOTHING does not", () => {
+    expect(
+      commandsOn("INSERT INTO public.counters VALUES (k, 1) ON CONFLICT (k) DO UPDATE SET n = excluded.n + 1", "public", "counters"),
+    ).toEqual(["INSERT", "UPDATE"]);
+    expect(
+      commandsOn("INSERT INTO public.counters VALUES (k, 1) ON CONFLICT DO NOTHING; UPDATE other SET a = 1", "public", "counters"),
+    ).toEqual(["INSERT"]);
   });
 });
