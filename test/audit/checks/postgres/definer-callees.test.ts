@@ -35,6 +35,7 @@ const NAMES = [
   "commenter",
   "hooker",
   "quieter",
+  "cascader",
   "calmer",
   "locker",
   "nobody",
@@ -53,6 +54,7 @@ const CALLEES: Record<string, { owner: Name; signature: string }> = {
   retired: { owner: "commenter", signature: "x.retired()" },
   hook: { owner: "hooker", signature: "x.hook()" },
   quiet: { owner: "quieter", signature: "x.quiet()" },
+  copied: { owner: "cascader", signature: "x.copied()" },
   calm: { owner: "calmer", signature: "x.calm()" },
   locked: { owner: "locker", signature: "x.locked()" },
   low_note: { owner: "lowcallee", signature: "x.low_note()" },
@@ -157,6 +159,13 @@ for (const s of servers) {
           `ALTER FUNCTION x.audit_log_quiet() OWNER TO ${q(role.quieter)}`,
           "CREATE TRIGGER audit_log_quiet BEFORE DELETE ON public.audit_log FOR EACH ROW EXECUTE FUNCTION x.audit_log_quiet()",
           `GRANT INSERT, DELETE ON public.audit_log TO ${m}`,
+          // The log's trigger (the admin's) copies each entry on: that table's trigger fires too, as the same role.
+          "CREATE TABLE public.audit_copy (entry text)",
+          `GRANT INSERT ON public.audit_copy TO ${m}`,
+          "CREATE FUNCTION x.audit_forward() RETURNS trigger LANGUAGE plpgsql AS $f$ BEGIN INSERT INTO public.audit_copy VALUES (NEW.entry); RETURN NEW; END $f$",
+          "CREATE TRIGGER audit_forward AFTER INSERT ON public.audit_log FOR EACH ROW EXECUTE FUNCTION x.audit_forward()",
+          "CREATE FUNCTION x.audit_copy_hook() RETURNS trigger LANGUAGE plpgsql AS $f$ BEGIN PERFORM x.copied(); RETURN NEW; END $f$",
+          "CREATE TRIGGER audit_copy_hook BEFORE INSERT ON public.audit_copy FOR EACH ROW EXECUTE FUNCTION x.audit_copy_hook()",
           `CREATE FUNCTION public.log_event(e text) RETURNS void LANGUAGE sql SECURITY DEFINER ${pinned} AS $f$ INSERT INTO public.audit_log VALUES (e) $f$`,
           `ALTER FUNCTION public.log_event(text) OWNER TO ${m}`,
           // A callee named only in a comment.
@@ -368,6 +377,15 @@ for (const s of servers) {
         ),
       );
       expect(unexpected("quieter")).toEqual([]);
+    });
+
+    it("what a fired trigger writes fires that table's triggers as the same role: their callees' owners take the queue too", async () => {
+      expect(await tried("copied", "cascader", "SELECT public.log_event('z')")).toEqual({ refusal: undefined, left: 0 });
+      expect(paths(unexpected("cascader")[0])).toContainEqual(
+        expect.stringContaining(
+          "x.copied() [run by public.log_event(e text) writes public.audit_log -(trigger audit_forward)-> x.audit_forward() writes public.audit_copy -(trigger audit_copy_hook)-> x.audit_copy_hook() -(calls)-> x.copied():",
+        ),
+      );
     });
 
     it("look-alikes fail when tried, and stay silent: an invoker caller, a chain through a function the definer's owner may not execute, a definer whose owner holds nothing, a callee named only in a comment", async () => {

@@ -1161,7 +1161,8 @@ export class ObjectRoutes {
    * another table, ran that table's trigger function as the table owner). Whoever owns one gets
    * what that role may do. Each trigger is taken where a function's body writes its table with
    * one of its events (the text's verbs, as for every function route), the writer's privilege on
-   * the table not checked. Worked out once per catalog.
+   * the table not checked; what a fired trigger function writes fires further triggers, as the
+   * same role. Worked out once per catalog.
    */
   private firedByDefiners(): DefinerCallee[] {
     if (this.firedByDefinersMemo) return this.firedByDefinersMemo;
@@ -1177,32 +1178,48 @@ export class ObjectRoutes {
       triggers.push({ trigger, schema, table, fn });
     }
     if (triggers.length > 0) {
+      // Writers: each function whose body runs as a definer's owner, with how it came to run.
+      // A fired trigger function and its invoker callees are writers too, as the same role:
+      // their writes fire further triggers (found live by a review). Each function once per role.
+      const writers: { writer: PgFunction; runsAs: number; how: string }[] = [];
+      const seen = new Set<string>();
+      const addWriter = (writer: PgFunction, runsAs: number, how: string) => {
+        const key = `${writer.oid}:${runsAs}`;
+        if (seen.has(key)) return;
+        seen.add(key);
+        writers.push({ writer, runsAs, how });
+      };
       for (const root of this.functions.values()) {
         if (!root.securityDefiner) continue;
         for (const chain of this.callChains(root)) {
           if (!this.callsRun(chain)) continue;
-          const writer = chain[chain.length - 1] as PgFunction;
           let runsAs = root.owner;
           for (const f of chain) if (f.securityDefiner) runsAs = f.owner;
-          const lower = this.lowerCaseBody(writer);
-          for (const { trigger, schema, table, fn } of triggers) {
-            const commands = commandsOn(writer.body, schema, table, lower);
-            if (!commands?.some((c) => trigger.events.includes(c))) continue;
-            const fired = `${chain.map(functionName).join(" -(calls)-> ")} writes ${schema}.${table} -(trigger ${trigger.name})-> `;
-            for (const calls of this.callChains(fn)) {
-              // A trigger fires without EXECUTE on its function; the calls it makes need it, as the writer's role.
-              if (!this.callsRun(calls, runsAs)) continue;
-              const g = calls[calls.length - 1] as PgFunction;
-              // An invoker callee runs as the writer's role; a definer one as its own owner (its own root).
-              if (calls.slice(1).some((f) => f.securityDefiner)) continue;
-              const key = `${g.oid}:${runsAs}`;
-              let entry = byKey.get(key);
-              if (!entry) {
-                entry = { fn: g, runsAs, calls: [] };
-                byKey.set(key, entry);
-              }
-              entry.calls.push(`${fired}${calls.map(functionName).join(" -(calls)-> ")}`);
+          addWriter(chain[chain.length - 1] as PgFunction, runsAs, chain.map(functionName).join(" -(calls)-> "));
+        }
+      }
+      for (let w = 0; w < writers.length; w++) {
+        const { writer, runsAs, how } = writers[w] as (typeof writers)[number];
+        const lower = this.lowerCaseBody(writer);
+        for (const { trigger, schema, table, fn } of triggers) {
+          const commands = commandsOn(writer.body, schema, table, lower);
+          if (!commands?.some((c) => trigger.events.includes(c))) continue;
+          const fired = `${how} writes ${schema}.${table} -(trigger ${trigger.name})-> `;
+          for (const calls of this.callChains(fn)) {
+            // A trigger fires without EXECUTE on its function; the calls it makes need it, as the writer's role.
+            if (!this.callsRun(calls, runsAs)) continue;
+            // An invoker callee runs as the writer's role; a definer one as its own owner (its own root).
+            if (calls.slice(1).some((f) => f.securityDefiner)) continue;
+            const g = calls[calls.length - 1] as PgFunction;
+            const via = `${fired}${calls.map(functionName).join(" -(calls)-> ")}`;
+            const key = `${g.oid}:${runsAs}`;
+            let entry = byKey.get(key);
+            if (!entry) {
+              entry = { fn: g, runsAs, calls: [] };
+              byKey.set(key, entry);
             }
+            entry.calls.push(via);
+            addWriter(g, runsAs, via);
           }
         }
       }

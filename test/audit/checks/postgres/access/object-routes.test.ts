@@ -1679,6 +1679,27 @@ describe("owners of the functions SECURITY DEFINER functions call (live: definer
     expect(texts(cat(["DELETE"]), "helper")).toEqual([]);
   });
 
+  it("what a fired trigger function writes fires further triggers, as the same role", () => {
+    const first = relation(7, "first_log", "su", [], { relkind: "r" });
+    const second = relation(8, "second_log", "su", [], { relkind: "r" });
+    const cat = catalog({
+      relations: [first, second],
+      functions: [
+        definer(20, "log_event", "owner", "INSERT INTO public.first_log VALUES (1)"),
+        { ...callee(21, "first_hook", "clerk", "INSERT INTO public.second_log VALUES (1)"), trigger: true },
+        { ...callee(22, "second_hook", "helper"), trigger: true },
+      ],
+      triggers: [
+        trigger("first_hook", 7, 21, ["INSERT"], { timing: "BEFORE" }),
+        trigger("second_hook", 8, 22, ["INSERT"], { timing: "BEFORE" }),
+      ],
+    });
+    expect(texts(cat, "helper")).toEqual([
+      `helper -(owns function)-> public.second_hook() [run by public.log_event() writes public.first_log -(trigger first_hook)-> public.first_hook() writes public.second_log -(trigger second_hook)-> public.second_hook(): runs as the SECURITY DEFINER writer's owner owner whenever it writes] -> ${ALL.join(", ")}`,
+    ]);
+    expect(texts(cat, "clerk")).toHaveLength(1);
+  });
+
   it("stays silent for a callee of the definer's owner's own, of a superuser's, behind a function the runner may not execute, an invoker caller's, and a definer whose owner holds nothing", () => {
     const cat = catalog({
       functions: [
