@@ -565,11 +565,10 @@ export function objectGrants(index: GrantIndex, id: MysqlAccountRef, object: Mys
 /** The paths by which each login-capable account (by key) reaches one table: grants, roles, proxies, definer objects. */
 type PathsByAccount = Map<string, AccessPath[]>;
 
-function ownPaths(index: GrantIndex, subjects: readonly MysqlAccount[], db: string, table: string): PathsByAccount {
-  const qualified = `${db}.${table}`;
-  // Definer objects touching this table: what they lend, once per table.
-  const lenders = index.catalog.definerObjects
-    .filter((o) => o.securityType === "DEFINER")
+/** What each chosen object does to db.table when it runs as its definer, as far as the definer holds it (objects that do nothing left out). */
+function lentAsDefiner(index: GrantIndex, chosen: (o: MysqlDefinerObject) => boolean, db: string, table: string) {
+  return index.catalog.definerObjects
+    .filter(chosen)
     .map((o) => {
       const actions = objectActions(o, db, table, index.catalog.definerObjects);
       if (actions.length === 0 || !definerMayRun(index, o, o.definer)) return undefined;
@@ -577,6 +576,12 @@ function ownPaths(index: GrantIndex, subjects: readonly MysqlAccount[], db: stri
       return lent.length > 0 ? { object: o, lent, columns } : undefined;
     })
     .filter((x) => x !== undefined);
+}
+
+function ownPaths(index: GrantIndex, subjects: readonly MysqlAccount[], db: string, table: string): PathsByAccount {
+  const qualified = `${db}.${table}`;
+  // Definer objects touching this table: what they lend, once per table.
+  const lenders = lentAsDefiner(index, (o) => o.securityType === "DEFINER", db, table);
   // INVOKER routines DEFINER code runs: whoever may replace one runs its own body as that definer.
   const replaceable: Replaceable[] = definerRuns(index)
     .map((run) => ({
@@ -588,15 +593,7 @@ function ownPaths(index: GrantIndex, subjects: readonly MysqlAccount[], db: stri
     .filter(({ holds, replaced }) => replaced && (holds.whole.size > 0 || Object.keys(holds.columns).length > 0));
   // INVOKER routines touching this table that ALTER ROUTINE could make SQL SECURITY DEFINER:
   // then they run as their definer (found live by a review).
-  const flippable = index.catalog.definerObjects
-    .filter((o) => o.kind !== "view" && o.securityType === "INVOKER" && !SYSTEM_SCHEMAS.has(o.db))
-    .map((o) => {
-      const actions = objectActions(o, db, table, index.catalog.definerObjects);
-      if (actions.length === 0 || !definerMayRun(index, o, o.definer)) return undefined;
-      const { privileges: lent, columns } = lendable(actions, definerHolds(index, o.definer, db, table));
-      return lent.length > 0 ? { object: o, lent, columns } : undefined;
-    })
-    .filter((x) => x !== undefined);
+  const flippable = lentAsDefiner(index, (o) => o.kind !== "view" && o.securityType === "INVOKER" && !SYSTEM_SCHEMAS.has(o.db), db, table);
   // Many accounts share a role: each holder's grants on this table are looked up once.
   const grantsOf = new Map<string, Grant[]>();
   const holderGrants = (id: MysqlAccountRef) => {
