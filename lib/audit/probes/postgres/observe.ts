@@ -93,6 +93,15 @@ function trigger(r: Record<string, unknown>): PgTrigger {
     cloned: r.cloned === true,
     columns: texts(r.columns),
     ...(typeof r.schema === "string" && typeof r.table_name === "string" ? { schema: r.schema, table: r.table_name } : {}),
+    ...(Array.isArray(r.ancestors) && r.ancestors.length > 0
+      ? {
+          ancestors: (r.ancestors as Record<string, unknown>[]).map((a) => ({
+            schema: String(a.schema),
+            name: String(a.name),
+            partitioned: a.partitioned === true,
+          })),
+        }
+      : {}),
   };
 }
 

@@ -410,6 +410,12 @@ export const TRIGGERS_SQL = `WITH RECURSIVE req AS (${REQUESTED_OIDS}),
 ${DESCENDANTS}
 SELECT t.tgname::text AS name, t.tgrelid::int8 AS relation, t.tgfoid::int8 AS function, t.tgtype::int AS type,
   t.tgenabled::text AS enabled, t.tgparentid <> 0 AS cloned, tn.nspname::text AS schema, tc.relname::text AS table_name,
+  (WITH RECURSIVE up(oid) AS (
+     SELECT i.inhparent FROM pg_catalog.pg_inherits i WHERE i.inhrelid = t.tgrelid
+     UNION SELECT i.inhparent FROM up JOIN pg_catalog.pg_inherits i ON i.inhrelid = up.oid)
+   SELECT coalesce(pg_catalog.json_agg(pg_catalog.json_build_object('schema', an.nspname::text, 'name', ac.relname::text,
+       'partitioned', ac.relkind = 'p')), '[]'::json)
+   FROM up JOIN pg_catalog.pg_class ac ON ac.oid = up.oid JOIN pg_catalog.pg_namespace an ON an.oid = ac.relnamespace) AS ancestors,
   (SELECT coalesce(pg_catalog.json_agg(a.attname::text ORDER BY k.ord), '[]'::json)
      FROM unnest(t.tgattr::int2[]) WITH ORDINALITY AS k(attnum, ord)
      JOIN pg_catalog.pg_attribute a ON a.attrelid = t.tgrelid AND a.attnum = k.attnum) AS columns

@@ -262,6 +262,8 @@ export interface PgTrigger {
   /** Its table's schema and name, for reading which bodies write it. Absent in hand-built catalogs: the relation's, if listed. */
   schema?: string;
   table?: string;
+  /** The table's parents at every level (partitioned ones flagged): a write through one reaches the table. */
+  ancestors?: { schema: string; name: string; partitioned: boolean }[];
 }
 
 /**

@@ -36,6 +36,7 @@ const NAMES = [
   "hooker",
   "quieter",
   "cascader",
+  "partier",
   "calmer",
   "locker",
   "nobody",
@@ -168,6 +169,16 @@ for (const s of servers) {
           "CREATE TRIGGER audit_copy_hook BEFORE INSERT ON public.audit_copy FOR EACH ROW EXECUTE FUNCTION x.audit_copy_hook()",
           `CREATE FUNCTION public.log_event(e text) RETURNS void LANGUAGE sql SECURITY DEFINER ${pinned} AS $f$ INSERT INTO public.audit_log VALUES (e) $f$`,
           `ALTER FUNCTION public.log_event(text) OWNER TO ${m}`,
+          // The table owner's definer function writes a partitioned table; a partition has a trigger of its own.
+          "CREATE TABLE public.events (kind text) PARTITION BY LIST (kind)",
+          "CREATE TABLE public.events_rest PARTITION OF public.events DEFAULT",
+          `ALTER TABLE public.events OWNER TO ${m}`,
+          `ALTER TABLE public.events_rest OWNER TO ${m}`,
+          "CREATE FUNCTION x.partition_hook() RETURNS trigger LANGUAGE plpgsql AS $f$ BEGIN RETURN NEW; END $f$",
+          `ALTER FUNCTION x.partition_hook() OWNER TO ${q(role.partier)}`,
+          "CREATE TRIGGER events_rest_hook BEFORE INSERT ON public.events_rest FOR EACH ROW EXECUTE FUNCTION x.partition_hook()",
+          `CREATE FUNCTION public.record_event(k text) RETURNS void LANGUAGE sql SECURITY DEFINER ${pinned} AS $f$ INSERT INTO public.events VALUES (k) $f$`,
+          `ALTER FUNCTION public.record_event(text) OWNER TO ${m}`,
           // A callee named only in a comment.
           `CREATE FUNCTION public.sweep() RETURNS void LANGUAGE plpgsql SECURITY DEFINER ${pinned} AS $f$ BEGIN
              -- formerly PERFORM x.retired();
@@ -384,6 +395,28 @@ for (const s of servers) {
       expect(paths(unexpected("cascader")[0])).toContainEqual(
         expect.stringContaining(
           "x.copied() [run by public.log_event(e text) writes public.audit_log -(trigger audit_forward)-> x.audit_forward() writes public.audit_copy -(trigger audit_copy_hook)-> x.audit_copy_hook() -(calls)-> x.copied():",
+        ),
+      );
+    });
+
+    it("a write through a partitioned table fires a partition's own trigger as the definer's owner", async () => {
+      await as("partier", (c) =>
+        c.query(
+          "CREATE OR REPLACE FUNCTION x.partition_hook() RETURNS trigger LANGUAGE plpgsql AS $f$ BEGIN DELETE FROM public.delayed_jobs; RETURN NEW; END $f$",
+        ),
+      );
+      try {
+        expect(await attempt("partier", "SELECT public.record_event('e')")).toBeUndefined();
+        expect(await jobs()).toBe(0);
+      } finally {
+        await asAdmin((c) =>
+          c.query("CREATE OR REPLACE FUNCTION x.partition_hook() RETURNS trigger LANGUAGE plpgsql AS $f$ BEGIN RETURN NEW; END $f$"),
+        );
+        await refill();
+      }
+      expect(paths(unexpected("partier")[0])).toContainEqual(
+        expect.stringContaining(
+          "x.partition_hook() [run by public.record_event(k text) writes public.events -(trigger events_rest_hook ON public.events_rest)-> x.partition_hook():",
         ),
       );
     });

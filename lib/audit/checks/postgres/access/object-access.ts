@@ -1167,7 +1167,11 @@ export class ObjectRoutes {
   private firedByDefiners(): DefinerCallee[] {
     if (this.firedByDefinersMemo) return this.firedByDefinersMemo;
     const byKey = new Map<string, DefinerCallee>();
-    const triggers: { trigger: PgTrigger; schema: string; table: string; fn: PgFunction }[] = [];
+    // Each trigger with every table a write fires it through: its own, and for a row or TRUNCATE
+    // trigger its parents' (a partitioned parent's every event; an inheritance parent's INSERT
+    // stays in the parent), which a body names instead (found live by a review). A cloned copy
+    // of a parent's trigger is that trigger, met on the parent.
+    const triggers: { trigger: PgTrigger; schema: string; table: string; events: readonly string[]; fn: PgFunction }[] = [];
     for (const trigger of this.catalog.triggers ?? []) {
       const fn = this.functions.get(trigger.function);
       const on = this.relations.get(trigger.relation);
@@ -1175,7 +1179,14 @@ export class ObjectRoutes {
       const table = trigger.table ?? on?.name;
       // A definer trigger function runs as its own owner: its callees are the definer callee route's.
       if (!trigger.enabled || !fn || fn.securityDefiner || schema === undefined || table === undefined) continue;
-      triggers.push({ trigger, schema, table, fn });
+      triggers.push({ trigger, schema, table, events: trigger.events, fn });
+      if (trigger.cloned) continue;
+      const rowOrTruncate = (e: string) => trigger.level !== "STATEMENT" || e === "TRUNCATE";
+      for (const parent of trigger.ancestors ?? []) {
+        const reaching = parent.partitioned ? CHILD_EVENTS_PARTITIONED : CHILD_EVENTS_INHERITED;
+        const events = trigger.events.filter((e) => reaching.has(e) && rowOrTruncate(e));
+        if (events.length > 0) triggers.push({ trigger, schema: parent.schema, table: parent.name, events, fn });
+      }
     }
     if (triggers.length > 0) {
       // Writers: each function whose body runs as a definer's owner, with how it came to run.
@@ -1201,10 +1212,11 @@ export class ObjectRoutes {
       for (let w = 0; w < writers.length; w++) {
         const { writer, runsAs, how } = writers[w] as (typeof writers)[number];
         const lower = this.lowerCaseBody(writer);
-        for (const { trigger, schema, table, fn } of triggers) {
+        for (const { trigger, schema, table, events, fn } of triggers) {
           const commands = commandsOn(writer.body, schema, table, lower);
-          if (!commands?.some((c) => trigger.events.includes(c))) continue;
-          const fired = `${how} writes ${schema}.${table} -(trigger ${trigger.name})-> `;
+          if (!commands?.some((c) => events.includes(c))) continue;
+          const on = trigger.table !== undefined && trigger.table !== table ? ` ON ${trigger.schema}.${trigger.table}` : "";
+          const fired = `${how} writes ${schema}.${table} -(trigger ${trigger.name}${on})-> `;
           for (const calls of this.callChains(fn)) {
             // A trigger fires without EXECUTE on its function; the calls it makes need it, as the writer's role.
             if (!this.callsRun(calls, runsAs)) continue;

@@ -1679,6 +1679,35 @@ describe("owners of the functions SECURITY DEFINER functions call (live: definer
     expect(texts(cat(["DELETE"]), "helper")).toEqual([]);
   });
 
+  it("a write through a parent fires a partition's or child's row triggers: every event through a partitioned one, not INSERT through an inheritance parent", () => {
+    const part = relation(7, "events_rest", "su", [], { relkind: "r" });
+    const cat = (partitioned: boolean, events: string[], extra: Partial<PgTrigger> = {}) =>
+      catalog({
+        relations: [part],
+        functions: [
+          definer(20, "record", "owner", "INSERT INTO public.events VALUES (1); UPDATE public.events SET kind = 'x'"),
+          { ...callee(21, "hook", "helper"), trigger: true },
+        ],
+        triggers: [
+          trigger("hook", 7, 21, events, {
+            timing: "BEFORE",
+            schema: "public",
+            table: "events_rest",
+            ancestors: [{ schema: "public", name: "events", partitioned }],
+            ...extra,
+          }),
+        ],
+      });
+    expect(texts(cat(true, ["INSERT"]), "helper")).toEqual([
+      `helper -(owns function)-> public.hook() [run by public.record() writes public.events -(trigger hook ON public.events_rest)-> public.hook(): runs as the SECURITY DEFINER writer's owner owner whenever it writes] -> ${ALL.join(", ")}`,
+    ]);
+    expect(texts(cat(false, ["INSERT"]), "helper")).toEqual([]);
+    expect(texts(cat(false, ["UPDATE"]), "helper")).toHaveLength(1);
+    // A partition's statement triggers do not fire for a statement on its parent; a cloned copy is its parent's trigger.
+    expect(texts(cat(true, ["INSERT"], { level: "STATEMENT" }), "helper")).toEqual([]);
+    expect(texts(cat(true, ["INSERT"], { cloned: true }), "helper")).toEqual([]);
+  });
+
   it("what a fired trigger function writes fires further triggers, as the same role", () => {
     const first = relation(7, "first_log", "su", [], { relkind: "r" });
     const second = relation(8, "second_log", "su", [], { relkind: "r" });
