@@ -767,6 +767,32 @@ describe("what a review found around replacing routines (live: definer-callees.t
   });
 });
 
+describe("a DEFINER routine calling another (live: definer-callees.test.ts)", () => {
+  it("lends what the last one does as its definer, through INVOKER ones between, when each runner may execute the next", () => {
+    const c = (middleExecutes: boolean) =>
+      withExtra({
+        accounts: [account("migrator", "localhost"), account("middle", "localhost"), account("judy", "%")],
+        tableGrants: [onTable("migrator", "localhost", ["DELETE"])],
+        definerObjects: [
+          definer({ kind: "procedure", name: "outer_purge", definer: ref("middle", "localhost"), definition: "CALL step()" }),
+          definer({ kind: "procedure", name: "step", securityType: "INVOKER", definition: "CALL inner_purge()" }),
+          definer({ kind: "procedure", name: "inner_purge", definition: "DELETE FROM delayed_jobs" }),
+        ],
+        routineGrants: [
+          { user: "judy", host: "%", db: "app", routine: "outer_purge", type: "PROCEDURE", privileges: ["EXECUTE"] },
+          { user: "middle", host: "localhost", db: "app", routine: "outer_purge", type: "PROCEDURE", privileges: ["EXECUTE"] },
+          ...(middleExecutes
+            ? [{ user: "middle", host: "localhost", db: "app", routine: "inner_purge", type: "PROCEDURE", privileges: ["EXECUTE"] }]
+            : []),
+        ],
+      });
+    expect(texts(c(true), "judy@%")).toEqual([
+      "judy@% -(EXECUTE procedure app.outer_purge, definer middle@localhost -(calls)-> procedure app.step -(calls)-> procedure app.inner_purge, definer migrator@localhost)-> DELETE on app.delayed_jobs",
+    ]);
+    expect(texts(c(false), "judy@%")).toBeUndefined();
+  });
+});
+
 describe("what MariaDB runs as a call (found live by a review)", () => {
   const calls = (text: string, name = "f") => callsRoutine(text, "app", "app", name, "function");
   it("a comment between a function's name and its `(`", () => {

@@ -35,6 +35,10 @@ describe.skipIf(skip)("INVOKER routines DEFINER code calls, on MariaDB", () => {
     "lowhelper",
     "columner",
     "twinner",
+    "middle",
+    "chainer",
+    "nomiddle",
+    "chainer2",
   ] as const;
   type Who = (typeof who)[number];
   const password = (w: Who) => `pw-dc-${w}`;
@@ -108,6 +112,16 @@ describe.skipIf(skip)("INVOKER routines DEFINER code calls, on MariaDB", () => {
         `GRANT ALTER ROUTINE ON FUNCTION ${t("priority")} TO ${acct("columner")}`,
         `GRANT ALTER ROUTINE ON FUNCTION ${t("twin")} TO ${acct("twinner")}`,
         ...(["columner", "twinner"] as const).map((w) => `GRANT CREATE ROUTINE ON \`${fx.db}\`.* TO ${acct(w)}`),
+        // A DEFINER procedure of an account with no rights on the queue that calls the migrator's purge.
+        `CREATE DEFINER=${migrator()} PROCEDURE ${t("inner_purge")}() SQL SECURITY DEFINER DELETE FROM ${t("delayed_jobs")}`,
+        `CREATE DEFINER=${acct("middle")} PROCEDURE ${t("outer_purge")}() SQL SECURITY DEFINER CALL ${t("inner_purge")}()`,
+        `GRANT EXECUTE ON PROCEDURE ${t("outer_purge")} TO ${acct("middle")}`,
+        `GRANT EXECUTE ON PROCEDURE ${t("inner_purge")} TO ${acct("middle")}`,
+        `GRANT EXECUTE ON PROCEDURE ${t("outer_purge")} TO ${acct("chainer")}`,
+        // The same, by an account that may not execute the purge: every call fails.
+        `CREATE DEFINER=${acct("nomiddle")} PROCEDURE ${t("outer_purge2")}() SQL SECURITY DEFINER CALL ${t("inner_purge")}()`,
+        `GRANT EXECUTE ON PROCEDURE ${t("outer_purge2")} TO ${acct("nomiddle")}`,
+        `GRANT EXECUTE ON PROCEDURE ${t("outer_purge2")} TO ${acct("chainer2")}`,
         // Who may replace what.
         `GRANT ALTER ROUTINE ON PROCEDURE ${t("note_helper")} TO ${acct("replacer")}`,
         `GRANT ALTER ROUTINE ON PROCEDURE ${t("stamp_helper")} TO ${acct("stamper")}`,
@@ -243,6 +257,24 @@ describe.skipIf(skip)("INVOKER routines DEFINER code calls, on MariaDB", () => {
       }
       expect(unexpected(w)).toBeUndefined();
     }
+  });
+
+  it("a DEFINER procedure calling another lends what the other does, as its definer, to whoever may call the first", async () => {
+    expect(await attempt("chainer", `CALL ${t("inner_purge")}()`)).toBe("ER_PROCACCESS_DENIED_ERROR");
+    try {
+      expect(await attempt("chainer", `CALL ${t("outer_purge")}()`)).toBeUndefined();
+      expect(await jobs()).toBe(0);
+    } finally {
+      await refill();
+    }
+    expect(paths(unexpected("chainer"))).toContainEqual(
+      `${account("chainer")} -(EXECUTE procedure ${fx.db}.outer_purge, definer ${fx.name("middle")}@${H} -(calls)-> procedure ${fx.db}.inner_purge, definer ${fx.name("migrator")}@${H})-> DELETE on ${fx.db}.delayed_jobs`,
+    );
+    // When the first one's definer may not execute the second, every call fails, and nothing is reported.
+    expect(await attempt("chainer2", `CALL ${t("outer_purge2")}()`)).toBe("ER_PROCACCESS_DENIED_ERROR");
+    expect(await jobs()).toBe(2);
+    expect(unexpected("chainer2")).toBeUndefined();
+    expect(unexpected("nomiddle")).toBeUndefined();
   });
 
   it("look-alikes are refused and stay silent: no ALTER ROUTINE, no CREATE ROUTINE, an INVOKER caller, a definer with no rights on the queue", async () => {

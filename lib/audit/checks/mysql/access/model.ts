@@ -565,6 +565,61 @@ export function objectGrants(index: GrantIndex, id: MysqlAccountRef, object: Mys
 /** The paths by which each login-capable account (by key) reaches one table: grants, roles, proxies, definer objects. */
 type PathsByAccount = Map<string, AccessPath[]>;
 
+/** What a definer object lends whoever may use it; `via` names the DEFINER routines it goes through, when it does. */
+interface Lender {
+  object: MysqlDefinerObject;
+  lent: string[];
+  columns?: Record<string, string[]>;
+  via?: string;
+}
+
+/**
+ * What a DEFINER routine lends through the DEFINER routines it calls, at any depth (through
+ * INVOKER ones too): each runs as its own definer when the one running the call may EXECUTE it,
+ * so whoever may EXECUTE the first gets what the last does as far as its definer holds it, though
+ * it may not execute the last itself (earlier notes listed this as not modelled).
+ */
+function definerChains(index: GrantIndex, db: string, table: string): Lender[] {
+  const objects = index.catalog.definerObjects;
+  const out: Lender[] = [];
+  for (const first of objects) {
+    if (first.kind === "view" || first.securityType !== "DEFINER" || first.definition === null || SYSTEM_SCHEMAS.has(first.db)) continue;
+    if (!definerMayRun(index, first, first.definer)) continue;
+    const seen = new Set([first]);
+    const queue: { routine: MysqlDefinerObject; runner: MysqlAccountRef; via: string }[] = [
+      { routine: first, runner: first.definer, via: "" },
+    ];
+    for (let i = 0; i < queue.length; i++) {
+      const { routine, runner, via } = queue[i] as (typeof queue)[number];
+      if (routine.definition === null) continue;
+      for (const callee of routinesCalledIn(routine.definition, routine.db, objects)) {
+        if (seen.has(callee) || SYSTEM_SCHEMAS.has(callee.db)) continue;
+        seen.add(callee);
+        if (callee.securityType === "INVOKER") {
+          queue.push({ routine: callee, runner, via: `${via} -(calls)-> ${callee.kind} ${callee.db}.${callee.name}` });
+          continue;
+        }
+        // The server checks the caller's EXECUTE, then runs it as its definer, who must be able to run it too.
+        if (!definerMayRun(index, callee, runner) || !definerMayRun(index, callee, callee.definer)) continue;
+        const unseen =
+          callee.definition === null
+            ? ", definition not visible: assumed to reach"
+            : unreadable(callee)
+              ? ", dynamic SQL: assumed to reach"
+              : "";
+        const next = `${via} -(calls)-> ${callee.kind} ${callee.db}.${callee.name}, definer ${key(callee.definer)}${unseen}`;
+        const actions = objectActions(callee, db, table, objects);
+        if (actions.length > 0) {
+          const { privileges, columns } = lendable(actions, definerHolds(index, callee.definer, db, table));
+          if (privileges.length > 0) out.push({ object: first, lent: privileges, ...(columns ? { columns } : {}), via: next });
+        }
+        queue.push({ routine: callee, runner: callee.definer, via: next });
+      }
+    }
+  }
+  return out;
+}
+
 /** What each chosen object does to db.table when it runs as its definer, as far as the definer holds it (objects that do nothing left out). */
 function lentAsDefiner(index: GrantIndex, chosen: (o: MysqlDefinerObject) => boolean, db: string, table: string) {
   return index.catalog.definerObjects
@@ -580,8 +635,9 @@ function lentAsDefiner(index: GrantIndex, chosen: (o: MysqlDefinerObject) => boo
 
 function ownPaths(index: GrantIndex, subjects: readonly MysqlAccount[], db: string, table: string): PathsByAccount {
   const qualified = `${db}.${table}`;
-  // Definer objects touching this table: what they lend, once per table.
-  const lenders = lentAsDefiner(index, (o) => o.securityType === "DEFINER", db, table);
+  // Definer objects touching this table: what they lend, once per table, through the DEFINER
+  // routines they call too.
+  const lenders: Lender[] = [...lentAsDefiner(index, (o) => o.securityType === "DEFINER", db, table), ...definerChains(index, db, table)];
   // INVOKER routines DEFINER code runs: whoever may replace one runs its own body as that definer.
   const replaceable: Replaceable[] = definerRuns(index)
     .map((run) => ({
@@ -636,7 +692,7 @@ function ownPaths(index: GrantIndex, subjects: readonly MysqlAccount[], db: stri
           const columns = l.columns && Object.fromEntries(Object.entries(l.columns).filter(([p]) => lent.includes(p)));
           const gives = lent.map((p) => (columns?.[p] ? `${p} (${columns[p].join(", ")})` : p)).join(", ");
           paths.push({
-            text: `${key(account)} ${r.hops}-(${what} ${l.object.db}.${l.object.name}${granted}, definer ${key(l.object.definer)}${unseen})-> ${gives} on ${qualified}`,
+            text: `${key(account)} ${r.hops}-(${what} ${l.object.db}.${l.object.name}${granted}, definer ${key(l.object.definer)}${unseen}${l.via ?? ""})-> ${gives} on ${qualified}`,
             privileges: lent,
             ...(columns && Object.keys(columns).length > 0 ? { columns } : {}),
             kind: "definer",
