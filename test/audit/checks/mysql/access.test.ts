@@ -769,7 +769,7 @@ describe("what a review found around replacing routines (live: definer-callees.t
 
 describe("a DEFINER routine calling another (live: definer-callees.test.ts)", () => {
   it("lends what the last one does as its definer, through INVOKER ones between, when each runner may execute the next", () => {
-    const c = (middleExecutes: boolean) =>
+    const c = (middleExecutes: boolean, middleExecutesStep = true) =>
       withExtra({
         accounts: [account("migrator", "localhost"), account("middle", "localhost"), account("judy", "%")],
         tableGrants: [onTable("migrator", "localhost", ["DELETE"])],
@@ -784,12 +784,50 @@ describe("a DEFINER routine calling another (live: definer-callees.test.ts)", ()
           ...(middleExecutes
             ? [{ user: "middle", host: "localhost", db: "app", routine: "inner_purge", type: "PROCEDURE", privileges: ["EXECUTE"] }]
             : []),
+          ...(middleExecutesStep
+            ? [{ user: "middle", host: "localhost", db: "app", routine: "step", type: "PROCEDURE", privileges: ["EXECUTE"] }]
+            : []),
         ],
       });
     expect(texts(c(true), "judy@%")).toEqual([
       "judy@% -(EXECUTE procedure app.outer_purge, definer middle@localhost -(calls)-> procedure app.step -(calls)-> procedure app.inner_purge, definer migrator@localhost)-> DELETE on app.delayed_jobs",
     ]);
     expect(texts(c(false), "judy@%")).toBeUndefined();
+    // The INVOKER one between needs the runner's EXECUTE too (found live by a review).
+    expect(texts(c(true, false), "judy@%")).toBeUndefined();
+  });
+
+  it("a routine reached first through a runner that may not execute it is still tried through another (found live by a review)", () => {
+    const c = withExtra({
+      accounts: [account("migrator", "localhost"), account("middle", "localhost"), account("low", "localhost"), account("judy", "%")],
+      tableGrants: [onTable("migrator", "localhost", ["DELETE"])],
+      definerObjects: [
+        definer({
+          kind: "procedure",
+          name: "outer_purge",
+          definer: ref("middle", "localhost"),
+          definition: "BEGIN CALL dead_end(); CALL step(); END",
+        }),
+        definer({ kind: "procedure", name: "dead_end", definer: ref("low", "localhost"), definition: "CALL inner_purge()" }),
+        definer({ kind: "procedure", name: "step", securityType: "INVOKER", definition: "CALL inner_purge()" }),
+        definer({ kind: "procedure", name: "inner_purge", definition: "DELETE FROM delayed_jobs" }),
+      ],
+      routineGrants: [
+        { user: "judy", host: "%", db: "app", routine: "outer_purge", type: "PROCEDURE", privileges: ["EXECUTE"] },
+        ...["outer_purge", "dead_end", "step", "inner_purge"].map((routine) => ({
+          user: "middle",
+          host: "localhost",
+          db: "app",
+          routine,
+          type: "PROCEDURE",
+          privileges: ["EXECUTE"],
+        })),
+        { user: "low", host: "localhost", db: "app", routine: "dead_end", type: "PROCEDURE", privileges: ["EXECUTE"] },
+      ],
+    });
+    expect(texts(c, "judy@%")).toEqual([
+      "judy@% -(EXECUTE procedure app.outer_purge, definer middle@localhost -(calls)-> procedure app.step -(calls)-> procedure app.inner_purge, definer migrator@localhost)-> DELETE on app.delayed_jobs",
+    ]);
   });
 });
 

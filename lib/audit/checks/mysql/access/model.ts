@@ -585,7 +585,9 @@ function definerChains(index: GrantIndex, db: string, table: string): Lender[] {
   for (const first of objects) {
     if (first.kind === "view" || first.securityType !== "DEFINER" || first.definition === null || SYSTEM_SCHEMAS.has(first.db)) continue;
     if (!definerMayRun(index, first, first.definer)) continue;
-    const seen = new Set([first]);
+    // Each routine once per role running it: one reached first through a runner that may not
+    // execute it is still tried through another (found live by a review).
+    const seen = new Set([`${objects.indexOf(first)}\u0000${key(first.definer)}`]);
     const queue: { routine: MysqlDefinerObject; runner: MysqlAccountRef; via: string }[] = [
       { routine: first, runner: first.definer, via: "" },
     ];
@@ -593,14 +595,19 @@ function definerChains(index: GrantIndex, db: string, table: string): Lender[] {
       const { routine, runner, via } = queue[i] as (typeof queue)[number];
       if (routine.definition === null) continue;
       for (const callee of routinesCalledIn(routine.definition, routine.db, objects)) {
-        if (seen.has(callee) || SYSTEM_SCHEMAS.has(callee.db)) continue;
-        seen.add(callee);
+        if (SYSTEM_SCHEMAS.has(callee.db)) continue;
+        // The server checks the caller's EXECUTE on every routine called, INVOKER ones included (found live by a review).
+        if (!definerMayRun(index, callee, runner)) continue;
+        const runs = callee.securityType === "INVOKER" ? runner : callee.definer;
+        const visit = `${objects.indexOf(callee)}\u0000${key(runs)}`;
+        if (seen.has(visit)) continue;
+        seen.add(visit);
         if (callee.securityType === "INVOKER") {
           queue.push({ routine: callee, runner, via: `${via} -(calls)-> ${callee.kind} ${callee.db}.${callee.name}` });
           continue;
         }
-        // The server checks the caller's EXECUTE, then runs it as its definer, who must be able to run it too.
-        if (!definerMayRun(index, callee, runner) || !definerMayRun(index, callee, callee.definer)) continue;
+        // A DEFINER one runs as its definer, who must be able to run it too.
+        if (!definerMayRun(index, callee, callee.definer)) continue;
         const unseen =
           callee.definition === null
             ? ", definition not visible: assumed to reach"
