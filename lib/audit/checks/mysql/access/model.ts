@@ -697,7 +697,7 @@ function ownPaths(index: GrantIndex, subjects: readonly MysqlAccount[], db: stri
                 : "";
           const granted = use.at.kind === "global" || use.at.kind === "database" ? ` (granted on ${scopeText(use.at)})` : "";
           const columns = l.columns && Object.fromEntries(Object.entries(l.columns).filter(([p]) => lent.includes(p)));
-          const gives = lent.map((p) => (columns?.[p] ? `${p} (${columns[p].join(", ")})` : p)).join(", ");
+          const gives = givesText(lent, columns);
           paths.push({
             text: `${key(account)} ${r.hops}-(${what} ${l.object.db}.${l.object.name}${granted}, definer ${key(l.object.definer)}${unseen}${l.via ?? ""})-> ${gives} on ${qualified}`,
             privileges: lent,
@@ -715,29 +715,52 @@ function ownPaths(index: GrantIndex, subjects: readonly MysqlAccount[], db: stri
       }
     }
     if (replaceable.length > 0) paths.push(...replacePaths(index, account, replaceable, qualified));
+    const reached = flippable.length > 0 ? index.reach(account) : [];
     for (const f of flippable) {
-      const reached = index.reach(account);
       // It must be called: by the account, through a grant of EXECUTE it may use.
       if (!reached.some((r) => objectGrants(index, r.id, f.object).length > 0)) continue;
-      const gives = f.lent.map((p) => (f.columns?.[p] ? `${p} (${f.columns[p].join(", ")})` : p)).join(", ");
+      const { object } = f;
       for (const r of reached) {
-        for (const at of routinePrivilegeAt(index, r.id, f.object, "ALTER ROUTINE")) {
-          paths.push({
-            text: `${key(account)} ${r.hops}-(ALTER ROUTINE on ${scopeText(at)}: makes INVOKER ${f.object.kind} ${f.object.db}.${f.object.name} SQL SECURITY DEFINER, definer ${key(f.object.definer)})-> ${gives} on ${qualified}`,
-            privileges: f.lent,
-            ...(f.columns ? { columns: f.columns } : {}),
-            kind: "definer",
-            holder: r.id,
-            scope: { kind: "routine", db: f.object.db, name: f.object.name, type: f.object.kind as "procedure" | "function" },
-            uses: { privileges: ["ALTER ROUTINE"], at },
-            ...(r.first ? { first: r.first } : {}),
-          });
+        for (const at of routinePrivilegeAt(index, r.id, object, "ALTER ROUTINE")) {
+          const how = `ALTER ROUTINE on ${scopeText(at)}: makes INVOKER ${object.kind} ${object.db}.${object.name} SQL SECURITY DEFINER, definer ${key(object.definer)}`;
+          paths.push(routineChangePath(account, r, how, object, { privileges: ["ALTER ROUTINE"], at }, f.lent, f.columns, qualified));
         }
       }
     }
     if (paths.length > 0) out.set(key(account), paths);
   }
   return out;
+}
+
+/** What a path gives, as its text says it: `DELETE, UPDATE (handler)`. */
+function givesText(privileges: readonly string[], columns?: Record<string, string[]>): string {
+  return privileges.map((p) => (columns?.[p] ? `${p} (${columns[p].join(", ")})` : p)).join(", ");
+}
+
+/**
+ * A path by which the account changes a routine (the grant `use`, held by `r`'s id) so that its
+ * own code, or the routine's, runs as a definer who holds `privileges` on the table.
+ */
+function routineChangePath(
+  account: MysqlAccount,
+  r: Reached,
+  how: string,
+  routine: MysqlDefinerObject,
+  use: ObjectUse,
+  privileges: string[],
+  columns: Record<string, string[]> | undefined,
+  qualified: string,
+): AccessPath {
+  return {
+    text: `${key(account)} ${r.hops}-(${how})-> ${givesText(privileges, columns)} on ${qualified}`,
+    privileges,
+    ...(columns && Object.keys(columns).length > 0 ? { columns } : {}),
+    kind: "definer",
+    holder: r.id,
+    scope: { kind: "routine", db: routine.db, name: routine.name, type: routine.kind as "procedure" | "function" },
+    uses: use,
+    ...(r.first ? { first: r.first } : {}),
+  };
 }
 
 /**
@@ -752,13 +775,12 @@ function replacePaths(index: GrantIndex, account: MysqlAccount, replaceable: rea
   const reached = index.reach(account);
   // MariaDB activates one role at a time: privileges of two roles are not used in one statement.
   const oneRole = index.catalog.flavor === "mariadb";
+  const own = (id: MysqlAccountRef) => sameId(id, account);
   for (const { run, holds, dropped } of replaceable) {
     const { routine } = run;
     // The definer itself holds all of it already.
     if (sameId(account, run.runner)) continue;
     const privileges = [...TABLE_ACCESS.filter((p) => holds.whole.has(p)), ...Object.keys(holds.columns)];
-    const gives = privileges.map((p) => (holds.columns[p] ? `${p} (${(holds.columns[p] as string[]).join(", ")})` : p)).join(", ");
-    const scope = { kind: "routine" as const, db: routine.db, name: routine.name, type: routine.kind as "procedure" | "function" };
     const creators = reached.flatMap((r) =>
       routinePrivilegeAt(index, r.id, routine, "CREATE ROUTINE")
         .filter((at) => at.kind !== "routine")
@@ -766,17 +788,10 @@ function replacePaths(index: GrantIndex, account: MysqlAccount, replaceable: rea
     );
     if (run.missing) {
       // Called but not there: CREATE ROUTINE alone makes it (found live by a review).
-      for (const { r, at } of creators)
-        out.push({
-          text: `${key(account)} ${r.hops}-(CREATE ROUTINE on ${scopeText(at)}: creates procedure ${routine.db}.${routine.name}, which ${run.by} calls and no routine is, to run as definer ${key(run.runner)})-> ${gives} on ${qualified}`,
-          privileges,
-          ...(Object.keys(holds.columns).length > 0 ? { columns: holds.columns } : {}),
-          kind: "definer",
-          holder: r.id,
-          scope,
-          uses: { privileges: ["CREATE ROUTINE"], at },
-          ...(r.first ? { first: r.first } : {}),
-        });
+      for (const { r, at } of creators) {
+        const how = `CREATE ROUTINE on ${scopeText(at)}: creates procedure ${routine.db}.${routine.name}, which ${run.by} calls and no routine is, to run as definer ${key(run.runner)}`;
+        out.push(routineChangePath(account, r, how, routine, { privileges: ["CREATE ROUTINE"], at }, privileges, holds.columns, qualified));
+      }
       continue;
     }
     if (creators.length === 0) continue;
@@ -784,21 +799,12 @@ function replacePaths(index: GrantIndex, account: MysqlAccount, replaceable: rea
       for (const at of routinePrivilegeAt(index, r.id, routine, "ALTER ROUTINE")) {
         // From two roles the replacement is a DROP under one and a CREATE under the other: the
         // routine's own grants go with the DROP (tried live by a review).
-        const own = (id: MysqlAccountRef) => sameId(id, account);
         const together = creators.find((c) => c.r.id === r.id || own(c.r.id) || own(r.id) || !oneRole);
         const creator = together ?? (dropped ? creators[0] : undefined);
         if (!creator) continue;
         const create = creator.r.id === r.id ? "" : `, CREATE ROUTINE as ${key(creator.r.id)}`;
-        out.push({
-          text: `${key(account)} ${r.hops}-(ALTER ROUTINE on ${scopeText(at)}${create}: replaces ${routine.kind} ${routine.db}.${routine.name}, which ${run.by} runs as definer ${key(run.runner)})-> ${gives} on ${qualified}`,
-          privileges,
-          ...(Object.keys(holds.columns).length > 0 ? { columns: holds.columns } : {}),
-          kind: "definer",
-          holder: r.id,
-          scope,
-          uses: { privileges: ["ALTER ROUTINE"], at },
-          ...(r.first ? { first: r.first } : {}),
-        });
+        const how = `ALTER ROUTINE on ${scopeText(at)}${create}: replaces ${routine.kind} ${routine.db}.${routine.name}, which ${run.by} runs as definer ${key(run.runner)}`;
+        out.push(routineChangePath(account, r, how, routine, { privileges: ["ALTER ROUTINE"], at }, privileges, holds.columns, qualified));
       }
     }
   }
@@ -925,7 +931,7 @@ function definerMayRun(index: GrantIndex, object: MysqlDefinerObject, runner: My
 function triggerPaths(into: TriggerInto, way: AccessPath, db: string, table: string): AccessPath[] {
   const { trigger, lent, columns, via } = into;
   if (way.through === "foreign key" || !way.privileges.includes(trigger.event)) return [];
-  const what = lent.map((p) => (columns?.[p] ? `${p} (${columns[p].join(", ")})` : p)).join(", ");
+  const what = givesText(lent, columns);
   return [
     {
       text: `${way.text} -(${trigger.event} trigger ${trigger.db}.${trigger.name}, definer ${key(trigger.definer)}${via ? `, through ${via}` : ""})-> ${what} on ${db}.${table}`,

@@ -185,6 +185,12 @@ interface DefinerCallee {
 /** A callee named in a route is called by at most this many chains shown; the rest are counted. */
 const MAX_CALLERS_NAMED = 3;
 
+/** The chains that call a function, as a route names them: the first few, and how many more. */
+function namedCalls(calls: readonly string[]): string {
+  const more = calls.length > MAX_CALLERS_NAMED ? ` and ${calls.length - MAX_CALLERS_NAMED} more` : "";
+  return `${calls.slice(0, MAX_CALLERS_NAMED).join("; ")}${more}`;
+}
+
 /** How a role holds a route's way in. */
 interface Entry {
   text: string;
@@ -1245,14 +1251,13 @@ export class ObjectRoutes {
     const routes: Route[] = [];
     for (const { fn, runsAs, calls } of this.firedByDefiners()) {
       if (fn.owner === runsAs || fn.owner === target.owner || this.graph.byOid.get(fn.owner)?.superuser) continue;
-      const shown = calls.slice(0, MAX_CALLERS_NAMED).join("; ");
-      const more = calls.length > MAX_CALLERS_NAMED ? ` and ${calls.length - MAX_CALLERS_NAMED} more` : "";
+      const shown = namedCalls(calls);
       routes.push({
         source: "definer callee owner",
         wayIn: this.roleWayIn(fn.owner, "owns function"),
         runsAs,
         privileges: "all",
-        object: `${functionName(fn)} [run by ${shown}${more}: runs as the SECURITY DEFINER writer's ${this.describeOwner(runsAs)} whenever it writes]`,
+        object: `${functionName(fn)} [run by ${shown}: runs as the SECURITY DEFINER writer's ${this.describeOwner(runsAs)} whenever it writes]`,
       });
     }
     return routes;
@@ -1281,8 +1286,7 @@ export class ObjectRoutes {
   private definerCalleeRoutes(target: Relation): Route[] {
     const routes: Route[] = [];
     for (const { fn, runsAs, calls } of this.definerCallees()) {
-      const shown = calls.slice(0, MAX_CALLERS_NAMED).join("; ");
-      const more = calls.length > MAX_CALLERS_NAMED ? ` and ${calls.length - MAX_CALLERS_NAMED} more` : "";
+      const shown = namedCalls(calls);
       const runs = `runs as the SECURITY DEFINER caller's ${this.describeOwner(runsAs)} whenever it is called`;
       // Its owner's own rights, a superuser's or the table owner's gain nothing by it.
       const gains = (role: number) => role !== runsAs && role !== target.owner && !this.graph.byOid.get(role)?.superuser;
@@ -1292,7 +1296,7 @@ export class ObjectRoutes {
           wayIn: this.roleWayIn(fn.owner, "owns function"),
           runsAs,
           privileges: "all",
-          object: `${functionName(fn)} [called by ${shown}${more}: ${runs}]`,
+          object: `${functionName(fn)} [called by ${shown}: ${runs}]`,
         });
       // The owner of the callee's schema may drop any function in it and create its own in its place (found live by a review).
       const schemaOwner = this.schemaOf(fn.schema)?.owner;
@@ -1302,7 +1306,7 @@ export class ObjectRoutes {
           wayIn: this.roleWayIn(schemaOwner, "owns"),
           runsAs,
           privileges: "all",
-          object: `schema ${fn.schema} [holds ${functionName(fn)}, called by ${shown}${more}: dropped and created again, it ${runs}]`,
+          object: `schema ${fn.schema} [holds ${functionName(fn)}, called by ${shown}: dropped and created again, it ${runs}]`,
         });
     }
     return routes;
