@@ -13,9 +13,9 @@ export const mysqlAuditorOverprivileged: Check = {
     severity: "medium",
     resourceType: "MySQL::Server",
     rationale:
-      "The auditor needs to read the grant tables and see the triggers only. An audit credential that can also read the jobs or write the queue (or holds superuser-like powers) turns the auditor itself into an attack path, and its evidence is no better than the account's integrity.",
+      "The auditor needs to read the grant tables and see the triggers and events only. An audit credential that can also read the jobs or write the queue (or holds superuser-like powers) turns the auditor itself into an attack path, and its evidence is no better than the account's integrity.",
     remediation:
-      "Use the audit account of docs/mysql.md (SELECT on the grant tables, SHOW VIEW, TRIGGER) and revoke anything else: `REVOKE ALL PRIVILEGES ON `app_production`.* FROM 'queue_auditor'@'10.20.%';`.",
+      "Use the audit account of docs/mysql.md (SELECT on the grant tables and mysql.event, SHOW VIEW, TRIGGER; EVENT on MySQL) and revoke anything else: `REVOKE ALL PRIVILEGES ON `app_production`.* FROM 'queue_auditor'@'10.20.%';`.",
     references: ["https://dev.mysql.com/doc/refman/8.4/en/privileges-provided.html"],
   },
   evaluate(ctx) {

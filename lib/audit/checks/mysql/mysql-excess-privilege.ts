@@ -4,6 +4,7 @@ import type { MysqlAccountRef, MysqlCatalog } from "../../probes/mysql/types.js"
 import { fail, pass } from "../results.js";
 import type { Check } from "../types.js";
 import { type AccessPath, rootWayIn, sameId } from "./access/model.js";
+import { hiddenEventErrors } from "./hidden-events.js";
 import { hiddenTriggerErrors } from "./hidden-triggers.js";
 import { revokeExcess } from "./sql.js";
 import { eachMysqlTable, payloadNote, payloadWrites, sqlFix } from "./targets.js";
@@ -84,12 +85,15 @@ export const mysqlExcessPrivilege: Check = {
       }
       // A hidden trigger could give a principal not failing already more than it is allowed.
       const failing = new Set(out.map((r) => r.subject));
+      // A hidden event, the same way.
+      const beyondAllowed = (account: string, gains: readonly string[]) => {
+        const allowed = view.policy.principals.get(account);
+        if (!allowed || view.policy.admins.has(account) || failing.has(account)) return [];
+        return gains.filter((p) => !allowed.has(p as never));
+      };
       out.push(
-        ...hiddenTriggerErrors("mysql-excess-privilege", view, access, resource, (account, gains) => {
-          const allowed = view.policy.principals.get(account);
-          if (!allowed || view.policy.admins.has(account) || failing.has(account)) return [];
-          return gains.filter((p) => !allowed.has(p as never));
-        }),
+        ...hiddenTriggerErrors("mysql-excess-privilege", view, access, resource, beyondAllowed),
+        ...hiddenEventErrors("mysql-excess-privilege", view, access, resource, beyondAllowed),
       );
       if (out.length > 0) return out;
       return [

@@ -2,6 +2,7 @@ import { parseAccount } from "../../config/mysql.js";
 import type { CheckResult } from "../../findings/model.js";
 import { fail, pass } from "../results.js";
 import type { Check } from "../types.js";
+import { hiddenEventErrors } from "./hidden-events.js";
 import { hiddenTriggerErrors } from "./hidden-triggers.js";
 import { cutPath } from "./sql.js";
 import { eachMysqlTable, inMysqlPolicy, isPlatformAccount, payloadNote, payloadWrites, sqlFix } from "./targets.js";
@@ -53,10 +54,12 @@ export const mysqlUnexpectedPrincipal: Check = {
       }
       // A hidden trigger could give an account outside the policy access it does not have yet.
       const failing = new Set(out.map((r) => r.subject));
+      // A hidden event, the same way.
+      const outsidePolicy = (account: string, gains: readonly string[]) =>
+        inMysqlPolicy(view.policy, account) || isPlatformAccount(account) || failing.has(account) ? [] : [...gains];
       out.push(
-        ...hiddenTriggerErrors("mysql-unexpected-principal", view, access, resource, (account, gains) =>
-          inMysqlPolicy(view.policy, account) || isPlatformAccount(account) || failing.has(account) ? [] : [...gains],
-        ),
+        ...hiddenTriggerErrors("mysql-unexpected-principal", view, access, resource, outsidePolicy),
+        ...hiddenEventErrors("mysql-unexpected-principal", view, access, resource, outsidePolicy),
       );
       if (out.length > 0) return out;
       return [

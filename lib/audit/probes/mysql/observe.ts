@@ -13,6 +13,7 @@ import {
   DEFAULT_ROLES_SQL,
   DEFINER_OBJECTS_SQL,
   END_SQL,
+  EVENTS_SQL,
   FOREIGN_KEYS_SQL,
   GLOBAL_GRANTS_SQL,
   IDENTITY_SQL,
@@ -32,6 +33,7 @@ import type {
   MysqlAccountRef,
   MysqlCatalog,
   MysqlDefinerObject,
+  MysqlEvent,
   MysqlFlavor,
   MysqlForeignKey,
   MysqlQueueTableFact,
@@ -179,6 +181,37 @@ export function triggersOf(rows: readonly Row[]): MysqlTrigger[] {
     .filter((t) => TRIGGER_EVENTS.has(t.event));
 }
 
+const EVENT_STATUSES = new Set(["ENABLED", "DISABLED", "SLAVESIDE_DISABLED"]);
+
+/** Event rows as events (a status the server would not name is taken as ENABLED: it may run). */
+export function eventsOf(rows: readonly Row[]): MysqlEvent[] {
+  return rows.map((r) => {
+    const status = text(r.status).toUpperCase();
+    return {
+      db: text(r.db),
+      name: text(r.name),
+      definer: splitDefiner(text(r.definer)),
+      status: (EVENT_STATUSES.has(status) ? status : "ENABLED") as MysqlEvent["status"],
+      body: text(r.body),
+    };
+  });
+}
+
+/**
+ * The events, or "unreadable": on MariaDB when SELECT on mysql.event is refused; on MySQL
+ * when the audit account lacks a global EVENT, because information_schema.EVENTS then leaves
+ * out, silently, the databases where it holds none.
+ */
+async function readEvents(db: MysqlQueryable, flavor: MysqlFlavor, auditorGlobal: readonly string[]): Promise<MysqlEvent[] | "unreadable"> {
+  if (flavor === "mysql" && !auditorGlobal.includes("EVENT")) return "unreadable";
+  try {
+    return eventsOf(await db.query(EVENTS_SQL[flavor]));
+  } catch (e) {
+    if ((e as { code?: string }).code === "ER_TABLEACCESS_DENIED_ERROR") return "unreadable";
+    throw e;
+  }
+}
+
 export async function readMysqlCatalog(
   db: MysqlQueryable,
   databases: readonly string[],
@@ -252,11 +285,14 @@ export async function readMysqlCatalog(
       };
     });
     const foreignKeys = foreignKeysOf(keyRows);
+    const currentUser = splitDefiner(text(identity.current_user_name));
+    const auditor = accounts.find((a) => a.user === currentUser.user && a.host === currentUser.host);
+    const events = await readEvents(db, flavor, auditor?.global ?? []);
     const tables: MysqlQueueTableFact[] = tableFacts.map((t) => ({ db: text(t.db), table: text(t.table_name), found: true }));
     return {
       flavor,
       version,
-      currentUser: splitDefiner(text(identity.current_user_name)),
+      currentUser,
       requireSecureTransport: on(server.require_secure_transport),
       mandatoryRoles: flavor === "mysql" ? parseRoleList(text(server.mandatory_roles)) : [],
       activateAllRolesOnLogin: flavor === "mysql" && on(server.activate_all_roles_on_login),
@@ -295,6 +331,8 @@ export async function readMysqlCatalog(
       definerObjects,
       foreignKeys,
       triggers: triggersOf(triggerRows),
+      events,
+      eventScheduler: text(server.event_scheduler).toUpperCase(),
       tables,
     };
   } finally {

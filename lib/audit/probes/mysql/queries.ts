@@ -17,9 +17,9 @@ export const BEGIN_SQL = "START TRANSACTION READ ONLY";
 export const END_SQL = "ROLLBACK";
 
 export const SERVER_SQL = {
-  mariadb: "SELECT @@GLOBAL.require_secure_transport AS require_secure_transport",
+  mariadb: "SELECT @@GLOBAL.require_secure_transport AS require_secure_transport, @@GLOBAL.event_scheduler AS event_scheduler",
   mysql:
-    "SELECT @@GLOBAL.require_secure_transport AS require_secure_transport, @@GLOBAL.mandatory_roles AS mandatory_roles, @@GLOBAL.activate_all_roles_on_login AS activate_all_roles_on_login",
+    "SELECT @@GLOBAL.require_secure_transport AS require_secure_transport, @@GLOBAL.event_scheduler AS event_scheduler, @@GLOBAL.mandatory_roles AS mandatory_roles, @@GLOBAL.activate_all_roles_on_login AS activate_all_roles_on_login",
 } as const;
 
 /** The static global privilege columns of MySQL 8's mysql.user (8.0 and 8.4 alike). */
@@ -184,6 +184,20 @@ export const TRIGGERS_SQL = `SELECT CONVERT(EVENT_OBJECT_SCHEMA USING utf8mb4) A
   CONVERT(DEFINER USING utf8mb4) AS definer, CONVERT(ACTION_STATEMENT USING utf8mb4) AS body
 FROM information_schema.TRIGGERS
 ORDER BY EVENT_OBJECT_SCHEMA, EVENT_OBJECT_TABLE, TRIGGER_NAME`;
+
+/**
+ * Every scheduled event with its definer, status and body. MariaDB keeps them in mysql.event,
+ * which the audit account reads with SELECT on it (information_schema.EVENTS would list only
+ * the databases where it holds EVENT); MySQL 8 keeps them in its data dictionary, which
+ * information_schema.EVENTS shows only for databases where the account holds EVENT.
+ */
+export const EVENTS_SQL = {
+  mariadb: `SELECT CONVERT(db USING utf8mb4) AS db, CONVERT(name USING utf8mb4) AS name, CONVERT(definer USING utf8mb4) AS definer,
+  CONVERT(status USING utf8mb4) AS status, CONVERT(body_utf8 USING utf8mb4) AS body
+FROM mysql.event ORDER BY db, name`,
+  mysql: `SELECT EVENT_SCHEMA AS db, EVENT_NAME AS name, DEFINER AS definer, STATUS AS status, EVENT_DEFINITION AS body
+FROM information_schema.EVENTS ORDER BY EVENT_SCHEMA, EVENT_NAME`,
+} as const;
 
 /** ? = the configured databases (the driver expands the list). */
 export const TABLES_SQL = "SELECT TABLE_SCHEMA AS db, TABLE_NAME AS table_name FROM information_schema.TABLES WHERE TABLE_SCHEMA IN (?)";

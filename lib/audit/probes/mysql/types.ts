@@ -129,6 +129,21 @@ export interface MysqlTrigger {
   body: string;
 }
 
+/**
+ * A scheduled event: the server runs its body as its definer, on its schedule, for as long as
+ * it is ENABLED and the event scheduler is not DISABLED (set at server start), provided the
+ * definer still holds EVENT on the event's database when it runs (else the run fails: tried
+ * live on MariaDB 10.11). Nobody need be logged in: whoever may replace a routine it calls
+ * runs a body of their own as its definer at the next run.
+ */
+export interface MysqlEvent {
+  db: string;
+  name: string;
+  definer: MysqlAccountRef;
+  status: "ENABLED" | "DISABLED" | "SLAVESIDE_DISABLED";
+  body: string;
+}
+
 export interface MysqlQueueTableFact {
   db: string;
   table: string;
@@ -161,6 +176,14 @@ export interface MysqlCatalog {
    * none hidden.
    */
   triggers?: MysqlTrigger[];
+  /**
+   * Every scheduled event, or "unreadable" where the audit account may not read them
+   * (MariaDB: SELECT on mysql.event; MySQL 8: EVENT on *.*; the model says where that matters).
+   * Absent in hand-built catalogs: no events.
+   */
+  events?: MysqlEvent[] | "unreadable";
+  /** `@@event_scheduler`: ON, OFF (an admin may turn it on at any time) or DISABLED (only at server start). */
+  eventScheduler?: string;
   /** Every table and view in the configured databases (what is not here does not exist). */
   tables: MysqlQueueTableFact[];
 }

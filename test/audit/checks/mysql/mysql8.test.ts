@@ -42,6 +42,9 @@ interface Server {
   defaults?: Row[];
   keys?: Row[];
   triggers?: Row[];
+  events?: Row[];
+  routines?: Row[];
+  scheduler?: string;
   mandatory?: string;
   activateAll?: "ON" | "OFF";
 }
@@ -52,7 +55,14 @@ function fakeMysql8(s: Server): { db: MysqlQueryable; sent: string[] } {
     [Q.IDENTITY_SQL, [{ version: "8.4.3", current_user_name: "queue_auditor@10.20.%" }]],
     [
       Q.SERVER_SQL.mysql,
-      [{ require_secure_transport: "ON", mandatory_roles: s.mandatory ?? "", activate_all_roles_on_login: s.activateAll ?? "OFF" }],
+      [
+        {
+          require_secure_transport: "ON",
+          event_scheduler: s.scheduler ?? "ON",
+          mandatory_roles: s.mandatory ?? "",
+          activate_all_roles_on_login: s.activateAll ?? "OFF",
+        },
+      ],
     ],
     [Q.ACCOUNTS_SQL.mysql, s.users],
     [Q.GLOBAL_GRANTS_SQL, s.globalGrants ?? []],
@@ -63,10 +73,11 @@ function fakeMysql8(s: Server): { db: MysqlQueryable; sent: string[] } {
     [Q.ROLE_EDGES_SQL.mysql, s.edges ?? []],
     [Q.DEFAULT_ROLES_SQL, s.defaults ?? []],
     [Q.PROXIES_SQL, []],
-    [Q.DEFINER_OBJECTS_SQL.mysql, []],
+    [Q.DEFINER_OBJECTS_SQL.mysql, s.routines ?? []],
     [Q.FOREIGN_KEYS_SQL, s.keys ?? []],
     [Q.TRIGGERS_SQL, s.triggers ?? []],
     [Q.TABLES_SQL, [{ db: "app", table_name: "delayed_jobs" }]],
+    [Q.EVENTS_SQL.mysql, s.events ?? []],
   ]);
   return {
     sent,
@@ -94,6 +105,13 @@ const edge = (role: string, roleHost: string, user: string, host: string, admin 
   grantee_host: host,
   admin: admin === "Y" ? 1 : 0,
 });
+
+/** A mysql.db row on app.* with the named privilege columns 'Y'. */
+const dbRow = (user: string, host: string, privs: string[]): Row => {
+  const row: Row = { user, host, db: "app" };
+  for (const c of Q.DB_PRIV_COLUMNS) row[c] = privs.includes(c) ? "Y" : "N";
+  return row;
+};
 
 const BASE = {
   users: [userRow("queue_auditor", "10.20.%", { ssl: "ANY" }), userRow("app_worker", "10.20.%", { ssl: "ANY" })],
@@ -260,6 +278,56 @@ describe("mandatory_roles parsing", () => {
       { user: "r2", host: "localhost" },
       { user: "we'ird", host: "10.%" },
       { user: "r3", host: "%" },
+    ]);
+  });
+});
+
+describe("MySQL 8 events", () => {
+  // The migrator holds DELETE on the queue and EVENT, EXECUTE and CREATE ROUTINE on app.*; its
+  // event calls an INVOKER helper that mallory may replace (ALTER ROUTINE, CREATE ROUTINE on app.*).
+  const estate = (auditorPrivs: string[]): Server => ({
+    ...BASE,
+    users: [
+      userRow("queue_auditor", "10.20.%", { ssl: "ANY", privs: auditorPrivs }),
+      userRow("app_worker", "10.20.%", { ssl: "ANY" }),
+      userRow("migrator", "localhost", { locked: true }),
+      userRow("mallory", "%"),
+    ],
+    db: [
+      dbRow("migrator", "localhost", ["Event_priv", "Execute_priv"]),
+      dbRow("mallory", "%", ["Create_routine_priv", "Alter_routine_priv"]),
+    ],
+    tables: [...BASE.tables, tablePriv("migrator", "localhost", "Select,Delete")],
+    routines: [
+      {
+        kind: "procedure",
+        db: "app",
+        name: "note_helper",
+        security_type: "INVOKER",
+        definer: "migrator@localhost",
+        definition: "SELECT 1",
+      },
+    ],
+    events: [{ db: "app", name: "nightly", definer: "migrator@localhost", status: "ENABLED", body: "CALL note_helper()" }],
+  });
+
+  it("reads information_schema.EVENTS when the audit account holds EVENT on *.*, and follows what an event calls", async () => {
+    const { catalog, sent, fails } = await judge(estate(["Event_priv"]));
+    expect(sent).toContain(Q.EVENTS_SQL.mysql);
+    expect(catalog.eventScheduler).toBe("ON");
+    expect(fails("mysql-unexpected-principal").map((r) => r.evidence.paths)).toEqual([
+      [
+        "mallory@% -(ALTER ROUTINE on app.*: replaces procedure app.note_helper, which event app.nightly runs as definer migrator@localhost)-> SELECT, DELETE on app.delayed_jobs",
+      ],
+    ]);
+  });
+
+  it("without it, information_schema.EVENTS would leave databases out silently: the events are unreadable, and the checks say so", async () => {
+    const { catalog, sent, results } = await judge(estate([]));
+    expect(sent).not.toContain(Q.EVENTS_SQL.mysql);
+    expect(catalog.events).toBe("unreadable");
+    expect(results.filter((r) => r.checkId === "mysql-unexpected-principal").map((r) => [r.status, r.subject, r.cause?.code])).toEqual([
+      ["ERROR", "hidden events", "EVENTS_HIDDEN"],
     ]);
   });
 });

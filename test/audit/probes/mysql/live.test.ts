@@ -98,7 +98,7 @@ describe.skipIf(skip)("the MySQL probe on MariaDB", () => {
   });
 
   it("sends a fixed number of statements, read-only, whatever the number of accounts", async () => {
-    expect(sent).toHaveLength(17);
+    expect(sent).toHaveLength(18);
     expect(sent[1]).toBe("SET SESSION TRANSACTION READ ONLY");
     expect(sent[3]).toBe("START TRANSACTION READ ONLY");
     const root = await rootConnection();

@@ -44,10 +44,14 @@ export interface HiddenTriggerRisk {
   accounts: { account: string; gains: string[] }[];
 }
 
-type Scope = Exclude<GrantScope, { kind: "routine" } | { kind: "view" } | { kind: "columns" }>;
+export type Scope = Exclude<GrantScope, { kind: "routine" } | { kind: "view" } | { kind: "columns" }>;
 
 /** The scopes on which any of `ids` holds a privilege `wanted` picks. */
-function scopesWith(index: GrantIndex, ids: readonly MysqlAccountRef[], wanted: (privileges: readonly string[]) => boolean): Scope[] {
+export function scopesWith(
+  index: GrantIndex,
+  ids: readonly MysqlAccountRef[],
+  wanted: (privileges: readonly string[]) => boolean,
+): Scope[] {
   const out: Scope[] = [];
   for (const id of ids) {
     const k = `${id.user}@${id.host.toLowerCase()}`;
@@ -172,7 +176,7 @@ function risksOf(index: GrantIndex, access: MysqlTableAccess): HiddenTriggerRisk
   return out;
 }
 
-function dedupe(scopes: Scope[]): Scope[] {
+export function dedupe(scopes: Scope[]): Scope[] {
   const byText = new Map(scopes.map((s) => [JSON.stringify(s), s]));
   const unique = [...byText.values()];
   // A table inside a database (or *.*) the same definer holds TRIGGER on says nothing more.

@@ -18,6 +18,7 @@ import type {
   MysqlAccountRef,
   MysqlCatalog,
   MysqlDefinerObject,
+  MysqlEvent,
   MysqlForeignKey,
   MysqlTrigger,
 } from "../../../probes/mysql/types.js";
@@ -426,6 +427,7 @@ function definerRuns(index: GrantIndex): DefinerRun[] {
     follow(o.definition, o.db, o.definer, `${o.kind} ${o.db}.${o.name}`, o);
   }
   for (const t of runnableTriggers(index)) follow(t.body, t.db, t.definer, `trigger ${t.db}.${t.name}`);
+  for (const e of runnableEvents(index)) follow(e.body, e.db, e.definer, `event ${e.db}.${e.name}`);
   definerRunsMemo.set(index, out);
   return out;
 }
@@ -951,6 +953,28 @@ function triggerPaths(into: TriggerInto, way: AccessPath, db: string, table: str
  * The triggers that can run at all: the definer exists and holds TRIGGER on the trigger's table
  * (checked when it fires: without it the firing statement fails, proven live on MariaDB).
  */
+/**
+ * The events that run: ENABLED, with a scheduler that is not DISABLED (OFF is one SET GLOBAL
+ * away), and a definer that exists and holds EVENT on the event's database (the server checks
+ * it at every run: tried live).
+ */
+export function runnableEvents(index: GrantIndex): MysqlEvent[] {
+  const { events, eventScheduler } = index.catalog;
+  if (events === undefined || events === "unreadable" || eventScheduler === "DISABLED") return [];
+  return events.filter(
+    (e) => e.status === "ENABLED" && index.account(e.definer) !== undefined && holdsOnDatabase(index, e.definer, e.db, "EVENT"),
+  );
+}
+
+/** Whether `id`, running stored code as its definer, holds `privilege` on all of database `db` (global or database grants). */
+export function holdsOnDatabase(index: GrantIndex, id: MysqlAccountRef, db: string, privilege: string): boolean {
+  return definerIds(index, id).some(
+    (holder) =>
+      index.account(holder)?.global.includes(privilege) ||
+      (index.dbGrantsOf.get(hostKey(holder)) ?? []).some((g) => likeMatch(g.db, db) && g.privileges.includes(privilege)),
+  );
+}
+
 function runnableTriggers(index: GrantIndex): MysqlTrigger[] {
   return (index.catalog.triggers ?? []).filter(
     (t) => index.account(t.definer) !== undefined && definerHolds(index, t.definer, t.db, t.table).whole.has("TRIGGER"),
