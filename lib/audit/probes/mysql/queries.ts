@@ -192,10 +192,15 @@ ORDER BY EVENT_OBJECT_SCHEMA, EVENT_OBJECT_TABLE, TRIGGER_NAME`;
  * information_schema.EVENTS shows only for databases where the account holds EVENT.
  */
 export const EVENTS_SQL = {
+  // mysql.event keeps its times in UTC (tried: an event made in a +05:00 session).
   mariadb: `SELECT CONVERT(db USING utf8mb4) AS db, CONVERT(name USING utf8mb4) AS name, CONVERT(definer USING utf8mb4) AS definer,
-  CONVERT(status USING utf8mb4) AS status, CONVERT(body_utf8 USING utf8mb4) AS body
+  CONVERT(status USING utf8mb4) AS status, CONVERT(body_utf8 USING utf8mb4) AS body,
+  coalesce(ends < UTC_TIMESTAMP(), FALSE) AS ended
 FROM mysql.event ORDER BY db, name`,
-  mysql: `SELECT EVENT_SCHEMA AS db, EVENT_NAME AS name, DEFINER AS definer, STATUS AS status, EVENT_DEFINITION AS body
+  // information_schema.EVENTS shows them in each event's time zone; one CONVERT_TZ cannot read
+  // (a named zone without the time zone tables) is taken as not ended, which errs towards reporting.
+  mysql: `SELECT EVENT_SCHEMA AS db, EVENT_NAME AS name, DEFINER AS definer, STATUS AS status, EVENT_DEFINITION AS body,
+  coalesce(CONVERT_TZ(ENDS, TIME_ZONE, '+00:00') < UTC_TIMESTAMP(), FALSE) AS ended
 FROM information_schema.EVENTS ORDER BY EVENT_SCHEMA, EVENT_NAME`,
 } as const;
 

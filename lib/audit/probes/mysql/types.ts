@@ -141,6 +141,8 @@ export interface MysqlEvent {
   name: string;
   definer: MysqlAccountRef;
   status: "ENABLED" | "DISABLED" | "SLAVESIDE_DISABLED";
+  /** Its schedule has ENDed (an ENABLED event kept past its end never runs again; ALTER EVENT would make a new definer). */
+  ended?: boolean;
   body: string;
 }
 

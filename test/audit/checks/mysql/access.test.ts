@@ -846,6 +846,27 @@ describe("what MariaDB runs as a call (found live by a review)", () => {
     expect(calls('SELECT "\\", f(6), "\\" INTO @a,@b,@c')).toBe(true);
     expect(calls('SELECT 1 AS "\\", f(7) AS "\\" INTO @a,@b')).toBe(true);
   });
+  it("a routine's name in any case, its database's only as spelled (lower_case_table_names = 0)", () => {
+    expect(callsRoutine("CALL `App`.Tidy()", "x", "App", "tidy", "procedure")).toBe(true);
+    expect(callsRoutine("CALL `App`.tidy()", "x", "app", "tidy", "procedure")).toBe(false);
+    expect(callsRoutine("SET @a = App.F(1)", "x", "App", "f", "function")).toBe(true);
+    expect(callsRoutine("SET @a = APP.f(1)", "x", "App", "f", "function")).toBe(false);
+    // A procedure nobody has created keeps its database's case: only CREATE ROUTINE there counts.
+    const c = withExtra({
+      accounts: [account("migrator", "localhost"), account("judy", "%"), account("jane", "%")],
+      tableGrants: [onTable("migrator", "localhost", ["DELETE"])],
+      definerObjects: [definer({ kind: "procedure", name: "tidy", definition: "CALL `Lib`.ghost()" })],
+      dbGrants: [
+        { user: "judy", host: "%", db: "Lib", privileges: ["CREATE ROUTINE"] },
+        { user: "jane", host: "%", db: "lib", privileges: ["CREATE ROUTINE"] },
+        { user: "migrator", host: "localhost", db: "Lib", privileges: ["EXECUTE"] },
+      ],
+    });
+    expect(texts(c, "judy@%")).toEqual([
+      "judy@% -(CREATE ROUTINE on Lib.*: creates procedure Lib.ghost, which procedure app.tidy calls and no routine is, to run as definer migrator@localhost)-> DELETE on app.delayed_jobs",
+    ]);
+    expect(texts(c, "jane@%")).toBeUndefined();
+  });
 });
 
 describe("foreign keys whose rules write the queue (live: foreign-keys.test.ts)", () => {

@@ -79,15 +79,50 @@ describe("a routine a scheduled event calls", () => {
     expect(texts(global, "judy@%")).toEqual([replaced]);
   });
 
+  it("gives nothing once the event's schedule has ended, though it is kept ENABLED", () => {
+    expect(texts(estate({ events: [nightly({ ended: true })] }), "judy@%")).toBeUndefined();
+  });
+
+  it("a function the event calls by its database's name that nobody has created: CREATE ROUTINE there creates it (an unqualified one may be built in)", () => {
+    expect(texts(estate({ events: [nightly({ body: "SET @n = app.tally()" })] }), "judy@%")).toEqual([
+      "judy@% -(CREATE ROUTINE on app.*: creates function app.tally, which event app.nightly calls and no routine is, to run as definer migrator@localhost)-> SELECT, INSERT, DELETE on app.delayed_jobs",
+    ]);
+    expect(texts(estate({ events: [nightly({ body: "SET @n = tally()" })] }), "judy@%")).toBeUndefined();
+  });
+
+  it("ALTER ROUTINE alone on a DEFINER procedure the event calls makes it SQL SECURITY INVOKER: what its body does, as the event's definer, even on MySQL where a DROP would take the definer's EXECUTE", () => {
+    const purge = definer({
+      kind: "procedure",
+      name: "purge",
+      definer: ref("nobody", "localhost"),
+      definition: "DELETE FROM app.delayed_jobs",
+    });
+    const c = estate({ events: [nightly({ body: "CALL purge()" })] });
+    c.definerObjects = [purge];
+    c.dbGrants = c.dbGrants.filter((g) => g.user !== "judy" && !(g.user === "migrator" && g.privileges.includes("EXECUTE")));
+    c.routineGrants = [
+      { user: "judy", host: "%", db: "app", routine: "purge", type: "PROCEDURE", privileges: ["ALTER ROUTINE"] },
+      { user: "migrator", host: "localhost", db: "app", routine: "purge", type: "PROCEDURE", privileges: ["EXECUTE"] },
+    ];
+    expect(texts(c, "judy@%")).toEqual([
+      "judy@% -(ALTER ROUTINE on app.purge: makes DEFINER procedure app.purge SQL SECURITY INVOKER, which event app.nightly then runs as definer migrator@localhost)-> DELETE on app.delayed_jobs",
+    ]);
+    // Without the runner's EXECUTE the call fails, flipped or not.
+    c.routineGrants = c.routineGrants.filter((g) => g.user !== "migrator");
+    expect(texts(c, "judy@%")).toBeUndefined();
+  });
+
   it("reads the status as the server names it, and an unknown one as ENABLED (it may run)", () => {
     expect(
       eventsOf([
         { db: "app", name: "a", definer: "migrator@localhost", status: "DISABLED", body: "CALL x()" },
-        { db: "app", name: "b", definer: "migrator@localhost", status: "something new", body: "CALL x()" },
+        { db: "app", name: "b", definer: "migrator@localhost", status: "something new", body: "CALL x()", ended: 0 },
+        { db: "app", name: "c", definer: "migrator@localhost", status: "ENABLED", body: "CALL x()", ended: 1 },
       ]),
     ).toEqual([
       { db: "app", name: "a", definer: ref("migrator", "localhost"), status: "DISABLED", body: "CALL x()" },
       { db: "app", name: "b", definer: ref("migrator", "localhost"), status: "ENABLED", body: "CALL x()" },
+      { db: "app", name: "c", definer: ref("migrator", "localhost"), status: "ENABLED", ended: true, body: "CALL x()" },
     ]);
   });
 });
@@ -128,10 +163,11 @@ describe("events the audit account cannot read", () => {
     ]);
   });
 
-  it("do not matter without a definer holding EVENT and the queue, without anyone who may create routines, or with a DISABLED scheduler", () => {
+  it("do not matter without a definer holding EVENT and the queue, without anyone who may create or change routines, or with a DISABLED scheduler", () => {
     expect(risks(blind({}, ["SELECT"]))).toEqual([]);
     const noCreator = blind();
     noCreator.dbGrants = noCreator.dbGrants.filter((g) => g.user !== "judy");
+    noCreator.routineGrants = [];
     expect(risks(noCreator)).toEqual([]);
     expect(risks(blind({ eventScheduler: "DISABLED" }))).toEqual([]);
     // Read, even empty, they hide nothing.
@@ -161,9 +197,17 @@ describe("events the audit account cannot read", () => {
     herself.dbGrants.push({ user: "judy", host: "%", db: "app", privileges: ["EVENT"] });
     herself.columnGrants.push({ user: "judy", host: "%", db: "app", table: "delayed_jobs", column: "handler", privileges: ["SELECT"] });
     expect(risks(herself)).toEqual([]);
+    // ALTER ROUTINE on one routine alone may flip a DEFINER routine an unread event calls.
+    const flipper = blind();
+    flipper.dbGrants = flipper.dbGrants.filter((g) => g.user !== "judy");
+    flipper.routineGrants = [{ user: "judy", host: "%", db: "app", routine: "x", type: "PROCEDURE", privileges: ["ALTER ROUTINE"] }];
+    expect(risks(flipper).flatMap((r) => r.accounts.map((a) => a.account))).toEqual(["judy@%"]);
+    flipper.routineGrants = [{ user: "judy", host: "%", db: "app", routine: "x", type: "PROCEDURE", privileges: ["EXECUTE"] }];
+    expect(risks(flipper)).toEqual([]);
     // A role (it cannot log in) and the audit account may create routines: neither is listed.
     const others = blind();
     others.dbGrants = others.dbGrants.filter((g) => g.user !== "judy");
+    others.routineGrants = [];
     others.accounts.push(account("creators", "%", { isRole: true, locked: true }));
     others.dbGrants.push(
       { user: "creators", host: "%", db: "app", privileges: ["CREATE ROUTINE"] },

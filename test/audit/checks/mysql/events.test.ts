@@ -23,7 +23,7 @@ const H = "127.0.0.1";
 describe.skipIf(skip)("scheduled events, on MariaDB", () => {
   let fx: MariadbFixture;
   let results: CheckResult[];
-  const who = ["evreplacer", "evghoster", "offreplacer", "noevent", "noevreplacer"] as const;
+  const who = ["evreplacer", "evghoster", "offreplacer", "noevent", "noevreplacer", "flipper", "lowdef", "endreplacer"] as const;
   type Who = (typeof who)[number];
   const password = (w: Who) => `pw-ev-${w}`;
   const account = (w: Who) => `${fx.name(w)}@${H}`;
@@ -98,10 +98,25 @@ describe.skipIf(skip)("scheduled events, on MariaDB", () => {
         harmless(t("noev_helper")),
         `CREATE DEFINER=${acct("noevent")} EVENT ${t("orphan")} ON SCHEDULE EVERY 1 SECOND DO CALL ${t("noev_helper")}()`,
         `GRANT ALTER ROUTINE ON PROCEDURE ${t("noev_helper")} TO ${acct("noevreplacer")}`,
-        ...(["evreplacer", "offreplacer", "noevreplacer"] as const).map((w) => `GRANT CREATE ROUTINE ON \`${fx.db}\`.* TO ${acct(w)}`),
+        // It also calls a function nobody has created there.
+        `CREATE DEFINER=${migrator()} EVENT ${t("tally")} ON SCHEDULE EVERY 1 SECOND DO SET @jobs = ${lib()}.ev_count()`,
+        // And a DEFINER procedure of an account with no rights on the queue, which purges: every run fails,
+        // until flipper (ALTER ROUTINE on it, nothing else) makes it SQL SECURITY INVOKER.
+        `CREATE DEFINER=${acct("lowdef")} PROCEDURE ${t("low_purge")}() SQL SECURITY DEFINER DELETE FROM ${t("delayed_jobs")}`,
+        `CREATE DEFINER=${migrator()} EVENT ${t("flip_run")} ON SCHEDULE EVERY 1 SECOND DO CALL ${t("low_purge")}()`,
+        `GRANT ALTER ROUTINE ON PROCEDURE ${t("low_purge")} TO ${acct("flipper")}`,
+        // Look-alike: an event whose schedule has ended, kept (ON COMPLETION PRESERVE) and still ENABLED.
+        harmless(t("end_helper")),
+        `CREATE DEFINER=${migrator()} EVENT ${t("ended")} ON SCHEDULE EVERY 1 SECOND STARTS NOW() ENDS NOW() + INTERVAL 1 SECOND ON COMPLETION PRESERVE DO CALL ${t("end_helper")}()`,
+        `GRANT ALTER ROUTINE ON PROCEDURE ${t("end_helper")} TO ${acct("endreplacer")}`,
+        ...(["evreplacer", "offreplacer", "noevreplacer", "endreplacer"] as const).map(
+          (w) => `GRANT CREATE ROUTINE ON \`${fx.db}\`.* TO ${acct(w)}`,
+        ),
       ])
         await c.query(sql);
     });
+    // The ended event's end passes.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
     ({ results } = await auditMariadb(fx.target(), fx.auditor.password));
   }, 60_000);
 
@@ -157,21 +172,60 @@ describe.skipIf(skip)("scheduled events, on MariaDB", () => {
     );
   }, 30_000);
 
-  it("replacing the helper of a DISABLED event, or of an event whose definer lacks EVENT, runs nothing, and neither replacer is reported", async () => {
+  it("an account that may create a function an event calls by its database's name empties the queue with it", async () => {
+    await refill();
+    try {
+      const fn = `CREATE FUNCTION ${lib()}.ev_count() RETURNS INT SQL SECURITY INVOKER BEGIN DELETE FROM ${t("delayed_jobs")}; RETURN 0; END`;
+      expect(await attempt("evghoster", fn)).toBeUndefined();
+      await schedulerRuns(6);
+      expect(await jobs()).toBe(0);
+    } finally {
+      await root((c) => c.query(`DROP FUNCTION IF EXISTS ${lib()}.ev_count`));
+    }
+    expect(paths(unexpected("evghoster"))).toContainEqual(
+      expect.stringContaining(
+        `-(CREATE ROUTINE on ${fx.db}_evlib.*: creates function ${fx.db}_evlib.ev_count, which event ${fx.db}.tally calls and no routine is, to run as definer ${fx.name("migrator")}@${H})->`,
+      ),
+    );
+  }, 30_000);
+
+  it("ALTER ROUTINE alone on a DEFINER procedure an event calls makes it SQL SECURITY INVOKER: it then purges as the event's definer", async () => {
+    await refill();
+    // As it is, its definer may not delete: every run fails.
+    await schedulerRuns(2);
+    expect(await jobs()).toBe(2);
+    try {
+      expect(await attempt("flipper", `ALTER PROCEDURE ${t("low_purge")} SQL SECURITY INVOKER`)).toBeUndefined();
+      await schedulerRuns(6);
+      expect(await jobs()).toBe(0);
+    } finally {
+      await root((c) => c.query(`ALTER PROCEDURE ${t("low_purge")} SQL SECURITY DEFINER`));
+    }
+    const found = unexpected("flipper");
+    expect(found?.evidence.privileges).toEqual(["DELETE"]);
+    expect(paths(found)).toEqual([
+      `${account("flipper")} -(ALTER ROUTINE on ${fx.db}.low_purge: makes DEFINER procedure ${fx.db}.low_purge SQL SECURITY INVOKER, which event ${fx.db}.flip_run then runs as definer ${fx.name("migrator")}@${H})-> DELETE on ${fx.db}.delayed_jobs`,
+    ]);
+  }, 30_000);
+
+  it("replacing the helper of a DISABLED event, of an event whose definer lacks EVENT, or of one whose schedule has ended, runs nothing, and no replacer is reported", async () => {
     await refill();
     try {
       expect(await attempt("offreplacer", purge(t("off_helper")))).toBeUndefined();
       expect(await attempt("noevreplacer", purge(t("noev_helper")))).toBeUndefined();
+      expect(await attempt("endreplacer", purge(t("end_helper")))).toBeUndefined();
       await schedulerRuns(3);
       expect(await jobs()).toBe(2);
     } finally {
       await root(async (c) => {
         await c.query(harmless(t("off_helper")));
         await c.query(harmless(t("noev_helper")));
+        await c.query(harmless(t("end_helper")));
       });
     }
     expect(unexpected("offreplacer")).toBeUndefined();
     expect(unexpected("noevreplacer")).toBeUndefined();
+    expect(unexpected("endreplacer")).toBeUndefined();
   }, 30_000);
 
   it("without SELECT on mysql.event the audit cannot read the events, and gives an ERROR naming who could gain and the grant to add", async () => {
@@ -185,7 +239,9 @@ describe.skipIf(skip)("scheduled events, on MariaDB", () => {
     }
     const error = blind.find((r) => r.checkId === "mysql-unexpected-principal" && r.status === "ERROR" && r.subject === "hidden events");
     expect(error?.cause?.code).toBe("EVENTS_HIDDEN");
-    expect(error?.message).toContain(account("evreplacer"));
+    const named = (error?.evidence.hiddenEvents as { accounts: { account: string }[] }[]).flatMap((r) => r.accounts.map((a) => a.account));
+    // CREATE ROUTINE creates or (with ALTER ROUTINE) replaces; ALTER ROUTINE alone may flip a DEFINER routine an unread event calls.
+    expect(named).toEqual(expect.arrayContaining([account("evreplacer"), account("evghoster"), account("flipper")]));
     expect(error?.cause?.reason).toContain(`GRANT SELECT ON mysql.event TO ${auditor};`);
     // What it can no longer see is not reported as a route: it is the ERROR's to say.
     expect(unexpected("evreplacer", blind)).toBeUndefined();

@@ -322,6 +322,21 @@ describe("MySQL 8 events", () => {
     ]);
   });
 
+  it("a refusal to read them (SELECT on some columns only) makes them unreadable; any other failure fails the observation", async () => {
+    const refusing = (code: string) => {
+      const { db } = fakeMysql8(estate(["Event_priv"]));
+      return {
+        async query(sql: string, values?: unknown[]) {
+          if (sql === Q.EVENTS_SQL.mysql) throw Object.assign(new Error("refused"), { code });
+          return db.query(sql, values);
+        },
+      } as MysqlQueryable;
+    };
+    expect((await readMysqlCatalog(refusing("ER_COLUMNACCESS_DENIED_ERROR"), ["app"], 30)).events).toBe("unreadable");
+    expect((await readMysqlCatalog(refusing("ER_TABLEACCESS_DENIED_ERROR"), ["app"], 30)).events).toBe("unreadable");
+    await expect(readMysqlCatalog(refusing("ER_LOCK_WAIT_TIMEOUT"), ["app"], 30)).rejects.toThrow("refused");
+  });
+
   it("without it, information_schema.EVENTS would leave databases out silently: the events are unreadable, and the checks say so", async () => {
     const { catalog, sent, results } = await judge(estate([]));
     expect(sent).not.toContain(Q.EVENTS_SQL.mysql);

@@ -8,15 +8,16 @@
  *
  * - an account that may be an event's definer: it holds EVENT on a database (the server checks
  *   it at every run) and may itself read or write the queue table;
- * - a login account that may create routines somewhere (CREATE ROUTINE: needed to replace a
- *   routine as to create a missing one) and would gain by it.
+ * - a login account that may create or change routines somewhere (CREATE ROUTINE creates a
+ *   missing one; ALTER ROUTINE, with it, replaces one, and alone makes a DEFINER one SQL
+ *   SECURITY INVOKER) and would gain by it.
  *
  * Each such meeting is a risk the checks report as an ERROR (unknown is never compliant),
  * naming the grant that would let the audit account read the events instead.
  */
 
 import { dedupe, type Scope, scopesWith } from "./hidden-triggers.js";
-import { definerHolds, definerIds, type GrantIndex, key, type MysqlTableAccess, PLATFORM_ACCOUNTS } from "./model.js";
+import { definerHolds, definerIds, type GrantIndex, hostKey, key, type MysqlTableAccess, PLATFORM_ACCOUNTS } from "./model.js";
 
 /** What an event's body could do to the queue table: write it, or read it (and write what it read elsewhere). */
 const GIVES = ["SELECT", "INSERT", "UPDATE", "DELETE"];
@@ -28,12 +29,12 @@ export interface HiddenEventRisk {
   on: Scope[];
   /** What such an event could do to the queue table: what the definer itself may do there. */
   gives: string[];
-  /** Login accounts that may create routines, with what they would gain on the queue table. */
+  /** Login accounts that may create or change routines, with what they would gain on the queue table. */
   accounts: { account: string; gains: string[] }[];
 }
 
 const holdsEvent = (privileges: readonly string[]) => privileges.includes("EVENT");
-const createsRoutines = (privileges: readonly string[]) => privileges.includes("CREATE ROUTINE");
+const changesRoutines = (privileges: readonly string[]) => privileges.includes("CREATE ROUTINE") || privileges.includes("ALTER ROUTINE");
 
 // Two checks ask about each table: the answer is worked out once per table's access.
 const memo = new WeakMap<MysqlTableAccess, HiddenEventRisk[]>();
@@ -56,14 +57,13 @@ function risksOf(index: GrantIndex, access: MysqlTableAccess): HiddenEventRisk[]
   const principals = new Map(access.principals.map((p) => [p.account, p]));
   const replacers = catalog.accounts
     .filter((a) => index.login(a) && !PLATFORM_ACCOUNTS.has(key(a)) && key(a) !== auditor)
-    .filter(
-      (a) =>
-        scopesWith(
-          index,
-          index.reach(a).map((r) => r.id),
-          createsRoutines,
-        ).length > 0,
-    )
+    .filter((a) => {
+      const ids = index.reach(a).map((r) => r.id);
+      return (
+        scopesWith(index, ids, changesRoutines).length > 0 ||
+        ids.some((id) => (index.routineGrantsOf.get(hostKey(id)) ?? []).some((g) => changesRoutines(g.privileges)))
+      );
+    })
     .map(key);
   const out: HiddenEventRisk[] = [];
   for (const definer of catalog.accounts) {

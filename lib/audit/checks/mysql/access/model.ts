@@ -53,7 +53,7 @@ export const key = (a: MysqlAccountRef): string => `${a.user}@${a.host}`;
 /** How a role is named in a path: MariaDB roles have no host, MySQL's default host is `%`. */
 const roleName = (r: MysqlAccountRef) => (r.host === "" || r.host === "%" ? r.user : key(r));
 export const sameId = (a: MysqlAccountRef, b: MysqlAccountRef) => a.user === b.user && a.host.toLowerCase() === b.host.toLowerCase();
-const hostKey = (a: MysqlAccountRef) => `${a.user}@${a.host.toLowerCase()}`;
+export const hostKey = (a: MysqlAccountRef) => `${a.user}@${a.host.toLowerCase()}`;
 
 export interface AccessPath {
   /** `intern@% -(role queue_rw)-> ALL on app.*` */
@@ -353,20 +353,31 @@ function routinesCalledIn(body: string, home: string, objects: readonly MysqlDef
   return objects.filter((o) => o.kind !== "view" && callsRoutine(body, home, o.db, o.name, o.kind));
 }
 
-/** The procedures a body calls that no listed routine is: whoever may create one there writes what runs. */
-function missingProceduresCalledIn(body: string, home: string, objects: readonly MysqlDefinerObject[]): { db: string; name: string }[] {
-  const { procedures } = callsIn(body);
-  const named = [
-    ...[...procedures.qualified].map((k) => {
-      const [db, name] = k.split("\u0000") as [string, string];
-      return { db, name };
-    }),
-    ...[...procedures.bare].map((name) => ({ db: home, name })),
+interface MissingRoutine {
+  db: string;
+  name: string;
+  kind: "procedure" | "function";
+}
+
+/**
+ * The routines a body calls that no listed routine is: whoever may create one there writes
+ * what runs. Procedures, and functions named with their database (an unqualified name may be a
+ * built-in function; a qualified one never is: found live by a review).
+ */
+function missingRoutinesCalledIn(body: string, home: string, objects: readonly MysqlDefinerObject[]): MissingRoutine[] {
+  const { procedures, functions } = callsIn(body);
+  const split = (kind: MissingRoutine["kind"]) => (k: string) => {
+    const [db, name] = k.split("\u0000") as [string, string];
+    return { db, name, kind };
+  };
+  const named: MissingRoutine[] = [
+    ...[...procedures.qualified].map(split("procedure")),
+    ...[...procedures.bare].map((name) => ({ db: home, name, kind: "procedure" as const })),
+    ...[...functions.qualified].map(split("function")),
   ];
   return named.filter(
-    ({ db, name }) =>
-      !SYSTEM_SCHEMAS.has(db.toLowerCase()) &&
-      !objects.some((o) => o.kind === "procedure" && o.db.toLowerCase() === db.toLowerCase() && o.name.toLowerCase() === name),
+    ({ db, name, kind }) =>
+      !SYSTEM_SCHEMAS.has(db.toLowerCase()) && !objects.some((o) => o.kind === kind && o.db === db && o.name.toLowerCase() === name),
   );
 }
 
@@ -402,7 +413,7 @@ function definerRuns(index: GrantIndex): DefinerRun[] {
   const follow = (body: string, home: string, runner: MysqlAccountRef, by: string, self?: MysqlDefinerObject) => {
     const seen = new Set<MysqlDefinerObject>(self ? [self] : []);
     const queue = routinesCalledIn(body, home, objects);
-    const missing = missingProceduresCalledIn(body, home, objects);
+    const missing = missingRoutinesCalledIn(body, home, objects);
     for (let i = 0; i < queue.length; i++) {
       const routine = queue[i] as MysqlDefinerObject;
       if (seen.has(routine) || SYSTEM_SCHEMAS.has(routine.db)) continue;
@@ -410,14 +421,14 @@ function definerRuns(index: GrantIndex): DefinerRun[] {
       out.push({ routine, runner, by });
       if (routine.securityType === "INVOKER" && routine.definition !== null) {
         queue.push(...routinesCalledIn(routine.definition, routine.db, objects));
-        missing.push(...missingProceduresCalledIn(routine.definition, routine.db, objects));
+        missing.push(...missingRoutinesCalledIn(routine.definition, routine.db, objects));
       }
     }
     const made = new Set<string>();
-    for (const { db, name } of missing) {
-      if (made.has(`${db}\u0000${name}`)) continue;
-      made.add(`${db}\u0000${name}`);
-      const routine: MysqlDefinerObject = { kind: "procedure", db, name, securityType: "INVOKER", definer: runner, definition: null };
+    for (const { db, name, kind } of missing) {
+      if (made.has(`${kind}\u0000${db}\u0000${name}`)) continue;
+      made.add(`${kind}\u0000${db}\u0000${name}`);
+      const routine: MysqlDefinerObject = { kind, db, name, securityType: "INVOKER", definer: runner, definition: null };
       out.push({ routine, runner, by, missing: true });
     }
   };
@@ -468,12 +479,20 @@ function runsOnceReplaced(
   return definerIds(index, runner).some((id) => objectGrants(index, id, routine).some((u) => !dropped || u.at.kind !== "routine"));
 }
 
-/** A routine DEFINER code runs, what its definer holds on the table, and whether it still runs once replaced in place or dropped and created again. */
+/**
+ * A routine DEFINER code runs, what its definer holds on the table, and whether it still runs
+ * once replaced in place, dropped and created again, or altered (ALTER keeps its grants). For a
+ * DEFINER routine, what its body does to the table as far as the runner holds it: ALTER ROUTINE
+ * alone makes it SQL SECURITY INVOKER, and it then does that as the runner (found live by a
+ * review).
+ */
 interface Replaceable {
   run: DefinerRun;
   holds: DefinerHolds;
   replaced: boolean;
   dropped: boolean;
+  altered: boolean;
+  flipped?: { privileges: string[]; columns?: Record<string, string[]> };
 }
 
 /**
@@ -649,13 +668,22 @@ function ownPaths(index: GrantIndex, subjects: readonly MysqlAccount[], db: stri
   const lenders: Lender[] = [...lentAsDefiner(index, (o) => o.securityType === "DEFINER", db, table), ...definerChains(index, db, table)];
   // INVOKER routines DEFINER code runs: whoever may replace one runs its own body as that definer.
   const replaceable: Replaceable[] = definerRuns(index)
-    .map((run) => ({
-      run,
-      holds: definerHolds(index, run.runner, db, table),
-      replaced: runsOnceReplaced(index, run.routine, run.runner),
-      dropped: runsOnceReplaced(index, run.routine, run.runner, true),
-    }))
-    .filter(({ holds, replaced }) => replaced && (holds.whole.size > 0 || Object.keys(holds.columns).length > 0));
+    .map((run) => {
+      const holds = definerHolds(index, run.runner, db, table);
+      const { routine } = run;
+      const actions =
+        routine.securityType === "DEFINER" && !run.missing ? objectActions(routine, db, table, index.catalog.definerObjects) : [];
+      const flipped = actions.length > 0 ? lendable(actions, holds) : undefined;
+      return {
+        run,
+        holds,
+        replaced: runsOnceReplaced(index, routine, run.runner),
+        dropped: runsOnceReplaced(index, routine, run.runner, true),
+        altered: runsOnceReplaced(index, routine, run.runner, false),
+        ...(flipped && flipped.privileges.length > 0 ? { flipped } : {}),
+      };
+    })
+    .filter(({ holds, replaced, flipped }) => (replaced || flipped) && (holds.whole.size > 0 || Object.keys(holds.columns).length > 0));
   // INVOKER routines touching this table that ALTER ROUTINE could make SQL SECURITY DEFINER:
   // then they run as their definer (found live by a review).
   const flippable = lentAsDefiner(index, (o) => o.kind !== "view" && o.securityType === "INVOKER" && !SYSTEM_SCHEMAS.has(o.db), db, table);
@@ -778,7 +806,7 @@ function replacePaths(index: GrantIndex, account: MysqlAccount, replaceable: rea
   // MariaDB activates one role at a time: privileges of two roles are not used in one statement.
   const oneRole = index.catalog.flavor === "mariadb";
   const own = (id: MysqlAccountRef) => sameId(id, account);
-  for (const { run, holds, dropped } of replaceable) {
+  for (const { run, holds, replaced, dropped, altered, flipped } of replaceable) {
     const { routine } = run;
     // The definer itself holds all of it already.
     if (sameId(account, run.runner)) continue;
@@ -791,12 +819,32 @@ function replacePaths(index: GrantIndex, account: MysqlAccount, replaceable: rea
     if (run.missing) {
       // Called but not there: CREATE ROUTINE alone makes it (found live by a review).
       for (const { r, at } of creators) {
-        const how = `CREATE ROUTINE on ${scopeText(at)}: creates procedure ${routine.db}.${routine.name}, which ${run.by} calls and no routine is, to run as definer ${key(run.runner)}`;
+        const how = `CREATE ROUTINE on ${scopeText(at)}: creates ${routine.kind} ${routine.db}.${routine.name}, which ${run.by} calls and no routine is, to run as definer ${key(run.runner)}`;
         out.push(routineChangePath(account, r, how, routine, { privileges: ["CREATE ROUTINE"], at }, privileges, holds.columns, qualified));
       }
       continue;
     }
-    if (creators.length === 0) continue;
+    if (creators.length === 0 || !replaced) {
+      // ALTER ROUTINE alone: a DEFINER routine made SQL SECURITY INVOKER does what its body does, as the runner.
+      if (!flipped || !altered) continue;
+      for (const r of reached)
+        for (const at of routinePrivilegeAt(index, r.id, routine, "ALTER ROUTINE")) {
+          const how = `ALTER ROUTINE on ${scopeText(at)}: makes DEFINER ${routine.kind} ${routine.db}.${routine.name} SQL SECURITY INVOKER, which ${run.by} then runs as definer ${key(run.runner)}`;
+          out.push(
+            routineChangePath(
+              account,
+              r,
+              how,
+              routine,
+              { privileges: ["ALTER ROUTINE"], at },
+              flipped.privileges,
+              flipped.columns,
+              qualified,
+            ),
+          );
+        }
+      continue;
+    }
     for (const r of reached) {
       for (const at of routinePrivilegeAt(index, r.id, routine, "ALTER ROUTINE")) {
         // From two roles the replacement is a DROP under one and a CREATE under the other: the
@@ -962,7 +1010,7 @@ export function runnableEvents(index: GrantIndex): MysqlEvent[] {
   const { events, eventScheduler } = index.catalog;
   if (events === undefined || events === "unreadable" || eventScheduler === "DISABLED") return [];
   return events.filter(
-    (e) => e.status === "ENABLED" && index.account(e.definer) !== undefined && holdsOnDatabase(index, e.definer, e.db, "EVENT"),
+    (e) => e.status === "ENABLED" && !e.ended && index.account(e.definer) !== undefined && holdsOnDatabase(index, e.definer, e.db, "EVENT"),
   );
 }
 

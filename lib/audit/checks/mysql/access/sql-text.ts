@@ -179,7 +179,9 @@ export function callsIn(text: string): CallsIn {
       for (const n of src.qualified) to.qualified.add(n);
     }
   };
-  const tokens: { name: string; start: number; end: number }[] = [];
+  // A routine's name is case-insensitive; its database's is not (lower_case_table_names = 0, the
+  // Linux and RDS default): a call of `App`.f() is no call of app.f() (found live by a review).
+  const tokens: { name: string; lower: string; start: number; end: number }[] = [];
   for (const m of text.matchAll(TOKEN)) {
     if (m[1] !== undefined) continue;
     if (m[2] !== undefined) {
@@ -188,7 +190,7 @@ export function callsIn(text: string): CallsIn {
     }
     if (m[4] !== undefined) merge(callsIn(m[4]));
     const name = m[3] !== undefined ? m[3].replaceAll("``", "`") : m[4] !== undefined ? m[4].replaceAll('""', '"') : (m[5] as string);
-    tokens.push({ name: name.toLowerCase(), start: m.index, end: m.index + m[0].length });
+    tokens.push({ name, lower: name.toLowerCase(), start: m.index, end: m.index + m[0].length });
   }
   const dotted = (a: { end: number } | undefined, b: { start: number } | undefined) =>
     a !== undefined && b !== undefined && DOT.test(text.slice(a.end, b.start));
@@ -199,10 +201,10 @@ export function callsIn(text: string): CallsIn {
     const qualified = dotted(tokens[i - 1], t);
     const head = qualified ? i - 1 : i;
     const add = (into: NamesIn) => {
-      if (qualified) into.qualified.add(`${(tokens[i - 1] as (typeof tokens)[number]).name}\u0000${t.name}`);
-      else into.bare.add(t.name);
+      if (qualified) into.qualified.add(`${(tokens[i - 1] as (typeof tokens)[number]).name}\u0000${t.lower}`);
+      else into.bare.add(t.lower);
     };
-    if (tokens[head - 1]?.name === "call") add(procedures);
+    if (tokens[head - 1]?.lower === "call") add(procedures);
     else if (BEFORE_PARENTHESIS.test(text.slice(t.end))) add(functions);
   }
   const calls = { functions, procedures };
@@ -214,5 +216,5 @@ export function callsIn(text: string): CallsIn {
 /** Whether a text written in database `home` calls the routine `db.name` of that kind. */
 export function callsRoutine(text: string, home: string, db: string, name: string, kind: "procedure" | "function"): boolean {
   const names = kind === "procedure" ? callsIn(text).procedures : callsIn(text).functions;
-  return names.qualified.has(`${db.toLowerCase()}\u0000${name.toLowerCase()}`) || (home === db && names.bare.has(name.toLowerCase()));
+  return names.qualified.has(`${db}\u0000${name.toLowerCase()}`) || (home === db && names.bare.has(name.toLowerCase()));
 }
