@@ -135,6 +135,10 @@ export function expressionCall(r: Record<string, unknown>): PgExpressionCall {
     name: String(r.name),
     ...(r.command === null || r.command === undefined ? {} : { command: String(r.command) }),
     function: num(r.function),
+    ...(typeof r.schema === "string" ? { schema: r.schema } : {}),
+    ...(typeof r.table_name === "string" ? { table: r.table_name } : {}),
+    ...(r.table_owner === null || r.table_owner === undefined ? {} : { tableOwner: num(r.table_owner) }),
+    ...(typeof r.forced === "boolean" ? { forced: r.forced } : {}),
   };
 }
 
@@ -307,7 +311,7 @@ export async function readCatalog(db: Queryable, tables: readonly string[]): Pro
       ...eventTriggersOf(f.event_triggers),
     }));
     const triggers = (await db.query(TRIGGERS_SQL, tableParams)).rows.map(trigger);
-    const expressionCalls = (await db.query(EXPRESSION_CALLS_SQL, tableParams)).rows.map(expressionCall);
+    const expressionCalls = (await db.query(EXPRESSION_CALLS_SQL)).rows.map(expressionCall);
     return {
       serverVersionNum,
       database: String(server.database),

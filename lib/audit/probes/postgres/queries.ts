@@ -218,25 +218,32 @@ const DESCENDANTS = `tabs(oid) AS (
 )`;
 
 /**
- * The functions PostgreSQL runs inside another role's statement on a configured table, as
- * that role, from expressions stored with the table: column defaults and generated columns
- * (`pg_attrdef`), the default of a column's domain when the column has none, CHECK
+ * Every user table (ordinary, partitioned, foreign), for the expressions of the tables a
+ * SECURITY DEFINER function's body writes or reads: run as its owner there (the model matches
+ * the body's names to these). A table is its own descendant here: every one is listed.
+ */
+const EVERY_TABLE = `SELECT c.oid FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+  WHERE c.relkind IN ('r', 'p', 'f') AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_toast%'`;
+
+/**
+ * The functions PostgreSQL runs inside another role's statement on a table, as that role,
+ * from expressions stored with the table: column defaults and generated columns (`pg_attrdef`), the default of a column's domain when the column has none, CHECK
  * constraints, the CHECK constraints of the columns' types (a domain, the domains it is based
  * on, an array's elements, a composite's fields, a range's subtype, at any depth), a range
  * type's canonical and subtype-difference functions, index expressions and predicates
  * (exclusion constraints are indexes), extended statistics' expressions (ANALYZE evaluates
  * them, and the indexes', as the table's owner), the WHEN conditions of enabled row triggers, the
- * queue's enabled rules, and row-level security policies while row-level security is on.
- * A partition or child of a configured table adds its CHECKs, indexes, statistics and trigger conditions
- * (a write through the parent evaluates them); its defaults and policies are not the
- * parent's. pg_depend records each function an expression calls, and each operator, whose
- * function (`oprcode`) runs too. Functions in the system schemas are left out, their owner
+ * table's enabled rules, and row-level security policies while row-level security is on.
+ * (A partition or child adds its CHECKs, indexes, statistics and trigger conditions to its
+ * parent's, which a write through the parent evaluates; its defaults and policies are not the
+ * parent's: the model decides.) pg_depend records each function an expression calls, and
+ * each operator, whose function (`oprcode`) runs too. Functions in the system schemas are left out, their owner
  * being the bootstrap superuser (pg_depend records nothing on the built-in ones anyway:
- * they are pinned). Uses `req` (the configured tables); one row per expression and
+ * they are pinned). For every user table (EVERY_TABLE); one row per expression and
  * function: relation, kind, name, command (policies: `polcmd`; trigger conditions: `tgtype`;
  * rules: `ev_type`), function.
  */
-const EXPRESSION_FUNCTIONS = `WITH RECURSIVE ${DESCENDANTS},
+const EXPRESSION_FUNCTIONS = `WITH RECURSIVE req AS (${EVERY_TABLE}), tabs AS (SELECT oid FROM req),
 column_types(relation, col, typ, own) AS (
   SELECT a.attrelid, a.attname::text, a.atttypid, NOT a.atthasdef FROM pg_catalog.pg_attribute a
   WHERE a.attrelid IN (SELECT oid FROM req) AND a.attnum > 0 AND NOT a.attisdropped
@@ -303,10 +310,21 @@ FROM called c JOIN pg_catalog.pg_proc p ON p.oid = c.function
 JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
 WHERE n.nspname NOT IN ('pg_catalog', 'information_schema')`;
 
-/** $1 schemas, $2 table names. The functions the configured tables' stored expressions call (see EXPRESSION_FUNCTIONS). */
-export const EXPRESSION_CALLS_SQL = `WITH req AS (${REQUESTED_OIDS})
-SELECT e.relation::int8 AS relation, e.kind, e.name, e.command, e.function::int8 AS function
+/**
+ * The functions every user
+ * table's stored expressions call (see the expression query above), with the table's names:
+ * those of a configured table run in its writers' statements; those of any other table in the
+ * statements a SECURITY DEFINER function's body runs there, as its owner. Every table lists its
+ * own defaults, domains, rules and policies as a configured one does; the model takes a
+ * partition's or child's CHECKs, indexes, statistics and trigger conditions for its parent.
+ * With the table's owner and FORCE ROW LEVEL SECURITY: a policy does not apply to the owner
+ * without it.
+ */
+export const EXPRESSION_CALLS_SQL = `SELECT e.relation::int8 AS relation, e.kind, e.name, e.command, e.function::int8 AS function,
+  n.nspname::text AS schema, c.relname::text AS table_name, c.relowner::int8 AS table_owner,
+  c.relforcerowsecurity AS forced
 FROM (${EXPRESSION_FUNCTIONS}) e
+JOIN pg_catalog.pg_class c ON c.oid = e.relation JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 ORDER BY e.relation, e.kind, e.name, e.function`;
 
 /**
@@ -314,7 +332,7 @@ ORDER BY e.relation, e.kind, e.name, e.function`;
  * system schemas, every function a trigger on a configured table calls (or on a table with a
  * writing foreign key: it may run as that table's owner in the key's action), every function a
  * SET DEFAULT key's column defaults call (evaluated as that owner too), every function a
- * configured table's stored expressions call (EXPRESSION_FUNCTIONS), and the functions those
+ * user table's stored expressions call (EXPRESSION_FUNCTIONS), and the functions those
  * call, transitively: every function outside the system schemas (not C or internal:
  * their owners cannot change them) whose name the caller's prosrc mentions in any letter
  * case, or that pg_depend records for a SQL-standard body. UNION keeps each function once,

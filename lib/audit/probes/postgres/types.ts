@@ -290,6 +290,12 @@ export interface PgExpressionCall {
   /** Policies: `polcmd` (r SELECT, a INSERT, w UPDATE, d DELETE, * ALL); trigger conditions: `tgtype`; rules: `ev_type`. */
   command?: string;
   function: number;
+  /** The table's schema and name (absent in hand-built catalogs): how a function's body names it. */
+  schema?: string;
+  table?: string;
+  /** The table's owner, and whether its row-level security is FORCEd (else its policies skip the owner). */
+  tableOwner?: number;
+  forced?: boolean;
 }
 
 export interface PgCatalog {

@@ -41,6 +41,10 @@ const NAMES = [
   "locker",
   "nobody",
   "lowcallee",
+  "defaulter",
+  "policer",
+  "idler",
+  "bypasser",
   "auditor",
 ] as const;
 type Name = (typeof NAMES)[number];
@@ -59,6 +63,10 @@ const CALLEES: Record<string, { owner: Name; signature: string }> = {
   calm: { owner: "calmer", signature: "x.calm()" },
   locked: { owner: "locker", signature: "x.locked()" },
   low_note: { owner: "lowcallee", signature: "x.low_note()" },
+  dflt: { owner: "defaulter", signature: "x.dflt()" },
+  seen: { owner: "policer", signature: "x.seen()" },
+  idle: { owner: "idler", signature: "x.idle()" },
+  bypassed: { owner: "bypasser", signature: "x.bypassed()" },
 };
 
 for (const s of servers) {
@@ -192,6 +200,31 @@ for (const s of servers) {
           `CREATE FUNCTION public.guarded() RETURNS void LANGUAGE sql SECURITY DEFINER ${pinned} AS $f$ SELECT x.locked() $f$`,
           `ALTER FUNCTION public.guarded() OWNER TO ${m}`,
           "REVOKE EXECUTE ON FUNCTION x.locked() FROM PUBLIC",
+          // The table owner's definer function writes a table whose column default calls another role's function...
+          "CREATE TABLE public.job_notes (entry text, stamp text DEFAULT coalesce(x.dflt()::text, 'stamp'))",
+          `GRANT SELECT, INSERT ON public.job_notes TO ${m}`,
+          `CREATE FUNCTION public.note_job(e text) RETURNS void LANGUAGE sql SECURITY DEFINER ${pinned} AS $f$ INSERT INTO public.job_notes (entry) VALUES (e) $f$`,
+          `ALTER FUNCTION public.note_job(text) OWNER TO ${m}`,
+          // ...and reads one whose row-level security policy calls another's.
+          "CREATE TABLE public.job_flags (flag text)",
+          "ALTER TABLE public.job_flags ENABLE ROW LEVEL SECURITY",
+          "CREATE POLICY job_flags_seen ON public.job_flags FOR SELECT USING (x.seen() IS NULL)",
+          "INSERT INTO public.job_flags VALUES ('a')",
+          `GRANT SELECT ON public.job_flags TO ${m}`,
+          `CREATE FUNCTION public.count_flags() RETURNS bigint LANGUAGE sql SECURITY DEFINER ${pinned} AS $f$ SELECT count(*) FROM public.job_flags $f$`,
+          `ALTER FUNCTION public.count_flags() OWNER TO ${m}`,
+          // Look-alikes: a default of a table the definer only reads, and a policy of the migrator's own table (it bypasses it).
+          "CREATE TABLE public.job_refs (entry text, stamp text DEFAULT coalesce(x.idle()::text, 'stamp'))",
+          `GRANT SELECT ON public.job_refs TO ${m}`,
+          `CREATE FUNCTION public.count_refs() RETURNS bigint LANGUAGE sql SECURITY DEFINER ${pinned} AS $f$ SELECT count(*) FROM public.job_refs $f$`,
+          `ALTER FUNCTION public.count_refs() OWNER TO ${m}`,
+          "CREATE TABLE public.own_flags (flag text)",
+          "ALTER TABLE public.own_flags ENABLE ROW LEVEL SECURITY",
+          "CREATE POLICY own_flags_seen ON public.own_flags FOR SELECT USING (x.bypassed() IS NULL)",
+          "INSERT INTO public.own_flags VALUES ('a')",
+          `ALTER TABLE public.own_flags OWNER TO ${m}`,
+          `CREATE FUNCTION public.count_own() RETURNS bigint LANGUAGE sql SECURITY DEFINER ${pinned} AS $f$ SELECT count(*) FROM public.own_flags $f$`,
+          `ALTER FUNCTION public.count_own() OWNER TO ${m}`,
           // A definer whose owner holds nothing on the queue.
           `CREATE FUNCTION public.low_definer() RETURNS void LANGUAGE sql SECURITY DEFINER ${pinned} AS $f$ SELECT x.low_note() $f$`,
           `ALTER FUNCTION public.low_definer() OWNER TO ${q(role.nobody)}`,
@@ -419,6 +452,29 @@ for (const s of servers) {
           "x.partition_hook() [run by public.record_event(k text) writes public.events -(trigger events_rest_hook ON public.events_rest)-> x.partition_hook():",
         ),
       );
+    });
+
+    it("a definer's write runs the written table's column defaults, and its read the table's policies, as the definer's owner: their functions' owners take the queue", async () => {
+      for (const [key, who, call] of [
+        ["dflt", "defaulter", "SELECT public.note_job('n')"],
+        ["seen", "policer", "SELECT public.count_flags()"],
+      ] as const) {
+        expect(await attempt(who, "DELETE FROM public.delayed_jobs")).toBe("42501");
+        expect(await tried(key, who, call)).toEqual({ refusal: undefined, left: 0 });
+      }
+      expect(paths(unexpected("defaulter")[0])).toContainEqual(
+        expect.stringContaining(
+          `x.dflt() [run by public.note_job(e text) writes public.job_notes -(default of column stamp)-> x.dflt(): runs as the SECURITY DEFINER writer's owner ${role.migrator} whenever it writes]`,
+        ),
+      );
+      expect(paths(unexpected("policer")[0])).toContainEqual(
+        expect.stringContaining(`x.seen() [run by public.count_flags() reads public.job_flags -(policy job_flags_seen)-> x.seen():`),
+      );
+      // Look-alikes: a default is not evaluated by a read; the table's owner is not subject to its policies.
+      expect(await tried("idle", "idler", "SELECT public.count_refs()")).toEqual({ refusal: undefined, left: 3 });
+      expect(await tried("bypassed", "bypasser", "SELECT public.count_own()")).toEqual({ refusal: undefined, left: 3 });
+      expect(unexpected("idler")).toEqual([]);
+      expect(unexpected("bypasser")).toEqual([]);
     });
 
     it("look-alikes fail when tried, and stay silent: an invoker caller, a chain through a function the definer's owner may not execute, a definer whose owner holds nothing, a callee named only in a comment", async () => {

@@ -120,6 +120,8 @@ function expressionUse(call: PgExpressionCall): { label: string; events: readonl
       return { label: `policy ${call.name}`, events: POLICY_COMMANDS[call.command ?? "*"] ?? EXPRESSION_EVENTS };
   }
 }
+/** The expressions of a partition or child that a write through its parent evaluates. */
+const EVALUATED_THROUGH_PARENT = new Set<PgExpressionCall["kind"]>(["check", "index", "statistics", "trigger condition"]);
 const NO_COLUMNS: Grantable["columnAcls"] = [];
 const NO_GRANTS: Grantable = { owner: -1, acl: [], columnAcls: NO_COLUMNS };
 
@@ -1053,7 +1055,8 @@ export class ObjectRoutes {
     const byFunction = new Map<string, { fn: PgFunction; runsAs?: number; uses: string[]; events: Set<string> }>();
     const byMaintainer = new Map<string, { fn: PgFunction; owner: number; uses: string[] }>();
     for (const call of this.catalog.expressionCalls ?? []) {
-      if (call.relation !== target.oid && !below.has(call.relation)) continue;
+      // A partition's or child's own defaults, domains, rules and policies are not evaluated through the parent.
+      if (call.relation !== target.oid && !(below.has(call.relation) && EVALUATED_THROUGH_PARENT.has(call.kind))) continue;
       const root = this.functions.get(call.function);
       if (!root) continue;
       const { label, events, maintenance } = expressionUse(call);
@@ -1194,7 +1197,26 @@ export class ObjectRoutes {
         if (events.length > 0) triggers.push({ trigger, schema: parent.schema, table: parent.name, events, fn });
       }
     }
-    if (triggers.length > 0) {
+    // The stored expressions of every table (defaults, CHECKs, indexes, policies…): a statement
+    // on the table runs them as the role running it (found live by a review).
+    const expressions: {
+      call: PgExpressionCall;
+      schema: string;
+      table: string;
+      events: readonly string[];
+      fn: PgFunction;
+      label: string;
+    }[] = [];
+    for (const call of this.catalog.expressionCalls ?? []) {
+      const fn = this.functions.get(call.function);
+      const on = this.relations.get(call.relation);
+      const schema = call.schema ?? on?.schema;
+      const table = call.table ?? on?.name;
+      if (!fn || schema === undefined || table === undefined) continue;
+      const { label, events } = expressionUse(call);
+      expressions.push({ call, schema, table, events, fn, label });
+    }
+    if (triggers.length > 0 || expressions.length > 0) {
       // Writers: each function whose body runs as a definer's owner, with how it came to run.
       // A fired trigger function and its invoker callees are writers too, as the same role:
       // their writes fire further triggers (found live by a review). Each function once per role.
@@ -1215,6 +1237,26 @@ export class ObjectRoutes {
           addWriter(chain[chain.length - 1] as PgFunction, runsAs, chain.map(functionName).join(" -(calls)-> "));
         }
       }
+      // What `fn` runs as `runsAs` when `fired` starts it, and each function it calls in turn.
+      const runs = (fn: PgFunction, runsAs: number, fired: string) => {
+        for (const calls of this.callChains(fn)) {
+          // A trigger fires without EXECUTE on its function (an expression's function needs it,
+          // but its owner may grant it); the calls it makes need it, as the writer's role.
+          if (!this.callsRun(calls, runsAs)) continue;
+          // An invoker callee runs as the writer's role; a definer one as its own owner (its own root).
+          if (calls.some((f) => f.securityDefiner)) continue;
+          const g = calls[calls.length - 1] as PgFunction;
+          const via = `${fired}${calls.map(functionName).join(" -(calls)-> ")}`;
+          const key = `${g.oid}:${runsAs}`;
+          let entry = byKey.get(key);
+          if (!entry) {
+            entry = { fn: g, runsAs, calls: [] };
+            byKey.set(key, entry);
+          }
+          entry.calls.push(via);
+          addWriter(g, runsAs, via);
+        }
+      };
       for (let w = 0; w < writers.length; w++) {
         const { writer, runsAs, how } = writers[w] as (typeof writers)[number];
         const lower = this.lowerCaseBody(writer);
@@ -1222,28 +1264,31 @@ export class ObjectRoutes {
           const commands = commandsOn(writer.body, schema, table, lower);
           if (!commands?.some((c) => events.includes(c))) continue;
           const on = trigger.table !== undefined && trigger.table !== table ? ` ON ${trigger.schema}.${trigger.table}` : "";
-          const fired = `${how} writes ${schema}.${table} -(trigger ${trigger.name}${on})-> `;
-          for (const calls of this.callChains(fn)) {
-            // A trigger fires without EXECUTE on its function; the calls it makes need it, as the writer's role.
-            if (!this.callsRun(calls, runsAs)) continue;
-            // An invoker callee runs as the writer's role; a definer one as its own owner (its own root).
-            if (calls.slice(1).some((f) => f.securityDefiner)) continue;
-            const g = calls[calls.length - 1] as PgFunction;
-            const via = `${fired}${calls.map(functionName).join(" -(calls)-> ")}`;
-            const key = `${g.oid}:${runsAs}`;
-            let entry = byKey.get(key);
-            if (!entry) {
-              entry = { fn: g, runsAs, calls: [] };
-              byKey.set(key, entry);
-            }
-            entry.calls.push(via);
-            addWriter(g, runsAs, via);
-          }
+          runs(fn, runsAs, `${how} writes ${schema}.${table} -(trigger ${trigger.name}${on})-> `);
+        }
+        for (const { call, schema, table, events, fn, label } of expressions) {
+          if (call.kind === "policy" && !this.policyApplies(call, runsAs)) continue;
+          const commands = commandsOn(writer.body, schema, table, lower)?.filter((c) => events.includes(c));
+          if (!commands?.length) continue;
+          const verb = commands.some((c) => c !== "SELECT") ? "writes" : "reads";
+          runs(fn, runsAs, `${how} ${verb} ${schema}.${table} -(${label})-> `);
         }
       }
     }
     this.firedByDefinersMemo = [...byKey.values()];
     return this.firedByDefinersMemo;
+  }
+
+  /**
+   * Whether a row-level security policy applies to `role`: not to a superuser or a BYPASSRLS
+   * role, nor to the table's owner unless the table FORCEs row-level security (a role that is
+   * only a member of the owner is not exempt).
+   */
+  private policyApplies(call: PgExpressionCall, role: number): boolean {
+    const r = this.graph.byOid.get(role);
+    if (r?.superuser || r?.bypassrls) return false;
+    const owner = call.tableOwner ?? this.relations.get(call.relation)?.owner;
+    return role !== owner || call.forced === true;
   }
 
   /** The routes of firedByDefiners: the owner of each function gets what the role it runs as may do. */

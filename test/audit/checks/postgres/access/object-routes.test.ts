@@ -1238,14 +1238,28 @@ describe("owners of the functions the queue's stored expressions call (live: exp
 
   it("a partition's or child's expressions count, named with it; another table's do not", () => {
     const part = relation(7, "jobs_rest", "owner", [], { relkind: "r", parents: [JOBS] });
+    const other = relation(8, "notes", "owner", [], { relkind: "r" });
     const cat = catalog({
-      relations: [part],
-      functions: [invoker(20, "part_ok", "hooker")],
-      expressionCalls: [call("check", "jobs_rest_ok", 20, { relation: 7 })],
+      relations: [part, other],
+      functions: [invoker(20, "part_ok", "hooker"), invoker(21, "note_ok", "helper")],
+      expressionCalls: [call("check", "jobs_rest_ok", 20, { relation: 7 }), call("check", "notes_ok", 21, { relation: 8 })],
     });
     expect(texts(cat, "hooker")).toEqual([
       "hooker -(owns function)-> public.part_ok() [CHECK constraint jobs_rest_ok of public.jobs_rest ON public.delayed_jobs: runs in INSERT, UPDATE statements, as the role running them] -> SELECT, INSERT, UPDATE, DELETE",
     ]);
+    expect(texts(cat, "helper")).toEqual([]);
+  });
+
+  it("a partition's or child's own defaults, domains, rules and policies are not evaluated through its parent", () => {
+    const part = relation(7, "jobs_rest", "owner", [], { relkind: "r", parents: [JOBS] });
+    for (const kind of ["default", "domain default", "generated column", "domain check", "range type", "rule", "policy"] as const) {
+      const cat = catalog({
+        relations: [part],
+        functions: [invoker(20, "own", "hooker")],
+        expressionCalls: [call(kind, "x", 20, { relation: 7 })],
+      });
+      expect(texts(cat, "hooker"), kind).toEqual([]);
+    }
   });
 
   it("follows the calls at any depth, to each function's own owner", () => {
@@ -1677,6 +1691,36 @@ describe("owners of the functions SECURITY DEFINER functions call (live: definer
     ]);
     // A trigger on an event the body does not do never fires.
     expect(texts(cat(["DELETE"]), "helper")).toEqual([]);
+  });
+
+  it("a definer's read runs the read table's policies as its owner, unless that owner bypasses them: a superuser, BYPASSRLS, or the table's owner without FORCE", () => {
+    const cat = (policyOwner: string, forced: boolean, ownerAttrs: Partial<PgRole> = {}) => {
+      const c = catalog({
+        functions: [definer(20, "count_flags", "owner", "SELECT count(*) FROM public.flags"), callee(21, "seen", "helper")],
+        expressionCalls: [
+          {
+            relation: 8,
+            kind: "policy",
+            name: "flags_seen",
+            command: "r",
+            function: 21,
+            schema: "public",
+            table: "flags",
+            tableOwner: oid(policyOwner),
+            forced,
+          },
+        ],
+      });
+      c.roles = c.roles.map((r) => (r.name === "owner" ? { ...r, ...ownerAttrs } : r));
+      return texts(c, "helper");
+    };
+    expect(cat("su", false)).toEqual([
+      `helper -(owns function)-> public.seen() [run by public.count_flags() reads public.flags -(policy flags_seen)-> public.seen(): runs as the SECURITY DEFINER writer's owner owner whenever it writes] -> ${ALL.join(", ")}`,
+    ]);
+    expect(cat("owner", false)).toEqual([]);
+    expect(cat("owner", true)).toHaveLength(1);
+    expect(cat("su", false, { bypassrls: true })).toEqual([]);
+    expect(cat("su", false, { superuser: true })).toEqual([]);
   });
 
   it("a write through a parent fires a partition's or child's row triggers: every event through a partitioned one, not INSERT through an inheritance parent", () => {
