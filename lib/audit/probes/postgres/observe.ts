@@ -93,16 +93,17 @@ function trigger(r: Record<string, unknown>): PgTrigger {
     cloned: r.cloned === true,
     columns: texts(r.columns),
     ...(typeof r.schema === "string" && typeof r.table_name === "string" ? { schema: r.schema, table: r.table_name } : {}),
-    ...(Array.isArray(r.ancestors) && r.ancestors.length > 0
-      ? {
-          ancestors: (r.ancestors as Record<string, unknown>[]).map((a) => ({
-            schema: String(a.schema),
-            name: String(a.name),
-            partitioned: a.partitioned === true,
-          })),
-        }
-      : {}),
+    ...(Array.isArray(r.ancestors) && r.ancestors.length > 0 ? { ancestors: ancestorsOf(r.ancestors) } : {}),
   };
+}
+
+/** A relation's ancestors as the probe's json lists them. */
+function ancestorsOf(rows: unknown[]): NonNullable<PgTrigger["ancestors"]> {
+  return (rows as Record<string, unknown>[]).map((a) => ({
+    schema: String(a.schema),
+    name: String(a.name),
+    partitioned: a.partitioned === true,
+  }));
 }
 
 const EXPRESSION_KINDS = new Set<PgExpressionCall["kind"]>([
@@ -139,6 +140,8 @@ export function expressionCall(r: Record<string, unknown>): PgExpressionCall {
     ...(typeof r.table_name === "string" ? { table: r.table_name } : {}),
     ...(r.table_owner === null || r.table_owner === undefined ? {} : { tableOwner: num(r.table_owner) }),
     ...(typeof r.forced === "boolean" ? { forced: r.forced } : {}),
+    ...(Array.isArray(r.roles) ? { roles: r.roles.map(num) } : {}),
+    ...(Array.isArray(r.ancestors) && r.ancestors.length > 0 ? { ancestors: ancestorsOf(r.ancestors) } : {}),
   };
 }
 

@@ -218,12 +218,12 @@ const DESCENDANTS = `tabs(oid) AS (
 )`;
 
 /**
- * Every user table (ordinary, partitioned, foreign), for the expressions of the tables a
+ * Every user table (ordinary, partitioned, foreign) and view (its own column defaults, rules), for the expressions of the tables a
  * SECURITY DEFINER function's body writes or reads: run as its owner there (the model matches
  * the body's names to these). A table is its own descendant here: every one is listed.
  */
 const EVERY_TABLE = `SELECT c.oid FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-  WHERE c.relkind IN ('r', 'p', 'f') AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_toast%'`;
+  WHERE c.relkind IN ('r', 'p', 'f', 'v') AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_toast%'`;
 
 /**
  * The functions PostgreSQL runs inside another role's statement on a table, as that role,
@@ -317,14 +317,22 @@ WHERE n.nspname NOT IN ('pg_catalog', 'information_schema')`;
  * statements a SECURITY DEFINER function's body runs there, as its owner. Every table lists its
  * own defaults, domains, rules and policies as a configured one does; the model takes a
  * partition's or child's CHECKs, indexes, statistics and trigger conditions for its parent.
- * With the table's owner and FORCE ROW LEVEL SECURITY: a policy does not apply to the owner
- * without it.
+ * With the table's owner and FORCE ROW LEVEL SECURITY (a policy does not apply to the owner
+ * without it), a policy's roles (`polroles`, 0 for PUBLIC), and the table's ancestors, through
+ * which a write evaluates its CHECKs, indexes and trigger conditions.
  */
 export const EXPRESSION_CALLS_SQL = `SELECT e.relation::int8 AS relation, e.kind, e.name, e.command, e.function::int8 AS function,
   n.nspname::text AS schema, c.relname::text AS table_name, c.relowner::int8 AS table_owner,
-  c.relforcerowsecurity AS forced
+  c.relforcerowsecurity AS forced, pol.polroles::int8[] AS roles,
+  (WITH RECURSIVE up(oid) AS (
+     SELECT i.inhparent FROM pg_catalog.pg_inherits i WHERE i.inhrelid = e.relation
+     UNION SELECT i.inhparent FROM up JOIN pg_catalog.pg_inherits i ON i.inhrelid = up.oid)
+   SELECT coalesce(pg_catalog.json_agg(pg_catalog.json_build_object('schema', an.nspname::text, 'name', ac.relname::text,
+       'partitioned', ac.relkind = 'p')), '[]'::json)
+   FROM up JOIN pg_catalog.pg_class ac ON ac.oid = up.oid JOIN pg_catalog.pg_namespace an ON an.oid = ac.relnamespace) AS ancestors
 FROM (${EXPRESSION_FUNCTIONS}) e
 JOIN pg_catalog.pg_class c ON c.oid = e.relation JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+LEFT JOIN pg_catalog.pg_policy pol ON e.kind = 'policy' AND pol.polrelid = e.relation AND pol.polname = e.name
 ORDER BY e.relation, e.kind, e.name, e.function`;
 
 /**

@@ -296,6 +296,10 @@ export interface PgExpressionCall {
   /** The table's owner, and whether its row-level security is FORCEd (else its policies skip the owner). */
   tableOwner?: number;
   forced?: boolean;
+  /** A policy's roles (`polroles`: 0 is PUBLIC). */
+  roles?: number[];
+  /** The table's inheritance parents and partitioned tables, at any depth. */
+  ancestors?: PgTrigger["ancestors"];
 }
 
 export interface PgCatalog {

@@ -45,6 +45,11 @@ const NAMES = [
   "policer",
   "idler",
   "bypasser",
+  "pchecker",
+  "viewdefer",
+  "poltoer",
+  "memer",
+  "tabown",
   "auditor",
 ] as const;
 type Name = (typeof NAMES)[number];
@@ -67,6 +72,10 @@ const CALLEES: Record<string, { owner: Name; signature: string }> = {
   seen: { owner: "policer", signature: "x.seen()" },
   idle: { owner: "idler", signature: "x.idle()" },
   bypassed: { owner: "bypasser", signature: "x.bypassed()" },
+  pchk: { owner: "pchecker", signature: "x.pchk()" },
+  vdef: { owner: "viewdefer", signature: "x.vdef()" },
+  polto: { owner: "poltoer", signature: "x.polto()" },
+  mem: { owner: "memer", signature: "x.mem()" },
 };
 
 for (const s of servers) {
@@ -225,6 +234,37 @@ for (const s of servers) {
           `ALTER TABLE public.own_flags OWNER TO ${m}`,
           `CREATE FUNCTION public.count_own() RETURNS bigint LANGUAGE sql SECURITY DEFINER ${pinned} AS $f$ SELECT count(*) FROM public.own_flags $f$`,
           `ALTER FUNCTION public.count_own() OWNER TO ${m}`,
+          // A partition's CHECK runs in a write through its partitioned table.
+          "CREATE TABLE public.tallies (kind text) PARTITION BY LIST (kind)",
+          // (always true, whatever the function returns: a false CHECK would roll the attacker's delete back)
+          "CREATE TABLE public.tallies_rest PARTITION OF public.tallies (CHECK (coalesce(x.pchk()::text, '') IS NOT NULL)) DEFAULT",
+          `GRANT INSERT ON public.tallies TO ${m}`,
+          `CREATE FUNCTION public.tally(k text) RETURNS void LANGUAGE sql SECURITY DEFINER ${pinned} AS $f$ INSERT INTO public.tallies VALUES (k) $f$`,
+          `ALTER FUNCTION public.tally(text) OWNER TO ${m}`,
+          // A view's own column default runs in an insert into the view.
+          "CREATE TABLE public.memos (entry text, stamp text)",
+          "CREATE VIEW public.memos_v AS SELECT entry, stamp FROM public.memos",
+          "ALTER VIEW public.memos_v ALTER COLUMN stamp SET DEFAULT coalesce(x.vdef()::text, 'stamp')",
+          `GRANT INSERT ON public.memos_v TO ${m}`,
+          `CREATE FUNCTION public.memo(e text) RETURNS void LANGUAGE sql SECURITY DEFINER ${pinned} AS $f$ INSERT INTO public.memos_v (entry) VALUES (e) $f$`,
+          `ALTER FUNCTION public.memo(text) OWNER TO ${m}`,
+          // Look-alikes: a policy for another role only, and one on a table whose owner the definer's owner inherits.
+          "CREATE TABLE public.marks (flag text)",
+          "ALTER TABLE public.marks ENABLE ROW LEVEL SECURITY",
+          `CREATE POLICY marks_theirs ON public.marks FOR SELECT TO ${q(role.nobody)} USING (x.polto() IS NULL)`,
+          "CREATE POLICY marks_all ON public.marks FOR SELECT USING (true)",
+          "INSERT INTO public.marks VALUES ('a')",
+          `GRANT SELECT ON public.marks TO ${m}`,
+          `CREATE FUNCTION public.count_marks() RETURNS bigint LANGUAGE sql SECURITY DEFINER ${pinned} AS $f$ SELECT count(*) FROM public.marks $f$`,
+          `ALTER FUNCTION public.count_marks() OWNER TO ${m}`,
+          "CREATE TABLE public.pins (flag text)",
+          "ALTER TABLE public.pins ENABLE ROW LEVEL SECURITY",
+          "CREATE POLICY pins_seen ON public.pins FOR SELECT USING (x.mem() IS NULL)",
+          "INSERT INTO public.pins VALUES ('a')",
+          `ALTER TABLE public.pins OWNER TO ${q(role.tabown)}`,
+          `GRANT ${q(role.tabown)} TO ${m}`,
+          `CREATE FUNCTION public.count_pins() RETURNS bigint LANGUAGE sql SECURITY DEFINER ${pinned} AS $f$ SELECT count(*) FROM public.pins $f$`,
+          `ALTER FUNCTION public.count_pins() OWNER TO ${m}`,
           // A definer whose owner holds nothing on the queue.
           `CREATE FUNCTION public.low_definer() RETURNS void LANGUAGE sql SECURITY DEFINER ${pinned} AS $f$ SELECT x.low_note() $f$`,
           `ALTER FUNCTION public.low_definer() OWNER TO ${q(role.nobody)}`,
@@ -470,6 +510,26 @@ for (const s of servers) {
       expect(paths(unexpected("policer")[0])).toContainEqual(
         expect.stringContaining(`x.seen() [run by public.count_flags() reads public.job_flags -(policy job_flags_seen)-> x.seen():`),
       );
+      // Found live by a review: a partition's CHECK in a write through the parent, and a view's own default.
+      for (const [key, who, call] of [
+        ["pchk", "pchecker", "SELECT public.tally('t')"],
+        ["vdef", "viewdefer", "SELECT public.memo('m')"],
+      ] as const) {
+        expect(await tried(key, who, call)).toEqual({ refusal: undefined, left: 0 });
+      }
+      expect(paths(unexpected("pchecker")[0])).toContainEqual(
+        expect.stringContaining(
+          "x.pchk() [run by public.tally(k text) writes public.tallies -(CHECK constraint tallies_rest_check of public.tallies_rest)-> x.pchk():",
+        ),
+      );
+      expect(paths(unexpected("viewdefer")[0])).toContainEqual(
+        expect.stringContaining("x.vdef() [run by public.memo(e text) writes public.memos_v -(default of column stamp)-> x.vdef():"),
+      );
+      // Look-alikes, found live by the same review: a policy for another role, and one on a table whose owner the definer's owner inherits.
+      expect(await tried("polto", "poltoer", "SELECT public.count_marks()")).toEqual({ refusal: undefined, left: 3 });
+      expect(await tried("mem", "memer", "SELECT public.count_pins()")).toEqual({ refusal: undefined, left: 3 });
+      expect(unexpected("poltoer")).toEqual([]);
+      expect(unexpected("memer")).toEqual([]);
       // Look-alikes: a default is not evaluated by a read; the table's owner is not subject to its policies.
       expect(await tried("idle", "idler", "SELECT public.count_refs()")).toEqual({ refusal: undefined, left: 3 });
       expect(await tried("bypassed", "bypasser", "SELECT public.count_own()")).toEqual({ refusal: undefined, left: 3 });

@@ -1215,6 +1215,22 @@ export class ObjectRoutes {
       if (!fn || schema === undefined || table === undefined) continue;
       const { label, events } = expressionUse(call);
       expressions.push({ call, schema, table, events, fn, label });
+      // A partition's or child's CHECKs, indexes and trigger conditions run in writes through its
+      // ancestors too: every event through a partitioned one; INSERT stays in an inheritance parent.
+      if (!EVALUATED_THROUGH_PARENT.has(call.kind)) continue;
+      for (const parent of call.ancestors ?? []) {
+        const reaching = parent.partitioned ? CHILD_EVENTS_PARTITIONED : CHILD_EVENTS_INHERITED;
+        const through = events.filter((e) => reaching.has(e));
+        if (through.length > 0)
+          expressions.push({
+            call,
+            schema: parent.schema,
+            table: parent.name,
+            events: through,
+            fn,
+            label: `${label} of ${schema}.${table}`,
+          });
+      }
     }
     if (triggers.length > 0 || expressions.length > 0) {
       // Writers: each function whose body runs as a definer's owner, with how it came to run.
@@ -1280,15 +1296,20 @@ export class ObjectRoutes {
   }
 
   /**
-   * Whether a row-level security policy applies to `role`: not to a superuser or a BYPASSRLS
-   * role, nor to the table's owner unless the table FORCEs row-level security (a role that is
-   * only a member of the owner is not exempt).
+   * Whether a row-level security policy applies to `role`: to PUBLIC's or a role it is a member
+   * of (its `TO` list), and not to a superuser or a BYPASSRLS role, nor to the table's owner or a
+   * role that inherits the owner's privileges, unless the table FORCEs row-level security (both
+   * found live by a review).
    */
   private policyApplies(call: PgExpressionCall, role: number): boolean {
     const r = this.graph.byOid.get(role);
     if (r?.superuser || r?.bypassrls) return false;
+    if (call.roles && !call.roles.includes(0)) {
+      const memberOf = new Set([...this.graph.inherited(role).keys(), ...this.graph.settable(role).keys()]);
+      if (!call.roles.some((to) => memberOf.has(to))) return false;
+    }
     const owner = call.tableOwner ?? this.relations.get(call.relation)?.owner;
-    return role !== owner || call.forced === true;
+    return owner === undefined || !this.graph.inherited(role).has(owner) || call.forced === true;
   }
 
   /** The routes of firedByDefiners: the owner of each function gets what the role it runs as may do. */

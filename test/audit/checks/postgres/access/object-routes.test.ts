@@ -1723,6 +1723,64 @@ describe("owners of the functions SECURITY DEFINER functions call (live: definer
     expect(cat("su", false, { superuser: true })).toEqual([]);
   });
 
+  it("a policy applies to its TO roles and their members only, and not to a role that inherits the table owner's privileges (found live by a review)", () => {
+    const cat = (extra: Partial<PgExpressionCall>, memberships: PgMembership[] = []) =>
+      texts(
+        catalog({
+          memberships,
+          functions: [definer(20, "count_flags", "owner", "SELECT count(*) FROM public.flags"), callee(21, "seen", "helper")],
+          expressionCalls: [
+            {
+              relation: 8,
+              kind: "policy",
+              name: "flags_seen",
+              command: "r",
+              function: 21,
+              schema: "public",
+              table: "flags",
+              tableOwner: oid("su"),
+              ...extra,
+            },
+          ],
+        }),
+        "helper",
+      );
+    expect(cat({ roles: [0] })).toHaveLength(1);
+    expect(cat({ roles: [oid("clerk")] })).toEqual([]);
+    expect(cat({ roles: [oid("clerk")] }, [member("owner", "clerk")])).toHaveLength(1);
+    // The owner of the table is the definer owner's role: it inherits the owner's privileges, so the policy skips it.
+    expect(cat({ tableOwner: oid("reporter") }, [member("owner", "reporter")])).toEqual([]);
+    expect(cat({ tableOwner: oid("reporter") }, [{ ...member("owner", "reporter"), inherit: false }])).toHaveLength(1);
+  });
+
+  it("a partition's or child's CHECK runs in a definer's write through its parent: every event through a partitioned one, not INSERT through an inheritance parent", () => {
+    const cat = (partitioned: boolean, body: string, kind: PgExpressionCall["kind"] = "check") =>
+      texts(
+        catalog({
+          functions: [definer(20, "record", "owner", body), callee(21, "ok", "helper")],
+          expressionCalls: [
+            {
+              relation: 8,
+              kind,
+              name: "rest_ok",
+              function: 21,
+              schema: "public",
+              table: "events_rest",
+              ancestors: [{ schema: "public", name: "events", partitioned }],
+            },
+          ],
+        }),
+        "helper",
+      );
+    expect(cat(true, "INSERT INTO public.events VALUES (1)")).toEqual([
+      `helper -(owns function)-> public.ok() [run by public.record() writes public.events -(CHECK constraint rest_ok of public.events_rest)-> public.ok(): runs as the SECURITY DEFINER writer's owner owner whenever it writes] -> ${ALL.join(", ")}`,
+    ]);
+    expect(cat(false, "INSERT INTO public.events VALUES (1)")).toEqual([]);
+    expect(cat(false, "UPDATE public.events SET v = 1")).toHaveLength(1);
+    // A partition's own default is not: an insert through the parent takes the parent's (tried live by the review).
+    expect(cat(true, "INSERT INTO public.events VALUES (1)", "default")).toEqual([]);
+  });
+
   it("a write through a parent fires a partition's or child's row triggers: every event through a partitioned one, not INSERT through an inheritance parent", () => {
     const part = relation(7, "events_rest", "su", [], { relkind: "r" });
     const cat = (partitioned: boolean, events: string[], extra: Partial<PgTrigger> = {}) =>
