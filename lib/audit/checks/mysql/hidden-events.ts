@@ -8,12 +8,9 @@ import type { CheckId } from "../ids.js";
 import { unobserved } from "../results.js";
 import { hiddenEventRisks } from "./access/hidden-events.js";
 import { type MysqlTableAccess, scopeText } from "./access/model.js";
+import { type Judge, judgedRisks, listed } from "./hidden-risks.js";
 import { accountSql } from "./sql.js";
 import type { MysqlView } from "./targets.js";
-
-const LISTED = 5;
-const list = (names: readonly string[]) =>
-  names.length > LISTED ? `${names.slice(0, LISTED).join(", ")} and ${names.length - LISTED} more` : names.join(", ");
 
 /**
  * One ERROR for the table when an unread event could give an account `judged` picks more than
@@ -24,14 +21,9 @@ export function hiddenEventErrors(
   view: MysqlView,
   access: MysqlTableAccess,
   resource: ResourceRef,
-  judged: (account: string, gains: readonly string[]) => string[],
+  judged: Judge,
 ): CheckResult[] {
-  const risks = hiddenEventRisks(view.index, access)
-    .map((r) => ({
-      ...r,
-      accounts: r.accounts.map((a) => ({ ...a, gains: judged(a.account, a.gains) })).filter((a) => a.gains.length > 0),
-    }))
-    .filter((r) => r.accounts.length > 0);
+  const risks = judgedRisks(hiddenEventRisks(view.index, access), judged);
   if (risks.length === 0) return [];
   const definers = risks.map((r) => r.definer);
   const accounts = [...new Set(risks.flatMap((r) => r.accounts.map((a) => a.account)))].sort();
@@ -39,14 +31,14 @@ export function hiddenEventErrors(
   const grant = view.catalog.flavor === "mariadb" ? `GRANT SELECT ON mysql.event TO ${auditor};` : `GRANT EVENT ON *.* TO ${auditor};`;
   const cause = {
     source: `mysql:${view.target.name}`,
-    reason: `the audit account cannot read the scheduled events, which run as their definers (${list(definers)} may be one, with its own access to ${access.qualified}), so whoever may replace a routine an event calls is not known; to read them: ${grant} (docs/mysql.md)`,
+    reason: `the audit account cannot read the scheduled events, which run as their definers (${listed(definers)} may be one, with its own access to ${access.qualified}), so whoever may replace a routine an event calls is not known; to read them: ${grant} (docs/mysql.md)`,
     code: "EVENTS_HIDDEN",
   };
   const result = unobserved(
     checkId,
     resource,
     cause,
-    `whether scheduled events give ${list(accounts)} access to ${access.qualified} beyond what the policy allows`,
+    `whether scheduled events give ${listed(accounts)} access to ${access.qualified} beyond what the policy allows`,
     "hidden events",
   );
   result.evidence = {

@@ -8,12 +8,9 @@ import type { CheckId } from "../ids.js";
 import { unobserved } from "../results.js";
 import { hiddenTriggerRisks } from "./access/hidden-triggers.js";
 import { type MysqlTableAccess, scopeText } from "./access/model.js";
+import { type Judge, judgedRisks, listed } from "./hidden-risks.js";
 import { accountSql, onSql } from "./sql.js";
 import type { MysqlView } from "./targets.js";
-
-const LISTED = 5;
-const list = (names: readonly string[]) =>
-  names.length > LISTED ? `${names.slice(0, LISTED).join(", ")} and ${names.length - LISTED} more` : names.join(", ");
 
 /**
  * One ERROR for the table when a hidden trigger could give an account `judged` picks more than
@@ -24,14 +21,9 @@ export function hiddenTriggerErrors(
   view: MysqlView,
   access: MysqlTableAccess,
   resource: ResourceRef,
-  judged: (account: string, gains: readonly string[]) => string[],
+  judged: Judge,
 ): CheckResult[] {
-  const risks = hiddenTriggerRisks(view.index, access)
-    .map((r) => ({
-      ...r,
-      accounts: r.accounts.map((a) => ({ ...a, gains: judged(a.account, a.gains) })).filter((a) => a.gains.length > 0),
-    }))
-    .filter((r) => r.accounts.length > 0);
+  const risks = judgedRisks(hiddenTriggerRisks(view.index, access), judged);
   if (risks.length === 0) return [];
   const scopes = [...new Set(risks.map((r) => scopeText(r.on)))];
   const definers = [...new Set(risks.map((r) => r.definer))];
@@ -39,14 +31,14 @@ export function hiddenTriggerErrors(
   const grants = [...new Set(risks.map((r) => `GRANT TRIGGER ON ${onSql(r.on)} TO ${accountSql(view.catalog.currentUser)};`))];
   const cause = {
     source: `mysql:${view.target.name}`,
-    reason: `the audit account cannot see the triggers on ${list(scopes)} (information_schema shows a table's triggers only to an account holding TRIGGER on it), where ${list(definers)} may define one that runs with its own access to ${access.qualified}; to read them: ${list(grants)} (docs/mysql.md)`,
+    reason: `the audit account cannot see the triggers on ${listed(scopes)} (information_schema shows a table's triggers only to an account holding TRIGGER on it), where ${listed(definers)} may define one that runs with its own access to ${access.qualified}; to read them: ${listed(grants)} (docs/mysql.md)`,
     code: "TRIGGERS_HIDDEN",
   };
   const result = unobserved(
     checkId,
     resource,
     cause,
-    `whether triggers give ${list(accounts)} access to ${access.qualified} beyond what the policy allows`,
+    `whether triggers give ${listed(accounts)} access to ${access.qualified} beyond what the policy allows`,
     "hidden triggers",
   );
   result.evidence = {
