@@ -14,7 +14,7 @@ import type { Check } from "../../../../lib/audit/checks/types.js";
 import { eventsOf } from "../../../../lib/audit/probes/mysql/observe.js";
 import type { MysqlCatalog, MysqlEvent } from "../../../../lib/audit/probes/mysql/types.js";
 import { config, context } from "../../../support/builders.js";
-import { account, definer, onTable, ref, withExtra } from "./catalog.js";
+import { account, definer, edge, onTable, ref, withExtra } from "./catalog.js";
 
 const QUEUE = [{ db: "app", table: "delayed_jobs" }];
 const access = (c: MysqlCatalog) => computeMysqlAccess(c, QUEUE).get("app.delayed_jobs");
@@ -106,6 +106,19 @@ describe("a routine a scheduled event calls", () => {
     ];
     expect(texts(c, "judy@%")).toEqual([
       "judy@% -(ALTER ROUTINE on app.purge: makes DEFINER procedure app.purge SQL SECURITY INVOKER, which event app.nightly then runs as definer migrator@localhost)-> DELETE on app.delayed_jobs",
+    ]);
+    // On MariaDB, with ALTER ROUTINE through one role and CREATE ROUTINE through another, the
+    // replacement would drop the runner's EXECUTE on it; the flip keeps it (found live by a review).
+    const twoRoles = { ...c, flavor: "mariadb" as const, version: "10.11.9-MariaDB" };
+    twoRoles.accounts = [...c.accounts, account("ra", "", { isRole: true }), account("rb", "", { isRole: true })];
+    twoRoles.routineGrants = [
+      { user: "ra", host: "", db: "app", routine: "purge", type: "PROCEDURE", privileges: ["ALTER ROUTINE"] },
+      { user: "migrator", host: "localhost", db: "app", routine: "purge", type: "PROCEDURE", privileges: ["EXECUTE"] },
+    ];
+    twoRoles.dbGrants = [...c.dbGrants, { user: "rb", host: "", db: "app", privileges: ["CREATE ROUTINE"] }];
+    twoRoles.roleEdges = [edge(ref("ra", ""), ref("judy", "%")), edge(ref("rb", ""), ref("judy", "%"))];
+    expect(texts(twoRoles, "judy@%")).toEqual([
+      "judy@% -(role ra, SET ROLE)-> -(ALTER ROUTINE on app.purge: makes DEFINER procedure app.purge SQL SECURITY INVOKER, which event app.nightly then runs as definer migrator@localhost)-> DELETE on app.delayed_jobs",
     ]);
     // Without the runner's EXECUTE the call fails, flipped or not.
     c.routineGrants = c.routineGrants.filter((g) => g.user !== "migrator");

@@ -824,37 +824,22 @@ function replacePaths(index: GrantIndex, account: MysqlAccount, replaceable: rea
       }
       continue;
     }
-    if (creators.length === 0 || !replaced) {
-      // ALTER ROUTINE alone: a DEFINER routine made SQL SECURITY INVOKER does what its body does, as the runner.
-      if (!flipped || !altered) continue;
-      for (const r of reached)
-        for (const at of routinePrivilegeAt(index, r.id, routine, "ALTER ROUTINE")) {
-          const how = `ALTER ROUTINE on ${scopeText(at)}: makes DEFINER ${routine.kind} ${routine.db}.${routine.name} SQL SECURITY INVOKER, which ${run.by} then runs as definer ${key(run.runner)}`;
-          out.push(
-            routineChangePath(
-              account,
-              r,
-              how,
-              routine,
-              { privileges: ["ALTER ROUTINE"], at },
-              flipped.privileges,
-              flipped.columns,
-              qualified,
-            ),
-          );
-        }
-      continue;
-    }
     for (const r of reached) {
       for (const at of routinePrivilegeAt(index, r.id, routine, "ALTER ROUTINE")) {
         // From two roles the replacement is a DROP under one and a CREATE under the other: the
         // routine's own grants go with the DROP (tried live by a review).
         const together = creators.find((c) => c.r.id === r.id || own(c.r.id) || own(r.id) || !oneRole);
-        const creator = together ?? (dropped ? creators[0] : undefined);
-        if (!creator) continue;
-        const create = creator.r.id === r.id ? "" : `, CREATE ROUTINE as ${key(creator.r.id)}`;
-        const how = `ALTER ROUTINE on ${scopeText(at)}${create}: replaces ${routine.kind} ${routine.db}.${routine.name}, which ${run.by} runs as definer ${key(run.runner)}`;
-        out.push(routineChangePath(account, r, how, routine, { privileges: ["ALTER ROUTINE"], at }, privileges, holds.columns, qualified));
+        const creator = replaced ? (together ?? (dropped ? creators[0] : undefined)) : undefined;
+        if (creator) {
+          const create = creator.r.id === r.id ? "" : `, CREATE ROUTINE as ${key(creator.r.id)}`;
+          const how = `ALTER ROUTINE on ${scopeText(at)}${create}: replaces ${routine.kind} ${routine.db}.${routine.name}, which ${run.by} runs as definer ${key(run.runner)}`;
+          out.push(routineChangePath(account, r, how, routine, { privileges: ["ALTER ROUTINE"], at }, privileges, holds.columns, qualified));
+        } else if (flipped && altered) {
+          // ALTER ROUTINE alone: a DEFINER routine made SQL SECURITY INVOKER does what its body
+          // does, as the runner (found live by a review; whatever CREATE ROUTINE is held elsewhere).
+          const how = `ALTER ROUTINE on ${scopeText(at)}: makes DEFINER ${routine.kind} ${routine.db}.${routine.name} SQL SECURITY INVOKER, which ${run.by} then runs as definer ${key(run.runner)}`;
+          out.push(routineChangePath(account, r, how, routine, { privileges: ["ALTER ROUTINE"], at }, flipped.privileges, flipped.columns, qualified));
+        }
       }
     }
   }
