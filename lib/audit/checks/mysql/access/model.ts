@@ -833,12 +833,25 @@ function replacePaths(index: GrantIndex, account: MysqlAccount, replaceable: rea
         if (creator) {
           const create = creator.r.id === r.id ? "" : `, CREATE ROUTINE as ${key(creator.r.id)}`;
           const how = `ALTER ROUTINE on ${scopeText(at)}${create}: replaces ${routine.kind} ${routine.db}.${routine.name}, which ${run.by} runs as definer ${key(run.runner)}`;
-          out.push(routineChangePath(account, r, how, routine, { privileges: ["ALTER ROUTINE"], at }, privileges, holds.columns, qualified));
+          out.push(
+            routineChangePath(account, r, how, routine, { privileges: ["ALTER ROUTINE"], at }, privileges, holds.columns, qualified),
+          );
         } else if (flipped && altered) {
           // ALTER ROUTINE alone: a DEFINER routine made SQL SECURITY INVOKER does what its body
           // does, as the runner (found live by a review; whatever CREATE ROUTINE is held elsewhere).
           const how = `ALTER ROUTINE on ${scopeText(at)}: makes DEFINER ${routine.kind} ${routine.db}.${routine.name} SQL SECURITY INVOKER, which ${run.by} then runs as definer ${key(run.runner)}`;
-          out.push(routineChangePath(account, r, how, routine, { privileges: ["ALTER ROUTINE"], at }, flipped.privileges, flipped.columns, qualified));
+          out.push(
+            routineChangePath(
+              account,
+              r,
+              how,
+              routine,
+              { privileges: ["ALTER ROUTINE"], at },
+              flipped.privileges,
+              flipped.columns,
+              qualified,
+            ),
+          );
         }
       }
     }
