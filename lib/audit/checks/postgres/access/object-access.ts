@@ -1218,6 +1218,8 @@ export class ObjectRoutes {
       // A partition's or child's CHECKs, indexes and trigger conditions run in writes through its
       // ancestors too: every event through a partitioned one; INSERT stays in an inheritance parent.
       if (!EVALUATED_THROUGH_PARENT.has(call.kind)) continue;
+      // A child's statement triggers never fire through its parent (found live by a second review).
+      if (call.kind === "trigger condition" && (Number(call.command) & 1) === 0) continue;
       for (const parent of call.ancestors ?? []) {
         const reaching = parent.partitioned ? CHILD_EVENTS_PARTITIONED : CHILD_EVENTS_INHERITED;
         const through = events.filter((e) => reaching.has(e));
@@ -1296,18 +1298,17 @@ export class ObjectRoutes {
   }
 
   /**
-   * Whether a row-level security policy applies to `role`: to PUBLIC's or a role it is a member
-   * of (its `TO` list), and not to a superuser or a BYPASSRLS role, nor to the table's owner or a
+   * Whether a row-level security policy applies to `role`: to PUBLIC or a role whose privileges
+   * it has (its `TO` list), and not to a superuser or a BYPASSRLS role, nor to the table's owner or a
    * role that inherits the owner's privileges, unless the table FORCEs row-level security (both
    * found live by a review).
    */
   private policyApplies(call: PgExpressionCall, role: number): boolean {
     const r = this.graph.byOid.get(role);
     if (r?.superuser || r?.bypassrls) return false;
-    if (call.roles && !call.roles.includes(0)) {
-      const memberOf = new Set([...this.graph.inherited(role).keys(), ...this.graph.settable(role).keys()]);
-      if (!call.roles.some((to) => memberOf.has(to))) return false;
-    }
+    // The server asks whether the role has the privileges of one of them: membership through
+    // NOINHERIT grants does not count (found live by a second review).
+    if (call.roles && !call.roles.includes(0) && !call.roles.some((to) => this.graph.inherited(role).has(to))) return false;
     const owner = call.tableOwner ?? this.relations.get(call.relation)?.owner;
     return owner === undefined || !this.graph.inherited(role).has(owner) || call.forced === true;
   }
