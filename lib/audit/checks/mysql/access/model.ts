@@ -1000,11 +1000,11 @@ function triggerPaths(into: TriggerInto, way: AccessPath, db: string, table: str
  * (checked when it fires: without it the firing statement fails, proven live on MariaDB).
  */
 /**
- * The events that run: ENABLED, with a scheduler that is not DISABLED (OFF is one SET GLOBAL
- * away), and a definer that exists and holds EVENT on the event's database (the server checks
- * it at every run: tried live).
+ * The events that run: ENABLED and not past their end, with a scheduler that is not DISABLED
+ * (OFF is one SET GLOBAL away), and a definer that exists and holds EVENT on the event's
+ * database (the server checks it at every run: tried live).
  */
-export function runnableEvents(index: GrantIndex): MysqlEvent[] {
+function runnableEvents(index: GrantIndex): MysqlEvent[] {
   const { events, eventScheduler } = index.catalog;
   if (events === undefined || events === "unreadable" || eventScheduler === "DISABLED") return [];
   return events.filter(
@@ -1013,7 +1013,7 @@ export function runnableEvents(index: GrantIndex): MysqlEvent[] {
 }
 
 /** Whether `id`, running stored code as its definer, holds `privilege` on all of database `db` (global or database grants). */
-export function holdsOnDatabase(index: GrantIndex, id: MysqlAccountRef, db: string, privilege: string): boolean {
+function holdsOnDatabase(index: GrantIndex, id: MysqlAccountRef, db: string, privilege: string): boolean {
   return definerIds(index, id).some(
     (holder) =>
       index.account(holder)?.global.includes(privilege) ||
