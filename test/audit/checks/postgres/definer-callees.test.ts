@@ -50,6 +50,7 @@ const NAMES = [
   "poltoer",
   "memer",
   "tabown",
+  "mover",
   "auditor",
 ] as const;
 type Name = (typeof NAMES)[number];
@@ -241,6 +242,17 @@ for (const s of servers) {
           `GRANT INSERT ON public.tallies TO ${m}`,
           `CREATE FUNCTION public.tally(k text) RETURNS void LANGUAGE sql SECURITY DEFINER ${pinned} AS $f$ INSERT INTO public.tallies VALUES (k) $f$`,
           `ALTER FUNCTION public.tally(text) OWNER TO ${m}`,
+          // An UPDATE through a partitioned table that moves a row fires the destination partition's INSERT row trigger.
+          "CREATE TABLE public.lanes (k text) PARTITION BY LIST (k)",
+          "CREATE TABLE public.lanes_a PARTITION OF public.lanes FOR VALUES IN ('a')",
+          "CREATE TABLE public.lanes_b PARTITION OF public.lanes FOR VALUES IN ('b')",
+          "INSERT INTO public.lanes VALUES ('a')",
+          "CREATE FUNCTION x.lane_hook() RETURNS trigger LANGUAGE plpgsql AS $f$ BEGIN RETURN NEW; END $f$",
+          `ALTER FUNCTION x.lane_hook() OWNER TO ${q(role.mover)}`,
+          "CREATE TRIGGER lane_hook BEFORE INSERT ON public.lanes_b FOR EACH ROW EXECUTE FUNCTION x.lane_hook()",
+          `GRANT SELECT, UPDATE ON public.lanes TO ${m}`,
+          `CREATE FUNCTION public.promote() RETURNS void LANGUAGE sql SECURITY DEFINER ${pinned} AS $f$ UPDATE public.lanes SET k = 'b' WHERE k = 'a' $f$`,
+          `ALTER FUNCTION public.promote() OWNER TO ${m}`,
           // A view's own column default runs in an insert into the view.
           "CREATE TABLE public.memos (entry text, stamp text)",
           "CREATE VIEW public.memos_v AS SELECT entry, stamp FROM public.memos",
@@ -524,6 +536,24 @@ for (const s of servers) {
       );
       expect(paths(unexpected("viewdefer")[0])).toContainEqual(
         expect.stringContaining("x.vdef() [run by public.memo(e text) writes public.memos_v -(default of column stamp)-> x.vdef():"),
+      );
+      // An UPDATE that moves a row between partitions fires the destination's INSERT row trigger (found live by a third review).
+      await as("mover", (c) =>
+        c.query(
+          "CREATE OR REPLACE FUNCTION x.lane_hook() RETURNS trigger LANGUAGE plpgsql AS $f$ BEGIN DELETE FROM public.delayed_jobs; RETURN NEW; END $f$",
+        ),
+      );
+      try {
+        expect(await attempt("mover", "DELETE FROM public.delayed_jobs")).toBe("42501");
+        expect(await attempt("mover", "SELECT public.promote()")).toBeUndefined();
+        expect(await jobs()).toBe(0);
+      } finally {
+        await refill();
+      }
+      expect(paths(unexpected("mover")[0])).toContainEqual(
+        expect.stringContaining(
+          "x.lane_hook() [run by public.promote() writes public.lanes -(trigger lane_hook ON public.lanes_b)-> x.lane_hook():",
+        ),
       );
       // Look-alikes, found live by the same review: a policy for another role, and one on a table whose owner the definer's owner inherits.
       expect(await tried("polto", "poltoer", "SELECT public.count_marks()")).toEqual({ refusal: undefined, left: 3 });

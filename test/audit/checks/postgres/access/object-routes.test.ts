@@ -1816,6 +1816,31 @@ describe("owners of the functions SECURITY DEFINER functions call (live: definer
     expect(texts(cat(true, ["INSERT"], { cloned: true }), "helper")).toEqual([]);
   });
 
+  it("an UPDATE through a partitioned parent may move a row: a partition's INSERT and DELETE row triggers fire (found live by a review)", () => {
+    const part = relation(7, "events_b", "su", [], { relkind: "r" });
+    const cat = (partitioned: boolean, events: string[]) =>
+      catalog({
+        relations: [part],
+        functions: [
+          definer(20, "shift", "owner", "UPDATE public.events SET kind = 'b' WHERE kind = 'a'"),
+          { ...callee(21, "hook", "helper"), trigger: true },
+        ],
+        triggers: [
+          trigger("hook", 7, 21, events, {
+            timing: "BEFORE",
+            schema: "public",
+            table: "events_b",
+            ancestors: [{ schema: "public", name: "events", partitioned }],
+          }),
+        ],
+      });
+    expect(texts(cat(true, ["INSERT"]), "helper")).toHaveLength(1);
+    expect(texts(cat(true, ["DELETE"]), "helper")).toHaveLength(1);
+    // Rows never move between an inheritance parent's children; TRUNCATE is no move.
+    expect(texts(cat(false, ["DELETE"]), "helper")).toEqual([]);
+    expect(texts(cat(true, ["TRUNCATE"]), "helper")).toEqual([]);
+  });
+
   it("what a fired trigger function writes fires further triggers, as the same role", () => {
     const first = relation(7, "first_log", "su", [], { relkind: "r" });
     const second = relation(8, "second_log", "su", [], { relkind: "r" });
