@@ -37,16 +37,27 @@ const UPSERT = /\bON\s+CONFLICT\b[\s\S]*\bDO\s+UPDATE\b/i;
 
 export const COMMAND_ORDER = ["SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE"] as const;
 
+/** `ONLY` right before a name: the statement leaves the table's partitions and children alone. */
+const ONLY_BEFORE = /\bONLY\s+$/i;
+
 /**
  * The statements `text` runs on `schema.name`, or undefined when it never names it.
- * A mention that is not the target of a write is a read (SELECT).
+ * A mention that is not the target of a write is a read (SELECT). `reachingChildren`: only the
+ * statements that reach its partitions and children (not those on `ONLY schema.name`).
  */
-export function commandsOn(text: string, schema: string, name: string, lowerCaseText = text.toLowerCase()): string[] | undefined {
+export function commandsOn(
+  text: string,
+  schema: string,
+  name: string,
+  lowerCaseText = text.toLowerCase(),
+  reachingChildren = false,
+): string[] | undefined {
   if (!lowerCaseText.includes(spelled(name))) return undefined;
   const pattern = new RegExp(`(?<![\\w$."])(?:${identifier(schema)}\\s*\\.\\s*)?${identifier(name)}(?![\\w$"])`, "g");
   const found = new Set<string>();
   for (const match of text.matchAll(pattern)) {
     const before = text.slice(Math.max(0, match.index - 200), match.index);
+    if (reachingChildren && ONLY_BEFORE.test(before)) continue;
     const write = WRITES.find(([re]) => re.test(before));
     for (const command of write ? write[1] : ["SELECT"]) found.add(command);
     // An upsert updates the row it conflicts with: its UPDATE triggers fire too (found live by a review).

@@ -1191,7 +1191,8 @@ export class ObjectRoutes {
     // trigger its parents' (a partitioned parent's every event; an inheritance parent's INSERT
     // stays in the parent), which a body names instead (found live by a review). A cloned copy
     // of a parent's trigger is that trigger, met on the parent.
-    const triggers: { trigger: PgTrigger; schema: string; table: string; events: readonly string[]; fn: PgFunction }[] = [];
+    const triggers: { trigger: PgTrigger; schema: string; table: string; events: readonly string[]; fn: PgFunction; viaParent?: true }[] =
+      [];
     for (const trigger of this.catalog.triggers ?? []) {
       const fn = this.functions.get(trigger.function);
       const on = this.relations.get(trigger.relation);
@@ -1208,7 +1209,7 @@ export class ObjectRoutes {
           parent,
           trigger.events.filter((e) => reaching.has(e) && rowOrTruncate(e)),
         );
-        if (events.length > 0) triggers.push({ trigger, schema: parent.schema, table: parent.name, events, fn });
+        if (events.length > 0) triggers.push({ trigger, schema: parent.schema, table: parent.name, events, fn, viaParent: true });
       }
     }
     // The stored expressions of every table (defaults, CHECKs, indexes, policies…): a statement
@@ -1220,6 +1221,7 @@ export class ObjectRoutes {
       events: readonly string[];
       fn: PgFunction;
       label: string;
+      viaParent?: true;
     }[] = [];
     for (const call of this.catalog.expressionCalls ?? []) {
       const fn = this.functions.get(call.function);
@@ -1251,6 +1253,7 @@ export class ObjectRoutes {
             events: through,
             fn,
             label: `${label} of ${schema}.${table}`,
+            viaParent: true,
           });
       }
     }
@@ -1298,15 +1301,16 @@ export class ObjectRoutes {
       for (let w = 0; w < writers.length; w++) {
         const { writer, runsAs, how } = writers[w] as (typeof writers)[number];
         const lower = this.lowerCaseBody(writer);
-        for (const { trigger, schema, table, events, fn } of triggers) {
-          const commands = commandsOn(writer.body, schema, table, lower);
+        for (const { trigger, schema, table, events, fn, viaParent } of triggers) {
+          // Through a parent, `UPDATE ONLY parent` reaches no child (found live by a review).
+          const commands = commandsOn(writer.body, schema, table, lower, viaParent);
           if (!commands?.some((c) => events.includes(c))) continue;
           const on = trigger.table !== undefined && trigger.table !== table ? ` ON ${trigger.schema}.${trigger.table}` : "";
           runs(fn, runsAs, `${how} writes ${schema}.${table} -(trigger ${trigger.name}${on})-> `);
         }
-        for (const { call, schema, table, events, fn, label } of expressions) {
+        for (const { call, schema, table, events, fn, label, viaParent } of expressions) {
           if (call.kind === "policy" && !this.policyApplies(call, runsAs)) continue;
-          const commands = commandsOn(writer.body, schema, table, lower)?.filter((c) => events.includes(c));
+          const commands = commandsOn(writer.body, schema, table, lower, viaParent)?.filter((c) => events.includes(c));
           if (!commands?.length) continue;
           const verb = commands.some((c) => c !== "SELECT") ? "writes" : "reads";
           runs(fn, runsAs, `${how} ${verb} ${schema}.${table} -(${label})-> `);

@@ -97,6 +97,13 @@ describe("what a body does to a table", () => {
     expect(commandsOn("DELETE FROM x.public.delayed_jobs", "public", "delayed_jobs")).toBeUndefined();
   });
 
+  it("leaves out the statements on ONLY the table when asked what reaches its partitions and children", () => {
+    const body = "UPDATE ONLY public.events SET v = 1; DELETE FROM public.events";
+    expect(commandsOn(body, "public", "events")).toEqual(["UPDATE", "DELETE"]);
+    expect(commandsOn(body, "public", "events", body.toLowerCase(), true)).toEqual(["DELETE"]);
+    expect(commandsOn("update only events set v = 1", "public", "events", undefined, true)).toBeUndefined();
+  });
+
   it("says nothing for a body that never names the table", () => {
     expect(commandsOn("DELETE FROM archive", "public", "delayed_jobs")).toBeUndefined();
   });

@@ -1780,6 +1780,9 @@ describe("owners of the functions SECURITY DEFINER functions call (live: definer
     ]);
     expect(cat(false, "INSERT INTO public.events VALUES (1)")).toEqual([]);
     expect(cat(false, "UPDATE public.events SET v = 1")).toHaveLength(1);
+    // `ONLY` keeps the statement on the parent (found live by a review).
+    expect(cat(false, "UPDATE ONLY public.events SET v = 1")).toEqual([]);
+    expect(cat(true, "UPDATE ONLY public.events SET v = 1; INSERT INTO public.events VALUES (1)")).toHaveLength(1);
     // A partition's own default is not: an insert through the parent takes the parent's (tried live by the review).
     expect(cat(true, "INSERT INTO public.events VALUES (1)", "default")).toEqual([]);
     // A child's trigger condition is, for a row trigger (tgtype bit 1), not for a statement one.
@@ -1818,13 +1821,10 @@ describe("owners of the functions SECURITY DEFINER functions call (live: definer
 
   it("an UPDATE through a partitioned parent may move a row: a partition's INSERT and DELETE row triggers fire (found live by a review)", () => {
     const part = relation(7, "events_b", "su", [], { relkind: "r" });
-    const cat = (partitioned: boolean, events: string[]) =>
+    const cat = (partitioned: boolean, events: string[], body = "UPDATE public.events SET kind = 'b' WHERE kind = 'a'") =>
       catalog({
         relations: [part],
-        functions: [
-          definer(20, "shift", "owner", "UPDATE public.events SET kind = 'b' WHERE kind = 'a'"),
-          { ...callee(21, "hook", "helper"), trigger: true },
-        ],
+        functions: [definer(20, "shift", "owner", body), { ...callee(21, "hook", "helper"), trigger: true }],
         triggers: [
           trigger("hook", 7, 21, events, {
             timing: "BEFORE",
@@ -1839,6 +1839,9 @@ describe("owners of the functions SECURITY DEFINER functions call (live: definer
     // Rows never move between an inheritance parent's children; TRUNCATE is no move.
     expect(texts(cat(false, ["DELETE"]), "helper")).toEqual([]);
     expect(texts(cat(true, ["TRUNCATE"]), "helper")).toEqual([]);
+    // A child's UPDATE row trigger fires through its inheritance parent, unless the statement says ONLY.
+    expect(texts(cat(false, ["UPDATE"]), "helper")).toHaveLength(1);
+    expect(texts(cat(false, ["UPDATE"], "UPDATE ONLY public.events SET kind = 'b'"), "helper")).toEqual([]);
   });
 
   it("what a fired trigger function writes fires further triggers, as the same role", () => {
