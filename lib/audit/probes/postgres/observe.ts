@@ -141,6 +141,7 @@ export function expressionCall(r: Record<string, unknown>): PgExpressionCall {
     ...(r.table_owner === null || r.table_owner === undefined ? {} : { tableOwner: num(r.table_owner) }),
     ...(typeof r.forced === "boolean" ? { forced: r.forced } : {}),
     ...(Array.isArray(r.roles) ? { roles: r.roles.map(num) } : {}),
+    ...(r.check_only === true ? { checkOnly: true } : {}),
     ...(Array.isArray(r.ancestors) && r.ancestors.length > 0 ? { ancestors: ancestorsOf(r.ancestors) } : {}),
   };
 }

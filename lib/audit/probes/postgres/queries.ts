@@ -324,6 +324,13 @@ WHERE n.nspname NOT IN ('pg_catalog', 'information_schema')`;
 export const EXPRESSION_CALLS_SQL = `SELECT e.relation::int8 AS relation, e.kind, e.name, e.command, e.function::int8 AS function,
   n.nspname::text AS schema, c.relname::text AS table_name, c.relowner::int8 AS table_owner,
   c.relforcerowsecurity AS forced, pol.polroles::int8[] AS roles,
+  -- Whether the function's name is in the policy's WITH CHECK and not in its USING: then only
+  -- INSERT and UPDATE evaluate it. (A function reached through an operator is named in neither.)
+  (pol.polwithcheck IS NOT NULL
+    AND pg_catalog.strpos(pg_catalog.lower(pg_catalog.pg_get_expr(pol.polwithcheck, pol.polrelid)), pg_catalog.lower(fp.proname::text)) > 0
+    AND (pol.polqual IS NULL
+      OR pg_catalog.strpos(pg_catalog.lower(pg_catalog.pg_get_expr(pol.polqual, pol.polrelid)), pg_catalog.lower(fp.proname::text)) = 0))
+    AS check_only,
   (WITH RECURSIVE up(oid) AS (
      SELECT i.inhparent FROM pg_catalog.pg_inherits i WHERE i.inhrelid = e.relation
      UNION SELECT i.inhparent FROM up JOIN pg_catalog.pg_inherits i ON i.inhrelid = up.oid)
@@ -333,6 +340,7 @@ export const EXPRESSION_CALLS_SQL = `SELECT e.relation::int8 AS relation, e.kind
 FROM (${EXPRESSION_FUNCTIONS}) e
 JOIN pg_catalog.pg_class c ON c.oid = e.relation JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 LEFT JOIN pg_catalog.pg_policy pol ON e.kind = 'policy' AND pol.polrelid = e.relation AND pol.polname = e.name
+JOIN pg_catalog.pg_proc fp ON fp.oid = e.function
 ORDER BY e.relation, e.kind, e.name, e.function`;
 
 /**

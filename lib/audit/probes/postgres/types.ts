@@ -298,6 +298,8 @@ export interface PgExpressionCall {
   forced?: boolean;
   /** A policy's roles (`polroles`: 0 is PUBLIC). */
   roles?: number[];
+  /** A policy's function named in its WITH CHECK only: INSERT and UPDATE evaluate it, reads do not. */
+  checkOnly?: boolean;
   /** The table's inheritance parents and partitioned tables, at any depth. */
   ancestors?: PgTrigger["ancestors"];
 }

@@ -51,6 +51,7 @@ const NAMES = [
   "memer",
   "tabown",
   "mover",
+  "checker",
   "auditor",
 ] as const;
 type Name = (typeof NAMES)[number];
@@ -77,6 +78,7 @@ const CALLEES: Record<string, { owner: Name; signature: string }> = {
   vdef: { owner: "viewdefer", signature: "x.vdef()" },
   polto: { owner: "poltoer", signature: "x.polto()" },
   mem: { owner: "memer", signature: "x.mem()" },
+  wcheck: { owner: "checker", signature: "x.wcheck()" },
 };
 
 for (const s of servers) {
@@ -269,6 +271,14 @@ for (const s of servers) {
           `GRANT SELECT ON public.marks TO ${m}`,
           `CREATE FUNCTION public.count_marks() RETURNS bigint LANGUAGE sql SECURITY DEFINER ${pinned} AS $f$ SELECT count(*) FROM public.marks $f$`,
           `ALTER FUNCTION public.count_marks() OWNER TO ${m}`,
+          // ...and a policy whose function is in its WITH CHECK only, on a table the definer only reads.
+          "CREATE TABLE public.tags (flag text)",
+          "ALTER TABLE public.tags ENABLE ROW LEVEL SECURITY",
+          "CREATE POLICY tags_write ON public.tags FOR ALL USING (true) WITH CHECK (x.wcheck() IS NULL)",
+          "INSERT INTO public.tags VALUES ('a')",
+          `GRANT SELECT ON public.tags TO ${m}`,
+          `CREATE FUNCTION public.count_tags() RETURNS bigint LANGUAGE sql SECURITY DEFINER ${pinned} AS $f$ SELECT count(*) FROM public.tags $f$`,
+          `ALTER FUNCTION public.count_tags() OWNER TO ${m}`,
           "CREATE TABLE public.pins (flag text)",
           "ALTER TABLE public.pins ENABLE ROW LEVEL SECURITY",
           "CREATE POLICY pins_seen ON public.pins FOR SELECT USING (x.mem() IS NULL)",
@@ -558,6 +568,8 @@ for (const s of servers) {
       // Look-alikes, found live by the same review: a policy for another role, and one on a table whose owner the definer's owner inherits.
       expect(await tried("polto", "poltoer", "SELECT public.count_marks()")).toEqual({ refusal: undefined, left: 3 });
       expect(await tried("mem", "memer", "SELECT public.count_pins()")).toEqual({ refusal: undefined, left: 3 });
+      expect(await tried("wcheck", "checker", "SELECT public.count_tags()")).toEqual({ refusal: undefined, left: 3 });
+      expect(unexpected("checker")).toEqual([]);
       expect(unexpected("poltoer")).toEqual([]);
       expect(unexpected("memer")).toEqual([]);
       // Look-alikes: a default is not evaluated by a read; the table's owner is not subject to its policies.

@@ -116,8 +116,11 @@ function expressionUse(call: PgExpressionCall): { label: string; events: readonl
       const event = RULE_EVENTS[call.command ?? ""];
       return { label: `rule ${call.name}`, events: event ? [event] : EXPRESSION_EVENTS };
     }
-    case "policy":
-      return { label: `policy ${call.name}`, events: POLICY_COMMANDS[call.command ?? "*"] ?? EXPRESSION_EVENTS };
+    case "policy": {
+      const events = POLICY_COMMANDS[call.command ?? "*"] ?? EXPRESSION_EVENTS;
+      // WITH CHECK is evaluated on the rows INSERT and UPDATE write, never on a read (found live by a review).
+      return { label: `policy ${call.name}`, events: call.checkOnly ? events.filter((e) => e === "INSERT" || e === "UPDATE") : events };
+    }
   }
 }
 /**

@@ -1746,6 +1746,9 @@ describe("owners of the functions SECURITY DEFINER functions call (live: definer
         "helper",
       );
     expect(cat({ roles: [0] })).toHaveLength(1);
+    // A function in the policy's WITH CHECK only runs on the rows INSERT and UPDATE write, not on a read.
+    expect(cat({ command: "*", checkOnly: true })).toEqual([]);
+    expect(cat({ command: "*", checkOnly: false })).toHaveLength(1);
     expect(cat({ roles: [oid("clerk")] })).toEqual([]);
     expect(cat({ roles: [oid("clerk")] }, [member("owner", "clerk")])).toHaveLength(1);
     // Through a NOINHERIT membership the role has not the TO role's privileges: the policy skips it (found live by a review).
