@@ -3,6 +3,7 @@
  * checks (lib/audit/probes/mysql/types.ts), built from one healthy estate and changed per test.
  * The estate: app.delayed_jobs used by app_worker@10.20.%, audited by queue_auditor@10.20.%.
  */
+import type { Check } from "../../../../lib/audit/checks/types.js";
 import type {
   MysqlAccount,
   MysqlAccountRef,
@@ -11,6 +12,7 @@ import type {
   MysqlRoleEdge,
   MysqlTableGrant,
 } from "../../../../lib/audit/probes/mysql/types.js";
+import { config, context } from "../../../support/builders.js";
 
 export const account = (user: string, host: string, over: Partial<MysqlAccount> = {}): MysqlAccount => ({
   user,
@@ -89,3 +91,25 @@ export function withExtra(extra: Partial<MysqlCatalog>, over: Partial<MysqlCatal
   }
   return base;
 }
+
+/** The policy's worker, as the healthy catalog grants it. */
+export const WORKER = { "app_worker@10.20.%": ["SELECT", "INSERT", "UPDATE", "DELETE"] };
+
+/** One check's verdicts on `c` as target queue-mysql, the policy being the worker (and whoever `principals` adds). */
+export const judge = (check: Check, c: MysqlCatalog, principals: Record<string, string[]> = {}) =>
+  check.evaluate(
+    context(
+      config({
+        mysql: [
+          {
+            name: "queue-mysql",
+            connection: { host: "db.example.com", user: "queue_auditor", password: { iam: true } },
+            tables: ["app.delayed_jobs"],
+            principals: { ...WORKER, ...principals },
+          },
+        ] as never,
+      }),
+      undefined,
+      { mysql: [{ target: "queue-mysql", catalog: c }] },
+    ),
+  );

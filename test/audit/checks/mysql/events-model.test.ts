@@ -10,11 +10,9 @@ import { hiddenEventRisks } from "../../../../lib/audit/checks/mysql/access/hidd
 import { computeMysqlAccess, GrantIndex } from "../../../../lib/audit/checks/mysql/access/model.js";
 import { mysqlExcessPrivilege } from "../../../../lib/audit/checks/mysql/mysql-excess-privilege.js";
 import { mysqlUnexpectedPrincipal } from "../../../../lib/audit/checks/mysql/mysql-unexpected-principal.js";
-import type { Check } from "../../../../lib/audit/checks/types.js";
 import { eventsOf } from "../../../../lib/audit/probes/mysql/observe.js";
 import type { MysqlCatalog, MysqlEvent } from "../../../../lib/audit/probes/mysql/types.js";
-import { config, context } from "../../../support/builders.js";
-import { account, definer, edge, onTable, ref, withExtra } from "./catalog.js";
+import { account, definer, edge, judge, onTable, ref, withExtra } from "./catalog.js";
 
 const QUEUE = [{ db: "app", table: "delayed_jobs" }];
 const access = (c: MysqlCatalog) => computeMysqlAccess(c, QUEUE).get("app.delayed_jobs");
@@ -141,24 +139,6 @@ describe("a routine a scheduled event calls", () => {
 });
 
 describe("events the audit account cannot read", () => {
-  const WORKER = { "app_worker@10.20.%": ["SELECT", "INSERT", "UPDATE", "DELETE"] };
-  const judge = (check: Check, c: MysqlCatalog, principals: Record<string, string[]> = {}) =>
-    check.evaluate(
-      context(
-        config({
-          mysql: [
-            {
-              name: "queue-mysql",
-              connection: { host: "db.example.com", user: "queue_auditor", password: { iam: true } },
-              tables: ["app.delayed_jobs"],
-              principals: { ...WORKER, ...principals },
-            },
-          ] as never,
-        }),
-        undefined,
-        { mysql: [{ target: "queue-mysql", catalog: c }] },
-      ),
-    );
   const blind = (over: Partial<MysqlCatalog> = {}, migratorDb = ["EVENT"]) => estate({ events: "unreadable", ...over }, migratorDb);
   const risks = (c: MysqlCatalog) => {
     const a = access(c);

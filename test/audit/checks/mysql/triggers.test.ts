@@ -12,10 +12,8 @@ import { mysqlExcessPrivilege } from "../../../../lib/audit/checks/mysql/mysql-e
 import { mysqlTlsNotRequired } from "../../../../lib/audit/checks/mysql/mysql-tls-not-required.js";
 import { mysqlUnexpectedPrincipal } from "../../../../lib/audit/checks/mysql/mysql-unexpected-principal.js";
 import { cutPath } from "../../../../lib/audit/checks/mysql/sql.js";
-import type { Check } from "../../../../lib/audit/checks/types.js";
 import type { MysqlCatalog, MysqlForeignKey, MysqlTrigger } from "../../../../lib/audit/probes/mysql/types.js";
-import { config, context } from "../../../support/builders.js";
-import { account, catalog, onTable, ref, role, withExtra } from "./catalog.js";
+import { account, catalog, judge, onTable, ref, role, withExtra } from "./catalog.js";
 
 const QUEUE = [{ db: "app", table: "delayed_jobs" }];
 const access = (c: MysqlCatalog) => computeMysqlAccess(c, QUEUE).get("app.delayed_jobs");
@@ -43,25 +41,6 @@ const estate = (extra: Partial<MysqlCatalog>, over: Partial<MysqlCatalog> = {}) 
       dbGrants: extra.dbGrants ?? [{ user: "migrator", host: "%", db: "app", privileges: ALL }],
     },
     { triggers: [], ...over },
-  );
-const WORKER = { "app_worker@10.20.%": ["SELECT", "INSERT", "UPDATE", "DELETE"] };
-/** One check's verdicts on `c`, the policy being the worker (and whoever `principals` adds). */
-const judge = (check: Check, c: MysqlCatalog, principals: Record<string, string[]> = {}) =>
-  check.evaluate(
-    context(
-      config({
-        mysql: [
-          {
-            name: "queue-mysql",
-            connection: { host: "db.example.com", user: "queue_auditor", password: { iam: true } },
-            tables: ["app.delayed_jobs"],
-            principals: { ...WORKER, ...principals },
-          },
-        ] as never,
-      }),
-      undefined,
-      { mysql: [{ target: "queue-mysql", catalog: c }] },
-    ),
   );
 const withAuditor = (c: MysqlCatalog): MysqlCatalog => ({
   ...c,
