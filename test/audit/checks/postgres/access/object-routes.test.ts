@@ -1693,24 +1693,27 @@ describe("owners of the functions SECURITY DEFINER functions call (live: definer
     expect(texts(cat(["DELETE"]), "helper")).toEqual([]);
   });
 
+  /** The owner's definer function reads public.flags, whose policy calls helper's function. */
+  const flagsPolicy = (extra: Partial<PgExpressionCall> = {}): PgExpressionCall => ({
+    relation: 8,
+    kind: "policy",
+    name: "flags_seen",
+    command: "r",
+    function: 21,
+    schema: "public",
+    table: "flags",
+    tableOwner: oid("su"),
+    ...extra,
+  });
+  const readsFlags = (parts: Partial<PgCatalog>) =>
+    catalog({
+      functions: [definer(20, "count_flags", "owner", "SELECT count(*) FROM public.flags"), callee(21, "seen", "helper")],
+      ...parts,
+    });
+
   it("a definer's read runs the read table's policies as its owner, unless that owner bypasses them: a superuser, BYPASSRLS, or the table's owner without FORCE", () => {
     const cat = (policyOwner: string, forced: boolean, ownerAttrs: Partial<PgRole> = {}) => {
-      const c = catalog({
-        functions: [definer(20, "count_flags", "owner", "SELECT count(*) FROM public.flags"), callee(21, "seen", "helper")],
-        expressionCalls: [
-          {
-            relation: 8,
-            kind: "policy",
-            name: "flags_seen",
-            command: "r",
-            function: 21,
-            schema: "public",
-            table: "flags",
-            tableOwner: oid(policyOwner),
-            forced,
-          },
-        ],
-      });
+      const c = readsFlags({ expressionCalls: [flagsPolicy({ tableOwner: oid(policyOwner), forced })] });
       c.roles = c.roles.map((r) => (r.name === "owner" ? { ...r, ...ownerAttrs } : r));
       return texts(c, "helper");
     };
@@ -1725,26 +1728,7 @@ describe("owners of the functions SECURITY DEFINER functions call (live: definer
 
   it("a policy applies to its TO roles and their members only, and not to a role that inherits the table owner's privileges (found live by a review)", () => {
     const cat = (extra: Partial<PgExpressionCall>, memberships: PgMembership[] = []) =>
-      texts(
-        catalog({
-          memberships,
-          functions: [definer(20, "count_flags", "owner", "SELECT count(*) FROM public.flags"), callee(21, "seen", "helper")],
-          expressionCalls: [
-            {
-              relation: 8,
-              kind: "policy",
-              name: "flags_seen",
-              command: "r",
-              function: 21,
-              schema: "public",
-              table: "flags",
-              tableOwner: oid("su"),
-              ...extra,
-            },
-          ],
-        }),
-        "helper",
-      );
+      texts(readsFlags({ memberships, expressionCalls: [flagsPolicy(extra)] }), "helper");
     expect(cat({ roles: [0] })).toHaveLength(1);
     // A function in the policy's WITH CHECK only runs on the rows INSERT and UPDATE write, not on a read.
     expect(cat({ command: "*", checkOnly: true })).toEqual([]);
