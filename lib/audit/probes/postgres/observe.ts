@@ -33,6 +33,7 @@ import type {
   PgTable,
   PgTrigger,
 } from "./types.js";
+import { viewBaseRelation } from "./view-base.js";
 
 /** The part of pg.Client the observation uses, so tests and benchmarks can count queries. */
 export interface Queryable {
@@ -265,6 +266,7 @@ export async function readCatalog(db: Queryable, tables: readonly string[]): Pro
         securityInvoker: reloptionOn(options, "security_invoker"),
         updatable: updatableEvents(num(r.updatable)),
         reads: nums(r.reads),
+        ...(typeof r.view_query === "string" ? { base: viewBaseRelation(r.view_query) ?? "unread" } : {}),
         columnAcls: ((r.column_acls as Record<string, unknown>[] | null) ?? []).map((c) => ({ column: String(c.column), acl: acl(c.acl) })),
         ...parentsOf(nums(r.parents)),
       });

@@ -134,6 +134,13 @@ export interface PgRelation {
   updatable: string[];
   /** Relations the view's query reads (its `_RETURN` rule's dependencies); empty for tables. */
   reads: number[];
+  /**
+   * For an updatable view reading more than one relation (a subquery in its WHERE clause or
+   * select list reads the others): the one relation an automatic update writes, the single
+   * FROM item of its query, or "unread" when its stored query could not be read. Absent
+   * otherwise (a view reading one relation writes that one).
+   */
+  base?: number | "unread";
   /** Column grants (`attacl`). Absent in hand-built catalogs, where there are none. */
   columnAcls?: PgColumnAcl[];
   /**

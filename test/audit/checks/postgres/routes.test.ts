@@ -45,6 +45,8 @@ const NAMES = [
   "dynsafe",
   "stamper",
   "stampsafe",
+  "filterer",
+  "sifter",
   "auditor",
 ] as const;
 type Name = (typeof NAMES)[number];
@@ -118,6 +120,20 @@ for (const s of servers) {
           "CREATE VIEW public.jobs_edit AS SELECT id, handler, run_at FROM public.delayed_jobs",
           `ALTER VIEW public.jobs_edit OWNER TO ${m}`,
           `GRANT SELECT, UPDATE ON public.jobs_edit TO ${q(role.writer)}`,
+          // Still auto-updatable with a subquery in its WHERE clause and select list: it writes
+          // the jobs and only reads the list of queues (found missed: it reads two relations).
+          "CREATE TABLE public.job_queues (name text)",
+          `ALTER TABLE public.job_queues OWNER TO ${m}`,
+          "INSERT INTO public.job_queues VALUES ('default'), ('mailers')",
+          `CREATE VIEW public.jobs_in_queues AS SELECT id, handler, (SELECT count(*) FROM public.job_queues) AS queues
+             FROM public.delayed_jobs WHERE handler IS NOT NULL AND EXISTS (SELECT 1 FROM public.job_queues)`,
+          `ALTER VIEW public.jobs_in_queues OWNER TO ${m}`,
+          `GRANT DELETE ON public.jobs_in_queues TO ${q(role.filterer)}`,
+          // Its look-alike writes the list of queues, and only its WHERE clause reads the jobs.
+          `CREATE VIEW public.busy_queues AS SELECT name FROM public.job_queues
+             WHERE EXISTS (SELECT 1 FROM public.delayed_jobs WHERE handler IS NOT NULL)`,
+          `ALTER VIEW public.busy_queues OWNER TO ${m}`,
+          `GRANT DELETE ON public.busy_queues TO ${q(role.sifter)}`,
           // SECURITY DEFINER functions: one PUBLIC may execute (the default), one granted to the intern.
           `CREATE FUNCTION public.purge_jobs() RETURNS bigint LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog, pg_temp
              AS $$ WITH d AS (DELETE FROM public.delayed_jobs RETURNING 1) SELECT count(*) FROM d $$`,
@@ -303,6 +319,28 @@ for (const s of servers) {
       expect(paths(unexpected("writer"))).toContain(
         `${role.writer} -(UPDATE)-> public.jobs_edit [view, owner ${role.migrator}] (auto-updatable) -> UPDATE`,
       );
+    });
+
+    it("an auto-updatable view whose WHERE clause reads another table: DELETE on it empties the queue; its look-alike writes only that table", async () => {
+      const deleted = (who: Name, view: string) =>
+        as(who, async (c) => {
+          await c.query("BEGIN");
+          try {
+            return (await c.query(`DELETE FROM public.${view}`)).rowCount;
+          } finally {
+            await c.query("ROLLBACK");
+          }
+        });
+      expect(await deleted("filterer", "jobs_in_queues")).toBe(3);
+      expect(await refused("filterer", "DELETE FROM public.delayed_jobs")).toBe("42501");
+      expect(unexpected("filterer")?.evidence.privileges).toEqual(["DELETE"]);
+      expect(paths(unexpected("filterer"))).toContain(
+        `${role.filterer} -(DELETE)-> public.jobs_in_queues [view, owner ${role.migrator}] (auto-updatable) -> DELETE`,
+      );
+      // The look-alike deletes the two queues' names and no job: silent.
+      expect(await deleted("sifter", "busy_queues")).toBe(2);
+      expect(await count()).toBe(3);
+      expect(unexpected("sifter")).toBeUndefined();
     });
 
     it("a SECURITY DEFINER function granted to the intern updates jobs as its owner", async () => {

@@ -262,6 +262,19 @@ const THROUGH_PARENT: Record<"partitioned table" | "inheritance parent", Readonl
 };
 
 /** A path that reaches the relation through a parent of it: the statement named the parent. */
+/**
+ * How an automatic update through the view reaches `relation`, or undefined when it does not:
+ * it writes its one base relation, which the probe reads from its query when the view reads
+ * others too (a subquery in its WHERE clause: found live); one it could not read is taken as
+ * writing each relation it reads, never as writing none.
+ */
+function autoUpdatedBy(view: Pick<PgRelation, "reads" | "base">, relation: number): string | undefined {
+  if (view.base === "unread")
+    return view.reads.includes(relation) ? "auto-updatable; which relation it writes was not read, so each it reads is taken" : undefined;
+  const base = view.base ?? (view.reads.length === 1 ? view.reads[0] : undefined);
+  return base === relation ? "auto-updatable" : undefined;
+}
+
 export function throughParent(path: Pick<AccessPath, "source">): boolean {
   return path.source === "partitioned table" || path.source === "inheritance parent";
 }
@@ -634,7 +647,8 @@ export class ObjectRoutes {
         privileges: ["SELECT"],
         object,
       });
-      if (view.relkind !== "v" || view.reads.length !== 1) continue;
+      const writes = view.relkind === "v" ? autoUpdatedBy(view, target.oid) : undefined;
+      if (!writes) continue;
       // Automatic updates go to the one base relation; events an INSTEAD rule takes are the rule's.
       const ruled = insteadRules(view.oid);
       for (const event of view.updatable.filter((e) => !ruled.has(e))) {
@@ -643,7 +657,7 @@ export class ObjectRoutes {
           wayIn: this.relationWayIn(view.oid, event),
           runsAs: view.owner,
           privileges: [event],
-          object: `${object} (auto-updatable)`,
+          object: `${object} (${writes})`,
         });
       }
     }

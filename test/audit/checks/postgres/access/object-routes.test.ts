@@ -209,6 +209,23 @@ describe("views", () => {
     expect(accessOf(cat, "clerk")?.privileges).toEqual(["DELETE"]);
   });
 
+  it("a view reading more than one relation writes the one its query's FROM names; one whose query was not read is taken to write each", () => {
+    const cat = catalog({
+      relations: [
+        // Its WHERE clause reads table 40; it writes the jobs.
+        relation(2, "jobs_in_queues", "owner", [JOBS, 40], { acl: grant("clerk", "DELETE"), updatable: ["DELETE"], base: JOBS }),
+        // It writes table 40; its WHERE clause reads the jobs.
+        relation(3, "busy_queues", "owner", [40, JOBS], { acl: grant("analyst", "SELECT", "DELETE"), updatable: ["DELETE"], base: 40 }),
+        relation(4, "unclear", "owner", [40, JOBS], { acl: grant("intern", "DELETE"), updatable: ["DELETE"], base: "unread" }),
+      ],
+    });
+    expect(texts(cat, "clerk")).toEqual(["clerk -(DELETE)-> public.jobs_in_queues [view, owner owner] (auto-updatable) -> DELETE"]);
+    expect(accessOf(cat, "analyst")?.privileges).toEqual(["SELECT"]);
+    expect(texts(cat, "intern")).toEqual([
+      "intern -(DELETE)-> public.unclear [view, owner owner] (auto-updatable; which relation it writes was not read, so each it reads is taken) -> DELETE",
+    ]);
+  });
+
   it("gives only what the view's owner holds on the table", () => {
     const cat = catalog({
       relations: [relation(2, "jobs_report", "reporter", [JOBS], { acl: grant("analyst", "SELECT", "DELETE"), updatable: ["DELETE"] })],
