@@ -101,6 +101,7 @@ function trigger(r: Record<string, unknown>): PgTrigger {
 /** A relation's ancestors as the probe's json lists them. */
 function ancestorsOf(rows: unknown[]): NonNullable<PgTrigger["ancestors"]> {
   return (rows as Record<string, unknown>[]).map((a) => ({
+    ...(a.oid === undefined || a.oid === null ? {} : { oid: num(a.oid) }),
     schema: String(a.schema),
     name: String(a.name),
     partitioned: a.partitioned === true,

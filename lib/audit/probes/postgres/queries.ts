@@ -136,6 +136,10 @@ const REQUESTED_OIDS = `SELECT c.oid
  * row each, with its non-SELECT rules, its writing foreign keys and its direct parents.
  * pg_relation_is_updatable is PostgreSQL's own judgement of auto-updatable views and INSTEAD
  * rules (information_schema.views uses it).
+ * Also every relation a write goes on from (`onward`: each updatable view and each relation with
+ * an INSERT, UPDATE or DELETE rule, anywhere in the database) and the relations their rules
+ * name: a SECURITY DEFINER function's write through one fires the triggers and expressions of
+ * the relation it reaches (onward-writes.ts).
  */
 export function relationsSql(serverVersionNum: number): string {
   // 15+: ON DELETE SET NULL (col, …) may set only some of the key's columns.
@@ -175,6 +179,21 @@ entry(oid) AS (
     UNION ALL
     SELECT i.inhparent FROM pg_catalog.pg_inherits i WHERE i.inhrelid = entry.oid${attached}
   ) e
+),
+onward(oid) AS (
+  SELECT c.oid FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+  WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_toast%'
+    AND ((c.relkind = 'v' AND pg_catalog.pg_relation_is_updatable(c.oid, false) <> 0)
+      OR EXISTS (SELECT 1 FROM pg_catalog.pg_rewrite rw WHERE rw.ev_class = c.oid AND rw.ev_type <> '1' AND rw.ev_enabled <> 'D'))
+),
+listed(oid) AS (
+  SELECT oid FROM entry
+  UNION
+  SELECT oid FROM onward
+  UNION
+  SELECT d.refobjid FROM onward JOIN pg_catalog.pg_rewrite rw ON rw.ev_class = onward.oid
+  JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_rewrite'::regclass AND d.objid = rw.oid
+    AND d.refclassid = 'pg_catalog.pg_class'::regclass
 )
 SELECT c.oid::int8 AS oid, n.nspname::text AS schema, c.relname::text AS name, c.relkind::text AS relkind, c.relowner::int8 AS owner,
   ${aclJson("coalesce(c.relacl, pg_catalog.acldefault('r', c.relowner))")} AS acl,
@@ -214,7 +233,7 @@ SELECT c.oid::int8 AS oid, n.nspname::text AS schema, c.relname::text AS name, c
        'delete_fires', ${actionFires(8)}, 'update_fires', ${actionFires(16)},
        'default_calls', ${DEFAULT_CALLS}) ORDER BY con.oid), '[]'::json)
      FROM pg_catalog.pg_constraint con WHERE con.conrelid = c.oid AND con.contype = 'f' AND (${WRITING_ACTION})) AS foreign_keys
-FROM entry JOIN pg_catalog.pg_class c ON c.oid = entry.oid JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+FROM listed JOIN pg_catalog.pg_class c ON c.oid = listed.oid JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 ORDER BY c.oid`;
 }
 
@@ -342,7 +361,7 @@ export const EXPRESSION_CALLS_SQL = `SELECT e.relation::int8 AS relation, e.kind
   (WITH RECURSIVE up(oid) AS (
      SELECT i.inhparent FROM pg_catalog.pg_inherits i WHERE i.inhrelid = e.relation
      UNION SELECT i.inhparent FROM up JOIN pg_catalog.pg_inherits i ON i.inhrelid = up.oid)
-   SELECT coalesce(pg_catalog.json_agg(pg_catalog.json_build_object('schema', an.nspname::text, 'name', ac.relname::text,
+   SELECT coalesce(pg_catalog.json_agg(pg_catalog.json_build_object('oid', ac.oid::int8, 'schema', an.nspname::text, 'name', ac.relname::text,
        'partitioned', ac.relkind = 'p')), '[]'::json)
    FROM up JOIN pg_catalog.pg_class ac ON ac.oid = up.oid JOIN pg_catalog.pg_namespace an ON an.oid = ac.relnamespace) AS ancestors
 FROM (${EXPRESSION_FUNCTIONS}) e
@@ -455,7 +474,7 @@ SELECT t.tgname::text AS name, t.tgrelid::int8 AS relation, t.tgfoid::int8 AS fu
   (WITH RECURSIVE up(oid) AS (
      SELECT i.inhparent FROM pg_catalog.pg_inherits i WHERE i.inhrelid = t.tgrelid
      UNION SELECT i.inhparent FROM up JOIN pg_catalog.pg_inherits i ON i.inhrelid = up.oid)
-   SELECT coalesce(pg_catalog.json_agg(pg_catalog.json_build_object('schema', an.nspname::text, 'name', ac.relname::text,
+   SELECT coalesce(pg_catalog.json_agg(pg_catalog.json_build_object('oid', ac.oid::int8, 'schema', an.nspname::text, 'name', ac.relname::text,
        'partitioned', ac.relkind = 'p')), '[]'::json)
    FROM up JOIN pg_catalog.pg_class ac ON ac.oid = up.oid JOIN pg_catalog.pg_namespace an ON an.oid = ac.relnamespace) AS ancestors,
   (SELECT coalesce(pg_catalog.json_agg(a.attname::text ORDER BY k.ord), '[]'::json)

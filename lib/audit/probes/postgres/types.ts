@@ -270,7 +270,7 @@ export interface PgTrigger {
   schema?: string;
   table?: string;
   /** The table's parents at every level (partitioned ones flagged): a write through one reaches the table. */
-  ancestors?: { schema: string; name: string; partitioned: boolean }[];
+  ancestors?: { oid?: number; schema: string; name: string; partitioned: boolean }[];
 }
 
 /**

@@ -52,6 +52,13 @@ const NAMES = [
   "tabown",
   "mover",
   "checker",
+  "thrutrig",
+  "thrudef",
+  "thrupol",
+  "thrumiss",
+  "ruletrig",
+  "rulemiss",
+  "viewown",
   "auditor",
 ] as const;
 type Name = (typeof NAMES)[number];
@@ -79,6 +86,12 @@ const CALLEES: Record<string, { owner: Name; signature: string }> = {
   polto: { owner: "poltoer", signature: "x.polto()" },
   mem: { owner: "memer", signature: "x.mem()" },
   wcheck: { owner: "checker", signature: "x.wcheck()" },
+  thru_trig: { owner: "thrutrig", signature: "x.thru_trig()" },
+  thru_dflt: { owner: "thrudef", signature: "x.thru_dflt()" },
+  thru_pol: { owner: "thrupol", signature: "x.thru_pol()" },
+  thru_miss: { owner: "thrumiss", signature: "x.thru_miss()" },
+  rule_trig: { owner: "ruletrig", signature: "x.rule_trig()" },
+  rule_miss: { owner: "rulemiss", signature: "x.rule_miss()" },
 };
 
 for (const s of servers) {
@@ -287,6 +300,35 @@ for (const s of servers) {
           `GRANT ${q(role.tabown)} TO ${m}`,
           `CREATE FUNCTION public.count_pins() RETURNS bigint LANGUAGE sql SECURITY DEFINER ${pinned} AS $f$ SELECT count(*) FROM public.pins $f$`,
           `ALTER FUNCTION public.count_pins() OWNER TO ${m}`,
+          // A definer's INSERT into an auto-updatable view writes its base table: the base's
+          // trigger and default run as the definer's owner, and its policies for the view's owner.
+          "CREATE TABLE public.outbox (entry text, stamp text DEFAULT coalesce(x.thru_dflt()::text, 'stamp'))",
+          "ALTER TABLE public.outbox ENABLE ROW LEVEL SECURITY",
+          `CREATE POLICY outbox_viewer ON public.outbox FOR INSERT TO ${q(role.viewown)} WITH CHECK (coalesce(x.thru_pol()::text, 'ok') IS NOT NULL)`,
+          // Its look-alike is for the definer's owner, whose rights are not the ones checked there.
+          `CREATE POLICY outbox_definer ON public.outbox FOR INSERT TO ${m} WITH CHECK (coalesce(x.thru_miss()::text, 'ok') IS NOT NULL)`,
+          "CREATE FUNCTION x.outbox_hook() RETURNS trigger LANGUAGE plpgsql AS $f$ BEGIN PERFORM x.thru_trig(); RETURN NEW; END $f$",
+          "CREATE TRIGGER outbox_hook BEFORE INSERT ON public.outbox FOR EACH ROW EXECUTE FUNCTION x.outbox_hook()",
+          "CREATE VIEW public.outbox_v AS SELECT entry FROM public.outbox",
+          `ALTER VIEW public.outbox_v OWNER TO ${q(role.viewown)}`,
+          `GRANT INSERT ON public.outbox TO ${q(role.viewown)}`,
+          `GRANT INSERT ON public.outbox_v TO ${m}`,
+          `CREATE FUNCTION public.post(e text) RETURNS void LANGUAGE sql SECURITY DEFINER ${pinned} AS $f$ INSERT INTO public.outbox_v (entry) VALUES (e) $f$`,
+          `ALTER FUNCTION public.post(text) OWNER TO ${m}`,
+          // A DO ALSO rule's action writes another table: that table's trigger runs as the definer's
+          // owner. Its look-alike is a rule on DELETE, which the definer's INSERT never fires.
+          "CREATE TABLE public.inbox (entry text)",
+          "CREATE TABLE public.inbox_copy (entry text)",
+          "CREATE TABLE public.inbox_trash (entry text)",
+          "CREATE FUNCTION x.inbox_copy_hook() RETURNS trigger LANGUAGE plpgsql AS $f$ BEGIN PERFORM x.rule_trig(); RETURN NEW; END $f$",
+          "CREATE TRIGGER inbox_copy_hook BEFORE INSERT ON public.inbox_copy FOR EACH ROW EXECUTE FUNCTION x.inbox_copy_hook()",
+          "CREATE FUNCTION x.inbox_trash_hook() RETURNS trigger LANGUAGE plpgsql AS $f$ BEGIN PERFORM x.rule_miss(); RETURN NEW; END $f$",
+          "CREATE TRIGGER inbox_trash_hook BEFORE INSERT ON public.inbox_trash FOR EACH ROW EXECUTE FUNCTION x.inbox_trash_hook()",
+          "CREATE RULE inbox_copy AS ON INSERT TO public.inbox DO ALSO INSERT INTO public.inbox_copy VALUES (NEW.entry)",
+          "CREATE RULE inbox_gone AS ON DELETE TO public.inbox DO ALSO INSERT INTO public.inbox_trash VALUES (OLD.entry)",
+          `GRANT INSERT ON public.inbox TO ${m}`,
+          `CREATE FUNCTION public.receive(e text) RETURNS void LANGUAGE sql SECURITY DEFINER ${pinned} AS $f$ INSERT INTO public.inbox VALUES (e) $f$`,
+          `ALTER FUNCTION public.receive(text) OWNER TO ${m}`,
           // A definer whose owner holds nothing on the queue.
           `CREATE FUNCTION public.low_definer() RETURNS void LANGUAGE sql SECURITY DEFINER ${pinned} AS $f$ SELECT x.low_note() $f$`,
           `ALTER FUNCTION public.low_definer() OWNER TO ${q(role.nobody)}`,
@@ -577,6 +619,37 @@ for (const s of servers) {
       expect(await tried("bypassed", "bypasser", "SELECT public.count_own()")).toEqual({ refusal: undefined, left: 3 });
       expect(unexpected("idler")).toEqual([]);
       expect(unexpected("bypasser")).toEqual([]);
+    });
+
+    it("a definer's write through an auto-updatable view or a rule runs the triggers, defaults and policies of the table it reaches, as the definer's owner", async () => {
+      for (const [key, who, call] of [
+        ["thru_trig", "thrutrig", "SELECT public.post('p')"],
+        ["thru_dflt", "thrudef", "SELECT public.post('p')"],
+        ["thru_pol", "thrupol", "SELECT public.post('p')"],
+        ["rule_trig", "ruletrig", "SELECT public.receive('r')"],
+      ] as const) {
+        expect(await attempt(who, "DELETE FROM public.delayed_jobs")).toBe("42501");
+        expect(await tried(key, who, call)).toEqual({ refusal: undefined, left: 0 });
+      }
+      const via = (who: Name) => paths(unexpected(who)[0]);
+      const viaView = "[run by public.post(e text) writes public.outbox_v -(auto-updatable view)-> public.outbox";
+      expect(via("thrutrig")).toContainEqual(
+        expect.stringContaining(`x.thru_trig() ${viaView} -(trigger outbox_hook)-> x.outbox_hook() -(calls)-> x.thru_trig():`),
+      );
+      expect(via("thrudef")).toContainEqual(
+        expect.stringContaining(`x.thru_dflt() ${viaView} -(default of column stamp)-> x.thru_dflt():`),
+      );
+      expect(via("thrupol")).toContainEqual(expect.stringContaining(`x.thru_pol() ${viaView} -(policy outbox_viewer)-> x.thru_pol():`));
+      expect(via("ruletrig")).toContainEqual(
+        expect.stringContaining(
+          "x.rule_trig() [run by public.receive(e text) writes public.inbox -(rule inbox_copy)-> public.inbox_copy -(trigger inbox_copy_hook)-> x.inbox_copy_hook() -(calls)-> x.rule_trig():",
+        ),
+      );
+      // Look-alikes: a policy for the definer's owner is not checked through the view; a rule on DELETE never fires on INSERT.
+      expect(await tried("thru_miss", "thrumiss", "SELECT public.post('p')")).toEqual({ refusal: undefined, left: 3 });
+      expect(await tried("rule_miss", "rulemiss", "SELECT public.receive('r')")).toEqual({ refusal: undefined, left: 3 });
+      expect(unexpected("thrumiss")).toEqual([]);
+      expect(unexpected("rulemiss")).toEqual([]);
     });
 
     it("look-alikes fail when tried, and stay silent: an invoker caller, a chain through a function the definer's owner may not execute, a definer whose owner holds nothing, a callee named only in a comment", async () => {

@@ -34,6 +34,7 @@ import {
   PUBLIC_OID,
 } from "../../../probes/postgres/types.js";
 import { callsFunction, commandsOn, dynamicStatement, spelled, withoutComments } from "./body-references.js";
+import { OnwardWrites } from "./onward-writes.js";
 import {
   type AccessOptions,
   type AccessPath,
@@ -341,6 +342,19 @@ interface KeyAction {
 const FK_ACTIONS: Readonly<Record<string, string>> = { c: "CASCADE", n: "SET NULL", d: "SET DEFAULT" };
 
 /** Every relation reachable from `start` along `edges` (parents or children), nearest first, each once. */
+/** The items by a key, in order; items without one are left out. */
+function groupBy<T>(items: readonly T[], keyOf: (item: T) => number | undefined): Map<number, T[]> {
+  const groups = new Map<number, T[]>();
+  for (const item of items) {
+    const key = keyOf(item);
+    if (key === undefined) continue;
+    const group = groups.get(key);
+    if (group) group.push(item);
+    else groups.set(key, [item]);
+  }
+  return groups;
+}
+
 function walk(start: number, edges: ReadonlyMap<number, readonly number[]>): number[] {
   const seen = new Set<number>([start]);
   const out: number[] = [];
@@ -430,6 +444,7 @@ export class ObjectRoutes {
   private readonly ownerRoutesMemo = new Map<number, Route[]>();
   private definerCalleesMemo: DefinerCallee[] | undefined;
   private firedByDefinersMemo: DefinerCallee[] | undefined;
+  private onwardMemo: OnwardWrites | undefined;
   /** The parent a path through a parent came down from (its way in's relation). */
   private readonly parentOfPath = new WeakMap<AccessPath, number>();
 
@@ -1208,8 +1223,16 @@ export class ObjectRoutes {
     // trigger its parents' (a partitioned parent's every event; an inheritance parent's INSERT
     // stays in the parent), which a body names instead (found live by a review). A cloned copy
     // of a parent's trigger is that trigger, met on the parent.
-    const triggers: { trigger: PgTrigger; schema: string; table: string; events: readonly string[]; fn: PgFunction; viaParent?: true }[] =
-      [];
+    const triggers: {
+      trigger: PgTrigger;
+      /** The relation a write names to fire it: its own, or a parent's (absent when the probe gave no OID). */
+      relation?: number;
+      schema: string;
+      table: string;
+      events: readonly string[];
+      fn: PgFunction;
+      viaParent?: true;
+    }[] = [];
     for (const trigger of this.catalog.triggers ?? []) {
       const fn = this.functions.get(trigger.function);
       const on = this.relations.get(trigger.relation);
@@ -1217,7 +1240,7 @@ export class ObjectRoutes {
       const table = trigger.table ?? on?.name;
       // A definer trigger function runs as its own owner: its callees are the definer callee route's.
       if (!trigger.enabled || !fn || fn.securityDefiner || schema === undefined || table === undefined) continue;
-      triggers.push({ trigger, schema, table, events: trigger.events, fn });
+      triggers.push({ trigger, relation: trigger.relation, schema, table, events: trigger.events, fn });
       if (trigger.cloned) continue;
       const rowOrTruncate = (e: string) => trigger.level !== "STATEMENT" || e === "TRUNCATE";
       for (const parent of trigger.ancestors ?? []) {
@@ -1226,13 +1249,15 @@ export class ObjectRoutes {
           parent,
           trigger.events.filter((e) => reaching.has(e) && rowOrTruncate(e)),
         );
-        if (events.length > 0) triggers.push({ trigger, schema: parent.schema, table: parent.name, events, fn, viaParent: true });
+        if (events.length > 0)
+          triggers.push({ trigger, relation: parent.oid, schema: parent.schema, table: parent.name, events, fn, viaParent: true });
       }
     }
     // The stored expressions of every table (defaults, CHECKs, indexes, policies…): a statement
     // on the table runs them as the role running it (found live by a review).
     const expressions: {
       call: PgExpressionCall;
+      relation?: number;
       schema: string;
       table: string;
       events: readonly string[];
@@ -1247,7 +1272,7 @@ export class ObjectRoutes {
       const table = call.table ?? on?.name;
       if (!fn || schema === undefined || table === undefined) continue;
       const { label, events } = expressionUse(call);
-      expressions.push({ call, schema, table, events, fn, label });
+      expressions.push({ call, relation: call.relation, schema, table, events, fn, label });
       // A partition's or child's CHECKs, indexes and trigger conditions run in writes through its
       // ancestors too: every event through a partitioned one; INSERT stays in an inheritance parent.
       if (!EVALUATED_THROUGH_PARENT.has(call.kind)) continue;
@@ -1265,6 +1290,7 @@ export class ObjectRoutes {
         if (through.length > 0)
           expressions.push({
             call,
+            relation: parent.oid,
             schema: parent.schema,
             table: parent.name,
             events: through,
@@ -1275,6 +1301,9 @@ export class ObjectRoutes {
       }
     }
     if (triggers.length > 0 || expressions.length > 0) {
+      const onward = this.onwardWrites();
+      const triggersOn = groupBy(triggers, (t) => t.relation);
+      const expressionsOn = groupBy(expressions, (e) => e.relation);
       // Writers: each function whose body runs as a definer's owner, with how it came to run.
       // A fired trigger function and its invoker callees are writers too, as the same role:
       // their writes fire further triggers (found live by a review). Each function once per role.
@@ -1332,6 +1361,24 @@ export class ObjectRoutes {
           const verb = commands.some((c) => c !== "SELECT") ? "writes" : "reads";
           runs(fn, runsAs, `${how} ${verb} ${schema}.${table} -(${label})-> `);
         }
+        // Where its writes go on, through views and rules, the triggers and expressions there run too.
+        for (const source of onward.sources) {
+          const named = commandsOn(writer.body, source.schema, source.name, lower);
+          if (!named) continue;
+          const start = `${how} writes ${source.schema}.${source.name}`;
+          for (const w of onward.from(source.oid, named)) {
+            for (const { trigger, schema, table, events, fn } of triggersOn.get(w.relation) ?? []) {
+              if (!w.commands.some((c) => events.includes(c))) continue;
+              const on = trigger.table !== undefined && trigger.table !== table ? ` ON ${trigger.schema}.${trigger.table}` : "";
+              runs(fn, runsAs, `${start}${w.hops}${schema}.${table} -(trigger ${trigger.name}${on})-> `);
+            }
+            for (const { call, schema, table, events, fn, label } of expressionsOn.get(w.relation) ?? []) {
+              if (call.kind === "policy" && !this.policyApplies(call, w.checkedAs ?? runsAs)) continue;
+              if (!w.commands.some((c) => events.includes(c))) continue;
+              runs(fn, runsAs, `${start}${w.hops}${schema}.${table} -(${label})-> `);
+            }
+          }
+        }
       }
     }
     this.firedByDefinersMemo = [...byKey.values()];
@@ -1352,6 +1399,12 @@ export class ObjectRoutes {
     if (call.roles && !call.roles.includes(0) && !call.roles.some((to) => this.graph.inherited(role).has(to))) return false;
     const owner = call.tableOwner ?? this.relations.get(call.relation)?.owner;
     return owner === undefined || !this.graph.inherited(role).has(owner) || call.forced === true;
+  }
+
+  /** Where writes go on through views and rules (built once per catalog). */
+  private onwardWrites(): OnwardWrites {
+    this.onwardMemo ??= new OnwardWrites(this.catalog.relations ?? [], this.catalog.rules ?? [], this.catalog.triggers ?? []);
+    return this.onwardMemo;
   }
 
   /** The routes of firedByDefiners: the owner of each function gets what the role it runs as may do. */

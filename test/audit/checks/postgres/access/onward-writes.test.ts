@@ -1,0 +1,90 @@
+import { describe, expect, it } from "vitest";
+import { OnwardWrites } from "../../../../../lib/audit/checks/postgres/access/onward-writes.js";
+import type { PgRelation, PgRule, PgTrigger } from "../../../../../lib/audit/probes/postgres/types.js";
+
+const rel = (oid: number, name: string, extra: Partial<PgRelation> = {}): PgRelation => ({
+  oid,
+  schema: "public",
+  name,
+  relkind: "r",
+  owner: 100 + oid,
+  acl: [],
+  securityInvoker: false,
+  updatable: [],
+  reads: [],
+  ...extra,
+});
+const view = (oid: number, name: string, reads: number[], extra: Partial<PgRelation> = {}) =>
+  rel(oid, name, { relkind: "v", reads, updatable: ["INSERT", "UPDATE", "DELETE"], ...extra });
+const rule = (name: string, on: number, event: string, references: number[], definition: string, instead = false): PgRule => ({
+  oid: 900,
+  name,
+  relation: on,
+  event,
+  instead,
+  references,
+  definition,
+});
+const T = rel(1, "t");
+const LOG = rel(2, "log");
+
+describe("where a write goes on through views and rules", () => {
+  it("a view over a view writes the table, each hop named, checked as the nearest view owner's", () => {
+    const onward = new OnwardWrites([T, view(10, "v1", [1]), view(11, "v2", [10])], [], []);
+    expect(onward.from(11, ["INSERT"])).toEqual([
+      { relation: 10, commands: ["INSERT"], hops: " -(auto-updatable view)-> ", checkedAs: 111 },
+      { relation: 1, commands: ["INSERT"], hops: " -(auto-updatable view)-> public.v1 -(auto-updatable view)-> ", checkedAs: 110 },
+    ]);
+    expect(onward.sources.map((r) => r.name)).toEqual(["v1", "v2"]);
+  });
+
+  it("a security_invoker view leaves the writer's rights in place; a view's base is its FROM item, not every relation it reads", () => {
+    const onward = new OnwardWrites([T, LOG, view(10, "v", [2, 1], { securityInvoker: true, base: 1 })], [], []);
+    expect(onward.from(10, ["DELETE"])).toEqual([{ relation: 1, commands: ["DELETE"], hops: " -(auto-updatable view)-> " }]);
+  });
+
+  it("a view whose query was not read is taken to write each relation it reads", () => {
+    const onward = new OnwardWrites([T, LOG, view(10, "v", [2, 1], { base: "unread" })], [], []);
+    expect(onward.from(10, ["UPDATE"]).map((w) => w.relation)).toEqual([2, 1]);
+  });
+
+  it("an INSTEAD rule or an INSTEAD OF trigger takes its event from the automatic update; reads go nowhere", () => {
+    const instead: PgTrigger = { name: "i", relation: 10, function: 5, events: ["UPDATE"], timing: "INSTEAD OF", enabled: true };
+    const disabled: PgTrigger = { ...instead, events: ["DELETE"], enabled: false };
+    const onward = new OnwardWrites(
+      [T, view(10, "v", [1])],
+      [rule("nope", 10, "INSERT", [], "… DO INSTEAD NOTHING", true)],
+      [instead, disabled],
+    );
+    expect(onward.from(10, ["INSERT"])).toEqual([]);
+    expect(onward.from(10, ["UPDATE"])).toEqual([]);
+    expect(onward.from(10, ["SELECT"])).toEqual([]);
+    expect(onward.from(10, ["INSERT", "UPDATE", "DELETE"]).map((w) => w.commands)).toEqual([["DELETE"]]);
+  });
+
+  it("a rule's action writes for its own event only, as its relation's owner, with what its text does there", () => {
+    const onward = new OnwardWrites(
+      [T, LOG],
+      [
+        rule("copy", 1, "INSERT", [2], "CREATE RULE copy AS ON INSERT TO public.t DO ALSO INSERT INTO public.log VALUES (new.id)"),
+        rule("gone", 1, "DELETE", [2], "CREATE RULE gone AS ON DELETE TO public.t DO ALSO DELETE FROM public.log WHERE id = old.id"),
+      ],
+      [],
+    );
+    expect(onward.from(1, ["INSERT"])).toEqual([{ relation: 2, commands: ["INSERT"], hops: " -(rule copy)-> ", checkedAs: 101 }]);
+    expect(onward.from(1, ["UPDATE"])).toEqual([]);
+    expect(onward.from(1, ["DELETE"]).map((w) => w.commands)).toEqual([["DELETE"]]);
+  });
+
+  it("a cycle of rules and views ends, each relation and command once", () => {
+    const onward = new OnwardWrites(
+      [T, view(10, "v", [1])],
+      [rule("back", 1, "UPDATE", [10], "CREATE RULE back AS ON UPDATE TO public.t DO ALSO UPDATE public.v SET id = new.id")],
+      [],
+    );
+    expect(onward.from(10, ["UPDATE"]).map((w) => [w.relation, w.commands])).toEqual([
+      [1, ["UPDATE"]],
+      [10, ["UPDATE"]],
+    ]);
+  });
+});
