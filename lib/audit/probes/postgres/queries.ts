@@ -183,7 +183,7 @@ entry(oid) AS (
 onward(oid) AS (
   SELECT c.oid FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
   WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_toast%'
-    AND ((c.relkind = 'v' AND pg_catalog.pg_relation_is_updatable(c.oid, false) <> 0)
+    AND ((c.relkind = 'v' AND pg_catalog.pg_relation_is_updatable(c.oid, true) <> 0)
       OR EXISTS (SELECT 1 FROM pg_catalog.pg_rewrite rw WHERE rw.ev_class = c.oid AND rw.ev_type <> '1' AND rw.ev_enabled <> 'D'))
 ),
 listed(oid) AS (
@@ -201,10 +201,10 @@ SELECT c.oid::int8 AS oid, n.nspname::text AS schema, c.relname::text AS name, c
   (SELECT coalesce(pg_catalog.json_agg(pg_catalog.json_build_object('column', att.attname::text, 'acl', ${aclJson("att.attacl")}) ORDER BY att.attnum), '[]'::json)
      FROM pg_catalog.pg_attribute att
      WHERE att.attrelid = c.oid AND att.attnum > 0 AND NOT att.attisdropped AND att.attacl IS NOT NULL) AS column_acls,
-  CASE WHEN c.relkind = 'v' THEN pg_catalog.pg_relation_is_updatable(c.oid, false) ELSE 0 END AS updatable,
+  CASE WHEN c.relkind = 'v' THEN pg_catalog.pg_relation_is_updatable(c.oid, true) ELSE 0 END AS updatable,
   -- Which of them an updatable view writes is in its stored query (view-base.ts): sent only
   -- when it reads more than one relation.
-  CASE WHEN c.relkind = 'v' AND pg_catalog.pg_relation_is_updatable(c.oid, false) <> 0 THEN
+  CASE WHEN c.relkind = 'v' AND pg_catalog.pg_relation_is_updatable(c.oid, true) <> 0 THEN
     (SELECT rw.ev_action::text FROM pg_catalog.pg_rewrite rw WHERE rw.ev_class = c.oid AND rw.ev_type = '1'
        AND (SELECT count(DISTINCT d.refobjid) FROM pg_catalog.pg_depend d
             WHERE d.classid = 'pg_catalog.pg_rewrite'::regclass AND d.objid = rw.oid

@@ -128,8 +128,10 @@ export interface PgRelation {
   /** The view option security_invoker (15+): the caller's rights apply to what it reads. */
   securityInvoker: boolean;
   /**
-   * For views: the statements PostgreSQL itself says the view accepts without INSTEAD OF
-   * triggers (`pg_relation_is_updatable(oid, false)`): automatic updates and INSTEAD rules.
+   * For views: the statements PostgreSQL itself says the view accepts
+   * (`pg_relation_is_updatable(oid, true)`): automatic updates (also those a view under it
+   * takes by an INSTEAD OF trigger), INSTEAD rules, and its own INSTEAD OF triggers, which the
+   * model takes out again (they replace the automatic update).
    */
   updatable: string[];
   /** Relations the view's query reads (its `_RETURN` rule's dependencies); empty for tables. */

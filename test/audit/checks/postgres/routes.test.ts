@@ -47,6 +47,8 @@ const NAMES = [
   "stampsafe",
   "filterer",
   "sifter",
+  "stacker",
+  "shadowed",
   "auditor",
 ] as const;
 type Name = (typeof NAMES)[number];
@@ -134,6 +136,23 @@ for (const s of servers) {
              WHERE EXISTS (SELECT 1 FROM public.delayed_jobs WHERE handler IS NOT NULL)`,
           `ALTER VIEW public.busy_queues OWNER TO ${m}`,
           `GRANT DELETE ON public.busy_queues TO ${q(role.sifter)}`,
+          // A view over a view that only an INSTEAD OF trigger (a definer one) makes deletable:
+          // the outer view's DELETE runs it (found missed by a review).
+          `CREATE FUNCTION public.drop_job() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+             AS $$ BEGIN DELETE FROM public.delayed_jobs WHERE id = OLD.id; RETURN OLD; END $$`,
+          `ALTER FUNCTION public.drop_job() OWNER TO ${m}`,
+          "CREATE VIEW public.distinct_jobs AS SELECT DISTINCT id, handler FROM public.delayed_jobs",
+          `ALTER VIEW public.distinct_jobs OWNER TO ${m}`,
+          "CREATE TRIGGER distinct_jobs_delete INSTEAD OF DELETE ON public.distinct_jobs FOR EACH ROW EXECUTE FUNCTION public.drop_job()",
+          "CREATE VIEW public.stacked_jobs AS SELECT id, handler FROM public.distinct_jobs",
+          `ALTER VIEW public.stacked_jobs OWNER TO ${m}`,
+          `GRANT DELETE ON public.stacked_jobs TO ${q(role.stacker)}`,
+          // Its look-alike: an auto-updatable view whose INSTEAD OF trigger does nothing takes the DELETE from the table.
+          "CREATE FUNCTION public.keep_row() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN OLD; END $$",
+          "CREATE VIEW public.shadowed_jobs AS SELECT id, handler FROM public.delayed_jobs",
+          `ALTER VIEW public.shadowed_jobs OWNER TO ${m}`,
+          "CREATE TRIGGER shadowed_jobs_delete INSTEAD OF DELETE ON public.shadowed_jobs FOR EACH ROW EXECUTE FUNCTION public.keep_row()",
+          `GRANT DELETE ON public.shadowed_jobs TO ${q(role.shadowed)}`,
           // SECURITY DEFINER functions: one PUBLIC may execute (the default), one granted to the intern.
           `CREATE FUNCTION public.purge_jobs() RETURNS bigint LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog, pg_temp
              AS $$ WITH d AS (DELETE FROM public.delayed_jobs RETURNING 1) SELECT count(*) FROM d $$`,
@@ -341,6 +360,27 @@ for (const s of servers) {
       expect(await deleted("sifter", "busy_queues")).toBe(2);
       expect(await count()).toBe(3);
       expect(unexpected("sifter")).toBeUndefined();
+    });
+
+    it("a view over a view whose INSTEAD OF trigger deletes jobs: DELETE on the outer view runs it; a view whose INSTEAD OF trigger keeps the row deletes nothing", async () => {
+      expect(await refused("stacker", "DELETE FROM public.distinct_jobs")).toBe("42501");
+      expect(await refused("stacker", "DELETE FROM public.stacked_jobs")).toBeUndefined();
+      try {
+        expect(await count()).toBe(0);
+      } finally {
+        // The same three jobs back, ids included, for the tests after this one.
+        await asAdmin((c) =>
+          c.query("INSERT INTO public.delayed_jobs (id, handler) SELECT g, '--- !ruby/object:Job {}' FROM generate_series(1, 3) g"),
+        );
+      }
+      expect(unexpected("stacker")?.evidence.privileges).toEqual(["DELETE"]);
+      expect(paths(unexpected("stacker"))).toContainEqual(
+        expect.stringContaining(`${role.stacker} -(DELETE)-> public.stacked_jobs [view, owner ${role.migrator}] (auto-updatable)`),
+      );
+      // The trigger runs as the caller and keeps every row: the queue is untouched, and silent.
+      expect(await refused("shadowed", "DELETE FROM public.shadowed_jobs")).toBeUndefined();
+      expect(await count()).toBe(3);
+      expect(unexpected("shadowed")).toBeUndefined();
     });
 
     it("a SECURITY DEFINER function granted to the intern updates jobs as its owner", async () => {

@@ -647,8 +647,13 @@ export class ObjectRoutes {
         });
       }
     }
+    // An unconditional INSTEAD rule, or an INSTEAD OF trigger (views cannot disable theirs), takes
+    // its event: the automatic update does not happen then (found live by a review).
     const insteadRules = (view: number) =>
-      new Set((this.catalog.rules ?? []).filter((r) => r.relation === view && r.instead).map((r) => r.event));
+      new Set([
+        ...(this.catalog.rules ?? []).filter((r) => r.relation === view && r.instead).map((r) => r.event),
+        ...(this.catalog.triggers ?? []).filter((t) => t.relation === view && t.timing === "INSTEAD OF").flatMap((t) => t.events),
+      ]);
     for (const view of this.views.values()) {
       if (view.oid === target.oid || !view.reads.includes(target.oid)) continue;
       // security_invoker: the caller's own rights apply to the base relations.

@@ -55,7 +55,8 @@ export class OnwardWrites {
       taken.set(relation, set);
     };
     for (const rule of rules) if (rule.instead) take(rule.relation, rule.event);
-    for (const t of triggers) if (t.enabled && t.timing === "INSTEAD OF") for (const e of t.events) take(t.relation, e);
+    // A view's triggers cannot be disabled: an INSTEAD OF one always takes its event.
+    for (const t of triggers) if (t.timing === "INSTEAD OF") for (const e of t.events) take(t.relation, e);
     for (const view of relations) {
       if (view.relkind !== "v" || view.updatable.length === 0) continue;
       const bases = view.base === "unread" ? view.reads : view.base !== undefined ? [view.base] : view.reads.length === 1 ? view.reads : [];

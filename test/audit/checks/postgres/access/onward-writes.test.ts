@@ -50,11 +50,11 @@ describe("where a write goes on through views and rules", () => {
 
   it("an INSTEAD rule or an INSTEAD OF trigger takes its event from the automatic update; reads go nowhere", () => {
     const instead: PgTrigger = { name: "i", relation: 10, function: 5, events: ["UPDATE"], timing: "INSTEAD OF", enabled: true };
-    const disabled: PgTrigger = { ...instead, events: ["DELETE"], enabled: false };
+    const before: PgTrigger = { ...instead, events: ["DELETE"], timing: "BEFORE" };
     const onward = new OnwardWrites(
       [T, view(10, "v", [1])],
       [rule("nope", 10, "INSERT", [], "… DO INSTEAD NOTHING", true)],
-      [instead, disabled],
+      [instead, before],
     );
     expect(onward.from(10, ["INSERT"])).toEqual([]);
     expect(onward.from(10, ["UPDATE"])).toEqual([]);
