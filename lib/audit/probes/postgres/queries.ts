@@ -137,9 +137,10 @@ const REQUESTED_OIDS = `SELECT c.oid
  * pg_relation_is_updatable is PostgreSQL's own judgement of auto-updatable views and INSTEAD
  * rules (information_schema.views uses it).
  * Also every relation a write goes on from (`onward`: each updatable view and each relation with
- * an INSERT, UPDATE or DELETE rule, anywhere in the database) and the relations their rules
- * name: a SECURITY DEFINER function's write through one fires the triggers and expressions of
- * the relation it reaches (onward-writes.ts).
+ * an INSERT, UPDATE or DELETE rule, anywhere in the database), every view that reads a table
+ * with row-level security on, at any depth (its read is checked against those policies), and
+ * the relations their rules name: a SECURITY DEFINER function's statement through one runs the
+ * triggers and expressions of the relation it reaches (onward-writes.ts).
  */
 export function relationsSql(serverVersionNum: number): string {
   // 15+: ON DELETE SET NULL (col, …) may set only some of the key's columns.
@@ -180,11 +181,25 @@ entry(oid) AS (
     SELECT i.inhparent FROM pg_catalog.pg_inherits i WHERE i.inhrelid = entry.oid${attached}
   ) e
 ),
+guarded_readers(oid) AS (
+  SELECT rw.ev_class FROM pg_catalog.pg_rewrite rw
+  JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_rewrite'::regclass AND d.objid = rw.oid
+    AND d.refclassid = 'pg_catalog.pg_class'::regclass
+  JOIN pg_catalog.pg_class t ON t.oid = d.refobjid
+  WHERE rw.ev_type = '1' AND t.relrowsecurity AND rw.ev_class <> t.oid
+  UNION
+  SELECT rw.ev_class FROM guarded_readers g
+  JOIN pg_catalog.pg_depend d ON d.refobjid = g.oid AND d.classid = 'pg_catalog.pg_rewrite'::regclass
+    AND d.refclassid = 'pg_catalog.pg_class'::regclass
+  JOIN pg_catalog.pg_rewrite rw ON rw.oid = d.objid
+  WHERE rw.ev_type = '1' AND rw.ev_class <> g.oid
+),
 onward(oid) AS (
   SELECT c.oid FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
   WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_toast%'
     AND ((c.relkind = 'v' AND pg_catalog.pg_relation_is_updatable(c.oid, true) <> 0)
-      OR EXISTS (SELECT 1 FROM pg_catalog.pg_rewrite rw WHERE rw.ev_class = c.oid AND rw.ev_type <> '1' AND rw.ev_enabled <> 'D'))
+      OR EXISTS (SELECT 1 FROM pg_catalog.pg_rewrite rw WHERE rw.ev_class = c.oid AND rw.ev_type <> '1' AND rw.ev_enabled <> 'D')
+      OR (c.relkind = 'v' AND c.oid IN (SELECT oid FROM guarded_readers)))
 ),
 listed(oid) AS (
   SELECT oid FROM entry

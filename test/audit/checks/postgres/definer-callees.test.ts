@@ -59,6 +59,8 @@ const NAMES = [
   "ruletrig",
   "rulemiss",
   "viewown",
+  "thruread",
+  "readmiss",
   "auditor",
 ] as const;
 type Name = (typeof NAMES)[number];
@@ -92,6 +94,8 @@ const CALLEES: Record<string, { owner: Name; signature: string }> = {
   thru_miss: { owner: "thrumiss", signature: "x.thru_miss()" },
   rule_trig: { owner: "ruletrig", signature: "x.rule_trig()" },
   rule_miss: { owner: "rulemiss", signature: "x.rule_miss()" },
+  thru_read: { owner: "thruread", signature: "x.thru_read()" },
+  read_miss: { owner: "readmiss", signature: "x.read_miss()" },
 };
 
 for (const s of servers) {
@@ -329,6 +333,30 @@ for (const s of servers) {
           `GRANT INSERT ON public.inbox TO ${m}`,
           `CREATE FUNCTION public.receive(e text) RETURNS void LANGUAGE sql SECURITY DEFINER ${pinned} AS $f$ INSERT INTO public.inbox VALUES (e) $f$`,
           `ALTER FUNCTION public.receive(text) OWNER TO ${m}`,
+          // A definer's read of a view reads its table with the view owner's rights: a policy there for
+          // the view's owner runs as the definer's owner. Through a security_invoker view it is not the
+          // view owner's policy that applies (the look-alike).
+          "CREATE TABLE public.secrets (flag text)",
+          "ALTER TABLE public.secrets ENABLE ROW LEVEL SECURITY",
+          `CREATE POLICY secrets_viewer ON public.secrets FOR SELECT TO ${q(role.viewown)} USING (x.thru_read() IS NULL)`,
+          "INSERT INTO public.secrets VALUES ('a')",
+          `GRANT SELECT ON public.secrets TO ${q(role.viewown)}`,
+          "CREATE VIEW public.secrets_v AS SELECT flag FROM public.secrets",
+          `ALTER VIEW public.secrets_v OWNER TO ${q(role.viewown)}`,
+          `GRANT SELECT ON public.secrets_v TO ${m}`,
+          `CREATE FUNCTION public.count_secrets() RETURNS bigint LANGUAGE sql SECURITY DEFINER ${pinned} AS $f$ SELECT count(*) FROM public.secrets_v $f$`,
+          `ALTER FUNCTION public.count_secrets() OWNER TO ${m}`,
+          "CREATE TABLE public.hidden (flag text)",
+          "ALTER TABLE public.hidden ENABLE ROW LEVEL SECURITY",
+          `CREATE POLICY hidden_viewer ON public.hidden FOR SELECT TO ${q(role.viewown)} USING (x.read_miss() IS NULL)`,
+          `CREATE POLICY hidden_definer ON public.hidden FOR SELECT TO ${m} USING (true)`,
+          "INSERT INTO public.hidden VALUES ('a')",
+          `GRANT SELECT ON public.hidden TO ${q(role.viewown)}, ${m}`,
+          "CREATE VIEW public.hidden_v WITH (security_invoker = true) AS SELECT flag FROM public.hidden",
+          `ALTER VIEW public.hidden_v OWNER TO ${q(role.viewown)}`,
+          `GRANT SELECT ON public.hidden_v TO ${m}`,
+          `CREATE FUNCTION public.count_hidden() RETURNS bigint LANGUAGE sql SECURITY DEFINER ${pinned} AS $f$ SELECT count(*) FROM public.hidden_v $f$`,
+          `ALTER FUNCTION public.count_hidden() OWNER TO ${m}`,
           // A definer whose owner holds nothing on the queue.
           `CREATE FUNCTION public.low_definer() RETURNS void LANGUAGE sql SECURITY DEFINER ${pinned} AS $f$ SELECT x.low_note() $f$`,
           `ALTER FUNCTION public.low_definer() OWNER TO ${q(role.nobody)}`,
@@ -650,6 +678,19 @@ for (const s of servers) {
       expect(await tried("rule_miss", "rulemiss", "SELECT public.receive('r')")).toEqual({ refusal: undefined, left: 3 });
       expect(unexpected("thrumiss")).toEqual([]);
       expect(unexpected("rulemiss")).toEqual([]);
+    });
+
+    it("a definer's read of a view runs the policies of the table under it for the view's owner, as the definer's owner", async () => {
+      expect(await attempt("thruread", "DELETE FROM public.delayed_jobs")).toBe("42501");
+      expect(await tried("thru_read", "thruread", "SELECT public.count_secrets()")).toEqual({ refusal: undefined, left: 0 });
+      expect(paths(unexpected("thruread")[0])).toContainEqual(
+        expect.stringContaining(
+          "x.thru_read() [run by public.count_secrets() reads public.secrets_v -(view)-> public.secrets -(policy secrets_viewer)-> x.thru_read():",
+        ),
+      );
+      // Through a security_invoker view the definer's owner's own policies apply: the view owner's never runs.
+      expect(await tried("read_miss", "readmiss", "SELECT public.count_hidden()")).toEqual({ refusal: undefined, left: 3 });
+      expect(unexpected("readmiss")).toEqual([]);
     });
 
     it("look-alikes fail when tried, and stay silent: an invoker caller, a chain through a function the definer's owner may not execute, a definer whose owner holds nothing, a callee named only in a comment", async () => {

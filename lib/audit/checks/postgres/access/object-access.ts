@@ -1370,7 +1370,7 @@ export class ObjectRoutes {
         for (const source of onward.sources) {
           const named = commandsOn(writer.body, source.schema, source.name, lower);
           if (!named) continue;
-          const start = `${how} writes ${source.schema}.${source.name}`;
+          const start = `${how} ${named.some((c) => c !== "SELECT") ? "writes" : "reads"} ${source.schema}.${source.name}`;
           for (const w of onward.from(source.oid, named)) {
             for (const { trigger, schema, table, events, fn } of triggersOn.get(w.relation) ?? []) {
               if (!w.commands.some((c) => events.includes(c))) continue;

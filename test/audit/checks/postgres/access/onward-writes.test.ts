@@ -48,7 +48,7 @@ describe("where a write goes on through views and rules", () => {
     expect(onward.from(10, ["UPDATE"]).map((w) => w.relation)).toEqual([2, 1]);
   });
 
-  it("an INSTEAD rule or an INSTEAD OF trigger takes its event from the automatic update; reads go nowhere", () => {
+  it("an INSTEAD rule or an INSTEAD OF trigger takes its event from the automatic update", () => {
     const instead: PgTrigger = { name: "i", relation: 10, function: 5, events: ["UPDATE"], timing: "INSTEAD OF", enabled: true };
     const before: PgTrigger = { ...instead, events: ["DELETE"], timing: "BEFORE" };
     const onward = new OnwardWrites(
@@ -58,8 +58,17 @@ describe("where a write goes on through views and rules", () => {
     );
     expect(onward.from(10, ["INSERT"])).toEqual([]);
     expect(onward.from(10, ["UPDATE"])).toEqual([]);
-    expect(onward.from(10, ["SELECT"])).toEqual([]);
     expect(onward.from(10, ["INSERT", "UPDATE", "DELETE"]).map((w) => w.commands)).toEqual([["DELETE"]]);
+  });
+
+  it("a read of a view reads every relation its query reads, checked as its owner unless it is security_invoker; a read writes nothing", () => {
+    const onward = new OnwardWrites([T, LOG, view(10, "v", [1, 2], { base: 1 }), view(11, "w", [10], { securityInvoker: true })], [], []);
+    expect(onward.from(11, ["SELECT"])).toEqual([
+      { relation: 10, commands: ["SELECT"], hops: " -(view)-> " },
+      { relation: 1, commands: ["SELECT"], hops: " -(view)-> public.v -(view)-> ", checkedAs: 110 },
+      { relation: 2, commands: ["SELECT"], hops: " -(view)-> public.v -(view)-> ", checkedAs: 110 },
+    ]);
+    expect(onward.from(10, ["DELETE"]).map((w) => [w.relation, w.commands])).toEqual([[1, ["DELETE"]]]);
   });
 
   it("a rule's action writes for its own event only, as its relation's owner, with what its text does there", () => {
