@@ -278,6 +278,7 @@ export async function readCatalog(db: Queryable, tables: readonly string[]): Pro
           relation: oid,
           event: RULE_EVENTS[String(rule.event)] ?? String(rule.event),
           instead: rule.instead === true,
+          ...(rule.conditional === true ? { conditional: true } : {}),
           references: nums(rule.references),
           definition: String(rule.definition ?? ""),
         });

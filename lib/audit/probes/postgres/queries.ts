@@ -198,7 +198,7 @@ onward(oid) AS (
   SELECT c.oid FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
   WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_toast%'
     AND ((c.relkind = 'v' AND pg_catalog.pg_relation_is_updatable(c.oid, true) <> 0)
-      OR EXISTS (SELECT 1 FROM pg_catalog.pg_rewrite rw WHERE rw.ev_class = c.oid AND rw.ev_type <> '1' AND rw.ev_enabled <> 'D')
+      OR EXISTS (SELECT 1 FROM pg_catalog.pg_rewrite rw WHERE rw.ev_class = c.oid AND rw.ev_type <> '1' AND rw.ev_enabled IN ('O', 'A'))
       OR (c.relkind = 'v' AND c.oid IN (SELECT oid FROM guarded_readers)))
 ),
 listed(oid) AS (
@@ -234,11 +234,12 @@ SELECT c.oid::int8 AS oid, n.nspname::text AS schema, c.relname::text AS name, c
      WHERE rw.ev_class = c.oid AND rw.ev_type = '1') AS reads,
   (SELECT coalesce(pg_catalog.json_agg(pg_catalog.json_build_object(
        'oid', rw.oid::int8, 'name', rw.rulename::text, 'event', rw.ev_type::text, 'instead', rw.is_instead,
+       'conditional', rw.ev_qual::text <> '<>',
        'definition', pg_catalog.pg_get_ruledef(rw.oid),
        'references', (SELECT coalesce(pg_catalog.array_agg(DISTINCT d.refobjid::int8), '{}'::int8[])
           FROM pg_catalog.pg_depend d WHERE d.classid = 'pg_catalog.pg_rewrite'::regclass AND d.objid = rw.oid
             AND d.refclassid = 'pg_catalog.pg_class'::regclass AND d.refobjid <> c.oid)) ORDER BY rw.oid), '[]'::json)
-     FROM pg_catalog.pg_rewrite rw WHERE rw.ev_class = c.oid AND rw.ev_type <> '1' AND rw.ev_enabled <> 'D') AS rules,
+     FROM pg_catalog.pg_rewrite rw WHERE rw.ev_class = c.oid AND rw.ev_type <> '1' AND rw.ev_enabled IN ('O', 'A')) AS rules,
   (SELECT coalesce(pg_catalog.json_agg(pg_catalog.json_build_object(
        'oid', con.oid::int8, 'name', con.conname::text, 'references', con.confrelid::int8,
        'on_delete', con.confdeltype::text, 'on_update', con.confupdtype::text,

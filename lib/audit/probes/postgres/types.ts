@@ -152,7 +152,10 @@ export interface PgRelation {
   parents?: number[];
 }
 
-/** A non-SELECT rewrite rule (`CREATE RULE … ON INSERT|UPDATE|DELETE`) on any relation. */
+/**
+ * A non-SELECT rewrite rule (`CREATE RULE … ON INSERT|UPDATE|DELETE`) that fires in an ordinary
+ * session (enabled, not replica-only: found live by a review).
+ */
 export interface PgRule {
   oid: number;
   name: string;
@@ -162,6 +165,8 @@ export interface PgRule {
   event: string;
   /** DO INSTEAD (replaces the statement) rather than DO ALSO. */
   instead: boolean;
+  /** It has a WHERE condition: a conditional INSTEAD rule leaves the statement in place for the other rows. */
+  conditional?: boolean;
   /** Relations the rule's actions and condition use (`pg_depend`). */
   references: number[];
   /** `pg_get_ruledef()`: what each action does to them is read from it. */

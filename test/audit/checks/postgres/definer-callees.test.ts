@@ -61,6 +61,11 @@ const NAMES = [
   "viewown",
   "thruread",
   "readmiss",
+  "twicer",
+  "bumper",
+  "redirected",
+  "replicated",
+  "onlyer",
   "auditor",
 ] as const;
 type Name = (typeof NAMES)[number];
@@ -96,6 +101,11 @@ const CALLEES: Record<string, { owner: Name; signature: string }> = {
   rule_miss: { owner: "rulemiss", signature: "x.rule_miss()" },
   thru_read: { owner: "thruread", signature: "x.thru_read()" },
   read_miss: { owner: "readmiss", signature: "x.read_miss()" },
+  twice: { owner: "twicer", signature: "x.twice()" },
+  bump: { owner: "bumper", signature: "x.bump()" },
+  redir: { owner: "redirected", signature: "x.redir()" },
+  repl_copy: { owner: "replicated", signature: "x.repl_copy()" },
+  only_child: { owner: "onlyer", signature: "x.only_child()" },
 };
 
 for (const s of servers) {
@@ -357,6 +367,66 @@ for (const s of servers) {
           `GRANT SELECT ON public.hidden_v TO ${m}`,
           `CREATE FUNCTION public.count_hidden() RETURNS bigint LANGUAGE sql SECURITY DEFINER ${pinned} AS $f$ SELECT count(*) FROM public.hidden_v $f$`,
           `ALTER FUNCTION public.count_hidden() OWNER TO ${m}`,
+          // Found live by a second review (helper-57). One table reached twice, by a rule (checked as
+          // its owner, the table's) and through a view (checked as the view's owner, whose policy it is).
+          `CREATE TABLE public.fanout_r (e text)`,
+          `ALTER TABLE public.fanout_r OWNER TO ${m}`,
+          "CREATE TABLE public.fanout_t (e text)",
+          `ALTER TABLE public.fanout_t OWNER TO ${m}`,
+          "ALTER TABLE public.fanout_t ENABLE ROW LEVEL SECURITY",
+          `CREATE POLICY fanout_viewer ON public.fanout_t FOR INSERT TO ${q(role.viewown)} WITH CHECK (coalesce(x.twice()::text, 'ok') IS NOT NULL)`,
+          "CREATE VIEW public.fanout_v AS SELECT e FROM public.fanout_t",
+          `ALTER VIEW public.fanout_v OWNER TO ${q(role.viewown)}`,
+          `GRANT INSERT ON public.fanout_t TO ${q(role.viewown)}`,
+          `GRANT INSERT ON public.fanout_v TO ${m}`,
+          "CREATE RULE fanout_direct AS ON INSERT TO public.fanout_r DO ALSO INSERT INTO public.fanout_t VALUES (NEW.e)",
+          "CREATE RULE fanout_viewed AS ON INSERT TO public.fanout_r DO ALSO INSERT INTO public.fanout_v VALUES (NEW.e)",
+          `CREATE FUNCTION public.fan(e text) RETURNS void LANGUAGE sql SECURITY DEFINER ${pinned} AS $f$ INSERT INTO public.fanout_r VALUES (e) $f$`,
+          `ALTER FUNCTION public.fan(text) OWNER TO ${m}`,
+          // A rule whose action updates its own table: the table's UPDATE trigger fires on an INSERT.
+          "CREATE TABLE public.counters (e text, n int DEFAULT 0)",
+          `ALTER TABLE public.counters OWNER TO ${m}`,
+          "CREATE FUNCTION x.counters_hook() RETURNS trigger LANGUAGE plpgsql AS $f$ BEGIN PERFORM x.bump(); RETURN NEW; END $f$",
+          "CREATE TRIGGER counters_hook BEFORE UPDATE ON public.counters FOR EACH ROW EXECUTE FUNCTION x.counters_hook()",
+          "CREATE RULE counters_bump AS ON INSERT TO public.counters DO ALSO UPDATE public.counters SET n = n + 1 WHERE e = NEW.e",
+          `CREATE FUNCTION public.count_up(e text) RETURNS void LANGUAGE sql SECURITY DEFINER ${pinned} AS $f$ INSERT INTO public.counters (e) VALUES (e) $f$`,
+          `ALTER FUNCTION public.count_up(text) OWNER TO ${m}`,
+          // Look-alikes: an INSTEAD rule on the table a view writes takes the INSERT from it (its trigger
+          // never fires); a rule that fires only on replicas; a rule that deletes from ONLY a parent.
+          "CREATE TABLE public.drafts (e text)",
+          "CREATE TABLE public.draft_log (e text)",
+          `ALTER TABLE public.drafts OWNER TO ${m}`,
+          `ALTER TABLE public.draft_log OWNER TO ${m}`,
+          "CREATE FUNCTION x.drafts_hook() RETURNS trigger LANGUAGE plpgsql AS $f$ BEGIN PERFORM x.redir(); RETURN NEW; END $f$",
+          "CREATE TRIGGER drafts_hook BEFORE INSERT ON public.drafts FOR EACH ROW EXECUTE FUNCTION x.drafts_hook()",
+          "CREATE RULE drafts_redirect AS ON INSERT TO public.drafts DO INSTEAD INSERT INTO public.draft_log VALUES (NEW.e)",
+          "CREATE VIEW public.drafts_v AS SELECT e FROM public.drafts",
+          `ALTER VIEW public.drafts_v OWNER TO ${m}`,
+          `CREATE FUNCTION public.draft(e text) RETURNS void LANGUAGE sql SECURITY DEFINER ${pinned} AS $f$ INSERT INTO public.drafts_v VALUES (e) $f$`,
+          `ALTER FUNCTION public.draft(text) OWNER TO ${m}`,
+          "CREATE TABLE public.mirror_src (e text)",
+          "CREATE TABLE public.mirror_dst (e text)",
+          `ALTER TABLE public.mirror_src OWNER TO ${m}`,
+          `ALTER TABLE public.mirror_dst OWNER TO ${m}`,
+          "CREATE FUNCTION x.mirror_hook() RETURNS trigger LANGUAGE plpgsql AS $f$ BEGIN PERFORM x.repl_copy(); RETURN NEW; END $f$",
+          "CREATE TRIGGER mirror_hook BEFORE INSERT ON public.mirror_dst FOR EACH ROW EXECUTE FUNCTION x.mirror_hook()",
+          "CREATE RULE mirror_copy AS ON INSERT TO public.mirror_src DO ALSO INSERT INTO public.mirror_dst VALUES (NEW.e)",
+          "ALTER TABLE public.mirror_src ENABLE REPLICA RULE mirror_copy",
+          `CREATE FUNCTION public.mirror(e text) RETURNS void LANGUAGE sql SECURITY DEFINER ${pinned} AS $f$ INSERT INTO public.mirror_src VALUES (e) $f$`,
+          `ALTER FUNCTION public.mirror(text) OWNER TO ${m}`,
+          "CREATE TABLE public.sweeps (e text)",
+          "CREATE TABLE public.sweep_p (e text)",
+          "CREATE TABLE public.sweep_c () INHERITS (public.sweep_p)",
+          "INSERT INTO public.sweeps VALUES ('a')",
+          "INSERT INTO public.sweep_c VALUES ('a')",
+          `ALTER TABLE public.sweeps OWNER TO ${m}`,
+          `ALTER TABLE public.sweep_p OWNER TO ${m}`,
+          `ALTER TABLE public.sweep_c OWNER TO ${m}`,
+          "CREATE FUNCTION x.sweep_hook() RETURNS trigger LANGUAGE plpgsql AS $f$ BEGIN PERFORM x.only_child(); RETURN OLD; END $f$",
+          "CREATE TRIGGER sweep_hook BEFORE DELETE ON public.sweep_c FOR EACH ROW EXECUTE FUNCTION x.sweep_hook()",
+          "CREATE RULE sweeps_also AS ON DELETE TO public.sweeps DO ALSO DELETE FROM ONLY public.sweep_p WHERE e = OLD.e",
+          `CREATE FUNCTION public.sweep_rows() RETURNS void LANGUAGE sql SECURITY DEFINER ${pinned} AS $f$ DELETE FROM public.sweeps $f$`,
+          `ALTER FUNCTION public.sweep_rows() OWNER TO ${m}`,
           // A definer whose owner holds nothing on the queue.
           `CREATE FUNCTION public.low_definer() RETURNS void LANGUAGE sql SECURITY DEFINER ${pinned} AS $f$ SELECT x.low_note() $f$`,
           `ALTER FUNCTION public.low_definer() OWNER TO ${q(role.nobody)}`,
@@ -678,6 +748,33 @@ for (const s of servers) {
       expect(await tried("rule_miss", "rulemiss", "SELECT public.receive('r')")).toEqual({ refusal: undefined, left: 3 });
       expect(unexpected("thrumiss")).toEqual([]);
       expect(unexpected("rulemiss")).toEqual([]);
+    });
+
+    it("a relation reached twice is judged for each role checked there, and a rule's action on its own table fires that table's triggers (found live by a second review)", async () => {
+      for (const [key, who, call] of [
+        ["twice", "twicer", "SELECT public.fan('f')"],
+        ["bump", "bumper", "SELECT public.count_up('c')"],
+      ] as const) {
+        expect(await attempt(who, "DELETE FROM public.delayed_jobs")).toBe("42501");
+        expect(await tried(key, who, call)).toEqual({ refusal: undefined, left: 0 });
+      }
+      expect(paths(unexpected("twicer")[0])).toContainEqual(
+        expect.stringContaining(
+          "x.twice() [run by public.fan(e text) writes public.fanout_r -(rule fanout_viewed)-> public.fanout_v -(auto-updatable view)-> public.fanout_t -(policy fanout_viewer)-> x.twice():",
+        ),
+      );
+      expect(paths(unexpected("bumper")[0])).toContainEqual(
+        expect.stringContaining(
+          "x.bump() [run by public.count_up(e text) writes public.counters -(rule counters_bump)-> public.counters -(trigger counters_hook)-> x.counters_hook() -(calls)-> x.bump():",
+        ),
+      );
+    });
+
+    it("look-alikes the same review proved: an INSTEAD rule takes the INSERT from the table a view writes, a replica-only rule never fires, ONLY spares the children", async () => {
+      expect(await tried("redir", "redirected", "SELECT public.draft('d')")).toEqual({ refusal: undefined, left: 3 });
+      expect(await tried("repl_copy", "replicated", "SELECT public.mirror('m')")).toEqual({ refusal: undefined, left: 3 });
+      expect(await tried("only_child", "onlyer", "SELECT public.sweep_rows()")).toEqual({ refusal: undefined, left: 3 });
+      for (const who of ["redirected", "replicated", "onlyer"] as const) expect(unexpected(who)).toEqual([]);
     });
 
     it("a definer's read of a view runs the policies of the table under it for the view's owner, as the definer's owner", async () => {

@@ -20,6 +20,8 @@ export interface OnwardWrite {
   hops: string;
   /** The role permissions and policies are checked as there; undefined: the writer's own. */
   checkedAs?: number;
+  /** False when the statement there names it with ONLY: its partitions and children are not reached. */
+  reachingChildren: boolean;
 }
 
 interface Step {
@@ -28,6 +30,13 @@ interface Step {
   /** The commands on `to` that these commands on the step's relation make. */
   carry: (commands: readonly string[]) => string[];
   checkedAs?: number;
+  reachingChildren: boolean;
+}
+
+/** A rule's actions: its text after the `ON event TO relation [WHERE …] DO [ALSO|INSTEAD]` head, which names its own relation too. */
+function actionsOf(definition: string): string {
+  const at = definition.search(/\sDO(\s|$)/i);
+  return at === -1 ? definition : definition.slice(at);
 }
 
 const WRITES = new Set(["INSERT", "UPDATE", "DELETE"]);
@@ -36,6 +45,8 @@ export class OnwardWrites {
   private readonly steps = new Map<number, Step[]>();
   private readonly names = new Map<number, string>();
   private readonly memo = new Map<string, OnwardWrite[]>();
+  /** The events an unconditional INSTEAD rule takes, by relation: the statement itself never happens there. */
+  private readonly insteadRules = new Map<number, Set<string>>();
   /** The relations a write through goes on from: a body naming one of them may write further. */
   readonly sources: readonly PgRelation[];
 
@@ -47,14 +58,23 @@ export class OnwardWrites {
       if (list) list.push(step);
       else this.steps.set(from, [step]);
     };
-    // An INSTEAD rule or an INSTEAD OF trigger takes its event: no automatic update then.
+    // An INSTEAD rule (a conditional one too: PostgreSQL refuses the automatic update then) or an
+    // INSTEAD OF trigger takes its event from the automatic update. On a table, a conditional
+    // INSTEAD rule leaves the statement to the rows its condition does not match.
     const taken = new Map<number, Set<string>>();
     const take = (relation: number, event: string) => {
       const set = taken.get(relation) ?? new Set<string>();
       set.add(event);
       taken.set(relation, set);
     };
-    for (const rule of rules) if (rule.instead) take(rule.relation, rule.event);
+    for (const rule of rules) {
+      if (!rule.instead) continue;
+      take(rule.relation, rule.event);
+      if (rule.conditional) continue;
+      const set = this.insteadRules.get(rule.relation) ?? new Set<string>();
+      set.add(rule.event);
+      this.insteadRules.set(rule.relation, set);
+    }
     // A view's triggers cannot be disabled: an INSTEAD OF one always takes its event.
     for (const t of triggers) if (t.timing === "INSTEAD OF") for (const e of t.events) take(t.relation, e);
     for (const view of relations) {
@@ -67,6 +87,7 @@ export class OnwardWrites {
           label: "view",
           carry: (commands) => (commands.includes("SELECT") ? ["SELECT"] : []),
           ...(view.securityInvoker ? {} : { checkedAs: view.owner }),
+          reachingChildren: true,
         });
       }
       if (view.updatable.length === 0) continue;
@@ -78,26 +99,42 @@ export class OnwardWrites {
           label: "auto-updatable view",
           carry: (commands) => commands.filter((c) => passes.includes(c)),
           ...(view.securityInvoker ? {} : { checkedAs: view.owner }),
+          reachingChildren: true,
         });
       }
     }
     for (const rule of rules) {
       const on = byOid.get(rule.relation);
       if (!on) continue;
-      for (const ref of rule.references) {
+      // Its own relation too: an action may write the table it is on (found live by a review).
+      const actions = actionsOf(rule.definition);
+      for (const ref of new Set([...rule.references, rule.relation])) {
         const target = byOid.get(ref);
-        if (!target || ref === rule.relation) continue;
-        const made = commandsOn(rule.definition, target.schema, target.name) ?? [];
+        if (!target) continue;
+        const made = commandsOn(actions, target.schema, target.name) ?? [];
         if (made.length === 0) continue;
+        // `ONLY parent` in every action that names it reaches no child (as for a body's statements).
+        const reaching = commandsOn(actions, target.schema, target.name, undefined, true) ?? [];
         add(rule.relation, {
           to: ref,
           label: `rule ${rule.name}`,
           carry: (commands) => (commands.includes(rule.event) ? made : []),
           checkedAs: on.owner,
+          reachingChildren: made.every((c) => reaching.includes(c)),
         });
       }
     }
     this.sources = relations.filter((r) => this.steps.has(r.oid));
+  }
+
+  /**
+   * The commands a statement really performs on the relation: an unconditional INSTEAD rule's
+   * event never happens there (its triggers, defaults and policies do not run: found live by a
+   * review), though the rule's actions do.
+   */
+  performed(relation: number, commands: readonly string[]): string[] {
+    const taken = this.insteadRules.get(relation);
+    return taken ? commands.filter((c) => !taken.has(c)) : [...commands];
   }
 
   /** Everything a statement's `commands` on `relation` write or read beyond it, each relation and command once. */
@@ -113,17 +150,25 @@ export class OnwardWrites {
     for (let i = 0; i < queue.length; i++) {
       const at = queue[i] as (typeof queue)[number];
       for (const step of this.steps.get(at.relation) ?? []) {
-        const fresh = step.carry(at.commands).filter((c) => !seen.has(`${step.to}:${c}`));
+        const checkedAs = step.checkedAs ?? at.checkedAs;
+        // Once per relation, command, role checked and reach of children: another role's policies may apply there.
+        const key = (c: string) => `${step.to}:${c}:${checkedAs}:${step.reachingChildren}`;
+        const fresh = step.carry(at.commands).filter((c) => !seen.has(key(c)));
         if (fresh.length === 0) continue;
-        for (const c of fresh) seen.add(`${step.to}:${c}`);
-        const next = {
-          relation: step.to,
-          commands: COMMAND_ORDER.filter((c) => fresh.includes(c)),
-          hops: `${at.hops}-(${step.label})-> `,
-          checkedAs: step.checkedAs ?? at.checkedAs,
-        };
-        found.push(next.checkedAs === undefined ? { relation: next.relation, commands: next.commands, hops: next.hops } : next);
-        queue.push({ ...next, hops: `${next.hops}${this.names.get(step.to) ?? `relation ${step.to}`} ` });
+        for (const c of fresh) seen.add(key(c));
+        // What is issued there goes on (a rule's actions run for it); what happens there is reported.
+        const issued = COMMAND_ORDER.filter((c) => fresh.includes(c));
+        const hops = `${at.hops}-(${step.label})-> `;
+        const happens = this.performed(step.to, issued);
+        if (happens.length > 0)
+          found.push({
+            relation: step.to,
+            commands: happens,
+            hops,
+            ...(checkedAs === undefined ? {} : { checkedAs }),
+            reachingChildren: step.reachingChildren,
+          });
+        queue.push({ relation: step.to, commands: issued, hops: `${hops}${this.names.get(step.to) ?? `relation ${step.to}`} `, checkedAs });
       }
     }
     this.memo.set(key, found);

@@ -226,6 +226,20 @@ describe("views", () => {
     ]);
   });
 
+  it("a conditional INSTEAD rule takes its event too: PostgreSQL refuses the automatic update then", () => {
+    const cat = catalog({
+      relations: [relation(2, "jobs_edit", "owner", [JOBS], { acl: grant("clerk", "DELETE"), updatable: ["DELETE"] })],
+      rules: [
+        rule("keep_urgent", 2, "DELETE", "CREATE RULE keep_urgent AS ON DELETE TO public.jobs_edit WHERE old.urgent DO INSTEAD NOTHING", {
+          instead: true,
+          conditional: true,
+          references: [],
+        }),
+      ],
+    });
+    expect(accessOf(cat, "clerk")).toBeUndefined();
+  });
+
   it("gives only what the view's owner holds on the table", () => {
     const cat = catalog({
       relations: [relation(2, "jobs_report", "reporter", [JOBS], { acl: grant("analyst", "SELECT", "DELETE"), updatable: ["DELETE"] })],

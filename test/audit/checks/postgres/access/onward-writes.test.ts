@@ -32,15 +32,23 @@ describe("where a write goes on through views and rules", () => {
   it("a view over a view writes the table, each hop named, checked as the nearest view owner's", () => {
     const onward = new OnwardWrites([T, view(10, "v1", [1]), view(11, "v2", [10])], [], []);
     expect(onward.from(11, ["INSERT"])).toEqual([
-      { relation: 10, commands: ["INSERT"], hops: " -(auto-updatable view)-> ", checkedAs: 111 },
-      { relation: 1, commands: ["INSERT"], hops: " -(auto-updatable view)-> public.v1 -(auto-updatable view)-> ", checkedAs: 110 },
+      { relation: 10, commands: ["INSERT"], hops: " -(auto-updatable view)-> ", checkedAs: 111, reachingChildren: true },
+      {
+        relation: 1,
+        commands: ["INSERT"],
+        hops: " -(auto-updatable view)-> public.v1 -(auto-updatable view)-> ",
+        checkedAs: 110,
+        reachingChildren: true,
+      },
     ]);
     expect(onward.sources.map((r) => r.name)).toEqual(["v1", "v2"]);
   });
 
   it("a security_invoker view leaves the writer's rights in place; a view's base is its FROM item, not every relation it reads", () => {
     const onward = new OnwardWrites([T, LOG, view(10, "v", [2, 1], { securityInvoker: true, base: 1 })], [], []);
-    expect(onward.from(10, ["DELETE"])).toEqual([{ relation: 1, commands: ["DELETE"], hops: " -(auto-updatable view)-> " }]);
+    expect(onward.from(10, ["DELETE"])).toEqual([
+      { relation: 1, commands: ["DELETE"], hops: " -(auto-updatable view)-> ", reachingChildren: true },
+    ]);
   });
 
   it("a view whose query was not read is taken to write each relation it reads", () => {
@@ -64,9 +72,9 @@ describe("where a write goes on through views and rules", () => {
   it("a read of a view reads every relation its query reads, checked as its owner unless it is security_invoker; a read writes nothing", () => {
     const onward = new OnwardWrites([T, LOG, view(10, "v", [1, 2], { base: 1 }), view(11, "w", [10], { securityInvoker: true })], [], []);
     expect(onward.from(11, ["SELECT"])).toEqual([
-      { relation: 10, commands: ["SELECT"], hops: " -(view)-> " },
-      { relation: 1, commands: ["SELECT"], hops: " -(view)-> public.v -(view)-> ", checkedAs: 110 },
-      { relation: 2, commands: ["SELECT"], hops: " -(view)-> public.v -(view)-> ", checkedAs: 110 },
+      { relation: 10, commands: ["SELECT"], hops: " -(view)-> ", reachingChildren: true },
+      { relation: 1, commands: ["SELECT"], hops: " -(view)-> public.v -(view)-> ", checkedAs: 110, reachingChildren: true },
+      { relation: 2, commands: ["SELECT"], hops: " -(view)-> public.v -(view)-> ", checkedAs: 110, reachingChildren: true },
     ]);
     expect(onward.from(10, ["DELETE"]).map((w) => [w.relation, w.commands])).toEqual([[1, ["DELETE"]]]);
   });
@@ -80,9 +88,84 @@ describe("where a write goes on through views and rules", () => {
       ],
       [],
     );
-    expect(onward.from(1, ["INSERT"])).toEqual([{ relation: 2, commands: ["INSERT"], hops: " -(rule copy)-> ", checkedAs: 101 }]);
+    expect(onward.from(1, ["INSERT"])).toEqual([
+      { relation: 2, commands: ["INSERT"], hops: " -(rule copy)-> ", checkedAs: 101, reachingChildren: true },
+    ]);
     expect(onward.from(1, ["UPDATE"])).toEqual([]);
     expect(onward.from(1, ["DELETE"]).map((w) => w.commands)).toEqual([["DELETE"]]);
+  });
+
+  it("a rule's action on its own relation writes it again; ONLY in every action naming a parent reaches none of its children", () => {
+    const onward = new OnwardWrites(
+      [T, LOG],
+      [
+        rule("bump", 1, "INSERT", [], "CREATE RULE bump AS\n    ON INSERT TO public.t DO  UPDATE public.t SET n = (t.n + 1)"),
+        rule(
+          "prune",
+          1,
+          "DELETE",
+          [2],
+          "CREATE RULE prune AS\n    ON DELETE TO public.t DO  DELETE FROM ONLY public.log WHERE (log.id = old.id)",
+        ),
+      ],
+      [],
+    );
+    expect(onward.from(1, ["INSERT"])).toEqual([
+      // Its column names read the table too, as an UPDATE's WHERE clause does.
+      { relation: 1, commands: ["SELECT", "UPDATE"], hops: " -(rule bump)-> ", checkedAs: 101, reachingChildren: true },
+    ]);
+    expect(onward.from(1, ["DELETE"])).toEqual([
+      { relation: 2, commands: ["SELECT", "DELETE"], hops: " -(rule prune)-> ", checkedAs: 101, reachingChildren: false },
+    ]);
+  });
+
+  it("an unconditional INSTEAD rule's event never happens on its relation, though its actions run; a conditional one on a table leaves it", () => {
+    const redirect = rule(
+      "redirect",
+      1,
+      "INSERT",
+      [2],
+      "CREATE RULE redirect AS\n    ON INSERT TO public.t DO INSTEAD  INSERT INTO public.log VALUES (new.id)",
+      true,
+    );
+    const onward = new OnwardWrites([T, LOG, view(10, "v", [1])], [redirect], []);
+    expect(onward.from(10, ["INSERT"])).toEqual([
+      {
+        relation: 2,
+        commands: ["INSERT"],
+        hops: " -(auto-updatable view)-> public.t -(rule redirect)-> ",
+        checkedAs: 101,
+        reachingChildren: true,
+      },
+    ]);
+    expect(onward.performed(1, ["INSERT", "UPDATE"])).toEqual(["UPDATE"]);
+    const conditional = new OnwardWrites([T, LOG, view(10, "v", [1])], [{ ...redirect, conditional: true }], []);
+    expect(conditional.from(10, ["INSERT"]).map((w) => w.relation)).toEqual([1, 2]);
+    expect(conditional.performed(1, ["INSERT"])).toEqual(["INSERT"]);
+    // On a view, PostgreSQL refuses the automatic update when a conditional INSTEAD rule is there.
+    const onView = new OnwardWrites(
+      [T, view(10, "v", [1])],
+      [{ ...rule("c", 10, "INSERT", [], "… DO INSTEAD NOTHING", true), conditional: true }],
+      [],
+    );
+    expect(onView.from(10, ["INSERT"])).toEqual([]);
+  });
+
+  it("a relation reached twice, checked as two roles, is reported for each: either role's policies may apply", () => {
+    const onward = new OnwardWrites(
+      [T, rel(3, "r"), view(10, "v", [1])],
+      [
+        rule("a", 3, "INSERT", [1], "CREATE RULE a AS ON INSERT TO public.r DO  INSERT INTO public.t VALUES (new.e)"),
+        rule("b", 3, "INSERT", [10], "CREATE RULE b AS ON INSERT TO public.r DO  INSERT INTO public.v VALUES (new.e)"),
+      ],
+      [],
+    );
+    expect(
+      onward
+        .from(3, ["INSERT"])
+        .filter((w) => w.relation === 1)
+        .map((w) => w.checkedAs),
+    ).toEqual([103, 110]);
   });
 
   it("a cycle of rules and views ends, each relation and command once", () => {
