@@ -33,7 +33,7 @@ import type {
   PgTable,
   PgTrigger,
 } from "./types.js";
-import { viewBaseRelation } from "./view-base.js";
+import { onlyRelations, viewBaseRelation } from "./view-base.js";
 
 /** The part of pg.Client the observation uses, so tests and benchmarks can count queries. */
 export interface Queryable {
@@ -95,6 +95,16 @@ function trigger(r: Record<string, unknown>): PgTrigger {
     columns: texts(r.columns),
     ...(typeof r.schema === "string" && typeof r.table_name === "string" ? { schema: r.schema, table: r.table_name } : {}),
     ...(Array.isArray(r.ancestors) && r.ancestors.length > 0 ? { ancestors: ancestorsOf(r.ancestors) } : {}),
+  };
+}
+
+/** What a view's stored query says (when the probe sent it): the relation it writes, those it reads with ONLY. */
+function viewQueryFacts(query: unknown, reads: number[], updatable: number): Pick<PgRelation, "base" | "onlyReads"> {
+  if (typeof query !== "string") return {};
+  const only = onlyRelations(query).filter((r) => reads.includes(r));
+  return {
+    ...(updatable !== 0 && reads.length > 1 ? { base: viewBaseRelation(query) ?? "unread" } : {}),
+    ...(only.length > 0 ? { onlyReads: only } : {}),
   };
 }
 
@@ -267,7 +277,7 @@ export async function readCatalog(db: Queryable, tables: readonly string[]): Pro
         securityInvoker: reloptionOn(options, "security_invoker"),
         updatable: updatableEvents(num(r.updatable)),
         reads: nums(r.reads),
-        ...(typeof r.view_query === "string" ? { base: viewBaseRelation(r.view_query) ?? "unread" } : {}),
+        ...viewQueryFacts(r.view_query, nums(r.reads), num(r.updatable)),
         columnAcls: ((r.column_acls as Record<string, unknown>[] | null) ?? []).map((c) => ({ column: String(c.column), acl: acl(c.acl) })),
         ...parentsOf(nums(r.parents)),
       });

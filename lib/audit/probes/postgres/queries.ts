@@ -217,14 +217,18 @@ SELECT c.oid::int8 AS oid, n.nspname::text AS schema, c.relname::text AS name, c
      FROM pg_catalog.pg_attribute att
      WHERE att.attrelid = c.oid AND att.attnum > 0 AND NOT att.attisdropped AND att.attacl IS NOT NULL) AS column_acls,
   CASE WHEN c.relkind = 'v' THEN pg_catalog.pg_relation_is_updatable(c.oid, true) ELSE 0 END AS updatable,
-  -- Which of them an updatable view writes is in its stored query (view-base.ts): sent only
-  -- when it reads more than one relation.
-  CASE WHEN c.relkind = 'v' AND pg_catalog.pg_relation_is_updatable(c.oid, true) <> 0 THEN
-    (SELECT rw.ev_action::text FROM pg_catalog.pg_rewrite rw WHERE rw.ev_class = c.oid AND rw.ev_type = '1'
-       AND (SELECT count(DISTINCT d.refobjid) FROM pg_catalog.pg_depend d
-            WHERE d.classid = 'pg_catalog.pg_rewrite'::regclass AND d.objid = rw.oid
-              AND d.refclassid = 'pg_catalog.pg_class'::regclass AND d.refobjid <> c.oid) > 1)
-  END AS view_query,
+  -- Which of them an updatable view writes is in its stored query (view-base.ts), and which it
+  -- reads with ONLY: sent only for an updatable view reading more than one relation, or a view
+  -- reading a relation that has partitions or children.
+  (SELECT rw.ev_action::text FROM pg_catalog.pg_rewrite rw
+   WHERE c.relkind = 'v' AND rw.ev_class = c.oid AND rw.ev_type = '1'
+     AND ((pg_catalog.pg_relation_is_updatable(c.oid, true) <> 0
+           AND (SELECT count(DISTINCT d.refobjid) FROM pg_catalog.pg_depend d
+                WHERE d.classid = 'pg_catalog.pg_rewrite'::regclass AND d.objid = rw.oid
+                  AND d.refclassid = 'pg_catalog.pg_class'::regclass AND d.refobjid <> c.oid) > 1)
+       OR EXISTS (SELECT 1 FROM pg_catalog.pg_depend d JOIN pg_catalog.pg_inherits i ON i.inhparent = d.refobjid
+                  WHERE d.classid = 'pg_catalog.pg_rewrite'::regclass AND d.objid = rw.oid
+                    AND d.refclassid = 'pg_catalog.pg_class'::regclass))) AS view_query,
   (SELECT coalesce(pg_catalog.array_agg(i.inhparent::int8 ORDER BY i.inhseqno), '{}'::int8[])
      FROM pg_catalog.pg_inherits i WHERE i.inhrelid = c.oid${attached}) AS parents,
   (SELECT coalesce(pg_catalog.array_agg(DISTINCT d.refobjid::int8), '{}'::int8[])

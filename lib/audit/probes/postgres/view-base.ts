@@ -110,3 +110,22 @@ export function viewBaseRelation(evAction: string): number | undefined {
   const relid = Number(value(text, entry, "relid"));
   return Number.isSafeInteger(relid) && relid > 0 ? relid : undefined;
 }
+
+/**
+ * The relations the view's query reads only with ONLY (every range-table entry naming them,
+ * subqueries included, says `:inh false`): a statement through the view reaches none of their
+ * partitions or children (found live by a review). Empty for text this does not understand.
+ */
+export function onlyRelations(evAction: string): number[] {
+  const inherits = new Map<number, boolean>();
+  for (let at = evAction.indexOf("{RANGETBLENTRY"); at !== -1; at = evAction.indexOf("{RANGETBLENTRY", at + 1)) {
+    if (evAction[at - 1] === "\\") continue;
+    const entry = node(evAction, at);
+    if (!entry || value(evAction, entry, "rtekind") !== "0") continue;
+    const relid = Number(value(evAction, entry, "relid"));
+    const inh = value(evAction, entry, "inh");
+    if (!Number.isSafeInteger(relid) || (inh !== "true" && inh !== "false")) continue;
+    inherits.set(relid, (inherits.get(relid) ?? false) || inh === "true");
+  }
+  return [...inherits].filter(([, inh]) => !inh).map(([relid]) => relid);
+}

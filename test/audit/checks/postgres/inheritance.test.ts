@@ -38,6 +38,8 @@ for (const s of servers) {
       mover: `qp${sfx}_mover`,
       shifter: `qp${sfx}_shifter`,
       parentOwner: `qp${sfx}_parent_owner`,
+      onlyViewer: `qp${sfx}_only_viewer`,
+      partOnly: `qp${sfx}_part_only`,
     };
     type Name = keyof typeof role;
     const password = randomBytes(12).toString("hex");
@@ -86,6 +88,13 @@ for (const s of servers) {
           `GRANT SELECT, INSERT, UPDATE, DELETE, TRUNCATE ON public.jobs_all TO ${q(role.partReader)}`,
           `GRANT SELECT, INSERT, UPDATE, DELETE, TRUNCATE ON public.jobs_base TO ${q(role.baseWriter)}`,
           `GRANT SELECT, INSERT, UPDATE, DELETE, TRUNCATE ON public.other_jobs, public.other_kid TO ${q(role.sibling)}`,
+          // Views over ONLY the parents (found over-reported by a review): no child's rows, but an
+          // INSERT into a partitioned table still lands in a partition.
+          "CREATE VIEW public.base_only AS SELECT id, handler FROM ONLY public.jobs_base",
+          "CREATE VIEW public.all_only AS SELECT id, queue, handler FROM ONLY public.jobs_all",
+          ...["base_only", "all_only"].map((v) => `ALTER VIEW public.${v} OWNER TO ${owner}`),
+          `GRANT SELECT, UPDATE, DELETE ON public.base_only TO ${q(role.onlyViewer)}`,
+          `GRANT SELECT, INSERT, UPDATE, DELETE ON public.all_only TO ${q(role.partOnly)}`,
           // Definer trigger functions with the writer's search_path, on partitions of an events table.
           `CREATE SCHEMA plant_s AUTHORIZATION ${q(role.stamper)}`,
           `CREATE SCHEMA plant_b AUTHORIZATION ${q(role.batcher)}`,
@@ -197,6 +206,25 @@ for (const s of servers) {
       );
       // The partitioned queue is not the inheritance parent's.
       expect(onTable("delayed_jobs", "baseWriter")).toBeUndefined();
+    });
+
+    it("a view over ONLY a parent reaches no child's rows; an INSERT through one over ONLY a partitioned table lands in the queue partition", async () => {
+      await refill();
+      await as("onlyViewer", async (c) => {
+        expect((await c.query("SELECT id FROM public.base_only")).rowCount).toBe(0);
+        expect((await c.query("UPDATE public.base_only SET handler = 'x'")).rowCount).toBe(0);
+        expect((await c.query("DELETE FROM public.base_only")).rowCount).toBe(0);
+      });
+      expect(await count("public.legacy_jobs")).toBe(3);
+      expect(onTable("legacy_jobs", "onlyViewer")).toBeUndefined();
+      await as("partOnly", async (c) => {
+        expect((await c.query("SELECT id FROM public.all_only")).rowCount).toBe(0);
+        expect((await c.query("DELETE FROM public.all_only")).rowCount).toBe(0);
+        await c.query("INSERT INTO public.all_only (id, queue, handler) VALUES (9, 'default', '--- !ruby/object:Evil {}')");
+      });
+      expect(await count("public.delayed_jobs")).toBe(3);
+      expect(onTable("delayed_jobs", "partOnly")?.evidence.privileges).toEqual(["INSERT"]);
+      await refill();
     });
 
     it("a sibling partition's or sibling child's grants reach neither queue", async () => {

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { viewBaseRelation } from "../../../../lib/audit/probes/postgres/view-base.js";
+import { onlyRelations, viewBaseRelation } from "../../../../lib/audit/probes/postgres/view-base.js";
 
 const stored = (name: string) => readFileSync(new URL(`../../../fixtures/postgres-view-queries/${name}.txt`, import.meta.url), "utf8");
 /** The OID `qx.jobs` had when each fixture was stored. */
@@ -17,6 +17,21 @@ describe("the relation an auto-updatable view writes, from its stored query", ()
       expect(viewBaseRelation(stored(`${version}-subfrom`))).toBeUndefined();
     });
   }
+
+  for (const version of [15, 18] as const) {
+    it(`on ${version}: the relations read only with ONLY, subqueries included; none for a view without ONLY`, () => {
+      expect(onlyRelations(stored(`${version}-filtered`))).toContain(JOBS[version]);
+      expect(onlyRelations(stored(`${version}-joined`))).not.toContain(JOBS[version]);
+    });
+  }
+
+  it("a relation read with ONLY in one place and without it in another is not read only with ONLY", () => {
+    const entry = (relid: number, inh: boolean) => `{RANGETBLENTRY :rtekind 0 :relid ${relid} :inh ${inh}}`;
+    const tree = `({QUERY :rtable (${entry(7, false)} ${entry(8, false)}) :quals {SUBLINK :subselect {QUERY :rtable (${entry(7, true)})}}})`;
+    expect(onlyRelations(tree)).toEqual([8]);
+    expect(onlyRelations("({QUERY :rtable ({RANGETBLENTRY :rtekind 1 :relid 7 :inh false})})")).toEqual([]);
+    expect(onlyRelations("not a tree")).toEqual([]);
+  });
 
   it("escaped braces, parentheses, colons and spaces in names do not end a node early", () => {
     const tree =

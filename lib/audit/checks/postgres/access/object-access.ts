@@ -181,6 +181,8 @@ interface Route {
   columns?: readonly string[];
   /** It writes only NULL or the columns' defaults (SET NULL, SET DEFAULT): no value of the taker's choosing. */
   fixedValues?: boolean;
+  /** Its statement names the target with ONLY (a view over `ONLY parent`): no partition's or child's rows. */
+  only?: true;
 }
 
 /** Where a definer function's code touches the target: through which calls, with whose rights, doing what. */
@@ -447,6 +449,8 @@ export class ObjectRoutes {
   private onwardMemo: OnwardWrites | undefined;
   /** The parent a path through a parent came down from (its way in's relation). */
   private readonly parentOfPath = new WeakMap<AccessPath, number>();
+  /** Paths whose statement names the relation with ONLY: they reach none of its children's rows. */
+  private readonly onlyPaths = new WeakSet<AccessPath>();
 
   constructor(
     private readonly catalog: PgCatalog,
@@ -662,12 +666,15 @@ export class ObjectRoutes {
       if (view.relkind === "v" && view.securityInvoker) continue;
       const what = view.relkind === "m" ? "materialized view" : "view";
       const object = `${view.schema}.${view.name} [${what}, ${this.describeOwner(view.owner)}]`;
+      // A view over `ONLY parent` reads and writes none of its children's rows (found live by a review).
+      const only = view.onlyReads?.includes(target.oid) ? ({ only: true } as const) : {};
       routes.push({
         source: "view",
         wayIn: this.relationWayIn(view.oid, "SELECT"),
         runsAs: view.owner,
         privileges: ["SELECT"],
         object,
+        ...only,
       });
       const writes = view.relkind === "v" ? autoUpdatedBy(view, target.oid) : undefined;
       if (!writes) continue;
@@ -680,6 +687,7 @@ export class ObjectRoutes {
           runsAs: view.owner,
           privileges: [event],
           object: `${object} (${writes})`,
+          ...only,
         });
       }
     }
@@ -1377,14 +1385,17 @@ export class ObjectRoutes {
           if (!named) continue;
           const start = `${how} ${named.some((c) => c !== "SELECT") ? "writes" : "reads"} ${source.schema}.${source.name}`;
           for (const w of onward.from(source.oid, named)) {
+            // Through `ONLY parent` only an INSERT reaches a child: a partitioned table routes it to a partition.
+            const reaching = (viaParent: true | undefined) =>
+              viaParent && !w.reachingChildren ? w.commands.filter((c) => c === "INSERT") : w.commands;
             for (const { trigger, schema, table, events, fn, viaParent } of triggersOn.get(w.relation) ?? []) {
-              if ((viaParent && !w.reachingChildren) || !w.commands.some((c) => events.includes(c))) continue;
+              if (!reaching(viaParent).some((c) => events.includes(c))) continue;
               const on = trigger.table !== undefined && trigger.table !== table ? ` ON ${trigger.schema}.${trigger.table}` : "";
               runs(fn, runsAs, `${start}${w.hops}${schema}.${table} -(trigger ${trigger.name}${on})-> `);
             }
             for (const { call, schema, table, events, fn, label, viaParent } of expressionsOn.get(w.relation) ?? []) {
               if (call.kind === "policy" && !this.policyApplies(call, w.checkedAs ?? runsAs)) continue;
-              if ((viaParent && !w.reachingChildren) || !w.commands.some((c) => events.includes(c))) continue;
+              if (!reaching(viaParent).some((c) => events.includes(c))) continue;
               runs(fn, runsAs, `${start}${w.hops}${schema}.${table} -(${label})-> `);
             }
           }
@@ -1750,7 +1761,7 @@ export class ObjectRoutes {
    * each round of one.
    */
   private kindOfPath(p: AccessPath): string {
-    return `${p.source}\u0000${p.privileges.join(",")}\u0000${p.columns?.join(",") ?? ""}\u0000${throughPublic(p)}\u0000${this.parentOfPath.get(p) ?? ""}`;
+    return `${p.source}\u0000${p.privileges.join(",")}\u0000${p.columns?.join(",") ?? ""}\u0000${throughPublic(p)}\u0000${this.parentOfPath.get(p) ?? ""}\u0000${this.onlyPaths.has(p)}`;
   }
 
   /**
@@ -1835,6 +1846,7 @@ export class ObjectRoutes {
     }
     if (entry.public) path.public = true;
     if (throughParent(route) && route.wayIn.kind === "relation") this.parentOfPath.set(path, route.wayIn.relation);
+    if (route.only) this.onlyPaths.add(path);
     return path;
   }
 
@@ -1913,6 +1925,9 @@ export class ObjectRoutes {
   private admits(wayIn: RelationWayIn, path: AccessPath): boolean {
     if (wayIn.named && (throughParent(path) || throughChild(path))) return false;
     if (wayIn.whole && throughChild(path)) return false;
+    // A statement on `ONLY parent` reaches no child, but an INSERT into a partitioned table is routed to a partition.
+    if (wayIn.whole && this.onlyPaths.has(path) && !(wayIn.privilege === "INSERT" && this.relkinds.get(wayIn.relation) === "p"))
+      return false;
     // A foreign key's action on an inheritance parent is DELETE or UPDATE … ONLY it: its children keep their rows (tried live).
     if (wayIn.whole && path.source === "foreign key" && this.relkinds.get(wayIn.relation) !== "p") return false;
     if (wayIn.columns && path.columns && !path.columns.some((c) => wayIn.columns?.includes(c))) return false;

@@ -87,7 +87,7 @@ export class OnwardWrites {
           label: "view",
           carry: (commands) => (commands.includes("SELECT") ? ["SELECT"] : []),
           ...(view.securityInvoker ? {} : { checkedAs: view.owner }),
-          reachingChildren: true,
+          reachingChildren: !view.onlyReads?.includes(read),
         });
       }
       if (view.updatable.length === 0) continue;
@@ -99,7 +99,7 @@ export class OnwardWrites {
           label: "auto-updatable view",
           carry: (commands) => commands.filter((c) => passes.includes(c)),
           ...(view.securityInvoker ? {} : { checkedAs: view.owner }),
-          reachingChildren: true,
+          reachingChildren: !view.onlyReads?.includes(base),
         });
       }
     }
