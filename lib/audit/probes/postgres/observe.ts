@@ -275,6 +275,7 @@ export async function readCatalog(db: Queryable, tables: readonly string[]): Pro
         owner: num(r.owner),
         acl: acl(r.acl),
         securityInvoker: reloptionOn(options, "security_invoker"),
+        ...(options.some((o) => o.startsWith("check_option=")) ? { checkOption: true } : {}),
         updatable: updatableEvents(num(r.updatable)),
         reads: nums(r.reads),
         ...viewQueryFacts(r.view_query, nums(r.reads), num(r.updatable)),

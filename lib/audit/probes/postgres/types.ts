@@ -143,6 +143,8 @@ export interface PgRelation {
    * otherwise (a view reading one relation writes that one).
    */
   base?: number | "unread";
+  /** The view has a CHECK OPTION (`check_option` local or cascaded): an INSERT through it evaluates its WHERE clause. */
+  checkOption?: boolean;
   /** Relations the view's query reads only with ONLY: a statement through it reaches none of their partitions or children. */
   onlyReads?: number[];
   /** Column grants (`attacl`). Absent in hand-built catalogs, where there are none. */

@@ -66,6 +66,8 @@ const NAMES = [
   "redirected",
   "replicated",
   "onlyer",
+  "wherer",
+  "conder",
   "auditor",
 ] as const;
 type Name = (typeof NAMES)[number];
@@ -106,6 +108,8 @@ const CALLEES: Record<string, { owner: Name; signature: string }> = {
   redir: { owner: "redirected", signature: "x.redir()" },
   repl_copy: { owner: "replicated", signature: "x.repl_copy()" },
   only_child: { owner: "onlyer", signature: "x.only_child()" },
+  where_read: { owner: "wherer", signature: "x.where_read()" },
+  cond_read: { owner: "conder", signature: "x.cond_read()" },
 };
 
 for (const s of servers) {
@@ -427,6 +431,34 @@ for (const s of servers) {
           "CREATE RULE sweeps_also AS ON DELETE TO public.sweeps DO ALSO DELETE FROM ONLY public.sweep_p WHERE e = OLD.e",
           `CREATE FUNCTION public.sweep_rows() RETURNS void LANGUAGE sql SECURITY DEFINER ${pinned} AS $f$ DELETE FROM public.sweeps $f$`,
           `ALTER FUNCTION public.sweep_rows() OWNER TO ${m}`,
+          // Found live by a third review (helper-58): a DELETE through a view evaluates its WHERE
+          // clause, whose subquery reads a table whose policy is for the view's owner; a rule's
+          // condition reads a table whose policy is for the rule relation's owner.
+          "CREATE TABLE public.w_src (e text)",
+          "CREATE TABLE public.w_gate (e text)",
+          "INSERT INTO public.w_src VALUES ('a')",
+          "INSERT INTO public.w_gate VALUES ('a')",
+          "ALTER TABLE public.w_gate ENABLE ROW LEVEL SECURITY",
+          `CREATE POLICY w_gate_seen ON public.w_gate FOR SELECT TO ${q(role.viewown)} USING (x.where_read() IS NULL)`,
+          `GRANT SELECT, DELETE ON public.w_src TO ${q(role.viewown)}`,
+          `GRANT SELECT ON public.w_gate TO ${q(role.viewown)}`,
+          "CREATE VIEW public.w_view AS SELECT e FROM public.w_src WHERE e IN (SELECT e FROM public.w_gate)",
+          `ALTER VIEW public.w_view OWNER TO ${q(role.viewown)}`,
+          `GRANT DELETE ON public.w_view TO ${m}`,
+          `CREATE FUNCTION public.prune() RETURNS void LANGUAGE sql SECURITY DEFINER ${pinned} AS $f$ DELETE FROM public.w_view $f$`,
+          `ALTER FUNCTION public.prune() OWNER TO ${m}`,
+          "CREATE TABLE public.c_src (e text)",
+          "CREATE TABLE public.c_dst (e text)",
+          "CREATE TABLE public.c_gate (e text)",
+          "INSERT INTO public.c_gate VALUES ('a')",
+          "ALTER TABLE public.c_gate ENABLE ROW LEVEL SECURITY",
+          `CREATE POLICY c_gate_seen ON public.c_gate FOR SELECT TO ${q(role.viewown)} USING (x.cond_read() IS NULL)`,
+          `GRANT SELECT ON public.c_gate TO ${q(role.viewown)}`,
+          ...["c_src", "c_dst"].map((t) => `ALTER TABLE public.${t} OWNER TO ${q(role.viewown)}`),
+          "CREATE RULE c_gated AS ON INSERT TO public.c_src WHERE EXISTS (SELECT 1 FROM public.c_gate) DO ALSO INSERT INTO public.c_dst VALUES (NEW.e)",
+          `GRANT INSERT ON public.c_src TO ${m}`,
+          `CREATE FUNCTION public.submit(e text) RETURNS void LANGUAGE sql SECURITY DEFINER ${pinned} AS $f$ INSERT INTO public.c_src VALUES (e) $f$`,
+          `ALTER FUNCTION public.submit(text) OWNER TO ${m}`,
           // A definer whose owner holds nothing on the queue.
           `CREATE FUNCTION public.low_definer() RETURNS void LANGUAGE sql SECURITY DEFINER ${pinned} AS $f$ SELECT x.low_note() $f$`,
           `ALTER FUNCTION public.low_definer() OWNER TO ${q(role.nobody)}`,
@@ -619,7 +651,7 @@ for (const s of servers) {
       expect(await tried("quiet", "quieter", "SELECT public.log_event('y')")).toEqual({ refusal: undefined, left: 3 });
       expect(paths(unexpected("hooker")[0])).toContainEqual(
         expect.stringContaining(
-          `x.audit_log_hook() [run by public.log_event(e text) writes public.audit_log -(trigger audit_log_hook)-> x.audit_log_hook(): runs as the SECURITY DEFINER writer's owner ${role.migrator} whenever it writes]`,
+          `x.audit_log_hook() [run by public.log_event(e text) writes public.audit_log -(trigger audit_log_hook)-> x.audit_log_hook(): runs as the SECURITY DEFINER statement's owner ${role.migrator} whenever it runs]`,
         ),
       );
       expect(unexpected("quieter")).toEqual([]);
@@ -666,7 +698,7 @@ for (const s of servers) {
       }
       expect(paths(unexpected("defaulter")[0])).toContainEqual(
         expect.stringContaining(
-          `x.dflt() [run by public.note_job(e text) writes public.job_notes -(default of column stamp)-> x.dflt(): runs as the SECURITY DEFINER writer's owner ${role.migrator} whenever it writes]`,
+          `x.dflt() [run by public.note_job(e text) writes public.job_notes -(default of column stamp)-> x.dflt(): runs as the SECURITY DEFINER statement's owner ${role.migrator} whenever it runs]`,
         ),
       );
       expect(paths(unexpected("policer")[0])).toContainEqual(
@@ -766,6 +798,26 @@ for (const s of servers) {
       expect(paths(unexpected("bumper")[0])).toContainEqual(
         expect.stringContaining(
           "x.bump() [run by public.count_up(e text) writes public.counters -(rule counters_bump)-> public.counters -(trigger counters_hook)-> x.counters_hook() -(calls)-> x.bump():",
+        ),
+      );
+    });
+
+    it("a DELETE through a view runs the policies of what its WHERE clause reads, and a rule's condition those of what it reads (found live by a third review)", async () => {
+      for (const [key, who, call] of [
+        ["where_read", "wherer", "SELECT public.prune()"],
+        ["cond_read", "conder", "SELECT public.submit('s')"],
+      ] as const) {
+        expect(await attempt(who, "DELETE FROM public.delayed_jobs")).toBe("42501");
+        expect(await tried(key, who, call)).toEqual({ refusal: undefined, left: 0 });
+      }
+      expect(paths(unexpected("wherer")[0])).toContainEqual(
+        expect.stringContaining(
+          "x.where_read() [run by public.prune() writes public.w_view -(view)-> public.w_gate -(policy w_gate_seen)-> x.where_read():",
+        ),
+      );
+      expect(paths(unexpected("conder")[0])).toContainEqual(
+        expect.stringContaining(
+          "x.cond_read() [run by public.submit(e text) writes public.c_src -(rule c_gated)-> public.c_gate -(policy c_gate_seen)-> x.cond_read():",
         ),
       );
     });

@@ -49,6 +49,7 @@ const NAMES = [
   "sifter",
   "stacker",
   "shadowed",
+  "gated",
   "auditor",
 ] as const;
 type Name = (typeof NAMES)[number];
@@ -153,6 +154,11 @@ for (const s of servers) {
           `ALTER VIEW public.shadowed_jobs OWNER TO ${m}`,
           "CREATE TRIGGER shadowed_jobs_delete INSTEAD OF DELETE ON public.shadowed_jobs FOR EACH ROW EXECUTE FUNCTION public.keep_row()",
           `GRANT DELETE ON public.shadowed_jobs TO ${q(role.shadowed)}`,
+          // A conditional INSTEAD rule alone on a view: PostgreSQL refuses every INSERT into it (found by a review).
+          "CREATE VIEW public.gated_jobs AS SELECT id, handler FROM public.delayed_jobs WHERE false",
+          `ALTER VIEW public.gated_jobs OWNER TO ${m}`,
+          "CREATE RULE gated_insert AS ON INSERT TO public.gated_jobs WHERE NEW.id > 0 DO INSTEAD INSERT INTO public.delayed_jobs (handler) VALUES ('evil')",
+          `GRANT INSERT ON public.gated_jobs TO ${q(role.gated)}`,
           // SECURITY DEFINER functions: one PUBLIC may execute (the default), one granted to the intern.
           `CREATE FUNCTION public.purge_jobs() RETURNS bigint LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog, pg_temp
              AS $$ WITH d AS (DELETE FROM public.delayed_jobs RETURNING 1) SELECT count(*) FROM d $$`,
@@ -377,6 +383,9 @@ for (const s of servers) {
       expect(paths(unexpected("stacker"))).toContainEqual(
         expect.stringContaining(`${role.stacker} -(DELETE)-> public.stacked_jobs [view, owner ${role.migrator}] (auto-updatable)`),
       );
+      // A conditional INSTEAD rule alone: every INSERT is refused, and silent.
+      expect(await refused("gated", "INSERT INTO public.gated_jobs (id, handler) VALUES (7, 'x')")).toBe("55000");
+      expect(unexpected("gated")).toBeUndefined();
       // The trigger runs as the caller and keeps every row: the queue is untouched, and silent.
       expect(await refused("shadowed", "DELETE FROM public.shadowed_jobs")).toBeUndefined();
       expect(await count()).toBe(3);

@@ -34,7 +34,7 @@ import {
   PUBLIC_OID,
 } from "../../../probes/postgres/types.js";
 import { callsFunction, commandsOn, dynamicStatement, spelled, withoutComments } from "./body-references.js";
-import { OnwardWrites } from "./onward-writes.js";
+import { OnwardWrites, refusedRule } from "./onward-writes.js";
 import {
   type AccessOptions,
   type AccessPath,
@@ -695,6 +695,8 @@ export class ObjectRoutes {
       if (rule.relation === target.oid || !rule.references.includes(target.oid)) continue;
       const on = this.relations.get(rule.relation);
       if (!on) continue;
+      const relkind = this.relkinds.get(rule.relation) ?? "r";
+      if (refusedRule({ oid: on.oid, relkind }, rule, this.catalog.rules ?? [], this.catalog.triggers ?? [])) continue;
       const commands = commandsOn(rule.definition, target.schema, target.name) ?? ["SELECT"];
       routes.push({
         source: "rule",
@@ -1439,7 +1441,7 @@ export class ObjectRoutes {
         wayIn: this.roleWayIn(fn.owner, "owns function"),
         runsAs,
         privileges: "all",
-        object: `${functionName(fn)} [run by ${shown}: runs as the SECURITY DEFINER writer's ${this.describeOwner(runsAs)} whenever it writes]`,
+        object: `${functionName(fn)} [run by ${shown}: runs as the SECURITY DEFINER statement's ${this.describeOwner(runsAs)} whenever it runs]`,
       });
     }
     return routes;

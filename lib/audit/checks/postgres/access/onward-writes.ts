@@ -41,6 +41,24 @@ function actionsOf(definition: string): string {
 
 const WRITES = new Set(["INSERT", "UPDATE", "DELETE"]);
 
+/**
+ * Whether PostgreSQL refuses every statement the rule is for: a conditional INSTEAD rule on a
+ * view, with no unconditional INSTEAD rule or INSTEAD OF trigger for its event ("cannot insert
+ * into view", found live by a third review).
+ */
+export function refusedRule(
+  on: Pick<PgRelation, "oid" | "relkind">,
+  rule: PgRule,
+  rules: readonly PgRule[],
+  triggers: readonly PgTrigger[],
+): boolean {
+  if (on.relkind !== "v" || !rule.instead || !rule.conditional) return false;
+  const handled =
+    rules.some((r) => r.relation === on.oid && r.event === rule.event && r.instead && !r.conditional) ||
+    triggers.some((t) => t.relation === on.oid && t.timing === "INSTEAD OF" && t.events.includes(rule.event));
+  return !handled;
+}
+
 export class OnwardWrites {
   private readonly steps = new Map<number, Step[]>();
   private readonly names = new Map<number, string>();
@@ -80,12 +98,15 @@ export class OnwardWrites {
     for (const view of relations) {
       if (view.relkind !== "v") continue;
       // A read of the view reads what it reads, with the view owner's rights (found live by a
-      // review: a policy of a table under a view the definer reads ran as the definer's owner).
+      // review: a policy of a table under a view the definer reads ran as the definer's owner); so
+      // do an UPDATE or DELETE through it, which evaluate its WHERE clause, and an INSERT through one
+      // WITH CHECK OPTION (both found live by a third review).
+      const reading = new Set(["SELECT", "UPDATE", "DELETE", ...(view.checkOption ? ["INSERT"] : [])]);
       for (const read of view.reads) {
         add(view.oid, {
           to: read,
           label: "view",
-          carry: (commands) => (commands.includes("SELECT") ? ["SELECT"] : []),
+          carry: (commands) => (commands.some((c) => reading.has(c)) ? ["SELECT"] : []),
           ...(view.securityInvoker ? {} : { checkedAs: view.owner }),
           reachingChildren: !view.onlyReads?.includes(read),
         });
@@ -105,16 +126,18 @@ export class OnwardWrites {
     }
     for (const rule of rules) {
       const on = byOid.get(rule.relation);
-      if (!on) continue;
+      if (!on || refusedRule(on, rule, rules, triggers)) continue;
       // Its own relation too: an action may write the table it is on (found live by a review).
+      // Another relation may be named in its condition as well as its actions (a third review).
       const actions = actionsOf(rule.definition);
       for (const ref of new Set([...rule.references, rule.relation])) {
         const target = byOid.get(ref);
         if (!target) continue;
-        const made = commandsOn(actions, target.schema, target.name) ?? [];
+        const text = ref === rule.relation ? actions : rule.definition;
+        const made = commandsOn(text, target.schema, target.name) ?? [];
         if (made.length === 0) continue;
         // `ONLY parent` in every action that names it reaches no child (as for a body's statements).
-        const reaching = commandsOn(actions, target.schema, target.name, undefined, true) ?? [];
+        const reaching = commandsOn(text, target.schema, target.name, undefined, true) ?? [];
         add(rule.relation, {
           to: ref,
           label: `rule ${rule.name}`,

@@ -1718,7 +1718,7 @@ describe("owners of the functions SECURITY DEFINER functions call (live: definer
         triggers: [trigger("log_hook", 7, 21, events, { timing: "BEFORE" })],
       });
     expect(texts(cat(["INSERT"]), "helper")).toEqual([
-      `helper -(owns function)-> public.log_hook() [run by public.log_event() writes public.audit_log -(trigger log_hook)-> public.log_hook(): runs as the SECURITY DEFINER writer's owner owner whenever it writes] -> ${ALL.join(", ")}`,
+      `helper -(owns function)-> public.log_hook() [run by public.log_event() writes public.audit_log -(trigger log_hook)-> public.log_hook(): runs as the SECURITY DEFINER statement's owner owner whenever it runs] -> ${ALL.join(", ")}`,
     ]);
     // A trigger on an event the body does not do never fires.
     expect(texts(cat(["DELETE"]), "helper")).toEqual([]);
@@ -1749,7 +1749,7 @@ describe("owners of the functions SECURITY DEFINER functions call (live: definer
       return texts(c, "helper");
     };
     expect(cat("su", false)).toEqual([
-      `helper -(owns function)-> public.seen() [run by public.count_flags() reads public.flags -(policy flags_seen)-> public.seen(): runs as the SECURITY DEFINER writer's owner owner whenever it writes] -> ${ALL.join(", ")}`,
+      `helper -(owns function)-> public.seen() [run by public.count_flags() reads public.flags -(policy flags_seen)-> public.seen(): runs as the SECURITY DEFINER statement's owner owner whenever it runs] -> ${ALL.join(", ")}`,
     ]);
     expect(cat("owner", false)).toEqual([]);
     expect(cat("owner", true)).toHaveLength(1);
@@ -1794,7 +1794,7 @@ describe("owners of the functions SECURITY DEFINER functions call (live: definer
         "helper",
       );
     expect(cat(true, "INSERT INTO public.events VALUES (1)")).toEqual([
-      `helper -(owns function)-> public.ok() [run by public.record() writes public.events -(CHECK constraint rest_ok of public.events_rest)-> public.ok(): runs as the SECURITY DEFINER writer's owner owner whenever it writes] -> ${ALL.join(", ")}`,
+      `helper -(owns function)-> public.ok() [run by public.record() writes public.events -(CHECK constraint rest_ok of public.events_rest)-> public.ok(): runs as the SECURITY DEFINER statement's owner owner whenever it runs] -> ${ALL.join(", ")}`,
     ]);
     expect(cat(false, "INSERT INTO public.events VALUES (1)")).toEqual([]);
     expect(cat(false, "UPDATE public.events SET v = 1")).toHaveLength(1);
@@ -1828,7 +1828,7 @@ describe("owners of the functions SECURITY DEFINER functions call (live: definer
         ],
       });
     expect(texts(cat(true, ["INSERT"]), "helper")).toEqual([
-      `helper -(owns function)-> public.hook() [run by public.record() writes public.events -(trigger hook ON public.events_rest)-> public.hook(): runs as the SECURITY DEFINER writer's owner owner whenever it writes] -> ${ALL.join(", ")}`,
+      `helper -(owns function)-> public.hook() [run by public.record() writes public.events -(trigger hook ON public.events_rest)-> public.hook(): runs as the SECURITY DEFINER statement's owner owner whenever it runs] -> ${ALL.join(", ")}`,
     ]);
     expect(texts(cat(false, ["INSERT"]), "helper")).toEqual([]);
     expect(texts(cat(false, ["UPDATE"]), "helper")).toHaveLength(1);
@@ -1878,7 +1878,7 @@ describe("owners of the functions SECURITY DEFINER functions call (live: definer
       ],
     });
     expect(texts(cat, "helper")).toEqual([
-      `helper -(owns function)-> public.second_hook() [run by public.log_event() writes public.first_log -(trigger first_hook)-> public.first_hook() writes public.second_log -(trigger second_hook)-> public.second_hook(): runs as the SECURITY DEFINER writer's owner owner whenever it writes] -> ${ALL.join(", ")}`,
+      `helper -(owns function)-> public.second_hook() [run by public.log_event() writes public.first_log -(trigger first_hook)-> public.first_hook() writes public.second_log -(trigger second_hook)-> public.second_hook(): runs as the SECURITY DEFINER statement's owner owner whenever it runs] -> ${ALL.join(", ")}`,
     ]);
     expect(texts(cat, "clerk")).toHaveLength(1);
   });

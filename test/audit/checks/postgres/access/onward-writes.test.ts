@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { OnwardWrites } from "../../../../../lib/audit/checks/postgres/access/onward-writes.js";
+import { type OnwardWrite, OnwardWrites, refusedRule } from "../../../../../lib/audit/checks/postgres/access/onward-writes.js";
 import type { PgRelation, PgRule, PgTrigger } from "../../../../../lib/audit/probes/postgres/types.js";
 
 const rel = (oid: number, name: string, extra: Partial<PgRelation> = {}): PgRelation => ({
@@ -26,6 +26,8 @@ const rule = (name: string, on: number, event: string, references: number[], def
   definition,
 });
 const T = rel(1, "t");
+/** The writes among what a statement reaches (an UPDATE or DELETE through a view also reads what its WHERE clause reads). */
+const writesOf = (reached: readonly OnwardWrite[]) => reached.filter((w) => w.commands.some((c) => c !== "SELECT"));
 const LOG = rel(2, "log");
 
 describe("where a write goes on through views and rules", () => {
@@ -46,14 +48,14 @@ describe("where a write goes on through views and rules", () => {
 
   it("a security_invoker view leaves the writer's rights in place; a view's base is its FROM item, not every relation it reads", () => {
     const onward = new OnwardWrites([T, LOG, view(10, "v", [2, 1], { securityInvoker: true, base: 1 })], [], []);
-    expect(onward.from(10, ["DELETE"])).toEqual([
+    expect(writesOf(onward.from(10, ["DELETE"]))).toEqual([
       { relation: 1, commands: ["DELETE"], hops: " -(auto-updatable view)-> ", reachingChildren: true },
     ]);
   });
 
   it("a view whose query was not read is taken to write each relation it reads", () => {
     const onward = new OnwardWrites([T, LOG, view(10, "v", [2, 1], { base: "unread" })], [], []);
-    expect(onward.from(10, ["UPDATE"]).map((w) => w.relation)).toEqual([2, 1]);
+    expect(writesOf(onward.from(10, ["UPDATE"])).map((w) => w.relation)).toEqual([2, 1]);
   });
 
   it("an INSTEAD rule or an INSTEAD OF trigger takes its event from the automatic update", () => {
@@ -65,18 +67,22 @@ describe("where a write goes on through views and rules", () => {
       [instead, before],
     );
     expect(onward.from(10, ["INSERT"])).toEqual([]);
-    expect(onward.from(10, ["UPDATE"])).toEqual([]);
-    expect(onward.from(10, ["INSERT", "UPDATE", "DELETE"]).map((w) => w.commands)).toEqual([["DELETE"]]);
+    expect(writesOf(onward.from(10, ["UPDATE"]))).toEqual([]);
+    expect(writesOf(onward.from(10, ["INSERT", "UPDATE", "DELETE"])).map((w) => w.commands)).toEqual([["DELETE"]]);
   });
 
-  it("a read of a view reads every relation its query reads, checked as its owner unless it is security_invoker; a read writes nothing", () => {
+  it("a read of a view reads every relation its query reads, checked as its owner unless it is security_invoker; so does a DELETE through it", () => {
     const onward = new OnwardWrites([T, LOG, view(10, "v", [1, 2], { base: 1 }), view(11, "w", [10], { securityInvoker: true })], [], []);
     expect(onward.from(11, ["SELECT"])).toEqual([
       { relation: 10, commands: ["SELECT"], hops: " -(view)-> ", reachingChildren: true },
       { relation: 1, commands: ["SELECT"], hops: " -(view)-> public.v -(view)-> ", checkedAs: 110, reachingChildren: true },
       { relation: 2, commands: ["SELECT"], hops: " -(view)-> public.v -(view)-> ", checkedAs: 110, reachingChildren: true },
     ]);
-    expect(onward.from(10, ["DELETE"]).map((w) => [w.relation, w.commands])).toEqual([[1, ["DELETE"]]]);
+    expect(onward.from(10, ["DELETE"]).map((w) => [w.relation, w.commands])).toEqual([
+      [1, ["SELECT"]],
+      [2, ["SELECT"]],
+      [1, ["DELETE"]],
+    ]);
   });
 
   it("a rule's action writes for its own event only, as its relation's owner, with what its text does there", () => {
@@ -168,13 +174,58 @@ describe("where a write goes on through views and rules", () => {
     ).toEqual([103, 110]);
   });
 
+  it("an INSERT through a view WITH CHECK OPTION reads what its WHERE clause reads; one without does not", () => {
+    const checked = new OnwardWrites([T, LOG, view(10, "v", [1, 2], { base: 1, checkOption: true })], [], []);
+    expect(checked.from(10, ["INSERT"]).map((w) => [w.relation, w.commands])).toEqual([
+      [1, ["SELECT"]],
+      [2, ["SELECT"]],
+      [1, ["INSERT"]],
+    ]);
+    const plain = new OnwardWrites([T, LOG, view(10, "v", [1, 2], { base: 1 })], [], []);
+    expect(plain.from(10, ["INSERT"]).map((w) => [w.relation, w.commands])).toEqual([[1, ["INSERT"]]]);
+  });
+
+  it("a rule's condition reads the relations it names, for the rule's event", () => {
+    const onward = new OnwardWrites(
+      [T, LOG, rel(3, "gate")],
+      [
+        rule(
+          "gated",
+          1,
+          "INSERT",
+          [3, 2],
+          "CREATE RULE gated AS\n    ON INSERT TO public.t\n   WHERE (EXISTS ( SELECT 1\n           FROM public.gate)) DO  INSERT INTO public.log VALUES (new.id)",
+        ),
+      ],
+      [],
+    );
+    expect(onward.from(1, ["INSERT"]).map((w) => [w.relation, w.commands])).toEqual([
+      [3, ["SELECT"]],
+      [2, ["INSERT"]],
+    ]);
+  });
+
+  it("a conditional INSTEAD rule on a view with nothing unconditional for its event is refused by PostgreSQL: it is followed nowhere", () => {
+    const gated = { ...rule("gated", 10, "INSERT", [2], "… DO INSTEAD INSERT INTO public.log VALUES (new.id)", true), conditional: true };
+    const v = view(10, "v", [1]);
+    expect(refusedRule(v, gated, [gated], [])).toBe(true);
+    expect(new OnwardWrites([T, LOG, v], [gated], []).from(10, ["INSERT"])).toEqual([]);
+    // With an unconditional INSTEAD rule or an INSTEAD OF trigger for the event, the statement runs.
+    const always = { ...gated, name: "always", conditional: false, references: [] };
+    expect(refusedRule(v, gated, [gated, always], [])).toBe(false);
+    const trigger: PgTrigger = { name: "i", relation: 10, function: 5, events: ["INSERT"], timing: "INSTEAD OF", enabled: true };
+    expect(refusedRule(v, gated, [gated], [trigger])).toBe(false);
+    // On a table a conditional INSTEAD rule leaves the statement to the other rows: never refused.
+    expect(refusedRule(T, { ...gated, relation: 1 }, [gated], [])).toBe(false);
+  });
+
   it("a cycle of rules and views ends, each relation and command once", () => {
     const onward = new OnwardWrites(
       [T, view(10, "v", [1])],
       [rule("back", 1, "UPDATE", [10], "CREATE RULE back AS ON UPDATE TO public.t DO ALSO UPDATE public.v SET id = new.id")],
       [],
     );
-    expect(onward.from(10, ["UPDATE"]).map((w) => [w.relation, w.commands])).toEqual([
+    expect(writesOf(onward.from(10, ["UPDATE"])).map((w) => [w.relation, w.commands])).toEqual([
       [1, ["UPDATE"]],
       [10, ["UPDATE"]],
     ]);
