@@ -513,6 +513,16 @@ for (const s of servers) {
       }
     };
 
+    /** Each callee's owner, refused the queue itself, empties it by replacing its callee and running `call`. */
+    const takeTheQueue = async (cases: readonly (readonly [key: string, who: Name, call: string])[]) => {
+      for (const [key, who, call] of cases) {
+        expect(await attempt(who, "DELETE FROM public.delayed_jobs")).toBe("42501");
+        expect(await tried(key, who, call)).toEqual({ refusal: undefined, left: 0 });
+      }
+    };
+    /** The owner is reported with a path through `way`. */
+    const reportedThrough = (who: Name, way: string) => expect(paths(unexpected(who)[0])).toContainEqual(expect.stringContaining(way));
+
     it("observes everything as the CONNECT-only audit role, with no ERROR", () => {
       expect(results.filter((r) => r.status === "ERROR")).toEqual([]);
     });
@@ -659,10 +669,9 @@ for (const s of servers) {
 
     it("what a fired trigger writes fires that table's triggers as the same role: their callees' owners take the queue too", async () => {
       expect(await tried("copied", "cascader", "SELECT public.log_event('z')")).toEqual({ refusal: undefined, left: 0 });
-      expect(paths(unexpected("cascader")[0])).toContainEqual(
-        expect.stringContaining(
-          "x.copied() [run by public.log_event(e text) writes public.audit_log -(trigger audit_forward)-> x.audit_forward() writes public.audit_copy -(trigger audit_copy_hook)-> x.audit_copy_hook() -(calls)-> x.copied():",
-        ),
+      reportedThrough(
+        "cascader",
+        "x.copied() [run by public.log_event(e text) writes public.audit_log -(trigger audit_forward)-> x.audit_forward() writes public.audit_copy -(trigger audit_copy_hook)-> x.audit_copy_hook() -(calls)-> x.copied():",
       );
     });
 
@@ -681,21 +690,17 @@ for (const s of servers) {
         );
         await refill();
       }
-      expect(paths(unexpected("partier")[0])).toContainEqual(
-        expect.stringContaining(
-          "x.partition_hook() [run by public.record_event(k text) writes public.events -(trigger events_rest_hook ON public.events_rest)-> x.partition_hook():",
-        ),
+      reportedThrough(
+        "partier",
+        "x.partition_hook() [run by public.record_event(k text) writes public.events -(trigger events_rest_hook ON public.events_rest)-> x.partition_hook():",
       );
     });
 
     it("a definer's write runs the written table's column defaults, and its read the table's policies, as the definer's owner: their functions' owners take the queue", async () => {
-      for (const [key, who, call] of [
+      await takeTheQueue([
         ["dflt", "defaulter", "SELECT public.note_job('n')"],
         ["seen", "policer", "SELECT public.count_flags()"],
-      ] as const) {
-        expect(await attempt(who, "DELETE FROM public.delayed_jobs")).toBe("42501");
-        expect(await tried(key, who, call)).toEqual({ refusal: undefined, left: 0 });
-      }
+      ]);
       expect(paths(unexpected("defaulter")[0])).toContainEqual(
         expect.stringContaining(
           `x.dflt() [run by public.note_job(e text) writes public.job_notes -(default of column stamp)-> x.dflt(): runs as the SECURITY DEFINER statement's owner ${role.migrator} whenever it runs]`,
@@ -711,10 +716,9 @@ for (const s of servers) {
       ] as const) {
         expect(await tried(key, who, call)).toEqual({ refusal: undefined, left: 0 });
       }
-      expect(paths(unexpected("pchecker")[0])).toContainEqual(
-        expect.stringContaining(
-          "x.pchk() [run by public.tally(k text) writes public.tallies -(CHECK constraint tallies_rest_check of public.tallies_rest)-> x.pchk():",
-        ),
+      reportedThrough(
+        "pchecker",
+        "x.pchk() [run by public.tally(k text) writes public.tallies -(CHECK constraint tallies_rest_check of public.tallies_rest)-> x.pchk():",
       );
       expect(paths(unexpected("viewdefer")[0])).toContainEqual(
         expect.stringContaining("x.vdef() [run by public.memo(e text) writes public.memos_v -(default of column stamp)-> x.vdef():"),
@@ -732,10 +736,9 @@ for (const s of servers) {
       } finally {
         await refill();
       }
-      expect(paths(unexpected("mover")[0])).toContainEqual(
-        expect.stringContaining(
-          "x.lane_hook() [run by public.promote() writes public.lanes -(trigger lane_hook ON public.lanes_b)-> x.lane_hook():",
-        ),
+      reportedThrough(
+        "mover",
+        "x.lane_hook() [run by public.promote() writes public.lanes -(trigger lane_hook ON public.lanes_b)-> x.lane_hook():",
       );
       // Look-alikes, found live by the same review: a policy for another role, and one on a table whose owner the definer's owner inherits.
       expect(await tried("polto", "poltoer", "SELECT public.count_marks()")).toEqual({ refusal: undefined, left: 3 });
@@ -752,15 +755,12 @@ for (const s of servers) {
     });
 
     it("a definer's write through an auto-updatable view or a rule runs the triggers, defaults and policies of the table it reaches, as the definer's owner", async () => {
-      for (const [key, who, call] of [
+      await takeTheQueue([
         ["thru_trig", "thrutrig", "SELECT public.post('p')"],
         ["thru_dflt", "thrudef", "SELECT public.post('p')"],
         ["thru_pol", "thrupol", "SELECT public.post('p')"],
         ["rule_trig", "ruletrig", "SELECT public.receive('r')"],
-      ] as const) {
-        expect(await attempt(who, "DELETE FROM public.delayed_jobs")).toBe("42501");
-        expect(await tried(key, who, call)).toEqual({ refusal: undefined, left: 0 });
-      }
+      ]);
       const via = (who: Name) => paths(unexpected(who)[0]);
       const viaView = "[run by public.post(e text) writes public.outbox_v -(auto-updatable view)-> public.outbox";
       expect(via("thrutrig")).toContainEqual(
@@ -783,42 +783,32 @@ for (const s of servers) {
     });
 
     it("a relation reached twice is judged for each role checked there, and a rule's action on its own table fires that table's triggers (found live by a second review)", async () => {
-      for (const [key, who, call] of [
+      await takeTheQueue([
         ["twice", "twicer", "SELECT public.fan('f')"],
         ["bump", "bumper", "SELECT public.count_up('c')"],
-      ] as const) {
-        expect(await attempt(who, "DELETE FROM public.delayed_jobs")).toBe("42501");
-        expect(await tried(key, who, call)).toEqual({ refusal: undefined, left: 0 });
-      }
-      expect(paths(unexpected("twicer")[0])).toContainEqual(
-        expect.stringContaining(
-          "x.twice() [run by public.fan(e text) writes public.fanout_r -(rule fanout_viewed)-> public.fanout_v -(auto-updatable view)-> public.fanout_t -(policy fanout_viewer)-> x.twice():",
-        ),
+      ]);
+      reportedThrough(
+        "twicer",
+        "x.twice() [run by public.fan(e text) writes public.fanout_r -(rule fanout_viewed)-> public.fanout_v -(auto-updatable view)-> public.fanout_t -(policy fanout_viewer)-> x.twice():",
       );
-      expect(paths(unexpected("bumper")[0])).toContainEqual(
-        expect.stringContaining(
-          "x.bump() [run by public.count_up(e text) writes public.counters -(rule counters_bump)-> public.counters -(trigger counters_hook)-> x.counters_hook() -(calls)-> x.bump():",
-        ),
+      reportedThrough(
+        "bumper",
+        "x.bump() [run by public.count_up(e text) writes public.counters -(rule counters_bump)-> public.counters -(trigger counters_hook)-> x.counters_hook() -(calls)-> x.bump():",
       );
     });
 
     it("a DELETE through a view runs the policies of what its WHERE clause reads, and a rule's condition those of what it reads (found live by a third review)", async () => {
-      for (const [key, who, call] of [
+      await takeTheQueue([
         ["where_read", "wherer", "SELECT public.prune()"],
         ["cond_read", "conder", "SELECT public.submit('s')"],
-      ] as const) {
-        expect(await attempt(who, "DELETE FROM public.delayed_jobs")).toBe("42501");
-        expect(await tried(key, who, call)).toEqual({ refusal: undefined, left: 0 });
-      }
-      expect(paths(unexpected("wherer")[0])).toContainEqual(
-        expect.stringContaining(
-          "x.where_read() [run by public.prune() writes public.w_view -(view)-> public.w_gate -(policy w_gate_seen)-> x.where_read():",
-        ),
+      ]);
+      reportedThrough(
+        "wherer",
+        "x.where_read() [run by public.prune() writes public.w_view -(view)-> public.w_gate -(policy w_gate_seen)-> x.where_read():",
       );
-      expect(paths(unexpected("conder")[0])).toContainEqual(
-        expect.stringContaining(
-          "x.cond_read() [run by public.submit(e text) writes public.c_src -(rule c_gated)-> public.c_gate -(policy c_gate_seen)-> x.cond_read():",
-        ),
+      reportedThrough(
+        "conder",
+        "x.cond_read() [run by public.submit(e text) writes public.c_src -(rule c_gated)-> public.c_gate -(policy c_gate_seen)-> x.cond_read():",
       );
     });
 
@@ -832,10 +822,9 @@ for (const s of servers) {
     it("a definer's read of a view runs the policies of the table under it for the view's owner, as the definer's owner", async () => {
       expect(await attempt("thruread", "DELETE FROM public.delayed_jobs")).toBe("42501");
       expect(await tried("thru_read", "thruread", "SELECT public.count_secrets()")).toEqual({ refusal: undefined, left: 0 });
-      expect(paths(unexpected("thruread")[0])).toContainEqual(
-        expect.stringContaining(
-          "x.thru_read() [run by public.count_secrets() reads public.secrets_v -(view)-> public.secrets -(policy secrets_viewer)-> x.thru_read():",
-        ),
+      reportedThrough(
+        "thruread",
+        "x.thru_read() [run by public.count_secrets() reads public.secrets_v -(view)-> public.secrets -(policy secrets_viewer)-> x.thru_read():",
       );
       // Through a security_invoker view the definer's owner's own policies apply: the view owner's never runs.
       expect(await tried("read_miss", "readmiss", "SELECT public.count_hidden()")).toEqual({ refusal: undefined, left: 3 });
