@@ -136,11 +136,10 @@ const REQUESTED_OIDS = `SELECT c.oid
  * row each, with its non-SELECT rules, its writing foreign keys and its direct parents.
  * pg_relation_is_updatable is PostgreSQL's own judgement of auto-updatable views and INSTEAD
  * rules (information_schema.views uses it).
- * Also every relation a write goes on from (`onward`: each updatable view and each relation with
- * an INSERT, UPDATE or DELETE rule, anywhere in the database), every view that reads a table
- * with row-level security on, at any depth (its read is checked against those policies), and
- * the relations their rules name: a SECURITY DEFINER function's statement through one runs the
- * triggers and expressions of the relation it reaches (onward-writes.ts).
+ * Also every relation a statement goes on from (`onward`: each relation with an INSERT, UPDATE or
+ * DELETE rule, and each view over a relation whose statements run code or policies, at any
+ * depth), and the relations their rules name: a SECURITY DEFINER function's statement through
+ * one runs the triggers, expressions and policies of the relation it reaches (onward-writes.ts).
  */
 export function relationsSql(serverVersionNum: number): string {
   // 15+: ON DELETE SET NULL (col, …) may set only some of the key's columns.
@@ -181,32 +180,50 @@ entry(oid) AS (
     SELECT i.inhparent FROM pg_catalog.pg_inherits i WHERE i.inhrelid = entry.oid${attached}
   ) e
 ),
-guarded_readers(oid) AS (
-  SELECT rw.ev_class FROM pg_catalog.pg_rewrite rw
-  JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_rewrite'::regclass AND d.objid = rw.oid
-    AND d.refclassid = 'pg_catalog.pg_class'::regclass
-  JOIN pg_catalog.pg_class t ON t.oid = d.refobjid
-  WHERE rw.ev_type = '1' AND t.relrowsecurity AND rw.ev_class <> t.oid
+user_fn(oid) AS (
+  SELECT p.oid FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace pn ON pn.oid = p.pronamespace
+  WHERE pn.nspname NOT IN ('pg_catalog', 'information_schema')
+),
+-- Relations whose statements run someone's code or policies (user triggers, row-level security,
+-- rules, defaults, CHECKs and indexes calling user functions), then the views that read one, at
+-- any depth: what a definer's statement may reach through views and rules. Read from the
+-- catalogs alone, so no view is opened (and locked) that cannot matter (found by a review: a
+-- migration holding any view made the audit wait).
+interesting(oid) AS (
+  SELECT t.tgrelid FROM pg_catalog.pg_trigger t WHERE NOT t.tgisinternal
   UNION
-  SELECT rw.ev_class FROM guarded_readers g
+  SELECT c.oid FROM pg_catalog.pg_class c WHERE c.relrowsecurity
+  UNION
+  SELECT rw.ev_class FROM pg_catalog.pg_rewrite rw WHERE rw.ev_type <> '1' AND rw.ev_enabled IN ('O', 'A')
+  UNION
+  SELECT ad.adrelid FROM pg_catalog.pg_attrdef ad JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_attrdef'::regclass
+    AND d.objid = ad.oid AND d.refclassid = 'pg_catalog.pg_proc'::regclass WHERE d.refobjid IN (SELECT oid FROM user_fn)
+  UNION
+  SELECT con.conrelid FROM pg_catalog.pg_constraint con JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_constraint'::regclass
+    AND d.objid = con.oid AND d.refclassid = 'pg_catalog.pg_proc'::regclass WHERE con.contype = 'c' AND d.refobjid IN (SELECT oid FROM user_fn)
+  UNION
+  SELECT i.indrelid FROM pg_catalog.pg_index i JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_class'::regclass
+    AND d.objid = i.indexrelid AND d.refclassid = 'pg_catalog.pg_proc'::regclass WHERE d.refobjid IN (SELECT oid FROM user_fn)
+  UNION
+  SELECT rw.ev_class FROM interesting g
   JOIN pg_catalog.pg_depend d ON d.refobjid = g.oid AND d.classid = 'pg_catalog.pg_rewrite'::regclass
     AND d.refclassid = 'pg_catalog.pg_class'::regclass
   JOIN pg_catalog.pg_rewrite rw ON rw.oid = d.objid
   WHERE rw.ev_type = '1' AND rw.ev_class <> g.oid
 ),
 onward(oid) AS (
-  SELECT c.oid FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-  WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_toast%'
-    AND ((c.relkind = 'v' AND pg_catalog.pg_relation_is_updatable(c.oid, true) <> 0)
-      OR EXISTS (SELECT 1 FROM pg_catalog.pg_rewrite rw WHERE rw.ev_class = c.oid AND rw.ev_type <> '1' AND rw.ev_enabled IN ('O', 'A'))
-      OR (c.relkind = 'v' AND c.oid IN (SELECT oid FROM guarded_readers)))
+  SELECT c.oid FROM interesting i JOIN pg_catalog.pg_class c ON c.oid = i.oid JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+  WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%'
+    AND (c.relkind = 'v'
+      OR EXISTS (SELECT 1 FROM pg_catalog.pg_rewrite rw WHERE rw.ev_class = c.oid AND rw.ev_type <> '1' AND rw.ev_enabled IN ('O', 'A')))
 ),
 listed(oid) AS (
   SELECT oid FROM entry
   UNION
   SELECT oid FROM onward
   UNION
-  SELECT d.refobjid FROM onward JOIN pg_catalog.pg_rewrite rw ON rw.ev_class = onward.oid
+  -- The relations their rules name (a rule's text is read by their names); not what views read.
+  SELECT d.refobjid FROM onward JOIN pg_catalog.pg_rewrite rw ON rw.ev_class = onward.oid AND rw.ev_type <> '1'
   JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_rewrite'::regclass AND d.objid = rw.oid
     AND d.refclassid = 'pg_catalog.pg_class'::regclass
 )

@@ -316,6 +316,27 @@ for (const s of servers) {
       expect(results.filter((r) => r.status === "ERROR")).toEqual([]);
     });
 
+    it("a migration holding a view over a table that runs no one's code does not make the audit wait (found by a review)", async () => {
+      await asAdmin((c) =>
+        c.query("CREATE TABLE public.unrelated (x int); CREATE VIEW public.unrelated_v AS SELECT x FROM public.unrelated"),
+      );
+      const holder = adminClient(server, database);
+      await holder.connect();
+      try {
+        await holder.query("BEGIN");
+        await holder.query("ALTER VIEW public.unrelated_v ALTER COLUMN x SET DEFAULT 1");
+        const quick = { ...target, connection: { ...target.connection, statementTimeoutSeconds: 3 } };
+        const observations = await probePostgres([quick], { credentials: { env: { [envName]: password } } });
+        const again = postgresChecks.flatMap((c) =>
+          c.evaluate(context(config({ postgres: [quick] }), undefined, { postgres: observations })),
+        );
+        expect(again.filter((r) => r.status === "ERROR")).toEqual([]);
+      } finally {
+        await holder.query("ROLLBACK");
+        await holder.end();
+      }
+    });
+
     it("a reporting view: the analyst reads the jobs with the view owner's rights", async () => {
       expect(await as("analyst", async (c) => (await c.query("SELECT handler FROM public.jobs_report")).rowCount)).toBe(3);
       expect(await refused("analyst", "SELECT handler FROM public.delayed_jobs")).toBe("42501");

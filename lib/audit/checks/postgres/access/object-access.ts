@@ -34,7 +34,7 @@ import {
   PUBLIC_OID,
 } from "../../../probes/postgres/types.js";
 import { callsFunction, commandsOn, dynamicStatement, spelled, withoutComments } from "./body-references.js";
-import { OnwardWrites, refusedRule } from "./onward-writes.js";
+import { actionsOf, OnwardWrites, refusedRule } from "./onward-writes.js";
 import {
   type AccessOptions,
   type AccessPath,
@@ -264,7 +264,6 @@ const THROUGH_PARENT: Record<"partitioned table" | "inheritance parent", Readonl
   "inheritance parent": { SELECT: ["SELECT"], UPDATE: ["UPDATE"], DELETE: ["DELETE"], TRUNCATE: ["TRUNCATE"] },
 };
 
-/** A path that reaches the relation through a parent of it: the statement named the parent. */
 /**
  * How an automatic update through the view reaches `relation`, or undefined when it does not:
  * it writes its one base relation, which the probe reads from its query when the view reads
@@ -278,6 +277,7 @@ function autoUpdatedBy(view: Pick<PgRelation, "reads" | "base">, relation: numbe
   return base === relation ? "auto-updatable" : undefined;
 }
 
+/** A path that reaches the relation through a parent of it: the statement named the parent. */
 export function throughParent(path: Pick<AccessPath, "source">): boolean {
   return path.source === "partitioned table" || path.source === "inheritance parent";
 }
@@ -343,7 +343,14 @@ interface KeyAction {
 /** The writing actions of a foreign key (`confdeltype`, `confupdtype`); NO ACTION (a) and RESTRICT (r) only refuse. */
 const FK_ACTIONS: Readonly<Record<string, string>> = { c: "CASCADE", n: "SET NULL", d: "SET DEFAULT" };
 
-/** Every relation reachable from `start` along `edges` (parents or children), nearest first, each once. */
+/** A name in lower case that SQL may spell bare: a body naming it, quoted or not, has it among its words. */
+const PLAIN_NAME = /^[a-z_][a-z0-9_$]*$/;
+
+/** The words of a lower-cased body (identifier-shaped runs), once per writer: a set to look names up in. */
+function wordsOf(lower: string): Set<string> {
+  return new Set(lower.match(/[a-z_][a-z0-9_$]*/g) ?? []);
+}
+
 /** The items by a key, in order; items without one are left out. */
 function groupBy<T>(items: readonly T[], keyOf: (item: T) => number | undefined): Map<number, T[]> {
   const groups = new Map<number, T[]>();
@@ -357,6 +364,7 @@ function groupBy<T>(items: readonly T[], keyOf: (item: T) => number | undefined)
   return groups;
 }
 
+/** Every relation reachable from `start` along `edges` (parents or children), nearest first, each once. */
 function walk(start: number, edges: ReadonlyMap<number, readonly number[]>): number[] {
   const seen = new Set<number>([start]);
   const out: number[] = [];
@@ -692,12 +700,19 @@ export class ObjectRoutes {
       }
     }
     for (const rule of this.catalog.rules ?? []) {
-      if (rule.relation === target.oid || !rule.references.includes(target.oid)) continue;
+      // A rule on the table itself whose actions write it is a route too: INSERT on the queue
+      // becomes a DELETE of every job (found live by a review). Only its actions count there:
+      // its head names the table.
+      const self = rule.relation === target.oid;
+      if (!self && !rule.references.includes(target.oid)) continue;
       const on = this.relations.get(rule.relation);
       if (!on) continue;
       const relkind = this.relkinds.get(rule.relation) ?? "r";
       if (refusedRule({ oid: on.oid, relkind }, rule, this.catalog.rules ?? [], this.catalog.triggers ?? [])) continue;
-      const commands = commandsOn(rule.definition, target.schema, target.name) ?? ["SELECT"];
+      const commands = self
+        ? commandsOn(actionsOf(rule.definition), target.schema, target.name)
+        : (commandsOn(rule.definition, target.schema, target.name) ?? ["SELECT"]);
+      if (!commands) continue;
       routes.push({
         source: "rule",
         // A rule fires only for a statement naming its relation, not one naming a parent (tried live).
@@ -1382,7 +1397,10 @@ export class ObjectRoutes {
           runs(fn, runsAs, `${how} ${verb} ${schema}.${table} -(${label})-> `);
         }
         // Where its writes go on, through views and rules, the triggers and expressions there run too.
+        const words = wordsOf(lower);
         for (const source of onward.sources) {
+          // Most bodies name none of them: a plain name not among the body's words is not named there.
+          if (PLAIN_NAME.test(source.name) && !words.has(source.name)) continue;
           const named = commandsOn(writer.body, source.schema, source.name, lower);
           if (!named) continue;
           const start = `${how} ${named.some((c) => c !== "SELECT") ? "writes" : "reads"} ${source.schema}.${source.name}`;

@@ -34,7 +34,7 @@ interface Step {
 }
 
 /** A rule's actions: its text after the `ON event TO relation [WHERE …] DO [ALSO|INSTEAD]` head, which names its own relation too. */
-function actionsOf(definition: string): string {
+export function actionsOf(definition: string): string {
   const at = definition.search(/\sDO(\s|$)/i);
   return at === -1 ? definition : definition.slice(at);
 }

@@ -284,7 +284,7 @@ describe("rules", () => {
     expect(accessOf(cat, "clerk")).toBeUndefined();
   });
 
-  it("stays silent for a rule on the queue table itself, one on an unknown relation, and one that does not depend on the table", () => {
+  it("a rule on the queue table itself whose action writes it: INSERT becomes DELETE as the owner; silent for one on an unknown relation and one that does not depend on the table", () => {
     const cat = catalog({
       relations: [cancellations],
       rules: [
@@ -296,7 +296,10 @@ describe("rules", () => {
       ],
       tables: [jobsTable({ acl: [...grant("owner", "SELECT", "INSERT", "UPDATE", "DELETE"), ...grant("clerk", "INSERT")] })],
     });
-    expect(texts(cat, "clerk")).toEqual(["clerk: INSERT"]);
+    expect(texts(cat, "clerk")).toEqual([
+      "clerk: INSERT",
+      "clerk -(INSERT)-> rule own ON INSERT TO public.delayed_jobs [DO ALSO, owner owner] -> DELETE",
+    ]);
   });
 });
 
