@@ -217,22 +217,28 @@ onward(oid) AS (
     AND (c.relkind = 'v'
       OR EXISTS (SELECT 1 FROM pg_catalog.pg_rewrite rw WHERE rw.ev_class = c.oid AND rw.ev_type <> '1' AND rw.ev_enabled IN ('O', 'A')))
 ),
-listed(oid) AS (
-  SELECT oid FROM entry
-  UNION
-  SELECT oid FROM onward
-  UNION
-  -- The relations their rules name (a rule's text is read by their names); not what views read.
-  SELECT d.refobjid FROM onward JOIN pg_catalog.pg_rewrite rw ON rw.ev_class = onward.oid AND rw.ev_type <> '1'
-  JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_rewrite'::regclass AND d.objid = rw.oid
-    AND d.refclassid = 'pg_catalog.pg_class'::regclass
+-- \`routed\`: a relation a route into a configured table may pass through (its grants and keys are
+-- read); the others are only where a definer's statement goes on to (their names, rules and views).
+listed(oid, routed) AS (
+  SELECT u.oid, pg_catalog.bool_or(u.routed) FROM (
+    SELECT oid, true AS routed FROM entry
+    UNION ALL
+    SELECT oid, false FROM onward
+    UNION ALL
+    -- The relations their rules name (a rule's text is read by their names); not what views read.
+    SELECT d.refobjid, false FROM onward JOIN pg_catalog.pg_rewrite rw ON rw.ev_class = onward.oid AND rw.ev_type <> '1'
+    JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_rewrite'::regclass AND d.objid = rw.oid
+      AND d.refclassid = 'pg_catalog.pg_class'::regclass
+  ) u GROUP BY u.oid
 )
 SELECT c.oid::int8 AS oid, n.nspname::text AS schema, c.relname::text AS name, c.relkind::text AS relkind, c.relowner::int8 AS owner,
-  ${aclJson("coalesce(c.relacl, pg_catalog.acldefault('r', c.relowner))")} AS acl,
+  CASE WHEN listed.routed THEN ${aclJson("coalesce(c.relacl, pg_catalog.acldefault('r', c.relowner))")} ELSE '[]'::json END AS acl,
   coalesce(c.reloptions, '{}'::text[])::text[] AS options,
-  (SELECT coalesce(pg_catalog.json_agg(pg_catalog.json_build_object('column', att.attname::text, 'acl', ${aclJson("att.attacl")}) ORDER BY att.attnum), '[]'::json)
-     FROM pg_catalog.pg_attribute att
-     WHERE att.attrelid = c.oid AND att.attnum > 0 AND NOT att.attisdropped AND att.attacl IS NOT NULL) AS column_acls,
+  CASE WHEN listed.routed THEN
+    (SELECT coalesce(pg_catalog.json_agg(pg_catalog.json_build_object('column', att.attname::text, 'acl', ${aclJson("att.attacl")}) ORDER BY att.attnum), '[]'::json)
+       FROM pg_catalog.pg_attribute att
+       WHERE att.attrelid = c.oid AND att.attnum > 0 AND NOT att.attisdropped AND att.attacl IS NOT NULL)
+  ELSE '[]'::json END AS column_acls,
   CASE WHEN c.relkind = 'v' THEN pg_catalog.pg_relation_is_updatable(c.oid, true) ELSE 0 END AS updatable,
   -- Which of them an updatable view writes is in its stored query (view-base.ts), and which it
   -- reads with ONLY: sent only for an updatable view reading more than one relation, or a view
@@ -261,7 +267,7 @@ SELECT c.oid::int8 AS oid, n.nspname::text AS schema, c.relname::text AS name, c
           FROM pg_catalog.pg_depend d WHERE d.classid = 'pg_catalog.pg_rewrite'::regclass AND d.objid = rw.oid
             AND d.refclassid = 'pg_catalog.pg_class'::regclass AND d.refobjid <> c.oid)) ORDER BY rw.oid), '[]'::json)
      FROM pg_catalog.pg_rewrite rw WHERE rw.ev_class = c.oid AND rw.ev_type <> '1' AND rw.ev_enabled IN ('O', 'A')) AS rules,
-  (SELECT coalesce(pg_catalog.json_agg(pg_catalog.json_build_object(
+  CASE WHEN listed.routed THEN (SELECT coalesce(pg_catalog.json_agg(pg_catalog.json_build_object(
        'oid', con.oid::int8, 'name', con.conname::text, 'references', con.confrelid::int8,
        'on_delete', con.confdeltype::text, 'on_update', con.confupdtype::text,
        'columns', ${columnNames("con.conkey", "con.conrelid")},
@@ -269,7 +275,8 @@ SELECT c.oid::int8 AS oid, n.nspname::text AS schema, c.relname::text AS name, c
        'delete_sets', ${setColumns},
        'delete_fires', ${actionFires(8)}, 'update_fires', ${actionFires(16)},
        'default_calls', ${DEFAULT_CALLS}) ORDER BY con.oid), '[]'::json)
-     FROM pg_catalog.pg_constraint con WHERE con.conrelid = c.oid AND con.contype = 'f' AND (${WRITING_ACTION})) AS foreign_keys
+     FROM pg_catalog.pg_constraint con WHERE con.conrelid = c.oid AND con.contype = 'f' AND (${WRITING_ACTION}))
+  ELSE '[]'::json END AS foreign_keys
 FROM listed JOIN pg_catalog.pg_class c ON c.oid = listed.oid JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 ORDER BY c.oid`;
 }
