@@ -33,10 +33,23 @@ interface Step {
   reachingChildren: boolean;
 }
 
-/** A rule's actions: its text after the `ON event TO relation [WHERE …] DO [ALSO|INSTEAD]` head, which names its own relation too. */
+/**
+ * A rule's actions: its text after the `ON event TO relation [WHERE …] DO [ALSO|INSTEAD]` head,
+ * which names its own relation too. The first DO keyword outside string literals and quoted
+ * names (a ' DO ' inside a literal of the condition is no keyword: found by a review).
+ */
 export function actionsOf(definition: string): string {
-  const at = definition.search(/\sDO(\s|$)/i);
-  return at === -1 ? definition : definition.slice(at);
+  let quote: string | undefined;
+  for (let i = 0; i < definition.length; i++) {
+    const c = definition[i] as string;
+    if (quote) {
+      if (c === quote) quote = undefined;
+      continue;
+    }
+    if (c === "'" || c === '"') quote = c;
+    else if (/\s/.test(c) && /^DO(\s|$)/i.test(definition.slice(i + 1, i + 4))) return definition.slice(i);
+  }
+  return definition;
 }
 
 const WRITES = new Set(["INSERT", "UPDATE", "DELETE"]);

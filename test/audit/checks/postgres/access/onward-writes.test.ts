@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { type OnwardWrite, OnwardWrites, refusedRule } from "../../../../../lib/audit/checks/postgres/access/onward-writes.js";
+import { actionsOf, type OnwardWrite, OnwardWrites, refusedRule } from "../../../../../lib/audit/checks/postgres/access/onward-writes.js";
 import type { PgRelation, PgRule, PgTrigger } from "../../../../../lib/audit/probes/postgres/types.js";
 
 const rel = (oid: number, name: string, extra: Partial<PgRelation> = {}): PgRelation => ({
@@ -217,6 +217,15 @@ describe("where a write goes on through views and rules", () => {
     expect(refusedRule(v, gated, [gated], [trigger])).toBe(false);
     // On a table a conditional INSTEAD rule leaves the statement to the other rows: never refused.
     expect(refusedRule(T, { ...gated, relation: 1 }, [gated], [])).toBe(false);
+  });
+
+  it("a rule's actions start at its DO keyword, not at a ' DO ' inside a string or a quoted name of its condition", () => {
+    const definition =
+      "CREATE RULE r AS\n    ON INSERT TO public.t\n   WHERE ((new.e = 'to do it'::text) AND (new.\"a do b\" = 1)) DO  DELETE FROM public.t";
+    expect(actionsOf(definition)).toBe(" DO  DELETE FROM public.t");
+    // A doubled quote inside a literal closes and reopens it: still inside.
+    expect(actionsOf("ON INSERT TO t WHERE (new.e = 'it''s do able') DO ALSO NOTIFY t")).toBe(" DO ALSO NOTIFY t");
+    expect(actionsOf("no keyword here")).toBe("no keyword here");
   });
 
   it("a cycle of rules and views ends, each relation and command once", () => {
