@@ -14,6 +14,7 @@ import type { CheckResult } from "../../../../lib/audit/findings/model.js";
 import { probePostgres } from "../../../../lib/audit/probes/postgres/index.js";
 import { config, context } from "../../../support/builders.js";
 import { auditRoleSql } from "../../../support/pgFixture.js";
+import { createLoginRoles, dropRoles } from "../../../support/pgInheritance.js";
 import { adminClient, inSession, loginClient, type PgServer, pgServersUnderTest } from "../../../support/pgServers.js";
 import { skipWithout } from "../../../support/services.js";
 
@@ -39,10 +40,13 @@ for (const s of servers) {
 
     beforeAll(async () => {
       server = await s.start();
-      const literal = (await asAdmin((c) => c.query<{ q: string }>("SELECT quote_literal($1) AS q", [password]), "postgres")).rows[0]?.q;
+      await createLoginRoles(
+        server,
+        NAMES.filter((n) => n !== "auditor").map((n) => role[n]),
+        password,
+      );
       await asAdmin(async (c) => {
         await c.query(`CREATE DATABASE ${q(database)}`);
-        for (const n of NAMES) if (n !== "auditor") await c.query(`CREATE ROLE ${q(role[n])} LOGIN PASSWORD ${literal}`);
         for (const sql of auditRoleSql(role.auditor, password, database)) await c.query(sql);
       }, "postgres");
       const m = q(role.migrator);
@@ -87,10 +91,11 @@ for (const s of servers) {
 
     afterAll(async () => {
       if (!server) return;
-      await asAdmin(async (c) => {
-        await c.query(`DROP DATABASE IF EXISTS ${q(database)} WITH (FORCE)`);
-        for (const n of NAMES) await c.query(`DROP ROLE IF EXISTS ${q(role[n])}`);
-      }, "postgres");
+      await asAdmin((c) => c.query(`DROP DATABASE IF EXISTS ${q(database)} WITH (FORCE)`), "postgres");
+      await dropRoles(
+        server,
+        NAMES.map((n) => role[n]),
+      );
       await server.stop();
     });
 

@@ -34,7 +34,7 @@ import {
   PUBLIC_OID,
 } from "../../../probes/postgres/types.js";
 import { callsFunction, commandsOn, dynamicStatement, spelled, withoutComments } from "./body-references.js";
-import { actionsOf, OnwardWrites, refusedRule } from "./onward-writes.js";
+import { actionsOf, basesOf, OnwardWrites, refusedRule } from "./onward-writes.js";
 import {
   type AccessOptions,
   type AccessPath,
@@ -271,10 +271,8 @@ const THROUGH_PARENT: Record<"partitioned table" | "inheritance parent", Readonl
  * writing each relation it reads, never as writing none.
  */
 function autoUpdatedBy(view: Pick<PgRelation, "reads" | "base">, relation: number): string | undefined {
-  if (view.base === "unread")
-    return view.reads.includes(relation) ? "auto-updatable; which relation it writes was not read, so each it reads is taken" : undefined;
-  const base = view.base ?? (view.reads.length === 1 ? view.reads[0] : undefined);
-  return base === relation ? "auto-updatable" : undefined;
+  if (!basesOf(view).includes(relation)) return undefined;
+  return view.base === "unread" ? "auto-updatable; which relation it writes was not read, so each it reads is taken" : "auto-updatable";
 }
 
 /** A path that reaches the relation through a parent of it: the statement named the parent. */
@@ -659,15 +657,6 @@ export class ObjectRoutes {
         });
       }
     }
-    // An unconditional INSTEAD rule, or an INSTEAD OF trigger (views cannot disable theirs), takes
-    // its event: the automatic update does not happen then (found live by a review).
-    const insteadRules = (view: number) =>
-      new Set([
-        // A conditional one too: PostgreSQL then refuses the statement ("Views with conditional DO
-        // INSTEAD rules are not automatically updatable", tried on 15), though pg_relation_is_updatable counts it.
-        ...(this.catalog.rules ?? []).filter((r) => r.relation === view && r.instead).map((r) => r.event),
-        ...(this.catalog.triggers ?? []).filter((t) => t.relation === view && t.timing === "INSTEAD OF").flatMap((t) => t.events),
-      ]);
     for (const view of this.views.values()) {
       if (view.oid === target.oid || !view.reads.includes(target.oid)) continue;
       // security_invoker: the caller's own rights apply to the base relations.
@@ -686,9 +675,9 @@ export class ObjectRoutes {
       });
       const writes = view.relkind === "v" ? autoUpdatedBy(view, target.oid) : undefined;
       if (!writes) continue;
-      // Automatic updates go to the one base relation; events an INSTEAD rule takes are the rule's.
-      const ruled = insteadRules(view.oid);
-      for (const event of view.updatable.filter((e) => !ruled.has(e))) {
+      // Automatic updates go to the one base relation; an event an INSTEAD rule (a conditional one
+      // too: PostgreSQL then refuses the statement) or an INSTEAD OF trigger takes is theirs.
+      for (const event of this.onwardWrites().automaticEvents(view)) {
         routes.push({
           source: "view",
           wayIn: this.relationWayIn(view.oid, event),

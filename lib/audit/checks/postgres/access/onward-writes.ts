@@ -1,8 +1,8 @@
 /**
  * Where a statement goes on to, beyond the relation it names: an auto-updatable view's write
  * is its base relation's, a view's read reads what the view reads, and a rule's actions write
- * (or read) the relations they name. The triggers and stored expressions of each relation reached run in the same
- * statement, as the role running it; permissions, and so whose row-level security policies
+ * (or read) the relations they name. The triggers and stored expressions of each relation
+ * reached run in the same statement, as the role running it; permissions, and so whose row-level security policies
  * apply, are checked as the view's owner (unless the view is security_invoker) or the rule's
  * relation's owner (all four proven live on 15: a definer function's INSERT into a view and
  * into a table with a DO ALSO rule ran the base table's default, trigger and a policy `TO` the
@@ -55,6 +55,23 @@ export function actionsOf(definition: string): string {
 const WRITES = new Set(["INSERT", "UPDATE", "DELETE"]);
 
 /**
+ * The relations an automatic update through the view writes: its one base relation, which the
+ * probe reads from its query when the view reads others too (a subquery in its WHERE clause);
+ * one whose query was not read is taken as writing each relation it reads, never none.
+ */
+export function basesOf(view: Pick<PgRelation, "reads" | "base">): readonly number[] {
+  if (view.base === "unread") return view.reads;
+  if (view.base !== undefined) return [view.base];
+  return view.reads.length === 1 ? view.reads : [];
+}
+
+function addTo(map: Map<number, Set<string>>, key: number, value: string): void {
+  const set = map.get(key);
+  if (set) set.add(value);
+  else map.set(key, new Set([value]));
+}
+
+/**
  * Whether PostgreSQL refuses every statement the rule is for: a conditional INSTEAD rule on a
  * view, with no unconditional INSTEAD rule or INSTEAD OF trigger for its event ("cannot insert
  * into view", found live by a third review).
@@ -78,6 +95,8 @@ export class OnwardWrites {
   private readonly memo = new Map<string, OnwardWrite[]>();
   /** The events an unconditional INSTEAD rule takes, by relation: the statement itself never happens there. */
   private readonly insteadRules = new Map<number, Set<string>>();
+  /** The events an INSTEAD rule or an INSTEAD OF trigger takes from a view's automatic update, by view. */
+  private readonly taken = new Map<number, Set<string>>();
   /** The relations a write through goes on from: a body naming one of them may write further. */
   readonly sources: readonly PgRelation[];
 
@@ -92,22 +111,13 @@ export class OnwardWrites {
     // An INSTEAD rule (a conditional one too: PostgreSQL refuses the automatic update then) or an
     // INSTEAD OF trigger takes its event from the automatic update. On a table, a conditional
     // INSTEAD rule leaves the statement to the rows its condition does not match.
-    const taken = new Map<number, Set<string>>();
-    const take = (relation: number, event: string) => {
-      const set = taken.get(relation) ?? new Set<string>();
-      set.add(event);
-      taken.set(relation, set);
-    };
     for (const rule of rules) {
       if (!rule.instead) continue;
-      take(rule.relation, rule.event);
-      if (rule.conditional) continue;
-      const set = this.insteadRules.get(rule.relation) ?? new Set<string>();
-      set.add(rule.event);
-      this.insteadRules.set(rule.relation, set);
+      addTo(this.taken, rule.relation, rule.event);
+      if (!rule.conditional) addTo(this.insteadRules, rule.relation, rule.event);
     }
     // A view's triggers cannot be disabled: an INSTEAD OF one always takes its event.
-    for (const t of triggers) if (t.timing === "INSTEAD OF") for (const e of t.events) take(t.relation, e);
+    for (const t of triggers) if (t.timing === "INSTEAD OF") for (const e of t.events) addTo(this.taken, t.relation, e);
     for (const view of relations) {
       if (view.relkind !== "v") continue;
       // A read of the view reads what it reads, with the view owner's rights (found live by a
@@ -124,10 +134,9 @@ export class OnwardWrites {
           reachingChildren: !view.onlyReads?.includes(read),
         });
       }
-      if (view.updatable.length === 0) continue;
-      const bases = view.base === "unread" ? view.reads : view.base !== undefined ? [view.base] : view.reads.length === 1 ? view.reads : [];
-      const passes = view.updatable.filter((e) => WRITES.has(e) && !taken.get(view.oid)?.has(e));
-      for (const base of bases) {
+      const passes = this.automaticEvents(view);
+      if (passes.length === 0) continue;
+      for (const base of basesOf(view)) {
         add(view.oid, {
           to: base,
           label: "auto-updatable view",
@@ -161,6 +170,12 @@ export class OnwardWrites {
       }
     }
     this.sources = relations.filter((r) => this.steps.has(r.oid));
+  }
+
+  /** The events the view's automatic update takes: those PostgreSQL accepts that no INSTEAD rule or INSTEAD OF trigger takes. */
+  automaticEvents(view: Pick<PgRelation, "oid" | "updatable">): string[] {
+    const taken = this.taken.get(view.oid);
+    return view.updatable.filter((e) => WRITES.has(e) && !taken?.has(e));
   }
 
   /**
