@@ -1536,6 +1536,156 @@ export class ObjectRoutes {
     return out;
   }
 
+  /**
+   * What the writers of each other relation must hold on the target, by event: a SECURITY
+   * INVOKER trigger function there (a view's INSTEAD OF one included), or one it calls through
+   * invoker calls, that writes or reads the target does so with the writer's rights, so every
+   * writer whose statement succeeds holds those privileges; so does every writer of a
+   * `security_invoker` auto-updatable view over it, for the events the view writes it with.
+   * Keyed `relation:event`; the target's own triggers (and its partitions' and children's)
+   * are the trigger function owner route's.
+   */
+  private writersHold(target: Relation): Map<string, { privileges: Set<string>; because: string[] }> {
+    const own = new Set([target.oid, ...this.descendants(target.oid)]);
+    const held = new Map<string, { privileges: Set<string>; because: string[] }>();
+    const add = (relation: number, event: string, privileges: readonly string[], because: string) => {
+      const key = `${relation}:${event}`;
+      let entry = held.get(key);
+      if (!entry) {
+        entry = { privileges: new Set(), because: [] };
+        held.set(key, entry);
+      }
+      for (const p of privileges) entry.privileges.add(p);
+      if (!entry.because.includes(because)) entry.because.push(because);
+    };
+    const doneBy = (fn: PgFunction) => {
+      const does = new Set<string>();
+      for (const chain of this.invokerChains(fn)) {
+        const last = chain[chain.length - 1] as PgFunction;
+        for (const c of touchesVia(last, target, this.lowerCaseBody(last))?.commands ?? []) does.add(c);
+      }
+      return does;
+    };
+    for (const call of this.catalog.expressionCalls ?? []) {
+      const fn = this.functions.get(call.function);
+      if (!fn || fn.securityDefiner || own.has(call.relation)) continue;
+      const does = doneBy(fn);
+      if (does.size === 0) continue;
+      const { label, events } = expressionUse(call);
+      for (const event of events)
+        add(
+          call.relation,
+          event,
+          [...does],
+          `its ${label} runs ${functionName(fn)}, which does ${[...does].join(", ")} to it as the writer`,
+        );
+    }
+    for (const trigger of this.catalog.triggers ?? []) {
+      if (!trigger.enabled || own.has(trigger.relation)) continue;
+      const fn = this.functions.get(trigger.function);
+      if (!fn || fn.securityDefiner) continue;
+      const does = doneBy(fn);
+      if (does.size === 0) continue;
+      for (const event of trigger.events)
+        add(
+          trigger.relation,
+          event,
+          [...does],
+          `its trigger ${trigger.name} runs ${functionName(fn)}, which does ${[...does].join(", ")} to it as the writer`,
+        );
+    }
+    for (const view of this.views.values()) {
+      if (view.relkind !== "v" || !view.securityInvoker || !autoUpdatedBy(view, target.oid)) continue;
+      for (const event of this.onwardWrites().automaticEvents(view))
+        add(view.oid, event, [event], `a security_invoker view: its automatic ${event} writes it as the writer`);
+    }
+    return held;
+  }
+
+  /** The chains of calls from `fn` that stay SECURITY INVOKER (a definer callee runs as its own owner, not as the caller). */
+  private invokerChains(fn: PgFunction): PgFunction[][] {
+    return this.callChains(fn).filter((chain) => chain.every((f) => !f.securityDefiner));
+  }
+
+  /**
+   * Owners of code that runs in the same statements as writers who hold privileges on the
+   * target (writersHold): the functions of every enabled SECURITY INVOKER trigger on that
+   * relation for that event, and of its defaults, generated columns, CHECKs, index expressions
+   * and trigger conditions, with every invoker function those call. Each runs with the
+   * writer's rights, and its owner may replace the body (`CREATE OR REPLACE`), so the next
+   * such write does to the target what the owner wants, with what the writer certainly holds
+   * (found live by a review, helper-60: the owner of a view's INSTEAD OF trigger function, and
+   * of a view's column default). One route per function, naming each way it runs.
+   */
+  private besideWriterRoutes(target: Relation): Route[] {
+    const held = this.writersHold(target);
+    if (held.size === 0) return [];
+    const gains = new Map<number, { fn: PgFunction; source: AccessSource; privileges: Set<string>; uses: string[] }>();
+    const gain = (root: PgFunction, source: AccessSource, what: string, relation: number, events: readonly string[]) => {
+      const privileges = new Set<string>();
+      const because: string[] = [];
+      const firing: string[] = [];
+      for (const event of events) {
+        const entry = held.get(`${relation}:${event}`);
+        if (!entry) continue;
+        firing.push(event);
+        for (const p of entry.privileges) privileges.add(p);
+        for (const b of entry.because) if (!because.includes(b)) because.push(b);
+      }
+      if (privileges.size === 0) return;
+      for (const chain of this.invokerChains(root)) {
+        const fn = chain[chain.length - 1] as PgFunction;
+        // The table's owner and superusers already hold everything.
+        if (fn.owner === target.owner || this.graph.byOid.get(fn.owner)?.superuser) continue;
+        let entry = gains.get(fn.oid);
+        if (!entry) {
+          entry = { fn, source, privileges: new Set(), uses: [] };
+          gains.set(fn.oid, entry);
+        }
+        for (const p of privileges) entry.privileges.add(p);
+        const calls = chain.length > 1 ? ` -> ${chain.map(functionName).join(" -(calls)-> ")}` : "";
+        entry.uses.push(
+          `${what}${calls}: runs as each ${firing.join(" or ")} writer there, who holds ${ordered(privileges, [...EXPRESSION_EVENTS, "TRUNCATE"]).join(", ")} on ${target.schema}.${target.name} (${because.join("; ")})`,
+        );
+      }
+    };
+    for (const trigger of this.catalog.triggers ?? []) {
+      if (!trigger.enabled) continue;
+      const fn = this.functions.get(trigger.function);
+      if (!fn || fn.securityDefiner) continue;
+      gain(
+        fn,
+        "trigger function owner",
+        `trigger ${trigger.name} ${trigger.timing} ${trigger.events.join(" OR ")} ON ${this.relationName(trigger.relation, trigger)}`,
+        trigger.relation,
+        trigger.events,
+      );
+    }
+    for (const call of this.catalog.expressionCalls ?? []) {
+      const fn = this.functions.get(call.function);
+      if (!fn || fn.securityDefiner) continue;
+      const { label, events } = expressionUse(call);
+      gain(fn, "expression function owner", `${label} of ${this.relationName(call.relation, call)}`, call.relation, events);
+    }
+    const routes: Route[] = [];
+    for (const { fn, source, privileges, uses } of gains.values()) {
+      routes.push({
+        source,
+        wayIn: this.roleWayIn(fn.owner, "owns function"),
+        privileges: ordered(privileges, [...EXPRESSION_EVENTS, "TRUNCATE"]),
+        object: `${functionName(fn)} [${uses.join("; ")}]`,
+      });
+    }
+    return routes;
+  }
+
+  /** A relation's name for a path, from the listed relations or what the catalog row carries. */
+  private relationName(oid: number, row: { schema?: string; table?: string }): string {
+    const relation = this.relations.get(oid);
+    if (relation) return `${relation.schema}.${relation.name}`;
+    return row.schema && row.table ? `${row.schema}.${row.table}` : `relation ${oid}`;
+  }
+
   /** Routes only a configured table has: the owners of its trigger functions and of its schema. */
   private ownerRoutes(table: PgTable, target: Relation): Route[] {
     const memo = this.ownerRoutesMemo.get(target.oid);
@@ -1570,6 +1720,7 @@ export class ObjectRoutes {
       }
     }
     routes.push(...this.expressionRoutes(table, target));
+    routes.push(...this.besideWriterRoutes(target));
     routes.push(...this.definerCalleeRoutes(target));
     routes.push(...this.firedByDefinerRoutes(target));
     for (const ancestorOid of this.ancestors(target.oid)) {
