@@ -27,7 +27,6 @@ import {
   type Action,
   actionGives,
   callsIn,
-  callsRoutine,
   namesTable,
   newRowAssignments,
   runsDynamicSql,
@@ -181,6 +180,99 @@ export class GrantIndex {
     return this.accounts.get(hostKey(ref));
   }
 
+  /**
+   * The subjects (in their order) that act, themselves or through a role or proxy, as an id
+   * holding some grant that could apply to db.table or to one of `objects` (a view's or a
+   * routine's): a global privilege, a database grant whose pattern matches one of their
+   * databases, a table or column grant on one of them, a routine grant naming one. A superset
+   * of those with a path through grants or those objects; the rest have none.
+   */
+  mayHoldOn(subjects: readonly MysqlAccount[], db: string, table: string, objects: readonly MysqlDefinerObject[]): MysqlAccount[] {
+    const holders = new Set<string>(this.globalHolders());
+    const dbs = new Set([db, ...objects.map((o) => o.db)]);
+    for (const g of this.catalog.dbGrants) for (const d of dbs) if (likeMatch(g.db, d)) holders.add(hostKey(g));
+    // Routine grants match names case-blind (as objectGrants does): looked up lower-cased too.
+    const names = [tableId(db, table), ...objects.flatMap((o) => [tableId(o.db, o.name), tableId(o.db, o.name.toLowerCase())])];
+    for (const n of names) for (const k of this.grantedOn().get(n) ?? []) holders.add(k);
+    const reached = this.reachedBy(subjects);
+    const keep = new Set<MysqlAccount>();
+    for (const h of holders) for (const a of reached.get(h) ?? []) keep.add(a);
+    return keep.size === subjects.length ? [...subjects] : subjects.filter((a) => keep.has(a));
+  }
+
+  private reachIndex?: { byName: Map<string, Set<MysqlDefinerObject>>; always: Set<MysqlDefinerObject> };
+  /**
+   * The definer objects, in catalog order, whose actions on db.table may be non-empty: those
+   * whose text names it (a superset, by tablesNamed), those whose text cannot be read, and
+   * routines that call INVOKER routines (what those do counts as theirs). objectActions decides;
+   * the rest would find nothing (asked for every table a trigger or key leads to, every object
+   * was read for every table).
+   */
+  objectsMayReach(db: string, table: string): MysqlDefinerObject[] {
+    const objects = this.catalog.definerObjects;
+    if (!this.reachIndex) {
+      const byName = new Map<string, Set<MysqlDefinerObject>>();
+      const always = new Set<MysqlDefinerObject>();
+      for (const o of objects) {
+        if (unreadable(o) || invokerCallees(o, objects).length > 0) {
+          always.add(o);
+          continue;
+        }
+        for (const k of tablesNamed(o.definition as string, o.db)) {
+          const set = byName.get(k);
+          if (set) set.add(o);
+          else byName.set(k, new Set([o]));
+        }
+      }
+      this.reachIndex = { byName, always };
+    }
+    const named = this.reachIndex.byName.get(`${db.toLowerCase()}\u0000${table.toLowerCase()}`);
+    return inCatalogOrder(objects, this.reachIndex.always, named);
+  }
+
+  private globalMemo?: string[];
+  /** Ids with any global privilege. */
+  private globalHolders(): string[] {
+    this.globalMemo ??= this.catalog.accounts.filter((a) => a.global.length > 0).map(hostKey);
+    return this.globalMemo;
+  }
+
+  private grantedMemo?: Map<string, string[]>;
+  /** Holders of table and column grants by tableId, and of routine grants by tableId of the lower-cased name. */
+  private grantedOn(): Map<string, string[]> {
+    if (!this.grantedMemo) {
+      const by = new Map<string, string[]>();
+      const add = (id: string, holder: MysqlAccountRef) => {
+        const list = by.get(id);
+        if (list) list.push(hostKey(holder));
+        else by.set(id, [hostKey(holder)]);
+      };
+      for (const g of this.catalog.tableGrants) add(tableId(g.db, g.table), g);
+      for (const g of this.catalog.columnGrants) add(tableId(g.db, g.table), g);
+      for (const g of this.catalog.routineGrants) add(tableId(g.db, g.routine.toLowerCase()), g);
+      this.grantedMemo = by;
+    }
+    return this.grantedMemo;
+  }
+
+  private reachedMemo?: { subjects: readonly MysqlAccount[]; by: Map<string, MysqlAccount[]> };
+  /** For each id, the subjects that can act as it (reach, reversed), built once per subject list. */
+  private reachedBy(subjects: readonly MysqlAccount[]): Map<string, MysqlAccount[]> {
+    if (this.reachedMemo?.subjects !== subjects) {
+      const by = new Map<string, MysqlAccount[]>();
+      for (const a of subjects) {
+        for (const r of this.reach(a)) {
+          const k = hostKey(r.id);
+          const list = by.get(k);
+          if (list) list.push(a);
+          else by.set(k, [a]);
+        }
+      }
+      this.reachedMemo = { subjects, by };
+    }
+    return this.reachedMemo.by;
+  }
+
   login(a: MysqlAccount): boolean {
     return !a.isRole && !a.locked;
   }
@@ -261,6 +353,21 @@ const ALL_TABLE = TABLE_ACCESS.filter((p) => p !== "DELETE HISTORY" && p !== "GR
 /** `ALL` when a grant holds every table privilege, else the list. */
 export function privilegeText(privileges: readonly string[]): string {
   return ALL_TABLE.every((p) => privileges.includes(p)) ? "ALL" : privileges.join(", ");
+}
+
+const positions = new WeakMap<readonly object[], Map<object, number>>();
+/** The members of two sets of `list`'s items, in `list`'s order, each once (without a pass over `list`). */
+function inCatalogOrder<T extends object>(list: readonly T[], a: ReadonlySet<T>, b: ReadonlySet<T> | undefined): T[] {
+  if (a.size === 0 && !b) return [];
+  let at = positions.get(list);
+  if (!at) {
+    at = new Map(list.map((item, i) => [item, i]));
+    positions.set(list, at);
+  }
+  const where = at;
+  const out = new Set<T>(a);
+  for (const item of b ?? []) out.add(item);
+  return [...out].sort((x, y) => (where.get(x) ?? 0) - (where.get(y) ?? 0));
 }
 
 /** Grants held by one id (no roles) on db.table: global, database patterns, table, columns. */
@@ -350,7 +457,39 @@ function invokerCallees(object: MysqlDefinerObject, objects: readonly MysqlDefin
 
 /** The routines a body (a routine's, a trigger's, a view's) calls, `home` its database: a procedure after CALL, a function before `(`. */
 function routinesCalledIn(body: string, home: string, objects: readonly MysqlDefinerObject[]): MysqlDefinerObject[] {
-  return objects.filter((o) => o.kind !== "view" && callsRoutine(body, home, o.db, o.name, o.kind));
+  const { procedures, functions } = callsIn(body);
+  const byName = routinesByName(objects);
+  const found = new Set<MysqlDefinerObject>();
+  for (const [kind, names] of [
+    ["procedure", procedures],
+    ["function", functions],
+  ] as const) {
+    for (const k of names.qualified) for (const o of byName.get(`${kind}\u0000${k}`) ?? []) found.add(o);
+    for (const n of names.bare) for (const o of byName.get(`${kind}\u0000${home}\u0000${n}`) ?? []) found.add(o);
+  }
+  return inCatalogOrder(objects, found, undefined);
+}
+
+const routineIndexes = new WeakMap<readonly MysqlDefinerObject[], Map<string, MysqlDefinerObject[]>>();
+/**
+ * The routines among `objects` by `kind\u0000db\u0000name` (the name lower-cased: a routine's
+ * name is case-insensitive, its database's is not), as callsRoutine compares them: a body's
+ * calls are looked up, not every routine tried against every body.
+ */
+function routinesByName(objects: readonly MysqlDefinerObject[]): Map<string, MysqlDefinerObject[]> {
+  let by = routineIndexes.get(objects);
+  if (!by) {
+    by = new Map();
+    for (const o of objects) {
+      if (o.kind === "view") continue;
+      const k = `${o.kind}\u0000${o.db}\u0000${o.name.toLowerCase()}`;
+      const list = by.get(k);
+      if (list) list.push(o);
+      else by.set(k, [o]);
+    }
+    routineIndexes.set(objects, by);
+  }
+  return by;
 }
 
 interface MissingRoutine {
@@ -376,8 +515,7 @@ function missingRoutinesCalledIn(body: string, home: string, objects: readonly M
     ...[...functions.qualified].map(split("function")),
   ];
   return named.filter(
-    ({ db, name, kind }) =>
-      !SYSTEM_SCHEMAS.has(db.toLowerCase()) && !objects.some((o) => o.kind === kind && o.db === db && o.name.toLowerCase() === name),
+    ({ db, name, kind }) => !SYSTEM_SCHEMAS.has(db.toLowerCase()) && !routinesByName(objects).has(`${kind}\u0000${db}\u0000${name}`),
   );
 }
 
@@ -650,7 +788,8 @@ function definerChains(index: GrantIndex, db: string, table: string): Lender[] {
 
 /** What each chosen object does to db.table when it runs as its definer, as far as the definer holds it (objects that do nothing left out). */
 function lentAsDefiner(index: GrantIndex, chosen: (o: MysqlDefinerObject) => boolean, db: string, table: string) {
-  return index.catalog.definerObjects
+  return index
+    .objectsMayReach(db, table)
     .filter(chosen)
     .map((o) => {
       const actions = objectActions(o, db, table, index.catalog.definerObjects);
@@ -699,7 +838,19 @@ function ownPaths(index: GrantIndex, subjects: readonly MysqlAccount[], db: stri
     return grants;
   };
   const out: PathsByAccount = new Map();
-  for (const account of subjects) {
+  // Only accounts that act as someone holding a grant that could apply here can have a path:
+  // every other account is skipped (a catalog of N tables with triggers and N accounts was
+  // N × N here). Routines others may replace or flip reach further: then every account is asked.
+  const candidates =
+    replaceable.length > 0 || flippable.length > 0
+      ? subjects
+      : index.mayHoldOn(
+          subjects,
+          db,
+          table,
+          lenders.map((l) => l.object),
+        );
+  for (const account of candidates) {
     const paths: AccessPath[] = [];
     for (const r of index.reach(account)) {
       for (const g of holderGrants(r.id)) {
@@ -1093,13 +1244,39 @@ class TablePaths {
     return named;
   }
 
+  private triggerIndex?: { byName: Map<string, Set<MysqlTrigger>>; always: Set<MysqlTrigger> };
+  /**
+   * The runnable triggers, in their order, that may read or write db.table: those on it, those
+   * whose body names it (a superset, by tablesNamed) and those whose body names a view or
+   * routine (what that does counts as theirs). triggersOf decides; the rest would find nothing.
+   */
+  private triggersMayReach(db: string, table: string): MysqlTrigger[] {
+    if (!this.triggerIndex) {
+      const byName = new Map<string, Set<MysqlTrigger>>();
+      const always = new Set<MysqlTrigger>();
+      const add = (k: string, trigger: MysqlTrigger) => {
+        const set = byName.get(k);
+        if (set) set.add(trigger);
+        else byName.set(k, new Set([trigger]));
+      };
+      for (const trigger of this.triggers) {
+        if (this.namedBy(trigger).length > 0) always.add(trigger);
+        add(`${trigger.db.toLowerCase()}\u0000${trigger.table.toLowerCase()}`, trigger);
+        for (const k of tablesNamed(trigger.body, trigger.db)) add(k, trigger);
+      }
+      this.triggerIndex = { byName, always };
+    }
+    const named = this.triggerIndex.byName.get(`${db.toLowerCase()}\u0000${table.toLowerCase()}`);
+    return inCatalogOrder(this.triggers, this.triggerIndex.always, named);
+  }
+
   /** The triggers whose bodies read or write db.table, once per table. */
   private triggersOf(id: string, db: string, table: string): TriggerInto[] {
     let into = this.triggersInto.get(id);
     if (into) return into;
     into = [];
     if (SYSTEM_SCHEMAS.has(db)) return into;
-    for (const trigger of this.triggers) {
+    for (const trigger of this.triggersMayReach(db, table)) {
       // On its own table a trigger may read (and SIGNAL what it read: proven live) but not write
       // (ER_CANT_UPDATE_USED_TABLE_IN_SF_OR_TRG), except the row that fires it: a BEFORE trigger
       // that sets NEW.col writes col for whoever fires it, if its definer may UPDATE col.
