@@ -92,6 +92,7 @@ function trigger(r: Record<string, unknown>): PgTrigger {
     level: type & 1 ? "ROW" : "STATEMENT",
     enabled: firesInEverySession(r.enabled),
     cloned: r.cloned === true,
+    ...(r.conditional === true ? { conditional: true } : {}),
     columns: texts(r.columns),
     ...(typeof r.schema === "string" && typeof r.table_name === "string" ? { schema: r.schema, table: r.table_name } : {}),
     ...(Array.isArray(r.ancestors) && r.ancestors.length > 0 ? { ancestors: ancestorsOf(r.ancestors) } : {}),

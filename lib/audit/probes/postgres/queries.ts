@@ -514,7 +514,7 @@ ORDER BY p.oid`;
 export const TRIGGERS_SQL = `WITH RECURSIVE req AS (${REQUESTED_OIDS}),
 ${DESCENDANTS}
 SELECT t.tgname::text AS name, t.tgrelid::int8 AS relation, t.tgfoid::int8 AS function, t.tgtype::int AS type,
-  t.tgenabled::text AS enabled, t.tgparentid <> 0 AS cloned, tn.nspname::text AS schema, tc.relname::text AS table_name,
+  t.tgenabled::text AS enabled, t.tgparentid <> 0 AS cloned, t.tgqual IS NOT NULL AS conditional, tn.nspname::text AS schema, tc.relname::text AS table_name,
   (WITH RECURSIVE up(oid) AS (
      SELECT i.inhparent FROM pg_catalog.pg_inherits i WHERE i.inhrelid = t.tgrelid
      UNION SELECT i.inhparent FROM up JOIN pg_catalog.pg_inherits i ON i.inhrelid = up.oid)

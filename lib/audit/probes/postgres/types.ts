@@ -275,6 +275,8 @@ export interface PgTrigger {
   enabled: boolean;
   /** A copy of a partitioned table's trigger on one of its partitions (`tgparentid`). Absent in hand-built catalogs: not a copy. */
   cloned?: boolean;
+  /** It has a `WHEN` condition (`tgqual`): it may not fire. Absent in hand-built catalogs: unconditional. */
+  conditional?: boolean;
   /** `UPDATE OF` columns (`tgattr`): it fires only on an UPDATE that sets one of them. Absent or empty: any UPDATE. */
   columns?: string[];
   /** Its table's schema and name, for reading which bodies write it. Absent in hand-built catalogs: the relation's, if listed. */

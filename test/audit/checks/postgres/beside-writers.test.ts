@@ -24,7 +24,46 @@ import { skipWithout } from "../../../support/services.js";
 
 const servers = await pgServersUnderTest();
 const q = (ident: string) => `"${ident.replace(/"/g, '""')}"`;
-const NAMES = ["migrator", "worker", "helper", "stamper", "inviter", "auditlog", "bystander", "noter", "auditor"] as const;
+const NAMES = [
+  "migrator",
+  "worker",
+  "clerk",
+  "helper",
+  "stamper",
+  "inviter",
+  "auditlog",
+  "vdef",
+  "casc",
+  "down",
+  "sivia",
+  "partrow",
+  "ruler",
+  "insteadv",
+  "branchy",
+  "genside",
+  "whenside",
+  "bystander",
+  "noter",
+  "auditor",
+] as const;
+/** Owners of functions that run beside the writers: each may replace its own. */
+const OWNERS = [
+  "helper",
+  "stamper",
+  "inviter",
+  "auditlog",
+  "vdef",
+  "casc",
+  "down",
+  "sivia",
+  "partrow",
+  "ruler",
+  "insteadv",
+  "branchy",
+  "genside",
+  "whenside",
+  "bystander",
+] as const;
 type Name = (typeof NAMES)[number];
 const EVIL = "--- !ruby/object:Evil";
 
@@ -69,8 +108,8 @@ for (const s of servers) {
         for (const sql of [
           // The function owners may replace their functions' bodies (CREATE on the schema).
           "CREATE SCHEMA x",
-          `GRANT USAGE, CREATE ON SCHEMA x TO ${[r("helper"), r("stamper"), r("inviter"), r("auditlog"), r("bystander")].join(", ")}`,
-          `GRANT USAGE ON SCHEMA x TO ${r("worker")}, ${r("noter")}`,
+          `GRANT USAGE, CREATE ON SCHEMA x TO ${OWNERS.map(r).join(", ")}`,
+          `GRANT USAGE ON SCHEMA x TO ${r("worker")}, ${r("noter")}, ${r("clerk")}`,
           "CREATE TABLE public.delayed_jobs (id bigserial PRIMARY KEY, handler text NOT NULL, queue text)",
           `ALTER TABLE public.delayed_jobs OWNER TO ${r("migrator")}`,
           // A view the app enqueues through: its INSTEAD OF trigger inserts as the writer.
@@ -111,10 +150,90 @@ for (const s of servers) {
           "CREATE TRIGGER notes_log AFTER INSERT ON public.notes FOR EACH ROW EXECUTE FUNCTION x.log_note()",
           `GRANT INSERT ON public.note_log TO ${r("noter")}`,
           `GRANT INSERT ON public.notes TO ${r("noter")}`,
+          // Found by a review (helper-61), each a statement that runs code beside the writer:
+          // a default of an auto-updatable view over the orders table (its trigger enqueues),
+          "CREATE VIEW public.orders_v AS SELECT id, item FROM public.orders",
+          `ALTER VIEW public.orders_v OWNER TO ${r("migrator")}`,
+          "CREATE FUNCTION x.v_item() RETURNS text LANGUAGE plpgsql AS $f$ BEGIN RETURN 'item'; END $f$",
+          `ALTER FUNCTION x.v_item() OWNER TO ${r("vdef")}`,
+          "ALTER VIEW public.orders_v ALTER COLUMN item SET DEFAULT x.v_item()",
+          // a trigger beside one whose write into a staging table fires the enqueuing trigger there,
+          "CREATE TABLE public.items (item text)",
+          "CREATE TABLE public.staging (item text)",
+          "CREATE FUNCTION x.items_stage() RETURNS trigger LANGUAGE plpgsql AS $f$ BEGIN INSERT INTO public.staging VALUES (NEW.item); RETURN NULL; END $f$",
+          "CREATE TRIGGER items_stage AFTER INSERT ON public.items FOR EACH ROW EXECUTE FUNCTION x.items_stage()",
+          "CREATE FUNCTION x.stage_enqueue() RETURNS trigger LANGUAGE plpgsql AS $f$ BEGIN INSERT INTO public.delayed_jobs (handler) VALUES ('--- StageJob'); RETURN NULL; END $f$",
+          "CREATE TRIGGER stage_enqueue AFTER INSERT ON public.staging FOR EACH ROW EXECUTE FUNCTION x.stage_enqueue()",
+          "CREATE FUNCTION x.items_note() RETURNS trigger LANGUAGE plpgsql AS $f$ BEGIN RETURN NULL; END $f$",
+          `ALTER FUNCTION x.items_note() OWNER TO ${r("casc")}`,
+          "CREATE TRIGGER items_note AFTER INSERT ON public.items FOR EACH ROW EXECUTE FUNCTION x.items_note()",
+          // a trigger on a table the orders' own third trigger writes,
+          "CREATE TABLE public.order_audit (item text)",
+          "CREATE FUNCTION x.order_audit() RETURNS trigger LANGUAGE plpgsql AS $f$ BEGIN INSERT INTO public.order_audit VALUES (NEW.item); RETURN NULL; END $f$",
+          "CREATE TRIGGER orders_audit AFTER INSERT ON public.orders FOR EACH ROW EXECUTE FUNCTION x.order_audit()",
+          "CREATE FUNCTION x.audit_hook() RETURNS trigger LANGUAGE plpgsql AS $f$ BEGIN RETURN NULL; END $f$",
+          `ALTER FUNCTION x.audit_hook() OWNER TO ${r("down")}`,
+          "CREATE TRIGGER audit_hook AFTER INSERT ON public.order_audit FOR EACH ROW EXECUTE FUNCTION x.audit_hook()",
+          // a trigger beside one that enqueues through the security_invoker view,
+          "CREATE TABLE public.tasks (item text)",
+          "CREATE FUNCTION x.task_enqueue() RETURNS trigger LANGUAGE plpgsql AS $f$ BEGIN INSERT INTO public.jobs_si (handler) VALUES ('--- TaskJob'); RETURN NULL; END $f$",
+          "CREATE TRIGGER task_enqueue AFTER INSERT ON public.tasks FOR EACH ROW EXECUTE FUNCTION x.task_enqueue()",
+          "CREATE FUNCTION x.task_note() RETURNS trigger LANGUAGE plpgsql AS $f$ BEGIN RETURN NULL; END $f$",
+          `ALTER FUNCTION x.task_note() OWNER TO ${r("sivia")}`,
+          "CREATE TRIGGER task_note AFTER INSERT ON public.tasks FOR EACH ROW EXECUTE FUNCTION x.task_note()",
+          // and a partition's own row trigger under its partitioned table's enqueuing statement trigger.
+          "CREATE TABLE public.ppar (k int, item text) PARTITION BY LIST (k)",
+          "CREATE TABLE public.ppar_1 PARTITION OF public.ppar FOR VALUES IN (1)",
+          "CREATE FUNCTION x.ppar_enqueue() RETURNS trigger LANGUAGE plpgsql AS $f$ BEGIN INSERT INTO public.delayed_jobs (handler) VALUES ('--- BatchJob'); RETURN NULL; END $f$",
+          "CREATE TRIGGER ppar_enqueue AFTER INSERT ON public.ppar FOR EACH STATEMENT EXECUTE FUNCTION x.ppar_enqueue()",
+          "CREATE FUNCTION x.p1_note() RETURNS trigger LANGUAGE plpgsql AS $f$ BEGIN RETURN NULL; END $f$",
+          `ALTER FUNCTION x.p1_note() OWNER TO ${r("partrow")}`,
+          "CREATE TRIGGER p1_note AFTER INSERT ON public.ppar_1 FOR EACH ROW EXECUTE FUNCTION x.p1_note()",
+          // Look-alikes the same review found reported, where a writer holding nothing on the
+          // queue writes: an unconditional INSTEAD rule takes the event (no trigger fires),
+          "CREATE TABLE public.ruled (item text)",
+          "CREATE TABLE public.ruled_sink (item text)",
+          "CREATE FUNCTION x.ruled_enqueue() RETURNS trigger LANGUAGE plpgsql AS $f$ BEGIN INSERT INTO public.delayed_jobs (handler) VALUES ('--- RuledJob'); RETURN NULL; END $f$",
+          "CREATE TRIGGER ruled_enqueue AFTER INSERT ON public.ruled FOR EACH ROW EXECUTE FUNCTION x.ruled_enqueue()",
+          "CREATE FUNCTION x.ruled_note() RETURNS trigger LANGUAGE plpgsql AS $f$ BEGIN RETURN NULL; END $f$",
+          `ALTER FUNCTION x.ruled_note() OWNER TO ${r("ruler")}`,
+          "CREATE TRIGGER ruled_note AFTER INSERT ON public.ruled FOR EACH ROW EXECUTE FUNCTION x.ruled_note()",
+          "CREATE RULE ruled_r AS ON INSERT TO public.ruled DO INSTEAD INSERT INTO public.ruled_sink VALUES (NEW.item)",
+          // a DO INSTEAD NOTHING rule beside a view's INSTEAD OF trigger,
+          "CREATE VIEW public.jobs_v2 AS SELECT id, handler FROM public.delayed_jobs",
+          "CREATE FUNCTION x.enqueue_v2() RETURNS trigger LANGUAGE plpgsql AS $f$ BEGIN INSERT INTO public.delayed_jobs (handler) VALUES (NEW.handler); RETURN NEW; END $f$",
+          `ALTER FUNCTION x.enqueue_v2() OWNER TO ${r("insteadv")}`,
+          "CREATE TRIGGER jobs_v2_insert INSTEAD OF INSERT ON public.jobs_v2 FOR EACH ROW EXECUTE FUNCTION x.enqueue_v2()",
+          "CREATE RULE jobs_v2_nothing AS ON INSERT TO public.jobs_v2 DO INSTEAD NOTHING",
+          // a trigger on INSERT OR DELETE whose function deletes jobs on DELETE alone (TG_OP),
+          "CREATE TABLE public.shipments (item text)",
+          "CREATE FUNCTION x.ship_sync() RETURNS trigger LANGUAGE plpgsql AS $f$ BEGIN IF TG_OP = 'DELETE' THEN DELETE FROM public.delayed_jobs WHERE handler = OLD.item; END IF; RETURN NULL; END $f$",
+          "CREATE TRIGGER ship_sync AFTER INSERT OR DELETE ON public.shipments FOR EACH ROW EXECUTE FUNCTION x.ship_sync()",
+          "CREATE FUNCTION x.ship_note() RETURNS trigger LANGUAGE plpgsql AS $f$ BEGIN RETURN NULL; END $f$",
+          `ALTER FUNCTION x.ship_note() OWNER TO ${r("branchy")}`,
+          "CREATE TRIGGER ship_note AFTER INSERT ON public.shipments FOR EACH ROW EXECUTE FUNCTION x.ship_note()",
+          // a generated column whose function enqueues, which an UPDATE of another column leaves alone,
+          "CREATE FUNCTION x.gen_enqueue() RETURNS void LANGUAGE plpgsql AS $f$ BEGIN INSERT INTO public.delayed_jobs (handler) VALUES ('--- GenJob'); END $f$",
+          "CREATE FUNCTION x.gen_fn(a int) RETURNS int LANGUAGE plpgsql IMMUTABLE AS $f$ BEGIN PERFORM x.gen_enqueue(); RETURN a; END $f$",
+          "CREATE TABLE public.gen_t (a int, b int, g int GENERATED ALWAYS AS (x.gen_fn(a)) STORED)",
+          "CREATE FUNCTION x.gen_note() RETURNS trigger LANGUAGE plpgsql AS $f$ BEGIN RETURN NULL; END $f$",
+          `ALTER FUNCTION x.gen_note() OWNER TO ${r("genside")}`,
+          "CREATE TRIGGER gen_note AFTER UPDATE ON public.gen_t FOR EACH ROW EXECUTE FUNCTION x.gen_note()",
+          // and an enqueuing trigger with a WHEN condition.
+          "CREATE TABLE public.cond_t (v int)",
+          "CREATE FUNCTION x.cond_enqueue() RETURNS trigger LANGUAGE plpgsql AS $f$ BEGIN INSERT INTO public.delayed_jobs (handler) VALUES ('--- CondJob'); RETURN NULL; END $f$",
+          "CREATE TRIGGER cond_enqueue AFTER INSERT ON public.cond_t FOR EACH ROW WHEN (NEW.v > 0) EXECUTE FUNCTION x.cond_enqueue()",
+          "CREATE FUNCTION x.cond_note() RETURNS trigger LANGUAGE plpgsql AS $f$ BEGIN RETURN NULL; END $f$",
+          `ALTER FUNCTION x.cond_note() OWNER TO ${r("whenside")}`,
+          "CREATE TRIGGER cond_note AFTER INSERT ON public.cond_t FOR EACH ROW EXECUTE FUNCTION x.cond_note()",
+          `GRANT INSERT ON public.ruled, public.jobs_v2, public.shipments, public.gen_t, public.cond_t TO ${r("clerk")}`,
+          `GRANT SELECT, UPDATE ON public.gen_t TO ${r("clerk")}`,
+          "INSERT INTO public.gen_t (a, b) VALUES (1, 1)",
           // The worker: the queue's privileges, and the ways in it enqueues through.
           `GRANT SELECT, INSERT, UPDATE, DELETE ON public.delayed_jobs TO ${r("worker")}`,
           `GRANT USAGE ON SEQUENCE public.delayed_jobs_id_seq TO ${r("worker")}`,
-          `GRANT INSERT ON public.jobs_v, public.jobs_si, public.orders TO ${r("worker")}`,
+          `GRANT INSERT ON public.jobs_v, public.jobs_si, public.orders, public.orders_v, public.order_audit TO ${r("worker")}`,
+          `GRANT INSERT ON public.items, public.staging, public.tasks, public.ppar, public.ruled, public.jobs_v2, public.cond_t TO ${r("worker")}`,
           `GRANT USAGE ON SEQUENCE public.orders_id_seq TO ${r("worker")}`,
           `GRANT INSERT ON public.order_log TO ${r("worker")}`,
         ])
@@ -172,7 +291,7 @@ for (const s of servers) {
       expect(unexpected("helper")?.evidence.privileges).toEqual(["INSERT"]);
       expect(paths("helper")).toContainEqual(
         expect.stringMatching(
-          /owns function\)-> x\.enqueue_v\(\) \[trigger jobs_v_insert INSTEAD OF INSERT ON public\.jobs_v: runs as each INSERT writer there, who holds INSERT on public\.delayed_jobs \(its trigger jobs_v_insert runs x\.enqueue_v\(\), which does INSERT to it as the writer\)\] -> INSERT$/,
+          /owns function\)-> x\.enqueue_v\(\) \[trigger jobs_v_insert INSTEAD OF INSERT ON public\.jobs_v: each INSERT on public\.jobs_v runs it as its writer, who holds INSERT on public\.delayed_jobs: trigger jobs_v_insert INSTEAD OF INSERT ON public\.jobs_v -> x\.enqueue_v\(\) does INSERT to it\] -> INSERT$/,
         ),
       );
     });
@@ -188,7 +307,7 @@ for (const s of servers) {
       expect(unexpected("stamper")?.evidence.privileges).toEqual(["INSERT"]);
       expect(paths("stamper")).toContainEqual(
         expect.stringMatching(
-          /x\.pick_queue\(\) \[default of column queue of public\.jobs_v: runs as each INSERT writer there, who holds INSERT on public\.delayed_jobs \(its trigger jobs_v_insert/,
+          /x\.pick_queue\(\) \[default of column queue of public\.jobs_v: each INSERT on public\.jobs_v runs it as its writer, who holds INSERT on public\.delayed_jobs: trigger jobs_v_insert/,
         ),
       );
     });
@@ -202,7 +321,7 @@ for (const s of servers) {
       expect(unexpected("inviter")?.evidence.privileges).toEqual(["INSERT"]);
       expect(paths("inviter")).toContainEqual(
         expect.stringMatching(
-          /x\.si_queue\(\) \[default of column queue of public\.jobs_si: .*\(a security_invoker view: its automatic INSERT writes it as the writer\)/,
+          /x\.si_queue\(\) \[default of column queue of public\.jobs_si: each INSERT on public\.jobs_si runs it as its writer, who holds INSERT on public\.delayed_jobs: public\.jobs_si -\(auto-updatable view\)-> public\.delayed_jobs with the writer's own rights[;\]]/,
         ),
       );
     });
@@ -216,9 +335,113 @@ for (const s of servers) {
       expect(unexpected("auditlog")?.evidence.privileges).toEqual(["INSERT"]);
       expect(paths("auditlog")).toContainEqual(
         expect.stringMatching(
-          /x\.log_order\(\) \[trigger orders_log AFTER INSERT ON public\.orders: runs as each INSERT writer there, who holds INSERT on public\.delayed_jobs \(its trigger orders_enqueue runs x\.enqueue_order\(\), which does INSERT to it as the writer\)/,
+          /x\.log_order\(\) \[trigger orders_log AFTER INSERT ON public\.orders: each INSERT on public\.orders runs it as its writer, who holds INSERT on public\.delayed_jobs: trigger orders_enqueue AFTER INSERT ON public\.orders -> x\.enqueue_order\(\) does INSERT to it/,
         ),
       );
+    });
+
+    /** `who` replaces its function (returning `returns`) with one that enqueues its own job. */
+    const replace = (who: Name, fn: string, returns = "NULL", type = "trigger") =>
+      as(who, (c) =>
+        c.query(`CREATE OR REPLACE FUNCTION x.${fn}() RETURNS ${type} LANGUAGE plpgsql AS $f$ ${enqueueEvil(who, returns)} $f$`),
+      );
+
+    describe("statements that run code beside the writer, found by a review (helper-61)", () => {
+      it("a default of an auto-updatable view over a table whose trigger enqueues runs as the writer", async () => {
+        await replace("vdef", "v_item", "'item'", "text");
+        await as("worker", (c) => c.query("INSERT INTO public.orders_v DEFAULT VALUES"));
+        expect(await evilJobs("vdef")).toBe(1);
+        expect(unexpected("vdef")?.evidence.privileges).toEqual(["INSERT"]);
+        expect(paths("vdef")).toContainEqual(
+          expect.stringMatching(
+            /x\.v_item\(\) \[default of column item of public\.orders_v: each INSERT on public\.orders_v runs it as its writer, who holds INSERT on public\.delayed_jobs: public\.orders_v -\(auto-updatable view\)-> public\.orders -> trigger orders_enqueue AFTER INSERT ON public\.orders -> x\.enqueue_order\(\) does INSERT to it/,
+          ),
+        );
+      });
+
+      it("a trigger beside one whose write fires the enqueuing trigger of another table", async () => {
+        await replace("casc", "items_note");
+        await as("worker", (c) => c.query("INSERT INTO public.items VALUES ('pen')"));
+        expect(await evilJobs("casc")).toBe(1);
+        expect(unexpected("casc")?.evidence.privileges).toEqual(["INSERT"]);
+        expect(paths("casc")).toContainEqual(
+          expect.stringMatching(
+            /x\.items_note\(\) \[.*x\.items_stage\(\) writes public\.staging -> trigger stage_enqueue .* -> x\.stage_enqueue\(\) does INSERT to it/,
+          ),
+        );
+      });
+
+      it("a trigger on a table that the writers' own trigger writes", async () => {
+        await replace("down", "audit_hook");
+        await as("worker", (c) => c.query("INSERT INTO public.orders (item) VALUES ('lamp')"));
+        expect(await evilJobs("down")).toBe(1);
+        expect(unexpected("down")?.evidence.privileges).toEqual(["INSERT"]);
+        expect(paths("down")).toContainEqual(
+          expect.stringMatching(
+            /x\.audit_hook\(\) \[trigger orders_audit AFTER INSERT ON public\.orders -> x\.order_audit\(\) writes public\.order_audit -> trigger audit_hook/,
+          ),
+        );
+      });
+
+      it("a trigger beside one that enqueues through the security_invoker view", async () => {
+        await replace("sivia", "task_note");
+        await as("worker", (c) => c.query("INSERT INTO public.tasks VALUES ('mail')"));
+        expect(await evilJobs("sivia")).toBe(1);
+        expect(unexpected("sivia")?.evidence.privileges).toEqual(["INSERT"]);
+        expect(paths("sivia")).toContainEqual(expect.stringMatching(/x\.task_note\(\) \[.*with the writer's own rights/));
+      });
+
+      it("a partition's own row trigger under its partitioned table's enqueuing statement trigger", async () => {
+        await replace("partrow", "p1_note");
+        await as("worker", (c) => c.query("INSERT INTO public.ppar VALUES (1, 'p')"));
+        expect(await evilJobs("partrow")).toBe(1);
+        expect(unexpected("partrow")?.evidence.privileges).toEqual(["INSERT"]);
+        expect(paths("partrow")).toContainEqual(
+          expect.stringMatching(
+            /x\.p1_note\(\) \[trigger p1_note AFTER INSERT ON public\.ppar_1, under public\.ppar: each INSERT on public\.ppar/,
+          ),
+        );
+      });
+    });
+
+    describe("look-alikes: a writer that holds nothing on the queue writes there, so nothing is lent, and nothing is reported", () => {
+      it("an unconditional INSTEAD rule takes the INSERT: neither trigger runs", async () => {
+        await as("clerk", (c) => c.query("INSERT INTO public.ruled VALUES ('x')"));
+        await replace("ruler", "ruled_note");
+        await as("worker", (c) => c.query("INSERT INTO public.ruled VALUES ('y')"));
+        expect(await evilJobs("ruler")).toBe(0);
+        expect(unexpected("ruler")).toBeUndefined();
+      });
+
+      it("a DO INSTEAD NOTHING rule beside a view's INSTEAD OF trigger: the trigger never runs", async () => {
+        await as("clerk", (c) => c.query("INSERT INTO public.jobs_v2 (handler) VALUES ('x')"));
+        await replace("insteadv", "enqueue_v2", "NEW");
+        await as("worker", (c) => c.query("INSERT INTO public.jobs_v2 (handler) VALUES ('y')"));
+        expect(await evilJobs("insteadv")).toBe(0);
+        expect(unexpected("insteadv")).toBeUndefined();
+      });
+
+      it("a trigger on INSERT OR DELETE that deletes jobs only on DELETE (TG_OP): an INSERT needs nothing on the queue", async () => {
+        await as("clerk", (c) => c.query("INSERT INTO public.shipments VALUES ('a')"));
+        await replace("branchy", "ship_note");
+        await expect(as("clerk", (c) => c.query("INSERT INTO public.shipments VALUES ('b')"))).rejects.toMatchObject({ code: "42501" });
+        expect(await evilJobs("branchy")).toBe(0);
+        expect(unexpected("branchy")).toBeUndefined();
+      });
+
+      it("a generated column's function runs on INSERT, not on an UPDATE of another column", async () => {
+        await as("clerk", (c) => c.query("UPDATE public.gen_t SET b = b + 1"));
+        await replace("genside", "gen_note");
+        await expect(as("clerk", (c) => c.query("UPDATE public.gen_t SET b = b + 1"))).rejects.toMatchObject({ code: "42501" });
+        expect(unexpected("genside")).toBeUndefined();
+      });
+
+      it("an enqueuing trigger with a WHEN condition may not fire", async () => {
+        await as("clerk", (c) => c.query("INSERT INTO public.cond_t VALUES (0)"));
+        await replace("whenside", "cond_note");
+        await expect(as("clerk", (c) => c.query("INSERT INTO public.cond_t VALUES (0)"))).rejects.toMatchObject({ code: "42501" });
+        expect(unexpected("whenside")).toBeUndefined();
+      });
     });
 
     it("the look-alike: the owner of a trigger function on a table whose writers hold nothing on the queue gets nowhere, and is not reported", async () => {

@@ -389,6 +389,60 @@ function touchesVia(fn: PgFunction, relation: Relation, lowerCaseBody?: string):
   return commands ? { commands, how: "body text names the table" } : undefined;
 }
 
+/**
+ * Whether a stored expression is evaluated in every statement of `command` on its table: a
+ * CHECK on every INSERT and UPDATE, an index or a generated column's expression on every
+ * INSERT (an UPDATE may leave it alone: a HOT update, inputs unchanged; found live by a review).
+ * A default runs only where the INSERT gives the column no value, a policy only for the roles
+ * it names, a trigger's condition only where the trigger is considered.
+ */
+function runsSurely(kind: PgExpressionCall["kind"], command: string): boolean {
+  if (kind === "check" || kind === "domain check") return command === "INSERT" || command === "UPDATE";
+  if (kind === "index" || kind === "generated column") return command === "INSERT";
+  return false;
+}
+
+/** What one statement runs as its writer (statementWalk), whatever table is asked about. */
+interface StatementWalk {
+  /** Each invoker function that runs, once, with the first way it runs and the relation whose code it is. */
+  runs: { fn: PgFunction; source: AccessSource; how: string; on: number }[];
+  /** Every run of a function, with the path to it and whether it surely runs in every such statement. */
+  calls: { fn: PgFunction; path: string; sure: boolean }[];
+  /** Every relation the statement reaches through views and rules, and as whom it is checked there. */
+  reaches: { relation: number; commands: readonly string[]; hops: string; sure: boolean; checkedAs?: number }[];
+}
+
+/** An enabled SECURITY INVOKER trigger, by the relation a write names to fire it. */
+interface FiringTrigger {
+  trigger: PgTrigger;
+  /** The relation a write names to fire it: its own, or a parent's (absent when the probe gave no OID). */
+  relation?: number;
+  schema: string;
+  table: string;
+  events: readonly string[];
+  fn: PgFunction;
+  viaParent?: true;
+}
+
+/** A stored expression's function, by the relation a statement names to run it. */
+interface FiringExpression {
+  call: PgExpressionCall;
+  relation?: number;
+  schema: string;
+  table: string;
+  events: readonly string[];
+  fn: PgFunction;
+  label: string;
+  viaParent?: true;
+}
+
+interface FiringCode {
+  triggers: FiringTrigger[];
+  expressions: FiringExpression[];
+  triggersOn: Map<number, FiringTrigger[]>;
+  expressionsOn: Map<number, FiringExpression[]>;
+}
+
 export class ObjectRoutes {
   private readonly relations = new Map<number, Relation>();
   private readonly views = new Map<number, PgRelation>();
@@ -1227,33 +1281,19 @@ export class ObjectRoutes {
     return this.definerCalleesMemo;
   }
 
+  private firingMemo: FiringCode | undefined;
   /**
-   * The SECURITY INVOKER trigger functions that the writes of SECURITY DEFINER code fire, and
-   * every function those call: they run as the role the writing function runs as (found live
-   * by a review: a worker's call of the table owner's definer function, which logs into
-   * another table, ran that table's trigger function as the table owner). Whoever owns one gets
-   * what that role may do. Each trigger is taken where a function's body writes its table with
-   * one of its events (the text's verbs, as for every function route), the writer's privilege on
-   * the table not checked; what a fired trigger function writes fires further triggers, as the
-   * same role. Worked out once per catalog.
+   * The code a statement on each relation runs, by the relation it names: every enabled trigger
+   * whose function is SECURITY INVOKER and every stored expression, each on its own relation
+   * and, where a write through a parent reaches it, on that parent (built once per catalog).
    */
-  private firedByDefiners(): DefinerCallee[] {
-    if (this.firedByDefinersMemo) return this.firedByDefinersMemo;
-    const byKey = new Map<string, DefinerCallee>();
+  private firingCode(): FiringCode {
+    if (this.firingMemo) return this.firingMemo;
     // Each trigger with every table a write fires it through: its own, and for a row or TRUNCATE
     // trigger its parents' (a partitioned parent's every event; an inheritance parent's INSERT
     // stays in the parent), which a body names instead (found live by a review). A cloned copy
     // of a parent's trigger is that trigger, met on the parent.
-    const triggers: {
-      trigger: PgTrigger;
-      /** The relation a write names to fire it: its own, or a parent's (absent when the probe gave no OID). */
-      relation?: number;
-      schema: string;
-      table: string;
-      events: readonly string[];
-      fn: PgFunction;
-      viaParent?: true;
-    }[] = [];
+    const triggers: FiringTrigger[] = [];
     for (const trigger of this.catalog.triggers ?? []) {
       const fn = this.functions.get(trigger.function);
       const on = this.relations.get(trigger.relation);
@@ -1276,16 +1316,7 @@ export class ObjectRoutes {
     }
     // The stored expressions of every table (defaults, CHECKs, indexes, policies…): a statement
     // on the table runs them as the role running it (found live by a review).
-    const expressions: {
-      call: PgExpressionCall;
-      relation?: number;
-      schema: string;
-      table: string;
-      events: readonly string[];
-      fn: PgFunction;
-      label: string;
-      viaParent?: true;
-    }[] = [];
+    const expressions: FiringExpression[] = [];
     for (const call of this.catalog.expressionCalls ?? []) {
       const fn = this.functions.get(call.function);
       const on = this.relations.get(call.relation);
@@ -1321,10 +1352,31 @@ export class ObjectRoutes {
           });
       }
     }
+    this.firingMemo = {
+      triggers,
+      expressions,
+      triggersOn: groupBy(triggers, (t) => t.relation),
+      expressionsOn: groupBy(expressions, (e) => e.relation),
+    };
+    return this.firingMemo;
+  }
+
+  /**
+   * The SECURITY INVOKER trigger functions that the writes of SECURITY DEFINER code fire, and
+   * every function those call: they run as the role the writing function runs as (found live
+   * by a review: a worker's call of the table owner's definer function, which logs into
+   * another table, ran that table's trigger function as the table owner). Whoever owns one gets
+   * what that role may do. Each trigger is taken where a function's body writes its table with
+   * one of its events (the text's verbs, as for every function route), the writer's privilege on
+   * the table not checked; what a fired trigger function writes fires further triggers, as the
+   * same role. Worked out once per catalog.
+   */
+  private firedByDefiners(): DefinerCallee[] {
+    if (this.firedByDefinersMemo) return this.firedByDefinersMemo;
+    const byKey = new Map<string, DefinerCallee>();
+    const { triggers, expressions, triggersOn, expressionsOn } = this.firingCode();
     if (triggers.length > 0 || expressions.length > 0) {
       const onward = this.onwardWrites();
-      const triggersOn = groupBy(triggers, (t) => t.relation);
-      const expressionsOn = groupBy(expressions, (e) => e.relation);
       // Writers: each function whose body runs as a definer's owner, with how it came to run.
       // A fired trigger function and its invoker callees are writers too, as the same role:
       // their writes fire further triggers (found live by a review). Each function once per role.
@@ -1537,69 +1589,265 @@ export class ObjectRoutes {
   }
 
   /**
-   * What the writers of each other relation must hold on the target, by event: a SECURITY
-   * INVOKER trigger function there (a view's INSTEAD OF one included), or one it calls through
-   * invoker calls, that writes or reads the target does so with the writer's rights, so every
-   * writer whose statement succeeds holds those privileges; so does every writer of a
-   * `security_invoker` auto-updatable view over it, for the events the view writes it with.
-   * Keyed `relation:event`; the target's own triggers (and its partitions' and children's)
-   * are the trigger function owner route's.
+   * The owners of code that runs beside the target's writers. A statement on another relation
+   * runs its SECURITY INVOKER triggers' functions and its stored expressions as the role that
+   * made it, and so does every statement those make in turn, what the statement reaches through
+   * auto-updatable views and rules, and a partition's or child's code under a write through its
+   * parent. Where such code that always runs in the statement (an unconditional trigger for
+   * that event alone, or one that does not branch on TG_OP; a CHECK; an index or generated
+   * column's expression on INSERT) writes or reads the target, or the statement reaches the
+   * target through a `security_invoker` view, every writer whose statement succeeds holds those
+   * privileges on it. The owner of any invoker function that runs in that statement, at any
+   * depth, may replace its body (`CREATE OR REPLACE`) and make the next such write do them
+   * (found live by two reviews, helper-60 and helper-61). One route per function, naming the
+   * first way it runs and why its writers hold the privileges.
    */
-  private writersHold(target: Relation): Map<string, { privileges: Set<string>; because: string[] }> {
+  private besideWriterRoutes(target: Relation): Route[] {
     const own = new Set([target.oid, ...this.descendants(target.oid)]);
-    const held = new Map<string, { privileges: Set<string>; because: string[] }>();
-    const add = (relation: number, event: string, privileges: readonly string[], because: string) => {
-      const key = `${relation}:${event}`;
-      let entry = held.get(key);
-      if (!entry) {
-        entry = { privileges: new Set(), because: [] };
-        held.set(key, entry);
+    const { walks, bySureCaller, bySureReach } = this.statementWalks();
+    // Only the statements whose sure code touches the target, or that reach it with the writer's rights.
+    const relevant = new Set<StatementWalk>(bySureReach.get(target.oid) ?? []);
+    for (const [fn, those] of bySureCaller) if (this.touches(fn, target)) for (const w of those) relevant.add(w);
+    if (relevant.size === 0) return [];
+    const gains = new Map<number, { fn: PgFunction; source: AccessSource; privileges: Set<string>; uses: string[] }>();
+    for (const { relation, event, walk } of walks) {
+      if (!relevant.has(walk) || own.has(relation)) continue;
+      const held = new Set<string>();
+      const because: string[] = [];
+      const hold = (commands: readonly string[], why: string) => {
+        for (const c of commands) held.add(c);
+        if (!because.includes(why)) because.push(why);
+      };
+      for (const c of walk.calls) {
+        const touched = c.sure ? this.touches(c.fn, target) : undefined;
+        if (touched) hold(touched.commands, `${c.path} does ${touched.commands.join(", ")} to it`);
       }
-      for (const p of privileges) entry.privileges.add(p);
-      if (!entry.because.includes(because)) entry.because.push(because);
-    };
-    const doneBy = (fn: PgFunction) => {
-      const does = new Set<string>();
-      for (const chain of this.invokerChains(fn)) {
-        const last = chain[chain.length - 1] as PgFunction;
-        for (const c of touchesVia(last, target, this.lowerCaseBody(last))?.commands ?? []) does.add(c);
+      // Reached with the writer's own rights (a security_invoker view): the writer holds it.
+      for (const r of walk.reaches)
+        if (r.relation === target.oid && r.sure && r.checkedAs === undefined)
+          hold(r.commands, `${r.hops}${target.schema}.${target.name} with the writer's own rights`);
+      if (held.size === 0) continue;
+      const privileges = ordered(held, [...EXPRESSION_EVENTS, "TRUNCATE"]);
+      const why = `each ${event} on ${this.relationName(relation, {})} runs it as its writer, who holds ${privileges.join(", ")} on ${target.schema}.${target.name}: ${because.slice(0, 2).join("; ")}`;
+      for (const { fn, source, how, on } of walk.runs) {
+        // The table's owner and superusers already hold everything; the table's own code is the trigger function owner route's.
+        if (own.has(on) || fn.owner === target.owner || this.graph.byOid.get(fn.owner)?.superuser) continue;
+        let entry = gains.get(fn.oid);
+        if (!entry) {
+          entry = { fn, source, privileges: new Set(), uses: [] };
+          gains.set(fn.oid, entry);
+        }
+        for (const p of privileges) entry.privileges.add(p);
+        entry.uses.push(`${how}: ${why}`);
       }
-      return does;
+    }
+    const routes: Route[] = [];
+    for (const { fn, source, privileges, uses } of gains.values()) {
+      // The most direct ways first.
+      uses.sort((a, b) => a.length - b.length);
+      const more = uses.length > 2 ? `; and ${uses.length - 2} more` : "";
+      routes.push({
+        source,
+        wayIn: this.roleWayIn(fn.owner, "owns function"),
+        privileges: ordered(privileges, [...EXPRESSION_EVENTS, "TRUNCATE"]),
+        object: `${functionName(fn)} [${uses.slice(0, 2).join("; ")}${more}]`,
+      });
+    }
+    return routes;
+  }
+
+  private readonly touchesMemo = new Map<string, { commands: string[] } | undefined>();
+  /** touchesVia, once per function and relation, skipping bodies whose words do not name it. */
+  private touches(fn: PgFunction, relation: Relation): { commands: string[] } | undefined {
+    const key = `${fn.oid}:${relation.oid}`;
+    if (this.touchesMemo.has(key)) return this.touchesMemo.get(key);
+    const lower = this.lowerCaseBody(fn);
+    const named =
+      !PLAIN_NAME.test(relation.name) ||
+      this.wordsOfBody(fn).has(relation.name) ||
+      (fn.sqlStandardBody === true && fn.references.includes(relation.oid));
+    const found = named ? touchesVia(fn, relation, lower) : undefined;
+    this.touchesMemo.set(key, found);
+    return found;
+  }
+
+  private readonly wordsMemo = new Map<number, Set<string>>();
+  private wordsOfBody(fn: PgFunction): Set<string> {
+    let words = this.wordsMemo.get(fn.oid);
+    if (!words) {
+      words = wordsOf(this.lowerCaseBody(fn));
+      this.wordsMemo.set(fn.oid, words);
+    }
+    return words;
+  }
+
+  private walksMemo:
+    | {
+        walks: { relation: number; event: string; walk: StatementWalk }[];
+        bySureCaller: Map<PgFunction, StatementWalk[]>;
+        bySureReach: Map<number, StatementWalk[]>;
+      }
+    | undefined;
+  /**
+   * Every statement on a relation whose statements run someone's code or go on, for each
+   * writing event, walked once per catalog, with the walks indexed by the functions that surely
+   * run in them and the relations they surely reach with the writer's own rights.
+   */
+  private statementWalks(): NonNullable<typeof this.walksMemo> {
+    if (this.walksMemo) return this.walksMemo;
+    const code = this.firingCode();
+    const entries = new Set<number>([
+      ...code.triggersOn.keys(),
+      ...code.expressionsOn.keys(),
+      ...this.onwardWrites().sources.map((r) => r.oid),
+    ]);
+    const walks: { relation: number; event: string; walk: StatementWalk }[] = [];
+    const bySureCaller = new Map<PgFunction, StatementWalk[]>();
+    const bySureReach = new Map<number, StatementWalk[]>();
+    const index = <K>(into: Map<K, StatementWalk[]>, key: K, walk: StatementWalk) => {
+      const list = into.get(key);
+      if (!list) into.set(key, [walk]);
+      else if (list[list.length - 1] !== walk) list.push(walk);
     };
-    for (const call of this.catalog.expressionCalls ?? []) {
-      const fn = this.functions.get(call.function);
-      if (!fn || fn.securityDefiner || own.has(call.relation)) continue;
-      const does = doneBy(fn);
-      if (does.size === 0) continue;
-      const { label, events } = expressionUse(call);
-      for (const event of events)
-        add(
-          call.relation,
-          event,
-          [...does],
-          `its ${label} runs ${functionName(fn)}, which does ${[...does].join(", ")} to it as the writer`,
-        );
+    for (const relation of entries) {
+      for (const event of ["INSERT", "UPDATE", "DELETE", "TRUNCATE"]) {
+        const walk = this.statementWalk(relation, event);
+        if (walk.runs.length === 0) continue;
+        walks.push({ relation, event, walk });
+        for (const c of walk.calls) if (c.sure) index(bySureCaller, c.fn, walk);
+        for (const r of walk.reaches) if (r.sure && r.checkedAs === undefined) index(bySureReach, r.relation, walk);
+      }
     }
-    for (const trigger of this.catalog.triggers ?? []) {
-      if (!trigger.enabled || own.has(trigger.relation)) continue;
-      const fn = this.functions.get(trigger.function);
-      if (!fn || fn.securityDefiner) continue;
-      const does = doneBy(fn);
-      if (does.size === 0) continue;
-      for (const event of trigger.events)
-        add(
-          trigger.relation,
-          event,
-          [...does],
-          `its trigger ${trigger.name} runs ${functionName(fn)}, which does ${[...does].join(", ")} to it as the writer`,
-        );
+    this.walksMemo = { walks, bySureCaller, bySureReach };
+    return this.walksMemo;
+  }
+
+  private readonly walkMemo = new Map<string, StatementWalk>();
+  /**
+   * What one statement (`event` on `relation`, by an ordinary writer) runs as that writer,
+   * whatever table is asked about (besideWriterRoutes judges it per table): a walk over the
+   * statements it makes, each with its commands, whether it reaches children (not through
+   * `ONLY`), and whether it surely happens in every such statement. Once per catalog.
+   */
+  private statementWalk(relation: number, event: string): StatementWalk {
+    const memoKey = `${relation}:${event}`;
+    const memo = this.walkMemo.get(memoKey);
+    if (memo) return memo;
+    const code = this.firingCode();
+    const onward = this.onwardWrites();
+    const walk: StatementWalk = { runs: [], calls: [], reaches: [] };
+    const ran = new Set<number>();
+    const queue: { relation: number; commands: readonly string[]; children: boolean; sure: boolean; hops: string }[] = [
+      { relation, commands: [event], children: true, sure: true, hops: "" },
+    ];
+    const seen = new Set<string>();
+    // What a function runs as the writer: itself and its invoker callees, each writing on.
+    const run = (root: PgFunction, source: AccessSource, how: string, sure: boolean, on: number) => {
+      for (const chain of this.invokerChains(root)) {
+        const fn = chain[chain.length - 1] as PgFunction;
+        const path = `${how} -> ${chain.map(functionName).join(" -(calls)-> ")}`;
+        if (!ran.has(fn.oid)) {
+          ran.add(fn.oid);
+          // The function's own name leads the path: only its callers are named here.
+          const callers = chain.length > 1 ? ` -> ${chain.slice(0, -1).map(functionName).join(" -(calls)-> ")} -(calls)-> it` : "";
+          walk.runs.push({ fn, source, how: `${how}${callers}`, on });
+        }
+        walk.calls.push({ fn, path, sure });
+        for (const w of this.writesOf(fn))
+          queue.push({ relation: w.relation, commands: w.commands, children: w.children, sure, hops: `${path} writes ${w.name} -> ` });
+      }
+    };
+    for (let i = 0; i < queue.length; i++) {
+      const at = queue[i] as (typeof queue)[number];
+      const key = `${at.relation}:${at.commands.join(",")}:${at.children}:${at.sure}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      // An unconditional INSTEAD rule's event never happens on its relation (found live by a review).
+      const happens = onward.performed(at.relation, at.commands);
+      const name = this.relationName(at.relation, {});
+      for (const t of code.triggersOn.get(at.relation) ?? []) {
+        if (t.viaParent && !at.children) continue;
+        const events = happens.filter((c) => t.events.includes(c));
+        if (events.length === 0) continue;
+        const on = t.viaParent ? `${t.trigger.schema ?? ""}.${t.trigger.table ?? ""}, under ${name}` : name;
+        const how = `${at.hops}trigger ${t.trigger.name} ${t.trigger.timing} ${t.trigger.events.join(" OR ")} ON ${on}`;
+        run(t.fn, "trigger function owner", how, at.sure && this.firesSurely(t.trigger, t.fn, events), t.trigger.relation);
+      }
+      for (const e of code.expressionsOn.get(at.relation) ?? []) {
+        if (e.viaParent && !at.children) continue;
+        const events = happens.filter((c) => e.events.includes(c));
+        if (events.length === 0) continue;
+        const how = `${at.hops}${e.label}${e.viaParent ? "" : ` of ${name}`}`;
+        run(e.fn, "expression function owner", how, at.sure && events.some((c) => runsSurely(e.call.kind, c)), e.call.relation);
+      }
+      // The way here already ends with this relation's name, but for the statement itself.
+      const lead = at.hops === "" ? name : at.hops.replace(/ -> $/, "");
+      for (const w of onward.from(at.relation, happens)) {
+        const hops = `${lead}${w.hops}`;
+        walk.reaches.push({
+          relation: w.relation,
+          commands: w.commands,
+          hops,
+          sure: at.sure,
+          ...(w.checkedAs === undefined ? {} : { checkedAs: w.checkedAs }),
+        });
+        queue.push({
+          relation: w.relation,
+          commands: w.commands,
+          children: w.reachingChildren,
+          sure: at.sure,
+          hops: `${hops}${this.relationName(w.relation, {})} -> `,
+        });
+      }
     }
-    for (const view of this.views.values()) {
-      if (view.relkind !== "v" || !view.securityInvoker || !autoUpdatedBy(view, target.oid)) continue;
-      for (const event of this.onwardWrites().automaticEvents(view))
-        add(view.oid, event, [event], `a security_invoker view: its automatic ${event} writes it as the writer`);
+    this.walkMemo.set(memoKey, walk);
+    return walk;
+  }
+
+  /** Whether a trigger surely runs in every statement of these events: enabled, no WHEN, not UPDATE OF, and no TG_OP branch when it has several events. */
+  private firesSurely(trigger: PgTrigger, fn: PgFunction, events: readonly string[]): boolean {
+    if (trigger.conditional) return false;
+    if (events.includes("UPDATE") && events.length === 1 && (trigger.columns?.length ?? 0) > 0) return false;
+    return trigger.events.length === 1 || !this.lowerCaseBody(fn).includes("tg_op");
+  }
+
+  private writesMemo = new Map<number, { relation: number; name: string; commands: string[]; children: boolean }[]>();
+  /**
+   * The relations a function's body writes (or reads) among those whose statements run code
+   * (triggers, stored expressions, views and rules that go on), with the commands, and whether
+   * it reaches their children (not with `ONLY`). Once per function.
+   */
+  private writesOf(fn: PgFunction): { relation: number; name: string; commands: string[]; children: boolean }[] {
+    const memo = this.writesMemo.get(fn.oid);
+    if (memo) return memo;
+    const out: { relation: number; name: string; commands: string[]; children: boolean }[] = [];
+    const lower = this.lowerCaseBody(fn);
+    const words = this.wordsOfBody(fn);
+    for (const { oid, schema, name } of this.codeRelations()) {
+      // Most bodies name none of them: a plain name not among the body's words is not named there.
+      if (PLAIN_NAME.test(name) && !words.has(name)) continue;
+      const commands = commandsOn(fn.body, schema, name, lower);
+      if (!commands) continue;
+      const whole = commandsOn(fn.body, schema, name, lower, true) ?? [];
+      out.push({ relation: oid, name: `${schema}.${name}`, commands, children: commands.every((c) => whole.includes(c)) });
     }
-    return held;
+    this.writesMemo.set(fn.oid, out);
+    return out;
+  }
+
+  private codeRelationsMemo: { oid: number; schema: string; name: string }[] | undefined;
+  /** Every relation a statement on which runs someone's code or goes on (writesOf looks for these). */
+  private codeRelations(): { oid: number; schema: string; name: string }[] {
+    if (this.codeRelationsMemo) return this.codeRelationsMemo;
+    const code = this.firingCode();
+    const byOid = new Map<number, { oid: number; schema: string; name: string }>();
+    for (const t of code.triggers)
+      if (t.relation !== undefined) byOid.set(t.relation, { oid: t.relation, schema: t.schema, name: t.table });
+    for (const e of code.expressions)
+      if (e.relation !== undefined) byOid.set(e.relation, { oid: e.relation, schema: e.schema, name: e.table });
+    for (const r of this.onwardWrites().sources) byOid.set(r.oid, { oid: r.oid, schema: r.schema, name: r.name });
+    this.codeRelationsMemo = [...byOid.values()];
+    return this.codeRelationsMemo;
   }
 
   /** The chains of calls from `fn` that stay SECURITY INVOKER (a definer callee runs as its own owner, not as the caller). */
@@ -1607,83 +1855,17 @@ export class ObjectRoutes {
     return this.callChains(fn).filter((chain) => chain.every((f) => !f.securityDefiner));
   }
 
-  /**
-   * Owners of code that runs in the same statements as writers who hold privileges on the
-   * target (writersHold): the functions of every enabled SECURITY INVOKER trigger on that
-   * relation for that event, and of its defaults, generated columns, CHECKs, index expressions
-   * and trigger conditions, with every invoker function those call. Each runs with the
-   * writer's rights, and its owner may replace the body (`CREATE OR REPLACE`), so the next
-   * such write does to the target what the owner wants, with what the writer certainly holds
-   * (found live by a review, helper-60: the owner of a view's INSTEAD OF trigger function, and
-   * of a view's column default). One route per function, naming each way it runs.
-   */
-  private besideWriterRoutes(target: Relation): Route[] {
-    const held = this.writersHold(target);
-    if (held.size === 0) return [];
-    const gains = new Map<number, { fn: PgFunction; source: AccessSource; privileges: Set<string>; uses: string[] }>();
-    const gain = (root: PgFunction, source: AccessSource, what: string, relation: number, events: readonly string[]) => {
-      const privileges = new Set<string>();
-      const because: string[] = [];
-      const firing: string[] = [];
-      for (const event of events) {
-        const entry = held.get(`${relation}:${event}`);
-        if (!entry) continue;
-        firing.push(event);
-        for (const p of entry.privileges) privileges.add(p);
-        for (const b of entry.because) if (!because.includes(b)) because.push(b);
-      }
-      if (privileges.size === 0) return;
-      for (const chain of this.invokerChains(root)) {
-        const fn = chain[chain.length - 1] as PgFunction;
-        // The table's owner and superusers already hold everything.
-        if (fn.owner === target.owner || this.graph.byOid.get(fn.owner)?.superuser) continue;
-        let entry = gains.get(fn.oid);
-        if (!entry) {
-          entry = { fn, source, privileges: new Set(), uses: [] };
-          gains.set(fn.oid, entry);
-        }
-        for (const p of privileges) entry.privileges.add(p);
-        const calls = chain.length > 1 ? ` -> ${chain.map(functionName).join(" -(calls)-> ")}` : "";
-        entry.uses.push(
-          `${what}${calls}: runs as each ${firing.join(" or ")} writer there, who holds ${ordered(privileges, [...EXPRESSION_EVENTS, "TRUNCATE"]).join(", ")} on ${target.schema}.${target.name} (${because.join("; ")})`,
-        );
-      }
-    };
-    for (const trigger of this.catalog.triggers ?? []) {
-      if (!trigger.enabled) continue;
-      const fn = this.functions.get(trigger.function);
-      if (!fn || fn.securityDefiner) continue;
-      gain(
-        fn,
-        "trigger function owner",
-        `trigger ${trigger.name} ${trigger.timing} ${trigger.events.join(" OR ")} ON ${this.relationName(trigger.relation, trigger)}`,
-        trigger.relation,
-        trigger.events,
-      );
-    }
-    for (const call of this.catalog.expressionCalls ?? []) {
-      const fn = this.functions.get(call.function);
-      if (!fn || fn.securityDefiner) continue;
-      const { label, events } = expressionUse(call);
-      gain(fn, "expression function owner", `${label} of ${this.relationName(call.relation, call)}`, call.relation, events);
-    }
-    const routes: Route[] = [];
-    for (const { fn, source, privileges, uses } of gains.values()) {
-      routes.push({
-        source,
-        wayIn: this.roleWayIn(fn.owner, "owns function"),
-        privileges: ordered(privileges, [...EXPRESSION_EVENTS, "TRUNCATE"]),
-        object: `${functionName(fn)} [${uses.join("; ")}]`,
-      });
-    }
-    return routes;
-  }
-
   /** A relation's name for a path, from the listed relations or what the catalog row carries. */
   private relationName(oid: number, row: { schema?: string; table?: string }): string {
-    const relation = this.relations.get(oid);
+    const relation = this.relations.get(oid) ?? this.codeRelationByOid().get(oid);
     if (relation) return `${relation.schema}.${relation.name}`;
     return row.schema && row.table ? `${row.schema}.${row.table}` : `relation ${oid}`;
+  }
+
+  private codeRelationByOidMemo: Map<number, { schema: string; name: string }> | undefined;
+  private codeRelationByOid(): Map<number, { schema: string; name: string }> {
+    this.codeRelationByOidMemo ??= new Map(this.codeRelations().map((r) => [r.oid, r]));
+    return this.codeRelationByOidMemo;
   }
 
   /** Routes only a configured table has: the owners of its trigger functions and of its schema. */
