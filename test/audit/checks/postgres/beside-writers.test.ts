@@ -9,6 +9,7 @@
  * look-alike, a trigger function on a table whose writers hold nothing on the queue, is done
  * too and gets nowhere.
  */
+import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -42,6 +43,8 @@ const NAMES = [
   "branchy",
   "genside",
   "whenside",
+  "vstmt",
+  "tgnote",
   "bystander",
   "noter",
   "auditor",
@@ -62,6 +65,8 @@ const OWNERS = [
   "branchy",
   "genside",
   "whenside",
+  "vstmt",
+  "tgnote",
   "bystander",
 ] as const;
 type Name = (typeof NAMES)[number];
@@ -87,6 +92,17 @@ for (const s of servers) {
             c.query<{ n: string }>("SELECT count(*) AS n FROM public.delayed_jobs WHERE handler = $1", [`${EVIL} ${role[who]}`]),
           )
         ).rows[0]?.n,
+      );
+    /** `sql` (a COPY … FROM STDIN) as `who`, through psql: the pg client has no COPY stream of its own. */
+    const copyAs = (who: Name, sql: string, input: string) =>
+      execFileSync(
+        "psql",
+        ["-h", server.host, "-p", String(server.port), "-U", role[who], "-d", database, "-v", "ON_ERROR_STOP=1", "-qc", sql],
+        {
+          input,
+          env: { ...process.env, PGPASSWORD: password },
+          stdio: ["pipe", "ignore", "pipe"],
+        },
       );
     /** The body `who` puts in place of its function: enqueue its own job, then behave. */
     const enqueueEvil = (who: Name, returns: string) =>
@@ -226,6 +242,17 @@ for (const s of servers) {
           "CREATE FUNCTION x.cond_note() RETURNS trigger LANGUAGE plpgsql AS $f$ BEGIN RETURN NULL; END $f$",
           `ALTER FUNCTION x.cond_note() OWNER TO ${r("whenside")}`,
           "CREATE TRIGGER cond_note AFTER INSERT ON public.cond_t FOR EACH ROW EXECUTE FUNCTION x.cond_note()",
+          // A statement trigger on the security_invoker view: its automatic INSERT fires the base table's, not this one.
+          "CREATE FUNCTION x.vstmt_note() RETURNS trigger LANGUAGE plpgsql AS $f$ BEGIN RETURN NULL; END $f$",
+          `ALTER FUNCTION x.vstmt_note() OWNER TO ${r("vstmt")}`,
+          "CREATE TRIGGER jobs_si_stmt AFTER INSERT ON public.jobs_si FOR EACH STATEMENT EXECUTE FUNCTION x.vstmt_note()",
+          // A two-event enqueuing trigger that names TG_OP without testing it (found by a second review).
+          "CREATE TABLE public.tg (v int)",
+          "CREATE FUNCTION x.enq_tgop() RETURNS trigger LANGUAGE plpgsql AS $f$ BEGIN RAISE DEBUG 'op %', TG_OP; INSERT INTO public.delayed_jobs (handler) VALUES ('--- TgJob'); RETURN NULL; END $f$",
+          "CREATE TRIGGER tg_enq AFTER INSERT OR UPDATE ON public.tg FOR EACH ROW EXECUTE FUNCTION x.enq_tgop()",
+          "CREATE FUNCTION x.tg_note() RETURNS trigger LANGUAGE plpgsql AS $f$ BEGIN RETURN NULL; END $f$",
+          `ALTER FUNCTION x.tg_note() OWNER TO ${r("tgnote")}`,
+          "CREATE TRIGGER tg_note AFTER INSERT ON public.tg FOR EACH ROW EXECUTE FUNCTION x.tg_note()",
           `GRANT INSERT ON public.ruled, public.jobs_v2, public.shipments, public.gen_t, public.cond_t TO ${r("clerk")}`,
           `GRANT SELECT, UPDATE ON public.gen_t TO ${r("clerk")}`,
           "INSERT INTO public.gen_t (a, b) VALUES (1, 1)",
@@ -233,7 +260,8 @@ for (const s of servers) {
           `GRANT SELECT, INSERT, UPDATE, DELETE ON public.delayed_jobs TO ${r("worker")}`,
           `GRANT USAGE ON SEQUENCE public.delayed_jobs_id_seq TO ${r("worker")}`,
           `GRANT INSERT ON public.jobs_v, public.jobs_si, public.orders, public.orders_v, public.order_audit TO ${r("worker")}`,
-          `GRANT INSERT ON public.items, public.staging, public.tasks, public.ppar, public.ruled, public.jobs_v2, public.cond_t TO ${r("worker")}`,
+          `GRANT INSERT ON public.items, public.staging, public.tasks, public.ppar, public.ruled, public.jobs_v2, public.cond_t, public.tg TO ${r("worker")}`,
+          `GRANT SELECT, UPDATE ON public.gen_t TO ${r("worker")}`,
           `GRANT USAGE ON SEQUENCE public.orders_id_seq TO ${r("worker")}`,
           `GRANT INSERT ON public.order_log TO ${r("worker")}`,
         ])
@@ -291,7 +319,7 @@ for (const s of servers) {
       expect(unexpected("helper")?.evidence.privileges).toEqual(["INSERT"]);
       expect(paths("helper")).toContainEqual(
         expect.stringMatching(
-          /owns function\)-> x\.enqueue_v\(\) \[trigger jobs_v_insert INSTEAD OF INSERT ON public\.jobs_v: each INSERT on public\.jobs_v runs it as its writer, who holds INSERT on public\.delayed_jobs: trigger jobs_v_insert INSTEAD OF INSERT ON public\.jobs_v -> x\.enqueue_v\(\) does INSERT to it\] -> INSERT$/,
+          /owns function\)-> x\.enqueue_v\(\) \[trigger jobs_v_insert INSTEAD OF INSERT ON public\.jobs_v: an INSERT on public\.jobs_v that runs it, as its writer, may also run trigger jobs_v_insert INSTEAD OF INSERT ON public\.jobs_v -> x\.enqueue_v\(\), which does INSERT to it: such a statement succeeds only for a writer holding INSERT on public\.delayed_jobs\] -> INSERT$/,
         ),
       );
     });
@@ -307,7 +335,7 @@ for (const s of servers) {
       expect(unexpected("stamper")?.evidence.privileges).toEqual(["INSERT"]);
       expect(paths("stamper")).toContainEqual(
         expect.stringMatching(
-          /x\.pick_queue\(\) \[default of column queue of public\.jobs_v: each INSERT on public\.jobs_v runs it as its writer, who holds INSERT on public\.delayed_jobs: trigger jobs_v_insert/,
+          /x\.pick_queue\(\) \[default of column queue of public\.jobs_v: an INSERT on public\.jobs_v that runs it, as its writer, may also run trigger jobs_v_insert .*: such a statement succeeds only for a writer holding INSERT on public\.delayed_jobs/,
         ),
       );
     });
@@ -321,7 +349,7 @@ for (const s of servers) {
       expect(unexpected("inviter")?.evidence.privileges).toEqual(["INSERT"]);
       expect(paths("inviter")).toContainEqual(
         expect.stringMatching(
-          /x\.si_queue\(\) \[default of column queue of public\.jobs_si: each INSERT on public\.jobs_si runs it as its writer, who holds INSERT on public\.delayed_jobs: public\.jobs_si -\(auto-updatable view\)-> public\.delayed_jobs with the writer's own rights[;\]]/,
+          /x\.si_queue\(\) \[default of column queue of public\.jobs_si: an INSERT on public\.jobs_si that runs it, as its writer, may also run public\.jobs_si -\(auto-updatable view\)-> public\.delayed_jobs, with the writer's own rights: such a statement/,
         ),
       );
     });
@@ -335,7 +363,7 @@ for (const s of servers) {
       expect(unexpected("auditlog")?.evidence.privileges).toEqual(["INSERT"]);
       expect(paths("auditlog")).toContainEqual(
         expect.stringMatching(
-          /x\.log_order\(\) \[trigger orders_log AFTER INSERT ON public\.orders: each INSERT on public\.orders runs it as its writer, who holds INSERT on public\.delayed_jobs: trigger orders_enqueue AFTER INSERT ON public\.orders -> x\.enqueue_order\(\) does INSERT to it/,
+          /x\.log_order\(\) \[trigger orders_log AFTER INSERT ON public\.orders: an INSERT on public\.orders that runs it, as its writer, may also run trigger orders_enqueue AFTER INSERT ON public\.orders -> x\.enqueue_order\(\), which does INSERT to it: such a statement succeeds only for a writer holding INSERT on public\.delayed_jobs/,
         ),
       );
     });
@@ -354,7 +382,7 @@ for (const s of servers) {
         expect(unexpected("vdef")?.evidence.privileges).toEqual(["INSERT"]);
         expect(paths("vdef")).toContainEqual(
           expect.stringMatching(
-            /x\.v_item\(\) \[default of column item of public\.orders_v: each INSERT on public\.orders_v runs it as its writer, who holds INSERT on public\.delayed_jobs: public\.orders_v -\(auto-updatable view\)-> public\.orders -> trigger orders_enqueue AFTER INSERT ON public\.orders -> x\.enqueue_order\(\) does INSERT to it/,
+            /x\.v_item\(\) \[default of column item of public\.orders_v: an INSERT on public\.orders_v that runs it, as its writer, may also run public\.orders_v -\(auto-updatable view\)-> public\.orders -> trigger orders_enqueue AFTER INSERT ON public\.orders -> x\.enqueue_order\(\), which does INSERT to it/,
           ),
         );
       });
@@ -366,7 +394,7 @@ for (const s of servers) {
         expect(unexpected("casc")?.evidence.privileges).toEqual(["INSERT"]);
         expect(paths("casc")).toContainEqual(
           expect.stringMatching(
-            /x\.items_note\(\) \[.*x\.items_stage\(\) writes public\.staging -> trigger stage_enqueue .* -> x\.stage_enqueue\(\) does INSERT to it/,
+            /x\.items_note\(\) \[.*x\.items_stage\(\) writes public\.staging -> trigger stage_enqueue .* -> x\.stage_enqueue\(\), which does INSERT to it/,
           ),
         );
       });
@@ -398,22 +426,57 @@ for (const s of servers) {
         expect(unexpected("partrow")?.evidence.privileges).toEqual(["INSERT"]);
         expect(paths("partrow")).toContainEqual(
           expect.stringMatching(
-            /x\.p1_note\(\) \[trigger p1_note AFTER INSERT ON public\.ppar_1, under public\.ppar: each INSERT on public\.ppar/,
+            /x\.p1_note\(\) \[trigger p1_note AFTER INSERT ON public\.ppar_1, under public\.ppar: an INSERT on public\.ppar that runs it/,
           ),
         );
       });
     });
 
-    describe("look-alikes: a writer that holds nothing on the queue writes there, so nothing is lent, and nothing is reported", () => {
-      it("an unconditional INSTEAD rule takes the INSERT: neither trigger runs", async () => {
-        await as("clerk", (c) => c.query("INSERT INTO public.ruled VALUES ('x')"));
-        await replace("ruler", "ruled_note");
-        await as("worker", (c) => c.query("INSERT INTO public.ruled VALUES ('y')"));
-        expect(await evilJobs("ruler")).toBe(0);
-        expect(unexpected("ruler")).toBeUndefined();
+    describe("a statement that may run both: the beside code runs as a writer holding the privilege, whenever the enqueuing code runs too (a second review, helper-62)", () => {
+      it("an enqueuing trigger with a WHEN condition: the worker's INSERT that meets it runs the code beside it too", async () => {
+        await replace("whenside", "cond_note");
+        await as("worker", (c) => c.query("INSERT INTO public.cond_t VALUES (5)"));
+        expect(await evilJobs("whenside")).toBe(1);
+        expect(unexpected("whenside")?.evidence.privileges).toEqual(["INSERT"]);
+        expect(paths("whenside")).toContainEqual(
+          expect.stringMatching(
+            /x\.cond_note\(\) \[trigger cond_note AFTER INSERT ON public\.cond_t: an INSERT on public\.cond_t that runs it, as its writer, may also run trigger cond_enqueue AFTER INSERT ON public\.cond_t WHEN \(…\) -> x\.cond_enqueue\(\), which does INSERT to it: such a statement succeeds only for a writer holding INSERT on public\.delayed_jobs\]/,
+          ),
+        );
       });
 
-      it("a DO INSTEAD NOTHING rule beside a view's INSTEAD OF trigger: the trigger never runs", async () => {
+      it("a generated column whose function enqueues: the worker's UPDATE of its input runs the UPDATE trigger beside it", async () => {
+        await replace("genside", "gen_note");
+        await as("worker", (c) => c.query("UPDATE public.gen_t SET a = a + 1"));
+        expect(await evilJobs("genside")).toBe(1);
+        expect(unexpected("genside")?.evidence.privileges).toEqual(["INSERT"]);
+      });
+
+      it("COPY applies no rules: the unconditional INSTEAD rule does not stop the worker's COPY from running both triggers", async () => {
+        await replace("ruler", "ruled_note");
+        // An INSERT is rewritten by the rule and runs neither trigger.
+        await as("worker", (c) => c.query("INSERT INTO public.ruled VALUES ('y')"));
+        expect(await evilJobs("ruler")).toBe(0);
+        copyAs("worker", "COPY public.ruled FROM STDIN", "z\n");
+        expect(await evilJobs("ruler")).toBe(1);
+        expect(unexpected("ruler")?.evidence.privileges).toEqual(["INSERT"]);
+        expect(paths("ruler")).toContainEqual(
+          expect.stringMatching(
+            /x\.ruled_note\(\) \[trigger ruled_note AFTER INSERT ON public\.ruled: a COPY into public\.ruled \(it applies no rules\) that runs it/,
+          ),
+        );
+      });
+
+      it("a two-event trigger that names TG_OP in a RAISE without testing it enqueues on every INSERT: the trigger beside it is reported", async () => {
+        await replace("tgnote", "tg_note");
+        await as("worker", (c) => c.query("INSERT INTO public.tg VALUES (1)"));
+        expect(await evilJobs("tgnote")).toBe(1);
+        expect(unexpected("tgnote")?.evidence.privileges).toEqual(["INSERT"]);
+      });
+    });
+
+    describe("look-alikes: the beside code and the enqueuing code never run in one statement, and nothing is reported", () => {
+      it("a DO INSTEAD NOTHING rule beside a view's INSTEAD OF trigger: the trigger never runs (and a view takes no COPY)", async () => {
         await as("clerk", (c) => c.query("INSERT INTO public.jobs_v2 (handler) VALUES ('x')"));
         await replace("insteadv", "enqueue_v2", "NEW");
         await as("worker", (c) => c.query("INSERT INTO public.jobs_v2 (handler) VALUES ('y')"));
@@ -421,7 +484,7 @@ for (const s of servers) {
         expect(unexpected("insteadv")).toBeUndefined();
       });
 
-      it("a trigger on INSERT OR DELETE that deletes jobs only on DELETE (TG_OP): an INSERT needs nothing on the queue", async () => {
+      it("a trigger on INSERT OR DELETE that deletes jobs only when TG_OP is DELETE: an INSERT runs it doing nothing to the jobs", async () => {
         await as("clerk", (c) => c.query("INSERT INTO public.shipments VALUES ('a')"));
         await replace("branchy", "ship_note");
         await expect(as("clerk", (c) => c.query("INSERT INTO public.shipments VALUES ('b')"))).rejects.toMatchObject({ code: "42501" });
@@ -429,18 +492,11 @@ for (const s of servers) {
         expect(unexpected("branchy")).toBeUndefined();
       });
 
-      it("a generated column's function runs on INSERT, not on an UPDATE of another column", async () => {
-        await as("clerk", (c) => c.query("UPDATE public.gen_t SET b = b + 1"));
-        await replace("genside", "gen_note");
-        await expect(as("clerk", (c) => c.query("UPDATE public.gen_t SET b = b + 1"))).rejects.toMatchObject({ code: "42501" });
-        expect(unexpected("genside")).toBeUndefined();
-      });
-
-      it("an enqueuing trigger with a WHEN condition may not fire", async () => {
-        await as("clerk", (c) => c.query("INSERT INTO public.cond_t VALUES (0)"));
-        await replace("whenside", "cond_note");
-        await expect(as("clerk", (c) => c.query("INSERT INTO public.cond_t VALUES (0)"))).rejects.toMatchObject({ code: "42501" });
-        expect(unexpected("whenside")).toBeUndefined();
+      it("a statement trigger on a security_invoker view never fires in its automatic INSERT", async () => {
+        await replace("vstmt", "vstmt_note");
+        await as("worker", (c) => c.query("INSERT INTO public.jobs_si (handler) VALUES ('--- MailJob')"));
+        expect(await evilJobs("vstmt")).toBe(0);
+        expect(unexpected("vstmt")).toBeUndefined();
       });
     });
 

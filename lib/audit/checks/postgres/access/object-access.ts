@@ -343,6 +343,8 @@ const FK_ACTIONS: Readonly<Record<string, string>> = { c: "CASCADE", n: "SET NUL
 
 /** A name in lower case that SQL may spell bare: a body naming it, quoted or not, has it among its words. */
 const PLAIN_NAME = /^[a-z_][a-z0-9_$]*$/;
+/** A body that branches on its event: `TG_OP = 'DELETE'`, `TG_OP IN (…)`, `CASE TG_OP`. */
+const TG_OP_TEST = /\btg_op\s*(?:=|<>|!=|\bin\b|\bis\b)|\bcase\s+tg_op\b|(?:=|<>|!=)\s*tg_op\b/;
 
 /** The words of a lower-cased body (identifier-shaped runs), once per writer: a set to look names up in. */
 function wordsOf(lower: string): Set<string> {
@@ -389,27 +391,14 @@ function touchesVia(fn: PgFunction, relation: Relation, lowerCaseBody?: string):
   return commands ? { commands, how: "body text names the table" } : undefined;
 }
 
-/**
- * Whether a stored expression is evaluated in every statement of `command` on its table: a
- * CHECK on every INSERT and UPDATE, an index or a generated column's expression on every
- * INSERT (an UPDATE may leave it alone: a HOT update, inputs unchanged; found live by a review).
- * A default runs only where the INSERT gives the column no value, a policy only for the roles
- * it names, a trigger's condition only where the trigger is considered.
- */
-function runsSurely(kind: PgExpressionCall["kind"], command: string): boolean {
-  if (kind === "check" || kind === "domain check") return command === "INSERT" || command === "UPDATE";
-  if (kind === "index" || kind === "generated column") return command === "INSERT";
-  return false;
-}
-
 /** What one statement runs as its writer (statementWalk), whatever table is asked about. */
 interface StatementWalk {
   /** Each invoker function that runs, once, with the first way it runs and the relation whose code it is. */
   runs: { fn: PgFunction; source: AccessSource; how: string; on: number }[];
-  /** Every run of a function, with the path to it and whether it surely runs in every such statement. */
-  calls: { fn: PgFunction; path: string; sure: boolean }[];
+  /** Every run of a function, with the path to it and whether what it does in this statement is known (not behind a TG_OP test). */
+  calls: { fn: PgFunction; path: string; known: boolean }[];
   /** Every relation the statement reaches through views and rules, and as whom it is checked there. */
-  reaches: { relation: number; commands: readonly string[]; hops: string; sure: boolean; checkedAs?: number }[];
+  reaches: { relation: number; commands: readonly string[]; hops: string; known: boolean; checkedAs?: number }[];
 }
 
 /** An enabled SECURITY INVOKER trigger, by the relation a write names to fire it. */
@@ -1604,10 +1593,10 @@ export class ObjectRoutes {
    */
   private besideWriterRoutes(target: Relation): Route[] {
     const own = new Set([target.oid, ...this.descendants(target.oid)]);
-    const { walks, bySureCaller, bySureReach } = this.statementWalks();
-    // Only the statements whose sure code touches the target, or that reach it with the writer's rights.
-    const relevant = new Set<StatementWalk>(bySureReach.get(target.oid) ?? []);
-    for (const [fn, those] of bySureCaller) if (this.touches(fn, target)) for (const w of those) relevant.add(w);
+    const { walks, byCaller, byReach } = this.statementWalks();
+    // Only the statements whose code touches the target, or that reach it with the writer's rights.
+    const relevant = new Set<StatementWalk>(byReach.get(target.oid) ?? []);
+    for (const [fn, those] of byCaller) if (this.touches(fn, target)) for (const w of those) relevant.add(w);
     if (relevant.size === 0) return [];
     const gains = new Map<number, { fn: PgFunction; source: AccessSource; privileges: Set<string>; uses: string[] }>();
     for (const { relation, event, walk } of walks) {
@@ -1619,16 +1608,20 @@ export class ObjectRoutes {
         if (!because.includes(why)) because.push(why);
       };
       for (const c of walk.calls) {
-        const touched = c.sure ? this.touches(c.fn, target) : undefined;
-        if (touched) hold(touched.commands, `${c.path} does ${touched.commands.join(", ")} to it`);
+        const touched = c.known ? this.touches(c.fn, target) : undefined;
+        if (touched) hold(touched.commands, `${c.path}, which does ${touched.commands.join(", ")} to it`);
       }
       // Reached with the writer's own rights (a security_invoker view): the writer holds it.
       for (const r of walk.reaches)
-        if (r.relation === target.oid && r.sure && r.checkedAs === undefined)
-          hold(r.commands, `${r.hops}${target.schema}.${target.name} with the writer's own rights`);
+        if (r.relation === target.oid && r.known && r.checkedAs === undefined)
+          hold(r.commands, `${r.hops}${target.schema}.${target.name}, with the writer's own rights`);
       if (held.size === 0) continue;
       const privileges = ordered(held, [...EXPRESSION_EVENTS, "TRUNCATE"]);
-      const why = `each ${event} on ${this.relationName(relation, {})} runs it as its writer, who holds ${privileges.join(", ")} on ${target.schema}.${target.name}: ${because.slice(0, 2).join("; ")}`;
+      const statement =
+        event === "COPY"
+          ? `a COPY into ${this.relationName(relation, {})} (it applies no rules)`
+          : `an ${event} on ${this.relationName(relation, {})}`;
+      const why = `${statement} that runs it, as its writer, may also run ${because.slice(0, 2).join("; or ")}: such a statement succeeds only for a writer holding ${privileges.join(", ")} on ${target.schema}.${target.name}`;
       for (const { fn, source, how, on } of walk.runs) {
         // The table's owner and superusers already hold everything; the table's own code is the trigger function owner route's.
         if (own.has(on) || fn.owner === target.owner || this.graph.byOid.get(fn.owner)?.superuser) continue;
@@ -1684,14 +1677,15 @@ export class ObjectRoutes {
   private walksMemo:
     | {
         walks: { relation: number; event: string; walk: StatementWalk }[];
-        bySureCaller: Map<PgFunction, StatementWalk[]>;
-        bySureReach: Map<number, StatementWalk[]>;
+        byCaller: Map<PgFunction, StatementWalk[]>;
+        byReach: Map<number, StatementWalk[]>;
       }
     | undefined;
   /**
    * Every statement on a relation whose statements run someone's code or go on, for each
-   * writing event, walked once per catalog, with the walks indexed by the functions that surely
-   * run in them and the relations they surely reach with the writer's own rights.
+   * writing event (and a COPY into a table whose INSERT an unconditional INSTEAD rule takes:
+   * COPY applies no rules), walked once per catalog, with the walks indexed by the functions
+   * whose effect in them is known and the relations they reach with the writer's own rights.
    */
   private statementWalks(): NonNullable<typeof this.walksMemo> {
     if (this.walksMemo) return this.walksMemo;
@@ -1702,32 +1696,37 @@ export class ObjectRoutes {
       ...this.onwardWrites().sources.map((r) => r.oid),
     ]);
     const walks: { relation: number; event: string; walk: StatementWalk }[] = [];
-    const bySureCaller = new Map<PgFunction, StatementWalk[]>();
-    const bySureReach = new Map<number, StatementWalk[]>();
+    const byCaller = new Map<PgFunction, StatementWalk[]>();
+    const byReach = new Map<number, StatementWalk[]>();
     const index = <K>(into: Map<K, StatementWalk[]>, key: K, walk: StatementWalk) => {
       const list = into.get(key);
       if (!list) into.set(key, [walk]);
       else if (list[list.length - 1] !== walk) list.push(walk);
     };
+    const onward = this.onwardWrites();
     for (const relation of entries) {
-      for (const event of ["INSERT", "UPDATE", "DELETE", "TRUNCATE"]) {
+      const kind = this.relkinds.get(relation);
+      // COPY FROM fires a table's INSERT triggers and runs its expressions, but applies no rule (found live by a review).
+      const copied = (kind === "r" || kind === "p") && onward.performed(relation, ["INSERT"]).length === 0 ? ["COPY"] : [];
+      for (const event of ["INSERT", "UPDATE", "DELETE", "TRUNCATE", ...copied]) {
         const walk = this.statementWalk(relation, event);
         if (walk.runs.length === 0) continue;
         walks.push({ relation, event, walk });
-        for (const c of walk.calls) if (c.sure) index(bySureCaller, c.fn, walk);
-        for (const r of walk.reaches) if (r.sure && r.checkedAs === undefined) index(bySureReach, r.relation, walk);
+        for (const c of walk.calls) if (c.known) index(byCaller, c.fn, walk);
+        for (const r of walk.reaches) if (r.known && r.checkedAs === undefined) index(byReach, r.relation, walk);
       }
     }
-    this.walksMemo = { walks, bySureCaller, bySureReach };
+    this.walksMemo = { walks, byCaller, byReach };
     return this.walksMemo;
   }
 
   private readonly walkMemo = new Map<string, StatementWalk>();
   /**
-   * What one statement (`event` on `relation`, by an ordinary writer) runs as that writer,
+   * What one statement (`event` on `relation`, by an ordinary writer) may run as that writer,
    * whatever table is asked about (besideWriterRoutes judges it per table): a walk over the
-   * statements it makes, each with its commands, whether it reaches children (not through
-   * `ONLY`), and whether it surely happens in every such statement. Once per catalog.
+   * statements it may make, each with its commands, whether it reaches children (not through
+   * `ONLY`), and whether what it does is known (not decided by a TG_OP test in a function that
+   * several events run). `COPY` is an INSERT that applies no rules. Once per catalog.
    */
   private statementWalk(relation: number, event: string): StatementWalk {
     const memoKey = `${relation}:${event}`;
@@ -1737,12 +1736,13 @@ export class ObjectRoutes {
     const onward = this.onwardWrites();
     const walk: StatementWalk = { runs: [], calls: [], reaches: [] };
     const ran = new Set<number>();
-    const queue: { relation: number; commands: readonly string[]; children: boolean; sure: boolean; hops: string }[] = [
-      { relation, commands: [event], children: true, sure: true, hops: "" },
+    const copy = event === "COPY";
+    const queue: { relation: number; commands: readonly string[]; children: boolean; known: boolean; hops: string }[] = [
+      { relation, commands: [copy ? "INSERT" : event], children: true, known: true, hops: "" },
     ];
     const seen = new Set<string>();
     // What a function runs as the writer: itself and its invoker callees, each writing on.
-    const run = (root: PgFunction, source: AccessSource, how: string, sure: boolean, on: number) => {
+    const run = (root: PgFunction, source: AccessSource, how: string, known: boolean, on: number) => {
       for (const chain of this.invokerChains(root)) {
         const fn = chain[chain.length - 1] as PgFunction;
         const path = `${how} -> ${chain.map(functionName).join(" -(calls)-> ")}`;
@@ -1752,50 +1752,53 @@ export class ObjectRoutes {
           const callers = chain.length > 1 ? ` -> ${chain.slice(0, -1).map(functionName).join(" -(calls)-> ")} -(calls)-> it` : "";
           walk.runs.push({ fn, source, how: `${how}${callers}`, on });
         }
-        walk.calls.push({ fn, path, sure });
+        walk.calls.push({ fn, path, known });
         for (const w of this.writesOf(fn))
-          queue.push({ relation: w.relation, commands: w.commands, children: w.children, sure, hops: `${path} writes ${w.name} -> ` });
+          queue.push({ relation: w.relation, commands: w.commands, children: w.children, known, hops: `${path} writes ${w.name} -> ` });
       }
     };
     for (let i = 0; i < queue.length; i++) {
       const at = queue[i] as (typeof queue)[number];
-      const key = `${at.relation}:${at.commands.join(",")}:${at.children}:${at.sure}`;
+      const key = `${at.relation}:${at.commands.join(",")}:${at.children}:${at.known}`;
       if (seen.has(key)) continue;
       seen.add(key);
-      // An unconditional INSTEAD rule's event never happens on its relation (found live by a review).
-      const happens = onward.performed(at.relation, at.commands);
+      // An unconditional INSTEAD rule's event never happens on its relation (found live by a
+      // review), except in the COPY that starts the walk, which applies no rules.
+      const root = copy && i === 0;
+      const happens = root ? [...at.commands] : onward.performed(at.relation, at.commands);
       const name = this.relationName(at.relation, {});
       for (const t of code.triggersOn.get(at.relation) ?? []) {
         if (t.viaParent && !at.children) continue;
-        const events = happens.filter((c) => t.events.includes(c));
+        const events = happens.filter((c) => t.events.includes(c) && this.viewStatementFires(t.trigger, c));
         if (events.length === 0) continue;
         const on = t.viaParent ? `${t.trigger.schema ?? ""}.${t.trigger.table ?? ""}, under ${name}` : name;
-        const how = `${at.hops}trigger ${t.trigger.name} ${t.trigger.timing} ${t.trigger.events.join(" OR ")} ON ${on}`;
-        run(t.fn, "trigger function owner", how, at.sure && this.firesSurely(t.trigger, t.fn, events), t.trigger.relation);
+        const when = t.trigger.conditional ? " WHEN (…)" : "";
+        const how = `${at.hops}trigger ${t.trigger.name} ${t.trigger.timing} ${t.trigger.events.join(" OR ")} ON ${on}${when}`;
+        run(t.fn, "trigger function owner", how, at.known && this.knownPerEvent(t.trigger, t.fn), t.trigger.relation);
       }
       for (const e of code.expressionsOn.get(at.relation) ?? []) {
         if (e.viaParent && !at.children) continue;
         const events = happens.filter((c) => e.events.includes(c));
         if (events.length === 0) continue;
         const how = `${at.hops}${e.label}${e.viaParent ? "" : ` of ${name}`}`;
-        run(e.fn, "expression function owner", how, at.sure && events.some((c) => runsSurely(e.call.kind, c)), e.call.relation);
+        run(e.fn, "expression function owner", how, at.known, e.call.relation);
       }
       // The way here already ends with this relation's name, but for the statement itself.
       const lead = at.hops === "" ? name : at.hops.replace(/ -> $/, "");
-      for (const w of onward.from(at.relation, happens)) {
+      for (const w of root ? [] : onward.from(at.relation, happens)) {
         const hops = `${lead}${w.hops}`;
         walk.reaches.push({
           relation: w.relation,
           commands: w.commands,
           hops,
-          sure: at.sure,
+          known: at.known,
           ...(w.checkedAs === undefined ? {} : { checkedAs: w.checkedAs }),
         });
         queue.push({
           relation: w.relation,
           commands: w.commands,
           children: w.reachingChildren,
-          sure: at.sure,
+          known: at.known,
           hops: `${hops}${this.relationName(w.relation, {})} -> `,
         });
       }
@@ -1804,11 +1807,24 @@ export class ObjectRoutes {
     return walk;
   }
 
-  /** Whether a trigger surely runs in every statement of these events: enabled, no WHEN, not UPDATE OF, and no TG_OP branch when it has several events. */
-  private firesSurely(trigger: PgTrigger, fn: PgFunction, events: readonly string[]): boolean {
-    if (trigger.conditional) return false;
-    if (events.includes("UPDATE") && events.length === 1 && (trigger.columns?.length ?? 0) > 0) return false;
-    return trigger.events.length === 1 || !this.lowerCaseBody(fn).includes("tg_op");
+  /**
+   * Whether what a trigger's function does is the same in every event it fires on: one event,
+   * or a body that does not test TG_OP (a mention in a RAISE is no test: found by a review).
+   */
+  private knownPerEvent(trigger: PgTrigger, fn: PgFunction): boolean {
+    return trigger.events.length === 1 || !TG_OP_TEST.test(this.lowerCaseBody(fn));
+  }
+
+  /**
+   * A view's statement trigger fires only for an event a row-level INSTEAD OF trigger of the
+   * view handles, not in its automatic update (PostgreSQL fires the base table's; found live
+   * by a review). Other triggers, and other relations', fire.
+   */
+  private viewStatementFires(trigger: PgTrigger, event: string): boolean {
+    if (trigger.level !== "STATEMENT" || this.relkinds.get(trigger.relation) !== "v") return true;
+    return (this.catalog.triggers ?? []).some(
+      (t) => t.relation === trigger.relation && t.enabled && t.timing === "INSTEAD OF" && t.events.includes(event),
+    );
   }
 
   private writesMemo = new Map<number, { relation: number; name: string; commands: string[]; children: boolean }[]>();
