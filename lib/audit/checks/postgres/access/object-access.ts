@@ -1838,10 +1838,13 @@ export class ObjectRoutes {
     if (memo) return memo;
     const out: { relation: number; name: string; commands: string[]; children: boolean }[] = [];
     const lower = this.lowerCaseBody(fn);
-    const words = this.wordsOfBody(fn);
-    for (const { oid, schema, name } of this.codeRelations()) {
-      // Most bodies name none of them: a plain name not among the body's words is not named there.
-      if (PLAIN_NAME.test(name) && !words.has(name)) continue;
+    // Most bodies name none of them: a plain name not among the body's words is not named there,
+    // so the body's words are looked up (a scan of every relation per function grew with both).
+    const { byPlainName, others } = this.codeRelationIndex();
+    const candidates = [...others];
+    for (const word of this.wordsOfBody(fn)) for (const r of byPlainName.get(word) ?? []) candidates.push(r);
+    candidates.sort((a, b) => a.at - b.at);
+    for (const { oid, schema, name } of candidates) {
       const commands = commandsOn(fn.body, schema, name, lower);
       if (!commands) continue;
       const whole = commandsOn(fn.body, schema, name, lower, true) ?? [];
@@ -1849,6 +1852,31 @@ export class ObjectRoutes {
     }
     this.writesMemo.set(fn.oid, out);
     return out;
+  }
+
+  private codeRelationIndexMemo:
+    | {
+        byPlainName: Map<string, { oid: number; schema: string; name: string; at: number }[]>;
+        others: { oid: number; schema: string; name: string; at: number }[];
+      }
+    | undefined;
+  /** codeRelations by plain name (and those whose name is not plain, always looked at), each with its position. */
+  private codeRelationIndex(): NonNullable<typeof this.codeRelationIndexMemo> {
+    if (!this.codeRelationIndexMemo) {
+      const byPlainName = new Map<string, { oid: number; schema: string; name: string; at: number }[]>();
+      const others: { oid: number; schema: string; name: string; at: number }[] = [];
+      this.codeRelations().forEach((r, at) => {
+        if (!PLAIN_NAME.test(r.name)) {
+          others.push({ ...r, at });
+          return;
+        }
+        const list = byPlainName.get(r.name);
+        if (list) list.push({ ...r, at });
+        else byPlainName.set(r.name, [{ ...r, at }]);
+      });
+      this.codeRelationIndexMemo = { byPlainName, others };
+    }
+    return this.codeRelationIndexMemo;
   }
 
   private codeRelationsMemo: { oid: number; schema: string; name: string }[] | undefined;
