@@ -45,6 +45,12 @@ const NAMES = [
   "whenside",
   "vstmt",
   "tgnote",
+  "rua",
+  "rvd",
+  "ups",
+  "mrg",
+  "trn",
+  "spn",
   "bystander",
   "noter",
   "auditor",
@@ -67,6 +73,12 @@ const OWNERS = [
   "whenside",
   "vstmt",
   "tgnote",
+  "rua",
+  "rvd",
+  "ups",
+  "mrg",
+  "trn",
+  "spn",
   "bystander",
 ] as const;
 type Name = (typeof NAMES)[number];
@@ -253,6 +265,55 @@ for (const s of servers) {
           "CREATE FUNCTION x.tg_note() RETURNS trigger LANGUAGE plpgsql AS $f$ BEGIN RETURN NULL; END $f$",
           `ALTER FUNCTION x.tg_note() OWNER TO ${r("tgnote")}`,
           "CREATE TRIGGER tg_note AFTER INSERT ON public.tg FOR EACH ROW EXECUTE FUNCTION x.tg_note()",
+          // Found by a third review (helper-64): an INSTEAD rule's actions, a view's default under
+          // an INSTEAD rule, an upsert, a MERGE, a TRUNCATE of several tables, and (silent) a
+          // function whose pinned search_path makes its unqualified delayed_jobs another table.
+          "CREATE FUNCTION x.enq() RETURNS trigger LANGUAGE plpgsql AS $f$ BEGIN INSERT INTO public.delayed_jobs (handler) VALUES ('--- Job ' || TG_TABLE_NAME); RETURN NULL; END $f$",
+          "CREATE TABLE public.ru_t (id int)",
+          "CREATE TABLE public.ru_a (id int)",
+          "CREATE TABLE public.ru_b (id int)",
+          "CREATE TRIGGER ru_a_enq AFTER INSERT ON public.ru_a FOR EACH ROW EXECUTE FUNCTION x.enq()",
+          "CREATE FUNCTION x.ru_note() RETURNS trigger LANGUAGE plpgsql AS $f$ BEGIN RETURN NULL; END $f$",
+          `ALTER FUNCTION x.ru_note() OWNER TO ${r("rua")}`,
+          "CREATE TRIGGER ru_b_note AFTER INSERT ON public.ru_b FOR EACH ROW EXECUTE FUNCTION x.ru_note()",
+          "CREATE RULE ru_r AS ON INSERT TO public.ru_t DO INSTEAD (INSERT INTO public.ru_a VALUES (NEW.id); INSERT INTO public.ru_b VALUES (NEW.id))",
+          "CREATE TABLE public.rv_t (id int, tag text)",
+          "CREATE TRIGGER rv_t_enq AFTER INSERT ON public.rv_t FOR EACH ROW EXECUTE FUNCTION x.enq()",
+          "CREATE VIEW public.rv AS SELECT id, tag FROM public.rv_t",
+          "CREATE RULE rv_ins AS ON INSERT TO public.rv DO INSTEAD INSERT INTO public.rv_t VALUES (NEW.id, NEW.tag)",
+          "CREATE FUNCTION x.rv_def() RETURNS text LANGUAGE plpgsql AS $f$ BEGIN RETURN 'tag'; END $f$",
+          `ALTER FUNCTION x.rv_def() OWNER TO ${r("rvd")}`,
+          "ALTER VIEW public.rv ALTER COLUMN tag SET DEFAULT x.rv_def()",
+          "CREATE TABLE public.up_t (id int PRIMARY KEY, v int)",
+          "CREATE TRIGGER up_t_enq AFTER INSERT ON public.up_t FOR EACH ROW EXECUTE FUNCTION x.enq()",
+          "CREATE FUNCTION x.up_note() RETURNS trigger LANGUAGE plpgsql AS $f$ BEGIN RETURN NULL; END $f$",
+          `ALTER FUNCTION x.up_note() OWNER TO ${r("ups")}`,
+          "CREATE TRIGGER up_t_note AFTER UPDATE ON public.up_t FOR EACH STATEMENT EXECUTE FUNCTION x.up_note()",
+          "CREATE TABLE public.mg_t (id int PRIMARY KEY, v int)",
+          "CREATE TRIGGER mg_t_enq AFTER INSERT ON public.mg_t FOR EACH ROW EXECUTE FUNCTION x.enq()",
+          "CREATE FUNCTION x.mg_note() RETURNS trigger LANGUAGE plpgsql AS $f$ BEGIN RETURN NULL; END $f$",
+          `ALTER FUNCTION x.mg_note() OWNER TO ${r("mrg")}`,
+          "CREATE TRIGGER mg_t_note AFTER UPDATE ON public.mg_t FOR EACH ROW EXECUTE FUNCTION x.mg_note()",
+          "INSERT INTO public.mg_t VALUES (1, 0)",
+          "CREATE TABLE public.tr_a (id int)",
+          "CREATE TABLE public.tr_b (id int)",
+          "CREATE TRIGGER tr_a_enq AFTER TRUNCATE ON public.tr_a FOR EACH STATEMENT EXECUTE FUNCTION x.enq()",
+          "CREATE FUNCTION x.tr_note() RETURNS trigger LANGUAGE plpgsql AS $f$ BEGIN RETURN NULL; END $f$",
+          `ALTER FUNCTION x.tr_note() OWNER TO ${r("trn")}`,
+          "CREATE TRIGGER tr_b_note AFTER TRUNCATE ON public.tr_b FOR EACH STATEMENT EXECUTE FUNCTION x.tr_note()",
+          "CREATE SCHEMA y",
+          "CREATE TABLE y.delayed_jobs (handler text)",
+          "CREATE TABLE public.sp_t (v int)",
+          "CREATE FUNCTION x.sp_log() RETURNS trigger LANGUAGE plpgsql SET search_path = y AS $f$ BEGIN INSERT INTO delayed_jobs (handler) VALUES ('log'); RETURN NULL; END $f$",
+          "CREATE TRIGGER sp_log AFTER INSERT ON public.sp_t FOR EACH ROW EXECUTE FUNCTION x.sp_log()",
+          "CREATE FUNCTION x.sp_note() RETURNS trigger LANGUAGE plpgsql AS $f$ BEGIN RETURN NULL; END $f$",
+          `ALTER FUNCTION x.sp_note() OWNER TO ${r("spn")}`,
+          "CREATE TRIGGER sp_note AFTER INSERT ON public.sp_t FOR EACH ROW EXECUTE FUNCTION x.sp_note()",
+          `GRANT USAGE ON SCHEMA y TO ${r("clerk")}`,
+          `GRANT INSERT ON y.delayed_jobs, public.sp_t TO ${r("clerk")}`,
+          `GRANT INSERT ON public.ru_t, public.ru_a, public.ru_b, public.rv, public.rv_t, public.up_t, public.mg_t TO ${r("worker")}`,
+          `GRANT SELECT, UPDATE ON public.up_t, public.mg_t TO ${r("worker")}`,
+          `GRANT TRUNCATE ON public.tr_a, public.tr_b TO ${r("worker")}`,
           `GRANT INSERT ON public.ruled, public.jobs_v2, public.shipments, public.gen_t, public.cond_t TO ${r("clerk")}`,
           `GRANT SELECT, UPDATE ON public.gen_t TO ${r("clerk")}`,
           "INSERT INTO public.gen_t (a, b) VALUES (1, 1)",
@@ -472,6 +533,66 @@ for (const s of servers) {
         await as("worker", (c) => c.query("INSERT INTO public.tg VALUES (1)"));
         expect(await evilJobs("tgnote")).toBe(1);
         expect(unexpected("tgnote")?.evidence.privileges).toEqual(["INSERT"]);
+      });
+    });
+
+    describe("statements a third review found (helper-64)", () => {
+      const reported = (who: Name, statement: RegExp) => {
+        expect(unexpected(who)?.evidence.privileges).toEqual(["INSERT"]);
+        expect(paths(who)).toContainEqual(expect.stringMatching(statement));
+      };
+
+      it("an INSTEAD rule's actions: one writes the enqueuing table, the other the table beside it", async () => {
+        await replace("rua", "ru_note");
+        await as("worker", (c) => c.query("INSERT INTO public.ru_t VALUES (1)"));
+        expect(await evilJobs("rua")).toBe(1);
+        reported(
+          "rua",
+          /x\.ru_note\(\) \[public\.ru_t -\(rule ru_r\)-> public\.ru_b -> trigger ru_b_note AFTER INSERT ON public\.ru_b: an INSERT on public\.ru_t that runs it/,
+        );
+      });
+
+      it("a view's default is filled in before its INSTEAD rule rewrites the INSERT into the enqueuing table", async () => {
+        await replace("rvd", "rv_def", "'tag'", "text");
+        await as("worker", (c) => c.query("INSERT INTO public.rv (id) VALUES (1)"));
+        expect(await evilJobs("rvd")).toBe(1);
+        reported("rvd", /x\.rv_def\(\) \[default of column tag of public\.rv: an INSERT on public\.rv that runs it/);
+      });
+
+      it("an upsert runs the table's INSERT and UPDATE triggers in one statement", async () => {
+        await replace("ups", "up_note");
+        await as("worker", (c) => c.query("INSERT INTO public.up_t VALUES (1, 1) ON CONFLICT (id) DO UPDATE SET v = EXCLUDED.v"));
+        expect(await evilJobs("ups")).toBe(1);
+        reported(
+          "ups",
+          /x\.up_note\(\) \[.*trigger up_t_note AFTER UPDATE ON public\.up_t: an INSERT … ON CONFLICT DO UPDATE on public\.up_t that runs it/,
+        );
+      });
+
+      it("a MERGE runs the table's INSERT and UPDATE triggers in one statement", async () => {
+        await replace("mrg", "mg_note");
+        await as("worker", (c) =>
+          c.query(
+            "MERGE INTO public.mg_t t USING (VALUES (1), (2)) s(id) ON t.id = s.id WHEN MATCHED THEN UPDATE SET v = t.v + 1 WHEN NOT MATCHED THEN INSERT VALUES (s.id, 0)",
+          ),
+        );
+        expect(await evilJobs("mrg")).toBe(1);
+        reported("mrg", /x\.mg_note\(\) \[trigger mg_t_note AFTER UPDATE ON public\.mg_t: a MERGE into public\.mg_t that runs it/);
+      });
+
+      it("one TRUNCATE of two tables runs both tables' TRUNCATE triggers", async () => {
+        await replace("trn", "tr_note");
+        await as("worker", (c) => c.query("TRUNCATE public.tr_a, public.tr_b"));
+        expect(await evilJobs("trn")).toBe(1);
+        reported(
+          "trn",
+          /x\.tr_note\(\) \[trigger tr_b_note AFTER TRUNCATE ON public\.tr_b: a TRUNCATE of several tables \(or with CASCADE\) that runs it/,
+        );
+      });
+
+      it("look-alike: a trigger function whose pinned search_path makes its unqualified delayed_jobs another schema's", async () => {
+        await as("clerk", (c) => c.query("INSERT INTO public.sp_t VALUES (0)"));
+        expect(unexpected("spn")).toBeUndefined();
       });
     });
 

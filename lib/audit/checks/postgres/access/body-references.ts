@@ -51,9 +51,14 @@ export function commandsOn(
   name: string,
   lowerCaseText = text.toLowerCase(),
   reachingChildren = false,
+  qualifiedOnly = false,
 ): string[] | undefined {
   if (!lowerCaseText.includes(spelled(name))) return undefined;
-  const pattern = new RegExp(`(?<![\\w$."])(?:${identifier(schema)}\\s*\\.\\s*)?${identifier(name)}(?![\\w$"])`, "g");
+  // `qualifiedOnly`: an unqualified name cannot resolve to this schema (a pinned search_path without it).
+  const pattern = new RegExp(
+    `(?<![\\w$."])(?:${identifier(schema)}\\s*\\.\\s*)${qualifiedOnly ? "" : "?"}${identifier(name)}(?![\\w$"])`,
+    "g",
+  );
   const found = new Set<string>();
   for (const match of text.matchAll(pattern)) {
     const before = text.slice(Math.max(0, match.index - 200), match.index);

@@ -383,12 +383,51 @@ export function functionName(fn: Pick<PgFunction, "schema" | "name" | "args">): 
 }
 
 /** How a function's effect on the table was concluded, for the evidence. */
-function touchesVia(fn: PgFunction, relation: Relation, lowerCaseBody?: string): { commands: string[]; how: string } | undefined {
-  const commands = commandsOn(fn.body, relation.schema, relation.name, lowerCaseBody);
+function touchesVia(
+  fn: PgFunction,
+  relation: Relation,
+  lowerCaseBody?: string,
+  qualifiedOnly = false,
+): { commands: string[]; how: string } | undefined {
+  const commands = commandsOn(fn.body, relation.schema, relation.name, lowerCaseBody, false, qualifiedOnly);
   if (fn.sqlStandardBody && fn.references.includes(relation.oid)) {
     return { commands: commands ?? ["SELECT"], how: "pg_depend (SQL-standard body)" };
   }
   return commands ? { commands, how: "body text names the table" } : undefined;
+}
+
+/**
+ * The statements a walk starts from (statementWalk): one event, a COPY (an INSERT that applies
+ * no rules), an upsert (`INSERT … ON CONFLICT DO UPDATE`) and a MERGE, each with the commands
+ * that may happen on the table it names.
+ */
+type StatementKind = "INSERT" | "UPDATE" | "DELETE" | "TRUNCATE" | "COPY" | "UPSERT" | "MERGE";
+const STATEMENT_COMMANDS: Record<StatementKind, readonly string[]> = {
+  INSERT: ["INSERT"],
+  UPDATE: ["UPDATE"],
+  DELETE: ["DELETE"],
+  TRUNCATE: ["TRUNCATE"],
+  COPY: ["INSERT"],
+  UPSERT: ["INSERT", "UPDATE"],
+  MERGE: ["INSERT", "UPDATE", "DELETE"],
+};
+/** The walk of one TRUNCATE naming several tables (no relation of its own). */
+const SEVERAL = -1;
+
+/** How a path names the statement. */
+function statementName(kind: StatementKind, on: string): string {
+  switch (kind) {
+    case "COPY":
+      return `a COPY into ${on} (it applies no rules)`;
+    case "UPSERT":
+      return `an INSERT … ON CONFLICT DO UPDATE on ${on}`;
+    case "MERGE":
+      return `a MERGE into ${on}`;
+    case "TRUNCATE":
+      return on === "several tables" ? "a TRUNCATE of several tables (or with CASCADE)" : `a TRUNCATE of ${on}`;
+    default:
+      return `an ${kind} on ${on}`;
+  }
 }
 
 /** What one statement runs as its writer (statementWalk), whatever table is asked about. */
@@ -1617,10 +1656,7 @@ export class ObjectRoutes {
           hold(r.commands, `${r.hops}${target.schema}.${target.name}, with the writer's own rights`);
       if (held.size === 0) continue;
       const privileges = ordered(held, [...EXPRESSION_EVENTS, "TRUNCATE"]);
-      const statement =
-        event === "COPY"
-          ? `a COPY into ${this.relationName(relation, {})} (it applies no rules)`
-          : `an ${event} on ${this.relationName(relation, {})}`;
+      const statement = statementName(event, relation === SEVERAL ? "several tables" : this.relationName(relation, {}));
       const why = `${statement} that runs it, as its writer, may also run ${because.slice(0, 2).join("; or ")}: such a statement succeeds only for a writer holding ${privileges.join(", ")} on ${target.schema}.${target.name}`;
       for (const { fn, source, how, on } of walk.runs) {
         // The table's owner and superusers already hold everything; the table's own code is the trigger function owner route's.
@@ -1659,9 +1695,19 @@ export class ObjectRoutes {
       !PLAIN_NAME.test(relation.name) ||
       this.wordsOfBody(fn).has(relation.name) ||
       (fn.sqlStandardBody === true && fn.references.includes(relation.oid));
-    const found = named ? touchesVia(fn, relation, lower) : undefined;
+    const found = named ? touchesVia(fn, relation, lower, this.unqualifiedMisses(fn, relation.schema)) : undefined;
     this.touchesMemo.set(key, found);
     return found;
+  }
+
+  /**
+   * Whether an unqualified name in the function's body cannot resolve to `schema`: its pinned
+   * search_path (`SET search_path`) leaves it out (a table of the same name elsewhere is meant;
+   * found live by a review).
+   */
+  private unqualifiedMisses(fn: PgFunction, schema: string): boolean {
+    const pinned = pinnedSearchPath(fn)?.map((e) => (e === "$user" ? this.graph.name(fn.owner) : e));
+    return pinned !== undefined && !pinned.includes(schema);
   }
 
   private readonly wordsMemo = new Map<number, Set<string>>();
@@ -1676,7 +1722,7 @@ export class ObjectRoutes {
 
   private walksMemo:
     | {
-        walks: { relation: number; event: string; walk: StatementWalk }[];
+        walks: { relation: number; event: StatementKind; walk: StatementWalk }[];
         byCaller: Map<PgFunction, StatementWalk[]>;
         byReach: Map<number, StatementWalk[]>;
       }
@@ -1695,7 +1741,7 @@ export class ObjectRoutes {
       ...code.expressionsOn.keys(),
       ...this.onwardWrites().sources.map((r) => r.oid),
     ]);
-    const walks: { relation: number; event: string; walk: StatementWalk }[] = [];
+    const walks: { relation: number; event: StatementKind; walk: StatementWalk }[] = [];
     const byCaller = new Map<PgFunction, StatementWalk[]>();
     const byReach = new Map<number, StatementWalk[]>();
     const index = <K>(into: Map<K, StatementWalk[]>, key: K, walk: StatementWalk) => {
@@ -1705,16 +1751,38 @@ export class ObjectRoutes {
     };
     const onward = this.onwardWrites();
     for (const relation of entries) {
-      const kind = this.relkinds.get(relation);
+      // A relation the probe did not list is a table (a view with triggers has an INSTEAD OF one).
+      const kind =
+        this.relkinds.get(relation) ?? ((code.triggersOn.get(relation) ?? []).some((t) => t.trigger.timing === "INSTEAD OF") ? "v" : "r");
       // COPY FROM fires a table's INSERT triggers and runs its expressions, but applies no rule (found live by a review).
-      const copied = (kind === "r" || kind === "p") && onward.performed(relation, ["INSERT"]).length === 0 ? ["COPY"] : [];
-      for (const event of ["INSERT", "UPDATE", "DELETE", "TRUNCATE", ...copied]) {
+      const copied = (kind === "r" || kind === "p") && onward.performed(relation, ["INSERT"]).length === 0 ? (["COPY"] as const) : [];
+      // An upsert and a MERGE are one statement of several events, where the table's code for each event may run.
+      const events = new Set(
+        [...(code.triggersOn.get(relation) ?? []), ...(code.expressionsOn.get(relation) ?? [])].flatMap((c) => c.events),
+      );
+      const combined =
+        (kind === "r" || kind === "p") && ["INSERT", "UPDATE", "DELETE"].filter((e) => events.has(e)).length > 1
+          ? (["UPSERT", "MERGE"] as const)
+          : [];
+      const kinds: StatementKind[] = ["INSERT", "UPDATE", "DELETE", "TRUNCATE", ...copied, ...combined];
+      for (const event of kinds) {
         const walk = this.statementWalk(relation, event);
         if (walk.runs.length === 0) continue;
         walks.push({ relation, event, walk });
         for (const c of walk.calls) if (c.known) index(byCaller, c.fn, walk);
         for (const r of walk.reaches) if (r.known && r.checkedAs === undefined) index(byReach, r.relation, walk);
       }
+    }
+    // One TRUNCATE may name several tables, or cascade to those whose keys reference them: the
+    // TRUNCATE triggers of any of them may run in one statement (found live by a review).
+    const truncated = [
+      ...new Set(code.triggers.filter((t) => t.events.includes("TRUNCATE") && t.relation !== undefined).map((t) => t.relation as number)),
+    ];
+    if (truncated.length > 1) {
+      const walk = this.statementWalk(SEVERAL, "TRUNCATE", truncated);
+      walks.push({ relation: SEVERAL, event: "TRUNCATE", walk });
+      for (const c of walk.calls) if (c.known) index(byCaller, c.fn, walk);
+      for (const r of walk.reaches) if (r.known && r.checkedAs === undefined) index(byReach, r.relation, walk);
     }
     this.walksMemo = { walks, byCaller, byReach };
     return this.walksMemo;
@@ -1728,7 +1796,7 @@ export class ObjectRoutes {
    * `ONLY`), and whether what it does is known (not decided by a TG_OP test in a function that
    * several events run). `COPY` is an INSERT that applies no rules. Once per catalog.
    */
-  private statementWalk(relation: number, event: string): StatementWalk {
+  private statementWalk(relation: number, event: StatementKind, roots: readonly number[] = [relation]): StatementWalk {
     const memoKey = `${relation}:${event}`;
     const memo = this.walkMemo.get(memoKey);
     if (memo) return memo;
@@ -1737,9 +1805,13 @@ export class ObjectRoutes {
     const walk: StatementWalk = { runs: [], calls: [], reaches: [] };
     const ran = new Set<number>();
     const copy = event === "COPY";
-    const queue: { relation: number; commands: readonly string[]; children: boolean; known: boolean; hops: string }[] = [
-      { relation, commands: [copy ? "INSERT" : event], children: true, known: true, hops: "" },
-    ];
+    const queue: { relation: number; commands: readonly string[]; children: boolean; known: boolean; hops: string }[] = roots.map((r) => ({
+      relation: r,
+      commands: STATEMENT_COMMANDS[event],
+      children: true,
+      known: true,
+      hops: "",
+    }));
     const seen = new Set<string>();
     // What a function runs as the writer: itself and its invoker callees, each writing on.
     const run = (root: PgFunction, source: AccessSource, how: string, known: boolean, on: number) => {
@@ -1764,7 +1836,7 @@ export class ObjectRoutes {
       seen.add(key);
       // An unconditional INSTEAD rule's event never happens on its relation (found live by a
       // review), except in the COPY that starts the walk, which applies no rules.
-      const root = copy && i === 0;
+      const root = copy && i < roots.length;
       const happens = root ? [...at.commands] : onward.performed(at.relation, at.commands);
       const name = this.relationName(at.relation, {});
       for (const t of code.triggersOn.get(at.relation) ?? []) {
@@ -1778,14 +1850,17 @@ export class ObjectRoutes {
       }
       for (const e of code.expressionsOn.get(at.relation) ?? []) {
         if (e.viaParent && !at.children) continue;
-        const events = happens.filter((c) => e.events.includes(c));
+        // A default is filled in before any rule rewrites the INSERT (found live by a review).
+        const filled = e.call.kind === "default" || e.call.kind === "domain default" ? at.commands : happens;
+        const events = filled.filter((c) => e.events.includes(c));
         if (events.length === 0) continue;
         const how = `${at.hops}${e.label}${e.viaParent ? "" : ` of ${name}`}`;
         run(e.fn, "expression function owner", how, at.known, e.call.relation);
       }
       // The way here already ends with this relation's name, but for the statement itself.
       const lead = at.hops === "" ? name : at.hops.replace(/ -> $/, "");
-      for (const w of root ? [] : onward.from(at.relation, happens)) {
+      // What is issued there goes on (an INSTEAD rule's actions run for it: found live by a review).
+      for (const w of root ? [] : onward.from(at.relation, at.commands)) {
         const hops = `${lead}${w.hops}`;
         walk.reaches.push({
           relation: w.relation,
@@ -1845,9 +1920,10 @@ export class ObjectRoutes {
     for (const word of this.wordsOfBody(fn)) for (const r of byPlainName.get(word) ?? []) candidates.push(r);
     candidates.sort((a, b) => a.at - b.at);
     for (const { oid, schema, name } of candidates) {
-      const commands = commandsOn(fn.body, schema, name, lower);
+      const qualifiedOnly = this.unqualifiedMisses(fn, schema);
+      const commands = commandsOn(fn.body, schema, name, lower, false, qualifiedOnly);
       if (!commands) continue;
-      const whole = commandsOn(fn.body, schema, name, lower, true) ?? [];
+      const whole = commandsOn(fn.body, schema, name, lower, true, qualifiedOnly) ?? [];
       out.push({ relation: oid, name: `${schema}.${name}`, commands, children: commands.every((c) => whole.includes(c)) });
     }
     this.writesMemo.set(fn.oid, out);
