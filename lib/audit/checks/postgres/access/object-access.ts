@@ -1788,6 +1788,13 @@ export class ObjectRoutes {
     return this.walksMemo;
   }
 
+  private goesOnMemo: Set<number> | undefined;
+  /** Whether a statement on the relation goes on through views or rules (most do not: OnwardWrites.from is skipped). */
+  private goesOn(relation: number): boolean {
+    this.goesOnMemo ??= new Set(this.onwardWrites().sources.map((r) => r.oid));
+    return this.goesOnMemo.has(relation);
+  }
+
   private readonly walkMemo = new Map<string, StatementWalk>();
   /**
    * What one statement (`event` on `relation`, by an ordinary writer) may run as that writer,
@@ -1860,7 +1867,7 @@ export class ObjectRoutes {
       // The way here already ends with this relation's name, but for the statement itself.
       const lead = at.hops === "" ? name : at.hops.replace(/ -> $/, "");
       // What is issued there goes on (an INSTEAD rule's actions run for it: found live by a review).
-      for (const w of root ? [] : onward.from(at.relation, at.commands)) {
+      for (const w of root || !this.goesOn(at.relation) ? [] : onward.from(at.relation, at.commands)) {
         const hops = `${lead}${w.hops}`;
         walk.reaches.push({
           relation: w.relation,
