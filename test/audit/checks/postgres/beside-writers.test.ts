@@ -51,6 +51,8 @@ const NAMES = [
   "mrg",
   "trn",
   "spn",
+  "fkn",
+  "fkowner",
   "bystander",
   "noter",
   "auditor",
@@ -79,6 +81,8 @@ const OWNERS = [
   "mrg",
   "trn",
   "spn",
+  "fkn",
+  "fkowner",
   "bystander",
 ] as const;
 type Name = (typeof NAMES)[number];
@@ -309,6 +313,17 @@ for (const s of servers) {
           "CREATE FUNCTION x.sp_note() RETURNS trigger LANGUAGE plpgsql AS $f$ BEGIN RETURN NULL; END $f$",
           `ALTER FUNCTION x.sp_note() OWNER TO ${r("spn")}`,
           "CREATE TRIGGER sp_note AFTER INSERT ON public.sp_t FOR EACH ROW EXECUTE FUNCTION x.sp_note()",
+          // A key's cascade: before 16 it fires the referencing table's AFTER triggers as the writer.
+          "CREATE TABLE public.fk_p (id int PRIMARY KEY)",
+          "CREATE TRIGGER fk_p_enq AFTER DELETE ON public.fk_p FOR EACH ROW EXECUTE FUNCTION x.enq()",
+          "CREATE TABLE public.fk_c (id int REFERENCES public.fk_p ON DELETE CASCADE)",
+          `ALTER TABLE public.fk_c OWNER TO ${r("fkowner")}`,
+          "CREATE FUNCTION x.fk_note() RETURNS trigger LANGUAGE plpgsql AS $f$ BEGIN RETURN NULL; END $f$",
+          `ALTER FUNCTION x.fk_note() OWNER TO ${r("fkn")}`,
+          "CREATE TRIGGER fk_c_note AFTER DELETE ON public.fk_c FOR EACH ROW EXECUTE FUNCTION x.fk_note()",
+          "INSERT INTO public.fk_p VALUES (1)",
+          "INSERT INTO public.fk_c VALUES (1)",
+          `GRANT SELECT, DELETE ON public.fk_p TO ${r("worker")}`,
           `GRANT USAGE ON SCHEMA y TO ${r("clerk")}`,
           `GRANT INSERT ON y.delayed_jobs, public.sp_t TO ${r("clerk")}`,
           `GRANT INSERT ON public.ru_t, public.ru_a, public.ru_b, public.rv, public.rv_t, public.up_t, public.mg_t TO ${r("worker")}`,
@@ -588,6 +603,24 @@ for (const s of servers) {
           "trn",
           /x\.tr_note\(\) \[trigger tr_b_note AFTER TRUNCATE ON public\.tr_b: a TRUNCATE of several tables \(or with CASCADE\) that runs it/,
         );
+      });
+
+      it("a key's cascade fires the referencing table's AFTER trigger as the writer before 16, as the table's owner from 16", async () => {
+        const version = Number(await asAdmin(async (c) => (await c.query("SHOW server_version_num")).rows[0].server_version_num));
+        await replace("fkn", "fk_note");
+        const deleting = as("worker", (c) => c.query("DELETE FROM public.fk_p WHERE id = 1"));
+        if (version < 160000) {
+          await deleting;
+          expect(await evilJobs("fkn")).toBe(1);
+          reported(
+            "fkn",
+            /x\.fk_note\(\) \[public\.fk_p -\(foreign key fk_c_id_fkey\)-> public\.fk_c -> trigger fk_c_note AFTER DELETE ON public\.fk_c: a DELETE on public\.fk_p that runs it/,
+          );
+        } else {
+          // It runs as fk_c's owner, who holds nothing on the queue: the worker's DELETE is refused.
+          await expect(deleting).rejects.toMatchObject({ code: "42501" });
+          expect(unexpected("fkn")).toBeUndefined();
+        }
       });
 
       it("look-alike: a trigger function whose pinned search_path makes its unqualified delayed_jobs another schema's", async () => {

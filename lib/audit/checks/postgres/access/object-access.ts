@@ -411,6 +411,8 @@ const STATEMENT_COMMANDS: Record<StatementKind, readonly string[]> = {
   UPSERT: ["INSERT", "UPDATE"],
   MERGE: ["INSERT", "UPDATE", "DELETE"],
 };
+/** `confdeltype`/`confupdtype` of an action that writes the referencing rows: cascade, set null, set default. */
+const WRITING_ACTIONS = new Set(["c", "n", "d"]);
 /** The walk of one TRUNCATE naming several tables (no relation of its own). */
 const SEVERAL = -1;
 
@@ -426,7 +428,7 @@ function statementName(kind: StatementKind, on: string): string {
     case "TRUNCATE":
       return on === "several tables" ? "a TRUNCATE of several tables (or with CASCADE)" : `a TRUNCATE of ${on}`;
     default:
-      return `an ${kind} on ${on}`;
+      return `${kind === "DELETE" ? "a" : "an"} ${kind} on ${on}`;
   }
 }
 
@@ -1788,6 +1790,19 @@ export class ObjectRoutes {
     return this.walksMemo;
   }
 
+  private keysByReferenced: Map<number, PgForeignKey[]> | undefined;
+  /** The writing actions of the keys that reference the relation which these commands set off, with the event each does. */
+  private actionsSetOff(relation: number, commands: readonly string[]): { fk: PgForeignKey; event: string }[] {
+    this.keysByReferenced ??= groupBy(this.catalog.foreignKeys ?? [], (fk) => fk.references);
+    const out: { fk: PgForeignKey; event: string }[] = [];
+    for (const fk of this.keysByReferenced.get(relation) ?? []) {
+      if (commands.includes("DELETE") && fk.deleteFires !== false && WRITING_ACTIONS.has(fk.onDelete))
+        out.push({ fk, event: fk.onDelete === "c" ? "DELETE" : "UPDATE" });
+      if (commands.includes("UPDATE") && fk.updateFires !== false && WRITING_ACTIONS.has(fk.onUpdate)) out.push({ fk, event: "UPDATE" });
+    }
+    return out;
+  }
+
   private goesOnMemo: Set<number> | undefined;
   /** Whether a statement on the relation goes on through views or rules (most do not: OnwardWrites.from is skipped). */
   private goesOn(relation: number): boolean {
@@ -1812,7 +1827,15 @@ export class ObjectRoutes {
     const walk: StatementWalk = { runs: [], calls: [], reaches: [] };
     const ran = new Set<number>();
     const copy = event === "COPY";
-    const queue: { relation: number; commands: readonly string[]; children: boolean; known: boolean; hops: string }[] = roots.map((r) => ({
+    const queue: {
+      relation: number;
+      commands: readonly string[];
+      children: boolean;
+      known: boolean;
+      hops: string;
+      /** A foreign key's action: only the AFTER triggers run as the writer there (before 16). */
+      afterOnly?: true;
+    }[] = roots.map((r) => ({
       relation: r,
       commands: STATEMENT_COMMANDS[event],
       children: true,
@@ -1838,7 +1861,7 @@ export class ObjectRoutes {
     };
     for (let i = 0; i < queue.length; i++) {
       const at = queue[i] as (typeof queue)[number];
-      const key = `${at.relation}:${at.commands.join(",")}:${at.children}:${at.known}`;
+      const key = `${at.relation}:${at.commands.join(",")}:${at.children}:${at.known}:${at.afterOnly === true}`;
       if (seen.has(key)) continue;
       seen.add(key);
       // An unconditional INSTEAD rule's event never happens on its relation (found live by a
@@ -1847,7 +1870,7 @@ export class ObjectRoutes {
       const happens = root ? [...at.commands] : onward.performed(at.relation, at.commands);
       const name = this.relationName(at.relation, {});
       for (const t of code.triggersOn.get(at.relation) ?? []) {
-        if (t.viaParent && !at.children) continue;
+        if ((t.viaParent && !at.children) || (at.afterOnly && t.trigger.timing !== "AFTER")) continue;
         const events = happens.filter((c) => t.events.includes(c) && this.viewStatementFires(t.trigger, c));
         if (events.length === 0) continue;
         const on = t.viaParent ? `${t.trigger.schema ?? ""}.${t.trigger.table ?? ""}, under ${name}` : name;
@@ -1855,6 +1878,8 @@ export class ObjectRoutes {
         const how = `${at.hops}trigger ${t.trigger.name} ${t.trigger.timing} ${t.trigger.events.join(" OR ")} ON ${on}${when}`;
         run(t.fn, "trigger function owner", how, at.known && this.knownPerEvent(t.trigger, t.fn), t.trigger.relation);
       }
+      // A key's action runs its statement as the referencing table's owner: only its AFTER triggers fire as the writer.
+      if (at.afterOnly) continue;
       for (const e of code.expressionsOn.get(at.relation) ?? []) {
         if (e.viaParent && !at.children) continue;
         // A default is filled in before any rule rewrites the INSERT (found live by a review).
@@ -1866,6 +1891,17 @@ export class ObjectRoutes {
       }
       // The way here already ends with this relation's name, but for the statement itself.
       const lead = at.hops === "" ? name : at.hops.replace(/ -> $/, "");
+      // Before 16 a key's action fires the referencing table's AFTER triggers as the writer (tried live on 15 by a review).
+      if (!this.afterAsOwner)
+        for (const { fk, event } of this.actionsSetOff(at.relation, happens))
+          queue.push({
+            relation: fk.relation,
+            commands: [event],
+            children: true,
+            known: at.known,
+            hops: `${lead} -(foreign key ${fk.name})-> ${this.relationName(fk.relation, {})} -> `,
+            afterOnly: true,
+          });
       // What is issued there goes on (an INSTEAD rule's actions run for it: found live by a review).
       for (const w of root || !this.goesOn(at.relation) ? [] : onward.from(at.relation, at.commands)) {
         const hops = `${lead}${w.hops}`;
