@@ -53,6 +53,8 @@ const NAMES = [
   "spn",
   "fkn",
   "fkowner",
+  "upv",
+  "rul9",
   "bystander",
   "noter",
   "auditor",
@@ -83,6 +85,8 @@ const OWNERS = [
   "spn",
   "fkn",
   "fkowner",
+  "upv",
+  "rul9",
   "bystander",
 ] as const;
 type Name = (typeof NAMES)[number];
@@ -239,7 +243,7 @@ for (const s of servers) {
           "CREATE RULE jobs_v2_nothing AS ON INSERT TO public.jobs_v2 DO INSTEAD NOTHING",
           // a trigger on INSERT OR DELETE whose function deletes jobs on DELETE alone (TG_OP),
           "CREATE TABLE public.shipments (item text)",
-          "CREATE FUNCTION x.ship_sync() RETURNS trigger LANGUAGE plpgsql AS $f$ BEGIN IF TG_OP = 'DELETE' THEN DELETE FROM public.delayed_jobs WHERE handler = OLD.item; END IF; RETURN NULL; END $f$",
+          "CREATE FUNCTION x.ship_sync() RETURNS trigger LANGUAGE plpgsql AS $f$ BEGIN IF upper(TG_OP) = 'DELETE' THEN DELETE FROM public.delayed_jobs WHERE handler = OLD.item; END IF; RETURN NULL; END $f$",
           "CREATE TRIGGER ship_sync AFTER INSERT OR DELETE ON public.shipments FOR EACH ROW EXECUTE FUNCTION x.ship_sync()",
           "CREATE FUNCTION x.ship_note() RETURNS trigger LANGUAGE plpgsql AS $f$ BEGIN RETURN NULL; END $f$",
           `ALTER FUNCTION x.ship_note() OWNER TO ${r("branchy")}`,
@@ -264,7 +268,7 @@ for (const s of servers) {
           "CREATE TRIGGER jobs_si_stmt AFTER INSERT ON public.jobs_si FOR EACH STATEMENT EXECUTE FUNCTION x.vstmt_note()",
           // A two-event enqueuing trigger that names TG_OP without testing it (found by a second review).
           "CREATE TABLE public.tg (v int)",
-          "CREATE FUNCTION x.enq_tgop() RETURNS trigger LANGUAGE plpgsql AS $f$ BEGIN RAISE DEBUG 'op %', TG_OP; INSERT INTO public.delayed_jobs (handler) VALUES ('--- TgJob'); RETURN NULL; END $f$",
+          "CREATE FUNCTION x.enq_tgop() RETURNS trigger LANGUAGE plpgsql AS $f$ BEGIN RAISE DEBUG 'tg_op = %', TG_OP; INSERT INTO public.delayed_jobs (handler) VALUES ('--- TgJob'); RETURN NULL; END $f$",
           "CREATE TRIGGER tg_enq AFTER INSERT OR UPDATE ON public.tg FOR EACH ROW EXECUTE FUNCTION x.enq_tgop()",
           "CREATE FUNCTION x.tg_note() RETURNS trigger LANGUAGE plpgsql AS $f$ BEGIN RETURN NULL; END $f$",
           `ALTER FUNCTION x.tg_note() OWNER TO ${r("tgnote")}`,
@@ -324,6 +328,25 @@ for (const s of servers) {
           "INSERT INTO public.fk_p VALUES (1)",
           "INSERT INTO public.fk_c VALUES (1)",
           `GRANT SELECT, DELETE ON public.fk_p TO ${r("worker")}`,
+          // Found by a fifth review (helper-65): an upsert through an auto-updatable view whose
+          // base table's UPDATE trigger enqueues, and (silent) an upsert or MERGE into a table
+          // with rules, which PostgreSQL refuses.
+          "CREATE TABLE public.s6_t (id int PRIMARY KEY, v text)",
+          "CREATE TRIGGER s6_t_enq AFTER UPDATE ON public.s6_t FOR EACH ROW EXECUTE FUNCTION x.enq()",
+          "CREATE VIEW public.s6_v AS SELECT id, v FROM public.s6_t",
+          "CREATE FUNCTION x.s6_def() RETURNS text LANGUAGE plpgsql AS $f$ BEGIN RETURN 'v'; END $f$",
+          `ALTER FUNCTION x.s6_def() OWNER TO ${r("upv")}`,
+          "ALTER VIEW public.s6_v ALTER COLUMN v SET DEFAULT x.s6_def()",
+          "INSERT INTO public.s6_t VALUES (1, 'a')",
+          `GRANT SELECT, INSERT, UPDATE ON public.s6_v TO ${r("worker")}`,
+          "CREATE TABLE public.s7_t (id int PRIMARY KEY, v int)",
+          "CREATE TABLE public.s7_log (id int)",
+          "CREATE TRIGGER s7_log_enq AFTER INSERT ON public.s7_log FOR EACH ROW EXECUTE FUNCTION x.enq()",
+          "CREATE RULE s7_r AS ON INSERT TO public.s7_t DO ALSO INSERT INTO public.s7_log VALUES (NEW.id)",
+          "CREATE FUNCTION x.s7_note() RETURNS trigger LANGUAGE plpgsql AS $f$ BEGIN RETURN NULL; END $f$",
+          `ALTER FUNCTION x.s7_note() OWNER TO ${r("rul9")}`,
+          "CREATE TRIGGER s7_t_note AFTER UPDATE ON public.s7_t FOR EACH ROW EXECUTE FUNCTION x.s7_note()",
+          `GRANT SELECT, INSERT, UPDATE ON public.s7_t TO ${r("worker")}`,
           `GRANT USAGE ON SCHEMA y TO ${r("clerk")}`,
           `GRANT INSERT ON y.delayed_jobs, public.sp_t TO ${r("clerk")}`,
           `GRANT INSERT ON public.ru_t, public.ru_a, public.ru_b, public.rv, public.rv_t, public.up_t, public.mg_t TO ${r("worker")}`,
@@ -543,6 +566,21 @@ for (const s of servers) {
         );
       });
 
+      it("a DO INSTEAD NOTHING rule swallows a view's INSERT, but a COPY into the view runs its INSTEAD OF trigger (found by a fifth review, helper-65)", async () => {
+        await as("clerk", (c) => c.query("INSERT INTO public.jobs_v2 (handler) VALUES ('x')"));
+        await replace("insteadv", "enqueue_v2", "NEW");
+        await as("worker", (c) => c.query("INSERT INTO public.jobs_v2 (handler) VALUES ('y')"));
+        expect(await evilJobs("insteadv")).toBe(0);
+        copyAs("worker", "COPY public.jobs_v2 (handler) FROM STDIN", "z\n");
+        expect(await evilJobs("insteadv")).toBe(1);
+        expect(unexpected("insteadv")?.evidence.privileges).toEqual(["INSERT"]);
+        expect(paths("insteadv")).toContainEqual(
+          expect.stringMatching(
+            /x\.enqueue_v2\(\) \[trigger jobs_v2_insert INSTEAD OF INSERT ON public\.jobs_v2: a COPY into public\.jobs_v2 \(it applies no rules\) that runs it/,
+          ),
+        );
+      });
+
       it("a two-event trigger that names TG_OP in a RAISE without testing it enqueues on every INSERT: the trigger beside it is reported", async () => {
         await replace("tgnote", "tg_note");
         await as("worker", (c) => c.query("INSERT INTO public.tg VALUES (1)"));
@@ -592,7 +630,10 @@ for (const s of servers) {
           ),
         );
         expect(await evilJobs("mrg")).toBe(1);
-        reported("mrg", /x\.mg_note\(\) \[trigger mg_t_note AFTER UPDATE ON public\.mg_t: a MERGE into public\.mg_t that runs it/);
+        reported(
+          "mrg",
+          /x\.mg_note\(\) \[.*trigger mg_t_note AFTER UPDATE ON public\.mg_t: (a MERGE into|an INSERT … ON CONFLICT DO UPDATE on) public\.mg_t that runs it/,
+        );
       });
 
       it("one TRUNCATE of two tables runs both tables' TRUNCATE triggers", async () => {
@@ -623,6 +664,25 @@ for (const s of servers) {
         }
       });
 
+      it("an upsert through an auto-updatable view runs the view's default and the base table's UPDATE trigger (a fifth review, helper-65)", async () => {
+        await replace("upv", "s6_def", "'v'", "text");
+        await as("worker", (c) => c.query("INSERT INTO public.s6_v (id) VALUES (1) ON CONFLICT (id) DO UPDATE SET v = 'u'"));
+        expect(await evilJobs("upv")).toBe(1);
+        reported(
+          "upv",
+          /x\.s6_def\(\) \[default of column v of public\.s6_v: an INSERT … ON CONFLICT DO UPDATE on public\.s6_v that runs it/,
+        );
+      });
+
+      it("look-alike: an upsert or a MERGE into a table with rules is refused, so its UPDATE trigger never runs beside the rule's enqueuing INSERT", async () => {
+        await replace("rul9", "s7_note");
+        await expect(
+          as("worker", (c) => c.query("INSERT INTO public.s7_t VALUES (1, 1) ON CONFLICT (id) DO UPDATE SET v = 2")),
+        ).rejects.toThrow(/ON CONFLICT/);
+        expect(await evilJobs("rul9")).toBe(0);
+        expect(unexpected("rul9")).toBeUndefined();
+      });
+
       it("look-alike: a trigger function whose pinned search_path makes its unqualified delayed_jobs another schema's", async () => {
         await as("clerk", (c) => c.query("INSERT INTO public.sp_t VALUES (0)"));
         expect(unexpected("spn")).toBeUndefined();
@@ -630,14 +690,6 @@ for (const s of servers) {
     });
 
     describe("look-alikes: the beside code and the enqueuing code never run in one statement, and nothing is reported", () => {
-      it("a DO INSTEAD NOTHING rule beside a view's INSTEAD OF trigger: the trigger never runs (and a view takes no COPY)", async () => {
-        await as("clerk", (c) => c.query("INSERT INTO public.jobs_v2 (handler) VALUES ('x')"));
-        await replace("insteadv", "enqueue_v2", "NEW");
-        await as("worker", (c) => c.query("INSERT INTO public.jobs_v2 (handler) VALUES ('y')"));
-        expect(await evilJobs("insteadv")).toBe(0);
-        expect(unexpected("insteadv")).toBeUndefined();
-      });
-
       it("a trigger on INSERT OR DELETE that deletes jobs only when TG_OP is DELETE: an INSERT runs it doing nothing to the jobs", async () => {
         await as("clerk", (c) => c.query("INSERT INTO public.shipments VALUES ('a')"));
         await replace("branchy", "ship_note");

@@ -343,8 +343,6 @@ const FK_ACTIONS: Readonly<Record<string, string>> = { c: "CASCADE", n: "SET NUL
 
 /** A name in lower case that SQL may spell bare: a body naming it, quoted or not, has it among its words. */
 const PLAIN_NAME = /^[a-z_][a-z0-9_$]*$/;
-/** A body that branches on its event: `TG_OP = 'DELETE'`, `TG_OP IN (…)`, `CASE TG_OP`. */
-const TG_OP_TEST = /\btg_op\s*(?:=|<>|!=|\bin\b|\bis\b)|\bcase\s+tg_op\b|(?:=|<>|!=)\s*tg_op\b/;
 
 /** The words of a lower-cased body (identifier-shaped runs), once per writer: a set to look names up in. */
 function wordsOf(lower: string): Set<string> {
@@ -1640,8 +1638,14 @@ export class ObjectRoutes {
     for (const [fn, those] of byCaller) if (this.touches(fn, target)) for (const w of those) relevant.add(w);
     if (relevant.size === 0) return [];
     const gains = new Map<number, { fn: PgFunction; source: AccessSource; privileges: Set<string>; uses: string[] }>();
-    for (const { relation, event, walk } of walks) {
+    // Single statements first: an upsert, a MERGE, a COPY or a TRUNCATE of several tables is
+    // named only where it lends what no single statement does.
+    const isCombined = (w: { relation: number; event: StatementKind }) =>
+      w.relation === SEVERAL || !(w.event === "INSERT" || w.event === "UPDATE" || w.event === "DELETE" || w.event === "TRUNCATE");
+    const inOrder = [...walks.filter((w) => !isCombined(w)), ...walks.filter(isCombined)];
+    for (const { relation, event, walk } of inOrder) {
       if (!relevant.has(walk) || own.has(relation)) continue;
+      const combined = isCombined({ relation, event });
       const held = new Set<string>();
       const because: string[] = [];
       const hold = (commands: readonly string[], why: string) => {
@@ -1652,8 +1656,9 @@ export class ObjectRoutes {
         const touched = c.known ? this.touches(c.fn, target) : undefined;
         if (touched) hold(touched.commands, `${c.path}, which does ${touched.commands.join(", ")} to it`);
       }
-      // Reached with the writer's own rights (a security_invoker view): the writer holds it.
-      for (const r of walk.reaches)
+      // Reached with the writer's own rights (a security_invoker view): the writer holds it. Not
+      // from an upsert or a MERGE: which privileges those need depends on their clauses.
+      for (const r of event === "UPSERT" || event === "MERGE" ? [] : walk.reaches)
         if (r.relation === target.oid && r.known && r.checkedAs === undefined)
           hold(r.commands, `${r.hops}${target.schema}.${target.name}, with the writer's own rights`);
       if (held.size === 0) continue;
@@ -1664,6 +1669,7 @@ export class ObjectRoutes {
         // The table's owner and superusers already hold everything; the table's own code is the trigger function owner route's.
         if (own.has(on) || fn.owner === target.owner || this.graph.byOid.get(fn.owner)?.superuser) continue;
         let entry = gains.get(fn.oid);
+        if (entry && combined && privileges.every((p) => entry?.privileges.has(p))) continue;
         if (!entry) {
           entry = { fn, source, privileges: new Set(), uses: [] };
           gains.set(fn.oid, entry);
@@ -1708,8 +1714,11 @@ export class ObjectRoutes {
    * found live by a review).
    */
   private unqualifiedMisses(fn: PgFunction, schema: string): boolean {
-    const pinned = pinnedSearchPath(fn)?.map((e) => (e === "$user" ? this.graph.name(fn.owner) : e));
-    return pinned !== undefined && !pinned.includes(schema);
+    const pinned = pinnedSearchPath(fn);
+    if (pinned === undefined) return false;
+    // `$user` is the role running it: a SECURITY DEFINER function's owner, an invoker one's caller, any role (found live by a review).
+    if (pinned.includes("$user") && !fn.securityDefiner) return false;
+    return !pinned.map((e) => (e === "$user" ? this.graph.name(fn.owner) : e)).includes(schema);
   }
 
   private readonly wordsMemo = new Map<number, Set<string>>();
@@ -1756,20 +1765,29 @@ export class ObjectRoutes {
       // A relation the probe did not list is a table (a view with triggers has an INSTEAD OF one).
       const kind =
         this.relkinds.get(relation) ?? ((code.triggersOn.get(relation) ?? []).some((t) => t.trigger.timing === "INSTEAD OF") ? "v" : "r");
-      // COPY FROM fires a table's INSERT triggers and runs its expressions, but applies no rule (found live by a review).
-      const copied = (kind === "r" || kind === "p") && onward.performed(relation, ["INSERT"]).length === 0 ? (["COPY"] as const) : [];
-      // An upsert and a MERGE are one statement of several events, where the table's code for each event may run.
-      const events = new Set(
-        [...(code.triggersOn.get(relation) ?? []), ...(code.expressionsOn.get(relation) ?? [])].flatMap((c) => c.events),
+      const table = kind === "r" || kind === "p";
+      const insteadOfInsert = (code.triggersOn.get(relation) ?? []).some(
+        (t) => t.trigger.timing === "INSTEAD OF" && t.events.includes("INSERT"),
       );
-      const combined =
-        (kind === "r" || kind === "p") && ["INSERT", "UPDATE", "DELETE"].filter((e) => events.has(e)).length > 1
-          ? (["UPSERT", "MERGE"] as const)
-          : [];
+      // COPY FROM fires a table's INSERT triggers (a view's INSTEAD OF INSERT one) and runs its
+      // expressions, but applies no rule (both found live by reviews): a walk of its own where
+      // a rule takes the INSERT.
+      const copied = (table || insteadOfInsert) && onward.performed(relation, ["INSERT"]).length === 0 ? (["COPY"] as const) : [];
+      // An upsert and a MERGE (into a view from 17) are one statement of several events, where the
+      // code of each may run; PostgreSQL refuses both on a relation with rules (found live by a review).
+      const ruled = (this.catalog.rules ?? []).some((r) => r.relation === relation && r.event !== "SELECT");
+      const merges = table || (kind === "v" && this.catalog.serverVersionNum >= 170000);
+      const combined: StatementKind[] = ruled
+        ? []
+        : [...(table || kind === "v" ? (["UPSERT"] as const) : []), ...(merges ? (["MERGE"] as const) : [])];
       const kinds: StatementKind[] = ["INSERT", "UPDATE", "DELETE", "TRUNCATE", ...copied, ...combined];
+      let runsCode = false;
       for (const event of kinds) {
+        // A combined statement runs nothing its single events do not: walked only where one of them runs code.
+        if ((event === "UPSERT" || event === "MERGE") && !runsCode) continue;
         const walk = this.statementWalk(relation, event);
         if (walk.runs.length === 0) continue;
+        if (event !== "TRUNCATE") runsCode = true;
         walks.push({ relation, event, walk });
         for (const c of walk.calls) if (c.known) index(byCaller, c.fn, walk);
         for (const r of walk.reaches) if (r.known && r.checkedAs === undefined) index(byReach, r.relation, walk);
@@ -1930,7 +1948,13 @@ export class ObjectRoutes {
    * or a body that does not test TG_OP (a mention in a RAISE is no test: found by a review).
    */
   private knownPerEvent(trigger: PgTrigger, fn: PgFunction): boolean {
-    return trigger.events.length === 1 || !TG_OP_TEST.test(this.lowerCaseBody(fn));
+    if (trigger.events.length === 1) return true;
+    // TG_OP anywhere in the code but a string or a RAISE decides something: `TG_OP::text LIKE`,
+    // `upper(TG_OP) =`, `position('DEL' in TG_OP)`, `v := TG_OP` (all found live by a review).
+    const code = this.lowerCaseBody(fn)
+      .replace(/'(?:[^']|'')*'/g, "''")
+      .replace(/\braise\b[^;]*;/g, "");
+    return !/\btg_op\b/.test(code);
   }
 
   /**

@@ -2313,3 +2313,38 @@ describe("a kind of path found once in a cycle stays found (found by review)", (
     expect(accessOf(build(withUnusableRule), "clerk")?.privileges).toEqual(["UPDATE", "DELETE"]);
   });
 });
+
+describe("code beside the queue's writers: a pinned search_path", () => {
+  // orders (oid 5) has two invoker triggers: one whose body inserts into an unqualified
+  // delayed_jobs under `search_path`, and helper's harmless one beside it.
+  const ORDERS = 5;
+  const beside = (enqueuer: Partial<PgFunction>) =>
+    catalog({
+      relations: [relation(ORDERS, "orders", "owner", [], { relkind: "r" })],
+      functions: [
+        fn(60, "enqueue", "owner", "BEGIN INSERT INTO delayed_jobs (handler) VALUES ('x'); RETURN NULL; END", {
+          securityDefiner: false,
+          trigger: true,
+          ...enqueuer,
+        }),
+        fn(61, "note", "helper", "BEGIN RETURN NULL; END", { securityDefiner: false, trigger: true, config: [] }),
+      ],
+      triggers: [trigger("orders_enqueue", ORDERS, 60, ["INSERT"]), trigger("orders_note", ORDERS, 61, ["INSERT"])],
+    });
+
+  it("a path that lists the queue's schema resolves the unqualified name to the queue: helper's trigger beside it lends INSERT", () => {
+    expect(accessOf(beside({ config: ["search_path=public"] }), "helper")?.privileges).toEqual(["INSERT"]);
+  });
+
+  it("a path without the queue's schema means another table: nothing is lent", () => {
+    expect(accessOf(beside({ config: ["search_path=audit"] }), "helper")).toBeUndefined();
+  });
+
+  it("`$user` in an invoker function is the writer, whose schema may hold the name: taken as the queue (found live by a review)", () => {
+    expect(accessOf(beside({ config: ['search_path="$user"'] }), "helper")?.privileges).toEqual(["INSERT"]);
+  });
+
+  it("`$user` in a SECURITY DEFINER function is its owner: runs as the owner, so it lends the writers nothing", () => {
+    expect(accessOf(beside({ config: ['search_path="$user"'], securityDefiner: true }), "helper")).toBeUndefined();
+  });
+});
