@@ -55,6 +55,8 @@ const NAMES = [
   "fkowner",
   "upv",
   "rul9",
+  "p7n",
+  "p8n",
   "bystander",
   "noter",
   "auditor",
@@ -87,6 +89,8 @@ const OWNERS = [
   "fkowner",
   "upv",
   "rul9",
+  "p7n",
+  "p8n",
   "bystander",
 ] as const;
 type Name = (typeof NAMES)[number];
@@ -347,6 +351,24 @@ for (const s of servers) {
           `ALTER FUNCTION x.s7_note() OWNER TO ${r("rul9")}`,
           "CREATE TRIGGER s7_t_note AFTER UPDATE ON public.s7_t FOR EACH ROW EXECUTE FUNCTION x.s7_note()",
           `GRANT SELECT, INSERT, UPDATE ON public.s7_t TO ${r("worker")}`,
+          // Found by a sixth review (helper-66): a partitioned table's row trigger disabled on the
+          // parent alone (its copy on the partition fires), and one disabled on the partition.
+          "CREATE TABLE public.p7 (k int) PARTITION BY LIST (k)",
+          "CREATE TABLE public.p7_1 PARTITION OF public.p7 FOR VALUES IN (1)",
+          "CREATE TRIGGER p7_enq AFTER INSERT ON public.p7 FOR EACH ROW EXECUTE FUNCTION x.enq()",
+          "ALTER TABLE ONLY public.p7 DISABLE TRIGGER p7_enq",
+          "CREATE FUNCTION x.p7_note() RETURNS trigger LANGUAGE plpgsql AS $f$ BEGIN RETURN NULL; END $f$",
+          `ALTER FUNCTION x.p7_note() OWNER TO ${r("p7n")}`,
+          "CREATE TRIGGER p7_note AFTER INSERT ON public.p7 FOR EACH STATEMENT EXECUTE FUNCTION x.p7_note()",
+          "CREATE TABLE public.p8 (k int) PARTITION BY LIST (k)",
+          "CREATE TABLE public.p8_1 PARTITION OF public.p8 FOR VALUES IN (1)",
+          "CREATE TRIGGER p8_enq AFTER INSERT ON public.p8 FOR EACH ROW EXECUTE FUNCTION x.enq()",
+          "ALTER TABLE public.p8_1 DISABLE TRIGGER p8_enq",
+          "CREATE FUNCTION x.p8_note() RETURNS trigger LANGUAGE plpgsql AS $f$ BEGIN RETURN NULL; END $f$",
+          `ALTER FUNCTION x.p8_note() OWNER TO ${r("p8n")}`,
+          "CREATE TRIGGER p8_note AFTER INSERT ON public.p8 FOR EACH STATEMENT EXECUTE FUNCTION x.p8_note()",
+          `GRANT INSERT ON public.p7 TO ${r("worker")}`,
+          `GRANT INSERT ON public.p8 TO ${r("clerk")}`,
           `GRANT USAGE ON SCHEMA y TO ${r("clerk")}`,
           `GRANT INSERT ON y.delayed_jobs, public.sp_t TO ${r("clerk")}`,
           `GRANT INSERT ON public.ru_t, public.ru_a, public.ru_b, public.rv, public.rv_t, public.up_t, public.mg_t TO ${r("worker")}`,
@@ -681,6 +703,21 @@ for (const s of servers) {
         ).rejects.toThrow(/ON CONFLICT/);
         expect(await evilJobs("rul9")).toBe(0);
         expect(unexpected("rul9")).toBeUndefined();
+      });
+
+      it("a partitioned table's row trigger disabled on the parent alone: its copy on the partition still enqueues beside the statement trigger (a sixth review, helper-66)", async () => {
+        await replace("p7n", "p7_note");
+        await as("worker", (c) => c.query("INSERT INTO public.p7 VALUES (1)"));
+        expect(await evilJobs("p7n")).toBe(1);
+        reported(
+          "p7n",
+          /x\.p7_note\(\) \[trigger p7_note AFTER INSERT ON public\.p7: an INSERT on public\.p7 that runs it, as its writer, may also run trigger p7_enq AFTER INSERT ON public\.p7_1, under public\.p7 -> x\.enq\(\)/,
+        );
+      });
+
+      it("look-alike: a partitioned table's row trigger disabled on its only partition never enqueues", async () => {
+        await as("clerk", (c) => c.query("INSERT INTO public.p8 VALUES (1)"));
+        expect(unexpected("p8n")).toBeUndefined();
       });
 
       it("look-alike: a trigger function whose pinned search_path makes its unqualified delayed_jobs another schema's", async () => {

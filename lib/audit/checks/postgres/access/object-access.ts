@@ -1319,9 +1319,12 @@ export class ObjectRoutes {
     if (this.firingMemo) return this.firingMemo;
     // Each trigger with every table a write fires it through: its own, and for a row or TRUNCATE
     // trigger its parents' (a partitioned parent's every event; an inheritance parent's INSERT
-    // stays in the parent), which a body names instead (found live by a review). A cloned copy
-    // of a parent's trigger is that trigger, met on the parent.
+    // stays in the parent), which a body names instead (found live by a review).
     const triggers: FiringTrigger[] = [];
+    // The partitioned tables: listed as such, or named so among a trigger's ancestors.
+    const partitioned = new Set([...this.relkinds].filter(([, kind]) => kind === "p").map(([oid]) => oid));
+    for (const t of this.catalog.triggers ?? [])
+      for (const a of t.ancestors ?? []) if (a.partitioned && a.oid !== undefined) partitioned.add(a.oid);
     for (const trigger of this.catalog.triggers ?? []) {
       const fn = this.functions.get(trigger.function);
       const on = this.relations.get(trigger.relation);
@@ -1329,8 +1332,11 @@ export class ObjectRoutes {
       const table = trigger.table ?? on?.name;
       // A definer trigger function runs as its own owner: its callees are the definer callee route's.
       if (!trigger.enabled || !fn || fn.securityDefiner || schema === undefined || table === undefined) continue;
-      triggers.push({ trigger, relation: trigger.relation, schema, table, events: trigger.events, fn });
-      if (trigger.cloned) continue;
+      // A partitioned table's row trigger never fires itself: its copy on each partition does,
+      // enabled or disabled there on its own, and is met through the parent below (both found
+      // live by a review: a copy left enabled under a parent's disabled trigger fires, a disabled one does not).
+      if (!(trigger.level !== "STATEMENT" && partitioned.has(trigger.relation)))
+        triggers.push({ trigger, relation: trigger.relation, schema, table, events: trigger.events, fn });
       const rowOrTruncate = (e: string) => trigger.level !== "STATEMENT" || e === "TRUNCATE";
       for (const parent of trigger.ancestors ?? []) {
         const reaching = parent.partitioned ? CHILD_EVENTS_PARTITIONED : CHILD_EVENTS_INHERITED;

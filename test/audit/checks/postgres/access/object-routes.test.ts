@@ -1835,9 +1835,12 @@ describe("owners of the functions SECURITY DEFINER functions call (live: definer
     ]);
     expect(texts(cat(false, ["INSERT"]), "helper")).toEqual([]);
     expect(texts(cat(false, ["UPDATE"]), "helper")).toHaveLength(1);
-    // A partition's statement triggers do not fire for a statement on its parent; a cloned copy is its parent's trigger.
+    // A partition's statement triggers do not fire for a statement on its parent. A cloned copy
+    // of the parent's row trigger is what fires there, enabled or disabled on its own (the
+    // parent's never fires itself: a copy left enabled under a parent's disabled trigger fires,
+    // found live by a review).
     expect(texts(cat(true, ["INSERT"], { level: "STATEMENT" }), "helper")).toEqual([]);
-    expect(texts(cat(true, ["INSERT"], { cloned: true }), "helper")).toEqual([]);
+    expect(texts(cat(true, ["INSERT"], { cloned: true }), "helper")).toHaveLength(1);
   });
 
   it("an UPDATE through a partitioned parent may move a row: a partition's INSERT and DELETE row triggers fire (found live by a review)", () => {
