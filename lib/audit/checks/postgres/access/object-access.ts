@@ -1332,11 +1332,12 @@ export class ObjectRoutes {
       const table = trigger.table ?? on?.name;
       // A definer trigger function runs as its own owner: its callees are the definer callee route's.
       if (!trigger.enabled || !fn || fn.securityDefiner || schema === undefined || table === undefined) continue;
-      // A partitioned table's row trigger never fires itself: its copy on each partition does,
-      // enabled or disabled there on its own, and is met through the parent below (both found
-      // live by a review: a copy left enabled under a parent's disabled trigger fires, a disabled one does not).
-      if (!(trigger.level !== "STATEMENT" && partitioned.has(trigger.relation)))
-        triggers.push({ trigger, relation: trigger.relation, schema, table, events: trigger.events, fn });
+      // A partitioned table's row trigger never fires itself, at any level: the copy on each leaf
+      // partition does, enabled or disabled there on its own, and is met through every parent
+      // below (found live by a review: a copy left enabled under a parent's disabled trigger
+      // fires, a disabled one does not; a middle level's copy, by a code review).
+      if (trigger.level !== "STATEMENT" && partitioned.has(trigger.relation)) continue;
+      triggers.push({ trigger, relation: trigger.relation, schema, table, events: trigger.events, fn });
       const rowOrTruncate = (e: string) => trigger.level !== "STATEMENT" || e === "TRUNCATE";
       for (const parent of trigger.ancestors ?? []) {
         const reaching = parent.partitioned ? CHILD_EVENTS_PARTITIONED : CHILD_EVENTS_INHERITED;

@@ -2351,3 +2351,44 @@ describe("code beside the queue's writers: a pinned search_path", () => {
     expect(accessOf(beside({ config: ['search_path="$user"'], securityDefiner: true }), "helper")).toBeUndefined();
   });
 });
+
+describe("a partitioned table's row trigger fires only through the copy on each leaf partition", () => {
+  // p (partitioned) holds q (partitioned), which holds the leaf l. The owner's definer function
+  // inserts through p; helper owns the invoker trigger function t runs. Found by a code review.
+  const [P, Q, L] = [20, 21, 22];
+  const parents = (...levels: [number, string][]) => levels.map(([o, name]) => ({ oid: o, schema: "public", name, partitioned: true }));
+  const cat = (leafEnabled: boolean) =>
+    catalog({
+      relations: [
+        relation(P, "p", "owner", [], { relkind: "p" }),
+        relation(Q, "q", "owner", [], { relkind: "p" }),
+        relation(L, "l", "owner", [], { relkind: "r" }),
+      ],
+      functions: [
+        fn(60, "log_it", "owner", "BEGIN INSERT INTO public.p VALUES (1); END"),
+        fn(70, "note", "helper", "BEGIN RETURN NULL; END", { securityDefiner: false, trigger: true }),
+      ],
+      triggers: [
+        trigger("t", P, 70, ["INSERT"], { level: "ROW", enabled: false }),
+        trigger("t", Q, 70, ["INSERT"], { level: "ROW", cloned: true, ancestors: parents([P, "p"]) }),
+        trigger("t", L, 70, ["INSERT"], {
+          level: "ROW",
+          cloned: true,
+          enabled: leafEnabled,
+          schema: "public",
+          table: "l",
+          ancestors: parents([Q, "q"], [P, "p"]),
+        }),
+      ],
+    });
+
+  it("the leaf's copy enabled: the definer's insert through p runs helper's function, named once", () => {
+    expect(texts(cat(true), "helper")).toEqual([
+      `helper -(owns function)-> public.note() [run by public.log_it() writes public.p -(trigger t ON public.l)-> public.note(): runs as the SECURITY DEFINER statement's owner owner whenever it runs] -> ${ALL.join(", ")}`,
+    ]);
+  });
+
+  it("the leaf's copy disabled: nothing fires, though the middle level's copy is enabled", () => {
+    expect(accessOf(cat(false), "helper")).toBeUndefined();
+  });
+});
