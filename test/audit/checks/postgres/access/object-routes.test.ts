@@ -2392,3 +2392,39 @@ describe("a partitioned table's row trigger fires only through the copy on each 
     expect(accessOf(cat(false), "helper")).toBeUndefined();
   });
 });
+
+describe("code beside the queue's writers: a long chain of tables whose triggers write each other", () => {
+  it("names the way with its start and its end, however long the chain (the text is kept short)", () => {
+    // t0 … t59: each one's trigger inserts into the next; the last one's enqueues; helper's trigger is on t0.
+    const N = 60;
+    const tables = Array.from({ length: N }, (_, i) => relation(200 + i, `t${i}`, "owner", [], { relkind: "r" }));
+    const writers = tables.map((_, i) =>
+      fn(
+        300 + i,
+        `w${i}`,
+        "owner",
+        i < N - 1
+          ? `BEGIN INSERT INTO public.t${i + 1} VALUES (1); RETURN NULL; END`
+          : "BEGIN INSERT INTO public.delayed_jobs (handler) VALUES ('x'); RETURN NULL; END",
+        {
+          securityDefiner: false,
+          trigger: true,
+          config: [],
+        },
+      ),
+    );
+    const cat = catalog({
+      relations: tables,
+      functions: [...writers, fn(400, "note", "helper", "BEGIN RETURN NULL; END", { securityDefiner: false, trigger: true, config: [] })],
+      triggers: [
+        ...tables.map((t, i) => trigger(`w${i}`, t.oid, 300 + i, ["INSERT"], { schema: "public", table: t.name })),
+        trigger("note", 200, 400, ["INSERT"], { schema: "public", table: "t0" }),
+      ],
+    });
+    const [path] = texts(cat, "helper");
+    expect(path).toMatch(
+      /^helper -\(owns function\)-> public\.note\(\) \[trigger note AFTER INSERT ON public\.t0: an INSERT on public\.t0 that runs it, as its writer, may also run trigger w0 .* … .*public\.w59\(\), which does INSERT to it/,
+    );
+    expect(path?.length).toBeLessThan(2_000);
+  });
+});
