@@ -13,13 +13,10 @@ import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { postgresChecks } from "../../../../lib/audit/checks/postgres/index.js";
-import type { PostgresTarget } from "../../../../lib/audit/config/schema.js";
 import type { CheckResult } from "../../../../lib/audit/findings/model.js";
-import { probePostgres } from "../../../../lib/audit/probes/postgres/index.js";
-import { config, context } from "../../../support/builders.js";
 import { auditRoleSql } from "../../../support/pgFixture.js";
 import { createLoginRoles, dropRoles } from "../../../support/pgInheritance.js";
+import { auditLive } from "../../../support/pgLiveAudit.js";
 import { adminClient, inSession, loginClient, type PgServer, pgServersUnderTest } from "../../../support/pgServers.js";
 import { skipWithout } from "../../../support/services.js";
 
@@ -72,7 +69,6 @@ for (const s of servers) {
     const role = Object.fromEntries(NAMES.map((n) => [n, `qw${sfx}_${n}`])) as Record<Name, string>;
     const database = `qw${sfx}_queue`;
     const password = randomBytes(12).toString("hex");
-    const envName = `QW_PG_PW_${sfx.toUpperCase()}`;
     let server: PgServer;
     let results: CheckResult[] = [];
 
@@ -358,26 +354,14 @@ for (const s of servers) {
         ])
           await c.query(sql);
       });
-      const target: PostgresTarget = {
+      results = await auditLive(server, {
         name: `beside-writers-${sfx}`,
-        connection: {
-          host: server.host,
-          port: server.port,
-          database,
-          user: role.auditor,
-          password: { env: envName },
-          tls: "disable",
-          connectTimeoutSeconds: 5,
-          statementTimeoutSeconds: 10,
-        },
-        tables: ["public.delayed_jobs"],
+        database,
+        auditor: role.auditor,
+        password,
         owner: role.migrator,
-        admins: [server.adminUser],
         principals: { [role.worker]: ["SELECT", "INSERT", "UPDATE", "DELETE"] },
-      };
-      const observations = await probePostgres([target], { credentials: { env: { [envName]: password } } });
-      const ctx = context(config({ postgres: [target] }), undefined, { postgres: observations });
-      results = postgresChecks.flatMap((c) => c.evaluate(ctx));
+      });
     });
 
     afterAll(async () => {

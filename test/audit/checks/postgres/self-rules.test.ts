@@ -8,13 +8,10 @@
 import { randomBytes } from "node:crypto";
 import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { postgresChecks } from "../../../../lib/audit/checks/postgres/index.js";
-import type { PostgresTarget } from "../../../../lib/audit/config/schema.js";
 import type { CheckResult } from "../../../../lib/audit/findings/model.js";
-import { probePostgres } from "../../../../lib/audit/probes/postgres/index.js";
-import { config, context } from "../../../support/builders.js";
 import { auditRoleSql } from "../../../support/pgFixture.js";
 import { createLoginRoles, dropRoles } from "../../../support/pgInheritance.js";
+import { auditLive } from "../../../support/pgLiveAudit.js";
 import { adminClient, inSession, loginClient, type PgServer, pgServersUnderTest } from "../../../support/pgServers.js";
 import { skipWithout } from "../../../support/services.js";
 
@@ -29,7 +26,6 @@ for (const s of servers) {
     const role = Object.fromEntries(NAMES.map((n) => [n, `qs${sfx}_${n}`])) as Record<Name, string>;
     const database = `qs${sfx}_queue`;
     const password = randomBytes(12).toString("hex");
-    const envName = `QS_PG_PW_${sfx.toUpperCase()}`;
     let server: PgServer;
     let results: CheckResult[] = [];
 
@@ -67,26 +63,14 @@ for (const s of servers) {
         ])
           await c.query(sql);
       });
-      const target: PostgresTarget = {
+      results = await auditLive(server, {
         name: `self-rules-${sfx}`,
-        connection: {
-          host: server.host,
-          port: server.port,
-          database,
-          user: role.auditor,
-          password: { env: envName },
-          tls: "disable",
-          connectTimeoutSeconds: 5,
-          statementTimeoutSeconds: 10,
-        },
-        tables: ["public.delayed_jobs"],
+        database,
+        auditor: role.auditor,
+        password,
         owner: role.migrator,
-        admins: [server.adminUser],
         principals: { [role.inserter]: ["INSERT"], [role.updater]: ["SELECT", "UPDATE"] },
-      };
-      const observations = await probePostgres([target], { credentials: { env: { [envName]: password } } });
-      const ctx = context(config({ postgres: [target] }), undefined, { postgres: observations });
-      results = postgresChecks.flatMap((c) => c.evaluate(ctx));
+      });
     });
 
     afterAll(async () => {
