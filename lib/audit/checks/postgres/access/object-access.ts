@@ -1345,7 +1345,8 @@ export class ObjectRoutes {
       // partition does, enabled or disabled there on its own, and is met through every parent
       // below (found live by a review: a copy left enabled under a parent's disabled trigger
       // fires, a disabled one does not; a middle level's copy, by a code review).
-      if (trigger.level !== "STATEMENT" && partitioned.has(trigger.relation)) continue;
+      // Before 15 the copies are internal and the probe does not read them: the parent's stands for them.
+      if (trigger.level !== "STATEMENT" && partitioned.has(trigger.relation) && this.catalog.serverVersionNum >= 150000) continue;
       triggers.push({ trigger, relation: trigger.relation, schema, table, events: trigger.events, fn });
       const rowOrTruncate = (e: string) => trigger.level !== "STATEMENT" || e === "TRUNCATE";
       for (const parent of trigger.ancestors ?? []) {

@@ -2391,6 +2391,19 @@ describe("a partitioned table's row trigger fires only through the copy on each 
   it("the leaf's copy disabled: nothing fires, though the middle level's copy is enabled", () => {
     expect(accessOf(cat(false), "helper")).toBeUndefined();
   });
+
+  it("before 15 the copies are internal and not read: the parent's own row trigger stands for them", () => {
+    const old = catalog({
+      serverVersionNum: 140000,
+      relations: [relation(P, "p", "owner", [], { relkind: "p" })],
+      functions: [
+        fn(60, "log_it", "owner", "BEGIN INSERT INTO public.p VALUES (1); END"),
+        fn(70, "note", "helper", "BEGIN RETURN NULL; END", { securityDefiner: false, trigger: true }),
+      ],
+      triggers: [trigger("t", P, 70, ["INSERT"], { level: "ROW", schema: "public", table: "p" })],
+    });
+    expect(texts(old, "helper")).toHaveLength(1);
+  });
 });
 
 describe("code beside the queue's writers: a long chain of tables whose triggers write each other", () => {
