@@ -9,9 +9,7 @@ import { randomBytes } from "node:crypto";
 import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CheckResult } from "../../../../lib/audit/findings/model.js";
-import { auditRoleSql } from "../../../support/pgFixture.js";
-import { createLoginRoles, dropRoles } from "../../../support/pgInheritance.js";
-import { auditLive } from "../../../support/pgLiveAudit.js";
+import { auditLive, closeLiveDatabase, openLiveDatabase } from "../../../support/pgLiveAudit.js";
 import { adminClient, inSession, loginClient, type PgServer, pgServersUnderTest } from "../../../support/pgServers.js";
 import { skipWithout } from "../../../support/services.js";
 
@@ -36,15 +34,13 @@ for (const s of servers) {
 
     beforeAll(async () => {
       server = await s.start();
-      await createLoginRoles(
+      await openLiveDatabase(
         server,
+        database,
         NAMES.filter((n) => n !== "auditor").map((n) => role[n]),
+        role.auditor,
         password,
       );
-      await asAdmin(async (c) => {
-        await c.query(`CREATE DATABASE ${q(database)}`);
-        for (const sql of auditRoleSql(role.auditor, password, database)) await c.query(sql);
-      }, "postgres");
       const m = q(role.migrator);
       await asAdmin(async (c) => {
         for (const sql of [
@@ -74,13 +70,12 @@ for (const s of servers) {
     });
 
     afterAll(async () => {
-      if (!server) return;
-      await asAdmin((c) => c.query(`DROP DATABASE IF EXISTS ${q(database)} WITH (FORCE)`), "postgres");
-      await dropRoles(
-        server,
-        NAMES.map((n) => role[n]),
-      );
-      await server.stop();
+      if (server)
+        await closeLiveDatabase(
+          server,
+          database,
+          NAMES.map((n) => role[n]),
+        );
     });
 
     const excess = (who: Name) =>

@@ -218,11 +218,7 @@ export class GrantIndex {
           always.add(o);
           continue;
         }
-        for (const k of tablesNamed(o.definition as string, o.db)) {
-          const set = byName.get(k);
-          if (set) set.add(o);
-          else byName.set(k, new Set([o]));
-        }
+        for (const k of tablesNamed(o.definition as string, o.db)) addTo(byName, k, o);
       }
       this.reachIndex = { byName, always };
     }
@@ -242,14 +238,9 @@ export class GrantIndex {
   private grantedOn(): Map<string, string[]> {
     if (!this.grantedMemo) {
       const by = new Map<string, string[]>();
-      const add = (id: string, holder: MysqlAccountRef) => {
-        const list = by.get(id);
-        if (list) list.push(hostKey(holder));
-        else by.set(id, [hostKey(holder)]);
-      };
-      for (const g of this.catalog.tableGrants) add(tableId(g.db, g.table), g);
-      for (const g of this.catalog.columnGrants) add(tableId(g.db, g.table), g);
-      for (const g of this.catalog.routineGrants) add(tableId(g.db, g.routine.toLowerCase()), g);
+      for (const g of this.catalog.tableGrants) push(by, tableId(g.db, g.table), hostKey(g));
+      for (const g of this.catalog.columnGrants) push(by, tableId(g.db, g.table), hostKey(g));
+      for (const g of this.catalog.routineGrants) push(by, tableId(g.db, g.routine.toLowerCase()), hostKey(g));
       this.grantedMemo = by;
     }
     return this.grantedMemo;
@@ -261,12 +252,7 @@ export class GrantIndex {
     if (this.reachedMemo?.subjects !== subjects) {
       const by = new Map<string, MysqlAccount[]>();
       for (const a of subjects) {
-        for (const r of this.reach(a)) {
-          const k = hostKey(r.id);
-          const list = by.get(k);
-          if (list) list.push(a);
-          else by.set(k, [a]);
-        }
+        for (const r of this.reach(a)) push(by, hostKey(r.id), a);
       }
       this.reachedMemo = { subjects, by };
     }
@@ -481,11 +467,7 @@ function routinesByName(objects: readonly MysqlDefinerObject[]): Map<string, Mys
   if (!by) {
     by = new Map();
     for (const o of objects) {
-      if (o.kind === "view") continue;
-      const k = `${o.kind}\u0000${o.db}\u0000${o.name.toLowerCase()}`;
-      const list = by.get(k);
-      if (list) list.push(o);
-      else by.set(k, [o]);
+      if (o.kind !== "view") push(by, `${o.kind}\u0000${o.db}\u0000${o.name.toLowerCase()}`, o);
     }
     routineIndexes.set(objects, by);
   }
@@ -1254,15 +1236,10 @@ class TablePaths {
     if (!this.triggerIndex) {
       const byName = new Map<string, Set<MysqlTrigger>>();
       const always = new Set<MysqlTrigger>();
-      const add = (k: string, trigger: MysqlTrigger) => {
-        const set = byName.get(k);
-        if (set) set.add(trigger);
-        else byName.set(k, new Set([trigger]));
-      };
       for (const trigger of this.triggers) {
         if (this.namedBy(trigger).length > 0) always.add(trigger);
-        add(`${trigger.db.toLowerCase()}\u0000${trigger.table.toLowerCase()}`, trigger);
-        for (const k of tablesNamed(trigger.body, trigger.db)) add(k, trigger);
+        addTo(byName, `${trigger.db.toLowerCase()}\u0000${trigger.table.toLowerCase()}`, trigger);
+        for (const k of tablesNamed(trigger.body, trigger.db)) addTo(byName, k, trigger);
       }
       this.triggerIndex = { byName, always };
     }
@@ -1370,10 +1347,18 @@ class TablePaths {
   }
 }
 
-function push(into: PathsByAccount, account: string, path: AccessPath): void {
-  const list = into.get(account);
-  if (list) list.push(path);
-  else into.set(account, [path]);
+/** Appends to the list kept under `key`, starting it when there is none. */
+function push<K, V>(into: Map<K, V[]>, key: K, value: V): void {
+  const list = into.get(key);
+  if (list) list.push(value);
+  else into.set(key, [value]);
+}
+
+/** Adds to the set kept under `key`, starting it when there is none. */
+function addTo<K, V>(into: Map<K, Set<V>>, key: K, value: V): void {
+  const set = into.get(key);
+  if (set) set.add(value);
+  else into.set(key, new Set([value]));
 }
 
 const tableId = (db: string, table: string) => `${db}\u0000${table}`;

@@ -439,6 +439,20 @@ function statementName(kind: StatementKind, on: string): string {
   }
 }
 
+/** A relation whose statements run code or go on, with its place in the catalog's order. */
+interface CodeRelation {
+  oid: number;
+  schema: string;
+  name: string;
+  at: number;
+}
+
+interface CodeRelations {
+  byOid: Map<number, CodeRelation>;
+  byPlainName: Map<string, CodeRelation[]>;
+  others: CodeRelation[];
+}
+
 /** What one statement runs as its writer (statementWalk), whatever table is asked about. */
 interface StatementWalk {
   /** Each invoker function that runs, once, with the first way it runs and the relation whose code it is. */
@@ -1044,7 +1058,7 @@ export class ObjectRoutes {
     const memo = this.calleesMemo.get(fn.oid);
     if (memo) return memo;
     const lower = this.lowerCaseBody(fn);
-    const pinned = pinnedSearchPath(fn)?.map((e) => (e === "$user" ? this.graph.name(fn.owner) : e));
+    const pinned = this.resolvableSchemas(fn);
     const out: PgFunction[] = [];
     for (const [name, candidates] of this.functionsByName) {
       if (!fn.sqlStandardBody && !lower.includes(name)) continue;
@@ -1636,16 +1650,14 @@ export class ObjectRoutes {
   /**
    * The owners of code that runs beside the target's writers. A statement on another relation
    * runs its SECURITY INVOKER triggers' functions and its stored expressions as the role that
-   * made it, and so does every statement those make in turn, what the statement reaches through
-   * auto-updatable views and rules, and a partition's or child's code under a write through its
-   * parent. Where such code that always runs in the statement (an unconditional trigger for
-   * that event alone, or one that does not branch on TG_OP; a CHECK; an index or generated
-   * column's expression on INSERT) writes or reads the target, or the statement reaches the
-   * target through a `security_invoker` view, every writer whose statement succeeds holds those
-   * privileges on it. The owner of any invoker function that runs in that statement, at any
-   * depth, may replace its body (`CREATE OR REPLACE`) and make the next such write do them
-   * (found live by two reviews, helper-60 and helper-61). One route per function, naming the
-   * first way it runs and why its writers hold the privileges.
+   * made it, and so does everything it goes on to (statementWalk). Where code in such a
+   * statement writes or reads the target, or the statement reaches it through a
+   * `security_invoker` view, the statement succeeds only for a writer holding those privileges;
+   * the owner of any other invoker function that may run in the same statement can replace its
+   * body (`CREATE OR REPLACE`), and gains them whenever a worker's statement runs both (found
+   * live by a review, helper-60; the claim that it "may" run, not that it always does, by
+   * helper-62). One route per function, naming its two most direct ways, single statements
+   * before an upsert, a MERGE, a COPY or a TRUNCATE of several tables.
    */
   private besideWriterRoutes(target: Relation): Route[] {
     const own = new Set([target.oid, ...this.descendants(target.oid)]);
@@ -1680,7 +1692,7 @@ export class ObjectRoutes {
           hold(r.commands, `${r.hops}${target.schema}.${target.name}, with the writer's own rights`);
       if (held.size === 0) continue;
       const privileges = ordered(held, [...EXPRESSION_EVENTS, "TRUNCATE"]);
-      const statement = statementName(event, relation === SEVERAL ? "several tables" : this.relationName(relation, {}));
+      const statement = statementName(event, relation === SEVERAL ? "several tables" : this.relationName(relation));
       const why = `${statement} that runs it, as its writer, may also run ${because.slice(0, 2).join("; or ")}: such a statement succeeds only for a writer holding ${privileges.join(", ")} on ${target.schema}.${target.name}`;
       for (const { fn, source, how, on } of walk.runs) {
         // The table's owner and superusers already hold everything; the table's own code is the trigger function owner route's.
@@ -1731,11 +1743,19 @@ export class ObjectRoutes {
    * found live by a review).
    */
   private unqualifiedMisses(fn: PgFunction, schema: string): boolean {
+    const pinned = this.resolvableSchemas(fn);
+    return pinned !== undefined && !pinned.includes(schema);
+  }
+
+  /**
+   * The schemas an unqualified name in the function's body can resolve to: its pinned
+   * search_path, or undefined when any may (none pinned, or `$user` in a SECURITY INVOKER
+   * function, which is whoever calls it: found live by a review; in a definer function it is the owner).
+   */
+  private resolvableSchemas(fn: PgFunction): string[] | undefined {
     const pinned = pinnedSearchPath(fn);
-    if (pinned === undefined) return false;
-    // `$user` is the role running it: a SECURITY DEFINER function's owner, an invoker one's caller, any role (found live by a review).
-    if (pinned.includes("$user") && !fn.securityDefiner) return false;
-    return !pinned.map((e) => (e === "$user" ? this.graph.name(fn.owner) : e)).includes(schema);
+    if (pinned === undefined || (pinned.includes("$user") && !fn.securityDefiner)) return undefined;
+    return pinned.map((e) => (e === "$user" ? this.graph.name(fn.owner) : e));
   }
 
   private readonly wordsMemo = new Map<number, Set<string>>();
@@ -1777,6 +1797,13 @@ export class ObjectRoutes {
       if (!list) into.set(key, [walk]);
       else if (list[list.length - 1] !== walk) list.push(walk);
     };
+    const keep = (relation: number, event: StatementKind, walk: StatementWalk) => {
+      walks.push({ relation, event, walk });
+      for (const c of walk.calls) if (c.known) index(byCaller, c.fn, walk);
+      for (const r of walk.reaches) if (r.known && r.checkedAs === undefined) index(byReach, r.relation, walk);
+    };
+    // PostgreSQL refuses an upsert or a MERGE on a relation with rules (found live by a review).
+    const ruled = new Set((this.catalog.rules ?? []).filter((r) => r.event !== "SELECT").map((r) => r.relation));
     const onward = this.onwardWrites();
     for (const relation of entries) {
       // A relation the probe did not list is a table (a view with triggers has an INSTEAD OF one).
@@ -1790,11 +1817,9 @@ export class ObjectRoutes {
       // expressions, but applies no rule (both found live by reviews): a walk of its own where
       // a rule takes the INSERT.
       const copied = (table || insteadOfInsert) && onward.performed(relation, ["INSERT"]).length === 0 ? (["COPY"] as const) : [];
-      // An upsert and a MERGE (into a view from 17) are one statement of several events, where the
-      // code of each may run; PostgreSQL refuses both on a relation with rules (found live by a review).
-      const ruled = (this.catalog.rules ?? []).some((r) => r.relation === relation && r.event !== "SELECT");
+      // An upsert and a MERGE (into a view from 17) are one statement of several events, where the code of each may run.
       const merges = table || (kind === "v" && this.catalog.serverVersionNum >= 170000);
-      const combined: StatementKind[] = ruled
+      const combined: StatementKind[] = ruled.has(relation)
         ? []
         : [...(table || kind === "v" ? (["UPSERT"] as const) : []), ...(merges ? (["MERGE"] as const) : [])];
       const kinds: StatementKind[] = ["INSERT", "UPDATE", "DELETE", "TRUNCATE", ...copied, ...combined];
@@ -1805,9 +1830,7 @@ export class ObjectRoutes {
         const walk = this.statementWalk(relation, event);
         if (walk.runs.length === 0) continue;
         if (event !== "TRUNCATE") runsCode = true;
-        walks.push({ relation, event, walk });
-        for (const c of walk.calls) if (c.known) index(byCaller, c.fn, walk);
-        for (const r of walk.reaches) if (r.known && r.checkedAs === undefined) index(byReach, r.relation, walk);
+        keep(relation, event, walk);
       }
     }
     // One TRUNCATE may name several tables, or cascade to those whose keys reference them: the
@@ -1815,12 +1838,7 @@ export class ObjectRoutes {
     const truncated = [
       ...new Set(code.triggers.filter((t) => t.events.includes("TRUNCATE") && t.relation !== undefined).map((t) => t.relation as number)),
     ];
-    if (truncated.length > 1) {
-      const walk = this.statementWalk(SEVERAL, "TRUNCATE", truncated);
-      walks.push({ relation: SEVERAL, event: "TRUNCATE", walk });
-      for (const c of walk.calls) if (c.known) index(byCaller, c.fn, walk);
-      for (const r of walk.reaches) if (r.known && r.checkedAs === undefined) index(byReach, r.relation, walk);
-    }
+    if (truncated.length > 1) keep(SEVERAL, "TRUNCATE", this.statementWalk(SEVERAL, "TRUNCATE", truncated));
     this.walksMemo = { walks, byCaller, byReach };
     return this.walksMemo;
   }
@@ -1909,7 +1927,7 @@ export class ObjectRoutes {
       // review), except in the COPY that starts the walk, which applies no rules.
       const root = copy && i < roots.length;
       const happens = root ? [...at.commands] : onward.performed(at.relation, at.commands);
-      const name = this.relationName(at.relation, {});
+      const name = this.relationName(at.relation);
       for (const t of code.triggersOn.get(at.relation) ?? []) {
         if ((t.viaParent && !at.children) || (at.afterOnly && t.trigger.timing !== "AFTER")) continue;
         const events = happens.filter((c) => t.events.includes(c) && this.viewStatementFires(t.trigger, c));
@@ -1940,7 +1958,7 @@ export class ObjectRoutes {
             commands: [event],
             children: true,
             known: at.known,
-            hops: clipped(`${lead} -(foreign key ${fk.name})-> ${this.relationName(fk.relation, {})} -> `),
+            hops: clipped(`${lead} -(foreign key ${fk.name})-> ${this.relationName(fk.relation)} -> `),
             afterOnly: true,
           });
       // What is issued there goes on (an INSTEAD rule's actions run for it: found live by a review).
@@ -1958,7 +1976,7 @@ export class ObjectRoutes {
           commands: w.commands,
           children: w.reachingChildren,
           known: at.known,
-          hops: clipped(`${hops}${this.relationName(w.relation, {})} -> `),
+          hops: clipped(`${hops}${this.relationName(w.relation)} -> `),
         });
       }
     }
@@ -1987,10 +2005,16 @@ export class ObjectRoutes {
    */
   private viewStatementFires(trigger: PgTrigger, event: string): boolean {
     if (trigger.level !== "STATEMENT" || this.relkinds.get(trigger.relation) !== "v") return true;
-    return (this.catalog.triggers ?? []).some(
-      (t) => t.relation === trigger.relation && t.enabled && t.timing === "INSTEAD OF" && t.events.includes(event),
+    this.insteadOfMemo ??= new Set(
+      (this.catalog.triggers ?? [])
+        .filter((t) => t.enabled && t.timing === "INSTEAD OF")
+        .flatMap((t) => t.events.map((e) => `${t.relation}:${e}`)),
     );
+    return this.insteadOfMemo.has(`${trigger.relation}:${event}`);
   }
+
+  /** `relation:event` of every enabled INSTEAD OF trigger. */
+  private insteadOfMemo: Set<string> | undefined;
 
   private writesMemo = new Map<number, { relation: number; name: string; commands: string[]; children: boolean }[]>();
   /**
@@ -2005,7 +2029,7 @@ export class ObjectRoutes {
     const lower = this.lowerCaseBody(fn);
     // Most bodies name none of them: a plain name not among the body's words is not named there,
     // so the body's words are looked up (a scan of every relation per function grew with both).
-    const { byPlainName, others } = this.codeRelationIndex();
+    const { byPlainName, others } = this.codeRelations();
     const candidates = [...others];
     for (const word of this.wordsOfBody(fn)) for (const r of byPlainName.get(word) ?? []) candidates.push(r);
     candidates.sort((a, b) => a.at - b.at);
@@ -2020,43 +2044,29 @@ export class ObjectRoutes {
     return out;
   }
 
-  private codeRelationIndexMemo:
-    | {
-        byPlainName: Map<string, { oid: number; schema: string; name: string; at: number }[]>;
-        others: { oid: number; schema: string; name: string; at: number }[];
-      }
-    | undefined;
-  /** codeRelations by plain name (and those whose name is not plain, always looked at), each with its position. */
-  private codeRelationIndex(): NonNullable<typeof this.codeRelationIndexMemo> {
-    if (!this.codeRelationIndexMemo) {
-      const byPlainName = new Map<string, { oid: number; schema: string; name: string; at: number }[]>();
-      const others: { oid: number; schema: string; name: string; at: number }[] = [];
-      this.codeRelations().forEach((r, at) => {
-        if (!PLAIN_NAME.test(r.name)) {
-          others.push({ ...r, at });
-          return;
-        }
-        const list = byPlainName.get(r.name);
-        if (list) list.push({ ...r, at });
-        else byPlainName.set(r.name, [{ ...r, at }]);
-      });
-      this.codeRelationIndexMemo = { byPlainName, others };
-    }
-    return this.codeRelationIndexMemo;
-  }
-
-  private codeRelationsMemo: { oid: number; schema: string; name: string }[] | undefined;
-  /** Every relation a statement on which runs someone's code or goes on (writesOf looks for these). */
-  private codeRelations(): { oid: number; schema: string; name: string }[] {
+  private codeRelationsMemo: CodeRelations | undefined;
+  /**
+   * Every relation a statement on which runs someone's code or goes on (writesOf looks for
+   * these): by OID, and by plain name (those whose name is not plain always looked at), each
+   * with its position, so a body's words find them in one order.
+   */
+  private codeRelations(): CodeRelations {
     if (this.codeRelationsMemo) return this.codeRelationsMemo;
     const code = this.firingCode();
-    const byOid = new Map<number, { oid: number; schema: string; name: string }>();
-    for (const t of code.triggers)
-      if (t.relation !== undefined) byOid.set(t.relation, { oid: t.relation, schema: t.schema, name: t.table });
-    for (const e of code.expressions)
-      if (e.relation !== undefined) byOid.set(e.relation, { oid: e.relation, schema: e.schema, name: e.table });
-    for (const r of this.onwardWrites().sources) byOid.set(r.oid, { oid: r.oid, schema: r.schema, name: r.name });
-    this.codeRelationsMemo = [...byOid.values()];
+    const byOid = new Map<number, CodeRelation>();
+    const add = (oid: number | undefined, schema: string, name: string) => {
+      if (oid !== undefined && !byOid.has(oid)) byOid.set(oid, { oid, schema, name, at: byOid.size });
+    };
+    for (const t of code.triggers) add(t.relation, t.schema, t.table);
+    for (const e of code.expressions) add(e.relation, e.schema, e.table);
+    for (const r of this.onwardWrites().sources) add(r.oid, r.schema, r.name);
+    const byPlainName = new Map<string, CodeRelation[]>();
+    const others: CodeRelation[] = [];
+    for (const r of byOid.values()) {
+      if (!PLAIN_NAME.test(r.name)) others.push(r);
+      else byPlainName.set(r.name, [...(byPlainName.get(r.name) ?? []), r]);
+    }
+    this.codeRelationsMemo = { byOid, byPlainName, others };
     return this.codeRelationsMemo;
   }
 
@@ -2065,17 +2075,10 @@ export class ObjectRoutes {
     return this.callChains(fn).filter((chain) => chain.every((f) => !f.securityDefiner));
   }
 
-  /** A relation's name for a path, from the listed relations or what the catalog row carries. */
-  private relationName(oid: number, row: { schema?: string; table?: string }): string {
-    const relation = this.relations.get(oid) ?? this.codeRelationByOid().get(oid);
-    if (relation) return `${relation.schema}.${relation.name}`;
-    return row.schema && row.table ? `${row.schema}.${row.table}` : `relation ${oid}`;
-  }
-
-  private codeRelationByOidMemo: Map<number, { schema: string; name: string }> | undefined;
-  private codeRelationByOid(): Map<number, { schema: string; name: string }> {
-    this.codeRelationByOidMemo ??= new Map(this.codeRelations().map((r) => [r.oid, r]));
-    return this.codeRelationByOidMemo;
+  /** A relation's name for a path: a listed relation's, or the name its triggers, expressions or views carry. */
+  private relationName(oid: number): string {
+    const relation = this.relations.get(oid) ?? this.codeRelations().byOid.get(oid);
+    return relation ? `${relation.schema}.${relation.name}` : `relation ${oid}`;
   }
 
   /** Routes only a configured table has: the owners of its trigger functions and of its schema. */

@@ -2347,6 +2347,25 @@ describe("code beside the queue's writers: a pinned search_path", () => {
     expect(accessOf(beside({ config: ['search_path="$user"'] }), "helper")?.privileges).toEqual(["INSERT"]);
   });
 
+  it("`$user` in an invoker trigger function of the queue is the writer's schema: an unqualified call may reach a function in any schema", () => {
+    const cat = catalog({
+      functions: [
+        fn(62, "fire", "owner", "BEGIN PERFORM stamp(); RETURN NEW; END", {
+          securityDefiner: false,
+          trigger: true,
+          config: ['search_path="$user"'],
+        }),
+        fn(63, "stamp", "helper", "SELECT 1", { securityDefiner: false, config: [] }),
+      ],
+      triggers: [trigger("jobs_fire", JOBS, 62, ["INSERT"])],
+    });
+    expect(texts(cat, "helper")).toEqual([
+      expect.stringMatching(
+        /^helper -\(owns function\)-> public\.stamp\(\) \[trigger jobs_fire AFTER INSERT ON public\.delayed_jobs -> public\.fire\(\) -\(calls\)-> public\.stamp\(\)/,
+      ),
+    ]);
+  });
+
   it("`$user` in a SECURITY DEFINER function is its owner: runs as the owner, so it lends the writers nothing", () => {
     expect(accessOf(beside({ config: ['search_path="$user"'], securityDefiner: true }), "helper")).toBeUndefined();
   });
